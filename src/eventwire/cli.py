@@ -1,0 +1,211 @@
+"""The command line: translates arguments to pipeline and store calls, errors to messages and exit codes."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eventwire.config import Settings, load_settings
+from eventwire.errors import InputError
+from eventwire.ingest import expand_paths
+from eventwire.pipeline import extract_paths
+from eventwire.record import ArticleRecord, to_json
+
+app = typer.Typer(help="eventwire: news articles in, evidence-backed event data out.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+err = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for standard input.")]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default: ./eventwire.duckdb, or EVENTWIRE_DB].")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path.")]
+ActorsOpt = Annotated[Optional[str], typer.Option("--actors", help="User actor dictionary: a folder of TSV tables or one TSV file.")]
+ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="TOML settings file [default: ./eventwire.toml].")]
+
+
+def _settings(config: str | None, **overrides) -> Settings:
+    try:
+        return load_settings(config, **overrides)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] settings: {exc}")
+        raise typer.Exit(2)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _report(error: InputError) -> None:
+    err.print(f"[red]error:[/red] {error.source}: {error.reason}", highlight=False, markup=True)
+
+
+class Output(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+
+
+def _table_of(record: ArticleRecord) -> Table:
+    doc = record.document
+    table = Table(title=f"{doc.title or '(no title)'} — {doc.published or 'date unknown'}",
+                  caption=f"{doc.source} · {len(doc.text.split())} words · {len(doc.captions)} captions · "
+                          f"{len(doc.related)} related links", show_lines=False)
+    for column in ("actor", "code", "kind", "mentions", "resolved by"):
+        table.add_column(column)
+    for actor in record.actors:
+        table.add_row(actor.name, actor.code, actor.kind, str(len(actor.mentions)), actor.resolved_by)
+    return table
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    json_: Annotated[bool, typer.Option("--json", help="One JSON record (a list for several inputs).")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON record per line.")] = False,
+    table: Annotated[bool, typer.Option("--table", help="A readable summary per article (default).")] = False,
+    model: ModelOpt = None, actors: ActorsOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Read articles and print their records, without a database."""
+    if sum((json_, jsonl, table)) > 1:
+        err.print("[red]error:[/red] choose one of --json, --jsonl, --table")
+        raise typer.Exit(2)
+    settings = _settings(config, model=model, actors=actors)
+    records, failed = [], 0
+    for item in extract_paths(expand_paths(paths), settings):
+        if isinstance(item, InputError):
+            _report(item)
+            failed += 1
+            continue
+        if jsonl:
+            sys.stdout.write(json.dumps(to_json(item), ensure_ascii=False) + "\n")
+        elif json_:
+            records.append(to_json(item))
+        else:
+            out.print(_table_of(item))
+    if json_ and records:
+        sys.stdout.write(json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=1) + "\n")
+    if failed and not (records or jsonl or table) and not json_:
+        raise typer.Exit(1)
+    if json_ and not records:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: PathsArg, db: DbOpt = None, model: ModelOpt = None, actors: ActorsOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Read articles into the database; bad inputs are reported and skipped."""
+    from eventwire.store.duckdb import open_store
+
+    settings = _settings(config, db=db, model=model, actors=actors)
+    files = list(expand_paths(paths))
+    tally: Counter[str] = Counter()
+    with open_store(settings.db) as store, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    ) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for item in extract_paths(_advancing(files, progress, task), settings):
+            if isinstance(item, InputError):
+                _report(item)
+                store.record_failure(item.source, item.reason)
+                tally["failed"] += 1
+                continue
+            try:
+                tally[store.write(item)] += 1
+            except Exception as exc:  # one article's storage failure must not stop the batch
+                logging.getLogger(__name__).exception("storing %s", item.document.source)
+                _report(InputError(item.document.source, f"could not be stored ({exc})"))
+                tally["failed"] += 1
+    read = sum(tally[k] for k in ("stored", "replaced", "unchanged"))
+    err.print(f"{len(files)} inputs: {read} articles read — {tally['stored']} stored, {tally['replaced']} replaced, "
+              f"{tally['unchanged']} unchanged; {tally['failed']} failed → {settings.db}", highlight=False)
+    if read == 0:
+        raise typer.Exit(1)
+
+
+def _advancing(files, progress, task):
+    for path in files:
+        progress.update(task, description=Path(path).name[:40] if path != "-" else "<stdin>")
+        yield path
+        progress.advance(task)
+
+
+@app.command()
+def events(
+    db: DbOpt = None,
+    actor: Annotated[Optional[str], typer.Option(help="Actor code prefix (RUSGOV) or part of a name.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO-3 country of a source or target actor.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Latest event date (YYYY[-MM[-DD]]).")] = None,
+    cameo: Annotated[Optional[str], typer.Option(help="CAMEO code or prefix (19 = all fighting).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000, help="Rows at most.")] = 100,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the stored events as a table."""
+    from eventwire.store.duckdb import EventFilter, open_store
+
+    settings = _settings(config, db=db)
+    if not Path(settings.db).exists():
+        err.print(f"[red]error:[/red] {settings.db}: no such database (run `eventwire ingest` first)")
+        raise typer.Exit(1)
+    with open_store(settings.db, read_only=True) as store:
+        rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
+        n_docs = store.count("documents")
+    table = Table(title=f"{len(rows)} events from {n_docs} articles in {settings.db}")
+    for column in ("date", "cameo", "source", "target", "modality", "place", "evidence"):
+        table.add_column(column, overflow="fold", max_width=70 if column == "evidence" else None)
+    for r in rows:
+        table.add_row(r["date"] or "", r["cameo"], r["source"] or "", r["target"] or "", r["modality"] or "",
+                      r["place"] or "", r["evidence"])
+    out.print(table)
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: full records; csv/parquet: the events table.")],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write [default: standard output for jsonl, events.<format> otherwise].")] = None,
+    db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Export the database: full records as JSONL, or the events table as CSV or Parquet."""
+    from eventwire.store.duckdb import open_store
+
+    settings = _settings(config, db=db)
+    if not Path(settings.db).exists():
+        err.print(f"[red]error:[/red] {settings.db}: no such database")
+        raise typer.Exit(1)
+    with open_store(settings.db, read_only=True) as store:
+        if format is ExportFormat.jsonl:
+            sink = open(output, "w", encoding="utf-8") if output else sys.stdout
+            n = 0
+            for record in store.records():
+                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                n += 1
+            if output:
+                sink.close()
+        else:
+            output = output or f"events.{format.value}"
+            n = store.copy_events(output, format.value)
+    err.print(f"exported {n} {'records' if format is ExportFormat.jsonl else 'events'}"
+              + (f" to {output}" if output else ""), highlight=False)
+
+
+if __name__ == "__main__":
+    app()

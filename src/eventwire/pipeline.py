@@ -1,0 +1,55 @@
+"""The stages in order: ingest -> read -> ground -> record. Nothing else lives here."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from eventwire.config import Settings, load_settings
+from eventwire.errors import InputError
+from eventwire.ground.actor_kb import load_actor_kb
+from eventwire.ground.actors import resolve_actors
+from eventwire.ingest import read_bytes, read_path
+from eventwire.read import load_model, read_many
+from eventwire.record import ArticleRecord, Document
+
+__all__ = ["extract_documents", "extract_paths", "extract_bytes"]
+
+log = logging.getLogger(__name__)
+
+
+def extract_documents(documents: Iterable[Document], settings: Settings | None = None) -> Iterator[ArticleRecord]:
+    """Documents -> ArticleRecords, parsing them in one batched spaCy stream."""
+    settings = settings or load_settings()
+    nlp = load_model(settings.model, settings.blis)
+    kb = load_actor_kb(settings.actors)
+    for parsed in read_many(documents, nlp, batch_size=settings.batch_size):
+        actors = resolve_actors(parsed, kb)
+        yield ArticleRecord(document=parsed.document, actors=actors)
+
+
+def _records(items: Iterable[Document | InputError], settings: Settings | None,
+             chunk: int = 32) -> Iterator[ArticleRecord | InputError]:
+    """Records for documents and the refusals passed through, in input order, parsed in chunks."""
+    pending: list[Document | InputError] = []
+
+    def flush() -> Iterator[ArticleRecord | InputError]:
+        docs = [p for p in pending if isinstance(p, Document)]
+        records = iter(extract_documents(docs, settings)) if docs else iter(())
+        for p in pending:
+            yield p if isinstance(p, InputError) else next(records)
+        pending.clear()
+
+    for item in items:
+        pending.append(item)
+        if len(pending) >= chunk:
+            yield from flush()
+    yield from flush()
+
+
+def extract_paths(paths: Iterable[str], settings: Settings | None = None) -> Iterator[ArticleRecord | InputError]:
+    """Files (already expanded) -> records, or the InputError of each refused input."""
+    return _records((item for path in paths for item in read_path(path)), settings)
+
+
+def extract_bytes(data: bytes, source: str, settings: Settings | None = None) -> Iterator[ArticleRecord | InputError]:
+    return _records(read_bytes(data, source), settings)

@@ -1,0 +1,159 @@
+"""The reading stage: Document -> Parsed (spaCy sentences, entities and parse per section).
+
+Paragraphs are parsed separately, so a blank line is always a sentence boundary; the title and
+each caption are parsed on their own. Offsets in Parsed always index one section's text.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from eventwire.config import DEFAULT_MODELS
+from eventwire.record import Document, Evidence, Mention, Section
+
+__all__ = ["load_model", "read", "read_many", "Parsed", "Sentence", "Paragraph"]
+
+log = logging.getLogger(__name__)
+
+
+_SENTENCE_END = {".", "!", "?", "…", "..."}
+_CLOSERS = {"”", '"', "’", "'", ")", "]"}
+
+
+@Language.component("eventwire_sentence_guard")
+def sentence_guard(doc: Doc) -> Doc:
+    """Forbid sentence starts that no punctuation supports.
+
+    The small model splits inside bracketed insertions ("Macron [French president] and ...");
+    a sentence can only start after sentence-final punctuation (possibly inside a closing quote
+    or bracket). The parser still decides among the allowed positions.
+    """
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        ends = prev.text in _SENTENCE_END or prev.text.endswith(".") or "\n" in prev.text
+        if not ends and prev.text in _CLOSERS and prev.i > 0:
+            ends = doc[prev.i - 1].text in _SENTENCE_END
+        if not ends:
+            token.is_sent_start = False
+    return doc
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str | None = None, blis: bool = False) -> Language:
+    """Load the spaCy pipeline once per process (cached by name)."""
+    if not blis:
+        # Same weights and output, plain numpy matmul: measured faster on these CPUs (bench/).
+        from thinc.api import NumpyOps, set_current_ops
+
+        set_current_ops(NumpyOps(use_blis=False))
+    candidates = (name,) if name else DEFAULT_MODELS
+    errors = []
+    for candidate in candidates:
+        try:
+            nlp = spacy.load(candidate)
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe("eventwire_sentence_guard", before="parser")
+            log.info("loaded spaCy pipeline %s %s", nlp.meta.get("name"), nlp.meta.get("version"))
+            return nlp
+        except OSError as exc:
+            errors.append(f"{candidate}: {exc}")
+    raise RuntimeError("no spaCy English pipeline could be loaded: " + "; ".join(errors))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    section: Section
+    caption_index: int | None
+    offset: int  # where the paragraph starts in its section's text
+    doc: Doc
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    paragraph: Paragraph
+    span: Span
+
+    @property
+    def section(self) -> Section:
+        return self.paragraph.section
+
+    @property
+    def start(self) -> int:
+        return self.paragraph.offset + self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.paragraph.offset + self.span.end_char
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+    def evidence(self) -> Evidence:
+        return Evidence(self.text, self.start, self.end, self.section, self.paragraph.caption_index)
+
+    def mention(self, start_char: int, end_char: int) -> Mention:
+        """A mention from character offsets inside the paragraph's Doc."""
+        text = self.paragraph.doc.text[start_char:end_char]
+        base = self.paragraph.offset
+        return Mention(text, base + start_char, base + end_char, self.section,
+                       self.paragraph.caption_index, self.index)
+
+    def span_mention(self, span: Span) -> Mention:
+        return self.mention(span.start_char, span.end_char)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    document: Document
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+
+    def sentence_of(self, doc: Doc, token_index: int) -> Sentence:
+        for sentence in self.sentences:
+            if sentence.paragraph.doc is doc and sentence.span.start <= token_index < sentence.span.end:
+                return sentence
+        raise ValueError("token outside every sentence")
+
+
+def _paragraph_slices(document: Document) -> list[tuple[Section, int | None, int, str]]:
+    slices: list[tuple[Section, int | None, int, str]] = []
+    if document.title.strip():
+        slices.append(("title", None, 0, document.title))
+    offset = 0
+    for block in document.text.split("\n\n"):
+        lead = len(block) - len(block.lstrip())
+        if block.strip():
+            slices.append(("body", None, offset + lead, block.strip()))
+        offset += len(block) + 2
+    for i, caption in enumerate(document.captions):
+        if caption.text.strip():
+            slices.append(("caption", i, 0, caption.text))
+    return slices
+
+
+def read_many(documents: Iterable[Document], nlp: Language, batch_size: int = 64) -> Iterator[Parsed]:
+    """Parse documents with one nlp.pipe stream over all their paragraphs."""
+    documents = list(documents)
+    plans = [_paragraph_slices(d) for d in documents]
+    texts = (text for plan in plans for (_, _, _, text) in plan)
+    docs = nlp.pipe(texts, batch_size=batch_size)
+    for document, plan in zip(documents, plans):
+        paragraphs = tuple(Paragraph(sec, cap, off, next(docs)) for sec, cap, off, _ in plan)
+        sentences = []
+        for paragraph in paragraphs:
+            for span in paragraph.doc.sents:
+                if span.text.strip():
+                    sentences.append(Sentence(len(sentences), paragraph, span))
+        yield Parsed(document, paragraphs, tuple(sentences))
+
+
+def read(document: Document, nlp: Language) -> Parsed:
+    return next(read_many([document], nlp))

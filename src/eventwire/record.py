@@ -1,0 +1,246 @@
+"""The typed records that flow through the pipeline, and their JSON form.
+
+Every stage returns new records of these types; nothing edits another stage's output in place.
+The JSON form is documented in docs/record-format.md and validated by schema/record.schema.json.
+Bump RECORD_VERSION (semver) whenever a field is added (minor) or changed/removed (major).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "RECORD_VERSION",
+    "Section",
+    "Caption",
+    "RelatedLink",
+    "Document",
+    "Evidence",
+    "Mention",
+    "Actor",
+    "Place",
+    "TimeRef",
+    "Quantity",
+    "Quote",
+    "Event",
+    "ArticleRecord",
+    "document_id",
+    "to_json",
+    "record_schema",
+    "validate_record",
+]
+
+RECORD_VERSION = "1.0.0"
+
+Section = Literal["title", "body", "caption"]
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as ingested: its parts separated, no language analysis yet."""
+
+    id: str
+    source: str  # where it was read from: a path, a URL, "path:line" for JSONL, "<stdin>"
+    input_kind: str  # text | html | jsonl
+    title: str
+    text: str  # the body: paragraphs separated by one blank line
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO 8601, with the time (and offset) when known
+    published_from: str | None = None  # which signal gave `published` (timestamp-line, metadata, htmldate, ...)
+    language: str = "en"
+    captions: tuple[Caption, ...] = ()
+    related: tuple[RelatedLink, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+    content_hash: str = ""
+
+    def section_text(self, section: Section, caption_index: int | None = None) -> str:
+        if section == "title":
+            return self.title
+        if section == "body":
+            return self.text
+        return self.captions[caption_index or 0].text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact comes from; start/end index the text of `section`."""
+
+    text: str
+    start: int
+    end: int
+    section: Section
+    caption_index: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an item in the article; start/end index the text of `section`."""
+
+    text: str
+    start: int
+    end: int
+    section: Section
+    caption_index: int | None = None
+    sentence: int | None = None  # index of the sentence in Parsed.sentences
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    code: str  # CAMEO actor code: country (ISO-3) or transnational prefix + sector, e.g. RUSGOV, NGO
+    country: str | None
+    sector: str | None
+    kind: str  # state | person | organisation | group
+    mentions: tuple[Mention, ...]
+    evidence: Evidence
+    resolved_by: str  # which rule or dictionary entry gave the code
+    role: str | None = None
+    wikidata: str | None = None
+    media_only: bool = False  # named only as a photo credit or byline: never an event participant
+
+    @property
+    def plover(self) -> dict[str, str | None]:
+        return {"country": self.country, "sector": self.sector}
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str  # country | admin1 | admin2 | city | locality | other
+    country: str | None
+    lat: float | None
+    lon: float | None
+    mentions: tuple[Mention, ...]
+    evidence: Evidence
+    resolved_by: str
+    admin1: str | None = None
+    geonames_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    id: str
+    text: str
+    value: str | None
+    start: int
+    end: int
+    grain: str  # day | week | month | year | range | duration | time | unknown
+    anchor: str  # published | speech:<quote id> | previous | absolute
+    evidence: Evidence
+    range_start: str | None = None
+    range_end: str | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    id: str
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    approximate: bool
+    subject: str | None
+    category: str
+    evidence: Evidence
+    scope: str = "event"  # event | cumulative
+    period: str | None = None
+    source: str | None = None  # actor id it is attributed to
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    text: str
+    kind: str  # direct | indirect
+    speaker: str | None  # actor id
+    evidence: Evidence
+    cue: str | None = None
+    spoken: str | None = None  # ISO date the speaker spoke, when stated
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    cameo: str
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    date: dict[str, str | None]
+    modality: tuple[str, ...]
+    evidence: Evidence
+    plover: dict[str, str | None] = field(default_factory=dict)
+    place: str | None = None
+    quantities: tuple[str, ...] = ()
+    trigger: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    document: Document
+    actors: tuple[Actor, ...] = ()
+    places: tuple[Place, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
+    record_version: str = RECORD_VERSION
+
+
+def document_id(url: str | None, title: str, text: str) -> tuple[str, str]:
+    """Return (id, content_hash): the id follows the URL when known, else the content.
+
+    Re-ingesting the same article (same URL, else same title and body) therefore yields the same id.
+    """
+    content_hash = hashlib.sha256(f"{title}\n\n{text}".encode("utf-8")).hexdigest()
+    basis = f"url:{url}" if url else f"content:{content_hash}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16], content_hash
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Actor):
+            out["plover"] = value.plover
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def to_json(record: ArticleRecord) -> dict[str, Any]:
+    """The record's JSON form (plain dicts and lists), as documented in docs/record-format.md."""
+    out = _jsonable(record)
+    return {"record_version": out.pop("record_version"), **out}
+
+
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema of the record's JSON form (schema/record.schema.json)."""
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("eventwire").joinpath("schema", "record.schema.json").read_text("utf-8"))
+
+
+def validate_record(data: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError when `data` is not a valid record."""
+    import jsonschema
+
+    jsonschema.validate(data, record_schema())

@@ -1,0 +1,43 @@
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("EVENTWIRE_SHARED", REPO.parent / "shared"))
+SEED = SHARED / "corpus" / "seed-idlib"
+
+
+def need_shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared beside the checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from eventwire.read import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from eventwire.ground.actor_kb import load_actor_kb
+
+    return load_actor_kb()
+
+
+@functools.lru_cache(maxsize=None)
+def _seed_record():
+    from eventwire import extract_paths
+
+    (record,) = list(extract_paths([str(need_shared("corpus", "seed-idlib", "article.txt"))]))
+    return record
+
+
+@pytest.fixture
+def seed_record():
+    return _seed_record()
