@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from eventwire.errors import InputError
-from eventwire.ingest.lines import ends_like_sentence, is_boilerplate, related_link, split_credit
+from eventwire.ingest.lines import ends_like_sentence, is_boilerplate, related_link, split_credit, timestamp_of
 from eventwire.record import Caption, Document, RelatedLink, document_id
 
 __all__ = ["parse_html"]
@@ -49,6 +49,7 @@ _HTMLDATE_OPTIONS = {"original_date": True, "extensive_search": False}
 _STUB_WORDS = 50
 
 _WS = re.compile(r"\s+")
+_ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?")
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|photographer|author", re.I)
 _META_PUBLISHED = (
     "article:published_time",
@@ -158,23 +159,23 @@ def _absolute(href: str | None, base: str | None) -> str | None:
 
 def _iso(value: object) -> str | None:
     """An ISO 8601 stamp (with time and offset when the value has them), or None."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
-    m = re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?", value)
-    if not m:
-        return None
-    stamp = m.group(0).replace(" ", "T", 1).replace(" ", "")
-    stamp = re.sub(r"(\.\d{6})\d+", r"\1", stamp)  # fromisoformat takes at most microseconds
-    try:
-        parsed = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    if not _plausible(parsed.date()):
-        return None
-    if len(m.group(0)) == 10:
-        return parsed.date().isoformat()
-    return parsed.replace(microsecond=0).isoformat()
+    m = _ISO_PREFIX.match(value)
+    if m:
+        stamp = m.group(0).replace(" ", "T", 1).replace(" ", "")
+        stamp = re.sub(r"(\.\d{6})\d+", r"\1", stamp)  # fromisoformat takes at most microseconds
+        try:
+            parsed = datetime.fromisoformat(stamp)
+        except ValueError:
+            return None
+        if not _plausible(parsed.date()):
+            return None
+        return parsed.date().isoformat() if len(stamp) == 10 else parsed.replace(microsecond=0).isoformat()
+    # Markup that is not ISO ("Tue, Sep 15 2020 10:01:41 EDT") is read like a timestamp line.
+    stamp = timestamp_of(value) if len(value) <= 60 else None
+    return stamp if stamp and _plausible(date.fromisoformat(stamp[:10])) else None
 
 
 def _plausible(day: date) -> bool:
@@ -309,7 +310,7 @@ def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
     captions = _captions(tree)
     caption_texts = {c.text for c, _ in captions} | {full for _, full in captions}
     units = [_norm(line) for line in extracted.text.split("\n")]
-    units = [u for u in units if u]
+    units = [u for u in units if u and u not in caption_texts]
     furniture: list[str] = []
     if units and title and units[0].lower() == title.lower():
         furniture.append(units.pop(0))  # the headline repeated at the top of the body

@@ -112,9 +112,14 @@ def clean_body_lines(units: list[str]) -> BodyParts:
 
 
 def _split_header(units: list[str]) -> tuple[list[str], list[str]]:
-    for i, unit in enumerate(units):
-        if _is_body_paragraph(unit) and split_credit(unit)[1] is None and related_link(unit) is None:
-            return units[:i], units[i:]
+    """The header ends at the first body paragraph; a short article's first full sentence will do."""
+    def plain(unit: str) -> bool:
+        return split_credit(unit)[1] is None and related_link(unit) is None and not timestamp_of(unit)
+
+    for starts_body in (_is_body_paragraph, ends_like_sentence):
+        for i, unit in enumerate(units):
+            if starts_body(unit) and plain(unit):
+                return units[:i], units[i:]
     return [], units
 
 

@@ -1,0 +1,91 @@
+"""The DuckDB store: idempotent re-ingest, one transaction per article, queries and exports."""
+import dataclasses
+import json
+
+import pytest
+
+from eventwire.ingest.text import parse_text
+from eventwire.record import Actor, ArticleRecord, Evidence, Event, Mention
+from eventwire.store.duckdb import EventFilter, open_store
+
+
+def make_record(title="Troops shell town", body="Troops shelled the town on Monday, officials said.", url=None):
+    doc = parse_text(f"{title}\n\n{body}", "t.txt", url=url, published="2021-03-01")
+    ev = Evidence(body, 0, len(body), "body")
+    actor = Actor("actor1", "Syrian troops", "SYRMIL", "SYR", "MIL", "group",
+                  (Mention("Troops", 0, 6, "body", None, 1),), ev, "test")
+    target = Actor("actor2", "Syria", "SYR", "SYR", None, "state", (Mention("town", 21, 25, "body", None, 1),), ev, "test")
+    event = Event("event1", "195", ("actor1",), ("actor2",), {"value": "2021-03-01", "anchor": "published"},
+                  ("asserted",), ev, {"type": "ASSAULT", "mode": "aerial"})
+    return ArticleRecord(doc, actors=(actor, target), events=(event,))
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(str(tmp_path / "t.duckdb")) as s:
+        yield s
+
+
+def test_reingest_replaces_and_never_duplicates(store):
+    rec = make_record()
+    assert store.write(rec) == "stored"
+    assert store.write(rec) == "unchanged"
+    changed = dataclasses.replace(rec, actors=rec.actors[:1], events=())
+    assert store.write(changed) == "replaced"
+    assert store.count("documents") == 1
+    assert store.count("actors") == 1
+    assert store.count("events") == 0 and store.count("event_actors") == 0
+
+
+def test_same_url_is_the_same_document(store):
+    store.write(make_record(url="https://news.example/1"))
+    store.write(make_record(body="Troops shelled the town again on Tuesday, officials said.", url="https://news.example/1"))
+    assert store.count("documents") == 1
+    store.write(make_record(url="https://news.example/2"))
+    assert store.count("documents") == 2
+
+
+def test_failed_write_leaves_nothing_half_written(store, monkeypatch):
+    store.write(make_record())
+    before = {t: store.count(t) for t in ("documents", "actors", "events", "event_actors")}
+    broken = dataclasses.replace(make_record(), events=(dataclasses.replace(make_record().events[0], cameo=None),)
+                                 * 2)  # duplicate event ids violate the primary key mid-write
+    with pytest.raises(Exception):
+        store.write(broken)
+    assert {t: store.count(t) for t in before} == before
+    assert store.records().__next__()["events"][0]["cameo"] == "195"
+
+
+def test_events_query_and_filters(store):
+    store.write(make_record())
+    (row,) = store.events()
+    assert (row["cameo"], row["source"], row["target"], row["date"]) == ("195", "SYRMIL", "SYR", "2021-03-01")
+    assert len(store.events(EventFilter(actor="SYRMIL"))) == 1
+    assert len(store.events(EventFilter(actor="troops"))) == 1
+    assert len(store.events(EventFilter(actor="RUS"))) == 0
+    assert len(store.events(EventFilter(country="syr"))) == 1
+    assert len(store.events(EventFilter(cameo="19"))) == 1
+    assert len(store.events(EventFilter(cameo="18"))) == 0
+    assert len(store.events(EventFilter(since="2021-03", until="2021-03"))) == 1
+    assert len(store.events(EventFilter(since="2021-04"))) == 0
+
+
+def test_exports(store, tmp_path):
+    store.write(make_record())
+    assert store.copy_events(str(tmp_path / "e.csv"), "csv") == 1
+    header = (tmp_path / "e.csv").read_text().splitlines()[0].split(",")
+    assert {"date", "cameo", "source", "target", "evidence"} <= set(header)
+    assert store.copy_events(str(tmp_path / "e.parquet"), "parquet") == 1
+    import duckdb
+
+    assert duckdb.sql(f"SELECT cameo FROM '{tmp_path / 'e.parquet'}'").fetchall() == [("195",)]
+    (record,) = store.records()
+    assert record["document"]["title"] == "Troops shell town"
+    json.dumps(record)
+
+
+def test_failures_are_kept_until_the_input_succeeds(store):
+    store.record_failure("t.txt", "empty input")
+    assert store.count("failures") == 1
+    store.write(make_record())
+    assert store.count("failures") == 0
