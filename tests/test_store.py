@@ -16,7 +16,7 @@ def make_record(title="Troops shell town", body="Troops shelled the town on Mond
                   (Mention("Troops", 0, 6, "body", None, 1),), ev, "test")
     target = Actor("actor2", "Syria", "SYR", "SYR", None, "state", (Mention("town", 21, 25, "body", None, 1),), ev, "test")
     event = Event("event1", "195", ("actor1",), ("actor2",), {"value": "2021-03-01", "anchor": "published"},
-                  ("asserted",), ev, {"type": "ASSAULT", "mode": "aerial"})
+                  ("asserted",), ev, "test", plover="ASSAULT", plover_mode="aerial")
     return ArticleRecord(doc, actors=(actor, target), events=(event,))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
+from eventwire.coding.codebook import load_codebook
+from eventwire.coding.events import code_events
 from eventwire.config import Settings, load_settings
 from eventwire.errors import InputError
 from eventwire.ground.actor_kb import load_actor_kb
@@ -22,9 +24,11 @@ def extract_documents(documents: Iterable[Document], settings: Settings | None =
     settings = settings or load_settings()
     nlp = load_model(settings.model, settings.blis)
     kb = load_actor_kb(settings.actors)
+    codebook = load_codebook()
     for parsed in read_many(documents, nlp, batch_size=settings.batch_size):
         actors = resolve_actors(parsed, kb)
-        yield ArticleRecord(document=parsed.document, actors=actors)
+        events = code_events(parsed, actors, codebook)
+        yield ArticleRecord(document=parsed.document, actors=actors, events=events)
 
 
 def _records(items: Iterable[Document | InputError], settings: Settings | None,

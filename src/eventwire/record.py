@@ -178,16 +178,23 @@ class Quote:
 @dataclass(frozen=True)
 class Event:
     id: str
-    cameo: str
-    source: tuple[str, ...]
+    cameo: str  # CAMEO event code, 2-4 digits
+    source: tuple[str, ...]  # actor ids
     target: tuple[str, ...]
-    date: dict[str, str | None]
+    date: dict[str, str | None]  # value, start, end, grain, anchor (anchor "assumed-published" when no date was stated)
     modality: tuple[str, ...]
     evidence: Evidence
-    plover: dict[str, str | None] = field(default_factory=dict)
-    place: str | None = None
-    quantities: tuple[str, ...] = ()
-    trigger: str | None = None
+    rule: str  # the dictionary entry and pattern that fired, so an analyst can see why
+    cameo_name: str = ""
+    plover: str | None = None  # PLOVER event type (the current 16)
+    plover_mode: str | None = None
+    plover_context: str | None = None
+    quad_class: int | None = None  # 1 verbal cooperation .. 4 material conflict
+    goldstein: float | None = None
+    place: str | None = None  # place id
+    place_how: str | None = None  # how the place was chosen: preposition, sentence, dominant
+    quantities: tuple[str, ...] = ()  # quantity ids
+    trigger: str | None = None  # the trigger words as written
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
 """HTML page -> Document: trafilatura finds the article, our own lxml pass finds what it drops.
 
-trafilatura (tuned on the extraction dev set) gives the main text and the page metadata (title,
-canonical URL, site name). It drops <figure> captions and keeps "READ: ..." cross-link paragraphs
-as text, so a pass over the same parsed tree collects the captions (with their credits) and the
-pages' anchors; caption texts and cross-link lines are then taken out of the body, which is
-sorted by the same line-shape rules as scraped text (`clean_body_lines`).
+trafilatura (settings measured on the extraction dev set, eval/extraction.py) gives the main text
+and the page metadata (title, canonical URL, site name). It drops <figure> captions and keeps
+"READ: ..." cross-link paragraphs as text, so a pass over the same parsed tree collects the
+<figcaption>s (with their credits) and the page's anchors (for the cross-links' hrefs). The body
+lines are then sorted by the shared line shapes (eventwire.ingest.lines): cross-links, captions
+with an explicit credit, furniture, bylines and timestamp lines leave the body.
 
-The publication date comes from the most explicit signal the page carries, in this order:
-JSON-LD datePublished, a published-time <meta>, an itemprop=datePublished element, a <time
-datetime> in the article header; only then htmldate's search of the whole page (date only).
-`published_from` names the signal that gave it.
+The publication date comes from the most explicit signal the page carries (`published_from`):
+"json-ld" datePublished, a published-time "meta", an "itemprop" datePublished, a "time-element"
+in the article header; then a "timestamp-line" at the top of the body, a full date in the "url";
+only then "htmldate"'s search of the page (date only). Explicit stamps keep their time and offset.
 """
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from eventwire.errors import InputError
-from eventwire.ingest.lines import ends_like_sentence, is_boilerplate, related_link, split_credit, timestamp_of
+from eventwire.ingest.lines import (
+    ends_like_sentence,
+    is_boilerplate,
+    is_byline,
+    related_link,
+    split_credit,
+    timestamp_of,
+)
 from eventwire.record import Caption, Document, RelatedLink, document_id
 
 __all__ = ["parse_html"]
@@ -34,7 +42,8 @@ log = logging.getLogger(__name__)
 
 # trafilatura settings, chosen by measuring token F1 on the extraction dev set (eval/extraction.py):
 # favor_precision and no comments cut sidebars and reader comments at almost no cost in recall;
-# tables stay in (dropping them lost more article text than it removed furniture).
+# tables stay in (dropping them lost more article text than it removed furniture); deduplicate
+# stays off (its cache lives across pages, so one page's text hid the next page's).
 _EXTRACT_OPTIONS = dict(
     favor_precision=True,
     include_comments=False,
@@ -44,12 +53,20 @@ _EXTRACT_OPTIONS = dict(
     include_formatting=False,
     deduplicate=False,
 )
-# htmldate as the last resort: the page's original (not last-modified) date.
+# htmldate as the last resort: the page's original (not last-modified) date. Its extensive search
+# measured worse on the pubdate dev set: on pages with no date it guesses one (often 1 January).
 _HTMLDATE_OPTIONS = {"original_date": True, "extensive_search": False}
-_STUB_WORDS = 50
+_STUB_WORDS = 50  # below this, a favor_precision reading may be a stub (see _extract)
+# A full date in a URL path: /2020/01/13/, 2020-01-13, or eight digits standing alone (-20200113-).
+_URL_DATE = re.compile(r"(?<![\w.])(?P<y>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?![\w.])")
+_UPDATED = re.compile(r"\W*(?:last\s+)?(?:updated|modified|edited)\b", re.I)
 
 _WS = re.compile(r"\s+")
 _ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?")
+_CREDIT_LABEL = re.compile(
+    r"^(?:(?:photo(?:graph)?|image|picture)\s+(?:credit\s*:?|by\b)|(?:credit|source|photo(?:graph)?|image|picture)\s*:)\s*",
+    re.I,
+)
 _CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|photographer|author", re.I)
 _META_PUBLISHED = (
     "article:published_time",
@@ -63,8 +80,7 @@ _META_PUBLISHED = (
     "dcterms.issued",
     "dcterms.created",
     "dc.date",
-    "date",
-)
+)  # not a bare "date": sites use it for the last change as often as for publication
 
 
 def _norm(text: str | None) -> str:
@@ -114,20 +130,27 @@ def _captions(tree: HtmlElement) -> list[tuple[Caption, str]]:
                 el
                 for el in figure.iter()
                 if el is not figcaption
+                and el is not figure
                 and isinstance(el.tag, str)
                 and (el.tag in ("cite", "small") or _CREDIT_CLASS.search(el.get("class", "") + el.get("itemprop", "")))
             ),
             None,
         )
         credit = _text_of(credit_el) if credit_el is not None else ""
-        if credit and credit in full:
+        if credit and credit != full and credit in full:
             text = _norm(full.replace(credit, " ", 1))
         else:
             text, split = split_credit(full)
             credit = credit or split or ""
         if text:
-            out.append((Caption(text, credit or None), full))
+            out.append((Caption(text, _clean_credit(credit) or None), full))
     return out
+
+
+def _clean_credit(credit: str) -> str:
+    """"(Image credit: NASA)" -> "NASA": the credit is the name, without its brackets and label."""
+    credit = credit.strip().strip("()[]").strip()
+    return _CREDIT_LABEL.sub("", credit).strip()
 
 
 def _anchors(tree: HtmlElement) -> dict[str, str]:
@@ -186,7 +209,7 @@ def _jsonld_objects(tree: HtmlElement):
     for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         try:
             data = json.loads(script.text or "", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         stack = [data]
         while stack:
@@ -217,11 +240,24 @@ def _metadata_date(tree: HtmlElement) -> tuple[str, str] | None:
         stamp = _iso(el.get("content") or el.get("datetime") or _text_of(el))
         if stamp:
             return stamp, "itemprop"
-    for el in tree.xpath("//article//header//time[@datetime] | //header[ancestor::article]//time[@datetime]"
-                         " | //time[@pubdate][@datetime]"):
+    for el in tree.xpath("//article//header//time[@datetime] | //time[@pubdate][@datetime]"):
         stamp = _iso(el.get("datetime"))
         if stamp:
             return stamp, "time-element"
+    return None
+
+
+def _url_date(tree: HtmlElement, url: str | None) -> str | None:
+    """The date in the article's URL ("/2020/01/13/", "-20200113", "/news/20200113/"), if whole."""
+    canonical = tree.xpath('string(//link[@rel="canonical"]/@href)')
+    for candidate in (url, canonical):
+        for m in _URL_DATE.finditer(candidate or ""):
+            try:
+                day = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                continue
+            if _plausible(day):
+                return day.isoformat()
     return None
 
 
@@ -252,7 +288,9 @@ def _headline_link(unit: str, anchors: dict[str, str]) -> RelatedLink | None:
     return RelatedLink(unit, href)
 
 
-def _sort_units(units: list[str], anchors: dict[str, str]) -> tuple[list[str], list[Caption], list[RelatedLink], list[str]]:
+def _sort_units(
+    units: list[str], anchors: dict[str, str]
+) -> tuple[list[str], list[Caption], list[RelatedLink], list[str]]:
     """Body lines -> (paragraphs, captions, cross-links, furniture), by the shared line shapes."""
     paragraphs: list[str] = []
     captions: list[Caption] = []
@@ -266,7 +304,7 @@ def _sort_units(units: list[str], anchors: dict[str, str]) -> tuple[list[str], l
         elif caption is not None:
             captions.append(caption)
         # The "short lower-case fragment" rule means nothing for scripts without case (CJK).
-        elif _cased(unit) and is_boilerplate(unit):
+        elif (_cased(unit) and is_boilerplate(unit)) or is_byline(unit) or timestamp_of(unit):
             furniture.append(unit)
         else:
             paragraphs.append(unit)
@@ -293,8 +331,8 @@ def _extract(tree: HtmlElement, url: str | None, source: str):
                     return fuller
                 extracted.text = fuller.text
         return extracted
-    except (ValueError, TypeError, etree.LxmlError) as exc:  # malformed trees trafilatura trips on
-        log.warning("%s: extraction failed (%s)", source, exc)
+    except Exception as exc:  # noqa: BLE001 - a page trafilatura trips on is refused, not a crash
+        log.warning("%s: extraction failed (%s: %s)", source, type(exc).__name__, exc)
         return None
 
 
@@ -314,6 +352,8 @@ def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
     furniture: list[str] = []
     if units and title and units[0].lower() == title.lower():
         furniture.append(units.pop(0))  # the headline repeated at the top of the body
+    # A dateline at the top of the body ("January 18, 2020", "Published 18 Jan 2020 09:25 GMT").
+    stated = next((stamp for u in units[:3] if not _UPDATED.match(u) and (stamp := timestamp_of(u))), None)
     anchors = _anchors(tree)
     paragraphs, body_captions, related, boilerplate = _sort_units(units, anchors)
     if not paragraphs:
@@ -323,6 +363,10 @@ def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
     found = _metadata_date(tree)
     if found:
         published, published_from = found
+    elif stated:
+        published, published_from = stated, "timestamp-line"
+    elif (in_url := _url_date(tree, url)) is not None:
+        published, published_from = in_url, "url"
     else:
         published = _iso(extracted.date)
         published_from = "htmldate" if published else None

@@ -88,7 +88,9 @@ def is_boilerplate(line: str) -> bool:
     if _boilerplate_re().match(stripped):
         return True
     words = stripped.split()
-    return len(words) <= 3 and stripped == stripped.lower() and not re.search(r"[.!?,;\"“”0-9]", stripped)
+    # Scripts without case (CJK, Arabic) never look "all lower case": only cased text can be a UI word.
+    cased = any(ch.islower() for ch in stripped)
+    return cased and len(words) <= 3 and stripped == stripped.lower() and not re.search(r"[.!?,;\"“”0-9]", stripped)
 
 
 def _credit_like(tail: str) -> bool:

@@ -50,9 +50,10 @@ CREATE TABLE IF NOT EXISTS quantities (doc_id VARCHAR, quantity_id VARCHAR, text
     scope VARCHAR, period VARCHAR, source_actor VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quantity_id));
 CREATE TABLE IF NOT EXISTS quotes (doc_id VARCHAR, quote_id VARCHAR, text VARCHAR, kind VARCHAR,
     speaker VARCHAR, cue VARCHAR, spoken VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quote_id));
-CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCHAR,
-    plover_type VARCHAR, plover_mode VARCHAR, date_value VARCHAR, date_start VARCHAR, date_end VARCHAR,
-    date_anchor VARCHAR, modality VARCHAR[], place_id VARCHAR, trigger VARCHAR, {_EVIDENCE},
+CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCHAR, cameo_name VARCHAR,
+    quad_class INTEGER, goldstein DOUBLE, plover_type VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
+    date_value VARCHAR, date_start VARCHAR, date_end VARCHAR, date_grain VARCHAR, date_anchor VARCHAR,
+    modality VARCHAR[], place_id VARCHAR, place_how VARCHAR, trigger VARCHAR, rule VARCHAR, {_EVIDENCE},
     PRIMARY KEY (doc_id, event_id));
 CREATE TABLE IF NOT EXISTS event_actors (doc_id VARCHAR, event_id VARCHAR, actor_id VARCHAR, role VARCHAR);
 CREATE TABLE IF NOT EXISTS event_quantities (doc_id VARCHAR, event_id VARCHAR, quantity_id VARCHAR);
@@ -152,10 +153,11 @@ class Store:
                  [(d, q.id, q.text, q.kind, q.speaker, q.cue, q.spoken, *_ev(q.evidence))
                   for q in record.quotes])
         if record.events:
-            many("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 [(d, e.id, e.cameo, e.plover.get("type"), e.plover.get("mode"), e.date.get("value"),
-                   e.date.get("start"), e.date.get("end"), e.date.get("anchor"), list(e.modality), e.place,
-                   e.trigger, *_ev(e.evidence)) for e in record.events])
+            many(f"INSERT INTO events VALUES ({', '.join(['?'] * 24)})",
+                 [(d, e.id, e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover, e.plover_mode,
+                   e.plover_context, e.date.get("value"), e.date.get("start"), e.date.get("end"),
+                   e.date.get("grain"), e.date.get("anchor"), list(e.modality), e.place, e.place_how,
+                   e.trigger, e.rule, *_ev(e.evidence)) for e in record.events])
             links = [(d, e.id, a, "source") for e in record.events for a in e.source]
             links += [(d, e.id, a, "target") for e in record.events for a in e.target]
             if links:
@@ -202,7 +204,7 @@ class Store:
             params.append(flt.country.upper())
         sql = f"""
             SELECT e.doc_id, e.event_id, coalesce(e.date_value, e.date_start) AS date, e.date_anchor,
-                e.cameo, e.plover_type, e.plover_mode,
+                e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover_type, e.plover_mode,
                 (SELECT string_agg(a.code, ';' ORDER BY a.actor_id) FROM event_actors x
                    JOIN actors a USING (doc_id, actor_id)
                    WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND x.role = 'source') AS source,
@@ -210,7 +212,7 @@ class Store:
                    JOIN actors a USING (doc_id, actor_id)
                    WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND x.role = 'target') AS target,
                 array_to_string(e.modality, ';') AS modality, p.name AS place, p.lat, p.lon,
-                e.evidence_text AS evidence, e.section, d.title, d.url, d.source AS input
+                e.evidence_text AS evidence, e.section, e.rule, d.title, d.url, d.source AS input
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
             {"WHERE " + " AND ".join(where) if where else ""}

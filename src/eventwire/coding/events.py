@@ -1,0 +1,477 @@
+"""The event coder: triggers over the dependency parse -> CAMEO/PLOVER events with their actors,
+own date, place, linked quantities, modality and the rule that fired.
+
+Precision first: an event needs a resolved source or target actor, unless it is violence with
+casualties; one trigger gives one event. The title is not coded (it restates the lead); captions
+are (they often carry a separate, dated event); related links and furniture never reach here.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.read import Parsed, Sentence
+from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
+
+__all__ = ["code_events", "PlaceChooser"]
+
+log = logging.getLogger(__name__)
+
+# (parsed, sentence index, trigger token index, places) -> (place id or None, how)
+PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, str]]
+
+_REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "state", "confirm", "insist",
+              "stress", "warn", "note", "write", "declare", "argue", "point", "allege", "assert", "reveal"}
+_INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
+           "pledge", "promise", "offer", "propose", "support", "back", "try", "plot", "consider", "wish"}
+_FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
+_HEDGE_VERBS = {"think", "believe", "suspect", "allege", "report", "say", "rumour", "rumor", "fear", "understand"}
+_HEDGE_WORDS = {"reportedly", "allegedly", "apparently", "possibly", "likely", "probably", "purportedly",
+                "may", "might", "could", "perhaps", "seemingly"}
+_CONDITION_MARKS = {"if", "unless", "provided", "providing"}
+_TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", "towards"}
+_RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
+_LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
+_HISTORICAL_DAYS = 180
+
+
+@dataclass
+class _Index:
+    """Actor mentions and times located in the paragraph Docs, for token lookups."""
+
+    spans: dict[int, list[tuple[int, int, Actor]]] = field(default_factory=dict)  # id(doc) -> (start, end, actor)
+    times: dict[int, list[tuple[Span, TimeRef]]] = field(default_factory=dict)  # sentence index -> (span, time)
+    persons_before: list[tuple[int, int, Actor]] = field(default_factory=list)  # (sentence, char, actor)
+    quotes: Sequence[Quote] = ()
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+
+def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRef],
+                 quotes: Sequence[Quote]) -> _Index:
+    index = _Index(quotes=quotes, actors={a.id: a for a in actors})
+    by_section = {}
+    for p in parsed.paragraphs:
+        by_section.setdefault((p.section, p.caption_index), []).append(p)
+
+    def locate(section, caption_index, start, end):
+        for p in by_section.get((section, caption_index), []):
+            if p.offset <= start and end <= p.offset + len(p.doc.text):
+                return p
+        return None
+
+    for actor in actors:
+        for m in actor.mentions:
+            p = locate(m.section, m.caption_index, m.start, m.end)
+            if p is None:
+                continue
+            index.spans.setdefault(id(p.doc), []).append((m.start - p.offset, m.end - p.offset, actor))
+            if actor.kind == "person" and m.sentence is not None:
+                index.persons_before.append((m.sentence, m.start, actor))
+    for t in times:
+        p = locate(t.evidence.section, t.evidence.caption_index, t.start, t.end)
+        if p is None:
+            continue
+        span = p.doc.char_span(t.start - p.offset, t.end - p.offset, alignment_mode="expand")
+        if span is None:
+            continue
+        for s in parsed.sentences:
+            if s.paragraph is p and s.span.start <= span.start < s.span.end:
+                index.times.setdefault(s.index, []).append((span, t))
+    index.persons_before.sort(key=lambda x: (x[0], x[1]))
+    return index
+
+
+def _actors_at(index: _Index, doc: Doc, first: int, last: int) -> list[Actor]:
+    """Actors with a mention overlapping tokens first..last."""
+    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+    hits = [(s, e, a) for s, e, a in index.spans.get(id(doc), []) if s < end and e > start]
+    # "Syrian regime forces" beats the "Syrian regime" inside it.
+    hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
+                                       for o in hits)]
+    seen, out = set(), []
+    for _, _, actor in sorted(hits, key=lambda h: h[0]):
+        if actor.id not in seen:
+            seen.add(actor.id)
+            out.append(actor)
+    return out
+
+
+def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Actor]:
+    """Actors of the noun phrase headed by `token`, its conjuncts and appositions."""
+    out: list[Actor] = []
+    for head in (token, *token.conjuncts):
+        lefts = [c for c in head.lefts if c.dep_ not in ("cc", "punct", "prep", "det")]
+        first = min([c.left_edge.i for c in lefts] + [head.i])
+        found = _actors_at(index, head.doc, first, head.i)
+        for child in head.children:
+            if child.dep_ == "appos":
+                found += _actors_at(index, head.doc, child.left_edge.i, child.right_edge.i)
+            if child.dep_ == "prep" and child.lower_ == "of" and not found:
+                found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
+        if not found and head.pos_ == "PRON":
+            found = _pronoun_actor(head, index, sentence)
+        out += [a for a in found if a not in out]
+    return out
+
+
+def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor]:
+    """I/we inside a quote -> its speaker; he/she -> the speaker whose reported speech contains it,
+    else the nearest preceding person."""
+    if pron.lower_ in ("i", "we", "me", "us", "my", "our"):
+        quote = _quote_of(index.quotes, sentence, pron)
+        speaker = index.actors.get(quote.speaker) if quote is not None and quote.speaker else None
+        return [speaker] if speaker is not None else []
+    if pron.lower_ not in ("he", "she", "him", "her", "his"):
+        return []
+    for anc in pron.ancestors:
+        if anc.lemma_ in _REPORTING:
+            subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subj and subj[0] is not pron and subj[0].pos_ != "PRON":
+                return _phrase_actors(subj[0], index, sentence)
+    char = sentence.start + (pron.idx - sentence.span.start_char)
+    before = [a for s, c, a in index.persons_before if (s, c) < (sentence.index, char) and s >= sentence.index - 2]
+    return before[-1:] if before else []
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
+    return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _source_sectors(actors: list[Actor]) -> set[str]:
+    out = set()
+    for a in actors:
+        if a.sector:
+            out.add(a.sector)
+        if a.code and a.country and a.code.startswith(a.country) and len(a.code) > len(a.country):
+            out.add(a.code[len(a.country):])
+        elif a.code and not a.country:
+            out.add(a.code[:3])
+    return out
+
+
+@dataclass
+class _Candidate:
+    trigger: Token
+    rule: TriggerRule
+    pattern: str
+    source: list[Actor]
+    target: list[Actor]
+    governor: Token  # the verb whose clause carries tense, modality and the time (the light verb for nouns)
+    consumed: set[int]
+    coordinated: bool = False  # the source is a coordination ("Turkey and Russia"), not one phrase
+
+
+def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
+    lemma = token.lemma_.lower()
+    if pos == "NOUN" and lemma == "strike" and any(c.lemma_.lower() == "air" for c in token.children):
+        lemma = "airstrike"
+    return codebook.triggers.get((lemma, pos), ())
+
+
+def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
+            complement_type: str | None) -> TriggerRule | None:
+    for rule in rules:
+        cond = rule.condition
+        if cond is None:
+            return rule
+        kind, values = cond
+        if kind == "source" and _source_sectors(source) & values:
+            return rule
+        if kind == "xcomp" and complement_type in values:
+            return rule
+        if kind == "prep" and any(c.dep_ == "prep" and c.lower_ in values for c in token.children):
+            return rule
+        if kind == "particle" and any(c.dep_ == "prt" and c.lower_ in values for c in token.children):
+            return rule
+    return None
+
+
+def _complement(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+            return c
+    return None
+
+
+def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    rules = _rules_for(tok, "VERB", codebook)
+    if not rules:
+        return None
+    passive = _is_passive(tok)
+    if passive:
+        source_tokens = _prep_objects(tok, {"by"}) + [g for c in _children(tok, "agent") for g in _children(c, "pobj")]
+        target_tokens = _children(tok, "nsubjpass")
+    else:
+        source_tokens = _children(tok, "nsubj")
+        target_tokens = _children(tok, "dobj", "dative")
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
+    if not has_subject and tok.dep_ in ("xcomp", "conj") and tok.head.pos_ in ("VERB", "AUX"):
+        source_tokens = _children(tok.head, "nsubj")  # "Turkey threatened to attack": the controller acts
+    consumed = {tok.i}
+    pattern = "passive-agent" if passive else "subject-verb-object"
+    source = [a for t in source_tokens for a in _phrase_actors(t, index, sentence)]
+    # "killed in attacks by the regime": the agent sits in the event noun that the verb's clause names.
+    if not source:
+        for noun in _prep_objects(tok, {"in", "during", "by", "from", "after"}):
+            by = _prep_objects(noun, {"by"})
+            if by and _rules_for(noun, "NOUN", codebook):
+                source = [a for t in by for a in _phrase_actors(t, index, sentence)]
+                consumed.add(noun.i)
+                pattern = f"verb-in-noun-by-agent:{noun.lemma_}"
+                break
+    complement = _complement(tok)
+    complement_type = None
+    if complement is not None:
+        inner = _rules_for(complement, "VERB", codebook)
+        if inner:
+            complement_type = codebook.plover_of(inner[0].cameo)
+    rule = _choose(rules, tok, source, codebook, complement_type)
+    if rule is None:
+        return None
+    target = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
+    if rule.condition and rule.condition[0] == "xcomp" and complement is not None:
+        consumed.add(complement.i)
+        pattern = f"complement:{tok.lemma_}+{complement.lemma_}"
+        if not target:
+            target = [a for t in _children(complement, "dobj") for a in _phrase_actors(t, index, sentence)]
+    if not target:
+        target = [a for t in _prep_objects(tok, _TARGET_PREPS) for a in _phrase_actors(t, index, sentence)]
+    coordinated = any(t.conjuncts for t in source_tokens)
+    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated)
+
+
+def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    rules = _rules_for(tok, "NOUN", codebook)
+    if not rules:
+        return None
+    head = tok.head
+    particle = codebook.light_verbs.get(head.lemma_.lower())
+    light = tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
+        not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
+    source: list[Actor] = []
+    consumed = {tok.i}
+    if light:
+        subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
+        subj = subj or _children(head, "nsubj")
+        if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
+            subj = _children(head.head, "nsubj")
+        source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
+        consumed.add(head.i)
+        pattern, governor = f"light-verb:{head.lemma_}+{tok.lemma_}", head
+    else:
+        by = _prep_objects(tok, {"by"}) + _children(tok, "poss")
+        source = [a for t in by for a in _phrase_actors(t, index, sentence)]
+        pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
+    rule = _choose(rules, tok, source, codebook, None)
+    if rule is None:
+        return None
+    target = [a for t in _prep_objects(tok, _TARGET_PREPS | {"between"}) for a in _phrase_actors(t, index, sentence)]
+    if light and not target:
+        target = [a for t in _prep_objects(head, _TARGET_PREPS) for a in _phrase_actors(t, index, sentence)]
+    if not target and codebook.plover_of(rule.cameo) == "CONSULT":
+        # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
+        for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
+            target += [a for t in _children(clause, "dobj") for a in _phrase_actors(t, index, sentence)]
+    return _Candidate(tok, rule, pattern, source, target, governor, consumed)
+
+
+def _clause_chain(token: Token) -> list[Token]:
+    """The token and the verbs above it up to the sentence root."""
+    chain = [token]
+    while chain[-1].head is not chain[-1] and len(chain) < 8:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: Token | None) -> list[str]:
+    gov = c.governor
+    mods: list[str] = []
+    chain = _clause_chain(gov)
+    local = [gov, c.trigger]
+    auxes = {a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")}
+    if auxes & _FUTURE_AUX or any(a.lower_ == "going" for t in local for a in t.children) or any(
+            t.lemma_ in _INTENT and t is not c.trigger for t in chain[1:3]
+            if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp")):
+        mods.append("intended")
+    if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t is not c.trigger):
+        mods.append("threatened")
+    inner = [gov.doc[i] for i in sorted(c.consumed)]
+    if any(ch.dep_ == "advcl" and any(m.lower_ in _CONDITION_MARKS for m in ch.children if m.dep_ == "mark")
+           for t in chain[:3] + inner for ch in t.children):
+        mods.append("conditional")
+    if any(t.lemma_ in _HEDGE_VERBS and _is_passive(t) for t in chain[1:4]) or any(
+            ch.lower_ in _HEDGE_WORDS for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")):
+        mods.append("hedged")
+    if any(ch.dep_ == "neg" for t in local for ch in t.children):
+        mods.append("negated")
+    if in_quote or reported_by is not None:
+        mods.append("reported")
+    if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:
+        mods.insert(0, "asserted")
+    return mods
+
+
+def _reporting_verb(token: Token) -> Token | None:
+    for anc in token.ancestors:
+        if anc.lemma_ in _REPORTING:
+            return anc
+    return None
+
+
+def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) -> TimeRef | None:
+    """A time of the sentence whose syntactic head chain reaches one of `governors` before any other verb."""
+    targets = {t.i for t in governors}
+    for span, time in index.times.get(sentence.index, []):
+        node = span.root
+        for _ in range(8):
+            if node.i in targets:
+                return time
+            if node.head is node:
+                break
+            node = node.head
+            if node.pos_ in ("VERB", "AUX") and node.i not in targets and node.dep_ not in ("aux", "auxpass"):
+                if node.i in targets:
+                    return time
+                break
+    return None
+
+
+def _quote_of(quotes: Sequence[Quote], sentence: Sentence, token: Token) -> Quote | None:
+    for q in quotes:
+        ev = q.evidence
+        if (ev.section, ev.caption_index) != (sentence.section, sentence.paragraph.caption_index):
+            continue
+        doc_text = sentence.paragraph.doc.text
+        at = doc_text.find(q.text[:60])
+        if at >= 0 and at <= token.idx < at + len(q.text):
+            return q
+    return None
+
+
+def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None, reporter: Token | None,
+          published: str | None) -> dict[str, str | None]:
+    time = _attached_time(index, sentence, [c.trigger, c.governor])
+    if time is not None:
+        return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
+                "anchor": "expression" if time.anchor == "absolute" else time.anchor}
+    if reporter is not None:
+        said = _attached_time(index, sentence, [reporter])
+        if said is not None:
+            return {"value": said.value, "start": None, "end": None, "grain": said.grain, "anchor": "speech"}
+    if quote is not None and quote.spoken:
+        return {"value": quote.spoken, "start": None, "end": None, "grain": "day", "anchor": f"speech:{quote.id}"}
+    day = published[:10] if published else None
+    return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "assumed-published"}
+
+
+def _is_historical(value: str | None, published: str | None) -> bool:
+    if not value or not published:
+        return False
+    try:
+        parts = [int(x) for x in value[:10].split("-")]
+        when = date(parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 28)
+        return (date.fromisoformat(published[:10]) - when).days > _HISTORICAL_DAYS
+    except (ValueError, IndexError):
+        return False
+
+
+def code_events(
+    parsed: Parsed,
+    actors: Sequence[Actor],
+    codebook: Codebook,
+    *,
+    times: Sequence[TimeRef] = (),
+    places: Sequence[Place] = (),
+    quantities: Sequence[Quantity] = (),
+    quotes: Sequence[Quote] = (),
+    place_of: PlaceChooser | None = None,
+) -> tuple[Event, ...]:
+    """Every event of the article, in reading order."""
+    index = _build_index(parsed, [a for a in actors if not a.media_only], times, quotes)
+    published = parsed.document.published
+    events: list[Event] = []
+    for sentence in parsed.sentences:
+        if sentence.section == "title":
+            continue
+        found = []
+        for tok in sentence.span:
+            cand = None
+            if tok.pos_ == "NOUN":
+                cand = _noun_candidate(tok, sentence, index, codebook)
+            elif tok.pos_ == "VERB":
+                cand = _verb_candidate(tok, sentence, index, codebook)
+            if cand is not None:
+                found.append(cand)
+        # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
+        # then the event noun (a light verb such as "sign a deal" names its noun's event).
+        found.sort(key=lambda c: (-(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN", c.trigger.i))
+        consumed: set[int] = set()
+        candidates: list[_Candidate] = []
+        for cand in found:
+            if cand.consumed & consumed:
+                continue
+            consumed |= cand.consumed
+            candidates.append(cand)
+        sentence_quantities = [q for q in quantities if q.evidence.section == sentence.section
+                               and q.evidence.caption_index == sentence.paragraph.caption_index
+                               and q.evidence.start == sentence.start and q.category in _LINKED_CATEGORIES]
+        violent_seen = False
+        for c in sorted(candidates, key=lambda c: c.trigger.i):
+            row = codebook.code(c.rule.cameo)
+            plover = row.plover
+            target = [a for a in c.target if a not in c.source]
+            if not target and c.coordinated and len(c.source) > 1 and plover in _RECIPROCAL:
+                target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target
+                c.pattern += "+reciprocal"
+            violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
+            linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
+            if not c.source and not target and not linked:
+                continue
+            violent_seen = violent_seen or violent
+            quote = _quote_of(quotes, sentence, c.trigger)
+            reporter = _reporting_verb(c.governor)
+            when = _date(c, sentence, index, quote, reporter, published)
+            mods = _modality(c, plover, quote is not None, reporter)
+            if _is_historical(when["value"] or when.get("start"), published):
+                mods.append("historical")
+            place_id, place_how = (None, "")
+            if place_of is not None and places:
+                place_id, place_how = place_of(parsed, sentence.index, c.trigger.i - sentence.span.start, places)
+            trigger_text = c.trigger.text if c.governor is c.trigger or c.governor.i not in c.consumed else (
+                f"{c.governor.text} … {c.trigger.text}")
+            events.append(Event(
+                id=f"event{len(events) + 1}",
+                cameo=c.rule.cameo,
+                cameo_name=row.name,
+                plover=plover,
+                plover_mode=row.plover_mode,
+                plover_context=row.plover_context,
+                quad_class=row.quad_class,
+                goldstein=row.goldstein,
+                source=tuple(a.id for a in c.source),
+                target=tuple(a.id for a in target),
+                date=when,
+                modality=tuple(mods),
+                evidence=sentence.evidence(),
+                rule=f"{c.rule.lemma}/{c.rule.pos}->{c.rule.cameo}"
+                     + (f" [{c.rule.when}]" if c.rule.when else "") + f" via {c.pattern}",
+                place=place_id,
+                place_how=place_how or None,
+                quantities=tuple(linked),
+                trigger=trigger_text,
+            ))
+    return tuple(events)

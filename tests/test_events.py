@@ -1,0 +1,97 @@
+"""The event coder's rules on hand-written sentences."""
+import pytest
+
+from eventwire.coding.codebook import load_codebook
+from eventwire.coding.events import code_events
+from eventwire.ground.actors import resolve_actors
+from eventwire.ingest.text import parse_text
+from eventwire.read import read
+
+
+def events_of(nlp, kb, body, published="2021-06-10T10:00:00"):
+    doc = parse_text(f"A headline for the test\n\n{body}", "t.txt", published=published)
+    parsed = read(doc, nlp)
+    actors = resolve_actors(parsed, kb)
+    codes = {a.id: a.code for a in actors}
+    events = code_events(parsed, actors, load_codebook())
+    return [(e, [codes[i] for i in e.source], [codes[i] for i in e.target]) for e in events]
+
+
+def only(events):
+    assert len(events) == 1, [(e.cameo, e.rule) for e, _, _ in events]
+    return events[0]
+
+
+def test_subject_verb_object_violence(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Russian warplanes bombed Turkish troops near the border on Monday."))
+    assert e.cameo == "195" and e.plover == "ASSAULT" and e.quad_class == 4 and e.goldstein == -10.0
+    assert src == ["RUSMIL"] and tgt == ["TURMIL"]
+    assert e.modality == ("asserted",)
+    assert "bomb/VERB->195" in e.rule
+
+
+def test_threat_with_infinitive_attack_is_one_threat_event(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Turkey threatened to attack Syrian regime forces if they advance."))
+    assert e.cameo == "138" and src == ["TUR"] and tgt == ["SYRMIL"]
+    assert "threatened" in e.modality and "conditional" in e.modality
+
+
+def test_future_meeting_is_intended_with_coordinated_targets(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "French President Emmanuel Macron will meet with his German and Italian counterparts."))
+    assert e.cameo.startswith("04") and src == ["FRAGOV"] and set(tgt) == {"DEUGOV", "ITAGOV"}
+    assert "intended" in e.modality and "asserted" not in e.modality
+
+
+def test_coordinated_subjects_agreeing_are_each_others_targets(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Iran and Iraq agreed to reopen their border crossings."))
+    assert e.cameo == "030" and set(src) == {"IRN", "IRQ"} and set(tgt) == {"IRN", "IRQ"}
+
+
+def test_light_verb_gives_the_noun_event_and_the_verb_subject(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Israeli forces carried out airstrikes on the city overnight."))
+    assert e.cameo == "195" and src == ["ISRMIL"] and "light-verb:carry+airstrike" in e.rule
+
+
+def test_passive_with_agent(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Two Kenyan police officers were abducted by Somali militants."))
+    assert e.cameo == "181" and src and src[0].startswith("SOM") and tgt and tgt[0].startswith("KEN")
+
+
+def test_negation_and_hedges(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Egypt did not condemn the Israeli government."))
+    assert "negated" in e.modality and "asserted" not in e.modality
+    e, _, _ = only(events_of(nlp, kb, "Syrian troops reportedly shelled Lebanese soldiers."))
+    assert "hedged" in e.modality
+
+
+def test_sector_condition_tells_a_strike_from_a_strike(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Greek workers will strike against the government on Friday."))
+    assert e.cameo == "143" and e.plover == "PROTEST"
+
+
+def test_no_actor_no_event_and_speech_is_no_event(nlp, kb):
+    assert events_of(nlp, kb, "The weather improved and the market reopened on Tuesday.") == []
+    assert events_of(nlp, kb, "German Chancellor Olaf Scholz said the talks were useful.") == []
+
+
+def test_title_is_not_coded_and_captions_are(nlp, kb):
+    doc = parse_text("Russian warplanes bomb Turkish troops\n\nSmoke after Russian warplanes bombed a Syrian town "
+                     "[Jane Roe/Example Agency]\n\nThe defence ministry in Ankara confirmed the attack on Monday, "
+                     "officials said in a statement to reporters.", "t.txt", published="2021-06-10")
+    from eventwire.ground.actor_kb import load_actor_kb
+
+    parsed = read(doc, nlp)
+    events = code_events(parsed, resolve_actors(parsed, load_actor_kb()), load_codebook())
+    assert [e.evidence.section for e in events] == ["caption"]
+
+
+def test_undated_event_is_assumed_published(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Russian warplanes bombed Turkish troops near the border."))
+    assert e.date["value"] == "2021-06-10" and e.date["anchor"] == "assumed-published"
+
+
+@pytest.mark.parametrize("cameo", ["190", "0871", "057", "020"])
+def test_codebook_rows(cameo):
+    row = load_codebook().code(cameo)
+    assert row.name and -10 <= row.goldstein <= 10 and row.quad_class in (1, 2, 3, 4)
+    assert row.plover in {"ASSAULT", "RETREAT", "SUPPORT", "REQUEST"}
