@@ -38,8 +38,15 @@ def test_threat_with_infinitive_attack_is_one_threat_event(nlp, kb):
 
 def test_future_meeting_is_intended_with_coordinated_targets(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "French President Emmanuel Macron will meet with his German and Italian counterparts."))
-    assert e.cameo.startswith("04") and src == ["FRAGOV"] and set(tgt) == {"DEUGOV", "ITAGOV"}
+    assert src == ["FRAGOV"] and set(tgt) == {"DEUGOV", "ITAGOV"}
     assert "intended" in e.modality and "asserted" not in e.modality
+    # CAMEO codes an announced meeting as intent to meet (036), not as a meeting (04x).
+    assert e.cameo == "036" and e.plover == "AGREE" and "intended->036" in e.rule
+
+
+def test_intended_hostile_act_is_a_threat(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Russia said it would impose sanctions on Georgian banks."))
+    assert e.plover == "THREATEN" and e.cameo.startswith("13") and src == ["RUS"]
 
 
 def test_coordinated_subjects_agreeing_are_each_others_targets(nlp, kb):
@@ -65,8 +72,10 @@ def test_negation_and_hedges(nlp, kb):
 
 
 def test_sector_condition_tells_a_strike_from_a_strike(nlp, kb):
-    e, _, _ = only(events_of(nlp, kb, "Greek workers will strike against the government on Friday."))
+    e, _, _ = only(events_of(nlp, kb, "Greek dock workers struck against the government on Friday."))
     assert e.cameo == "143" and e.plover == "PROTEST"
+    e, _, _ = only(events_of(nlp, kb, "Israeli warplanes struck Hamas positions on Friday."))
+    assert e.cameo == "190" and e.plover == "ASSAULT"
 
 
 def test_no_actor_no_event_and_speech_is_no_event(nlp, kb):

@@ -79,4 +79,6 @@ def load_codebook(user_triggers: str | None = None) -> Codebook:
             raise ValueError(f"triggers: {rule.lemma} has unknown CAMEO code {rule.cameo}")
         triggers.setdefault((rule.lemma, rule.pos), []).append(rule)
     light = {row["lemma"]: row.get("particle", "") for row in _rows(_read("events", "light_verbs.tsv"))}
-    return Codebook(codes, {k: tuple(v) for k, v in triggers.items()}, light)
+    # Conditional rows first (stable), so an unconditional row never hides a more specific one.
+    ordered = {k: tuple(sorted(v, key=lambda r: not r.when)) for k, v in triggers.items()}
+    return Codebook(codes, ordered, light)

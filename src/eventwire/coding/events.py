@@ -38,6 +38,9 @@ _TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", 
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 _HISTORICAL_DAYS = 180
+# An intended cooperative act is an expression of intent (03x); an intended hostile act is a threat (13x).
+_INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+                 "14": "133", "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}
 
 
 @dataclass
@@ -126,13 +129,15 @@ def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor
         quote = _quote_of(index.quotes, sentence, pron)
         speaker = index.actors.get(quote.speaker) if quote is not None and quote.speaker else None
         return [speaker] if speaker is not None else []
-    if pron.lower_ not in ("he", "she", "him", "her", "his"):
+    if pron.lower_ not in ("he", "she", "him", "her", "his", "it", "its", "they", "their", "them"):
         return []
     for anc in pron.ancestors:
         if anc.lemma_ in _REPORTING:
             subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and subj[0] is not pron and subj[0].pos_ != "PRON":
                 return _phrase_actors(subj[0], index, sentence)
+    if pron.lower_ not in ("he", "she", "him", "her", "his"):
+        return []  # "it"/"they" only within the reported speech of the actor they stand for
     char = sentence.start + (pron.idx - sentence.span.start_char)
     before = [a for s, c, a in index.persons_before if (s, c) < (sentence.index, char) and s >= sentence.index - 2]
     return before[-1:] if before else []
@@ -177,8 +182,13 @@ class _Candidate:
 
 def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
     lemma = token.lemma_.lower()
-    if pos == "NOUN" and lemma == "strike" and any(c.lemma_.lower() == "air" for c in token.children):
-        lemma = "airstrike"
+    if pos == "NOUN":
+        # "hunger strike", "car bombing": the compound names a more specific event than its head.
+        for child in token.children:
+            if child.dep_ in ("compound", "amod") and child.i < token.i:
+                rules = codebook.triggers.get((f"{child.lemma_.lower()} {lemma}", pos))
+                if rules:
+                    return rules
     return codebook.triggers.get((lemma, pos), ())
 
 
@@ -196,6 +206,8 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
         if kind == "prep" and any(c.dep_ == "prep" and c.lower_ in values for c in token.children):
             return rule
         if kind == "particle" and any(c.dep_ == "prt" and c.lower_ in values for c in token.children):
+            return rule
+        if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in values:
             return rule
     return None
 
@@ -431,7 +443,14 @@ def code_events(
                                and q.evidence.start == sentence.start and q.category in _LINKED_CATEGORIES]
         violent_seen = False
         for c in sorted(candidates, key=lambda c: c.trigger.i):
-            row = codebook.code(c.rule.cameo)
+            cameo = c.rule.cameo
+            quote = _quote_of(quotes, sentence, c.trigger)
+            reporter = _reporting_verb(c.governor)
+            mods = _modality(c, codebook.plover_of(cameo), quote is not None, reporter)
+            # CAMEO codes what is only announced as intent (03x) or threat (13x), not as done.
+            if "intended" in mods and cameo[:2] in _INTENT_CODES:
+                cameo = _INTENT_CODES[cameo[:2]]
+            row = codebook.code(cameo)
             plover = row.plover
             target = [a for a in c.target if a not in c.source]
             if not target and c.coordinated and len(c.source) > 1 and plover in _RECIPROCAL:
@@ -442,10 +461,7 @@ def code_events(
             if not c.source and not target and not linked:
                 continue
             violent_seen = violent_seen or violent
-            quote = _quote_of(quotes, sentence, c.trigger)
-            reporter = _reporting_verb(c.governor)
             when = _date(c, sentence, index, quote, reporter, published)
-            mods = _modality(c, plover, quote is not None, reporter)
             if _is_historical(when["value"] or when.get("start"), published):
                 mods.append("historical")
             place_id, place_how = (None, "")
@@ -455,7 +471,7 @@ def code_events(
                 f"{c.governor.text} … {c.trigger.text}")
             events.append(Event(
                 id=f"event{len(events) + 1}",
-                cameo=c.rule.cameo,
+                cameo=cameo,
                 cameo_name=row.name,
                 plover=plover,
                 plover_mode=row.plover_mode,
@@ -468,7 +484,8 @@ def code_events(
                 modality=tuple(mods),
                 evidence=sentence.evidence(),
                 rule=f"{c.rule.lemma}/{c.rule.pos}->{c.rule.cameo}"
-                     + (f" [{c.rule.when}]" if c.rule.when else "") + f" via {c.pattern}",
+                     + (f" [{c.rule.when}]" if c.rule.when else "") + f" via {c.pattern}"
+                     + (f", intended->{cameo}" if cameo != c.rule.cameo else ""),
                 place=place_id,
                 place_how=place_how or None,
                 quantities=tuple(linked),
