@@ -46,10 +46,27 @@ def gold_items(path: Path) -> list[dict]:
             continue
         etype = OLD_TYPES.get(rec["event"], rec["event"])
         sources, targets = _countries(rec.get("source")), _countries(rec.get("target"))
-        triples = {(etype, s, t) for s in sources or [""] for t in targets or [""]}
+        info = rec.get("textInfo")
+        markup = info.get("markup", "") if isinstance(info, dict) else str(info or "")
+        if "SRC/TAR" in markup and not targets and len(sources) > 1:
+            # Marked SRC/TAR: each actor is the other's target ("Israel and Lebanon renewed talks").
+            triples = {(etype, s, t) for s in sources for t in sources if s != t}
+        else:
+            triples = {(etype, s, t) for s in sources or [""] for t in targets or [""]}
         items.append({"id": rec["id"], "text": rec["text"], "date": rec.get("date"), "type": etype,
                       "triples": triples})
     return items
+
+
+TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC", "ISM", "UNO", "EUR"}
+
+
+def _country(actor) -> str:
+    """The actor's country, or its transnational prefix (IGO, NGO ...); "" for sector-only codes."""
+    if actor.country:
+        return actor.country
+    prefix = (actor.code or "")[:3]
+    return prefix if prefix in TRANSNATIONAL else ""
 
 
 def _depth(token) -> int:
@@ -89,14 +106,13 @@ def score(path: str | Path = DEFAULT) -> dict:
     errors = []
     for item, parsed in zip(items, read_many(docs, nlp)):
         actors = resolve_actors(parsed, kb)
-        codes = {a.id: (a.code or "")[:3] for a in actors}
+        codes = {a.id: _country(a) for a in actors}
         events = code_events(parsed, actors, codebook)
         predicted = min(events, key=lambda e: _trigger_depth(parsed, e)).plover or "NONE" if events else "NONE"
         confusion[(item["type"], predicted)] += 1
         correct += predicted == item["type"]
         ours = {(e.plover, codes.get(s, ""), codes.get(t, "")) for e in events
-                for s in e.source or [""] for t in e.target or [""]}
-        ours = {(p, s if s else "", t if t else "") for p, s, t in ours}
+                for s in e.source or [""] for t in e.target or [""] if s != t}
         tp += len(ours & item["triples"])
         n_pred += len(ours)
         n_gold += len(item["triples"])

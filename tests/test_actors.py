@@ -78,3 +78,102 @@ def test_credit_agency_is_not_an_actor(nlp):
                      "Warplanes struck the city centre on Monday, residents said in interviews.", "t.txt")
     actors = resolve_actors(read(doc, nlp), load_actor_kb())
     assert not any("Anadolu" in m.text for a in actors for m in a.mentions)
+
+
+def actors_on(nlp, body, published, kb=None):
+    doc = parse_text(f"A headline for the test\n\n{body}", "t.txt", published=published)
+    return resolve_actors(read(doc, nlp), kb or load_actor_kb())
+
+
+@pytest.mark.parametrize("published, code, role", [
+    ("2020-02-24T09:25:00", "RUSGOV", "president"),
+    ("2010-06-01T12:00:00", "RUSGOV", "prime minister"),  # Putin was prime minister 2008-2012
+])
+def test_leader_code_follows_the_article_date(nlp, published, code, role):
+    actor = by_mention(actors_on(nlp, "Putin said the talks would continue.", published), "Putin")
+    assert (actor.code, actor.role, actor.kind) == (code, role, "person")
+    assert actor.wikidata == "Q7747"
+
+
+def test_former_leader_after_the_office_ended_is_an_elite(nlp):
+    actor = by_mention(actors_on(nlp, "Merkel said the talks would continue.", "2023-03-01T10:00:00"), "Merkel")
+    assert actor.code == "DEUELI" and actor.role == "former chancellor"
+    actor = by_mention(actors_on(nlp, "Merkel said the talks would continue.", "2015-03-01T10:00:00"), "Merkel")
+    assert actor.code == "DEUGOV"
+
+
+def test_title_after_the_name_with_comma(nlp):
+    actors = actors_of(nlp, "Dmitry Peskov, the Kremlin spokesman, told reporters the talks had ended.")
+    assert by_mention(actors, "Dmitry Peskov").code == "RUSGOV"
+
+
+def test_unknown_person_with_role_takes_the_article_country(nlp):
+    actors = actors_of(nlp, "Aid convoys reached Sudan on Monday. "
+                            "President Omar Example said the curfew in Sudan would end.")
+    actor = by_mention(actors, "Omar Example")
+    assert actor.code == "SDNGOV" and "article country" in actor.resolved_by
+
+
+def test_former_in_the_title_gives_elite(nlp):
+    actor = by_mention(actors_of(nlp, "Ousted President Jan Example agreed to resign, the speaker of Ruritania's parliament said."),
+                       "Jan Example")
+    assert actor.sector == "ELI" and actor.code.endswith("ELI")
+
+
+def test_generic_group_takes_the_country_of_the_story(nlp):
+    body = ("Shelling hit villages in Syria's Idlib province on Monday. "
+            "Idlib has been a stronghold of anti-government armed groups since 2011. "
+            "Russia and Turkey discussed the offensive, Russia said.")
+    assert by_mention(actors_of(nlp, body), "anti-government armed groups").code == "SYRREB"
+
+
+def test_bare_group_takes_the_country_the_article_gives_it(nlp):
+    body = "The Syrian regime denied the report. Later the regime said the attacks would go on."
+    actors = actors_of(nlp, body)
+    regime = by_mention(actors, "Syrian regime")
+    assert any(m.text == "regime" for m in regime.mentions) and regime.code == "SYRGOV"
+
+
+def test_backed_by_keeps_both_actors(nlp):
+    actors = actors_of(nlp, "Some 800,000 people have fled since Syrian regime forces – backed by Russian air power – "
+                            "intensified their assault on the town in December.")
+    assert by_mention(actors, "Syrian regime forces").code == "SYRMIL"
+    assert by_mention(actors, "Russian air power").code == "RUSMIL"
+
+
+def test_subject_pronoun_is_a_mention_of_the_nearest_person(nlp):
+    actors = actors_of(nlp, "Turkish President Recep Tayyip Erdogan spoke on Friday. "
+                            "He said the offensive would continue.")
+    erdogan = by_mention(actors, "Recep Tayyip Erdogan")
+    assert [m.text for m in erdogan.mentions] == ["Recep Tayyip Erdogan", "He"]
+    assert erdogan.mentions[1].sentence == erdogan.mentions[0].sentence + 1
+
+
+def test_country_modifiers_before_and_after_groups_and_roles(nlp):
+    assert by_mention(actors_of(nlp, "Poland's parliament demanded an apology."), "Poland's parliament").code == "POLLEG"
+    assert by_mention(actors_of(nlp, "Rebels in the Ivory Coast rejected the plan."), "Rebels in the Ivory Coast").code == "CIVREB"
+    assert by_mention(actors_of(nlp, "The Sri Lankan army shelled the zone."), "Sri Lankan army").code == "LKAMIL"
+
+
+def test_country_as_recipient_and_demonym_as_actor(nlp):
+    actors = actors_of(nlp, "Libya has offered to hand over two suspects to Great Britain. "
+                            "Bangladesh rejected an Indian proposal. Palestinians rejected the plan.")
+    assert by_mention(actors, "Great Britain").code == "GBR"
+    assert by_mention(actors, "Indian").code == "IND"
+    assert by_mention(actors, "Palestinians").code == "PSE"
+
+
+def test_organisation_with_a_group_noun(nlp):
+    actor = by_mention(actors_of(nlp, "UN peacekeepers left the town on Friday."), "UN peacekeepers")
+    assert actor.code.startswith("IGO") and actor.code.endswith("MIL")
+
+
+def test_user_people_file_overrides_and_adds(nlp, tmp_path):
+    (tmp_path / "people.tsv").write_text(
+        "name\taliases\tcountry\trole\tsector\tstart\tend\twikidata\n"
+        "Vladimir Putin\tPutin\tRUS\tprime minister\tGOV\t2000-01-01\t\t\n"
+        "Anna Lindqvist\t\tFRA\tforeign minister\tGOV\t2019-01-01\t\t\n", encoding="utf-8")
+    kb = load_actor_kb(str(tmp_path / "people.tsv"))
+    actors = actors_on(nlp, "Putin met Anna Lindqvist in Paris on Friday.", "2020-02-24T09:25:00", kb)
+    assert by_mention(actors, "Putin").role == "prime minister"
+    assert by_mention(actors, "Anna Lindqvist").code == "FRAGOV"

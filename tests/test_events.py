@@ -104,3 +104,8 @@ def test_codebook_rows(cameo):
     row = load_codebook().code(cameo)
     assert row.name and -10 <= row.goldstein <= 10 and row.quad_class in (1, 2, 3, 4)
     assert row.plover in {"ASSAULT", "RETREAT", "SUPPORT", "REQUEST"}
+
+
+def test_reported_obligation_is_a_demand(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The European Union said Serbia must hand over the suspects."))
+    assert e.cameo == "100" and e.plover == "REQUEST" and src == ["IGOEUR"] and tgt == ["SRB"]

@@ -22,7 +22,7 @@ from eventwire.record import ArticleRecord, to_json
 
 app = typer.Typer(help="eventwire: news articles in, evidence-backed event data out.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays on one line, whatever the width
 out = Console(soft_wrap=True)
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for standard input.")]

@@ -4,17 +4,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
-from eventwire.coding.codebook import load_codebook
+from eventwire.coding.codebook import Codebook, load_codebook
 from eventwire.coding.events import code_events
 from eventwire.config import Settings, load_settings
 from eventwire.errors import InputError
-from eventwire.ground.actor_kb import load_actor_kb
+from eventwire.ground.actor_kb import ActorKB, load_actor_kb
 from eventwire.ground.actors import resolve_actors
+from eventwire.ground.places import event_place, resolve_places
+from eventwire.ground.quantities import resolve_quantities
+from eventwire.ground.quotes import resolve_quotes
+from eventwire.ground.times import resolve_times
 from eventwire.ingest import read_bytes, read_path
-from eventwire.read import load_model, read_many
+from eventwire.read import Parsed, load_model, read_many
 from eventwire.record import ArticleRecord, Document
 
-__all__ = ["extract_documents", "extract_paths", "extract_bytes"]
+__all__ = ["extract_documents", "extract_paths", "extract_bytes", "ground_and_code"]
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +30,23 @@ def extract_documents(documents: Iterable[Document], settings: Settings | None =
     kb = load_actor_kb(settings.actors)
     codebook = load_codebook()
     for parsed in read_many(documents, nlp, batch_size=settings.batch_size):
-        actors = resolve_actors(parsed, kb)
-        events = code_events(parsed, actors, codebook)
-        yield ArticleRecord(document=parsed.document, actors=actors, events=events)
+        yield ground_and_code(parsed, kb, codebook)
+
+
+def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleRecord:
+    """The grounding stages and the coder over one parsed article, in dependency order."""
+    actors = resolve_actors(parsed, kb)
+    places = resolve_places(parsed, actors)
+    # Quotes need the times of their cue clauses ("On Saturday, X said"); times inside a quote are
+    # then re-anchored on the day the speaker spoke.
+    first_times = resolve_times(parsed)
+    quotes = resolve_quotes(parsed, actors, first_times)
+    times = resolve_times(parsed, quotes) if quotes else first_times
+    quantities = resolve_quantities(parsed, actors)
+    events = code_events(parsed, actors, codebook, times=times, places=places, quantities=quantities,
+                         quotes=quotes, place_of=event_place)
+    return ArticleRecord(document=parsed.document, actors=actors, places=places, times=times,
+                         quantities=quantities, quotes=quotes, events=events)
 
 
 def _records(items: Iterable[Document | InputError], settings: Settings | None,

@@ -22,7 +22,7 @@ __all__ = ["code_events", "PlaceChooser"]
 
 log = logging.getLogger(__name__)
 
-# (parsed, sentence index, trigger token index, places) -> (place id or None, how)
+# (parsed, sentence index, trigger token index in the paragraph Doc, places) -> (place id or None, how)
 PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, str]]
 
 _REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "state", "confirm", "insist",
@@ -266,6 +266,21 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated)
 
 
+def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    """ "X said Y must/should do Z": the speaker demands something of Y (CAMEO 100)."""
+    if tok.lemma_ not in _REPORTING or ("demand", "VERB") not in codebook.triggers:
+        return None
+    for clause in _children(tok, "ccomp"):
+        if not any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in clause.children):
+            continue
+        source = [a for t in _children(tok, "nsubj") for a in _phrase_actors(t, index, sentence)]
+        target = [a for t in _children(clause, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+        rule = codebook.triggers[("demand", "VERB")][-1]
+        return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
+                          {tok.i, clause.i})
+    return None
+
+
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "NOUN", codebook)
     if not rules:
@@ -425,7 +440,8 @@ def code_events(
             if tok.pos_ == "NOUN":
                 cand = _noun_candidate(tok, sentence, index, codebook)
             elif tok.pos_ == "VERB":
-                cand = _verb_candidate(tok, sentence, index, codebook)
+                cand = _verb_candidate(tok, sentence, index, codebook) or _demand_candidate(
+                    tok, sentence, index, codebook)
             if cand is not None:
                 found.append(cand)
         # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
@@ -466,7 +482,7 @@ def code_events(
                 mods.append("historical")
             place_id, place_how = (None, "")
             if place_of is not None and places:
-                place_id, place_how = place_of(parsed, sentence.index, c.trigger.i - sentence.span.start, places)
+                place_id, place_how = place_of(parsed, sentence.index, c.trigger.i, places)
             trigger_text = c.trigger.text if c.governor is c.trigger or c.governor.i not in c.consumed else (
                 f"{c.governor.text} … {c.trigger.text}")
             events.append(Event(

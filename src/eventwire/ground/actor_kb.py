@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pycountry
 
-__all__ = ["Country", "Organisation", "Sector", "ActorKB", "load_actor_kb", "TABLES"]
+__all__ = ["Country", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES"]
 
 log = logging.getLogger(__name__)
 
-TABLES = ("countries", "roles", "groups", "organisations")
+TABLES = ("countries", "roles", "groups", "organisations", "people")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,26 @@ class Country:
 class Sector:
     cameo: str
     plover: str
+    # where a group without a country modifier takes its country: "" = nowhere (no country),
+    # "article" = the article's dominant country (see ground/actors.py)
+    country_from: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """One office held by a named person: the row valid on an article's date gives the code."""
+
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    role: str
+    sector: str  # CAMEO sector while in office (GOV, MIL, ...)
+    start: str  # ISO date the office began
+    end: str | None  # ISO date it ended; None while it lasts
+    wikidata: str | None = None
+
+    def valid_on(self, day: str) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -86,10 +106,16 @@ def _user_tables(path: str | None) -> dict[str, list[dict[str, str]]]:
     return {t: _rows(f.read_text("utf-8"), str(f)) for t, f in files.items()}
 
 
-def _merge(builtin: list[dict[str, str]], user: list[dict[str, str]]) -> list[dict[str, str]]:
-    """User rows replace built-in rows with the same key (first column); others are added."""
+def _merge(builtin: list[dict[str, str]], user: list[dict[str, str]], table: str = "") -> list[dict[str, str]]:
+    """User rows replace built-in rows with the same key (first column); others are added.
+
+    people.tsv has one row per office, so a person's name may key several rows: the user's rows
+    for a name replace all the built-in rows for that name."""
     if not builtin:
         return user
+    if table == "people":
+        replaced = {row.get("name", "") for row in user}
+        return [row for row in builtin if row["name"] not in replaced] + user
     key = next(iter(builtin[0]))
     merged = {row[key]: row for row in builtin}
     for row in user:
@@ -109,6 +135,11 @@ class ActorKB:
     capitals: dict[str, str] = field(default_factory=dict)
     seats: dict[str, str] = field(default_factory=dict)
     org_names: dict[str, Organisation] = field(default_factory=dict)
+    # person name or alias -> every office row of people with that name
+    people: dict[str, list[Person]] = field(default_factory=dict)
+
+    def offices_of(self, name: str) -> list[Person]:
+        return self.people.get(name, [])
 
     def country_of(self, text: str) -> tuple[str, str] | None:
         """(ISO-3, how) for a name, demonym, capital or seat; None when it names no country."""
@@ -123,7 +154,7 @@ class ActorKB:
             return self.country_names[text[:-2]], "name"
         return None
 
-    @property
+    @functools.cached_property
     def max_role_words(self) -> int:
         return max((len(r.split()) for r in self.roles), default=1)
 
@@ -158,7 +189,8 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
     for row in tables["roles"]:
         kb.roles[row["role"].lower()] = Sector(row["cameo"], row["plover"] or row["cameo"])
     for row in tables["groups"]:
-        kb.groups[row["group"].lower()] = Sector(row["cameo"], row["plover"] or row["cameo"])
+        kb.groups[row["group"].lower()] = Sector(row["cameo"], row["plover"] or row["cameo"],
+                                                 row.get("country_from") or "")
     for row in tables["organisations"]:
         org = Organisation(row["name"], _split(row.get("aliases")), row["code"], row.get("country") or None,
                            row.get("sector") or None, row.get("kind") or "organisation",
@@ -166,6 +198,12 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
         kb.organisations.append(org)
         for name in (org.name, *org.aliases):
             kb.org_names[_strip_the(name)] = org
+    for row in tables.get("people", []):
+        person = Person(row["name"], _split(row.get("aliases")), row["country"], row["role"],
+                        row.get("sector") or "GOV", row["start"], row.get("end") or None,
+                        row.get("wikidata") or None)
+        for name in {person.name, *person.aliases}:
+            kb.people.setdefault(name, []).append(person)
     return kb
 
 
@@ -176,8 +214,8 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
     tables = {}
     for table in TABLES:
         builtin = _rows(_builtin(table), f"data/actors/{table}.tsv")
-        tables[table] = _merge(builtin, user.get(table, []))
+        tables[table] = _merge(builtin, user.get(table, []), table)
     kb = build_kb(tables)
-    log.info("actor KB: %d countries, %d roles, %d groups, %d organisations",
-             len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations))
+    log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
+             len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb

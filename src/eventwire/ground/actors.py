@@ -8,19 +8,26 @@ What it recognises, sentence by sentence:
 - organisations, seats of government used as metonyms ("the Kremlin"), and countries acting;
 - capitals acting as governments ("Moscow was still coordinating") as subject or object;
 - collective groups with a country modifier ("Syrian regime forces", "Russian warplanes");
-- role nouns with country modifiers and no name ("his Russian, German and French counterparts").
+- role nouns with country modifiers and no name ("his Russian, German and French counterparts");
+- named persons from the people table (data/actors/people.tsv): the office valid on the article's
+  publication date gives the code ("Putin" in 2020 -> RUSGOV); after the office ended -> ELI;
+- context: a person with a role but no country, and a generic group marked `country_from=article`
+  in groups.tsv with no country modifier, take the article's dominant country (the country named
+  most often by names, demonyms, capitals and seats; ties: the one named first);
+- "he"/"she" as a subject -> a mention of the nearest preceding person actor.
 
 Photo credits and bylines are never parsed, so an agency named only as a credit is no actor.
 """
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.ground.actor_kb import ActorKB, Organisation
+from eventwire.ground.actor_kb import ActorKB, Organisation, Person, Sector
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
 
@@ -31,12 +38,19 @@ log = logging.getLogger(__name__)
 _MAX_NGRAM = 5
 _TITLE_POS = {"PROPN", "NOUN", "ADJ"}
 # Prepositions after which a country name is a place rather than an acting state.
-_LOCATIVE = {"in", "into", "inside", "near", "across", "throughout", "within", "from", "to", "at",
-             "around", "outside", "towards", "toward", "through", "over", "across", "via"}
+# "to"/"towards" are not here: "offered to hand over to Great Britain" names a recipient, an actor.
+_LOCATIVE = {"in", "into", "inside", "near", "across", "throughout", "within", "from", "at",
+             "around", "outside", "through", "over", "via", "across", "between", "beyond", "along"}
+# Prepositions whose object, a capital, acts ("an admission by Moscow", "talks with Ankara").
+_ACTING_PREPS = {"by", "with", "against", "to", "toward", "towards"}
+# Title words that make an office a former one (CAMEO ELI, "former president Carlos Menem").
+_FORMER = {"former", "ousted", "ex", "ex-", "deposed", "toppled", "exiled", "onetime", "one-time"}
+_SUBJECT_PRONOUNS = {"he", "she"}
 _PLACE_NOUNS = {"province", "city", "region", "governorate", "border", "capital", "territory", "town",
                 "village", "district", "coast", "countryside", "north", "south", "east", "west", "soil"}
 _ACTING_DEPS = {"nsubj", "nsubjpass", "dobj", "agent", "conj", "appos", "ROOT", "pobj", "iobj", "dative"}
-_HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame"}
+_HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Lt", "Lt.", "Gen", "Gen.",
+               "Col", "Col.", "Maj", "Maj.", "Capt", "Capt.", "Sgt", "Sgt."}
 
 
 @dataclass
@@ -57,6 +71,7 @@ class _Found:
     resolved_by: str = ""
     media: bool = False
     wikidata: str | None = None
+    refers_to: "_Found | None" = None  # a pronoun: the person mention it stands for
 
 
 @dataclass
@@ -76,14 +91,26 @@ class _Title:
 
 def _slice(doc: Doc, first: int, last: int) -> str:
     """Text of tokens first..last inclusive, as written."""
-    return doc.text[doc[first].idx: doc[last].idx + len(doc[last].text)]
+    return doc[first: last + 1].text  # not doc.text[...]: Doc.text rebuilds the whole text per call
 
 
 def _ngrams(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int, str]]:
     """(first, last, text) for every token n-gram in [start, end), longest first at each start."""
+    text = doc.text  # once per call: Doc.text is rebuilt on every access
+    starts = [t.idx for t in doc[start:end]]
+    ends = [t.idx + len(t) for t in doc[start:end]]
     for first in range(start, end):
         for last in range(min(end, first + _MAX_NGRAM) - 1, first - 1, -1):
-            yield first, last, _slice(doc, first, last)
+            yield first, last, text[starts[first - start]: ends[last - start]]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What resolution knows about the article beyond one sentence."""
+
+    kb: ActorKB
+    day: str | None  # the publication date (ISO), for the people table
+    home: str | None  # the article's dominant country
 
 
 def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
@@ -119,7 +146,24 @@ def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
     if best:
         sector = kb.roles[best]
         title.role, title.cameo, title.plover = best, sector.cameo, sector.plover
+        if title.cameo not in ("ELI",) and _FORMER & set(lowered):
+            # "Ousted President Askar Akayev": a former office holder is an elite, not the government.
+            title.role, title.cameo, title.plover = f"former {best}", "ELI", "ELI"
     return title
+
+
+def _merge_titles(left: _Title, right: _Title) -> _Title:
+    """A title split around the name: "President Omar al-Bashir of Sudan", "Kofi Annan, UN secretary-general"."""
+    if not left.useful and not left.country:
+        return right
+    if not right.useful and not right.country:
+        return left
+    merged = _Title(text=" ".join(x for x in (left.text, right.text) if x))
+    for attr in ("country", "how", "org"):
+        setattr(merged, attr, getattr(left, attr) or getattr(right, attr))
+    role_from = left if left.role else right
+    merged.role, merged.cameo, merged.plover = role_from.role, role_from.cameo, role_from.plover
+    return merged
 
 
 def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
@@ -129,16 +173,17 @@ def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
     if j >= floor and doc[j].text == ",":
         j -= 1  # "Kremlin spokesperson, Dmitry Peskov"
     tokens: list[Token] = []
-    while j >= floor and len(tokens) < 6:
+    while j >= floor and len(tokens) < 7:
         tok = doc[j]
-        if tok.ent_type_ == "PERSON" or not (tok.pos_ in _TITLE_POS or tok.text in ("-", "’s", "'s") or tok.tag_ == "POS"):
+        if tok.ent_type_ == "PERSON" or not (tok.pos_ in _TITLE_POS or tok.lower_ in _FORMER or tok.text in ("-", "’s", "'s")
+                                              or tok.tag_ == "POS" or tok.text in _HONORIFICS):
             break
         tokens.insert(0, tok)
         j -= 1
     return tokens
 
 
-def _right_title(ent: Span, sentence: Sentence) -> list[Token]:
+def _right_title(ent: Span, sentence: Sentence, kb: ActorKB) -> list[Token]:
     doc = ent.doc
     end = sentence.span.end
     i = ent.end
@@ -155,10 +200,15 @@ def _right_title(ent: Span, sentence: Sentence) -> list[Token]:
     if doc[i].text == ",":
         tokens = []
         for tok in doc[i + 1: min(end, i + 10)]:
-            if tok.text in (",", ";", ".", "–", "—") or tok.pos_ == "VERB":
+            if tok.text in (",", ";", ".", "–", "—") or tok.pos_ in ("VERB", "AUX"):
                 break
             tokens.append(tok)
         return tokens
+    if doc[i].lower_ == "of":
+        # "King Hassan of Morocco": the longest country name after "of".
+        for last in range(min(end, i + 4) - 1, i, -1):
+            if kb.country_of(_slice(doc, i + 1, last)):
+                return list(doc[i: last + 1])
     return []
 
 
@@ -168,7 +218,8 @@ def _strip_name(ent: Span, kb: ActorKB) -> tuple[Span, list[Token]]:
     moved: list[Token] = []
     while start < ent.end - 1:
         tok = ent.doc[start]
-        if tok.text in _HONORIFICS or tok.text.lower() in kb.roles or kb.country_of(tok.text):
+        if tok.text in _HONORIFICS or tok.text.lower() in kb.roles or kb.country_of(tok.text) \
+                or tok.lower_ in _FORMER:
             moved.append(tok)
             start += 1
         else:
@@ -182,36 +233,117 @@ def _code(country: str | None, sector: str | None) -> str | None:
     return country or sector
 
 
-def _persons(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]:
+def _office(kb: ActorKB, name: str, day: str | None) -> tuple[Person, bool] | None:
+    """The people-table row for a name on a date: (row, in office). Without a date, the latest office.
+    After every office ended: the last one, not in office. Before the first began: None."""
+    offices = kb.offices_of(name)
+    if not offices and " " in name:
+        offices = kb.offices_of(name.split()[-1])  # "Ehud Barak" when only the alias "Barak" is listed
+        offices = [o for o in offices if o.name.split()[-1] == name.split()[-1]]
+    if not offices:
+        return None
+    if day is None:
+        latest = max(offices, key=lambda o: o.start)
+        return latest, latest.end is None
+    current = [o for o in offices if o.valid_on(day)]
+    if current:
+        # On the day one office hands over to the next, the newer one.
+        return max(current, key=lambda o: o.start), True
+    ended = [o for o in offices if o.end is not None and o.end < day]
+    if ended:
+        return max(ended, key=lambda o: o.end or ""), False
+    return None
+
+
+def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    kb = ctx.kb
     for ent in sentence.span.ents:
         if ent.label_ != "PERSON":
             continue
         name_span, inside = _strip_name(ent, kb)
         if kb.country_of(name_span.text) or name_span.text in kb.org_names:
             continue  # the NER's PERSON is a country or organisation name
+        name = name_span.text
+        if name.endswith(("’s", "'s")):
+            name = name[:-2]
         left = _left_title(ent, sentence)
-        title = _analyse_title(left + inside, kb)
-        right = _right_title(ent, sentence)
-        if not title.useful and right:
-            title = _analyse_title(right, kb)
-            tokens_used = right
-        else:
-            tokens_used = left + inside
-        country = title.country
-        if title.org is not None and country is None:
-            country = title.org.country
-        code = _code(country, title.cameo)
-        if title.org is not None and not title.role:
+        right = _right_title(ent, sentence, kb)
+        title = _merge_titles(_analyse_title(left + inside, kb), _analyse_title(right, kb))
+        country = title.country or (title.org.country if title.org else None)
+        role, cameo, plover = title.role, title.cameo, title.plover
+        how = f"title:{title.text}" if title.useful else "entity"
+        wikidata = None
+        office = _office(kb, name, ctx.day)
+        if office is not None:
+            person, in_office = office
+            wikidata = person.wikidata
+            if country is None and title.org is None:
+                country = person.country
+            if not role:
+                sector = kb.roles.get(person.role)
+                if in_office:
+                    role, cameo = person.role, person.sector
+                    plover = sector.plover if sector and sector.cameo == cameo else cameo
+                else:
+                    role, cameo, plover = f"former {person.role}", "ELI", "ELI"
+            how = f"people:{person.name} {person.role} {person.start}..{person.end or ''}" + (
+                f" + {how}" if title.useful else "")
+        if role and country is None and title.org is None and ctx.home:
+            country = ctx.home  # "President Omar El Bashir" in an article about Sudan
+            how += " + article country"
+        if title.org is not None and title.org.country is None:
+            # an officer of an international organisation: IGOUNO + GOV
+            code = title.org.code + (cameo or "") if role else title.org.code
+        elif title.org is not None and not role:
             code = title.org.code
+        else:
+            code = _code(country, cameo)
         taken.update(range(ent.start, ent.end))
-        if title.useful:
-            taken.update(t.i for t in tokens_used)
+        taken.update(t.i for t in left + inside + right if title.useful or title.country)
         yield _Found(
-            key="person", name=name_span.text, kind="person", sentence=sentence,
-            start=name_span.start_char, end=name_span.end_char,
-            country=country, cameo_sector=title.cameo, plover_sector=title.plover, code=code,
-            role=title.role, resolved_by=f"title:{title.text}" if title.useful else "entity",
+            key="person", name=name, kind="person", sentence=sentence,
+            start=name_span.start_char, end=name_span.start_char + len(name),
+            country=country, cameo_sector=cameo, plover_sector=plover, code=code,
+            role=role, resolved_by=how, wikidata=wikidata,
         )
+
+
+def _sector_of_noun(word: str, kb: ActorKB) -> Sector | None:
+    """The group sector of an organisation's head noun, singular or plural ("Union" -> unions: LAB)."""
+    word = word.lower()
+    for form in (word, word + "s", word[:-1] + "ies" if word.endswith("y") else word):
+        if form in kb.groups:
+            return kb.groups[form]
+    return None
+
+
+def _national_organisations(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    """Organisations missing from the dictionary whose name says their country: "Nigerian Union of
+    Teachers", "Montenegro Assembly". The sector comes from the head noun when it is a group noun."""
+    kb = ctx.kb
+    doc = sentence.paragraph.doc
+    for ent in sentence.span.ents:
+        if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)):
+            continue
+        start = ent.start + (doc[ent.start].lower_ == "the")
+        if start >= ent.end or _slice(doc, start, ent.end - 1) in kb.org_names or kb.country_of(ent.text):
+            continue
+        country = None
+        for first, last, text in _ngrams(doc, start, ent.end):
+            hit = kb.country_of(text)
+            if hit and hit[1] in ("name", "demonym"):
+                country = hit[0]
+                break
+        if country is None:
+            continue
+        sector = _sector_of_noun(ent.root.text, kb)
+        taken.update(range(start, ent.end))
+        yield _Found(key=f"org:{_slice(doc, start, ent.end - 1)}", name=_slice(doc, start, ent.end - 1),
+                     kind="organisation", sentence=sentence, start=doc[start].idx, end=ent.end_char,
+                     country=country, cameo_sector=sector.cameo if sector else None,
+                     plover_sector=sector.plover if sector else None,
+                     code=_code(country, sector.cameo if sector else None),
+                     resolved_by="pattern:organisation named with its country")
 
 
 def _is_place_use(tok: Token) -> bool:
@@ -222,13 +354,51 @@ def _is_place_use(tok: Token) -> bool:
             head.ent_type_ in ("GPE", "LOC", "FAC") or head.lower_ in _PLACE_NOUNS
             or (head.pos_ == "PROPN" and head.ent_type_ not in ("PERSON", "ORG", "NORP"))):
         return True  # "Syria's Idlib province", "Idlib, Syria"
+    if tok.dep_ == "amod" and head.lower_ in _PLACE_NOUNS:
+        return True  # "the Syrian town"
     if tok.dep_ == "conj":
         return _is_place_use(head) if head is not tok else False
     return False
 
 
-def _named(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]:
-    """Organisations, seats, countries and capitals named in the sentence."""
+def _group_phrase(tok: Token, kb: ActorKB) -> tuple[str, int, str] | None:
+    """(phrase, first token, table) when a group or role phrase ends at tok."""
+    for table, name in ((kb.groups, "group"), (kb.roles, "role")):
+        match = _phrase_ending_at(tok, table)
+        if match:
+            return match[0], match[1], name
+    return None
+
+
+def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
+    """A country that only says whose a group or role is: "Poland's parliament", "president of
+    Armenia", "rebels in the Ivory Coast" (the group or role is the actor)."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    head = tok.head
+    if tok.dep_ in ("poss", "compound", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN"):
+        return _group_phrase(head, kb) is not None
+    if tok.dep_ == "pobj" and head.lower_ in ("of", "in") and head.head.pos_ in ("NOUN", "PROPN"):
+        found = _group_phrase(head.head, kb)
+        return found is not None and (found[2] == "group" or head.lower_ == "of")
+    return False
+
+
+def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Sector] | None:
+    """A group noun right after an organisation's name: "UN peacekeepers", "NATO peacekeeping troops"."""
+    for j in range(last + 1, min(end, last + 4)):
+        tok = doc[j]
+        if tok.pos_ not in ("NOUN", "ADJ", "VERB"):
+            return None
+        match = _phrase_ending_at(tok, kb.groups)
+        if match and match[1] >= last + 1 and all(doc[k].pos_ in ("NOUN", "ADJ", "VERB") for k in range(last + 1, match[1])):
+            return j, kb.groups[match[0]]
+    return None
+
+
+def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    """Organisations, seats, countries, capitals and demonyms named in the sentence."""
+    kb = ctx.kb
     doc = sentence.paragraph.doc
     span = sentence.span
     for first, last, text in _ngrams(doc, span.start, span.end):
@@ -237,6 +407,17 @@ def _named(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]
         head = doc[last]
         org = kb.org_names.get(text)
         if org is not None:
+            group = _group_after(doc, last, span.end, kb)
+            if group is not None:
+                # "UN peacekeepers": the organisation's code with the group's sector.
+                g_last, sector = group
+                taken.update(range(first, g_last + 1))
+                code = org.code + sector.cameo if org.country is None else _code(org.country, sector.cameo)
+                yield _Found(key=f"orggroup:{code}", name=_slice(doc, first, g_last), kind="group", sentence=sentence,
+                             start=doc[first].idx, end=doc[g_last].idx + len(doc[g_last].text), country=org.country,
+                             cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
+                             resolved_by="dictionary:organisations + group", wikidata=None)
+                continue
             taken.update(range(first, last + 1))
             yield _Found(key=f"org:{org.name}", name=org.name, kind="organisation", sentence=sentence,
                          start=doc[first].idx, end=head.idx + len(head.text), country=org.country,
@@ -247,8 +428,6 @@ def _named(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]
         if hit is None or not text[:1].isupper():
             continue
         iso3, how = hit
-        if how == "demonym":
-            continue  # demonyms act only through the group or role noun they modify
         if how == "seat":
             taken.update(range(first, last + 1))
             yield _Found(key=f"seat:{text}", name=text, kind="organisation", sentence=sentence,
@@ -256,10 +435,20 @@ def _named(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]
                          cameo_sector="GOV", plover_sector="GOV", code=iso3 + "GOV",
                          resolved_by="dictionary:seats")
             continue
-        if head.pos_ not in ("PROPN", "NOUN") or _is_place_use(head):
+        if head.pos_ not in ("PROPN", "NOUN", "ADJ") or _is_place_use(head) or _modifies_group_or_role(head, kb):
+            continue
+        if how == "demonym":
+            found = _demonym(sentence, ctx, first, last, iso3)
+            if found is not None:
+                taken.update(range(first, last + 1))
+                yield found
+            continue
+        if head.pos_ == "ADJ":
             continue
         if how == "capital":
-            if head.dep_ not in ("nsubj", "nsubjpass", "dobj", "agent"):
+            acting = head.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") or (
+                head.dep_ == "pobj" and head.head.lower_ in _ACTING_PREPS)
+            if not acting:
                 continue  # a capital is a place unless it acts or is acted on
             taken.update(range(first, last + 1))
             yield _Found(key=f"capital:{iso3}", name=text, kind="state", sentence=sentence,
@@ -267,12 +456,52 @@ def _named(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]
                          cameo_sector="GOV", plover_sector="GOV", code=iso3 + "GOV",
                          resolved_by="dictionary:capitals (metonym)")
             continue
-        if head.dep_ not in _ACTING_DEPS and head.dep_ != "poss":
+        if head.dep_ not in _ACTING_DEPS and head.dep_ not in ("poss", "compound", "nmod", "amod"):
             continue
         taken.update(range(first, last + 1))
         yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
                      start=doc[first].idx, end=head.idx + len(head.text), country=iso3,
                      code=iso3, resolved_by="dictionary:countries")
+
+
+def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str) -> _Found | None:
+    """A demonym acting for its state or people: "Palestinians reject ...", "an Indian proposal",
+    "Israeli air raids". Demonyms before group and role nouns are left to those ("Syrian regime
+    forces"); before place nouns they say where ("the Syrian town")."""
+    doc = sentence.paragraph.doc
+    tok = doc[last]
+    kb = ctx.kb
+    if tok.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "NNPS") and first > 0 and doc[first - 1].lower_ == "ethnic":
+        # "ethnic Albanians in south Serbia": an ethnic group is coded by the country it lives in
+        # (CAMEO), so the country of an in/of phrase, else the article's country, else its own.
+        after = _country_after(tok, kb, "group")
+        country = after[0] if after else (ctx.home if ctx.home and ctx.home != iso3 else iso3)
+        return _Found(key=f"group:{country}CVL:ethnic {iso3}", name=_slice(doc, first - 1, last), kind="group",
+                      sentence=sentence, start=doc[first - 1].idx, end=tok.idx + len(tok.text), country=country,
+                      cameo_sector="CVL", plover_sector="CVL", code=country + "CVL",
+                      resolved_by="pattern:ethnic group + country of residence")
+    if tok.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "NNPS") and (
+            tok.dep_ in _ACTING_DEPS and not (tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE)):
+        before = kb.country_of(doc[first - 1].text) if first > 0 else None
+        if before and before[1] == "demonym" and before[0] != iso3:
+            # "Bosnian Serbs": a people named by where it lives, coded by that country
+            return _Found(key=f"state:{before[0]}", name=_slice(doc, first - 1, last), kind="group", sentence=sentence,
+                          start=doc[first - 1].idx, end=tok.idx + len(tok.text), country=before[0],
+                          code=before[0], resolved_by="pattern:demonym + people")
+        return _Found(key=f"state:{iso3}", name=_slice(doc, first, last), kind="group", sentence=sentence,
+                      start=doc[first].idx, end=tok.idx + len(tok.text), country=iso3, code=iso3,
+                      resolved_by="dictionary:demonyms (people)")
+    modifier = tok
+    while modifier.dep_ == "conj" and modifier.head is not modifier:
+        modifier = modifier.head  # "The Turkish and Greek sides"
+    noun = modifier.head
+    if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
+        return None
+    if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
+        return None
+    return _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
+                  start=doc[first].idx, end=tok.idx + len(tok.text), country=iso3, code=iso3,
+                  resolved_by=f"pattern:demonym + {noun.lower_}")
 
 
 def _country_modifiers(head: Token, kb: ActorKB, first: int) -> list[tuple[str, Token]]:
@@ -289,7 +518,42 @@ def _country_modifiers(head: Token, kb: ActorKB, first: int) -> list[tuple[str, 
     return found
 
 
-def _phrase_ending_at(tok: Token, table: dict, max_words: int = 4) -> tuple[str, int] | None:
+def _country_before(doc: Doc, first: int, floor: int, kb: ActorKB) -> tuple[str, int] | None:
+    """A country name or demonym of up to three tokens ending right before `first` ("Sri Lankan
+    army", "Ivory Coast rebels", "Poland's parliament")."""
+    end = first - 1
+    if end >= floor and doc[end].text in ("’s", "'s"):
+        end -= 1
+    for start in range(max(floor, end - 2), end + 1):
+        if end < floor:
+            break
+        if doc[start].lower_ == "the":
+            continue
+        hit = kb.country_of(_slice(doc, start, end))
+        if hit and hit[1] in ("demonym", "name", "seat"):
+            return hit[0], start
+    return None
+
+
+def _country_after(tok: Token, kb: ActorKB, kind: str) -> tuple[str, Token] | None:
+    """"president of Armenia", "rebels in the Ivory Coast", "opposition groups in Zimbabwe"."""
+    for prep in tok.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in (("of", "in") if kind == "group" else ("of",)):
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            doc = tok.doc
+            start = obj.left_edge.i
+            while start < obj.i and doc[start].lower_ == "the":
+                start += 1
+            hit = kb.country_of(_slice(doc, start, obj.i))
+            if hit and hit[1] in ("name", "demonym"):
+                return hit[0], obj
+    return None
+
+
+def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str, int] | None:
     doc = tok.doc
     for n in range(max_words, 0, -1):
         first = tok.i - n + 1
@@ -302,7 +566,8 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 4) -> tuple[str,
     return None
 
 
-def _groups_and_roles(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[_Found]:
+def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    kb = ctx.kb
     doc = sentence.paragraph.doc
     for tok in sentence.span:
         if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
@@ -314,24 +579,39 @@ def _groups_and_roles(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Itera
             phrase, first = match
             sector = table[phrase]
             countries = _country_modifiers(tok, kb, first)
-            # A leading demonym inside the matched phrase itself ("syrian army" is not a phrase,
-            # but the modifier may be adjacent): look one token further left as well.
-            if not countries and first > sentence.span.start:
-                hit = kb.country_of(doc[first - 1].text)
-                if hit and hit[1] in ("demonym", "name", "seat"):
-                    countries = [(hit[0], doc[first - 1])]
+            how = f"pattern:country+{kind}"
+            spans: dict[int, tuple[int, int]] = {}  # modifier token -> (first token, last token) of the mention
+            if not countries:
+                before = _country_before(doc, first, sentence.span.start, kb)
+                if before is not None:
+                    countries = [(before[0], doc[before[1]])]
+                    spans[before[1]] = (before[1], tok.i)
+            if not countries:
+                after = _country_after(tok, kb, kind)
+                if after is not None:
+                    countries = [(after[0], after[1])]
+                    spans[after[1].i] = (first, after[1].i)
+                    how = f"pattern:{kind}+of/in country"
+            acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
+            if not countries and kind == "group" and getattr(sector, "country_from", "") == "article" and ctx.home \
+                    and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")):
+                countries = [(ctx.home, None)]
+                how = "context:article country"
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
-            if kind == "group" and not countries and tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "agent"):
+            if kind == "group" and not countries and not acting:
                 break
             phrase_text = _slice(doc, first, tok.i)
             for iso3, mod in countries or [(None, None)]:
-                if mod is not None and mod.i != first - 1:
+                if mod is not None and mod.i in spans:
+                    a, b = spans[mod.i]
+                    name, start, end = _slice(doc, a, b), doc[a].idx, doc[b].idx + len(doc[b].text)
+                elif mod is not None and mod.i < first - 1 and doc[mod.i + 1].text not in ("’s", "'s"):
                     # A coordinated or distant modifier ("Russian, German and French counterparts"):
                     # the mention is the modifier itself, the name says what it modifies.
                     name, start, end = f"{mod.text} {phrase_text}", mod.idx, mod.idx + len(mod.text)
                 else:
-                    start_tok = first - 1 if mod is not None else first
+                    start_tok = mod.i if mod is not None and mod.i < first else first
                     name = _slice(doc, start_tok, tok.i)
                     start, end = doc[start_tok].idx, tok.idx + len(tok.text)
                 code = _code(iso3, sector.cameo)
@@ -339,11 +619,76 @@ def _groups_and_roles(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Itera
                              sentence=sentence, start=start, end=end, country=iso3,
                              cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
                              role=phrase if kind == "role" else None,
-                             resolved_by=f"pattern:country+{kind}" if iso3 else f"dictionary:{kind}s")
+                             resolved_by=how if iso3 else f"dictionary:{kind}s")
                 if mod is not None:
                     taken.add(mod.i)
             taken.update(range(first, tok.i + 1))
             break
+
+
+def _dominant_country(parsed: Parsed, kb: ActorKB) -> str | None:
+    """The article's own country: the one named most often as a place ("in Syria", "Syria's Idlib
+    province", "the Syrian town"), else the one named most (names, demonyms, capitals, seats);
+    ties: more mentions overall, then the first named. Groups such as "regime forces" or
+    "anti-government armed groups" belong to the country where the story happens, which foreign
+    actors ("Russia", "Turkey") may out-mention."""
+    counts: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for sentence in parsed.sentences:
+        for ent in sentence.span.ents:
+            if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "ORG"):
+                continue
+            hit = kb.country_of(ent.text)
+            if hit:
+                counts[hit[0]] += 1
+                first_seen.setdefault(hit[0], len(first_seen))
+                if hit[1] in ("name", "demonym") and _is_place_use(ent.root):
+                    places[hit[0]] += 1
+    if not counts:
+        return None
+    pool = places or counts
+    return max(pool, key=lambda c: (pool[c], counts[c], -first_seen[c]))
+
+
+def _same_group_country(found: list[_Found]) -> None:
+    """A group that took the article's country ("the regime", "government forces") takes instead the
+    country the article gives the same kind of group elsewhere ("the Syrian regime", "Syrian regime
+    forces"): same sector and head noun; the most frequent such country wins."""
+    given: dict[tuple[str | None, str], Counter[str]] = {}
+    for f in found:
+        if f.kind == "group" and f.country and f.resolved_by.startswith("pattern:"):
+            given.setdefault((f.cameo_sector, f.name.split()[-1].lower()), Counter())[f.country] += 1
+    for f in found:
+        if f.resolved_by != "context:article country":
+            continue
+        counter = given.get((f.cameo_sector, f.name.split()[-1].lower()))
+        if counter:
+            f.country = counter.most_common(1)[0][0]
+            f.code = _code(f.country, f.cameo_sector)
+            f.key = f"group:{f.code}:{f.key.split(':', 2)[-1]}"
+            f.resolved_by = "context:same group with a country"
+
+
+def _pronouns(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
+    """"he"/"she" as the subject of a verb -> a mention of the nearest preceding person actor
+    (a named person or a singular role holder), so later stages find the actor by offsets."""
+    persons = sorted((f for f in found if f.kind == "person" and (f.key == "person" or f.role)),
+                     key=_sentence_order)
+    if not persons:
+        return
+    for sentence in parsed.sentences:
+        for tok in sentence.span:
+            if tok.lower_ not in _SUBJECT_PRONOUNS or tok.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            here = (sentence.index, tok.idx)
+            before = [p for p in persons if _sentence_order(p) < here and p.refers_to is None
+                      and not p.name.endswith(("counterparts", "leaders"))]
+            if not before:
+                continue
+            target = before[-1]
+            yield _Found(key=target.key, name=tok.text, kind="person", sentence=sentence,
+                         start=tok.idx, end=tok.idx + len(tok.text), resolved_by="pronoun", refers_to=target)
 
 
 @dataclass
@@ -354,6 +699,10 @@ class _Cluster:
     def first(self) -> _Found:
         return self.found[0]
 
+    @property
+    def named(self) -> list[_Found]:
+        return [f for f in self.found if f.refers_to is None] or self.found
+
 
 def _person_clusters(persons: list[_Found]) -> list[_Cluster]:
     """Join "Putin" to "Vladimir Putin": a shorter name that ends a longer one is the same person."""
@@ -362,8 +711,7 @@ def _person_clusters(persons: list[_Found]) -> list[_Cluster]:
         words = f.name.split()
         for cluster in clusters:
             full = cluster.first.name.split()
-            if words == full or (len(words) < len(full) and full[-len(words):] == words) or (
-                    len(words) == 1 and words[0] == full[0] and len(full) > 1 and False):
+            if words == full or (len(words) < len(full) and full[-len(words):] == words):
                 cluster.found.append(f)
                 break
         else:
@@ -377,12 +725,17 @@ def _sentence_order(f: _Found) -> tuple[int, int]:
 
 def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
     """All actors of the article, each with its mentions; ids follow the order of first mention."""
+    published = parsed.document.published
+    ctx = _Context(kb=kb, day=published[:10] if published else None, home=_dominant_country(parsed, kb))
     found: list[_Found] = []
     for sentence in parsed.sentences:
         taken: set[int] = set()
-        found.extend(_persons(sentence, kb, taken))
-        found.extend(_named(sentence, kb, taken))
-        found.extend(_groups_and_roles(sentence, kb, taken))
+        found.extend(_persons(sentence, ctx, taken))
+        found.extend(_national_organisations(sentence, ctx, taken))
+        found.extend(_named(sentence, ctx, taken))
+        found.extend(_groups_and_roles(sentence, ctx, taken))
+    _same_group_country(found)
+    pronouns = list(_pronouns(parsed, found))
 
     clusters = _person_clusters([f for f in found if f.key == "person"])
     by_key: dict[str, _Cluster] = {}
@@ -390,6 +743,9 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         if f.key != "person":
             by_key.setdefault(f.key, _Cluster()).found.append(f)
     all_clusters = clusters + list(by_key.values())
+    home_of = {id(f): c for c in all_clusters for f in c.found}
+    for pronoun in pronouns:
+        home_of[id(pronoun.refers_to)].found.append(pronoun)
     for cluster in all_clusters:
         cluster.found.sort(key=_sentence_order)
     all_clusters.sort(key=lambda c: _sentence_order(c.first))
@@ -397,8 +753,9 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
     actors = []
     for number, cluster in enumerate(all_clusters, start=1):
         # The most informative mention gives the code: a titled one beats an untitled one.
-        best = max(cluster.found, key=lambda f: (f.code is not None, len(f.name)))
-        name = max((f.name for f in cluster.found), key=len) if best.kind == "person" else best.name
+        named = cluster.named
+        best = max(named, key=lambda f: (f.code is not None, len(f.code or "") > 3, len(f.name)))
+        name = max((f.name for f in named), key=len) if best.kind == "person" else best.name
         mentions = tuple(f.sentence.mention(f.start, f.end) for f in cluster.found)
         actors.append(Actor(
             id=f"actor{number}",
@@ -411,7 +768,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
             evidence=best.sentence.evidence(),
             resolved_by=best.resolved_by,
             role=best.role,
-            wikidata=best.wikidata,
+            wikidata=next((f.wikidata for f in named if f.wikidata), None),
             media_only=best.media,
         ))
     return tuple(actors)

@@ -1,0 +1,167 @@
+"""Civilian death tolls on FA-KES (Syrian-war articles with the VDC record's casualty figures).
+
+Only rows with label 1 are scored (the article agrees with the VDC record). Each row's
+article_content (pre-processed by the FA-KES authors: most commas and apostrophes stripped, one
+paragraph) becomes a Document through `eventwire.ingest.text.parse_text` with the article_title as
+its title; the documents are parsed in one batch (`eventwire.read.read_many`), then the actor and
+quantity stages run as in the pipeline.
+
+The civilians-killed figure of an article (the documented rule): the first, in reading order
+(title, then body), of the quantities that
+  - have category "killed" and scope "event" (a war-long or "since 2011" toll is background),
+  - state a figure (a value, or both bounds): a vague plural such as "dozens" is no toll,
+  - count civilians or people, or a civilian subgroup (children, women, residents ... see
+    CIVILIAN_NOUNS), or count nothing named ("58 killed", "the death toll was at least 24");
+its number is the value, else the low bound, else the high bound. No such quantity: 0.
+The issue proposed "the largest such quantity"; on this set the largest is usually a background
+or neighbouring event's toll (measured 0.49 with the other conditions kept), while the headline
+figure comes first. Subgroups count because "five children were killed" is still a civilian toll.
+The literal reading (largest; civilians/people only; any scope) is reported beside it as *_largest.
+
+    accuracy_nonzero  rows with nb_civilians > 0 whose figure equals nb_civilians (issue target 0.70)
+    accuracy_zero     rows with nb_civilians == 0 whose figure is 0 (no civilian killed figure)
+
+    python eval/casualties_fakes.py [CSV_PATH] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "casualties" / "fakes-dev.csv"
+
+# Counted nouns (last word, lower case) that count civilians: "civilians", "people" and subgroups.
+CIVILIAN_NOUNS = {
+    "civilian", "civilians", "people", "person", "persons", "resident", "residents", "villager", "villagers",
+    "inhabitant", "inhabitants", "child", "children", "kid", "kids", "woman", "women", "girl", "girls",
+    "boy", "boys", "student", "students", "pupil", "pupils", "schoolchildren", "family", "families",
+    "passenger", "passengers", "worker", "workers", "patient", "patients", "infant", "infants",
+    "baby", "babies", "member", "members", "refugee", "refugees", "worshipper", "worshippers",
+}
+# The issue's literal rule (civilians/people only), reported beside the main one.
+STRICT_NOUNS = {"civilian", "civilians", "people", "person", "persons"}
+
+log = logging.getLogger("eval.casualties_fakes")
+
+
+def _figure(quantity) -> float | None:
+    for value in (quantity.value, quantity.low, quantity.high):
+        if value is not None:
+            return float(value)
+    return None
+
+
+def _counts_civilians(quantity, nouns: set[str], subjectless: bool) -> bool:
+    if not quantity.subject:
+        return subjectless
+    return quantity.subject.split()[-1].lower() in nouns
+
+
+def civilians_killed(quantities) -> float:
+    """The article's civilians-killed figure under the documented rule (0 when none)."""
+    for q in quantities:
+        if q.category != "killed" or q.scope != "event":
+            continue
+        if q.value is None and (q.low is None or q.high is None):
+            continue  # "dozens", "hundreds": a vague lower bound, not a reported toll
+        if _counts_civilians(q, CIVILIAN_NOUNS, subjectless=True):
+            figure = _figure(q)
+            if figure is not None:
+                return figure
+    return 0.0
+
+
+def civilians_killed_largest(quantities) -> float:
+    """The issue's literal rule: the largest killed quantity counting civilians/people (0 when none)."""
+    figures = [_figure(q) for q in quantities
+               if q.category == "killed" and _counts_civilians(q, STRICT_NOUNS, subjectless=False)]
+    return max((f for f in figures if f is not None), default=0.0)
+
+
+def _documents(rows: list[dict[str, str]]):
+    from eventwire.errors import InputError
+    from eventwire.ingest.text import parse_text
+    from eventwire.record import Document, document_id
+
+    for row in rows:
+        source = f"fakes:{row['unit_id']}"
+        title = (row.get("article_title") or "").strip() or None
+        text = row["article_content"]
+        try:
+            yield parse_text(text, source, title=title)
+        except InputError as exc:
+            # Score the row anyway: the text as one paragraph, so a refusal is not a silent miss.
+            log.warning("%s", exc)
+            doc_id, content_hash = document_id(None, title or "", text)
+            yield Document(id=doc_id, source=source, input_kind="text", title=title or "", text=text,
+                           content_hash=content_hash)
+
+
+def score(path: str | Path = DEFAULT_PATH) -> dict:
+    """{'accuracy_nonzero', 'n_nonzero', 'accuracy_zero', 'n_zero', 'accuracy_nonzero_largest', ...,
+    'seconds', 'rows'}."""
+    from eventwire.ground.actor_kb import load_actor_kb
+    from eventwire.ground.actors import resolve_actors
+    from eventwire.ground.quantities import resolve_quantities
+    from eventwire.read import load_model, read_many
+
+    path = Path(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r.get("label", "").strip() == "1"]
+    started = time.perf_counter()
+    nlp = load_model()
+    kb = load_actor_kb()
+    per_row: dict[str, dict] = {}
+    tallies = {"nonzero": [0, 0], "zero": [0, 0], "nonzero_largest": [0, 0], "zero_largest": [0, 0]}
+    for row, parsed in zip(rows, read_many(_documents(rows), nlp)):
+        gold = float(row["nb_civilians"] or 0)
+        quantities = resolve_quantities(parsed, resolve_actors(parsed, kb))
+        found = civilians_killed(quantities)
+        largest = civilians_killed_largest(quantities)
+        kind = "nonzero" if gold > 0 else "zero"
+        tallies[kind][0] += found == gold
+        tallies[kind][1] += 1
+        tallies[kind + "_largest"][0] += largest == gold
+        tallies[kind + "_largest"][1] += 1
+        per_row[row["unit_id"]] = {
+            "gold": gold, "found": found, "largest": largest, "correct": found == gold,
+            "killed": [(q.text, q.subject, _figure(q)) for q in quantities if q.category == "killed"],
+        }
+    result: dict = {}
+    for name, (right, n) in tallies.items():
+        result[f"accuracy_{name}"] = right / n if n else 0.0
+        result[f"n_{name}"] = n
+        result[f"correct_{name}"] = right
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["rows"] = per_row
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="the FA-KES CSV file")
+    parser.add_argument("--json", action="store_true", help="print the scores (with per-row ones) as JSON")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    result = score(args.path)
+    if args.json:
+        json.dump(result, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(
+            f"casualties_fakes: nonzero accuracy {result['accuracy_nonzero']:.4f} "
+            f"({result['correct_nonzero']}/{result['n_nonzero']}), zero accuracy {result['accuracy_zero']:.4f} "
+            f"({result['correct_zero']}/{result['n_zero']});  issue's literal 'largest' rule: nonzero "
+            f"{result['accuracy_nonzero_largest']:.4f}, zero {result['accuracy_zero_largest']:.4f}  "
+            f"({result['seconds']}s)\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,629 @@
+"""Quote grounding: direct and indirect speech -> Quotes with speakers, cues and the date spoken.
+
+What it recognises, paragraph by paragraph:
+- direct quotes between straight (") or curly (“ ” „ « ») double marks, found by a scan over the
+  whole paragraph text, so a quote may span sentences; a quote opened and never closed is closed by
+  the paragraph end (news style for a quote that continues in the next paragraph, and a common
+  typo). The quoted words are kept as written, bracketed editorial insertions included;
+- the cue of a direct quote: a speech verb from data/quotes/cues.tsv ("said", "told reporters",
+  "explained, adding:", "according to") outside every quote, in the sentence where the quote starts
+  (cue before the opening mark) or ends (cue after the closing mark). A cue next to the quote (only
+  punctuation and the cue's own subject, object or adverbs between) wins over one that merely governs
+  the quote in the parse; a long quote may also take the nearest cue of those two sentences;
+- scare quotes: a quoted phrase of at most four words with no cue next to it, inside a sentence
+  ('Moscow was “still coordinating” the date'), is nobody's quote and is dropped;
+- indirect speech: a speech cue with a complement clause ("Erdogan said he would meet ...",
+  "X said that ...", "..., sources said", "vowed to ...", "called for ...", "But, he said, ...")
+  outside direct quotes; the text is the clause without its "that" and without any direct quote
+  it contains;
+- the speaker: the cue's grammatical subject (climbing from "adding" or "and said" to the verb that
+  has one), or the object of "according to"; an appositive name wins ("Kremlin spokesperson, Dmitry
+  Peskov, told" -> Peskov); "he"/"she"/"they"/"it" take the previous speaker when that speaker
+  fits and spoke in this or the previous paragraph, else the nearest preceding fitting actor; a
+  quote paragraph with no cue right after a quote with a speaker continues that speaker;
+- the date spoken: a time expression (from the times stage) whose phrase attaches to the cue verb,
+  outside every quote ("On Saturday, Erdogan said ..."); otherwise, for a speaker's consecutive
+  quotes, the date of the same speaker's previous quote.
+
+Evidence of a quote is the sentence where the quoted words start (for indirect speech, the cue's
+sentence, which contains the clause).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.read import Paragraph, Parsed, Sentence
+from eventwire.record import Actor, Evidence, Mention, Quote, TimeRef
+
+__all__ = ["resolve_quotes", "find_quotes", "FoundQuote", "CueTable", "load_cues"]
+
+log = logging.getLogger(__name__)
+
+_OPENERS = {"“", "„", "«", "‟"}
+_CLOSERS = {"”", "»"}
+_STRAIGHT = '"'
+_SCARE_MAX_WORDS = 4
+# Cue classes that introduce indirect speech; "characterise" and "thought" cues introduce a direct
+# quote only ("called it “a disgrace”", "believes “...”"): a belief is not a statement.
+_INDIRECT_CLASSES = {"speech", "writing", "attribution"}
+_PRONOUNS_PERSON = {"he", "she"}
+_PRONOUNS_OTHER = {"they", "it"}
+# Relations through which a cue without a subject takes the subject of its head verb:
+# "Erdogan explained, adding: ...", "Smith smiled and said ...", "went on to say ...".
+_CLIMB_DEPS = {"advcl", "conj", "xcomp"}
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
+
+
+# ------------------------------------------------------------------ the cue table
+
+@dataclass(frozen=True)
+class CueTable:
+    """Cue lemmas and their class; phrasal cues keyed by (lemma, particle)."""
+
+    single: dict[str, str]
+    phrasal: dict[tuple[str, str], str]
+
+
+def _parse_cues(text: str, where: str) -> CueTable:
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    single: dict[str, str] = {}
+    phrasal: dict[tuple[str, str], str] = {}
+    for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t",
+                                                 quoting=csv.QUOTE_NONE), start=2):
+        cue, cls = (row.get("cue") or "").strip().lower(), (row.get("class") or "").strip().lower()
+        if not cue or not cls:
+            raise ValueError(f"{where}: row {number} needs a cue and a class")
+        words = cue.split()
+        if len(words) == 1:
+            single[words[0]] = cls
+        elif len(words) == 2:
+            phrasal[(words[0], words[1])] = cls
+        else:
+            raise ValueError(f"{where}: row {number}: a cue is a lemma with at most one particle")
+    return CueTable(single, phrasal)
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> CueTable:
+    """The cue table: the built-in data/quotes/cues.tsv, or the TSV file at `path`."""
+    if path:
+        return _parse_cues(Path(path).read_text("utf-8"), path)
+    text = resources.files("eventwire").joinpath("data", "quotes", "cues.tsv").read_text("utf-8")
+    return _parse_cues(text, "data/quotes/cues.tsv")
+
+
+def _according_to(tok: Token) -> Token | None:
+    """The "to" of "according to", when `tok` is its "according"."""
+    if tok.lower_ != "according":
+        return None
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return nxt if nxt is not None and nxt.lower_ == "to" else None
+
+
+def _cue_class(tok: Token, table: CueTable) -> str | None:
+    if _according_to(tok) is not None:
+        return table.phrasal.get(("according", "to"))
+    if not tok.tag_.startswith("VB") or tok.dep_ in ("aux", "auxpass", "amod"):
+        return None
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in table.phrasal:
+            return table.phrasal[(lemma, child.lower_)]
+    return table.single.get(lemma)
+
+
+def _cue_text(tok: Token, table: CueTable) -> tuple[str, int, int]:
+    """The cue as written with its particle ("pointing out", "according to"), and its char span."""
+    to = _according_to(tok)
+    if to is not None:
+        return tok.doc.text[tok.idx: to.idx + len(to)], tok.idx, to.idx + len(to)
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in table.phrasal and child.i == tok.i + 1:
+            return tok.doc.text[tok.idx: child.idx + len(child)], tok.idx, child.idx + len(child)
+    return tok.text, tok.idx, tok.idx + len(tok)
+
+
+# ------------------------------------------------------------------ quote marks
+
+@dataclass(frozen=True)
+class _Marked:
+    """One quoted stretch of a paragraph: character offsets in the paragraph Doc."""
+
+    open: int  # the opening mark
+    close: int | None  # the closing mark; None when the paragraph end closed the quote
+    start: int  # the quoted words, whitespace trimmed
+    end: int
+
+
+def _quote_marks(text: str) -> list[_Marked]:
+    """Pair the double quote marks of one paragraph; an unclosed quote ends with the paragraph.
+
+    Doubled apostrophes and backticks ('' and ``), an old typewriter and Treebank convention that
+    some archives keep, count as double marks too.
+    """
+    found: list[_Marked] = []
+    opened: int | None = None
+    width = 1
+
+    def emit(open_at: int, close_at: int | None, end: int) -> None:
+        start = open_at + width
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            found.append(_Marked(open_at, close_at, start, end))
+
+    i = 0
+    while i < len(text):
+        ch, pair = text[i], text[i: i + 2]
+        step = 2 if pair in ("''", "``") else 1
+        if ch in _OPENERS or pair == "``":
+            if opened is not None:  # a new opener before a closer: the earlier quote ended unclosed
+                emit(opened, None, i)
+            opened, width = i, step
+        elif ch in _CLOSERS or pair == "''" or ch == _STRAIGHT:
+            if opened is not None:
+                emit(opened, i, i)
+                opened = None
+            elif ch == _STRAIGHT or pair == "''":
+                opened, width = i, step
+        i += step
+    if opened is not None:
+        emit(opened, None, len(text))
+    return found
+
+
+# ------------------------------------------------------------------ results
+
+@dataclass(frozen=True)
+class FoundQuote:
+    """A quote with the spans behind it (Quote is its record form; evaluation uses the spans)."""
+
+    id: str
+    kind: str  # direct | indirect
+    text: str
+    content: Mention  # the quoted words (direct) or the complement clause (indirect)
+    evidence: Evidence
+    cue: Mention | None  # the cue as written
+    cue_class: str | None
+    source: Mention | None  # the speaker as written next to the cue (the subject, "he", ...)
+    speaker: str | None  # actor id
+    speaker_how: str | None  # subject | appositive | according-to | pronoun | continuation
+    spoken: str | None
+
+    def to_quote(self) -> Quote:
+        return Quote(id=self.id, text=self.text, kind=self.kind, speaker=self.speaker,
+                     evidence=self.evidence, cue=self.cue.text if self.cue else None, spoken=self.spoken)
+
+
+@dataclass
+class _Draft:
+    kind: str
+    p_index: int
+    sentence: Sentence  # evidence
+    start: int  # content chars in the paragraph Doc
+    end: int
+    cue: Token | None
+    cue_class: str | None
+    standalone: bool = False  # a direct quote that opens its paragraph with no cue: may continue a speaker
+
+
+@dataclass(frozen=True)
+class _Context:
+    paragraph: Paragraph
+    p_index: int
+    sentence_at: dict[int, Sentence]  # token index -> sentence
+
+    @property
+    def doc(self) -> Doc:
+        return self.paragraph.doc
+
+
+# ------------------------------------------------------------------ direct quotes
+
+def _verb_between(tok: Token, cue: Token) -> bool:
+    """Whether the head path from tok up to cue passes through another verb (another clause)."""
+    node = tok.head
+    while node.i != cue.i and node.head.i != node.i:
+        if node.pos_ in ("VERB", "AUX"):
+            return True
+        node = node.head
+    return node.i != cue.i
+
+
+def _gap_fits(gap: Sequence[Token], cue: Token, quote: set[int]) -> bool:
+    """Only punctuation and the cue's own dependents (its subject, object, adverbs) between."""
+    for tok in gap:
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.i == cue.i or tok.i in quote:
+            return False
+        if cue.i not in {a.i for a in tok.ancestors} or _verb_between(tok, cue):
+            return False
+        if any(a.i in quote for a in tok.ancestors):
+            return False
+    return True
+
+
+def _sentence_at(ctx: _Context, i: int) -> Sentence | None:
+    if i in ctx.sentence_at:
+        return ctx.sentence_at[i]
+    near = [s for s in ctx.sentence_at.values() if s.span.start <= i]
+    return max(near, key=lambda s: s.span.start) if near else None
+
+
+def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> _Draft | None:
+    doc = ctx.doc
+    span = doc.char_span(mark.start, mark.end, alignment_mode="expand")
+    if span is None or not any(t.is_alpha for t in span):
+        return None
+    words = sum(1 for t in span if not (t.is_punct or t.is_space))
+    inside = set(range(span.start, span.end))
+    open_tok = doc.char_span(mark.open, mark.open + 1, alignment_mode="expand")
+    close_tok = doc.char_span(mark.close, mark.close + 1, alignment_mode="expand") if mark.close is not None else None
+    open_i = open_tok.start if open_tok is not None else span.start
+    close_i = close_tok.start if close_tok is not None else span.end
+    first_sentence = _sentence_at(ctx, span.start)
+    last_sentence = _sentence_at(ctx, span.end - 1)
+    if first_sentence is None or last_sentence is None:
+        return None
+
+    best: tuple[tuple[int, int], Token, str] | None = None
+    for sentence in {first_sentence.index: first_sentence, last_sentence.index: last_sentence}.values():
+        for tok in sentence.span:
+            if tok.i in quoted:
+                continue
+            cls = _cue_class(tok, table)
+            if not cls:
+                continue
+            after = tok.i > close_i and sentence is last_sentence
+            before = tok.i < open_i and sentence is first_sentence
+            if not (after or before):
+                continue
+            gap = doc[close_i + 1: tok.i] if after else doc[tok.i + 1: open_i]
+            adjacent = _gap_fits(gap, tok, inside)
+            linked = any(tok.i in {a.i for a in t.ancestors} for t in span)
+            if not adjacent and words <= _SCARE_MAX_WORDS:
+                continue
+            rank = (2 if adjacent else 0) + (1 if linked else 0)
+            distance = tok.i - close_i if after else open_i - tok.i
+            key = (rank, -distance)
+            if best is None or key > best[0]:
+                best = (key, tok, cls)
+
+    before_text = doc.text[: mark.open]
+    standalone = not any(ch.isalnum() for ch in before_text)
+    if best is None and words <= _SCARE_MAX_WORDS and not standalone:
+        log.debug("scare quote %r dropped", span.text)
+        return None
+    end = mark.end
+    # The comma before a closing mark belongs to the reporting sentence, not to the words quoted.
+    while end > mark.start and doc.text[end - 1] in ",;:":
+        end -= 1
+    return _Draft("direct", ctx.p_index, first_sentence, mark.start, end,
+                  best[1] if best else None, best[2] if best else None, standalone=best is None and standalone)
+
+
+# ------------------------------------------------------------------ indirect speech
+
+def _clause_run(head: Token, allowed: set[int]) -> tuple[int, int] | None:
+    """The contiguous token run around `head` inside `allowed`, trimmed of "that" and punctuation."""
+    if head.i not in allowed:
+        return None
+    first = last = head.i
+    while first - 1 in allowed:
+        first -= 1
+    while last + 1 in allowed:
+        last += 1
+    doc = head.doc
+    while first <= last and (doc[first].is_punct or doc[first].is_space
+                             or (doc[first].lower_ == "that" and doc[first].dep_ == "mark")):
+        first += 1
+    while last >= first and (doc[last].is_punct and doc[last].text not in (".", "?", "!", ")", "]")
+                             or doc[last].is_space):
+        last -= 1
+    if last < first:
+        return None
+    return first, last
+
+
+def _complements(cue: Token, table: CueTable) -> list[Token]:
+    """The heads of what the cue reports: its complement clause ("said (that) he would"), an
+    infinitive ("vowed to form", "told his advisers to find"), the object of a phrasal cue ("called
+    for a review"); or, for a cue set off as an aside ("..., sources said."; "But, he said, X"), the
+    clause it interrupts."""
+    heads = [c for c in cue.children if c.dep_ == "ccomp"]
+    heads += [c for c in cue.children if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+    if heads:
+        return heads
+    lemma = cue.lemma_.lower()
+    for child in cue.children:
+        if child.dep_ == "prep" and child.i == cue.i + 1 and (lemma, child.lower_) in table.phrasal:
+            heads += [o for o in child.children if o.dep_ == "pobj"]
+    if heads:
+        return heads
+    aside = cue.dep_ == "parataxis" or (
+        cue.dep_ in ("ccomp", "advcl") and cue.i > 0 and cue.doc[cue.i - 1].text in (",", "—", "–")
+        and any(c.dep_ == "nsubj" for c in cue.children) and cue.head.i < cue.i)
+    if aside and cue.head.i != cue.i and cue.head.pos_ in ("VERB", "AUX"):
+        return [cue.head]
+    return []
+
+
+def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueTable) -> list[_Draft]:
+    doc = ctx.doc
+    drafts = []
+    for tok in sentence.span:
+        if tok.i in excluded:
+            continue
+        cls = _cue_class(tok, table)
+        if cls not in _INDIRECT_CLASSES:
+            continue
+        to = _according_to(tok)
+        if to is not None:
+            # "According to X, <clause>": the clause is the sentence without the according-phrase.
+            owner = tok.head if tok.head.i != tok.i else None
+            if owner is None:
+                continue
+            phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
+            allowed = {t.i for t in owner.subtree} - phrase - excluded
+            heads = [owner]
+        else:
+            heads = _complements(tok, table)
+            allowed = set()
+            cue_phrase = {t.i for t in tok.subtree}
+            for head in heads:
+                clause = {t.i for t in head.subtree}
+                # A complement lies inside the cue's phrase; an interrupted clause contains it.
+                allowed |= clause if head.head.i == tok.i else clause - cue_phrase
+            allowed -= excluded
+            allowed.discard(tok.i)
+        allowed &= set(range(sentence.span.start, sentence.span.end))
+        for head in heads:
+            run = _clause_run(head, allowed)
+            if run is None:
+                continue
+            tokens = doc[run[0]: run[1] + 1]
+            if sum(1 for t in tokens if not t.is_punct) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+                continue
+            drafts.append(_Draft("indirect", ctx.p_index, sentence, tokens.start_char, tokens.end_char, tok, cls))
+    return drafts
+
+
+# ------------------------------------------------------------------ speakers
+
+def _subject(cue: Token) -> Token | None:
+    to = _according_to(cue)
+    if to is not None:
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        return objects[0] if objects else None
+    verb = cue
+    for _ in range(4):
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if subjects:
+            return subjects[0]
+        if verb.dep_ in _CLIMB_DEPS and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            return None
+    return None
+
+
+def _source_range(subject: Token, content: tuple[int, int]) -> tuple[int, int]:
+    """Token range of the subject phrase, trimmed of punctuation, never reaching into the quote."""
+    first, last = subject.left_edge.i, subject.right_edge.i
+    doc = subject.doc
+    if first <= content[1] and content[0] <= last:
+        first = last = subject.i
+        while first - 1 >= 0 and doc[first - 1].head.i == subject.i and doc[first - 1].dep_ in ("compound", "amod", "det"):
+            first -= 1
+    while first < last and doc[first].is_punct:
+        first += 1
+    while last > first and doc[last].is_punct:
+        last -= 1
+    return first, last
+
+
+@dataclass(frozen=True)
+class _Spoken:
+    actor: Actor
+    p_index: int
+
+
+def _overlaps(m: Mention, section: str, caption: int | None, a: int, b: int) -> bool:
+    return m.section == section and m.caption_index == caption and m.start < b and a < m.end
+
+
+def _actor_at(actors: Sequence[Actor], paragraph: Paragraph, first: Token, last: Token, head: Token) -> Actor | None:
+    """The actor mentioned in the subject phrase: the head's or an appositive's name before others."""
+    base = paragraph.offset
+    a, b = base + first.idx, base + last.idx + len(last)
+    head_at = base + head.idx
+    appos_at = [base + c.idx for c in head.children if c.dep_ == "appos"]
+    best: tuple[int, Actor] | None = None
+    for actor in actors:
+        for m in actor.mentions:
+            if not _overlaps(m, paragraph.section, paragraph.caption_index, a, b):
+                continue
+            person = actor.kind == "person"
+            has_head = m.start <= head_at < m.end
+            has_appos = any(m.start <= x < m.end for x in appos_at)
+            rank = 5 if has_head and person else 4 if has_appos else 3 if has_head else 2 if person else 1
+            if best is None or rank > best[0]:
+                best = (rank, actor)
+    return best[1] if best else None
+
+
+def _preceding_actor(actors: Sequence[Actor], paragraph: Paragraph, at: int, person: bool,
+                     quoted: list[tuple[str, int | None, int, int]]) -> Actor | None:
+    """The actor mentioned last before section offset `at`, outside quotes, of the wanted kind."""
+    best: tuple[int, Actor] | None = None
+    for actor in actors:
+        if (actor.kind == "person") != person or actor.media_only:
+            continue
+        for m in actor.mentions:
+            if m.section != paragraph.section or m.caption_index != paragraph.caption_index or m.end > at:
+                continue
+            if any(m.section == s and m.caption_index == c and x <= m.start < y for s, c, x, y in quoted):
+                continue
+            if best is None or m.start > best[0]:
+                best = (m.start, actor)
+    return best[1] if best else None
+
+
+# ------------------------------------------------------------------ the date spoken
+
+def _time_tokens(time: TimeRef, paragraph: Paragraph) -> Span | None:
+    if time.evidence.section != paragraph.section or time.evidence.caption_index != paragraph.caption_index:
+        return None
+    text = paragraph.doc.text
+    a, b = time.start - paragraph.offset, time.end - paragraph.offset
+    if not (0 <= a < b <= len(text)) or text[a:b] != time.text:
+        # Offsets relative to something else: find the expression inside its evidence sentence.
+        ev = time.evidence
+        if not (0 <= ev.start - paragraph.offset <= len(text)):
+            return None
+        found = text.find(time.text, ev.start - paragraph.offset, ev.end - paragraph.offset)
+        if found < 0:
+            return None
+        a, b = found, found + len(time.text)
+    return paragraph.doc.char_span(a, b, alignment_mode="expand")
+
+
+def _attaches_to(span: Span, cue: Token) -> bool:
+    """Whether the time phrase modifies the cue verb (or the verb a subjectless cue hangs from)."""
+    verbs = {cue.i}
+    node = cue
+    while node.dep_ in _CLIMB_DEPS and node.head.i != node.i:
+        node = node.head
+        verbs.add(node.i)
+    node = span.root.head
+    while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+        node = node.head
+    return node.i in verbs
+
+
+def _spoken_at(cue: Token, paragraph: Paragraph, times: Sequence[TimeRef], quoted: set[int]) -> str | None:
+    for time in times:
+        if not time.value or not _ISO_DATE.match(time.value):
+            continue
+        span = _time_tokens(time, paragraph)
+        if span is None or any(t.i in quoted for t in span):
+            continue
+        if span.root.i != cue.i and _attaches_to(span, cue):
+            return time.value
+    return None
+
+
+# ------------------------------------------------------------------ the stage
+
+def _contexts(parsed: Parsed) -> list[_Context]:
+    by_paragraph: dict[int, dict[int, Sentence]] = {}
+    for sentence in parsed.sentences:
+        table = by_paragraph.setdefault(id(sentence.paragraph), {})
+        for i in range(sentence.span.start, sentence.span.end):
+            table[i] = sentence
+    return [_Context(p, n, by_paragraph[id(p)]) for n, p in enumerate(parsed.paragraphs) if id(p) in by_paragraph]
+
+
+def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[TimeRef] = (),
+                cues: CueTable | None = None) -> tuple[FoundQuote, ...]:
+    """Every quote of the article with its content, cue and source spans, in reading order."""
+    table = cues or load_cues()
+    drafts: list[tuple[_Context, _Draft]] = []
+    quoted_by_paragraph: dict[int, set[int]] = {}
+    quoted_regions: list[tuple[str, int | None, int, int]] = []
+    for ctx in _contexts(parsed):
+        marks = _quote_marks(ctx.doc.text)
+        quoted: set[int] = set()
+        for mark in marks:
+            span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(ctx.doc.text),
+                                     alignment_mode="expand")
+            if span is not None:
+                quoted |= set(range(span.start, span.end))
+        accepted: set[int] = set()
+        for mark in marks:
+            draft = _direct(ctx, mark, quoted, table)
+            if draft is None:
+                continue
+            drafts.append((ctx, draft))
+            span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(ctx.doc.text),
+                                     alignment_mode="expand")
+            if span is not None:
+                accepted |= set(range(span.start, span.end))
+            base = ctx.paragraph.offset
+            quoted_regions.append((ctx.paragraph.section, ctx.paragraph.caption_index,
+                                   base + mark.open, base + (mark.close if mark.close is not None else len(ctx.doc.text))))
+        quoted_by_paragraph[ctx.p_index] = accepted
+        for sentence in sorted({s.index: s for s in ctx.sentence_at.values()}.values(), key=lambda s: s.index):
+            drafts.extend((ctx, d) for d in _indirect(ctx, sentence, accepted, table))
+    drafts.sort(key=lambda cd: (cd[1].p_index, cd[1].start))
+
+    results: list[FoundQuote] = []
+    last: _Spoken | None = None  # the previous quote's speaker
+    previous_spoken: dict[str, str | None] = {}
+    for number, (ctx, draft) in enumerate(drafts, start=1):
+        paragraph, sentence, doc = ctx.paragraph, draft.sentence, ctx.doc
+        quoted = quoted_by_paragraph.get(ctx.p_index, set())
+        content_tokens = doc.char_span(draft.start, draft.end, alignment_mode="expand")
+        content_range = (content_tokens.start, content_tokens.end - 1) if content_tokens is not None else (-1, -1)
+        speaker: Actor | None = None
+        how: str | None = None
+        source: Mention | None = None
+        cue_mention: Mention | None = None
+        spoken: str | None = None
+        if draft.cue is not None:
+            cue_sentence = ctx.sentence_at.get(draft.cue.i, sentence)
+            text, a, b = _cue_text(draft.cue, table)
+            cue_mention = cue_sentence.mention(a, b)
+            subject = _subject(draft.cue)
+            if subject is not None:
+                first, last_i = _source_range(subject, content_range)
+                source = cue_sentence.mention(doc[first].idx, doc[last_i].idx + len(doc[last_i]))
+                pronoun = subject.lower_
+                if pronoun in _PRONOUNS_PERSON or pronoun in _PRONOUNS_OTHER:
+                    want_person = pronoun in _PRONOUNS_PERSON
+                    if (last is not None and (last.actor.kind == "person") == want_person
+                            and ctx.p_index - last.p_index <= 1):
+                        speaker = last.actor
+                    else:
+                        speaker = _preceding_actor(actors, paragraph, source.start, want_person, quoted_regions)
+                    how = "pronoun" if speaker else None
+                else:
+                    speaker = _actor_at(actors, paragraph, doc[first], doc[last_i], subject)
+                    if speaker is not None:
+                        appos = any(c.dep_ == "appos" for c in subject.children) and not any(
+                            m.start <= paragraph.offset + subject.idx < m.end for m in speaker.mentions)
+                        how = ("according-to" if _according_to(draft.cue) is not None
+                               else "appositive" if appos else "subject")
+            spoken = _spoken_at(draft.cue, paragraph, times, quoted)
+        elif draft.standalone and last is not None and ctx.p_index - last.p_index <= 1:
+            speaker, how = last.actor, "continuation"
+        if speaker is not None and spoken is None and results and results[-1].speaker == speaker.id:
+            spoken = previous_spoken.get(speaker.id)
+        if speaker is not None:
+            last = _Spoken(speaker, ctx.p_index)
+            previous_spoken[speaker.id] = spoken
+        content = sentence.mention(draft.start, draft.end)
+        results.append(FoundQuote(
+            id=f"quote{number}", kind=draft.kind, text=content.text, content=content,
+            evidence=sentence.evidence(), cue=cue_mention, cue_class=draft.cue_class, source=source,
+            speaker=speaker.id if speaker else None, speaker_how=how, spoken=spoken))
+    return tuple(results)
+
+
+def resolve_quotes(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRef] = ()) -> tuple[Quote, ...]:
+    """Direct and indirect quotes of the article, with speakers (actor ids), cues and dates spoken."""
+    return tuple(found.to_quote() for found in find_quotes(parsed, actors, times))

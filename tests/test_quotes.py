@@ -1,0 +1,207 @@
+"""Quote grounding on small hand-written articles: one test per quote shape."""
+from __future__ import annotations
+
+import pytest
+
+from eventwire.ground.actors import resolve_actors
+from eventwire.ground.quotes import find_quotes, load_cues, resolve_quotes
+from eventwire.ingest.text import parse_text
+from eventwire.read import read
+from eventwire.record import TimeRef
+
+
+@pytest.fixture
+def grounded(nlp, kb):
+    def run(body: str, times_for=()):
+        parsed = read(parse_text("Leaders meet over crisis\n\n" + body, "t.txt", published="2020-02-24T09:25:00"), nlp)
+        actors = resolve_actors(parsed, kb)
+        times = tuple(_time(parsed, text, value, n) for n, (text, value) in enumerate(times_for, start=1))
+        return parsed, actors, times
+    return run
+
+
+def _time(parsed, text: str, value: str, number: int) -> TimeRef:
+    start = parsed.document.text.index(text)
+    sentence = next(s for s in parsed.sentences if s.section == "body" and s.start <= start < s.end)
+    return TimeRef(f"time{number}", text, value, start, start + len(text), "day", "published", sentence.evidence())
+
+
+def _speaker_name(quote, actors) -> str | None:
+    return next((a.name for a in actors if a.id == quote.speaker), None)
+
+
+def _one(quotes, kind="direct"):
+    found = [q for q in quotes if q.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_straight_marks_cue_before(grounded):
+    parsed, actors, times = grounded('German Chancellor Angela Merkel said: "We will not accept new borders in Europe."')
+    quote = _one(resolve_quotes(parsed, actors, times))
+    assert quote.text == "We will not accept new borders in Europe."
+    assert "Merkel" in _speaker_name(quote, actors)
+    assert quote.cue == "said"
+    assert quote.id == "quote1"
+
+
+def test_curly_marks_cue_after(grounded):
+    parsed, actors, times = grounded("“We will rebuild the city within five years,” French President Emmanuel Macron told reporters.")
+    quote = _one(resolve_quotes(parsed, actors, times))
+    assert quote.text == "We will rebuild the city within five years"  # the comma belongs to the sentence
+    assert "Macron" in _speaker_name(quote, actors)
+    assert quote.cue == "told"
+    assert quote.evidence.text.startswith("“We will rebuild")
+
+
+def test_appositive_speaker(grounded):
+    parsed, actors, times = grounded("“The talks were useful and frank,” Kremlin spokesperson, Dmitry Peskov, told reporters.")
+    found = [q for q in find_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert len(found) == 1
+    assert _speaker_name(found[0], actors) == "Dmitry Peskov"
+    assert found[0].speaker_how == "appositive"
+    assert found[0].source is not None and "Peskov" in found[0].source.text
+
+
+def test_pronoun_takes_previous_speaker(grounded):
+    parsed, actors, times = grounded(
+        "“The talks were useful and frank,” Kremlin spokesperson, Dmitry Peskov, told reporters.\n\n"
+        "“A summit will be held after an agreement between the leaders,” he added.")
+    quotes = [q for q in find_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert [q.speaker_how for q in quotes] == ["appositive", "pronoun"]
+    assert quotes[0].speaker == quotes[1].speaker
+    assert quotes[1].source.text == "he"
+
+
+def test_quote_paragraph_without_cue_continues_the_speaker(grounded):
+    parsed, actors, times = grounded(
+        "“We expect a ceasefire within days,” Turkish President Recep Tayyip Erdogan said.\n\n"
+        "“Our patience with the regime has limits and everybody knows it.”")
+    quotes = [q for q in find_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert len(quotes) == 2
+    assert quotes[1].speaker == quotes[0].speaker and quotes[1].speaker is not None
+    assert quotes[1].speaker_how == "continuation"
+    assert quotes[1].cue is None
+
+
+def test_unclosed_quote_ends_with_the_paragraph(grounded):
+    parsed, actors, times = grounded(
+        "Turkish President Recep Tayyip Erdogan said he would meet his counterparts on 5 March “to discuss "
+        "the situation in Idlib, where fighting has displaced many people.\n\n"
+        "Fighting continued in the north on Sunday.")
+    quote = _one(resolve_quotes(parsed, actors, times))
+    assert quote.text == "to discuss the situation in Idlib, where fighting has displaced many people."
+    assert "Erdogan" in _speaker_name(quote, actors)
+
+
+def test_multi_sentence_quote_is_one_quote(grounded):
+    parsed, actors, times = grounded(
+        "“The first round went well. The second round will be harder,” German Chancellor Angela Merkel said.")
+    quote = _one(resolve_quotes(parsed, actors, times))
+    assert quote.text == "The first round went well. The second round will be harder"
+    assert "Merkel" in _speaker_name(quote, actors)
+    # evidence: the sentence where the quoted words start
+    assert quote.evidence.text.startswith("“The first round went well.")
+
+
+def test_bracketed_insertion_is_kept(grounded):
+    parsed, actors, times = grounded(
+        "“We spoke with Macron [French president] about the crisis at length,” German Chancellor Angela Merkel said.")
+    quote = _one(resolve_quotes(parsed, actors, times))
+    assert "Macron [French president] about the crisis" in quote.text
+
+
+def test_scare_quotes_are_nobodys_quote(grounded):
+    parsed, actors, times = grounded(
+        "Moscow backs holding a “four-way summit” on Syria next month.\n\n"
+        "The talks were “still being coordinated” with other governments.")
+    quotes = resolve_quotes(parsed, actors, times)
+    assert [q for q in quotes if q.kind == "direct"] == []
+
+
+def test_short_quote_with_its_cue_is_a_quote(grounded):
+    parsed, actors, times = grounded("“Absolutely not,” German Chancellor Angela Merkel said.")
+    quote = _one(resolve_quotes(parsed, actors, times))
+    assert quote.text == "Absolutely not"
+
+
+def test_indirect_speech(grounded):
+    parsed, actors, times = grounded(
+        "Turkish President Recep Tayyip Erdogan said he would meet Russian President Vladimir Putin in Moscow.")
+    quote = _one(resolve_quotes(parsed, actors, times), kind="indirect")
+    assert quote.text == "he would meet Russian President Vladimir Putin in Moscow"
+    assert "Erdogan" in _speaker_name(quote, actors)
+    assert quote.cue == "said"
+
+
+def test_indirect_speech_with_that_and_cue_after(grounded):
+    parsed, actors, times = grounded(
+        "German Chancellor Angela Merkel said that the sanctions would stay in place.\n\n"
+        "The border will remain closed until further notice, French President Emmanuel Macron said.")
+    quotes = [q for q in resolve_quotes(parsed, actors, times) if q.kind == "indirect"]
+    assert [q.text for q in quotes] == ["the sanctions would stay in place",
+                                        "The border will remain closed until further notice"]
+    assert "Merkel" in _speaker_name(quotes[0], actors)
+    assert "Macron" in _speaker_name(quotes[1], actors)
+
+
+def test_according_to(grounded):
+    parsed, actors, times = grounded(
+        "According to the International Rescue Committee, at least six children have died of the cold.")
+    quote = _one(resolve_quotes(parsed, actors, times), kind="indirect")
+    assert quote.text.startswith("at least six children have died")
+    assert _speaker_name(quote, actors) == "International Rescue Committee"
+    assert quote.cue == "According to"
+
+
+def test_spoken_date_from_the_cue_and_carried_to_following_quotes(grounded):
+    parsed, actors, times = grounded(
+        "On Monday, German Chancellor Angela Merkel said “the talks on Friday went well and we will continue.\n\n"
+        "“I told the president so yesterday,” Merkel explained.",
+        times_for=[("Monday", "2020-02-17"), ("Friday", "2020-02-14"), ("yesterday", "2020-02-23")])
+    quotes = [q for q in resolve_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert len(quotes) == 2
+    # "Monday" attaches to "said"; "Friday" and "yesterday" sit inside quotes and date nothing.
+    assert quotes[0].spoken == "2020-02-17"
+    assert quotes[1].spoken == "2020-02-17"  # same speaker, no new date
+
+
+def test_no_spoken_date_when_the_time_belongs_to_the_reported_clause(grounded):
+    parsed, actors, times = grounded(
+        "Turkish President Recep Tayyip Erdogan said he would meet Putin on Thursday.",
+        times_for=[("Thursday", "2020-02-27")])
+    quote = _one(resolve_quotes(parsed, actors, times), kind="indirect")
+    assert quote.spoken is None
+
+
+def test_cue_table_loads_and_can_be_replaced(tmp_path):
+    table = load_cues()
+    assert table.single["say"] == "speech"
+    assert table.phrasal[("according", "to")] == "attribution"
+    custom = tmp_path / "cues.tsv"
+    custom.write_text("# only one cue\ncue\tclass\nmutter\tspeech\n", encoding="utf-8")
+    assert load_cues(str(custom)).single == {"mutter": "speech"}
+
+
+@pytest.mark.shared
+def test_seed_quote_checks_pass(nlp, kb, tmp_path):
+    """The quote-* checks of the seed's expected.toml, stretch included, on a record of actors and quotes."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import SHARED, need_shared
+    from eventwire.record import ArticleRecord, to_json
+
+    article = need_shared("corpus", "seed-idlib", "article.txt")
+    document = parse_text(article.read_text(encoding="utf-8"), str(article))
+    parsed = read(document, nlp)
+    actors = resolve_actors(parsed, kb)
+    record = ArticleRecord(document, actors=actors, quotes=resolve_quotes(parsed, actors))
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(to_json(record), ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(SHARED / "acceptance" / "check_article.py"), str(path),
+                             str(SHARED / "corpus" / "seed-idlib" / "expected.toml"), "--only", "quote-"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed, 0 failed" in result.stdout

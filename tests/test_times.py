@@ -1,0 +1,260 @@
+"""Time grounding on hand-written sentences: recognition, values, grains, anchors and direction."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eventwire.ground.times import attached_token, resolve_times
+from eventwire.ingest.text import parse_text
+from eventwire.read import read
+from eventwire.record import Quote, TimeRef
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                9: "nine", 10: "ten", 12: "twelve", 20: "twenty"}
+
+
+def _parsed(nlp, body: str, published: str | None = "2021-06-16T10:00:00"):
+    # An explicit title keeps the body whole (the scraped-text heuristics never see a header).
+    return read(parse_text(body, "t.txt", title="Test article", published=published), nlp)
+
+
+def _times(nlp, body: str, published: str | None = "2021-06-16T10:00:00", quotes=()):
+    return resolve_times(_parsed(nlp, body, published), quotes)
+
+
+def _one(times: tuple[TimeRef, ...], text: str) -> TimeRef:
+    hits = [t for t in times if text in t.text]
+    assert hits, f"no time containing {text!r} in {[t.text for t in times]}"
+    return hits[0]
+
+
+# 2021-06-16 is a Wednesday.
+
+def test_weekday_with_past_tense_looks_back(nlp):
+    t = _one(_times(nlp, "On Monday, the governor signed the budget into law."), "Monday")
+    assert (t.value, t.grain, t.anchor) == ("2021-06-14", "day", "published")
+    assert t.evidence.text.startswith("On Monday")
+
+
+def test_weekday_with_future_looks_ahead(nlp):
+    t = _one(_times(nlp, "The governor will sign the budget on Monday, her office said."), "Monday")
+    assert t.value == "2021-06-21"
+
+
+def test_weekday_same_day_in_past_is_the_anchor_day(nlp):
+    t = _one(_times(nlp, "The council voted on Wednesday to close the mine."), "Wednesday")
+    assert t.value == "2021-06-16"
+
+
+def test_last_and_next_weekday_skip_the_anchor_day(nlp):
+    times = _times(nlp, "The council met last Wednesday and it will meet again next Wednesday.")
+    assert [t.value for t in times] == ["2021-06-09", "2021-06-23"]
+
+
+def test_yesterday_and_offsets(nlp):
+    times = _times(nlp, "Police arrested two men yesterday. The first protest began two days ago. "
+                        "Talks will resume in three weeks, the minister said.")
+    assert _one(times, "yesterday").value == "2021-06-15"
+    ago = _one(times, "two days ago")
+    assert (ago.value, ago.grain) == ("2021-06-14", "day")
+    ahead = _one(times, "three weeks")
+    assert (ahead.value, ahead.grain) == ("2021-W27", "week")
+
+
+def test_next_month_last_week_this_year(nlp):
+    times = _times(nlp, "Elections are due next month. Troops left the town last week. "
+                        "Prices have risen this year.")
+    assert _one(times, "next month").value == "2021-07"
+    assert _one(times, "next month").grain == "month"
+    assert _one(times, "last week").value == "2021-W23"
+    assert _one(times, "this year").value == "2021"
+
+
+def test_year_alone_is_absolute(nlp):
+    t = _one(_times(nlp, "The uprising began in 2011 in the south."), "2011")
+    assert (t.text, t.value, t.grain, t.anchor) == ("2011", "2011", "year", "absolute")
+
+
+def test_count_of_people_is_not_a_year(nlp):
+    assert not [t for t in _times(nlp, "Some 1800 soldiers crossed the river at dawn.") if t.text == "1800"]
+
+
+def test_full_dates_in_common_formats(nlp):
+    times = _times(nlp, "The treaty was signed on 12 March 2019, ratified on April 3, 2019, "
+                        "published on 2019-05-01 and amended on 7/4/2020.")
+    assert [t.value for t in times] == ["2019-03-12", "2019-04-03", "2019-05-01", "2020-07-04"]
+    assert {t.anchor for t in times} == {"absolute"}
+
+
+def test_month_and_year(nlp):
+    t = _one(_times(nlp, "In October 2017, the two sides agreed to a ceasefire."), "October 2017")
+    assert (t.value, t.grain) == ("2017-10", "month")
+
+
+def test_month_without_year_takes_tense_direction(nlp):
+    past = _one(_times(nlp, "Rebels seized the airport in September."), "September")
+    future = _one(_times(nlp, "Rebels will try to seize the airport in February."), "February")
+    assert past.value == "2020-09"
+    assert future.value == "2022-02"
+
+
+def test_day_month_future_from_would(nlp):
+    t = _one(_times(nlp, "The president said he would travel to Brussels on 2 June."), "2 June")
+    assert t.value == "2022-06-02"
+    t = _one(_times(nlp, "The president said he travelled to Brussels on 2 June."), "2 June")
+    assert t.value == "2021-06-02"
+
+
+def test_year_of_the_sentence_carries_over_to_a_bare_date(nlp):
+    t = _one(_times(nlp, "The law was passed on 5 January 2014 and took effect on 1 July."), "1 July")
+    assert (t.value, t.anchor) == ("2014-07-01", "previous")
+
+
+def test_names_and_ordinals_are_not_times(nlp):
+    body = ("Officials may meet again. The March on Washington drew crowds. A quarter of the population "
+            "fled. The army launched a second offensive. The Sunday Times published a 55-year old letter.")
+    assert _times(nlp, body) == ()
+
+
+def test_since_month_is_an_open_range_to_the_anchor(nlp):
+    t = _one(_times(nlp, "Thousands have fled the region since December."), "December")
+    assert t.text == "since December"
+    assert (t.grain, t.value, t.range_start, t.range_end) == ("range", "2020-12", "2020-12", "2021-06-16")
+
+
+def test_between_months_is_a_closed_range(nlp):
+    t = _one(_times(nlp, "The rains fell between March and May."), "March")
+    assert t.text == "between March and May"
+    assert (t.grain, t.range_start, t.range_end) == ("range", "2021-03", "2021-05")
+    assert t.value == "2021-03/2021-05"
+
+
+def test_deadline_end_of_this_month(nlp):
+    t = _one(_times(nlp, "The government must pay the debt by the end of this month."), "end of this month")
+    assert (t.value, t.grain, t.range_end) == ("2021-06-30", "day", "2021-06-30")
+
+
+def test_duration_for_three_days(nlp):
+    t = _one(_times(nlp, "The curfew lasted for three days."), "three days")
+    assert (t.text, t.value, t.grain) == ("three days", "P3D", "duration")
+
+
+def test_then_takes_the_previous_time(nlp):
+    times = _times(nlp, "In March 2015, the ministers signed an accord. Since then, 300 people have died.")
+    then = _one(times, "then")
+    assert then.anchor == "previous"
+    assert then.value == "2015-03"
+    assert (then.grain, then.range_start, then.range_end) == ("range", "2015-03", "2021-06-16")
+
+
+def test_times_of_day(nlp):
+    times = _times(nlp, "The polls closed at 8 p.m. on Sunday and counting began on Monday morning.")
+    clock = _one(times, "8 p.m.")
+    assert (clock.text, clock.value, clock.grain) == ("8 p.m. on Sunday", "2021-06-13T20:00", "time")
+    assert _one(_times(nlp, "The curfew starts at 21:30 tonight."), "21:30").value == "2021-06-16T21:30"
+    assert _one(times, "Monday morning").value == "2021-06-14TMO"
+    assert _one(times, "Monday morning").grain == "time"
+
+
+def test_holiday_from_the_data_file(nlp):
+    t = _one(_times(nlp, "The prisoners were freed on Christmas Day 2019."), "Christmas")
+    assert t.value == "2019-12-25"
+
+
+def test_offsets_index_the_section_text(nlp):
+    parsed = _parsed(nlp, "Aid arrived on Friday.\n\nThe convoy left on 3 May 2021 from the capital.")
+    times = resolve_times(parsed)
+    for t in times:
+        assert parsed.document.section_text(t.evidence.section)[t.start:t.end] == t.text
+    assert [t.id for t in times] == ["time1", "time2"]
+
+
+def test_no_publication_date_leaves_relative_values_empty(nlp):
+    times = _times(nlp, "Troops withdrew yesterday after talks in 2019.", published=None)
+    assert _one(times, "yesterday").value is None
+    assert _one(times, "yesterday").anchor == "published"
+    assert _one(times, "2019").value == "2019"
+
+
+def test_yesterday_inside_a_quote_is_anchored_on_the_speech_date(nlp):
+    body = ('On Sunday, the minister said: "I spoke to the rebels yesterday and they agreed."')
+    parsed = _parsed(nlp, body)
+    first = resolve_times(parsed)
+    assert _one(first, "yesterday").value == "2021-06-15"  # no quotes known yet: publication anchor
+    sunday = _one(first, "Sunday")
+    assert sunday.value == "2021-06-13"
+    sentence = parsed.sentences[-1]
+    quote = Quote(id="quote1", text="I spoke to the rebels yesterday and they agreed.", kind="direct",
+                  speaker=None, evidence=sentence.evidence(), spoken=sunday.value)
+    second = resolve_times(parsed, [quote])
+    y = _one(second, "yesterday")
+    assert (y.value, y.anchor) == ("2021-06-12", "speech:quote1")
+    assert _one(second, "Sunday").anchor == "published"  # outside the quoted words
+
+
+def test_quote_without_spoken_date_keeps_the_publication_anchor(nlp):
+    parsed = _parsed(nlp, 'The minister said: "I spoke to the rebels yesterday."')
+    quote = Quote(id="quote1", text="I spoke to the rebels yesterday.", kind="direct", speaker=None,
+                  evidence=parsed.sentences[-1].evidence(), spoken=None)
+    assert _one(resolve_times(parsed, [quote]), "yesterday").anchor == "published"
+
+
+def test_attached_token(nlp):
+    parsed = _parsed(nlp, "On Saturday, the minister said the army intensified its attacks in December.")
+    times = resolve_times(parsed)
+    assert attached_token(parsed, _one(times, "Saturday")).text == "said"
+    assert attached_token(parsed, _one(times, "December")).text == "intensified"
+
+
+# ------------------------------------------------------------------ properties
+_anchors = st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31))
+
+
+def _iso(d: date) -> str:
+    return f"{d.isoformat()}T12:00:00"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(anchor=_anchors, weekday=st.sampled_from(WEEKDAYS), future=st.booleans())
+def test_weekday_resolves_within_seven_days_in_the_tense_direction(nlp, anchor, weekday, future):
+    body = (f"The envoy will visit the camp on {weekday}." if future
+            else f"The envoy visited the camp on {weekday}.")
+    value = date.fromisoformat(_one(_times(nlp, body, _iso(anchor)), weekday).value)
+    assert value.strftime("%A") == weekday
+    delta = (value - anchor).days
+    assert (0 <= delta <= 6) if future else (-6 <= delta <= 0)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(anchor=_anchors, n=st.sampled_from(sorted(NUMBER_WORDS)), digits=st.booleans())
+def test_days_ago_and_in_days_are_symmetric(nlp, anchor, n, digits):
+    written = str(n) if digits else NUMBER_WORDS[n]
+    times_ago = _times(nlp, f"The ceasefire collapsed {written} days ago.", _iso(anchor))
+    times_in = _times(nlp, f"The ceasefire will expire in {written} days.", _iso(anchor))
+    before = date.fromisoformat(_one(times_ago, "ago").value)
+    after = date.fromisoformat(_one(times_in, "days").value)
+    assert anchor - before == after - anchor == timedelta(days=n)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(anchor=_anchors, month=st.sampled_from(MONTHS), future=st.booleans())
+def test_month_names_never_jump_a_year_the_wrong_way(nlp, anchor, month, future):
+    body = (f"The army will attack the town in {month}." if future
+            else f"The army attacked the town in {month}.")
+    value = _one(_times(nlp, body, _iso(anchor)), month).value
+    year, number = int(value[:4]), int(value[5:7])
+    assert number == MONTHS.index(month) + 1
+    months_from_anchor = (year * 12 + number) - (anchor.year * 12 + anchor.month)
+    assert (0 <= months_from_anchor <= 11) if future else (-11 <= months_from_anchor <= 0)
+
+
+@pytest.mark.parametrize("text", ["", "No dates here at all, only words."])
+def test_empty_and_dateless_text(nlp, text):
+    parsed = read(parse_text(text or "x", "t.txt", title="Title", published="2021-06-16"), nlp)
+    assert resolve_times(parsed) == ()
