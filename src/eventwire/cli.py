@@ -23,7 +23,8 @@ from eventwire.record import ArticleRecord, to_json
 app = typer.Typer(help="eventwire: news articles in, evidence-backed event data out.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 err = Console(stderr=True, soft_wrap=True)  # an error stays on one line, whatever the width
-out = Console(soft_wrap=True)
+# Piped output has no terminal width: use a wide one rather than rich's 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 200)
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for standard input.")]
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default: ./eventwire.duckdb, or EVENTWIRE_DB].")]
@@ -164,11 +165,13 @@ def events(
         rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
         n_docs = store.count("documents")
     table = Table(title=f"{len(rows)} events from {n_docs} articles in {settings.db}")
-    for column in ("date", "cameo", "source", "target", "modality", "place", "evidence"):
-        table.add_column(column, overflow="fold", max_width=70 if column == "evidence" else None)
+    for column in ("date", "cameo", "event", "source", "target", "modality", "place", "evidence"):
+        table.add_column(column, no_wrap=column != "evidence", overflow="ellipsis",
+                         max_width=60 if column == "evidence" else 28)
     for r in rows:
-        table.add_row(r["date"] or "", r["cameo"], r["source"] or "", r["target"] or "", r["modality"] or "",
-                      r["place"] or "", r["evidence"])
+        evidence = r["evidence"] if len(r["evidence"]) <= 120 else r["evidence"][:117] + "..."
+        table.add_row(r["date"] or "", r["cameo"], r["cameo_name"] or "", r["source"] or "", r["target"] or "",
+                      r["modality"] or "", r["place"] or "", evidence)
     out.print(table)
 
 

@@ -8,6 +8,7 @@ are (they often carry a separate, dated event); related links and furniture neve
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -363,6 +364,8 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
     """A time of the sentence whose syntactic head chain reaches one of `governors` before any other verb."""
     targets = {t.i for t in governors}
     for span, time in index.times.get(sentence.index, []):
+        if not re.match(r"\d{4}", time.value or time.range_start or ""):
+            continue  # durations ("two-week"), sets and "now" do not date an event
         node = span.root
         for _ in range(8):
             if node.i in targets:
@@ -447,6 +450,9 @@ def code_events(
         # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
         # then the event noun (a light verb such as "sign a deal" names its noun's event).
         found.sort(key=lambda c: (-(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN", c.trigger.i))
+        # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
+        governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
+        found = [c for c in found if not (c.rule.lemma in _INTENT and c.trigger.i in governed)]
         consumed: set[int] = set()
         candidates: list[_Candidate] = []
         for cand in found:
