@@ -126,3 +126,19 @@ def test_nothing_left_is_refused():
     with pytest.raises(InputError) as err:
         parse_text("Advertisement\n\nShare this article", "ads.txt")
     assert err.value.source == "ads.txt"
+
+
+@pytest.mark.parametrize("lead, stamp", [
+    ("Sun 16 Apr 2017 ", "2017-04-16"),
+    ("Published July 5 2016 ", "2016-07-05"),
+])
+def test_dateline_run_into_the_first_paragraph(lead, stamp):
+    doc = parse_text(lead + BODY, "t.txt", title="Troops shell town")
+    assert doc.published == stamp and doc.published_from == "leading-timestamp"
+    assert doc.text == BODY
+
+
+def test_a_date_that_starts_a_sentence_is_not_a_dateline():
+    body = "On 5 March 2020 Government troops shelled the town, killing four civilians, officials said on Monday."
+    doc = parse_text(body, "t.txt", title="Troops shell town")
+    assert doc.published is None and doc.text == body

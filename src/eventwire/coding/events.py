@@ -51,20 +51,22 @@ class _Index:
     spans: dict[int, list[tuple[int, int, Actor]]] = field(default_factory=dict)  # id(doc) -> (start, end, actor)
     times: dict[int, list[tuple[Span, TimeRef]]] = field(default_factory=dict)  # sentence index -> (span, time)
     persons_before: list[tuple[int, int, Actor]] = field(default_factory=list)  # (sentence, char, actor)
-    quotes: Sequence[Quote] = ()
     actors: dict[str, Actor] = field(default_factory=dict)
+    quote_spans: dict[int, list[tuple[int, int, Quote]]] = field(default_factory=dict)  # id(doc) -> spans
 
 
 def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRef],
                  quotes: Sequence[Quote]) -> _Index:
-    index = _Index(quotes=quotes, actors={a.id: a for a in actors})
+    index = _Index(actors={a.id: a for a in actors})
     by_section = {}
     for p in parsed.paragraphs:
         by_section.setdefault((p.section, p.caption_index), []).append(p)
 
+    lengths = {id(p.doc): len(p.doc.text) for p in parsed.paragraphs}  # Doc.text rebuilds the string
+
     def locate(section, caption_index, start, end):
         for p in by_section.get((section, caption_index), []):
-            if p.offset <= start and end <= p.offset + len(p.doc.text):
+            if p.offset <= start and end <= p.offset + lengths[id(p.doc)]:
                 return p
         return None
 
@@ -87,6 +89,14 @@ def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRe
             if s.paragraph is p and s.span.start <= span.start < s.span.end:
                 index.times.setdefault(s.index, []).append((span, t))
     index.persons_before.sort(key=lambda x: (x[0], x[1]))
+    texts = {id(p.doc): p.doc.text for p in parsed.paragraphs if any(
+        (q.evidence.section, q.evidence.caption_index) == (p.section, p.caption_index) for q in quotes)}
+    for q in quotes:
+        for p in by_section.get((q.evidence.section, q.evidence.caption_index), []):
+            at = texts[id(p.doc)].find(q.text[:60])
+            if at >= 0:
+                index.quote_spans.setdefault(id(p.doc), []).append((at, at + len(q.text), q))
+                break
     return index
 
 
@@ -127,7 +137,7 @@ def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor
     """I/we inside a quote -> its speaker; he/she -> the speaker whose reported speech contains it,
     else the nearest preceding person."""
     if pron.lower_ in ("i", "we", "me", "us", "my", "our"):
-        quote = _quote_of(index.quotes, sentence, pron)
+        quote = _quote_of(index, pron)
         speaker = index.actors.get(quote.speaker) if quote is not None and quote.speaker else None
         return [speaker] if speaker is not None else []
     if pron.lower_ not in ("he", "she", "him", "her", "his", "it", "its", "they", "their", "them"):
@@ -380,15 +390,10 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
     return None
 
 
-def _quote_of(quotes: Sequence[Quote], sentence: Sentence, token: Token) -> Quote | None:
-    for q in quotes:
-        ev = q.evidence
-        if (ev.section, ev.caption_index) != (sentence.section, sentence.paragraph.caption_index):
-            continue
-        doc_text = sentence.paragraph.doc.text
-        at = doc_text.find(q.text[:60])
-        if at >= 0 and at <= token.idx < at + len(q.text):
-            return q
+def _quote_of(index: _Index, token: Token) -> Quote | None:
+    for start, end, quote in index.quote_spans.get(id(token.doc), []):
+        if start <= token.idx < end:
+            return quote
     return None
 
 
@@ -466,7 +471,7 @@ def code_events(
         violent_seen = False
         for c in sorted(candidates, key=lambda c: c.trigger.i):
             cameo = c.rule.cameo
-            quote = _quote_of(quotes, sentence, c.trigger)
+            quote = _quote_of(index, c.trigger)
             reporter = _reporting_verb(c.governor)
             mods = _modality(c, codebook.plover_of(cameo), quote is not None, reporter)
             # CAMEO codes what is only announced as intent (03x) or threat (13x), not as done.

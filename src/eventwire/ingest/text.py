@@ -76,6 +76,26 @@ def _units(text: str) -> list[str]:
     return units
 
 
+_STAMP_LEAD = re.compile(r"^(?:(?:published|posted|updated)\s*:?\s+)?", re.IGNORECASE)
+
+
+def _leading_stamp(unit: str) -> tuple[str | None, str]:
+    """A dateline run into the first paragraph ("Sun 16 Apr 2017 Death toll rises ...",
+    "Published July 5 2016 A bomber ..."): (ISO date, the rest) when the prefix is a full date with
+    a year and the rest starts a sentence; else (None, unit)."""
+    words = unit.split()
+    if words and words[0].lower() in ("on", "in", "by", "since", "until", "from", "before", "after", "as", "at"):
+        return None, unit  # "On 5 March 2020 troops ...": a date in the sentence, not a dateline
+    for n in range(min(7, len(words) - 3), 1, -1):
+        prefix, rest = " ".join(words[:n]), " ".join(words[n:])
+        if not re.search(r"\b\d{4}$", prefix) or not rest[:1].isupper():
+            continue
+        stamp = timestamp_of(_STAMP_LEAD.sub("", prefix))
+        if stamp:
+            return stamp, rest
+    return None, unit
+
+
 def _is_body_paragraph(unit: str) -> bool:
     words = word_count(unit)
     return (words >= 12 and ends_like_sentence(unit)) or words >= 30
@@ -147,7 +167,12 @@ def parse_text(
                 published, published_from = stamp, "front-matter"
                 break
 
-    header, body = _split_header(_units(text))
+    units = _units(text)
+    if not published and units:
+        stamp, rest = _leading_stamp(units[0])
+        if stamp:
+            published, published_from, units[0] = stamp, "leading-timestamp", rest
+    header, body = _split_header(units)
     header_captions: list[Caption] = []
     header_related: list[RelatedLink] = []
     header_furniture: list[str] = []

@@ -1,0 +1,69 @@
+"""Event-coding speed on already-parsed documents: sentences per second on one core.
+
+Parses the input once (default: the FA-KES dev articles, else the seed article repeated), runs the
+grounding stages once, then times only `code_events` over all documents, best of --repeat runs.
+
+usage: python bench/coding.py [--input CSV_OR_TXT] [-n N] [--repeat R]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def documents(path: Path, n: int) -> list:
+    from eventwire.ingest.text import parse_text
+
+    if path.suffix == ".csv":
+        csv.field_size_limit(sys.maxsize)
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = [r for _, r in zip(range(n), csv.DictReader(handle))]
+        return [parse_text(r["article_content"], f"row{i}", title=r.get("article_title")) for i, r in enumerate(rows)]
+    text = path.read_text(encoding="utf-8")
+    return [parse_text(text, f"copy{i}") for i in range(n)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = SHARED / "eval" / "casualties" / "fakes-dev.csv"
+    ap.add_argument("--input", default=str(default if default.exists() else SHARED / "corpus" / "seed-idlib" / "article.txt"))
+    ap.add_argument("-n", type=int, default=100)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    from eventwire.coding.codebook import load_codebook
+    from eventwire.coding.events import code_events
+    from eventwire.ground.actor_kb import load_actor_kb
+    from eventwire.ground.actors import resolve_actors
+    from eventwire.ground.places import event_place, resolve_places
+    from eventwire.ground.quantities import resolve_quantities
+    from eventwire.ground.quotes import resolve_quotes
+    from eventwire.ground.times import resolve_times
+    from eventwire.read import load_model, read_many
+
+    nlp, kb, codebook = load_model(), load_actor_kb(), load_codebook()
+    prepared = []
+    for parsed in read_many(documents(Path(args.input), args.n), nlp):
+        actors = resolve_actors(parsed, kb)
+        times = resolve_times(parsed)
+        prepared.append((parsed, actors, dict(times=times, places=resolve_places(parsed, actors),
+                                              quantities=resolve_quantities(parsed, actors),
+                                              quotes=resolve_quotes(parsed, actors, times), place_of=event_place)))
+    sentences = sum(len(p.sentences) for p, _, _ in prepared)
+    best, events = float("inf"), 0
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        events = sum(len(code_events(p, a, codebook, **kw)) for p, a, kw in prepared)
+        best = min(best, time.perf_counter() - start)
+    print(f"{len(prepared)} documents, {sentences} sentences, {events} events")
+    print(f"coding: {best:.3f} s -> {sentences / best:,.0f} sentences/s, {len(prepared) / best:,.0f} documents/s (one core)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
