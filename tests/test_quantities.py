@@ -24,17 +24,20 @@ def only(nlp, body, kb=None):
 # ---------------------------------------------------------------- qualifiers and bounds
 
 @pytest.mark.parametrize("body, text, value, low, high, approximate", [
-    ("More than 1,800 civilians have been killed in the attacks on the town.", "More than 1,800", 1800, 1800, None, False),
+    ("More than 1,800 civilians have been killed in the attacks on the town.",
+     "More than 1,800", 1800, 1800, None, False),
     ("Over 300 people were wounded in the shelling of the market on Monday.", "Over 300", 300, 300, None, False),
     ("At least six children died in the camp during the cold spell.", "At least six", 6, 6, None, False),
-    ("Nearly a million people have been displaced by the fighting in the north.", "Nearly a million", 1_000_000, None, 1_000_000, False),
+    ("Nearly a million people have been displaced by the fighting in the north.",
+     "Nearly a million", 1_000_000, None, 1_000_000, False),
     ("Almost 40 protesters were arrested by the police in the capital on Friday.", "Almost 40", 40, None, 40, False),
     ("Up to 500 soldiers will be deployed to the border region next month.", "Up to 500", 500, None, 500, False),
     ("Some 800,000 people have fled their homes in the region this winter.", "Some 800,000", 800_000, None, None, True),
     ("About 70 families were evacuated from the village by the aid agencies.", "About 70", 70, None, None, True),
     ("Around 25 people were injured when the bridge collapsed on Sunday.", "Around 25", 25, None, None, True),
     ("Twelve people were killed in the blast at the bus station.", "Twelve", 12, 12, 12, False),
-    ("Between 10 and 15 people were injured in the attack on the checkpoint.", "Between 10 and 15", None, 10, 15, False),
+    ("Between 10 and 15 people were injured in the attack on the checkpoint.",
+     "Between 10 and 15", None, 10, 15, False),
     ("50 or more people were detained after the protest in the city centre.", "50 or more", 50, 50, None, False),
     ("No more than 20 fighters remained in the town after the retreat.", "No more than 20", 20, None, 20, False),
 ])
@@ -182,3 +185,37 @@ def test_ids_follow_reading_order_and_evidence_is_the_sentence(nlp):
     assert [(q.id, q.text) for q in found] == [("quantity1", "Six"), ("quantity2", "20")]
     assert found[1].evidence.text.startswith("Later, 20 people were wounded")
     assert body[found[1].evidence.start: found[1].evidence.end] == found[1].evidence.text
+
+
+# ---------------------------------------------------------------- harder shapes
+
+def test_a_partitive_keeps_its_pronoun_as_subject(nlp):
+    found, _ = quantities_of(nlp, "Dozens of patients were taken to hospitals in Turkey, three of which died there.")
+    three = next(q for q in found if q.text == "three")
+    assert (three.subject, three.category) == ("which", "killed")
+
+
+def test_a_headline_run_gives_the_counted_noun(nlp):
+    found, _ = quantities_of(nlp, "Coalition strikes kill 18 IS jihadists near the Syrian border town on Monday.")
+    assert [(q.text, q.subject, q.category) for q in found] == [("18", "jihadists", "killed")]
+
+
+@pytest.mark.parametrize("body", [
+    "Reported on 21 Jul 2016 by the local council in the northern town.",
+    "The statement came on Jul 21 after a long meeting of the council.",
+])
+def test_a_day_beside_its_month_is_not_a_count(nlp, body):
+    found, _ = quantities_of(nlp, body)
+    assert found == [], [(q.text, q.value) for q in found]
+
+
+def test_a_long_span_is_cumulative_and_a_few_days_are_one_episode(nlp):
+    found, _ = quantities_of(nlp, "Air strikes killed 300 people in two months. "
+                                  "The shelling killed 84 people in three days.")
+    assert [(q.text, q.scope) for q in found] == [("300", "cumulative"), ("84", "event")]
+    assert found[0].period == "in two months"
+
+
+def test_bodies_of_keep_whose_bodies(nlp):
+    q = only(nlp, "Activists say at least 65 bodies of civilians have been found in the town.")
+    assert (q.subject, q.category) == ("bodies of civilians", "killed")

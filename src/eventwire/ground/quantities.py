@@ -78,7 +78,6 @@ _LABEL_NOUNS = {"no", "no.", "number", "resolution", "article", "route", "highwa
                 "platform", "gate", "channel", "version", "model", "unit", "category", "class"}
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE"}
 _NOT_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
-_PRONOUNS = {"PRON"}
 
 _REPORTING = {"say", "report", "tell", "announce", "warn", "state", "add", "estimate", "claim", "confirm",
               "document", "record", "count", "note", "explain", "indicate", "reveal", "show", "tally",
@@ -91,6 +90,8 @@ _LIGHT_VERBS = {"be", "remain", "leave", "become", "lie", "stay", "find", "inclu
 # Determiners and possessives are skipped inside category phrases: "lose their lives" = "lose life".
 _PHRASE_FILLERS = {"the", "a", "an", "their", "his", "her", "its", "our", "my", "your"}
 # An agent that lasts: a figure it is the agent of counts over its whole length.
+# Spans long enough to hold many events; a toll "in three days" or "in 24 hours" is still one episode.
+_TIME_UNITS = {"month", "year", "decade"}
 _WAR_NOUNS = {"war", "conflict", "uprising", "revolution", "insurgency", "crisis"}
 _PERIOD_CUES = ("so far", "to date", "in total", "in all", "thus far", "altogether", "this year", "last year",
                 "over the past", "in the past", "during the past", "over the last", "in the last",
@@ -209,8 +210,9 @@ def _word_figure(doc: Doc, i: int, end: int) -> _Figure | None:
 def _figure_at(doc: Doc, i: int, end: int) -> _Figure | None:
     word = doc[i].lower_
     if word in _VAGUE:
-        if i + 2 < end and doc[i + 1].lower_ == "of" and doc[i + 2].lower_ in _VAGUE and _VAGUE[doc[i + 2].lower_] >= 1000:
-            return _Figure(i, i + 2, _VAGUE[word] * _VAGUE[doc[i + 2].lower_], vague=True)
+        scale = _VAGUE.get(doc[i + 2].lower_, 0) if i + 2 < end and doc[i + 1].lower_ == "of" else 0
+        if scale >= 1000:  # "tens of thousands", "hundreds of thousands"
+            return _Figure(i, i + 2, _VAGUE[word] * scale, vague=True)
         return _Figure(i, i, _VAGUE[word], vague=True)
     return _word_figure(doc, i, end)
 
@@ -242,15 +244,33 @@ def _anchor(doc: Doc, fig: _Figure) -> Token:
 
 def _counted_noun(anchor: Token) -> Token | None:
     """The noun counted: "1,800 civilians" (nummod), "thousands of people" / "six of the children" (of)."""
-    if anchor.dep_ in ("nummod", "quantmod", "amod", "compound") and anchor.head.pos_ in ("NOUN", "PROPN") \
-            and anchor.head.i > anchor.i:
-        return anchor.head
+    head = anchor.head
+    if anchor.dep_ in ("nummod", "quantmod", "amod", "compound") and head.pos_ in ("NOUN", "PROPN") \
+            and head.i > anchor.i and not (head.tag_ == "NNP" and anchor.lower_ not in ("one", "1")):
+        return head  # a singular name after a figure above one is a misparse ("kill 20 Syrian Observatory")
     for child in anchor.children:
         if child.dep_ == "prep" and child.lower_ == "of" and child.i > anchor.i:
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and pobj.pos_ not in _PRONOUNS:
+                # "six of them", "three of which": a part of a group counted elsewhere; the pronoun
+                # stays the subject so the part is not read as a toll of its own.
+                if pobj.dep_ == "pobj":
                     return pobj
-    return None
+    return _plural_after(anchor)
+
+
+def _plural_after(anchor: Token) -> Token | None:
+    """Headlines often defeat the parser ("18 IS jihadists killed fighting", "100 ISIL Terrorists
+    Killed"): the counted noun is then the last plural noun of the name-and-noun run right after
+    the figure."""
+    doc = anchor.doc
+    found = None
+    for tok in doc[anchor.i + 1: min(len(doc), anchor.i + 5)]:
+        acronym = tok.is_upper and len(tok.text) > 1  # "IS", tagged as the verb "is"
+        if (tok.pos_ not in ("NOUN", "PROPN", "ADJ") and not acronym) or tok.like_num:
+            break
+        if tok.tag_ in ("NNS", "NNPS") and tok.is_alpha and tok.text.lower().endswith("s"):
+            found = tok
+    return found
 
 
 def _subject_text(noun: Token) -> str:
@@ -380,7 +400,7 @@ def _complement_category(verb: Token, tables: QuantityTables, skip: set[int]) ->
     for child in verb.children:
         if child.i in skip:
             continue
-        if child.dep_ in ("acomp", "oprd", "xcomp", "attr", "ccomp", "advcl") and child.dep_ != "advcl":
+        if child.dep_ in ("acomp", "oprd", "xcomp", "attr", "ccomp"):
             found = _phrase_category(child, tables) or _modifier_category(child, tables, skip)
             if found:
                 return found
@@ -478,7 +498,7 @@ def _period(heads: Sequence[Token | None], skip: set[int]) -> str | None:
                 continue
             left, right = child.left_edge.i, child.right_edge.i
             words = doc[left: right + 1].text.lower()
-            if any(words == cue or words.startswith(cue + " ") for cue in _PERIOD_CUES):
+            if any(words == cue or words.startswith(cue + " ") for cue in _PERIOD_CUES) or _time_span(child):
                 found.append((left, right))
     if not found:
         return None
@@ -490,6 +510,17 @@ def _period(heads: Sequence[Token | None], skip: set[int]) -> str | None:
             end = max(end, e)
     doc = heads[0].doc if heads[0] is not None else next(h.doc for h in heads if h is not None)
     return doc[start: end + 1].text
+
+
+def _time_span(prep: Token) -> bool:
+    """ "in two months", "over the past year": a figure summed over a stretch of time."""
+    if prep.dep_ != "prep" or prep.lower_ not in ("in", "within", "over", "during", "across"):
+        return False
+    for pobj in prep.children:
+        if pobj.dep_ == "pobj" and pobj.lemma_.lower() in _TIME_UNITS:
+            return any(c.dep_ in ("nummod", "amod") and (c.like_num or c.lower_ in ("past", "last", "previous"))
+                       for c in pobj.children)
+    return False
 
 
 def _war_period(verb: Token | None, skip: set[int]) -> str | None:
@@ -610,7 +641,8 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
         else:
             value, low, high, approximate = n, n, n, False
         skip = set(range(first_tok, last_tok + 1))
-        verb = _governing_verb(noun or anchor)
+        attached = noun is not None and (noun.i == anchor.head.i or noun.head.head.i == anchor.i)
+        verb = _governing_verb(noun if attached else anchor)
         category = _category(anchor, noun, verb, tables, skip)
         period = _period([verb, noun, anchor], skip) or _war_period(verb, skip)
         out.append({
