@@ -12,6 +12,7 @@ $(STAMP): requirements.lock requirements-model.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -W ignore::RuntimeWarning -m eventwire.ground.gazetteer build
 	touch $(STAMP)
 
 run: $(STAMP)

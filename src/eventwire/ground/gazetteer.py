@@ -272,7 +272,7 @@ class Gazetteer:
         for i, e in enumerate(self._entries):
             if e[1] == "country" and e[2]:
                 self._by_iso3[e[2]] = i
-        self.demonyms: dict[str, str] = {}  # normalised adjective / people-noun -> ISO-3
+        self._adjectives: dict[str, int] = {}  # normalised adjective / people-noun -> entry
         for row in countries_tsv:
             iso3 = row.get("iso3", "").strip()
             if iso3 not in self._by_iso3:
@@ -281,7 +281,7 @@ class Gazetteer:
                 if name:
                     self._add_name(name, self._by_iso3[iso3])
             for demonym in _split(row.get("demonyms")):
-                self.demonyms[normalise(demonym)] = iso3
+                self._adjectives[normalise(demonym)] = self._by_iso3[iso3]
         for row in curated:
             self._add_curated(row)
         self._abbreviations: dict[str, int] = {}
@@ -330,6 +330,8 @@ class Gazetteer:
             i = len(self._entries) - 1
         for alias in [name] + _split(row.get("alternate_names")):
             self._add_name(alias, i)
+        for adjective in _split(row.get("adjectives")):
+            self._adjectives[normalise(adjective)] = i
 
     def entry(self, i: int) -> Entry:
         return Entry(i, *self._entries[i])
@@ -355,10 +357,10 @@ class Gazetteer:
         i = self._by_iso3.get(iso3)
         return None if i is None else self.entry(i)
 
-    def demonym_country(self, word: str) -> Entry | None:
-        """The country an adjective or people-noun names ("Syrian" -> Syria), else None."""
-        iso3 = self.demonyms.get(normalise(word))
-        return self.country(iso3) if iso3 else None
+    def adjective_place(self, word: str) -> Entry | None:
+        """The place an adjective or people-noun names ("Syrian" -> Syria, "European" -> Europe)."""
+        i = self._adjectives.get(normalise(word))
+        return None if i is None else self.entry(i)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -384,7 +386,10 @@ def load_gazetteer() -> Gazetteer:
             payload = None
     if payload is None:
         log.warning("gazetteer %s missing or outdated: building it now (once)", path)
+        started = time.perf_counter()
         build_gazetteer(path)
+        log.warning("gazetteer built in %.1f s: %s, %.1f MB", time.perf_counter() - started, path,
+                    path.stat().st_size / 1e6)
         with path.open("rb") as fh:
             payload = pickle.load(fh)
     countries = _tsv_rows(resources.files("eventwire").joinpath("data", "actors", "countries.tsv").read_text("utf-8"),

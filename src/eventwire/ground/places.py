@@ -2,13 +2,17 @@
 
 Recognition, sentence by sentence:
 - spaCy GPE/LOC/FAC entities, trimmed of "the", possessives and feature words ("Idlib province");
-- country adjectives used as modifiers ("Syrian forces" mentions Syria), from the demonyms of
-  data/actors/countries.tsv;
+- place adjectives used as modifiers ("Syrian forces" mentions Syria, "European leaders" Europe),
+  from the demonyms of data/actors/countries.tsv and the adjectives of data/places/places.tsv;
 - gazetteer names the NER missed or mislabelled, gated by the parse: capitalised proper nouns only,
   never month or weekday names, and a name the NER called a person or organisation only with place
   evidence (a locative preposition before it, a feature word after it, an "X, Country" pattern, or
   a country/admin-1 name);
-- "X, ST" with a US postal state code.
+- area abbreviations after "Town," ("Long Beach, CA", "Laurel, Md.": data/places/abbreviations.tsv).
+
+Dropped: compass words and the like alone ("West"), and one-word or acronym names the NER called a
+place that the gazetteer does not know ("Modi", "NATO"). Multi-word unknown names are kept as places
+without a point (kind "other", resolved_by "...:unresolved"), with the country of an explicit container.
 
 Resolution, per distinct name (one sense per article): a population prior over the gazetteer's
 candidates plus the article's context: explicit containers ("Idlib, Syria", "Syria's Idlib
@@ -76,6 +80,7 @@ class _Occurrence:
     adjectival: bool = False
     kind_hint: str | None = None
     container: _Occurrence | None = None
+    contains: list[_Occurrence] = field(default_factory=list)  # occurrences it is the container of
     fixed: Entry | None = None  # already resolved by its form (demonym, state code)
     entry: Entry | None = None
     how: str = ""
@@ -149,7 +154,8 @@ def _best_part(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, int
     for n in range(end - start - 1, 0, -1):
         for first in range(start, end - n + 1):
             words = doc[first: first + n]
-            if not (_capitalised(words[0]) and _capitalised(words[-1])) or words[0].lower_ in _MONTHS_DAYS:
+            if (not (_capitalised(words[0]) and _capitalised(words[-1])) or words[0].lower_ in _MONTHS_DAYS
+                    or normalise(words.text) in _GENERIC):
                 continue
             if any(e.kind in ("country", "admin1", "admin2", "other") or e.population >= 50_000
                    for e in gaz.lookup(words.text)):
@@ -195,25 +201,41 @@ def _entity_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> 
 
 
 def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> list[_Occurrence]:
-    """Country adjectives used as modifiers: "Syrian regime forces", "the Turkish president"."""
+    """Place adjectives used as modifiers: "Syrian regime forces", "the Turkish president",
+    "Central American migrants" (adjectives of countries and of curated regions)."""
     doc, span = sentence.paragraph.doc, sentence.span
     found = []
-    for tok in span:
-        if tok.i in taken or not _capitalised(tok) or tok.tag_ in ("NNS", "NNPS"):
+    i = span.start
+    while i < span.end:
+        tok = doc[i]
+        if i in taken or not _capitalised(tok):
+            i += 1
             continue
-        country = gaz.demonym_country(tok.text)
-        if country is None or country.lat is None:
+        hit = None
+        for n in (2, 1):
+            if i + n <= span.end and not any(k in taken for k in range(i, i + n)):
+                place = gaz.adjective_place(doc[i: i + n].text)
+                if place is not None and place.lat is not None:
+                    hit = (n, place)
+                    break
+        if hit is None:
+            i += 1
             continue
-        nxt = doc[tok.i + 1] if tok.i + 1 < span.end else None
-        modifier = tok.dep_ in ("amod", "compound", "nmod") or (nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"))
-        if not modifier or normalise(tok.text) == normalise(country.name):
+        n, place = hit
+        last = doc[i + n - 1]
+        nxt = doc[i + n] if i + n < span.end else None
+        modifier = last.dep_ in ("amod", "compound", "nmod") or (nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"))
+        prev = doc[i - 1] if i > span.start else None
+        inside_name = (prev is not None and _capitalised(prev) and prev.i not in taken
+                       and prev.pos_ in ("PROPN", "ADJ", "NOUN") and not prev.is_sent_start)
+        # people-nouns ("Syrians") are no place; a capitalised word before means a longer name
+        # ("Percy French Hotel")
+        if last.tag_ in ("NNS", "NNPS") or not modifier or inside_name:
+            i += n
             continue
-        prev = doc[tok.i - 1] if tok.i > span.start else None
-        if (prev is not None and _capitalised(prev) and prev.i not in taken and prev.pos_ in ("PROPN", "ADJ", "NOUN")
-                and not prev.is_sent_start):
-            continue  # part of a longer name: "Central American", "Percy French Hotel"
-        found.append(_Occurrence(sentence, tok.i, tok.i + 1, "demonym", adjectival=True, fixed=country))
-        taken.add(tok.i)
+        found.append(_Occurrence(sentence, i, i + n, "demonym", adjectival=True, fixed=place))
+        taken.update(range(i, i + n))
+        i += n
     return found
 
 
@@ -221,6 +243,9 @@ def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) 
     """Names in the gazetteer that the NER missed or mislabelled, gated by the parse."""
     doc, span = sentence.paragraph.doc, sentence.span
     found = []
+    words_only = [t for t in span if t.is_alpha and t.lower_ not in _CONNECTORS]
+    # In a headline written in title case, a capital letter says nothing about names
+    headline = len(words_only) >= 4 and sum(map(_capitalised, words_only)) >= 0.7 * len(words_only)
     i = span.start
     while i < span.end:
         tok = doc[i]
@@ -236,7 +261,7 @@ def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) 
                 continue
             if not any(t.pos_ == "PROPN" for t in words):
                 continue
-            if gaz.has(words.text):
+            if gaz.has(words.text) and normalise(words.text) not in _GENERIC:
                 best = j
                 break
         if best is None:
@@ -247,7 +272,7 @@ def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) 
                          and doc[i - 1].pos_ == "PROPN" and i - 1 not in taken)
         inside_longer |= best < span.end and _capitalised(doc[best]) and doc[best].pos_ == "PROPN" and best not in taken
         inside_longer |= (best + 1 < span.end and doc[best].lower_ == "of" and _capitalised(doc[best + 1]))
-        if inside_longer:  # "West Wing", "Republic of Armenia": part of a longer name, not a place
+        if inside_longer and not headline:  # "West Wing", "Republic of Armenia": part of a longer name
             i = best
             continue
         candidates = gaz.lookup(words.text)
@@ -257,11 +282,13 @@ def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) 
         evidence = _has_place_evidence(doc, i, best, span.start, span.end)
         if labelled:
             # The NER saw a person or organisation: take it as a place only when the words are
-            # exactly the entity and something says place ("in Idlib", "Idlib province").
+            # exactly the entity (or a country or area inside a title-case headline's run-on
+            # entity) and something says place ("in Idlib", "Idlib province", a country name).
             ent_spans = {(e.start, e.end) for e in span.ents if e.label_ in _PLACE_EVIDENCE_LABELS}
-            keep = (i, best) in ent_spans and (evidence or (strong and "PERSON" not in labelled))
+            keep = ((i, best) in ent_spans or (headline and strong)) and (
+                evidence or (strong and ("PERSON" not in labelled or best - i > 1)))
         else:
-            keep = strong or evidence or large
+            keep = strong or evidence or (large and not headline)
         if i == span.start and not (strong or evidence):
             keep = False  # a capitalised first word is no evidence of a name
         if keep:
@@ -299,14 +326,18 @@ def _abbreviation_occurrences(sentence: Sentence, gaz: Gazetteer, occurrences: l
     return found
 
 
-def _link_containers(occurrences: list[_Occurrence]) -> None:
+def _link_containers(occurrences: list[_Occurrence], gaz: Gazetteer) -> None:
     """Explicit containers: "Idlib, Syria", "Syria's Idlib province", "the Syrian city of Homs"."""
     by_start = {(id(o.doc), o.start): o for o in occurrences}
     by_end = {(id(o.doc), o.end): o for o in occurrences}
     words = _feature_words()
     for occ in occurrences:
+        occ.contains = []
+    for occ in occurrences:
         doc, floor = occ.doc, occ.sentence.span.start
-        if occ.end < occ.sentence.span.end and doc[occ.end].text == ",":
+        # a country is in no other place: "China, Japan and Korea" is a list
+        is_country = any(e.kind == "country" and normalise(e.name) == occ.key for e in gaz.lookup(occ.text))
+        if occ.end < occ.sentence.span.end and doc[occ.end].text == "," and not is_country:
             after = by_start.get((id(doc), occ.end + 1))
             if after is not None and not after.adjectival:
                 occ.container = after
@@ -325,6 +356,9 @@ def _link_containers(occurrences: list[_Occurrence]) -> None:
                 if before is not None:
                     occ.container = before
                     break
+    for occ in occurrences:
+        if occ.container is not None:
+            occ.container.contains.append(occ)
 
 
 # ------------------------------------------------------------------------------------ resolution
@@ -332,8 +366,10 @@ def _link_containers(occurrences: list[_Occurrence]) -> None:
 # Compass words and the like name admin-1 regions somewhere (Cameroon's "West"); alone, never in news.
 _GENERIC = {"west", "east", "north", "south", "central", "centre", "center", "northwest", "northeast",
             "southwest", "southeast", "north west", "north east", "south west", "south east", "valley", "city",
-            "capital", "interior", "coast"}
-_KIND_PRIOR = {"country": 5.0, "admin1": 0.5, "other": 2.5, "city": 0.0, "locality": -0.5, "admin2": -1.0}
+            "capital", "interior", "coast", "eastern", "western", "northern", "southern", "northwestern",
+            "northeastern", "southwestern", "southeastern", "upper", "lower", "greater", "new", "old", "great",
+            "little", "big", "saint", "st", "mount", "lake", "river", "island", "islands", "bay", "port", "fort"}
+_KIND_PRIOR = {"country": 3.0, "admin1": 0.5, "other": 2.5, "city": 0.0, "locality": -0.5, "admin2": -1.0}
 
 
 def _hint_fits(hint: str, kind: str) -> bool:
@@ -362,16 +398,15 @@ def _score(entry: Entry, occs: list[_Occurrence], ctx: _Context, key: str, capit
     score = math.log10(entry.population + 10) + _KIND_PRIOR.get(entry.kind, 0.0)
     how = "population"
     name = normalise(entry.name)
-    primary = name == key or name == f"{key} city"  # "New York City" is what "New York" names
     if entry.source == "curated":
         score += 0.5
     if entry.kind in ("city", "locality"):
-        if not primary:
-            score -= 1.5  # found by one of its alternate names only ("Mexico" is not Mexico City)
-        elif capitals.get(entry.country or "") == name:
+        if name == key and capitals.get(entry.country or "") == name:
             score += 2.0  # national capitals are named far more than their namesakes
-        elif entry.admin1 and normalise(entry.admin1) == key:
+        elif name in (key, f"{key} city") and entry.admin1 and normalise(entry.admin1) == key:
             score += 2.0  # a city named like its area is what the bare name means ("New York")
+        elif name != key:
+            score -= 1.5  # found by one of its alternate names only ("Mexico" is not Mexico City)
     hints = Counter(o.kind_hint for o in occs if o.kind_hint)
     for hint in hints:
         if _hint_fits(hint, entry.kind):
@@ -386,6 +421,10 @@ def _score(entry: Entry, occs: list[_Occurrence], ctx: _Context, key: str, capit
             how = "container"
         else:
             score -= 4.0
+    inner = [c.entry for o in occs for c in o.contains if c.entry is not None]
+    if any(_contains(entry, e) for e in inner):
+        score += 8.0  # "Atlanta, Georgia": Georgia is what holds Atlanta
+        how = "container"
     # Context from the other names, never from the same location under another name.
     others = [(e, n) for e, n, k in ctx.resolved if k != key and e.index != entry.index]
     same_country = sum(n for e, n in others if e.country and e.country == entry.country)
@@ -400,6 +439,9 @@ def _score(entry: Entry, occs: list[_Occurrence], ctx: _Context, key: str, capit
             score += 2.0
             if how in ("population", "document-country"):
                 how = "document-admin1"
+    if entry.kind == "admin1":  # "Georgia and Alabama": areas named with their siblings
+        siblings = sum(1 for e, _ in others if e.kind == "admin1" and e.country == entry.country)
+        score += min(2.0, float(siblings))
     if entry.lat is not None and entry.kind not in ("country", "other", "admin1"):
         near = sum(1 for e, _ in others if e.kind not in ("country", "other", "admin1") and e.lat is not None
                    and _km(e.lat, e.lon, entry.lat, entry.lon) < 150)
@@ -431,9 +473,9 @@ def _resolve(groups: dict[str, list[_Occurrence]], gaz: Gazetteer, actors: Seque
     capitals = _capital_names()
     actor_countries = Counter(a.country for a in actors if a.country)
     chosen: dict[str, tuple[Entry | None, str]] = {}
-    # Two passes: the first uses only each name's own evidence; the second adds what the other
-    # names of the article resolved to (their countries, admin-1 areas and neighbourhood).
-    for _ in range(2):
+    # The first pass uses only each name's own evidence; later passes add what the other names of
+    # the article resolved to (their countries, admin-1 areas, neighbourhood, containers).
+    for _ in range(3):
         ctx = _Context(actor_countries=actor_countries)
         ctx.resolved = [(e, len(groups[k]), k) for k, (e, _how) in chosen.items() if e is not None]
         new: dict[str, tuple[Entry | None, str]] = {}
@@ -449,6 +491,11 @@ def _resolve(groups: dict[str, list[_Occurrence]], gaz: Gazetteer, actors: Seque
                 candidates = [e for e in candidates if e.kind in ("country", "admin1", "other") or e.source == "curated"]
             if normalise(text) in _GENERIC:
                 new[key] = (None, "generic")  # not a toponym at all: dropped
+                continue
+            if not candidates and (len(occs[0].doc[occs[0].start:occs[0].end]) == 1 or text.replace(".", "").isupper()):
+                # one unknown word or an acronym the NER called a place is mostly a person or an
+                # organisation ("Modi", "NATO"): dropped rather than kept as a place without a point
+                new[key] = (None, "generic")
                 continue
             if not candidates:
                 new[key] = (None, "unresolved")
@@ -477,7 +524,7 @@ def resolve_places(parsed: Parsed, actors: Sequence[Actor] = ()) -> tuple[Place,
         here += _abbreviation_occurrences(sentence, gaz, here, taken)
         here.sort(key=lambda o: o.start)
         occurrences.extend(here)
-    _link_containers(occurrences)
+    _link_containers(occurrences, gaz)
     groups: dict[str, list[_Occurrence]] = defaultdict(list)
     for occ in occurrences:
         groups[occ.key].append(occ)
@@ -517,7 +564,7 @@ def resolve_places(parsed: Parsed, actors: Sequence[Actor] = ()) -> tuple[Place,
 
 def _adjectival(mention: Mention, place: Place) -> bool:
     gaz = load_gazetteer()
-    return place.kind == "country" and gaz.demonym_country(mention.text) is not None
+    return gaz.adjective_place(mention.text) is not None and normalise(mention.text) != normalise(place.name)
 
 
 def event_place(parsed: Parsed, sentence_index: int, trigger_token_index: int,
@@ -564,7 +611,10 @@ def event_place(parsed: Parsed, sentence_index: int, trigger_token_index: int,
         return best[1].id, "preposition"
     nearest: tuple[int, Place] | None = None
     for span, place in here:
-        if span.root.dep_ in ("nsubj", "nsubjpass") or span.start <= trigger.i < span.end:
+        root = span.root
+        while root.dep_ == "conj" and root.head is not root:
+            root = root.head  # "Turkey and Russia agreed": both act
+        if root.dep_ in ("nsubj", "nsubjpass") or span.start <= trigger.i < span.end:
             continue  # a place acting as subject is an actor, not where the event is
         distance = abs(span.start - trigger.i)
         if nearest is None or distance < nearest[0]:
