@@ -38,6 +38,7 @@ _CONDITION_MARKS = {"if", "unless", "provided", "providing"}
 _TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", "towards"}
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
+_CASUALTY_CATEGORIES = {"killed", "injured", "died", "dead"}
 _HISTORICAL_DAYS = 180
 # An intended cooperative act is an expression of intent (03x); an intended hostile act is a threat (13x).
 _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
@@ -242,7 +243,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _children(tok, "nsubj")
         target_tokens = _children(tok, "dobj", "dative")
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
-    if not has_subject and tok.dep_ in ("xcomp", "conj") and tok.head.pos_ in ("VERB", "AUX"):
+    if not source_tokens and not has_subject and tok.dep_ in ("xcomp", "conj") and tok.head.pos_ in ("VERB", "AUX"):
         source_tokens = _children(tok.head, "nsubj")  # "Turkey threatened to attack": the controller acts
     consumed = {tok.i}
     pattern = "passive-agent" if passive else "subject-verb-object"
@@ -485,11 +486,12 @@ def code_events(
                 c.pattern += "+reciprocal"
             violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
             linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
-            if not c.source and not target and not linked:
+            casualties = any(q.category in _CASUALTY_CATEGORIES for q in sentence_quantities if q.id in linked)
+            if not c.source and not target and not casualties:
                 continue
             violent_seen = violent_seen or violent
             when = _date(c, sentence, index, quote, reporter, published)
-            if _is_historical(when["value"] or when.get("start"), published):
+            if _is_historical(when.get("end") or when["value"] or when.get("start"), published):
                 mods.append("historical")
             place_id, place_how = (None, "")
             if place_of is not None and places:
