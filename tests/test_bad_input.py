@@ -81,3 +81,11 @@ def test_kind_detection_by_content():
     assert detect_kind("<?xml version='1.0'?><rss version='2.0'></rss>") == "feed"
     assert detect_kind(ARTICLE) == "text"
     assert detect_kind("<p>one</p><p>two</p><div>three</div><p>4</p><a href='#'>5</a>") == "html"
+
+
+def test_jsonl_text_with_unicode_line_separators_stays_one_article():
+    line = json.dumps({"url": "https://x.example/9", "title": "Talks resume",
+                       "text": "Negotiators met again on Monday\u2028after a week of delays, officials said."},
+                      ensure_ascii=False)
+    items = list(read_bytes((line + "\n").encode("utf-8"), "sep.jsonl"))
+    assert [type(i).__name__ for i in items] == ["Document"]

@@ -4,14 +4,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from eventwire.config import Settings, load_settings
@@ -102,45 +100,40 @@ def extract(
         raise typer.Exit(1)
 
 
+class Engine(str, Enum):
+    serial = "serial"
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def ingest(
     paths: PathsArg, db: DbOpt = None, model: ModelOpt = None, actors: ActorsOpt = None, config: ConfigOpt = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Worker processes [default: all cores].")] = None,
+    engine: Annotated[Engine, typer.Option("--engine", help="serial: this process; local: a process pool; dask: a Dask cluster.")] = Engine.local,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://HOST:PORT); implies --engine dask.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-read inputs even when unchanged since the last run.")] = False,
 ) -> None:
-    """Read articles into the database; bad inputs are reported and skipped."""
+    """Read articles into the database in parallel; bad inputs are reported and skipped; reruns resume."""
+    from eventwire.run import run_ingest
+    from eventwire.run.progress import run_progress
     from eventwire.store.duckdb import open_store
 
     settings = _settings(config, db=db, model=model, actors=actors)
     files = list(expand_paths(paths))
-    tally: Counter[str] = Counter()
-    with open_store(settings.db) as store, Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
-    ) as progress:
-        task = progress.add_task("ingesting", total=len(files))
-        for item in extract_paths(_advancing(files, progress, task), settings):
-            if isinstance(item, InputError):
-                _report(item)
-                store.record_failure(item.source, item.reason)
-                tally["failed"] += 1
-                continue
-            try:
-                tally[store.write(item)] += 1
-            except Exception as exc:  # one article's storage failure must not stop the batch
-                logging.getLogger(__name__).exception("storing %s", item.document.source)
-                _report(InputError(item.document.source, f"could not be stored ({exc})"))
-                tally["failed"] += 1
-    read = sum(tally[k] for k in ("stored", "replaced", "unchanged"))
-    err.print(f"{len(files)} inputs: {read} articles read — {tally['stored']} stored, {tally['replaced']} replaced, "
-              f"{tally['unchanged']} unchanged; {tally['failed']} failed → {settings.db}", highlight=False)
-    if read == 0:
+    with open_store(settings.db) as store, run_progress(err) as progress:
+        try:
+            summary = run_ingest(
+                files, store, settings, engine=engine.value, workers=workers, dask_address=dask, force=force,
+                on_start=progress.start, on_chunk=progress.chunk,
+                on_failure=lambda f: _report(InputError(f.source, f.reason)))
+        except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2)
+    err.print(f"{summary.line()} → {settings.db} ({summary.seconds:.1f} s, {summary.workers} workers)",
+              highlight=False)
+    if summary.articles_read == 0:
         raise typer.Exit(1)
-
-
-def _advancing(files, progress, task):
-    for path in files:
-        progress.update(task, description=Path(path).name[:40] if path != "-" else "<stdin>")
-        yield path
-        progress.advance(task)
 
 
 @app.command()
@@ -179,15 +172,18 @@ class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+    gdelt = "gdelt"
+    plover = "plover"
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: full records; csv/parquet: the events table.")],
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write [default: standard output for jsonl, events.<format> otherwise].")] = None,
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: full records; csv/parquet: the events table; gdelt: GDELT 2.0-style events TSV (docs/gdelt-export.md); plover: PLOVER JSON, one event per line.")],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write [default: standard output for jsonl/gdelt/plover, events.<format> otherwise].")] = None,
+    header: Annotated[bool, typer.Option("--header", help="gdelt: write a header row (GDELT's own files have none).")] = False,
     db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Export the database: full records as JSONL, or the events table as CSV or Parquet."""
+    """Export the database: full records as JSONL, the events table as CSV or Parquet, GDELT TSV or PLOVER JSON."""
     from eventwire.store.duckdb import open_store
 
     settings = _settings(config, db=db)
@@ -195,12 +191,19 @@ def export(
         err.print(f"[red]error:[/red] {settings.db}: no such database")
         raise typer.Exit(1)
     with open_store(settings.db, read_only=True) as store:
-        if format is ExportFormat.jsonl:
-            sink = open(output, "w", encoding="utf-8") if output else sys.stdout
+        if format in (ExportFormat.jsonl, ExportFormat.gdelt, ExportFormat.plover):
+            from eventwire.export import write_gdelt, write_plover
+
+            sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
             n = 0
-            for record in store.records():
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                n += 1
+            if format is ExportFormat.gdelt:
+                n = write_gdelt(store, sink, header=header)
+            elif format is ExportFormat.plover:
+                n = write_plover(store, sink)
+            else:
+                for record in store.records():
+                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    n += 1
             if output:
                 sink.close()
         else:
@@ -208,6 +211,33 @@ def export(
             n = store.copy_events(output, format.value)
     err.print(f"exported {n} {'records' if format is ExportFormat.jsonl else 'events'}"
               + (f" to {output}" if output else ""), highlight=False)
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    config: ConfigOpt = None,
+) -> None:
+    """Serve the HTTP API and the dashboard. POST /api/ingest is enabled only when the environment
+    variable EVENTWIRE_API_TOKEN is set (clients then send `Authorization: Bearer <token>`)."""
+    import os
+
+    import uvicorn
+
+    from eventwire.api import create_app
+
+    settings = _settings(config, db=db)
+    token = os.environ.get("EVENTWIRE_API_TOKEN") or None
+    try:
+        web_app = create_app(settings.db, api_token=token, settings=settings)
+    except (FileNotFoundError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1)
+    err.print(f"serving {settings.db} on http://{host}:{port}/ (ingest {'enabled' if token else 'disabled'})",
+              highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

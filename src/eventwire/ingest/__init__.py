@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -19,11 +20,14 @@ __all__ = ["detect_kind", "read_bytes", "read_path", "expand_paths", "InputError
 log = logging.getLogger(__name__)
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|article|p|title)\b", re.I | re.S)
-_FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
+# Any number of processing instructions (<?xml ...?>, <?xml-stylesheet ...?>) and comments first.
+_FEED_START = re.compile(r"^\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
 
 
 def detect_kind(text: str) -> str:
-    """'jsonl', 'html', 'feed' or 'text', from the first characters of the content."""
+    """'jsonl', 'html', 'feed' or 'text', from the first characters of the (decoded) content.
+
+    WARC/ARC archives are recognised on the bytes, before decoding (see read_bytes)."""
     head = text.lstrip()[:4096]
     if head.startswith("{"):
         first = text.lstrip().split("\n", 1)[0]
@@ -40,8 +44,27 @@ def detect_kind(text: str) -> str:
     return "text"
 
 
+def _decompressed_head(data: bytes, size: int = 64) -> bytes:
+    """The first bytes of the content, through one gzip member when the data is gzipped."""
+    if data[:2] != b"\x1f\x8b":
+        return data[:size]
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:65536], size)
+    except zlib.error:
+        return b""
+
+
 def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Document | InputError]:
     """Turn one input's bytes into Documents; refused inputs come out as InputError items."""
+    from eventwire.ingest.warc import is_warc
+
+    if kind == "warc" or (kind is None and is_warc(_decompressed_head(data))):
+        # A .warc.gz is one gzip member per record: warcio streams it (and survives a truncated
+        # tail), so it must not be gunzipped whole here.
+        from eventwire.ingest.warc import parse_warc
+
+        yield from parse_warc(data, source)
+        return
     try:
         data = maybe_gunzip(data, source)
         # JSONL carries many articles: the per-article size limit applies to each line instead.
@@ -57,7 +80,11 @@ def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Do
             yield parse_html(text, source)
             return
         if kind == "feed":
-            raise InputError(source, "RSS/Atom feeds are not supported yet")
+            from eventwire.ingest.feeds import parse_feed
+
+            # feedparser reads the bytes itself: it honours the XML encoding declaration.
+            yield from parse_feed(data, source)
+            return
         from eventwire.ingest.text import parse_text
 
         yield parse_text(text, source)
@@ -80,9 +107,17 @@ def read_path(path: str) -> Iterator[Document | InputError]:
     if path == "-":
         yield from read_bytes(sys.stdin.buffer.read(), "<stdin>")
         return
+    from eventwire.ingest.warc import is_warc, parse_warc
+
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES * 64 + 1)
+            head = handle.read(65536)
+            if is_warc(_decompressed_head(head)):
+                # Archives run to gigabytes: streamed record by record, never read whole.
+                handle.seek(0)
+                yield from parse_warc(handle, path)
+                return
+            data = head + handle.read(MAX_INPUT_BYTES * 64 + 1 - len(head))
     except OSError as exc:
         yield InputError(path, exc.strerror or str(exc))
         return

@@ -53,7 +53,8 @@ def document_from_object(obj: dict, source: str) -> Document:
 
 def parse_jsonl(text: str, source: str) -> Iterator[Document | InputError]:
     """Yield a Document or an InputError (named "source:line") for every non-empty line."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a JSON line: str.splitlines() would also split inside text at U+2028 and the like.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"

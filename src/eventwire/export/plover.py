@@ -1,0 +1,129 @@
+"""PLOVER JSON: one object per event, with the field names of the PLOVER manual's "Data Fields"
+chapter (id, date, time, enddate, actor, recipient, event, event_loc, event_text, quad_code,
+event_scale, mode, context, text_info, cite_info, coder, coded_date ...), one object per line
+(the newline-delimited form the manual recommends).
+
+Entity objects: `code` is the top-level entity (the actor's country, or its transnational CAMEO
+code such as IGO/NGO when it has none), `sector` its sector. The location object follows the
+manual's Mordecai/GeoNames table. Our own additions (allowed by the manual: "Providers should
+feel free to include named fields beyond those provided here") are `cameo`, `modality`, `size`
+(dead/injured/arrested, the manual's size object), `doc_id` and `published`. Events the coder
+gave no PLOVER type are left out, since `event` is a required field.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from eventwire.export.rows import event_rows
+
+__all__ = ["plover_events", "write_plover", "CODER"]
+
+log = logging.getLogger(__name__)
+
+CODER = "eventwire"
+# GeoNames-style resolution codes: 5 sub-city, 4 city, 3 district, 2 province, 1 country.
+_RESOLUTION = {"country": 1, "admin1": 2, "admin2": 3, "city": 4, "locality": 4}
+# CAMEO's transnational top-level codes: the entity code when an actor has no country.
+_TRANSNATIONAL = {"IGO", "NGO", "NGM", "MNC", "IMG", "UIS"}
+_SIZE = {"killed": "dead", "injured": "injured", "arrested": "arrested"}
+
+
+def _entity(actor: dict[str, Any]) -> dict[str, Any]:
+    prefix = (actor["code"] or "")[:3]
+    code = actor["country"] or (prefix if prefix in _TRANSNATIONAL else None)
+    sector = actor["sector"]
+    out = {"code": code, "sector": sector, "entity_text": actor["name"]}
+    if actor["wikidata"]:
+        out["identifier_id"] = actor["wikidata"]
+        out["identifier_text"] = actor["name"]
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _location(row: dict[str, Any]) -> dict[str, Any] | None:
+    if not row["place_name"]:
+        return None
+    kind = row["place_kind"]
+    loc = {
+        "extracted_place": row["place_name"],
+        "resolved_place": row["place_name"],
+        "geonameid": row["place_geonames_id"],
+        "lat": row["place_lat"],
+        "lon": row["place_lon"],
+        "city": row["place_name"] if kind in ("city", "locality") else None,
+        "district": row["place_name"] if kind == "admin2" else None,
+        "province": row["place_admin1"] if row["place_admin1"] else (row["place_name"] if kind == "admin1" else None),
+        "country_code": row["place_country"],
+        "resolution": _RESOLUTION.get(kind),
+    }
+    return {k: v for k, v in loc.items() if v is not None}
+
+
+def _date_time(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    day, _, clock = value.partition("T")
+    parts = day.split("-")
+    while len(parts) < 3:
+        parts.append("01")  # a month or year: its first day (the grain says how precise it is)
+    return "-".join(parts[:3]), clock or None
+
+
+def plover_events(store) -> Iterator[dict[str, Any]]:
+    """One PLOVER event object per stored event that has a PLOVER type."""
+    skipped = 0
+    for row in event_rows(store):
+        if not row["plover_type"]:
+            skipped += 1
+            continue
+        date, time = _date_time(row["date_value"] or row["date_start"])
+        enddate, endtime = _date_time(row["date_end"]) if row["date_end"] and not row["date_value"] else (None, None)
+        size: dict[str, float] = {}
+        for q in row["quantities"]:
+            key = _SIZE.get(q["category"])
+            if key and q["value"] is not None and key not in size:
+                size[key] = q["value"]
+        added = row["ingested_at"]
+        event = {
+            "id": f"{row['doc_id']}-{row['event_id']}",
+            "has_event": True,
+            "date": date,
+            "time": time,
+            "enddate": enddate,
+            "endtime": endtime,
+            "actor": [_entity(a) for a in row["actors"] if a["role"] == "source"],
+            "recipient": [_entity(a) for a in row["actors"] if a["role"] == "target"],
+            "event": [row["plover_type"]],
+            "event_loc": _location(row),
+            "event_text": [row["evidence_text"]] if row["evidence_text"] else None,
+            "quad_code": row["quad_class"],
+            "event_scale": row["goldstein"],  # CAMEO Goldstein scale, -10 .. +10
+            "mode": [row["plover_mode"]] if row["plover_mode"] else [],
+            "context": [c.strip() for c in (row["plover_context"] or "").replace(";", ",").split(",") if c.strip()],
+            "text_info": {"start": row["sent_start"], "end": row["sent_end"], "section": row["section"]},
+            "cite_info": {k: v for k, v in {"url": row["url"], "title": row["title"], "language": row["language"],
+                                             "publication": row["outlet"], "citation": row["input"],
+                                             "coder": CODER}.items() if v},
+            "coder": CODER,
+            "coded_date": added.date().isoformat() if added else None,
+            "coded_time": added.time().isoformat(timespec="seconds") if added else None,
+            "cameo": row["cameo"],
+            "modality": list(row["modality"] or []),
+            "size": size or None,
+            "doc_id": row["doc_id"],
+            "published": row["published"],
+        }
+        yield {k: v for k, v in event.items() if v is not None}
+    if skipped:
+        log.info("%d events without a PLOVER type were left out of the PLOVER export", skipped)
+
+
+def write_plover(store, sink: TextIO) -> int:
+    """Write one PLOVER JSON object per line; returns the number of events written."""
+    n = 0
+    for event in plover_events(store):
+        sink.write(json.dumps(event, ensure_ascii=False) + "\n")
+        n += 1
+    return n

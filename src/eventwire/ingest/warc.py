@@ -1,0 +1,157 @@
+"""WARC (and ARC) archive -> Documents: one article per HTML response, through the HTML ingester.
+
+Only `response` records with HTTP status 200 and an HTML content type are read (requests,
+metadata, revisits, redirects, images and feeds are skipped). The page's charset comes from the
+HTTP Content-Type header, then the page's own <meta> declaration, then UTF-8, then detection.
+The record's WARC-Target-URI becomes the document url; each document is named
+"<file>#<offset>" (the record's byte offset in the file, compressed when the file is).
+
+The archive is streamed by warcio, never gunzipped whole: a .warc.gz is many gzip members, one per
+record. A truncated or corrupt archive is reported once, as an InputError naming the offset where
+reading stopped and why, and the records read before it are kept.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from eventwire.errors import InputError
+from eventwire.record import Document
+
+__all__ = ["parse_warc", "is_warc", "page_charset", "decode_page"]
+
+log = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+# Declared charsets whose superset is what servers actually send (as browsers decode them).
+_SUPERSETS = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252", "gb2312": "gb18030",
+              "gbk": "gb18030", "iso8859-9": "cp1254", "euc_kr": "cp949", "shift_jis": "cp932"}
+_MAX_PAGE_BYTES = 10 * 1024 * 1024
+
+
+def is_warc(head: bytes) -> bool:
+    """Whether these first bytes (already decompressed) start a WARC or ARC file."""
+    return head.startswith(b"WARC/") or head.startswith(b"filedesc://")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        canonical = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(canonical, canonical)
+
+
+def page_charset(content_type: str | None, body: bytes) -> tuple[str | None, str]:
+    """(codec, where it came from): 'http', 'meta', or (None, 'undeclared')."""
+    if content_type and (m := _HEADER_CHARSET.search(content_type)) and (codec := _codec(m.group(1))):
+        return codec, "http"
+    m = _META_CHARSET.search(body[:4096])
+    if m and (codec := _codec(m.group(1).decode("ascii", "replace"))):
+        return codec, "meta"
+    return None, "undeclared"
+
+
+def decode_page(body: bytes, content_type: str | None) -> str:
+    """An HTML response body -> text, by the declared charset, else UTF-8, else detection."""
+    codec, _ = page_charset(content_type, body)
+    if codec:
+        try:
+            return body.decode(codec)
+        except UnicodeDecodeError:
+            log.info("page does not decode as its declared %s; detecting", codec)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:200_000]).best()
+    detected = _codec(best.encoding if best is not None else None) or "cp1252"
+    return body.decode(detected, errors="replace")
+
+
+def _is_html_ok(record) -> bool:
+    if record.rec_type != "response" or record.http_headers is None:
+        return False
+    if record.http_headers.get_statuscode() != "200":
+        return False
+    content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+    return content_type.split(";")[0].strip() in _HTML_TYPES
+
+
+def _read_payload(record, where: str) -> bytes:
+    stream = record.content_stream()  # undoes chunked transfer and gzip/br content encoding
+    body = stream.read(_MAX_PAGE_BYTES + 1)
+    if len(body) > _MAX_PAGE_BYTES:
+        raise InputError(where, f"HTML response too large (> {_MAX_PAGE_BYTES // 1_000_000} MB)")
+    remaining = getattr(record.raw_stream, "limit", 0)
+    if remaining:
+        raise InputError(where, f"truncated record ({remaining} bytes of its declared length missing)")
+    return body
+
+
+def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | InputError]:
+    """Documents for the HTML responses of one WARC/ARC file; InputErrors for unusable records."""
+    from eventwire.ingest.html import parse_html
+
+    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    iterator = ArchiveIterator(stream, arc2warc=True)
+    kinds: Counter[str] = Counter()
+    html_responses = 0
+    offset = 0
+    broken = False
+    records = iter(iterator)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
+            # Reading cannot resume after a broken member: keep what was read, report where it stopped.
+            where = f"{source}#{getattr(iterator, 'offset', offset)}"
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            yield InputError(where, f"truncated or malformed WARC, reading stopped ({reason})")
+            broken = True
+            break
+        # The record's start (get_record_offset() would read the record away before we do).
+        offset = iterator.offset
+        where = f"{source}#{offset}"
+        kinds[record.rec_type] += 1
+        try:
+            if not _is_html_ok(record):
+                continue
+            html_responses += 1
+            body = _read_payload(record, where)
+            if not body.strip():
+                raise InputError(where, "empty HTML response")
+            content_type = record.http_headers.get_header("Content-Type")
+            url = record.rec_headers.get_header("WARC-Target-URI") or None
+            doc = parse_html(decode_page(body, content_type), where, url=url)
+            yield replace(doc, input_kind="warc")
+        except InputError as exc:
+            yield exc
+        except (zlib.error, EOFError, OSError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            yield InputError(where, f"malformed record ({reason})")
+    if broken:
+        return
+    if not kinds:
+        yield InputError(source, "no WARC records could be read")
+    elif html_responses == 0:
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        yield InputError(source, f"no HTML responses with status 200 in the archive ({summary})")

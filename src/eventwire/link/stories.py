@@ -1,0 +1,358 @@
+"""Event coreference across articles: coded events that report one real-world event -> a story event.
+
+Two event mentions (an Event in one ArticleRecord) may be the same story event when
+  - type:   they share the CAMEO root (the first two digits) or the PLOVER type;
+  - date:   their date windows overlap (a stated day is [day-1, day+1]; a range or a week is its
+            span; an event dated only by the article's publication ("assumed-published") is the weak
+            window [published - assumed_days, published], since articles report what already happened);
+            a window longer than `max_window_days` (a month, a year) is too vague to link on;
+  - place:  places do not contradict: two located places lie within `max_km` (haversine on lat/lon),
+            or, when either is a whole country, share the country;
+  - actors: no side has actors from disjoint countries when both name countries.
+Compatibility must hold with every mention already in the story (dates and places may not drift by
+chaining), and the new mention must be corroborated by at least one member: a shared named participant
+(a person or organisation: same Wikidata id, else same name), a shared located place below
+country level within `max_km`, or, between events whose dates were stated (not assumed), a shared
+actor code that names a country (a bare "CVL" corroborates nothing) or a shared actor country together
+with a shared place country. Negated, conditional and intended events are never merged: they did not
+happen (yet), so each stays its own story event.
+
+Mentions are swept in date order and each joins the compatible story with the most corroborating
+members (ties: the earlier story), else starts a new one; only stories whose date window is still
+open are kept in the sweep, so the work grows with the number of same-day events, not the corpus.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlparse
+
+from eventwire.record import ArticleRecord, Evidence, Event, Place
+
+__all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "haversine_km", "outlet_of"]
+
+log = logging.getLogger(__name__)
+
+_NOT_HAPPENED = {"negated", "conditional", "intended"}
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    max_km: float = 75.0
+    assumed_days: int = 1  # an undated event happened up to this many days before publication
+    day_tolerance: int = 1  # a stated day also matches the day before and after (time zones, "overnight")
+    max_window_days: int = 10
+    # When a shared actor code (or actor country with place country) vouches for a link: "always",
+    # "stated" (only between events with stated dates: with publication-day windows, the codes of a
+    # long war, SYRGOV or SYRMIL, appear in every day's news) or "never".
+    codes_corroborate: str = "stated"
+
+
+@dataclass(frozen=True)
+class StoryMention:
+    """One coded event of one article, with what it was linked on."""
+
+    doc_id: str
+    event_id: str
+    outlet: str
+    published: str | None
+    cameo: str
+    plover: str | None
+    date_start: str | None  # the window it was compared on (ISO days)
+    date_end: str | None
+    date_weak: bool  # the window comes from the publication date only
+    place: str | None  # place name
+    lat: float | None
+    lon: float | None
+    actors: tuple[str, ...]  # actor codes of source and target
+    evidence: Evidence
+    duplicate_of: str | None = None  # the original article when this one is a near-duplicate
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """One real-world event and every coded mention of it. Near-duplicate copies count as articles (as
+    GDELT counts reprints); their mentions carry `duplicate_of` so a reader can discount them."""
+
+    id: str
+    cameo_root: str
+    plover: str | None
+    date_start: str | None
+    date_end: str | None
+    place: str | None
+    lat: float | None
+    lon: float | None
+    actors: tuple[str, ...]  # actor codes seen in its mentions, most frequent first
+    num_articles: int  # distinct documents
+    num_sources: int  # distinct outlets
+    num_mentions: int
+    first_seen: str | None  # earliest publication among its articles
+    last_seen: str | None
+    mentions: tuple[StoryMention, ...]
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.doc_id for m in self.mentions))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def outlet_of(record: ArticleRecord) -> str:
+    """The outlet's name (normalised), else the URL's host, else the document itself: an article of
+    unknown origin counts as its own source rather than merging with other unknowns."""
+    doc = record.document
+    if doc.outlet and doc.outlet.strip():
+        return " ".join(doc.outlet.lower().split())
+    if doc.url:
+        host = urlparse(doc.url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return f"unknown:{doc.id}"
+
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+
+
+def _day_span(value: str | None) -> tuple[date, date] | None:
+    """The days a TIMEX-like value covers (a day, an ISO week, a month, a year)."""
+    if not value:
+        return None
+    try:
+        if m := _DAY.match(value):
+            d = date(int(m[1]), int(m[2]), int(m[3]))
+            return d, d
+        if m := _WEEK.match(value):
+            start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return start, start + timedelta(days=6)
+        if m := _MONTH.match(value):
+            start = date(int(m[1]), int(m[2]), 1)
+            nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+            return start, nxt - timedelta(days=1)
+        if m := _YEAR.match(value):
+            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _published_day(published: str | None) -> date | None:
+    span = _day_span(published)
+    return span[0] if span and span[0] == span[1] else None
+
+
+def event_window(event: Event, published: str | None, settings: LinkSettings) -> tuple[date, date, bool] | None:
+    """(start, end, weak) of the days the event may have happened on, or None when unknown."""
+    info = event.date or {}
+    anchor = info.get("anchor") or ""
+    pub = _published_day(published)
+    if anchor == "assumed-published" or not (info.get("value") or info.get("start")):
+        if pub is None:
+            return None
+        return pub - timedelta(days=settings.assumed_days), pub, True
+    start = _day_span(info.get("start")) if info.get("start") else None
+    end = _day_span(info.get("end")) if info.get("end") else None
+    if start and end:
+        span = (start[0], end[1])
+    else:
+        span = _day_span(info.get("value"))
+        if span is None:
+            span = start or end
+    if span is None:
+        return None
+    tol = timedelta(days=settings.day_tolerance)
+    return span[0] - tol, span[1] + tol, False
+
+
+@dataclass
+class _Mention:
+    mention: StoryMention
+    root: str
+    window: tuple[date, date] | None
+    place_kind: str | None
+    place_country: str | None
+    codes: frozenset[str]  # actor codes that name a country (e.g. SYRMIL), the corroborating kind
+    countries: frozenset[str]
+    names: frozenset[str]  # named people and organisations: wikidata id or lower-cased name
+    linkable: bool
+
+
+@dataclass
+class _Story:
+    members: list[_Mention] = field(default_factory=list)
+    start: date | None = None  # intersection of the members' windows
+    end: date | None = None
+
+
+def _places_contradict(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
+    if a.place_country and b.place_country and a.place_country != b.place_country:
+        return True
+    if "country" in (a.place_kind, b.place_kind):
+        return False
+    ma, mb = a.mention, b.mention
+    if None in (ma.lat, ma.lon, mb.lat, mb.lon):
+        return False
+    return haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) > settings.max_km
+
+
+def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
+    if a.names & b.names:
+        return True
+    ma, mb = a.mention, b.mention
+    if (a.place_kind != "country" and b.place_kind != "country" and None not in (ma.lat, ma.lon, mb.lat, mb.lon)
+            and haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) <= settings.max_km):
+        return True
+    if settings.codes_corroborate == "never":
+        return False
+    if settings.codes_corroborate == "stated" and (ma.date_weak or mb.date_weak):
+        return False
+    if a.codes & b.codes:
+        return True
+    return bool(a.countries & b.countries) and a.place_country is not None and a.place_country == b.place_country
+
+
+def _compatible(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
+    if a.root != b.root and not (a.mention.plover and a.mention.plover == b.mention.plover):
+        return False
+    if _places_contradict(a, b, settings):
+        return False
+    return not (a.countries and b.countries and not a.countries & b.countries)
+
+
+def _mentions(record: ArticleRecord, duplicate: str | None, settings: LinkSettings) -> Iterable[_Mention]:
+    doc = record.document
+    actors = {a.id: a for a in record.actors}
+    places: Mapping[str, Place] = {p.id: p for p in record.places}
+    outlet = outlet_of(record)
+    for event in record.events:
+        window = event_window(event, doc.published, settings)
+        participants = [actors[i] for i in (*event.source, *event.target) if i in actors and not actors[i].media_only]
+        codes = tuple(dict.fromkeys(a.code for a in participants if a.code))
+        place = places.get(event.place) if event.place else None
+        weak = bool(window and window[2])
+        mention = StoryMention(
+            doc_id=doc.id, event_id=event.id, outlet=outlet, published=doc.published, cameo=event.cameo,
+            plover=event.plover, date_start=window[0].isoformat() if window else None,
+            date_end=window[1].isoformat() if window else None, date_weak=weak,
+            place=place.name if place else None, lat=place.lat if place else None,
+            lon=place.lon if place else None, actors=codes, evidence=event.evidence, duplicate_of=duplicate)
+        too_vague = window is not None and (window[1] - window[0]).days > settings.max_window_days
+        linkable = window is not None and not too_vague and not (_NOT_HAPPENED & set(event.modality))
+        yield _Mention(
+            mention=mention, root=(event.cameo or "")[:2],
+            window=(window[0], window[1]) if window else None,
+            place_kind=place.kind if place else None, place_country=place.country if place else None,
+            codes=frozenset(a.code for a in participants if a.code and a.country and len(a.code) >= 3),
+            countries=frozenset(a.country for a in participants if a.country),
+            # Only named people and organisations: a "group" is a common noun ("civilians", "rebels").
+            names=frozenset((a.wikidata or " ".join(a.name.lower().split())) for a in participants
+                            if a.kind in ("person", "organisation") and a.name),
+            linkable=linkable)
+
+
+def _block(m: _Mention) -> str:
+    return m.mention.plover or f"cameo:{m.root}"
+
+
+def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, str] | None = None,
+                 settings: LinkSettings | None = None) -> list[StoryEvent]:
+    """Group every coded event of `records` into story events (each event in exactly one)."""
+    settings = settings or LinkSettings()
+    duplicate_of = duplicate_of or {}
+    items: list[_Mention] = []
+    seen_docs: set[str] = set()
+    for record in records:
+        if record.document.id in seen_docs:
+            continue
+        seen_docs.add(record.document.id)
+        items.extend(_mentions(record, duplicate_of.get(record.document.id), settings))
+    items.sort(key=lambda m: (m.window is None, m.window or (date.min, date.min),
+                              m.mention.published or "", m.mention.doc_id, m.mention.event_id))
+    stories: list[_Story] = []
+    open_by_block: dict[str, list[_Story]] = {}
+    pruned_at: dict[str, date] = {}
+    for item in items:
+        if not item.linkable:
+            stories.append(_Story([item]))
+            continue
+        start, end = item.window
+        block = open_by_block.setdefault(_block(item), [])
+        # Stories whose common window closed before this mention's start can never take it again
+        # (mentions come in start order); pruned once per new start day.
+        if pruned_at.get(_block(item)) != start:
+            block[:] = [s for s in block if s.end >= start]
+            pruned_at[_block(item)] = start
+        best, best_support = None, 0
+        for story in block:
+            if story.start > end:
+                continue
+            if not all(_compatible(item, m, settings) for m in story.members):
+                continue
+            support = sum(_corroborates(item, m, settings) for m in story.members)
+            if support > best_support:
+                best, best_support = story, support
+        if best is None:
+            story = _Story([item], start, end)
+            stories.append(story)
+            block.append(story)
+        else:
+            best.members.append(item)
+            best.start, best.end = max(best.start, start), min(best.end, end)
+    return [_story_event(i, s) for i, s in enumerate(_ordered(stories))]
+
+
+def _ordered(stories: list[_Story]) -> list[_Story]:
+    def key(s: _Story) -> tuple:
+        first = min((m.mention.published or "\uffff", m.mention.doc_id, m.mention.event_id) for m in s.members)
+        return first
+    return sorted(stories, key=key)
+
+
+def _story_event(index: int, story: _Story) -> StoryEvent:
+    mentions = [m.mention for m in story.members]
+    mentions.sort(key=lambda m: (m.published or "\uffff", m.doc_id, m.event_id))
+    first = mentions[0]
+    counts: dict[str, int] = {}
+    for m in mentions:
+        for code in m.actors:
+            counts[code] = counts.get(code, 0) + 1
+    located = [m for m in mentions if m.lat is not None and m.lon is not None]
+    # The story's place: the most specific one its mentions name most often.
+    place = None
+    if located:
+        names: dict[str, int] = {}
+        for m in located:
+            names[m.place] = names.get(m.place, 0) + 1
+        top = max(names, key=lambda n: (names[n], n))
+        place = next(m for m in located if m.place == top)
+    published = [m.published for m in mentions if m.published]
+    # The days every mention allows (the sweep's intersection); a story that was never open to links
+    # (one unlinkable mention) keeps that mention's own window.
+    if story.start is not None:
+        date_start, date_end = story.start.isoformat(), story.end.isoformat()
+    else:
+        date_start, date_end = first.date_start, first.date_end
+    return StoryEvent(
+        id=f"story-{index + 1}",
+        cameo_root=(first.cameo or "")[:2],
+        plover=first.plover,
+        date_start=date_start, date_end=date_end,
+        place=place.place if place else None, lat=place.lat if place else None, lon=place.lon if place else None,
+        actors=tuple(sorted(counts, key=lambda c: (-counts[c], c))),
+        num_articles=len({m.doc_id for m in mentions}),
+        num_sources=len({m.outlet for m in mentions}),
+        num_mentions=len(mentions),
+        first_seen=min(published) if published else None,
+        last_seen=max(published) if published else None,
+        mentions=tuple(mentions))

@@ -1,0 +1,188 @@
+"""Engines: where process_chunk runs. Serial (this process), a local process pool, or Dask.
+
+Every engine takes chunks of inputs and yields ChunkResults as they complete; the caller (the
+driver, in the main process) writes them to the store, since DuckDB has one writer. Each worker
+process loads the spaCy model once (eventwire.read.load_model is cached per process) in a warm-up
+before its first chunk. At most a few chunks per worker are in flight, so a long input list is
+never read into memory at once.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Protocol
+
+from eventwire.config import Settings
+from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up
+
+__all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "make_engine", "ENGINES"]
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("serial", "local", "dask")
+_IN_FLIGHT_PER_WORKER = 2
+
+
+class Engine(Protocol):
+    workers: int
+    ships_data: bool  # whether inputs must carry their bytes (workers cannot read the paths)
+
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]: ...
+
+    def close(self) -> None: ...
+
+
+def _crashed(chunk: list[InputItem], exc: BaseException) -> ChunkResult:
+    """A chunk whose worker died or raised: every input in it fails with the reason."""
+    reason = f"worker failed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+    results = tuple(InputResult(InputItem(i.location, i.size, i.mtime_ns), (), (Failure(i.location, reason),))
+                    for i in chunk)
+    return ChunkResult(results, "?", 0.0, 0.0)
+
+
+def _started(settings: Settings) -> str:
+    """A task that holds its worker briefly, so that a pool's warm-up reaches every process."""
+    import time
+
+    time.sleep(0.5)
+    return warm_up(settings)
+
+
+class SerialEngine:
+    """In this process, one chunk after another: the reference path."""
+
+    ships_data = False
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.workers = 1
+
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]:
+        warm_up(self.settings)
+        for chunk in chunks:
+            yield process_chunk(chunk, self.settings)
+
+    def close(self) -> None:
+        pass
+
+
+class LocalEngine:
+    """A pool of worker processes on this machine (spawned: no state inherited from the driver)."""
+
+    ships_data = False
+
+    def __init__(self, settings: Settings, workers: int | None = None) -> None:
+        self.settings = settings
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=warm_up, initargs=(settings,))
+
+    def warm(self) -> None:
+        """Start every worker process now (each loads the model in its initializer)."""
+        list(self._pool.map(_started, [self.settings] * self.workers))
+
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]:
+        pending: dict = {}
+        source = iter(chunks)
+        limit = self.workers * _IN_FLIGHT_PER_WORKER
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                chunk = next(source, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                pending[self._pool.submit(process_chunk, chunk, self.settings)] = chunk
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # BrokenProcessPool included: the chunk's inputs fail, the run goes on
+                    log.error("a chunk of %d inputs failed: %s", len(chunk), exc)
+                    yield _crashed(chunk, exc)
+                    if "BrokenProcessPool" in type(exc).__name__:
+                        self._pool = ProcessPoolExecutor(
+                            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                            initializer=warm_up, initargs=(self.settings,))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    """A Dask cluster: an existing scheduler (`address`), or a LocalCluster on 127.0.0.1.
+
+    With a LocalCluster the workers read the input paths themselves; with a remote scheduler the
+    driver reads each input and ships its bytes, so no shared file system is assumed."""
+
+    def __init__(self, settings: Settings, address: str | None = None, workers: int | None = None) -> None:
+        from distributed import Client, LocalCluster
+
+        self.settings = settings
+        self._cluster = None
+        # distributed logs every connection at INFO on its own handler: keep a run's stderr for our report.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+        if address:
+            self._client = Client(address)
+            self.ships_data = True
+        else:
+            n = max(1, workers or os.cpu_count() or 1)
+            # One thread per worker process: a spaCy pipeline is not shared between threads.
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                         dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+            self.ships_data = False
+        # The model loaded once per worker process, before any chunk arrives.
+        loaded = self._client.run(warm_up, settings)
+        self.workers = max(1, len(loaded))
+        log.info("Dask workers ready: %s", ", ".join(sorted(loaded.values())))
+
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]:
+        from distributed import as_completed
+
+        source = iter(chunks)
+        limit = self.workers * _IN_FLIGHT_PER_WORKER
+        pending: dict = {}
+        completed = as_completed()
+        for _ in range(limit):
+            chunk = next(source, None)
+            if chunk is None:
+                break
+            future = self._client.submit(process_chunk, chunk, self.settings, pure=False)
+            pending[future.key] = chunk
+            completed.add(future)
+        for future in completed:
+            chunk = pending.pop(future.key)
+            try:
+                yield future.result()
+            except Exception as exc:
+                log.error("a chunk of %d inputs failed on Dask: %s", len(chunk), exc)
+                yield _crashed(chunk, exc)
+            future.release()
+            following = next(source, None)
+            if following is not None:
+                new = self._client.submit(process_chunk, following, self.settings, pure=False)
+                pending[new.key] = following
+                completed.add(new)
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_engine(engine: str, settings: Settings, workers: int | None = None, address: str | None = None) -> Engine:
+    """The engine by name; an address implies Dask."""
+    if address or engine == "dask":
+        return DaskEngine(settings, address=address, workers=workers)
+    if engine == "serial":
+        return SerialEngine(settings)
+    if engine == "local":
+        return LocalEngine(settings, workers)
+    raise ValueError(f"unknown engine {engine!r} (choose {', '.join(ENGINES)})")

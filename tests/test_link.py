@@ -1,0 +1,213 @@
+"""Linking across articles on hand-built records: wire reprints, story events, article clusters."""
+from __future__ import annotations
+
+from eventwire.link import link_records
+from eventwire.link.load import record_from_json
+from eventwire.link.near_duplicates import duplicate_of, near_duplicates
+from eventwire.link.stories import haversine_km, link_stories
+from eventwire.record import Actor, ArticleRecord, Document, Event, Evidence, Mention, Place, to_json
+
+ALEPPO = (36.2021, 37.1343)
+AZAZ = (36.5866, 37.0463)  # about 45 km north of Aleppo
+DAMASCUS = (33.5138, 36.2765)
+
+WIRE = (
+    "A car bomb exploded near a busy market in the northern city on Tuesday morning, killing at least "
+    "twelve people and wounding dozens more, according to a local monitoring group and hospital staff. "
+    "Witnesses said the blast shattered windows across the neighbourhood and set several shops on fire. "
+    "No group immediately claimed responsibility for the attack, the deadliest in the city this year. "
+    "Rescue workers were still searching the rubble for survivors late in the afternoon, officials said."
+)
+
+
+def _ev(text: str = "Something happened.") -> Evidence:
+    return Evidence(text=text, start=0, end=len(text), section="body")
+
+
+def _doc(doc_id: str, outlet: str | None, published: str | None, text: str = "", title: str = "A report",
+         url: str | None = None) -> Document:
+    return Document(id=doc_id, source=f"{doc_id}.txt", input_kind="text", title=title,
+                    text=text or f"Body of {doc_id}.", url=url, outlet=outlet, published=published)
+
+
+def _actor(actor_id: str, code: str, country: str | None, name: str, kind: str = "state") -> Actor:
+    mention = Mention(text=name, start=0, end=len(name), section="body", sentence=0)
+    return Actor(id=actor_id, name=name, code=code, country=country, sector=None, kind=kind, mentions=(mention,),
+                 evidence=_ev(name), resolved_by="test")
+
+
+def _place(place_id: str, name: str, lat_lon: tuple[float, float] | None, country: str = "SYR",
+           kind: str = "city") -> Place:
+    lat, lon = lat_lon if lat_lon else (None, None)
+    mention = Mention(text=name, start=0, end=len(name), section="body", sentence=0)
+    return Place(id=place_id, name=name, kind=kind, country=country, lat=lat, lon=lon, mentions=(mention,),
+                 evidence=_ev(name), resolved_by="test")
+
+
+def _event(cameo: str, plover: str, *, day: str | None, place: str | None = "place1",
+           source: tuple[str, ...] = ("actor1",), target: tuple[str, ...] = (),
+           modality: tuple[str, ...] = ("asserted",), event_id: str = "event1") -> Event:
+    date = ({"value": day, "start": None, "end": None, "grain": "day", "anchor": "expression"} if day
+            else {"value": None, "start": None, "end": None, "grain": None, "anchor": "assumed-published"})
+    return Event(id=event_id, cameo=cameo, source=source, target=target, date=date, modality=modality,
+                 evidence=_ev(f"{cameo} on {day}"), rule="test", plover=plover, place=place)
+
+
+def _bombing(doc_id: str, outlet: str | None, published: str, *, day: str | None = "2016-07-05",
+             where: tuple[str, tuple[float, float] | None] = ("Aleppo", ALEPPO), cameo: str = "183",
+             plover: str = "ASSAULT", modality: tuple[str, ...] = ("asserted",),
+             group: str = "Islamic State") -> ArticleRecord:
+    """An article reporting a bombing by a named group, with its place and date."""
+    actors = (_actor("actor1", "IMGREB", None, group, kind="organisation"),
+              _actor("actor2", "SYRCVL", "SYR", "civilians", kind="group"))
+    places = (_place("place1", where[0], where[1]),)
+    event = _event(cameo, plover, day=day, source=("actor1",), target=("actor2",), modality=modality)
+    return ArticleRecord(document=_doc(doc_id, outlet, published), actors=actors, places=places, events=(event,))
+
+
+def _multi_article_stories(records):
+    return [s for s in link_stories(records) if s.num_articles > 1]
+
+
+# ---------------------------------------------------------------------------- near-duplicates
+def test_wire_reprint_is_a_near_duplicate_of_the_earlier_copy():
+    original = ArticleRecord(document=_doc("ap", "AP", "2016-07-05T08:00:00", WIRE, title="Car bomb kills 12"))
+    reprint = ArticleRecord(document=_doc(
+        "local", "Local Herald", "2016-07-05T11:30:00",
+        WIRE + "\n\nThe city council announced three days of mourning.", title="Car bomb kills 12 in city"))
+    other = ArticleRecord(document=_doc(
+        "other", "AP", "2016-07-05T09:00:00",
+        "Parliament approved the budget on Tuesday after a long debate over spending on schools, roads and "
+        "hospitals, with the opposition voting against it and promising to challenge the plan in court soon.",
+        title="Budget passes"))
+    pairs = near_duplicates([reprint, other, original])
+    assert [(p.doc_id, p.duplicate_of) for p in pairs] == [("local", "ap")]
+    assert pairs[0].containment > 0.9
+    assert duplicate_of(pairs, [reprint, other, original]) == {"local": "ap"}
+
+
+def test_rewritten_story_and_short_texts_are_not_near_duplicates():
+    a = ArticleRecord(document=_doc("a", "AP", "2016-07-05", WIRE))
+    rewritten = ArticleRecord(document=_doc(
+        "b", "BBC", "2016-07-05",
+        "At least twelve people died when a car bomb went off beside a crowded market on Tuesday. Dozens "
+        "were hurt. Nobody has said they carried out the bombing, which shop owners said destroyed stores."))
+    short1 = ArticleRecord(document=_doc("c", "X", "2016-07-05", "Bomb kills 12.", title="Bomb"))
+    short2 = ArticleRecord(document=_doc("d", "Y", "2016-07-05", "Bomb kills 12.", title="Bomb"))
+    assert near_duplicates([a, rewritten, short1, short2]) == []
+
+
+# ---------------------------------------------------------------------------- story events
+def test_same_event_across_outlets_is_one_story_event():
+    records = [
+        _bombing("d1", "Reuters", "2016-07-05T10:00:00"),
+        _bombing("d2", "AFP", "2016-07-05T12:00:00", where=("Azaz", AZAZ), cameo="190"),
+        _bombing("d3", "Al Jazeera", "2016-07-06T07:00:00", day="2016-07-05"),
+    ]
+    stories = link_stories(records)
+    assert len(stories) == 1
+    story = stories[0]
+    assert story.num_articles == 3 and story.num_sources == 3 and story.num_mentions == 3
+    assert story.plover == "ASSAULT" and story.cameo_root == "18"
+    assert {(m.doc_id, m.event_id) for m in story.mentions} == {("d1", "event1"), ("d2", "event1"), ("d3", "event1")}
+    assert all(m.evidence.text for m in story.mentions)
+
+
+def test_different_dates_places_or_types_are_not_linked():
+    base = _bombing("d1", "Reuters", "2016-07-05T10:00:00")
+    later = _bombing("d2", "AFP", "2016-07-20T10:00:00", day="2016-07-20")
+    elsewhere = _bombing("d3", "AFP", "2016-07-05T10:00:00", where=("Damascus", DAMASCUS))
+    meeting = _bombing("d4", "AFP", "2016-07-05T10:00:00", cameo="042", plover="CONSULT")
+    assert haversine_km(*ALEPPO, *DAMASCUS) > 250
+    for other in (later, elsewhere, meeting):
+        assert _multi_article_stories([base, other]) == [], other.document.id
+
+
+def test_negated_events_are_never_merged():
+    records = [_bombing("d1", "Reuters", "2016-07-05T10:00:00"),
+               _bombing("d2", "AFP", "2016-07-05T10:00:00", modality=("negated",))]
+    assert _multi_article_stories(records) == []
+
+
+def test_assumed_publication_dates_link_only_close_days():
+    same_day = [_bombing("d1", "Reuters", "2016-07-05T10:00:00", day=None),
+                _bombing("d2", "AFP", "2016-07-05T18:00:00", day=None)]
+    assert len(_multi_article_stories(same_day)) == 1
+    far = [_bombing("d1", "Reuters", "2016-07-05T10:00:00", day=None),
+           _bombing("d2", "AFP", "2016-07-12T10:00:00", day=None)]
+    assert _multi_article_stories(far) == []
+
+
+def test_uncorroborated_events_stay_apart():
+    # Same type, publication day and country, civilians of the same country as targets, but no shared
+    # named participant and no located place: in a war's news nothing here vouches for one event.
+    def bare(doc_id: str, outlet: str, group: str) -> ArticleRecord:
+        record = _bombing(doc_id, outlet, "2016-07-05T10:00:00", day=None, group=group)
+        return ArticleRecord(document=record.document, actors=record.actors, events=record.events,
+                             places=(_place("place1", "Syria", (35.0, 38.5), kind="country"),))
+
+    assert _multi_article_stories([bare("d1", "Reuters", "Islamic State"), bare("d2", "AFP", "Nusra Front")]) == []
+    assert len(_multi_article_stories([bare("d1", "Reuters", "Islamic State"),
+                                       bare("d2", "AFP", "Islamic State")])) == 1
+
+
+def test_num_sources_counts_distinct_outlets_and_first_last_seen():
+    no_outlet = _bombing("d3", None, "2016-07-06T08:00:00")
+    records = [
+        _bombing("d1", "Reuters", "2016-07-05T10:00:00"),
+        _bombing("d2", " reuters ", "2016-07-05T16:00:00"),  # same outlet, written differently
+        # No outlet name: the URL's host stands for it.
+        ArticleRecord(document=_doc("d3", None, "2016-07-06T08:00:00", url="https://www.example.org/news/1"),
+                      actors=no_outlet.actors, places=no_outlet.places, events=no_outlet.events),
+    ]
+    (story,) = link_stories(records)
+    assert story.num_articles == 3
+    assert story.num_sources == 2  # reuters and example.org
+    assert story.first_seen == "2016-07-05T10:00:00"
+    assert story.last_seen == "2016-07-06T08:00:00"
+    assert {m.outlet for m in story.mentions} == {"reuters", "example.org"}
+
+
+def test_a_month_or_year_is_too_vague_to_link():
+    records = [_bombing("d1", "Reuters", "2016-07-05", day="2016"), _bombing("d2", "AFP", "2016-07-05", day="2016")]
+    assert _multi_article_stories(records) == []
+
+
+# ---------------------------------------------------------------------------- all together
+def test_link_records_marks_reprints_and_clusters_articles():
+    facts = _bombing("x", "AP", "2016-07-05")
+    original = ArticleRecord(document=_doc("ap", "AP", "2016-07-05T08:00:00", WIRE),
+                             actors=facts.actors, places=facts.places, events=facts.events)
+    reprint = ArticleRecord(document=_doc("local", "Herald", "2016-07-05T11:00:00", WIRE + " More."),
+                            actors=facts.actors, places=facts.places, events=facts.events)
+    unrelated = ArticleRecord(document=_doc("budget", "AP", "2016-07-05T09:00:00",
+                                            "Parliament approved the national budget after a long debate."))
+    links = link_records([original, reprint, unrelated])
+    assert links.duplicate_of == {"local": "ap"}
+    (story,) = [s for s in links.stories if s.num_articles > 1]
+    assert {m.duplicate_of for m in story.mentions} == {None, "ap"}
+    assert links.article_cluster["local"] == links.article_cluster["ap"]
+    assert links.article_cluster["budget"] != links.article_cluster["ap"]
+
+
+def test_record_json_round_trip():
+    record = _bombing("d1", "Reuters", "2016-07-05T10:00:00")
+    assert record_from_json(to_json(record)) == record
+
+
+def test_store_link_writes_story_tables(tmp_path):
+    from eventwire.store.duckdb import open_store
+
+    records = [_bombing("d1", "Reuters", "2016-07-05T10:00:00"), _bombing("d2", "AFP", "2016-07-05T12:00:00"),
+               _bombing("d3", "AFP", "2016-07-20T12:00:00", day="2016-07-20")]
+    with open_store(str(tmp_path / "links.duckdb")) as store:
+        assert store.story_events() == []  # not linked yet
+        for record in records:
+            store.write(record)
+        store.link()
+        top = store.story_events(min_articles=2)
+        assert len(top) == 1 and top[0]["num_articles"] == 2 and top[0]["num_sources"] == 2
+        mentions = store.story_mentions(top[0]["story_id"])
+        assert {m["doc_id"] for m in mentions} == {"d1", "d2"} and all(m["evidence_text"] for m in mentions)
+        store.link()  # recomputing replaces, never duplicates
+        assert len(store.story_events(min_articles=1)) == 2
