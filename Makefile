@@ -17,6 +17,7 @@ $(STAMP): requirements.lock requirements-model.txt pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/eventwire ingest examples/
+	$(BIN)/eventwire link
 	$(BIN)/eventwire events
 
 test: $(STAMP)

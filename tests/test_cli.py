@@ -101,3 +101,22 @@ def test_events_and_exports_on_the_examples(tmp_path):
 def test_events_without_database_is_an_error(tmp_path):
     result = run("events", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 1 and "no such database" in result.stderr
+
+
+def test_link_groups_the_same_event_across_articles(tmp_path):
+    db = tmp_path / "l.duckdb"
+    body = ("Syrian government forces shelled the town of Douma on Monday, killing at least 12 civilians, "
+            "a monitoring group said.")
+    for outlet in ("Daily Example", "Example Herald"):
+        (tmp_path / f"{outlet}.txt").write_text(
+            f"title: Shelling kills 12 in Douma\noutlet: {outlet}\npublished: 2021-03-02\n---\n{body} "
+            f"{outlet} reporters saw the damage.")
+    assert run("ingest", tmp_path / "Daily Example.txt", tmp_path / "Example Herald.txt", "--db", db).exit_code == 0
+    result = run("link", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "story events told by 2+ articles" in result.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    (n_articles, n_sources), = con.execute(
+        "SELECT num_articles, num_sources FROM story_events ORDER BY num_articles DESC LIMIT 1").fetchall()
+    con.close()
+    assert (n_articles, n_sources) == (2, 2)

@@ -214,6 +214,35 @@ def export(
 
 
 @app.command()
+def link(
+    db: DbOpt = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", min=1, help="Show story events told by at least this many articles.")] = 2,
+    limit: Annotated[int, typer.Option(min=1, max=10000, help="Rows at most.")] = 50,
+    config: ConfigOpt = None,
+) -> None:
+    """Link the stored articles: wire reprints and the same real-world event across outlets."""
+    from eventwire.store.duckdb import open_store
+
+    settings = _settings(config, db=db)
+    if not Path(settings.db).exists():
+        err.print(f"[red]error:[/red] {settings.db}: no such database (run `eventwire ingest` first)")
+        raise typer.Exit(1)
+    with open_store(settings.db) as store:
+        links = store.link()
+        stories = store.story_events(min_articles=min_articles, limit=limit)
+    err.print(f"{len(links.duplicate_of)} near-duplicate articles, {len(links.stories)} story events", highlight=False)
+    table = Table(title=f"story events told by {min_articles}+ articles in {settings.db}")
+    for column in ("story", "dates", "type", "actors", "place", "articles", "sources", "first seen", "last seen"):
+        table.add_column(column, overflow="ellipsis", max_width=40)
+    for s in stories:
+        dates = s["date_start"] if s["date_start"] == s["date_end"] else f"{s['date_start']}..{s['date_end']}"
+        table.add_row(s["story_id"], dates or "", s["plover_type"] or s["cameo_root"] or "", ";".join(s["actors"] or []),
+                      s["place"] or "", str(s["num_articles"]), str(s["num_sources"]), s["first_seen"] or "",
+                      s["last_seen"] or "")
+    out.print(table)
+
+
+@app.command()
 def serve(
     db: DbOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

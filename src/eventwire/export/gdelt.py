@@ -36,7 +36,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "EW_DocID", "EW_EventID", "EW_PloverType", "EW_PloverMode", "EW_PloverContext", "EW_Modality",
     "EW_DateValue", "EW_DateGrain", "EW_DateAnchor", "EW_Actor1Codes", "EW_Actor2Codes", "EW_Trigger",
     "EW_Rule", "EW_Evidence", "EW_EvidenceSection", "EW_EvidenceStart", "EW_EvidenceEnd", "EW_Title",
-    "EW_Outlet", "EW_Published", "EW_Input",
+    "EW_Outlet", "EW_Published", "EW_Input", "EW_StoryID",
 )
 
 # GDELT geo types: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1).
@@ -110,7 +110,10 @@ def _is_root(row: dict[str, Any]) -> int:
 
 def gdelt_rows(store) -> Iterator[list[str]]:
     """One list of cells (61 GDELT columns, then EXTRA_COLUMNS) per stored event."""
+    stories = store.story_counts()
     for row in event_rows(store):
+        story = stories.get((row["doc_id"], row["event_id"]))
+        mentions, sources, articles = story[1:] if story else (1, 1, 1)
         sources = [a for a in row["actors"] if a["role"] == "source"]
         targets = [a for a in row["actors"] if a["role"] == "target"]
         day = _day(row)
@@ -125,8 +128,8 @@ def gdelt_rows(store) -> Iterator[list[str]]:
             *_actor_cells(sources[0] if sources else None),
             *_actor_cells(targets[0] if targets else None),
             _is_root(row), cameo, cameo[:3], cameo[:2], row["quad_class"], row["goldstein"],
-            # One article, one mention, until linked story events say otherwise.
-            1, 1, 1, "",
+            # One article, one mention, until `eventwire link` groups the same event across articles.
+            mentions, sources, articles, "",
             *([""] * len(_GEO)), *([""] * len(_GEO)),  # actor locations are not resolved, only the event's
             *_geo_cells(row),
             added.strftime("%Y%m%d%H%M%S") if added else "",
@@ -137,7 +140,7 @@ def gdelt_rows(store) -> Iterator[list[str]]:
             ";".join(row["modality"] or ()), row["date_value"] or row["date_start"], row["date_grain"],
             row["date_anchor"], ";".join(a["code"] or "" for a in sources), ";".join(a["code"] or "" for a in targets),
             row["trigger"], row["rule"], row["evidence_text"], row["section"], row["sent_start"], row["sent_end"],
-            row["title"], row["outlet"], row["published"], row["input"],
+            row["title"], row["outlet"], row["published"], row["input"], story[0] if story else "",
         ]
         yield [_clean(c) for c in cells]
 

@@ -258,9 +258,12 @@ class Store:
                    JOIN actors a USING (doc_id, actor_id)
                    WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND x.role = 'target') AS target,
                 array_to_string(e.modality, ';') AS modality, p.name AS place, p.lat, p.lon,
-                e.evidence_text AS evidence, e.section, e.rule, d.title, d.url, d.source AS input
+                e.evidence_text AS evidence, e.section, e.rule, d.title, d.url, d.source AS input,
+                sm.story_id, se.num_articles AS story_articles, se.num_sources AS story_sources
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
+            LEFT JOIN story_mentions sm ON sm.doc_id = e.doc_id AND sm.event_id = e.event_id
+            LEFT JOIN story_events se ON se.story_id = sm.story_id
             {"WHERE " + " AND ".join(where) if where else ""}
             ORDER BY date NULLS LAST, e.doc_id, e.event_id"""
         return sql, params
@@ -786,6 +789,15 @@ class Store:
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
+    def story_counts(self) -> dict[tuple[str, str], tuple[str, int, int, int]]:
+        """(doc id, event id) -> (story id, mentions, sources, articles) for linked events."""
+        if not self._has_links():
+            return {}
+        rows = self.con.execute(
+            "SELECT m.doc_id, m.event_id, s.story_id, s.num_mentions, s.num_sources, s.num_articles "
+            "FROM story_mentions m JOIN story_events s USING (story_id)").fetchall()
+        return {(d, e): (sid, nm, ns, na) for d, e, sid, nm, ns, na in rows}
+
     def _has_links(self) -> bool:
         return bool(self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'story_events'").fetchone()[0])
@@ -796,5 +808,6 @@ def open_store(path: str, read_only: bool = False) -> Store:
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
         con.execute(_SCHEMA)
+        con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     return Store(con, path)
