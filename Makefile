@@ -24,11 +24,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
-	$(BIN)/python eval/extraction.py
-	$(BIN)/python eval/pubdate.py
+	for scorer in extraction pubdate time_te3 geo_gritta actors_plover quotes_polnear casualties_fakes \
+	              events_plover clusters; do echo "== $$scorer"; $(BIN)/python eval/$$scorer.py || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/coding.py
+	$(BIN)/python bench/corpus.py --n 200
+	$(BIN)/python bench/api_latency.py
 
 # Recompile the pinned lock after editing requirements.in (needs network and uv).
 lock:
