@@ -38,7 +38,6 @@ _CONDITION_MARKS = {"if", "unless", "provided", "providing"}
 _TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", "towards"}
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
-_CASUALTY_CATEGORIES = {"killed", "injured", "died", "dead"}
 _HISTORICAL_DAYS = 180
 # An intended cooperative act is an expression of intent (03x); an intended hostile act is a threat (13x).
 _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
@@ -486,8 +485,9 @@ def code_events(
                 c.pattern += "+reciprocal"
             violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
             linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
-            casualties = any(q.category in _CASUALTY_CATEGORIES for q in sentence_quantities if q.id in linked)
-            if not c.source and not target and not casualties:
+            # Violence with a human toll (dead, injured, displaced, missing ...) is coded even when
+            # nobody is named as its author: that toll is what humanitarian monitors count.
+            if not c.source and not target and not linked:
                 continue
             violent_seen = violent_seen or violent
             when = _date(c, sentence, index, quote, reporter, published)
