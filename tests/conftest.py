@@ -41,3 +41,22 @@ def _seed_record():
 @pytest.fixture
 def seed_record():
     return _seed_record()
+
+
+def load_scorer(name: str):
+    """A scorer from eval/ (a folder of scripts, not a package), loaded from its file."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(f"eval_{name}", REPO / "eval" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses in a scorer look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def floors(section: str) -> dict:
+    """The CI floors (and measured values) of one dev set from eval/floors.toml."""
+    import tomllib
+
+    return tomllib.loads((REPO / "eval" / "floors.toml").read_text(encoding="utf-8"))[section]
