@@ -45,6 +45,13 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log prog
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+def _existing_db(settings: Settings) -> Settings:
+    if not Path(settings.db).exists():
+        err.print(f"[red]error:[/red] {settings.db}: no such database (run `eventwire ingest` first)")
+        raise typer.Exit(1)
+    return settings
+
+
 def _report(error: InputError) -> None:
     err.print(f"[red]error:[/red] {error.source}: {error.reason}", highlight=False, markup=True)
 
@@ -150,10 +157,7 @@ def events(
     """Print the stored events as a table."""
     from eventwire.store.duckdb import EventFilter, open_store
 
-    settings = _settings(config, db=db)
-    if not Path(settings.db).exists():
-        err.print(f"[red]error:[/red] {settings.db}: no such database (run `eventwire ingest` first)")
-        raise typer.Exit(1)
+    settings = _existing_db(_settings(config, db=db))
     with open_store(settings.db, read_only=True) as store:
         rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
         n_docs = store.count("documents")
@@ -186,10 +190,7 @@ def export(
     """Export the database: full records as JSONL, the events table as CSV or Parquet, GDELT TSV or PLOVER JSON."""
     from eventwire.store.duckdb import open_store
 
-    settings = _settings(config, db=db)
-    if not Path(settings.db).exists():
-        err.print(f"[red]error:[/red] {settings.db}: no such database")
-        raise typer.Exit(1)
+    settings = _existing_db(_settings(config, db=db))
     with open_store(settings.db, read_only=True) as store:
         if format in (ExportFormat.jsonl, ExportFormat.gdelt, ExportFormat.plover):
             from eventwire.export import write_gdelt, write_plover
@@ -223,10 +224,7 @@ def link(
     """Link the stored articles: wire reprints and the same real-world event across outlets."""
     from eventwire.store.duckdb import open_store
 
-    settings = _settings(config, db=db)
-    if not Path(settings.db).exists():
-        err.print(f"[red]error:[/red] {settings.db}: no such database (run `eventwire ingest` first)")
-        raise typer.Exit(1)
+    settings = _existing_db(_settings(config, db=db))
     with open_store(settings.db) as store:
         links = store.link()
         stories = store.story_events(min_articles=min_articles, limit=limit)
