@@ -48,9 +48,13 @@ def sentence_guard(doc: Doc) -> Doc:
 def load_model(name: str | None = None, blis: bool = False) -> Language:
     """Load the spaCy pipeline once per process (cached by name)."""
     if not blis:
-        # Same weights and output, plain numpy matmul: measured faster on these CPUs (bench/).
+        # Same weights and output, numpy's matmul instead of blis: 1.2x faster on these CPUs with
+        # identical records (bench/README.md). One BLAS thread per process: worker processes are the
+        # unit of parallelism, and more threads only buy the same speed with more CPU.
         from thinc.api import NumpyOps, set_current_ops
+        from threadpoolctl import threadpool_limits
 
+        threadpool_limits(limits=1, user_api="blas")
         set_current_ops(NumpyOps(use_blis=False))
     candidates = (name,) if name else DEFAULT_MODELS
     errors = []

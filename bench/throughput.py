@@ -1,0 +1,204 @@
+"""Throughput of eventwire's extract stage: one article copied N times, against the spaCy-only floor.
+
+    python bench/throughput.py [--copies N] [--input PATH] [--blis/--no-blis] [--json]
+    python bench/throughput.py --compare-ops [--rounds R]   # blis vs NumpyOps(use_blis=False)
+
+Each copy is parsed with parse_text under its own source and URL, so the Documents have distinct
+ids but the same text. Loading (spaCy model, actor KB, codebook) is reported apart and excluded, and
+so is one warm-up article, which absorbs whatever the stages load lazily. The floor is nlp.pipe over exactly the paragraph texts that
+read_many parses, with the same batch size. Peak memory is the process's ru_maxrss.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_INPUT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "seed-idlib" / "article.txt"
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start
+        self.cpu = time.process_time() - self.cpu_start  # all threads: BLAS workers count too
+
+
+def source_fingerprint() -> str:
+    """Hash of the installed eventwire sources and data: a comparison is void if they changed between runs."""
+    import eventwire
+
+    root = Path(eventwire.__file__).parent
+    digest = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".tsv", ".json")):
+        digest.update(str(f.relative_to(root)).encode() + f.read_bytes())
+    return digest.hexdigest()
+
+
+def measure(path: Path, copies: int, blis: bool | None, dump: Path | None = None) -> dict:
+    """Run every timing in this process; ops are process-global, so one ops variant per process."""
+    from eventwire import extract_documents, load_settings, to_json
+    from eventwire.coding.codebook import load_codebook
+    from eventwire.ground.actor_kb import load_actor_kb
+    from eventwire.ground.actors import resolve_actors
+    from eventwire.ingest.text import parse_text
+    from eventwire.pipeline import ground_and_code
+    from eventwire.read import _paragraph_slices, load_model, read_many
+
+    settings = load_settings(blis=blis)
+    text = path.read_text("utf-8")
+    with Timer() as load:
+        nlp = load_model(settings.model, settings.blis)
+        kb = load_actor_kb(settings.actors)
+        codebook = load_codebook()
+    rss_loaded = peak_rss_mib()
+    ops = next(proc.model.ops for _, proc in nlp.pipeline if hasattr(proc, "model"))
+    with Timer() as warm:  # the first article also loads whatever the stages load lazily
+        list(extract_documents([parse_text(text, "warm-up")], settings))
+
+    with Timer() as ingest:
+        docs = [parse_text(text, f"{path}#{i}", url=f"bench://copy/{i}") for i in range(copies)]
+    texts = [t for doc in docs for (_, _, _, t) in _paragraph_slices(doc)]
+    words = sum(len(t.split()) for t in texts)
+
+    with Timer() as extract:
+        records = list(extract_documents(docs, settings))
+    rss_extract = peak_rss_mib()
+    records = [to_json(r) for r in records]
+    with Timer() as floor:
+        spacy_docs = list(nlp.pipe(texts, batch_size=settings.batch_size))
+    with Timer() as read:
+        parsed = list(read_many(docs, nlp, batch_size=settings.batch_size))
+    with Timer() as actors:
+        for p in parsed:
+            resolve_actors(p, kb)
+    with Timer() as ground:
+        for p in parsed:
+            ground_and_code(p, kb, codebook)
+
+    if dump is not None:
+        tokens = [[(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start) for t in d]
+                  for d in spacy_docs]
+        dump.write_text(json.dumps({"source": source_fingerprint(), "records": records, "tokens": tokens}), "utf-8")
+
+    return {
+        "ops": f"{type(ops).__name__}(use_blis={getattr(ops, 'use_blis', None)})",
+        "copies": copies,
+        "paragraphs": len(texts),
+        "words": words,
+        "batch_size": settings.batch_size,
+        "load_s": round(load.seconds, 3),
+        "warm_up_s": round(warm.seconds, 3),
+        "extract_s": round(extract.seconds, 3),
+        "extract_cpu_s": round(extract.cpu, 3),
+        "articles_per_s": round(copies / extract.seconds, 2),
+        "words_per_s": round(words / extract.seconds),
+        "spacy_only_s": round(floor.seconds, 3),
+        "spacy_only_cpu_s": round(floor.cpu, 3),
+        "spacy_only_words_per_s": round(words / floor.seconds),
+        "extract_over_spacy": round(extract.seconds / floor.seconds, 3),
+        "stages_s": {"ingest": round(ingest.seconds, 3), "read": round(read.seconds, 3),
+                     "ground_and_code": round(ground.seconds, 3), "of_which_actors": round(actors.seconds, 3)},
+        "rss_after_load_mib": round(rss_loaded, 1),
+        "peak_rss_after_extract_mib": round(rss_extract, 1),
+        "load_average_1m": os.getloadavg()[0],  # other work on the machine skews every figure
+    }
+
+
+def report(m: dict) -> None:
+    s = m["stages_s"]
+    print(f"ops                 {m['ops']}")
+    print(f"input               {m['copies']} articles, {m['paragraphs']} paragraphs, {m['words']} words, "
+          f"batch {m['batch_size']}")
+    print(f"model load          {m['load_s']:.2f} s, then warm-up article {m['warm_up_s']:.2f} s (both excluded)")
+    print(f"extract             {m['extract_s']:.2f} s  {m['articles_per_s']:.1f} articles/s  "
+          f"{m['words_per_s']} words/s  (CPU {m['extract_cpu_s']:.2f} s)")
+    print(f"spaCy-only floor    {m['spacy_only_s']:.2f} s  {m['spacy_only_words_per_s']} words/s  (CPU {m['spacy_only_cpu_s']:.2f} s)")
+    print(f"extract / spaCy     {m['extract_over_spacy']:.2f}x")
+    print(f"stages              ingest {s['ingest']:.2f} s, read {s['read']:.2f} s, "
+          f"ground+code {s['ground_and_code']:.2f} s (of which actors {s['of_which_actors']:.2f} s)")
+    print(f"peak RSS            {m['rss_after_load_mib']:.0f} MiB after load, "
+          f"{m['peak_rss_after_extract_mib']:.0f} MiB after extract")
+    print(f"load average        {m['load_average_1m']:.2f} (1 min, at the end; {os.cpu_count()} CPUs)")
+
+
+def compare_ops(path: Path, copies: int, rounds: int) -> dict:
+    """Each variant in its own subprocess, alternating order per round; best time per variant.
+    Outputs are compared per round: spaCy tokens (tag, dep, head, ent, sentence start) and records."""
+    runs: dict[str, list[dict]] = {"blis": [], "numpy": []}
+    same = {"tokens": True, "records": True, "source": True}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            order = ("blis", "numpy") if r % 2 == 0 else ("numpy", "blis")
+            dumps = {}
+            for variant in order:
+                dumps[variant] = Path(tmp) / f"{variant}-{r}.json"
+                flag = "--blis" if variant == "blis" else "--no-blis"
+                out = subprocess.run([sys.executable, __file__, "--copies", str(copies), "--input", str(path),
+                                      flag, "--json", "--dump", str(dumps[variant])],
+                                     check=True, capture_output=True, text=True).stdout
+                runs[variant].append(json.loads(out))
+            b, n = (json.loads(dumps[v].read_text("utf-8")) for v in ("blis", "numpy"))
+            for key in same:
+                same[key] &= b[key] == n[key]
+    best = {v: min(ms, key=lambda m: m["extract_s"]) for v, ms in runs.items()}
+    return {"rounds": rounds, "best": best,
+            "all_extract_s": {v: [m["extract_s"] for m in ms] for v, ms in runs.items()},
+            "numpy_speedup": round(best["blis"]["extract_s"] / best["numpy"]["extract_s"], 3),
+            "identical_tokens": same["tokens"], "identical_records": same["records"],
+            "source_unchanged": same["source"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--copies", type=int, default=200)
+    ap.add_argument("--input", type=Path, default=DEFAULT_INPUT)
+    ap.add_argument("--blis", action=argparse.BooleanOptionalAction, default=None,
+                    help="thinc ops: blis gemm, or NumpyOps(use_blis=False) (default: the settings' value)")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--compare-ops", action="store_true", help="run blis and no-blis in two subprocesses")
+    ap.add_argument("--rounds", type=int, default=1, help="with --compare-ops: runs per variant")
+    ap.add_argument("--dump", type=Path, help=argparse.SUPPRESS)  # records + tokens, for --compare-ops
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    if args.compare_ops:
+        result = compare_ops(args.input, args.copies, args.rounds)
+        if args.json:
+            print(json.dumps(result, indent=2))
+            return 0
+        for variant, m in result["best"].items():
+            print(f"== {variant}  (extract_s over rounds: {result['all_extract_s'][variant]})")
+            report(m)
+        print(f"NumpyOps speed-up over blis: {result['numpy_speedup']:.2f}x (best of {args.rounds})")
+        print(f"identical spaCy output (tag/dep/head/ent/sent per token): {result['identical_tokens']}")
+        print(f"identical records (to_json of every article): {result['identical_records']}")
+        if not result["source_unchanged"]:
+            print("WARNING: eventwire's sources changed between the two runs; the comparison is void, rerun")
+        return 0
+
+    m = measure(args.input, args.copies, args.blis, args.dump)
+    if args.json:
+        print(json.dumps(m))
+    else:
+        report(m)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
