@@ -109,3 +109,14 @@ def test_codebook_rows(cameo):
 def test_reported_obligation_is_a_demand(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "The European Union said Serbia must hand over the suspects."))
     assert e.cameo == "100" and e.plover == "REQUEST" and src == ["IGOEUR"] and tgt == ["SRB"]
+
+
+def test_user_triggers_come_first(nlp, kb, tmp_path):
+    user = tmp_path / "triggers.tsv"
+    user.write_text("lemma\tpos\tcameo\twhen\npraise\tVERB\t018\t\n", encoding="utf-8")
+    doc = parse_text("A headline for the test\n\nFrench President Emmanuel Macron praised the German government.",
+                     "t.txt", published="2021-06-10")
+    parsed = read(doc, nlp)
+    actors = resolve_actors(parsed, kb)
+    assert [e.cameo for e in code_events(parsed, actors, load_codebook())] == ["051"]
+    assert [e.cameo for e in code_events(parsed, actors, load_codebook(str(user)))] == ["018"]

@@ -19,6 +19,7 @@ class Settings:
     model: str | None = None  # spaCy pipeline name or path; None tries DEFAULT_MODELS in order
     db: str = "eventwire.duckdb"
     actors: str | None = None  # user actor dictionary: a folder of TSV files, or one TSV file
+    triggers: str | None = None  # user event triggers: a TSV file in the format of data/events/triggers.tsv
     batch_size: int = 64
     blis: bool = False  # thinc NumpyOps(use_blis=False) measured faster with identical output
 
