@@ -5,16 +5,15 @@ from eventwire.coding.codebook import load_codebook
 from eventwire.coding.events import code_events
 from eventwire.ground.actors import resolve_actors
 from eventwire.ingest.text import parse_text
+from eventwire.pipeline import ground_and_code
 from eventwire.read import read
 
 
 def events_of(nlp, kb, body, published="2021-06-10T10:00:00"):
     doc = parse_text(f"A headline for the test\n\n{body}", "t.txt", published=published)
-    parsed = read(doc, nlp)
-    actors = resolve_actors(parsed, kb)
-    codes = {a.id: a.code for a in actors}
-    events = code_events(parsed, actors, load_codebook())
-    return [(e, [codes[i] for i in e.source], [codes[i] for i in e.target]) for e in events]
+    record = ground_and_code(read(doc, nlp), kb, load_codebook())  # every grounding stage, then the coder
+    codes = {a.id: a.code for a in record.actors}
+    return [(e, [codes[i] for i in e.source], [codes[i] for i in e.target]) for e in record.events]
 
 
 def only(events):
@@ -120,3 +119,10 @@ def test_user_triggers_come_first(nlp, kb, tmp_path):
     actors = resolve_actors(parsed, kb)
     assert [e.cameo for e in code_events(parsed, actors, load_codebook())] == ["051"]
     assert [e.cameo for e in code_events(parsed, actors, load_codebook(str(user)))] == ["018"]
+
+
+def test_agreeing_to_meet_is_one_dated_reciprocal_intent(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Armenia and Azerbaijan agreed on Wednesday to resume talks on their border.",
+                                 published="2024-03-14T16:10:00"))
+    assert e.cameo == "036" and set(src) == {"ARM", "AZE"} and set(tgt) == {"ARM", "AZE"}
+    assert e.date["value"] == "2024-03-13"

@@ -302,12 +302,14 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
     source: list[Actor] = []
     consumed = {tok.i}
+    coordinated = False
     if light:
         subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
         subj = subj or _children(head, "nsubj")
         if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
             subj = _children(head.head, "nsubj")
         source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
+        coordinated = any(t.conjuncts for t in subj)
         consumed.add(head.i)
         pattern, governor = f"light-verb:{head.lemma_}+{tok.lemma_}", head
     else:
@@ -324,7 +326,7 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
         for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
             target += [a for t in _children(clause, "dobj") for a in _phrase_actors(t, index, sentence)]
-    return _Candidate(tok, rule, pattern, source, target, governor, consumed)
+    return _Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated)
 
 
 def _clause_chain(token: Token) -> list[Token]:
@@ -399,7 +401,10 @@ def _quote_of(index: _Index, token: Token) -> Quote | None:
 
 def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None, reporter: Token | None,
           published: str | None) -> dict[str, str | None]:
-    time = _attached_time(index, sentence, [c.trigger, c.governor])
+    governors = [c.trigger, c.governor]
+    if c.governor.dep_ == "xcomp":
+        governors.append(c.governor.head)  # "agreed on Wednesday to resume talks": the intent's day
+    time = _attached_time(index, sentence, governors)
     if time is not None:
         return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
                 "anchor": "expression" if time.anchor == "absolute" else time.anchor}
