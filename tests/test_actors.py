@@ -177,3 +177,38 @@ def test_user_people_file_overrides_and_adds(nlp, tmp_path):
     actors = actors_on(nlp, "Putin met Anna Lindqvist in Paris on Friday.", "2020-02-24T09:25:00", kb)
     assert by_mention(actors, "Putin").role == "prime minister"
     assert by_mention(actors, "Anna Lindqvist").code == "FRAGOV"
+
+
+def test_country_named_as_a_whole_place_is_its_state_without_sector(nlp):
+    actors = actors_of(nlp, "France will send 4,000 troops to a peacekeeping force in Liberia.")
+    liberia = by_mention(actors, "Liberia")
+    assert liberia.code == "LBR" and liberia.kind == "state"
+
+
+def test_counted_or_described_plural_demonyms_are_civilians(nlp):
+    actors = actors_of(nlp, "Thousands of Nigerians marched through the capital on Thursday.")
+    assert by_mention(actors, "Nigerians").code == "NGACVL"
+    actors = actors_of(nlp, "Thousands of Iraqi Kurds demonstrated in the north on Sunday.")
+    assert by_mention(actors, "Iraqi Kurds").code == "IRQCVL"
+
+
+def test_group_takes_the_country_it_is_spread_throughout(nlp):
+    actors = actors_of(nlp, "Students throughout Indonesia staged mass demonstrations on Saturday.")
+    assert by_mention(actors, "Students throughout Indonesia").code == "IDNEDU"
+
+
+def test_known_leader_out_of_office_keeps_his_country(nlp):
+    # The people table dates Reagan's presidency 1981-1989; on a 2000 date the title still names him.
+    doc = parse_text("A headline\n\nThe German government welcomed President Reagan's statement.", "t.txt",
+                     published="2000-01-01T00:00:00")
+    actors = resolve_actors(read(doc, nlp), load_actor_kb())
+    assert by_mention(actors, "Reagan").country == "USA"
+    actors = actors_of(nlp, "The Bush administration said China must drop its barriers to exports.")
+    assert by_mention(actors, "Bush administration").country == "USA"
+
+
+def test_led_compound_gives_the_leading_country(nlp):
+    actors = actors_of(nlp, "Vietnamese-led forces have retaken a strategic village.")
+    assert by_mention(actors, "Vietnamese-led forces").code == "VNMMIL"
+    actors = actors_of(nlp, "The Turkish government refused to assist the US-led war against Iraq.")
+    assert by_mention(actors, "US").code == "USA"

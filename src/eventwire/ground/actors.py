@@ -48,6 +48,13 @@ _FORMER = {"former", "ousted", "ex", "ex-", "deposed", "toppled", "exiled", "one
 _SUBJECT_PRONOUNS = {"he", "she"}
 _PLACE_NOUNS = {"province", "city", "region", "governorate", "border", "capital", "territory", "town",
                 "village", "district", "coast", "countryside", "north", "south", "east", "west", "soil"}
+# Prepositions (and participles before them) whose country says whose a group is: "rebels in the
+# Ivory Coast", "students throughout Indonesia", "a terror group based in Trinidad".
+_GROUP_PLACE_PREPS = ("of", "in", "throughout", "across", "inside", "within")
+_GROUP_PLACE_VERBS = {"based", "operating", "living", "stationed", "deployed", "active"}
+# Nouns that count people: "thousands of Nigerians", "a group of Liberians".
+_QUANTITY_NOUNS = {"thousands", "hundreds", "dozens", "millions", "scores", "group", "number", "crowd",
+                   "crowds", "members", "majority", "most", "many", "some", "tens", "families"}
 _ACTING_DEPS = {"nsubj", "nsubjpass", "dobj", "agent", "conj", "appos", "ROOT", "pobj", "iobj", "dative"}
 _HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Lt", "Lt.", "Gen", "Gen.",
                "Col", "Col.", "Maj", "Maj.", "Capt", "Capt.", "Sgt", "Sgt."}
@@ -255,6 +262,15 @@ def _office(kb: ActorKB, name: str, day: str | None) -> tuple[Person, bool] | No
     return None
 
 
+def _own_country(kb: ActorKB, name: str) -> str | None:
+    """The one country of all a person's rows in the people table, whatever the dates."""
+    offices = kb.offices_of(name)
+    if not offices and " " in name:
+        offices = [o for o in kb.offices_of(name.split()[-1]) if o.name.split()[-1] == name.split()[-1]]
+    countries = {o.country for o in offices}
+    return countries.pop() if len(countries) == 1 else None
+
+
 def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     for ent in sentence.span.ents:
@@ -288,6 +304,12 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
                     role, cameo, plover = f"former {person.role}", "ELI", "ELI"
             how = f"people:{person.name} {person.role} {person.start}..{person.end or ''}" + (
                 f" + {how}" if title.useful else "")
+        if office is None and country is None and title.org is None:
+            # Known, but not in office on the article's date: still that person's country.
+            known = _own_country(kb, name)
+            if known:
+                country = known
+                how += " + people (country)"
         if role and country is None and title.org is None and ctx.home:
             country = ctx.home  # "President Omar El Bashir" in an article about Sudan
             how += " + article country"
@@ -361,6 +383,14 @@ def _is_place_use(tok: Token) -> bool:
     return False
 
 
+def _is_whole_place(tok: Token) -> bool:
+    """A place named on its own after a preposition ("troops in Lebanon", "arrived in Amman"),
+    not a modifier that only says where a smaller place lies ("Syria's Idlib province")."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "pobj"
+
+
 def _group_phrase(tok: Token, kb: ActorKB) -> tuple[str, int, str] | None:
     """(phrase, first token, table) when a group or role phrase ends at tok."""
     for table, name in ((kb.groups, "group"), (kb.roles, "role")):
@@ -378,7 +408,7 @@ def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
     head = tok.head
     if tok.dep_ in ("poss", "compound", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN"):
         return _group_phrase(head, kb) is not None
-    if tok.dep_ == "pobj" and head.lower_ in ("of", "in") and head.head.pos_ in ("NOUN", "PROPN"):
+    if tok.dep_ == "pobj" and head.lower_ in _GROUP_PLACE_PREPS and head.head.pos_ in ("NOUN", "PROPN"):
         found = _group_phrase(head.head, kb)
         return found is not None and (found[2] == "group" or head.lower_ == "of")
     return False
@@ -435,7 +465,16 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                          cameo_sector="GOV", plover_sector="GOV", code=iso3 + "GOV",
                          resolved_by="dictionary:seats")
             continue
-        if head.pos_ not in ("PROPN", "NOUN", "ADJ") or _is_place_use(head) or _modifies_group_or_role(head, kb):
+        if head.pos_ not in ("PROPN", "NOUN", "ADJ") or _modifies_group_or_role(head, kb):
+            continue
+        if _is_place_use(head):
+            if how in ("name", "capital") and head.pos_ == "PROPN" and _is_whole_place(head):
+                # A country or capital named as a place ("peacekeepers in Lebanon", "a visit to Amman")
+                # is still that country's territory: a state actor without a sector.
+                taken.update(range(first, last + 1))
+                yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
+                             start=doc[first].idx, end=head.idx + len(head.text), country=iso3,
+                             code=iso3, resolved_by="dictionary:countries (place)")
             continue
         if how == "demonym":
             found = _demonym(sentence, ctx, first, last, iso3)
@@ -456,12 +495,32 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                          cameo_sector="GOV", plover_sector="GOV", code=iso3 + "GOV",
                          resolved_by="dictionary:capitals (metonym)")
             continue
-        if head.dep_ not in _ACTING_DEPS and head.dep_ not in ("poss", "compound", "nmod", "amod"):
+        led = head.dep_ == "npadvmod" and head.head.lower_ == "led"  # "the US-led war": the US leads it
+        if head.dep_ not in _ACTING_DEPS and head.dep_ not in ("poss", "compound", "nmod", "amod") and not led:
             continue
         taken.update(range(first, last + 1))
         yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
                      start=doc[first].idx, end=head.idx + len(head.text), country=iso3,
                      code=iso3, resolved_by="dictionary:countries")
+
+
+def _as_civilians(tok: Token) -> bool:
+    """A plural demonym counted or described as people rather than speaking for a state:
+    "thousands of Nigerians", "young Algerians", "Palestinians living in the West Bank",
+    "Albanians of southern Serbia"."""
+    if any(c.dep_ in ("amod", "nummod", "quantmod", "acl", "relcl", "prep") for c in tok.children):
+        return True
+    head = tok.head
+    return tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "NUM") and (
+        head.head.ent_type_ in ("CARDINAL", "QUANTITY") or head.head.lower_ in _QUANTITY_NOUNS)
+
+
+def _people(sentence: Sentence, first: int, last: int, iso3: str, how: str) -> _Found:
+    """The people of a country as a group of civilians (CAMEO CVL): "Nigerians", "Bosnian Serbs"."""
+    doc = sentence.paragraph.doc
+    return _Found(key=f"group:{iso3}CVL:people", name=_slice(doc, first, last), kind="group", sentence=sentence,
+                  start=doc[first].idx, end=doc[last].idx + len(doc[last].text), country=iso3,
+                  cameo_sector="CVL", plover_sector="CVL", code=iso3 + "CVL", resolved_by=how)
 
 
 def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str) -> _Found | None:
@@ -485,16 +544,22 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
         before = kb.country_of(doc[first - 1].text) if first > 0 else None
         if before and before[1] == "demonym" and before[0] != iso3:
             # "Bosnian Serbs": a people named by where it lives, coded by that country
-            return _Found(key=f"state:{before[0]}", name=_slice(doc, first - 1, last), kind="group", sentence=sentence,
-                          start=doc[first - 1].idx, end=tok.idx + len(tok.text), country=before[0],
-                          code=before[0], resolved_by="pattern:demonym + people")
+            return _people(sentence, first - 1, last, before[0], "pattern:demonym + people")
+        if _as_civilians(tok):
+            return _people(sentence, first, last, iso3, "dictionary:demonyms (people)")
+        # "The Palestinians reject ...": a bare plural demonym speaks for its state or leadership
         return _Found(key=f"state:{iso3}", name=_slice(doc, first, last), kind="group", sentence=sentence,
                       start=doc[first].idx, end=tok.idx + len(tok.text), country=iso3, code=iso3,
-                      resolved_by="dictionary:demonyms (people)")
+                      resolved_by="dictionary:demonyms (state)")
     modifier = tok
     while modifier.dep_ == "conj" and modifier.head is not modifier:
         modifier = modifier.head  # "The Turkish and Greek sides"
     noun = modifier.head
+    if (modifier is tok and tok.dep_ in ("amod", "compound", "nmod") and noun.i == last + 1
+            and noun.tag_ in ("NNS", "NNPS") and noun.text[:1].isupper() and kb.country_of(noun.text) is None
+            and _group_phrase(noun, kb) is None):
+        # "Iraqi Kurds", "Turkish Kurds": a people (a capitalised plural) named by the country it lives in
+        return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
     if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
@@ -511,10 +576,13 @@ def _country_modifiers(head: Token, kb: ActorKB, first: int) -> list[tuple[str, 
     for child in head.children:
         if child.i >= first or child.dep_ not in ("amod", "compound", "poss", "nmod", "npadvmod"):
             continue
-        for tok in (child, *child.conjuncts):
+        leaders = [c for c in child.children if c.dep_ == "npadvmod"] if child.lower_ == "led" else []
+        for tok in (child, *child.conjuncts, *leaders):  # "Vietnamese-led forces" are Vietnam's
             hit = kb.country_of(tok.text)
             if hit and tok.i < first:
                 found.append((hit[0], tok))
+            elif tok.i < first and tok.pos_ == "PROPN" and tok.dep_ == "compound" and (own := _own_country(kb, tok.text)):
+                found.append((own, tok))  # "the Bush administration": a known leader's surname
     return found
 
 
@@ -537,8 +605,13 @@ def _country_before(doc: Doc, first: int, floor: int, kb: ActorKB) -> tuple[str,
 
 def _country_after(tok: Token, kb: ActorKB, kind: str) -> tuple[str, Token] | None:
     """"president of Armenia", "rebels in the Ivory Coast", "opposition groups in Zimbabwe"."""
-    for prep in tok.rights:
-        if prep.dep_ != "prep" or prep.lower_ not in (("of", "in") if kind == "group" else ("of",)):
+    preps = list(tok.rights)
+    if kind == "group":
+        # "a terror group based in Trinidad", "students living in Germany"
+        preps += [p for verb in tok.rights if verb.dep_ == "acl" and verb.lower_ in _GROUP_PLACE_VERBS
+                  for p in verb.rights]
+    for prep in preps:
+        if prep.dep_ != "prep" or prep.lower_ not in (_GROUP_PLACE_PREPS if kind == "group" else ("of",)):
             continue
         for obj in prep.children:
             if obj.dep_ != "pobj":
@@ -606,7 +679,8 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 if mod is not None and mod.i in spans:
                     a, b = spans[mod.i]
                     name, start, end = _slice(doc, a, b), doc[a].idx, doc[b].idx + len(doc[b].text)
-                elif mod is not None and mod.i < first - 1 and doc[mod.i + 1].text not in ("’s", "'s"):
+                elif mod is not None and mod.i < first - 1 and doc[mod.i + 1].text not in ("’s", "'s") \
+                        and mod.head.lower_ != "led":
                     # A coordinated or distant modifier ("Russian, German and French counterparts"):
                     # the mention is the modifier itself, the name says what it modifies.
                     name, start, end = f"{mod.text} {phrase_text}", mod.idx, mod.idx + len(mod.text)
