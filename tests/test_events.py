@@ -126,3 +126,58 @@ def test_agreeing_to_meet_is_one_dated_reciprocal_intent(nlp, kb):
                                  published="2024-03-14T16:10:00"))
     assert e.cameo == "036" and set(src) == {"ARM", "AZE"} and set(tgt) == {"ARM", "AZE"}
     assert e.date["value"] == "2024-03-13"
+
+
+def test_intent_adjective_makes_the_subject_act_with_intent(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Syria says it is willing to withdraw its troops from Lebanon."))
+    assert src == ["SYR"] and "intended" in e.modality and e.plover == "AGREE"
+
+
+def test_opened_fire_is_an_attack_on_its_prepositional_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Egyptian police opened fire on Islamist demonstrators in Cairo."))
+    assert e.plover == "ASSAULT" and src == ["EGYCOP"] and tgt == ["EGYCVL"] and "light-verb:open+fire" in e.rule
+
+
+def test_lifting_a_curfew_eases_it_for_the_place_named(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Serbia lifted the curfew in Montenegro on Sunday."))
+    assert e.cameo == "0813" and e.plover == "RETREAT" and src == ["SRB"] and tgt == ["MNE"]
+
+
+def test_announced_refusal_is_a_rejection(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Syria said it will not accept any more Iraqi refugees."))
+    assert e.plover == "REJECT" and e.cameo.startswith("12") and src == ["SYR"]
+
+
+def test_cooperative_step_announced_with_unless_is_an_ultimatum(nlp, kb):
+    e, src, tgt = only(events_of(
+        nlp, kb, "Nigeria announced that it will withdraw its force from Chad unless the government holds elections."))
+    assert e.plover == "THREATEN" and src == ["NGA"] and tgt == ["TCD"] and "conditional" in e.modality
+
+
+def test_coordinated_nationality_adjectives_are_reciprocal(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Hungarian and Romanian officials agreed on Wednesday to cooperate."))
+    assert set(src) == {"HUNGOV", "ROUGOV"} and set(tgt) == set(src)
+
+
+def test_purpose_clause_takes_the_main_subject_and_aid_recipients_come_from_for(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Palestinian students went on strike on Monday to protest against Israel."))
+    assert e.plover == "PROTEST" and src == ["PSEEDU"] and tgt == ["ISR"]
+    e, src, tgt = only(events_of(nlp, kb, "The European Union agreed to provide aid for Romania and Poland."))
+    assert e.plover == "AGREE" and src == ["IGOEUR"] and set(tgt) == {"ROU", "POL"}
+
+
+def test_halting_aid_and_cancelling_a_visit_reduce_relations(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Japan said on Tuesday it had halted economic aid to Serbia."))
+    assert e.cameo == "162" and e.plover == "SANCTION" and src == ["JPN"] and tgt == ["SRB"]
+    e, src, tgt = only(events_of(nlp, kb, "A French minister has cancelled a planned visit to Haiti."))
+    assert e.plover == "SANCTION" and src == ["FRAGOV"] and tgt == ["HTI"]
+
+
+def test_reversing_light_verb_does_not_code_its_noun(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "The Islamic Jihad movement rejected an invitation from Egypt."))
+    assert e.plover == "REJECT" and "reject/VERB" in e.rule
+
+
+def test_staged_is_read_as_stage_despite_the_lemmatiser(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Students staged demonstrations in Jakarta."))
+    assert e.plover == "PROTEST" and "light-verb:" in e.rule

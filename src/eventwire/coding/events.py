@@ -30,16 +30,26 @@ _REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "s
               "stress", "warn", "note", "write", "declare", "argue", "point", "allege", "assert", "reveal"}
 _INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
            "pledge", "promise", "offer", "propose", "support", "back", "try", "plot", "consider", "wish"}
+# "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
+_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved"}
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
 _HEDGE_VERBS = {"think", "believe", "suspect", "allege", "report", "say", "rumour", "rumor", "fear", "understand"}
 _HEDGE_WORDS = {"reportedly", "allegedly", "apparently", "possibly", "likely", "probably", "purportedly",
                 "may", "might", "could", "perhaps", "seemingly"}
 _CONDITION_MARKS = {"if", "unless", "provided", "providing"}
 _TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", "towards"}
+# Light verbs that undo their noun's event: the noun is coded only by a row with a `verb:` condition
+# ("lift a curfew" -> 0813), else the verb's own trigger stands ("rejected an invitation" -> reject).
+_REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "stop", "abandon", "relax", "reduce",
+              "cut", "freeze", "reject", "refuse", "scrap", "abolish", "shorten", "call", "break", "sever"}
+_PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
+_RECIPIENT_PREPS = {"to", "for", "with", "against", "on"}
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 _HISTORICAL_DAYS = 180
 # An intended cooperative act is an expression of intent (03x); an intended hostile act is a threat (13x).
+# "will not accept refugees", "would not meet": an announced refusal of a cooperative act is a rejection (12x).
+_REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "121", "08": "124"}
 _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
                  "14": "133", "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}
 
@@ -125,7 +135,7 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
         for child in head.children:
             if child.dep_ == "appos":
                 found += _actors_at(index, head.doc, child.left_edge.i, child.right_edge.i)
-            if child.dep_ == "prep" and child.lower_ == "of" and not found:
+            if child.dep_ == "prep" and child.lower_ in ("of", "from") and not found:
                 found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
         if not found and head.pos_ == "PRON":
             found = _pronoun_actor(head, index, sentence)
@@ -191,6 +201,14 @@ class _Candidate:
     coordinated: bool = False  # the source is a coordination ("Turkey and Russia"), not one phrase
 
 
+def _verb_forms(verb: Token) -> tuple[str, ...]:
+    """The verb's lemma, then stems of its past form: the small model lemmatises "staged" as "stag"."""
+    lemma, word = verb.lemma_.lower(), verb.lower_
+    if verb.tag_ in ("VBD", "VBN") and word.endswith("ed"):
+        return lemma, word[:-1], word[:-2]
+    return (lemma,)
+
+
 def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
     lemma = token.lemma_.lower()
     if pos == "NOUN":
@@ -200,6 +218,8 @@ def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule,
                 rules = codebook.triggers.get((f"{child.lemma_.lower()} {lemma}", pos))
                 if rules:
                     return rules
+    if pos == "VERB":
+        return next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
     return codebook.triggers.get((lemma, pos), ())
 
 
@@ -218,9 +238,25 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
             return rule
         if kind == "particle" and any(c.dep_ == "prt" and c.lower_ in values for c in token.children):
             return rule
-        if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and token.head.lemma_.lower() in values:
+        if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and set(_verb_forms(token.head)) & values:
             return rule
     return None
+
+
+def _intent_adjective(token: Token) -> bool:
+    """ "ready" in "is ready to": an intent adjective predicated of a clause subject."""
+    return (token.pos_ == "ADJ" and token.lemma_.lower() in _INTENT_ADJ and token.dep_ == "acomp"
+            and token.head.pos_ in ("VERB", "AUX"))
+
+
+def _target_preps(cameo: str, codebook: Codebook) -> set[str]:
+    """Prepositions whose object is the target: "withdraw troops from Lebanon" (a retreat leaves its
+    target); "a curfew in Haiti" (administrative restrictions and their easing fall on a place's people);
+    "arrived in Amman" (a visit's host)."""
+    extra = {"from"} if codebook.plover_of(cameo) == "RETREAT" else set()
+    if cameo[:3] in ("172", "081", "042", "154") or cameo[:4] in ("0813", "0814"):
+        extra.add("in")  # "arrived in Amman", "forces in Lebanon": the place's government or people
+    return _TARGET_PREPS | extra
 
 
 def _complement(verb: Token) -> Token | None:
@@ -242,8 +278,13 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _children(tok, "nsubj")
         target_tokens = _children(tok, "dobj", "dative")
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
-    if not source_tokens and not has_subject and tok.dep_ in ("xcomp", "conj") and tok.head.pos_ in ("VERB", "AUX"):
-        source_tokens = _children(tok.head, "nsubj")  # "Turkey threatened to attack": the controller acts
+    if not source_tokens and not has_subject and tok.head.pos_ in ("VERB", "AUX") and (
+            tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
+        # "Turkey threatened to attack", "struck work to protest": the controller acts
+        source_tokens = _children(tok.head, "nsubj")
+    if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
+        source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
     consumed = {tok.i}
     pattern = "passive-agent" if passive else "subject-verb-object"
     source = [a for t in source_tokens for a in _phrase_actors(t, index, sentence)]
@@ -272,9 +313,59 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         if not target:
             target = [a for t in _children(complement, "dobj") for a in _phrase_actors(t, index, sentence)]
     if not target:
-        target = [a for t in _prep_objects(tok, _TARGET_PREPS) for a in _phrase_actors(t, index, sentence)]
-    coordinated = any(t.conjuncts for t in source_tokens)
+        target = [a for t in _prep_objects(tok, _target_preps(rule.cameo, codebook))
+                  for a in _phrase_actors(t, index, sentence)]
+    if not target:
+        target = _recipients(tok, complement, index, sentence)
+    target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
+    coordinated = _is_coordinated(source_tokens)
     return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated)
+
+
+def _recipients(verb: Token, complement: Token | None, index: _Index, sentence: Sentence) -> list[Actor]:
+    """Who receives the act when no argument of the trigger names an actor: "provide aid to/for Romania"
+    (a preposition on the object), "offered to hand over X to Britain" (the complement's arguments)."""
+    verbs = [verb] + ([complement] if complement is not None else [])
+    heads = [v for v in verbs[1:]] + [o for v in verbs for d in _children(v, "dobj") for o in (d, *d.conjuncts)]
+    tokens = [o for v in verbs[1:] for o in _children(v, "dobj", "dative")]
+    tokens += _prep_objects_of(heads, _RECIPIENT_PREPS)
+    return [a for t in tokens for a in _phrase_actors(t, index, sentence)]
+
+
+def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index, sentence: Sentence,
+                      codebook: Codebook) -> list[Actor]:
+    """Arguments that name the target better than the object does:
+    - a retreat's "from X" ("withdraw its troops from Lebanon", "withdrawal of forces from Panama"): the
+      troops are the source's own;
+    - an offer's or aid's recipient ("offered its troops to Lebanon", "gave X to Y");
+    - an investigation's or accusation's culprit ("investigating crimes by X", "an inquiry into abuses by X")."""
+    def actors(tokens: list[Token]) -> list[Actor]:
+        return [a for t in tokens for a in _phrase_actors(t, index, sentence)]
+
+    heads = [tok] + [g for g in _prep_objects(tok, {"of"})] + _children(tok, "dobj")
+    plover = codebook.plover_of(cameo)
+    if plover == "RETREAT":
+        better = actors(_prep_objects_of(heads, {"from"}))
+    elif cameo[:2] in ("03", "07"):
+        better = actors(_children(tok, "dative") + _prep_objects(tok, {"to", "for"}))
+    elif cameo[:2] in ("09", "11") and not target:
+        objects = _children(tok, "dobj") + _prep_objects(tok, {"into", "of"})
+        objects += [v for o in objects for v in _children(o, "acl")]  # "crimes committed by X"
+        better = actors(_prep_objects_of(objects, {"by"}) + [g for o in objects for c in _children(o, "agent")
+                                                             for g in _children(c, "pobj")])
+    else:
+        better = []
+    return better or target
+
+
+def _prep_objects_of(tokens: list[Token], preps: set[str]) -> list[Token]:
+    return [g for t in tokens for g in _prep_objects(t, preps)]
+
+
+def _is_coordinated(tokens: list[Token]) -> bool:
+    """ "Turkey and Russia", "Hungarian and Romanian officials": the phrase names several parties."""
+    return any(t.conjuncts or any(c.conjuncts for c in t.children if c.dep_ in ("amod", "compound", "nmod"))
+               for t in tokens)
 
 
 def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
@@ -297,31 +388,51 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not rules:
         return None
     head = tok.head
-    particle = codebook.light_verbs.get(head.lemma_.lower())
+    particle = next((codebook.light_verbs[f] for f in _verb_forms(head) if f in codebook.light_verbs), None)
     light = tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
         not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
+    if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
+            tok.head.head.lemma_.lower(), tok.head.lower_) in _PREPOSITIONAL_LIGHT:
+        head, light = tok.head.head, True  # "engaged in ethnic cleansing": the verb's subject does the noun
     source: list[Actor] = []
     consumed = {tok.i}
     coordinated = False
     if light:
         subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
-        subj = subj or _children(head, "nsubj")
+        subj = subj or _children(head, "nsubj") or [c for c in _children(head, "nsubjpass") if c is not tok]
         if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
             subj = _children(head.head, "nsubj")
+        if not subj and head.dep_ == "xcomp" and _intent_adjective(head.head):
+            subj = _children(head.head.head, "nsubj")
         source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
-        coordinated = any(t.conjuncts for t in subj)
+        coordinated = _is_coordinated(subj)
         consumed.add(head.i)
         pattern, governor = f"light-verb:{head.lemma_}+{tok.lemma_}", head
     else:
         by = _prep_objects(tok, {"by"}) + _children(tok, "poss")
         source = [a for t in by for a in _phrase_actors(t, index, sentence)]
+        if not source:
+            # "Palestinian riots", "French mediation": a nationality or group before the noun is its agent
+            source = [a for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i
+                      for a in _actors_at(index, tok.doc, c.left_edge.i, c.i)]
         pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
     rule = _choose(rules, tok, source, codebook, None)
     if rule is None:
         return None
-    target = [a for t in _prep_objects(tok, _TARGET_PREPS | {"between"}) for a in _phrase_actors(t, index, sentence)]
+    if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
+        return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
+    preps = _target_preps(rule.cameo, codebook)
+    target = [a for t in _prep_objects(tok, preps | {"between"}) for a in _phrase_actors(t, index, sentence)]
     if light and not target:
-        target = [a for t in _prep_objects(head, _TARGET_PREPS) for a in _phrase_actors(t, index, sentence)]
+        target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
+    if light and not target:
+        target = [a for t in _children(head, "dative") for a in _phrase_actors(t, index, sentence)]
+    target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
+    if not target and codebook.plover_of(rule.cameo) == "REQUEST":
+        # "its demand that Israel ease restrictions": who is asked is the subject of the demanded clause
+        target = [a for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for t in _children(c, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
     if not target and codebook.plover_of(rule.cameo) == "CONSULT":
         # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
         for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
@@ -344,7 +455,7 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     local = [gov, c.trigger]
     auxes = {a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")}
     if auxes & _FUTURE_AUX or any(a.lower_ == "going" for t in local for a in t.children) or any(
-            t.lemma_ in _INTENT and t is not c.trigger for t in chain[1:3]
+            (t.lemma_ in _INTENT or t.lower_ in _INTENT_ADJ) and t is not c.trigger for t in chain[1:3]
             if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp")):
         mods.append("intended")
     if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t is not c.trigger):
@@ -363,6 +474,13 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:
         mods.insert(0, "asserted")
     return mods
+
+
+def _is_ultimatum(c: _Candidate) -> bool:
+    """ "will withdraw its force unless ...": the act is announced on a condition the target must meet."""
+    inner = [c.governor.doc[i] for i in sorted(c.consumed)]
+    return any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
+               for t in _clause_chain(c.governor)[:3] + inner for ch in t.children)
 
 
 def _reporting_verb(token: Token) -> Token | None:
@@ -479,8 +597,13 @@ def code_events(
             quote = _quote_of(index, c.trigger)
             reporter = _reporting_verb(c.governor)
             mods = _modality(c, codebook.plover_of(cameo), quote is not None, reporter)
-            # CAMEO codes what is only announced as intent (03x) or threat (13x), not as done.
-            if "intended" in mods and cameo[:2] in _INTENT_CODES:
+            # CAMEO codes what is only announced as intent (03x) or threat (13x), not as done; an announced
+            # refusal as rejection (12x); a cooperative step announced with "unless" as an ultimatum (131).
+            if "intended" in mods and "negated" in mods and cameo[:2] in _REFUSAL_CODES:
+                cameo = _REFUSAL_CODES[cameo[:2]]
+            elif "intended" in mods and _is_ultimatum(c) and cameo[:2] in _REFUSAL_CODES:
+                cameo = "131"
+            elif "intended" in mods and cameo[:2] in _INTENT_CODES:
                 cameo = _INTENT_CODES[cameo[:2]]
             row = codebook.code(cameo)
             plover = row.plover
