@@ -174,10 +174,72 @@ def test_no_spoken_date_when_the_time_belongs_to_the_reported_clause(grounded):
     assert quote.spoken is None
 
 
+def test_belief_and_finding_take_a_reported_clause(grounded):
+    parsed, actors, times = grounded(
+        "German Chancellor Angela Merkel believes that the sanctions will work.\n\n"
+        "A new poll shows that most voters oppose the plan.")
+    found = {q.text: q for q in find_quotes(parsed, actors, times) if q.kind == "indirect"}
+    assert found["the sanctions will work"].source.text == "German Chancellor Angela Merkel"
+    assert found["most voters oppose the plan"].source.text == "A new poll"
+    # Nested: the voters' stance is an attribution of its own.
+    assert found["the plan"].source.text == "most voters"
+
+
+def test_stance_verb_and_phrasal_cue_take_a_noun_phrase(grounded):
+    parsed, actors, times = grounded(
+        "French President Emmanuel Macron criticized the new tariffs on steel.\n\n"
+        "The union called for a moratorium on school closures.")
+    found = [q for q in find_quotes(parsed, actors, times) if q.kind == "indirect"]
+    assert [q.text for q in found] == ["the new tariffs on steel", "a moratorium on school closures"]
+    assert [q.source.text for q in found] == ["French President Emmanuel Macron", "The union"]
+
+
+def test_speech_verb_object_is_what_was_said_but_not_the_person_told(grounded):
+    parsed, actors, times = grounded(
+        "German Chancellor Angela Merkel stressed the need for new talks.\n\n"
+        "French President Emmanuel Macron told reporters in Paris.")
+    found = [q for q in find_quotes(parsed, actors, times) if q.kind == "indirect"]
+    assert [q.text for q in found] == ["the need for new talks"]
+
+
+def test_nominal_cue_with_a_that_clause(grounded):
+    parsed, actors, times = grounded("Macron rejected Putin's claim that the troops had withdrawn.")
+    found = [q for q in find_quotes(parsed, actors, times) if q.cue and q.cue.text == "claim"]
+    assert len(found) == 1
+    assert found[0].text == "the troops had withdrawn"
+    assert found[0].source.text == "Putin's"
+
+
+def test_uncued_quote_after_a_cued_one_shares_its_cue(grounded):
+    parsed, actors, times = grounded(
+        "“The first round went well,” German Chancellor Angela Merkel said. “The second round will be harder.”")
+    found = [q for q in find_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert [q.text for q in found] == ["The first round went well", "The second round will be harder."]
+    assert all(q.cue is not None and q.cue.text == "said" for q in found)
+    assert all("Merkel" in q.source.text for q in found)
+
+
+def test_speaker_label_of_a_transcript_line(grounded):
+    parsed, actors, times = grounded("Interview transcript.\n\n\"WALLACE: Let us start with the news of the day.")
+    found = [q for q in find_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert len(found) == 1
+    assert found[0].text == "Let us start with the news of the day."
+    assert found[0].source.text == "WALLACE"
+
+
+def test_quote_signed_with_a_dash(grounded):
+    parsed, actors, times = grounded(
+        "Readers wrote in.\n\n“The debate showed who he really is.” ― Jane Doe “We deserve better than this.” ― John Roe")
+    found = [q for q in find_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert [q.text for q in found] == ["The debate showed who he really is.", "We deserve better than this."]
+    assert [q.source.text for q in found] == ["Jane Doe", "John Roe"]
+
+
 def test_cue_table_loads_and_can_be_replaced(tmp_path):
     table = load_cues()
     assert table.single["say"] == "speech"
     assert table.phrasal[("according", "to")] == "attribution"
+    assert "claim" in table.nouns and table.single["claim"] == "stance"
     custom = tmp_path / "cues.tsv"
     custom.write_text("# only one cue\ncue\tclass\nmutter\tspeech\n", encoding="utf-8")
     assert load_cues(str(custom)).single == {"mutter": "speech"}

@@ -12,12 +12,21 @@ What it recognises, paragraph by paragraph:
   the quote in the parse; a long quote may also take the nearest cue of those two sentences;
 - scare quotes: a quoted phrase of at most four words with no cue next to it, inside a sentence
   ('Moscow was “still coordinating” the date'), is nobody's quote and is dropped;
-- indirect speech: a speech cue with a complement clause ("Erdogan said he would meet ...",
-  "X said that ...", "..., sources said", "vowed to ...", "called for ...", "But, he said, ...")
-  outside direct quotes; the text is the clause without its "that" and without any direct quote
-  it contains;
+- indirect speech and other attributions: a cue with a complement clause ("Erdogan said he would
+  meet ...", "X said that ...", "..., sources said", "vowed to ...", "called for ...", "But, he said,
+  ...") outside direct quotes; the text is the clause without its "that" and without any direct quote
+  it contains. Beliefs, plans and findings count ("believes that", "wants to", "a poll shows that"),
+  as PolNeAR and PARC annotate them; a stance verb with no clause reports its object ("criticized
+  the tariffs"), and so does a speech verb unless its object is the person addressed ("stressed the
+  need for talks", not "told reporters"); a nominal cue its "that"-clause ("Putin's claim that ..."); a verb outside the cue
+  table that takes a finite clause and has a subject is a cue too ("Democrats fear that ...");
+- speaker labels: a paragraph or quote opening with a short capitalised name and a colon
+  ("PENCE: Well, ...", a headline's "Pat Caddell: Voters Worried ...") is that name's quote, and so
+  is a quote signed with a dash and a name after its closing mark ("“...” ― Jane Doe");
+- a direct quote with no cue of its own after a cued quote of the same paragraph ("“A,” he said.
+  “B.”") shares that quote's cue;
 - the speaker: the cue's grammatical subject (climbing from "adding" or "and said" to the verb that
-  has one), or the object of "according to"; an appositive name wins ("Kremlin spokesperson, Dmitry
+  has one), the object of "according to", or a nominal cue's possessive; an appositive name wins ("Kremlin spokesperson, Dmitry
   Peskov, told" -> Peskov); "he"/"she"/"they"/"it" take the previous speaker when that speaker
   fits and spoke in this or the previous paragraph, else the nearest preceding fitting actor; a
   quote paragraph with no cue right after a quote with a speaker continues that speaker;
@@ -53,9 +62,12 @@ _OPENERS = {"“", "„", "«", "‟"}
 _CLOSERS = {"”", "»"}
 _STRAIGHT = '"'
 _SCARE_MAX_WORDS = 4
-# Cue classes that introduce indirect speech; "characterise" and "thought" cues introduce a direct
-# quote only ("called it “a disgrace”", "believes “...”"): a belief is not a statement.
-_INDIRECT_CLASSES = {"speech", "writing", "attribution"}
+# Cue classes that introduce a reported clause. "characterise" cues introduce a direct quote only
+# ("called it “a disgrace”"). Beliefs, plans and findings ("believes that", "wants to", "a poll shows
+# that") are attributions too, as PolNeAR and PARC annotate them.
+_INDIRECT_CLASSES = {"speech", "writing", "attribution", "thought", "evidence", "stance", "characterise", "noun", "other"}
+# The shortest noun-phrase content (the object of "called for", "criticized") kept as an attribution.
+_NOMINAL_CONTENT = 1  # words at least: PolNeAR marks even a pronoun object ("cited it")
 _PRONOUNS_PERSON = {"he", "she"}
 _PRONOUNS_OTHER = {"they", "it"}
 # Relations through which a cue without a subject takes the subject of its head verb:
@@ -72,25 +84,29 @@ class CueTable:
 
     single: dict[str, str]
     phrasal: dict[tuple[str, str], str]
+    nouns: frozenset[str] = frozenset()  # nominal cues: "his claim that ...", "a plan to ..."
 
 
 def _parse_cues(text: str, where: str) -> CueTable:
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     single: dict[str, str] = {}
     phrasal: dict[tuple[str, str], str] = {}
+    nouns: set[str] = set()
     for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t",
                                                  quoting=csv.QUOTE_NONE), start=2):
         cue, cls = (row.get("cue") or "").strip().lower(), (row.get("class") or "").strip().lower()
         if not cue or not cls:
             raise ValueError(f"{where}: row {number} needs a cue and a class")
         words = cue.split()
-        if len(words) == 1:
+        if cls == "noun" and len(words) == 1:
+            nouns.add(words[0])
+        elif len(words) == 1:
             single[words[0]] = cls
         elif len(words) == 2:
             phrasal[(words[0], words[1])] = cls
         else:
             raise ValueError(f"{where}: row {number}: a cue is a lemma with at most one particle")
-    return CueTable(single, phrasal)
+    return CueTable(single, phrasal, frozenset(nouns))
 
 
 @functools.lru_cache(maxsize=4)
@@ -110,9 +126,22 @@ def _according_to(tok: Token) -> Token | None:
     return nxt if nxt is not None and nxt.lower_ == "to" else None
 
 
+def _noun_clauses(noun: Token) -> list[Token]:
+    """What a nominal cue reports: its "that"-clause ("the claim that ...") or infinitive ("a plan to ...")."""
+    heads = []
+    for c in noun.children:
+        if c.dep_ not in ("acl", "ccomp") or c.i < noun.i:
+            continue
+        if any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+            heads.append(c)
+    return heads
+
+
 def _cue_class(tok: Token, table: CueTable) -> str | None:
     if _according_to(tok) is not None:
         return table.phrasal.get(("according", "to"))
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in table.nouns:
+        return "noun" if _noun_clauses(tok) else None
     if not tok.tag_.startswith("VB") or tok.dep_ in ("aux", "auxpass", "amod"):
         return None
     lemma = tok.lemma_.lower()
@@ -218,6 +247,7 @@ class _Draft:
     cue: Token | None
     cue_class: str | None
     standalone: bool = False  # a direct quote that opens its paragraph with no cue: may continue a speaker
+    label: tuple[int, int] | None = None  # a speaker label's tokens ("PENCE:", "― Jane Doe"), the source
 
 
 @dataclass(frozen=True)
@@ -286,7 +316,7 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
             if tok.i in quoted:
                 continue
             cls = _cue_class(tok, table)
-            if not cls:
+            if not cls or cls == "noun":
                 continue
             after = tok.i > close_i and sentence is last_sentence
             before = tok.i < open_i and sentence is first_sentence
@@ -312,7 +342,21 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
     # The comma before a closing mark belongs to the reporting sentence, not to the words quoted.
     while end > mark.start and doc.text[end - 1] in ",;:":
         end -= 1
-    return _Draft("direct", ctx.p_index, first_sentence, mark.start, end,
+    start = mark.start
+    label = _speaker_label(doc, span.start) if best is None and standalone else None
+    if label is not None:
+        # A transcript line, "PENCE: Well, ...": the label is the cue, the words after the colon the quote.
+        start = label[2].idx + 1
+        while start < end and doc.text[start].isspace():
+            start += 1
+        return _Draft("direct", ctx.p_index, first_sentence, start, end, label[2], "label",
+                      label=(label[0], label[1]))
+    signed = _signature(doc, close_i + 1) if best is None and close_tok is not None else None
+    if signed is not None:
+        # “...” ― Jane Doe: a dash and a name after the closing mark sign the quote.
+        return _Draft("direct", ctx.p_index, first_sentence, start, end, doc[signed[0] - 1], "label",
+                      label=signed)
+    return _Draft("direct", ctx.p_index, first_sentence, start, end,
                   best[1] if best else None, best[2] if best else None, standalone=best is None and standalone)
 
 
@@ -344,6 +388,8 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     infinitive ("vowed to form", "told his advisers to find"), the object of a phrasal cue ("called
     for a review"); or, for a cue set off as an aside ("..., sources said."; "But, he said, X"), the
     clause it interrupts."""
+    if cue.pos_ == "NOUN":
+        return _noun_clauses(cue)
     heads = [c for c in cue.children if c.dep_ == "ccomp"]
     heads += [c for c in cue.children if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     if heads:
@@ -354,6 +400,18 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
             heads += [o for o in child.children if o.dep_ == "pobj"]
     if heads:
         return heads
+    cls = table.single.get(lemma)
+    objects = [c for c in cue.children if c.dep_ == "dobj"]
+    if cls in ("stance", "evidence") and objects:
+        return objects
+    # A speech verb's object is what was said ("stressed the need for talks"), unless it is the
+    # person spoken to ("told reporters", "urged Congress"): a person, a pronoun or a proper name.
+    said = [o for o in objects if o.pos_ == "NOUN" and o.ent_type_ not in ("PERSON", "NORP", "ORG", "GPE")]
+    if cls in ("speech", "writing") and said and lemma not in _TO_WHOM:
+        return said
+    if cls == "characterise" and objects and any(c.dep_ in ("oprd", "xcomp", "acomp") for c in cue.children):
+        # "called the charges unsubstantiated": the object and what it is called, one run.
+        return objects
     aside = cue.dep_ == "parataxis" or (
         cue.dep_ in ("ccomp", "advcl") and cue.i > 0 and cue.doc[cue.i - 1].text in (",", "—", "–")
         and any(c.dep_ == "nsubj" for c in cue.children) and cue.head.i < cue.i)
@@ -362,13 +420,99 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     return []
 
 
+# Speech verbs whose direct object is the person addressed, never what was said.
+_TO_WHOM = {"tell", "ask", "urge", "warn", "remind", "assure", "inform", "thank", "answer", "caution",
+            "call", "address", "brief", "email", "text", "interrupt", "press"}
+_LABEL_MAX_WORDS = 4
+
+
+def _speaker_label(doc: Doc, at: int) -> tuple[int, int, Token] | None:
+    """A speaker label opening a paragraph or quote at token `at`: "PENCE: Well, ...", a headline's
+    "Pat Caddell: Democrat Voters Worried ...". A name of at most four capitalised words, a colon,
+    then at least three words. Returns the name's token range and the colon."""
+    i = at
+    while i < len(doc) and (doc[i].is_space or doc[i].is_quote):
+        i += 1
+    first = i
+    while i < len(doc) and i - first < _LABEL_MAX_WORDS and doc[i].text != ":":
+        tok = doc[i]
+        if not (tok.text[:1].isupper() or tok.text in (".", "-")) or tok.is_quote:
+            return None
+        i += 1
+    if i == first or i >= len(doc) or doc[i].text != ":" or not doc[first].is_alpha:
+        return None
+    if doc[first: i].root.pos_ not in ("PROPN", "NOUN") or doc[first].lower_ in ("note", "update", "editor", "photo"):
+        return None
+    rest = [t for t in doc[i + 1: i + 8] if not (t.is_punct or t.is_space)]
+    if len(rest) < 3:
+        return None
+    return first, i - 1, doc[i]
+
+
+_DASHES = {"―", "—", "–"}
+
+
+def _signature(doc: Doc, at: int) -> tuple[int, int] | None:
+    """A dash and a name of at most five capitalised words right after a closing mark (token `at`),
+    ending the paragraph or followed by the next quote: the token range of the name."""
+    while at < len(doc) and (doc[at].is_space or doc[at].text in (".", ",")):
+        at += 1
+    if at >= len(doc) or doc[at].text not in _DASHES:
+        return None
+    first = i = at + 1
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    first = i
+    while i < len(doc) and i - first < 5 and (doc[i].text[:1].isupper() or doc[i].text == "."):
+        i += 1
+    end = i
+    while i < len(doc) and (doc[i].is_space or doc[i].text in (".", ",")):
+        i += 1
+    if end == first or not doc[first].is_alpha or not (i >= len(doc) or doc[i].is_quote or doc[i].text in _OPENERS):
+        return None
+    while end - 1 > first and doc[end - 1].text == ".":
+        end -= 1
+    return first, end - 1
+
+
+def _clause_taking(tok: Token) -> str | None:
+    """ "other" for a verb outside the cue table that reports a finite clause of its own and has a
+    subject to hold it ("Democrats fear that ...", "the memo warns that ..."): PolNeAR attributes
+    these. The complement must open with "that" or have its own subject, and the holder must not be
+    an expletive "it" ("it seems that")."""
+    if tok.pos_ != "VERB" or tok.dep_ in ("aux", "auxpass", "amod", "relcl"):
+        return None
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    if not subjects or subjects[0].lower_ in ("it", "this", "that", "there", "which", "what"):
+        return None
+    for comp in tok.children:
+        if comp.dep_ != "ccomp" or comp.i < tok.i:
+            continue
+        marks = {c.lower_ for c in comp.children if c.dep_ == "mark"}
+        if marks - {"that"}:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in comp.children) and any(
+                t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in comp.subtree):
+            return "other"
+    return None
+
+
 def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueTable) -> list[_Draft]:
     doc = ctx.doc
     drafts = []
+    label = _speaker_label(doc, 0) if sentence.span.start == 0 and 0 not in excluded else None
+    if label is not None and label[2].i < sentence.span.end - 1:
+        last = sentence.span.end - 1
+        while last > label[2].i and (doc[last].is_punct or doc[last].is_space):
+            last -= 1
+        words = doc[label[2].i + 1: last + 1]
+        if not any(t.i in excluded for t in words):
+            return [_Draft("indirect", ctx.p_index, sentence, words.start_char, words.end_char, label[2], "label",
+                           label=(label[0], label[1]))]
     for tok in sentence.span:
         if tok.i in excluded:
             continue
-        cls = _cue_class(tok, table)
+        cls = _cue_class(tok, table) or _clause_taking(tok)
         if cls not in _INDIRECT_CLASSES:
             continue
         to = _according_to(tok)
@@ -387,7 +531,10 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             for head in heads:
                 clause = {t.i for t in head.subtree}
                 # A complement lies inside the cue's phrase; an interrupted clause contains it.
-                allowed |= clause if head.head.i == tok.i else clause - cue_phrase
+                inside = tok.i in {a.i for a in head.ancestors}
+                allowed |= clause if inside else clause - cue_phrase
+                if inside and tok.lemma_.lower() in table.single and table.single[tok.lemma_.lower()] == "characterise":
+                    allowed |= {t.i for c in tok.children if c.dep_ in ("oprd", "xcomp", "acomp") for t in c.subtree}
             allowed -= excluded
             allowed.discard(tok.i)
         allowed &= set(range(sentence.span.start, sentence.span.end))
@@ -396,7 +543,11 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             if run is None:
                 continue
             tokens = doc[run[0]: run[1] + 1]
-            if sum(1 for t in tokens if not t.is_punct) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            words = sum(1 for t in tokens if not t.is_punct)
+            nominal = head.dep_ in ("dobj", "pobj") and tok.i in {a.i for a in head.ancestors}
+            if nominal and words < _NOMINAL_CONTENT:
+                continue
+            if not nominal and (words < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens)):
                 continue
             drafts.append(_Draft("indirect", ctx.p_index, sentence, tokens.start_char, tokens.end_char, tok, cls))
     return drafts
@@ -409,6 +560,14 @@ def _subject(cue: Token) -> Token | None:
     if to is not None:
         objects = [c for c in to.children if c.dep_ == "pobj"]
         return objects[0] if objects else None
+    if cue.pos_ == "NOUN":
+        # "his claim that", "Trump's plan to"; else the subject of "made the claim that".
+        owners = [c for c in cue.children if c.dep_ == "poss"]
+        if owners:
+            return owners[0]
+        if cue.dep_ not in ("dobj", "attr") or cue.head.pos_ not in ("VERB", "AUX"):
+            return None
+        cue = cue.head
     verb = cue
     for _ in range(4):
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -554,10 +713,16 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             if span is not None:
                 quoted |= set(range(span.start, span.end))
         accepted: set[int] = set()
+        previous_cue: tuple[Token, str | None] | None = None
         for mark in marks:
             draft = _direct(ctx, mark, quoted, table)
             if draft is None:
                 continue
+            # “A,” he said. “B.”: a quote with no cue of its own goes on the paragraph's last cued quote.
+            if draft.cue is not None:
+                previous_cue = (draft.cue, draft.cue_class)
+            elif previous_cue is not None and not draft.standalone:
+                draft.cue, draft.cue_class = previous_cue
             drafts.append((ctx, draft))
             span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(ctx.doc.text),
                                      alignment_mode="expand")
@@ -588,9 +753,10 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             cue_sentence = ctx.sentence_at.get(draft.cue.i, sentence)
             text, a, b = _cue_text(draft.cue, table)
             cue_mention = cue_sentence.mention(a, b)
-            subject = _subject(draft.cue)
+            label = draft.label
+            subject = doc[label[1]] if label is not None else _subject(draft.cue)
             if subject is not None:
-                first, last_i = _source_range(subject, content_range)
+                first, last_i = label if label is not None else _source_range(subject, content_range)
                 source = cue_sentence.mention(doc[first].idx, doc[last_i].idx + len(doc[last_i]))
                 pronoun = subject.lower_
                 if pronoun in _PRONOUNS_PERSON or pronoun in _PRONOUNS_OTHER:
