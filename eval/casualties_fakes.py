@@ -28,9 +28,7 @@ The literal reading (largest; civilians/people only; any scope) is reported besi
 """
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import logging
 import sys
 import time
@@ -151,24 +149,12 @@ def score(path: str | Path = DEFAULT_PATH) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="the FA-KES CSV file")
-    parser.add_argument("--json", action="store_true", help="print the scores (with per-row ones) as JSON")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    result = score(args.path)
-    if args.json:
-        json.dump(result, sys.stdout, indent=1)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(
-            f"casualties_fakes: nonzero accuracy {result['accuracy_nonzero']:.4f} "
-            f"({result['correct_nonzero']}/{result['n_nonzero']}), zero accuracy {result['accuracy_zero']:.4f} "
-            f"({result['correct_zero']}/{result['n_zero']});  issue's literal 'largest' rule: nonzero "
-            f"{result['accuracy_nonzero_largest']:.4f}, zero {result['accuracy_zero_largest']:.4f}  "
-            f"({result['seconds']}s)\n"
-        )
-    return 0
+    from _cli import run_scorer  # a sibling script module: importable when this file runs as a script
+
+    return run_scorer(__doc__, DEFAULT_PATH, score, lambda r: (
+        f"casualties_fakes: nonzero accuracy {r['accuracy_nonzero']:.4f} ({r['correct_nonzero']}/{r['n_nonzero']}), "
+        f"zero accuracy {r['accuracy_zero']:.4f} ({r['correct_zero']}/{r['n_zero']});  issue's literal 'largest' "
+        f"rule: nonzero {r['accuracy_nonzero_largest']:.4f}, zero {r['accuracy_zero_largest']:.4f}  ({r['seconds']}s)"), argv, path_help='the FA-KES CSV file')
 
 
 if __name__ == "__main__":

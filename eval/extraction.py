@@ -10,7 +10,6 @@ mean. The scores are averaged over pages (macro). A page that is refused or rais
 """
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import re
@@ -75,21 +74,10 @@ def score(path: str | Path = DEFAULT_PATH) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="dataset folder")
-    parser.add_argument("--json", action="store_true", help="print the scores (with per-page ones) as JSON")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    result = score(args.path)
-    if args.json:
-        json.dump(result, sys.stdout, indent=1)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(
-            f"extraction: P {result['precision']:.4f}  R {result['recall']:.4f}  F1 {result['f1']:.4f}  "
-            f"n={result['n']} failed={result['failed']}  ({result['seconds']}s)\n"
-        )
-    return 0
+    from _cli import run_scorer  # a sibling script module: importable when this file runs as a script
+
+    return run_scorer(__doc__, DEFAULT_PATH, score, lambda r: (f"extraction: P {r['precision']:.4f}  R {r['recall']:.4f}  F1 {r['f1']:.4f}  "
+                      f"n={r['n']} failed={r['failed']}  ({r['seconds']}s)"), argv, path_help='dataset folder')
 
 
 if __name__ == "__main__":

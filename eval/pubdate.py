@@ -12,7 +12,6 @@ date": refusing it gives no date either). accuracy = correct / pages.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
@@ -79,22 +78,10 @@ def score(path: str | Path = DEFAULT_PATH) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help="dataset folder")
-    parser.add_argument("--json", action="store_true", help="print the scores (with per-page ones) as JSON")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    result = score(args.path)
-    if args.json:
-        json.dump(result, sys.stdout, indent=1)
-        sys.stdout.write("\n")
-    else:
-        signals = ", ".join(f"{k} {v['correct']}/{v['n']}" for k, v in result["by_signal"].items())
-        sys.stdout.write(
-            f"pubdate: accuracy {result['accuracy']:.4f} ({result['correct']}/{result['n']})  "
-            f"[{signals}]  ({result['seconds']}s)\n"
-        )
-    return 0
+    from _cli import run_scorer  # a sibling script module: importable when this file runs as a script
+
+    return run_scorer(__doc__, DEFAULT_PATH, score, lambda r: (f"pubdate: accuracy {r['accuracy']:.4f} ({r['correct']}/{r['n']})  [" + ", ".join(
+        f"{k} {v['correct']}/{v['n']}" for k, v in r["by_signal"].items()) + f"]  ({r['seconds']}s)"), argv, path_help='dataset folder')
 
 
 if __name__ == "__main__":
