@@ -1,12 +1,11 @@
 """The CAMEO/PLOVER codebook and the trigger dictionary, loaded from data/codebook and data/events."""
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+
+from eventwire.datafiles import builtin_text, read_tsv
 
 __all__ = ["CameoCode", "TriggerRule", "Codebook", "load_codebook"]
 
@@ -52,13 +51,11 @@ class Codebook:
 
 
 def _rows(text: str) -> list[dict[str, str]]:
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return [{k: (v or "").strip() for k, v in row.items()}
-            for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)]
+    return read_tsv(text, "codebook")
 
 
 def _read(*parts: str) -> str:
-    return resources.files("eventwire").joinpath("data", *parts).read_text("utf-8")
+    return builtin_text(*parts)
 
 
 @functools.lru_cache(maxsize=4)

@@ -6,15 +6,14 @@ read after them; a user row with an existing key replaces the built-in row.
 """
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pycountry
+
+from eventwire.datafiles import builtin_text, read_tsv
 
 __all__ = ["Country", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES"]
 
@@ -75,18 +74,11 @@ def _split(cell: str | None) -> tuple[str, ...]:
 
 
 def _rows(text: str, where: str) -> list[dict[str, str]]:
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise ValueError(f"{where}: row {number} has the wrong number of columns")
-        rows.append({k: (v or "").strip() for k, v in row.items()})
-    return rows
+    return read_tsv(text, where)
 
 
 def _builtin(table: str) -> str:
-    return resources.files("eventwire").joinpath("data", "actors", f"{table}.tsv").read_text("utf-8")
+    return builtin_text("actors", f"{table}.tsv")
 
 
 def _user_tables(path: str | None) -> dict[str, list[dict[str, str]]]:

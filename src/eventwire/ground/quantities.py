@@ -25,17 +25,15 @@ Dates, times, years, ages ("a 55-year old man", "aged 12"), percentages, money, 
 """
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor, Quantity
 
@@ -111,15 +109,7 @@ class QuantityTables:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("eventwire").joinpath("data", "quantities", name).read_text("utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise ValueError(f"data/quantities/{name}: row {number} has the wrong number of columns")
-        rows.append({k: (v or "").strip() for k, v in row.items()})
-    return rows
+    return read_tsv(builtin_text("quantities", name), f"data/quantities/{name}")
 
 
 @functools.lru_cache(maxsize=1)
