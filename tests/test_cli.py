@@ -120,3 +120,12 @@ def test_link_groups_the_same_event_across_articles(tmp_path):
         "SELECT num_articles, num_sources FROM story_events ORDER BY num_articles DESC LIMIT 1").fetchall()
     con.close()
     assert (n_articles, n_sources) == (2, 2)
+
+
+@pytest.mark.parametrize("mode", [[], ["--table"], ["--jsonl"], ["--json"]])
+def test_extract_exit_code_says_whether_anything_was_read(tmp_path, mode):
+    (tmp_path / "a.txt").write_text(GOOD)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    mixed = run("extract", tmp_path / "a.txt", tmp_path / "empty.txt", *mode)
+    assert mixed.exit_code == 0 and "empty.txt" in mixed.stderr
+    assert run("extract", tmp_path / "empty.txt", *mode).exit_code == 1

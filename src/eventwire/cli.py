@@ -87,23 +87,21 @@ def extract(
         err.print("[red]error:[/red] choose one of --json, --jsonl, --table")
         raise typer.Exit(2)
     settings = _settings(config, model=model, actors=actors)
-    records, failed = [], 0
+    records, read = [], 0
     for item in extract_paths(expand_paths(paths), settings):
         if isinstance(item, InputError):
             _report(item)
-            failed += 1
             continue
+        read += 1
         if jsonl:
             sys.stdout.write(json.dumps(to_json(item), ensure_ascii=False) + "\n")
         elif json_:
             records.append(to_json(item))
         else:
             out.print(_table_of(item))
-    if json_ and records:
+    if records:
         sys.stdout.write(json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=1) + "\n")
-    if failed and not (records or jsonl or table) and not json_:
-        raise typer.Exit(1)
-    if json_ and not records:
+    if read == 0:  # as with ingest: non-zero only when nothing could be read
         raise typer.Exit(1)
 
 
