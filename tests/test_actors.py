@@ -212,3 +212,76 @@ def test_led_compound_gives_the_leading_country(nlp):
     assert by_mention(actors, "Vietnamese-led forces").code == "VNMMIL"
     actors = actors_of(nlp, "The Turkish government refused to assist the US-led war against Iraq.")
     assert by_mention(actors, "US").code == "USA"
+
+
+# --- actors issue #3: coordination, misspellings, places, ethnic groups, context --------------------
+
+def test_coordinated_country_modifiers_share_the_head_noun(nlp):
+    actors = actors_of(nlp, "Iraqi and Jordanian diplomats met on Monday.")
+    iraq, jordan = by_mention(actors, "Iraqi"), by_mention(actors, "Jordanian diplomats")
+    assert iraq.code == "IRQGOV" and jordan.code == "JORGOV"
+    assert [m.text for m in iraq.mentions] == ["Iraqi", "diplomats"]  # the head noun names both
+
+
+def test_coordination_the_parse_missed_still_gives_one_actor_per_country(nlp):
+    actors = actors_of(nlp, "Guinea expelled Sierra Leonean and Liberian refugees.")
+    assert by_mention(actors, "Sierra Leonean").code == "SLEREF"
+    assert by_mention(actors, "Liberian refugees").code == "LBRREF"
+
+
+def test_misspelt_country_and_surname_read_as_the_known_names(nlp):
+    assert by_mention(actors_of(nlp, "Mozambque accused Zimbabwe of backing the rebels."), "Mozambque").code == "MOZ"
+    netanyahu = by_mention(actors_of(nlp, "Prime Minister Benjamin Netanyhu spoke on Monday."), "Benjamin Netanyhu")
+    assert netanyahu.code == "ISRGOV"
+
+
+def test_known_first_names_and_english_words_are_never_misspellings(nlp):
+    actors = actors_of(nlp, "Angela Merkel met the Standards Committee on Monday.")
+    assert by_mention(actors, "Angela Merkel").country == "DEU"
+    assert not any(a.country in ("AGO", "ESP") for a in actors)
+
+
+def test_towns_and_regions_are_state_actors_of_their_country(nlp):
+    town = by_mention(actors_of(nlp, "Gunmen attacked a checkpoint near the town of Tikrit on Sunday."), "Tikrit")
+    assert town.code == "IRQ" and town.sector is None and town.kind == "state"
+    region = by_mention(actors_of(nlp, "Aid workers returned to West Darfur State on Monday."), "West Darfur State")
+    assert region.code == "SDN"
+    assert by_mention(actors_of(nlp, "The government said rebels in Darfur had attacked."), "rebels in Darfur").code == "SDNREB"
+
+
+def test_a_direction_alone_is_no_place(nlp):
+    actors = actors_of(nlp, "Leaders in the West condemned the attack.")
+    assert not any(a.kind == "state" for a in actors)
+
+
+def test_ethnic_groups_take_their_home_country_or_the_articles(nlp):
+    assert by_mention(actors_of(nlp, "Tamil rebels attacked an army camp on Sunday."), "Tamil rebels").code == "LKAREB"
+    actors = actors_of(nlp, "Syrian forces shelled the town of Afrin. Kurds protested in the streets on Monday.")
+    assert by_mention(actors, "Kurds").code == "SYRCVL"  # Kurds live in several countries: the article's
+
+
+def test_unknown_titled_person_takes_the_country_named_in_the_sentence(nlp):
+    actors = actors_of(nlp, "Candidate Ama Mensah won the vote in Ghana on Sunday, observers said.")
+    assert by_mention(actors, "Ama Mensah").country == "GHA"
+
+
+def test_a_party_without_a_country_takes_the_sentence_country(nlp):
+    actors = actors_of(nlp, "The fundamentalist Nahda party said it would boycott Tunisia's elections.")
+    assert by_mention(actors, "party").code == "TUNPTY"
+
+
+def test_the_longest_country_name_wins(nlp):
+    actors = actors_of(nlp, "The Democratic People's Republic of Korea rejected the demand.")
+    assert by_mention(actors, "Democratic People's Republic of Korea").code == "PRK"
+
+
+def test_an_ethnic_group_is_coded_by_the_country_it_lives_in(nlp):
+    actors = actors_of(nlp, "Ethnic Serb militants operating in Kosovo attacked a police station.")
+    assert by_mention(actors, "Serb militants").code == "KOSREB"
+    actors = actors_of(nlp, "The government said 5,000 Iranian Kurd refugees would be allowed to return.")
+    assert any(a.code == "IRNREF" for a in actors) and not any(a.code.endswith("REF") and a.country != "IRN" for a in actors)
+
+
+def test_demonym_place_word_and_town_are_one_place(nlp):
+    actors = actors_of(nlp, "Soldiers fired on protesters near the Afghan city of Herat.")
+    assert by_mention(actors, "Afghan city of Herat").code == "AFG"

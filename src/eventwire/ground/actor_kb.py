@@ -15,11 +15,16 @@ import pycountry
 
 from eventwire.datafiles import builtin_text, read_tsv
 
-__all__ = ["Country", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES"]
+__all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
+           "edit_distance"]
 
 log = logging.getLogger(__name__)
 
-TABLES = ("countries", "roles", "groups", "organisations", "people")
+TABLES = ("countries", "roles", "groups", "organisations", "people", "ethnic_groups", "regions")
+# Misspelling tolerance (news wire typos: "Ethopia", "Afganistan"): words shorter than this are never
+# corrected; from _LONG_WORD letters on, two edits are allowed instead of one.
+_MIN_FUZZY = 6
+_LONG_WORD = 9
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,41 @@ class Person:
 
     def valid_on(self, day: str) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class EthnicGroup:
+    """An ethnic, religious or national group with a home country ("Yoruba" -> NGA)."""
+
+    name: str
+    forms: tuple[str, ...]
+    countries: tuple[str, ...]  # home countries, the usual one first; empty: any country
+    from_context: bool  # the country of the context, when it is one of `countries`, wins
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance of two short words; any value above `limit` is returned as limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word with up to `depth` letters deleted (the symmetric-delete index of spelling variants)."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
 
 
 @dataclass(frozen=True)
@@ -129,6 +169,9 @@ class ActorKB:
     org_names: dict[str, Organisation] = field(default_factory=dict)
     # person name or alias -> every office row of people with that name
     people: dict[str, list[Person]] = field(default_factory=dict)
+    # ethnic group form ("Yorubas") -> its group; region name -> ISO-3
+    ethnic: dict[str, EthnicGroup] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
 
     def offices_of(self, name: str) -> list[Person]:
         return self.people.get(name, [])
@@ -149,6 +192,50 @@ class ActorKB:
     @functools.cached_property
     def max_role_words(self) -> int:
         return max((len(r.split()) for r in self.roles), default=1)
+
+    @functools.cached_property
+    def _name_words(self) -> frozenset[str]:
+        """Every word of the people table's names (first names too): never a misspelling."""
+        return frozenset(w for name in self.people for w in name.split())
+
+    @functools.cached_property
+    def _spelling_indexes(self) -> dict[bool, dict[str, set[str]]]:
+        """Deletion variant -> the one-word known names it comes from, for people's surnames (True)
+        and for country names, demonyms, capitals and ethnic groups (False); built on first use."""
+        known = {True: [name.split()[-1] for name in self.people if name[:1].isupper()],
+                 False: [w for w in (*self.country_names, *self.demonyms, *self.capitals, *self.ethnic) if " " not in w]}
+        indexes: dict[bool, dict[str, set[str]]] = {}
+        for person, words in known.items():
+            index = indexes.setdefault(person, {})
+            for word in {w for w in words if len(w) >= _MIN_FUZZY - 1}:
+                for variant in _deletions(word, 2 if len(word) >= _LONG_WORD - 1 else 1):
+                    index.setdefault(variant, set()).add(word)
+        return indexes
+
+    def correct_spelling(self, word: str, person: bool = False) -> str | None:
+        """The known name a misspelt word stands for ("Ethopia" -> "Ethiopia", "Ghanians" ->
+        "Ghanaians"; with `person`, a surname: "Mitterand" -> "Mitterrand"): one edit for words of
+        6-8 letters, two from 9 on; None when the word is known, too short, close to several names,
+        or a plural of a name ("the Husseins")."""
+        if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
+            return None
+        limit = 2 if len(word) >= _LONG_WORD else 1
+        index = self._spelling_indexes[person]
+        candidates = set()
+        for variant in _deletions(word, limit):
+            candidates |= index.get(variant, set())
+        scored = sorted((edit_distance(word, c, limit), c) for c in candidates)
+        scored = [(d, c) for d, c in scored if d <= limit]
+        if not scored or scored[0][0] == 0:
+            return None
+        best = [c for d, c in scored if d == scored[0][0]]
+        if len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
+            return None
+        return best[0]
+
+    def respell(self, text: str) -> str:
+        """The text with known misspellings corrected: the plain KB knows none (see ground/actors.py)."""
+        return text
 
 
 def _strip_the(name: str) -> str:
@@ -190,6 +277,14 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
         kb.organisations.append(org)
         for name in (org.name, *org.aliases):
             kb.org_names[_strip_the(name)] = org
+    for row in tables.get("ethnic_groups", []):
+        group = EthnicGroup(row["group"], _split(row.get("forms")), _split(row.get("countries")),
+                            (row.get("context") or "").lower() in ("yes", "true", "1"))
+        for form in (group.name, *group.forms):
+            kb.ethnic[form] = group
+    for row in tables.get("regions", []):
+        for name in (row["name"], *_split(row.get("aliases"))):
+            kb.regions[_strip_the(name)] = row["country"]
     for row in tables.get("people", []):
         person = Person(row["name"], _split(row.get("aliases")), row["country"], row["role"],
                         row.get("sector") or "GOV", row["start"], row.get("end") or None,

@@ -14,12 +14,27 @@ What it recognises, sentence by sentence:
 - context: a person with a role but no country, and a generic group marked `country_from=article`
   in groups.tsv with no country modifier, take the article's dominant country (the country named
   most often by names, demonyms, capitals and seats; ties: the one named first);
-- "he"/"she" as a subject -> a mention of the nearest preceding person actor.
+- "he"/"she" as a subject -> a mention of the nearest preceding person actor;
+- coordinated modifiers ("U.S. and Russian negotiators"): one actor per conjunct, each also
+  mentioned by the shared head noun;
+- misspelt country names, demonyms, capitals, ethnic groups and, inside person names, people's
+  surnames ("Ethopia", "Ghanians", "Mitterand"): a capitalised word of 6+ letters that is no English
+  word and no known name, one edit (two from 9 letters) from exactly one known name, reads as it;
+- ethnic and religious groups (data/actors/ethnic_groups.tsv: "Yoruba leaders" -> NGA, "Hutu
+  rebels" -> the country named in the sentence, else Rwanda);
+- places named as places ("in Baghdad", "the town of Cizre", "West Darfur State"): regions
+  (data/actors/regions.tsv) and the offline gazetteer's towns and areas give a state actor of their
+  country without a sector; they also give groups and roles their country ("rebels in Darfur");
+- context: persons and unlisted organisations with no country take the country named nearest in
+  the same sentence, else the article's.
 
 Photo credits and bylines are never parsed, so an agency named only as a credit is no actor.
 """
 from __future__ import annotations
 
+import functools
+import glob
+import importlib.util
 import logging
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +43,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.ground.actor_kb import ActorKB, Organisation, Person, Sector
+from eventwire.ground.gazetteer import Gazetteer, load_gazetteer
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
 
@@ -35,7 +51,7 @@ __all__ = ["resolve_actors"]
 
 log = logging.getLogger(__name__)
 
-_MAX_NGRAM = 5
+_MAX_NGRAM = 7  # "Democratic People's Republic of Korea" is six tokens
 _TITLE_POS = {"PROPN", "NOUN", "ADJ"}
 # Prepositions after which a country name is a place rather than an acting state.
 # "to"/"towards" are not here: "offered to hand over to Great Britain" names a recipient, an actor.
@@ -111,6 +127,96 @@ def _ngrams(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int, str]]:
             yield first, last, text[starts[first - start]: ends[last - start]]
 
 
+# Words before a region's name that only say which part of it ("West Darfur", "central Baghdad").
+_DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+               "northeast", "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
+               "south-west", "northeastern", "northwestern", "southeastern", "southwestern", "upper", "lower"}
+# Places named as places: after these prepositions a gazetteer name is a place, not a person.
+_PLACE_PREPS = _LOCATIVE | {"of", "to", "toward", "towards"}
+_PLACE_LABELS = ("GPE", "LOC")
+_STRICT_POPULATION = 100_000
+# Sectors of groups that belong to one country's politics, so that a group of them with no country
+# in the text takes the country named nearest in its sentence ("the Umma party ... Algeria's elections");
+# other groups ("people", "forces", "reporters") only when that country is also the article's.
+_DOMESTIC_SECTORS = {"PTY", "OPP", "REL"}
+# Head nouns of organisation names that say it is an organisation of some state or society
+# ("Kenya Anti-Corruption Commission", "Cumhuriyet University"); the group table gives the sector.
+_ORG_NOUNS = {"commission", "ministry", "party", "front", "movement", "union", "council", "association",
+              "committee", "university", "assembly", "congress", "league", "alliance", "coalition",
+              "parliament", "court", "police", "army", "agency", "authority", "federation", "organisation",
+              "organization", "society", "church", "bank", "newspaper", "government"}
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case English words (the spaCy model's WordNet lemma index), so that a capitalised word
+    such as "Nations" or "Recent" is never read as a misspelt name. Empty when the model has none."""
+    from spacy.lookups import Lookups
+
+    from eventwire.config import DEFAULT_MODELS
+
+    for name in DEFAULT_MODELS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for folder in spec.submodule_search_locations:
+            for lookups in glob.glob(f"{folder}/*/lemmatizer/lookups"):
+                table = Lookups().from_disk(lookups).get_table("lemma_index", {})
+                return frozenset(w.lower() for words in table.values() for w in words)
+    log.warning("no WordNet lemma index in the spaCy model: misspelt names are not corrected")
+    return frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def _feature_words() -> frozenset[str]:
+    """Place-type words ("province", "town", "state") from data/places/feature_words.tsv."""
+    from eventwire.datafiles import builtin_text, read_tsv
+
+    rows = read_tsv(builtin_text("places", "feature_words.tsv"), "data/places/feature_words.tsv")
+    return frozenset(r["word"].lower() for r in rows) | frozenset(_PLACE_NOUNS)
+
+
+class _ArticleKB:
+    """The actor KB as one article reads it: the article's misspellings of known names read as the
+    names ("Ethopia" -> Ethiopia), and ethnic groups give a country (how = "ethnic"): for groups
+    marked `context`, the article's country or else the sentence's first one that is among the
+    group's home countries (`here`, set sentence by sentence); otherwise their usual home country.
+    Every other attribute is the KB's."""
+
+    def __init__(self, kb: ActorKB, spellings: dict[str, str]):
+        self._kb = kb
+        self.spellings = spellings
+        self.here: list[str] = []  # the article's country, then the sentence's countries
+
+    def __getattr__(self, name: str):
+        return getattr(self._kb, name)
+
+    def respell(self, text: str) -> str:
+        return " ".join(self.spellings.get(w, w) for w in text.split())
+
+    def offices_of(self, name: str) -> list[Person]:
+        return self._kb.offices_of(self.respell(name))
+
+    def country_of(self, text: str) -> tuple[str, str] | None:
+        hit = self._kb.country_of(text)
+        if hit:
+            return hit
+        bare = text.strip()
+        if bare.lower().startswith("the "):
+            bare = bare[4:]
+        if bare.endswith(("’s", "'s")):
+            bare = bare[:-2]
+        right = self.spellings.get(bare, bare)
+        if right != bare and (hit := self._kb.country_of(right)):
+            return hit
+        group = self._kb.ethnic.get(right)
+        if group is None:
+            return None
+        choices = [c for c in self.here if not group.countries or c in group.countries] if group.from_context else []
+        country = choices[0] if choices else (group.countries[0] if group.countries else None)
+        return (country, "ethnic") if country in self._kb.countries else None
+
+
 @dataclass(frozen=True)
 class _Context:
     """What resolution knows about the article beyond one sentence."""
@@ -118,6 +224,103 @@ class _Context:
     kb: ActorKB
     day: str | None  # the publication date (ISO), for the people table
     home: str | None  # the article's dominant country
+    # sentence index -> (token index, ISO-3) of every country named in it (names, demonyms, capitals, places)
+    nearby: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    seen: frozenset[str] = frozenset()  # every country the article names
+
+
+def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
+    """Misspelt known names in the article -> the names ("Afganistan" -> "Afghanistan"). Only
+    capitalised alphabetic words of 6+ letters that are neither English words nor known names."""
+    words = _english_words()
+    found: dict[str, str] = {}
+    for sentence in parsed.sentences:
+        for tok in sentence.span:
+            text = tok.text
+            if text in found or not (text[:1].isupper() and text.isalpha() and len(text) >= 6) \
+                    or tok.lower_ in words or tok.lemma_.lower() in words or text in kb.org_names \
+                    or (tok.lower_.endswith("s") and tok.lower_[:-1] in words):  # "Standards"
+                continue
+            # A word of a person's name may only be a misspelt surname ("Francois Mitterand"), never
+            # a country ("Angela" is no "Angola").
+            right = kb.correct_spelling(text, person=tok.ent_type_ == "PERSON")
+            if right is not None:
+                found[text] = right
+    return found
+
+
+def _place_country(text: str, ctx: _Context, strict: bool = False) -> str | None:
+    """The country of a place name: a region (regions.tsv), a country or capital, else the
+    gazetteer's town or area (never a village: too many are also common names) — among namesakes
+    the most populous, unless one at least a fifth as big lies in a country the article names.
+    `strict` (a name that neither the NER nor a place word marks as a place: "in Jericho", "Party of
+    God"): only areas and towns of _STRICT_POPULATION or more. "West Darfur
+    State" is tried as "West Darfur", "Darfur"."""
+    kb = ctx.kb
+    words = text.split()
+    tries = [words]
+    if len(words) > 1 and words[-1].lower() in _feature_words():
+        tries.append(words[:-1])
+    for w in list(tries):
+        if len(w) > 1 and w[0].lower() in _DIRECTIONS:
+            tries.append(w[1:])
+    gaz = None
+    for w in tries:
+        name = " ".join(w)
+        if not name[:1].isupper() or all(x.lower() in _DIRECTIONS for x in w):
+            continue  # "the West" is no region of Cameroon
+        if name in kb.regions:
+            return kb.regions[name]
+        hit = kb.country_of(name)
+        if hit:
+            return hit[0] if hit[1] in ("name", "capital") else None
+        gaz = gaz or load_gazetteer()
+        iso3 = _gazetteer_country(gaz, name, ctx, _STRICT_POPULATION if strict else 0)
+        if iso3:
+            return iso3
+    return None
+
+
+def _gazetteer_country(gaz: Gazetteer, name: str, ctx: _Context, least: int = 0) -> str | None:
+    every = gaz.lookup(name)
+    if not every or max(every, key=lambda e: e.population).country is None:
+        return None  # a continent or a region across borders ("Africa", "the Middle East")
+    entries = [e for e in every if e.country in ctx.kb.countries and e.kind != "locality" and e.population >= least]
+    if not entries:
+        return None
+    countries = [e for e in entries if e.kind == "country"]
+    if countries:
+        return countries[0].country
+    top = max(entries, key=lambda e: e.population)
+    # A namesake in a country the article names wins only when it is not much smaller ("Tripoli" in an
+    # article about Lebanon; "Geneva" stays Swiss in an article that names the United States).
+    local = [e for e in entries if e.country in ctx.seen and e.population * 5 >= top.population]
+    return max(local, key=lambda e: e.population).country if local else top.country
+
+
+def _countries_named(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str]]:
+    """(token index, ISO-3) of the countries a sentence names: names, demonyms, capitals, seats, and
+    regions; ethnic groups are not countries."""
+    doc = sentence.paragraph.doc
+    span = sentence.span
+    out: list[tuple[int, str]] = []
+    last_end = span.start
+    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200)):
+        if first < last_end or not text[:1].isupper():
+            continue
+        hit = kb.country_of(text)
+        iso3 = hit[0] if hit and hit[1] != "ethnic" else kb.regions.get(text)
+        if iso3:
+            out.append((first, iso3))
+            last_end = last + 1
+    return out
+
+
+def _nearest_country(ctx: _Context, sentence: Sentence, first: int, last: int) -> str | None:
+    """The country named nearest to tokens first..last in their sentence (outside them)."""
+    near = [(min(abs(i - first), abs(i - last)), iso3) for i, iso3 in ctx.nearby.get(sentence.index, ())
+            if not first <= i <= last]
+    return min(near)[1] if near else None
 
 
 def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
@@ -182,8 +385,10 @@ def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
     tokens: list[Token] = []
     while j >= floor and len(tokens) < 7:
         tok = doc[j]
+        linking = tok.lower_ in ("for", "of") and tokens and tokens[0].text[:1].isupper() \
+            and j - 1 >= floor and doc[j - 1].pos_ in _TITLE_POS  # "Federal Minister for Interior"
         if tok.ent_type_ == "PERSON" or not (tok.pos_ in _TITLE_POS or tok.lower_ in _FORMER or tok.text in ("-", "’s", "'s")
-                                              or tok.tag_ == "POS" or tok.text in _HONORIFICS):
+                                              or tok.tag_ == "POS" or tok.text in _HONORIFICS or linking):
             break
         tokens.insert(0, tok)
         j -= 1
@@ -225,8 +430,8 @@ def _strip_name(ent: Span, kb: ActorKB) -> tuple[Span, list[Token]]:
     moved: list[Token] = []
     while start < ent.end - 1:
         tok = ent.doc[start]
-        if tok.text in _HONORIFICS or tok.text.lower() in kb.roles or kb.country_of(tok.text) \
-                or tok.lower_ in _FORMER:
+        if tok.text in _HONORIFICS or tok.text.lower() in kb.roles or tok.lower_ in _FORMER \
+                or (kb.country_of(tok.text) or ("", "ethnic"))[1] != "ethnic":  # "Karen Smith" is a name
             moved.append(tok)
             start += 1
         else:
@@ -243,6 +448,7 @@ def _code(country: str | None, sector: str | None) -> str | None:
 def _office(kb: ActorKB, name: str, day: str | None) -> tuple[Person, bool] | None:
     """The people-table row for a name on a date: (row, in office). Without a date, the latest office.
     After every office ended: the last one, not in office. Before the first began: None."""
+    name = kb.respell(name)
     offices = kb.offices_of(name)
     if not offices and " " in name:
         offices = kb.offices_of(name.split()[-1])  # "Ehud Barak" when only the alias "Barak" is listed
@@ -264,6 +470,7 @@ def _office(kb: ActorKB, name: str, day: str | None) -> tuple[Person, bool] | No
 
 def _own_country(kb: ActorKB, name: str) -> str | None:
     """The one country of all a person's rows in the people table, whatever the dates."""
+    name = kb.respell(name)
     offices = kb.offices_of(name)
     if not offices and " " in name:
         offices = [o for o in kb.offices_of(name.split()[-1]) if o.name.split()[-1] == name.split()[-1]]
@@ -277,8 +484,10 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         if ent.label_ != "PERSON":
             continue
         name_span, inside = _strip_name(ent, kb)
-        if kb.country_of(name_span.text) or name_span.text in kb.org_names:
-            continue  # the NER's PERSON is a country or organisation name
+        hit = kb.country_of(name_span.text)
+        if (hit and (hit[1] != "ethnic" or (ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN"))) \
+                or name_span.text in kb.org_names:
+            continue  # the NER's PERSON is a country, an ethnic group before its noun, or an organisation
         name = name_span.text
         if name.endswith(("’s", "'s")):
             name = name[:-2]
@@ -310,9 +519,17 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             if known:
                 country = known
                 how += " + people (country)"
-        if role and country is None and title.org is None and ctx.home:
-            country = ctx.home  # "President Omar El Bashir" in an article about Sudan
-            how += " + article country"
+        if role and country is None and title.org is None:
+            # "President Omar El Bashir" in an article about Sudan, "candidate Alassane Ouattara" in a
+            # sentence about the Ivory Coast: the country named nearest, else the article's. A name
+            # without a role stays without a country (bylines, inspectors, foreign visitors).
+            near = _nearest_country(ctx, sentence, ent.start - len(left), ent.end + len(right))
+            if near:
+                country = near
+                how += " + sentence and article country" if near == ctx.home else " + sentence country"
+            elif ctx.home:
+                country = ctx.home
+                how += " + article country"
         if title.org is not None and title.org.country is None:
             # an officer of an international organisation: IGOUNO + GOV
             code = title.org.code + (cameo or "") if role else title.org.code
@@ -322,12 +539,13 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             code = _code(country, cameo)
         taken.update(range(ent.start, ent.end))
         taken.update(t.i for t in left + inside + right if title.useful or title.country)
-        yield _Found(
+        found = _Found(
             key="person", name=name, kind="person", sentence=sentence,
             start=name_span.start_char, end=name_span.start_char + len(name),
             country=country, cameo_sector=cameo, plover_sector=plover, code=code,
             role=role, resolved_by=how, wikidata=wikidata,
         )
+        yield found
 
 
 def _sector_of_noun(word: str, kb: ActorKB) -> Sector | None:
@@ -431,9 +649,13 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
     kb = ctx.kb
     doc = sentence.paragraph.doc
     span = sentence.span
+    regions: set[int] = set()
     for first, last, text in _ngrams(doc, span.start, span.end):
-        if taken & set(range(first, last + 1)) or doc[first].lower_ == "the":
+        if taken & set(range(first, last + 1)) or doc[first].lower_ == "the" or regions & set(range(first, last + 1)):
             continue  # "the Kremlin": the mention starts at the name
+        if text in kb.regions and text[:1].isupper() and kb.country_of(text) is None:
+            regions.update(range(first, last + 1))  # "East Jerusalem" is no "Jerusalem": left to _places
+            continue
         head = doc[last]
         org = kb.org_names.get(text)
         if org is not None:
@@ -467,6 +689,12 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
             continue
         if head.pos_ not in ("PROPN", "NOUN", "ADJ") or _modifies_group_or_role(head, kb):
             continue
+        if how == "ethnic":
+            found = _ethnic_group(sentence, first, last, iso3)
+            if found is not None:
+                taken.update(range(first, last + 1))
+                yield found
+            continue
         if _is_place_use(head):
             if how in ("name", "capital") and head.pos_ == "PROPN" and _is_whole_place(head):
                 # A country or capital named as a place ("peacekeepers in Lebanon", "a visit to Amman")
@@ -496,12 +724,29 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                          resolved_by="dictionary:capitals (metonym)")
             continue
         led = head.dep_ == "npadvmod" and head.head.lower_ == "led"  # "the US-led war": the US leads it
-        if head.dep_ not in _ACTING_DEPS and head.dep_ not in ("poss", "compound", "nmod", "amod") and not led:
+        if head.dep_ not in _ACTING_DEPS and head.dep_ not in ("poss", "compound", "nmod", "amod", "npadvmod") and not led:
             continue
         taken.update(range(first, last + 1))
         yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
                      start=doc[first].idx, end=head.idx + len(head.text), country=iso3,
                      code=iso3, resolved_by="dictionary:countries")
+
+
+def _ethnic_group(sentence: Sentence, first: int, last: int, iso3: str) -> _Found | None:
+    """An ethnic or religious group as civilians of its country: "Kurds" (a plural noun), "Druze
+    inhabitants" (before a plural noun that is no place word). Group and role nouns after it are left
+    to _groups_and_roles ("Karen guerrillas"); inside a longer name it is no group ("Tamil Nadu")."""
+    doc = sentence.paragraph.doc
+    tok = doc[last]
+    if doc[first].ent_iob_ == "I" or (last + 1 < sentence.span.end and doc[last + 1].ent_iob_ == "I"):
+        return None  # part of a longer entity
+    if tok.tag_ in ("NNS", "NNPS") and tok.dep_ in _ACTING_DEPS | {"pobj"}:
+        return _people(sentence, first, last, iso3, "dictionary:ethnic groups")
+    noun = tok.head
+    if tok.dep_ in ("amod", "compound", "nmod") and noun.i == last + 1 and noun.tag_ == "NNS" \
+            and noun.lemma_.lower() not in _feature_words():
+        return _people(sentence, first, noun.i, iso3, "dictionary:ethnic groups")
+    return None
 
 
 def _as_civilians(tok: Token) -> bool:
@@ -556,8 +801,8 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
         modifier = modifier.head  # "The Turkish and Greek sides"
     noun = modifier.head
     if (modifier is tok and tok.dep_ in ("amod", "compound", "nmod") and noun.i == last + 1
-            and noun.tag_ in ("NNS", "NNPS") and noun.text[:1].isupper() and kb.country_of(noun.text) is None
-            and _group_phrase(noun, kb) is None):
+            and noun.tag_ in ("NNS", "NNPS") and noun.text[:1].isupper()
+            and (kb.country_of(noun.text) or ("", "ethnic"))[1] == "ethnic" and _group_phrase(noun, kb) is None):
         # "Iraqi Kurds", "Turkish Kurds": a people (a capitalised plural) named by the country it lives in
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
@@ -598,13 +843,14 @@ def _country_before(doc: Doc, first: int, floor: int, kb: ActorKB) -> tuple[str,
         if doc[start].lower_ == "the":
             continue
         hit = kb.country_of(_slice(doc, start, end))
-        if hit and hit[1] in ("demonym", "name", "seat"):
+        if hit and hit[1] in ("demonym", "name", "seat", "ethnic"):
             return hit[0], start
     return None
 
 
-def _country_after(tok: Token, kb: ActorKB, kind: str) -> tuple[str, Token] | None:
-    """"president of Armenia", "rebels in the Ivory Coast", "opposition groups in Zimbabwe"."""
+def _country_after(tok: Token, kb: ActorKB, kind: str, ctx: _Context | None = None) -> tuple[str, Token] | None:
+    """"president of Armenia", "rebels in the Ivory Coast", "opposition groups in Zimbabwe"; with the
+    context, also places: "rebels in Darfur", "demonstrators in Baghdad", "governor of the Tyumen region"."""
     preps = list(tok.rights)
     if kind == "group":
         # "a terror group based in Trinidad", "students living in Germany"
@@ -623,7 +869,46 @@ def _country_after(tok: Token, kb: ActorKB, kind: str) -> tuple[str, Token] | No
             hit = kb.country_of(_slice(doc, start, obj.i))
             if hit and hit[1] in ("name", "demonym"):
                 return hit[0], obj
+            marked = obj.ent_type_ in _PLACE_LABELS or obj.lower_ in _feature_words()
+            if ctx is not None and hit is None and (obj.pos_ == "PROPN" or marked) and doc[start].text[:1].isupper() \
+                    and (iso3 := _place_country(_slice(doc, start, obj.i), ctx, strict=not marked)):
+                return iso3, obj
+            if ctx is not None and hit and hit[1] == "capital":
+                return hit[0], obj
     return None
+
+
+def _residence(mod: Token, kb: ActorKB) -> str | None:
+    """The country of a demonym modifying an ethnic group's name ("Turkish Kurd refugees" -> TUR)."""
+    if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic":
+        return None
+    for child in mod.children:
+        hit = kb.country_of(child.text) if child.dep_ in ("amod", "compound") else None
+        if hit and hit[1] in ("demonym", "name"):
+            return hit[0]
+    return None
+
+
+def _coordinated_before(doc: Doc, mod: Token | None, first: int, floor: int, kb: ActorKB,
+                        spans: dict[int, tuple[int, int]]) -> list[tuple[str, Token]]:
+    """Countries coordinated with the one right before a group or role that the parse did not join
+    ("Sierra Leonean and Liberian refugees", "Iraqi, Syrian and Jordanian troops"); each one's
+    mention is its own name (recorded in `spans`)."""
+    if mod is None or mod.i >= first or doc[first - 1].text in ("’s", "'s"):
+        return []
+    if mod.i not in spans and mod.i != first - 1:
+        return []  # a distant modifier: the parse has placed it
+    found: list[tuple[str, Token]] = []
+    j = mod.i - 1
+    while j > floor and doc[j].lower_ in ("and", "or", ","):
+        before = _country_before(doc, j, floor, kb)
+        if before is None or doc[j - 1].text in ("’s", "'s"):
+            break
+        iso3, at = before
+        spans[at] = (at, j - 1)
+        found.append((iso3, doc[at]))
+        j = at - 1
+    return found
 
 
 def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str, int] | None:
@@ -659,8 +944,19 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 if before is not None:
                     countries = [(before[0], doc[before[1]])]
                     spans[before[1]] = (before[1], tok.i)
+            if len(countries) > 1 and not any(mod.dep_ == "conj" for _, mod in countries):
+                # "Turkish Kurd refugees": an ethnic group named with the country it lives in is that country's
+                states = [(c, mod) for c, mod in countries if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic"]
+                countries = states or countries
+            countries = [(_residence(mod, kb) or c, mod) for c, mod in countries]
+            if len(countries) == 1 and countries[0][1].i > sentence.span.start \
+                    and doc[countries[0][1].i - 1].lower_ == "ethnic" and (after := _country_after(tok, kb, "group", ctx)):
+                countries = [(after[0], countries[0][1])]  # "ethnic Albanian guerrillas operating in Macedonia"
+                how = "pattern:ethnic group + country of residence"
+            if len(countries) == 1:
+                countries += _coordinated_before(doc, countries[0][1], first, sentence.span.start, kb, spans)
             if not countries:
-                after = _country_after(tok, kb, kind)
+                after = _country_after(tok, kb, kind, ctx)
                 if after is not None:
                     countries = [(after[0], after[1])]
                     spans[after[1].i] = (first, after[1].i)
@@ -670,6 +966,13 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")):
                 countries = [(ctx.home, None)]
                 how = "context:article country"
+            if not countries and kind == "group" and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")) \
+                    and (near := _nearest_country(ctx, sentence, first, tok.i)) \
+                    and (sector.cameo in _DOMESTIC_SECTORS or near == ctx.home):
+                # "the fundamentalist Umma party ... Algeria's elections"; other groups only when the
+                # country is also the article's ("students ... Turkish police"), not a foreign one
+                countries = [(near, None)]
+                how = "context:sentence country"
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
             if kind == "group" and not countries and not acting:
@@ -689,15 +992,94 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     name = _slice(doc, start_tok, tok.i)
                     start, end = doc[start_tok].idx, tok.idx + len(tok.text)
                 code = _code(iso3, sector.cameo)
-                yield _Found(key=f"{kind}:{code}:{phrase}", name=name, kind="person" if kind == "role" else "group",
-                             sentence=sentence, start=start, end=end, country=iso3,
-                             cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
-                             role=phrase if kind == "role" else None,
-                             resolved_by=how if iso3 else f"dictionary:{kind}s")
+                found = _Found(key=f"{kind}:{code}:{phrase}", name=name, kind="person" if kind == "role" else "group",
+                               sentence=sentence, start=start, end=end, country=iso3,
+                               cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
+                               role=phrase if kind == "role" else None,
+                               resolved_by=how if iso3 else f"dictionary:{kind}s")
+                yield found
+                if len(countries) > 1 and end <= doc[first].idx:
+                    # "U.S. and Russian negotiators": the shared head noun also names each conjunct's actor
+                    yield _Found(**{**found.__dict__, "start": doc[first].idx, "end": tok.idx + len(tok.text)})
                 if mod is not None:
                     taken.add(mod.i)
             taken.update(range(first, tok.i + 1))
             break
+
+
+def _place_spans(sentence: Sentence) -> Iterator[tuple[int, int, bool]]:
+    """(first, last, weak) token spans that name a place: GPE/LOC entities, and capitalised names
+    after a place-type word ("the town of Cizre") or, weak evidence, a place preposition ("in Jericho")."""
+    doc = sentence.paragraph.doc
+    span = sentence.span
+    seen: set[int] = set()
+    for ent in span.ents:
+        if ent.label_ in _PLACE_LABELS:
+            seen.update(range(ent.start, ent.end))
+            before = doc[ent.start - 1] if ent.start > span.start else None
+            if before is not None and before.pos_ == "PROPN" and before.text[:1].isupper() \
+                    and before.ent_type_ not in _PLACE_LABELS + ("NORP",):
+                continue  # a name the NER split ("Kenzo | Oshima"): no place
+            yield ent.start, ent.end - 1, False
+    for tok in span:
+        if tok.i in seen or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        before = doc[tok.i - 1] if tok.i > span.start else None
+        if before is None or not (before.lower_ in _PLACE_PREPS or before.lower_ in _feature_words()):
+            continue
+        feature = before.lower_ in _feature_words() or (
+            before.lower_ == "of" and doc[before.i - 1].lower_ in _feature_words())
+        if tok.ent_type_ == "ORG" and before.lower_ not in _LOCATIVE and not feature:
+            continue  # an organisation's name unless after "in", "the city of" ...: "in Khanty-Mansiysk"
+        if before.lower_ == "of" and not (before.i > span.start and doc[before.i - 1].lower_ in _feature_words()):
+            continue  # "of" only after a place word: "the town of Cizre", not "the government of Khan"
+        last = tok.i
+        while last + 1 < span.end:
+            if doc[last + 1].pos_ == "PROPN" and doc[last + 1].text[:1].isupper():
+                last += 1
+            elif doc[last + 1].text == "-" and last + 2 < span.end and doc[last + 2].pos_ == "PROPN":
+                last += 2  # "Khanty-Mansiysk"
+            else:
+                break
+        seen.update(range(tok.i, last + 1))
+        yield tok.i, last, not feature
+
+
+def _places(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    """Towns, regions and capitals named as places ("in Baghdad", "the town of Cizre", "West Darfur
+    State", "Montenegro province"): a state actor of their country without a sector, as for "in Lebanon"."""
+    kb = ctx.kb
+    doc = sentence.paragraph.doc
+    for first, last, weak in _place_spans(sentence):
+        while first <= last and doc[first].lower_ == "the":
+            first += 1
+        if last >= first and doc[last].text in ("’s", "'s"):
+            last -= 1
+        if first > last or taken & set(range(first, last + 1)):
+            continue
+        text = _slice(doc, first, last)
+        hit = kb.country_of(text)
+        place_word = last + 1 < sentence.span.end and doc[last + 1].lower_ in _feature_words()
+        if hit is not None and hit[1] == "name" and place_word and doc[last + 1].dep_ == "pobj":
+            pass  # "in Montenegro province": the country's name names the place itself
+        elif hit is not None and hit[1] != "capital":
+            continue  # countries, demonyms and seats are the dictionary's (_named)
+        if hit is None and place_word:
+            last += 1  # "West Darfur State"
+            text = _slice(doc, first, last)
+        iso3 = _place_country(text, ctx, strict=weak)
+        if iso3 is None:
+            continue
+        if any(c.dep_ == "poss" and kb.country_of(c.text) for t in doc[first: last + 1] for c in t.children):
+            continue  # "Syria's Idlib province": the country only says where the place lies (as in _named)
+        if first - 3 >= sentence.span.start and doc[first - 1].lower_ == "of" \
+                and doc[first - 2].lower_ in _feature_words() and not taken & {first - 3, first - 2} \
+                and (kb.country_of(doc[first - 3].text) or ("", ""))[0] == iso3:
+            first -= 3  # "the Iraqi city of Basra", "the Bosnian town of Gorazde": one place
+        taken.update(range(first, last + 1))
+        yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
+                     start=doc[first].idx, end=doc[last].idx + len(doc[last].text), country=iso3, code=iso3,
+                     resolved_by=f"gazetteer:place {text}")
 
 
 def _dominant_country(parsed: Parsed, kb: ActorKB) -> str | None:
@@ -714,7 +1096,7 @@ def _dominant_country(parsed: Parsed, kb: ActorKB) -> str | None:
             if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "ORG"):
                 continue
             hit = kb.country_of(ent.text)
-            if hit:
+            if hit and hit[1] != "ethnic":
                 counts[hit[0]] += 1
                 first_seen.setdefault(hit[0], len(first_seen))
                 if hit[1] in ("name", "demonym") and _is_place_use(ent.root):
@@ -800,14 +1182,20 @@ def _sentence_order(f: _Found) -> tuple[int, int]:
 def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
     """All actors of the article, each with its mentions; ids follow the order of first mention."""
     published = parsed.document.published
-    ctx = _Context(kb=kb, day=published[:10] if published else None, home=_dominant_country(parsed, kb))
+    article_kb = _ArticleKB(kb, _misspellings(parsed, kb))
+    nearby = {sentence.index: _countries_named(sentence, article_kb) for sentence in parsed.sentences}
+    home = _dominant_country(parsed, article_kb)
+    ctx = _Context(kb=article_kb, day=published[:10] if published else None, home=home, nearby=nearby,
+                   seen=frozenset(iso3 for named in nearby.values() for _, iso3 in named))
     found: list[_Found] = []
     for sentence in parsed.sentences:
         taken: set[int] = set()
+        article_kb.here = [c for c in (home, *(iso3 for _, iso3 in nearby[sentence.index])) if c]
         found.extend(_persons(sentence, ctx, taken))
         found.extend(_national_organisations(sentence, ctx, taken))
         found.extend(_named(sentence, ctx, taken))
         found.extend(_groups_and_roles(sentence, ctx, taken))
+        found.extend(_places(sentence, ctx, taken))
     _same_group_country(found)
     pronouns = list(_pronouns(parsed, found))
 
