@@ -13,7 +13,9 @@ We read the sentence as a one-paragraph article (published = its gold date) and 
   Old CAMEO country codes in the gold (JAP, ITL) are mapped to ISO.
 - a confusion matrix of types (gold rows, predicted columns) is written with --confusion FILE.
 
-usage: python eval/events_plover.py [PATH] [--json] [--confusion FILE]
+- every sentence whose type or triples differ from the gold, with our rules, is written with --errors FILE.
+
+usage: python eval/events_plover.py [PATH] [--json] [--confusion FILE] [--errors FILE]
 """
 from __future__ import annotations
 
@@ -116,8 +118,10 @@ def score(path: str | Path = DEFAULT) -> dict:
         tp += len(ours & item["triples"])
         n_pred += len(ours)
         n_gold += len(item["triples"])
-        if predicted != item["type"]:
-            errors.append({"id": item["id"], "gold": item["type"], "ours": predicted, "text": item["text"][:120]})
+        if predicted != item["type"] or ours != item["triples"]:
+            errors.append({"id": item["id"], "gold": item["type"], "ours": predicted, "text": item["text"],
+                           "gold_triples": sorted(item["triples"]), "our_triples": sorted(ours),
+                           "rules": [e.rule for e in events]})
     precision = tp / n_pred if n_pred else 0.0
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -131,6 +135,7 @@ def main() -> int:
     ap.add_argument("path", nargs="?", default=str(DEFAULT))
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--confusion", help="write the type confusion matrix (TSV) here")
+    ap.add_argument("--errors", help="write every sentence whose type or triples differ from the gold here (TSV)")
     args = ap.parse_args()
     result = score(args.path)
     if args.confusion:
@@ -139,6 +144,14 @@ def main() -> int:
             out.write("gold\\ours\t" + "\t".join(types) + "\n")
             for g in types:
                 out.write(g + "\t" + "\t".join(str(result["confusion"].get(f"{g}->{p}", 0)) for p in types) + "\n")
+    if args.errors:
+        with open(args.errors, "w", encoding="utf-8") as out:
+            out.write("id\tgold\tours\ttype_ok\tgold_triples\tour_triples\trules\ttext\n")
+            for e in result["errors"]:
+                out.write("\t".join([str(e["id"]), e["gold"], e["ours"], str(e["gold"] == e["ours"]),
+                                     " | ".join(" ".join(x or "-" for x in t) for t in e["gold_triples"]),
+                                     " | ".join(" ".join(x or "-" for x in t) for t in e["our_triples"]),
+                                     " ; ".join(e["rules"]), e["text"].replace("\t", " ")]) + "\n")
     if args.json:
         print(json.dumps({k: v for k, v in result.items() if k != "errors"}, indent=1))
     else:

@@ -181,3 +181,89 @@ def test_reversing_light_verb_does_not_code_its_noun(nlp, kb):
 def test_staged_is_read_as_stage_despite_the_lemmatiser(nlp, kb):
     e, src, _ = only(events_of(nlp, kb, "Students staged demonstrations in Jakarta."))
     assert e.plover == "PROTEST" and "light-verb:" in e.rule
+
+
+def test_demand_takes_the_subject_of_the_demanded_clause_and_is_one_event(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "China demanded that Japan withdraw the proposal."))
+    assert e.plover == "REQUEST" and src == ["CHN"] and tgt == ["JPN"]
+    assert "governs:demand+withdraw" in e.rule  # the demanded withdrawal is no event of its own
+
+
+def test_threat_takes_in_the_threatened_act(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Iran threatened to cut off gas supplies to Armenia."))
+    assert e.plover == "THREATEN" and src == ["IRN"] and tgt == ["ARM"]
+
+
+def test_actor_inside_the_object_phrase_is_the_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Berlin rejected recent calls by Minsk for economic aid."))
+    assert e.plover == "REJECT" and src == ["DEUGOV"] and tgt == ["BLRGOV"]
+    assert "+nearest-actor" in e.rule
+
+
+def test_place_in_the_object_phrase_gives_the_target_country(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Japan will provide food aid to flood victims in Pakistan."))
+    assert e.plover == "AGREE" and src == ["JPN"] and tgt == ["PAK"]
+    e, src, tgt = only(events_of(nlp, kb, "Canada agreed to open a research centre in Tokyo."))
+    assert src == ["CAN"] and tgt == ["JPN"]
+
+
+@pytest.mark.parametrize("body", [
+    "Turkey rejected the plan, the Greek foreign ministry said.",
+    "The Kremlin rejected the proposal, saying Poland had no right to make it.",
+])
+def test_nearest_actor_fallback_stays_out_of_reporting_and_adverbial_clauses(nlp, kb, body):
+    e, _, tgt = only(events_of(nlp, kb, body))
+    assert e.plover == "REJECT" and tgt == []
+
+
+def test_fallback_does_not_cross_into_a_coordinated_clause(nlp, kb):
+    events = events_of(nlp, kb, "Iran protested, while Iraq rejected the accusations.")
+    assert [(e.plover, src, tgt) for e, src, tgt in events] == [("PROTEST", ["IRN"], []), ("REJECT", ["IRQ"], [])]
+
+
+def test_numeral_stands_for_the_counted_phrase_and_its_owner(nlp, kb):
+    e, src, tgt = only(events_of(
+        nlp, kb, "Turkey has 12 observation posts in the province but four are now surrounded by Syrian regime forces."))
+    assert e.cameo.startswith("19") and src == ["SYRMIL"] and tgt == ["TUR"]
+
+
+def test_protest_takes_in_the_demand_it_is_held_for(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Kenyan teachers staged a strike to demand higher pay from the government."))
+    assert e.plover == "PROTEST" and src == ["KENEDU"] and tgt == ["KENGOV"]
+
+
+def test_accepting_demands_is_a_concession_not_a_demand(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Egypt accepted demands from Sudan that it reopen the border."))
+    assert e.plover == "CONCEDE" and src == ["EGY"] and tgt == ["SDN"]
+
+
+@pytest.mark.parametrize("body, cameo, plover", [
+    ("Switzerland expelled two Russian diplomats.", "166", "SANCTION"),
+    ("The United States imposed sanctions on Iran.", "163", "SANCTION"),
+    ("Algerian students blocked roads in the capital.", "144", "PROTEST"),
+    ("Russia invaded Ukraine on Thursday.", "190", "ASSAULT"),
+    ("Serbia lodged an official protest with Albania.", "114", "ACCUSE"),
+])
+def test_new_triggers_and_object_conditions(nlp, kb, body, cameo, plover):
+    e, _, _ = only(events_of(nlp, kb, body))
+    assert e.cameo == cameo and e.plover == plover
+
+
+def test_threat_targets_who_must_meet_its_condition(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Russia threatened to halt the talks if the United States deploys new missiles."))
+    assert e.plover == "THREATEN" and src == ["RUS"] and tgt == ["USA"] and "conditional" in e.modality
+
+
+def test_passive_subject_phrase_is_searched_for_the_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "A refugee camp for Congolese families was attacked by Burundian militiamen."))
+    assert e.plover == "ASSAULT" and src == ["BDIUAF"] and tgt == ["COD"]
+
+
+def test_protest_purpose_clause_names_what_is_protested(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Demonstrators in Baghdad blocked a road to show their anger at the United States."))
+    assert e.plover == "PROTEST" and src == ["IRQCVL"] and tgt == ["USA"]
+
+
+def test_casualty_participle_is_the_toll_of_the_attack_not_another_event(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Sudanese rebels shelled the town of Juba on Sunday, killing about 20 people."))
+    assert e.cameo.startswith("19") and src == ["SDNREB"]

@@ -27,9 +27,10 @@ log = logging.getLogger(__name__)
 PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, str]]
 
 _REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "state", "confirm", "insist",
-              "stress", "warn", "note", "write", "declare", "argue", "point", "allege", "assert", "reveal"}
+              "stress", "warn", "note", "write", "declare", "argue", "point", "allege", "assert", "reveal", "reiterate",
+              "conclude"}
 _INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
-           "pledge", "promise", "offer", "propose", "support", "back", "try", "plot", "consider", "wish"}
+           "pledge", "promise", "offer", "propose", "support", "back", "plot", "consider", "wish", "swear"}
 # "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
 _INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved"}
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
@@ -42,6 +43,9 @@ _TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", 
 # ("lift a curfew" -> 0813), else the verb's own trigger stands ("rejected an invitation" -> reject).
 _REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "stop", "abandon", "relax", "reduce",
               "cut", "freeze", "reject", "refuse", "scrap", "abolish", "shorten", "call", "break", "sever"}
+# "accepted demands from the rebels", "met their demands": the verb answers the request, and its own
+# trigger (a concession) codes the event, not the request it answers.
+_ANSWERING = {"accept", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
 _PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
 _RECIPIENT_PREPS = {"to", "for", "with", "against", "on"}
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
@@ -139,8 +143,38 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
                 found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
         if not found and head.pos_ == "PRON":
             found = _pronoun_actor(head, index, sentence)
+        if not found and head.pos_ == "NUM" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            found = _numeral_antecedent_actors(head, index)
         out += [a for a in found if a not in out]
     return out
+
+
+# Verbs whose subject owns what their object counts: "Turkey has 12 observation posts".
+_OWNING = {"have", "own", "operate", "maintain", "run", "keep", "station", "deploy", "establish", "set", "hold"}
+
+
+def _numeral_antecedent_actors(num: Token, index: _Index) -> list[Actor]:
+    """ "Turkey has 12 observation posts ... but four are surrounded": a bare numeral stands for the nearest
+    counted noun phrase before it in the sentence; its actors are the phrase's own ("12 Turkish posts",
+    "Turkey's 12 posts"), else its owner's (the subject of "has", or the actor just before that verb when
+    the parser has attached the subject elsewhere)."""
+    doc = num.doc
+    sent_start = num.sent.start
+    antecedent = next((t for t in reversed(doc[sent_start:num.i]) if t.pos_ == "NOUN"
+                       and any(c.dep_ == "nummod" for c in t.children)), None)
+    if antecedent is None:
+        return []
+    first = min([c.left_edge.i for c in antecedent.lefts if c.dep_ not in ("det", "nummod")] + [antecedent.i])
+    own = _actors_at(index, doc, first, antecedent.i)
+    if own:
+        return own
+    verb = antecedent.head
+    if antecedent.dep_ != "dobj" or verb.lemma_.lower() not in _OWNING:
+        return []
+    subj = _children(verb, "nsubj")
+    if subj:
+        return [a for t in subj for a in _actors_at(index, doc, t.left_edge.i, t.i)]
+    return _actors_at(index, doc, verb.i - 1, verb.i - 1) if verb.i > sent_start else []
 
 
 def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor]:
@@ -199,6 +233,7 @@ class _Candidate:
     governor: Token  # the verb whose clause carries tense, modality and the time (the light verb for nouns)
     consumed: set[int]
     coordinated: bool = False  # the source is a coordination ("Turkey and Russia"), not one phrase
+    governing: bool = False  # a threat, demand or refusal that took in the act it is about
 
 
 def _verb_forms(verb: Token) -> tuple[str, ...]:
@@ -240,6 +275,9 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
             return rule
         if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and set(_verb_forms(token.head)) & values:
             return rule
+        if kind == "object" and any(o.lemma_.lower() in values for c in token.children
+                                    if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)):
+            return rule
     return None
 
 
@@ -274,6 +312,9 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if passive:
         source_tokens = _prep_objects(tok, {"by"}) + [g for c in _children(tok, "agent") for g in _children(c, "pobj")]
         target_tokens = _children(tok, "nsubjpass")
+        if not target_tokens and tok.dep_ == "xcomp":
+            # "four are thought to be surrounded": the raised subject of the matrix verb undergoes the act
+            target_tokens = _children(tok.head, "nsubjpass", "nsubj")
     else:
         source_tokens = _children(tok, "nsubj")
         target_tokens = _children(tok, "dobj", "dative")
@@ -318,8 +359,160 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not target:
         target = _recipients(tok, complement, index, sentence)
     target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
+    governing = False
+    plover = codebook.plover_of(rule.cameo)
+    if plover in _GOVERNING:
+        roots = _requested_acts(tok)
+        inner_triggers = _governed_triggers(roots, codebook) - {tok.i}
+        if inner_triggers:
+            consumed |= inner_triggers | {r.i for r in roots}
+            governing = True
+            if pattern == "subject-verb-object":
+                pattern = f"governs:{tok.lemma_}+{tok.doc[min(inner_triggers)].lemma_}"
+    if rule.cameo[:2] in ("17", "18", "19", "20"):
+        results = _violent_results([tok], codebook)
+        if results:
+            consumed |= results
+            governing = True
+    clauses = _purpose_clauses([tok]) if source and plover == "PROTEST" else []
+    purposes = _protest_purposes(clauses, codebook)
+    if purposes:
+        consumed |= {p.i for p in purposes}
+        governing = True
+    if not [a for a in target if a not in source] and source:
+        target = _fallback_target([tok] + clauses, source, index)
+        if target:
+            pattern += "+nearest-actor"
+    if not [a for a in target if a not in source] and plover == "THREATEN":
+        target = _condition_subjects([tok] + ([complement] if complement is not None else []), source, index,
+                                     sentence)
+        if target:
+            pattern += "+condition-subject"
     coordinated = _is_coordinated(source_tokens)
-    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated)
+    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing)
+
+
+# The fallback target search never follows these links: adverbial, relative and parenthetical clauses
+# (another event's actors), nor function words; nor, from the trigger itself, its subject or agent.
+_FALLBACK_SKIP = {"csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "punct", "cc", "mark", "advmod", "advcl",
+                  "parataxis", "relcl", "npadvmod", "intj", "dep", "meta", "preconj", "det", "prt", "case", "predet",
+                  "quantmod"}
+_TRIGGER_OWN = {"nsubj", "csubj", "agent"}  # the trigger's own subject or agent is its source
+_FALLBACK_DEPTH = 8
+# Verbal conflict acts that govern the act they are about: "threatened to cut off electricity", "demanded
+# that the US cancel plans", "refused to lift the curfew" code one event, the threat, demand or refusal.
+_GOVERNING = {"THREATEN", "REQUEST", "REJECT"}
+
+
+def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) -> list[Actor]:
+    """When no grammatical role names the target (in the spirit of PETRARCH's and ICEWS's coders): the first
+    actor in the trigger's object and complement subtree, nearest in the tree, then in reading order, other
+    than the source: "demanded that the DPRK forsake" (the complement's subject), "rejected calls by Belarus's
+    rulers" (an actor inside the object), "aid to refugees fleeing the war in Liberia" (the place's country).
+    The search stays inside the trigger's clause: no subject, adverbial, coordinated or reporting clause."""
+    doc = starts[0].doc
+    seen = {t.i for t in starts}
+    level = list(starts)
+    for depth in range(_FALLBACK_DEPTH):
+        following = []
+        for tok in level:
+            for child in tok.children:
+                if child.i in seen or child.dep_ in _FALLBACK_SKIP:
+                    continue
+                if depth == 0 and child.dep_ in _TRIGGER_OWN:
+                    continue  # a complement's subject is searched ("demanded that the US cancel"), its own is not
+                if child.pos_ in ("VERB", "AUX") and (child.dep_ == "conj" or child.lemma_ in _REPORTING):
+                    continue
+                seen.add(child.i)
+                following.append(child)
+        for tok in sorted(following, key=lambda t: t.i):
+            found = [a for t in (tok, *tok.conjuncts) for a in _actors_at(index, doc, t.i, t.i)]
+            found = [a for a in dict.fromkeys(found) if a not in source]
+            if found:
+                return found
+        level = following
+    return []
+
+
+_PURPOSE_TYPES = {"REQUEST", "ACCUSE", "PROTEST"}
+
+
+def _purpose_clauses(heads: list[Token]) -> list[Token]:
+    """ "staged demonstrations to demand reforms", "blocked a road to show their disapproval for X",
+    "rallies calling for independence": what a protest is held for."""
+    return [c for head in heads for c in head.children
+            if c.dep_ in ("advcl", "xcomp", "acl") and c.pos_ == "VERB" and not _children(c, "nsubj", "nsubjpass")
+            and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))]
+
+
+def _protest_purposes(clauses: list[Token], codebook: Codebook) -> list[Token]:
+    """The demand or protest a protest is held for ("began a hunger strike to protest X") says what the
+    protest is about; it is not a second event."""
+    out = []
+    for c in clauses:
+        rules = _rules_for(c, "VERB", codebook)
+        if rules and codebook.plover_of(rules[-1].cameo) in _PURPOSE_TYPES:
+            out.append(c)
+    return out
+
+
+def _condition_subjects(tokens: list[Token], source: list[Actor], index: _Index, sentence: Sentence) -> list[Actor]:
+    """ "threatened to stop talks if the United States deploys missiles": who must meet the condition is
+    the one threatened."""
+    out = []
+    for t in tokens:
+        for c in t.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                out += [a for sub in _children(c, "nsubj", "nsubjpass") for a in _phrase_actors(sub, index, sentence)
+                        if a not in source and a not in out]
+    return out
+
+
+# Clauses and phrases that set a governed act in its time or cause ("as the leaders sought to ease
+# tensions", "on the eve of a visit", "over their ties with Israel"): their events stand on their own.
+_CONTEXT_MARKS = {"as", "while", "when", "after", "before", "since", "because", "whereas", "although", "though"}
+_CONTEXT_PREPS = {"after", "before", "during", "since", "following", "amid", "despite", "over", "on", "because"}
+
+
+def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
+    """The trigger tokens inside the governed phrases (verbs and event nouns alike), but not inside a
+    relative clause, which describes something that did happen ("observers who were taken hostage"), nor
+    in a phrase of time or cause."""
+    out: set[int] = set()
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if t not in roots and (t.dep_ == "relcl" or (t.dep_ == "prep" and t.lower_ in _CONTEXT_PREPS) or (
+                t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONTEXT_MARKS for m in t.children))):
+            continue
+        if (t.pos_ == "VERB" and _rules_for(t, "VERB", codebook)) or (
+                t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook)):
+            out.add(t.i)
+        stack.extend(t.children)
+    return out
+
+
+def _requested_acts(tok: Token) -> list[Token]:
+    """What a threat, demand or refusal is about: its complement clause, and the complement of a request
+    it answers or makes ("rejected a call for peacekeepers to be deployed", "refused to commit to any
+    assistance", "demanded a meeting to discuss")."""
+    roots = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
+    for obj in _children(tok, "dobj"):
+        roots += [c for c in obj.children if c.dep_ in ("acl", "xcomp", "ccomp")
+                  or (c.dep_ == "prep" and c.lower_ in ("for", "to"))]
+    return roots
+
+
+# "shelled the city, killing 20": the participle gives the toll of the act it follows, not another event.
+def _violent_results(heads: list[Token], codebook: Codebook) -> set[int]:
+    out = set()
+    for head in heads:
+        for c in head.children:
+            if c.dep_ == "advcl" and c.tag_ == "VBG" and not _children(c, "nsubj", "nsubjpass"):
+                rules = _rules_for(c, "VERB", codebook)
+                if rules and all(r.cameo[:2] in ("18", "19", "20") for r in rules):
+                    out.add(c.i)
+    return out
 
 
 def _recipients(verb: Token, complement: Token | None, index: _Index, sentence: Sentence) -> list[Actor]:
@@ -378,8 +571,9 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
         source = [a for t in _children(tok, "nsubj") for a in _phrase_actors(t, index, sentence)]
         target = [a for t in _children(clause, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
         rule = codebook.triggers[("demand", "VERB")][-1]
+        # "said the US must be ready to mediate": what is demanded is not an event of its own
         return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
-                          {tok.i, clause.i})
+                          {tok.i, clause.i} | _governed_triggers([clause], codebook), governing=True)
     return None
 
 
@@ -421,6 +615,8 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         return None
     if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
         return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
+    if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
+        return None
     preps = _target_preps(rule.cameo, codebook)
     target = [a for t in _prep_objects(tok, preps | {"between"}) for a in _phrase_actors(t, index, sentence)]
     if light and not target:
@@ -437,7 +633,31 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
         for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
             target += [a for t in _children(clause, "dobj") for a in _phrase_actors(t, index, sentence)]
-    return _Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated)
+    governing = False
+    if codebook.plover_of(rule.cameo) in _GOVERNING:
+        # "its demand that Israel ease restrictions": the demanded act is part of the demand
+        roots = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "xcomp") or (
+            c.dep_ == "prep" and c.lower_ in ("for", "to"))]
+        inner_triggers = _governed_triggers(roots, codebook) - {tok.i}
+        if inner_triggers:
+            consumed |= inner_triggers | {r.i for r in roots}
+            governing = True
+    if rule.cameo[:2] in ("18", "19", "20"):
+        results = _violent_results([tok] + ([head] if light else []), codebook)
+        if results:
+            consumed |= results
+            governing = True
+    heads = [tok] + ([head] if light else [])
+    clauses = _purpose_clauses(heads) if source and codebook.plover_of(rule.cameo) == "PROTEST" else []
+    purposes = _protest_purposes(clauses, codebook)
+    if purposes:
+        consumed |= {p.i for p in purposes}
+        governing = True
+    if not [a for a in target if a not in source] and source:
+        target = _fallback_target(heads + clauses, source, index)
+        if target:
+            pattern += "+nearest-actor"
+    return _Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated, governing)
 
 
 def _clause_chain(token: Token) -> list[Token]:
@@ -494,8 +714,8 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
     """A time of the sentence whose syntactic head chain reaches one of `governors` before any other verb."""
     targets = {t.i for t in governors}
     for span, time in index.times.get(sentence.index, []):
-        if not re.match(r"\d{4}", time.value or time.range_start or ""):
-            continue  # durations ("two-week"), sets and "now" do not date an event
+        if time.value != "PRESENT_REF" and not re.match(r"\d{4}", time.value or time.range_start or ""):
+            continue  # durations ("two-week") and sets do not date an event
         node = span.root
         for _ in range(8):
             if node.i in targets:
@@ -523,6 +743,10 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
     if c.governor.dep_ == "xcomp":
         governors.append(c.governor.head)  # "agreed on Wednesday to resume talks": the intent's day
     time = _attached_time(index, sentence, governors)
+    if time is not None and time.value == "PRESENT_REF":
+        # "four are now thought to be surrounded": the state holds on the day of publication.
+        day = published[:10] if published else None
+        return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "published"}
     if time is not None:
         return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
                 "anchor": "expression" if time.anchor == "absolute" else time.anchor}
@@ -531,7 +755,8 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
         if said is not None:
             return {"value": said.value, "start": None, "end": None, "grain": said.grain, "anchor": "speech"}
     if quote is not None and quote.spoken:
-        return {"value": quote.spoken, "start": None, "end": None, "grain": "day", "anchor": f"speech:{quote.id}"}
+        grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
+        return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
     day = published[:10] if published else None
     return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "assumed-published"}
 
@@ -577,7 +802,9 @@ def code_events(
                 found.append(cand)
         # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
         # then the event noun (a light verb such as "sign a deal" names its noun's event).
-        found.sort(key=lambda c: (-(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN", c.trigger.i))
+        # A threat, demand or refusal beats the act it governs ("threatened to break relations" is a threat).
+        found.sort(key=lambda c: (not c.governing, -(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN",
+                                  c.trigger.i))
         # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
         found = [c for c in found if not (c.rule.lemma in _INTENT and c.trigger.i in governed)]
