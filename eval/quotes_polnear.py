@@ -33,7 +33,10 @@ Also reported, for information: content token F1 (tokens = whitespace-separated 
 precision = words inside some predicted content that are inside some gold content / words inside
 predicted content; recall the converse), and the figures per kind of quote.
 
-    python eval/quotes_polnear.py [DATASET_PATH] [--json] [--limit N]
+    python eval/quotes_polnear.py [DATASET_PATH] [--json] [--limit N] [--errors FILE]
+
+--errors FILE writes one JSON line per missed gold attribution, spurious prediction and matched pair
+whose source does not match (diagnostics only; the scores are the same with or without it).
 """
 from __future__ import annotations
 
@@ -58,6 +61,7 @@ Spans = tuple[tuple[int, int], ...]
 class Gold(NamedTuple):
     content: Spans
     source: Spans
+    cue: Spans = ()  # for the --errors listing only; scoring never reads it
 
 
 class Predicted(NamedTuple):
@@ -65,6 +69,7 @@ class Predicted(NamedTuple):
     content: Spans
     source: Spans
     text: str = ""
+    cue: Spans = ()  # for the --errors listing only
 
 
 class Counts:
@@ -89,8 +94,9 @@ def parse_ann(text: str) -> list[Gold]:
     for args in events:
         content = tuple(s for role, ref in args if role.startswith("Content") for s in spans.get(ref, ()))
         source = tuple(s for role, ref in args if role.startswith("Source") for s in spans.get(ref, ()))
+        cue = tuple(s for role, ref in args if role.startswith("Cue") for s in spans.get(ref, ()))
         if content:
-            gold.append(Gold(content, source))
+            gold.append(Gold(content, source, cue))
     return gold
 
 
@@ -144,12 +150,14 @@ def predict(texts: list[tuple[str, str]]) -> list[list[Predicted]]:
             key = (q.cue.start, q.cue.end) if q.cue else q.id
             content = ((q.content.start, q.content.end),)
             source = ((q.source.start, q.source.end),) if q.source else ()
+            cue = ((q.cue.start, q.cue.end),) if q.cue else ()
             if key in merged:
                 prev = merged[key]
                 kind = prev.kind if prev.kind == q.kind else "direct+indirect"
-                merged[key] = Predicted(kind, prev.content + content, prev.source or source, prev.text + " … " + q.text)
+                merged[key] = Predicted(kind, prev.content + content, prev.source or source, prev.text + " … " + q.text,
+                                        prev.cue)
             else:
-                merged[key] = Predicted(q.kind, content, source, q.text)
+                merged[key] = Predicted(q.kind, content, source, q.text, cue)
         out.append(list(merged.values()))
     return out
 
@@ -162,7 +170,8 @@ def _words(text: str, spans: list[Spans]) -> set[int]:
     return covered
 
 
-def _score_article(text: str, gold: list[Gold], predicted: list[Predicted], counts: Counts) -> None:
+def _score_article(text: str, gold: list[Gold], predicted: list[Predicted], counts: Counts,
+                   errors: list[dict] | None = None) -> None:
     counts.predicted += len(predicted)
     counts.gold += len(gold)
     counts.gold_with_source += sum(1 for g in gold if g.source)
@@ -182,6 +191,11 @@ def _score_article(text: str, gold: list[Gold], predicted: list[Predicted], coun
         p, g = predicted[i], gold[j]
         if p.source and g.source and _shared(p.source, g.source) > 0:
             counts.source_correct += 1
+        elif errors is not None and (p.source or g.source):
+            errors.append(_error("wrong-source", text, g, p))
+    if errors is not None:
+        errors.extend(_error("missed", text, g, None) for j, g in enumerate(gold) if j not in used_g)
+        errors.extend(_error("spurious", text, None, p) for i, p in enumerate(predicted) if i not in used_p)
     for i, p in enumerate(predicted):
         row = counts.by_kind.setdefault(p.kind, [0, 0])
         row[0] += 1
@@ -193,15 +207,36 @@ def _score_article(text: str, gold: list[Gold], predicted: list[Predicted], coun
     counts.words_both += len(words_p & words_g)
 
 
+def _cut(text: str, spans: Spans, limit: int = 160) -> str:
+    joined = " … ".join(text[a:b] for a, b in spans)
+    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
+
+
+def _error(kind: str, text: str, gold: Gold | None, predicted: Predicted | None) -> dict:
+    """One row of the --errors listing: what gold and prediction said, as text."""
+    row: dict = {"error": kind}
+    if gold is not None:
+        row.update(gold_content=_cut(text, gold.content), gold_cue=_cut(text, gold.cue),
+                   gold_source=_cut(text, gold.source), at=gold.content[0][0])
+    if predicted is not None:
+        row.update(kind=predicted.kind, content=_cut(text, predicted.content), cue=_cut(text, predicted.cue),
+                   source=_cut(text, predicted.source))
+        row.setdefault("at", predicted.content[0][0])
+    return row
+
+
 def _prf(hit_p: int, n_p: int, hit_r: int, n_r: int) -> tuple[float, float, float]:
     p = hit_p / n_p if n_p else 0.0
     r = hit_r / n_r if n_r else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def score(path: str | Path = DEFAULT_PATH, limit: int | None = None) -> dict:
+def score(path: str | Path = DEFAULT_PATH, limit: int | None = None, errors: list[dict] | None = None) -> dict:
     """{'content_f1', 'content_precision', 'content_recall', 'source_f1', 'source_precision',
-    'source_recall', 'content_token_f1', 'n', 'predicted', 'gold', 'by_kind', 'seconds'}."""
+    'source_recall', 'content_token_f1', 'n', 'predicted', 'gold', 'by_kind', 'seconds'}.
+
+    With a list as `errors`, each missed gold attribution, spurious prediction and matched pair with a
+    wrong source is appended to it as a dict (article, error, the texts of content, cue and source)."""
     path = Path(path)
     started = time.perf_counter()
     chosen = articles(path)[:limit] if limit else articles(path)
@@ -210,7 +245,10 @@ def score(path: str | Path = DEFAULT_PATH, limit: int | None = None) -> dict:
     counts = Counts()
     for (name, txt, ann), (_, text), predicted in zip(chosen, texts, predictions):
         gold = parse_ann(ann.read_text(encoding="utf-8"))
-        _score_article(text, gold, predicted, counts)
+        found: list[dict] | None = [] if errors is not None else None
+        _score_article(text, gold, predicted, counts, found)
+        if errors is not None and found:
+            errors.extend({"article": name, **row} for row in sorted(found, key=lambda r: r["at"]))
     cp, cr, cf = _prf(counts.content_matched, counts.predicted, counts.content_matched, counts.gold)
     sp, sr, sf = _prf(counts.source_correct, counts.predicted_with_source, counts.source_correct, counts.gold_with_source)
     tp, tr, tf = _prf(counts.words_both, counts.words_predicted, counts.words_both, counts.words_gold)
@@ -230,12 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH))
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
+    parser.add_argument("--errors", metavar="FILE", default=None,
+                        help="write missed, spurious and wrong-source attributions to FILE as JSON lines")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if not Path(args.path).is_dir():
         print(f"dataset not found: {args.path}", file=sys.stderr)
         return 2
-    result = score(args.path, args.limit)
+    errors: list[dict] | None = [] if args.errors else None
+    result = score(args.path, args.limit, errors)
+    if errors is not None:
+        with open(args.errors, "w", encoding="utf-8") as out:
+            for row in errors:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -4,10 +4,12 @@ What it recognises, paragraph by paragraph:
 - direct quotes between straight (") or curly (“ ” „ « ») double marks, found by a scan over the
   whole paragraph text, so a quote may span sentences; a quote opened and never closed is closed by
   the paragraph end (news style for a quote that continues in the next paragraph, and a common
-  typo). The quoted words are kept as written, bracketed editorial insertions included;
+  typo), and a closing mark where a quote opens ("”Mr. Trump ...") opens it. The quoted words are
+  kept as written, bracketed editorial insertions included;
 - the cue of a direct quote: a speech verb from data/quotes/cues.tsv ("said", "told reporters",
   "explained, adding:", "according to") outside every quote, in the sentence where the quote starts
-  (cue before the opening mark) or ends (cue after the closing mark). A cue next to the quote (only
+  (cue before the opening mark) or ends (cue after the closing mark), or right after a quote that the
+  parser ended with its "?" ("“Why not?” Vitter demanded."). A cue next to the quote (only
   punctuation and the cue's own subject, object or adverbs between) wins over one that merely governs
   the quote in the parse; a long quote may also take the nearest cue of those two sentences;
 - scare quotes: a quoted phrase of at most four words with no cue next to it, inside a sentence
@@ -18,8 +20,18 @@ What it recognises, paragraph by paragraph:
   it contains. Beliefs, plans and findings count ("believes that", "wants to", "a poll shows that"),
   as PolNeAR and PARC annotate them; a stance verb with no clause reports its object ("criticized
   the tariffs"), and so does a speech verb unless its object is the person addressed ("stressed the
-  need for talks", not "told reporters"); a nominal cue its "that"-clause ("Putin's claim that ..."); a verb outside the cue
-  table that takes a finite clause and has a subject is a cue too ("Democrats fear that ...");
+  need for talks", not "told reporters"); a nominal cue its "that"-clause ("Putin's claim that ...", and
+  an infinitive when a possessive holds it: "his determination to act"); a passive stance verb its
+  subject, with the agent as source ("the nominee was endorsed by dozens of papers"); an attitude
+  adjective after "be" its clause or prepositional object ("are afraid that", "critical of Trump"); a
+  supporter or opponent noun what it stands for ("a staunch opponent of the death penalty"); "seems
+  to" its infinitive, with no source; a verb outside the cue table that takes a finite clause and has
+  a subject is a cue too ("Democrats fear that ...");
+- attribution is univocal, as PolNeAR annotates it: a reported clause whose cue lies inside another
+  quote's clause ("X said Y plans to Z") is part of that quote; a participle set off by a comma inside
+  a reported clause ("said ..., arguing that ...") is a second attribution of the same reporter;
+- a paragraph ending with a cue and a colon ("Caddell continued:") introduces the next paragraph: its
+  opening quote, or the whole paragraph when it has no quote marks and the cue is a speech verb;
 - speaker labels: a paragraph or quote opening with a short capitalised name and a colon
   ("PENCE: Well, ...", a headline's "Pat Caddell: Voters Worried ...") is that name's quote, and so
   is a quote signed with a dash and a name after its closing mark ("“...” ― Jane Doe");
@@ -29,6 +41,8 @@ What it recognises, paragraph by paragraph:
   has one), the object of "according to", or a nominal cue's possessive; an appositive name wins ("Kremlin spokesperson, Dmitry
   Peskov, told" -> Peskov); "he"/"she"/"they"/"it" take the previous speaker when that speaker
   fits and spoke in this or the previous paragraph, else the nearest preceding fitting actor; a
+  relative pronoun reaches back to its antecedent ("Butterfield, who said"); a participle takes its
+  noun ("a statement announcing") or the subject of the verb it hangs from ("by telling them"); a
   quote paragraph with no cue right after a quote with a speaker continues that speaker;
 - the date spoken: a time expression (from the times stage) whose phrase attaches to the cue verb,
   outside every quote ("On Saturday, Erdogan said ..."); otherwise, for a speaker's consecutive
@@ -65,11 +79,15 @@ _SCARE_MAX_WORDS = 4
 # Cue classes that introduce a reported clause. "characterise" cues introduce a direct quote only
 # ("called it “a disgrace”"). Beliefs, plans and findings ("believes that", "wants to", "a poll shows
 # that") are attributions too, as PolNeAR and PARC annotate them.
-_INDIRECT_CLASSES = {"speech", "writing", "attribution", "thought", "evidence", "stance", "characterise", "noun", "other"}
+_INDIRECT_CLASSES = {"speech", "writing", "attribution", "thought", "evidence", "stance", "characterise", "noun",
+                     "adjective", "evidential", "partisan", "other"}
 # The shortest noun-phrase content (the object of "called for", "criticized") kept as an attribution.
 _NOMINAL_CONTENT = 1  # words at least: PolNeAR marks even a pronoun object ("cited it")
 _PRONOUNS_PERSON = {"he", "she"}
 _PRONOUNS_OTHER = {"they", "it"}
+_RELATIVE = {"who", "which", "that"}
+# Relations the parser gives a speaker named after the cue ("..., said Leslie Wimes, a ...").
+_INVERTED_SUBJECT = {"nsubj", "dobj", "npadvmod", "attr", "appos", "oprd", "dative", "conj", "nmod"}
 # Relations through which a cue without a subject takes the subject of its head verb:
 # "Erdogan explained, adding: ...", "Smith smiled and said ...", "went on to say ...".
 _CLIMB_DEPS = {"advcl", "conj", "xcomp"}
@@ -85,6 +103,9 @@ class CueTable:
     single: dict[str, str]
     phrasal: dict[tuple[str, str], str]
     nouns: frozenset[str] = frozenset()  # nominal cues: "his claim that ...", "a plan to ..."
+    adjectives: frozenset[str] = frozenset()  # attitudes: "afraid that ...", "critical of ...", "willing to ..."
+    intentions: frozenset[str] = frozenset()  # nominal cues that also take an infinitive: "his determination to act"
+    partisans: frozenset[str] = frozenset()  # "a staunch opponent of the death penalty", "a supporter of NATO"
 
 
 def _parse_cues(text: str, where: str) -> CueTable:
@@ -92,6 +113,9 @@ def _parse_cues(text: str, where: str) -> CueTable:
     single: dict[str, str] = {}
     phrasal: dict[tuple[str, str], str] = {}
     nouns: set[str] = set()
+    adjectives: set[str] = set()
+    intentions: set[str] = set()
+    partisans: set[str] = set()
     for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t",
                                                  quoting=csv.QUOTE_NONE), start=2):
         cue, cls = (row.get("cue") or "").strip().lower(), (row.get("class") or "").strip().lower()
@@ -100,13 +124,20 @@ def _parse_cues(text: str, where: str) -> CueTable:
         words = cue.split()
         if cls == "noun" and len(words) == 1:
             nouns.add(words[0])
+        elif cls == "adjective" and len(words) == 1:
+            adjectives.add(words[0])
+        elif cls == "intention" and len(words) == 1:
+            intentions.add(words[0])
+        elif cls == "partisan" and len(words) == 1:
+            partisans.add(words[0])
         elif len(words) == 1:
             single[words[0]] = cls
         elif len(words) == 2:
             phrasal[(words[0], words[1])] = cls
         else:
             raise ValueError(f"{where}: row {number}: a cue is a lemma with at most one particle")
-    return CueTable(single, phrasal, frozenset(nouns))
+    return CueTable(single, phrasal, frozenset(nouns), frozenset(adjectives), frozenset(intentions),
+                    frozenset(partisans))
 
 
 @functools.lru_cache(maxsize=4)
@@ -126,15 +157,39 @@ def _according_to(tok: Token) -> Token | None:
     return nxt if nxt is not None and nxt.lower_ == "to" else None
 
 
-def _noun_clauses(noun: Token) -> list[Token]:
-    """What a nominal cue reports: its "that"-clause ("the claim that ...") or infinitive ("a plan to ...")."""
+def _noun_clauses(noun: Token, infinitive: bool = False) -> list[Token]:
+    """What a nominal cue reports: its "that"-clause ("the claim that ..."), or with `infinitive`
+    its infinitive when someone holds it ("his determination to act alone")."""
     heads = []
+    held = any(c.dep_ == "poss" for c in noun.children)
     for c in noun.children:
         if c.dep_ not in ("acl", "ccomp") or c.i < noun.i:
             continue
         if any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
             heads.append(c)
+        elif infinitive and held and c.tag_ == "VB" and any(m.dep_ == "aux" and m.lower_ == "to" for m in c.children):
+            heads.append(c)
     return heads
+
+
+def _partisan_objects(noun: Token) -> list[Token]:
+    """What a supporter or opponent stands for: the object of its "of" ("an opponent of the war")."""
+    return [o for p in noun.children if p.dep_ == "prep" and p.lower_ in ("of", "for") and p.i > noun.i
+            for o in p.children if o.dep_ in ("pobj", "pcomp")]
+
+
+# Prepositions that introduce what an attitude adjective is about ("critical of", "concerned about").
+_ADJECTIVE_PREPS = {"of", "about", "over", "with", "to", "on", "at", "in", "toward", "towards"}
+
+
+def _adjective_complements(adj: Token) -> list[Token]:
+    """What an attitude adjective reports: its clause ("afraid that ...", "willing to ...") or the
+    object of its preposition ("critical of Trump", "concerned about the shift")."""
+    heads = [c for c in adj.children if c.dep_ in ("ccomp", "xcomp") and c.i > adj.i]
+    if heads:
+        return heads
+    return [o for p in adj.children if p.dep_ == "prep" and p.i > adj.i and p.lower_ in _ADJECTIVE_PREPS
+            for o in p.children if o.dep_ in ("pobj", "pcomp")]
 
 
 def _cue_class(tok: Token, table: CueTable) -> str | None:
@@ -142,6 +197,16 @@ def _cue_class(tok: Token, table: CueTable) -> str | None:
         return table.phrasal.get(("according", "to"))
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in table.nouns:
         return "noun" if _noun_clauses(tok) else None
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in table.intentions:
+        return "noun" if _noun_clauses(tok, infinitive=True) else None
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in table.partisans:
+        # "Kaine, a staunch opponent of the death penalty": said of someone, with what they stand for.
+        return "partisan" if tok.dep_ in ("attr", "appos") and _partisan_objects(tok) else None
+    if tok.pos_ == "ADJ" and tok.lower_ in table.adjectives:
+        # "Democrats are afraid that ...": a predicate adjective with a holder and a complement.
+        if tok.dep_ == "acomp" and _adjective_complements(tok):
+            return "adjective"
+        return None
     if not tok.tag_.startswith("VB") or tok.dep_ in ("aux", "auxpass", "amod"):
         return None
     lemma = tok.lemma_.lower()
@@ -206,7 +271,9 @@ def _quote_marks(text: str) -> list[_Marked]:
             if opened is not None:
                 emit(opened, i, i)
                 opened = None
-            elif ch == _STRAIGHT or pair == "''":
+            elif ch == _STRAIGHT or pair == "''" or (
+                    (i == 0 or text[i - 1].isspace()) and i + 1 < len(text) and text[i + 1].isalnum()):
+                # A closing mark where a quote opens ("”Mr. Trump ...") is a typo for an opening one.
                 opened, width = i, step
         i += step
     if opened is not None:
@@ -248,6 +315,8 @@ class _Draft:
     cue_class: str | None
     standalone: bool = False  # a direct quote that opens its paragraph with no cue: may continue a speaker
     label: tuple[int, int] | None = None  # a speaker label's tokens ("PENCE:", "― Jane Doe"), the source
+    cue_ctx: _Context | None = None  # the cue's paragraph when it is not the quote's ("He said:" ¶ "“...”")
+    nominal: bool = False  # the content is the cue's object ("criticized the tariffs"), not a clause
 
 
 @dataclass(frozen=True)
@@ -310,20 +379,28 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
     if first_sentence is None or last_sentence is None:
         return None
 
+    # A quote ending in "?" or "!" often ends its sentence for the parser too ("“Why not?” Vitter
+    # demanded."): the sentence right after the closing mark may hold the cue.
+    after_sentence = _sentence_at(ctx, close_i + 1) if close_tok is not None and close_i + 1 < len(doc) else None
+    if after_sentence is None or after_sentence.index == last_sentence.index:
+        after_sentence = last_sentence
     best: tuple[tuple[int, int], Token, str] | None = None
-    for sentence in {first_sentence.index: first_sentence, last_sentence.index: last_sentence}.values():
+    candidates = {s.index: s for s in (first_sentence, last_sentence, after_sentence)}
+    for sentence in candidates.values():
         for tok in sentence.span:
             if tok.i in quoted:
                 continue
             cls = _cue_class(tok, table)
-            if not cls or cls == "noun":
+            if not cls or cls in ("noun", "adjective"):
                 continue
-            after = tok.i > close_i and sentence is last_sentence
+            after = tok.i > close_i and (sentence is last_sentence or sentence is after_sentence)
             before = tok.i < open_i and sentence is first_sentence
             if not (after or before):
                 continue
             gap = doc[close_i + 1: tok.i] if after else doc[tok.i + 1: open_i]
             adjacent = _gap_fits(gap, tok, inside)
+            if sentence is not last_sentence and sentence is not first_sentence and not adjacent:
+                continue
             linked = any(tok.i in {a.i for a in t.ancestors} for t in span)
             if not adjacent and words <= _SCARE_MAX_WORDS:
                 continue
@@ -388,8 +465,12 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     infinitive ("vowed to form", "told his advisers to find"), the object of a phrasal cue ("called
     for a review"); or, for a cue set off as an aside ("..., sources said."; "But, he said, X"), the
     clause it interrupts."""
+    if cue.pos_ == "NOUN" and cue.lemma_.lower() in table.partisans:
+        return _partisan_objects(cue)
     if cue.pos_ == "NOUN":
-        return _noun_clauses(cue)
+        return _noun_clauses(cue, infinitive=cue.lemma_.lower() in table.intentions)
+    if cue.pos_ == "ADJ":
+        return _adjective_complements(cue)
     heads = [c for c in cue.children if c.dep_ == "ccomp"]
     heads += [c for c in cue.children if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
     if heads:
@@ -397,20 +478,29 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     lemma = cue.lemma_.lower()
     for child in cue.children:
         if child.dep_ == "prep" and child.i == cue.i + 1 and (lemma, child.lower_) in table.phrasal:
-            heads += [o for o in child.children if o.dep_ == "pobj"]
+            heads += [o for o in child.children if o.dep_ in ("pobj", "pcomp")]
     if heads:
         return heads
-    cls = table.single.get(lemma)
+    cls = next((table.phrasal[(lemma, c.lower_)] for c in cue.children
+                if c.dep_ == "prt" and (lemma, c.lower_) in table.phrasal), table.single.get(lemma))
     objects = [c for c in cue.children if c.dep_ == "dobj"]
     if cls in ("stance", "evidence") and objects:
         return objects
+    passive = [c for c in cue.children if c.dep_ == "nsubjpass"]
+    if cls in ("stance", "characterise") and passive and cue.tag_ == "VBN" and passive[0].lower_ not in _RELATIVE:
+        # "The nominee has been endorsed by dozens of papers": what is attributed is the passive
+        # subject, and the agent ("by ...") is the source.
+        return passive
     # A speech verb's object is what was said ("stressed the need for talks"), unless it is the
     # person spoken to ("told reporters", "urged Congress"): a person, a pronoun or a proper name.
     said = [o for o in objects if o.pos_ == "NOUN" and o.ent_type_ not in ("PERSON", "NORP", "ORG", "GPE")]
     if cls in ("speech", "writing") and said and lemma not in _TO_WHOM:
         return said
-    if cls == "characterise" and objects and any(c.dep_ in ("oprd", "xcomp", "acomp") for c in cue.children):
-        # "called the charges unsubstantiated": the object and what it is called, one run.
+    called = any(c.dep_ in ("oprd", "xcomp", "acomp") for c in cue.children) or any(
+        c.dep_ == "prep" and c.lower_ == "as" for o in [cue, *objects] for c in o.children)
+    if cls == "characterise" and objects and called:
+        # "called the charges unsubstantiated", "described the showdown as ominous": the object and
+        # what it is called, one run.
         return objects
     aside = cue.dep_ == "parataxis" or (
         cue.dep_ in ("ccomp", "advcl") and cue.i > 0 and cue.doc[cue.i - 1].text in (",", "—", "–")
@@ -418,6 +508,21 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     if aside and cue.head.i != cue.i and cue.head.pos_ in ("VERB", "AUX"):
         return [cue.head]
     return []
+
+
+def _trailing_cues(doc: Doc, allowed: set[int], cue: Token, table: CueTable) -> set[int]:
+    """Tokens of a participial cue set off by a comma inside a reported clause ("said he didn't
+    believe it, arguing that ...", "..., citing ..."): a second attribution of its own, not part of
+    the first one's content."""
+    cut: set[int] = set()
+    for i in sorted(allowed):
+        t = doc[i]
+        if (i in cut or t.i == cue.i or t.tag_ != "VBG" or t.dep_ not in ("advcl", "conj", "xcomp")
+                or i == 0 or doc[i - 1].text not in (",", "—", "–")):
+            continue
+        if _cue_class(t, table) in _INDIRECT_CLASSES:
+            cut |= set(range(i - 1, t.right_edge.i + 1))
+    return cut
 
 
 # Speech verbs whose direct object is the person addressed, never what was said.
@@ -455,11 +560,13 @@ _DASHES = {"―", "—", "–"}
 def _signature(doc: Doc, at: int) -> tuple[int, int] | None:
     """A dash and a name of at most five capitalised words right after a closing mark (token `at`),
     ending the paragraph or followed by the next quote: the token range of the name."""
+    # Written without a space ("”― Jane Doe"), the closing mark and the dash are one token.
+    glued = 0 < at <= len(doc) and doc[at - 1].text[-1:] in _DASHES and doc[at - 1].text[:1] in _CLOSERS | {_STRAIGHT}
     while at < len(doc) and (doc[at].is_space or doc[at].text in (".", ",")):
         at += 1
-    if at >= len(doc) or doc[at].text not in _DASHES:
+    if not glued and (at >= len(doc) or doc[at].text not in _DASHES):
         return None
-    first = i = at + 1
+    first = i = at if glued else at + 1
     while i < len(doc) and doc[i].is_space:
         i += 1
     first = i
@@ -534,22 +641,27 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
                 inside = tok.i in {a.i for a in head.ancestors}
                 allowed |= clause if inside else clause - cue_phrase
                 if inside and tok.lemma_.lower() in table.single and table.single[tok.lemma_.lower()] == "characterise":
-                    allowed |= {t.i for c in tok.children if c.dep_ in ("oprd", "xcomp", "acomp") for t in c.subtree}
+                    allowed |= {t.i for c in tok.children if c.dep_ in ("oprd", "xcomp", "acomp")
+                                or (c.dep_ == "prep" and c.lower_ == "as") for t in c.subtree}
             allowed -= excluded
             allowed.discard(tok.i)
         allowed &= set(range(sentence.span.start, sentence.span.end))
+        allowed -= _trailing_cues(doc, allowed, tok, table)
         for head in heads:
             run = _clause_run(head, allowed)
             if run is None:
                 continue
             tokens = doc[run[0]: run[1] + 1]
             words = sum(1 for t in tokens if not t.is_punct)
-            nominal = head.dep_ in ("dobj", "pobj") and tok.i in {a.i for a in head.ancestors}
+            nominal = head.dep_ in ("dobj", "pobj", "nsubjpass") and tok.i in {a.i for a in head.ancestors}
             if nominal and words < _NOMINAL_CONTENT:
                 continue
-            if not nominal and (words < 3 or not any(t.pos_ in ("VERB", "AUX") for t in tokens)):
+            # An infinitive may be two words ("declined to comment"); a clause needs three.
+            shortest = 2 if head.dep_ == "xcomp" else 3
+            if not nominal and (words < shortest or not any(t.pos_ in ("VERB", "AUX") for t in tokens)):
                 continue
-            drafts.append(_Draft("indirect", ctx.p_index, sentence, tokens.start_char, tokens.end_char, tok, cls))
+            drafts.append(_Draft("indirect", ctx.p_index, sentence, tokens.start_char, tokens.end_char, tok, cls,
+                                 nominal=nominal))
     return drafts
 
 
@@ -565,16 +677,36 @@ def _subject(cue: Token) -> Token | None:
         owners = [c for c in cue.children if c.dep_ == "poss"]
         if owners:
             return owners[0]
+        if cue.dep_ == "appos":
+            return cue.head  # "Clinton, a longtime supporter of NATO"
         if cue.dep_ not in ("dobj", "attr") or cue.head.pos_ not in ("VERB", "AUX"):
             return None
         cue = cue.head
+    if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].text in (",", "—", "–"):
+        # "X said he did not believe it, arguing that ...": the participle set off inside a reported
+        # clause is the reporter's, the subject of the verb that the clause is a complement of.
+        node = cue
+        while node.head.i != node.i and node.dep_ not in ("ccomp", "parataxis"):
+            node = node.head
+        if node.dep_ == "ccomp" and node.head.i != node.i:
+            subjects = [c for c in node.head.children if c.dep_ == "nsubj"]
+            if subjects:
+                return subjects[0]
     verb = cue
     for _ in range(4):
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
-        if verb.dep_ in _CLIMB_DEPS and verb.head.i != verb.i:
+        # "was first reported by The Washington Post": the agent of a passive cue.
+        agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+        if agents and verb.i == cue.i:
+            return agents[0]
+        if (verb.dep_ in _CLIMB_DEPS or verb.dep_ == "acomp") and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+            verb = verb.head.head  # "pitched himself by telling them ...": the teller is the pitcher
+        elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "a statement announcing the pick", "a tweet attacking ..."
         else:
             return None
     return None
@@ -584,6 +716,9 @@ def _source_range(subject: Token, content: tuple[int, int]) -> tuple[int, int]:
     """Token range of the subject phrase, trimmed of punctuation, never reaching into the quote."""
     first, last = subject.left_edge.i, subject.right_edge.i
     doc = subject.doc
+    if subject.lower_ in _RELATIVE and subject.head.dep_ == "relcl" and subject.head.head.i < subject.i:
+        # "Rep. Butterfield, who said ...": the antecedent with the relative pronoun.
+        first = subject.head.head.left_edge.i
     if first <= content[1] and content[0] <= last:
         first = last = subject.i
         while first - 1 >= 0 and doc[first - 1].head.i == subject.i and doc[first - 1].dep_ in ("compound", "amod", "det"):
@@ -697,6 +832,74 @@ def _contexts(parsed: Parsed) -> list[_Context]:
     return [_Context(p, n, by_paragraph[id(p)]) for n, p in enumerate(parsed.paragraphs) if id(p) in by_paragraph]
 
 
+def _colon_intro(ctx: _Context, quoted: set[int], table: CueTable) -> tuple[_Context, Token, str] | None:
+    """A paragraph ending "Caddell continued:" / "The New York Times reports:" introduces the next
+    paragraph's quotation: the cue (with a subject and nothing reported of its own) and its class."""
+    doc = ctx.doc
+    last = len(doc) - 1
+    while last >= 0 and doc[last].is_space:
+        last -= 1
+    if last < 1 or doc[last].text != ":" or last in quoted:
+        return None
+    sentence = _sentence_at(ctx, last)
+    if sentence is None:
+        return None
+    for tok in reversed(sentence.span):
+        if tok.i in quoted:
+            break
+        cls = _cue_class(tok, table)
+        if cls not in ("speech", "writing", "stance", "characterise", "thought") or _according_to(tok) is not None:
+            continue
+        if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children) or _subject(tok) is None:
+            return None
+        return ctx, tok, cls
+    return None
+
+
+def _block_quote(ctx: _Context, intro: tuple[_Context, Token, str]) -> _Draft:
+    doc = ctx.doc
+    start, end = 0, len(doc.text)
+    while start < end and doc.text[start].isspace():
+        start += 1
+    while end > start and doc.text[end - 1].isspace():
+        end -= 1
+    first = _sentence_at(ctx, 0)
+    assert first is not None
+    return _Draft("direct", ctx.p_index, first, start, end, intro[1], intro[2], cue_ctx=intro[0])
+
+
+def _outermost(drafts: list[tuple[_Context, _Draft]]) -> list[tuple[_Context, _Draft]]:
+    """Drop a reported clause whose cue lies inside another quote's content ("X said Y plans to Z"
+    is X's attribution; Y's plan is part of what X said): attribution is univocal, each word
+    belongs to one attribution, as in PolNeAR and PARC."""
+    by_paragraph: dict[int, list[tuple[int, int, int | None, bool]]] = {}
+    for ctx, d in drafts:
+        by_paragraph.setdefault(d.p_index, []).append((d.start, d.end, d.cue.i if d.cue is not None else None,
+                                                       d.nominal))
+    containers = [d for _, d in drafts if d.kind == "indirect" and d.cue is not None and not d.nominal
+                  and d.cue_class != "label"]
+    kept = []
+    for ctx, d in drafts:
+        cue = d.cue
+        if d.kind == "direct" and cue is not None and d.cue_class != "label" and d.cue_ctx is None:
+            # "He told reporters he wants a policy “focused on ...”": the words quoted inside a
+            # reported clause belong to that clause's cue, not to a cue nested in it.
+            outer = next((o for o in containers if o.p_index == d.p_index and o.cue is not None
+                          and o.cue.i != cue.i and o.start <= cue.idx < o.end), None)
+            if outer is not None:
+                d.cue, d.cue_class = outer.cue, outer.cue_class
+        if d.kind == "indirect" and cue is not None and d.cue_class != "label":
+            at = cue.idx
+            # A nominal cue inside an object ("rejected Putin's claim that ...") is the claim's own
+            # attribution; inside a reported clause it is part of what was said.
+            if any(start <= at < end and other != cue.i and not (nominal and d.cue_class == "noun")
+                   for start, end, other, nominal in by_paragraph[d.p_index]):
+                log.debug("nested attribution %r dropped", cue.text)
+                continue
+        kept.append((ctx, d))
+    return kept
+
+
 def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[TimeRef] = (),
                 cues: CueTable | None = None) -> tuple[FoundQuote, ...]:
     """Every quote of the article with its content, cue and source spans, in reading order."""
@@ -704,6 +907,7 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
     drafts: list[tuple[_Context, _Draft]] = []
     quoted_by_paragraph: dict[int, set[int]] = {}
     quoted_regions: list[tuple[str, int | None, int, int]] = []
+    intro: tuple[_Context, Token, str] | None = None  # the previous paragraph's closing "X said:"
     for ctx in _contexts(parsed):
         marks = _quote_marks(ctx.doc.text)
         quoted: set[int] = set()
@@ -713,16 +917,24 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             if span is not None:
                 quoted |= set(range(span.start, span.end))
         accepted: set[int] = set()
-        previous_cue: tuple[Token, str | None] | None = None
-        for mark in marks:
+        previous_cue: tuple[Token, str | None, _Context | None] | None = None
+        from_intro = intro is not None and intro[0].p_index == ctx.p_index - 1
+        if from_intro and not marks and intro is not None and intro[2] in ("speech", "writing"):
+            # "The governor added:" ¶ It's typical of ...: a block quotation without marks.
+            drafts.append((ctx, _block_quote(ctx, intro)))
+        for number, mark in enumerate(marks):
             draft = _direct(ctx, mark, quoted, table)
             if draft is None:
                 continue
+            if number == 0 and from_intro and draft.cue is None and draft.standalone and intro is not None:
+                draft.cue_ctx, draft.cue, draft.cue_class = intro
+                draft.standalone = False
+
             # “A,” he said. “B.”: a quote with no cue of its own goes on the paragraph's last cued quote.
             if draft.cue is not None:
-                previous_cue = (draft.cue, draft.cue_class)
+                previous_cue = (draft.cue, draft.cue_class, draft.cue_ctx)
             elif previous_cue is not None and not draft.standalone:
-                draft.cue, draft.cue_class = previous_cue
+                draft.cue, draft.cue_class, draft.cue_ctx = previous_cue
             drafts.append((ctx, draft))
             span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(ctx.doc.text),
                                      alignment_mode="expand")
@@ -732,8 +944,10 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             quoted_regions.append((ctx.paragraph.section, ctx.paragraph.caption_index,
                                    base + mark.open, base + (mark.close if mark.close is not None else len(ctx.doc.text))))
         quoted_by_paragraph[ctx.p_index] = accepted
+        intro = _colon_intro(ctx, quoted, table)
         for sentence in sorted({s.index: s for s in ctx.sentence_at.values()}.values(), key=lambda s: s.index):
             drafts.extend((ctx, d) for d in _indirect(ctx, sentence, accepted, table))
+    drafts = _outermost(drafts)
     drafts.sort(key=lambda cd: (cd[1].p_index, cd[1].start))
 
     results: list[FoundQuote] = []
@@ -750,11 +964,27 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
         cue_mention: Mention | None = None
         spoken: str | None = None
         if draft.cue is not None:
-            cue_sentence = ctx.sentence_at.get(draft.cue.i, sentence)
+            if draft.cue_ctx is not None:
+                # The cue closes the previous paragraph ("He said:"): its words are read there.
+                quoted = quoted_by_paragraph.get(draft.cue_ctx.p_index, set())
+                paragraph, doc, content_range = draft.cue_ctx.paragraph, draft.cue_ctx.doc, (-1, -1)
+                cue_sentence = draft.cue_ctx.sentence_at.get(draft.cue.i, sentence)
+            else:
+                cue_sentence = ctx.sentence_at.get(draft.cue.i, sentence)
             text, a, b = _cue_text(draft.cue, table)
             cue_mention = cue_sentence.mention(a, b)
             label = draft.label
             subject = doc[label[1]] if label is not None else _subject(draft.cue)
+            if draft.cue_class == "evidential" and not any(
+                    c.dep_ == "xcomp" and c.lemma_.lower() in table.single for c in draft.cue.children):
+                # "Melania seems to have vanished": an appearance, nobody's claim; but "he appeared to
+                # suggest that ..." is his suggestion.
+                subject = None
+            if subject is not None and label is None and subject.i in quoted:
+                # The parser took a word of the quote for the subject ("“Full panic mode,” said
+                # Leslie Wimes"): the speaker is the cue's nominal after it, outside the quote.
+                subject = next((c for c in draft.cue.children if c.i > draft.cue.i and c.i not in quoted
+                                and c.pos_ in ("PROPN", "NOUN", "PRON") and c.dep_ in _INVERTED_SUBJECT), None)
             if subject is not None:
                 first, last_i = label if label is not None else _source_range(subject, content_range)
                 source = cue_sentence.mention(doc[first].idx, doc[last_i].idx + len(doc[last_i]))
@@ -777,6 +1007,7 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             spoken = _spoken_at(draft.cue, paragraph, times, quoted)
         elif draft.standalone and last is not None and ctx.p_index - last.p_index <= 1:
             speaker, how = last.actor, "continuation"
+        paragraph, doc = ctx.paragraph, ctx.doc
         if speaker is not None and spoken is None and results and results[-1].speaker == speaker.id:
             spoken = previous_spoken.get(speaker.id)
         if speaker is not None:
