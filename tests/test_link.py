@@ -1,6 +1,8 @@
 """Linking across articles on hand-built records: wire reprints, story events, article clusters."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from eventwire.link import link_records
 from eventwire.link.load import record_from_json
 from eventwire.link.near_duplicates import duplicate_of, near_duplicates
@@ -149,6 +151,25 @@ def test_uncorroborated_events_stay_apart():
     assert _multi_article_stories([bare("d1", "Reuters", "Islamic State"), bare("d2", "AFP", "Nusra Front")]) == []
     assert len(_multi_article_stories([bare("d1", "Reuters", "Islamic State"),
                                        bare("d2", "AFP", "Islamic State")])) == 1
+
+
+def test_nearby_towns_or_a_shared_code_in_one_country_do_not_vouch_alone():
+    # Different groups strike Aleppo and Azaz (45 km apart) on the same day: compatible, not corroborated.
+    aleppo = _bombing("d1", "Reuters", "2016-07-05T10:00:00", group="Islamic State")
+    azaz = _bombing("d2", "AFP", "2016-07-05T10:00:00", where=("Azaz", AZAZ), group="Nusra Front")
+    assert _multi_article_stories([aleppo, azaz]) == []
+    # Two stated same-day attacks by "the army" (SYRMIL), one placed only in Syria: a war's daily news.
+    def army(doc_id: str, where: tuple[str, tuple[float, float]], kind: str) -> ArticleRecord:
+        actors = (replace(_actor("actor1", "SYRMIL", "SYR", "army", kind="group"), sector="MIL"),)
+        place = _place("place1", where[0], where[1], kind=kind)
+        event = _event("190", "ASSAULT", day="2016-07-05", source=("actor1",))
+        return ArticleRecord(document=_doc(doc_id, "AFP", "2016-07-06T08:00:00"), actors=actors, places=(place,),
+                             events=(event,))
+
+    assert _multi_article_stories([army("d3", ("Aleppo", ALEPPO), "city"),
+                                   army("d4", ("Syria", (35.0, 38.5)), "country")]) == []
+    assert len(_multi_article_stories([army("d3", ("Aleppo", ALEPPO), "city"),
+                                       army("d4", ("Azaz", AZAZ), "city")])) == 1
 
 
 def test_num_sources_counts_distinct_outlets_and_first_last_seen():

@@ -12,10 +12,11 @@ Two event mentions (an Event in one ArticleRecord) may be the same story event w
 Compatibility must hold with every mention already in the story (dates and places may not drift by
 chaining), and the new mention must be corroborated by at least one member: a shared named participant
 (a person or organisation: same Wikidata id, else same name), a shared located place below
-country level within `max_km`, or, between events whose dates were stated (not assumed), a shared
-actor code that names a country (a bare "CVL" corroborates nothing) or a shared actor country together
-with a shared place country. Negated, conditional and intended events are never merged: they did not
-happen (yet), so each stays its own story event.
+country level within `corroborate_km` (the same town or its suburbs), or, between events whose dates
+were stated (not assumed) and whose places are both below country level, a shared actor code with a
+country and a sector other than civilians (SYRMIL; a bare "SYR" or "SYRCVL" is in every report of a
+war) or such an actor country together with a shared place country. Negated, conditional and intended
+events are never merged: they did not happen (yet), so each stays its own story event.
 
 Mentions are swept in date order and each joins the compatible story with the most corroborating
 members (ties: the earlier story), else starts a new one; only stories whose date window is still
@@ -38,11 +39,17 @@ __all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "havers
 log = logging.getLogger(__name__)
 
 _NOT_HAPPENED = {"negated", "conditional", "intended"}
+# A country alone ("SYR": the state, or a town taken as its country) or its civilians ("SYRCVL") is a
+# participant of nearly every war report from that country: sharing it vouches for nothing.
+_COMMON_SECTORS = {"CVL"}
 
 
 @dataclass(frozen=True)
 class LinkSettings:
     max_km: float = 75.0
+    # Two places this close vouch for a link by themselves (the same town or its suburbs); places up to
+    # `max_km` apart only fail to contradict it (Aleppo and Idlib are 60 km apart).
+    corroborate_km: float = 30.0
     assumed_days: int = 1  # an undated event happened up to this many days before publication
     day_tolerance: int = 1  # a stated day also matches the day before and after (time zones, "overnight")
     max_window_days: int = 10
@@ -184,6 +191,7 @@ class _Mention:
     place_country: str | None
     codes: frozenset[str]  # actor codes that name a country (e.g. SYRMIL), the corroborating kind
     countries: frozenset[str]
+    sector_countries: frozenset[str]  # countries of participants with a sector (not a bare state or town)
     names: frozenset[str]  # named people and organisations: wikidata id or lower-cased name
     linkable: bool
 
@@ -211,15 +219,19 @@ def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
         return True
     ma, mb = a.mention, b.mention
     if (a.place_kind != "country" and b.place_kind != "country" and None not in (ma.lat, ma.lon, mb.lat, mb.lon)
-            and haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) <= settings.max_km):
+            and haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) <= settings.corroborate_km):
         return True
     if settings.codes_corroborate == "never":
         return False
     if settings.codes_corroborate == "stated" and (ma.date_weak or mb.date_weak):
         return False
     if a.codes & b.codes:
-        return True
-    return bool(a.countries & b.countries) and a.place_country is not None and a.place_country == b.place_country
+        # "the air force killed 10 near Damascus" and "forces executed 10 children" (placed only in Syria)
+        # share SYRMIL on the same day; a whole-country place cannot tell them apart.
+        return "country" not in (a.place_kind, b.place_kind)
+    if "country" in (a.place_kind, b.place_kind):
+        return False
+    return bool(a.sector_countries & b.sector_countries) and a.place_country is not None and a.place_country == b.place_country
 
 
 def _compatible(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
@@ -253,8 +265,11 @@ def _mentions(record: ArticleRecord, duplicate: str | None, settings: LinkSettin
             mention=mention, root=(event.cameo or "")[:2],
             window=(window[0], window[1]) if window else None,
             place_kind=place.kind if place else None, place_country=place.country if place else None,
-            codes=frozenset(a.code for a in participants if a.code and a.country and len(a.code) >= 3),
+            codes=frozenset(a.code for a in participants if a.code and a.country and a.sector
+                            and a.sector not in _COMMON_SECTORS),
             countries=frozenset(a.country for a in participants if a.country),
+            sector_countries=frozenset(a.country for a in participants
+                                       if a.country and a.sector and a.sector not in _COMMON_SECTORS),
             # Only named people and organisations: a "group" is a common noun ("civilians", "rebels").
             names=frozenset((a.wikidata or " ".join(a.name.lower().split())) for a in participants
                             if a.kind in ("person", "organisation") and a.name),
