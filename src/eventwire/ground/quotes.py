@@ -25,11 +25,18 @@ What it recognises, paragraph by paragraph:
   subject, with the agent as source ("the nominee was endorsed by dozens of papers"); an attitude
   adjective after "be" its clause or prepositional object ("are afraid that", "critical of Trump"); a
   supporter or opponent noun what it stands for ("a staunch opponent of the death penalty"); "seems
-  to" its infinitive, with no source; a verb outside the cue table that takes a finite clause and has
-  a subject is a cue too ("Democrats fear that ...");
+  to" its infinitive, with no source, and so does a passive belief with no agent ("is thought to be",
+  "is expected to"); a verb outside the cue table that takes a "that"-clause with its own subject and
+  has a subject is a cue too ("Democrats fear that ..."); "In this poll, <clause>" attributes the
+  clause to the poll (data class venue);
+- a title-case headline the parser misreads ("Former Doctor Says Clinton Hid ...", "Clinton Hid ...,
+  Former Doctor Says."), when nothing else was found in it, is split at a capitalised present-tense
+  cue: the words before (or after the last comma) are the source, the rest what is attributed;
 - attribution is univocal, as PolNeAR annotates it: a reported clause whose cue lies inside another
   quote's clause ("X said Y plans to Z") is part of that quote; a participle set off by a comma inside
-  a reported clause ("said ..., arguing that ...") is a second attribution of the same reporter;
+  a reported clause ("said ..., arguing that ..."), and a subjectless cue verb the parser coordinated
+  with the clause ("said it was opposed and warned X to ..."), are second attributions of the same
+  reporter;
 - a paragraph ending with a cue and a colon ("Caddell continued:") introduces the next paragraph: its
   opening quote, or the whole paragraph when it has no quote marks and the cue is a speech verb;
 - speaker labels: a paragraph or quote opening with a short capitalised name and a colon
@@ -42,10 +49,18 @@ What it recognises, paragraph by paragraph:
   Peskov, told" -> Peskov); "he"/"she"/"they"/"it" take the previous speaker when that speaker
   fits and spoke in this or the previous paragraph, else the nearest preceding fitting actor; a
   relative pronoun reaches back to its antecedent ("Butterfield, who said"); a participle takes its
-  noun ("a statement announcing") or the subject of the verb it hangs from ("by telling them"); a
-  quote paragraph with no cue right after a quote with a speaker continues that speaker;
+  noun ("a statement announcing"), the subject of the verb that noun is the object of ("the Council
+  issued a statement calling"), or the subject of the verb it hangs from ("by telling them", "stopped
+  short of calling"); a nominal cue its possessive, its "from" ("warnings from his lawyer that"), or
+  the subject of the verb it is the object of ("persisted in arguments that"); when the parser found
+  no subject outside the quote, a short name between the closing mark and the cue is the speaker
+  ("“...,” Tulsa police Chief Chuck Jordan said"); a date never is ("said Thursday morning"), nor is
+  the one asked ("Asked about X, Y said": the asking has no source); a quote paragraph with no cue
+  right after a quote with a speaker continues that speaker;
 - the date spoken: a time expression (from the times stage) whose phrase attaches to the cue verb,
-  outside every quote ("On Saturday, Erdogan said ..."); otherwise, for a speaker's consecutive
+  outside every quote ("On Saturday, Erdogan said ..."), or to the verb a subjectless cue hangs from
+  ("On Monday she spoke, adding ..."), never to a verb of another clause ("the 2018 deal gave ... but
+  four are now thought to be ..."); otherwise, for a speaker's consecutive
   quotes, the date of the same speaker's previous quote.
 
 Evidence of a quote is the sentence where the quoted words start (for indirect speech, the cue's
@@ -65,7 +80,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.read import Paragraph, Parsed, Sentence
+from eventwire.read import Paragraph, Parsed, Sentence, doc_text
 from eventwire.record import Actor, Evidence, Mention, Quote, TimeRef
 
 __all__ = ["resolve_quotes", "find_quotes", "FoundQuote", "CueTable", "load_cues"]
@@ -80,7 +95,7 @@ _SCARE_MAX_WORDS = 4
 # ("called it “a disgrace”"). Beliefs, plans and findings ("believes that", "wants to", "a poll shows
 # that") are attributions too, as PolNeAR and PARC annotate them.
 _INDIRECT_CLASSES = {"speech", "writing", "attribution", "thought", "evidence", "stance", "characterise", "noun",
-                     "adjective", "evidential", "partisan", "other"}
+                     "adjective", "evidential", "partisan", "other", "venue"}
 # The shortest noun-phrase content (the object of "called for", "criticized") kept as an attribution.
 _NOMINAL_CONTENT = 1  # words at least: PolNeAR marks even a pronoun object ("cited it")
 _PRONOUNS_PERSON = {"he", "she"}
@@ -106,6 +121,7 @@ class CueTable:
     adjectives: frozenset[str] = frozenset()  # attitudes: "afraid that ...", "critical of ...", "willing to ..."
     intentions: frozenset[str] = frozenset()  # nominal cues that also take an infinitive: "his determination to act"
     partisans: frozenset[str] = frozenset()  # "a staunch opponent of the death penalty", "a supporter of NATO"
+    venues: frozenset[str] = frozenset()  # "In this poll, Trump rose ...": a document that reports its clause
 
 
 def _parse_cues(text: str, where: str) -> CueTable:
@@ -116,6 +132,7 @@ def _parse_cues(text: str, where: str) -> CueTable:
     adjectives: set[str] = set()
     intentions: set[str] = set()
     partisans: set[str] = set()
+    venues: set[str] = set()
     for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t",
                                                  quoting=csv.QUOTE_NONE), start=2):
         cue, cls = (row.get("cue") or "").strip().lower(), (row.get("class") or "").strip().lower()
@@ -130,6 +147,8 @@ def _parse_cues(text: str, where: str) -> CueTable:
             intentions.add(words[0])
         elif cls == "partisan" and len(words) == 1:
             partisans.add(words[0])
+        elif cls == "venue" and len(words) == 1:
+            venues.add(words[0])
         elif len(words) == 1:
             single[words[0]] = cls
         elif len(words) == 2:
@@ -137,7 +156,7 @@ def _parse_cues(text: str, where: str) -> CueTable:
         else:
             raise ValueError(f"{where}: row {number}: a cue is a lemma with at most one particle")
     return CueTable(single, phrasal, frozenset(nouns), frozenset(adjectives), frozenset(intentions),
-                    frozenset(partisans))
+                    frozenset(partisans), frozenset(venues))
 
 
 @functools.lru_cache(maxsize=4)
@@ -155,6 +174,16 @@ def _according_to(tok: Token) -> Token | None:
         return None
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return nxt if nxt is not None and nxt.lower_ == "to" else None
+
+
+def _venue(tok: Token, table: CueTable) -> Token | None:
+    """The "in" of "In this poll, Trump rose ..." (a preposition on a verb whose object is a document
+    that reports: a poll, a survey), when `tok` is it; the clause it modifies is what the document says."""
+    if tok.lower_ != "in" or tok.dep_ != "prep" or tok.head.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(o.dep_ == "pobj" and o.lemma_.lower() in table.venues for o in tok.children):
+        return tok
+    return None
 
 
 def _noun_clauses(noun: Token, infinitive: bool = False) -> list[Token]:
@@ -195,6 +224,8 @@ def _adjective_complements(adj: Token) -> list[Token]:
 def _cue_class(tok: Token, table: CueTable) -> str | None:
     if _according_to(tok) is not None:
         return table.phrasal.get(("according", "to"))
+    if _venue(tok, table) is not None:
+        return "venue"
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in table.nouns:
         return "noun" if _noun_clauses(tok) else None
     if tok.pos_ == "NOUN" and tok.lemma_.lower() in table.intentions:
@@ -220,11 +251,11 @@ def _cue_text(tok: Token, table: CueTable) -> tuple[str, int, int]:
     """The cue as written with its particle ("pointing out", "according to"), and its char span."""
     to = _according_to(tok)
     if to is not None:
-        return tok.doc.text[tok.idx: to.idx + len(to)], tok.idx, to.idx + len(to)
+        return doc_text(tok.doc)[tok.idx: to.idx + len(to)], tok.idx, to.idx + len(to)
     lemma = tok.lemma_.lower()
     for child in tok.children:
         if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in table.phrasal and child.i == tok.i + 1:
-            return tok.doc.text[tok.idx: child.idx + len(child)], tok.idx, child.idx + len(child)
+            return doc_text(tok.doc)[tok.idx: child.idx + len(child)], tok.idx, child.idx + len(child)
     return tok.text, tok.idx, tok.idx + len(tok)
 
 
@@ -391,7 +422,7 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
             if tok.i in quoted:
                 continue
             cls = _cue_class(tok, table)
-            if not cls or cls in ("noun", "adjective"):
+            if not cls or cls in ("noun", "adjective", "venue"):
                 continue
             after = tok.i > close_i and (sentence is last_sentence or sentence is after_sentence)
             before = tok.i < open_i and sentence is first_sentence
@@ -410,21 +441,21 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
             if best is None or key > best[0]:
                 best = (key, tok, cls)
 
-    before_text = doc.text[: mark.open]
+    before_text = doc_text(doc)[: mark.open]
     standalone = not any(ch.isalnum() for ch in before_text)
     if best is None and words <= _SCARE_MAX_WORDS and not standalone:
         log.debug("scare quote %r dropped", span.text)
         return None
     end = mark.end
     # The comma before a closing mark belongs to the reporting sentence, not to the words quoted.
-    while end > mark.start and doc.text[end - 1] in ",;:":
+    while end > mark.start and doc_text(doc)[end - 1] in ",;:":
         end -= 1
     start = mark.start
     label = _speaker_label(doc, span.start) if best is None and standalone else None
     if label is not None:
         # A transcript line, "PENCE: Well, ...": the label is the cue, the words after the colon the quote.
         start = label[2].idx + 1
-        while start < end and doc.text[start].isspace():
+        while start < end and doc_text(doc)[start].isspace():
             start += 1
         return _Draft("direct", ctx.p_index, first_sentence, start, end, label[2], "label",
                       label=(label[0], label[1]))
@@ -477,7 +508,7 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
         return heads
     lemma = cue.lemma_.lower()
     for child in cue.children:
-        if child.dep_ == "prep" and child.i == cue.i + 1 and (lemma, child.lower_) in table.phrasal:
+        if child.dep_ == "prep" and (lemma, child.lower_) in table.phrasal and _next_to(cue, child):
             heads += [o for o in child.children if o.dep_ in ("pobj", "pcomp")]
     if heads:
         return heads
@@ -498,9 +529,10 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
         return said
     called = any(c.dep_ in ("oprd", "xcomp", "acomp") for c in cue.children) or any(
         c.dep_ == "prep" and c.lower_ == "as" for o in [cue, *objects] for c in o.children)
-    if cls == "characterise" and objects and called:
+    if cls == "characterise" and objects and (called or lemma != "call"):
         # "called the charges unsubstantiated", "described the showdown as ominous": the object and
-        # what it is called, one run.
+        # what it is called, one run; "described crass behavior" its object (but "called the police"
+        # is a call, not a characterisation).
         return objects
     aside = cue.dep_ == "parataxis" or (
         cue.dep_ in ("ccomp", "advcl") and cue.i > 0 and cue.doc[cue.i - 1].text in (",", "—", "–")
@@ -508,6 +540,13 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     if aside and cue.head.i != cue.i and cue.head.pos_ in ("VERB", "AUX"):
         return [cue.head]
     return []
+
+
+def _next_to(cue: Token, prep: Token) -> bool:
+    """Whether only the cue's particle and adverbs stand between it and its preposition ("spoke out
+    Tuesday about", "spoke emotionally of")."""
+    return prep.i > cue.i and all(t.head.i == cue.i and t.dep_ in ("prt", "advmod", "npadvmod")
+                                  for t in cue.doc[cue.i + 1: prep.i])
 
 
 def _trailing_cues(doc: Doc, allowed: set[int], cue: Token, table: CueTable) -> set[int]:
@@ -522,7 +561,26 @@ def _trailing_cues(doc: Doc, allowed: set[int], cue: Token, table: CueTable) -> 
             continue
         if _cue_class(t, table) in _INDIRECT_CLASSES:
             cut |= set(range(i - 1, t.right_edge.i + 1))
+    for i in sorted(allowed):
+        t = doc[i]
+        if i in cut or t.i == cue.i or not _coordinated_cue(t, cue):
+            continue
+        if _cue_class(t, table) in _INDIRECT_CLASSES:
+            first = min([c.i for c in (*t.children, *t.head.children) if c.dep_ == "cc" and c.i < t.i] or [t.i])
+            cut |= set(range(first, t.right_edge.i + 1))
     return cut
+
+
+def _coordinated_cue(verb: Token, cue: Token) -> bool:
+    """A verb with no subject of its own, in the same tense as the cue, that the parser coordinated
+    with the head of the cue's reported clause: "China said it was opposed to the test and warned
+    North Korea to refrain" -- the warning is China's, a second attribution, not part of what it
+    said."""
+    head = verb.head
+    return (verb.dep_ == "conj" and verb.pos_ == "VERB" and verb.tag_ == cue.tag_ and verb.tag_ in ("VBD", "VBZ")
+            and head.dep_ == "ccomp" and head.head.i == cue.i and cue.i < head.i
+            and any(c.dep_ == "cc" and c.i < verb.i for c in (*verb.children, *head.children))
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children))
 
 
 # Speech verbs whose direct object is the person addressed, never what was said.
@@ -582,10 +640,67 @@ def _signature(doc: Doc, at: int) -> tuple[int, int] | None:
     return first, end - 1
 
 
+_HEADLINE_CLASSES = {"speech", "stance", "thought", "characterise", "writing"}
+_HEADLINE_MAX_WORDS = 25
+
+
+def _headline_cue(tok: Token, table: CueTable) -> tuple[str, int] | None:
+    """A capitalised present-tense cue in a title-case headline ("Says", "Vows", "Goes After"), which
+    the parser rarely reads as a verb: its class and the index of its last token."""
+    word = tok.lower_
+    if not word.endswith("s") or len(word) < 4:
+        return None
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    for stem in (word[:-1], word[:-2]) + ((word[:-3] + "y",) if word.endswith("ies") else ()):
+        if nxt is not None and (stem, nxt.lower_) in table.phrasal:
+            cls = table.phrasal[(stem, nxt.lower_)]
+            if cls in _HEADLINE_CLASSES:
+                return cls, nxt.i
+        cls = table.single.get(stem)
+        if cls in _HEADLINE_CLASSES:
+            return cls, tok.i
+    return None
+
+
+def _headline(ctx: _Context, table: CueTable) -> _Draft | None:
+    """A title-case headline "Former White House Doctor Says Clinton Hid Past Health Problems": the
+    words before a capitalised cue are the source, the words after it what is attributed. The parser
+    reads such headlines badly, so this goes by position alone."""
+    doc = ctx.doc
+    words = [t for t in doc if t.is_alpha]
+    if not words or len(words) > _HEADLINE_MAX_WORDS or len(list(doc.sents)) > 1:
+        return None
+    for tok in words[1:]:
+        found = _headline_cue(tok, table)
+        if found is None:
+            continue
+        cls, last = found
+        source = [t for t in doc[: tok.i] if not (t.is_punct or t.is_space)]
+        content = [t for t in doc[last + 1:] if not t.is_space]
+        comma = max((t.i for t in doc[: tok.i] if t.text == ","), default=None)
+        if comma is not None and all(t.is_punct for t in content):
+            # "Clinton Hid Health Problems, Former Doctor Says.": the source after the comma.
+            source = [t for t in doc[comma + 1: tok.i] if not (t.is_punct or t.is_space)]
+            content = [t for t in doc[:comma] if not t.is_space]
+        while content and content[0].is_punct:
+            content.pop(0)
+        while content and content[-1].is_punct and content[-1].text not in ("?", "!"):
+            content.pop()
+        if not source or len(source) > 6 or not content or any(t.text in (":", ";") for t in source):
+            return None
+        sentence = _sentence_at(ctx, tok.i)
+        if sentence is None:
+            return None
+        return _Draft("indirect", ctx.p_index, sentence, content[0].idx, content[-1].idx + len(content[-1]),
+                      tok, cls, label=(source[0].i, source[-1].i))
+    return None
+
+
 def _clause_taking(tok: Token) -> str | None:
     """ "other" for a verb outside the cue table that reports a finite clause of its own and has a
     subject to hold it ("Democrats fear that ...", "the memo warns that ..."): PolNeAR attributes
-    these. The complement must open with "that" or have its own subject, and the holder must not be
+    these. The complement must open with "that" and have its own subject (without "that", "the rules
+    mean the firm pays less" is mostly not an attribution on PolNeAR dev), and the holder must not be
     an expletive "it" ("it seems that")."""
     if tok.pos_ != "VERB" or tok.dep_ in ("aux", "auxpass", "amod", "relcl"):
         return None
@@ -596,7 +711,7 @@ def _clause_taking(tok: Token) -> str | None:
         if comp.dep_ != "ccomp" or comp.i < tok.i:
             continue
         marks = {c.lower_ for c in comp.children if c.dep_ == "mark"}
-        if marks - {"that"}:
+        if marks != {"that"}:
             continue
         if any(c.dep_ in ("nsubj", "nsubjpass") for c in comp.children) and any(
                 t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in comp.subtree):
@@ -622,8 +737,10 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
         cls = _cue_class(tok, table) or _clause_taking(tok)
         if cls not in _INDIRECT_CLASSES:
             continue
-        to = _according_to(tok)
+        to = _according_to(tok) or _venue(tok, table)
         if to is not None:
+            if cls == "venue" and _cue_class(tok.head, table) is not None:
+                continue  # "In an interview, he said ...": the verb is the cue
             # "According to X, <clause>": the clause is the sentence without the according-phrase.
             owner = tok.head if tok.head.i != tok.i else None
             if owner is None:
@@ -647,10 +764,13 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             allowed.discard(tok.i)
         allowed &= set(range(sentence.span.start, sentence.span.end))
         allowed -= _trailing_cues(doc, allowed, tok, table)
+        runs: set[tuple[int, int]] = set()
         for head in heads:
             run = _clause_run(head, allowed)
-            if run is None:
+            # Two complements of one cue that the parser joined into one run are one attribution.
+            if run is None or run in runs:
                 continue
+            runs.add(run)
             tokens = doc[run[0]: run[1] + 1]
             words = sum(1 for t in tokens if not t.is_punct)
             nominal = head.dep_ in ("dobj", "pobj", "nsubjpass") and tok.i in {a.i for a in head.ancestors}
@@ -668,18 +788,25 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
 # ------------------------------------------------------------------ speakers
 
 def _subject(cue: Token) -> Token | None:
-    to = _according_to(cue)
+    to = _according_to(cue) or (cue if cue.lower_ == "in" and cue.dep_ == "prep" else None)
     if to is not None:
         objects = [c for c in to.children if c.dep_ == "pobj"]
         return objects[0] if objects else None
     if cue.pos_ == "NOUN":
         # "his claim that", "Trump's plan to"; else the subject of "made the claim that".
-        owners = [c for c in cue.children if c.dep_ == "poss"]
+        owners = [c for c in cue.children if c.dep_ in ("poss", "nsubj")]
         if owners:
+            # A possessive, or a subject when the parser read a verb as a noun ("Trump claims that").
             return owners[0]
         if cue.dep_ == "appos":
             return cue.head  # "Clinton, a longtime supporter of NATO"
-        if cue.dep_ not in ("dobj", "attr") or cue.head.pos_ not in ("VERB", "AUX"):
+        agents = [o for p in cue.children if p.dep_ == "prep" and p.lower_ == "from" and p.i > cue.i
+                  for o in p.children if o.dep_ == "pobj"]
+        if agents:
+            return agents[0]  # "warnings from his attorney that ..."
+        if cue.dep_ == "pobj" and cue.head.dep_ == "prep" and cue.head.head.pos_ in ("VERB", "AUX"):
+            cue = cue.head  # "Democrats persisted in arguments that ...": the holder is the verb's subject
+        if cue.dep_ not in ("dobj", "attr", "prep") or cue.head.pos_ not in ("VERB", "AUX"):
             return None
         cue = cue.head
     if cue.tag_ == "VBG" and cue.i > 0 and cue.doc[cue.i - 1].text in (",", "—", "–"):
@@ -692,24 +819,56 @@ def _subject(cue: Token) -> Token | None:
             subjects = [c for c in node.head.children if c.dep_ == "nsubj"]
             if subjects:
                 return subjects[0]
+    if cue.dep_ == "compound" and cue.head.pos_ == "PROPN" and cue.i < cue.head.i:
+        return cue.head  # "Said Ellis: ...", a cue the parser folded into the name after it
     verb = cue
     for _ in range(4):
-        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        # Climbed to a head verb, a passive subject is the same person ("After saying ..., she was
+        # taken to hospital").
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and verb.i != cue.i)]
         if subjects:
             return subjects[0]
         # "was first reported by The Washington Post": the agent of a passive cue.
         agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
         if agents and verb.i == cue.i:
             return agents[0]
-        if (verb.dep_ in _CLIMB_DEPS or verb.dep_ == "acomp") and verb.head.i != verb.i:
+        if _coordinated_cue(verb, verb.head.head):
+            verb = verb.head.head  # "China said it was opposed and warned ...": China warned
+        elif (verb.dep_ in _CLIMB_DEPS or verb.dep_ == "acomp") and verb.head.i != verb.i:
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
             verb = verb.head.head  # "pitched himself by telling them ...": the teller is the pitcher
+        elif (verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("ADV", "ADJ")
+              and verb.head.head.head.pos_ in ("VERB", "AUX")):
+            verb = verb.head.head.head  # "stopped short of calling ..."
         elif verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
-            return verb.head  # "a statement announcing the pick", "a tweet attacking ..."
+            noun = verb.head
+            issuer = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.dep_ == "dobj" else []
+            if issuer and noun.head.pos_ == "VERB":
+                return issuer[0]  # "the Council issued a statement calling ...": the Council
+            return noun  # "a statement announcing the pick", "a tweet attacking ..."
         else:
             return None
     return None
+
+
+_GAP_MAX_WORDS = 8
+
+
+def _gap_name(doc: Doc, start: int, cue: int, quoted: set[int]) -> tuple[int, int] | None:
+    """The words between a closing quote mark (token `start` on) and the cue after it, when they
+    are a short name or noun phrase ("Tulsa police Chief Chuck Jordan"): their token range."""
+    words = [t for t in doc[start:cue] if not (t.is_punct or t.is_space)]
+    if not words or len(words) > _GAP_MAX_WORDS or any(t.i in quoted for t in words):
+        return None
+    if not (words[0].text[:1].isupper() or words[0].pos_ == "PRON"):
+        return None
+    # Any lowercase verb or a conjunction means another clause, not a name.
+    if any((t.pos_ in ("VERB", "AUX") and t.text[:1].islower()) or t.pos_ in ("CCONJ", "SCONJ") for t in words):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in words):
+        return None
+    return words[0].i, words[-1].i
 
 
 def _source_range(subject: Token, content: tuple[int, int]) -> tuple[int, int]:
@@ -782,7 +941,7 @@ def _preceding_actor(actors: Sequence[Actor], paragraph: Paragraph, at: int, per
 def _time_tokens(time: TimeRef, paragraph: Paragraph) -> Span | None:
     if time.evidence.section != paragraph.section or time.evidence.caption_index != paragraph.caption_index:
         return None
-    text = paragraph.doc.text
+    text = doc_text(paragraph.doc)
     a, b = time.start - paragraph.offset, time.end - paragraph.offset
     if not (0 <= a < b <= len(text)) or text[a:b] != time.text:
         # Offsets relative to something else: find the expression inside its evidence sentence.
@@ -800,7 +959,11 @@ def _attaches_to(span: Span, cue: Token) -> bool:
     """Whether the time phrase modifies the cue verb (or the verb a subjectless cue hangs from)."""
     verbs = {cue.i}
     node = cue
-    while node.dep_ in _CLIMB_DEPS and node.head.i != node.i:
+    # Only a cue without a subject of its own shares its head's time ("On Monday he spoke, adding
+    # ..."); a coordinated clause with its own subject ("the 2018 deal gave Turkey posts but four are
+    # now thought to be ...") is another clause, and its time is not the cue's.
+    while (node.dep_ in _CLIMB_DEPS and node.head.i != node.i
+           and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in node.children)):
         node = node.head
         verbs.add(node.i)
     node = span.root.head
@@ -858,10 +1021,10 @@ def _colon_intro(ctx: _Context, quoted: set[int], table: CueTable) -> tuple[_Con
 
 def _block_quote(ctx: _Context, intro: tuple[_Context, Token, str]) -> _Draft:
     doc = ctx.doc
-    start, end = 0, len(doc.text)
-    while start < end and doc.text[start].isspace():
+    start, end = 0, len(doc_text(doc))
+    while start < end and doc_text(doc)[start].isspace():
         start += 1
-    while end > start and doc.text[end - 1].isspace():
+    while end > start and doc_text(doc)[end - 1].isspace():
         end -= 1
     first = _sentence_at(ctx, 0)
     assert first is not None
@@ -909,10 +1072,10 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
     quoted_regions: list[tuple[str, int | None, int, int]] = []
     intro: tuple[_Context, Token, str] | None = None  # the previous paragraph's closing "X said:"
     for ctx in _contexts(parsed):
-        marks = _quote_marks(ctx.doc.text)
+        marks = _quote_marks(doc_text(ctx.doc))
         quoted: set[int] = set()
         for mark in marks:
-            span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(ctx.doc.text),
+            span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(doc_text(ctx.doc)),
                                      alignment_mode="expand")
             if span is not None:
                 quoted |= set(range(span.start, span.end))
@@ -936,17 +1099,22 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             elif previous_cue is not None and not draft.standalone:
                 draft.cue, draft.cue_class, draft.cue_ctx = previous_cue
             drafts.append((ctx, draft))
-            span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(ctx.doc.text),
+            span = ctx.doc.char_span(mark.open, mark.close + 1 if mark.close is not None else len(doc_text(ctx.doc)),
                                      alignment_mode="expand")
             if span is not None:
                 accepted |= set(range(span.start, span.end))
             base = ctx.paragraph.offset
             quoted_regions.append((ctx.paragraph.section, ctx.paragraph.caption_index,
-                                   base + mark.open, base + (mark.close if mark.close is not None else len(ctx.doc.text))))
+                                   base + mark.open, base + (mark.close if mark.close is not None else len(doc_text(ctx.doc)))))
         quoted_by_paragraph[ctx.p_index] = accepted
         intro = _colon_intro(ctx, quoted, table)
+        before = len(drafts)
         for sentence in sorted({s.index: s for s in ctx.sentence_at.values()}.values(), key=lambda s: s.index):
             drafts.extend((ctx, d) for d in _indirect(ctx, sentence, accepted, table))
+        if len(drafts) == before and (ctx.p_index == 0 or ctx.paragraph.section == "title"):
+            headline = _headline(ctx, table)
+            if headline is not None:
+                drafts.append((ctx, headline))
     drafts = _outermost(drafts)
     drafts.sort(key=lambda cd: (cd[1].p_index, cd[1].start))
 
@@ -975,7 +1143,17 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             cue_mention = cue_sentence.mention(a, b)
             label = draft.label
             subject = doc[label[1]] if label is not None else _subject(draft.cue)
-            if draft.cue_class == "evidential" and not any(
+            if (draft.cue.lemma_.lower() == "ask" and draft.cue.tag_ == "VBN" and draft.cue.dep_ != "ROOT"
+                    and not any(c.dep_ == "agent" for c in draft.cue.children)):
+                # "Asked about the blast, Clinton said ...": the one asked is not the one asking.
+                subject = None
+            elif (draft.cue.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in draft.cue.children)
+                  and not any(c.dep_ == "agent" for c in draft.cue.children)
+                  and any(c.dep_ == "xcomp" and c.tag_ == "VB" for c in draft.cue.children)):
+                # "North Korea is not thought to be capable of ...", "Obama is expected to visit": a
+                # passive belief with no "by" names nobody who holds it.
+                subject = None
+            elif draft.cue_class == "evidential" and not any(
                     c.dep_ == "xcomp" and c.lemma_.lower() in table.single for c in draft.cue.children):
                 # "Melania seems to have vanished": an appearance, nobody's claim; but "he appeared to
                 # suggest that ..." is his suggestion.
@@ -983,10 +1161,24 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             if subject is not None and label is None and subject.i in quoted:
                 # The parser took a word of the quote for the subject ("“Full panic mode,” said
                 # Leslie Wimes"): the speaker is the cue's nominal after it, outside the quote.
-                subject = next((c for c in draft.cue.children if c.i > draft.cue.i and c.i not in quoted
-                                and c.pos_ in ("PROPN", "NOUN", "PRON") and c.dep_ in _INVERTED_SUBJECT), None)
+                # A second subject outside the quote ("“A,” Obama's strategist said", where the parser
+                # made a word of the quote a subject too) comes first.
+                # A date is never the speaker ("..., Flynn said Thursday morning").
+                subject = next((c for c in draft.cue.children if c.dep_ == "nsubj" and c.i not in quoted
+                                and c.pos_ in ("PROPN", "NOUN", "PRON") and c.ent_type_ not in ("DATE", "TIME")), None) or next(
+                    (c for c in draft.cue.children if c.i > draft.cue.i and c.i not in quoted
+                     and c.pos_ in ("PROPN", "NOUN", "PRON") and c.dep_ in _INVERTED_SUBJECT
+                     and c.ent_type_ not in ("DATE", "TIME")), None)
+            if (subject is None and label is None and draft.kind == "direct" and draft.cue_ctx is None
+                    and 0 <= content_range[1] < draft.cue.i and draft.cue_class != "evidential"):
+                # "“...,” Tulsa police Chief Chuck Jordan said": a name between the closing mark and
+                # the cue that the parser failed to make the cue's subject.
+                label = _gap_name(doc, content_range[1] + 1, draft.cue.i, quoted)
+                subject = doc[label[1]] if label is not None else None
             if subject is not None:
                 first, last_i = label if label is not None else _source_range(subject, content_range)
+                if first == draft.cue.i and first < last_i:
+                    first += 1  # "Said Ellis": the cue is not part of the speaker's name
                 source = cue_sentence.mention(doc[first].idx, doc[last_i].idx + len(doc[last_i]))
                 pronoun = subject.lower_
                 if pronoun in _PRONOUNS_PERSON or pronoun in _PRONOUNS_OTHER:
