@@ -267,3 +267,135 @@ def test_protest_purpose_clause_names_what_is_protested(nlp, kb):
 def test_casualty_participle_is_the_toll_of_the_attack_not_another_event(nlp, kb):
     e, src, _ = only(events_of(nlp, kb, "Sudanese rebels shelled the town of Juba on Sunday, killing about 20 people."))
     assert e.cameo.startswith("19") and src == ["SDNREB"]
+
+
+def test_now_dates_the_state_on_the_publication_day(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Four Turkish posts are now thought to be surrounded by Syrian regime forces.",
+                             published="2020-02-24T09:25:00"))
+    assert e.date["value"] == "2020-02-24" and e.date["anchor"] == "published" and e.date["grain"] == "day"
+
+
+def test_speech_date_of_a_year_gives_the_event_grain_year(nlp, kb):
+    from eventwire.record import Quote
+    text = "Russian warplanes bombed Turkish troops near the border."
+    parsed = read(parse_text(f"A headline for the test\n\n{text}", "t.txt", published="2021-06-10"), nlp)
+    sentence = next(s for s in parsed.sentences if s.section != "title")
+    quote = Quote(id="quote1", text=text, kind="indirect", speaker=None, evidence=sentence.evidence(), spoken="2019")
+    (e,) = code_events(parsed, resolve_actors(parsed, kb), load_codebook(), quotes=[quote])
+    assert e.date["value"] == "2019" and e.date["grain"] == "year" and e.date["anchor"] == "speech:quote1"
+
+
+def test_relative_clause_event_is_background(nlp, kb):
+    # the offensive describes Macedonia; the sentence reports the aid
+    events = events_of(nlp, kb, "The United States is providing military intelligence to Macedonia, which is "
+                                "preparing a major offensive against ethnic Albanian guerrillas.")
+    assert [(e.plover, src, tgt) for e, src, tgt in events] == [("AID", ["USA"], ["MKD"])]
+
+
+def test_secondary_event_without_a_source_is_background(nlp, kb):
+    events = events_of(nlp, kb, "Ethiopia agreed to reopen its borders to UN peacekeepers, who oversee a "
+                                "ceasefire between Ethiopia and Eritrea.")
+    assert [e.plover for e, _, _ in events] == ["AGREE"]
+
+
+def test_purpose_clause_of_the_same_actor_without_target_is_not_a_second_event(nlp, kb):
+    events = events_of(nlp, kb, "Gambian President Dawda Jawara will visit Senegal to mediate in a border dispute.")
+    assert [(e.plover, src, tgt) for e, src, tgt in events] == [("AGREE", ["GMBGOV"], ["SEN"])]
+
+
+def test_secondary_event_with_its_own_source_and_target_stays(nlp, kb):
+    events = events_of(nlp, kb, "Italy suspended air links with Serbia, and Serbian troops attacked Croatian villages.")
+    assert {e.plover for e, _, _ in events} == {"SANCTION", "ASSAULT"}
+
+
+def test_event_recalled_in_a_phrase_of_time_is_background(nlp, kb):
+    events = events_of(nlp, kb, "Italy suspended air links with Serbia one day after Serbian troops attacked "
+                                "Croatian villages.")
+    assert [(e.plover, src, tgt) for e, src, tgt in events] == [("SANCTION", ["ITA"], ["SRB"])]
+
+
+def test_protest_without_a_target_aims_at_the_own_government(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Thousands of Nepalese students demonstrated on Friday, a spokesman in "
+                                          "Kathmandu said."))
+    assert e.plover == "PROTEST" and src == ["NPLEDU"] and tgt in (["NPL"], ["NPLGOV"])
+    assert "+own-government" in e.rule
+
+
+def test_martial_law_without_a_target_falls_on_the_own_country(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Iraq is in turmoil. Iraq's government imposed martial law on Sunday."))
+    assert e.cameo.startswith("172") and src == ["IRQGOV"] and tgt == ["IRQ"]
+
+
+def test_coordinated_sides_are_each_others_targets_when_the_object_names_no_country(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The Turkish and Greek sides have agreed to share information on missing "
+                                          "people from both communities."))
+    assert e.plover == "AGREE" and set(src) == {"TUR", "GRC"} and set(tgt) == {"TUR", "GRC"}
+    # a transnational body is a real target
+    e, src, tgt = only(events_of(nlp, kb, "The Turkish and Greek sides agreed to share information with the Red Crescent."))
+    assert set(src) == {"TUR", "GRC"} and tgt == ["NGO"]
+
+
+def test_indictment_is_a_legal_accusation(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The prime minister of Montenegro was indicted by the U.N. war crimes court."))
+    assert e.cameo == "115" and e.plover == "ACCUSE"
+
+
+def test_untargeted_repeat_of_the_same_act_is_dropped(nlp, kb):
+    events = events_of(nlp, kb, "Egyptian police opened fire to disperse demonstrators in Cairo on Monday, "
+                                "killing one person.")
+    assert all(tgt for e, src, tgt in events if e.plover == "ASSAULT" and src), [(e.rule, s, t) for e, s, t in events]
+
+
+def test_protest_noun_set_in_the_clause_takes_its_subject(nlp, kb):
+    events = events_of(nlp, kb, "Thousands of Nigerians converged on Thursday for a rally in Lagos.")
+    assert [(e.plover, src) for e, src, _ in events][:1] == [("PROTEST", ["NGACVL"])]
+
+
+def test_statement_participle_speaks_for_who_issues_it(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The rebel Kurdistan Workers' Party issued a declaration demanding that the "
+                                          "Turkish government release its leader."))
+    assert e.plover == "REQUEST" and src == ["TURREB"] and tgt == ["TURGOV"]
+
+
+def test_participle_on_a_plain_object_keeps_its_own_reading(nlp, kb):
+    # the protesters demand, not the police: only a statement speaks for whoever issues it
+    events = events_of(nlp, kb, "Turkish police detained students demanding reforms.")
+    assert all(src != ["TURCOP"] for e, src, _ in events if e.plover == "REQUEST")
+
+
+def test_event_named_as_the_main_events_topic_is_not_a_second_event(nlp, kb):
+    events = events_of(nlp, kb, "Serbia on Tuesday demanded a meeting of the U.N. Security Council to discuss "
+                                "Croatia's military advance.")
+    assert [(e.plover, src, tgt) for e, src, tgt in events] == [("REQUEST", ["SRB"], ["IGOUNO"])]
+
+
+def test_contrasted_clause_is_an_event_of_its_own(nlp, kb):
+    events = events_of(nlp, kb, "Egypt accepted the plan, while Iraq rejected the accusations by Iran.")
+    assert {e.plover for e, _, _ in events} == {"CONCEDE", "REJECT"}
+
+
+def test_receiving_observers_is_allowing_international_involvement(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Kyrgyz Prime Minister Nikolai Tanaev received a mission of observers "
+                                          "from the OSCE."))
+    assert e.cameo == "0862" and e.plover == "RETREAT" and src == ["KGZGOV"] and [t[:3] for t in tgt] == ["IGO"]
+
+
+def test_who_is_asked_is_the_subject_of_the_demanded_clause(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Palestinian officials demanded Friday that the United States match the "
+                                          "European Union's support for Palestinian statehood."))
+    assert e.plover == "REQUEST" and src == ["PSEGOV"] and tgt == ["USA"]
+
+
+def test_being_opposed_to_is_the_subjects_own_rejection(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Israel is opposed to French mediation in peace negotiations with Syria."))
+    assert e.plover == "REJECT" and src == ["ISR"] and tgt == ["FRA"]
+    # a real passive keeps its agent as the source
+    e, src, tgt = only(events_of(nlp, kb, "The plan was opposed by Israel."))
+    assert src == ["ISR"]
+
+
+def test_sourceless_event_in_the_main_clause_is_its_content(nlp, kb):
+    # "saying he must resign" hangs on the light verb of the rally: it says what the rally demands
+    events = events_of(nlp, kb, "Angry activists from the Palestinian Fatah Party have staged rallies in the Gaza "
+                                "Strip against the party's leader Mahmoud Abbas, saying he must resign.")
+    assert [e.plover for e, _, _ in events] == ["PROTEST"]

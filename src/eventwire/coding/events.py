@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
-from eventwire.read import Parsed, Sentence
+from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
 
 __all__ = ["code_events", "PlaceChooser"]
@@ -76,7 +76,7 @@ def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRe
     for p in parsed.paragraphs:
         by_section.setdefault((p.section, p.caption_index), []).append(p)
 
-    lengths = {id(p.doc): len(p.doc.text) for p in parsed.paragraphs}  # Doc.text rebuilds the string
+    lengths = {id(p.doc): len(doc_text(p.doc)) for p in parsed.paragraphs}
 
     def locate(section, caption_index, start, end):
         for p in by_section.get((section, caption_index), []):
@@ -103,7 +103,7 @@ def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRe
             if s.paragraph is p and s.span.start <= span.start < s.span.end:
                 index.times.setdefault(s.index, []).append((span, t))
     index.persons_before.sort(key=lambda x: (x[0], x[1]))
-    texts = {id(p.doc): p.doc.text for p in parsed.paragraphs if any(
+    texts = {id(p.doc): doc_text(p.doc) for p in parsed.paragraphs if any(
         (q.evidence.section, q.evidence.caption_index) == (p.section, p.caption_index) for q in quotes)}
     for q in quotes:
         for p in by_section.get((q.evidence.section, q.evidence.caption_index), []):
@@ -304,12 +304,25 @@ def _complement(verb: Token) -> Token | None:
     return None
 
 
+# Participles that, with "be ... to", state the subject's own stance, not something done to it.
+_STATIVE_PASSIVES = {"oppose"}
+
+# Documents whose participle speaks for whoever issues them: "issued a statement condemning the raids".
+_STATEMENTS = {"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message", "appeal",
+               "note", "decree", "order", "ultimatum"}
+
+
 def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "VERB", codebook)
     if not rules:
         return None
     passive = _is_passive(tok)
-    if passive:
+    if passive and tok.lemma_.lower() in _STATIVE_PASSIVES and not _prep_objects(tok, {"by"}) and not _children(
+            tok, "agent") and _prep_objects(tok, {"to"}):
+        passive = False  # "Israel is opposed to French mediation": Israel opposes it
+        source_tokens = _children(tok, "nsubjpass")
+        target_tokens = _prep_objects(tok, {"to"})
+    elif passive:
         source_tokens = _prep_objects(tok, {"by"}) + [g for c in _children(tok, "agent") for g in _children(c, "pobj")]
         target_tokens = _children(tok, "nsubjpass")
         if not target_tokens and tok.dep_ == "xcomp":
@@ -324,6 +337,9 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
                 c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
         # "Turkey threatened to attack", "struck work to protest": the controller acts
         source_tokens = _children(tok.head, "nsubj")
+    if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
+            tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
+        source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
         source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
     consumed = {tok.i}
@@ -356,6 +372,10 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not target:
         target = [a for t in _prep_objects(tok, _target_preps(rule.cameo, codebook))
                   for a in _phrase_actors(t, index, sentence)]
+    if not target and complement is not None and complement.dep_ == "ccomp" and (
+            codebook.plover_of(rule.cameo) == "REQUEST"):
+        # "demanded that the United States match ...": who is asked is the subject of the demanded clause
+        target = [a for t in _children(complement, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
     if not target:
         target = _recipients(tok, complement, index, sentence)
     target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
@@ -577,6 +597,9 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
     return None
 
 
+_GATHERING_PREPS = {"during", "for", "in", "at"}
+
+
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "NOUN", codebook)
     if not rules:
@@ -613,6 +636,15 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     rule = _choose(rules, tok, source, codebook, None)
     if rule is None:
         return None
+    if not source and not light and codebook.plover_of(rule.cameo) == "PROTEST" and tok.dep_ == "pobj" and (
+            head.lower_ in _GATHERING_PREPS and head.head.pos_ == "VERB" and not _is_passive(head.head)):
+        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally": who
+        # acts in the clause takes part in the protest it is set in.
+        subj = _children(head.head, "nsubj")
+        source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
+        coordinated = _is_coordinated(subj)
+        if source:
+            pattern = f"protest-setting:{head.lower_}+{tok.lemma_}"
     if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
         return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
     if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
@@ -772,6 +804,145 @@ def _is_historical(value: str | None, published: str | None) -> bool:
         return False
 
 
+_TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC", "ISM", "UNO", "EUR"}
+
+
+def _placed(actor: Actor) -> bool:
+    """The actor is a state's or a transnational body's, not a bare sector ("missing people", "workers")."""
+    return bool(actor.country) or (actor.code or "")[:3] in _TRANSNATIONAL
+
+
+def _own_government(source: list[Actor], sentence: Sentence, index: _Index) -> list[Actor]:
+    """A protest with no named target is aimed at the protesters' own government (the convention of
+    PETRARCH's and the PLOVER coders); a curfew or martial law with none falls on the imposing state's own
+    people. That is the state actor of the source's one country: named in the sentence ("parties in Nepal
+    organised a strike that shut down Kathmandu"), else anywhere in the article ("Iraq's government")."""
+    countries = {a.country for a in source}
+    if len(countries) != 1 or None in countries:
+        return []
+    country = countries.pop()
+    named = _actors_at(index, sentence.span.doc, sentence.span.start, sentence.span.end - 1)
+    for pool in (named, list(index.actors.values())):
+        found = [a for a in pool if a not in source and a.country == country and a.kind == "state"]
+        if found:
+            return found[:1]
+    return []
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head.i != token.i and depth < 50:  # spaCy makes a new Token per access: compare indices
+        token, depth = token.head, depth + 1
+    return depth
+
+
+def _in_relative_clause(token: Token, main: Token) -> bool:
+    """The token lies in a relative clause below the main trigger ("Macedonia, which is preparing an
+    offensive", "a helicopter that was captured by ...")."""
+    for _ in range(50):
+        if token.i == main.i or token.head.i == token.i:
+            return False
+        if token.dep_ == "relcl":
+            return True
+        token = token.head
+    return False
+
+
+# Clauses and phrases that set the main event in time or cause ("one day after a jet shot down a
+# helicopter", "as the opposition threatened to storm his residence", "after violent protests"). Not
+# contrast ("while Iraq rejected ..."), which reports an event of its own.
+_BACKGROUND_MARKS = {"as", "when", "after", "before", "since", "because"}
+_BACKGROUND_PREPS = {"after", "before", "since", "following", "amid", "despite", "over", "because"}
+
+
+def _in_background_phrase(token: Token, main: Token) -> bool:
+    for _ in range(50):
+        if token.i == main.i or token.head.i == token.i:
+            return False
+        if (token.dep_ == "prep" and token.lower_ in _BACKGROUND_PREPS) or (token.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in _BACKGROUND_MARKS for m in token.children)):
+            return True
+        token = token.head
+    return False
+
+
+_CONTRAST_MARKS = {"while", "whereas", "although", "though"}
+
+
+def _argument_of(token: Token, main: Token) -> bool:
+    """The token lies inside the main trigger's own arguments, complements or adverbials: the topic,
+    purpose or condition of the main event ("agreed to US mediation", "demanded a meeting to discuss X",
+    "would blockade Paris to demand an end to X"), not a coordinated, reported or contrasted clause."""
+    path = []
+    for _ in range(50):
+        if token.i == main.i:
+            return not any(t.dep_ in ("conj", "ccomp", "parataxis") or (t.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in _CONTRAST_MARKS for m in t.children)) for t in path)
+        if token.head.i == token.i:
+            return False
+        path.append(token)
+        token = token.head
+    return False
+
+
+def _below(token: Token, main: Token) -> bool:
+    for _ in range(50):
+        if token.i == main.i:
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def _without_background(candidates: list[_Candidate], has_toll: bool) -> list[_Candidate]:
+    """Precision first, one event per reported act: beside the sentence's main event (its trigger nearest
+    the root, among those with a resolved actor), drop secondary events that only set the scene —
+    - inside a relative clause, with a source of its own: it describes a participant ("Macedonia, which is
+      preparing an offensive against X"); a source-less one is judged by the next rules;
+    - inside a phrase of time or cause ("after violent protests by Muslim groups", "as the leaders sought
+      to ease tensions"), which recalls another event to situate the main one;
+    - inside the main trigger's own arguments, which say what the main event is about ("agreed to US
+      mediation", "demanded a meeting to discuss X");
+    - with no resolved source, anywhere in the main event's clause ("agreed that their countries should
+      cooperate", "said the rebels must be disarmed"): a source-less event elsewhere in the sentence is
+      kept, since other articles' reports of the same act link through it;
+    - by the main event's own source with no target of their own, which elaborate the main act
+      ("telephoned Kozyrev to discuss", "will visit Senegal to mediate").
+    Violence with a human toll in the sentence is kept: that toll is what monitors count."""
+    actored = [c for c in candidates if c.source or c.target]
+    if len(actored) < 2:
+        return candidates
+    main = min(actored, key=lambda c: (_depth(c.trigger), c.trigger.i))
+    main_sources = {a.id for a in main.source}
+    kept = []
+    for c in candidates:
+        if c is not main and not (has_toll and c.rule.cameo[:2] in ("18", "19", "20")) and (
+                (c.source and _in_relative_clause(c.trigger, main.trigger))
+                or _in_background_phrase(c.trigger, main.trigger) or _argument_of(c.trigger, main.trigger)
+                or (not c.source and (_below(c.trigger, main.trigger) or _below(c.trigger, main.governor)))
+                or (not [a for a in c.target if a not in c.source] and {a.id for a in c.source} <= main_sources)):
+            continue
+        kept.append(c)
+    return kept
+
+
+def _without_untargeted_repeats(events: list[Event]) -> list[Event]:
+    """ "police opened fire to disperse demonstrators, killing one": the same actor's act of the same type
+    coded once with its target says everything the target-less one does; its linked toll moves over."""
+    targeted = {(e.plover, e.source): i for i, e in enumerate(events) if e.target and e.source}
+    out = list(events)
+    dropped = set()
+    for i, e in enumerate(events):
+        keeper = targeted.get((e.plover, e.source))
+        if e.target or not e.source or keeper is None:
+            continue
+        dropped.add(i)
+        if e.quantities and not out[keeper].quantities:
+            out[keeper] = replace(out[keeper], quantities=e.quantities)
+    return [e for i, e in enumerate(out) if i not in dropped]
+
+
 def code_events(
     parsed: Parsed,
     actors: Sequence[Actor],
@@ -818,7 +989,9 @@ def code_events(
         sentence_quantities = [q for q in quantities if q.evidence.section == sentence.section
                                and q.evidence.caption_index == sentence.paragraph.caption_index
                                and q.evidence.start == sentence.start and q.category in _LINKED_CATEGORIES]
+        candidates = _without_background(candidates, bool(sentence_quantities))
         violent_seen = False
+        found_here: list[Event] = []
         for c in sorted(candidates, key=lambda c: c.trigger.i):
             cameo = c.rule.cameo
             quote = _quote_of(index, c.trigger)
@@ -835,7 +1008,13 @@ def code_events(
             row = codebook.code(cameo)
             plover = row.plover
             target = [a for a in c.target if a not in c.source]
-            if not target and c.coordinated and len(c.source) > 1 and plover in _RECIPROCAL:
+            if not any(map(_placed, target)) and (plover == "PROTEST" or (
+                    c.rule.cameo[:3] == "172" and not target)):
+                own = _own_government(c.source, sentence, index)
+                if own:
+                    target = own
+                    c.pattern += "+own-government"
+            if not any(map(_placed, target)) and c.coordinated and len(c.source) > 1 and plover in _RECIPROCAL:
                 target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target
                 c.pattern += "+reciprocal"
             violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
@@ -853,8 +1032,8 @@ def code_events(
                 place_id, place_how = place_of(parsed, sentence.index, c.trigger.i, places)
             trigger_text = c.trigger.text if c.governor is c.trigger or c.governor.i not in c.consumed else (
                 f"{c.governor.text} … {c.trigger.text}")
-            events.append(Event(
-                id=f"event{len(events) + 1}",
+            found_here.append(Event(
+                id="",
                 cameo=cameo,
                 cameo_name=row.name,
                 plover=plover,
@@ -875,4 +1054,6 @@ def code_events(
                 quantities=tuple(linked),
                 trigger=trigger_text,
             ))
+        for e in _without_untargeted_repeats(found_here):
+            events.append(replace(e, id=f"event{len(events) + 1}"))
     return tuple(events)
