@@ -70,6 +70,15 @@ def load_model(name: str | None = None, blis: bool = False) -> Language:
     raise RuntimeError("no spaCy English pipeline could be loaded: " + "; ".join(errors))
 
 
+def doc_text(doc: Doc) -> str:
+    """A Doc's text, built once: spaCy's Doc.text joins every token again on each access, and the
+    grounding stages slice paragraph texts thousands of times per article."""
+    text = doc.user_data.get("eventwire.text")
+    if text is None:  # a parsed Doc's text never changes
+        text = doc.user_data["eventwire.text"] = doc.text
+    return text
+
+
 @dataclass(frozen=True)
 class Paragraph:
     section: Section
@@ -105,7 +114,7 @@ class Sentence:
 
     def mention(self, start_char: int, end_char: int) -> Mention:
         """A mention from character offsets inside the paragraph's Doc."""
-        text = self.paragraph.doc.text[start_char:end_char]
+        text = doc_text(self.paragraph.doc)[start_char:end_char]
         base = self.paragraph.offset
         return Mention(text, base + start_char, base + end_char, self.section,
                        self.paragraph.caption_index, self.index)

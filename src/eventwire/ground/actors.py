@@ -44,7 +44,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.ground.actor_kb import ActorKB, Organisation, Person, Sector
 from eventwire.ground.gazetteer import Gazetteer, load_gazetteer
-from eventwire.read import Parsed, Sentence
+from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor
 
 __all__ = ["resolve_actors"]
@@ -114,15 +114,19 @@ class _Title:
 
 def _slice(doc: Doc, first: int, last: int) -> str:
     """Text of tokens first..last inclusive, as written."""
-    return doc[first: last + 1].text  # not doc.text[...]: Doc.text rebuilds the whole text per call
+    return doc_text(doc)[doc[first].idx: doc[last].idx + len(doc[last].text)]
 
 
-def _ngrams(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int, str]]:
-    """(first, last, text) for every token n-gram in [start, end), longest first at each start."""
-    text = doc.text  # once per call: Doc.text is rebuilt on every access
-    starts = [t.idx for t in doc[start:end]]
-    ends = [t.idx + len(t) for t in doc[start:end]]
+def _ngrams(doc: Doc, start: int, end: int, capitalised: bool = False) -> Iterator[tuple[int, int, str]]:
+    """(first, last, text) for every token n-gram in [start, end), longest first at each start; with
+    `capitalised`, only the n-grams whose first character is upper case."""
+    text = doc_text(doc)
+    tokens = doc[start:end]
+    starts = [t.idx for t in tokens]
+    ends = [t.idx + len(t) for t in tokens]
     for first in range(start, end):
+        if capitalised and not text[starts[first - start]].isupper():
+            continue
         for last in range(min(end, first + _MAX_NGRAM) - 1, first - 1, -1):
             yield first, last, text[starts[first - start]: ends[last - start]]
 
@@ -305,8 +309,8 @@ def _countries_named(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str]]:
     span = sentence.span
     out: list[tuple[int, str]] = []
     last_end = span.start
-    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200)):
-        if first < last_end or not text[:1].isupper():
+    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200), capitalised=True):
+        if first < last_end:
             continue
         hit = kb.country_of(text)
         iso3 = hit[0] if hit and hit[1] != "ethnic" else kb.regions.get(text)
@@ -651,9 +655,13 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
     span = sentence.span
     regions: set[int] = set()
     for first, last, text in _ngrams(doc, span.start, span.end):
+        # Most n-grams name nothing: rule them out with dictionary lookups before touching tokens.
+        hit = kb.country_of(text) if text[:1].isupper() else None
+        if hit is None and text not in kb.org_names and not (text in kb.regions and text[:1].isupper()):
+            continue
         if taken & set(range(first, last + 1)) or doc[first].lower_ == "the" or regions & set(range(first, last + 1)):
             continue  # "the Kremlin": the mention starts at the name
-        if text in kb.regions and text[:1].isupper() and kb.country_of(text) is None:
+        if text in kb.regions and text[:1].isupper() and hit is None:
             regions.update(range(first, last + 1))  # "East Jerusalem" is no "Jerusalem": left to _places
             continue
         head = doc[last]
@@ -676,8 +684,7 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                          plover_sector=org.sector, code=org.code, resolved_by="dictionary:organisations",
                          media=org.kind == "media", wikidata=org.wikidata)
             continue
-        hit = kb.country_of(text)
-        if hit is None or not text[:1].isupper():
+        if hit is None:
             continue
         iso3, how = hit
         if how == "seat":
@@ -913,11 +920,13 @@ def _coordinated_before(doc: Doc, mod: Token | None, first: int, floor: int, kb:
 
 def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str, int] | None:
     doc = tok.doc
+    text = doc_text(doc)
+    end = tok.idx + len(tok.text)
     for n in range(max_words, 0, -1):
         first = tok.i - n + 1
         if first < 0:
             continue
-        phrase = " ".join(_slice(doc, first, tok.i).lower().split())
+        phrase = " ".join(text[doc[first].idx:end].lower().split())
         for candidate in (phrase, " ".join(phrase.split()[:-1] + [tok.lemma_.lower()])):
             if candidate in table:
                 return candidate, first

@@ -35,7 +35,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.read import Parsed, Sentence
+from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Quote, TimeRef
 
 __all__ = ["resolve_times", "attached_token", "load_holidays"]
@@ -416,7 +416,7 @@ def _b_clock_any(m: re.Match) -> _Spec | None:
 # ------------------------------------------------------------------ recognition
 def _recognise(doc: Doc) -> list[_Cand]:
     """Non-overlapping time expressions in one paragraph, longest first, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     found: list[_Cand] = []
     for pattern, builder in _grammar():
         for m in pattern.finditer(text):
@@ -436,7 +436,7 @@ def _recognise(doc: Doc) -> list[_Cand]:
     for cand in chosen:
         if cand.spec.kind == "in_n" and _after_superlative(doc, cand.start):
             # "the worst in a decade" measures a length; only the length is the expression.
-            inner = re.match(r"\S+\s+", doc.text[cand.start:cand.end])
+            inner = re.match(r"\S+\s+", doc_text(doc)[cand.start:cand.end])
             cand.start += inner.end() if inner else 0
             cand.spec = _Spec("duration", unit=cand.spec.unit, n=cand.spec.n)
     chosen.sort(key=lambda c: c.start)
@@ -461,10 +461,10 @@ _MONTH_CONTEXT = re.compile(
 def _plausible(doc: Doc, cand: _Cand) -> bool:
     """Reject the grammar's ambiguous readings using the parse ("May" the verb, a count of 1800 people)."""
     spec = cand.spec
-    text = doc.text[cand.start:cand.end]
+    text = doc_text(doc)[cand.start:cand.end]
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if spec.kind == "month" and spec.rel is None and spec.edge is None and text in ("May", "March"):
-        before = doc.text[max(0, cand.start - 20):cand.start].rstrip()
+        before = doc_text(doc)[max(0, cand.start - 20):cand.start].rstrip()
         if not _MONTH_CONTEXT.search(before):
             return False
     if spec.kind == "year" and span is not None and len(span) == 1:
@@ -472,7 +472,7 @@ def _plausible(doc: Doc, cand: _Cand) -> bool:
         # A number counting a plural noun ("1800 people") is not a year.
         if token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS") and token.head.lower_ not in _UNIT_PLURAL:
             return False
-        if token.head.lower_ in ("percent", "%", "per") or doc.text[cand.end:cand.end + 1] == "%":
+        if token.head.lower_ in ("percent", "%", "per") or doc_text(doc)[cand.end:cand.end + 1] == "%":
             return False
     if spec.kind == "duration" and spec.n is not None and span is not None:
         # "one day" is mostly "some day"; "a second round" an ordinal; "a quarter of them" a share.
@@ -481,7 +481,7 @@ def _plausible(doc: Doc, cand: _Cand) -> bool:
         last = span[-1]
         if spec.unit == "second" and last.tag_ == "JJ":
             return False
-        if spec.unit == "quarter" and doc.text[cand.end:cand.end + 4].lower() == " of ":
+        if spec.unit == "quarter" and doc_text(doc)[cand.end:cand.end + 4].lower() == " of ":
             return False
     if spec.kind == "weekday" and spec.rel is None and span is not None and span.start > 0:
         # "the Sunday Times", "Good Friday Agreement": a weekday inside a name.
@@ -494,7 +494,7 @@ def _plausible(doc: Doc, cand: _Cand) -> bool:
         return span[0].pos_ == "ADV"
     if spec.kind == "ref" and text.lower() == "now" and span is not None:
         # "now that ..." is a conjunction.
-        nxt = doc.text[cand.end:cand.end + 6].lower()
+        nxt = doc_text(doc)[cand.end:cand.end + 6].lower()
         if nxt.startswith(" that "):
             return False
     return True
@@ -539,7 +539,7 @@ _RANGE_BEFORE = re.compile(r"(?i:(?<![\w])(since|until|till|through|by|between|f
 
 def _merge(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
     """Attach range words: "since X", "by X", "between X and Y", "from X to Y", clock times to days."""
-    text = doc.text
+    text = doc_text(doc)
     out: list[_Cand] = []
     i = 0
     while i < len(cands):
