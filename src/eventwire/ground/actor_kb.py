@@ -7,6 +7,7 @@ read after them; a user row with an existing key replaces the built-in row.
 from __future__ import annotations
 
 import functools
+import re
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,6 +189,11 @@ class ActorKB:
         if text.endswith(("’s", "'s")) and text[:-2] in self.country_names:
             return self.country_names[text[:-2]], "name"
         return None
+
+    @functools.cached_property
+    def lowercase_org_starts(self) -> frozenset[str]:
+        """First words of the organisation names written in lower case ("al" of "al-Qaeda", "dpa")."""
+        return frozenset(re.split(r"[\s\-]", name)[0].lower() for name in self.org_names if not name[:1].isupper())
 
     @functools.cached_property
     def max_role_words(self) -> int:

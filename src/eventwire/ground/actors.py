@@ -37,7 +37,7 @@ import glob
 import importlib.util
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -117,15 +117,20 @@ def _slice(doc: Doc, first: int, last: int) -> str:
     return doc_text(doc)[doc[first].idx: doc[last].idx + len(doc[last].text)]
 
 
-def _ngrams(doc: Doc, start: int, end: int, capitalised: bool = False) -> Iterator[tuple[int, int, str]]:
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _ngrams(doc: Doc, start: int, end: int, keep: Callable[[str], bool] | None = None
+            ) -> Iterator[tuple[int, int, str]]:
     """(first, last, text) for every token n-gram in [start, end), longest first at each start; with
-    `capitalised`, only the n-grams whose first character is upper case."""
+    `keep`, only the n-grams whose first token's text it accepts."""
     text = doc_text(doc)
     tokens = doc[start:end]
     starts = [t.idx for t in tokens]
     ends = [t.idx + len(t) for t in tokens]
     for first in range(start, end):
-        if capitalised and not text[starts[first - start]].isupper():
+        if keep is not None and not keep(text[starts[first - start]: ends[first - start]]):
             continue
         for last in range(min(end, first + _MAX_NGRAM) - 1, first - 1, -1):
             yield first, last, text[starts[first - start]: ends[last - start]]
@@ -309,7 +314,7 @@ def _countries_named(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str]]:
     span = sentence.span
     out: list[tuple[int, str]] = []
     last_end = span.start
-    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200), capitalised=True):
+    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200), _capitalised):
         if first < last_end:
             continue
         hit = kb.country_of(text)
@@ -654,7 +659,9 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
     doc = sentence.paragraph.doc
     span = sentence.span
     regions: set[int] = set()
-    for first, last, text in _ngrams(doc, span.start, span.end):
+    lower_starts = kb.lowercase_org_starts
+    for first, last, text in _ngrams(doc, span.start, span.end,
+                                     lambda word: not word[:1].islower() or word in lower_starts):
         # Most n-grams name nothing: rule them out with dictionary lookups before touching tokens.
         hit = kb.country_of(text) if text[:1].isupper() else None
         if hit is None and text not in kb.org_names and not (text in kb.regions and text[:1].isupper()):
