@@ -607,3 +607,96 @@ def test_a_cue_folded_into_the_name_after_it(grounded):
     found, _ = _found(grounded, "Said Ellis: “The budget will not survive the winter.”")
     quote = _one(found)
     assert quote.source is not None and quote.source.text == "Ellis"
+
+
+def test_a_name_right_before_a_cue_the_parser_left_without_subject(grounded):
+    # The parser attaches "analysts" to "of" and leaves "say" without a subject: the noun right
+    # before a finite cue is its source.
+    found, _ = _found(grounded, "That is a small share of the $40 million analysts say it costs to run for governor.")
+    quote = _one(found, kind="indirect")
+    assert quote.cue.text == "say"
+    assert quote.source is not None and quote.source.text == "analysts"
+
+
+def test_a_participle_after_an_object_is_held_by_the_object(grounded):
+    # "left many farmers feeling that ...": the farmers feel it, not the drought that left them so.
+    found, _ = _found(grounded, "The long drought left many farmers feeling that they had been abandoned by the capital.")
+    quote = _one(found, kind="indirect")
+    assert quote.cue.text == "feeling"
+    assert quote.source is not None and quote.source.text == "many farmers"
+
+
+def test_a_participle_on_a_prepositional_noun_takes_the_verb_subject(grounded):
+    # "said at a press conference announcing ...": the mayor announces, not the press conference.
+    found, _ = _found(grounded, "\"We will rebuild,\" the mayor said at a crowded press conference announcing that "
+                                "the city would borrow more money.")
+    quote = _one(found, kind="indirect")
+    assert quote.cue.text == "announcing"
+    assert quote.source is not None and quote.source.text == "the mayor"
+
+
+def test_as_someone_put_it_is_a_cue(grounded):
+    found, _ = _found(grounded, "As the chairman put it, “We cannot keep waiting for a miracle.”")
+    quote = _one(found)
+    assert quote.cue.text == "put"
+    assert quote.source is not None and quote.source.text == "the chairman"
+
+
+def test_put_alone_is_no_cue(grounded):
+    found, _ = _found(grounded, "The chairman put the plan on hold until the “review of all options” ends.")
+    assert all(q.cue is None or q.cue.text != "put" for q in found)
+
+
+def test_added_cues_scream_and_yell(grounded):
+    found, _ = _found(grounded, "She screamed, “Get out of the car!”")
+    quote = _one(found)
+    assert quote.cue.text == "screamed"
+    assert quote.source is not None and quote.source.text == "She"
+
+
+def test_according_to_a_noun_read_as_a_verb(grounded):
+    # The parser reads "show" as a verb, so "to" has no object: the first noun after "to" is the source.
+    found, _ = _found(grounded, "The host insulted guests, according to show insiders.")
+    quote = next(q for q in found if q.cue is not None and q.cue.text == "according to")
+    assert quote.source is not None and "insiders" in quote.source.text
+
+
+def test_a_participle_the_parser_made_root_takes_the_sayer(grounded):
+    # "Obama said" becomes a parataxis of "bothering": the sayer is the one not bothering to mention.
+    found, _ = _found(grounded, "\"We did it,\" Mr. Obama said, not even bothering to mention the author of that boast.")
+    quote = _one(found, kind="indirect")
+    assert quote.cue.text == "mention"
+    assert quote.source is not None and quote.source.text == "Mr. Obama"
+
+
+def test_a_text_that_reads_is_a_cue(grounded):
+    found, _ = _found(grounded, "“The council will meet again,” the letter reads.")
+    quote = _one(found)
+    assert quote.cue.text == "reads"
+    assert quote.source is not None and quote.source.text == "the letter"
+
+
+def test_reading_something_is_no_cue(grounded):
+    found, _ = _found(grounded, "She read the report twice before the vote.")
+    assert all(q.cue is None or q.cue.text != "read" for q in found)
+
+
+def test_finding_a_thing_is_no_attribution(grounded):
+    found, _ = _found(grounded, "The leaders found little unity on migration.")
+    assert not [q for q in found if q.cue is not None and q.cue.text == "found"]
+
+
+def test_a_poll_or_study_finding_a_thing_is_an_attribution(grounded):
+    for body, source in (("A new poll found broad support for the plan.", "A new poll"),
+                         ("The study found higher rates of asthma near the plant.", "The study")):
+        found, _ = _found(grounded, body)
+        quote = _one(found, kind="indirect")
+        assert quote.cue.text == "found"
+        assert quote.source is not None and quote.source.text == source
+
+
+def test_a_text_that_says_speaks_for_the_one_who_released_it(grounded):
+    found, _ = _found(grounded, "The ministry released a letter that says the border will stay closed.")
+    quote = _one(found, kind="indirect")
+    assert quote.cue.text == "says"
+    assert quote.source is not None and quote.source.text == "The ministry"

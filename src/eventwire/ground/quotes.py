@@ -244,6 +244,10 @@ def _cue_class(tok: Token, table: CueTable) -> str | None:
     for child in tok.children:
         if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in table.phrasal:
             return table.phrasal[(lemma, child.lower_)]
+    if lemma == "put" and {"as", "it"} <= {c.lower_ for c in tok.children if c.dep_ in ("mark", "dobj")}:
+        return "speech"  # "as the memo put it, ...": a way of saying, though "put" alone is no cue
+    if lemma == "read" and any(c.dep_ == "dobj" for c in tok.children):
+        return None  # "the letter reads: ..." quotes a text; "she read the report" only reads one
     return table.single.get(lemma)
 
 
@@ -515,7 +519,12 @@ def _complements(cue: Token, table: CueTable) -> list[Token]:
     cls = next((table.phrasal[(lemma, c.lower_)] for c in cue.children
                 if c.dep_ == "prt" and (lemma, c.lower_) in table.phrasal), table.single.get(lemma))
     objects = [c for c in cue.children if c.dep_ == "dobj"]
-    if cls in ("stance", "evidence") and objects:
+    # "found the law unconstitutional", "the study found higher rates" are findings; "they found a way",
+    # "leaders found little unity" come upon a thing.
+    predicated = lemma != "find" or any(c.dep_ in ("oprd", "xcomp", "acomp") for c in cue.children) or any(
+        c.dep_ == "nsubj" and (c.lemma_.lower() in table.venues or c.lemma_.lower() in table.nouns)
+        for c in cue.children)
+    if cls in ("stance", "evidence") and objects and predicated:
         return objects
     passive = [c for c in cue.children if c.dep_ == "nsubjpass"]
     if cls in ("stance", "characterise") and passive and cue.tag_ == "VBN" and passive[0].lower_ not in _RELATIVE:
@@ -787,10 +796,13 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
 
 # ------------------------------------------------------------------ speakers
 
-def _subject(cue: Token) -> Token | None:
+def _subject(cue: Token, table: CueTable | None = None) -> Token | None:
     to = _according_to(cue) or (cue if cue.lower_ == "in" and cue.dep_ == "prep" else None)
     if to is not None:
         objects = [c for c in to.children if c.dep_ == "pobj"]
+        if not objects:
+            # "according to show insiders": the parser read a noun as a verb; its first noun is the source.
+            objects = [t for t in to.subtree if t.i > to.i and t.pos_ in ("NOUN", "PROPN")]
         return objects[0] if objects else None
     if cue.pos_ == "NOUN":
         # "his claim that", "Trump's plan to"; else the subject of "made the claim that".
@@ -821,6 +833,11 @@ def _subject(cue: Token) -> Token | None:
                 return subjects[0]
     if cue.dep_ == "compound" and cue.head.pos_ == "PROPN" and cue.i < cue.head.i:
         return cue.head  # "Said Ellis: ...", a cue the parser folded into the name after it
+    if cue.dep_ == "relcl" and cue.head.dep_ == "dobj" and cue.head.head.pos_ == "VERB":
+        relative = [c for c in cue.children if c.dep_ == "nsubj" and c.lower_ in ("that", "which")]
+        issuers = [c for c in cue.head.head.children if c.dep_ == "nsubj"]
+        if relative and issuers:
+            return issuers[0]  # "he released a letter that says ...": he says it through the letter
     verb = cue
     for _ in range(4):
         # Climbed to a head verb, a passive subject is the same person ("After saying ..., she was
@@ -832,6 +849,17 @@ def _subject(cue: Token) -> Token | None:
         agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
         if agents and verb.i == cue.i:
             return agents[0]
+        if verb.dep_ == "ROOT" and verb.tag_ == "VBG":
+            # "“...,” Obama said, not even needing to mention ...": the parser made the participle the
+            # root and the saying its parataxis; the one who said it is the one who needs.
+            sayers = [s for c in verb.children if c.dep_ == "parataxis" and c.i < verb.i
+                      for s in c.children if s.dep_ == "nsubj"]
+            if sayers:
+                return sayers[-1]
+        holders = [c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i] if (
+            verb.dep_ == "xcomp" and verb.tag_ == "VBG") else []
+        if holders:
+            return holders[0]  # "left many nations feeling that ...": the nations feel, not what left them
         if _coordinated_cue(verb, verb.head.head):
             verb = verb.head.head  # "China said it was opposed and warned ...": China warned
         elif (verb.dep_ in _CLIMB_DEPS or verb.dep_ == "acomp") and verb.head.i != verb.i:
@@ -846,6 +874,14 @@ def _subject(cue: Token) -> Token | None:
             issuer = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.dep_ == "dobj" else []
             if issuer and noun.head.pos_ == "VERB":
                 return issuer[0]  # "the Council issued a statement calling ...": the Council
+            message = table is not None and (noun.lemma_.lower() in table.nouns or noun.lemma_.lower() in table.single)
+            if (not message and noun.dep_ == "pobj" and noun.head.dep_ == "prep"
+                    and noun.head.head.pos_ in ("VERB", "AUX")):
+                # "she said at a news conference announcing ...", "in many cases reporting ...": the
+                # participle is the doing of the verb's subject, not of the noun it hangs on; a message
+                # noun ("in a statement announcing ...") speaks for itself.
+                verb = noun.head.head
+                continue
             return noun  # "a statement announcing the pick", "a tweet attacking ..."
         else:
             return None
@@ -869,6 +905,37 @@ def _gap_name(doc: Doc, start: int, cue: int, quoted: set[int]) -> tuple[int, in
     if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in words):
         return None
     return words[0].i, words[-1].i
+
+
+_FINITE = {"VBZ", "VBD", "VBP"}
+
+
+def _left_neighbour(doc: Doc, cue: Token, content: tuple[int, int], quoted: set[int]) -> tuple[int, int] | None:
+    """The noun phrase right before a finite cue verb whose subject the parser missed ("DuVernay both
+    documents", "the $20 million experts say it costs", "which Apple's chief, Tim Cook, called"): its
+    token range, or None when the word before the cue is not a name, noun or pronoun."""
+    if cue.tag_ not in _FINITE:
+        return None
+    i = cue.i - 1
+    while i >= 0 and doc[i].pos_ in ("ADV", "DET") and doc[i].lower_ in ("both", "also", "now", "still", "again", "then"):
+        i -= 1  # "DuVernay both documents", "Trump also said"
+    appositive = i >= 1 and doc[i].text == "," and doc[i - 1].pos_ == "PROPN"
+    if appositive:
+        i -= 1  # "Tim Cook, called": an apposition closed by its comma
+    if i < 0 or i in quoted or content[0] <= i <= content[1] or i < cue.sent.start:
+        return None
+    last = doc[i]
+    if last.pos_ not in ("PROPN", "NOUN", "PRON") or last.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY"):
+        return None
+    if last.pos_ == "PRON" and last.lower_ not in _PRONOUNS_PERSON | _PRONOUNS_OTHER | {"i", "we", "you"}:
+        return None
+    first = i
+    while (first - 1 >= cue.sent.start and doc[first - 1].pos_ in ("PROPN", "NOUN") and first - 1 not in quoted
+           and not content[0] <= first - 1 <= content[1]):
+        first -= 1
+    if appositive and (first == 0 or doc[first - 1].text != ","):
+        return None  # "Trump, appearing at the NBC forum, cited": not a name set off by commas
+    return first, i
 
 
 def _source_range(subject: Token, content: tuple[int, int]) -> tuple[int, int]:
@@ -1013,7 +1080,7 @@ def _colon_intro(ctx: _Context, quoted: set[int], table: CueTable) -> tuple[_Con
         cls = _cue_class(tok, table)
         if cls not in ("speech", "writing", "stance", "characterise", "thought") or _according_to(tok) is not None:
             continue
-        if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children) or _subject(tok) is None:
+        if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children) or _subject(tok, table) is None:
             return None
         return ctx, tok, cls
     return None
@@ -1142,7 +1209,7 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             text, a, b = _cue_text(draft.cue, table)
             cue_mention = cue_sentence.mention(a, b)
             label = draft.label
-            subject = doc[label[1]] if label is not None else _subject(draft.cue)
+            subject = doc[label[1]] if label is not None else _subject(draft.cue, table)
             if (draft.cue.lemma_.lower() == "ask" and draft.cue.tag_ == "VBN" and draft.cue.dep_ != "ROOT"
                     and not any(c.dep_ == "agent" for c in draft.cue.children)):
                 # "Asked about the blast, Clinton said ...": the one asked is not the one asking.
@@ -1174,6 +1241,9 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
                 # "“...,” Tulsa police Chief Chuck Jordan said": a name between the closing mark and
                 # the cue that the parser failed to make the cue's subject.
                 label = _gap_name(doc, content_range[1] + 1, draft.cue.i, quoted)
+                subject = doc[label[1]] if label is not None else None
+            if subject is None and label is None and draft.cue_class != "evidential":
+                label = _left_neighbour(doc, draft.cue, content_range, quoted)
                 subject = doc[label[1]] if label is not None else None
             if subject is not None:
                 first, last_i = label if label is not None else _source_range(subject, content_range)
