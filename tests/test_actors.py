@@ -285,3 +285,20 @@ def test_an_ethnic_group_is_coded_by_the_country_it_lives_in(nlp):
 def test_demonym_place_word_and_town_are_one_place(nlp):
     actors = actors_of(nlp, "Soldiers fired on protesters near the Afghan city of Herat.")
     assert by_mention(actors, "Afghan city of Herat").code == "AFG"
+
+
+def test_capital_namesake_in_a_country_the_article_names_wins(nlp):
+    # "Tripoli" is Libya's capital, but in an article that names Lebanon and never Libya it is
+    # Lebanon's Tripoli; once Libya is named outright the capital keeps its own country.
+    lebanon = actors_of(nlp, "Rebels attacked Tripoli on Monday, the Lebanese army said.")
+    assert by_mention(lebanon, "Tripoli").country == "LBN"
+    assert by_mention(lebanon, "Rebels").country == "LBN"
+    libya = actors_of(nlp, "Libyan troops attacked Tripoli on Monday, the Lebanese army said.")
+    assert by_mention(libya, "Tripoli").country == "LBY"
+
+
+def test_country_naming_a_currency_is_no_actor(nlp):
+    actors = actors_of(nlp, "Ousted president Jean-Bertrand Aristide misused up to US $50 million in public funds, "
+                            "Haitian officials said.")
+    assert all(a.country != "USA" for a in actors)
+    assert by_mention(actors, "Jean-Bertrand Aristide").country == "HTI"

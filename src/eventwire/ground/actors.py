@@ -62,6 +62,8 @@ _ACTING_PREPS = {"by", "with", "against", "to", "toward", "towards"}
 # Title words that make an office a former one (CAMEO ELI, "former president Carlos Menem").
 _FORMER = {"former", "ousted", "ex", "ex-", "deposed", "toppled", "exiled", "onetime", "one-time"}
 _SUBJECT_PRONOUNS = {"he", "she"}
+# Gazetteer kinds of a town that may be a capital's namesake ("Tripoli", Lebanon): cities only.
+_NAMESAKE_KINDS = {"city"}
 _PLACE_NOUNS = {"province", "city", "region", "governorate", "border", "capital", "territory", "town",
                 "village", "district", "coast", "countryside", "north", "south", "east", "west", "soil"}
 # Prepositions (and participles before them) whose country says whose a group is: "rebels in the
@@ -236,6 +238,8 @@ class _Context:
     # sentence index -> (token index, ISO-3) of every country named in it (names, demonyms, capitals, places)
     nearby: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     seen: frozenset[str] = frozenset()  # every country the article names
+    # every country the article names outright (names, demonyms, seats: not through a capital)
+    outright: frozenset[str] = frozenset()
 
 
 def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
@@ -281,8 +285,10 @@ def _place_country(text: str, ctx: _Context, strict: bool = False) -> str | None
         if name in kb.regions:
             return kb.regions[name]
         hit = kb.country_of(name)
+        if hit and hit[1] == "capital":
+            return _capital_country(hit[0], name, kb, ctx.outright)
         if hit:
-            return hit[0] if hit[1] in ("name", "capital") else None
+            return hit[0] if hit[1] == "name" else None
         gaz = gaz or load_gazetteer()
         iso3 = _gazetteer_country(gaz, name, ctx, _STRICT_POPULATION if strict else 0)
         if iso3:
@@ -307,22 +313,49 @@ def _gazetteer_country(gaz: Gazetteer, name: str, ctx: _Context, least: int = 0)
     return max(local, key=lambda e: e.population).country if local else top.country
 
 
-def _countries_named(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str]]:
-    """(token index, ISO-3) of the countries a sentence names: names, demonyms, capitals, seats, and
-    regions; ethnic groups are not countries."""
+_CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "euro", "euros", "franc", "francs", "yen", "yuan",
+                   "rupee", "rupees", "peso", "pesos", "shilling", "shillings", "dinar", "dinars", "rouble", "roubles",
+                   "ruble", "rubles", "lira", "riyal", "riyals"}
+
+
+def _names_currency(doc: Doc, first: int, last: int) -> bool:
+    """Tokens first..last name a currency, not a country: "US $50 million", "40 million Canadian dollars"."""
+    if any(doc[i].ent_type_ == "MONEY" for i in range(first, last + 1)):
+        return True
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    return after is not None and (after.tag_ == "$" or after.lower_ in _CURRENCY_WORDS)
+
+
+def _country_hits(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str, str | None]]:
+    """(token index, ISO-3, the capital's name when the hit is a capital) of the countries a sentence
+    names: names, demonyms, capitals, seats, and regions; ethnic groups and currencies ("US $50
+    million") are not countries. A capital's country is settled later (_capital_country)."""
     doc = sentence.paragraph.doc
     span = sentence.span
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, str | None]] = []
     last_end = span.start
     for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200), _capitalised):
         if first < last_end:
             continue
         hit = kb.country_of(text)
         iso3 = hit[0] if hit and hit[1] != "ethnic" else kb.regions.get(text)
+        if iso3 and _names_currency(doc, first, last):
+            continue
         if iso3:
-            out.append((first, iso3))
+            out.append((first, iso3, text if hit and hit[1] == "capital" else None))
             last_end = last + 1
     return out
+
+
+def _capital_country(iso3: str, name: str, kb: ActorKB, outright: frozenset[str]) -> str:
+    """The country of a capital's name: its own, unless the article never names that country outright
+    while it does name another country with a town of the same name ("Tripoli" in an article about
+    Lebanon is Lebanon's Tripoli, not Libya's capital)."""
+    if iso3 in outright or not outright:
+        return iso3
+    namesakes = [e for e in load_gazetteer().lookup(name) if e.country != iso3 and e.country in outright
+                 and e.kind in _NAMESAKE_KINDS and e.country in kb.countries]
+    return max(namesakes, key=lambda e: e.population).country if namesakes else iso3
 
 
 def _nearest_country(ctx: _Context, sentence: Sentence, first: int, last: int) -> str | None:
@@ -691,9 +724,11 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                          plover_sector=org.sector, code=org.code, resolved_by="dictionary:organisations",
                          media=org.kind == "media", wikidata=org.wikidata)
             continue
-        if hit is None:
+        if hit is None or _names_currency(doc, first, last):
             continue
         iso3, how = hit
+        if how == "capital":
+            iso3 = _capital_country(iso3, text, kb, ctx.outright)
         if how == "seat":
             taken.update(range(first, last + 1))
             yield _Found(key=f"seat:{text}", name=text, kind="organisation", sentence=sentence,
@@ -888,7 +923,7 @@ def _country_after(tok: Token, kb: ActorKB, kind: str, ctx: _Context | None = No
                     and (iso3 := _place_country(_slice(doc, start, obj.i), ctx, strict=not marked)):
                 return iso3, obj
             if ctx is not None and hit and hit[1] == "capital":
-                return hit[0], obj
+                return _capital_country(hit[0], _slice(doc, start, obj.i), kb, ctx.outright), obj
     return None
 
 
@@ -1098,7 +1133,7 @@ def _places(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
                      resolved_by=f"gazetteer:place {text}")
 
 
-def _dominant_country(parsed: Parsed, kb: ActorKB) -> str | None:
+def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = frozenset()) -> str | None:
     """The article's own country: the one named most often as a place ("in Syria", "Syria's Idlib
     province", "the Syrian town"), else the one named most (names, demonyms, capitals, seats);
     ties: more mentions overall, then the first named. Groups such as "regime forces" or
@@ -1112,6 +1147,8 @@ def _dominant_country(parsed: Parsed, kb: ActorKB) -> str | None:
             if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "ORG"):
                 continue
             hit = kb.country_of(ent.text)
+            if hit and hit[1] == "capital":
+                hit = (_capital_country(hit[0], ent.text, kb, outright), "capital")
             if hit and hit[1] != "ethnic":
                 counts[hit[0]] += 1
                 first_seen.setdefault(hit[0], len(first_seen))
@@ -1199,10 +1236,14 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
     """All actors of the article, each with its mentions; ids follow the order of first mention."""
     published = parsed.document.published
     article_kb = _ArticleKB(kb, _misspellings(parsed, kb))
-    nearby = {sentence.index: _countries_named(sentence, article_kb) for sentence in parsed.sentences}
-    home = _dominant_country(parsed, article_kb)
+    hits = {sentence.index: _country_hits(sentence, article_kb) for sentence in parsed.sentences}
+    # Countries named outright (not through a capital) decide which country a capital's name stands for.
+    outright = frozenset(iso3 for named in hits.values() for _, iso3, capital in named if capital is None)
+    nearby = {index: [(first, _capital_country(iso3, capital, article_kb, outright) if capital else iso3)
+                      for first, iso3, capital in named] for index, named in hits.items()}
+    home = _dominant_country(parsed, article_kb, outright)
     ctx = _Context(kb=article_kb, day=published[:10] if published else None, home=home, nearby=nearby,
-                   seen=frozenset(iso3 for named in nearby.values() for _, iso3 in named))
+                   seen=frozenset(iso3 for named in nearby.values() for _, iso3 in named), outright=outright)
     found: list[_Found] = []
     for sentence in parsed.sentences:
         taken: set[int] = set()
