@@ -399,3 +399,53 @@ def test_sourceless_event_in_the_main_clause_is_its_content(nlp, kb):
     events = events_of(nlp, kb, "Angry activists from the Palestinian Fatah Party have staged rallies in the Gaza "
                                 "Strip against the party's leader Mahmoud Abbas, saying he must resign.")
     assert [e.plover for e, _, _ in events] == ["PROTEST"]
+
+
+def test_unattributed_device_attack_is_coded_to_the_country_where_it_went_off(nlp, kb):
+    def kill(body):
+        return only([x for x in events_of(nlp, kb, body) if x[0].rule.startswith("kill/VERB")])
+    e, src, tgt = kill("A roadside bomb near the Iraqi city of Mosul killed two Turkish soldiers on Sunday.")
+    assert e.plover == "ASSAULT" and src == ["IRQ"] and tgt == ["TURMIL"] and "+device-site" in e.rule
+    # A named author keeps the attack; places in two countries name no single site.
+    e, src, _ = kill("Kurdish rebels killed two Turkish soldiers near Mosul on Sunday.")
+    assert "+device-site" not in e.rule
+    e, src, _ = kill("A bomb killed two soldiers on the road from Mosul to Aleppo on Sunday.")
+    assert src == [] and "+device-site" not in e.rule
+
+
+def test_sending_inspectors_is_an_investigation_not_aid(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The United Nations dispatched inspectors to Syria on Monday."))
+    assert e.cameo == "090" and e.plover == "ACCUSE" and tgt == ["SYR"]
+    e, _, _ = only(events_of(nlp, kb, "The United Nations sent food to Syria on Monday."))
+    assert e.cameo == "070"
+
+
+def test_apposition_naming_another_country_adds_no_source(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Pakistan, a key U.S. ally, has refused to deploy troops in Iraq."))
+    assert e.plover == "REJECT" and src == ["PAK"]
+
+
+def test_coordinated_sources_of_two_countries_beat_a_guessed_target(nlp, kb):
+    events = events_of(nlp, kb, "Senior Hungarian and Romanian officials agreed on Wednesday that their countries "
+                                "should cooperate to encourage Romanian refugees in Hungary to return home.")
+    agree = [x for x in events if x[0].plover == "AGREE"]
+    assert agree and all("+reciprocal" in e.rule for e, _, _ in agree)
+    e, src, tgt = agree[0]
+    assert set(tgt) == set(src) and {c[:3] for c in src} == {"HUN", "ROU"}
+
+
+def test_verbless_parse_gives_the_root_noun_as_subject(nlp, kb):
+    # The small model parses "donated" as a clause on "groups" and leaves the sentence without a verb.
+    events = events_of(nlp, kb, "Doctors from two American aid groups donated and personally delivered "
+                                "$50,000 worth of goods to Baghdad University Medical School.")
+    deliver = [x for x in events if x[0].rule.startswith("deliver/VERB")]
+    assert deliver and deliver[0][1] and deliver[0][1][0].startswith("USA")
+
+
+def test_an_actor_is_listed_once_per_side(nlp, kb):
+    # The parse spreads the title, the name and the apposition over one nominal trigger's subject.
+    events = events_of(nlp, kb, "Qatar's emir, Sheikh Tamim bin Hamad al-Thani launched a mediation effort on "
+                                "Saturday between the Emirates and Saudi Arabia whose ties have been strained.")
+    assert events
+    for event, _, _ in events:
+        assert len(set(event.source)) == len(event.source) and len(set(event.target)) == len(event.target)

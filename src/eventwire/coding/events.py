@@ -136,9 +136,13 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
         lefts = [c for c in head.lefts if c.dep_ not in ("cc", "punct", "prep", "det")]
         first = min([c.left_edge.i for c in lefts] + [head.i])
         found = _actors_at(index, head.doc, first, head.i)
+        own = {a.country for a in found if a.country}
         for child in head.children:
             if child.dep_ == "appos":
-                found += _actors_at(index, head.doc, child.left_edge.i, child.right_edge.i)
+                # "Pakistan, a key U.S. ally": an apposition describing a placed actor by another
+                # country's relation to it adds no actor of that other country.
+                found += [a for a in _actors_at(index, head.doc, child.left_edge.i, child.right_edge.i)
+                          if not own or not a.country or a.country in own]
             if child.dep_ == "prep" and child.lower_ in ("of", "from") and not found:
                 found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
         if not found and head.pos_ == "PRON":
@@ -312,6 +316,21 @@ _STATEMENTS = {"statement", "declaration", "communique", "communiqué", "resolut
                "note", "decree", "order", "ultimatum"}
 
 
+def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
+    """When the parser leaves a sentence without a main verb ("Doctors from two aid groups donated and
+    delivered goods": root "Doctors", "donated" a clause on "groups"), a finite past verb in a clause
+    hanging off the root's phrase is the root's predicate: the root noun is its subject."""
+    clause = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok
+    root = sentence.span.root
+    if clause.dep_ != "acl" or root.pos_ not in ("NOUN", "PROPN") or clause.head.i == root.i \
+            or not any(v.tag_ == "VBD" for v in (clause, *clause.conjuncts)):
+        return []
+    ancestor = clause.head
+    while ancestor.i != root.i and ancestor.dep_ in ("pobj", "prep", "compound", "conj"):
+        ancestor = ancestor.head
+    return [root] if ancestor.i == root.i else []
+
+
 def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "VERB", codebook)
     if not rules:
@@ -340,6 +359,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
+    if not source_tokens and not has_subject:
+        source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
         source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
     consumed = {tok.i}
@@ -488,10 +509,16 @@ def _condition_subjects(tokens: list[Token], source: list[Actor], index: _Index,
     return out
 
 
+# Clauses and phrases that set the main event in time or cause ("one day after a jet shot down a
+# helicopter", "as the opposition threatened to storm his residence", "after violent protests"). Not
+# contrast ("while Iraq rejected ..."), which reports an event of its own.
+_BACKGROUND_MARKS = {"as", "when", "after", "before", "since", "because"}
+_BACKGROUND_PREPS = {"after", "before", "since", "following", "amid", "despite", "over", "because"}
+_CONTRAST_MARKS = {"while", "whereas", "although", "though"}
 # Clauses and phrases that set a governed act in its time or cause ("as the leaders sought to ease
 # tensions", "on the eve of a visit", "over their ties with Israel"): their events stand on their own.
-_CONTEXT_MARKS = {"as", "while", "when", "after", "before", "since", "because", "whereas", "although", "though"}
-_CONTEXT_PREPS = {"after", "before", "during", "since", "following", "amid", "despite", "over", "on", "because"}
+_CONTEXT_MARKS = _BACKGROUND_MARKS | _CONTRAST_MARKS
+_CONTEXT_PREPS = _BACKGROUND_PREPS | {"during", "on"}
 
 
 def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
@@ -829,6 +856,28 @@ def _own_government(source: list[Actor], sentence: Sentence, index: _Index) -> l
     return []
 
 
+# What goes off by itself: an attack carried out by one of these, with no author named, is coded to the
+# country where it went off ("a roadside bomb near Samarra killed a U.S. soldier": Iraq -> USA).
+_DEVICES = {"bomb", "bombing", "explosion", "blast", "device", "mine", "landmine", "minefield", "explosive", "ied"}
+
+
+def _device_site(verb: Token, sentence: Sentence, index: _Index) -> list[Actor]:
+    """The state where the device that is the violent verb's subject (or its passive agent, or the
+    "in" of a passive: "killed in a car bomb explosion") went off: the one country of the state actors
+    (places) named in the sentence; none when the sentence names no place or places in several."""
+    if verb.pos_ != "VERB":
+        return []
+    heads = _children(verb, "nsubj")
+    if _is_passive(verb):
+        heads = _prep_objects(verb, {"by", "in"}) + [g for c in _children(verb, "agent") for g in _children(c, "pobj")]
+    if not any(h.lemma_.lower() in _DEVICES or h.lower_ in _DEVICES for h in heads):
+        return []
+    doc = sentence.span.doc
+    states = [a for a in _actors_at(index, doc, sentence.span.start, sentence.span.end - 1) if a.kind == "state"]
+    countries = {a.country for a in states}
+    return states[:1] if len(countries) == 1 and None not in countries else []
+
+
 def _depth(token: Token) -> int:
     depth = 0
     while token.head.i != token.i and depth < 50:  # spaCy makes a new Token per access: compare indices
@@ -848,13 +897,6 @@ def _in_relative_clause(token: Token, main: Token) -> bool:
     return False
 
 
-# Clauses and phrases that set the main event in time or cause ("one day after a jet shot down a
-# helicopter", "as the opposition threatened to storm his residence", "after violent protests"). Not
-# contrast ("while Iraq rejected ..."), which reports an event of its own.
-_BACKGROUND_MARKS = {"as", "when", "after", "before", "since", "because"}
-_BACKGROUND_PREPS = {"after", "before", "since", "following", "amid", "despite", "over", "because"}
-
-
 def _in_background_phrase(token: Token, main: Token) -> bool:
     for _ in range(50):
         if token.i == main.i or token.head.i == token.i:
@@ -864,9 +906,6 @@ def _in_background_phrase(token: Token, main: Token) -> bool:
             return True
         token = token.head
     return False
-
-
-_CONTRAST_MARKS = {"while", "whereas", "although", "though"}
 
 
 def _argument_of(token: Token, main: Token) -> bool:
@@ -1014,10 +1053,19 @@ def code_events(
                 if own:
                     target = own
                     c.pattern += "+own-government"
-            if not any(map(_placed, target)) and c.coordinated and len(c.source) > 1 and plover in _RECIPROCAL:
+            # A target only guessed from the nearest actor yields to the sides of a coordinated source
+            # of several countries ("Hungarian and Romanian officials agreed ... Romanian refugees").
+            guessed = "+nearest-actor" in c.pattern and len({a.country for a in c.source}) > 1
+            if (guessed or not any(map(_placed, target))) and c.coordinated and len(c.source) > 1 \
+                    and plover in _RECIPROCAL:
                 target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target
                 c.pattern += "+reciprocal"
             violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
+            if violent and not c.source:
+                site = [a for a in _device_site(c.trigger, sentence, index) if a not in target]
+                if site:
+                    c.source = site
+                    c.pattern += "+device-site"
             linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
             # Violence with a human toll (dead, injured, displaced, missing ...) is coded even when
             # nobody is named as its author: that toll is what humanitarian monitors count.
@@ -1041,8 +1089,8 @@ def code_events(
                 plover_context=row.plover_context,
                 quad_class=row.quad_class,
                 goldstein=row.goldstein,
-                source=tuple(a.id for a in c.source),
-                target=tuple(a.id for a in target),
+                source=tuple(dict.fromkeys(a.id for a in c.source)),
+                target=tuple(dict.fromkeys(a.id for a in target)),
                 date=when,
                 modality=tuple(mods),
                 evidence=sentence.evidence(),
