@@ -626,32 +626,31 @@ def test_a_participle_after_an_object_is_held_by_the_object(grounded):
     assert quote.source is not None and quote.source.text == "many farmers"
 
 
-def test_a_participle_on_a_prepositional_noun_takes_the_verb_subject(grounded):
+@pytest.mark.parametrize("body, kind, cue, source", [
     # "said at a press conference announcing ...": the mayor announces, not the press conference.
-    found, _ = _found(grounded, "\"We will rebuild,\" the mayor said at a crowded press conference announcing that "
-                                "the city would borrow more money.")
-    quote = _one(found, kind="indirect")
-    assert quote.cue.text == "announcing"
-    assert quote.source is not None and quote.source.text == "the mayor"
+    ("\"We will rebuild,\" the mayor said at a crowded press conference announcing that the city would borrow "
+     "more money.", "indirect", "announcing", "the mayor"),
+    ("As the chairman put it, “We cannot keep waiting for a miracle.”", "direct", "put", "the chairman"),
+    ("She screamed, “Get out of the car!”", "direct", "screamed", "She"),
+    # "Obama said" becomes a parataxis of "bothering": the sayer is the one not bothering to mention.
+    ("\"We did it,\" Mr. Obama said, not even bothering to mention the author of that boast.", "indirect",
+     "mention", "Mr. Obama"),
+    ("“The council will meet again,” the letter reads.", "direct", "reads", "the letter"),
+])
+def test_cue_and_source_of_one_quote(grounded, body, kind, cue, source):
+    found, _ = _found(grounded, body)
+    quote = _one(found, kind=kind)
+    assert quote.cue.text == cue
+    assert quote.source is not None and quote.source.text == source
 
 
-def test_as_someone_put_it_is_a_cue(grounded):
-    found, _ = _found(grounded, "As the chairman put it, “We cannot keep waiting for a miracle.”")
-    quote = _one(found)
-    assert quote.cue.text == "put"
-    assert quote.source is not None and quote.source.text == "the chairman"
-
-
-def test_put_alone_is_no_cue(grounded):
-    found, _ = _found(grounded, "The chairman put the plan on hold until the “review of all options” ends.")
-    assert all(q.cue is None or q.cue.text != "put" for q in found)
-
-
-def test_added_cues_scream_and_yell(grounded):
-    found, _ = _found(grounded, "She screamed, “Get out of the car!”")
-    quote = _one(found)
-    assert quote.cue.text == "screamed"
-    assert quote.source is not None and quote.source.text == "She"
+@pytest.mark.parametrize("body, verb", [
+    ("The chairman put the plan on hold until the “review of all options” ends.", "put"),
+    ("She read the report twice before the vote.", "read"),
+])
+def test_verbs_that_are_cues_only_in_some_uses(grounded, body, verb):
+    found, _ = _found(grounded, body)
+    assert all(q.cue is None or q.cue.text != verb for q in found)
 
 
 def test_according_to_a_noun_read_as_a_verb(grounded):
@@ -659,26 +658,6 @@ def test_according_to_a_noun_read_as_a_verb(grounded):
     found, _ = _found(grounded, "The host insulted guests, according to show insiders.")
     quote = next(q for q in found if q.cue is not None and q.cue.text == "according to")
     assert quote.source is not None and "insiders" in quote.source.text
-
-
-def test_a_participle_the_parser_made_root_takes_the_sayer(grounded):
-    # "Obama said" becomes a parataxis of "bothering": the sayer is the one not bothering to mention.
-    found, _ = _found(grounded, "\"We did it,\" Mr. Obama said, not even bothering to mention the author of that boast.")
-    quote = _one(found, kind="indirect")
-    assert quote.cue.text == "mention"
-    assert quote.source is not None and quote.source.text == "Mr. Obama"
-
-
-def test_a_text_that_reads_is_a_cue(grounded):
-    found, _ = _found(grounded, "“The council will meet again,” the letter reads.")
-    quote = _one(found)
-    assert quote.cue.text == "reads"
-    assert quote.source is not None and quote.source.text == "the letter"
-
-
-def test_reading_something_is_no_cue(grounded):
-    found, _ = _found(grounded, "She read the report twice before the vote.")
-    assert all(q.cue is None or q.cue.text != "read" for q in found)
 
 
 def test_finding_a_thing_is_no_attribution(grounded):
