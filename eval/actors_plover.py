@@ -43,16 +43,14 @@ GOLD_FIXES = {"CIV": "CVL"}
 CAMEO_SECTORS = {"GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "LEG", "ELI", "CVL", "BUS", "CRM",
                  "LAB", "EDU", "MED", "HLH", "REL", "REF", "AGR", "UAF", "INS", "HRI", "DEV", "ENV", "MOD",
                  "RAD", "SOC", "PRM", "JRN"}
-TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC", "NGM", "UIS"}
 
 log = logging.getLogger("eval.actors_plover")
 
 
 def our_country(actor) -> str | None:
-    if actor.country:
-        return actor.country
-    prefix = actor.code[:3]
-    return prefix if prefix in TRANSNATIONAL else None
+    from eventwire.ground.actor_kb import country_or_bloc
+
+    return country_or_bloc(actor.country, actor.code)
 
 
 def our_sector(actor) -> str | None:

@@ -60,15 +60,11 @@ def gold_items(path: Path) -> list[dict]:
     return items
 
 
-TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC", "ISM", "UNO", "EUR"}
-
-
 def _country(actor) -> str:
     """The actor's country, or its transnational prefix (IGO, NGO ...); "" for sector-only codes."""
-    if actor.country:
-        return actor.country
-    prefix = (actor.code or "")[:3]
-    return prefix if prefix in TRANSNATIONAL else ""
+    from eventwire.ground.actor_kb import country_or_bloc
+
+    return country_or_bloc(actor.country, actor.code) or ""
 
 
 def _depth(token) -> int:

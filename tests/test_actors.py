@@ -302,3 +302,11 @@ def test_country_naming_a_currency_is_no_actor(nlp):
                             "Haitian officials said.")
     assert all(a.country != "USA" for a in actors)
     assert by_mention(actors, "Jean-Bertrand Aristide").country == "HTI"
+
+
+def test_country_or_bloc_of_an_actor_code():
+    from eventwire.ground.actor_kb import country_or_bloc
+
+    assert country_or_bloc("SYR", "SYRMIL") == "SYR"
+    assert country_or_bloc(None, "IGOUNO") == "IGO" and country_or_bloc(None, "NGO") == "NGO"
+    assert country_or_bloc(None, "CVL") is None and country_or_bloc(None, None) is None

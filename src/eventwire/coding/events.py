@@ -16,6 +16,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.ground.actor_kb import country_or_bloc
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
 
@@ -831,12 +832,9 @@ def _is_historical(value: str | None, published: str | None) -> bool:
         return False
 
 
-_TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC", "ISM", "UNO", "EUR"}
-
-
 def _placed(actor: Actor) -> bool:
     """The actor is a state's or a transnational body's, not a bare sector ("missing people", "workers")."""
-    return bool(actor.country) or (actor.code or "")[:3] in _TRANSNATIONAL
+    return country_or_bloc(actor.country, actor.code) is not None
 
 
 def _own_government(source: list[Actor], sentence: Sentence, index: _Index) -> list[Actor]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from eventwire.export.rows import event_rows
+from eventwire.ground.actor_kb import country_or_bloc
 
 __all__ = ["plover_events", "write_plover", "CODER"]
 
@@ -26,14 +27,11 @@ log = logging.getLogger(__name__)
 CODER = "eventwire"
 # GeoNames-style resolution codes: 5 sub-city, 4 city, 3 district, 2 province, 1 country.
 _RESOLUTION = {"country": 1, "admin1": 2, "admin2": 3, "city": 4, "locality": 4}
-# CAMEO's transnational top-level codes: the entity code when an actor has no country.
-_TRANSNATIONAL = {"IGO", "NGO", "NGM", "MNC", "IMG", "UIS"}
 _SIZE = {"killed": "dead", "injured": "injured", "arrested": "arrested"}
 
 
 def _entity(actor: dict[str, Any]) -> dict[str, Any]:
-    prefix = (actor["code"] or "")[:3]
-    code = actor["country"] or (prefix if prefix in _TRANSNATIONAL else None)
+    code = country_or_bloc(actor["country"], actor["code"])
     sector = actor["sector"]
     out = {"code": code, "sector": sector, "entity_text": actor["name"]}
     if actor["wikidata"]:

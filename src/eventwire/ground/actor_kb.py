@@ -17,9 +17,21 @@ import pycountry
 from eventwire.datafiles import builtin_text, read_tsv
 
 __all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
-           "edit_distance"]
+           "edit_distance", "TRANSNATIONAL", "country_or_bloc"]
 
 log = logging.getLogger(__name__)
+
+# CAMEO's transnational top-level codes (IGO, NGO ...), and the ones of older codebooks still in gold
+# data (ISM, UNO, EUR): the code stands where an actor has no country.
+TRANSNATIONAL = frozenset({"IGO", "NGO", "NGM", "MNC", "IMG", "UIS", "ISM", "UNO", "EUR"})
+
+
+def country_or_bloc(country: str | None, code: str | None) -> str | None:
+    """An actor's country, else its transnational prefix (IGO, NGO ...); None for a bare sector ("CVL")."""
+    if country:
+        return country
+    prefix = (code or "")[:3]
+    return prefix if prefix in TRANSNATIONAL else None
 
 TABLES = ("countries", "roles", "groups", "organisations", "people", "ethnic_groups", "regions")
 # Misspelling tolerance (news wire typos: "Ethopia", "Afganistan"): words shorter than this are never
