@@ -5,11 +5,9 @@ Run alone with `pytest -m eval`.
 """
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import SHARED, floors, load_scorer
+from conftest import floors, load_scorer, need_shared
 
 pytestmark = [pytest.mark.eval, pytest.mark.shared]
 
@@ -17,9 +15,7 @@ SCORER = "casualties_fakes"
 
 
 def test_casualties_fakes_floors() -> None:
-    path = SHARED / "eval" / "casualties" / "fakes-dev.csv"
-    if not path.is_file():
-        pytest.skip(f"dev set {path} not found: ../shared must sit beside the checkout")
+    path = need_shared("eval", "casualties", "fakes-dev.csv")
     limits = floors("casualties_fakes")
     result = load_scorer(SCORER).score(path)
     assert result["n_nonzero"] > 0 and result["n_zero"] > 0

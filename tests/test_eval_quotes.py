@@ -5,11 +5,9 @@ Run alone with `pytest -m eval`.
 """
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import SHARED, floors, load_scorer
+from conftest import floors, load_scorer, need_shared
 
 pytestmark = [pytest.mark.eval, pytest.mark.shared]
 
@@ -17,9 +15,7 @@ SCORER = "quotes_polnear"
 
 
 def test_quotes_polnear_floors() -> None:
-    path = SHARED / "eval" / "quotes" / "polnear"
-    if not (path / "dev").is_dir():
-        pytest.skip(f"dev set {path} not found: ../shared must sit beside the checkout")
+    path = need_shared("eval", "quotes", "polnear", "dev").parent
     limits = floors("quotes_polnear")
     result = load_scorer(SCORER).score(path)
     assert result["n"] > 0
