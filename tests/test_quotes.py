@@ -679,3 +679,33 @@ def test_a_text_that_says_speaks_for_the_one_who_released_it(grounded):
     quote = _one(found, kind="indirect")
     assert quote.cue.text == "says"
     assert quote.source is not None and quote.source.text == "The ministry"
+
+
+
+def _without_surname_mentions(actors):
+    """The actors as grounding leaves them when it fails to join a bare surname to its person."""
+    import dataclasses
+    return tuple(dataclasses.replace(a, mentions=tuple(m for m in a.mentions if " " in m.text))
+                 if a.kind == "person" else a for a in actors)
+
+
+@pytest.mark.parametrize("body, surname", [
+    ('Union President Marla Quintero addressed the crowd on the lawn.\n\n'
+     '“We need action now,” Quintero said to cheers from the crowd.', "Quintero"),
+    ('The talks were led by Foreign Minister Tomas Vargeld.\n\n'
+     'Vargeld said the ceasefire was "not, per se, a final settlement", adding that talks would go on.', "Vargeld"),
+])
+def test_surname_subject_finds_the_person_named_earlier(grounded, body, surname):
+    parsed, actors, times = grounded(body)
+    actors = _without_surname_mentions(actors)
+    quotes = [q for q in resolve_quotes(parsed, actors, times) if q.kind == "direct"]
+    assert quotes and all(surname in (_speaker_name(q, actors) or "") for q in quotes)
+
+
+def test_surname_shared_by_two_people_stays_unresolved(grounded):
+    parsed, actors, times = grounded(
+        'Senator Anna Delacroix met Governor Paul Delacroix on Monday.\n\n'
+        '“We agreed on nothing,” Delacroix said.')
+    actors = _without_surname_mentions(actors)
+    assert sum(a.kind == "person" and a.name.endswith(" Delacroix") for a in actors) == 2
+    assert _one(resolve_quotes(parsed, actors, times)).speaker is None
