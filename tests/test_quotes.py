@@ -709,3 +709,9 @@ def test_surname_shared_by_two_people_stays_unresolved(grounded):
     actors = _without_surname_mentions(actors)
     assert sum(a.kind == "person" and a.name.endswith(" Delacroix") for a in actors) == 2
     assert _one(resolve_quotes(parsed, actors, times)).speaker is None
+
+
+def test_two_subjects_of_a_cue_take_the_one_next_to_it(grounded):
+    parsed, actors, times = grounded(
+        'Wikileaks editor-in-chief Kristinn Hrafnsson said: "Let us now focus on the threat he has warned about."')
+    assert "Hrafnsson" in (_speaker_name(_one(resolve_quotes(parsed, actors, times)), actors) or "")

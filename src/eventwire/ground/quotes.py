@@ -844,7 +844,10 @@ def _subject(cue: Token, table: CueTable | None = None) -> Token | None:
         # taken to hospital").
         subjects = [c for c in verb.children if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and verb.i != cue.i)]
         if subjects:
-            return subjects[0]
+            # Two subjects are a misparse of a long title phrase ("Wikileaks editor-in-chief Kristinn
+            # Hrafnsson said"): the one next to the verb is the speaker.
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if len(subjects) > 1 and before else subjects[0]
         # "was first reported by The Washington Post": the agent of a passive cue.
         agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
         if agents and verb.i == cue.i:
