@@ -153,3 +153,41 @@ def test_page_without_text_is_refused(html: str) -> None:
 def test_read_bytes_dispatches_html() -> None:
     items = list(read_bytes(page(body=f"<p>{P1}</p><p>{P2}</p>").encode("utf-8"), "page.html"))
     assert len(items) == 1 and isinstance(items[0], Document) and items[0].input_kind == "html"
+
+
+@pytest.mark.parametrize("markup, text, credit", [
+    # a caption element named by its class, its credit a sibling in the same image container
+    ("<div class='photo'><img src='/a.jpg'><div class='image-meta'><div class='image-caption'>"
+     "Marchers carry banners past the parliament building on Monday.</div>"
+     "<div class='image-credit'>Ana Ruiz, AP</div></div></div>",
+     "Marchers carry banners past the parliament building on Monday.", "Ana Ruiz, AP"),
+    # the credit inside the caption element
+    ("<div class='lead wp-caption'><img src='/a.jpg' alt='marchers'><div class='wp-caption-text'>"
+     "<span>Marchers near the parliament building</span><span class='credit'>AFP</span></div></div>",
+     "Marchers near the parliament building", "AFP"),
+    # screen-reader labels are no part of the caption or the credit
+    ("<figure><div class='img'><span class='off-screen'>Image copyright</span>"
+     "<span class='story-image-copyright'>EPA</span></div><figcaption><span class='off-screen'>Image caption"
+     "</span><span>The union leader speaks to the crowd</span></figcaption></figure>",
+     "The union leader speaks to the crowd", "EPA"),
+    # only the image: a sentence-long alt with a photographer / agency credit
+    ("<div class='field-image'><img src='/a.jpg' alt='A woman waves a flag near the parliament building in "
+     "the capital on March 2, 2020. Police used tear gas later that day. Jon SMITH / AFP'></div>",
+     "A woman waves a flag near the parliament building in the capital on March 2, 2020. "
+     "Police used tear gas later that day.", "Jon SMITH/AFP"),
+])
+def test_caption_shapes_beyond_figcaption(markup, text, credit) -> None:
+    doc = parse_html(page(body=f"<p>{P1}</p>{markup}<p>{P2}</p><p>{P3}</p>"), "t.html", url=URL)
+    assert Caption(text, credit) in doc.captions
+    assert text not in doc.text
+
+
+@pytest.mark.parametrize("markup", [
+    "<img src='/logo.png' alt='Example News logo'>",                          # a short alt is a label
+    "<a href='/other'><img src='/b.jpg' alt='Read how the pension law was passed without a vote.'></a>",
+    "<aside><div class='caption'>Subscribe to our newsletter for daily news.</div></aside>",
+    "<div class='caption-wrapper'><div class='caption'><a href='/x'>More on the protest</a></div></div>",
+])
+def test_no_caption_from_labels_teasers_and_furniture(markup) -> None:
+    doc = parse_html(page(body=f"<p>{P1}</p>{markup}<p>{P2}</p><p>{P3}</p>"), "t.html", url=URL)
+    assert doc.captions == ()

@@ -3,7 +3,8 @@
 trafilatura (settings measured on the extraction dev set, eval/extraction.py) gives the main text
 and the page metadata (title, canonical URL, site name). It drops <figure> captions and keeps
 "READ: ..." cross-link paragraphs as text, so a pass over the same parsed tree collects the
-<figcaption>s (with their credits) and the page's anchors (for the cross-links' hrefs). The body
+photo captions with their credits (eventwire.ingest.captions) and the page's anchors (for the
+cross-links' hrefs). The body
 lines are then sorted by the shared line shapes (eventwire.ingest.lines): cross-links, captions
 with an explicit credit, furniture, bylines and timestamp lines leave the body.
 
@@ -26,6 +27,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from eventwire.errors import InputError
+from eventwire.ingest.captions import find_captions
 from eventwire.ingest.lines import (
     ends_like_sentence,
     is_boilerplate,
@@ -63,11 +65,6 @@ _UPDATED = re.compile(r"\W*(?:last\s+)?(?:updated|modified|edited)\b", re.I)
 
 _WS = re.compile(r"\s+")
 _ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)?")
-_CREDIT_LABEL = re.compile(
-    r"^(?:(?:photo(?:graph)?|image|picture)\s+(?:credit\s*:?|by\b)|(?:credit|source|photo(?:graph)?|image|picture)\s*:)\s*",
-    re.I,
-)
-_CREDIT_CLASS = re.compile(r"credit|copyright|byline|source|photographer|author", re.I)
 _META_PUBLISHED = (
     "article:published_time",
     "og:article:published_time",
@@ -103,54 +100,7 @@ def _load(html: str, source: str) -> HtmlElement:
     return tree
 
 
-# --- captions and anchors ------------------------------------------------------------------
-
-
-def _in_furniture(element: HtmlElement) -> bool:
-    return any(a.tag in ("nav", "aside", "footer") for a in element.iterancestors())
-
-
-def _captions(tree: HtmlElement) -> list[tuple[Caption, str]]:
-    """(Caption, the caption's full text as it may appear in the body) for each <figcaption>."""
-    out: list[tuple[Caption, str]] = []
-    seen: set[str] = set()
-    for figcaption in tree.iter("figcaption"):
-        if _in_furniture(figcaption):
-            continue
-        # A caption that is itself a link is a teaser for another story, not a photo caption.
-        if any(a.tag == "a" for a in figcaption.iterancestors()):
-            continue
-        full = _text_of(figcaption)
-        if not full or full in seen:
-            continue
-        seen.add(full)
-        figure = next((a for a in figcaption.iterancestors() if a.tag == "figure"), figcaption)
-        credit_el = next(
-            (
-                el
-                for el in figure.iter()
-                if el is not figcaption
-                and el is not figure
-                and isinstance(el.tag, str)
-                and (el.tag in ("cite", "small") or _CREDIT_CLASS.search(el.get("class", "") + el.get("itemprop", "")))
-            ),
-            None,
-        )
-        credit = _text_of(credit_el) if credit_el is not None else ""
-        if credit and credit != full and credit in full:
-            text = _norm(full.replace(credit, " ", 1))
-        else:
-            text, split = split_credit(full)
-            credit = credit or split or ""
-        if text:
-            out.append((Caption(text, _clean_credit(credit) or None), full))
-    return out
-
-
-def _clean_credit(credit: str) -> str:
-    """"(Image credit: NASA)" -> "NASA": the credit is the name, without its brackets and label."""
-    credit = credit.strip().strip("()[]").strip()
-    return _CREDIT_LABEL.sub("", credit).strip()
+# --- anchors ------------------------------------------------------------------------------
 
 
 def _anchors(tree: HtmlElement) -> dict[str, str]:
@@ -345,7 +295,7 @@ def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
 
     title = _norm(extracted.title)
     url = url or extracted.url
-    captions = _captions(tree)
+    captions = find_captions(tree)
     caption_texts = {c.text for c, _ in captions} | {full for _, full in captions}
     units = [_norm(line) for line in extracted.text.split("\n")]
     units = [u for u in units if u and u not in caption_texts]
