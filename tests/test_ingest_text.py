@@ -31,11 +31,20 @@ def test_header_furniture_title_and_timestamp():
     ("Mon, Feb. 24th, 2020", "2020-02-24"),
     ("2020-02-24T09:25:00+03:00", "2020-02-24T09:25:00+03:00"),
     ("By Jane Roe | March 3, 2021", "2021-03-03"),
+    ("Posted on March 3 2021 by Gulf Daily English", "2021-03-03"),   # a byline after the date
+    ("DPA Wednesday 3 Mar 2021", "2021-03-03"),                      # an agency's acronym first
+    ("Last updated at Mar 32021", "2021-03-03"),                     # day and year run together
 ])
 def test_timestamp_line_shapes(stamp, expected):
     doc = parse_text(f"A headline of some words\n\n{stamp}\n\n{BODY}", "t.txt")
     assert doc.published == expected
     assert doc.title == "A headline of some words"
+
+
+@pytest.mark.parametrize("line", ["Kabul Sunday 30 Oct 2016", "Rebels advance on Aleppo Sunday 30 Oct 2016"])
+def test_a_headline_ending_in_a_date_is_no_timestamp(line):
+    doc = parse_text(f"{line}\n\n{BODY}", "t.txt")
+    assert doc.title == line
 
 
 def test_title_without_timestamp_is_last_header_line():

@@ -141,6 +141,8 @@ _DATE_SHAPES = [
     r"\d{4}-\d{2}-\d{2}",
     r"\d{1,2}[/.]\d{1,2}[/.]\d{4}",
     r"\d{4}/\d{1,2}/\d{1,2}",
+    # "Apr 152017": day and year run together where a scraper stripped the comma and space
+    rf"{_MONTH}\s+\d{{1,2}}(?:19|20)\d{{2}}\b",
 ]
 _ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile("|".join(f"(?:{s})" for s in _DATE_SHAPES), re.IGNORECASE)
@@ -160,9 +162,17 @@ _TZ_OFFSETS = {"gmt": "+00:00", "utc": "+00:00", "z": "+00:00", "bst": "+01:00",
                "pdt": "-07:00", "ist": "+05:30", "jst": "+09:00", "sgt": "+08:00", "hkt": "+08:00"}
 
 
+# A byline closing a timestamp line, and a news agency's acronym opening one: credits, not words of
+# a headline (a headline is never just a date and a name).
+_TRAILING_BYLINE = re.compile(r"(?:^|\s)[Bb]y\s+(?:[A-Z][\w’'.&-]*\s*){1,5}$")
+_LEADING_AGENCY = re.compile(r"^\s*[A-Z]{2,6}(?=\s)")
+_GLUED_YEAR = re.compile(r"(\d{1,2})((?:19|20)\d{2})$")
+
+
 def _parse_date(text: str) -> datetime | None:
     import dateparser  # slow to import; only needed when a timestamp line is found
 
+    text = _GLUED_YEAR.sub(r"\1 \2", text)
     return dateparser.parse(
         text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"}
     )
@@ -189,6 +199,8 @@ def timestamp_of(line: str) -> str | None:
     if time_ok:
         rest = rest[: time_match.start()] + " " + rest[time_match.end():]
     rest = re.sub(r"^\s*[Bb]y\s+(?:[A-Z][\w’'.-]+\s*){1,4}", " ", rest)  # a byline sharing the line
+    rest = _TRAILING_BYLINE.sub(" ", rest)  # "Posted on April 4 2017 by Asharq Al-Awsat English"
+    rest = _LEADING_AGENCY.sub(" ", rest)  # "AFP Sunday 30 Oct 2016"
     if _FILLER.sub("", rest).strip():
         return None
     day = _parse_date(date_match.group(0))
