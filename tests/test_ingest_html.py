@@ -191,3 +191,15 @@ def test_caption_shapes_beyond_figcaption(markup, text, credit) -> None:
 def test_no_caption_from_labels_teasers_and_furniture(markup) -> None:
     doc = parse_html(page(body=f"<p>{P1}</p>{markup}<p>{P2}</p><p>{P3}</p>"), "t.html", url=URL)
     assert doc.captions == ()
+
+
+@pytest.mark.parametrize("title, site, url, expected", [
+    ("Protest in the capital | Example News", "Example News", URL, "Protest in the capital"),
+    ("Example News - Protest in the capital", "", "https://www.examplenews.org/a", "Protest in the capital"),
+    ("Syria: rebels advance on the capital", "Example News", URL, "Syria: rebels advance on the capital"),
+    ("Protest in the capital | World", "Example News", URL, "Protest in the capital | World"),
+])
+def test_the_site_name_is_no_part_of_the_title(title, site, url, expected) -> None:
+    from eventwire.ingest.html import _without_site_name
+
+    assert _without_site_name(title, site, url) == expected

@@ -19,7 +19,7 @@ import json
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -264,6 +264,32 @@ def _sort_units(
 # --- the document ---------------------------------------------------------------------------
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·:»-]{1,2}\s+")
+
+
+def _site_words(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _without_site_name(title: str, site: str, url: str | None) -> str:
+    """"Headline | Al Bawaba" -> "Headline": a first or last title segment naming the site (its name,
+    or its domain without the www and suffix) is the page's branding, not the headline."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    names = {_site_words(site)} if site else set()
+    if url:
+        host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "")
+        names |= {_site_words(host), _site_words(host.rsplit(".", 1)[0])}
+    names.discard("")
+    for edge in (-1, 0):
+        if _site_words(parts[edge]) in names:
+            kept = parts[:-1] if edge == -1 else parts[1:]
+            # the rest is rejoined with the first separator the title used
+            return _TITLE_SEPARATOR.search(title).group(0).join(kept).strip()
+    return title
+
+
 def _extract(tree: HtmlElement, url: str | None, source: str):
     """trafilatura's reading of the page (text and metadata), or None."""
     try:
@@ -293,8 +319,8 @@ def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
     if extracted is None or not (extracted.text or "").strip():
         raise InputError(source, "no article text found in the HTML")
 
-    title = _norm(extracted.title)
     url = url or extracted.url
+    title = _without_site_name(_norm(extracted.title), _norm(extracted.sitename), url)
     captions = find_captions(tree)
     caption_texts = {c.text for c, _ in captions} | {full for _, full in captions}
     units = [_norm(line) for line in extracted.text.split("\n")]
