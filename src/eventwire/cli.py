@@ -170,7 +170,7 @@ def ingest(
     files = list(expand_paths(paths))
     database = Database(settings.db, wait=settings.lock_wait)
     # SIGTERM stops the run as Ctrl-C does: workers ended, what was stored stays, one line.
-    signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     with run_progress(err) as progress:
         try:
             summary = run_ingest(
@@ -180,6 +180,8 @@ def ingest(
                                              else InputError(f.source, f.reason)))
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             _fail(str(exc), EXIT_USAGE)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     err.print(f"{summary.line()} → {settings.db} ({summary.seconds:.1f} s, {summary.workers} workers)",
               highlight=False)
     if summary.stopped == "interrupted":

@@ -151,22 +151,39 @@ def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.Du
             _withdraw(path)
 
 
+class _FileState:
+    """What the threads of this process share about one database file (DuckDB, too, keeps one
+    instance per file per process)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.reader: duckdb.DuckDBPyConnection | None = None
+        self.readers = 0
+        self.writing = False
+        self.watcher: threading.Thread | None = None
+
+
+_FILES: dict[str, _FileState] = {}
+_FILES_LOCK = threading.Lock()
+
+
+def _state(path: str) -> _FileState:
+    key = os.path.realpath(path)
+    with _FILES_LOCK:
+        return _FILES.setdefault(key, _FileState())
+
+
 class Database:
-    """The store at `path`, opened per use: `reading()` and `writing()` are context managers that yield
-    a Store. Threads of one process share it (the server): reads run together, a write waits for
-    them and excludes them. With `keep_reader`, the read-only instance stays open between reads
-    until another process waits for the file."""
+    """The store at `path`, opened per use: `reading()` and `writing()` are context managers that
+    yield a Store. Threads of one process share the file's state (the server's request threads,
+    two runs in one process): reads run together, a write waits for them and excludes them. With
+    `keep_reader`, the read-only instance stays open between reads until another process waits."""
 
     def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False) -> None:
         self.path = path
         self.wait = wait
         self.keep_reader = keep_reader
-        self._cond = threading.Condition()
-        self._reader: duckdb.DuckDBPyConnection | None = None
-        self._readers = 0
-        self._writing = False
-        self._schema_ready = False
-        self._watcher: threading.Thread | None = None
+        self._file = _state(path)
 
     def exists(self) -> bool:
         return os.path.exists(self.path)
@@ -175,68 +192,71 @@ class Database:
     def reading(self) -> Iterator[Any]:
         from eventwire.store.duckdb import Store
 
-        with self._cond:
-            if not self._cond.wait_for(self._may_read, timeout=self.wait):
+        f = self._file
+        with f.cond:
+            if not f.cond.wait_for(self._may_read, timeout=self.wait):
                 raise StoreBusy(self.path, self.wait, None)
-            if self._reader is None:
-                self._reader = connect(self.path, read_only=True, wait=self.wait)
-                if self.keep_reader and self._watcher is None:
-                    self._watcher = threading.Thread(target=self._watch, name="eventwire-db-watch", daemon=True)
-                    self._watcher.start()
-            self._readers += 1
-            cursor = self._reader.cursor()
+            if f.reader is None:
+                f.reader = connect(self.path, read_only=True, wait=self.wait)
+                if self.keep_reader and f.watcher is None:
+                    f.watcher = threading.Thread(target=self._watch, name="eventwire-db-watch", daemon=True)
+                    f.watcher.start()
+            f.readers += 1
+            cursor = f.reader.cursor()
         try:
             yield Store(cursor, self.path)
         finally:
             cursor.close()
-            with self._cond:
-                self._readers -= 1
-                if self._readers == 0 and (not self.keep_reader or other_waiting(self.path)):
+            with f.cond:
+                f.readers -= 1
+                if f.readers == 0 and (not self.keep_reader or other_waiting(self.path)):
                     self._close_reader()
-                self._cond.notify_all()
+                f.cond.notify_all()
 
     def _may_read(self) -> bool:
-        if self._writing:
+        f = self._file
+        if f.writing:
             return False
         # Another process waits: let the requests in hand finish and the instance close first.
-        return not (self._reader is not None and self._readers > 0 and other_waiting(self.path))
+        return not (f.reader is not None and f.readers > 0 and other_waiting(self.path))
 
     def _watch(self) -> None:
         """Give the kept read-only instance up, between requests, when another process waits."""
+        f = self._file
         while True:
             time.sleep(0.1)
-            with self._cond:
-                if self._reader is None:  # closed: a new reader starts a new watch
-                    self._watcher = None
+            with f.cond:
+                if f.reader is None:  # closed: a new reader starts a new watch
+                    f.watcher = None
                     return
-                if self._readers == 0 and other_waiting(self.path):
+                if f.readers == 0 and other_waiting(self.path):
                     self._close_reader()
-                    self._cond.notify_all()
+                    f.cond.notify_all()
 
     def _close_reader(self) -> None:
-        if self._reader is not None:
+        f = self._file
+        if f.reader is not None:
             try:
-                self._reader.close()
+                f.reader.close()
             finally:
-                self._reader = None
+                f.reader = None
 
     @contextmanager
     def writing(self) -> Iterator[Any]:
         """The store opened read-write for one batch; closed (and checkpointed) afterwards."""
         from eventwire.store.duckdb import Store, ensure_schema
 
-        with self._cond:
-            if not self._cond.wait_for(lambda: not self._writing and self._readers == 0, timeout=self.wait):
+        f = self._file
+        with f.cond:
+            if not f.cond.wait_for(lambda: not f.writing and f.readers == 0, timeout=self.wait):
                 raise StoreBusy(self.path, self.wait, None)
-            self._writing = True
+            f.writing = True
             self._close_reader()
         try:
             con = connect(self.path, read_only=False, wait=self.wait)
             failed = False
             try:
-                if not self._schema_ready:
-                    ensure_schema(con)
-                    self._schema_ready = True
+                ensure_schema(con)  # cheap, and a file removed and made again gets its tables
                 yield Store(con, self.path)
             except BaseException:
                 failed = True
@@ -252,10 +272,11 @@ class Database:
                 raise StorageFailure(self.path, exc) from exc
             raise
         finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
+            with f.cond:
+                f.writing = False
+                f.cond.notify_all()
 
     def close(self) -> None:
-        with self._cond:
-            self._close_reader()
+        with self._file.cond:
+            if self._file.readers == 0:
+                self._close_reader()
