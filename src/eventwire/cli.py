@@ -176,6 +176,7 @@ def ingest(
             summary = run_ingest(
                 files, database, settings, engine=engine.value, workers=workers, dask_address=dask, force=force,
                 on_start=progress.start, on_chunk=progress.chunk, on_progress=progress.articles,
+                on_skip=_report_skip if _verbose else None,
                 on_failure=lambda f: _report(InputNotice(f.source, f.reason, f.kind) if not f.is_failure
                                              else InputError(f.source, f.reason)))
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
@@ -194,6 +195,10 @@ def ingest(
         raise typer.Exit(EXIT_NOTHING)
     if not summary.complete:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _report_skip(source: str, reason: str) -> None:
+    err.print(f"skipped {source}: {reason}", highlight=False, markup=False)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -100,7 +100,8 @@ def _stat(location: str) -> InputItem:
 
 
 def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = False,
-                summary: Summary | None = None) -> list[InputItem]:
+                summary: Summary | None = None,
+                on_skip: Callable[[str, str], None] | None = None) -> list[InputItem]:
     """The inputs to process (`paths` already expanded); skipped ones are counted in `summary`."""
     summary = summary if summary is not None else Summary()
     todo = []
@@ -112,7 +113,8 @@ def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = Fal
         item = _stat(location)
         done = None if force else store.input_done(item.location, item.size, item.mtime_ns, fingerprint)
         if done is not None:
-            log.info("skipped %s: unchanged since the last run (%d articles stored)", location, done[0])
+            if on_skip:
+                on_skip(location, f"unchanged since the last run ({done[0]} articles stored)")
             summary.skipped_inputs += 1
             summary.unchanged += done[0]
             summary.failed_before += done[1]
@@ -157,20 +159,22 @@ def run_ingest(
     on_chunk: Callable[[ChunkResult], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Summary:
     """Process the inputs with an engine and write everything to `store`; returns the Summary.
 
     `store` is a Database (store/access.py: opened for each chunk's writes, so that readers get
     the file in between) or an open Store. A storage fault or a database held too long by another
     process stops the run cleanly (`Summary.stopped`); so does an interrupt. `on_progress` gets the
-    number of articles analysed so far, while chunks are still running when the engine can tell."""
+    number of articles analysed so far, while chunks are still running when the engine can tell;
+    `on_skip` gets (source, reason) for each input or article skipped as unchanged."""
     started = time.perf_counter()
     fingerprint = settings_fingerprint(settings)
     summary = Summary()
     runner = None
     try:
         with store.writing() as opened:
-            todo = plan_inputs(paths, opened, fingerprint, force, summary)
+            todo = plan_inputs(paths, opened, fingerprint, force, summary, on_skip)
         if on_start:
             on_start(len(todo))
         if not todo:
@@ -190,7 +194,7 @@ def run_ingest(
                 continue
             with store.writing() as opened:
                 for done in result.results:
-                    _write(done, result.worker, opened, fingerprint, summary, on_failure)
+                    _write(done, result.worker, opened, fingerprint, summary, on_failure, on_skip)
             if result.worker != "?":
                 summary.peak_rss_mb[result.worker] = max(summary.peak_rss_mb.get(result.worker, 0.0), result.peak_rss_mb)
             if on_chunk:
@@ -210,7 +214,7 @@ def run_ingest(
 
 
 def _write(done: InputResult, worker: str, store, fingerprint: str, summary: Summary,
-           on_failure: Callable[[Failure], None] | None) -> None:
+           on_failure: Callable[[Failure], None] | None, on_skip: Callable[[str, str], None] | None = None) -> None:
     """Store one input's articles, each in its own transaction; mark the input done only when every
     article committed and none failed, so that the next run retries it."""
     item = done.item
@@ -238,8 +242,8 @@ def _write(done: InputResult, worker: str, store, fingerprint: str, summary: Sum
             report(Failure(record.document.source, f"could not be stored ({type(exc).__name__}: {exc})"))
             not_stored += 1
             continue
-        if outcome == "unchanged":
-            log.info("skipped %s: stored already, unchanged", record.document.source)
+        if outcome == "unchanged" and on_skip:
+            on_skip(record.document.source, "stored already, unchanged")
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     refused = sum(1 for f in done.failures if f.kind == "refused")
     retry = not_stored or any(f.kind == "failed" for f in done.failures)
