@@ -290,3 +290,38 @@ def test_edited_input_replaces_its_document_and_unchanged_stays_idempotent(tmp_p
     assert "Tuesday" in text
     forced = run("ingest", *paths, "--db", db, "--engine", "serial", "--force")
     assert forced.exit_code == 0 and "2 unchanged" in forced.stderr and documents(db) == 2
+
+
+def test_api_answers_503_while_the_database_is_held_then_recovers(stored_db):
+    from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+
+    client_app = create_app(str(stored_db), settings=load_settings(None, db=str(stored_db), lock_wait=1))
+    holder = _hold_lock(str(stored_db), 30)
+    try:
+        with TestClient(client_app) as client:
+            busy = client.get("/api/facets")
+            assert busy.status_code == 503 and busy.headers["retry-after"] == "2"
+            assert "retry" in busy.json()["detail"]
+            holder.kill()
+            holder.wait()
+            assert client.get("/api/facets").json()["documents"] == 2
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+
+
+def test_api_ingest_on_a_failing_disk_is_507_and_changes_nothing(stored_db, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+
+    failing, _ = failing_insert(1, duckdb.IOException("IO Error: No space left on device"))
+    monkeypatch.setattr(Store, "_insert", failing)
+    with TestClient(create_app(str(stored_db), api_token="t0ken")) as client:
+        response = client.post("/api/ingest", json={"content": ARTICLE.format(n=99)},
+                               headers={"Authorization": "Bearer t0ken"})
+        assert response.status_code == 507 and "could not be stored" in response.json()["detail"]
+        assert client.get("/api/facets").json()["documents"] == 2

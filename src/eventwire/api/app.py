@@ -32,7 +32,7 @@ from eventwire.api.limits import BodyLimit, SecurityHeaders
 from eventwire.api.models import (ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail, EventPage,
                                   Facets, IngestResult, MapPoint, Problem, Timeline)
 from eventwire.config import Settings, load_settings
-from eventwire.store.access import Database, StoreBusy
+from eventwire.store.access import Database, StorageFailure, StoreBusy
 from eventwire.store.duckdb import Store
 
 __all__ = ["create_app", "DEFAULT_MAX_BODY", "MAX_PAGE", "MAX_OFFSET"]
@@ -183,6 +183,12 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         log.warning("%s", exc)
         return JSONResponse({"detail": "the database is being written by another process; retry shortly"},
                             status_code=503, headers={"Retry-After": "2"})
+
+    @app.exception_handler(StorageFailure)
+    def storage_failed(_request: Request, exc: StorageFailure) -> JSONResponse:
+        log.error("%s", exc)
+        return JSONResponse({"detail": "the article could not be stored (storage failed); nothing was changed"},
+                            status_code=507)
 
     def store() -> Iterator[Store]:
         with database.reading() as opened:

@@ -114,7 +114,7 @@ def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = Fal
         done = None if force else store.input_done(item.location, item.size, item.mtime_ns, fingerprint)
         if done is not None:
             if on_skip:
-                on_skip(location, f"unchanged since the last run ({done[0]} articles stored)")
+                on_skip(location, f"unchanged since the last run ({done[0]} article{'' if done[0] == 1 else 's'} stored)")
             summary.skipped_inputs += 1
             summary.unchanged += done[0]
             summary.failed_before += done[1]
