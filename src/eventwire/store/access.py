@@ -141,9 +141,10 @@ def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.Du
                 if time.monotonic() >= deadline:
                     holder = _HOLDER.search(str(exc))
                     raise StoreBusy(path, wait, holder.group(1) if holder else None) from None
-                if not announced:
-                    announced = _announce(path)
+                if delay == 0.02:  # the first conflict
                     log.info("%s is in use by another process; waiting up to %g s", path, wait)
+                if not os.path.exists(_waiting_path(path)):  # first time, or another waiter got in and withdrew
+                    announced = _announce(path) or announced
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 1.5, 0.25)
     finally:
