@@ -57,7 +57,7 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
     from eventwire.config import load_settings
     from eventwire.run import run_ingest
     from eventwire.run.engines import make_engine
-    from eventwire.store.duckdb import open_store
+    from eventwire.store.access import Database
 
     db = str(folder / f"{name}.duckdb")
     settings = load_settings(None, db=db)
@@ -67,8 +67,8 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
         runner.warm()  # a local pool starts its processes (and loads the model) on demand
     startup = time.perf_counter() - started
     try:
-        with open_store(db) as store:
-            summary = run_ingest(paths, store, settings, engine=runner)
+        # As `eventwire ingest` does: the database opened for each chunk's writes (docs/storage.md).
+        summary = run_ingest(paths, Database(db), settings, engine=runner)
     finally:
         runner.close()
     wall = time.perf_counter() - started

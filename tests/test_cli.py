@@ -64,7 +64,7 @@ def mixed_folder(tmp_path):
 def test_ingest_mixed_folder_stores_every_good_article(tmp_path):
     db = tmp_path / "t.duckdb"
     result = run("ingest", mixed_folder(tmp_path), "--db", db)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # some inputs refused: stored what it could, says so
     for name in ("empty.txt", "binary.bin", "huge.txt", "lines.jsonl:2"):
         assert name in result.stderr
     assert "Traceback" not in result.output
@@ -75,7 +75,7 @@ def test_ingest_mixed_folder_stores_every_good_article(tmp_path):
     assert failures == ["binary.bin", "empty.txt", "huge.txt", "lines.jsonl:2"]
     con.close()
     again = run("ingest", tmp_path / "in", "--db", db)
-    assert "4 unchanged" in again.stderr
+    assert "4 unchanged" in again.stderr and again.exit_code == 3  # the refusals are still there
 
 
 def test_ingest_exits_nonzero_only_when_nothing_was_read(tmp_path):
@@ -127,5 +127,6 @@ def test_extract_exit_code_says_whether_anything_was_read(tmp_path, mode):
     (tmp_path / "a.txt").write_text(GOOD)
     (tmp_path / "empty.txt").write_bytes(b"")
     mixed = run("extract", tmp_path / "a.txt", tmp_path / "empty.txt", *mode)
-    assert mixed.exit_code == 0 and "empty.txt" in mixed.stderr
-    assert run("extract", tmp_path / "empty.txt", *mode).exit_code == 1
+    assert mixed.exit_code == 3 and "empty.txt" in mixed.stderr  # some read, some failed
+    assert run("extract", tmp_path / "empty.txt", *mode).exit_code == 1  # nothing read
+    assert run("extract", tmp_path / "a.txt", *mode).exit_code == 0  # all read

@@ -8,7 +8,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from eventwire.errors import InputError
+from eventwire.errors import InputError, InputNotice
 from eventwire.ingest import read_bytes, read_path
 from eventwire.ingest.feeds import entry_text, parse_feed
 from eventwire.ingest.warc import decode_page, page_charset, parse_warc
@@ -123,6 +123,7 @@ def test_broken_xml_keeps_recovered_entries_and_reports_the_file():
     assert len(docs) >= 1 and docs[0].title == "Ministers meet in Geneva over ceasefire"
     assert len(errors) == 1 and errors[0].source == "broken.rss"
     assert errors[0].reason.startswith("malformed feed") and "\n" not in errors[0].reason
+    assert isinstance(errors[0], InputNotice) and errors[0].kind == "recovered"  # its entries were kept
 
 
 def test_broken_xml_with_nothing_recoverable():
@@ -183,7 +184,11 @@ def test_warc_keeps_html_responses_only(tmp_path):
     path = tmp_path / "crawl.warc.gz"
     path.write_bytes(data)
     docs, errors = _docs(read_path(str(path)))
-    assert not errors and len(docs) == 1
+    assert len(docs) == 1
+    # The records passed over are reported, as a note (not a refusal) with their count and kinds.
+    (note,) = errors
+    assert isinstance(note, InputNotice) and note.kind == "skipped" and note.count == 5
+    assert note.source == str(path) and "1 request" in note.reason and "1 warcinfo" in note.reason
     doc = docs[0]
     assert doc.input_kind == "warc" and doc.url == "https://news.example/a"
     assert doc.source.startswith(f"{path}#") and int(doc.source.rsplit("#", 1)[1]) > 0
@@ -279,6 +284,8 @@ def test_shared_feeds_and_warcs():
     docs = 0
     for f in files:
         for item in read_path(f):
+            if isinstance(item, InputNotice) and item.kind == "skipped":
+                continue  # WARC records that are not pages
             if isinstance(item, InputError):
                 errors_by_file.setdefault(f.rsplit("/", 1)[1], []).append(item.reason)
             else:

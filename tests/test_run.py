@@ -123,7 +123,7 @@ def test_bad_inputs_are_kept_as_failures_and_do_not_stop_the_batch(tmp_path):
     with open_store(db) as store:
         summary = run_ingest(paths, store, settings, engine="serial", on_failure=seen.append)
         failures = dict(store.failures())
-    assert summary.stored == 3 and summary.failed == 3
+    assert summary.stored == 3 and summary.refused == 3 and summary.failed == 0  # bad input is refused, not failed
     assert {f.source for f in seen} == set(failures)
     assert "binary" in failures[str(tmp_path / "blob.bin")]
     assert "empty" in failures[str(tmp_path / "empty.txt")]
@@ -140,8 +140,9 @@ def test_changed_input_is_read_again_and_force_rereads_all(tmp_path):
             handle.write("\nThe ministry later raised the toll.\n")
         os.utime(paths[0], ns=(1, 2_000_000_000))  # a different mtime even on coarse clocks
         again = run_ingest(paths, store, settings, engine="serial")
-        assert (again.skipped_inputs, again.processed_inputs, again.replaced, again.unchanged) == (2, 1, 0, 2)
-        assert again.stored == 1  # new text, no URL: a new document id
+        assert (again.skipped_inputs, again.processed_inputs, again.replaced, again.unchanged) == (2, 1, 1, 2)
+        # New text, no URL: a new document id, yet the edited file replaces its earlier document.
+        assert again.stored == 0 and store.count("documents") == 3
         forced = run_ingest(paths, store, settings, engine="serial", force=True)
         assert forced.processed_inputs == 3 and forced.unchanged == 3 and forced.skipped_inputs == 0
 

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
+import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from eventwire.config import Settings, load_settings
-from eventwire.errors import InputError
+from eventwire.errors import InputError, InputNotice
 from eventwire.ingest import expand_paths
 from eventwire.pipeline import extract_paths
 from eventwire.record import ArticleRecord, to_json
@@ -39,8 +44,15 @@ def _settings(config: str | None, **overrides) -> Settings:
         raise typer.Exit(2)
 
 
+# Exit codes, the same for extract, ingest and export (README "Exit codes").
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+_verbose = False
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details and show each skip.")] = False) -> None:
+    global _verbose
+    _verbose = verbose
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
 
@@ -53,7 +65,30 @@ def _existing_db(settings: Settings) -> Settings:
 
 
 def _report(error: InputError) -> None:
+    if isinstance(error, InputNotice):
+        if error.kind != "skipped" or _verbose:
+            err.print(f"[yellow]note:[/yellow] {error.source}: {error.reason}", highlight=False, markup=True)
+        return
     err.print(f"[red]error:[/red] {error.source}: {error.reason}", highlight=False, markup=True)
+
+
+def _fail(message: str, code: int = EXIT_NOTHING) -> NoReturn:
+    """One line on standard error, then the exit code."""
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A busy or failing database as one line and exit code 1, never a traceback."""
+    from eventwire.store.access import StorageFailure, StoreBusy
+
+    try:
+        yield
+    except (StoreBusy, StorageFailure) as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"database: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
 
 
 class Output(str, Enum):
@@ -87,10 +122,11 @@ def extract(
         err.print("[red]error:[/red] choose one of --json, --jsonl, --table")
         raise typer.Exit(2)
     settings = _settings(config, model=model, actors=actors)
-    records, read = [], 0
+    records, read, failed = [], 0, 0
     for item in extract_paths(expand_paths(paths), settings):
         if isinstance(item, InputError):
             _report(item)
+            failed += not isinstance(item, InputNotice)
             continue
         read += 1
         if jsonl:
@@ -101,8 +137,10 @@ def extract(
             out.print(_table_of(item))
     if records:
         sys.stdout.write(json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=1) + "\n")
-    if read == 0:  # as with ingest: non-zero only when nothing could be read
-        raise typer.Exit(1)
+    if read == 0:
+        raise typer.Exit(EXIT_NOTHING)
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 class Engine(str, Enum):
@@ -119,26 +157,52 @@ def ingest(
     dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://HOST:PORT); implies --engine dask.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read inputs even when unchanged since the last run.")] = False,
 ) -> None:
-    """Read articles into the database in parallel; bad inputs are reported and skipped; reruns resume."""
+    """Read articles into the database in parallel; bad inputs are reported and skipped; reruns resume.
+    Exit code 0: every input read; 1: nothing read; 3: some inputs or articles refused or failed,
+    or the run stopped (full disk, database busy); 130: interrupted. A rerun finishes the job."""
+    import signal
+
     from eventwire.run import run_ingest
     from eventwire.run.progress import run_progress
-    from eventwire.store.duckdb import open_store
+    from eventwire.store.access import Database
 
     settings = _settings(config, db=db, model=model, actors=actors)
     files = list(expand_paths(paths))
-    with open_store(settings.db) as store, run_progress(err) as progress:
+    database = Database(settings.db, wait=settings.lock_wait)
+    # SIGTERM stops the run as Ctrl-C does: workers ended, what was stored stays, one line.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    with run_progress(err) as progress:
         try:
             summary = run_ingest(
-                files, store, settings, engine=engine.value, workers=workers, dask_address=dask, force=force,
-                on_start=progress.start, on_chunk=progress.chunk,
-                on_failure=lambda f: _report(InputError(f.source, f.reason)))
+                files, database, settings, engine=engine.value, workers=workers, dask_address=dask, force=force,
+                on_start=progress.start, on_chunk=progress.chunk, on_progress=progress.articles,
+                on_skip=_report_skip if _verbose else None,
+                on_failure=lambda f: _report(InputNotice(f.source, f.reason, f.kind) if not f.is_failure
+                                             else InputError(f.source, f.reason)))
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2)
+            _fail(str(exc), EXIT_USAGE)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     err.print(f"{summary.line()} → {settings.db} ({summary.seconds:.1f} s, {summary.workers} workers)",
               highlight=False)
+    if summary.stopped == "interrupted":
+        err.print("interrupted: what was stored stays; run the same command again to finish", highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if summary.stopped:
+        _fail(f"{summary.stopped}; stopped — every article stored so far is kept, and the same command "
+              "run again reads what was not stored", EXIT_PARTIAL if summary.articles_read else EXIT_NOTHING)
     if summary.articles_read == 0:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_NOTHING)
+    if not summary.complete:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _report_skip(source: str, reason: str) -> None:
+    err.print(f"skipped {source}: {reason}", highlight=False, markup=False)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @app.command()
@@ -153,10 +217,11 @@ def events(
     config: ConfigOpt = None,
 ) -> None:
     """Print the stored events as a table."""
-    from eventwire.store.duckdb import EventFilter, open_store
+    from eventwire.store.access import Database
+    from eventwire.store.duckdb import EventFilter
 
     settings = _existing_db(_settings(config, db=db))
-    with open_store(settings.db, read_only=True) as store:
+    with _database_errors(), Database(settings.db, wait=settings.lock_wait).reading() as store:
         rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
         n_docs = store.count("documents")
     table = Table(title=f"{len(rows)} events from {n_docs} articles in {settings.db}")
@@ -185,29 +250,41 @@ def export(
     header: Annotated[bool, typer.Option("--header", help="gdelt: write a header row (GDELT's own files have none).")] = False,
     db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Export the database: full records as JSONL, the events table as CSV or Parquet, GDELT TSV or PLOVER JSON."""
-    from eventwire.store.duckdb import open_store
+    """Export the database: full records as JSONL, the events table as CSV or Parquet, GDELT TSV or PLOVER JSON.
+    Exit code 0: exported; 1: nothing exported (no database, output not writable, database busy)."""
+    from eventwire.store.access import Database
 
     settings = _existing_db(_settings(config, db=db))
-    with open_store(settings.db, read_only=True) as store:
-        if format in (ExportFormat.jsonl, ExportFormat.gdelt, ExportFormat.plover):
-            from eventwire.export import write_gdelt, write_plover
+    if output:
+        folder = Path(output).resolve().parent
+        if not folder.is_dir():
+            _fail(f"{output}: cannot write there (no such folder {folder})")
+        if not os.access(folder, os.W_OK):
+            _fail(f"{output}: cannot write there (folder {folder} is not writable)")
+    try:
+        with _database_errors(), Database(settings.db, wait=settings.lock_wait).reading() as store:
+            if format in (ExportFormat.jsonl, ExportFormat.gdelt, ExportFormat.plover):
+                from eventwire.export import write_gdelt, write_plover
 
-            sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
-            n = 0
-            if format is ExportFormat.gdelt:
-                n = write_gdelt(store, sink, header=header)
-            elif format is ExportFormat.plover:
-                n = write_plover(store, sink)
+                sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+                n = 0
+                try:
+                    if format is ExportFormat.gdelt:
+                        n = write_gdelt(store, sink, header=header)
+                    elif format is ExportFormat.plover:
+                        n = write_plover(store, sink)
+                    else:
+                        for record in store.records():
+                            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                            n += 1
+                finally:
+                    if output:
+                        sink.close()
             else:
-                for record in store.records():
-                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                    n += 1
-            if output:
-                sink.close()
-        else:
-            output = output or f"events.{format.value}"
-            n = store.copy_events(output, format.value)
+                output = output or f"events.{format.value}"
+                n = store.copy_events(output, format.value)
+    except OSError as exc:
+        _fail(f"{output or 'standard output'}: {exc.strerror or exc}")
     err.print(f"exported {n} {'records' if format is ExportFormat.jsonl else 'events'}"
               + (f" to {output}" if output else ""), highlight=False)
 
@@ -220,12 +297,15 @@ def link(
     config: ConfigOpt = None,
 ) -> None:
     """Link the stored articles: wire reprints and the same real-world event across outlets."""
-    from eventwire.store.duckdb import open_store
+    from eventwire.store.access import Database
+    from eventwire.store.duckdb import link_database
 
     settings = _existing_db(_settings(config, db=db))
-    with open_store(settings.db) as store:
-        links = store.link()
-        stories = store.story_events(min_articles=min_articles, limit=limit)
+    database = Database(settings.db, wait=settings.lock_wait)
+    with _database_errors():
+        links = link_database(database)
+        with database.reading() as store:
+            stories = store.story_events(min_articles=min_articles, limit=limit)
     err.print(f"{len(links.duplicate_of)} near-duplicate articles, {len(links.stories)} story events", highlight=False)
     table = Table(title=f"story events told by {min_articles}+ articles in {settings.db}")
     for column in ("story", "dates", "type", "actors", "place", "articles", "sources", "first seen", "last seen"):

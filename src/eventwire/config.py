@@ -22,6 +22,7 @@ class Settings:
     triggers: str | None = None  # user event triggers: a TSV file in the format of data/events/triggers.tsv
     batch_size: int = 64
     blis: bool = False  # thinc NumpyOps(use_blis=False) measured faster with identical output
+    lock_wait: int = 60  # seconds to wait for the database while another process holds it
 
 
 def _coerce(value: str, current: Any) -> Any:

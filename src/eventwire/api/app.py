@@ -1,8 +1,11 @@
 """The FastAPI app: read endpoints over the DuckDB store, extraction, guarded ingestion, the dashboard.
 
-Each request reads through its own cursor of one shared DuckDB connection (cursors are safe to use
-from the server's worker threads; the connection itself is not). The database is opened read-only
-unless an API token enables `POST /api/ingest`.
+Each request reads through its own cursor of a read-only DuckDB connection (cursors are safe to use
+from the server's worker threads; the connection itself is not). The connection is kept between
+requests and given up whenever another process (`ingest`, `link`) waits to write, so the server
+keeps answering during a run and shows its new events as soon as each batch is written (see
+store/access.py); a request that finds the database held for too long gets a 503 with Retry-After.
+`POST /api/ingest` (with an API token) opens it read-write for one article at a time.
 """
 
 import base64
@@ -20,7 +23,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query
-from fastapi.responses import FileResponse
+from fastapi import Request
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
@@ -28,7 +32,8 @@ from eventwire.api.limits import BodyLimit, SecurityHeaders
 from eventwire.api.models import (ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail, EventPage,
                                   Facets, IngestResult, MapPoint, Problem, Timeline)
 from eventwire.config import Settings, load_settings
-from eventwire.store.duckdb import Store, open_store
+from eventwire.store.access import Database, StorageFailure, StoreBusy
+from eventwire.store.duckdb import Store
 
 __all__ = ["create_app", "DEFAULT_MAX_BODY", "MAX_PAGE", "MAX_OFFSET"]
 
@@ -157,35 +162,37 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     spaCy model and actor dictionary used by /api/extract and /api/ingest."""
     settings = settings or load_settings(db=db_path)
     writable = bool(api_token)
-    if not writable and not Path(db_path).exists():
-        raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
-    opened: list[Store] = [open_store(db_path, read_only=not writable)]
-    open_lock = threading.Lock()
+    database = Database(db_path, wait=min(settings.lock_wait, 10), keep_reader=True)
+    if not database.exists():
+        if not writable:
+            raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
+        with database.writing():
+            pass  # an empty store that POST /api/ingest fills
     extract_lock = threading.Lock()  # one article through spaCy at a time: the pipeline is shared
-
-    def base() -> Store:
-        # Reopened when a shutdown closed it: in-process test clients run the lifespan per client.
-        with open_lock:
-            if not opened:
-                opened.append(open_store(db_path, read_only=not writable))
-            return opened[0]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
-        with open_lock:
-            while opened:
-                opened.pop().close()
+        database.close()
 
     app = FastAPI(title="eventwire", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Events extracted from news articles, each with the sentence that supports it.")
 
+    @app.exception_handler(StoreBusy)
+    def busy(_request: Request, exc: StoreBusy) -> JSONResponse:
+        log.warning("%s", exc)
+        return JSONResponse({"detail": "the database is being written by another process; retry shortly"},
+                            status_code=503, headers={"Retry-After": "2"})
+
+    @app.exception_handler(StorageFailure)
+    def storage_failed(_request: Request, exc: StorageFailure) -> JSONResponse:
+        log.error("%s", exc)
+        return JSONResponse({"detail": "the article could not be stored (storage failed); nothing was changed"},
+                            status_code=507)
+
     def store() -> Iterator[Store]:
-        cursor = base().con.cursor()
-        try:
-            yield Store(cursor, db_path)
-        finally:
-            cursor.close()
+        with database.reading() as opened:
+            yield opened
 
     StoreDep = Annotated[Store, Depends(store)]
     FiltersDep = Annotated[EventFilters, Depends(event_filters)]
@@ -312,11 +319,12 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     @app.post("/api/ingest", response_model=IngestResult, dependencies=[Depends(require_token)],
               responses={**article_responses, 401: {"model": Problem}, 403: {"model": Problem}}, tags=["extract"])
-    def ingest(article: ArticleIn, db: StoreDep) -> dict[str, Any]:
+    def ingest(article: ArticleIn) -> dict[str, Any]:
         """Extract one article and store it (replacing an earlier version of the same article).
         Needs `Authorization: Bearer <token>`; disabled (403) unless the server has a token."""
         record = _extract(article)
-        status = db.write(record)
+        with database.writing() as db:
+            status = db.write(record)
         log.info("ingest: %s %s (%d events)", status, record.document.id, len(record.events))
         return {"doc_id": record.document.id, "status": status, "events": len(record.events)}
 

@@ -24,7 +24,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from eventwire.errors import InputError
+from eventwire.errors import InputError, InputNotice
 from eventwire.record import Document
 
 __all__ = ["Fetcher", "parse_feed", "entry_text"]
@@ -143,4 +143,4 @@ def parse_feed(data: bytes | str, source: str, *, fetcher: Fetcher | None = None
             yield exc
     if problem:
         # Reported after the entries so that they are stored even though the file is flagged.
-        yield InputError(source, f"malformed feed, {len(entries)} entries recovered ({problem})")
+        yield InputNotice(source, f"malformed feed, {len(entries)} entries recovered ({problem})", "recovered")

@@ -25,7 +25,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from eventwire.errors import InputError
+from eventwire.errors import InputError, InputNotice
 from eventwire.record import Document
 
 __all__ = ["parse_warc", "is_warc", "page_charset", "decode_page"]
@@ -155,3 +155,10 @@ def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | Input
     elif html_responses == 0:
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         yield InputError(source, f"no HTML responses with status 200 in the archive ({summary})")
+    elif sum(kinds.values()) > html_responses:
+        passed = kinds.copy()
+        passed["response"] -= html_responses
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(passed.items()) if n)
+        yield InputNotice(source, f"{sum(passed.values())} records skipped, not HTML pages with status 200 "
+                                  f"({summary})", "skipped",
+                          count=sum(passed.values()), label="WARC records not HTML pages")

@@ -1,9 +1,11 @@
 """The driver: plans the inputs, hands chunks to an engine, writes results to the store, counts.
 
-Runs in the main process and is the store's only writer. Resuming: an input whose location,
-size, mtime and settings fingerprint match a fully processed earlier run is skipped without being
-read; an input is marked done only after all its articles and failures are written, so an
-interrupted run redoes only what it had not finished. Standard input is never skipped.
+Runs in the main process and is the run's only writer; it opens the database for each chunk's
+writes and lets go in between (store/access.py), so `serve`, `events` and `export` keep working.
+Resuming: an input whose location, size, mtime and settings fingerprint match a fully processed
+earlier run is skipped without being read; an input is marked done only after every one of its
+articles committed (refusals recorded), so an interrupted run, a full disk or a failed article
+leaves it to be redone by the next run. Standard input is never skipped.
 """
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 
 from eventwire.config import Settings
 from eventwire.record import RECORD_VERSION
 from eventwire.run.engines import Engine, make_engine
-from eventwire.run.work import ChunkResult, Failure, InputItem
+from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult
+from eventwire.store.access import StorageFailure, StoreBusy, is_storage_failure
 
 __all__ = ["Summary", "plan_inputs", "run_ingest", "settings_fingerprint", "chunked"]
 
@@ -29,7 +33,7 @@ MAX_CHUNK = 16
 
 @dataclass
 class Summary:
-    """What a run did. `articles_read` = stored + replaced + unchanged."""
+    """What a run did, in articles. `articles_read` = stored + replaced + unchanged."""
 
     inputs: int = 0  # inputs named (after folder/glob expansion)
     skipped_inputs: int = 0  # unchanged since an earlier complete run: not read again
@@ -37,9 +41,13 @@ class Summary:
     stored: int = 0
     replaced: int = 0
     unchanged: int = 0  # articles already stored as they are: in skipped inputs, or read again identical
-    failed: int = 0  # failures of this run
-    failed_before: int = 0  # failures kept from earlier runs of the skipped inputs
-    failures: list[Failure] = field(default_factory=list)
+    refused: int = 0  # inputs or entries refused as bad input (each with its reason)
+    failed: int = 0  # articles whose analysis or storage failed in this run: retried by the next run
+    recovered: int = 0  # malformed inputs whose entries were recovered and stored
+    skipped: Counter = field(default_factory=Counter)  # reason -> records passed over on purpose
+    failed_before: int = 0  # refusals kept from earlier runs of the skipped inputs
+    failures: list[Failure] = field(default_factory=list)  # every report, refusals and notes alike
+    stopped: str | None = None  # why the run stopped before the end (storage, busy database, signal)
     seconds: float = 0.0
     workers: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker process
@@ -48,11 +56,34 @@ class Summary:
     def articles_read(self) -> int:
         return self.stored + self.replaced + self.unchanged
 
+    @property
+    def complete(self) -> bool:
+        """Every input read and every article stored: nothing refused, failed or left undone."""
+        return self.stopped is None and not (self.refused or self.failed or self.failed_before)
+
+    def note(self, failure: Failure) -> None:
+        self.failures.append(failure)
+        if failure.kind == "refused":
+            self.refused += 1
+        elif failure.kind == "recovered":
+            self.recovered += 1
+        elif failure.kind == "skipped":
+            self.skipped[failure.reason_key] += failure.count
+        else:
+            self.failed += 1
+
     def line(self) -> str:
-        skipped = f" ({self.skipped_inputs} unchanged since the last run, skipped)" if self.skipped_inputs else ""
+        skips = Counter(self.skipped)
+        if self.unchanged:
+            skips["unchanged"] = self.unchanged
+        skipped = ", ".join(f"{n} {why}" for why, n in skips.most_common())
         before = f" (+{self.failed_before} kept from earlier runs)" if self.failed_before else ""
-        return (f"{self.inputs} inputs{skipped}: {self.articles_read} articles — {self.stored} stored, "
-                f"{self.replaced} replaced, {self.unchanged} unchanged; {self.failed} failed{before}")
+        inputs = f"{self.inputs} inputs" + (f" ({self.skipped_inputs} unchanged since the last run, not read)"
+                                            if self.skipped_inputs else "")
+        return (f"{inputs}: {self.articles_read} articles — {self.stored + self.replaced} stored"
+                f"{f' ({self.replaced} replaced)' if self.replaced else ''}, "
+                f"{sum(skips.values())} skipped{f' ({skipped})' if skipped else ''}, {self.refused} refused{before}, "
+                f"{self.failed} failed, {self.recovered} recovered")
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -69,7 +100,8 @@ def _stat(location: str) -> InputItem:
 
 
 def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = False,
-                summary: Summary | None = None) -> list[InputItem]:
+                summary: Summary | None = None,
+                on_skip: Callable[[str, str], None] | None = None) -> list[InputItem]:
     """The inputs to process (`paths` already expanded); skipped ones are counted in `summary`."""
     summary = summary if summary is not None else Summary()
     todo = []
@@ -81,6 +113,8 @@ def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = Fal
         item = _stat(location)
         done = None if force else store.input_done(item.location, item.size, item.mtime_ns, fingerprint)
         if done is not None:
+            if on_skip:
+                on_skip(location, f"unchanged since the last run ({done[0]} article{'' if done[0] == 1 else 's'} stored)")
             summary.skipped_inputs += 1
             summary.unchanged += done[0]
             summary.failed_before += done[1]
@@ -124,67 +158,95 @@ def run_ingest(
     on_start: Callable[[int], None] | None = None,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Summary:
-    """Process the inputs with an engine and write everything to `store`; returns the Summary."""
+    """Process the inputs with an engine and write everything to `store`; returns the Summary.
+
+    `store` is a Database (store/access.py: opened for each chunk's writes, so that readers get
+    the file in between) or an open Store. A storage fault or a database held too long by another
+    process stops the run cleanly (`Summary.stopped`); so does an interrupt. `on_progress` gets the
+    number of articles analysed so far, while chunks are still running when the engine can tell;
+    `on_skip` gets (source, reason) for each input or article skipped as unchanged."""
     started = time.perf_counter()
     fingerprint = settings_fingerprint(settings)
     summary = Summary()
-    todo = plan_inputs(paths, store, fingerprint, force, summary)
-    if on_start:
-        on_start(len(todo))
-    if not todo:
-        summary.seconds = time.perf_counter() - started
-        return summary
-    if isinstance(engine, str) and engine != "serial" and dask_address is None and len(todo) == 1 \
-            and todo[0].location == "-":
-        engine = "serial"  # standard input alone: not worth starting workers
-    # Never more worker processes (each holding a model, ~0.5 GB) than there are inputs to give them.
-    workers = min(workers or os.cpu_count() or 1, len(todo))
-    runner = make_engine(engine, settings, workers, dask_address) if isinstance(engine, str) else engine
-    summary.workers = runner.workers
-    chunks = chunked(todo, runner.workers, chunk_size)
+    runner = None
     try:
+        with store.writing() as opened:
+            todo = plan_inputs(paths, opened, fingerprint, force, summary, on_skip)
+        if on_start:
+            on_start(len(todo))
+        if not todo:
+            return summary
+        if isinstance(engine, str) and engine != "serial" and dask_address is None and len(todo) == 1 \
+                and todo[0].location == "-":
+            engine = "serial"  # standard input alone: not worth starting workers
+        # Never more worker processes (each holding a model, ~0.5 GB) than there are inputs to give them.
+        workers = min(workers or os.cpu_count() or 1, len(todo))
+        runner = make_engine(engine, settings, workers, dask_address) if isinstance(engine, str) else engine
+        summary.workers = runner.workers
+        chunks = chunked(todo, runner.workers, chunk_size)
         for result in runner.run(_with_data(chunks) if runner.ships_data else chunks):
-            _write(result, store, fingerprint, summary, on_failure)
+            if result is None:  # a tick while chunks run
+                if on_progress:
+                    on_progress(runner.analysed())
+                continue
+            with store.writing() as opened:
+                for done in result.results:
+                    _write(done, result.worker, opened, fingerprint, summary, on_failure, on_skip)
             if result.worker != "?":
                 summary.peak_rss_mb[result.worker] = max(summary.peak_rss_mb.get(result.worker, 0.0), result.peak_rss_mb)
             if on_chunk:
                 on_chunk(result)
+            if on_progress:
+                on_progress(runner.analysed())
+    except (StorageFailure, StoreBusy) as exc:
+        summary.stopped = str(exc)
+        log.info("run stopped: %s", exc)
+    except KeyboardInterrupt:  # SIGINT, and SIGTERM where the CLI maps it here
+        summary.stopped = "interrupted"
     finally:
-        if isinstance(engine, str):
-            runner.close()
-    summary.seconds = time.perf_counter() - started
+        if runner is not None and isinstance(engine, str):
+            runner.close(now=summary.stopped is not None)
+        summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _write(result: ChunkResult, store, fingerprint: str, summary: Summary,
-           on_failure: Callable[[Failure], None] | None) -> None:
-    for done in result.results:
-        item = done.item
-        summary.processed_inputs += 1
-        if item.location != "-":
-            store.clear_failures(item.location)
-        failed = 0
-        for failure in done.failures:
+def _write(done: InputResult, worker: str, store, fingerprint: str, summary: Summary,
+           on_failure: Callable[[Failure], None] | None, on_skip: Callable[[str, str], None] | None = None) -> None:
+    """Store one input's articles, each in its own transaction; mark the input done only when every
+    article committed and none failed, so that the next run retries it."""
+    item = done.item
+    summary.processed_inputs += 1
+    if item.location != "-":
+        store.clear_failures(item.location)
+
+    def report(failure: Failure) -> None:
+        if failure.is_failure:
             store.record_failure(failure.source, failure.reason)
-            summary.failures.append(failure)
-            failed += 1
-            if on_failure:
-                on_failure(failure)
-        for record in done.records:
-            try:
-                outcome = store.write(record)
-            except Exception as exc:  # one article's storage failure must not stop the batch
-                log.exception("storing %s", record.document.source)
-                failure = Failure(record.document.source, f"could not be stored ({type(exc).__name__}: {exc})")
-                store.record_failure(failure.source, failure.reason)
-                summary.failures.append(failure)
-                failed += 1
-                if on_failure:
-                    on_failure(failure)
-                continue
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-        summary.failed += failed
-        # A chunk lost with its worker is not done: a rerun tries it again.
-        if item.location != "-" and result.worker != "?":
-            store.mark_input(item.location, item.size, item.mtime_ns, fingerprint, len(done.records), failed)
+        summary.note(failure)
+        if on_failure:
+            on_failure(failure)
+
+    for failure in done.failures:
+        report(failure)
+    not_stored = 0
+    for record in done.records:
+        try:
+            outcome = store.write(record)
+        except Exception as exc:
+            if is_storage_failure(exc):  # the instance is gone: stop; nothing further is marked done
+                raise StorageFailure(getattr(store, "path", "database"), exc) from exc
+            log.warning("storing %s failed", record.document.source, exc_info=log.isEnabledFor(logging.DEBUG))
+            report(Failure(record.document.source, f"could not be stored ({type(exc).__name__}: {exc})"))
+            not_stored += 1
+            continue
+        if outcome == "unchanged" and on_skip:
+            on_skip(record.document.source, "stored already, unchanged")
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    refused = sum(1 for f in done.failures if f.kind == "refused")
+    retry = not_stored or any(f.kind == "failed" for f in done.failures)
+    # A chunk lost with its worker, or an input with a failed article, is not done: a rerun tries it again.
+    if item.location != "-" and worker != "?" and not retry:
+        store.mark_input(item.location, item.size, item.mtime_ns, fingerprint, len(done.records), refused)

@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Protocol
 
 from eventwire.config import Settings
+from eventwire.run.lifetime import die_with_parent
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up
 
 __all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "make_engine", "ENGINES"]
@@ -30,9 +31,12 @@ class Engine(Protocol):
     workers: int
     ships_data: bool  # whether inputs must carry their bytes (workers cannot read the paths)
 
-    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]: ...
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult | None]: ...
+        # None items are progress ticks while chunks run
 
-    def close(self) -> None: ...
+    def analysed(self) -> int: ...  # articles analysed so far
+
+    def close(self, now: bool = False) -> None: ...
 
 
 def _crashed(chunk: list[InputItem], exc: BaseException) -> ChunkResult:
@@ -59,32 +63,59 @@ class SerialEngine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.workers = 1
+        self._analysed = 0
 
-    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]:
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult | None]:
         warm_up(self.settings)
         for chunk in chunks:
-            yield process_chunk(chunk, self.settings)
+            result = process_chunk(chunk, self.settings)
+            self._analysed += sum(len(r.records) for r in result.results)
+            yield result
 
-    def close(self) -> None:
+    def analysed(self) -> int:
+        return self._analysed
+
+    def close(self, now: bool = False) -> None:
         pass
 
 
+def _start_worker(settings: Settings, parent_pid: int, counter) -> str:
+    """A pool worker's initializer: end with the driver, count articles, load the model."""
+    from eventwire.run import work
+
+    die_with_parent(parent_pid)
+    work.count_articles_into(counter)
+    return warm_up(settings)
+
+
 class LocalEngine:
-    """A pool of worker processes on this machine (spawned: no state inherited from the driver)."""
+    """A pool of worker processes on this machine (spawned: no state inherited from the driver).
+
+    Workers end with the driver whatever ends it (run/lifetime.py); they add each analysed article
+    to a shared counter, so progress moves inside long chunks (a 95-entry feed is one input)."""
 
     ships_data = False
+    _TICK = 0.5  # seconds between progress ticks while chunks run
 
     def __init__(self, settings: Settings, workers: int | None = None) -> None:
         self.settings = settings
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=warm_up, initargs=(settings,))
+        self._context = multiprocessing.get_context("spawn")
+        self._counter = self._context.Value("q", 0)
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context, initializer=_start_worker,
+                                   initargs=(self.settings, os.getpid(), self._counter))
 
     def warm(self) -> None:
         """Start every worker process now (each loads the model in its initializer)."""
         list(self._pool.map(_started, [self.settings] * self.workers))
 
-    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult]:
+    def analysed(self) -> int:
+        return self._counter.value
+
+    def run(self, chunks: Iterable[list[InputItem]]) -> Iterator[ChunkResult | None]:
         pending: dict = {}
         source = iter(chunks)
         limit = self.workers * _IN_FLIGHT_PER_WORKER
@@ -98,7 +129,10 @@ class LocalEngine:
                 pending[self._pool.submit(process_chunk, chunk, self.settings)] = chunk
             if not pending:
                 return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=self._TICK, return_when=FIRST_COMPLETED)
+            if not done:
+                yield None  # a tick: the caller may report progress
+                continue
             for future in done:
                 chunk = pending.pop(future)
                 try:
@@ -107,11 +141,15 @@ class LocalEngine:
                     log.error("a chunk of %d inputs failed: %s", len(chunk), exc)
                     yield _crashed(chunk, exc)
                     if "BrokenProcessPool" in type(exc).__name__:
-                        self._pool = ProcessPoolExecutor(
-                            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                            initializer=warm_up, initargs=(self.settings,))
+                        self._pool = self._new_pool()
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Shut the pool down; `now` (an interrupted or stopped run) ends the workers at once
+        instead of letting their chunks finish."""
+        if now:
+            # ProcessPoolExecutor has no public way to stop running tasks before Python 3.14.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -126,6 +164,7 @@ class DaskEngine:
 
         self.settings = settings
         self._cluster = None
+        self._analysed = 0
         # distributed logs every connection at INFO on its own handler: keep a run's stderr for our report.
         logging.getLogger("distributed").setLevel(logging.WARNING)
         if address:
@@ -138,6 +177,8 @@ class DaskEngine:
                                          dashboard_address=None, silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
             self.ships_data = False
+        if self._cluster is not None:  # our own workers end with this process (a remote cluster's do not)
+            self._client.run(die_with_parent)
         # The model loaded once per worker process, before any chunk arrives.
         loaded = self._client.run(warm_up, settings)
         self.workers = max(1, len(loaded))
@@ -160,7 +201,9 @@ class DaskEngine:
         for future in completed:
             chunk = pending.pop(future.key)
             try:
-                yield future.result()
+                result = future.result()
+                self._analysed += sum(len(r.records) for r in result.results)
+                yield result
             except Exception as exc:
                 log.error("a chunk of %d inputs failed on Dask: %s", len(chunk), exc)
                 yield _crashed(chunk, exc)
@@ -171,7 +214,10 @@ class DaskEngine:
                 pending[new.key] = following
                 completed.add(new)
 
-    def close(self) -> None:
+    def analysed(self) -> int:
+        return self._analysed
+
+    def close(self, now: bool = False) -> None:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()

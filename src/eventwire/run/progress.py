@@ -1,11 +1,12 @@
-"""A progress bar for a run (on standard error), fed by the driver's callbacks."""
+"""A progress display for a run (on standard error), fed by the driver's callbacks: it counts
+articles — analysed, stored, failed — and shows the inputs done beside them."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from collections.abc import Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from eventwire.run.work import ChunkResult
 
@@ -13,26 +14,37 @@ __all__ = ["RunProgress", "run_progress"]
 
 
 class RunProgress:
-    """Callbacks for run_ingest: inputs done of inputs to do, and articles so far."""
+    """Callbacks for run_ingest."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._task = progress.add_task("ingesting", total=None)
-        self.articles = 0
+        self.inputs = 0
+        self.inputs_done = 0
+        self.analysed = 0  # articles analysed (workers count them while their chunks run)
         self.failed = 0
 
     def start(self, total: int) -> None:
-        self._progress.update(self._task, total=total)
+        self.inputs = total
+        self._show()
 
     def chunk(self, result: ChunkResult) -> None:
-        self.articles += sum(len(r.records) for r in result.results)
-        self.failed += sum(len(r.failures) for r in result.results)
-        self._progress.update(self._task, advance=len(result.results),
-                              description=f"{self.articles} articles, {self.failed} failed")
+        self.inputs_done += len(result.results)
+        self.failed += sum(1 for r in result.results for f in r.failures if f.is_failure)
+        self._show()
+
+    def articles(self, analysed: int) -> None:
+        self.analysed = max(self.analysed, analysed)
+        self._show()
+
+    def _show(self) -> None:
+        self._progress.update(self._task, completed=self.analysed,
+                              description=f"{self.analysed} articles analysed, {self.failed} failed "
+                                          f"({self.inputs_done}/{self.inputs} inputs)")
 
 
 @contextmanager
 def run_progress(console: Console) -> Iterator[RunProgress]:
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("inputs"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as progress:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as progress:
         yield RunProgress(progress)

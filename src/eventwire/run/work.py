@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, replace
 
 from eventwire.config import Settings
-from eventwire.errors import InputError
+from eventwire.errors import InputError, InputNotice
 from eventwire.record import ArticleRecord, Document
 
 __all__ = ["InputItem", "Failure", "InputResult", "ChunkResult", "process_chunk", "warm_up"]
@@ -39,8 +39,23 @@ class InputItem:
 
 @dataclass(frozen=True)
 class Failure:
+    """Something to report about an input or one of its articles. `kind`: "refused" (bad input),
+    "failed" (analysis or storage failed: retried on the next run), "recovered" (a malformed file
+    whose entries were kept) or "skipped" (parts passed over on purpose, with the reason)."""
+
     source: str  # the input location, or "file#entry" / "file#offset" / "file:line" inside it
     reason: str
+    kind: str = "failed"
+    count: int = 1  # records a "skipped" note is about
+    label: str = ""  # its short reason, to group by
+
+    @property
+    def reason_key(self) -> str:
+        return self.label or self.reason
+
+    @property
+    def is_failure(self) -> bool:
+        return self.kind in ("refused", "failed")
 
 
 @dataclass(frozen=True)
@@ -91,12 +106,29 @@ def _read(item: InputItem) -> list[Document | InputError]:
         return [InputError(item.location, f"internal error while reading ({type(exc).__name__}: {exc})")]
 
 
+_article_counter = None  # a shared multiprocessing.Value in pool workers: articles analysed
+
+
+def count_articles_into(counter) -> None:
+    """Add each analysed article to `counter` (shared with the driver, for its progress)."""
+    global _article_counter
+    _article_counter = counter
+
+
+def _counted(records):
+    for record in records:
+        if _article_counter is not None:
+            with _article_counter.get_lock():
+                _article_counter.value += 1
+        yield record
+
+
 def _extract_each(documents: list[Document], settings: Settings) -> list[ArticleRecord | Failure]:
     """One record per document; a document whose analysis fails becomes a Failure alone."""
     from eventwire.pipeline import extract_documents
 
     try:
-        return list(extract_documents(documents, settings))
+        return list(_counted(extract_documents(documents, settings)))
     except Exception:
         log.warning("a batch of %d articles failed; retrying them one by one", len(documents))
     out: list[ArticleRecord | Failure] = []
@@ -121,7 +153,10 @@ def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Sett
         failures: list[Failure] = []
         for entry in got:
             if isinstance(entry, InputError):
-                failures.append(Failure(entry.source, entry.reason))
+                if isinstance(entry, InputNotice):
+                    failures.append(Failure(entry.source, entry.reason, entry.kind, entry.count, entry.label))
+                else:
+                    failures.append(Failure(entry.source, entry.reason, "refused"))
                 continue
             outcome = next(analysed)
             (failures if isinstance(outcome, Failure) else records).append(outcome)

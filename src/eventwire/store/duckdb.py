@@ -1,13 +1,15 @@
 """The embedded store: one DuckDB file with documents, their facts and the links between them.
 
 Every article is written in one transaction that first deletes whatever the same document id
-had: re-ingesting replaces, never duplicates, and a crash never leaves half an article.
+(or the same input, edited: see Store._earlier_versions) had: re-ingesting replaces, never
+duplicates, and a crash never leaves half an article. How processes share the file: access.py.
 """
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -16,7 +18,7 @@ import duckdb
 
 from eventwire.record import ArticleRecord, Evidence, to_json
 
-__all__ = ["Store", "open_store", "EventFilter", "SCHEMA_VERSION"]
+__all__ = ["Store", "open_store", "link_database", "ensure_schema", "EventFilter", "SCHEMA_VERSION"]
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,15 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    # An open Store stands in for a Database (store/access.py): reads and writes use it as it is.
+    @contextmanager
+    def reading(self) -> Iterator["Store"]:
+        yield self
+
+    @contextmanager
+    def writing(self) -> Iterator["Store"]:
+        yield self
+
     def __enter__(self) -> "Store":
         return self
 
@@ -118,17 +129,39 @@ class Store:
             existing = self.con.execute("SELECT record FROM documents WHERE doc_id = ?", [doc.id]).fetchone()
             if existing and json.loads(existing[0]) == json.loads(json.dumps(to_json(record))):
                 return "unchanged"
+        earlier = self._earlier_versions(record)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in _DOC_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.id])
+            for doc_id in (doc.id, *earlier):
+                for table in _DOC_TABLES:
+                    self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
             self._insert(record)
             self.con.execute("DELETE FROM failures WHERE source = ?", [doc.source])
             self.con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
-        return "stored" if row is None else "replaced"
+        return "stored" if row is None and not earlier else "replaced"
+
+    def _earlier_versions(self, record: ArticleRecord) -> list[str]:
+        """Documents this article replaces though their id differs: what the same input (its
+        source) gave before it was edited. Without a URL the id follows the content, so an edited
+        file gets a new id; a document with a URL is its own unless the edited single-article file
+        no longer names one. Two URLs are two articles, as when a feed moves on. "<stdin>"-like
+        sources name no input."""
+        doc = record.document
+        if not doc.source or doc.source.startswith("<"):
+            return []
+        return [r[0] for r in self.con.execute(
+            "SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ? "
+            "AND (url IS NULL OR (? AND input_kind IN ('text', 'html')))",
+            [doc.source, doc.id, not doc.url]).fetchall()]
+
+    def _rollback(self) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:  # after a storage fault the instance is invalid: the first error is the one to report
+            pass
 
     def _insert(self, record: ArticleRecord) -> None:
         doc = record.document
@@ -738,6 +771,13 @@ class Store:
 
         records = [record_from_json(r) for r in self.records()]
         links = link_records(records, settings, article_settings)
+        self.replace_links(links)
+        log.info("linked %d articles: %d near-duplicates, %d story events", len(records),
+                 len(links.duplicate_of), len(links.stories))
+        return links
+
+    def replace_links(self, links: Any) -> None:
+        """Replace the link tables with `links` in one transaction."""
         self.con.execute(_LINK_SCHEMA)
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -746,11 +786,8 @@ class Store:
             self._insert_links(links)
             self.con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
-        log.info("linked %d articles: %d near-duplicates, %d story events", len(records),
-                 len(links.duplicate_of), len(links.stories))
-        return links
 
     def _insert_links(self, links: Any) -> None:
         many = self.con.executemany
@@ -803,11 +840,35 @@ class Store:
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'story_events'").fetchone()[0])
 
 
-def open_store(path: str, read_only: bool = False) -> Store:
-    """Open (creating when needed) the DuckDB store at `path`."""
-    con = duckdb.connect(path, read_only=read_only)
+def link_database(db: Any, settings: Any = None, article_settings: Any = None) -> Any:
+    """Link every stored article of a Database (store/access.py) without holding the file while
+    computing: the records are read under a read lock, the links written in one short write."""
+    from eventwire.link import link_records
+    from eventwire.link.load import record_from_json
+
+    with db.reading() as store:
+        records = [record_from_json(r) for r in store.records()]
+    links = link_records(records, settings, article_settings)
+    with db.writing() as store:
+        store.replace_links(links)
+    log.info("linked %d articles: %d near-duplicates, %d story events", len(records),
+             len(links.duplicate_of), len(links.stories))
+    return links
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables that do not exist yet (a read-write connection)."""
+    con.execute(_SCHEMA)
+    con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def open_store(path: str, read_only: bool = False, wait: float | None = None) -> Store:
+    """Open (creating when needed) the DuckDB store at `path` and keep it open until closed; waits
+    up to `wait` seconds while another process holds the file (see store/access.py)."""
+    from eventwire.store.access import DEFAULT_WAIT, connect
+
+    con = connect(path, read_only=read_only, wait=DEFAULT_WAIT if wait is None else wait)
     if not read_only:
-        con.execute(_SCHEMA)
-        con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        ensure_schema(con)
     return Store(con, path)

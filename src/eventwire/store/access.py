@@ -1,0 +1,283 @@
+"""Sharing one DuckDB file between processes: one writer at a time, readers that stay live.
+
+DuckDB lets one process open a database file read-write, or any number of processes open it
+read-only, never both (it holds a file lock for as long as a database instance is open). So
+every eventwire process holds the file only for as long as it needs it:
+
+- a writer (`ingest`, `link`, `POST /api/ingest`) opens it read-write for one batch — one chunk of
+  articles, one set of links — and closes it, which checkpoints: the next reader sees the batch;
+- a reader (`events`, `export`, each request of `serve`) opens it read-only; the server keeps its
+  read-only instance between requests and gives it up as soon as a writer waits;
+- whoever finds the file locked says so in a sidecar file `<db>.waiting` (its pid) and retries
+  with a short backoff for up to `wait` seconds; a holder that sees another process waiting
+  lets go after the batch or request in hand. After `wait` seconds the caller gets StoreBusy,
+  whose message is one line.
+
+Storage faults (a full disk, a file size limit, an I/O error) come out as StorageFailure, also one
+line: DuckDB invalidates the instance after one, so the writer stops and nothing is marked done.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+
+__all__ = ["Database", "StoreBusy", "StorageFailure", "connect", "is_storage_failure"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WAIT = 60.0
+_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+class StoreBusy(RuntimeError):
+    """The database stayed locked by another process for longer than we were willing to wait."""
+
+    def __init__(self, path: str, seconds: float, holder: str | None) -> None:
+        who = f"process {holder}" if holder else "another process"
+        super().__init__(f"{path}: database in use by {who} for more than {seconds:g} s "
+                         "(one writer at a time; try again when it has finished, or raise EVENTWIRE_LOCK_WAIT)")
+        self.path = path
+
+
+class StorageFailure(RuntimeError):
+    """Writing the database failed at the storage level (disk full, file too large, I/O error)."""
+
+    def __init__(self, path: str, exc: BaseException) -> None:
+        super().__init__(f"{path}: storage failed ({_first_line(exc)})")
+        self.path = path
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    text = str(exc)
+    # Another process holds the file lock; or, in this process, a connection with the other
+    # access mode is still open (DuckDB shares one instance per file and configuration).
+    return ("Could not set lock" in text or "Conflicting lock" in text
+            or "different configuration than existing connections" in text)
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """Whether `exc` is a storage-level fault after which the database instance cannot be trusted."""
+    if isinstance(exc, OSError):
+        return True
+    if isinstance(exc, duckdb.FatalException):
+        return True
+    if isinstance(exc, (duckdb.IOException, duckdb.InternalException)) and not _is_lock_conflict(exc):
+        return True
+    text = str(exc)
+    return "database has been invalidated" in text or "No space left" in text or "File too large" in text
+
+
+def _waiting_path(path: str) -> str:
+    return path + ".waiting"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def other_waiting(path: str) -> bool:
+    """Whether another live process waits for this database file."""
+    try:
+        with open(_waiting_path(path), encoding="ascii") as handle:
+            pid = int(handle.read().strip() or 0)
+    except (OSError, ValueError):
+        return False
+    return pid > 0 and pid != os.getpid() and _alive(pid)
+
+
+def _announce(path: str) -> bool:
+    try:
+        with open(_waiting_path(path), "w", encoding="ascii") as handle:
+            handle.write(str(os.getpid()))
+        return True
+    except OSError:  # a read-only folder: the holder lets go at its next batch anyway
+        return False
+
+
+def _withdraw(path: str) -> None:
+    try:
+        with open(_waiting_path(path), encoding="ascii") as handle:
+            mine = handle.read().strip() == str(os.getpid())
+        if mine:
+            os.unlink(_waiting_path(path))
+    except OSError:
+        pass
+
+
+def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to `path`, waiting up to `wait` seconds while another process holds it."""
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    announced = False
+    try:
+        while True:
+            try:
+                return duckdb.connect(path, read_only=read_only)
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_lock_conflict(exc):
+                    if is_storage_failure(exc):
+                        raise StorageFailure(path, exc) from exc
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = _HOLDER.search(str(exc))
+                    raise StoreBusy(path, wait, holder.group(1) if holder else None) from None
+                if delay == 0.02:  # the first conflict
+                    log.info("%s is in use by another process; waiting up to %g s", path, wait)
+                if not os.path.exists(_waiting_path(path)):  # first time, or another waiter got in and withdrew
+                    announced = _announce(path) or announced
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 1.5, 0.25)
+    finally:
+        if announced:
+            _withdraw(path)
+
+
+class _FileState:
+    """What the threads of this process share about one database file (DuckDB, too, keeps one
+    instance per file per process)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.reader: duckdb.DuckDBPyConnection | None = None
+        self.readers = 0
+        self.writing = False
+        self.watcher: threading.Thread | None = None
+
+
+_FILES: dict[str, _FileState] = {}
+_FILES_LOCK = threading.Lock()
+
+
+def _state(path: str) -> _FileState:
+    key = os.path.realpath(path)
+    with _FILES_LOCK:
+        return _FILES.setdefault(key, _FileState())
+
+
+class Database:
+    """The store at `path`, opened per use: `reading()` and `writing()` are context managers that
+    yield a Store. Threads of one process share the file's state (the server's request threads,
+    two runs in one process): reads run together, a write waits for them and excludes them. With
+    `keep_reader`, the read-only instance stays open between reads until another process waits."""
+
+    def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False) -> None:
+        self.path = path
+        self.wait = wait
+        self.keep_reader = keep_reader
+        self._file = _state(path)
+
+    def exists(self) -> bool:
+        return os.path.exists(self.path)
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        from eventwire.store.duckdb import Store
+
+        f = self._file
+        with f.cond:
+            if not f.cond.wait_for(self._may_read, timeout=self.wait):
+                raise StoreBusy(self.path, self.wait, None)
+            if f.reader is None:
+                f.reader = connect(self.path, read_only=True, wait=self.wait)
+                if self.keep_reader and f.watcher is None:
+                    f.watcher = threading.Thread(target=self._watch, name="eventwire-db-watch", daemon=True)
+                    f.watcher.start()
+            f.readers += 1
+            cursor = f.reader.cursor()
+        try:
+            yield Store(cursor, self.path)
+        finally:
+            cursor.close()
+            with f.cond:
+                f.readers -= 1
+                if f.readers == 0 and (not self.keep_reader or other_waiting(self.path)):
+                    self._close_reader()
+                f.cond.notify_all()
+
+    def _may_read(self) -> bool:
+        f = self._file
+        if f.writing:
+            return False
+        # Another process waits: let the requests in hand finish and the instance close first.
+        return not (f.reader is not None and f.readers > 0 and other_waiting(self.path))
+
+    def _watch(self) -> None:
+        """Give the kept read-only instance up, between requests, when another process waits."""
+        f = self._file
+        while True:
+            time.sleep(0.1)
+            with f.cond:
+                if f.reader is None:  # closed: a new reader starts a new watch
+                    f.watcher = None
+                    return
+                if f.readers == 0 and other_waiting(self.path):
+                    self._close_reader()
+                    f.cond.notify_all()
+
+    def _close_reader(self) -> None:
+        f = self._file
+        if f.reader is not None:
+            try:
+                f.reader.close()
+            finally:
+                f.reader = None
+
+    @contextmanager
+    def writing(self) -> Iterator[Any]:
+        """The store opened read-write for one batch; closed (and checkpointed) afterwards."""
+        from eventwire.store.duckdb import Store, ensure_schema
+
+        f = self._file
+        with f.cond:
+            if not f.cond.wait_for(lambda: not f.writing and f.readers == 0, timeout=self.wait):
+                raise StoreBusy(self.path, self.wait, None)
+            f.writing = True
+            self._close_reader()
+        try:
+            con = connect(self.path, read_only=False, wait=self.wait)
+            failed = False
+            try:
+                ensure_schema(con)  # cheap, and a file removed and made again gets its tables
+                yield Store(con, self.path)
+            except BaseException:
+                failed = True
+                raise
+            finally:
+                try:
+                    con.close()  # checkpoints: readers opening after this see the batch
+                except duckdb.Error as exc:
+                    if not failed:
+                        raise StorageFailure(self.path, exc) from exc
+        except duckdb.Error as exc:
+            if is_storage_failure(exc):
+                raise StorageFailure(self.path, exc) from exc
+            raise
+        finally:
+            with f.cond:
+                f.writing = False
+                f.cond.notify_all()
+
+    def close(self) -> None:
+        with self._file.cond:
+            if self._file.readers == 0:
+                self._close_reader()
