@@ -285,7 +285,7 @@ def test_plover_objects_use_plover_field_names(db):
     assert event["event_text"][0].startswith("Syrian troops shelled")
     # No source actor: the manual's generic unidentified actor; a week: its Monday to its Sunday.
     attack = events["event3"]
-    assert attack["actor"] == [{"sector": "UNK"}]
+    assert attack["actor"] == [{"code": "PSE", "code_from": "event_loc", "sector": "UNK"}]
     assert (attack["date"], attack["enddate"], attack["date_grain"]) == ("2020-02-24", "2020-03-01", "week")
     assert "time" not in attack
 
@@ -311,6 +311,7 @@ def test_the_schema_refuses_what_the_issue_found():
     validator = jsonschema.Draft202012Validator(PLOVER_SCHEMA)
     good = {"id": "a-1", "date": "2019-11-11", "actor": [{"sector": "UNK"}], "event": ["ASSAULT"]}
     assert not list(validator.iter_errors(good))
+    assert not list(validator.iter_errors({**good, "actor": [{"code": "SYR", "code_from": "event_loc", "sector": "UNK"}]}))
     for bad in ({**good, "actor": []}, {**good, "date": "2019-W46-01"}, {**good, "time": "MO"},
                 {**good, "actor": [{"entity_text": "someone"}]}):
         assert list(validator.iter_errors(bad)), bad

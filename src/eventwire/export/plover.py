@@ -5,8 +5,10 @@ event_scale, mode, context, text_info, cite_info, coder, coded_date ...), one ob
 
 Entity objects: `code` is the top-level entity (the actor's ISO-3 country, KOS for Kosovo as the
 manual has it, UNO / EUR for the UN and the EU, else its transnational CAMEO prefix such as IGO/NGO),
-`sector` its PLOVER sector. An event whose source actor was not found is exported with the manual's
-generic unidentified actor, `{"sector": "UNK"}`, never an empty `actor` list. Dates are calendar days
+`sector` its PLOVER sector; an actor with no country of its own takes the event place's country,
+marked `"code_from": "event_loc"`. An event whose source actor was not found is exported with the
+manual's generic unidentified actor (sector `UNK`, with the place's country when there is one),
+never an empty `actor` list. Dates are calendar days
 (YYYY-MM-DD: a month or year is given by its first day and `date_grain` says how precise it is, an
 ISO week by its Monday); `time` is a clock time (HH:MM:SS) or absent. The JSON Schema is
 docs/plover-event.schema.json. The location object follows the
@@ -26,7 +28,7 @@ from eventwire.export.dates import event_day, last_day
 from eventwire.export.rows import event_rows
 from eventwire.ground.actor_kb import country_or_bloc
 
-__all__ = ["plover_events", "write_plover", "CODER", "UNKNOWN_ACTOR"]
+__all__ = ["plover_events", "write_plover", "CODER", "UNKNOWN_SOURCE"]
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +37,25 @@ CODER = "eventwire"
 _RESOLUTION = {"country": 1, "admin1": 2, "admin2": 3, "city": 4, "locality": 4}
 _SIZE = {"killed": "dead", "injured": "injured", "arrested": "arrested"}
 # The manual's generic unidentified actor ("actor for 'two civilians were killed by a bomb'").
-UNKNOWN_ACTOR = {"sector": "UNK"}
+UNKNOWN_SOURCE = {"code": None, "country": None, "sector": "UNK", "name": None, "wikidata": None}
 # Country names the manual codes differently from ISO 3166 / CAMEO: Kosovo (no ISO code) is KOS;
 # the UN and the EU have their own codes among the non-state entities.
 _PLOVER_CODE = {"KSV": "KOS", "XKX": "KOS"}
 _BODIES = ("UNO", "EUR")
 
 
-def _entity(actor: dict[str, Any]) -> dict[str, Any]:
+def _entity(actor: dict[str, Any], place_country: str | None = None) -> dict[str, Any]:
+    """PLOVER's entity object. An actor with no country of its own ("civilians", "police") takes
+    the country of the event's place, as a bare group acts where the event happens; `code_from`
+    says so, and an actor with neither keeps no code."""
     cameo = actor["code"] or ""
     code = cameo[3:6] if cameo[:3] == "IGO" and cameo[3:6] in _BODIES else country_or_bloc(actor["country"], cameo)
+    code_from = None
+    if code is None and place_country:
+        code, code_from = place_country, "event_loc"
     code = _PLOVER_CODE.get(code, code)
     sector = actor["sector"]
-    out = {"code": code, "sector": sector, "entity_text": actor["name"]}
+    out = {"code": code, "code_from": code_from, "sector": sector, "entity_text": actor["name"]}
     if actor["wikidata"]:
         out["identifier_id"] = actor["wikidata"]
         out["identifier_text"] = actor["name"]
@@ -100,8 +108,9 @@ def plover_events(store, filters: dict[str, Any] | None = None) -> Iterator[dict
             "time": f"{when.time}:00" if when.time else None,
             "date_grain": when.grain,
             "enddate": end.isoformat() if end and end != when.day else None,
-            "actor": [_entity(a) for a in row["actors"] if a["role"] == "source"] or [dict(UNKNOWN_ACTOR)],
-            "recipient": [_entity(a) for a in row["actors"] if a["role"] == "target"],
+            "actor": [_entity(a, row["place_country"]) for a in row["actors"] if a["role"] == "source"]
+                     or [_entity(UNKNOWN_SOURCE, row["place_country"])],
+            "recipient": [_entity(a, row["place_country"]) for a in row["actors"] if a["role"] == "target"],
             "event": [row["plover_type"]],
             "event_loc": _location(row),
             "event_text": [row["evidence_text"]] if row["evidence_text"] else None,
