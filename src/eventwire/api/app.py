@@ -82,7 +82,7 @@ _EXPORT_TYPE = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", 
 # A date bound is compared as text with the events' ISO dates, so any well-formed YYYY[-MM[-DD]] works.
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 LON = r"-?(180(\.0+)?|(1[0-7]\d|\d{1,2})(\.\d+)?)"
-LAT = r"-?(90(\.0+)?|\d(\d)?(\.\d+)?)"
+LAT = r"-?(90(\.0+)?|[1-8]?\d(\.\d+)?)"
 BBOX_PATTERN = rf"^{LON},{LAT},{LON},{LAT}$"
 
 _ERRORS = {400: {"model": Problem}, 422: {"model": Problem}}
