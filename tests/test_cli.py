@@ -130,3 +130,92 @@ def test_extract_exit_code_says_whether_anything_was_read(tmp_path, mode):
     assert mixed.exit_code == 3 and "empty.txt" in mixed.stderr  # some read, some failed
     assert run("extract", tmp_path / "empty.txt", *mode).exit_code == 1  # nothing read
     assert run("extract", tmp_path / "a.txt", *mode).exit_code == 0  # all read
+
+
+# ---------------------------------------------------------------- issue 16: the analyst's workbench
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "ex.duckdb"
+    assert run("ingest", REPO / "examples", "--db", db).exit_code == 0
+    return db
+
+
+def test_version():
+    from eventwire import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_extract_table_shows_events_with_actors_and_dates(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD)
+    result = run("extract", tmp_path / "a.txt", "--table")
+    assert result.exit_code == 0, result.output
+    assert "events" in result.stdout and "evidence" in result.stdout
+    assert "2021-02-01" in result.stdout  # "on Monday" before Tuesday 2 February 2021
+    assert "Rebels" in result.stdout.split("events", 1)[1]  # the source actor in the events table
+
+
+def test_export_to_stdout_with_dash_and_no_file_named_dash(example_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--format", "csv", "--db", example_db, "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("doc_id,event_id,story_id,date,date_grain")
+    assert not (tmp_path / "-").exists() and not list(tmp_path.iterdir())
+    plain = run("export", "--format", "gdelt", "--db", example_db)  # no -o: standard output too
+    assert plain.exit_code == 0 and len(plain.stdout.splitlines()[0].split("\t")) == 61
+    assert not list(tmp_path.iterdir())
+
+
+def test_export_refuses_to_overwrite_without_force(example_db, tmp_path):
+    target = tmp_path / "e.csv"
+    target.write_text("precious")
+    result = run("export", "--format", "csv", "--db", example_db, "-o", target)
+    assert result.exit_code == 2 and "--force" in result.stderr and target.read_text() == "precious"
+    result = run("export", "--format", "csv", "--db", example_db, "-o", target, "--force")
+    assert result.exit_code == 0 and target.read_text().startswith("doc_id")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.csv"]  # no temporary file left behind
+
+
+def test_export_parquet_needs_a_file(example_db):
+    result = run("export", "--format", "parquet", "--db", example_db)
+    assert result.exit_code == 2 and "-o FILE" in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "2020-13"], "--since: '2020-13' is not a calendar date"),
+    (["--until", "2021-02-30"], "--until"),
+    (["--since", "last week"], "is not a date"),
+    (["--country", "GM"], "ambiguous"),
+    (["--country", "Syria"], "not a country code"),
+    (["--cameo", "1x"], "--cameo"),
+])
+def test_filters_are_checked_with_clear_errors(example_db, args, message):
+    for command in ("events", "export"):
+        extra = ["--format", "gdelt"] if command == "export" else []
+        result = run(command, "--db", example_db, *extra, *args)
+        assert result.exit_code == 2, (command, result.output)
+        assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_country_accepts_iso2_iso3_and_fips_and_means_actor_or_place(example_db):
+    con = duckdb.connect(str(example_db), read_only=True)
+    (iso3, fips, iso2), = con.execute("""SELECT p.country, NULL, NULL FROM events e JOIN places p
+        ON p.doc_id = e.doc_id AND p.place_id = e.place_id WHERE p.country IS NOT NULL
+        GROUP BY 1 ORDER BY count(*) DESC LIMIT 1""").fetchall()
+    expected = con.execute("""SELECT count(*) FROM events e WHERE
+        EXISTS (SELECT 1 FROM places p WHERE p.doc_id = e.doc_id AND p.place_id = e.place_id AND p.country = ?)
+        OR EXISTS (SELECT 1 FROM event_actors x JOIN actors a USING (doc_id, actor_id)
+                   WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND a.country = ?)""",
+        [iso3, iso3]).fetchone()[0]
+    con.close()
+    from eventwire.countries import country_rows
+
+    row = next(r for r in country_rows() if r.iso3 == iso3 and not r.admin1)
+    counts = set()
+    for code in (iso3, f"iso:{row.iso2}", f"fips:{row.fips}"):
+        result = run("export", "--format", "gdelt", "--db", example_db, "--country", code)
+        assert result.exit_code == 0, result.output
+        counts.add(len(result.stdout.splitlines()))
+    assert counts == {expected} and expected > 0

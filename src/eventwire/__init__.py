@@ -1,13 +1,20 @@
 """eventwire: news articles in, structured, evidence-backed event data out.
 
-    >>> from eventwire import extract_text, to_json
-    >>> record = extract_text(open("article.txt").read())
-    >>> to_json(record)["actors"]
+    >>> from eventwire import extract_text, to_frame, to_json
+    >>> record = extract_text(open("article.txt").read(), published="2024-03-01")
+    >>> [(e.cameo, [a.name for a in record.sources(e)]) for e in record.events]
+    >>> to_frame([record])          # one typed row per event (needs pandas)
+    >>> to_frame("eventwire.duckdb", country="SY", since="2020")
+
+examples/notebook/walkthrough.py shows the whole API on the bundled examples.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from eventwire.config import Settings, load_settings
 from eventwire.errors import InputError
+from eventwire.frame import to_frame
 from eventwire.pipeline import extract_bytes, extract_documents, extract_paths
 from eventwire.record import RECORD_VERSION, ArticleRecord, Document, to_json, validate_record
 
@@ -22,6 +29,7 @@ __all__ = [
     "extract_paths",
     "extract_text",
     "load_settings",
+    "to_frame",
     "to_json",
     "validate_record",
 ]
@@ -29,10 +37,58 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def extract_text(text: str, source: str = "<text>", settings: Settings | None = None) -> ArticleRecord:
-    """One article's text (scraped text, HTML or a JSON line) -> its record; InputError if refused."""
-    for item in extract_bytes(text.encode("utf-8"), source, settings):
-        if isinstance(item, InputError):
-            raise item
-        return item
+def extract_text(text: str, *, published: "str | date | datetime | None" = None, title: str | None = None,
+                 url: str | None = None, source: str = "<text>", settings: Settings | None = None) -> ArticleRecord:
+    """One article -> its ArticleRecord (actors, places, times, quantities, quotes, events).
+
+    `text` is scraped text (title on the first line), HTML, or one JSON line. `published` (an ISO
+    8601 date or datetime string, or a date/datetime) anchors relative dates ("on Monday"); `title`
+    and `url` are the article's when the text does not say them (and win over what it says). The
+    document id follows the URL when there is one. `source` names the input in errors.
+    Raises InputError (naming `source`) when the text is refused or an argument is malformed.
+
+    Each event keeps its actors' ids (event.source, event.target); record.sources(event) and
+    record.targets(event) give the Actor objects.
+    """
+    import dataclasses
+
+    from eventwire.ingest import detect_kind, read_bytes
+    from eventwire.ingest.text import parse_text
+    from eventwire.record import document_id
+
+    stamp = _iso_published(published, source)
+    if detect_kind(text) == "text":
+        items: list = [parse_text(text, source, url=url, title=title, published=stamp)]
+    else:
+        items = list(read_bytes(text.encode("utf-8"), source))
+    doc = next((i for i in items if isinstance(i, Document)), None)
+    if doc is None:
+        raise next((i for i in items if isinstance(i, InputError)), InputError(source, "no article found"))
+    if (stamp and doc.published != stamp) or (title and doc.title != title) or (url and doc.url != url):
+        doc = dataclasses.replace(doc, title=title or doc.title, url=url or doc.url,
+                                  published=stamp or doc.published,
+                                  published_from="caller" if stamp else doc.published_from)
+        doc_id, content_hash = document_id(doc.url, doc.title, doc.text)
+        doc = dataclasses.replace(doc, id=doc_id, content_hash=content_hash)
+    for record in extract_documents([doc], settings):
+        return record
     raise InputError(source, "no article found")
+
+
+def _iso_published(published: Any, source: str) -> str | None:
+    """`published` as an ISO 8601 string; InputError when it is not a date or datetime."""
+    from datetime import date, datetime
+
+    if published is None or published == "":
+        return None
+    if isinstance(published, (date, datetime)):
+        return published.isoformat()
+    if isinstance(published, str):
+        try:
+            value = published.strip()
+            (datetime if "T" in value or " " in value else date).fromisoformat(value)
+            return value.replace(" ", "T")
+        except ValueError:
+            pass
+    raise InputError(source, f"published: {published!r} is not an ISO 8601 date or datetime (2024-03-01 or "
+                             "2024-03-01T09:30:00+00:00)")

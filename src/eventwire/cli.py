@@ -49,8 +49,19 @@ EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 
 _verbose = False
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from eventwire import __version__
+        from eventwire.record import RECORD_VERSION
+
+        out.print(f"eventwire {__version__} (record format {RECORD_VERSION})", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details and show each skip.")] = False) -> None:
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details and show each skip.")] = False,
+         version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                               help="Print the version and exit.")] = False) -> None:
     global _verbose
     _verbose = verbose
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
@@ -97,6 +108,29 @@ class Output(str, Enum):
     table = "table"
 
 
+def _events_table(record: ArticleRecord) -> Table:
+    """The article's events: date, what, who to whom, where, how sure, and the evidence."""
+    table = Table(title=f"{len(record.events)} events", show_lines=False)
+    for column in ("date", "event", "source", "target", "place", "modality", "evidence"):
+        table.add_column(column, overflow="fold" if column == "evidence" else "ellipsis",
+                         max_width=70 if column == "evidence" else 30)
+    places = {p.id: p for p in record.places}
+
+    def names(actors) -> str:
+        return "; ".join(f"{a.name} ({a.code})" for a in actors) or "—"
+
+    for event in record.events:
+        d = event.date or {}
+        when = d.get("value") or (f"{d.get('start')}..{d.get('end')}" if d.get("start") else "—")
+        if d.get("anchor") == "assumed-published":
+            when += " (published)"
+        place = places.get(event.place or "")
+        table.add_row(when, f"{event.cameo_name or event.cameo} ({event.cameo})",
+                      names(record.sources(event)), names(record.targets(event)),
+                      place.name if place else "", ", ".join(event.modality), event.evidence.text)
+    return table
+
+
 def _table_of(record: ArticleRecord) -> Table:
     doc = record.document
     table = Table(title=f"{doc.title or '(no title)'} — {doc.published or 'date unknown'}",
@@ -114,7 +148,7 @@ def extract(
     paths: PathsArg,
     json_: Annotated[bool, typer.Option("--json", help="One JSON record (a list for several inputs).")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON record per line.")] = False,
-    table: Annotated[bool, typer.Option("--table", help="A readable summary per article (default).")] = False,
+    table: Annotated[bool, typer.Option("--table", help="A readable summary per article: its actors, then its events with actors and dates (default).")] = False,
     model: ModelOpt = None, actors: ActorsOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Read articles and print their records, without a database."""
@@ -135,6 +169,7 @@ def extract(
             records.append(to_json(item))
         else:
             out.print(_table_of(item))
+            out.print(_events_table(item))
     if records:
         sys.stdout.write(json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=1) + "\n")
     if read == 0:
@@ -205,33 +240,51 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+ActorFilter = Annotated[Optional[str], typer.Option("--actor", help="Actor (source or target): CAMEO code prefix (RUSGOV) or part of a name.")]
+CountryFilter = Annotated[Optional[str], typer.Option("--country", help="Country of a source or target actor or of the event's place: ISO-3 (SYR), ISO-2 (SY) or FIPS 10-4 (SY); iso:XX / fips:XX when the two-letter systems disagree.")]
+SinceFilter = Annotated[Optional[str], typer.Option("--since", help="Earliest event date, inclusive (YYYY[-MM[-DD]]).")]
+UntilFilter = Annotated[Optional[str], typer.Option("--until", help="Latest event date, inclusive (YYYY[-MM[-DD]]).")]
+CameoFilter = Annotated[Optional[str], typer.Option("--cameo", help="CAMEO code or prefix (19 = all fighting).")]
+
+
+def _filters(**given) -> dict:
+    """The filters checked once (eventwire.filters): a bad one is a one-line error and exit code 2."""
+    from eventwire.filters import FilterError, event_filters
+
+    try:
+        return event_filters(**given)
+    except FilterError as exc:
+        err.print(f"[red]error:[/red] --{exc}", highlight=False)
+        raise typer.Exit(2)
+
+
 @app.command()
 def events(
-    db: DbOpt = None,
-    actor: Annotated[Optional[str], typer.Option(help="Actor code prefix (RUSGOV) or part of a name.")] = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO-3 country of a source or target actor.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Latest event date (YYYY[-MM[-DD]]).")] = None,
-    cameo: Annotated[Optional[str], typer.Option(help="CAMEO code or prefix (19 = all fighting).")] = None,
+    db: DbOpt = None, actor: ActorFilter = None, country: CountryFilter = None, since: SinceFilter = None,
+    until: UntilFilter = None, cameo: CameoFilter = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="Rows at most.")] = 100,
     config: ConfigOpt = None,
 ) -> None:
-    """Print the stored events as a table."""
+    """Print the stored events as a table, oldest first."""
     from eventwire.store.access import Database
-    from eventwire.store.duckdb import EventFilter
 
+    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo)
     settings = _existing_db(_settings(config, db=db))
     with _database_errors(), Database(settings.db, wait=settings.lock_wait).reading() as store:
-        rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
+        page = store.search_events(order="asc", limit=limit, **filters)
         n_docs = store.count("documents")
-    table = Table(title=f"{len(rows)} events from {n_docs} articles in {settings.db}")
+    rows = page["items"]
+    shown = f"{len(rows)} of {page['total']}" if page["total"] > len(rows) else f"{len(rows)}"
+    table = Table(title=f"{shown} events from {n_docs} articles in {settings.db}")
     for column in ("date", "cameo", "event", "source", "target", "modality", "place", "evidence"):
         table.add_column(column, no_wrap=column != "evidence", overflow="ellipsis",
                          max_width=60 if column == "evidence" else 28)
     for r in rows:
-        evidence = r["evidence"] if len(r["evidence"]) <= 120 else r["evidence"][:117] + "..."
-        table.add_row(r["date"] or "", r["cameo"], r["cameo_name"] or "", r["source"] or "", r["target"] or "",
-                      r["modality"] or "", r["place"] or "", evidence)
+        evidence = r["evidence"] or ""
+        evidence = evidence if len(evidence) <= 120 else evidence[:117] + "..."
+        side = lambda actors: ";".join(a["code"] or a["name"] or "" for a in actors)  # noqa: E731
+        table.add_row(r["date"] or "", r["cameo"], r["cameo_name"] or "", side(r["source"]), side(r["target"]),
+                      ";".join(r["modality"]), (r["place"] or {}).get("name") or "", evidence)
     out.print(table)
 
 
@@ -239,54 +292,116 @@ class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+    events_jsonl = "events-jsonl"
     gdelt = "gdelt"
     plover = "plover"
 
 
+def _open_target(output: str, force: bool, what: str) -> Path:
+    target = Path(output)
+    if target.is_dir():
+        err.print(f"[red]error:[/red] {what} {output}: is a folder", highlight=False)
+        raise typer.Exit(2)
+    if target.exists() and not force:
+        err.print(f"[red]error:[/red] {what} {output}: exists (add --force to overwrite it)", highlight=False)
+        raise typer.Exit(2)
+    if not target.parent.exists():
+        err.print(f"[red]error:[/red] {what} {output}: no such folder {target.parent}", highlight=False)
+        raise typer.Exit(2)
+    return target
+
+
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: full records; csv/parquet: the events table; gdelt: GDELT 2.0-style events TSV (docs/gdelt-export.md); plover: PLOVER JSON, one event per line.")],
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write [default: standard output for jsonl/gdelt/plover, events.<format> otherwise].")] = None,
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: full records; csv / parquet / events-jsonl: the typed events table (docs/record-format.md); gdelt: GDELT 2.0 events TSV, 61 columns (docs/gdelt-export.md); plover: PLOVER JSON, one event per line.")],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write, or - for standard output [default: standard output; parquet needs -o].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
     header: Annotated[bool, typer.Option("--header", help="gdelt: write a header row (GDELT's own files have none).")] = False,
-    db: DbOpt = None, config: ConfigOpt = None,
+    extended: Annotated[Optional[str], typer.Option("--extended", help="gdelt: also write our own fields (modality, evidence, rule, PLOVER and ACLED type, story id, ...) to this TSV, keyed by GlobalEventID.")] = None,
+    extended_columns: Annotated[bool, typer.Option("--extended-columns", help="gdelt: append our own fields as named columns after the 61 (no longer GDELT's layout).")] = False,
+    actor: ActorFilter = None, country: CountryFilter = None, since: SinceFilter = None, until: UntilFilter = None,
+    cameo: CameoFilter = None, db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Export the database: full records as JSONL, the events table as CSV or Parquet, GDELT TSV or PLOVER JSON.
-    Exit code 0: exported; 1: nothing exported (no database, output not writable, database busy)."""
+    """Export the database (or the events matching the filters): full records as JSONL, the events
+    table as CSV, Parquet or JSONL, GDELT 2.0 TSV or PLOVER JSON. Writes standard output unless -o
+    names a file; an existing file is kept unless --force. Exit code 0: exported; 1: nothing exported
+    (no database, output not writable, database busy); 2: usage."""
+    import os
+    import shutil
+    import tempfile
+
     from eventwire.store.access import Database
 
+    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo)
+    if format is not ExportFormat.gdelt and (header or extended or extended_columns):
+        err.print("[red]error:[/red] --header, --extended and --extended-columns are for --format gdelt")
+        raise typer.Exit(2)
+    if format is ExportFormat.jsonl and filters:
+        err.print("[red]error:[/red] --format jsonl exports whole records: filters apply to the event formats")
+        raise typer.Exit(2)
+    to_stdout = output in (None, "-")
+    if format is ExportFormat.parquet and output is None:
+        err.print("[red]error:[/red] --format parquet is binary: give -o FILE (or -o - to pipe it)")
+        raise typer.Exit(2)
+    target = None if to_stdout else _open_target(output, force, "output")
+    extended_target = _open_target(extended, force, "--extended") if extended else None
     settings = _existing_db(_settings(config, db=db))
-    if output:
-        folder = Path(output).resolve().parent
-        if not folder.is_dir():
-            _fail(f"{output}: cannot write there (no such folder {folder})")
-        if not os.access(folder, os.W_OK):
-            _fail(f"{output}: cannot write there (folder {folder} is not writable)")
+    # Written to a temporary file next to the target and renamed at the end: an interrupted export
+    # never leaves half a file under the target's name.
+    folder = str(target.parent) if target else None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".eventwire-export-", dir=folder)
+    except OSError as exc:
+        _fail(f"{output}: cannot write there ({exc.strerror or exc})")
+    os.close(fd)
+    ext_tmp = None
     try:
         with _database_errors(), Database(settings.db, wait=settings.lock_wait).reading() as store:
-            if format in (ExportFormat.jsonl, ExportFormat.gdelt, ExportFormat.plover):
+            if format in (ExportFormat.csv, ExportFormat.parquet, ExportFormat.events_jsonl):
+                from eventwire.export.table import copy_events_table
+
+                n = copy_events_table(store, tmp, format.value, filters)
+            else:
                 from eventwire.export import write_gdelt, write_plover
 
-                sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
-                n = 0
-                try:
+                with open(tmp, "w", encoding="utf-8", newline="\n") as sink:
                     if format is ExportFormat.gdelt:
-                        n = write_gdelt(store, sink, header=header)
+                        ext_sink = None
+                        if extended_target:
+                            ext_fd, ext_tmp = tempfile.mkstemp(prefix=".eventwire-export-", dir=str(extended_target.parent))
+                            ext_sink = os.fdopen(ext_fd, "w", encoding="utf-8", newline="\n")
+                        try:
+                            n = write_gdelt(store, sink, header=header, filters=filters, extended_sink=ext_sink,
+                                            extended_columns=extended_columns)
+                        finally:
+                            if ext_sink:
+                                ext_sink.close()
                     elif format is ExportFormat.plover:
-                        n = write_plover(store, sink)
+                        n = write_plover(store, sink, filters)
                     else:
+                        n = 0
                         for record in store.records():
                             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
                             n += 1
-                finally:
-                    if output:
-                        sink.close()
-            else:
-                output = output or f"events.{format.value}"
-                n = store.copy_events(output, format.value)
+        if target is None:
+            binary = format is ExportFormat.parquet
+            with open(tmp, "rb" if binary else "r", encoding=None if binary else "utf-8") as produced:
+                shutil.copyfileobj(produced, sys.stdout.buffer if binary else sys.stdout)
+            sys.stdout.flush()
+        else:
+            os.replace(tmp, target)
+        if ext_tmp and extended_target:
+            os.replace(ext_tmp, extended_target)
+            ext_tmp = None
     except OSError as exc:
         _fail(f"{output or 'standard output'}: {exc.strerror or exc}")
-    err.print(f"exported {n} {'records' if format is ExportFormat.jsonl else 'events'}"
-              + (f" to {output}" if output else ""), highlight=False)
+    finally:
+        for leftover in (tmp, ext_tmp):
+            if leftover and os.path.exists(leftover):
+                os.unlink(leftover)
+    noun = "records" if format is ExportFormat.jsonl else "events"
+    err.print(f"exported {n} {noun}" + (f" to {output}" if target else "")
+              + (f" (our fields in {extended})" if extended else ""), highlight=False)
 
 
 @app.command()

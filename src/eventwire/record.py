@@ -208,6 +208,19 @@ class ArticleRecord:
     events: tuple[Event, ...] = ()
     record_version: str = RECORD_VERSION
 
+    # Events keep actor ids (the JSON form is flat); these resolve them to the Actor objects.
+    def actor(self, actor_id: str) -> Actor | None:
+        """The actor with this id, or None."""
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    def sources(self, event: Event) -> tuple[Actor, ...]:
+        """The event's source actors as Actor objects (event.source keeps their ids)."""
+        return tuple(a for i in event.source if (a := self.actor(i)) is not None)
+
+    def targets(self, event: Event) -> tuple[Actor, ...]:
+        """The event's target actors as Actor objects (event.target keeps their ids)."""
+        return tuple(a for i in event.target if (a := self.actor(i)) is not None)
+
 
 def document_id(url: str | None, title: str, text: str) -> tuple[str, str]:
     """Return (id, content_hash): the id follows the URL when known, else the content.

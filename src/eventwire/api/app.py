@@ -28,9 +28,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
+from eventwire.api import views
 from eventwire.api.limits import BodyLimit, SecurityHeaders
-from eventwire.api.models import (ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail, EventPage,
-                                  Facets, IngestResult, MapPoint, Problem, Timeline)
+from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail,
+                                  EventPage, FacetCounts, Facets, IngestResult, MapPoint, Problem, Timeline, Totals)
 from eventwire.config import Settings, load_settings
 from eventwire.store.access import Database, StorageFailure, StoreBusy
 from eventwire.store.duckdb import Store
@@ -70,10 +71,23 @@ class Order(str, Enum):
     asc = "asc"
 
 
+SortColumn = Enum("SortColumn", {c: c for c in views.SORT_COLUMNS}, type=str)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    gdelt = "gdelt"
+
+
+_EXPORT_SUFFIX = {"csv": "csv", "parquet": "parquet", "gdelt": "tsv"}
+_EXPORT_TYPE = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet", "gdelt": "text/tab-separated-values"}
+
+
 # A date bound is compared as text with the events' ISO dates, so any well-formed YYYY[-MM[-DD]] works.
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 LON = r"-?(180(\.0+)?|(1[0-7]\d|\d{1,2})(\.\d+)?)"
-LAT = r"-?(90(\.0+)?|\d(\d)?(\.\d+)?)"
+LAT = r"-?(90(\.0+)?|[1-8]?\d(\.\d+)?)"
 BBOX_PATTERN = rf"^{LON},{LAT},{LON},{LAT}$"
 
 _ERRORS = {400: {"model": Problem}, 422: {"model": Problem}}
@@ -122,7 +136,7 @@ def event_filters(
     actor: Annotated[str | None, Query(max_length=100, description="Actor (source or target): CAMEO code prefix (RUSGOV) or part of a name")] = None,
     source: Annotated[str | None, Query(max_length=100, description="Source actor: code prefix or part of a name")] = None,
     target: Annotated[str | None, Query(max_length=100, description="Target actor: code prefix or part of a name")] = None,
-    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="ISO-3 country of an actor or of the event's place")] = None,
+    country: Annotated[str | None, Query(pattern=r"^((iso|fips|ISO|FIPS):)?[A-Za-z]{2,3}$", description="Country of an actor or of the event's place: ISO-3 (SYR), ISO-2 (SY) or FIPS 10-4 (SY); iso:XX / fips:XX when the two disagree")] = None,
     cameo: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="CAMEO code or prefix: 19 is the root 'Fight', 193 one code")] = None,
     plover: Annotated[PloverType | None, Query(description="PLOVER event type")] = None,
     modality: Annotated[Modality | None, Query(description="Events with this modality")] = None,
@@ -133,8 +147,17 @@ def event_filters(
     q: Annotated[str | None, Query(max_length=200, description="Words in the evidence sentence (case-insensitive)")] = None,
     doc_id: Annotated[str | None, Query(max_length=64, description="Events of one document")] = None,
 ) -> EventFilters:
-    return EventFilters(actor=actor or None, source=source or None, target=target or None, country=country,
-                        cameo=cameo, plover=plover.value if plover else None,
+    from eventwire.filters import FilterError, check_date, event_filters as check_filters
+
+    try:  # the checks the CLI makes too: real calendar dates, country codes in any of three systems
+        checked = check_filters(country=country)
+        for name, value in (("since", since), ("until", until)):
+            if value:
+                check_date(value, name)
+    except FilterError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return EventFilters(actor=actor or None, source=source or None, target=target or None,
+                        country=checked.get("country"), cameo=cameo, plover=plover.value if plover else None,
                         modality=modality.value if modality else None, quad_class=quad_class, since=since,
                         until=until, bbox=_parse_bbox(bbox), q=q or None, doc_id=doc_id or None)
 
@@ -213,8 +236,15 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET}: page deeper with cursor")] = 0,
         cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
         order: Annotated[Order, Query(description="desc: newest first")] = Order.desc,
+        sort: Annotated[SortColumn | None, Query(description="Column to sort by; other than date, pages with offset only")] = None,
     ) -> dict[str, Any]:
         """Events matching the filters, one page at a time, each with its evidence sentence."""
+        if sort is not None and sort.value != "date":
+            if cursor:
+                raise HTTPException(400, "cursor paging is by date: use offset with sort")
+            page = views.sorted_events(db, sort.value, order.value, limit=limit, offset=offset, **filters.as_kwargs())
+            return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": None,
+                    "items": page["items"]}
         after = _decode_cursor(cursor, order.value) if cursor else None
         if after and offset:
             raise HTTPException(400, "give either offset or cursor, not both")
@@ -232,6 +262,49 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         if found is None:
             raise HTTPException(404, f"no event {event_id} in document {doc_id}")
         return found
+
+    @app.get("/api/facet-counts", response_model=FacetCounts, responses=_ERRORS, tags=["events"])
+    def facet_counts(db: StoreDep, filters: FiltersDep,
+                     limit: Annotated[int, Query(ge=1, le=100)] = 12) -> dict[str, Any]:
+        """For the matching events: the most frequent countries (an actor's or the place's), actor
+        codes, CAMEO roots, QuadClasses, modalities, PLOVER types and languages, with counts."""
+        return views.facet_counts(db, limit=limit, **filters.as_kwargs())
+
+    @app.get("/api/totals", response_model=Totals, responses=_ERRORS, tags=["events"])
+    def totals(db: StoreDep, filters: FiltersDep) -> dict[str, Any]:
+        """Events and articles matching the filters, and the people killed, injured, displaced and
+        arrested in them (each stated figure once)."""
+        return views.totals(db, **filters.as_kwargs())
+
+    @app.get("/api/export", responses={**_ERRORS, 200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {},
+                                                                      "text/tab-separated-values": {}}}},
+             tags=["events"])
+    def export(db: StoreDep, filters: FiltersDep,
+               format: Annotated[ExportFormat, Query(description="csv / parquet: the typed events table; gdelt: GDELT 2.0 events TSV (61 columns, no header)")] = ExportFormat.csv):
+        """The events matching the filters as a file to download."""
+        import os
+        import tempfile
+
+        from fastapi.responses import FileResponse as File
+        from starlette.background import BackgroundTask
+
+        fd, path = tempfile.mkstemp(prefix="eventwire-download-", suffix=f".{_EXPORT_SUFFIX[format.value]}")
+        os.close(fd)
+        try:
+            if format is ExportFormat.gdelt:
+                from eventwire.export import write_gdelt
+
+                with open(path, "w", encoding="utf-8", newline="\n") as sink:
+                    write_gdelt(db, sink, filters=filters.as_kwargs())
+            else:
+                from eventwire.export.table import copy_events_table
+
+                copy_events_table(db, path, format.value, filters.as_kwargs())
+        except Exception:
+            os.unlink(path)
+            raise
+        return File(path, media_type=_EXPORT_TYPE[format.value], filename=f"events.{_EXPORT_SUFFIX[format.value]}",
+                    background=BackgroundTask(os.unlink, path))
 
     @app.get("/api/timeline", response_model=Timeline, responses=_ERRORS, tags=["events"])
     def timeline(db: StoreDep, filters: FiltersDep,
@@ -258,6 +331,17 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
         """Actors by CAMEO code, with how often each acts and is acted upon."""
         return db.actor_counts(q=q or None, limit=limit, offset=offset)
+
+    @app.get("/api/actors/{code}", response_model=ActorDetail, responses={404: {"model": Problem}, 422: {"model": Problem}},
+             tags=["actors"])
+    def actor(db: StoreDep, code: Annotated[str, PathParam(max_length=40, pattern=r"^[A-Z0-9]+$")],
+              grain: Annotated[Grain, Query(description="Period length of the series")] = Grain.month) -> dict[str, Any]:
+        """One actor by CAMEO code: its names, its events over time as source and as target, and the
+        actors on the other side of them."""
+        found = views.actor_page(db, code, grain.value)
+        if found is None:
+            raise HTTPException(404, f"no actor with code {code}")
+        return found
 
     @app.get("/api/documents", response_model=DocumentPage, responses=_ERRORS, tags=["documents"])
     def documents(db: StoreDep,

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["ActorRef", "PlaceRef", "DocumentRef", "EventItem", "EventPage", "EventDetail", "Span",
            "TimelineBucket", "Timeline", "MapPoint", "Dyad", "ActorCount", "ActorPage", "DocumentItem",
-           "DocumentPage", "DocumentDetail", "Facets", "ArticleIn", "IngestResult", "Problem"]
+           "DocumentPage", "DocumentDetail", "Facets", "FacetValue", "FacetCounts", "Totals", "ActorPeriod",
+           "Counterpart", "ActorDetail", "ArticleIn", "IngestResult", "Problem"]
 
 
 class Problem(BaseModel):
@@ -181,6 +182,59 @@ class Facets(BaseModel):
     last_date: str | None = None
     documents: int
     events: int
+
+
+class FacetValue(BaseModel):
+    value: str | None = None
+    events: int
+
+
+class FacetCounts(BaseModel):
+    country: list[FacetValue]
+    actor: list[FacetValue]
+    cameo_root: list[FacetValue]
+    quad_class: list[FacetValue]
+    modality: list[FacetValue]
+    plover: list[FacetValue]
+    language: list[FacetValue]
+
+
+class Totals(BaseModel):
+    events: int
+    documents: int
+    killed: int = Field(description="People reported killed in the matching events (each stated figure once)")
+    injured: int
+    displaced: int
+    arrested: int
+
+
+class ActorPeriod(BaseModel):
+    period: str
+    source: int = 0
+    target: int = 0
+
+
+class Counterpart(BaseModel):
+    code: str | None = None
+    name: str | None = None
+    role: str = Field(description="The counterpart's role in the shared events: source or target")
+    events: int
+
+
+class ActorDetail(BaseModel):
+    code: str
+    name: str | None = None
+    names: list[str] = []
+    country: str | None = None
+    sector: str | None = None
+    kind: str | None = None
+    documents: int
+    as_source: int
+    as_target: int
+    grain: str
+    series: list[ActorPeriod]
+    undated: int
+    counterparts: list[Counterpart]
 
 
 class ArticleIn(BaseModel):

@@ -3,8 +3,15 @@ chapter (id, date, time, enddate, actor, recipient, event, event_loc, event_text
 event_scale, mode, context, text_info, cite_info, coder, coded_date ...), one object per line
 (the newline-delimited form the manual recommends).
 
-Entity objects: `code` is the top-level entity (the actor's country, or its transnational CAMEO
-code such as IGO/NGO when it has none), `sector` its sector. The location object follows the
+Entity objects: `code` is the top-level entity (the actor's ISO-3 country, KOS for Kosovo as the
+manual has it, UNO / EUR for the UN and the EU, else its transnational CAMEO prefix such as IGO/NGO),
+`sector` its PLOVER sector; an actor with no country of its own takes the event place's country,
+marked `"code_from": "event_loc"`. An event whose source actor was not found is exported with the
+manual's generic unidentified actor (sector `UNK`, with the place's country when there is one),
+never an empty `actor` list. Dates are calendar days
+(YYYY-MM-DD: a month or year is given by its first day and `date_grain` says how precise it is, an
+ISO week by its Monday); `time` is a clock time (HH:MM:SS) or absent. The JSON Schema is
+docs/plover-event.schema.json. The location object follows the
 manual's Mordecai/GeoNames table. Our own additions (allowed by the manual: "Providers should
 feel free to include named fields beyond those provided here") are `cameo`, `modality`, `size`
 (dead/injured/arrested, the manual's size object), `doc_id` and `published`. Events the coder
@@ -17,10 +24,11 @@ import logging
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from eventwire.export.dates import event_day, last_day
 from eventwire.export.rows import event_rows
 from eventwire.ground.actor_kb import country_or_bloc
 
-__all__ = ["plover_events", "write_plover", "CODER"]
+__all__ = ["plover_events", "write_plover", "CODER", "UNKNOWN_SOURCE"]
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +36,26 @@ CODER = "eventwire"
 # GeoNames-style resolution codes: 5 sub-city, 4 city, 3 district, 2 province, 1 country.
 _RESOLUTION = {"country": 1, "admin1": 2, "admin2": 3, "city": 4, "locality": 4}
 _SIZE = {"killed": "dead", "injured": "injured", "arrested": "arrested"}
+# The manual's generic unidentified actor ("actor for 'two civilians were killed by a bomb'").
+UNKNOWN_SOURCE = {"code": None, "country": None, "sector": "UNK", "name": None, "wikidata": None}
+# Country names the manual codes differently from ISO 3166 / CAMEO: Kosovo (no ISO code) is KOS;
+# the UN and the EU have their own codes among the non-state entities.
+_PLOVER_CODE = {"KSV": "KOS", "XKX": "KOS"}
+_BODIES = ("UNO", "EUR")
 
 
-def _entity(actor: dict[str, Any]) -> dict[str, Any]:
-    code = country_or_bloc(actor["country"], actor["code"])
+def _entity(actor: dict[str, Any], place_country: str | None = None) -> dict[str, Any]:
+    """PLOVER's entity object. An actor with no country of its own ("civilians", "police") takes
+    the country of the event's place, as a bare group acts where the event happens; `code_from`
+    says so, and an actor with neither keeps no code."""
+    cameo = actor["code"] or ""
+    code = cameo[3:6] if cameo[:3] == "IGO" and cameo[3:6] in _BODIES else country_or_bloc(actor["country"], cameo)
+    code_from = None
+    if code is None and place_country:
+        code, code_from = place_country, "event_loc"
+    code = _PLOVER_CODE.get(code, code)
     sector = actor["sector"]
-    out = {"code": code, "sector": sector, "entity_text": actor["name"]}
+    out = {"code": code, "code_from": code_from, "sector": sector, "entity_text": actor["name"]}
     if actor["wikidata"]:
         out["identifier_id"] = actor["wikidata"]
         out["identifier_text"] = actor["name"]
@@ -59,25 +81,20 @@ def _location(row: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in loc.items() if v is not None}
 
 
-def _date_time(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    day, _, clock = value.partition("T")
-    parts = day.split("-")
-    while len(parts) < 3:
-        parts.append("01")  # a month or year: its first day (the grain says how precise it is)
-    return "-".join(parts[:3]), clock or None
-
-
-def plover_events(store) -> Iterator[dict[str, Any]]:
-    """One PLOVER event object per stored event that has a PLOVER type."""
-    skipped = 0
-    for row in event_rows(store):
+def plover_events(store, filters: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """One PLOVER event object per stored event that has a PLOVER type and a calendar day."""
+    skipped = skipped_undated = 0
+    for row in event_rows(store, filters):
         if not row["plover_type"]:
             skipped += 1
             continue
-        date, time = _date_time(row["date_value"] or row["date_start"])
-        enddate, endtime = _date_time(row["date_end"]) if row["date_end"] and not row["date_value"] else (None, None)
+        when = event_day(row["date_value"], row["date_start"])
+        if when is None:
+            skipped_undated += 1  # `date` is required: an event with no calendar day cannot be exported
+            continue
+        end = last_day(row["date_end"]) if row["date_end"] and not row["date_value"] else None
+        if end is None and when.grain in ("month", "year", "week"):
+            end = last_day(row["date_value"])  # the period the date stands for
         size: dict[str, float] = {}
         for q in row["quantities"]:
             key = _SIZE.get(q["category"])
@@ -87,12 +104,13 @@ def plover_events(store) -> Iterator[dict[str, Any]]:
         event = {
             "id": f"{row['doc_id']}-{row['event_id']}",
             "has_event": True,
-            "date": date,
-            "time": time,
-            "enddate": enddate,
-            "endtime": endtime,
-            "actor": [_entity(a) for a in row["actors"] if a["role"] == "source"],
-            "recipient": [_entity(a) for a in row["actors"] if a["role"] == "target"],
+            "date": when.day.isoformat(),
+            "time": f"{when.time}:00" if when.time else None,
+            "date_grain": when.grain,
+            "enddate": end.isoformat() if end and end != when.day else None,
+            "actor": [_entity(a, row["place_country"]) for a in row["actors"] if a["role"] == "source"]
+                     or [_entity(UNKNOWN_SOURCE, row["place_country"])],
+            "recipient": [_entity(a, row["place_country"]) for a in row["actors"] if a["role"] == "target"],
             "event": [row["plover_type"]],
             "event_loc": _location(row),
             "event_text": [row["evidence_text"]] if row["evidence_text"] else None,
@@ -109,6 +127,7 @@ def plover_events(store) -> Iterator[dict[str, Any]]:
             "coded_time": added.time().isoformat(timespec="seconds") if added else None,
             "cameo": row["cameo"],
             "modality": list(row["modality"] or []),
+            "acled": row.get("acled_type"),
             "size": size or None,
             "doc_id": row["doc_id"],
             "published": row["published"],
@@ -116,12 +135,14 @@ def plover_events(store) -> Iterator[dict[str, Any]]:
         yield {k: v for k, v in event.items() if v is not None}
     if skipped:
         log.info("%d events without a PLOVER type were left out of the PLOVER export", skipped)
+    if skipped_undated:
+        log.info("%d events without a calendar date were left out of the PLOVER export", skipped_undated)
 
 
-def write_plover(store, sink: TextIO) -> int:
+def write_plover(store, sink: TextIO, filters: dict[str, Any] | None = None) -> int:
     """Write one PLOVER JSON object per line; returns the number of events written."""
     n = 0
-    for event in plover_events(store):
+    for event in plover_events(store, filters):
         sink.write(json.dumps(event, ensure_ascii=False) + "\n")
         n += 1
     return n

@@ -124,7 +124,8 @@ def read_path(path: str) -> Iterator[Document | InputError]:
     yield from read_bytes(data, path)
 
 
-_SKIP_NAMES = re.compile(r"^(?:\.|README|LICENSE|CLUSTER\.md$|INDEX\.tsv$)", re.I)
+# Not articles: hidden files, documentation, and code (an example script or notebook beside the articles).
+_SKIP_NAMES = re.compile(r"^(?:\.|README|LICENSE|CLUSTER\.md$|INDEX\.tsv$)|.*\.(?:py|ipynb)$", re.I)
 
 
 def expand_paths(patterns: Iterable[str]) -> Iterator[str]:

@@ -89,7 +89,7 @@ def _ev(e: Evidence) -> tuple:
 @dataclass(frozen=True)
 class EventFilter:
     actor: str | None = None  # matches an actor's code prefix or a substring of its name
-    country: str | None = None  # ISO-3 of the source or target actor
+    country: str | None = None  # ISO-3 of the source or target actor, or of the event's place
     cameo: str | None = None  # code prefix: "19" matches 190, 193, ...
     since: str | None = None  # ISO date, compared with the event date
     until: str | None = None
@@ -277,10 +277,12 @@ class Store:
                 WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id
                 AND (a.code LIKE ? OR lower(a.name) LIKE ?))""")
             params += [flt.actor.upper() + "%", f"%{flt.actor.lower()}%"]
-        if flt.country:
-            where.append("""EXISTS (SELECT 1 FROM event_actors x JOIN actors a USING (doc_id, actor_id)
-                WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND a.country = ?)""")
-            params.append(flt.country.upper())
+        if flt.country:  # as everywhere (eventwire/filters.py): an actor's country or the place's
+            where.append("""(EXISTS (SELECT 1 FROM event_actors x JOIN actors a USING (doc_id, actor_id)
+                WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND a.country = ?)
+                OR EXISTS (SELECT 1 FROM places p WHERE p.doc_id = e.doc_id AND p.place_id = e.place_id
+                AND p.country = ?))""")
+            params += [flt.country.upper(), flt.country.upper()]
         sql = f"""
             SELECT e.doc_id, e.event_id, coalesce(e.date_value, e.date_start) AS date, e.date_anchor,
                 e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover_type, e.plover_mode,
