@@ -119,13 +119,21 @@ class DaskEngine:
     """A Dask cluster: an existing scheduler (`address`), or a LocalCluster on 127.0.0.1.
 
     With a LocalCluster the workers read the input paths themselves; with a remote scheduler the
-    driver reads each input and ships its bytes, so no shared file system is assumed."""
+    driver reads each input and ships its bytes, so no shared file system is assumed.
+
+    The LocalCluster speaks mutual TLS with certificates made for this run and held only in this
+    process's memory (distributed.Security.temporary): binding 127.0.0.1 keeps other machines out,
+    TLS keeps out the other processes of this machine, which could otherwise submit code to the
+    workers. A remote scheduler's security is its operator's (give a tls:// address and the
+    DASK_DISTRIBUTED__COMM__TLS__* settings)."""
 
     def __init__(self, settings: Settings, address: str | None = None, workers: int | None = None) -> None:
         from distributed import Client, LocalCluster
+        from distributed.security import Security
 
         self.settings = settings
         self._cluster = None
+        self.security = None
         # distributed logs every connection at INFO on its own handler: keep a run's stderr for our report.
         logging.getLogger("distributed").setLevel(logging.WARNING)
         if address:
@@ -134,9 +142,11 @@ class DaskEngine:
         else:
             n = max(1, workers or os.cpu_count() or 1)
             # One thread per worker process: a spaCy pipeline is not shared between threads.
+            self.security = Security.temporary()
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                         protocol="tls://", security=self.security,
                                          dashboard_address=None, silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
+            self._client = Client(self._cluster, security=self.security)
             self.ships_data = False
         # The model loaded once per worker process, before any chunk arrives.
         loaded = self._client.run(warm_up, settings)
