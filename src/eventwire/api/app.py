@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
-from eventwire.api.limits import BodyLimit, SecurityHeaders
+from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFailed
+from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
 from eventwire.api.models import (ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail, EventPage,
                                   Facets, IngestResult, MapPoint, Problem, Timeline)
 from eventwire.config import Settings, load_settings
@@ -151,17 +153,19 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 
 
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               settings: Settings | None = None) -> FastAPI:
+               settings: Settings | None = None, allowed_hosts: tuple[str, ...] = ()) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
-    spaCy model and actor dictionary used by /api/extract and /api/ingest."""
+    spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
+    (extract_max_bytes, extract_timeout, extract_workers, extract_queue); the app answers only
+    to the loopback host names and `allowed_hosts` ("*" for any)."""
     settings = settings or load_settings(db=db_path)
     writable = bool(api_token)
     if not writable and not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
     opened: list[Store] = [open_store(db_path, read_only=not writable)]
     open_lock = threading.Lock()
-    extract_lock = threading.Lock()  # one article through spaCy at a time: the pipeline is shared
+    pools: list[ExtractionPool] = []  # made on first use, on the event loop that serves it
 
     def base() -> Store:
         # Reopened when a shutdown closed it: in-process test clients run the lifespan per client.
@@ -170,9 +174,17 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
                 opened.append(open_store(db_path, read_only=not writable))
             return opened[0]
 
+    def extraction() -> ExtractionPool:
+        if not pools:
+            pools.append(ExtractionPool(settings, workers=settings.extract_workers, queue=settings.extract_queue,
+                                        timeout=settings.extract_timeout))
+        return pools[0]
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        while pools:
+            pools.pop().close()
         with open_lock:
             while opened:
                 opened.pop().close()
@@ -269,37 +281,37 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
             raise HTTPException(404, f"no document {doc_id}")
         return found
 
-    def _extract(article: ArticleIn):
-        from eventwire.ingest import detect_kind, read_bytes
-        from eventwire.pipeline import extract_documents
-        from eventwire.record import Document
+    async def _extract(article: ArticleIn):
+        size = len(article.content.encode("utf-8"))
+        if size > settings.extract_max_bytes:
+            raise HTTPException(413, f"content too large: {size} bytes, at most {settings.extract_max_bytes} "
+                                     "(the extract_max_bytes setting)")
+        try:
+            outcome, value = await extraction().extract(article.content, article.kind, article.source or "<api>",
+                                                        article.published)
+        except Busy:
+            raise HTTPException(429, "extraction is busy: every worker is taken and the queue is full; retry later",
+                                headers={"Retry-After": "5"}) from None
+        except TimedOut:
+            raise HTTPException(503, f"extraction stopped after {settings.extract_timeout:g} s (the extract_timeout "
+                                     "setting): send a shorter article", headers={"Retry-After": "5"}) from None
+        except WorkerFailed:
+            raise HTTPException(503, "the extraction worker failed on this article", headers={"Retry-After": "5"}) from None
+        if outcome == "refused":
+            raise HTTPException(422, f"content: {value}")
+        return value
 
-        kind = article.kind
-        if kind == "auto":
-            # One article per request: content that looks like JSONL or a feed is read as text.
-            kind = "html" if detect_kind(article.content) == "html" else "text"
-        source = article.source or "<api>"
-        items = list(read_bytes(article.content.encode("utf-8"), source, kind=kind))
-        docs = [i for i in items if isinstance(i, Document)]
-        if not docs:
-            reason = getattr(items[0], "reason", "no article found") if items else "no article found"
-            raise HTTPException(422, f"content: {reason}")
-        doc = docs[0]
-        if article.published and not doc.published:
-            doc = dataclasses.replace(doc, published=article.published, published_from="request")
-        with extract_lock:
-            (record,) = list(extract_documents([doc], settings))
-        return record
-
-    article_responses = {413: {"model": Problem}, 422: {"model": Problem}, 400: {"model": Problem}}
+    article_responses = {413: {"model": Problem}, 422: {"model": Problem}, 400: {"model": Problem},
+                         429: {"model": Problem}, 503: {"model": Problem}}
 
     @app.post("/api/extract", responses=article_responses, tags=["extract"])
-    def extract(article: ArticleIn) -> dict[str, Any]:
-        """Extract the record of one article (text or HTML) without storing it. The body is capped
-        (413 beyond the limit)."""
+    async def extract(article: ArticleIn) -> dict[str, Any]:
+        """Extract the record of one article (text or HTML) without storing it. The content is capped
+        (413 beyond extract_max_bytes, 200 KB by default) and so is its time (503 beyond
+        extract_timeout, 30 s); 429 when every extraction worker is busy and the queue is full."""
         from eventwire.record import to_json
 
-        return to_json(_extract(article))
+        return to_json(await _extract(article))
 
     bearer = HTTPBearer(auto_error=False, description="The server's EVENTWIRE_API_TOKEN")
 
@@ -312,11 +324,11 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     @app.post("/api/ingest", response_model=IngestResult, dependencies=[Depends(require_token)],
               responses={**article_responses, 401: {"model": Problem}, 403: {"model": Problem}}, tags=["extract"])
-    def ingest(article: ArticleIn, db: StoreDep) -> dict[str, Any]:
+    async def ingest(article: ArticleIn, db: StoreDep) -> dict[str, Any]:
         """Extract one article and store it (replacing an earlier version of the same article).
         Needs `Authorization: Bearer <token>`; disabled (403) unless the server has a token."""
-        record = _extract(article)
-        status = db.write(record)
+        record = await _extract(article)
+        status = await run_in_threadpool(db.write, record)
         log.info("ingest: %s %s (%d events)", status, record.document.id, len(record.events))
         return {"doc_id": record.document.id, "status": status, "events": len(record.events)}
 
@@ -329,4 +341,5 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     app.mount("/static", StaticFiles(directory=web), name="static")
     app.add_middleware(BodyLimit, max_body=max_body)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostCheck, allowed=tuple(allowed_hosts))  # outermost: checked before anything else
     return app
