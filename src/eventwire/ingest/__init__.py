@@ -31,6 +31,7 @@ _FEED_START = re.compile(_PROLOG + r"<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
 # and of external-entity reads (SYSTEM "file:///..."). No news article or feed needs one.
 _ENTITY_DECLARATION = re.compile(r"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I | re.S)
 _HEAD_CHARS = 65536
+_XML_ENCODING = re.compile(r"""^(\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*)["'][^"']*["']""")
 
 
 def detect_kind(text: str) -> str:
@@ -121,7 +122,9 @@ def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Do
             # back to Windows-1252. UTF-16/32 and repaired UTF-8 go as the text decoded here.
             repaired = decoded.encoding.startswith(("utf-16", "utf-32")) or (
                 decoded.encoding == "utf-8" and decoded.note is not None)
-            for item in parse_feed(text if repaired else data, source):
+            if repaired:  # now UTF-8 whatever the declaration said: the declaration must say so too
+                data = _XML_ENCODING.sub(r'\1"utf-8"', text, count=1).encode("utf-8")
+            for item in parse_feed(bytes(data), source):
                 yield _with_note(item, decoded.note) if repaired and isinstance(item, Document) else item
             return
         from eventwire.ingest.text import parse_text
@@ -152,7 +155,7 @@ def read_path(path: str) -> Iterator[Document | InputError]:
                 handle.seek(0)
                 yield from parse_warc(handle, path)
                 return
-            data = head + handle.read(MAX_EXPANDED_BYTES + 1 - len(head))
+            data = head + handle.read(max(0, MAX_EXPANDED_BYTES + 1 - len(head)))
     except OSError as exc:
         yield InputError(path, exc.strerror or str(exc))
         return

@@ -45,8 +45,9 @@ class Decoded:
     note: str | None = None  # what was repaired, for the document's notes
 
 
-def gunzip_limited(data: bytes, source: str, limit: int) -> bytes:
-    """Expand gzip data (any number of members), refusing it once the output passes `limit` bytes."""
+def gunzip_limited(data: bytes, source: str, limit: int) -> bytearray:
+    """Expand gzip data (any number of members), refusing it once the output passes `limit` bytes.
+    The output is the bytearray it was built in: copying it to bytes would double the peak."""
     out = bytearray()
     rest = data
     while rest:
@@ -65,10 +66,10 @@ def gunzip_limited(data: bytes, source: str, limit: int) -> bytes:
         if not inflater.eof:
             raise InputError(source, "truncated or corrupt gzip data (the stream ends early)")
         rest = inflater.unused_data.lstrip(b"\x00")  # members may be padded with zeros
-    return bytes(out)
+    return out
 
 
-def maybe_gunzip(data: bytes, source: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+def maybe_gunzip(data: bytes, source: str, limit: int = MAX_INPUT_BYTES) -> bytes | bytearray:
     return gunzip_limited(data, source, limit) if data[:2] == b"\x1f\x8b" else data
 
 

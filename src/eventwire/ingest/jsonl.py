@@ -50,33 +50,35 @@ def document_from_object(obj: dict, source: str) -> Document:
     )
 
 
-def _lines(data: bytes | str) -> Iterator[tuple[int, bytes | str]]:
-    """(line number, line) without copying the whole input into a list of lines. Only "\n" ends a
-    JSON line: str.splitlines() would also split inside text at U+2028 and the like."""
-    newline = b"\n" if isinstance(data, (bytes, bytearray)) else "\n"
+def _lines(data: bytes | bytearray | str) -> Iterator[tuple[int, int, int]]:
+    """(line number, start, end) of each line, without copying the input. Only "\n" ends a JSON
+    line: str.splitlines() would also split inside text at U+2028 and the like."""
+    newline = "\n" if isinstance(data, str) else b"\n"
     start, number = 0, 0
     while start <= len(data):
         end = data.find(newline, start)
         end = len(data) if end < 0 else end
         number += 1
-        yield number, data[start:end]
+        yield number, start, end
         start = end + 1
 
 
-def parse_jsonl(data: bytes | str, source: str, *, max_line_bytes: int | None = None) -> Iterator[Document | InputError]:
+def parse_jsonl(data: bytes | bytearray | str, source: str, *, max_line_bytes: int | None = None) -> Iterator[Document | InputError]:
     """Yield a Document or an InputError (named "source:line") for every non-empty line.
 
     Lines are taken one at a time; a line over `max_line_bytes` is refused unread, so one giant line
     costs no more than its own bytes and the good lines around it are kept."""
     from eventwire.ingest.decode import decode_text
 
-    for number, line in _lines(data):
-        if not line.strip():
-            continue
+    for number, start, end in _lines(data):
         where = f"{source}:{number}"
-        if max_line_bytes is not None and len(line) > max_line_bytes:
-            yield InputError(where, f"line too large for one article ({len(line) / 1e6:.1f} MB > "
+        if max_line_bytes is not None and end - start > max_line_bytes:
+            # Refused before it is copied out of the input.
+            yield InputError(where, f"line too large for one article ({(end - start) / 1e6:.1f} MB > "
                                     f"{max_line_bytes / 1e6:.1f} MB limit)")
+            continue
+        line = data[start:end]
+        if not line.strip():
             continue
         note = None
         if isinstance(line, (bytes, bytearray)):

@@ -189,7 +189,8 @@ def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | Input
         where = f"{source}#{offset}"
         kinds[record.rec_type or "unknown"] += 1
         try:
-            if not record.rec_type or record.rec_headers.get_header("Content-Length") is None:
+            if not record.rec_type or not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+                truncated.add(offset)
                 raise InputError(where, "truncated or malformed record header (no WARC-Type or Content-Length)")
             body = None
             if _is_html_ok(record):
@@ -209,6 +210,9 @@ def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | Input
             yield replace(doc, input_kind="warc")
         except InputError as exc:
             yield exc
+            if offset in truncated:  # the file ends inside this record: nothing follows it
+                broken = True
+                break
         except Exception as exc:  # noqa: BLE001 - a malformed record is reported; the next one is read
             yield InputError(where, f"malformed record ({_reason(exc)})")
     if not broken:

@@ -18,7 +18,7 @@ from typing import Protocol
 from eventwire.config import Settings
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up
 
-__all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "make_engine", "ENGINES"]
+__all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "local_cluster", "make_engine", "ENGINES"]
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,21 @@ class LocalEngine:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def local_cluster(workers: int):
+    """(LocalCluster, Security): `workers` single-threaded worker processes (a spaCy pipeline is
+    not shared between threads), every listener on 127.0.0.1 and speaking mutual TLS with
+    certificates made now and held in memory only. No scheduler dashboard; the workers' read-only
+    status pages listen on 127.0.0.1 only."""
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    security = Security.temporary()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           protocol="tls://", security=security, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return cluster, security
+
+
 class DaskEngine:
     """A Dask cluster: an existing scheduler (`address`), or a LocalCluster on 127.0.0.1.
 
@@ -128,8 +143,7 @@ class DaskEngine:
     DASK_DISTRIBUTED__COMM__TLS__* settings)."""
 
     def __init__(self, settings: Settings, address: str | None = None, workers: int | None = None) -> None:
-        from distributed import Client, LocalCluster
-        from distributed.security import Security
+        from distributed import Client
 
         self.settings = settings
         self._cluster = None
@@ -142,10 +156,7 @@ class DaskEngine:
         else:
             n = max(1, workers or os.cpu_count() or 1)
             # One thread per worker process: a spaCy pipeline is not shared between threads.
-            self.security = Security.temporary()
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                         protocol="tls://", security=self.security,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+            self._cluster, self.security = local_cluster(n)
             self._client = Client(self._cluster, security=self.security)
             self.ships_data = False
         # The model loaded once per worker process, before any chunk arrives.
