@@ -30,7 +30,7 @@ OPERATIONS = [
 def api_schema(tmp_path_factory):
     db = build_example_db(tmp_path_factory.mktemp("schemathesis") / "examples.duckdb")
     # With a token /api/ingest is live, so generated bodies reach the extractor and the store.
-    app = create_app(db, api_token=TOKEN)
+    app = create_app(db, api_token=TOKEN, allowed_hosts=("testserver",))  # the in-process client's Host
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

@@ -2,7 +2,9 @@
 
 Each request reads through its own cursor of one shared DuckDB connection (cursors are safe to use
 from the server's worker threads; the connection itself is not). The database is opened read-only
-unless an API token enables `POST /api/ingest`.
+unless an API token enables `POST /api/ingest`. Extraction runs in worker processes of its own
+(api/extraction.py), never on the request threads; only Host headers naming this server are
+answered (api/limits.py).
 """
 
 import base64

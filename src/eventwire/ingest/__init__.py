@@ -143,7 +143,11 @@ def _jsonl(data: bytes, source: str) -> Iterator[Document | InputError]:
 def read_path(path: str) -> Iterator[Document | InputError]:
     """One file (or '-' for standard input) -> Documents and InputErrors."""
     if path == "-":
-        yield from read_bytes(sys.stdin.buffer.read(), "<stdin>")
+        data = sys.stdin.buffer.read(MAX_EXPANDED_BYTES + 1)
+        if len(data) > MAX_EXPANDED_BYTES:
+            yield InputError("<stdin>", f"input too large (over {MAX_EXPANDED_BYTES / 1e6:.0f} MB): split it")
+            return
+        yield from read_bytes(data, "<stdin>")
         return
     from eventwire.ingest.warc import is_warc, parse_warc
 
