@@ -101,7 +101,8 @@ class _Worker:
 class ExtractionPool:
     """`workers` extraction processes behind a queue of `queue` waiting requests.
 
-    Bound to the event loop it is first used on: the app makes one per lifespan."""
+    The first extraction starts the processes (loading the model takes seconds and is not counted
+    in the time limit). The app makes one per lifespan."""
 
     def __init__(self, settings: Settings, *, workers: int = 1, queue: int = 8, timeout: float = 30.0) -> None:
         self.settings = settings
@@ -109,6 +110,7 @@ class ExtractionPool:
         self.capacity = max(1, workers) + max(0, queue)
         self._workers = [_Worker(settings) for _ in range(max(1, workers))]
         self._free: asyncio.Queue[_Worker] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._admitted = 0
 
     async def extract(self, content: str, kind: str, source: str, published: str | None) -> tuple[str, Any]:
@@ -116,8 +118,10 @@ class ExtractionPool:
             raise Busy
         self._admitted += 1
         try:
-            if self._free is None:
-                self._free = asyncio.Queue()
+            loop = asyncio.get_running_loop()
+            if self._free is None or self._loop is not loop:
+                # The first use, or an app served again on a new event loop (in-process test clients).
+                self._loop, self._free = loop, asyncio.Queue()
                 for worker in self._workers:
                     self._free.put_nowait(worker)
             worker = await self._free.get()
