@@ -34,7 +34,7 @@ def db_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(db_path):
-    with TestClient(create_app(db_path)) as c:
+    with TestClient(create_app(db_path), base_url="http://localhost") as c:
         yield c
 
 
@@ -239,7 +239,7 @@ def test_event_detail_spans_of_every_kind(tmp_path):
     path = tmp_path / "hand.duckdb"
     with open_store(str(path)) as store:
         store.write(hand_built_record())
-    with TestClient(create_app(str(path))) as c:
+    with TestClient(create_app(str(path)), base_url="http://localhost") as c:
         ev = c.get("/api/events/hand0001/event1").json()
         got = {(s["kind"], s["text"]) for s in ev["spans"]}
         assert got == {("source", "Rebels"), ("target", "soldiers"), ("place", "Kidal"), ("time", "Monday"),
@@ -372,7 +372,7 @@ def test_extract_refuses_unreadable_content(client):
 
 
 def test_request_body_limit_is_413(db_path):
-    with TestClient(create_app(db_path, max_body=1000)) as small:
+    with TestClient(create_app(db_path, max_body=1000), base_url="http://localhost") as small:
         response = small.post("/api/extract", json={"content": "word " * 1000})
         assert response.status_code == 413 and "too large" in detail_of(response)
 
@@ -392,7 +392,7 @@ def test_ingest_is_disabled_without_a_token(client):
 def test_ingest_needs_the_token_and_stores(db_path, tmp_path):
     copy = tmp_path / "writable.duckdb"
     shutil.copy(db_path, copy)
-    with TestClient(create_app(str(copy), api_token=TOKEN)) as writer:
+    with TestClient(create_app(str(copy), api_token=TOKEN), base_url="http://localhost") as writer:
         assert writer.get("/api/health").json()["ingest"] is True
         assert writer.post("/api/ingest", json={"content": ARTICLE}).status_code == 401
         wrong = writer.post("/api/ingest", json={"content": ARTICLE}, headers={"Authorization": "Bearer nope"})

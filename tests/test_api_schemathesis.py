@@ -31,7 +31,12 @@ OPERATIONS = [
 def api_schema(tmp_path_factory):
     db = build_example_db(tmp_path_factory.mktemp("schemathesis") / "examples.duckdb")
     # With a token /api/ingest is live, so generated bodies reach the extractor and the store.
-    app = create_app(db, api_token=TOKEN)
+    app = create_app(db, api_token=TOKEN, allowed_hosts=("testserver",))  # the in-process client's Host
+    # Start the extraction worker (it loads the model) before the timed calls.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    assert TestClient(app).post("/api/extract", json={"content": "Troops shelled the town on Monday."}).status_code == 200
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

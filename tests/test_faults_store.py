@@ -300,7 +300,7 @@ def test_api_answers_503_while_the_database_is_held_then_recovers(stored_db):
     client_app = create_app(str(stored_db), settings=load_settings(None, db=str(stored_db), lock_wait=1))
     holder = _hold_lock(str(stored_db), 30)
     try:
-        with TestClient(client_app) as client:
+        with TestClient(client_app, base_url="http://localhost") as client:
             busy = client.get("/api/facets")
             assert busy.status_code == 503 and busy.headers["retry-after"] == "2"
             assert "retry" in busy.json()["detail"]
@@ -320,7 +320,7 @@ def test_api_ingest_on_a_failing_disk_is_507_and_changes_nothing(stored_db, monk
 
     failing, _ = failing_insert(1, duckdb.IOException("IO Error: No space left on device"))
     monkeypatch.setattr(Store, "_insert", failing)
-    with TestClient(create_app(str(stored_db), api_token="t0ken")) as client:
+    with TestClient(create_app(str(stored_db), api_token="t0ken"), base_url="http://localhost") as client:
         response = client.post("/api/ingest", json={"content": ARTICLE.format(n=99)},
                                headers={"Authorization": "Bearer t0ken"})
         assert response.status_code == 507 and "could not be stored" in response.json()["detail"]

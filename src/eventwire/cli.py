@@ -305,9 +305,11 @@ def _open_target(output: str, force: bool, what: str) -> Path:
     if target.exists() and not force:
         err.print(f"[red]error:[/red] {what} {output}: exists (add --force to overwrite it)", highlight=False)
         raise typer.Exit(2)
-    if not target.parent.exists():
-        err.print(f"[red]error:[/red] {what} {output}: no such folder {target.parent}", highlight=False)
-        raise typer.Exit(2)
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        _fail(f"{output}: cannot write there (no such folder {folder})")
+    if not os.access(folder, os.W_OK):
+        _fail(f"{output}: cannot write there (folder {folder} is not writable)")
     return target
 
 
@@ -438,10 +440,15 @@ def serve(
     db: DbOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="A host name the server answers to besides localhost/127.0.0.1/::1 "
+                             "(repeatable; '*' for any). Other Host headers get 421.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Serve the HTTP API and the dashboard. POST /api/ingest is enabled only when the environment
-    variable EVENTWIRE_API_TOKEN is set (clients then send `Authorization: Bearer <token>`)."""
+    variable EVENTWIRE_API_TOKEN is set (clients then send `Authorization: Bearer <token>`).
+    Requests must name the server in their Host header (a defence against DNS rebinding): the
+    loopback names, the address given with --host, and each --allow-host."""
     import os
 
     import uvicorn
@@ -451,7 +458,10 @@ def serve(
     settings = _settings(config, db=db)
     token = os.environ.get("EVENTWIRE_API_TOKEN") or None
     try:
-        web_app = create_app(settings.db, api_token=token, settings=settings)
+        # The address it listens on is a name clients use; a wildcard address is not.
+        named = () if host in ("0.0.0.0", "::", "") else (host,)
+        web_app = create_app(settings.db, api_token=token, settings=settings,
+                             allowed_hosts=named + tuple(allow_host or ()))
     except (FileNotFoundError, OSError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1)

@@ -23,6 +23,12 @@ class Settings:
     batch_size: int = 64
     blis: bool = False  # thinc NumpyOps(use_blis=False) measured faster with identical output
     lock_wait: int = 60  # seconds to wait for the database while another process holds it
+    # POST /api/extract and /api/ingest: the largest article accepted (bytes of content), the time
+    # one article may take, the extraction processes, and how many requests may wait for one.
+    extract_max_bytes: int = 200_000
+    extract_timeout: float = 30.0
+    extract_workers: int = 1
+    extract_queue: int = 8
 
 
 def _coerce(value: str, current: Any) -> Any:
@@ -30,6 +36,8 @@ def _coerce(value: str, current: Any) -> Any:
         return value.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(current, int) and not isinstance(current, bool):
         return int(value)
+    if isinstance(current, float):
+        return float(value)
     return value
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import spacy
 from spacy.language import Language
@@ -17,7 +18,7 @@ from spacy.tokens import Doc, Span
 from eventwire.config import DEFAULT_MODELS
 from eventwire.record import Document, Evidence, Mention, Section
 
-__all__ = ["load_model", "read", "read_many", "Parsed", "Sentence", "Paragraph"]
+__all__ = ["load_model", "read", "read_many", "split_long", "MAX_PARAGRAPH_CHARS", "Parsed", "Sentence", "Paragraph"]
 
 log = logging.getLogger(__name__)
 
@@ -136,29 +137,66 @@ class Parsed:
         raise ValueError("token outside every sentence")
 
 
-def _paragraph_slices(document: Document) -> list[tuple[Section, int | None, int, str]]:
-    slices: list[tuple[Section, int | None, int, str]] = []
+# The longest piece of text given to spaCy at once. Far below its max_length (1,000,000, error
+# E088), because the parser's memory grows with the length of what it is given; real paragraphs
+# run to a few thousand characters, so only a wall of text without paragraph breaks is cut.
+MAX_PARAGRAPH_CHARS = 20_000
+_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+
+
+def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most `limit` characters, cut after the last sentence end before
+    the limit, else at the last space, else at the limit itself. The pieces cover the text."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        ends = [m.end() for m in _SENTENCE_GAP.finditer(window)]
+        cut = ends[-1] if ends and ends[-1] > limit // 2 else 0
+        if not cut:
+            space = window.rfind(" ", limit // 2)
+            cut = space + 1 if space > 0 else limit
+        pieces.append((start, text[start:start + cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _paragraph_slices(document: Document) -> tuple[list[tuple[Section, int | None, int, str]], list[str]]:
+    """The texts spaCy parses, each with its section, caption index and offset; and a note for
+    every one that had to be cut to MAX_PARAGRAPH_CHARS."""
+    whole: list[tuple[Section, int | None, int, str]] = []
     if document.title.strip():
-        slices.append(("title", None, 0, document.title))
+        whole.append(("title", None, 0, document.title))
     offset = 0
     for block in document.text.split("\n\n"):
         lead = len(block) - len(block.lstrip())
         if block.strip():
-            slices.append(("body", None, offset + lead, block.strip()))
+            whole.append(("body", None, offset + lead, block.strip()))
         offset += len(block) + 2
     for i, caption in enumerate(document.captions):
         if caption.text.strip():
-            slices.append(("caption", i, 0, caption.text))
-    return slices
+            whole.append(("caption", i, 0, caption.text))
+    slices: list[tuple[Section, int | None, int, str]] = []
+    notes: list[str] = []
+    for section, caption_index, start, text in whole:
+        pieces = split_long(text)
+        if len(pieces) > 1:
+            notes.append(f"a {section} paragraph of {len(text)} characters (at offset {start}) was parsed in "
+                         f"{len(pieces)} pieces of at most {MAX_PARAGRAPH_CHARS}: no sentence spans a cut")
+        slices.extend((section, caption_index, start + at, piece) for at, piece in pieces)
+    return slices, notes
 
 
 def read_many(documents: Iterable[Document], nlp: Language, batch_size: int = 64) -> Iterator[Parsed]:
     """Parse documents with one nlp.pipe stream over all their paragraphs."""
     documents = list(documents)
     plans = [_paragraph_slices(d) for d in documents]
-    texts = (text for plan in plans for (_, _, _, text) in plan)
+    texts = (text for plan, _ in plans for (_, _, _, text) in plan)
     docs = nlp.pipe(texts, batch_size=batch_size)
-    for document, plan in zip(documents, plans):
+    for document, (plan, notes) in zip(documents, plans):
+        if notes:
+            document = replace(document, notes=document.notes + tuple(notes))
         paragraphs = tuple(Paragraph(sec, cap, off, next(docs)) for sec, cap, off, _ in plan)
         sentences = []
         for paragraph in paragraphs:

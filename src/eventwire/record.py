@@ -32,7 +32,7 @@ __all__ = [
     "validate_record",
 ]
 
-RECORD_VERSION = "1.0.0"
+RECORD_VERSION = "1.1.0"
 
 Section = Literal["title", "body", "caption"]
 
@@ -67,6 +67,8 @@ class Document:
     related: tuple[RelatedLink, ...] = ()
     boilerplate: tuple[str, ...] = ()
     content_hash: str = ""
+    # What was repaired or cut on the way in (bad bytes replaced, a giant paragraph split), in words.
+    notes: tuple[str, ...] = ()
 
     def section_text(self, section: Section, caption_index: int | None = None) -> str:
         if section == "title":

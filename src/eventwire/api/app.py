@@ -5,7 +5,9 @@ from the server's worker threads; the connection itself is not). The connection 
 requests and given up whenever another process (`ingest`, `link`) waits to write, so the server
 keeps answering during a run and shows its new events as soon as each batch is written (see
 store/access.py); a request that finds the database held for too long gets a 503 with Retry-After.
-`POST /api/ingest` (with an API token) opens it read-write for one article at a time.
+`POST /api/ingest` (with an API token) opens it read-write for one article at a time. Extraction
+runs in worker processes of its own (api/extraction.py), never on the request threads; only Host
+headers naming this server are answered (api/limits.py).
 """
 
 import base64
@@ -14,7 +16,6 @@ import dataclasses
 import hmac
 import json
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from enum import Enum
@@ -24,12 +25,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from eventwire.api import views
-from eventwire.api.limits import BodyLimit, SecurityHeaders
+from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFailed
+from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
 from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail,
                                   EventPage, FacetCounts, Facets, IngestResult, MapPoint, Problem, Timeline, Totals)
 from eventwire.config import Settings, load_settings
@@ -179,10 +182,12 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 
 
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               settings: Settings | None = None) -> FastAPI:
+               settings: Settings | None = None, allowed_hosts: tuple[str, ...] = ()) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
-    spaCy model and actor dictionary used by /api/extract and /api/ingest."""
+    spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
+    (extract_max_bytes, extract_timeout, extract_workers, extract_queue); the app answers only
+    to the loopback host names and `allowed_hosts` ("*" for any)."""
     settings = settings or load_settings(db=db_path)
     writable = bool(api_token)
     database = Database(db_path, wait=min(settings.lock_wait, 10), keep_reader=True)
@@ -191,11 +196,19 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
             raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
         with database.writing():
             pass  # an empty store that POST /api/ingest fills
-    extract_lock = threading.Lock()  # one article through spaCy at a time: the pipeline is shared
+    pools: list[ExtractionPool] = []  # made on first use, on the event loop that serves it
+
+    def extraction() -> ExtractionPool:
+        if not pools:
+            pools.append(ExtractionPool(settings, workers=settings.extract_workers, queue=settings.extract_queue,
+                                        timeout=settings.extract_timeout))
+        return pools[0]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        while pools:
+            pools.pop().close()
         database.close()
 
     app = FastAPI(title="eventwire", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -360,37 +373,37 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
             raise HTTPException(404, f"no document {doc_id}")
         return found
 
-    def _extract(article: ArticleIn):
-        from eventwire.ingest import detect_kind, read_bytes
-        from eventwire.pipeline import extract_documents
-        from eventwire.record import Document
+    async def _extract(article: ArticleIn):
+        size = len(article.content.encode("utf-8"))
+        if size > settings.extract_max_bytes:
+            raise HTTPException(413, f"content too large: {size} bytes, at most {settings.extract_max_bytes} "
+                                     "(the extract_max_bytes setting)")
+        try:
+            outcome, value = await extraction().extract(article.content, article.kind, article.source or "<api>",
+                                                        article.published)
+        except Busy:
+            raise HTTPException(429, "extraction is busy: every worker is taken and the queue is full; retry later",
+                                headers={"Retry-After": "5"}) from None
+        except TimedOut:
+            raise HTTPException(503, f"extraction stopped after {settings.extract_timeout:g} s (the extract_timeout "
+                                     "setting): send a shorter article", headers={"Retry-After": "5"}) from None
+        except WorkerFailed:
+            raise HTTPException(503, "the extraction worker failed on this article", headers={"Retry-After": "5"}) from None
+        if outcome == "refused":
+            raise HTTPException(422, f"content: {value}")
+        return value
 
-        kind = article.kind
-        if kind == "auto":
-            # One article per request: content that looks like JSONL or a feed is read as text.
-            kind = "html" if detect_kind(article.content) == "html" else "text"
-        source = article.source or "<api>"
-        items = list(read_bytes(article.content.encode("utf-8"), source, kind=kind))
-        docs = [i for i in items if isinstance(i, Document)]
-        if not docs:
-            reason = getattr(items[0], "reason", "no article found") if items else "no article found"
-            raise HTTPException(422, f"content: {reason}")
-        doc = docs[0]
-        if article.published and not doc.published:
-            doc = dataclasses.replace(doc, published=article.published, published_from="request")
-        with extract_lock:
-            (record,) = list(extract_documents([doc], settings))
-        return record
-
-    article_responses = {413: {"model": Problem}, 422: {"model": Problem}, 400: {"model": Problem}}
+    article_responses = {413: {"model": Problem}, 422: {"model": Problem}, 400: {"model": Problem},
+                         429: {"model": Problem}, 503: {"model": Problem}}
 
     @app.post("/api/extract", responses=article_responses, tags=["extract"])
-    def extract(article: ArticleIn) -> dict[str, Any]:
-        """Extract the record of one article (text or HTML) without storing it. The body is capped
-        (413 beyond the limit)."""
+    async def extract(article: ArticleIn) -> dict[str, Any]:
+        """Extract the record of one article (text or HTML) without storing it. The content is capped
+        (413 beyond extract_max_bytes, 200 KB by default) and so is its time (503 beyond
+        extract_timeout, 30 s); 429 when every extraction worker is busy and the queue is full."""
         from eventwire.record import to_json
 
-        return to_json(_extract(article))
+        return to_json(await _extract(article))
 
     bearer = HTTPBearer(auto_error=False, description="The server's EVENTWIRE_API_TOKEN")
 
@@ -403,12 +416,16 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     @app.post("/api/ingest", response_model=IngestResult, dependencies=[Depends(require_token)],
               responses={**article_responses, 401: {"model": Problem}, 403: {"model": Problem}}, tags=["extract"])
-    def ingest(article: ArticleIn) -> dict[str, Any]:
+    async def ingest(article: ArticleIn) -> dict[str, Any]:
         """Extract one article and store it (replacing an earlier version of the same article).
         Needs `Authorization: Bearer <token>`; disabled (403) unless the server has a token."""
-        record = _extract(article)
-        with database.writing() as db:
-            status = db.write(record)
+        record = await _extract(article)
+
+        def store_it() -> str:
+            with database.writing() as db:
+                return db.write(record)
+
+        status = await run_in_threadpool(store_it)
         log.info("ingest: %s %s (%d events)", status, record.document.id, len(record.events))
         return {"doc_id": record.document.id, "status": status, "events": len(record.events)}
 
@@ -421,4 +438,5 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     app.mount("/static", StaticFiles(directory=web), name="static")
     app.add_middleware(BodyLimit, max_body=max_body)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostCheck, allowed=tuple(allowed_hosts))  # outermost: checked before anything else
     return app

@@ -1,10 +1,11 @@
-"""ASGI middleware: a cap on request bodies (413) and the security headers of every response."""
+"""ASGI middleware: the Host check (421), a cap on request bodies (413) and the security headers of
+every response."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
-__all__ = ["BodyLimit", "SecurityHeaders"]
+__all__ = ["BodyLimit", "SecurityHeaders", "HostCheck", "LOOPBACK_HOSTS", "host_name"]
 
 # The dashboard loads nothing from elsewhere: the policy says so, and a stray CDN link fails loudly.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -16,6 +17,50 @@ async def _send_json(send: Any, status: int, detail: str) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+# Names that can only mean this machine. A web page cannot make a browser send them for its own
+# site (DNS rebinding points a name the attacker owns at 127.0.0.1, and the Host stays that name).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def host_name(value: str) -> str:
+    """The host of a Host header, without its port, lower case: "[::1]:8000" -> "::1"."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+class HostCheck:
+    """Answer only requests whose Host header names this server: the loopback names and `allowed`
+    (exact names; "*" allows any, for a server behind a proxy that checks them itself). Anything
+    else gets 421, so that a page whose name was rebound to this address cannot read the API."""
+
+    def __init__(self, app: Any, allowed: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.any = "*" in allowed
+        self.allowed = frozenset(LOOPBACK_HOSTS) | {host_name(h) for h in allowed if h != "*"}
+
+    def permits(self, host: str) -> bool:
+        name = host_name(host)
+        return self.any or name in self.allowed or name.endswith(".localhost")
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket") or self.any:
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if not host:
+            await _send_json(send, 400, "missing Host header")
+            return
+        if not self.permits(host):
+            await _send_json(send, 421, f"unknown host {host_name(host)!r}: this server answers to "
+                                        f"{', '.join(sorted(self.allowed))} (serve --allow-host NAME adds one)")
+            return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

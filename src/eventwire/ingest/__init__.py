@@ -9,39 +9,59 @@ import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from eventwire.errors import InputError
-from eventwire.ingest.decode import MAX_INPUT_BYTES, decode_bytes, maybe_gunzip
+from eventwire.ingest.decode import MAX_EXPANDED_BYTES, MAX_INPUT_BYTES, decode_text, maybe_gunzip
 from eventwire.record import Document
 
-__all__ = ["detect_kind", "read_bytes", "read_path", "expand_paths", "InputError"]
+__all__ = ["detect_kind", "entity_problem", "read_bytes", "read_path", "expand_paths", "InputError"]
 
 log = logging.getLogger(__name__)
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|article|p|title)\b", re.I | re.S)
-# Any number of processing instructions (<?xml ...?>, <?xml-stylesheet ...?>) and comments first.
-_FEED_START = re.compile(r"^\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
+# What may come before an XML or HTML document's root element: a byte-order mark, the XML
+# declaration and other processing instructions, comments, and a DOCTYPE (with or without an
+# internal subset). RSS 0.91 carries a DOCTYPE; XHTML starts with <?xml ...?>.
+_PROLOG = r"^\ufeff?\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>\s*)*"
+_HTML_START = re.compile(_PROLOG + r"<(?:html|head|body|meta|div|article|p|title)\b", re.I | re.S)
+_HTML_DOCTYPE = re.compile(_PROLOG + r"<!DOCTYPE\s+html\b", re.I | re.S)
+_FEED_START = re.compile(_PROLOG + r"<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
+# An internal DTD subset that declares entities: the shape of "billion laughs" (nested expansion)
+# and of external-entity reads (SYSTEM "file:///..."). No news article or feed needs one.
+_ENTITY_DECLARATION = re.compile(r"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I | re.S)
+_HEAD_CHARS = 65536
+_XML_ENCODING = re.compile(r"""^(\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*)["'][^"']*["']""")
 
 
 def detect_kind(text: str) -> str:
     """'jsonl', 'html', 'feed' or 'text', from the first characters of the (decoded) content.
 
     WARC/ARC archives are recognised on the bytes, before decoding (see read_bytes)."""
-    head = text.lstrip()[:4096]
+    head = text.lstrip("\ufeff \t\r\n")[:_HEAD_CHARS]
     if head.startswith("{"):
-        first = text.lstrip().split("\n", 1)[0]
+        first = head.split("\n", 1)[0]
         try:
             json.loads(first)
             return "jsonl"
         except json.JSONDecodeError:
             if head.count('":') >= 2:
-                return "jsonl"  # a JSONL file whose first line is the broken one
+                return "jsonl"  # a JSONL file whose first line is the broken one (or is cut off here)
     if _FEED_START.match(head):
         return "feed"
-    if _HTML_START.match(head) or len(re.findall(r"</?(?:p|div|a|span|br)\b", head, re.I)) >= 5:
+    if _HTML_START.match(head) or _HTML_DOCTYPE.match(head) or len(re.findall(r"</?(?:p|div|a|span|br)\b", head, re.I)) >= 5:
         return "html"
     return "text"
+
+
+def entity_problem(text: str) -> str | None:
+    """Why a document is refused for declaring XML entities, or None. Entities are never expanded
+    (feedparser drops the DOCTYPE, lxml's HTML parser ignores it); a document that declares them is
+    refused outright, so that its declarations are not read as article text either."""
+    if _ENTITY_DECLARATION.search(text[:_HEAD_CHARS]):
+        return ("declares XML entities in its DOCTYPE (entity expansion is disabled: "
+                "refused as a possible 'billion laughs' or external-entity attack)")
+    return None
 
 
 def _decompressed_head(data: bytes, size: int = 64) -> bytes:
@@ -52,6 +72,14 @@ def _decompressed_head(data: bytes, size: int = 64) -> bytes:
         return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:65536], size)
     except zlib.error:
         return b""
+
+
+def _looks_jsonl(data: bytes) -> bool:
+    return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+def _with_note(doc: Document, note: str | None) -> Document:
+    return replace(doc, notes=doc.notes + (note,)) if note else doc
 
 
 def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Document | InputError]:
@@ -66,46 +94,60 @@ def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Do
         yield from parse_warc(data, source)
         return
     try:
-        data = maybe_gunzip(data, source)
-        # JSONL carries many articles: the per-article size limit applies to each line instead.
-        looks_jsonl = data.lstrip()[:1] == b"{"
-        text = decode_bytes(data, source, limit=sys.maxsize if looks_jsonl else MAX_INPUT_BYTES)
+        # JSONL carries many articles: it may expand further, and the per-article limit applies
+        # to each line instead.
+        many = kind in (None, "jsonl") and _looks_jsonl(_decompressed_head(data))
+        data = maybe_gunzip(data, source, MAX_EXPANDED_BYTES if many else MAX_INPUT_BYTES)
+        if many and (kind == "jsonl" or detect_kind(data[:_HEAD_CHARS].decode("utf-8", "replace")) == "jsonl"):
+            yield from _jsonl(data, source)
+            return
+        decoded = decode_text(data, source, MAX_INPUT_BYTES)
+        text = decoded.text
+        problem = entity_problem(text)
+        if problem:
+            raise InputError(source, problem)
         kind = kind or detect_kind(text)
         if kind == "jsonl":
-            yield from _jsonl(text, source)
+            yield from _jsonl(data, source)
             return
         if kind == "html":
             from eventwire.ingest.html import parse_html
 
-            yield parse_html(text, source)
+            yield _with_note(parse_html(text, source), decoded.note)
             return
         if kind == "feed":
             from eventwire.ingest.feeds import parse_feed
 
-            # feedparser reads the bytes itself: it honours the XML encoding declaration.
-            yield from parse_feed(data, source)
+            # feedparser reads the bytes itself: it honours the XML encoding declaration and falls
+            # back to Windows-1252. UTF-16/32 and repaired UTF-8 go as the text decoded here.
+            repaired = decoded.encoding.startswith(("utf-16", "utf-32")) or (
+                decoded.encoding == "utf-8" and decoded.note is not None)
+            if repaired:  # now UTF-8 whatever the declaration said: the declaration must say so too
+                data = _XML_ENCODING.sub(r'\1"utf-8"', text, count=1).encode("utf-8")
+            for item in parse_feed(bytes(data), source):
+                yield _with_note(item, decoded.note) if repaired and isinstance(item, Document) else item
             return
         from eventwire.ingest.text import parse_text
 
-        yield parse_text(text, source)
+        yield _with_note(parse_text(text, source), decoded.note)
     except InputError as exc:
         yield exc
 
 
-def _jsonl(text: str, source: str) -> Iterator[Document | InputError]:
+def _jsonl(data: bytes, source: str) -> Iterator[Document | InputError]:
     from eventwire.ingest.jsonl import parse_jsonl
 
-    for item in parse_jsonl(text, source):
-        if isinstance(item, Document) and len(item.text.encode("utf-8")) > MAX_INPUT_BYTES:
-            yield InputError(item.source, "article text too large")
-        else:
-            yield item
+    yield from parse_jsonl(data, source, max_line_bytes=MAX_INPUT_BYTES)
 
 
 def read_path(path: str) -> Iterator[Document | InputError]:
     """One file (or '-' for standard input) -> Documents and InputErrors."""
     if path == "-":
-        yield from read_bytes(sys.stdin.buffer.read(), "<stdin>")
+        data = sys.stdin.buffer.read(MAX_EXPANDED_BYTES + 1)
+        if len(data) > MAX_EXPANDED_BYTES:
+            yield InputError("<stdin>", f"input too large (over {MAX_EXPANDED_BYTES / 1e6:.0f} MB): split it")
+            return
+        yield from read_bytes(data, "<stdin>")
         return
     from eventwire.ingest.warc import is_warc, parse_warc
 
@@ -117,9 +159,12 @@ def read_path(path: str) -> Iterator[Document | InputError]:
                 handle.seek(0)
                 yield from parse_warc(handle, path)
                 return
-            data = head + handle.read(MAX_INPUT_BYTES * 64 + 1 - len(head))
+            data = head + handle.read(max(0, MAX_EXPANDED_BYTES + 1 - len(head)))
     except OSError as exc:
         yield InputError(path, exc.strerror or str(exc))
+        return
+    if len(data) > MAX_EXPANDED_BYTES:
+        yield InputError(path, f"file too large (over {MAX_EXPANDED_BYTES / 1e6:.0f} MB): split it into smaller files")
         return
     yield from read_bytes(data, path)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 from eventwire.errors import InputError
 from eventwire.record import Document
@@ -34,8 +35,6 @@ def document_from_object(obj: dict, source: str) -> Document:
     if html is not None and text is None:
         doc = parse_html(html, source, url=url)
         if published and not doc.published:
-            from dataclasses import replace
-
             doc = replace(doc, published=published, published_from="jsonl")
         return doc
     if text is None:
@@ -51,19 +50,52 @@ def document_from_object(obj: dict, source: str) -> Document:
     )
 
 
-def parse_jsonl(text: str, source: str) -> Iterator[Document | InputError]:
-    """Yield a Document or an InputError (named "source:line") for every non-empty line."""
-    # Only "\n" ends a JSON line: str.splitlines() would also split inside text at U+2028 and the like.
-    for number, line in enumerate(text.split("\n"), start=1):
+def _lines(data: bytes | bytearray | str) -> Iterator[tuple[int, int, int]]:
+    """(line number, start, end) of each line, without copying the input. Only "\n" ends a JSON
+    line: str.splitlines() would also split inside text at U+2028 and the like."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    start, number = 0, 0
+    while start <= len(data):
+        end = data.find(newline, start)
+        end = len(data) if end < 0 else end
+        number += 1
+        yield number, start, end
+        start = end + 1
+
+
+def parse_jsonl(data: bytes | bytearray | str, source: str, *, max_line_bytes: int | None = None) -> Iterator[Document | InputError]:
+    """Yield a Document or an InputError (named "source:line") for every non-empty line.
+
+    Lines are taken one at a time; a line over `max_line_bytes` is refused unread, so one giant line
+    costs no more than its own bytes and the good lines around it are kept."""
+    from eventwire.ingest.decode import decode_text
+
+    for number, start, end in _lines(data):
+        where = f"{source}:{number}"
+        if max_line_bytes is not None and end - start > max_line_bytes:
+            # Refused before it is copied out of the input.
+            yield InputError(where, f"line too large for one article ({(end - start) / 1e6:.1f} MB > "
+                                    f"{max_line_bytes / 1e6:.1f} MB limit)")
+            continue
+        line = data[start:end]
         if not line.strip():
             continue
-        where = f"{source}:{number}"
+        note = None
+        if isinstance(line, (bytes, bytearray)):
+            try:
+                decoded = decode_text(line, where, limit=len(line))
+            except InputError as exc:
+                yield exc
+                continue
+            line, note = decoded.text, decoded.note
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(where, f"broken JSON line ({exc.msg} at column {exc.colno})")
             continue
         try:
-            yield document_from_object(obj, where)
+            doc = document_from_object(obj, where)
         except InputError as exc:
             yield exc
+            continue
+        yield replace(doc, notes=doc.notes + (note,)) if note else doc

@@ -23,7 +23,6 @@ from dataclasses import replace
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from eventwire.errors import InputError, InputNotice
 from eventwire.record import Document
@@ -99,44 +98,110 @@ def _read_payload(record, where: str) -> bytes:
     body = stream.read(_MAX_PAGE_BYTES + 1)
     if len(body) > _MAX_PAGE_BYTES:
         raise InputError(where, f"HTML response too large (> {_MAX_PAGE_BYTES // 1_000_000} MB)")
-    remaining = getattr(record.raw_stream, "limit", 0)
-    if remaining:
-        raise InputError(where, f"truncated record ({remaining} bytes of its declared length missing)")
     return body
 
 
+def _missing(record) -> int:
+    """Bytes of the record's declared length that the file does not have (after reading it all)."""
+    while record.raw_stream.read(65536):
+        pass
+    return getattr(record.raw_stream, "limit", 0) or 0
+
+
+def _incomplete_member(stream: BinaryIO) -> int | None:
+    """The offset of a gzip member that the file cuts off, or None when every member is whole.
+
+    warcio reads a cut member as far as it goes and then stops as if the file ended there; this
+    pass (output discarded, memory bounded) tells a cut from an end."""
+    stream.seek(0)
+    offset = 0
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    member_start = 0
+    while True:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            break
+        pending = chunk
+        while pending:
+            try:
+                inflater.decompress(pending, 1 << 20)
+                while inflater.unconsumed_tail:
+                    inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+            except zlib.error:
+                return member_start
+            if inflater.eof:
+                used = len(pending) - len(inflater.unused_data)
+                offset += used
+                pending = inflater.unused_data
+                member_start = offset
+                inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                offset += len(pending)
+                pending = b""
+    return member_start if offset > member_start else None
+
+
+def _unread_tail(stream: BinaryIO, end: int) -> int | None:
+    """Where the unread bytes after the last whole record start (an uncompressed archive whose
+    last record is cut inside its header), or None when only blank lines follow it."""
+    stream.seek(end)
+    while chunk := stream.read(1 << 16):
+        if chunk.strip():
+            return end
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | InputError]:
-    """Documents for the HTML responses of one WARC/ARC file; InputErrors for unusable records."""
+    """Documents for the HTML responses of one WARC/ARC file; InputErrors for unusable records.
+
+    A truncated record is reported by its offset ("<file>#<offset>"), and every whole record
+    before it is kept."""
     from eventwire.ingest.html import parse_html
 
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    start = stream.tell()
+    gzipped = stream.read(2) == b"\x1f\x8b"
+    stream.seek(start)
     iterator = ArchiveIterator(stream, arc2warc=True)
     kinds: Counter[str] = Counter()
     html_responses = 0
     offset = 0
     broken = False
+    truncated: set[int] = set()  # offsets of records already reported as cut
     records = iter(iterator)
     while True:
         try:
             record = next(records)
         except StopIteration:
             break
-        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as exc:
-            # Reading cannot resume after a broken member: keep what was read, report where it stopped.
+        except Exception as exc:  # noqa: BLE001 - warcio raises anything on a cut header (AttributeError, ...)
+            # Reading cannot resume after a broken record: keep what was read, report where it stopped.
             where = f"{source}#{getattr(iterator, 'offset', offset)}"
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            yield InputError(where, f"truncated or malformed WARC, reading stopped ({reason})")
+            yield InputError(where, f"truncated or malformed WARC record, reading stopped ({_reason(exc)})")
             broken = True
             break
         # The record's start (get_record_offset() would read the record away before we do).
         offset = iterator.offset
         where = f"{source}#{offset}"
-        kinds[record.rec_type] += 1
+        kinds[record.rec_type or "unknown"] += 1
         try:
-            if not _is_html_ok(record):
+            if not record.rec_type or not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+                truncated.add(offset)
+                raise InputError(where, "truncated or malformed record header (no WARC-Type or Content-Length)")
+            body = None
+            if _is_html_ok(record):
+                html_responses += 1
+                body = _read_payload(record, where)
+            missing = _missing(record)
+            if missing:
+                truncated.add(offset)
+                raise InputError(where, f"truncated record ({missing} bytes of its declared length missing)")
+            if body is None:
                 continue
-            html_responses += 1
-            body = _read_payload(record, where)
             if not body.strip():
                 raise InputError(where, "empty HTML response")
             content_type = record.http_headers.get_header("Content-Type")
@@ -145,9 +210,19 @@ def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | Input
             yield replace(doc, input_kind="warc")
         except InputError as exc:
             yield exc
-        except (zlib.error, EOFError, OSError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            yield InputError(where, f"malformed record ({reason})")
+            if offset in truncated:  # the file ends inside this record: nothing follows it
+                broken = True
+                break
+        except Exception as exc:  # noqa: BLE001 - a malformed record is reported; the next one is read
+            yield InputError(where, f"malformed record ({_reason(exc)})")
+    if not broken:
+        try:
+            cut = _incomplete_member(stream) if gzipped else _unread_tail(stream, iterator.offset)
+        except OSError:
+            cut = None
+        if cut is not None and start + cut not in truncated and cut not in truncated:
+            yield InputError(f"{source}#{start + cut}", "truncated record (the file ends inside it), reading stopped")
+        broken = cut is not None
     if broken:
         return
     if not kinds:

@@ -19,7 +19,7 @@ from eventwire.config import Settings
 from eventwire.run.lifetime import die_with_parent
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up
 
-__all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "make_engine", "ENGINES"]
+__all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "local_cluster", "make_engine", "ENGINES"]
 
 log = logging.getLogger(__name__)
 
@@ -153,18 +153,40 @@ class LocalEngine:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def local_cluster(workers: int):
+    """(LocalCluster, Security): `workers` single-threaded worker processes (a spaCy pipeline is
+    not shared between threads), every listener on 127.0.0.1 and speaking mutual TLS with
+    certificates made now and held in memory only. No scheduler dashboard; the workers' read-only
+    status pages listen on 127.0.0.1 only."""
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    security = Security.temporary()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           protocol="tls://", security=security, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return cluster, security
+
+
 class DaskEngine:
     """A Dask cluster: an existing scheduler (`address`), or a LocalCluster on 127.0.0.1.
 
     With a LocalCluster the workers read the input paths themselves; with a remote scheduler the
-    driver reads each input and ships its bytes, so no shared file system is assumed."""
+    driver reads each input and ships its bytes, so no shared file system is assumed.
+
+    The LocalCluster speaks mutual TLS with certificates made for this run and held only in this
+    process's memory (distributed.Security.temporary): binding 127.0.0.1 keeps other machines out,
+    TLS keeps out the other processes of this machine, which could otherwise submit code to the
+    workers. A remote scheduler's security is its operator's (give a tls:// address and the
+    DASK_DISTRIBUTED__COMM__TLS__* settings)."""
 
     def __init__(self, settings: Settings, address: str | None = None, workers: int | None = None) -> None:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         self.settings = settings
         self._cluster = None
         self._analysed = 0
+        self.security = None
         # distributed logs every connection at INFO on its own handler: keep a run's stderr for our report.
         logging.getLogger("distributed").setLevel(logging.WARNING)
         if address:
@@ -173,9 +195,8 @@ class DaskEngine:
         else:
             n = max(1, workers or os.cpu_count() or 1)
             # One thread per worker process: a spaCy pipeline is not shared between threads.
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                         dashboard_address=None, silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
+            self._cluster, self.security = local_cluster(n)
+            self._client = Client(self._cluster, security=self.security)
             self.ships_data = False
         if self._cluster is not None:  # our own workers end with this process (a remote cluster's do not)
             self._client.run(die_with_parent)
