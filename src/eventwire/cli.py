@@ -29,6 +29,7 @@ DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path.")]
 ActorsOpt = Annotated[Optional[str], typer.Option("--actors", help="User actor dictionary: a folder of TSV tables or one TSV file.")]
 ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="TOML settings file [default: ./eventwire.toml].")]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Only events of documents in this language (ISO 639-1, e.g. en).")]
 
 
 def _settings(config: str | None, **overrides) -> Settings:
@@ -149,6 +150,7 @@ def events(
     since: Annotated[Optional[str], typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Latest event date (YYYY[-MM[-DD]]).")] = None,
     cameo: Annotated[Optional[str], typer.Option(help="CAMEO code or prefix (19 = all fighting).")] = None,
+    lang: LangOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="Rows at most.")] = 100,
     config: ConfigOpt = None,
 ) -> None:
@@ -157,7 +159,7 @@ def events(
 
     settings = _existing_db(_settings(config, db=db))
     with open_store(settings.db, read_only=True) as store:
-        rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
+        rows = store.events(EventFilter(actor, country, cameo, since, until, limit, lang=lang))
         n_docs = store.count("documents")
     table = Table(title=f"{len(rows)} events from {n_docs} articles in {settings.db}")
     for column in ("date", "cameo", "event", "source", "target", "modality", "place", "evidence"):
@@ -183,7 +185,7 @@ def export(
     format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: full records; csv/parquet: the events table; gdelt: GDELT 2.0-style events TSV (docs/gdelt-export.md); plover: PLOVER JSON, one event per line.")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write [default: standard output for jsonl/gdelt/plover, events.<format> otherwise].")] = None,
     header: Annotated[bool, typer.Option("--header", help="gdelt: write a header row (GDELT's own files have none).")] = False,
-    db: DbOpt = None, config: ConfigOpt = None,
+    lang: LangOpt = None, db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Export the database: full records as JSONL, the events table as CSV or Parquet, GDELT TSV or PLOVER JSON."""
     from eventwire.store.duckdb import open_store
@@ -196,18 +198,18 @@ def export(
             sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
             n = 0
             if format is ExportFormat.gdelt:
-                n = write_gdelt(store, sink, header=header)
+                n = write_gdelt(store, sink, header=header, lang=lang)
             elif format is ExportFormat.plover:
-                n = write_plover(store, sink)
+                n = write_plover(store, sink, lang=lang)
             else:
-                for record in store.records():
+                for record in store.records(lang=lang):
                     sink.write(json.dumps(record, ensure_ascii=False) + "\n")
                     n += 1
             if output:
                 sink.close()
         else:
             output = output or f"events.{format.value}"
-            n = store.copy_events(output, format.value)
+            n = store.copy_events(output, format.value, lang=lang)
     err.print(f"exported {n} {'records' if format is ExportFormat.jsonl else 'events'}"
               + (f" to {output}" if output else ""), highlight=False)
 

@@ -1,8 +1,11 @@
-"""The stages in order: ingest -> read -> ground -> record. Nothing else lives here."""
+"""The stages in order: ingest -> language -> read -> ground -> record. Nothing else lives here.
+
+Documents not in English are stored as they are (title, text, language) and never parsed or coded."""
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from eventwire.coding.codebook import Codebook, load_codebook
 from eventwire.coding.events import code_events
@@ -15,6 +18,7 @@ from eventwire.ground.quantities import resolve_quantities
 from eventwire.ground.quotes import resolve_quotes
 from eventwire.ground.times import resolve_times
 from eventwire.ingest import read_bytes, read_path
+from eventwire.language import identify_language, is_analysed
 from eventwire.read import Parsed, load_model, read_many
 from eventwire.record import ArticleRecord, Document
 
@@ -24,13 +28,17 @@ log = logging.getLogger(__name__)
 
 
 def extract_documents(documents: Iterable[Document], settings: Settings | None = None) -> Iterator[ArticleRecord]:
-    """Documents -> ArticleRecords, parsing them in one batched spaCy stream."""
+    """Documents -> ArticleRecords in input order: English ones parsed in batched spaCy streams and coded,
+    the others (after language identification) recorded with no analysis."""
     settings = settings or load_settings()
     nlp = load_model(settings.model, settings.blis)
     kb = load_actor_kb(settings.actors)
     codebook = load_codebook(settings.triggers)
-    for parsed in read_many(documents, nlp, batch_size=settings.batch_size):
-        yield ground_and_code(parsed, kb, codebook)
+    identified = (identify_language(d) for d in documents)
+    while batch := list(islice(identified, settings.batch_size)):
+        parsed = read_many([d for d in batch if is_analysed(d)], nlp, batch_size=settings.batch_size)
+        for document in batch:
+            yield ground_and_code(next(parsed), kb, codebook) if is_analysed(document) else ArticleRecord(document)
 
 
 def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleRecord:

@@ -32,7 +32,7 @@ __all__ = [
     "validate_record",
 ]
 
-RECORD_VERSION = "1.0.0"
+RECORD_VERSION = "1.1.0"
 
 Section = Literal["title", "body", "caption"]
 
@@ -61,8 +61,10 @@ class Document:
     url: str | None = None
     outlet: str | None = None
     published: str | None = None  # ISO 8601, with the time (and offset) when known
-    published_from: str | None = None  # which signal gave `published` (timestamp-line, metadata, htmldate, ...)
-    language: str = "en"
+    published_from: str | None = None  # which signal gave `published` (timestamp-line, metadata, htmldate, url,
+    # feed, warc, ...); "none-found" when no signal gave a date
+    language: str = "en"  # ISO 639-1 code from language identification; "und" when it could not be told
+    language_confidence: float | None = None  # the identifier's probability of `language` (0..1)
     captions: tuple[Caption, ...] = ()
     related: tuple[RelatedLink, ...] = ()
     boilerplate: tuple[str, ...] = ()
@@ -181,7 +183,9 @@ class Event:
     cameo: str  # CAMEO event code, 2-4 digits
     source: tuple[str, ...]  # actor ids
     target: tuple[str, ...]
-    date: dict[str, str | None]  # value, start, end, grain, anchor (anchor "assumed-published" when no date was stated)
+    date: dict[str, str | None]  # value (TIMEX), start, end, grain, anchor (anchor "assumed-published" when no date
+    # was stated), and the calendar form for users: "date" (YYYY-MM-DD | YYYY-MM | YYYY) and "date_grain"
+    # (day | week | month | quarter | half | season | year | decade | century); see ground/event_dates.py
     modality: tuple[str, ...]
     evidence: Evidence
     rule: str  # the dictionary entry and pattern that fired, so an analyst can see why

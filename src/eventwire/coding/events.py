@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
 from eventwire.ground.actor_kb import country_or_bloc
+from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
 
@@ -1070,7 +1071,7 @@ def code_events(
             if not c.source and not target and not linked:
                 continue
             violent_seen = violent_seen or violent
-            when = _date(c, sentence, index, quote, reporter, published)
+            when = with_calendar_date(_date(c, sentence, index, quote, reporter, published))
             if _is_historical(when.get("end") or when["value"] or when.get("start"), published):
                 mods.append("historical")
             place_id, place_how = (None, "")

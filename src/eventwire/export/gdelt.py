@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from eventwire.export.rows import event_rows
+from eventwire.ground.event_dates import first_day
 
 __all__ = ["GDELT_COLUMNS", "EXTRA_COLUMNS", "gdelt_rows", "write_gdelt", "global_event_id"]
 
@@ -36,7 +37,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "EW_DocID", "EW_EventID", "EW_PloverType", "EW_PloverMode", "EW_PloverContext", "EW_Modality",
     "EW_DateValue", "EW_DateGrain", "EW_DateAnchor", "EW_Actor1Codes", "EW_Actor2Codes", "EW_Trigger",
     "EW_Rule", "EW_Evidence", "EW_EvidenceSection", "EW_EvidenceStart", "EW_EvidenceEnd", "EW_Title",
-    "EW_Outlet", "EW_Published", "EW_Input", "EW_StoryID",
+    "EW_Outlet", "EW_Published", "EW_Input", "EW_StoryID", "EW_Timex", "EW_Language",
 )
 
 # GDELT geo types: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1).
@@ -58,19 +59,9 @@ def _clean(value: Any) -> str:
 
 
 def _day(row: dict[str, Any]) -> date | None:
-    """The event's day: its date, else the start of its range (a month or year starts on day 1)."""
-    for value in (row["date_value"], row["date_start"]):
-        if not value:
-            continue
-        parts = value[:10].split("-")
-        try:
-            year = int(parts[0])
-            month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
-            day = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
-            return date(year, month, day)
-        except (ValueError, IndexError):
-            continue
-    return None
+    """The event's day: the first day of its ISO date (a week, quarter or season value was already mapped
+    to its first day; a month or year starts on day 1)."""
+    return first_day(row["date"])
 
 
 def _actor_cells(actor: dict[str, Any] | None) -> list[Any]:
@@ -108,10 +99,10 @@ def _is_root(row: dict[str, Any]) -> int:
     return 0
 
 
-def gdelt_rows(store) -> Iterator[list[str]]:
+def gdelt_rows(store, lang: str | None = None) -> Iterator[list[str]]:
     """One list of cells (61 GDELT columns, then EXTRA_COLUMNS) per stored event."""
     stories = store.story_counts()
-    for row in event_rows(store):
+    for row in event_rows(store, lang=lang):
         story = stories.get((row["doc_id"], row["event_id"]))
         mentions, sources, articles = story[1:] if story else (1, 1, 1)
         sources = [a for a in row["actors"] if a["role"] == "source"]
@@ -137,20 +128,21 @@ def gdelt_rows(store) -> Iterator[list[str]]:
         ]
         cells += [
             row["doc_id"], row["event_id"], row["plover_type"], row["plover_mode"], row["plover_context"],
-            ";".join(row["modality"] or ()), row["date_value"] or row["date_start"], row["date_grain"],
+            ";".join(row["modality"] or ()), row["date"], row["date_grain"],
             row["date_anchor"], ";".join(a["code"] or "" for a in sources), ";".join(a["code"] or "" for a in targets),
             row["trigger"], row["rule"], row["evidence_text"], row["section"], row["sent_start"], row["sent_end"],
             row["title"], row["outlet"], row["published"], row["input"], story[0] if story else "",
+            row["timex"], row["language"],
         ]
         yield [_clean(c) for c in cells]
 
 
-def write_gdelt(store, sink: TextIO, header: bool = False) -> int:
+def write_gdelt(store, sink: TextIO, header: bool = False, lang: str | None = None) -> int:
     """Write the TSV to `sink`; returns the number of events written."""
     if header:
         sink.write("\t".join(GDELT_COLUMNS + EXTRA_COLUMNS) + "\n")
     n = 0
-    for cells in gdelt_rows(store):
+    for cells in gdelt_rows(store, lang=lang):
         sink.write("\t".join(cells) + "\n")
         n += 1
     return n

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from eventwire.export.rows import event_rows
+from eventwire.ground.event_dates import calendar_date, first_day, last_day
 from eventwire.ground.actor_kb import country_or_bloc
 
 __all__ = ["plover_events", "write_plover", "CODER"]
@@ -59,25 +61,24 @@ def _location(row: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in loc.items() if v is not None}
 
 
-def _date_time(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    day, _, clock = value.partition("T")
-    parts = day.split("-")
-    while len(parts) < 3:
-        parts.append("01")  # a month or year: its first day (the grain says how precise it is)
-    return "-".join(parts[:3]), clock or None
+def _clock(timex: str | None) -> str | None:
+    """HH:MM of a TIMEX value with a clock time ("2019-05-08T14:30"); parts of day ("TMO") are no time."""
+    m = re.fullmatch(r"\d{4}-\d{2}-\d{2}T(\d{2}:\d{2}(?::\d{2})?)", timex or "")
+    return m[1] if m else None
 
 
-def plover_events(store) -> Iterator[dict[str, Any]]:
+def plover_events(store, lang: str | None = None) -> Iterator[dict[str, Any]]:
     """One PLOVER event object per stored event that has a PLOVER type."""
     skipped = 0
-    for row in event_rows(store):
+    for row in event_rows(store, lang=lang):
         if not row["plover_type"]:
             skipped += 1
             continue
-        date, time = _date_time(row["date_value"] or row["date_start"])
-        enddate, endtime = _date_time(row["date_end"]) if row["date_end"] and not row["date_value"] else (None, None)
+        # A month, year, week or season: its first day (the grain says how precise it is).
+        day = first_day(row["date"])
+        date, time = (day.isoformat() if day else None), _clock(row["timex"])
+        end = last_day(*calendar_date(row["date_end"])) if row["date_end"] and not row["timex"] else None
+        enddate, endtime = (end.isoformat() if end else None), _clock(row["date_end"]) if end else None
         size: dict[str, float] = {}
         for q in row["quantities"]:
             key = _SIZE.get(q["category"])
@@ -118,10 +119,10 @@ def plover_events(store) -> Iterator[dict[str, Any]]:
         log.info("%d events without a PLOVER type were left out of the PLOVER export", skipped)
 
 
-def write_plover(store, sink: TextIO) -> int:
+def write_plover(store, sink: TextIO, lang: str | None = None) -> int:
     """Write one PLOVER JSON object per line; returns the number of events written."""
     n = 0
-    for event in plover_events(store):
+    for event in plover_events(store, lang=lang):
         sink.write(json.dumps(event, ensure_ascii=False) + "\n")
         n += 1
     return n

@@ -11,7 +11,8 @@ __all__ = ["event_rows"]
 
 _SQL = """
 SELECT e.doc_id, e.event_id, e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover_type, e.plover_mode,
-    e.plover_context, e.date_value, e.date_start, e.date_end, e.date_grain, e.date_anchor, e.modality,
+    e.plover_context, e.date_iso AS date, e.date_iso_grain AS date_grain, e.date_value AS timex,
+    e.date_grain AS timex_grain, e.date_start, e.date_end, e.date_anchor, e.modality,
     e.trigger, e.rule, e.evidence_text, e.section, e.caption_index, e.sent_start, e.sent_end,
     d.url, d.source AS input, d.title, d.outlet, d.published, d.language, d.ingested_at,
     -- the offset where the body's first paragraph ends (0: one paragraph only)
@@ -27,15 +28,22 @@ SELECT e.doc_id, e.event_id, e.cameo, e.cameo_name, e.quad_class, e.goldstein, e
        WHERE y.doc_id = e.doc_id AND y.event_id = e.event_id) AS quantities
 FROM events e JOIN documents d USING (doc_id)
 LEFT JOIN places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
-ORDER BY coalesce(e.date_value, e.date_start) NULLS LAST, e.doc_id, e.event_id
+WHERE_LANGUAGE
+ORDER BY e.date_iso NULLS LAST, e.doc_id, e.event_id
 """
 
 
-def event_rows(store, batch: int = 2000) -> Iterator[dict[str, Any]]:
-    """Every stored event with its joins; 'actors' lists sources (role 'source') before targets."""
+def event_rows(store, batch: int = 2000, lang: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every stored event with its joins; 'actors' lists sources (role 'source') before targets.
+
+    `date` is the ISO calendar date (YYYY-MM-DD, YYYY-MM or YYYY) with its `date_grain`; `timex` the
+    TimeML value it comes from. `lang` keeps the events of documents in that language only."""
     cursor = store.con.cursor()
     try:
-        cursor.execute(_SQL)
+        if lang:
+            cursor.execute(_SQL.replace("WHERE_LANGUAGE", "WHERE d.language = ?"), [lang.lower()])
+        else:
+            cursor.execute(_SQL.replace("WHERE_LANGUAGE", ""))
         names = [c[0] for c in cursor.description]
         while rows := cursor.fetchmany(batch):
             for row in rows:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from eventwire.config import Settings
+from eventwire.language import is_analysed
 from eventwire.record import RECORD_VERSION
 from eventwire.run.engines import Engine, make_engine
 from eventwire.run.work import ChunkResult, Failure, InputItem
@@ -43,6 +44,8 @@ class Summary:
     seconds: float = 0.0
     workers: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker process
+    # Articles of this run stored without analysis because they are not in English, per language.
+    not_analysed: dict[str, int] = field(default_factory=dict)
 
     @property
     def articles_read(self) -> int:
@@ -51,8 +54,11 @@ class Summary:
     def line(self) -> str:
         skipped = f" ({self.skipped_inputs} unchanged since the last run, skipped)" if self.skipped_inputs else ""
         before = f" (+{self.failed_before} kept from earlier runs)" if self.failed_before else ""
+        other = sum(self.not_analysed.values())
+        languages = ", ".join(f"{lang} {n}" for lang, n in sorted(self.not_analysed.items(), key=lambda x: (-x[1], x[0])))
+        not_coded = f"; {other} not in English, stored but not coded ({languages})" if other else ""
         return (f"{self.inputs} inputs{skipped}: {self.articles_read} articles — {self.stored} stored, "
-                f"{self.replaced} replaced, {self.unchanged} unchanged; {self.failed} failed{before}")
+                f"{self.replaced} replaced, {self.unchanged} unchanged{not_coded}; {self.failed} failed{before}")
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -184,6 +190,9 @@ def _write(result: ChunkResult, store, fingerprint: str, summary: Summary,
                     on_failure(failure)
                 continue
             setattr(summary, outcome, getattr(summary, outcome) + 1)
+            if not is_analysed(record.document):
+                lang = record.document.language
+                summary.not_analysed[lang] = summary.not_analysed.get(lang, 0) + 1
         summary.failed += failed
         # A chunk lost with its worker is not done: a rerun tries it again.
         if item.location != "-" and result.worker != "?":
