@@ -287,7 +287,10 @@ def test_year_arithmetic_counts_from_the_year_it_names(nlp):
     ("He remained in custody until Thursday.", "2013-03-22", "until Thursday", "2013-03-21"),
     ("Protests erupted on Wednesday, March 6, in the capital.", "2019-03-04", "Wednesday, March 6", "2019-03-06"),
     ("Such tests take weeks to finish.", "2013-03-22", "weeks", "PXW"),
-    ("It was calm in the next two decades.", "2013-03-22", "the next two decades", "P2DE"),
+    ("The debt will be paid eight years from now.", "2013-03-22", "eight years", "P8Y"),
+    ("The debt will be paid eight years from now.", "2013-03-22", "now", "PRESENT_REF"),
+    ("She finished the marathon in 3:07:35 last year.", "2013-03-22", "3:07:35", "PT3H7M35S"),
+    ("It was calm in the next two decades.", "2013-03-22", "the next two decades", "P20Y"),
 ])
 def test_quarters_halves_seasons_decades_and_forward_readings(nlp, body, published, text, value):
     assert _one(_times(nlp, body, published=published), text).value == value

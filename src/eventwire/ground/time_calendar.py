@@ -153,6 +153,8 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
             return _point(date(spec.y, spec.m, spec.d).isoformat(), "day"), "absolute"
         except ValueError:
             return _Resolved(None, "unknown"), "absolute"
+    if kind == "length":
+        return _Resolved(spec.value, "duration"), "absolute"
     if kind == "part" and spec.y is not None:
         return _point(f"{spec.y:04d}-{spec.value}", "range"), "absolute"
     if kind == "month_year":

@@ -42,7 +42,7 @@ _UNITS = {
     "second": ("S", True, 1), "minute": ("M", True, 1), "hour": ("H", True, 1),
     "day": ("D", False, 1), "night": ("D", False, 1), "week": ("W", False, 1),
     "fortnight": ("W", False, 2), "month": ("M", False, 1), "quarter": ("M", False, 3),
-    "year": ("Y", False, 1), "decade": ("DE", False, 1), "century": ("CE", False, 1),  # TimeML: P2DE, P1CE
+    "year": ("Y", False, 1), "decade": ("Y", False, 10), "century": ("Y", False, 100),
 }
 _SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
@@ -408,7 +408,9 @@ def _grammar() -> tuple[tuple[re.Pattern, object], ...]:
                r"(?P<unit>week|weekend|month|year|quarter|decade|century|summer|winter|spring|autumn|fall)"),
          _b_rel_unit),
         (rf"{edge}(?P<season>{_ci('spring|summer|autumn|fall|winter')})\s+(?:{_ci('of')}\s+)?(?P<y>{_YEAR})", _b_season_year),
-        (_ci(rf"(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS})\s+(?P<dir>ago|earlier|later|from\s+now|hence|before|after|back)")
+        # "eight years from now": the length "eight years" (TimeML), "now" an expression of its own.
+        (_ci(rf"(?P<x>(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS}))\s+(?P<dir>from\s+now|hence)"), _b_offset),
+        (_ci(rf"(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS})\s+(?P<dir>ago|earlier|later|before|after|back)")
          + r"(?!\s+(?:the|a|an|his|her|its|their|this|that|than|\w+ing)\b)", _b_offset),
         # "two days after the attack", "18 years after Washington invaded ... in 2001": the length is the
         # expression; it counts from a time told after it in the sentence, else stays a length.
@@ -423,6 +425,9 @@ def _grammar() -> tuple[tuple[re.Pattern, object], ...]:
         (_ci("|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_REFS, key=len, reverse=True))), _b_ref),
         (_ci(r"(?:every|each)\s+(?P<set>day|week|month|year|morning|evening|night|weekend)|(?P<set2>daily|weekly|monthly|annually|yearly|nightly)"),
          _b_set),
+        # An elapsed time with seconds and no clock word ("finished in 3:07:35") is a length.
+        (r"(?<!\bat\s)(?P<h>\d{1,2}):(?P<mi>[0-5]\d):(?P<s>[0-5]\d)(?!\s*(?:[ap]\.?m|GMT|UTC|[A-Z]{2,4}\b))",
+         _b_elapsed),
         (r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>" + _ci(r"a\.m\.|p\.m\.|am|pm|a\.m|p\.m") + r")(?!\w)"
          r"|(?<!:)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!:\d)(?:\s+(?:GMT|UTC|EST|EDT|ET|CET|BST|PST|PDT))?"
          r"|(?P<h3>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s+(?:GMT|UTC|Zulu)"
@@ -437,6 +442,12 @@ def _b_quarter_any(m: re.Match) -> _Spec | None:
     if m["y2"]:
         return _Spec("part", value=f"Q{m['q2']}", y=int(m["y2"]))
     return _Spec("part", value=f"Q{m['q']}", y=int(m["y"]))
+
+
+def _b_elapsed(m: re.Match) -> _Spec:
+    h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"])
+    parts = "".join(f"{n}{letter}" for n, letter in ((h, "H"), (mi, "M"), (s, "S")) if n)
+    return _Spec("length", value=f"PT{parts or '0S'}")
 
 
 def _b_clock_any(m: re.Match) -> _Spec | None:
