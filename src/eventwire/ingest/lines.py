@@ -139,8 +139,8 @@ _DATE_SHAPES = [
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}",
     r"\d{4}-\d{2}-\d{2}",
-    r"\d{1,2}[/.]\d{1,2}[/.]\d{4}",
-    r"\d{4}/\d{1,2}/\d{1,2}",
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}",
+    r"\d{4}[/.]\d{1,2}[/.]\d{1,2}",
 ]
 _ISO_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _DATE = re.compile("|".join(f"(?:{s})" for s in _DATE_SHAPES), re.IGNORECASE)
@@ -163,6 +163,12 @@ _TZ_OFFSETS = {"gmt": "+00:00", "utc": "+00:00", "z": "+00:00", "bst": "+01:00",
 def _parse_date(text: str) -> datetime | None:
     import dateparser  # slow to import; only needed when a timestamp line is found
 
+    ymd = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text.strip())
+    if ymd:  # "2016.07.27": year first, then month and day (DATE_ORDER below is for day-first forms)
+        try:
+            return datetime(int(ymd[1]), int(ymd[2]), int(ymd[3]))
+        except ValueError:
+            return None
     return dateparser.parse(
         text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"}
     )
@@ -189,6 +195,8 @@ def timestamp_of(line: str) -> str | None:
     if time_ok:
         rest = rest[: time_match.start()] + " " + rest[time_match.end():]
     rest = re.sub(r"^\s*[Bb]y\s+(?:[A-Z][\w’'.-]+\s*){1,4}", " ", rest)  # a byline sharing the line
+    rest = re.sub(r"\s[Bb]y\s+(?:[A-Z][\w’'.-]+\s*){1,4}$", " ", rest)  # "Posted on ... by Outlet Name"
+    rest = re.sub(r"^\s*[A-Z]{2,5}\b(?!:)", " ", rest)  # an agency credit first: "AFP Sunday 30 Oct 2016"
     if _FILLER.sub("", rest).strip():
         return None
     day = _parse_date(date_match.group(0))
