@@ -159,11 +159,12 @@ class Quantity:
     high: float | None
     approximate: bool
     subject: str | None
-    category: str
+    category: str  # a count's (killed | injured | ... | other), or money | area | distance
     evidence: Evidence
     scope: str = "event"  # event | cumulative
     period: str | None = None
     source: str | None = None  # actor id it is attributed to
+    unit: str | None = None  # money: ISO 4217 code (value in units of it); area: km2; distance: km
 
 
 @dataclass(frozen=True)

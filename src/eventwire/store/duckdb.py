@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS times (doc_id VARCHAR, time_id VARCHAR, text VARCHAR,
     range_end VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, time_id));
 CREATE TABLE IF NOT EXISTS quantities (doc_id VARCHAR, quantity_id VARCHAR, text VARCHAR,
     value DOUBLE, low DOUBLE, high DOUBLE, approximate BOOLEAN, subject VARCHAR, category VARCHAR,
-    scope VARCHAR, period VARCHAR, source_actor VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quantity_id));
+    scope VARCHAR, period VARCHAR, source_actor VARCHAR, {_EVIDENCE}, unit VARCHAR, PRIMARY KEY (doc_id, quantity_id));
 CREATE TABLE IF NOT EXISTS quotes (doc_id VARCHAR, quote_id VARCHAR, text VARCHAR, kind VARCHAR,
     speaker VARCHAR, cue VARCHAR, spoken VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quote_id));
 CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCHAR, cameo_name VARCHAR,
@@ -173,9 +173,9 @@ class Store:
                  [(d, t.id, t.text, t.value, t.grain, t.anchor, t.start, t.end, t.range_start, t.range_end,
                    *_ev(t.evidence)) for t in record.times])
         if record.quantities:
-            many("INSERT INTO quantities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            many("INSERT INTO quantities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  [(d, q.id, q.text, q.value, q.low, q.high, q.approximate, q.subject, q.category, q.scope,
-                   q.period, q.source, *_ev(q.evidence)) for q in record.quantities])
+                   q.period, q.source, *_ev(q.evidence), q.unit) for q in record.quantities])
         if record.quotes:
             many("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  [(d, q.id, q.text, q.kind, q.speaker, q.cue, q.spoken, *_ev(q.evidence))
@@ -832,6 +832,7 @@ def open_store(path: str, read_only: bool = False) -> Store:
         con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS language_confidence DOUBLE")
         con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso VARCHAR")
         con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso_grain VARCHAR")
+        con.execute("ALTER TABLE quantities ADD COLUMN IF NOT EXISTS unit VARCHAR")
         con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     return Store(con, path)
