@@ -40,3 +40,16 @@ def test_last_day_of_a_grain():
     assert str(last_day("2009-07", "quarter")) == "2009-09-30"
     assert str(last_day("2019-11-11", "week")) == "2019-11-17"
     assert str(last_day("2024-02", "month")) == "2024-02-29"
+
+
+def test_a_scheduled_meeting_is_intended_and_dated_by_its_day_range():
+    from eventwire.ingest.text import parse_text
+    from eventwire.pipeline import extract_documents
+
+    doc = parse_text("The North Korean leader is set to meet US President Donald Trump in Hanoi on 27-8 February.",
+                     "t.txt", title="Summit", published="2019-02-24")
+    (record,) = list(extract_documents([doc]))
+    meet = [e for e in record.events if e.trigger and "meet" in e.trigger]
+    assert meet, [(e.cameo, e.trigger) for e in record.events]
+    assert "intended" in meet[0].modality
+    assert (meet[0].date["date"], meet[0].date["date_grain"]) == ("2019-02-27", "day")

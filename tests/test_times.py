@@ -306,3 +306,9 @@ def test_day_ranges(nlp, body):
 
 def test_ages_are_no_durations(nlp):
     assert _times(nlp, "All children ages 6 months and older should be vaccinated.") == ()
+
+
+def test_the_next_year_counts_from_the_story_not_the_publication(nlp):
+    times = _times(nlp, "The group was kidnapped in 2016. The next year, the kidnappers released a video.",
+                   published="2019-11-19")
+    assert _one(times, "The next year").value == "2017"

@@ -34,7 +34,8 @@ _REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "s
 _INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
            "pledge", "promise", "offer", "propose", "support", "back", "plot", "consider", "wish", "swear"}
 # "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
-_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved"}
+_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved",
+               "set", "due", "scheduled", "slated", "poised"}  # "is set to meet": a scheduled act
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
 _HEDGE_VERBS = {"think", "believe", "suspect", "allege", "report", "say", "rumour", "rumor", "fear", "understand"}
 _HEDGE_WORDS = {"reportedly", "allegedly", "apparently", "possibly", "likely", "probably", "purportedly",

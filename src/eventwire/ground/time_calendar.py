@@ -222,6 +222,8 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
         value = f"{day.isoformat()}T{spec.hh:02d}:{spec.mi:02d}"
         return _Resolved(value, "time", day, day), "published"
     if kind == "rel_unit":
+        if spec.span_base == "previous" and previous is not None and previous.first is not None:
+            return _rel_unit(spec, previous.first), "previous"
         return _rel_unit(spec, anchor), "published"
     if kind == "season":
         season = spec.value

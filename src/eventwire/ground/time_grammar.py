@@ -284,6 +284,11 @@ def _b_rel_unit(m: re.Match) -> _Spec:
         return _Spec("duration", unit=unit, n=1)
     if unit in _SEASONS:
         return _Spec("season", value=_SEASONS[unit], rel=rel, edge=edge)
+    written = " ".join(m["rel"].lower().split())
+    if written in ("the next", "the following", "the previous", "the preceding") and unit in ("year", "month", "week"):
+        # "The next year, the Taliban released ...": a year after the time the story is at, not after
+        # publication (anchored on the previous time when there is one).
+        return _Spec("rel_unit", unit=unit, shift=shift, edge=edge, span_base="previous")
     return _Spec("rel_unit", unit=unit, shift=shift, edge=edge)
 
 
