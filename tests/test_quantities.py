@@ -257,3 +257,9 @@ def test_a_long_span_is_cumulative_and_a_few_days_are_one_episode(nlp):
 def test_bodies_of_keep_whose_bodies(nlp):
     q = only(nlp, "Activists say at least 65 bodies of civilians have been found in the town.")
     assert (q.subject, q.category) == ("bodies of civilians", "killed")
+
+
+def test_a_count_the_model_calls_a_quantity_entity_is_still_a_count(nlp):
+    found, _ = quantities_of(nlp, "The country had admitted more than 1.4 million Syrian refugees by then.")
+    (q,) = found
+    assert (q.text, q.low, q.high, q.category) == ("more than 1.4 million", 1_400_000, None, "displaced")

@@ -314,8 +314,9 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
     if ents & _NAME_ENTS:
         return "inside a name"
     if ents & _NOT_COUNT_ENTS:
-        # The small model sometimes calls "1800 civilians" a DATE; a plural counted noun wins.
-        if not (noun is not None and noun.tag_ == "NNS" and ents <= {"DATE"}
+        # The small model sometimes calls "1800 civilians" a DATE and "more than 1.4 million refugees" a
+        # QUANTITY; a plural counted noun that is no measure wins.
+        if not (noun is not None and noun.tag_ == "NNS" and ents <= {"DATE", "QUANTITY"}
                 and not re.fullmatch(r"(19|20)\d\d", text) and noun.lemma_.lower() not in tables.not_counts):
             return "entity " + "/".join(sorted(ents))
     if _is_year(fig, text, noun):
