@@ -263,3 +263,9 @@ def test_a_count_the_model_calls_a_quantity_entity_is_still_a_count(nlp):
     found, _ = quantities_of(nlp, "The country had admitted more than 1.4 million Syrian refugees by then.")
     (q,) = found
     assert (q.text, q.low, q.high, q.category) == ("more than 1.4 million", 1_400_000, None, "displaced")
+
+
+def test_people_among_the_dead_are_killed(nlp):
+    found, _ = quantities_of(nlp, "The group put the death toll at 58, saying there were 11 children among the dead.")
+    (q,) = [q for q in found if q.text == "11"]
+    assert q.category == "killed"

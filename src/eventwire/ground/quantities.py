@@ -379,6 +379,14 @@ def _modifier_category(noun: Token, tables: QuantityTables, skip: set[int]) -> s
     """From words that modify the counted noun: "people killed", "displaced people", "death toll"."""
     order = {"acl": 0, "relcl": 0, "amod": 1, "compound": 2, "appos": 3}
     for child in sorted(noun.children, key=lambda c: order.get(c.dep_, 9)):
+        if child.dep_ == "prep" and child.lower_ == "among" and child.i not in skip:
+            # "11 children among the dead": the group the counted people belong to.
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.i not in skip:
+                    found = _phrase_category(pobj, tables)
+                    if found:
+                        return found
+            continue
         if child.i in skip or child.dep_ not in order:
             continue
         found = _phrase_category(child, tables)
