@@ -173,7 +173,45 @@ def test_no_source_when_none_is_named(nlp, kb):
 ])
 def test_dates_times_ages_percentages_money_and_names_are_not_counts(nlp, body):
     found, _ = quantities_of(nlp, body)
+    counts = [q for q in found if q.category not in ("money", "area", "distance")]
+    assert counts == [], [(q.text, q.value) for q in counts]
+
+
+@pytest.mark.parametrize("body", [
+    "Firefighters battled the 911 Fire near the town through the night.",
+    "Passengers on Flight 370 were never found, officials said.",
+    "Traffic on Route 66 was stopped after the crash near the town.",
+    "The council adopted resolution 2254 after long negotiations.",
+])
+def test_numbers_inside_names_are_never_quantities(nlp, body):
+    found, _ = quantities_of(nlp, body)
     assert found == [], [(q.text, q.value) for q in found]
+
+
+@pytest.mark.parametrize("body, text, category, value, unit", [
+    ("The donors pledged $5 million to rebuild the damaged schools.", "$5 million", "money", 5e6, "USD"),
+    ("The bank lent $300m and 4bn euros to the government.", "$300m", "money", 3e8, "USD"),
+    ("The bank lent $300m and 4bn euros to the government.", "4bn euros", "money", 4e9, "EUR"),
+    ("The state paid 300 million yuan to the families.", "300 million yuan", "money", 3e8, "CNY"),
+    ("The fire burned more than 142,000 acres of forest.", "more than 142,000 acres", "area", 574.653552, "km2"),
+    ("The zone covers 12 square kilometres of farmland.", "12 square kilometres", "area", 12.0, "km2"),
+    ("The convoy travelled 40 kilometres along the highway.", "40 kilometres", "distance", 40.0, "km"),
+])
+def test_money_areas_and_distances(nlp, body, text, category, value, unit):
+    found, _ = quantities_of(nlp, body)
+    (q,) = [q for q in found if q.text == text]
+    assert (q.category, q.value, q.unit) == (category, value, unit)
+    assert not [c for c in found if c.category not in ("money", "area", "distance")]
+
+
+def test_a_casualty_category_needs_its_word_in_the_same_clause(nlp):
+    (q,) = only_all(nlp, "Police detained 12 employees accused of killing a guard at the plant.")
+    assert q.category != "killed"
+
+
+def only_all(nlp, body):
+    found, _ = quantities_of(nlp, body)
+    return [q for q in found if q.text.startswith("12")]
 
 
 # ---------------------------------------------------------------- record form
@@ -219,3 +257,15 @@ def test_a_long_span_is_cumulative_and_a_few_days_are_one_episode(nlp):
 def test_bodies_of_keep_whose_bodies(nlp):
     q = only(nlp, "Activists say at least 65 bodies of civilians have been found in the town.")
     assert (q.subject, q.category) == ("bodies of civilians", "killed")
+
+
+def test_a_count_the_model_calls_a_quantity_entity_is_still_a_count(nlp):
+    found, _ = quantities_of(nlp, "The country had admitted more than 1.4 million Syrian refugees by then.")
+    (q,) = found
+    assert (q.text, q.low, q.high, q.category) == ("more than 1.4 million", 1_400_000, None, "displaced")
+
+
+def test_people_among_the_dead_are_killed(nlp):
+    found, _ = quantities_of(nlp, "The group put the death toll at 58, saying there were 11 children among the dead.")
+    (q,) = [q for q in found if q.text == "11"]
+    assert q.category == "killed"

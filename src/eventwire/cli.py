@@ -34,6 +34,7 @@ DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path.")]
 ActorsOpt = Annotated[Optional[str], typer.Option("--actors", help="User actor dictionary: a folder of TSV tables or one TSV file.")]
 ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="TOML settings file [default: ./eventwire.toml].")]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Only events of documents in this language (ISO 639-1, e.g. en).")]
 
 
 def _settings(config: str | None, **overrides) -> Settings:
@@ -261,14 +262,14 @@ def _filters(**given) -> dict:
 @app.command()
 def events(
     db: DbOpt = None, actor: ActorFilter = None, country: CountryFilter = None, since: SinceFilter = None,
-    until: UntilFilter = None, cameo: CameoFilter = None,
+    until: UntilFilter = None, cameo: CameoFilter = None, lang: LangOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="Rows at most.")] = 100,
     config: ConfigOpt = None,
 ) -> None:
     """Print the stored events as a table, oldest first."""
     from eventwire.store.access import Database
 
-    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo)
+    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo, lang=lang)
     settings = _existing_db(_settings(config, db=db))
     with _database_errors(), Database(settings.db, wait=settings.lock_wait).reading() as store:
         page = store.search_events(order="asc", limit=limit, **filters)
@@ -322,7 +323,7 @@ def export(
     extended: Annotated[Optional[str], typer.Option("--extended", help="gdelt: also write our own fields (modality, evidence, rule, PLOVER and ACLED type, story id, ...) to this TSV, keyed by GlobalEventID.")] = None,
     extended_columns: Annotated[bool, typer.Option("--extended-columns", help="gdelt: append our own fields as named columns after the 61 (no longer GDELT's layout).")] = False,
     actor: ActorFilter = None, country: CountryFilter = None, since: SinceFilter = None, until: UntilFilter = None,
-    cameo: CameoFilter = None, db: DbOpt = None, config: ConfigOpt = None,
+    cameo: CameoFilter = None, lang: LangOpt = None, db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Export the database (or the events matching the filters): full records as JSONL, the events
     table as CSV, Parquet or JSONL, GDELT 2.0 TSV or PLOVER JSON. Writes standard output unless -o
@@ -334,12 +335,12 @@ def export(
 
     from eventwire.store.access import Database
 
-    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo)
+    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo, lang=lang)
     if format is not ExportFormat.gdelt and (header or extended or extended_columns):
         err.print("[red]error:[/red] --header, --extended and --extended-columns are for --format gdelt")
         raise typer.Exit(2)
-    if format is ExportFormat.jsonl and filters:
-        err.print("[red]error:[/red] --format jsonl exports whole records: filters apply to the event formats")
+    if format is ExportFormat.jsonl and set(filters) - {"lang"}:
+        err.print("[red]error:[/red] --format jsonl exports whole records: of the filters only --lang applies")
         raise typer.Exit(2)
     to_stdout = output in (None, "-")
     if format is ExportFormat.parquet and output is None:
@@ -382,7 +383,7 @@ def export(
                         n = write_plover(store, sink, filters)
                     else:
                         n = 0
-                        for record in store.records():
+                        for record in store.records(lang=filters.get("lang")):
                             sink.write(json.dumps(record, ensure_ascii=False) + "\n")
                             n += 1
         if target is None:

@@ -17,7 +17,7 @@ from eventwire.countries import to_iso3
 __all__ = ["FilterError", "check_date", "check_cameo", "event_filters", "FILTER_NAMES"]
 
 FILTER_NAMES = ("actor", "source", "target", "country", "cameo", "plover", "modality", "quad_class", "since",
-                "until", "q", "doc_id")
+                "until", "q", "doc_id", "lang")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -62,6 +62,10 @@ def event_filters(**given: Any) -> dict[str, Any]:
             value = check_date(str(value), name)
         elif name == "cameo":
             value = check_cameo(str(value))
+        elif name == "lang":
+            if not re.fullmatch(r"[A-Za-z]{2,3}", str(value)):
+                raise FilterError(f"lang: {value!r} is not a language code (ISO 639-1, e.g. en)")
+            value = str(value).lower()
         elif name == "quad_class":
             if int(value) not in (1, 2, 3, 4):
                 raise FilterError(f"quad_class: {value!r} is not 1, 2, 3 or 4")

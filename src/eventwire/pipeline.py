@@ -1,8 +1,11 @@
-"""The stages in order: ingest -> read -> ground -> record. Nothing else lives here."""
+"""The stages in order: ingest -> language -> read -> ground -> record. Nothing else lives here.
+
+Documents not in English are stored as they are (title, text, language) and never parsed or coded."""
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from eventwire.coding.codebook import Codebook, load_codebook
 from eventwire.coding.events import code_events
@@ -13,8 +16,9 @@ from eventwire.ground.actors import resolve_actors
 from eventwire.ground.places import event_place, resolve_places
 from eventwire.ground.quantities import resolve_quantities
 from eventwire.ground.quotes import resolve_quotes
-from eventwire.ground.times import resolve_times
+from eventwire.ground.times import anchor_times, recognise_times
 from eventwire.ingest import read_bytes, read_path
+from eventwire.language import identify_language, is_analysed
 from eventwire.read import Parsed, load_model, read_many
 from eventwire.record import ArticleRecord, Document
 
@@ -24,24 +28,30 @@ log = logging.getLogger(__name__)
 
 
 def extract_documents(documents: Iterable[Document], settings: Settings | None = None) -> Iterator[ArticleRecord]:
-    """Documents -> ArticleRecords, parsing them in one batched spaCy stream."""
+    """Documents -> ArticleRecords in input order: English ones parsed in batched spaCy streams and coded,
+    the others (after language identification) recorded with no analysis."""
     settings = settings or load_settings()
     nlp = load_model(settings.model, settings.blis)
     kb = load_actor_kb(settings.actors)
     codebook = load_codebook(settings.triggers)
-    for parsed in read_many(documents, nlp, batch_size=settings.batch_size):
-        yield ground_and_code(parsed, kb, codebook)
+    identified = (identify_language(d) for d in documents)
+    while batch := list(islice(identified, settings.batch_size)):
+        parsed = read_many([d for d in batch if is_analysed(d)], nlp, batch_size=settings.batch_size)
+        for document in batch:
+            yield ground_and_code(next(parsed), kb, codebook) if is_analysed(document) else ArticleRecord(document)
 
 
 def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleRecord:
     """The grounding stages and the coder over one parsed article, in dependency order."""
     actors = resolve_actors(parsed, kb)
     places = resolve_places(parsed, actors)
-    # Quotes need the times of their cue clauses ("On Saturday, X said"); times inside a quote are
-    # then re-anchored on the day the speaker spoke.
-    first_times = resolve_times(parsed)
+    # Times are recognised once. Quotes need the times of their cue clauses ("On Saturday, X said");
+    # the times inside a quote whose speaking day is known are then anchored on that day.
+    recognised = recognise_times(parsed)
+    first_times = anchor_times(recognised, parsed.document.published)
     quotes = resolve_quotes(parsed, actors, first_times)
-    times = resolve_times(parsed, quotes) if quotes else first_times
+    spoken = any(q.spoken for q in quotes)
+    times = anchor_times(recognised, parsed.document.published, quotes) if spoken else first_times
     quantities = resolve_quantities(parsed, actors)
     events = code_events(parsed, actors, codebook, times=times, places=places, quantities=quantities,
                          quotes=quotes, place_of=event_place)

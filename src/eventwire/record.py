@@ -61,8 +61,10 @@ class Document:
     url: str | None = None
     outlet: str | None = None
     published: str | None = None  # ISO 8601, with the time (and offset) when known
-    published_from: str | None = None  # which signal gave `published` (timestamp-line, metadata, htmldate, ...)
-    language: str = "en"
+    published_from: str | None = None  # which signal gave `published` (timestamp-line, metadata, htmldate, url,
+    # feed, warc, ...); "none-found" when no signal gave a date
+    language: str = "en"  # ISO 639-1 code from language identification; "und" when it could not be told
+    language_confidence: float | None = None  # the identifier's probability of `language` (0..1)
     captions: tuple[Caption, ...] = ()
     related: tuple[RelatedLink, ...] = ()
     boilerplate: tuple[str, ...] = ()
@@ -159,11 +161,12 @@ class Quantity:
     high: float | None
     approximate: bool
     subject: str | None
-    category: str
+    category: str  # a count's (killed | injured | ... | other), or money | area | distance
     evidence: Evidence
     scope: str = "event"  # event | cumulative
     period: str | None = None
     source: str | None = None  # actor id it is attributed to
+    unit: str | None = None  # money: ISO 4217 code (value in units of it); area: km2; distance: km
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,9 @@ class Event:
     cameo: str  # CAMEO event code, 2-4 digits
     source: tuple[str, ...]  # actor ids
     target: tuple[str, ...]
-    date: dict[str, str | None]  # value, start, end, grain, anchor (anchor "assumed-published" when no date was stated)
+    date: dict[str, str | None]  # value (TIMEX), start, end, grain, anchor (anchor "assumed-published" when no date
+    # was stated), and the calendar form for users: "date" (YYYY-MM-DD | YYYY-MM | YYYY) and "date_grain"
+    # (day | week | month | quarter | half | season | year | decade | century); see ground/event_dates.py
     modality: tuple[str, ...]
     evidence: Evidence
     rule: str  # the dictionary entry and pattern that fired, so an analyst can see why

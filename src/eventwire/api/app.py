@@ -130,6 +130,7 @@ class EventFilters:
     bbox: tuple[tuple[float, float, float, float], ...] = ()
     q: str | None = None
     doc_id: str | None = None
+    lang: str | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -149,6 +150,7 @@ def event_filters(
     bbox: Annotated[str | None, Query(pattern=BBOX_PATTERN, description="Place bounding box: west,south,east,north in degrees; west > east crosses the antimeridian")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Words in the evidence sentence (case-insensitive)")] = None,
     doc_id: Annotated[str | None, Query(max_length=64, description="Events of one document")] = None,
+    lang: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$", description="Language of the event's document (ISO 639-1, e.g. en)")] = None,
 ) -> EventFilters:
     from eventwire.filters import FilterError, check_date, event_filters as check_filters
 
@@ -162,7 +164,8 @@ def event_filters(
     return EventFilters(actor=actor or None, source=source or None, target=target or None,
                         country=checked.get("country"), cameo=cameo, plover=plover.value if plover else None,
                         modality=modality.value if modality else None, quad_class=quad_class, since=since,
-                        until=until, bbox=_parse_bbox(bbox), q=q or None, doc_id=doc_id or None)
+                        until=until, bbox=_parse_bbox(bbox), q=q or None, doc_id=doc_id or None,
+                        lang=lang.lower() if lang else None)
 
 
 def _encode_cursor(order: str, key: tuple) -> str:

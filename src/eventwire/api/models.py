@@ -39,9 +39,10 @@ class DocumentRef(BaseModel):
 class EventItem(BaseModel):
     doc_id: str
     event_id: str
-    date: str | None = None
+    date: str | None = None  # ISO: YYYY-MM-DD, YYYY-MM or YYYY
+    date_grain: str | None = None  # day | week | month | quarter | half | season | year | decade | century
+    timex: str | None = None  # the TimeML value the date comes from
     date_range: list[str | None] | None = None
-    date_grain: str | None = None
     date_anchor: str | None = None
     cameo: str
     cameo_name: str | None = None

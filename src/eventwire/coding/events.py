@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
 from eventwire.ground.actor_kb import country_or_bloc
+from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
 
@@ -33,7 +34,8 @@ _REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "s
 _INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
            "pledge", "promise", "offer", "propose", "support", "back", "plot", "consider", "wish", "swear"}
 # "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
-_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved"}
+_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved",
+               "set", "due", "scheduled", "slated", "poised"}  # "is set to meet": a scheduled act
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
 _HEDGE_VERBS = {"think", "believe", "suspect", "allege", "report", "say", "rumour", "rumor", "fear", "understand"}
 _HEDGE_WORDS = {"reportedly", "allegedly", "apparently", "possibly", "likely", "probably", "purportedly",
@@ -1070,7 +1072,7 @@ def code_events(
             if not c.source and not target and not linked:
                 continue
             violent_seen = violent_seen or violent
-            when = _date(c, sentence, index, quote, reporter, published)
+            when = with_calendar_date(_date(c, sentence, index, quote, reporter, published))
             if _is_historical(when.get("end") or when["value"] or when.get("start"), published):
                 mods.append("historical")
             place_id, place_how = (None, "")

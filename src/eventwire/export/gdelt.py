@@ -43,7 +43,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "EW_DocID", "EW_EventID", "EW_StoryID", "EW_PloverType", "EW_PloverMode", "EW_PloverContext",
     "EW_AcledType", "EW_Modality", "EW_DateValue", "EW_DateGrain", "EW_DateAnchor", "EW_Actor1Codes",
     "EW_Actor2Codes", "EW_Trigger", "EW_Rule", "EW_Evidence", "EW_EvidenceSection", "EW_EvidenceStart",
-    "EW_EvidenceEnd", "EW_Title", "EW_Outlet", "EW_Published", "EW_Language", "EW_Input",
+    "EW_EvidenceEnd", "EW_Title", "EW_Outlet", "EW_Published", "EW_Language", "EW_Input", "EW_Timex",
 )
 
 # GDELT geo types: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1).
@@ -161,10 +161,11 @@ def gdelt_rows(store, filters: dict[str, Any] | None = None, extended: bool = Tr
             cells += [
                 row["doc_id"], row["event_id"], story[0] if story else "", row["plover_type"], row["plover_mode"],
                 row["plover_context"], row.get("acled_type"), ";".join(row["modality"] or ()),
-                row["date_value"] or row["date_start"], when.grain if when else row["date_grain"], row["date_anchor"],
+                row["date"] or "", row["date_grain"] or (when.grain if when else ""), row["date_anchor"],
                 ";".join(a["code"] or "" for a in sources), ";".join(a["code"] or "" for a in targets),
                 row["trigger"], row["rule"], row["evidence_text"], row["section"], row["sent_start"],
                 row["sent_end"], row["title"], row["outlet"], row["published"], row["language"], row["input"],
+                row["timex"],
             ]
         yield [_clean(c) for c in cells]
 

@@ -12,7 +12,8 @@ from typing import Any
 __all__ = ["event_rows"]
 
 _SQL = """
-SELECT e.*,
+SELECT e.* EXCLUDE (date_grain), e.date_iso AS date, e.date_iso_grain AS date_grain, e.date_value AS timex,
+    e.date_grain AS timex_grain,
     d.url, d.source AS input, d.title, d.outlet, d.published, d.language, d.ingested_at,
     -- the offset where the body's first paragraph ends (0: one paragraph only)
     strpos(d.text, chr(10) || chr(10)) AS lead_end,
@@ -28,13 +29,14 @@ SELECT e.*,
 FROM events e JOIN documents d USING (doc_id)
 LEFT JOIN places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
 {where}
-ORDER BY coalesce(e.date_value, e.date_start) NULLS LAST, e.doc_id, e.event_id
+ORDER BY e.date_iso NULLS LAST, e.doc_id, e.event_id
 """
 
 
 def event_rows(store, filters: dict[str, Any] | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Every stored event matching `filters` (the keywords of the API's event filters) with its
-    joins; 'actors' lists sources (role 'source') before targets."""
+    joins; 'actors' lists sources (role 'source') before targets. `date` is the ISO calendar date
+    (YYYY-MM-DD, YYYY-MM or YYYY) with its `date_grain`; `timex` the TimeML value it comes from."""
     where, params = store._api_where(**(filters or {}))
     cursor = store.con.cursor()
     try:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground.measures import find_measures
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor, Quantity
 
@@ -73,7 +74,8 @@ _CURRENCY = {"$", "£", "€", "us$", "usd", "¥", "₺"}
 # Label nouns a number names rather than counts: "Resolution 2254", "Route 5", "No. 3".
 _LABEL_NOUNS = {"no", "no.", "number", "resolution", "article", "route", "highway", "flight", "page",
                 "paragraph", "chapter", "section", "room", "item", "point", "phase", "level", "grade",
-                "platform", "gate", "channel", "version", "model", "unit", "category", "class"}
+                "platform", "gate", "channel", "version", "model", "unit", "category", "class", "interstate",
+                "motorway", "exit", "line", "bus", "runway", "terminal", "pier", "berth"}
 _NAME_ENTS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP", "LANGUAGE"}
 _NOT_COUNT_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"}
 
@@ -312,8 +314,9 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
     if ents & _NAME_ENTS:
         return "inside a name"
     if ents & _NOT_COUNT_ENTS:
-        # The small model sometimes calls "1800 civilians" a DATE; a plural counted noun wins.
-        if not (noun is not None and noun.tag_ == "NNS" and ents <= {"DATE"}
+        # The small model sometimes calls "1800 civilians" a DATE and "more than 1.4 million refugees" a
+        # QUANTITY; a plural counted noun that is no measure wins.
+        if not (noun is not None and noun.tag_ == "NNS" and ents <= {"DATE", "QUANTITY"}
                 and not re.fullmatch(r"(19|20)\d\d", text) and noun.lemma_.lower() not in tables.not_counts):
             return "entity " + "/".join(sorted(ents))
     if _is_year(fig, text, noun):
@@ -341,10 +344,13 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
         if before.lower_ in ("aged", "age", "ages") or (
                 before.lower_ == "of" and fig.first > span_start + 1 and doc[fig.first - 2].lower_ == "age"):
             return "an age"
-        if before.lower_.rstrip(".") in _LABEL_NOUNS and anchor.head.i == before.i:
-            return "a label"
+        if before.lower_.rstrip(".") in _LABEL_NOUNS and (anchor.head.i == before.i or before.text[:1].isupper()):
+            return "a label"  # "Resolution 2254", "Flight 370", "Route 66"
         if anchor.head.i == before.i and before.pos_ == "PROPN" and noun is None:
             return "part of a name"
+    if after is not None and after.tag_ == "NNP" and after.is_title and before is not None \
+            and before.lower_ == "the" and fig.first == fig.last:
+        return "part of a name (the 911 Fire)"  # a singular proper noun after "the N" names, not counts
     if after is not None and after.lower_ in ("years", "year") and fig.last + 2 < span_end \
             and doc[fig.last + 2].lower_ == "old":
         return "an age"
@@ -373,12 +379,21 @@ def _modifier_category(noun: Token, tables: QuantityTables, skip: set[int]) -> s
     """From words that modify the counted noun: "people killed", "displaced people", "death toll"."""
     order = {"acl": 0, "relcl": 0, "amod": 1, "compound": 2, "appos": 3}
     for child in sorted(noun.children, key=lambda c: order.get(c.dep_, 9)):
+        if child.dep_ == "prep" and child.lower_ == "among" and child.i not in skip:
+            # "11 children among the dead": the group the counted people belong to.
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.i not in skip:
+                    found = _phrase_category(pobj, tables)
+                    if found:
+                        return found
+            continue
         if child.i in skip or child.dep_ not in order:
             continue
         found = _phrase_category(child, tables)
         if found:
             return found
-        if child.dep_ in ("acl", "relcl"):
+        if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in _LIGHT_VERBS:
+            # "people left dead", "those found dead"; not "employees accused of killing": another clause.
             found = _complement_category(child, tables, skip)
             if found:
                 return found
@@ -422,7 +437,8 @@ def _category(anchor: Token, noun: Token | None, verb: Token | None, tables: Qua
     # The counted noun's own participle or relative clause speaks first ("22 people killed").
     for child in start.children:
         if child.dep_ in ("acl", "relcl") and child.i not in skip:
-            found = _phrase_category(child, tables) or _complement_category(child, tables, skip)
+            found = _phrase_category(child, tables) or (
+                _complement_category(child, tables, skip) if child.lemma_.lower() in _LIGHT_VERBS else None)
             if found:
                 return found
     # Then the verb governing the clause; a reporting verb says nothing about what was counted.
@@ -636,6 +652,7 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
         category = _category(anchor, noun, verb, tables, skip)
         period = _period([verb, noun, anchor], skip) or _war_period(verb, skip)
         out.append({
+            "_start": doc[first_tok].idx, "_end": doc[last_tok].idx + len(doc[last_tok].text),
             "text": doc[first_tok: last_tok + 1].text,
             "value": value, "low": low, "high": high, "approximate": approximate,
             "subject": _subject_text(noun) if noun is not None else None,
@@ -648,11 +665,25 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
 
 
 def resolve_quantities(parsed: Parsed, actors: Sequence[Actor]) -> tuple[Quantity, ...]:
-    """Every counted figure in the article, in reading order, ids quantity1, quantity2, ..."""
+    """Every counted figure, money amount, area and distance in the article, in reading order, ids
+    quantity1, quantity2, ... A count inside a money amount or measure ("$3 billion") is not kept."""
     tables = load_quantity_tables()
     spans = _actor_spans(parsed, actors)
     quantities: list[Quantity] = []
     for sentence in parsed.sentences:
+        text = sentence.span.text
+        base = sentence.span.start_char
+        measures = find_measures(text)
+        items = []
+        for m in measures:
+            items.append((m.start, {"text": text[m.start:m.end], "value": m.value, "low": m.low, "high": m.high,
+                                    "approximate": m.approximate, "subject": None, "category": m.category,
+                                    "unit": m.unit}))
         for item in _sentence_quantities(sentence, tables, spans.get(sentence.index, [])):
+            start, end = item.pop("_start") - base, item.pop("_end") - base
+            if any(start < m.end and m.start < end for m in measures):
+                continue
+            items.append((start, item))
+        for _, item in sorted(items, key=lambda x: x[0]):
             quantities.append(Quantity(id=f"quantity{len(quantities) + 1}", evidence=sentence.evidence(), **item))
     return tuple(quantities)

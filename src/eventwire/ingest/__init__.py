@@ -82,8 +82,20 @@ def _with_note(doc: Document, note: str | None) -> Document:
     return replace(doc, notes=doc.notes + (note,)) if note else doc
 
 
+def _dated(items: Iterable[Document | InputError]) -> Iterator[Document | InputError]:
+    """Documents whose text and metadata gave no date: dated from their URL, else marked as undated."""
+    from eventwire.ingest.dates import with_fallback_date
+
+    for item in items:
+        yield with_fallback_date(item) if isinstance(item, Document) and not item.published else item
+
+
 def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Document | InputError]:
     """Turn one input's bytes into Documents; refused inputs come out as InputError items."""
+    return _dated(_read_bytes(data, source, kind))
+
+
+def _read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Document | InputError]:
     from eventwire.ingest.warc import is_warc
 
     if kind == "warc" or (kind is None and is_warc(_decompressed_head(data))):
@@ -157,7 +169,7 @@ def read_path(path: str) -> Iterator[Document | InputError]:
             if is_warc(_decompressed_head(head)):
                 # Archives run to gigabytes: streamed record by record, never read whole.
                 handle.seek(0)
-                yield from parse_warc(handle, path)
+                yield from _dated(parse_warc(handle, path))
                 return
             data = head + handle.read(max(0, MAX_EXPANDED_BYTES + 1 - len(head)))
     except OSError as exc:

@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 
 from eventwire.errors import InputError, InputNotice
+from eventwire.ingest.dates import with_fallback_date
 from eventwire.record import Document
 
 __all__ = ["Fetcher", "parse_feed", "entry_text"]
@@ -105,17 +106,16 @@ def _entry_document(entry, where: str, outlet: str | None, fetcher: Fetcher | No
 
             try:
                 doc = parse_html(page, where, url=url)
-                return replace(doc, input_kind="feed", title=doc.title or title, outlet=doc.outlet or outlet,
-                               published=doc.published or published,
-                               published_from=doc.published_from if doc.published else ("feed" if published else None))
+                doc = replace(doc, input_kind="feed", title=doc.title or title, outlet=doc.outlet or outlet)
+                return with_fallback_date(doc, published, "feed")
             except InputError as exc:
                 log.info("%s: linked page unusable (%s); using the entry text", where, exc.reason)
     body = _best_html(entry)
     if not body and not title:
         raise InputError(where, "feed entry has no title and no text")
-    doc = parse_text(body or "", where, url=url, title=title or None, published=published, outlet=outlet,
-                     input_kind="feed")
-    return replace(doc, published_from="feed") if published else doc
+    doc = parse_text(body or "", where, url=url, title=title or None, outlet=outlet, input_kind="feed")
+    # A date the entry's text shows, then the URL's, then the feed entry's own.
+    return with_fallback_date(doc, published, "feed")
 
 
 def parse_feed(data: bytes | str, source: str, *, fetcher: Fetcher | None = None) -> Iterator[Document | InputError]:

@@ -139,8 +139,8 @@ _DATE_SHAPES = [
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}",
     r"\d{4}-\d{2}-\d{2}",
-    r"\d{1,2}[/.]\d{1,2}[/.]\d{4}",
-    r"\d{4}/\d{1,2}/\d{1,2}",
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}",
+    r"\d{4}[/.]\d{1,2}[/.]\d{1,2}",
     # "Apr 152017": day and year run together where a scraper stripped the comma and space
     rf"{_MONTH}\s+\d{{1,2}}(?:19|20)\d{{2}}\b",
 ]
@@ -173,6 +173,12 @@ def _parse_date(text: str) -> datetime | None:
     import dateparser  # slow to import; only needed when a timestamp line is found
 
     text = _GLUED_YEAR.sub(r"\1 \2", text)
+    ymd = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text.strip())
+    if ymd:  # "2016.07.27": year first, then month and day (DATE_ORDER below is for day-first forms)
+        try:
+            return datetime(int(ymd[1]), int(ymd[2]), int(ymd[3]))
+        except ValueError:
+            return None
     return dateparser.parse(
         text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"}
     )

@@ -25,6 +25,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 
 from eventwire.errors import InputError, InputNotice
+from eventwire.ingest.dates import with_fallback_date
 from eventwire.record import Document
 
 __all__ = ["parse_warc", "is_warc", "page_charset", "decode_page"]
@@ -207,7 +208,9 @@ def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | Input
             content_type = record.http_headers.get_header("Content-Type")
             url = record.rec_headers.get_header("WARC-Target-URI") or None
             doc = parse_html(decode_page(body, content_type), where, url=url)
-            yield replace(doc, input_kind="warc")
+            # The record's date is when the page was crawled: the last resort for an undated page.
+            crawled = (record.rec_headers.get_header("WARC-Date") or "")[:10] or None
+            yield with_fallback_date(replace(doc, input_kind="warc"), crawled, "warc")
         except InputError as exc:
             yield exc
             if offset in truncated:  # the file ends inside this record: nothing follows it

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from eventwire.config import Settings
+from eventwire.language import is_analysed
 from eventwire.record import RECORD_VERSION
 from eventwire.run.engines import Engine, make_engine
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult
@@ -51,6 +52,8 @@ class Summary:
     seconds: float = 0.0
     workers: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker process
+    # Articles of this run stored without analysis because they are not in English, per language.
+    not_analysed: dict[str, int] = field(default_factory=dict)
 
     @property
     def articles_read(self) -> int:
@@ -83,7 +86,14 @@ class Summary:
         return (f"{inputs}: {self.articles_read} articles — {self.stored + self.replaced} stored"
                 f"{f' ({self.replaced} replaced)' if self.replaced else ''}, "
                 f"{sum(skips.values())} skipped{f' ({skipped})' if skipped else ''}, {self.refused} refused{before}, "
-                f"{self.failed} failed, {self.recovered} recovered")
+                f"{self.failed} failed, {self.recovered} recovered{self._not_coded()}")
+
+    def _not_coded(self) -> str:
+        other = sum(self.not_analysed.values())
+        if not other:
+            return ""
+        languages = ", ".join(f"{lang} {n}" for lang, n in sorted(self.not_analysed.items(), key=lambda x: (-x[1], x[0])))
+        return f"; {other} not in English, stored but not coded ({languages})"
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -245,6 +255,9 @@ def _write(done: InputResult, worker: str, store, fingerprint: str, summary: Sum
         if outcome == "unchanged" and on_skip:
             on_skip(record.document.source, "stored already, unchanged")
         setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if not is_analysed(record.document):
+            lang = record.document.language
+            summary.not_analysed[lang] = summary.not_analysed.get(lang, 0) + 1
     refused = sum(1 for f in done.failures if f.kind == "refused")
     retry = not_stored or any(f.kind == "failed" for f in done.failures)
     # A chunk lost with its worker, or an input with a failed article, is not done: a rerun tries it again.

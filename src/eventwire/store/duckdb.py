@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from eventwire.ground.event_dates import with_calendar_date
 from eventwire.record import ArticleRecord, Evidence, to_json
 
 __all__ = ["Store", "open_store", "link_database", "ensure_schema", "EventFilter", "SCHEMA_VERSION"]
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id VARCHAR PRIMARY KEY, source VARCHAR, input_kind VARCHAR, url VARCHAR, outlet VARCHAR,
     title VARCHAR, published VARCHAR, published_from VARCHAR, language VARCHAR, text VARCHAR,
-    content_hash VARCHAR, record_version VARCHAR, record JSON, ingested_at TIMESTAMP);
+    content_hash VARCHAR, record_version VARCHAR, record JSON, ingested_at TIMESTAMP,
+    language_confidence DOUBLE);
 CREATE TABLE IF NOT EXISTS captions (doc_id VARCHAR, idx INTEGER, text VARCHAR, credit VARCHAR,
     PRIMARY KEY (doc_id, idx));
 CREATE TABLE IF NOT EXISTS related (doc_id VARCHAR, idx INTEGER, title VARCHAR, url VARCHAR,
@@ -49,14 +51,14 @@ CREATE TABLE IF NOT EXISTS times (doc_id VARCHAR, time_id VARCHAR, text VARCHAR,
     range_end VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, time_id));
 CREATE TABLE IF NOT EXISTS quantities (doc_id VARCHAR, quantity_id VARCHAR, text VARCHAR,
     value DOUBLE, low DOUBLE, high DOUBLE, approximate BOOLEAN, subject VARCHAR, category VARCHAR,
-    scope VARCHAR, period VARCHAR, source_actor VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quantity_id));
+    scope VARCHAR, period VARCHAR, source_actor VARCHAR, {_EVIDENCE}, unit VARCHAR, PRIMARY KEY (doc_id, quantity_id));
 CREATE TABLE IF NOT EXISTS quotes (doc_id VARCHAR, quote_id VARCHAR, text VARCHAR, kind VARCHAR,
     speaker VARCHAR, cue VARCHAR, spoken VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quote_id));
 CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCHAR, cameo_name VARCHAR,
     quad_class INTEGER, goldstein DOUBLE, plover_type VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
     date_value VARCHAR, date_start VARCHAR, date_end VARCHAR, date_grain VARCHAR, date_anchor VARCHAR,
     modality VARCHAR[], place_id VARCHAR, place_how VARCHAR, trigger VARCHAR, rule VARCHAR, {_EVIDENCE},
-    PRIMARY KEY (doc_id, event_id));
+    date_iso VARCHAR, date_iso_grain VARCHAR, PRIMARY KEY (doc_id, event_id));
 CREATE TABLE IF NOT EXISTS event_actors (doc_id VARCHAR, event_id VARCHAR, actor_id VARCHAR, role VARCHAR);
 CREATE TABLE IF NOT EXISTS event_quantities (doc_id VARCHAR, event_id VARCHAR, quantity_id VARCHAR);
 CREATE TABLE IF NOT EXISTS failures (source VARCHAR PRIMARY KEY, reason VARCHAR, failed_at TIMESTAMP);
@@ -82,6 +84,13 @@ _DOC_TABLES = ("captions", "related", "actors", "actor_mentions", "places", "tim
                "quotes", "events", "event_actors", "event_quantities", "documents")
 
 
+def _calendar(when: dict[str, str | None]) -> tuple[str | None, str | None]:
+    """An event's ISO date and grain: as coded, else from its TIMEX value (records made by hand)."""
+    if "date" not in when:
+        when = with_calendar_date(when)
+    return when.get("date"), when.get("date_grain")
+
+
 def _ev(e: Evidence) -> tuple:
     return (e.text, e.section, e.caption_index, e.start, e.end)
 
@@ -94,6 +103,7 @@ class EventFilter:
     since: str | None = None  # ISO date, compared with the event date
     until: str | None = None
     limit: int = 100
+    lang: str | None = None  # ISO 639-1 language of the event's document
 
 
 class Store:
@@ -168,10 +178,11 @@ class Store:
         d = doc.id
         many = self.con.executemany
         self.con.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [d, doc.source, doc.input_kind, doc.url, doc.outlet, doc.title, doc.published,
              doc.published_from, doc.language, doc.text, doc.content_hash, record.record_version,
-             json.dumps(to_json(record), ensure_ascii=False), datetime.now(timezone.utc).replace(tzinfo=None)])
+             json.dumps(to_json(record), ensure_ascii=False), datetime.now(timezone.utc).replace(tzinfo=None),
+             doc.language_confidence])
         if doc.captions:
             many("INSERT INTO captions VALUES (?, ?, ?, ?)",
                  [(d, i, c.text, c.credit) for i, c in enumerate(doc.captions)])
@@ -195,19 +206,19 @@ class Store:
                  [(d, t.id, t.text, t.value, t.grain, t.anchor, t.start, t.end, t.range_start, t.range_end,
                    *_ev(t.evidence)) for t in record.times])
         if record.quantities:
-            many("INSERT INTO quantities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            many("INSERT INTO quantities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  [(d, q.id, q.text, q.value, q.low, q.high, q.approximate, q.subject, q.category, q.scope,
-                   q.period, q.source, *_ev(q.evidence)) for q in record.quantities])
+                   q.period, q.source, *_ev(q.evidence), q.unit) for q in record.quantities])
         if record.quotes:
             many("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  [(d, q.id, q.text, q.kind, q.speaker, q.cue, q.spoken, *_ev(q.evidence))
                   for q in record.quotes])
         if record.events:
-            many(f"INSERT INTO events VALUES ({', '.join(['?'] * 24)})",
+            many(f"INSERT INTO events VALUES ({', '.join(['?'] * 26)})",
                  [(d, e.id, e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover, e.plover_mode,
                    e.plover_context, e.date.get("value"), e.date.get("start"), e.date.get("end"),
                    e.date.get("grain"), e.date.get("anchor"), list(e.modality), e.place, e.place_how,
-                   e.trigger, e.rule, *_ev(e.evidence)) for e in record.events])
+                   e.trigger, e.rule, *_ev(e.evidence), *_calendar(e.date)) for e in record.events])
             links = [(d, e.id, a, "source") for e in record.events for a in e.source]
             links += [(d, e.id, a, "target") for e in record.events for a in e.target]
             if links:
@@ -256,8 +267,10 @@ class Store:
             raise ValueError(f"unknown table {table}")
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        for (text,) in self.con.execute("SELECT record FROM documents ORDER BY published, doc_id").fetchall():
+    def records(self, lang: str | None = None) -> Iterator[dict[str, Any]]:
+        where, params = ("WHERE language = ?", [lang.lower()]) if lang else ("", [])
+        for (text,) in self.con.execute(f"SELECT record FROM documents {where} ORDER BY published, doc_id",
+                                        params).fetchall():
             yield json.loads(text)
 
     def events_query(self, flt: EventFilter) -> tuple[str, list[Any]]:
@@ -267,11 +280,14 @@ class Store:
             where.append("e.cameo LIKE ?")
             params.append(flt.cameo + "%")
         if flt.since:
-            where.append("coalesce(e.date_start, e.date_value) >= ?")
+            where.append("e.date_iso >= ?")
             params.append(flt.since)
         if flt.until:
-            where.append("coalesce(e.date_start, e.date_value) <= ?")
+            where.append("e.date_iso <= ?")
             params.append(flt.until + "\uffff")
+        if flt.lang:
+            where.append("d.language = ?")
+            params.append(flt.lang.lower())
         if flt.actor:
             where.append("""EXISTS (SELECT 1 FROM event_actors x JOIN actors a USING (doc_id, actor_id)
                 WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id
@@ -284,7 +300,7 @@ class Store:
                 AND p.country = ?))""")
             params += [flt.country.upper(), flt.country.upper()]
         sql = f"""
-            SELECT e.doc_id, e.event_id, coalesce(e.date_value, e.date_start) AS date, e.date_anchor,
+            SELECT e.doc_id, e.event_id, e.date_iso AS date, e.date_iso_grain AS date_grain, e.date_value AS timex, e.date_anchor,
                 e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover_type, e.plover_mode,
                 (SELECT string_agg(a.code, ';' ORDER BY a.actor_id) FROM event_actors x
                    JOIN actors a USING (doc_id, actor_id)
@@ -309,9 +325,9 @@ class Store:
         names = [c[0] for c in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
-    def copy_events(self, path: str, fmt: str) -> int:
+    def copy_events(self, path: str, fmt: str, lang: str | None = None) -> int:
         """Write the flat events table to CSV or Parquet with DuckDB's own writer."""
-        sql, params = self.events_query(EventFilter(limit=0))
+        sql, params = self.events_query(EventFilter(limit=0, lang=lang))
         options = {"csv": "FORMAT CSV, HEADER TRUE", "parquet": "FORMAT PARQUET"}[fmt]
         escaped = path.replace("'", "''")
         self.con.execute(f"COPY ({sql}) TO '{escaped}' ({options})", params)
@@ -330,7 +346,7 @@ class Store:
                    country: str | None = None, cameo: str | None = None, plover: str | None = None,
                    modality: str | None = None, quad_class: int | None = None, since: str | None = None,
                    until: str | None = None, bbox: Sequence[float] | None = None, q: str | None = None,
-                   doc_id: str | None = None) -> tuple[str, list[Any]]:
+                   doc_id: str | None = None, lang: str | None = None) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
 
@@ -366,10 +382,10 @@ class Store:
             where.append("e.quad_class = ?")
             params.append(int(quad_class))
         if since:
-            where.append("coalesce(e.date_start, e.date_value) >= ?")
+            where.append("e.date_iso >= ?")
             params.append(since)
         if until:
-            where.append("coalesce(e.date_start, e.date_value) <= ?")
+            where.append("e.date_iso <= ?")
             params.append(until + "\uffff")
         if bbox:
             # One box (min_lon, min_lat, max_lon, max_lat) or several (a box split at the antimeridian).
@@ -385,6 +401,9 @@ class Store:
         if doc_id:
             where.append("e.doc_id = ?")
             params.append(doc_id)
+        if lang:
+            where.append("EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.doc_id AND d.language = ?)")
+            params.append(lang.lower())
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
     def search_events(self, *, order: str = "desc", limit: int = 50, offset: int = 0,
@@ -397,14 +416,14 @@ class Store:
         where, params = self._api_where(**filters)
         desc = order == "desc"
         cmp, direction = ("<", "DESC") if desc else (">", "ASC")
-        key = "coalesce(e.date_value, e.date_start, '')"
+        key = "coalesce(e.date_iso, '')"
         page_where, page_params = "", []
         if after is not None:
             page_where = ("WHERE (sort_key {0} ? OR (sort_key = ? AND (doc_id {0} ? OR "
                           "(doc_id = ? AND event_id {0} ?))))").format(cmp)
             k, d, ev = after
             page_params = [k, k, d, d, ev]
-        columns = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, cameo, cameo_name, "
+        columns = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name, "
                    "quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text, "
                    "section, caption_index")
         order_by = f"ORDER BY sort_key {direction}, doc_id {direction}, event_id {direction}"
@@ -451,7 +470,7 @@ class Store:
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
         events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(f"""
-            SELECT doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, cameo, cameo_name,
+            SELECT doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name,
                 quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text,
                 section, caption_index FROM events WHERE doc_id IN ({marks})""")
             if (r["doc_id"], r["event_id"]) in wanted}
@@ -474,9 +493,9 @@ class Store:
             side = sides.get((doc_id, event_id), {})
             items.append({
                 "doc_id": doc_id, "event_id": event_id,
-                "date": r["date_value"] or r["date_start"],
+                "date": r["date_iso"], "date_grain": r["date_iso_grain"], "timex": r["date_value"],
                 "date_range": [r["date_start"], r["date_end"]] if r["date_start"] else None,
-                "date_grain": r["date_grain"], "date_anchor": r["date_anchor"],
+                "date_anchor": r["date_anchor"],
                 "cameo": r["cameo"], "cameo_name": r["cameo_name"], "quad_class": r["quad_class"],
                 "goldstein": r["goldstein"], "plover": r["plover_type"], "plover_mode": r["plover_mode"],
                 "modality": list(r["modality"] or []),
@@ -502,7 +521,7 @@ class Store:
         # parsing a million date strings was the slow part.
         sql = f"""
             WITH per_date AS (
-                SELECT coalesce(e.date_value, e.date_start) AS k, e.quad_class, count(*) AS n
+                SELECT e.date_iso AS k, e.quad_class, count(*) AS n
                 FROM events e {where} GROUP BY ALL),
             dated AS (
                 SELECT try_cast(CASE length(k) WHEN 4 THEN k || '-01-01' WHEN 7 THEN k || '-01'
@@ -742,7 +761,8 @@ class Store:
             "quad_class": e["quad_class"], "goldstein": e["goldstein"], "plover": e["plover_type"],
             "plover_mode": e["plover_mode"], "plover_context": e["plover_context"],
             "date": {"value": e["date_value"], "start": e["date_start"], "end": e["date_end"],
-                     "grain": e["date_grain"], "anchor": e["date_anchor"]},
+                     "grain": e["date_grain"], "anchor": e["date_anchor"], "date": e["date_iso"],
+                     "date_grain": e["date_iso_grain"]},
             "modality": list(e["modality"] or []), "rule": e["rule"], "trigger": e["trigger"],
             "source": sides["source"], "target": sides["target"],
             "place": {"id": e["place_id"], "name": e["place_name"], "country": e["place_country"],
@@ -760,7 +780,7 @@ class Store:
             "SELECT m, count(*) FROM (SELECT unnest(modality) AS m FROM events) GROUP BY 1").fetchall())
         roots = dict(self.con.execute("SELECT left(cameo, 2), count(*) FROM events GROUP BY 1").fetchall())
         first, last = self.con.execute(
-            "SELECT min(coalesce(date_start, date_value)), max(coalesce(date_start, date_value)) FROM events").fetchone()
+            "SELECT min(date_iso), max(date_iso) FROM events").fetchone()
         return {"plover": plover, "modality": modality, "cameo_root": roots, "first_date": first, "last_date": last,
                 "documents": self.count("documents"), "events": self.count("events")}
 
@@ -861,6 +881,11 @@ def link_database(db: Any, settings: Any = None, article_settings: Any = None) -
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables that do not exist yet (a read-write connection)."""
     con.execute(_SCHEMA)
+    # Columns added since schema 1 was first written: a store made before them gains them, empty.
+    con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS language_confidence DOUBLE")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso VARCHAR")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso_grain VARCHAR")
+    con.execute("ALTER TABLE quantities ADD COLUMN IF NOT EXISTS unit VARCHAR")
     con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 

@@ -1,0 +1,623 @@
+"""Time expressions recognised: our rule grammar over a paragraph's text -> candidates with what they say.
+
+Calendar dates in the common formats, weekdays, relative days and periods, months and years alone,
+quarters and halves, decades, centuries, seasons, durations, times of day, fixed-date holidays from
+data/times/holidays.tsv; widened by spaCy DATE/TIME entities that the grammar missed, when they write a
+year and dateparser (English only) reads them. Range words around an expression are attached here
+("since X", "until X", "by X", "between X and Y", "from X to Y"). Nothing here knows the calendar date
+an expression means: ground/time_calendar.py puts a candidate on the calendar, ground/times.py anchors it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from eventwire.read import doc_text
+
+# ------------------------------------------------------------------ vocabulary
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+}
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "couple of": 2, "a couple of": 2,
+}
+_VAGUE_NUMBERS = {"few", "a few", "several", "many", "some", "a number of"}
+# unit -> (TimeML duration letter, is a time-of-day unit, multiplier)
+_UNITS = {
+    "second": ("S", True, 1), "minute": ("M", True, 1), "hour": ("H", True, 1),
+    "day": ("D", False, 1), "night": ("D", False, 1), "week": ("W", False, 1),
+    "fortnight": ("W", False, 2), "month": ("M", False, 1), "quarter": ("M", False, 3),
+    "year": ("Y", False, 1), "decade": ("Y", False, 10), "century": ("Y", False, 100),
+}
+_SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_REFS = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
+    "at present": "PRESENT_REF", "presently": "PRESENT_REF", "right now": "PRESENT_REF",
+    "at the moment": "PRESENT_REF", "these days": "PRESENT_REF",
+    "the past": "PAST_REF", "at the time": "PAST_REF", "the future": "FUTURE_REF",
+}
+_SETS = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "morning": "XXXX-XX-XXTMO",
+         "evening": "XXXX-XX-XXTEV", "night": "XXXX-XX-XXTNI", "weekend": "XXXX-WXX-WE",
+         "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+         "nightly": "XXXX-XX-XXTNI"}
+
+# Verbs that move something to a later date: what they attach is ahead of the anchor.
+
+# ------------------------------------------------------------------ the grammar
+def _ci(pattern: str) -> str:
+    return f"(?i:{pattern})"
+
+
+_MONTH_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ANY = _MONTH_FULL + r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?"
+_WEEKDAY = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+            r"|Mon\.|Tues?\.|Wed\.|Thu(?:rs?)?\.|Fri\.|Sat\.|Sun\.")
+_YEAR = r"(?<![\d$£€.,])(?:1[6-9]|20)\d\d(?![\d])(?!,\d)(?!\.\d)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
+_NUM = (r"\d+(?:\.\d+)?|a\s+couple\s+of|couple\s+of|a\s+hundred|a\s+few|a\s+number\s+of|"
+        + "|".join(sorted((w for w in _NUMBER_WORDS if " " not in w), key=len, reverse=True))
+        + "|few|several|many")
+_UNIT_WORDS = r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)"
+_UNIT_PLURAL = r"seconds|minutes|hours|days|weeks|months|years|decades|centuries"
+_EDGE = (r"early|late|mid-?|the\s+(?:end|beginning|start|middle|close|turn|first\s+half|second\s+half)\s+of"
+         r"|(?:the\s+)?end\s+of|beginning\s+of|start\s+of")
+_YEAR_WORD = r"(?i:(?:the\s+)?(?:fiscal\s+|calendar\s+)?year)"
+_REL = r"this|last|next|past|previous|coming|current|following|this\s+past"
+_QUARTER_WORD = r"(?i:(?:fiscal\s+|calendar\s+)?quarter)"
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What an expression says, before it is put on the calendar."""
+
+    kind: str
+    y: int | None = None
+    m: int | None = None
+    d: int | None = None
+    wd: int | None = None
+    rel: str | None = None  # last | next | this | earlier | later
+    edge: str | None = None  # start | mid | late | end (only "end" moves the value: to the last day)
+    unit: str | None = None
+    n: float | None = None  # None = vague ("several")
+    shift: int = 0
+    value: str | None = None
+    pod: str | None = None  # part of day: MO AF EV NI
+    hh: int | None = None
+    mi: int | None = None
+    day: _Spec | None = None  # the day a clock time belongs to
+    d2: int | None = None  # the last day of a day range ("27-28 February")
+    span_base: str = "anchor"  # anchor | previous
+
+
+@dataclass
+class _Cand:
+    start: int  # character offsets in the paragraph Doc
+    end: int
+    spec: _Spec
+    prep: str | None = None  # since | until | by | between | from
+    end_spec: _Spec | None = None  # second end of "between X and Y"
+    source: str = "rule"
+
+
+def _edge_of(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = text.lower()
+    if "end" in t or "close" in t:
+        return "end"  # "by the end of this month": the last day (a deadline)
+    if t.startswith("late") or "second half" in t:
+        return "late"
+    if "mid" in t or "middle" in t:
+        return "mid"
+    return "start"
+
+
+def _number(text: str) -> float | None:
+    t = " ".join(text.lower().split())
+    if t in _VAGUE_NUMBERS:
+        return None
+    if t in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _unit(text: str) -> str:
+    t = text.lower()
+    if t.startswith("centur"):
+        return "century"
+    return t[:-1] if t.endswith("s") else t
+
+
+def _month(text: str) -> int:
+    return _MONTHS[text.lower().rstrip(".")]
+
+
+def _weekday(text: str) -> int:
+    return _WEEKDAYS[text.lower().rstrip(".")]
+
+
+def _rel(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = " ".join(text.lower().split()).removeprefix("the ")
+    if t in ("last", "past", "previous", "this past"):
+        return "last"
+    if t in ("next", "coming", "following"):
+        return "next"
+    return "this"
+
+
+def _b_iso(m: re.Match) -> _Spec:
+    return _Spec("date", y=int(m["y"]), m=int(m["mo"]), d=int(m["d"]))
+
+
+def _b_numeric(m: re.Match) -> _Spec | None:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    month, day = (a, b) if a <= 12 else (b, a)  # US order unless the first number cannot be a month
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return _Spec("date", y=y, m=month, d=day)
+
+
+def _b_day_month(m: re.Match) -> _Spec | None:
+    day = int(re.match(r"\d+", m["d"]).group())
+    wd = _weekday(m["wd"]) if m["wd"] else None
+    last = _range_end_day(day, m.groupdict().get("d2"))
+    if last is False:
+        return None
+    if m["y"]:
+        return _Spec("date", y=int(m["y"]), m=_month(m["mon"]), d=day, d2=last)
+    return _Spec("day_month", m=_month(m["mon"]), d=day, wd=wd, d2=last)
+
+
+def _range_end_day(first: int, written: str | None) -> int | None | bool:
+    """The last day of "27-28 February" (28) or "27-8 February" (28: the tens carried over);
+    False when the second number cannot end a range starting on `first`."""
+    if not written:
+        return None
+    last = int(re.match(r"\d+", written).group())
+    if last < first and len(str(last)) < len(str(first)):
+        last = first - first % 10 + last
+    return last if first < last <= 31 else False
+
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+             "final": 4, "last": 4}
+
+
+def _b_quarter(m: re.Match) -> _Spec | None:
+    q = int(m["q"]) if m["q"] else _ORDINALS[m["ord"].lower()]
+    year = int(m["y"]) if m["y"] else None
+    if year is None and m["ord"] and m["ord"].lower() == "last":
+        return None  # "the last quarter" is the previous one, not the fourth
+    return _Spec("part", value=f"Q{q}", y=year)
+
+
+def _b_half(m: re.Match) -> _Spec:
+    half = _ORDINALS[m["ord"].lower()]
+    return _Spec("part", value=f"H{half}", y=int(m["y"]) if m["y"] else None)
+
+
+def _b_season(m: re.Match) -> _Spec:
+    return _Spec("season", value=_SEASONS[m["season"].lower()])
+
+
+def _b_vague_duration(m: re.Match) -> _Spec:
+    return _Spec("duration", unit=_unit(m["unit"]), n=None)
+
+
+def _b_month_year(m: re.Match) -> _Spec:
+    return _Spec("month_year", y=int(m["y"]), m=_month(m["mon"]), edge=_edge_of(m["edge"]))
+
+
+def _b_month(m: re.Match) -> _Spec:
+    return _Spec("month", m=_month(m["mon"]), rel=_rel(m["rel"]), edge=_edge_of(m["edge"]))
+
+
+def _b_year(m: re.Match) -> _Spec:
+    return _Spec("year", y=int(m["y"]), edge=_edge_of(m["edge"]))
+
+
+def _b_decade(m: re.Match) -> _Spec:
+    return _Spec("decade", y=int(m["dec"]), edge=_edge_of(m["edge"]))
+
+
+def _b_century(m: re.Match) -> _Spec:
+    return _Spec("century", y=int(m["c"]))
+
+
+def _b_weekday(m: re.Match) -> _Spec:
+    pod = _PARTS_OF_DAY[m["pod"].lower()] if m["pod"] else None
+    return _Spec("weekday", wd=_weekday(m["wd"]), rel=_rel(m["rel"]), pod=pod)
+
+
+_REL_DAYS = {"the day before yesterday": -2, "yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1,
+             "the day after tomorrow": 2}
+
+
+def _b_rel_day(m: re.Match) -> _Spec:
+    word = " ".join(m["rd"].lower().split())
+    pod = _PARTS_OF_DAY[m["pod"].lower()] if m["pod"] else ("NI" if word == "tonight" else None)
+    return _Spec("rel_day", shift=_REL_DAYS[word], pod=pod)
+
+
+def _b_part_of_day(m: re.Match) -> _Spec:
+    rel = " ".join(m["rel"].lower().split())
+    pod = _PARTS_OF_DAY[m["pod"].lower()]
+    shift = -1 if rel.endswith("last") else 0
+    return _Spec("rel_day", shift=shift, pod=pod)
+
+
+def _b_rel_unit(m: re.Match) -> _Spec:
+    unit = m["unit"].lower()
+    rel = _rel(m["rel"])
+    edge_text = m["edge"]
+    if edge_text and edge_text.lower() in ("earlier", "later"):
+        # "earlier this month" stays in this month; its part is before / after the anchor.
+        return _Spec("rel_unit", unit=unit, shift=0 if rel == "this" else (-1 if rel == "last" else 1),
+                     rel=edge_text.lower())
+    edge = _edge_of(edge_text)
+    shift = {"last": -1, "next": 1}.get(rel or "this", 0)
+    if unit in ("decade", "century") and m["rel"].lower().startswith("the ") and rel != "this":
+        # "the next decade", "the past century" are spans of that length (TimeML), not calendar decades.
+        return _Spec("duration", unit=unit, n=1)
+    if unit in _SEASONS:
+        return _Spec("season", value=_SEASONS[unit], rel=rel, edge=edge)
+    written = " ".join(m["rel"].lower().split())
+    if written in ("the next", "the following", "the previous", "the preceding") and unit in ("year", "month", "week"):
+        # "The next year, the Taliban released ...": a year after the time the story is at, not after
+        # publication (anchored on the previous time when there is one).
+        return _Spec("rel_unit", unit=unit, shift=shift, edge=edge, span_base="previous")
+    return _Spec("rel_unit", unit=unit, shift=shift, edge=edge)
+
+
+def _b_season_year(m: re.Match) -> _Spec:
+    return _Spec("season", value=_SEASONS[m["season"].lower()], y=int(m["y"]), edge=_edge_of(m["edge"]))
+
+
+def _b_offset(m: re.Match) -> _Spec | None:
+    n = _number(m["n"])
+    direction = " ".join(m["dir"].lower().split())
+    if direction in ("from now", "hence"):
+        # TimeML reads "eight years from now" as the length "eight years" (P8Y), as it reads "in five years".
+        return _Spec("duration", unit=_unit(m["unit"]), n=n)
+    sign = 1 if direction in ("later", "after") else -1
+    # "two days later" counts from the time told before; "18 years after <X> in 2001" from the time after.
+    base = {"later": "previous", "earlier": "previous", "after": "following", "before": "following"}.get(
+        direction, "anchor")
+    return _Spec("offset", unit=_unit(m["unit"]), n=n, shift=sign, span_base=base)
+
+
+def _b_duration(m: re.Match) -> _Spec | None:
+    written = m.groupdict().get("n")
+    n = _number(written) if written else None
+    return _Spec("duration", unit=_unit(m["unit"]), n=n)
+
+
+def _b_prev_day(m: re.Match) -> _Spec:
+    word = " ".join(m[0].lower().split())
+    shift = 1 if ("next" in word or "following" in word or "after" in word) else (
+        -1 if ("previous" in word or "before" in word) else 0)
+    return _Spec("offset", unit="day", n=1 if shift else 0, shift=shift or 1, span_base="previous")
+
+
+def _b_ref(m: re.Match) -> _Spec:
+    return _Spec("ref", value=_REFS[" ".join(m[0].lower().split())])
+
+
+def _b_set(m: re.Match) -> _Spec:
+    return _Spec("set", value=_SETS[(m["set"] or m["set2"]).lower()])
+
+
+def _b_clock(m: re.Match) -> _Spec | None:
+    if m["word"]:
+        hh = 12 if m["word"].lower() in ("noon", "midday") else 0
+        return _Spec("clock", hh=hh, mi=0)
+    hh = int(m["h"])
+    mi = int(m["mi"]) if m["mi"] else 0
+    ap = (m["ap"] or "").lower().replace(".", "")
+    if ap == "pm" and hh < 12:
+        hh += 12
+    elif ap == "am" and hh == 12:
+        hh = 0
+    if hh > 23:
+        return None
+    return _Spec("clock", hh=hh, mi=mi)
+
+
+def _b_then(m: re.Match) -> _Spec:
+    word = m[0].split()[0].lower()
+    return _Spec("previous", rel="until" if word in ("till", "by", "before") else word)
+
+
+@functools.lru_cache(maxsize=1)
+def load_holidays() -> dict[str, tuple[int, int]]:
+    """Fixed-date holidays from data/times/holidays.tsv: name -> (month, day)."""
+    text = resources.files("eventwire").joinpath("data", "times", "holidays.tsv").read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    out: dict[str, tuple[int, int]] = {}
+    for line in rows[1:]:
+        name, month, day = line.split("\t")[:3]
+        out[name.strip()] = (int(month), int(day))
+    return out
+
+
+def _b_holiday(m: re.Match) -> _Spec:
+    name = m["hol"].replace("’", "'")
+    month, day = load_holidays()[name]
+    if m["y"]:
+        return _Spec("date", y=int(m["y"]), m=month, d=day)
+    return _Spec("day_month", m=month, d=day)
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar() -> tuple[tuple[re.Pattern, object], ...]:
+    edge = rf"(?:(?P<edge>{_ci(_EDGE)})(?:\s+|(?<=-)))?"
+    holidays = "|".join(re.escape(h).replace("'", "['’]") for h in sorted(load_holidays(), key=len, reverse=True))
+    rules = [
+        (r"(?P<y>(?:1[6-9]|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])", _b_iso),
+        (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})", _b_numeric),
+        (rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:{_ci('the')}\s+)?(?P<d>{_DAY})(?:\s*[-–]\s*(?P<d2>{_DAY}))?(?:\s+{_ci('of')})?"
+         rf"\s+(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<y>{_YEAR}))?", _b_day_month),
+        (rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH_ANY})\s+(?P<d>{_DAY})(?:\s*[-–]\s*(?P<d2>{_DAY}))?"
+         rf"(?:,?\s+(?P<y>{_YEAR}))?", _b_day_month),
+        # Quarters and halves: "the third quarter of 2009", "Q3 2009", "the first half of 2010", "the
+        # second quarter" (of the anchor's year or the one before, as the tense says).
+        (rf"(?:{_ci('the')}\s+)?(?P<ord>{_ci('first|second|third|fourth|final|last|1st|2nd|3rd|4th')})"
+         rf"(?:\s+|-){_QUARTER_WORD}(?:\s+{_ci('of')}\s+(?:{_YEAR_WORD}\s+)?(?P<y>{_YEAR})"
+         rf"|(?!\s+{_ci('of')}\b))(?P<q>)", _b_quarter),
+        (rf"(?:{_ci('the')}\s+)?(?P<ord>)Q(?P<q>[1-4])(?:\s+|\s*{_ci('of')}\s+|\s*-\s*|/)(?P<y>{_YEAR})"
+         rf"|(?P<y2>{_YEAR})\s*[-/]?\s*Q(?P<q2>[1-4])", _b_quarter_any),
+        (rf"(?:{_ci('the')}\s+)?(?P<ord>{_ci('first|second|1st|2nd')})(?:\s+|-){_ci('half')}"
+         rf"(?:\s+{_ci('of')}\s+(?:{_YEAR_WORD}\s+)?(?P<y>{_YEAR})|(?!\s+{_ci('of')}\b))", _b_half),
+        # A season alone after a preposition: "in the summer", "until the winter" (TimeML's 2013-SU).
+        (_ci(r"(?:in|during|over|by|until|through|throughout|before|after|since|this|next|last|past)\s+")
+         + _ci(r"(?P<x>the\s+(?P<season>spring|summer|autumn|winter))") + r"(?!\s+(?:of\s+)?\d)", _b_season),
+        # A vague length: "take weeks", "days before he underwent surgery", "within minutes".
+        (_ci(rf"(?:(?:takes?|took|taking|taken|within|lasted|lasting|waited|spent|after)\s+)?(?P<x>(?P<unit>{_UNIT_PLURAL}))")
+         + _ci(r"(?=\s+(?:before|after|later|earlier|ago|to\s+\w+)\b)"), _b_vague_duration),
+        (_ci(rf"(?:takes?|took|taking|taken|within|lasted|lasting|waited|spent)\s+(?P<x>(?P<unit>{_UNIT_PLURAL}))"), _b_vague_duration),
+        (rf"{edge}(?P<mon>{_MONTH_ANY})(?:,?\s+|\s+{_ci('of')}\s+)(?P<y>{_YEAR})", _b_month_year),
+        (rf"{edge}(?:(?P<rel>{_ci('last|next|this|coming|past')})\s+)?(?P<mon>{_MONTH_FULL})", _b_month),
+        (rf"{edge}(?:{_YEAR_WORD}\s+|{_ci('fiscal')}\s+)?(?P<y>{_YEAR})", _b_year),
+        (rf"(?:{_ci('the')}\s+)?(?:(?P<edge>{_ci('early|mid|late')})[\s-]+)?(?P<dec>(?:1[6-9]|20)\d)0['’]?s(?!\w)", _b_decade),
+        (rf"(?:{_ci('the')}\s+)?(?P<c>[12]?\d)(?:st|nd|rd|th)[\s-]+{_ci('century')}", _b_century),
+        (rf"(?:(?P<rel>{_ci('last|next|this|coming|past|previous')})\s+)?(?P<wd>{_WEEKDAY})"
+         rf"(?:\s+(?P<pod>{_ci('morning|afternoon|evening|night')}))?", _b_weekday),
+        (_ci(r"(?P<rd>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow|tonight)"
+             r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"), _b_rel_day),
+        (_ci(r"(?P<rel>this|last|early\s+this|late\s+last)\s+(?P<pod>morning|afternoon|evening|night)"), _b_part_of_day),
+        (rf"(?:(?P<edge>{_ci(_EDGE + '|earlier|later')})\s+)?"
+         + _ci(rf"(?P<rel>(?:the\s+)?(?:{_REL}))\s+(?:fiscal\s+)?"
+               r"(?P<unit>week|weekend|month|year|quarter|decade|century|summer|winter|spring|autumn|fall)"),
+         _b_rel_unit),
+        (rf"{edge}(?P<season>{_ci('spring|summer|autumn|fall|winter')})\s+(?:{_ci('of')}\s+)?(?P<y>{_YEAR})", _b_season_year),
+        # "eight years from now": the length "eight years" (TimeML), "now" an expression of its own.
+        (_ci(rf"(?P<x>(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS}))\s+(?P<dir>from\s+now|hence)"), _b_offset),
+        (_ci(rf"(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS})\s+(?P<dir>ago|earlier|later|before|after|back)")
+         + r"(?!\s+(?:the|a|an|his|her|its|their|this|that|than|\w+ing)\b)", _b_offset),
+        # "two days after the attack", "18 years after Washington invaded ... in 2001": the length is the
+        # expression; it counts from a time told after it in the sentence, else stays a length.
+        (_ci(rf"(?P<x>(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS}))\s+(?P<dir>before|after)(?=\s+\w)"), _b_offset),
+        (_ci(rf"(?:(?:the\s+)?(?:past|last|next|coming|previous|first|recent|following|final|another)\s+)?"
+             rf"(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT_WORDS})(?:['’](?!\w))?(?![\s-]old\b)"
+             r"(?!\s+(?:and|or)\s+(?:older|over|above|younger|under)\b)"), _b_duration),
+        (_ci(rf"(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+)(?P<unit>{_UNIT_PLURAL})"), _b_duration),
+        (_ci(rf"(?<=for\s)(?:(?:many|several)\s+)?(?P<unit>{_UNIT_PLURAL})"), _b_duration),
+        (_ci(r"the\s+(?:next|following|previous|same)\s+day|that\s+day|the\s+day\s+before|the\s+day\s+after"),
+         _b_prev_day),
+        (_ci("|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_REFS, key=len, reverse=True))), _b_ref),
+        (_ci(r"(?:every|each)\s+(?P<set>day|week|month|year|morning|evening|night|weekend)|(?P<set2>daily|weekly|monthly|annually|yearly|nightly)"),
+         _b_set),
+        # An elapsed time with seconds and no clock word ("finished in 3:07:35") is a length.
+        (r"(?<!\bat\s)(?P<h>\d{1,2}):(?P<mi>[0-5]\d):(?P<s>[0-5]\d)(?!\s*(?:[ap]\.?m|GMT|UTC|[A-Z]{2,4}\b))",
+         _b_elapsed),
+        (r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>" + _ci(r"a\.m\.|p\.m\.|am|pm|a\.m|p\.m") + r")(?!\w)"
+         r"|(?<!:)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?!:\d)(?:\s+(?:GMT|UTC|EST|EDT|ET|CET|BST|PST|PDT))?"
+         r"|(?P<h3>[01]\d|2[0-3])(?P<mi3>[0-5]\d)\s+(?:GMT|UTC|Zulu)"
+         r"|(?P<word>" + _ci("noon|midday|midnight") + ")", _b_clock_any),
+        (rf"(?P<hol>{holidays})(?:\s+(?P<y>{_YEAR}))?", _b_holiday),
+        (_ci(r"(?:since|until|till|by|before|after|from|back)\s+then"), _b_then),
+    ]
+    return tuple((re.compile(rf"(?<![\w]){pattern}(?![\w])"), builder) for pattern, builder in rules)
+
+
+def _b_quarter_any(m: re.Match) -> _Spec | None:
+    if m["y2"]:
+        return _Spec("part", value=f"Q{m['q2']}", y=int(m["y2"]))
+    return _Spec("part", value=f"Q{m['q']}", y=int(m["y"]))
+
+
+def _b_elapsed(m: re.Match) -> _Spec:
+    h, mi, s = int(m["h"]), int(m["mi"]), int(m["s"])
+    parts = "".join(f"{n}{letter}" for n, letter in ((h, "H"), (mi, "M"), (s, "S")) if n)
+    return _Spec("length", value=f"PT{parts or '0S'}")
+
+
+def _b_clock_any(m: re.Match) -> _Spec | None:
+    if m["h2"] is not None:
+        return _Spec("clock", hh=int(m["h2"]), mi=int(m["mi2"]))
+    if m["h3"] is not None:
+        return _Spec("clock", hh=int(m["h3"]), mi=int(m["mi3"]))
+    return _b_clock(m)
+
+
+# ------------------------------------------------------------------ recognition
+def _recognise(doc: Doc) -> list[_Cand]:
+    """Non-overlapping time expressions in one paragraph, longest first, in text order."""
+    text = doc_text(doc)
+    found: list[_Cand] = []
+    for pattern, builder in _grammar():
+        for m in pattern.finditer(text):
+            spec = builder(m)
+            if spec is None or m.end() <= m.start():
+                continue
+            # A rule may match context it does not keep: the expression is then its group "x".
+            start, end = (m.start("x"), m.end("x")) if "x" in pattern.groupindex and m["x"] else (m.start(), m.end())
+            found.append(_Cand(start, end, spec))
+    chosen: list[_Cand] = []
+    taken: list[tuple[int, int]] = []
+    for cand in sorted(found, key=lambda c: (-(c.end - c.start), c.start)):
+        if any(cand.start < e and s < cand.end for s, e in taken):
+            continue
+        if not _plausible(doc, cand):
+            continue
+        chosen.append(cand)
+        taken.append((cand.start, cand.end))
+    chosen.sort(key=lambda c: c.start)
+    chosen.extend(_from_entities(doc, taken))
+    chosen.sort(key=lambda c: c.start)
+    return _merge(doc, chosen)
+
+
+_MONTH_CONTEXT = re.compile(
+    r"(?i:\b(?:in|since|until|till|by|during|through|throughout|from|to|of|and|or|early|late|mid|last|next|this|"
+    r"before|after|between|around|on|end|beginning|start|middle)\s*-?)$")
+
+
+def _plausible(doc: Doc, cand: _Cand) -> bool:
+    """Reject the grammar's ambiguous readings using the parse ("May" the verb, a count of 1800 people)."""
+    spec = cand.spec
+    text = doc_text(doc)[cand.start:cand.end]
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if spec.kind == "month" and spec.rel is None and spec.edge is None and text in ("May", "March"):
+        before = doc_text(doc)[max(0, cand.start - 20):cand.start].rstrip()
+        if not _MONTH_CONTEXT.search(before):
+            return False
+    if spec.kind == "year" and span is not None and len(span) == 1:
+        token = span[0]
+        # A number counting a plural noun ("1800 people") is not a year.
+        if token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS") and token.head.lower_ not in _UNIT_PLURAL:
+            return False
+        if token.head.lower_ in ("percent", "%", "per") or doc_text(doc)[cand.end:cand.end + 1] == "%":
+            return False
+    if spec.kind == "duration" and spec.n is not None and span is not None:
+        # "one day" is mostly "some day"; "a second round" an ordinal; "a quarter of them" a share.
+        if text.lower() in ("one day", "a day", "one night", "a night"):
+            return False
+        last = span[-1]
+        if spec.unit == "second" and last.tag_ == "JJ":
+            return False
+        if spec.unit == "quarter" and doc_text(doc)[cand.end:cand.end + 4].lower() == " of ":
+            return False
+    if spec.kind == "weekday" and spec.rel is None and span is not None and span.start > 0:
+        # "the Sunday Times", "Good Friday Agreement": a weekday inside a name.
+        prev = doc[span.start - 1]
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if prev.lower_ in ("the", "good", "black", "bloody") and nxt is not None and nxt.is_title:
+            return False
+    if spec.kind == "set" and span is not None and text.lower() in ("daily", "weekly", "monthly"):
+        # "the daily newspaper" names a thing, not a frequency.
+        return span[0].pos_ == "ADV"
+    if spec.kind == "ref" and text.lower() == "now" and span is not None:
+        # "now that ..." is a conjunction.
+        nxt = doc_text(doc)[cand.end:cand.end + 6].lower()
+        if nxt.startswith(" that "):
+            return False
+    return True
+
+
+def _from_entities(doc: Doc, taken: list[tuple[int, int]]) -> list[_Cand]:
+    """spaCy DATE/TIME entities the grammar missed, kept only when dateparser reads a calendar date."""
+    out: list[_Cand] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        if any(ent.start_char < e and s < ent.end_char for s, e in taken):
+            continue
+        if not re.search(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)", ent.text) or re.fullmatch(r"[\d\s,.]+", ent.text):
+            continue  # without a written year dateparser guesses; a bare number is more often a count
+        spec = _dateparser_spec(ent.text)
+        if spec is not None:
+            out.append(_Cand(ent.start_char, ent.end_char, spec, source="spacy"))
+    return out
+
+
+def _dateparser_spec(text: str) -> _Spec | None:
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - dateparser is a declared dependency
+        return None
+    settings = {"REQUIRE_PARTS": ["year"], "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False}
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd strings
+        return None
+    if parsed is None:
+        return None
+    has_day = bool(re.search(r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?!\d)", re.sub(r"\b\d{4}\b", "", text)))
+    if has_day:
+        return _Spec("date", y=parsed.year, m=parsed.month, d=parsed.day)
+    return _Spec("month_year", y=parsed.year, m=parsed.month)
+
+
+_RANGE_BEFORE = re.compile(r"(?i:(?<![\w])(since|until|till|through|by|between|from)\s+(?:the\s+)?)$")
+
+
+def _merge(doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    """Attach range words: "since X", "by X", "between X and Y", "from X to Y", clock times to days."""
+    text = doc_text(doc)
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        cand = cands[i]
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        # A clock time and the day it belongs to: "15:00 GMT Saturday", "Friday at 8 p.m.".
+        if nxt is not None and cand.prep is None:
+            gap = text[cand.end:nxt.start]
+            pair = (cand.spec, nxt.spec)
+            if re.fullmatch(r"\s*,?\s*(?:(?i:on|at)\s+)?", gap):
+                clock, day = None, None
+                if pair[0].kind == "clock" and pair[1].kind in _DAY_KINDS:
+                    clock, day = pair
+                elif pair[1].kind == "clock" and pair[0].kind in _DAY_KINDS:
+                    day, clock = pair
+                if clock is not None and clock is pair[0]:
+                    cands[i + 1] = _Cand(cand.start, nxt.end, replace(clock, day=day))
+                    i += 1
+                    continue
+                if clock is not None:
+                    cands[i + 1] = replace(nxt, spec=replace(clock, day=day))
+        before = _RANGE_BEFORE.search(text[max(0, cand.start - 16):cand.start])
+        word = before.group(1).lower() if before else None
+        if word in ("between", "from") and nxt is not None and cand.spec.kind not in ("duration", "set", "ref"):
+            gap = text[cand.end:nxt.start]
+            if re.fullmatch(r"\s+(?i:and|to|until|till|through)\s+", gap) and nxt.spec.kind not in ("duration", "set", "ref"):
+                start = cand.start - len(before.group(0))
+                out.append(_Cand(start, nxt.end, cand.spec, prep="between", end_spec=nxt.spec))
+                i += 2
+                continue
+        if word in ("since", "until", "till", "through", "by") and cand.spec.kind not in ("duration", "set", "previous"):
+            prep = {"through": "until", "till": "until"}.get(word, word)
+            # "since the 2001 invasion": the range word stays outside a time that modifies a noun.
+            start = cand.start if re.search(r"(?i:the)\s+$", before.group(0)) else cand.start - len(before.group(0))
+            out.append(_Cand(start, cand.end, cand.spec, prep=prep))
+            i += 1
+            continue
+        out.append(cand)
+        i += 1
+    return out
+
+
+_DAY_KINDS = {"date", "day_month", "weekday", "rel_day"}
