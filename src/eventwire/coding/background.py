@@ -47,6 +47,16 @@ def _in_relative_clause(token: Token, main: Token) -> bool:
         token = token.head
     return False
 
+# Prepositions that set a scene in earlier or surrounding events: "since the invasion", "after the war",
+# "amid protests". An event noun they govern is background, not a new event of this sentence.
+_SCENE_PREPS = {"since", "after", "before", "following", "amid", "amidst", "despite"}
+
+
+def is_scene_noun(token: Token) -> bool:
+    """An event noun that is the object of a scene-setting preposition ("since the invasion")."""
+    return token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.lower_ in _SCENE_PREPS
+
+
 def _in_background_phrase(token: Token, main: Token) -> bool:
     for _ in range(50):
         if token.i == main.i or token.head.i == token.i:

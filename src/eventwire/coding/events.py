@@ -13,9 +13,9 @@ from dataclasses import replace
 
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _own_government, _placed, _quote_of
-from eventwire.coding.background import _without_background, _without_untargeted_repeats
+from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
 from eventwire.coding.modality import _INTENT, _date, _is_historical, _is_ultimatum, _modality, _reporting_verb
-from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
+from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate, forget_matches
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
 
@@ -30,12 +30,27 @@ _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 
-# An intended cooperative act is an expression of intent (03x); an intended hostile act is a threat (13x).
-# "will not accept refugees", "would not meet": an announced refusal of a cooperative act is a rejection (12x).
-_REFUSAL_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "121", "08": "124"}
 
-_INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
-                 "14": "133", "15": "138", "16": "131", "17": "132", "18": "138", "19": "138", "20": "138"}
+def _recoded(event: Event, cameo: str, codebook: Codebook, **changes) -> Event:
+    row = codebook.code(cameo)
+    return replace(event, cameo=cameo, cameo_name=row.name, plover=row.plover, plover_mode=row.plover_mode,
+                   plover_context=row.plover_context, quad_class=row.quad_class, goldstein=row.goldstein, **changes)
+
+
+def _pairwise(event: Event, c: _Candidate, codebook: Codebook) -> list[Event]:
+    """The events CAMEO codes for one act between several parties:
+    - a meeting of coordinated parties ("Chile, Peru and Bolivia held talks", 04x) is a meeting of each
+      with each other: one event per ordered pair;
+    - a pattern with a code for each side ([042:043] "X visited Y": X makes a visit, Y hosts it) gives the
+      second event with the roles swapped."""
+    out = [event]
+    if "+reciprocal" in c.pattern and event.cameo[:2] == "04" and len(event.source) > 1:
+        out = [replace(event, source=(a,), target=(b,)) for a in event.source for b in event.source if a != b]
+    if c.reverse and event.source and event.target and set(event.source) != set(event.target):
+        out.append(_recoded(event, c.reverse, codebook, source=event.target, target=event.source,
+                            rule=f"{event.rule}, reverse->{c.reverse}"))
+    return out
+
 
 def code_events(
     parsed: Parsed,
@@ -49,6 +64,7 @@ def code_events(
     place_of: PlaceChooser | None = None,
 ) -> tuple[Event, ...]:
     """Every event of the article, in reading order."""
+    forget_matches()
     index = _build_index(parsed, [a for a in actors if not a.media_only], times, quotes)
     published = parsed.document.published
     events: list[Event] = []
@@ -59,7 +75,7 @@ def code_events(
         for tok in sentence.span:
             cand = None
             if tok.pos_ == "NOUN":
-                cand = _noun_candidate(tok, sentence, index, codebook)
+                cand = None if is_scene_noun(tok) else _noun_candidate(tok, sentence, index, codebook)
             elif tok.pos_ == "VERB":
                 cand = _verb_candidate(tok, sentence, index, codebook) or _demand_candidate(
                     tok, sentence, index, codebook)
@@ -70,6 +86,11 @@ def code_events(
         # A threat, demand or refusal beats the act it governs ("threatened to break relations" is a threat).
         found.sort(key=lambda c: (not c.governing, -(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN",
                                   c.trigger.i))
+        # A dictionary verb coded by its synonym block alone ("go", "issue") is the weakest evidence: it
+        # codes a sentence that has no better trigger, never beside one, and only between two actors.
+        if any(not c.rule.weak for c in found):
+            found = [c for c in found if not c.rule.weak]
+        found = [c for c in found if not c.rule.weak or (c.source and [a for a in c.target if a not in c.source])]
         # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
         found = [c for c in found if not (c.rule.lemma in _INTENT and c.trigger.i in governed)]
@@ -93,12 +114,11 @@ def code_events(
             mods = _modality(c, codebook.plover_of(cameo), quote is not None, reporter)
             # CAMEO codes what is only announced as intent (03x) or threat (13x), not as done; an announced
             # refusal as rejection (12x); a cooperative step announced with "unless" as an ultimatum (131).
-            if "intended" in mods and "negated" in mods and cameo[:2] in _REFUSAL_CODES:
-                cameo = _REFUSAL_CODES[cameo[:2]]
-            elif "intended" in mods and _is_ultimatum(c) and cameo[:2] in _REFUSAL_CODES:
-                cameo = "131"
-            elif "intended" in mods and cameo[:2] in _INTENT_CODES:
-                cameo = _INTENT_CODES[cameo[:2]]
+            if "intended" in mods:
+                recoded = (("negated" in mods and codebook.recode("refusal", cameo))
+                           or (_is_ultimatum(c) and codebook.recode("ultimatum", cameo))
+                           or codebook.recode("intent", cameo))
+                cameo = recoded or cameo
             row = codebook.code(cameo)
             plover = row.plover
             target = [a for a in c.target if a not in c.source]
@@ -135,7 +155,7 @@ def code_events(
                 place_id, place_how = place_of(parsed, sentence.index, c.trigger.i, places)
             trigger_text = c.trigger.text if c.governor is c.trigger or c.governor.i not in c.consumed else (
                 f"{c.governor.text} … {c.trigger.text}")
-            found_here.append(Event(
+            event = Event(
                 id="",
                 cameo=cameo,
                 cameo_name=row.name,
@@ -149,14 +169,14 @@ def code_events(
                 date=when,
                 modality=tuple(mods),
                 evidence=sentence.evidence(),
-                rule=f"{c.rule.lemma}/{c.rule.pos}->{c.rule.cameo}"
-                     + (f" [{c.rule.when}]" if c.rule.when else "") + f" via {c.pattern}"
+                rule=f"{c.rule.name} via {c.pattern}"
                      + (f", intended->{cameo}" if cameo != c.rule.cameo else ""),
                 place=place_id,
                 place_how=place_how or None,
                 quantities=tuple(linked),
                 trigger=trigger_text,
-            ))
+            )
+            found_here += _pairwise(event, c, codebook) if cameo == c.rule.cameo else [event]
         for e in _without_untargeted_repeats(found_here):
             events.append(replace(e, id=f"event{len(events) + 1}"))
     return tuple(events)

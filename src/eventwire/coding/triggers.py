@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.coding.verb_patterns import VerbMatch
 from eventwire.read import Sentence
 from eventwire.record import Actor
 
@@ -39,6 +40,7 @@ class _Candidate:
     consumed: set[int]
     coordinated: bool = False  # the source is a coordination ("Turkey and Russia"), not one phrase
     governing: bool = False  # a threat, demand or refusal that took in the act it is about
+    reverse: str = ""  # the code of the same act seen from the target ([042:043] visit / host a visit)
 
 def _verb_forms(verb: Token) -> tuple[str, ...]:
     """The verb's lemma, then stems of its past form: the small model lemmatises "staged" as "stag"."""
@@ -57,8 +59,45 @@ def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule,
                 if rules:
                     return rules
     if pos == "VERB":
-        return next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
+        curated = next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
+        # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
+        # codes the verbs it lacks.
+        if curated:
+            return curated
+        match = dictionary_match(token, codebook)
+        if match is None:
+            return curated
+        return (TriggerRule(match.verb, "VERB", match.cameo or match.reverse, "", match.id, match.weak),)
     return codebook.triggers.get((lemma, pos), ())
+
+
+# Matches of the CAMEO verb dictionary for the tokens of the article being coded (cleared per article).
+_MATCHES: dict[tuple[int, int], VerbMatch | None] = {}
+
+
+def forget_matches() -> None:
+    _MATCHES.clear()
+
+
+# A verb form that is no predicate: "according to", "following" (prepositions), "armed men" (modifiers).
+_NOT_PREDICATES = frozenset({"prep", "amod", "compound", "nmod", "aux", "auxpass", "case", "mark", "det"})
+
+
+def dictionary_match(token: Token, codebook: Codebook) -> VerbMatch | None:
+    """The imported CAMEO dictionary's pattern (or the verb's own code) for a verb token, when its code is
+    an event here: statements (01x) have no PLOVER type and are quote cues, not events."""
+    if codebook.verbs is None or token.dep_ in _NOT_PREDICATES:
+        return None
+    key = (id(token.doc), token.i)
+    if key in _MATCHES:
+        return _MATCHES[key]
+    match = codebook.verbs.match(token)
+    code = (match.cameo or match.reverse) if match else ""
+    if match is not None and (not code or (code not in codebook.codes and code[:3] not in codebook.codes)
+                              or codebook.code(code).plover is None):
+        match = None
+    _MATCHES[key] = match
+    return match
 
 def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
             complement_type: str | None) -> TriggerRule | None:
@@ -76,6 +115,9 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
         if kind == "particle" and any(c.dep_ == "prt" and c.lower_ in values for c in token.children):
             return rule
         if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and set(_verb_forms(token.head)) & values:
+            return rule
+        if kind == "modifier" and any(c.dep_ in ("amod", "compound", "nmod") and c.i < token.i
+                                      and c.lemma_.lower() in values for c in token.children):
             return rule
         if kind == "object" and any(o.lemma_.lower() in values for c in token.children
                                     if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)):
@@ -109,6 +151,23 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
         ancestor = ancestor.head
     return [root] if ancestor.i == root.i else []
 
+def _agents(verb: Token) -> list[Token]:
+    """The passive verb's agent phrases: "by X" (an `agent` link, or a plain "by" preposition)."""
+    return _prep_objects(verb, {"by"}) + [g for c in _children(verb, "agent") for g in _children(c, "pobj")]
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """A past participle describing a noun ("soldiers killed in the attack", "a rocket fired by militants"):
+    for violence, the noun is the victim (what else such a participle says describes a participant)."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and (
+        verb.head.dep_ in _CLAUSE_PARTICIPANTS)
+
+
+# A noun that takes part in its clause itself (not one inside another phrase's object: "the return of
+# property seized by the army" describes the property).
+_CLAUSE_PARTICIPANTS = frozenset({"attr", "nsubj", "nsubjpass", "ROOT", "appos", "conj"})
+
+
 def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "VERB", codebook)
     if not rules:
@@ -119,12 +178,17 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         passive = False  # "Israel is opposed to French mediation": Israel opposes it
         source_tokens = _children(tok, "nsubjpass")
         target_tokens = _prep_objects(tok, {"to"})
-    elif passive:
-        source_tokens = _prep_objects(tok, {"by"}) + [g for c in _children(tok, "agent") for g in _children(c, "pobj")]
+    elif passive or (_reduced_passive(tok) and any(r.cameo[:2] in ("18", "19", "20") for r in rules)):
+        passive = True
+        source_tokens = _agents(tok)
         target_tokens = _children(tok, "nsubjpass")
         if not target_tokens and tok.dep_ == "xcomp":
             # "four are thought to be surrounded": the raised subject of the matrix verb undergoes the act
             target_tokens = _children(tok.head, "nsubjpass", "nsubj")
+        if not target_tokens and tok.dep_ == "acl":
+            # "there were four soldiers killed", "civilians wounded by shelling": the noun the participle
+            # describes undergoes the act
+            target_tokens = [tok.head]
     else:
         source_tokens = _children(tok, "nsubj")
         target_tokens = _children(tok, "dobj", "dative")
@@ -141,9 +205,19 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
         source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
-    consumed = {tok.i}
+    # A CAMEO dictionary pattern names its source ($) and target (+) phrases; its words are part of the act.
+    match = dictionary_match(tok, codebook) if rules[0].id.startswith("cameo:") else None
+    if match is not None and match.source is not None:
+        source_tokens = [tok.doc[match.source]]
+    if match is not None and match.target is not None:
+        target_tokens = [tok.doc[match.target]]
+    consumed = {tok.i} | set(match.words if match is not None else ())
     pattern = "passive-agent" if passive else "subject-verb-object"
     source = [a for t in source_tokens for a in _phrase_actors(t, index, sentence)]
+    if not source and passive:
+        # "hit by a rocket fired by militants": who used the weapon that is the agent
+        source = [a for t in source_tokens for c in _children(t, "acl") for g in _agents(c)
+                  for a in _phrase_actors(g, index, sentence)]
     # "killed in attacks by the regime": the agent sits in the event noun that the verb's clause names.
     if not source:
         for noun in _prep_objects(tok, {"in", "during", "by", "from", "after"}):
@@ -158,7 +232,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if complement is not None:
         inner = _rules_for(complement, "VERB", codebook)
         if inner:
-            complement_type = codebook.plover_of(inner[0].cameo)
+            complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
     rule = _choose(rules, tok, source, codebook, complement_type)
     if rule is None:
         return None
@@ -208,7 +282,12 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         if target:
             pattern += "+condition-subject"
     coordinated = _is_coordinated(source_tokens)
-    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing)
+    reverse = ""
+    if match is not None and not match.cameo:
+        source, target = target, source  # [:054] "gained recognition from X": X recognises the subject
+    elif match is not None:
+        reverse = match.reverse  # [042:043] "visited X": X also hosts the visit
+    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing, reverse)
 
 # Verbal conflict acts that govern the act they are about: "threatened to cut off electricity", "demanded
 # that the US cancel plans", "refused to lift the curfew" code one event, the threat, demand or refusal.

@@ -31,7 +31,7 @@ __all__ = ["VerbPattern", "VerbEntry", "VerbDictionary", "VerbMatch", "compile_d
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 1  # bump when the compiled form changes, so that old caches are ignored
+_FORMAT = 5  # bump when the compiled form changes, so that old caches are ignored
 # Words that open a preposition phrase when a pattern writes one without parentheses ("FROM $ TO +").
 _PREPOSITIONS = frozenset("""aboard about above across after against along alongside amid among amongst around as at
 before behind below beneath beside besides between beyond by despite during except for from in inside into like near
@@ -95,7 +95,12 @@ class VerbMatch:
     reverse: str
     source: int | None
     target: int | None
-    words: frozenset[int]
+    words: frozenset[int]  # the pattern's words (and a multi-word verb's other words)
+    matched: int = 0  # how many of the pattern's words matched: 0 = the verb alone
+
+    @property
+    def weak(self) -> bool:
+        return self.matched == 0
 
 
 @dataclass
@@ -135,7 +140,8 @@ class VerbDictionary:
                     best = (pattern.size, pattern, entry, bound)
             if best is None and entry.cameo:
                 extra = frozenset(t.i for t in _entry_tokens(entry, token))
-                return VerbMatch(f"cameo:{entry.block}/{entry.verb}", entry.verb, entry.cameo, "", None, None, extra)
+                return VerbMatch(f"cameo:{entry.block}/{entry.verb}", entry.verb, entry.cameo, "", None, None, extra,
+                                 len(entry.before) + len(entry.after))
             if best is not None:
                 break  # a multi-word entry's patterns are not mixed with the single verb's
         if best is None:
@@ -143,7 +149,7 @@ class VerbDictionary:
         _, pattern, entry, (source, target, used) = best
         extra = frozenset(t.i for t in _entry_tokens(entry, token))
         return VerbMatch(f"cameo:{pattern.id}", entry.verb, pattern.cameo, pattern.reverse, source, target,
-                         frozenset(used) | extra)
+                         frozenset(used) | extra, len(used))
 
 
 # --- matching ---------------------------------------------------------------------------------------------
@@ -171,17 +177,55 @@ def _entry_fits(entry: VerbEntry, token: Token) -> bool:
     return True
 
 
+# The links PETRARCH's patterns follow from the verb: its subject, objects, particles and preposition
+# phrases, and the preposition phrases and conjuncts of those (not modifiers or clauses of their own).
+_PHRASE_LINKS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd", "prep", "pobj", "conj", "prt",
+                           "advmod", "acomp", "agent", "npadvmod", "appos"})
+_DEPTH = 4
+
+
 def _regions(verb: Token) -> tuple[list[Token], list[Token]]:
-    """The verb's own clause, left and right of it: its dependents' subtrees, not other clauses'."""
+    """The phrase heads of the verb's own clause, left and right of it."""
     pre, post = [], []
-    stack = [c for c in verb.children if c.dep_ not in _OTHER_CLAUSE]
-    while stack:
-        t = stack.pop()
-        (pre if t.i < verb.i else post).append(t)
-        stack.extend(c for c in t.children if c.dep_ not in _OTHER_CLAUSE or c.dep_ in ("cc",))
+    level = [c for c in verb.children if c.dep_ in _PHRASE_LINKS and not _is_time_phrase(c)]
+    for _ in range(_DEPTH):
+        following = []
+        for t in level:
+            (pre if t.i < verb.i else post).append(t)
+            following += [c for c in t.children if c.dep_ in _PHRASE_LINKS and not _is_time_phrase(c)]
+        level = following
     pre.sort(key=lambda t: t.i)
     post.sort(key=lambda t: t.i)
     return pre, post
+
+
+def _is_time_phrase(token: Token) -> bool:
+    """ "on Tuesday", "in March": a phrase of time is no argument of the pattern."""
+    if token.ent_type_ in ("DATE", "TIME"):
+        return True
+    return token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children)
+
+
+def _attached(prep: Token, verb: Token) -> bool:
+    """The preposition hangs on the verb, on its object, or on the noun of a preposition of the verb."""
+    head = prep.head
+    for _ in range(3):
+        if head.i == verb.i:
+            return True
+        if head.dep_ not in ("dobj", "attr", "dative", "oprd", "pobj", "prep", "nsubjpass", "nsubj", "conj"):
+            return False
+        head = head.head
+    return head.i == verb.i
+
+
+def _within(token: Token, head: Token) -> bool:
+    for _ in range(_DEPTH + 2):
+        if token.head.i == head.i:
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
 
 
 def _word_at(alts: Alternatives, token: Token) -> bool:
@@ -199,9 +243,13 @@ def _word_at(alts: Alternatives, token: Token) -> bool:
     return False
 
 
+# A pattern's noun is the head of its phrase: "set up a research center" is no "set up * research".
+_MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod"})
+
+
 def _find_words(item: Words, tokens: list[Token], used: set[int]) -> Token | None:
     for t in tokens:
-        if t.i in used or not _word_at(item.head, t):
+        if t.i in used or t.dep_ in _MODIFIERS or not _word_at(item.head, t):
             continue
         if item.mods:
             before = [s for s in t.subtree if s.i < t.i] or list(t.doc[max(0, t.i - 3):t.i])
@@ -243,9 +291,12 @@ def _match(pattern: VerbPattern, verb: Token, pre: list[Token], post: list[Token
                     return None
                 used.add(found.i)
             else:
-                preps = [t for t in tokens if t.lower_ == item.prep and t.i not in used]
+                # A bare preposition ("* against") follows the verb itself; a phrase with words may also
+                # hang on the verb's object ("* SERIES (OF ATTACKS)").
+                preps = [t for t in tokens if t.lower_ == item.prep and t.i not in used
+                         and (t.head.i == verb.i or (item.items and _attached(t, verb)))]
                 for p in preps:
-                    inner = [t for t in p.subtree if t.i != p.i]
+                    inner = [t for t in tokens if t.i > p.i and _within(t, p)]
                     inner_used: set[int] = set()
                     inner_roles: dict[str, int] = {}
                     ok = True
@@ -323,6 +374,9 @@ def _parse_items(tokens: list[str], synsets: dict[str, Alternatives]) -> tuple:
                 i = tokens.index("}", i) + 1 if "}" in tokens[i:] else len(tokens)
             else:
                 i += 2
+        elif tok in _PREPOSITIONS and i + 1 == len(tokens):
+            items.append(Prep(tok, ()))  # "* against": the verb's own preposition
+            i += 1
         else:
             items.append(Words(_alternatives(tok, synsets)))
             i += 1
