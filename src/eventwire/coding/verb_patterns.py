@@ -279,48 +279,43 @@ def _match(pattern: VerbPattern, verb: Token, pre: list[Token], post: list[Token
     used: set[int] = set()
     roles: dict[str, int] = {}
     for side, items, tokens in (("pre", pattern.pre, pre), ("post", pattern.post, post)):
-        for item in items:
-            if isinstance(item, Slot):
-                head = _object(verb, side)
-                if head is None:
-                    return None
-                roles.setdefault(item.role, head.i)
-            elif isinstance(item, Words):
-                found = _find_words(item, tokens, used)
-                if found is None:
-                    return None
-                used.add(found.i)
-            else:
-                # A bare preposition ("* against") follows the verb itself; a phrase with words may also
-                # hang on the verb's object ("* SERIES (OF ATTACKS)").
-                preps = [t for t in tokens if t.lower_ == item.prep and t.i not in used
-                         and (t.head.i == verb.i or (item.items and _attached(t, verb)))]
-                for p in preps:
-                    inner = [t for t in tokens if t.i > p.i and _within(t, p)]
-                    inner_used: set[int] = set()
-                    inner_roles: dict[str, int] = {}
-                    ok = True
-                    for sub in item.items:
-                        if isinstance(sub, Slot):
-                            head = _phrase_head(p)
-                            if head is None:
-                                ok = False
-                                break
-                            inner_roles.setdefault(sub.role, head.i)
-                        else:
-                            found = _find_words(sub, inner, used | inner_used)
-                            if found is None:
-                                ok = False
-                                break
-                            inner_used.add(found.i)
-                    if ok:
-                        used |= inner_used | {p.i}
-                        for role, at in inner_roles.items():
-                            roles.setdefault(role, at)
-                        break
-                else:
-                    return None
+        if not _match_items(items, tokens, verb, verb, side, used, roles):
+            return None
     return roles.get("source"), roles.get("target"), used
+
+
+def _match_items(items: tuple, tokens: list[Token], verb: Token, anchor: Token, side: str, used: set[int],
+                 roles: dict[str, int]) -> bool:
+    """Match items among `tokens` (phrase heads around `anchor`: the verb, or a preposition of a nested
+    phrase); bound slots go to `roles`, matched tokens to `used`."""
+    for item in items:
+        if isinstance(item, Slot):
+            head = _object(verb, side) if anchor is verb else _phrase_head(anchor)
+            if head is None:
+                return False
+            roles.setdefault(item.role, head.i)
+        elif isinstance(item, Words):
+            found = _find_words(item, tokens, used)
+            if found is None:
+                return False
+            used.add(found.i)
+        else:
+            # A bare preposition ("* against") follows the verb itself; a phrase with words may also hang
+            # on the verb's object ("* SERIES (OF ATTACKS)").
+            preps = [t for t in tokens if t.lower_ == item.prep and t.i not in used
+                     and (t.head.i == anchor.i or (item.items and _attached(t, anchor)))]
+            for p in preps:
+                inner = [t for t in tokens if t.i > p.i and _within(t, p)]
+                inner_used = set(used) | {p.i}
+                inner_roles: dict[str, int] = {}
+                if _match_items(item.items, inner, verb, p, "post", inner_used, inner_roles):
+                    used |= inner_used
+                    for role, at in inner_roles.items():
+                        roles.setdefault(role, at)
+                    break
+            else:
+                return False
+    return True
 
 
 # --- compiling --------------------------------------------------------------------------------------------
