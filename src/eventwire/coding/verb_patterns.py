@@ -140,7 +140,8 @@ class VerbDictionary:
                     best = (pattern.size, pattern, entry, bound)
             if best is None and entry.cameo:
                 extra = frozenset(t.i for t in _entry_tokens(entry, token))
-                return VerbMatch(f"cameo:{entry.block}/{entry.verb}", entry.verb, entry.cameo, "", None, None, extra,
+                phrase = " ".join((*entry.before, entry.verb, *entry.after))
+                return VerbMatch(f"cameo:{entry.block}/{phrase}", entry.verb, entry.cameo, "", None, None, extra,
                                  len(entry.before) + len(entry.after))
             if best is not None:
                 break  # a multi-word entry's patterns are not mixed with the single verb's
