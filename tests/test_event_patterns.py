@@ -125,3 +125,14 @@ def test_pattern_with_a_preposition_slot_names_the_target(nlp, kb):
 def test_reversed_code_swaps_the_roles(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Russia gained recognition from France."))
     assert e.cameo == "054" and src == ["FRA"] and tgt == ["RUS"]
+
+
+def test_user_rows_extend_the_imported_dictionary(tmp_path):
+    (tmp_path / "cameo_verbs.tsv").write_text("verb\tbefore\tafter\tforms\tblock\tcameo\nzorble\t\t\t\tmy_block\t\n")
+    (tmp_path / "cameo_patterns.tsv").write_text(
+        "id\tblock\tpattern\tcameo\treverse\tnote\nmy_block.1\tmy_block\t* (against +)\t141\t\tzorble\n")
+    verbs = load_codebook(None, str(tmp_path)).verbs
+    assert verbs.forms["zorbled"][0].block == "my_block"
+    assert verbs.patterns["my_block"][0].post == (Prep("against", (Slot("target"),)),)
+    with pytest.raises(ValueError, match="not a folder"):
+        load_codebook(None, str(tmp_path / "missing"))

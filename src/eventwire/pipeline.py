@@ -28,7 +28,7 @@ def extract_documents(documents: Iterable[Document], settings: Settings | None =
     settings = settings or load_settings()
     nlp = load_model(settings.model, settings.blis)
     kb = load_actor_kb(settings.actors)
-    codebook = load_codebook(settings.triggers)
+    codebook = load_codebook(settings.triggers, settings.verb_patterns)
     for parsed in read_many(documents, nlp, batch_size=settings.batch_size):
         yield ground_and_code(parsed, kb, codebook)
 

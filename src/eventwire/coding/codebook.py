@@ -75,10 +75,12 @@ def _read(*parts: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def load_codebook(user_triggers: str | None = None, verb_dictionary: bool = True) -> Codebook:
+def load_codebook(user_triggers: str | None = None, user_verb_patterns: str | None = None,
+                  verb_dictionary: bool = True) -> Codebook:
     """Built-in tables; `user_triggers` (a triggers.tsv of the same format) is read first, so its rows
-    for a lemma are tried before the built-in ones. `verb_dictionary=False` leaves out the imported
-    CAMEO verb dictionary (the trigger table alone)."""
+    for a lemma are tried before the built-in ones; `user_verb_patterns` is a folder whose
+    cameo_verbs.tsv and cameo_patterns.tsv rows are added to the imported CAMEO verb dictionary (and
+    tried first). `verb_dictionary=False` leaves that dictionary out (the trigger table alone)."""
     codes = {}
     for row in _rows(_read("codebook", "cameo.tsv")):
         codes[row["code"]] = CameoCode(row["code"], row["name"], float(row["goldstein"]), int(row["quad_class"]),
@@ -100,5 +102,12 @@ def load_codebook(user_triggers: str | None = None, verb_dictionary: bool = True
         if row["cameo"] not in codes and row["cameo"][:3] not in codes:
             raise ValueError(f"recodes: unknown CAMEO code {row['cameo']}")
         recodes.setdefault(row["modality"], {})[row["root"]] = row["cameo"]
-    verbs = load_verb_dictionary() if verb_dictionary else None
+    verbs = None
+    if verb_dictionary:
+        folder = Path(user_verb_patterns) if user_verb_patterns else None
+        if folder is not None and not folder.is_dir():
+            raise ValueError(f"verb patterns: {folder} is not a folder (cameo_verbs.tsv, cameo_patterns.tsv)")
+        user = [str(folder / name) if folder is not None and (folder / name).is_file() else None
+                for name in ("cameo_verbs.tsv", "cameo_patterns.tsv")]
+        verbs = load_verb_dictionary(*user)
     return Codebook(codes, ordered, light, verbs, recodes)
