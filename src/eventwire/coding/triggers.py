@@ -214,8 +214,9 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     consumed = {tok.i} | set(match.words if match is not None else ())
     pattern = "passive-agent" if passive else "subject-verb-object"
     source = [a for t in source_tokens for a in _phrase_actors(t, index, sentence)]
-    if not source and passive:
-        # "hit by a rocket fired by militants": who used the weapon that is the agent
+    if not source:
+        # "hit by a rocket fired by militants", "shells fired by rebels hit the city": who used the weapon
+        # that is the agent or the subject
         source = [a for t in source_tokens for c in _children(t, "acl") for g in _agents(c)
                   for a in _phrase_actors(g, index, sentence)]
     # "killed in attacks by the regime": the agent sits in the event noun that the verb's clause names.
