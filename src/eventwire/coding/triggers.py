@@ -228,6 +228,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
                 consumed.add(noun.i)
                 pattern = f"verb-in-noun-by-agent:{noun.lemma_}"
                 break
+    if rules[0].weak and not (source and target_tokens):
+        return None  # a verb coded by its block alone needs both its own subject and object to be actors
     complement = _complement(tok)
     complement_type = None
     if complement is not None:
