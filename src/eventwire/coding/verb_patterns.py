@@ -31,7 +31,7 @@ __all__ = ["VerbPattern", "VerbEntry", "VerbDictionary", "VerbMatch", "compile_d
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 5  # bump when the compiled form changes, so that old caches are ignored
+_FORMAT = 6  # bump when the compiled form changes, so that old caches are ignored
 # Words that open a preposition phrase when a pattern writes one without parentheses ("FROM $ TO +").
 _PREPOSITIONS = frozenset("""aboard about above across after against along alongside amid among amongst around as at
 before behind below beneath beside besides between beyond by despite during except for from in inside into like near
@@ -207,6 +207,14 @@ def _is_time_phrase(token: Token) -> bool:
     return token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children)
 
 
+def _heads_of(anchor: Token, tokens: list[Token]) -> list[Token]:
+    """A pattern's bare word names a phrase of the anchor itself: the verb's subject (before it), its
+    object, particle or complement (after it), or a preposition's object; and their conjuncts. A noun
+    deeper in a phrase ("closed the border because of fighting") is no such word."""
+    direct = {t.i for t in tokens if t.head.i == anchor.i and t.dep_ not in ("prep", "agent")}
+    return [t for t in tokens if t.i in direct or (t.dep_ == "conj" and t.head.i in direct)]
+
+
 def _attached(prep: Token, verb: Token) -> bool:
     """The preposition hangs on the verb, on its object, or on the noun of a preposition of the verb."""
     head = prep.head
@@ -296,7 +304,7 @@ def _match_items(items: tuple, tokens: list[Token], verb: Token, anchor: Token, 
                 return False
             roles.setdefault(item.role, head.i)
         elif isinstance(item, Words):
-            found = _find_words(item, tokens, used)
+            found = _find_words(item, _heads_of(anchor, tokens), used)
             if found is None:
                 return False
             used.add(found.i)
