@@ -136,3 +136,8 @@ def test_user_rows_extend_the_imported_dictionary(tmp_path):
     assert verbs.patterns["my_block"][0].post == (Prep("against", (Slot("target"),)),)
     with pytest.raises(ValueError, match="not a folder"):
         load_codebook(None, str(tmp_path / "missing"))
+
+
+def test_dictionary_pattern_refines_a_trigger_row_within_its_root(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Iran asked Japan for financial aid."))
+    assert e.cameo == "0231" and e.rule.startswith("cameo:ask.") and src == ["IRN"] and tgt == ["JPN"]
