@@ -141,3 +141,8 @@ def test_user_rows_extend_the_imported_dictionary(tmp_path):
 def test_dictionary_pattern_refines_a_trigger_row_within_its_root(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Iran asked Japan for financial aid."))
     assert e.cameo == "0231" and e.rule.startswith("cameo:ask.") and src == ["IRN"] and tgt == ["JPN"]
+
+
+def test_relative_pronoun_subject_is_the_noun_its_clause_describes(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Syrian rebels, who attacked Turkish troops on Monday, said they would continue."))
+    assert e.plover == "ASSAULT" and src == ["SYRREB"] and tgt == ["TURMIL"]

@@ -91,6 +91,9 @@ def _actors_at(index: _Index, doc: Doc, first: int, last: int) -> list[Actor]:
             out.append(actor)
     return out
 
+_RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
 def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Actor]:
     """Actors of the noun phrase headed by `token`, its conjuncts and appositions."""
     out: list[Actor] = []
@@ -107,6 +110,9 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
                           if not own or not a.country or a.country in own]
             if child.dep_ == "prep" and child.lower_ in ("of", "from") and not found:
                 found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
+        if not found and head.pos_ == "PRON" and head.lower_ in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            # "rebels, who attacked the convoy": the relative pronoun stands for the noun its clause describes
+            found = _phrase_actors(head.head.head, index, sentence)
         if not found and head.pos_ == "PRON":
             found = _pronoun_actor(head, index, sentence)
         if not found and head.pos_ == "NUM" and head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
