@@ -146,3 +146,12 @@ def test_dictionary_pattern_refines_a_trigger_row_within_its_root(nlp, kb):
 def test_relative_pronoun_subject_is_the_noun_its_clause_describes(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Syrian rebels, who attacked Turkish troops on Monday, said they would continue."))
     assert e.plover == "ASSAULT" and src == ["SYRREB"] and tgt == ["TURMIL"]
+
+
+@pytest.mark.parametrize("sentence, cameo", [
+    ("Syrian government forces used chemical weapons against rebels in Ghouta.", "2041"),
+    ("A chemical attack by Syrian government forces killed dozens in Douma.", "2041"),
+    ("Militia fighters raped women in the village.", "1821"),
+])
+def test_unconventional_and_sexual_violence_branches(nlp, kb, sentence, cameo):
+    assert cameo in [e.cameo for e, _, _ in events_of(nlp, kb, sentence)]
