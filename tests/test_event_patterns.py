@@ -4,6 +4,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from conftest import need_shared
 
 from eventwire.coding.codebook import load_codebook
 from eventwire.coding.verb_patterns import Prep, Slot, Words, compile_dictionary, load_verb_dictionary
@@ -155,3 +156,12 @@ def test_relative_pronoun_subject_is_the_noun_its_clause_describes(nlp, kb):
 ])
 def test_unconventional_and_sexual_violence_branches(nlp, kb, sentence, cameo):
     assert cameo in [e.cameo for e, _, _ in events_of(nlp, kb, sentence)]
+
+
+def test_builtin_files_are_the_converters_output(tmp_path):
+    source = need_shared("reference", "petrarch2-dictionaries")
+    assert _importer().main([str(source), "--out", str(tmp_path)]) == 0
+    data = REPO / "src" / "eventwire" / "data" / "events"
+    for name in ("cameo_synsets.tsv", "cameo_verbs.tsv", "cameo_patterns.tsv", "CAMEO-VERBS-LICENSE.txt"):
+        assert (tmp_path / name).read_text("utf-8") == (data / name).read_text("utf-8"), name
+    assert "676801c" in (data / "CAMEO-VERBS-LICENSE.txt").read_text("utf-8")
