@@ -23,6 +23,7 @@ _TARGET_PREPS = {"against", "with", "on", "at", "to", "into", "upon", "toward", 
 
 _RECIPIENT_PREPS = {"to", "for", "with", "against", "on"}
 
+
 @dataclass
 class _Index:
     """Actor mentions and times located in the paragraph Docs, for token lookups."""
@@ -32,6 +33,7 @@ class _Index:
     persons_before: list[tuple[int, int, Actor]] = field(default_factory=list)  # (sentence, char, actor)
     actors: dict[str, Actor] = field(default_factory=dict)
     quote_spans: dict[int, list[tuple[int, int, Quote]]] = field(default_factory=dict)  # id(doc) -> spans
+
 
 def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRef],
                  quotes: Sequence[Quote]) -> _Index:
@@ -77,6 +79,7 @@ def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRe
                 break
     return index
 
+
 def _actors_at(index: _Index, doc: Doc, first: int, last: int) -> list[Actor]:
     """Actors with a mention overlapping tokens first..last."""
     start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
@@ -120,8 +123,10 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
         out += [a for a in found if a not in out]
     return out
 
+
 # Verbs whose subject owns what their object counts: "Turkey has 12 observation posts".
 _OWNING = {"have", "own", "operate", "maintain", "run", "keep", "station", "deploy", "establish", "set", "hold"}
+
 
 def _numeral_antecedent_actors(num: Token, index: _Index) -> list[Actor]:
     """ "Turkey has 12 observation posts ... but four are surrounded": a bare numeral stands for the nearest
@@ -146,6 +151,7 @@ def _numeral_antecedent_actors(num: Token, index: _Index) -> list[Actor]:
         return [a for t in subj for a in _actors_at(index, doc, t.left_edge.i, t.i)]
     return _actors_at(index, doc, verb.i - 1, verb.i - 1) if verb.i > sent_start else []
 
+
 def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor]:
     """I/we inside a quote -> its speaker; he/she -> the speaker whose reported speech contains it,
     else the nearest preceding person."""
@@ -166,15 +172,19 @@ def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor
     before = [a for s, c, a in index.persons_before if (s, c) < (sentence.index, char) and s >= sentence.index - 2]
     return before[-1:] if before else []
 
+
 def _children(token: Token, *deps: str) -> list[Token]:
     return [c for c in token.children if c.dep_ in deps]
+
 
 def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
     return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps
             for g in c.children if g.dep_ == "pobj"]
 
+
 def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
 
 def _source_sectors(actors: list[Actor]) -> set[str]:
     out = set()
@@ -187,6 +197,7 @@ def _source_sectors(actors: list[Actor]) -> set[str]:
             out.add(a.code[:3])
     return out
 
+
 def _target_preps(cameo: str, codebook: Codebook) -> set[str]:
     """Prepositions whose object is the target: "withdraw troops from Lebanon" (a retreat leaves its
     target); "a curfew in Haiti" (administrative restrictions and their easing fall on a place's people);
@@ -195,6 +206,7 @@ def _target_preps(cameo: str, codebook: Codebook) -> set[str]:
     if cameo[:3] in ("172", "081", "042", "154") or cameo[:4] in ("0813", "0814"):
         extra.add("in")  # "arrived in Amman", "forces in Lebanon": the place's government or people
     return _TARGET_PREPS | extra
+
 
 # The fallback target search never follows these links: adverbial, relative and parenthetical clauses
 # (another event's actors), nor function words; nor, from the trigger itself, its subject or agent.
@@ -205,6 +217,7 @@ _FALLBACK_SKIP = {"csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "punct"
 _TRIGGER_OWN = {"nsubj", "csubj", "agent"}  # the trigger's own subject or agent is its source
 
 _FALLBACK_DEPTH = 8
+
 
 def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) -> list[Actor]:
     """When no grammatical role names the target (in the spirit of PETRARCH's and ICEWS's coders): the first
@@ -235,6 +248,7 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
         level = following
     return []
 
+
 def _condition_subjects(tokens: list[Token], source: list[Actor], index: _Index, sentence: Sentence) -> list[Actor]:
     """ "threatened to stop talks if the United States deploys missiles": who must meet the condition is
     the one threatened."""
@@ -246,6 +260,7 @@ def _condition_subjects(tokens: list[Token], source: list[Actor], index: _Index,
                         if a not in source and a not in out]
     return out
 
+
 def _recipients(verb: Token, complement: Token | None, index: _Index, sentence: Sentence) -> list[Actor]:
     """Who receives the act when no argument of the trigger names an actor: "provide aid to/for Romania"
     (a preposition on the object), "offered to hand over X to Britain" (the complement's arguments)."""
@@ -254,6 +269,7 @@ def _recipients(verb: Token, complement: Token | None, index: _Index, sentence: 
     tokens = [o for v in verbs[1:] for o in _children(v, "dobj", "dative")]
     tokens += _prep_objects_of(heads, _RECIPIENT_PREPS)
     return [a for t in tokens for a in _phrase_actors(t, index, sentence)]
+
 
 def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index, sentence: Sentence,
                       codebook: Codebook) -> list[Actor]:
@@ -280,13 +296,16 @@ def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index
         better = []
     return better or target
 
+
 def _prep_objects_of(tokens: list[Token], preps: set[str]) -> list[Token]:
     return [g for t in tokens for g in _prep_objects(t, preps)]
+
 
 def _is_coordinated(tokens: list[Token]) -> bool:
     """ "Turkey and Russia", "Hungarian and Romanian officials": the phrase names several parties."""
     return any(t.conjuncts or any(c.conjuncts for c in t.children if c.dep_ in ("amod", "compound", "nmod"))
                for t in tokens)
+
 
 def _quote_of(index: _Index, token: Token) -> Quote | None:
     for start, end, quote in index.quote_spans.get(id(token.doc), []):
@@ -294,9 +313,11 @@ def _quote_of(index: _Index, token: Token) -> Quote | None:
             return quote
     return None
 
+
 def _placed(actor: Actor) -> bool:
     """The actor is a state's or a transnational body's, not a bare sector ("missing people", "workers")."""
     return country_or_bloc(actor.country, actor.code) is not None
+
 
 def _own_government(source: list[Actor], sentence: Sentence, index: _Index) -> list[Actor]:
     """A protest with no named target is aimed at the protesters' own government (the convention of
@@ -314,9 +335,11 @@ def _own_government(source: list[Actor], sentence: Sentence, index: _Index) -> l
             return found[:1]
     return []
 
+
 # What goes off by itself: an attack carried out by one of these, with no author named, is coded to the
 # country where it went off ("a roadside bomb near Samarra killed a U.S. soldier": Iraq -> USA).
 _DEVICES = {"bomb", "bombing", "explosion", "blast", "device", "mine", "landmine", "minefield", "explosive", "ied"}
+
 
 def _device_site(verb: Token, sentence: Sentence, index: _Index) -> list[Actor]:
     """The state where the device that is the violent verb's subject (or its passive agent, or the

@@ -24,17 +24,20 @@ _BACKGROUND_PREPS = {"after", "before", "since", "following", "amid", "despite",
 
 _CONTRAST_MARKS = {"while", "whereas", "although", "though"}
 
+
 # Clauses and phrases that set a governed act in its time or cause ("as the leaders sought to ease
 # tensions", "on the eve of a visit", "over their ties with Israel"): their events stand on their own.
 _CONTEXT_MARKS = _BACKGROUND_MARKS | _CONTRAST_MARKS
 
 _CONTEXT_PREPS = _BACKGROUND_PREPS | {"during", "on"}
 
+
 def _depth(token: Token) -> int:
     depth = 0
     while token.head.i != token.i and depth < 50:  # spaCy makes a new Token per access: compare indices
         token, depth = token.head, depth + 1
     return depth
+
 
 def _in_relative_clause(token: Token, main: Token) -> bool:
     """The token lies in a relative clause below the main trigger ("Macedonia, which is preparing an
@@ -46,6 +49,7 @@ def _in_relative_clause(token: Token, main: Token) -> bool:
             return True
         token = token.head
     return False
+
 
 # Prepositions that set a scene in earlier or surrounding events: "since the invasion", "after the war",
 # "amid protests". An event noun they govern is background, not a new event of this sentence.
@@ -67,6 +71,7 @@ def _in_background_phrase(token: Token, main: Token) -> bool:
         token = token.head
     return False
 
+
 def _argument_of(token: Token, main: Token) -> bool:
     """The token lies inside the main trigger's own arguments, complements or adverbials: the topic,
     purpose or condition of the main event ("agreed to US mediation", "demanded a meeting to discuss X",
@@ -82,6 +87,7 @@ def _argument_of(token: Token, main: Token) -> bool:
         token = token.head
     return False
 
+
 def _below(token: Token, main: Token) -> bool:
     for _ in range(50):
         if token.i == main.i:
@@ -90,6 +96,7 @@ def _below(token: Token, main: Token) -> bool:
             return False
         token = token.head
     return False
+
 
 def _without_background(candidates: list[_Candidate], has_toll: bool) -> list[_Candidate]:
     """Precision first, one event per reported act: beside the sentence's main event (its trigger nearest
@@ -121,6 +128,7 @@ def _without_background(candidates: list[_Candidate], has_toll: bool) -> list[_C
             continue
         kept.append(c)
     return kept
+
 
 def _without_untargeted_repeats(events: list[Event]) -> list[Event]:
     """ "police opened fire to disperse demonstrators, killing one": the same actor's act of the same type

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 _INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
            "pledge", "promise", "offer", "propose", "support", "back", "plot", "consider", "wish", "swear"}
 
+
 # "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
 _INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved"}
 
@@ -35,10 +36,12 @@ _CONDITION_MARKS = {"if", "unless", "provided", "providing"}
 
 _HISTORICAL_DAYS = 180
 
+
 def _intent_adjective(token: Token) -> bool:
     """ "ready" in "is ready to": an intent adjective predicated of a clause subject."""
     return (token.pos_ == "ADJ" and token.lemma_.lower() in _INTENT_ADJ and token.dep_ == "acomp"
             and token.head.pos_ in ("VERB", "AUX"))
+
 
 def _clause_chain(token: Token) -> list[Token]:
     """The token and the verbs above it up to the sentence root."""
@@ -46,6 +49,7 @@ def _clause_chain(token: Token) -> list[Token]:
     while chain[-1].head is not chain[-1] and len(chain) < 8:
         chain.append(chain[-1].head)
     return chain
+
 
 def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: Token | None) -> list[str]:
     gov = c.governor
@@ -74,17 +78,20 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
         mods.insert(0, "asserted")
     return mods
 
+
 def _is_ultimatum(c: _Candidate) -> bool:
     """ "will withdraw its force unless ...": the act is announced on a condition the target must meet."""
     inner = [c.governor.doc[i] for i in sorted(c.consumed)]
     return any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
                for t in _clause_chain(c.governor)[:3] + inner for ch in t.children)
 
+
 def _reporting_verb(token: Token) -> Token | None:
     for anc in token.ancestors:
         if anc.lemma_ in _REPORTING:
             return anc
     return None
+
 
 def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) -> TimeRef | None:
     """A time of the sentence whose syntactic head chain reaches one of `governors` before any other verb."""
@@ -104,6 +111,7 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
                     return time
                 break
     return None
+
 
 def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None, reporter: Token | None,
           published: str | None) -> dict[str, str | None]:
@@ -127,6 +135,7 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
         return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
     day = published[:10] if published else None
     return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "assumed-published"}
+
 
 def _is_historical(value: str | None, published: str | None) -> bool:
     if not value or not published:

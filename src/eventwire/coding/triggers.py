@@ -23,11 +23,13 @@ from eventwire.coding.modality import _intent_adjective
 _REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "stop", "abandon", "relax", "reduce",
               "cut", "freeze", "reject", "refuse", "scrap", "abolish", "shorten", "call", "break", "sever"}
 
+
 # "accepted demands from the rebels", "met their demands": the verb answers the request, and its own
 # trigger (a concession) codes the event, not the request it answers.
 _ANSWERING = {"accept", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
 
 _PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
+
 
 @dataclass
 class _Candidate:
@@ -42,12 +44,14 @@ class _Candidate:
     governing: bool = False  # a threat, demand or refusal that took in the act it is about
     reverse: str = ""  # the code of the same act seen from the target ([042:043] visit / host a visit)
 
+
 def _verb_forms(verb: Token) -> tuple[str, ...]:
     """The verb's lemma, then stems of its past form: the small model lemmatises "staged" as "stag"."""
     lemma, word = verb.lemma_.lower(), verb.lower_
     if verb.tag_ in ("VBD", "VBN") and word.endswith("ed"):
         return lemma, word[:-1], word[:-2]
     return (lemma,)
+
 
 def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
     lemma = token.lemma_.lower()
@@ -101,6 +105,7 @@ def dictionary_match(token: Token, codebook: Codebook) -> VerbMatch | None:
     _MATCHES[key] = match
     return match
 
+
 def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
             complement_type: str | None) -> TriggerRule | None:
     for rule in rules:
@@ -126,18 +131,22 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
             return rule
     return None
 
+
 def _complement(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
             return c
     return None
 
+
 # Participles that, with "be ... to", state the subject's own stance, not something done to it.
 _STATIVE_PASSIVES = {"oppose"}
+
 
 # Documents whose participle speaks for whoever issues them: "issued a statement condemning the raids".
 _STATEMENTS = {"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message", "appeal",
                "note", "decree", "order", "ultimatum"}
+
 
 def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     """When the parser leaves a sentence without a main verb ("Doctors from two aid groups donated and
@@ -152,6 +161,7 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     while ancestor.i != root.i and ancestor.dep_ in ("pobj", "prep", "compound", "conj"):
         ancestor = ancestor.head
     return [root] if ancestor.i == root.i else []
+
 
 def _agents(verb: Token) -> list[Token]:
     """The passive verb's agent phrases: "by X" (an `agent` link, or a plain "by" preposition)."""
@@ -294,11 +304,13 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         reverse = match.reverse  # [042:043] "visited X": X also hosts the visit
     return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing, reverse)
 
+
 # Verbal conflict acts that govern the act they are about: "threatened to cut off electricity", "demanded
 # that the US cancel plans", "refused to lift the curfew" code one event, the threat, demand or refusal.
 _GOVERNING = {"THREATEN", "REQUEST", "REJECT"}
 
 _PURPOSE_TYPES = {"REQUEST", "ACCUSE", "PROTEST"}
+
 
 def _purpose_clauses(heads: list[Token]) -> list[Token]:
     """ "staged demonstrations to demand reforms", "blocked a road to show their disapproval for X",
@@ -306,6 +318,7 @@ def _purpose_clauses(heads: list[Token]) -> list[Token]:
     return [c for head in heads for c in head.children
             if c.dep_ in ("advcl", "xcomp", "acl") and c.pos_ == "VERB" and not _children(c, "nsubj", "nsubjpass")
             and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))]
+
 
 def _protest_purposes(clauses: list[Token], codebook: Codebook) -> list[Token]:
     """The demand or protest a protest is held for ("began a hunger strike to protest X") says what the
@@ -316,6 +329,7 @@ def _protest_purposes(clauses: list[Token], codebook: Codebook) -> list[Token]:
         if rules and codebook.plover_of(rules[-1].cameo) in _PURPOSE_TYPES:
             out.append(c)
     return out
+
 
 def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
     """The trigger tokens inside the governed phrases (verbs and event nouns alike), but not inside a
@@ -334,6 +348,7 @@ def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
         stack.extend(t.children)
     return out
 
+
 def _requested_acts(tok: Token) -> list[Token]:
     """What a threat, demand or refusal is about: its complement clause, and the complement of a request
     it answers or makes ("rejected a call for peacekeepers to be deployed", "refused to commit to any
@@ -343,6 +358,7 @@ def _requested_acts(tok: Token) -> list[Token]:
         roots += [c for c in obj.children if c.dep_ in ("acl", "xcomp", "ccomp")
                   or (c.dep_ == "prep" and c.lower_ in ("for", "to"))]
     return roots
+
 
 # "shelled the city, killing 20": the participle gives the toll of the act it follows, not another event.
 def _violent_results(heads: list[Token], codebook: Codebook) -> set[int]:
@@ -354,6 +370,7 @@ def _violent_results(heads: list[Token], codebook: Codebook) -> set[int]:
                 if rules and all(r.cameo[:2] in ("18", "19", "20") for r in rules):
                     out.add(c.i)
     return out
+
 
 def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     """ "X said Y must/should do Z": the speaker demands something of Y (CAMEO 100)."""
@@ -371,6 +388,7 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
     return None
 
 _GATHERING_PREPS = {"during", "for", "in", "at"}
+
 
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "NOUN", codebook)

@@ -155,6 +155,7 @@ class VerbDictionary:
 
 # --- matching ---------------------------------------------------------------------------------------------
 
+
 def _entry_tokens(entry: VerbEntry, token: Token) -> list[Token]:
     out = []
     if entry.after:
