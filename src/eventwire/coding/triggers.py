@@ -67,8 +67,10 @@ def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule,
         # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
         # codes the verbs it lacks, and refines a row for the verb alone when one of its patterns matched
         # words around the verb within the same CAMEO root ("ask * (for {financial aid})": 0231, not 020).
+        if curated and any(r.when for r in curated):
+            return curated
         match = dictionary_match(token, codebook)
-        if curated and not (match is not None and not match.weak and all(not r.when for r in curated)
+        if curated and not (match is not None and not match.weak
                             and (match.cameo or match.reverse)[:2] == curated[-1].cameo[:2]):
             return curated
         if match is None:
