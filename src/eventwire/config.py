@@ -20,6 +20,7 @@ class Settings:
     db: str = "eventwire.duckdb"
     actors: str | None = None  # user actor dictionary: a folder of TSV files, or one TSV file
     triggers: str | None = None  # user event triggers: a TSV file in the format of data/events/triggers.tsv
+    verb_patterns: str | None = None  # user CAMEO verbs/patterns: a folder with cameo_verbs.tsv, cameo_patterns.tsv
     batch_size: int = 64
     blis: bool = False  # thinc NumpyOps(use_blis=False) measured faster with identical output
     lock_wait: int = 60  # seconds to wait for the database while another process holds it

@@ -33,7 +33,7 @@ def extract_documents(documents: Iterable[Document], settings: Settings | None =
     settings = settings or load_settings()
     nlp = load_model(settings.model, settings.blis)
     kb = load_actor_kb(settings.actors)
-    codebook = load_codebook(settings.triggers)
+    codebook = load_codebook(settings.triggers, settings.verb_patterns)
     identified = (identify_language(d) for d in documents)
     while batch := list(islice(identified, settings.batch_size)):
         parsed = read_many([d for d in batch if is_analysed(d)], nlp, batch_size=settings.batch_size)

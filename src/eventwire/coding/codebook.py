@@ -1,10 +1,13 @@
-"""The CAMEO/PLOVER codebook and the trigger dictionary, loaded from data/codebook and data/events."""
+"""The CAMEO/PLOVER codebook and the trigger dictionaries, loaded from data/codebook and data/events: the
+project's trigger table (triggers.tsv, light_verbs.tsv), the imported CAMEO verb dictionary
+(cameo_*.tsv, compiled by coding/verb_patterns.py) and the modality recodes (recodes.tsv)."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from eventwire.coding.verb_patterns import VerbDictionary, load_verb_dictionary
 from eventwire.datafiles import builtin_text, read_tsv
 
 __all__ = ["CameoCode", "TriggerRule", "Codebook", "load_codebook"]
@@ -27,6 +30,13 @@ class TriggerRule:
     pos: str  # VERB | NOUN
     cameo: str
     when: str  # condition, "" = always
+    id: str = ""  # the pattern's id (imported CAMEO patterns: "cameo:<block>.<n>"); "" = the row's own text
+    weak: bool = False  # an imported verb coded by its synonym block alone, with no pattern words around it
+
+    @property
+    def name(self) -> str:
+        """The rule's id as Event.rule shows it."""
+        return self.id or f"{self.lemma}/{self.pos}->{self.cameo}" + (f" [{self.when}]" if self.when else "")
 
     @property
     def condition(self) -> tuple[str, frozenset[str]] | None:
@@ -41,6 +51,12 @@ class Codebook:
     codes: dict[str, CameoCode]
     triggers: dict[tuple[str, str], tuple[TriggerRule, ...]]
     light_verbs: dict[str, str]  # lemma -> required particle ("" = none)
+    verbs: VerbDictionary | None = None  # the imported CAMEO verb dictionary
+    recodes: dict[str, dict[str, str]] = field(default_factory=dict)  # modality -> CAMEO root -> code
+
+    def recode(self, modality: str, cameo: str) -> str | None:
+        """The code of an act announced with this modality (intent, refusal, ultimatum), if CAMEO has one."""
+        return self.recodes.get(modality, {}).get(cameo[:2])
 
     def code(self, cameo: str) -> CameoCode:
         """The row for a code; an unknown 4-digit code falls back to its 3-digit parent."""
@@ -59,9 +75,12 @@ def _read(*parts: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def load_codebook(user_triggers: str | None = None) -> Codebook:
+def load_codebook(user_triggers: str | None = None, user_verb_patterns: str | None = None,
+                  verb_dictionary: bool = True) -> Codebook:
     """Built-in tables; `user_triggers` (a triggers.tsv of the same format) is read first, so its rows
-    for a lemma are tried before the built-in ones."""
+    for a lemma are tried before the built-in ones; `user_verb_patterns` is a folder whose
+    cameo_verbs.tsv and cameo_patterns.tsv rows are added to the imported CAMEO verb dictionary (and
+    tried first). `verb_dictionary=False` leaves that dictionary out (the trigger table alone)."""
     codes = {}
     for row in _rows(_read("codebook", "cameo.tsv")):
         codes[row["code"]] = CameoCode(row["code"], row["name"], float(row["goldstein"]), int(row["quad_class"]),
@@ -78,4 +97,17 @@ def load_codebook(user_triggers: str | None = None) -> Codebook:
     light = {row["lemma"]: row.get("particle", "") for row in _rows(_read("events", "light_verbs.tsv"))}
     # Conditional rows first (stable), so an unconditional row never hides a more specific one.
     ordered = {k: tuple(sorted(v, key=lambda r: not r.when)) for k, v in triggers.items()}
-    return Codebook(codes, ordered, light)
+    recodes: dict[str, dict[str, str]] = {}
+    for row in _rows(_read("codebook", "recodes.tsv")):
+        if row["cameo"] not in codes and row["cameo"][:3] not in codes:
+            raise ValueError(f"recodes: unknown CAMEO code {row['cameo']}")
+        recodes.setdefault(row["modality"], {})[row["root"]] = row["cameo"]
+    verbs = None
+    if verb_dictionary:
+        folder = Path(user_verb_patterns) if user_verb_patterns else None
+        if folder is not None and not folder.is_dir():
+            raise ValueError(f"verb patterns: {folder} is not a folder (cameo_verbs.tsv, cameo_patterns.tsv)")
+        user = [str(folder / name) if folder is not None and (folder / name).is_file() else None
+                for name in ("cameo_verbs.tsv", "cameo_patterns.tsv")]
+        verbs = load_verb_dictionary(*user)
+    return Codebook(codes, ordered, light, verbs, recodes)

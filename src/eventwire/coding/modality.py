@@ -1,0 +1,149 @@
+"""Modality and dating of a coded event: intended, threatened, conditional, hedged, negated or reported;
+the event's own date (a time expression attached to its clause, the date of the speech that reports it,
+else the publication day), and whether it is historical background."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from eventwire.read import Sentence
+from eventwire.record import Quote, TimeRef
+
+from eventwire.coding.arguments import _Index, _REPORTING, _is_passive
+
+if TYPE_CHECKING:
+    from eventwire.coding.triggers import _Candidate
+
+
+_INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
+           "pledge", "promise", "offer", "propose", "support", "back", "plot", "consider", "wish", "swear"}
+
+
+# "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
+_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved",
+               "set", "due", "scheduled", "slated", "poised"}  # "is set to meet": a scheduled act
+
+_FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
+
+_HEDGE_VERBS = {"think", "believe", "suspect", "allege", "report", "say", "rumour", "rumor", "fear", "understand"}
+
+_HEDGE_WORDS = {"reportedly", "allegedly", "apparently", "possibly", "likely", "probably", "purportedly",
+                "may", "might", "could", "perhaps", "seemingly"}
+
+_CONDITION_MARKS = {"if", "unless", "provided", "providing"}
+
+_HISTORICAL_DAYS = 180
+
+
+def _intent_adjective(token: Token) -> bool:
+    """ "ready" in "is ready to": an intent adjective predicated of a clause subject."""
+    return (token.pos_ == "ADJ" and token.lemma_.lower() in _INTENT_ADJ and token.dep_ == "acomp"
+            and token.head.pos_ in ("VERB", "AUX"))
+
+
+def _clause_chain(token: Token) -> list[Token]:
+    """The token and the verbs above it up to the sentence root."""
+    chain = [token]
+    while chain[-1].head is not chain[-1] and len(chain) < 8:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: Token | None) -> list[str]:
+    gov = c.governor
+    mods: list[str] = []
+    chain = _clause_chain(gov)
+    local = [gov, c.trigger]
+    auxes = {a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")}
+    if auxes & _FUTURE_AUX or any(a.lower_ == "going" for t in local for a in t.children) or any(
+            (t.lemma_ in _INTENT or t.lower_ in _INTENT_ADJ) and t is not c.trigger for t in chain[1:3]
+            if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp")):
+        mods.append("intended")
+    if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t is not c.trigger):
+        mods.append("threatened")
+    inner = [gov.doc[i] for i in sorted(c.consumed)]
+    if any(ch.dep_ == "advcl" and any(m.lower_ in _CONDITION_MARKS for m in ch.children if m.dep_ == "mark")
+           for t in chain[:3] + inner for ch in t.children):
+        mods.append("conditional")
+    if any(t.lemma_ in _HEDGE_VERBS and _is_passive(t) for t in chain[1:4]) or any(
+            ch.lower_ in _HEDGE_WORDS for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")):
+        mods.append("hedged")
+    if any(ch.dep_ == "neg" for t in local for ch in t.children):
+        mods.append("negated")
+    if in_quote or reported_by is not None:
+        mods.append("reported")
+    if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:
+        mods.insert(0, "asserted")
+    return mods
+
+
+def _is_ultimatum(c: _Candidate) -> bool:
+    """ "will withdraw its force unless ...": the act is announced on a condition the target must meet."""
+    inner = [c.governor.doc[i] for i in sorted(c.consumed)]
+    return any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
+               for t in _clause_chain(c.governor)[:3] + inner for ch in t.children)
+
+
+def _reporting_verb(token: Token) -> Token | None:
+    for anc in token.ancestors:
+        if anc.lemma_ in _REPORTING:
+            return anc
+    return None
+
+
+def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) -> TimeRef | None:
+    """A time of the sentence whose syntactic head chain reaches one of `governors` before any other verb."""
+    targets = {t.i for t in governors}
+    for span, time in index.times.get(sentence.index, []):
+        if time.value != "PRESENT_REF" and not re.match(r"\d{4}", time.value or time.range_start or ""):
+            continue  # durations ("two-week") and sets do not date an event
+        node = span.root
+        for _ in range(8):
+            if node.i in targets:
+                return time
+            if node.head is node:
+                break
+            node = node.head
+            if node.pos_ in ("VERB", "AUX") and node.i not in targets and node.dep_ not in ("aux", "auxpass"):
+                if node.i in targets:
+                    return time
+                break
+    return None
+
+
+def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None, reporter: Token | None,
+          published: str | None) -> dict[str, str | None]:
+    governors = [c.trigger, c.governor]
+    if c.governor.dep_ == "xcomp":
+        governors.append(c.governor.head)  # "agreed on Wednesday to resume talks": the intent's day
+    time = _attached_time(index, sentence, governors)
+    if time is not None and time.value == "PRESENT_REF":
+        # "four are now thought to be surrounded": the state holds on the day of publication.
+        day = published[:10] if published else None
+        return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "published"}
+    if time is not None:
+        return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
+                "anchor": "expression" if time.anchor == "absolute" else time.anchor}
+    if reporter is not None:
+        said = _attached_time(index, sentence, [reporter])
+        if said is not None:
+            return {"value": said.value, "start": None, "end": None, "grain": said.grain, "anchor": "speech"}
+    if quote is not None and quote.spoken:
+        grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
+        return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
+    day = published[:10] if published else None
+    return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "assumed-published"}
+
+
+def _is_historical(value: str | None, published: str | None) -> bool:
+    if not value or not published:
+        return False
+    try:
+        parts = [int(x) for x in value[:10].split("-")]
+        when = date(parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 28)
+        return (date.fromisoformat(published[:10]) - when).days > _HISTORICAL_DAYS
+    except (ValueError, IndexError):
+        return False

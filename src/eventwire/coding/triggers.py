@@ -1,0 +1,484 @@
+"""Trigger candidates: a verb or event noun of the sentence, its rule (the project's trigger table, then
+the imported CAMEO verb dictionary's patterns), its source and target phrases and the tokens it consumes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.coding.verb_patterns import VerbMatch
+from eventwire.read import Sentence
+from eventwire.record import Actor
+
+from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
+from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
+                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target,
+                                        _prep_objects, _recipients, _source_sectors, _target_preps)
+from eventwire.coding.modality import _intent_adjective
+
+
+# Light verbs that undo their noun's event: the noun is coded only by a row with a `verb:` condition
+# ("lift a curfew" -> 0813), else the verb's own trigger stands ("rejected an invitation" -> reject).
+_REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "stop", "abandon", "relax", "reduce",
+              "cut", "freeze", "reject", "refuse", "scrap", "abolish", "shorten", "call", "break", "sever"}
+
+
+# "accepted demands from the rebels", "met their demands": the verb answers the request, and its own
+# trigger (a concession) codes the event, not the request it answers.
+_ANSWERING = {"accept", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
+
+_PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
+
+
+@dataclass
+class _Candidate:
+    trigger: Token
+    rule: TriggerRule
+    pattern: str
+    source: list[Actor]
+    target: list[Actor]
+    governor: Token  # the verb whose clause carries tense, modality and the time (the light verb for nouns)
+    consumed: set[int]
+    coordinated: bool = False  # the source is a coordination ("Turkey and Russia"), not one phrase
+    governing: bool = False  # a threat, demand or refusal that took in the act it is about
+    reverse: str = ""  # the code of the same act seen from the target ([042:043] visit / host a visit)
+
+
+def _verb_forms(verb: Token) -> tuple[str, ...]:
+    """The verb's lemma, then stems of its past form: the small model lemmatises "staged" as "stag"."""
+    lemma, word = verb.lemma_.lower(), verb.lower_
+    if verb.tag_ in ("VBD", "VBN") and word.endswith("ed"):
+        return lemma, word[:-1], word[:-2]
+    return (lemma,)
+
+
+def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
+    lemma = token.lemma_.lower()
+    if pos == "NOUN":
+        # "hunger strike", "car bombing": the compound names a more specific event than its head.
+        for child in token.children:
+            if child.dep_ in ("compound", "amod") and child.i < token.i:
+                rules = codebook.triggers.get((f"{child.lemma_.lower()} {lemma}", pos))
+                if rules:
+                    return rules
+    if pos == "VERB":
+        curated = next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
+        # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
+        # codes the verbs it lacks, and refines a row for the verb alone when one of its patterns matched
+        # words around the verb within the same CAMEO root ("ask * (for {financial aid})": 0231, not 020).
+        if curated and any(r.when for r in curated):
+            return curated
+        match = dictionary_match(token, codebook)
+        if curated and not (match is not None and not match.weak
+                            and (match.cameo or match.reverse)[:2] == curated[-1].cameo[:2]):
+            return curated
+        if match is None:
+            return curated
+        return (TriggerRule(match.verb, "VERB", match.cameo or match.reverse, "", match.id, match.weak),)
+    return codebook.triggers.get((lemma, pos), ())
+
+
+# Matches of the CAMEO verb dictionary for the tokens of the article being coded (cleared per article).
+_MATCHES: dict[tuple[int, int], VerbMatch | None] = {}
+
+
+def forget_matches() -> None:
+    _MATCHES.clear()
+
+
+# A verb form that is no predicate: "according to", "following" (prepositions), "armed men" (modifiers).
+_NOT_PREDICATES = frozenset({"prep", "amod", "compound", "nmod", "aux", "auxpass", "case", "mark", "det"})
+
+
+def dictionary_match(token: Token, codebook: Codebook) -> VerbMatch | None:
+    """The imported CAMEO dictionary's pattern (or the verb's own code) for a verb token, when its code is
+    an event here: statements (01x) have no PLOVER type and are quote cues, not events."""
+    if codebook.verbs is None or token.dep_ in _NOT_PREDICATES:
+        return None
+    key = (id(token.doc), token.i)
+    if key in _MATCHES:
+        return _MATCHES[key]
+    match = codebook.verbs.match(token)
+    code = (match.cameo or match.reverse) if match else ""
+    if match is not None and (not code or (code not in codebook.codes and code[:3] not in codebook.codes)
+                              or codebook.code(code).plover is None):
+        match = None
+    _MATCHES[key] = match
+    return match
+
+
+def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
+            complement_type: str | None) -> TriggerRule | None:
+    for rule in rules:
+        cond = rule.condition
+        if cond is None:
+            return rule
+        kind, values = cond
+        if kind == "source" and _source_sectors(source) & values:
+            return rule
+        if kind == "xcomp" and complement_type in values:
+            return rule
+        if kind == "prep" and any(c.dep_ == "prep" and c.lower_ in values for c in token.children):
+            return rule
+        if kind == "particle" and any(c.dep_ == "prt" and c.lower_ in values for c in token.children):
+            return rule
+        if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and set(_verb_forms(token.head)) & values:
+            return rule
+        if kind == "modifier" and any(c.dep_ in ("amod", "compound", "nmod") and c.i < token.i
+                                      and c.lemma_.lower() in values for c in token.children):
+            return rule
+        if kind == "object" and any(o.lemma_.lower() in values for c in token.children
+                                    if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)):
+            return rule
+    return None
+
+
+def _complement(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+            return c
+    return None
+
+
+# Participles that, with "be ... to", state the subject's own stance, not something done to it.
+_STATIVE_PASSIVES = {"oppose"}
+
+
+# Documents whose participle speaks for whoever issues them: "issued a statement condemning the raids".
+_STATEMENTS = {"statement", "declaration", "communique", "communiqué", "resolution", "letter", "message", "appeal",
+               "note", "decree", "order", "ultimatum"}
+
+
+def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
+    """When the parser leaves a sentence without a main verb ("Doctors from two aid groups donated and
+    delivered goods": root "Doctors", "donated" a clause on "groups"), a finite past verb in a clause
+    hanging off the root's phrase is the root's predicate: the root noun is its subject."""
+    clause = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok
+    root = sentence.span.root
+    if clause.dep_ != "acl" or root.pos_ not in ("NOUN", "PROPN") or clause.head.i == root.i \
+            or not any(v.tag_ == "VBD" for v in (clause, *clause.conjuncts)):
+        return []
+    ancestor = clause.head
+    while ancestor.i != root.i and ancestor.dep_ in ("pobj", "prep", "compound", "conj"):
+        ancestor = ancestor.head
+    return [root] if ancestor.i == root.i else []
+
+
+def _agents(verb: Token) -> list[Token]:
+    """The passive verb's agent phrases: "by X" (an `agent` link, or a plain "by" preposition)."""
+    return _prep_objects(verb, {"by"}) + [g for c in _children(verb, "agent") for g in _children(c, "pobj")]
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """A past participle describing a noun ("soldiers killed in the attack", "a rocket fired by militants"):
+    for violence, the noun is the victim (what else such a participle says describes a participant)."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and (
+        verb.head.dep_ in _CLAUSE_PARTICIPANTS)
+
+
+# A noun that takes part in its clause itself (not one inside another phrase's object: "the return of
+# property seized by the army" describes the property).
+_CLAUSE_PARTICIPANTS = frozenset({"attr", "nsubj", "nsubjpass", "ROOT", "appos", "conj"})
+
+
+def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    rules = _rules_for(tok, "VERB", codebook)
+    if not rules:
+        return None
+    passive = _is_passive(tok)
+    if passive and tok.lemma_.lower() in _STATIVE_PASSIVES and not _prep_objects(tok, {"by"}) and not _children(
+            tok, "agent") and _prep_objects(tok, {"to"}):
+        passive = False  # "Israel is opposed to French mediation": Israel opposes it
+        source_tokens = _children(tok, "nsubjpass")
+        target_tokens = _prep_objects(tok, {"to"})
+    elif passive or (_reduced_passive(tok) and any(r.cameo[:2] in ("18", "19", "20") for r in rules)):
+        passive = True
+        source_tokens = _agents(tok)
+        target_tokens = _children(tok, "nsubjpass")
+        if not target_tokens and tok.dep_ == "xcomp":
+            # "four are thought to be surrounded": the raised subject of the matrix verb undergoes the act
+            target_tokens = _children(tok.head, "nsubjpass", "nsubj")
+        if not target_tokens and tok.dep_ == "acl":
+            # "there were four soldiers killed", "civilians wounded by shelling": the noun the participle
+            # describes undergoes the act
+            target_tokens = [tok.head]
+    else:
+        source_tokens = _children(tok, "nsubj")
+        target_tokens = _children(tok, "dobj", "dative")
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
+    if not source_tokens and not has_subject and tok.head.pos_ in ("VERB", "AUX") and (
+            tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
+        # "Turkey threatened to attack", "struck work to protest": the controller acts
+        source_tokens = _children(tok.head, "nsubj")
+    if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
+            tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
+        source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
+    if not source_tokens and not has_subject:
+        source_tokens = _verbless_subject(tok, sentence)
+    if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
+        source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
+    # A CAMEO dictionary pattern names its source ($) and target (+) phrases; its words are part of the act.
+    match = dictionary_match(tok, codebook) if rules[0].id.startswith("cameo:") else None
+    if match is not None and match.source is not None:
+        source_tokens = [tok.doc[match.source]]
+    if match is not None and match.target is not None:
+        target_tokens = [tok.doc[match.target]]
+    consumed = {tok.i} | set(match.words if match is not None else ())
+    pattern = "passive-agent" if passive else "subject-verb-object"
+    source = [a for t in source_tokens for a in _phrase_actors(t, index, sentence)]
+    if not source:
+        # "hit by a rocket fired by militants", "shells fired by rebels hit the city": who used the weapon
+        # that is the agent or the subject
+        source = [a for t in source_tokens for c in _children(t, "acl") for g in _agents(c)
+                  for a in _phrase_actors(g, index, sentence)]
+    # "killed in attacks by the regime": the agent sits in the event noun that the verb's clause names.
+    if not source:
+        for noun in _prep_objects(tok, {"in", "during", "by", "from", "after"}):
+            by = _prep_objects(noun, {"by"})
+            if by and _rules_for(noun, "NOUN", codebook):
+                source = [a for t in by for a in _phrase_actors(t, index, sentence)]
+                consumed.add(noun.i)
+                pattern = f"verb-in-noun-by-agent:{noun.lemma_}"
+                break
+    if rules[0].weak and not (source and target_tokens):
+        return None  # a verb coded by its block alone needs both its own subject and object to be actors
+    complement = _complement(tok)
+    complement_type = None
+    if complement is not None:
+        inner = _rules_for(complement, "VERB", codebook)
+        if inner:
+            complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
+    rule = _choose(rules, tok, source, codebook, complement_type)
+    if rule is None:
+        return None
+    target = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
+    if rule.condition and rule.condition[0] == "xcomp" and complement is not None:
+        consumed.add(complement.i)
+        pattern = f"complement:{tok.lemma_}+{complement.lemma_}"
+        if not target:
+            target = [a for t in _children(complement, "dobj") for a in _phrase_actors(t, index, sentence)]
+    if not target:
+        target = [a for t in _prep_objects(tok, _target_preps(rule.cameo, codebook))
+                  for a in _phrase_actors(t, index, sentence)]
+    if not target and complement is not None and complement.dep_ == "ccomp" and (
+            codebook.plover_of(rule.cameo) == "REQUEST"):
+        # "demanded that the United States match ...": who is asked is the subject of the demanded clause
+        target = [a for t in _children(complement, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+    if not target:
+        target = _recipients(tok, complement, index, sentence)
+    target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
+    governing = False
+    plover = codebook.plover_of(rule.cameo)
+    if plover in _GOVERNING:
+        roots = _requested_acts(tok)
+        inner_triggers = _governed_triggers(roots, codebook) - {tok.i}
+        if inner_triggers:
+            consumed |= inner_triggers | {r.i for r in roots}
+            governing = True
+            if pattern == "subject-verb-object":
+                pattern = f"governs:{tok.lemma_}+{tok.doc[min(inner_triggers)].lemma_}"
+    if rule.cameo[:2] in ("17", "18", "19", "20"):
+        results = _violent_results([tok], codebook)
+        if results:
+            consumed |= results
+            governing = True
+    clauses = _purpose_clauses([tok]) if source and plover == "PROTEST" else []
+    purposes = _protest_purposes(clauses, codebook)
+    if purposes:
+        consumed |= {p.i for p in purposes}
+        governing = True
+    if not [a for a in target if a not in source] and source:
+        target = _fallback_target([tok] + clauses, source, index)
+        if target:
+            pattern += "+nearest-actor"
+    if not [a for a in target if a not in source] and plover == "THREATEN":
+        target = _condition_subjects([tok] + ([complement] if complement is not None else []), source, index,
+                                     sentence)
+        if target:
+            pattern += "+condition-subject"
+    coordinated = _is_coordinated(source_tokens)
+    reverse = ""
+    if match is not None and not match.cameo:
+        source, target = target, source  # [:054] "gained recognition from X": X recognises the subject
+    elif match is not None:
+        reverse = match.reverse  # [042:043] "visited X": X also hosts the visit
+    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing, reverse)
+
+
+# Verbal conflict acts that govern the act they are about: "threatened to cut off electricity", "demanded
+# that the US cancel plans", "refused to lift the curfew" code one event, the threat, demand or refusal.
+_GOVERNING = {"THREATEN", "REQUEST", "REJECT"}
+
+_PURPOSE_TYPES = {"REQUEST", "ACCUSE", "PROTEST"}
+
+
+def _purpose_clauses(heads: list[Token]) -> list[Token]:
+    """ "staged demonstrations to demand reforms", "blocked a road to show their disapproval for X",
+    "rallies calling for independence": what a protest is held for."""
+    return [c for head in heads for c in head.children
+            if c.dep_ in ("advcl", "xcomp", "acl") and c.pos_ == "VERB" and not _children(c, "nsubj", "nsubjpass")
+            and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))]
+
+
+def _protest_purposes(clauses: list[Token], codebook: Codebook) -> list[Token]:
+    """The demand or protest a protest is held for ("began a hunger strike to protest X") says what the
+    protest is about; it is not a second event."""
+    out = []
+    for c in clauses:
+        rules = _rules_for(c, "VERB", codebook)
+        if rules and codebook.plover_of(rules[-1].cameo) in _PURPOSE_TYPES:
+            out.append(c)
+    return out
+
+
+def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
+    """The trigger tokens inside the governed phrases (verbs and event nouns alike), but not inside a
+    relative clause, which describes something that did happen ("observers who were taken hostage"), nor
+    in a phrase of time or cause."""
+    out: set[int] = set()
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        if t not in roots and (t.dep_ == "relcl" or (t.dep_ == "prep" and t.lower_ in _CONTEXT_PREPS) or (
+                t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONTEXT_MARKS for m in t.children))):
+            continue
+        if (t.pos_ == "VERB" and _rules_for(t, "VERB", codebook)) or (
+                t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook)):
+            out.add(t.i)
+        stack.extend(t.children)
+    return out
+
+
+def _requested_acts(tok: Token) -> list[Token]:
+    """What a threat, demand or refusal is about: its complement clause, and the complement of a request
+    it answers or makes ("rejected a call for peacekeepers to be deployed", "refused to commit to any
+    assistance", "demanded a meeting to discuss")."""
+    roots = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
+    for obj in _children(tok, "dobj"):
+        roots += [c for c in obj.children if c.dep_ in ("acl", "xcomp", "ccomp")
+                  or (c.dep_ == "prep" and c.lower_ in ("for", "to"))]
+    return roots
+
+
+# "shelled the city, killing 20": the participle gives the toll of the act it follows, not another event.
+def _violent_results(heads: list[Token], codebook: Codebook) -> set[int]:
+    out = set()
+    for head in heads:
+        for c in head.children:
+            if c.dep_ == "advcl" and c.tag_ == "VBG" and not _children(c, "nsubj", "nsubjpass"):
+                rules = _rules_for(c, "VERB", codebook)
+                if rules and all(r.cameo[:2] in ("18", "19", "20") for r in rules):
+                    out.add(c.i)
+    return out
+
+
+def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    """ "X said Y must/should do Z": the speaker demands something of Y (CAMEO 100)."""
+    if tok.lemma_ not in _REPORTING or ("demand", "VERB") not in codebook.triggers:
+        return None
+    for clause in _children(tok, "ccomp"):
+        if not any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in clause.children):
+            continue
+        source = [a for t in _children(tok, "nsubj") for a in _phrase_actors(t, index, sentence)]
+        target = [a for t in _children(clause, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+        rule = codebook.triggers[("demand", "VERB")][-1]
+        # "said the US must be ready to mediate": what is demanded is not an event of its own
+        return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
+                          {tok.i, clause.i} | _governed_triggers([clause], codebook), governing=True)
+    return None
+
+_GATHERING_PREPS = {"during", "for", "in", "at"}
+
+
+def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    rules = _rules_for(tok, "NOUN", codebook)
+    if not rules:
+        return None
+    head = tok.head
+    particle = next((codebook.light_verbs[f] for f in _verb_forms(head) if f in codebook.light_verbs), None)
+    light = tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
+        not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
+    if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
+            tok.head.head.lemma_.lower(), tok.head.lower_) in _PREPOSITIONAL_LIGHT:
+        head, light = tok.head.head, True  # "engaged in ethnic cleansing": the verb's subject does the noun
+    source: list[Actor] = []
+    consumed = {tok.i}
+    coordinated = False
+    if light:
+        subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
+        subj = subj or _children(head, "nsubj") or [c for c in _children(head, "nsubjpass") if c is not tok]
+        if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
+            subj = _children(head.head, "nsubj")
+        if not subj and head.dep_ == "xcomp" and _intent_adjective(head.head):
+            subj = _children(head.head.head, "nsubj")
+        source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
+        coordinated = _is_coordinated(subj)
+        consumed.add(head.i)
+        pattern, governor = f"light-verb:{head.lemma_}+{tok.lemma_}", head
+    else:
+        by = _prep_objects(tok, {"by"}) + _children(tok, "poss")
+        source = [a for t in by for a in _phrase_actors(t, index, sentence)]
+        if not source:
+            # "Palestinian riots", "French mediation": a nationality or group before the noun is its agent
+            source = [a for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i
+                      for a in _actors_at(index, tok.doc, c.left_edge.i, c.i)]
+        pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
+    rule = _choose(rules, tok, source, codebook, None)
+    if rule is None:
+        return None
+    if not source and not light and codebook.plover_of(rule.cameo) == "PROTEST" and tok.dep_ == "pobj" and (
+            head.lower_ in _GATHERING_PREPS and head.head.pos_ == "VERB" and not _is_passive(head.head)):
+        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally": who
+        # acts in the clause takes part in the protest it is set in.
+        subj = _children(head.head, "nsubj")
+        source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
+        coordinated = _is_coordinated(subj)
+        if source:
+            pattern = f"protest-setting:{head.lower_}+{tok.lemma_}"
+    if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
+        return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
+    if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
+        return None
+    preps = _target_preps(rule.cameo, codebook)
+    target = [a for t in _prep_objects(tok, preps | {"between"}) for a in _phrase_actors(t, index, sentence)]
+    if light and not target:
+        target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
+    if light and not target:
+        target = [a for t in _children(head, "dative") for a in _phrase_actors(t, index, sentence)]
+    target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
+    if not target and codebook.plover_of(rule.cameo) == "REQUEST":
+        # "its demand that Israel ease restrictions": who is asked is the subject of the demanded clause
+        target = [a for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for t in _children(c, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+    if not target and codebook.plover_of(rule.cameo) == "CONSULT":
+        # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
+        for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
+            target += [a for t in _children(clause, "dobj") for a in _phrase_actors(t, index, sentence)]
+    governing = False
+    if codebook.plover_of(rule.cameo) in _GOVERNING:
+        # "its demand that Israel ease restrictions": the demanded act is part of the demand
+        roots = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "xcomp") or (
+            c.dep_ == "prep" and c.lower_ in ("for", "to"))]
+        inner_triggers = _governed_triggers(roots, codebook) - {tok.i}
+        if inner_triggers:
+            consumed |= inner_triggers | {r.i for r in roots}
+            governing = True
+    if rule.cameo[:2] in ("18", "19", "20"):
+        results = _violent_results([tok] + ([head] if light else []), codebook)
+        if results:
+            consumed |= results
+            governing = True
+    heads = [tok] + ([head] if light else [])
+    clauses = _purpose_clauses(heads) if source and codebook.plover_of(rule.cameo) == "PROTEST" else []
+    purposes = _protest_purposes(clauses, codebook)
+    if purposes:
+        consumed |= {p.i for p in purposes}
+        governing = True
+    if not [a for a in target if a not in source] and source:
+        target = _fallback_target(heads + clauses, source, index)
+        if target:
+            pattern += "+nearest-actor"
+    return _Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated, governing)
