@@ -1,9 +1,10 @@
-"""The stages in order: ingest -> read -> ground -> record. Nothing else lives here."""
+"""The stages in order: ingest -> read -> ground -> code -> ACLED types -> record. Nothing else lives here."""
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
 
+from eventwire.coding.acled import acled_types
 from eventwire.coding.codebook import Codebook, load_codebook
 from eventwire.coding.events import code_events
 from eventwire.config import Settings, load_settings
@@ -45,6 +46,7 @@ def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleR
     quantities = resolve_quantities(parsed, actors)
     events = code_events(parsed, actors, codebook, times=times, places=places, quantities=quantities,
                          quotes=quotes, place_of=event_place)
+    events = acled_types(parsed, actors, events, codebook, places=places, place_of=event_place)
     return ArticleRecord(document=parsed.document, actors=actors, places=places, times=times,
                          quantities=quantities, quotes=quotes, events=events)
 
