@@ -149,6 +149,7 @@ def events(
     since: Annotated[Optional[str], typer.Option(help="Earliest event date (YYYY[-MM[-DD]]).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Latest event date (YYYY[-MM[-DD]]).")] = None,
     cameo: Annotated[Optional[str], typer.Option(help="CAMEO code or prefix (19 = all fighting).")] = None,
+    acled: Annotated[Optional[str], typer.Option(help="ACLED event type or sub-event type (Battles, 'Air/drone strike').")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="Rows at most.")] = 100,
     config: ConfigOpt = None,
 ) -> None:
@@ -157,15 +158,16 @@ def events(
 
     settings = _existing_db(_settings(config, db=db))
     with open_store(settings.db, read_only=True) as store:
-        rows = store.events(EventFilter(actor, country, cameo, since, until, limit))
+        rows = store.events(EventFilter(actor, country, cameo, since, until, limit, acled))
         n_docs = store.count("documents")
     table = Table(title=f"{len(rows)} events from {n_docs} articles in {settings.db}")
-    for column in ("date", "cameo", "event", "source", "target", "modality", "place", "evidence"):
+    for column in ("date", "cameo", "event", "acled", "source", "target", "modality", "place", "evidence"):
         table.add_column(column, no_wrap=column != "evidence", overflow="ellipsis",
                          max_width=60 if column == "evidence" else 28)
     for r in rows:
         evidence = r["evidence"] if len(r["evidence"]) <= 120 else r["evidence"][:117] + "..."
-        table.add_row(r["date"] or "", r["cameo"], r["cameo_name"] or "", r["source"] or "", r["target"] or "",
+        table.add_row(r["date"] or "", r["cameo"], r["cameo_name"] or "", r["acled_sub_type"] or "",
+                      r["source"] or "", r["target"] or "",
                       r["modality"] or "", r["place"] or "", evidence)
     out.print(table)
 

@@ -108,6 +108,8 @@ class EventFilters:
     bbox: tuple[tuple[float, float, float, float], ...] = ()
     q: str | None = None
     doc_id: str | None = None
+    acled: str | None = None
+    acled_type: str | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -127,11 +129,14 @@ def event_filters(
     bbox: Annotated[str | None, Query(pattern=BBOX_PATTERN, description="Place bounding box: west,south,east,north in degrees; west > east crosses the antimeridian")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Words in the evidence sentence (case-insensitive)")] = None,
     doc_id: Annotated[str | None, Query(max_length=64, description="Events of one document")] = None,
+    acled: Annotated[str | None, Query(max_length=60, description="ACLED sub-event type, e.g. Armed clash, Peaceful protest (case-insensitive)")] = None,
+    acled_type: Annotated[str | None, Query(max_length=60, description="ACLED event type, e.g. Battles, Protests (case-insensitive)")] = None,
 ) -> EventFilters:
     return EventFilters(actor=actor or None, source=source or None, target=target or None, country=country,
                         cameo=cameo, plover=plover.value if plover else None,
                         modality=modality.value if modality else None, quad_class=quad_class, since=since,
-                        until=until, bbox=_parse_bbox(bbox), q=q or None, doc_id=doc_id or None)
+                        until=until, bbox=_parse_bbox(bbox), q=q or None, doc_id=doc_id or None,
+                        acled=acled or None, acled_type=acled_type or None)
 
 
 def _encode_cursor(order: str, key: tuple) -> str:

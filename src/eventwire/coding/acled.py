@@ -4,7 +4,7 @@ One stage over the coder's output, composed in pipeline.py (`acled_types`):
 - every CAMEO event takes the first row of data/codebook/acled.tsv whose conditions hold: CAMEO code prefix,
   the sectors of its source and target actors, and the weapon and manner word classes of its sentence
   (data/events/acled_words.tsv);
-- a sentence that no typed event covers may still name violence, protest or another ACLED activity with a
+- a sentence where the coder found no event may still name violence, protest or another ACLED activity with a
   trigger of the coder's dictionary whose actors the coder could not bind ("the town was shelled"): it gets
   one agentless event with that trigger's CAMEO code (no source, no target), when the table types it;
 - failing that, it may tell of a disaster, organised crime, found weapons, an explosion, a change to an
@@ -250,6 +250,17 @@ def _arguments(tok: Token, sentence: Sentence, actors: Sequence[Actor]) -> tuple
     return inside(subjects), inside(objects)
 
 
+def _under_intent(tok: Token, table: AcledTable) -> bool:
+    """A head above the trigger is a verb of wish, plan or demand (word class `intent`)."""
+    intent = {p[0] for p in table.words.get("intent", ()) if len(p) == 1}
+    head, steps = tok, 0
+    while head.head is not head and steps < 20:
+        head, steps = head.head, steps + 1
+        if head.pos_ == "VERB" and head.lemma_.lower() in intent:
+            return True
+    return False
+
+
 def _holds_without_actors(rule: TriggerRule, tok: Token) -> bool:
     """A trigger row's condition that the parse alone decides (object, light verb, preposition, particle);
     a row that needs its source's sector or a complement's type cannot hold without the coder's actors."""
@@ -277,6 +288,10 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
             continue
         rules = next((codebook.triggers[(f, tok.pos_)] for f in _trigger_lemmas(tok)
                       if (f, tok.pos_) in codebook.triggers), ())
+        # A trigger read by its source's sector ("strike": labour or armed) is ambiguous without actors;
+        # one under a verb of wish, plan or demand ("wanted a treaty signed") tells of no event yet.
+        if any((r.condition or ("",))[0] in ("source", "xcomp") for r in rules) or _under_intent(tok, table):
+            continue
         plain = [r for r in rules if _holds_without_actors(r, tok)]
         if not plain:
             continue
@@ -300,8 +315,8 @@ def _acled(row: AcledRow) -> AcledType:
 def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event], codebook: Codebook, *,
                 places: Sequence[Place] = (), place_of: PlaceChooser | None = None,
                 table: AcledTable | None = None) -> tuple[Event, ...]:
-    """The events with their ACLED types, then one agentless or incident event for each sentence that no
-    typed event covers (in reading order after the coder's events)."""
+    """The events with their ACLED types, then one agentless or incident event for each sentence where the
+    coder found none (after the coder's events, in reading order)."""
     table = table or load_acled_table()
     by_id = {a.id: a for a in actors}
     sentences = {s.evidence(): s for s in parsed.sentences}
@@ -319,7 +334,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         found = classes(sentence) if sentence is not None else frozenset()
         row = type_of(event.cameo, "", _sectors(event.source, by_id), _sectors(event.target, by_id), found, table)
         typed.append(replace(event, acled=_acled(row)) if row else event)
-        if row and sentence is not None:
+        if sentence is not None:  # the coder's reading of a sentence stands, typed or not
             covered.add(sentence.index)
     published = parsed.document.published
     day = published[:10] if published else None

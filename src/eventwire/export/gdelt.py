@@ -36,7 +36,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "EW_DocID", "EW_EventID", "EW_PloverType", "EW_PloverMode", "EW_PloverContext", "EW_Modality",
     "EW_DateValue", "EW_DateGrain", "EW_DateAnchor", "EW_Actor1Codes", "EW_Actor2Codes", "EW_Trigger",
     "EW_Rule", "EW_Evidence", "EW_EvidenceSection", "EW_EvidenceStart", "EW_EvidenceEnd", "EW_Title",
-    "EW_Outlet", "EW_Published", "EW_Input", "EW_StoryID",
+    "EW_Outlet", "EW_Published", "EW_Input", "EW_StoryID", "EW_AcledEventType", "EW_AcledSubEventType",
 )
 
 # GDELT geo types: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1).
@@ -109,9 +109,12 @@ def _is_root(row: dict[str, Any]) -> int:
 
 
 def gdelt_rows(store) -> Iterator[list[str]]:
-    """One list of cells (61 GDELT columns, then EXTRA_COLUMNS) per stored event."""
+    """One list of cells (61 GDELT columns, then EXTRA_COLUMNS) per stored event with a CAMEO code
+    (an incident outside CAMEO, such as a flood, has no GDELT EventCode and is left out)."""
     stories = store.story_counts()
     for row in event_rows(store):
+        if not row["cameo"]:
+            continue
         story = stories.get((row["doc_id"], row["event_id"]))
         mentions, sources, articles = story[1:] if story else (1, 1, 1)
         sources = [a for a in row["actors"] if a["role"] == "source"]
@@ -141,6 +144,7 @@ def gdelt_rows(store) -> Iterator[list[str]]:
             row["date_anchor"], ";".join(a["code"] or "" for a in sources), ";".join(a["code"] or "" for a in targets),
             row["trigger"], row["rule"], row["evidence_text"], row["section"], row["sent_start"], row["sent_end"],
             row["title"], row["outlet"], row["published"], row["input"], story[0] if story else "",
+            row["acled_type"], row["acled_sub_type"],
         ]
         yield [_clean(c) for c in cells]
 

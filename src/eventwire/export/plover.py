@@ -108,6 +108,8 @@ def plover_events(store) -> Iterator[dict[str, Any]]:
             "coded_date": added.date().isoformat() if added else None,
             "coded_time": added.time().isoformat(timespec="seconds") if added else None,
             "cameo": row["cameo"],
+            "acled": {"event_type": row["acled_type"], "sub_event_type": row["acled_sub_type"]}
+            if row["acled_type"] else None,
             "modality": list(row["modality"] or []),
             "size": size or None,
             "doc_id": row["doc_id"],

@@ -11,7 +11,7 @@ __all__ = ["event_rows"]
 
 _SQL = """
 SELECT e.doc_id, e.event_id, e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover_type, e.plover_mode,
-    e.plover_context, e.date_value, e.date_start, e.date_end, e.date_grain, e.date_anchor, e.modality,
+    e.plover_context, e.acled_type, e.acled_sub_type, e.date_value, e.date_start, e.date_end, e.date_grain, e.date_anchor, e.modality,
     e.trigger, e.rule, e.evidence_text, e.section, e.caption_index, e.sent_start, e.sent_end,
     d.url, d.source AS input, d.title, d.outlet, d.published, d.language, d.ingested_at,
     -- the offset where the body's first paragraph ends (0: one paragraph only)
