@@ -828,4 +828,18 @@ def open_store(path: str, read_only: bool = False) -> Store:
             con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
         con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    else:
+        _acled_view(con)
     return Store(con, path)
+
+
+def _acled_view(con: duckdb.DuckDBPyConnection) -> None:
+    """A store written before record 1.1, opened read-only, cannot gain the ACLED columns: a temporary
+    view of its events with empty ones stands in for the table, so every query still runs."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
+    if not columns or "acled_type" in columns:
+        return
+    catalog = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"""CREATE TEMP VIEW events AS SELECT *, NULL::VARCHAR AS acled_type,
+        NULL::VARCHAR AS acled_sub_type FROM "{catalog}".main.events""")
