@@ -184,6 +184,8 @@ def _sectors(ids: Sequence[str], actors: dict[str, Actor]) -> list[set[str]]:
         codes = {actor.sector.upper()} if actor.sector else set()
         if actor.code and len(actor.code) >= 3:
             codes.add(actor.code[-3:].upper())
+        if actor.kind == "state" and not actor.sector:
+            codes.add("GOV")  # a country acting ("Russia expels diplomats") is its government
         out.append(codes)
     return out
 
