@@ -290,12 +290,13 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
             continue
         rules = next((codebook.triggers[(f, tok.pos_)] for f in _trigger_lemmas(tok)
                       if (f, tok.pos_) in codebook.triggers), ())
-        # A trigger read by its source's sector ("strike": labour or armed) is ambiguous without actors;
-        # one under a verb of wish, plan or demand ("wanted a treaty signed") tells of no event yet.
-        if any((r.condition or ("",))[0] in ("source", "xcomp") for r in rules) or _under_intent(tok, table):
-            continue
+        # A trigger that its source's sector reads as another kind of act ("strike": labour or armed) is
+        # ambiguous without actors; one under a verb of wish, plan or demand ("wanted a treaty signed")
+        # tells of no event yet.
         plain = [r for r in rules if _holds_without_actors(r, tok)]
-        if not plain:
+        if not plain or _under_intent(tok, table) or any(
+                (r.condition or ("",))[0] in ("source", "xcomp") and r.cameo[:2] != plain[0].cameo[:2]
+                for r in rules):
             continue
         sources, targets = _arguments(tok, sentence, actors)
         sectors = functools.partial(_sectors, actors={a.id: a for a in sources + targets})
