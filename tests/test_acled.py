@@ -33,6 +33,7 @@ def first_type(nlp, kb, body):
     ("Government helicopters dropped barrels of chlorine gas on the town of Douma.", "Chemical weapon"),
     # Battles and violence against civilians
     ("Nigerian troops clashed with Boko Haram fighters near Maiduguri on Sunday.", "Armed clash"),
+    ("Two civilians were killed in a gun battle between soldiers and bandits in Zamfara.", "Armed clash"),
     ("Gunmen killed twelve villagers in an attack on a village in Zamfara state.", "Attack"),
     ("Gunmen kidnapped 30 students from a school in Kaduna state on Friday.", "Abduction/forced disappearance"),
     ("Soldiers raped two women in a village near Bunia, a rights group said.", "Sexual violence"),
@@ -44,11 +45,14 @@ def first_type(nlp, kb, body):
      "Excessive force against protesters"),
     ("Rioters torched cars and threw stones at police in the city centre.", "Violent demonstration"),
     ("An angry mob lynched a man accused of witchcraft in the village.", "Mob violence"),
+    ("Riot police clashed with stone-throwing protesters outside the parliament on Friday.",
+     "Violent demonstration"),
     # Strategic developments
     ("Armed men looted shops and burned houses in the market town.", "Looting/property destruction"),
     ("Police arrested the opposition leader in Kampala on Tuesday.", "Arrests"),
     ("Soldiers found a weapons cache with rifles and ammunition near the border.", "Disrupted weapons use"),
     ("The government and the rebels signed a ceasefire agreement in Juba.", "Agreement"),
+    ("Two hundred rebel fighters surrendered to the army in the north.", "Agreement"),
     ("The Iraqi army recaptured the town of Tal Afar from Islamic State militants.",
      "Government regains territory"),
     ("Al-Shabaab militants seized control of the town of Baidoa.", "Non-state actor overtakes territory"),
