@@ -61,7 +61,9 @@ def first_type(nlp, kb, body):
     # CASE 2021 types outside ACLED
     ("Floods swept through the region on Monday, killing 20 people.", "Natural disaster"),
     ("A fire broke out at a garment factory on Monday, killing 12 workers.", "Man-made disaster"),
+    ("A gas explosion at a chemical plant killed three workers on Monday.", "Man-made disaster"),
     ("Police arrested five drug traffickers and seized 200 kilograms of cocaine.", "Organised crime"),
+    ("Canada expelled two Russian diplomats on Friday.", "Diplomatic event"),
 ])
 def test_sub_event_type_of_each_row_family(nlp, kb, sentence, expected):
     assert first_type(nlp, kb, sentence) == expected
