@@ -58,6 +58,8 @@ def first_type(nlp, kb, body):
     ("Al-Shabaab militants seized control of the town of Baidoa.", "Non-state actor overtakes territory"),
     ("Turkish forces set up a new military base near the border.", "Headquarters or base established"),
     ("Hundreds of rebel fighters defected to the government side last week.", "Change to group/activity"),
+    ("Rebels took control of the town without a fight after the army withdrew.",
+     "Non-violent transfer of territory"),
     # CASE 2021 types outside ACLED
     ("Floods swept through the region on Monday, killing 20 people.", "Natural disaster"),
     ("A fire broke out at a garment factory on Monday, killing 12 workers.", "Man-made disaster"),
@@ -113,6 +115,7 @@ def test_first_matching_row_wins_and_conditions_are_checked():
     assert type_of("173", "", [{"COP"}], [], frozenset({"crime"}), table).sub_event_type == "Organised crime"
     assert type_of("173", "", [{"COP"}], [], frozenset(), table).sub_event_type == "Arrests"
     assert type_of("040", "", [], [], frozenset(), table) is None  # a meeting is no ACLED event
+    assert type_of("191", "", [], [], frozenset(), table) is None  # a blockade is no fighting
 
 
 def test_a_row_naming_an_unknown_class_fails_at_load():
