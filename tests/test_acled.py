@@ -94,6 +94,8 @@ def test_a_protest_lodged_by_a_government_is_no_street_protest(nlp, kb):
 def test_intended_acts_and_actor_dependent_triggers_give_no_agentless_event(nlp, kb):
     found, record = types_of(nlp, kb, "Baku wanted a peace treaty signed before the end of the year.")
     assert not any("agentless" in e.rule for e in record.events)
+    found, record = types_of(nlp, kb, "The rape investigation was closed by the prosecutors last year.")
+    assert "Sexual violence" not in found  # a noun modifying another names no event
 
 
 def test_incident_events_carry_no_cameo_code_and_validate(nlp, kb):

@@ -286,7 +286,8 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     which the table types; its CAMEO code, token, row and the rule text."""
     found = []
     for tok in sentence.span:
-        if tok.pos_ not in ("VERB", "NOUN") or any(c.dep_ == "neg" for c in tok.children):
+        # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
+        if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):
             continue
         rules = next((codebook.triggers[(f, tok.pos_)] for f in _trigger_lemmas(tok)
                       if (f, tok.pos_) in codebook.triggers), ())
