@@ -77,12 +77,35 @@ class IncidentRule:
     without: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AcledTable:
     rows: tuple[AcledRow, ...]
     words: dict[str, tuple[Phrase, ...]]
     sectors: dict[str, frozenset[str]]
     incidents: tuple[IncidentRule, ...]
+
+    @functools.cached_property
+    def by_first_word(self) -> dict[str, tuple[tuple[str, Phrase], ...]]:
+        """(class, phrase) pairs by the phrase's first word: a sentence is scanned once, token by token."""
+        index: dict[str, list[tuple[str, Phrase]]] = {}
+        for name, phrases in self.words.items():
+            for phrase in phrases:
+                if phrase:
+                    index.setdefault(phrase[0], []).append((name, phrase))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @functools.cached_property
+    def incidents_by_first_word(self) -> dict[str, tuple[tuple[int, IncidentRule], ...]]:
+        """Incident rows (with their position in the file) by the phrase's first word."""
+        index: dict[str, list[tuple[int, IncidentRule]]] = {}
+        for position, rule in enumerate(self.incidents):
+            if rule.phrase:
+                index.setdefault(rule.phrase[0], []).append((position, rule))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @functools.cached_property
+    def intent_verbs(self) -> frozenset[str]:
+        return frozenset(p[0] for p in self.words.get("intent", ()) if len(p) == 1)
 
 
 def _classes(cell: str) -> frozenset[str]:
@@ -167,11 +190,13 @@ def _matches_at(tokens: Sequence[Token], i: int, phrase: Phrase) -> bool:
 def sentence_classes(span: Span, table: AcledTable) -> frozenset[str]:
     """The word classes that occur in a sentence."""
     tokens = list(span)
+    index = table.by_first_word
     found = set()
-    for name, phrases in table.words.items():
-        if any(_matches_at(tokens, i, p) for p in phrases for i in range(len(tokens))
-               if p and p[0] in _forms(tokens[i])):
-            found.add(name)
+    for i, tok in enumerate(tokens):
+        for form in set(_forms(tok)):
+            for name, phrase in index.get(form, ()):
+                if name not in found and _matches_at(tokens, i, phrase):
+                    found.add(name)
     return frozenset(found)
 
 
@@ -212,7 +237,9 @@ def _incident(sentence: Sentence, classes: frozenset[str], table: AcledTable) ->
     for i, tok in enumerate(tokens):
         if tok.pos_ not in ("NOUN", "VERB", "PROPN") or any(c.dep_ == "neg" for c in tok.children):
             continue
-        for rule in table.incidents:
+        index = table.incidents_by_first_word
+        candidates = sorted({c for form in set(_forms(tok)) for c in index.get(form, ())}, key=lambda c: c[0])
+        for _, rule in candidates:  # in file order
             if rule.needs and not rule.needs & classes or rule.without & classes:
                 continue
             if _matches_at(tokens, i, rule.phrase):
@@ -254,7 +281,7 @@ def _arguments(tok: Token, sentence: Sentence, actors: Sequence[Actor]) -> tuple
 
 def _under_intent(tok: Token, table: AcledTable) -> bool:
     """A head above the trigger is a verb of wish, plan or demand (word class `intent`)."""
-    intent = {p[0] for p in table.words.get("intent", ()) if len(p) == 1}
+    intent = table.intent_verbs
     head, steps = tok, 0
     while head.head is not head and steps < 20:
         head, steps = head.head, steps + 1
