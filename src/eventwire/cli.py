@@ -246,6 +246,8 @@ CountryFilter = Annotated[Optional[str], typer.Option("--country", help="Country
 SinceFilter = Annotated[Optional[str], typer.Option("--since", help="Earliest event date, inclusive (YYYY[-MM[-DD]]).")]
 UntilFilter = Annotated[Optional[str], typer.Option("--until", help="Latest event date, inclusive (YYYY[-MM[-DD]]).")]
 CameoFilter = Annotated[Optional[str], typer.Option("--cameo", help="CAMEO code or prefix (19 = all fighting).")]
+AcledFilter = Annotated[Optional[str], typer.Option("--acled", help="ACLED sub-event type ('Air/drone strike', 'Peaceful protest'; case-insensitive).")]
+AcledTypeFilter = Annotated[Optional[str], typer.Option("--acled-type", help="ACLED event type (Battles, Protests, ...; case-insensitive).")]
 
 
 def _filters(**given) -> dict:
@@ -263,13 +265,15 @@ def _filters(**given) -> dict:
 def events(
     db: DbOpt = None, actor: ActorFilter = None, country: CountryFilter = None, since: SinceFilter = None,
     until: UntilFilter = None, cameo: CameoFilter = None, lang: LangOpt = None,
+    acled: AcledFilter = None, acled_type: AcledTypeFilter = None,
     limit: Annotated[int, typer.Option(min=1, max=100000, help="Rows at most.")] = 100,
     config: ConfigOpt = None,
 ) -> None:
     """Print the stored events as a table, oldest first."""
     from eventwire.store.access import Database
 
-    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo, lang=lang)
+    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo, lang=lang,
+                       acled=acled, acled_type=acled_type)
     settings = _existing_db(_settings(config, db=db))
     with _database_errors(), Database(settings.db, wait=settings.lock_wait).reading() as store:
         page = store.search_events(order="asc", limit=limit, **filters)
@@ -277,14 +281,16 @@ def events(
     rows = page["items"]
     shown = f"{len(rows)} of {page['total']}" if page["total"] > len(rows) else f"{len(rows)}"
     table = Table(title=f"{shown} events from {n_docs} articles in {settings.db}")
-    for column in ("date", "cameo", "event", "source", "target", "modality", "place", "evidence"):
+    for column in ("date", "cameo", "event", "acled", "source", "target", "modality", "place", "evidence"):
         table.add_column(column, no_wrap=column != "evidence", overflow="ellipsis",
                          max_width=60 if column == "evidence" else 28)
     for r in rows:
         evidence = r["evidence"] or ""
         evidence = evidence if len(evidence) <= 120 else evidence[:117] + "..."
         side = lambda actors: ";".join(a["code"] or a["name"] or "" for a in actors)  # noqa: E731
-        table.add_row(r["date"] or "", r["cameo"], r["cameo_name"] or "", side(r["source"]), side(r["target"]),
+        acled_sub = r.get("acled_sub_type") or (r.get("acled") or {}).get("sub_event_type") or ""
+        table.add_row(r["date"] or "", r["cameo"] or "", r["cameo_name"] or "", acled_sub,
+                      side(r["source"]), side(r["target"]),
                       ";".join(r["modality"]), (r["place"] or {}).get("name") or "", evidence)
     out.print(table)
 
@@ -323,7 +329,8 @@ def export(
     extended: Annotated[Optional[str], typer.Option("--extended", help="gdelt: also write our own fields (modality, evidence, rule, PLOVER and ACLED type, story id, ...) to this TSV, keyed by GlobalEventID.")] = None,
     extended_columns: Annotated[bool, typer.Option("--extended-columns", help="gdelt: append our own fields as named columns after the 61 (no longer GDELT's layout).")] = False,
     actor: ActorFilter = None, country: CountryFilter = None, since: SinceFilter = None, until: UntilFilter = None,
-    cameo: CameoFilter = None, lang: LangOpt = None, db: DbOpt = None, config: ConfigOpt = None,
+    cameo: CameoFilter = None, lang: LangOpt = None, acled: AcledFilter = None, acled_type: AcledTypeFilter = None,
+    db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Export the database (or the events matching the filters): full records as JSONL, the events
     table as CSV, Parquet or JSONL, GDELT 2.0 TSV or PLOVER JSON. Writes standard output unless -o
@@ -335,7 +342,8 @@ def export(
 
     from eventwire.store.access import Database
 
-    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo, lang=lang)
+    filters = _filters(actor=actor, country=country, since=since, until=until, cameo=cameo, lang=lang,
+                       acled=acled, acled_type=acled_type)
     if format is not ExportFormat.gdelt and (header or extended or extended_columns):
         err.print("[red]error:[/red] --header, --extended and --extended-columns are for --format gdelt")
         raise typer.Exit(2)

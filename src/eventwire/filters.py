@@ -17,7 +17,7 @@ from eventwire.countries import to_iso3
 __all__ = ["FilterError", "check_date", "check_cameo", "event_filters", "FILTER_NAMES"]
 
 FILTER_NAMES = ("actor", "source", "target", "country", "cameo", "plover", "modality", "quad_class", "since",
-                "until", "q", "doc_id", "lang")
+                "until", "q", "doc_id", "lang", "acled", "acled_type")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 

@@ -1,4 +1,5 @@
-"""The stages in order: ingest -> language -> read -> ground -> record. Nothing else lives here.
+"""The stages in order: ingest -> language -> read -> ground -> code -> ACLED types -> record. Nothing
+else lives here.
 
 Documents not in English are stored as they are (title, text, language) and never parsed or coded."""
 from __future__ import annotations
@@ -7,6 +8,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from eventwire.coding.acled import acled_types
 from eventwire.coding.codebook import Codebook, load_codebook
 from eventwire.coding.events import code_events
 from eventwire.config import Settings, load_settings
@@ -55,6 +57,7 @@ def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleR
     quantities = resolve_quantities(parsed, actors)
     events = code_events(parsed, actors, codebook, times=times, places=places, quantities=quantities,
                          quotes=quotes, place_of=event_place)
+    events = acled_types(parsed, actors, events, codebook, places=places, place_of=event_place)
     return ArticleRecord(document=parsed.document, actors=actors, places=places, times=times,
                          quantities=quantities, quotes=quotes, events=events)
 

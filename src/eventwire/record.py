@@ -24,6 +24,7 @@ __all__ = [
     "TimeRef",
     "Quantity",
     "Quote",
+    "AcledType",
     "Event",
     "ArticleRecord",
     "document_id",
@@ -181,9 +182,18 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class AcledType:
+    """An event's ACLED event type and sub-event type (or a CASE 2021 type outside ACLED)."""
+
+    event_type: str  # Battles, Explosions/Remote violence, Protests, ... Disasters, Organised crime
+    sub_event_type: str  # Armed clash, Air/drone strike, Peaceful protest, ... Natural disaster
+    rule: str  # the row of data/codebook/acled.tsv that gave it
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
-    cameo: str  # CAMEO event code, 2-4 digits
+    cameo: str  # CAMEO event code, 2-4 digits; "" for an incident outside CAMEO (a disaster, organised crime)
     source: tuple[str, ...]  # actor ids
     target: tuple[str, ...]
     date: dict[str, str | None]  # value (TIMEX), start, end, grain, anchor (anchor "assumed-published" when no date
@@ -202,6 +212,7 @@ class Event:
     place_how: str | None = None  # how the place was chosen: preposition, sentence, dominant
     quantities: tuple[str, ...] = ()  # quantity ids
     trigger: str | None = None  # the trigger words as written
+    acled: AcledType | None = None  # ACLED event and sub-event type, when the ACLED table gives one
 
 
 @dataclass(frozen=True)

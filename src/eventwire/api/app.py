@@ -131,6 +131,8 @@ class EventFilters:
     q: str | None = None
     doc_id: str | None = None
     lang: str | None = None
+    acled: str | None = None
+    acled_type: str | None = None
 
     def as_kwargs(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -151,6 +153,8 @@ def event_filters(
     q: Annotated[str | None, Query(max_length=200, description="Words in the evidence sentence (case-insensitive)")] = None,
     doc_id: Annotated[str | None, Query(max_length=64, description="Events of one document")] = None,
     lang: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$", description="Language of the event's document (ISO 639-1, e.g. en)")] = None,
+    acled: Annotated[str | None, Query(max_length=60, description="ACLED sub-event type, e.g. Armed clash, Peaceful protest (case-insensitive)")] = None,
+    acled_type: Annotated[str | None, Query(max_length=60, description="ACLED event type, e.g. Battles, Protests (case-insensitive)")] = None,
 ) -> EventFilters:
     from eventwire.filters import FilterError, check_date, event_filters as check_filters
 
@@ -165,7 +169,7 @@ def event_filters(
                         country=checked.get("country"), cameo=cameo, plover=plover.value if plover else None,
                         modality=modality.value if modality else None, quad_class=quad_class, since=since,
                         until=until, bbox=_parse_bbox(bbox), q=q or None, doc_id=doc_id or None,
-                        lang=lang.lower() if lang else None)
+                        lang=lang.lower() if lang else None, acled=acled or None, acled_type=acled_type or None)
 
 
 def _encode_cursor(order: str, key: tuple) -> str:

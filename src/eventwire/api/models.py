@@ -50,6 +50,8 @@ class EventItem(BaseModel):
     goldstein: float | None = None
     plover: str | None = None
     plover_mode: str | None = None
+    acled_type: str | None = Field(None, description="ACLED event type (Battles, Protests, ...)")
+    acled_sub_type: str | None = Field(None, description="ACLED sub-event type (Armed clash, Peaceful protest, ...)")
     modality: list[str] = []
     source: list[ActorRef] = []
     target: list[ActorRef] = []
@@ -89,6 +91,7 @@ class EventDetail(BaseModel):
     plover: str | None = None
     plover_mode: str | None = None
     plover_context: str | None = None
+    acled: dict[str, Any] | None = Field(None, description="ACLED event_type, sub_event_type and the table row")
     date: dict[str, Any] | None = None
     modality: list[str] = []
     rule: str | None = None

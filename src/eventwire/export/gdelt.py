@@ -41,7 +41,7 @@ assert len(GDELT_COLUMNS) == 61
 # (ACLED type) stays empty until they do: its place in the file is fixed now.
 EXTRA_COLUMNS: tuple[str, ...] = (
     "EW_DocID", "EW_EventID", "EW_StoryID", "EW_PloverType", "EW_PloverMode", "EW_PloverContext",
-    "EW_AcledType", "EW_Modality", "EW_DateValue", "EW_DateGrain", "EW_DateAnchor", "EW_Actor1Codes",
+    "EW_AcledEventType", "EW_AcledSubEventType", "EW_Modality", "EW_DateValue", "EW_DateGrain", "EW_DateAnchor", "EW_Actor1Codes",
     "EW_Actor2Codes", "EW_Trigger", "EW_Rule", "EW_Evidence", "EW_EvidenceSection", "EW_EvidenceStart",
     "EW_EvidenceEnd", "EW_Title", "EW_Outlet", "EW_Published", "EW_Language", "EW_Input", "EW_Timex",
 )
@@ -130,9 +130,12 @@ def _fraction(day) -> str:
 
 
 def gdelt_rows(store, filters: dict[str, Any] | None = None, extended: bool = True) -> Iterator[list[str]]:
-    """One list of cells per stored event: the 61 GDELT columns, then EXTRA_COLUMNS when `extended`."""
+    """One list of cells per stored event with a CAMEO code: the 61 GDELT columns, then EXTRA_COLUMNS
+    when `extended` (an incident outside CAMEO, such as a flood, has no GDELT EventCode and is left out)."""
     stories = store.story_counts()
     for row in event_rows(store, filters):
+        if not row["cameo"]:
+            continue
         story = stories.get((row["doc_id"], row["event_id"]))
         # One article, one mention, until `eventwire link` groups the same event across articles.
         num_mentions, num_sources, num_articles = (int(n) for n in story[1:]) if story else (1, 1, 1)
@@ -160,7 +163,7 @@ def gdelt_rows(store, filters: dict[str, Any] | None = None, extended: bool = Tr
         if extended:
             cells += [
                 row["doc_id"], row["event_id"], story[0] if story else "", row["plover_type"], row["plover_mode"],
-                row["plover_context"], row.get("acled_type"), ";".join(row["modality"] or ()),
+                row["plover_context"], row.get("acled_type"), row.get("acled_sub_type"), ";".join(row["modality"] or ()),
                 row["date"] or "", row["date_grain"] or (when.grain if when else ""), row["date_anchor"],
                 ";".join(a["code"] or "" for a in sources), ";".join(a["code"] or "" for a in targets),
                 row["trigger"], row["rule"], row["evidence_text"], row["section"], row["sent_start"],

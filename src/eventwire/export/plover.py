@@ -127,8 +127,9 @@ def plover_events(store, filters: dict[str, Any] | None = None) -> Iterator[dict
             "coded_date": added.date().isoformat() if added else None,
             "coded_time": added.time().isoformat(timespec="seconds") if added else None,
             "cameo": row["cameo"],
+            "acled": {"event_type": row["acled_type"], "sub_event_type": row["acled_sub_type"]}
+            if row["acled_type"] else None,
             "modality": list(row["modality"] or []),
-            "acled": row.get("acled_type"),
             "size": size or None,
             "doc_id": row["doc_id"],
             "published": row["published"],

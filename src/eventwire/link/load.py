@@ -9,6 +9,7 @@ import dataclasses
 from typing import Any
 
 from eventwire.record import (
+    AcledType,
     Actor,
     ArticleRecord,
     Caption,
@@ -33,7 +34,7 @@ _NESTED: dict[type, dict[str, type]] = {
     TimeRef: {"evidence": Evidence},
     Quantity: {"evidence": Evidence},
     Quote: {"evidence": Evidence},
-    Event: {"evidence": Evidence},
+    Event: {"evidence": Evidence, "acled": AcledType},
     ArticleRecord: {"document": Document, "actors": Actor, "places": Place, "times": TimeRef,
                     "quantities": Quantity, "quotes": Quote, "events": Event},
 }

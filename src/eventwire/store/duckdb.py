@@ -27,6 +27,13 @@ SCHEMA_VERSION = 1
 
 _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent_start INTEGER, sent_end INTEGER"
 
+# Named in every insert: columns added to an older store by ALTER TABLE sit at the end in the order
+# they were added, not necessarily the order of the CREATE statement.
+_EVENT_COLUMNS = ("doc_id, event_id, cameo, cameo_name, quad_class, goldstein, plover_type, plover_mode, "
+                  "plover_context, date_value, date_start, date_end, date_grain, date_anchor, modality, place_id, "
+                  "place_how, trigger, rule, evidence_text, section, caption_index, sent_start, sent_end, "
+                  "date_iso, date_iso_grain, acled_type, acled_sub_type")
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS documents (
@@ -58,7 +65,8 @@ CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCH
     quad_class INTEGER, goldstein DOUBLE, plover_type VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
     date_value VARCHAR, date_start VARCHAR, date_end VARCHAR, date_grain VARCHAR, date_anchor VARCHAR,
     modality VARCHAR[], place_id VARCHAR, place_how VARCHAR, trigger VARCHAR, rule VARCHAR, {_EVIDENCE},
-    date_iso VARCHAR, date_iso_grain VARCHAR, PRIMARY KEY (doc_id, event_id));
+    date_iso VARCHAR, date_iso_grain VARCHAR, acled_type VARCHAR, acled_sub_type VARCHAR,
+    PRIMARY KEY (doc_id, event_id));
 CREATE TABLE IF NOT EXISTS event_actors (doc_id VARCHAR, event_id VARCHAR, actor_id VARCHAR, role VARCHAR);
 CREATE TABLE IF NOT EXISTS event_quantities (doc_id VARCHAR, event_id VARCHAR, quantity_id VARCHAR);
 CREATE TABLE IF NOT EXISTS failures (source VARCHAR PRIMARY KEY, reason VARCHAR, failed_at TIMESTAMP);
@@ -104,6 +112,7 @@ class EventFilter:
     until: str | None = None
     limit: int = 100
     lang: str | None = None  # ISO 639-1 language of the event's document
+    acled: str | None = None  # ACLED event type or sub-event type (case-insensitive)
 
 
 class Store:
@@ -214,11 +223,13 @@ class Store:
                  [(d, q.id, q.text, q.kind, q.speaker, q.cue, q.spoken, *_ev(q.evidence))
                   for q in record.quotes])
         if record.events:
-            many(f"INSERT INTO events VALUES ({', '.join(['?'] * 26)})",
+            many(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join(['?'] * 28)})",
                  [(d, e.id, e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover, e.plover_mode,
                    e.plover_context, e.date.get("value"), e.date.get("start"), e.date.get("end"),
                    e.date.get("grain"), e.date.get("anchor"), list(e.modality), e.place, e.place_how,
-                   e.trigger, e.rule, *_ev(e.evidence), *_calendar(e.date)) for e in record.events])
+                   e.trigger, e.rule, *_ev(e.evidence), *_calendar(e.date),
+                   e.acled.event_type if e.acled else None,
+                   e.acled.sub_event_type if e.acled else None) for e in record.events])
             links = [(d, e.id, a, "source") for e in record.events for a in e.source]
             links += [(d, e.id, a, "target") for e in record.events for a in e.target]
             if links:
@@ -279,6 +290,9 @@ class Store:
         if flt.cameo:
             where.append("e.cameo LIKE ?")
             params.append(flt.cameo + "%")
+        if flt.acled:
+            where.append("(lower(e.acled_sub_type) = ? OR lower(e.acled_type) = ?)")
+            params += [flt.acled.lower(), flt.acled.lower()]
         if flt.since:
             where.append("e.date_iso >= ?")
             params.append(flt.since)
@@ -302,6 +316,7 @@ class Store:
         sql = f"""
             SELECT e.doc_id, e.event_id, e.date_iso AS date, e.date_iso_grain AS date_grain, e.date_value AS timex, e.date_anchor,
                 e.cameo, e.cameo_name, e.quad_class, e.goldstein, e.plover_type, e.plover_mode,
+                e.acled_type, e.acled_sub_type,
                 (SELECT string_agg(a.code, ';' ORDER BY a.actor_id) FROM event_actors x
                    JOIN actors a USING (doc_id, actor_id)
                    WHERE x.doc_id = e.doc_id AND x.event_id = e.event_id AND x.role = 'source') AS source,
@@ -346,7 +361,8 @@ class Store:
                    country: str | None = None, cameo: str | None = None, plover: str | None = None,
                    modality: str | None = None, quad_class: int | None = None, since: str | None = None,
                    until: str | None = None, bbox: Sequence[float] | None = None, q: str | None = None,
-                   doc_id: str | None = None, lang: str | None = None) -> tuple[str, list[Any]]:
+                   doc_id: str | None = None, lang: str | None = None, acled: str | None = None,
+                   acled_type: str | None = None) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
 
@@ -375,6 +391,12 @@ class Store:
         if plover:
             where.append("e.plover_type = ?")
             params.append(plover.upper())
+        if acled:  # a sub-event type, or an event type
+            where.append("(lower(e.acled_sub_type) = ? OR lower(e.acled_type) = ?)")
+            params += [acled.lower(), acled.lower()]
+        if acled_type:
+            where.append("lower(e.acled_type) = ?")
+            params.append(acled_type.lower())
         if modality:
             where.append("list_contains(e.modality, ?)")
             params.append(modality.lower())
@@ -425,7 +447,7 @@ class Store:
             page_params = [k, k, d, d, ev]
         columns = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name, "
                    "quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text, "
-                   "section, caption_index")
+                   "section, caption_index, acled_type, acled_sub_type")
         order_by = f"ORDER BY sort_key {direction}, doc_id {direction}, event_id {direction}"
         limits = f"LIMIT {int(limit)} OFFSET {int(offset) if after is None else 0}"
         if not where:
@@ -472,7 +494,7 @@ class Store:
         events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(f"""
             SELECT doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name,
                 quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text,
-                section, caption_index FROM events WHERE doc_id IN ({marks})""")
+                section, caption_index, acled_type, acled_sub_type FROM events WHERE doc_id IN ({marks})""")
             if (r["doc_id"], r["event_id"]) in wanted}
         sides: dict[tuple[str, str], dict[str, list]] = {}
         for r in fetch(f"""SELECT x.doc_id, x.event_id, x.role, a.actor_id, a.name, a.code
@@ -498,6 +520,7 @@ class Store:
                 "date_anchor": r["date_anchor"],
                 "cameo": r["cameo"], "cameo_name": r["cameo_name"], "quad_class": r["quad_class"],
                 "goldstein": r["goldstein"], "plover": r["plover_type"], "plover_mode": r["plover_mode"],
+                "acled_type": r["acled_type"], "acled_sub_type": r["acled_sub_type"],
                 "modality": list(r["modality"] or []),
                 "source": side.get("source", []), "target": side.get("target", []),
                 "place": {"id": r["place_id"], "name": place["name"] if place else None,
@@ -704,7 +727,8 @@ class Store:
             part = part.strip()
             at = ev["text"].find(part, cursor) if part else -1
             if at >= 0:
-                add("trigger", at, at + len(part), None, event.get("cameo_name") or event["cameo"])
+                add("trigger", at, at + len(part), None, event.get("cameo_name") or event["cameo"]
+                    or (event.get("acled") or {}).get("sub_event_type") or "")
                 cursor = at + len(part)
         spans.sort(key=lambda s: (s["start"], -s["end"]))
 
@@ -717,7 +741,7 @@ class Store:
             "doc_id": doc_id, "event_id": event_id, "cameo": event["cameo"], "cameo_name": event.get("cameo_name"),
             "quad_class": event.get("quad_class"), "goldstein": event.get("goldstein"),
             "plover": event.get("plover"), "plover_mode": event.get("plover_mode"),
-            "plover_context": event.get("plover_context"), "date": event.get("date"),
+            "plover_context": event.get("plover_context"), "acled": event.get("acled"), "date": event.get("date"),
             "modality": event.get("modality", []), "rule": event.get("rule"), "trigger": event.get("trigger"),
             "source": [actor_view(a) for a in event.get("source", [])],
             "target": [actor_view(a) for a in event.get("target", [])],
@@ -886,6 +910,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso VARCHAR")
     con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso_grain VARCHAR")
     con.execute("ALTER TABLE quantities ADD COLUMN IF NOT EXISTS unit VARCHAR")
+    # Stores written before record 1.1 lack the ACLED columns; their events keep NULL there.
+    for column in ("acled_type", "acled_sub_type"):
+        con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     con.execute(_LINK_SCHEMA)  # empty until `link`; exports join it
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
@@ -898,4 +925,18 @@ def open_store(path: str, read_only: bool = False, wait: float | None = None) ->
     con = connect(path, read_only=read_only, wait=DEFAULT_WAIT if wait is None else wait)
     if not read_only:
         ensure_schema(con)
+    else:
+        _acled_view(con)
     return Store(con, path)
+
+
+def _acled_view(con: duckdb.DuckDBPyConnection) -> None:
+    """A store written before record 1.1, opened read-only, cannot gain the ACLED columns: a temporary
+    view of its events with empty ones stands in for the table, so every query still runs."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
+    if not columns or "acled_type" in columns:
+        return
+    catalog = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"""CREATE TEMP VIEW events AS SELECT *, NULL::VARCHAR AS acled_type,
+        NULL::VARCHAR AS acled_sub_type FROM "{catalog}".main.events""")

@@ -1,0 +1,399 @@
+"""ACLED event and sub-event types of coded events, and the incidents outside CAMEO that ACLED counts.
+
+One stage over the coder's output, composed in pipeline.py (`acled_types`):
+- every CAMEO event takes the first row of data/codebook/acled.tsv whose conditions hold: CAMEO code prefix,
+  the sectors of its source and target actors, and the weapon and manner word classes of its sentence
+  (data/events/acled_words.tsv);
+- a sentence where the coder found no event may still name violence, protest or another ACLED activity with a
+  trigger of the coder's dictionary whose actors the coder could not bind ("the town was shelled"): it gets
+  one agentless event with that trigger's CAMEO code (no source, no target), when the table types it;
+- failing that, it may tell of a disaster, organised crime, found weapons, an explosion, a change to an
+  armed group or a new base (data/events/incidents.tsv): one incident event, no CAMEO code, typed by the
+  same table.
+The tables are data an analyst may extend (docs/data-formats.md); this module only reads them.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span, Token
+
+from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.read import Parsed, Sentence
+from eventwire.record import AcledType, Actor, Event, Place
+
+__all__ = ["AcledRow", "AcledTable", "IncidentRule", "load_acled_table", "acled_types", "type_of"]
+
+PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, str]]
+Phrase = tuple[str, ...]
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+
+
+def _phrase(entry: str) -> Phrase:
+    """An entry as the tokens spaCy splits it into ("sit-in" -> sit, -, in)."""
+    return tuple(_TOKENS.findall(entry.lower()))
+
+
+@dataclass(frozen=True)
+class ActorCondition:
+    """A source/target cell: "" any; "none" no actor; "a|b" some actor in class a or b; "!a" none in a."""
+
+    classes: frozenset[str] = frozenset()
+    negated: bool = False
+    empty: bool = False
+
+    def holds(self, sectors: list[set[str]], table: AcledTable) -> bool:
+        if self.empty:
+            return not sectors
+        if not self.classes:
+            return True
+        members = set().union(*(table.sectors[c] for c in self.classes))
+        hit = any(s & members for s in sectors)
+        return not hit if self.negated else hit
+
+
+@dataclass(frozen=True)
+class AcledRow:
+    number: int  # 1-based among the table's rows: the rule an analyst can look up
+    event_type: str
+    sub_event_type: str
+    cameo: tuple[str, ...]
+    incident: frozenset[str]  # incident kinds; empty = the row types CAMEO events
+    source: ActorCondition
+    target: ActorCondition
+    words: tuple[frozenset[str], ...]  # every group must have one class present
+    without: frozenset[str]
+
+
+@dataclass(frozen=True)
+class IncidentRule:
+    phrase: Phrase
+    kind: str
+    needs: frozenset[str]
+    without: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
+class AcledTable:
+    rows: tuple[AcledRow, ...]
+    words: dict[str, tuple[Phrase, ...]]
+    sectors: dict[str, frozenset[str]]
+    incidents: tuple[IncidentRule, ...]
+
+    @functools.cached_property
+    def by_first_word(self) -> dict[str, tuple[tuple[str, Phrase], ...]]:
+        """(class, phrase) pairs by the phrase's first word: a sentence is scanned once, token by token."""
+        index: dict[str, list[tuple[str, Phrase]]] = {}
+        for name, phrases in self.words.items():
+            for phrase in phrases:
+                if phrase:
+                    index.setdefault(phrase[0], []).append((name, phrase))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @functools.cached_property
+    def incidents_by_first_word(self) -> dict[str, tuple[tuple[int, IncidentRule], ...]]:
+        """Incident rows (with their position in the file) by the phrase's first word."""
+        index: dict[str, list[tuple[int, IncidentRule]]] = {}
+        for position, rule in enumerate(self.incidents):
+            if rule.phrase:
+                index.setdefault(rule.phrase[0], []).append((position, rule))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @functools.cached_property
+    def intent_verbs(self) -> frozenset[str]:
+        return frozenset(p[0] for p in self.words.get("intent", ()) if len(p) == 1)
+
+
+def _classes(cell: str) -> frozenset[str]:
+    return frozenset(c.strip() for c in cell.split("|") if c.strip())
+
+
+def _actor_condition(cell: str) -> ActorCondition:
+    if cell == "none":
+        return ActorCondition(empty=True)
+    negated = cell.startswith("!")
+    return ActorCondition(_classes(cell.lstrip("!")), negated)
+
+
+@functools.lru_cache(maxsize=1)
+def load_acled_table() -> AcledTable:
+    """The built-in ACLED table, word and sector classes and incident triggers, checked against each other."""
+    words: dict[str, list[Phrase]] = {}
+    sectors: dict[str, set[str]] = {}
+    for row in read_tsv(builtin_text("events", "acled_words.tsv"), "acled_words.tsv"):
+        if row["kind"] == "sector":
+            sectors.setdefault(row["class"], set()).add(row["entry"].upper())
+        elif row["kind"] == "word":
+            words.setdefault(row["class"], []).append(_phrase(row["entry"]))
+        else:
+            raise ValueError(f"acled_words.tsv: unknown kind {row['kind']!r} for {row['entry']!r}")
+    rows = []
+    for number, row in enumerate(read_tsv(builtin_text("codebook", "acled.tsv"), "acled.tsv"), start=1):
+        rows.append(AcledRow(
+            number, row["event_type"], row["sub_event_type"],
+            tuple(c for c in row["cameo"].split("|") if c), _classes(row["incident"]),
+            _actor_condition(row["source"]), _actor_condition(row["target"]),
+            tuple(_classes(group) for group in row["words"].split("+") if group.strip()),
+            _classes(row["without"])))
+    incidents = tuple(IncidentRule(_phrase(r["lemma"]), r["kind"], _classes(r["needs"]), _classes(r["without"]))
+                      for r in read_tsv(builtin_text("events", "incidents.tsv"), "incidents.tsv"))
+    for rule in incidents:  # each incident kind is a word class of its phrases ("killed in an earthquake")
+        words.setdefault(rule.kind, []).append(rule.phrase)
+    table = AcledTable(tuple(rows), {k: tuple(v) for k, v in words.items()},
+                       {k: frozenset(v) for k, v in sectors.items()}, incidents)
+    _check(table)
+    return table
+
+
+def _check(table: AcledTable) -> None:
+    """Every class a row names exists, so a typo in the data fails loudly at load time."""
+    for row in table.rows:
+        named = set().union(*row.words, row.without) if row.words else set(row.without)
+        for name in named:
+            if name not in table.words:
+                raise ValueError(f"acled.tsv: row {row.number} names unknown word class {name!r}")
+        for cond in (row.source, row.target):
+            for name in cond.classes:
+                if name not in table.sectors:
+                    raise ValueError(f"acled.tsv: row {row.number} names unknown sector class {name!r}")
+    kinds = {rule.kind for rule in table.incidents}
+    for row in table.rows:
+        for kind in row.incident - kinds:
+            raise ValueError(f"acled.tsv: row {row.number} names unknown incident kind {kind!r}")
+    for rule in table.incidents:
+        for name in rule.needs | rule.without:
+            if name not in table.words:
+                raise ValueError(f"incidents.tsv: {' '.join(rule.phrase)} names unknown word class {name!r}")
+
+
+def _forms(tok: Token) -> tuple[str, ...]:
+    """The forms an entry may name: lemma, written form and its singular ("bases": the model says "basis")."""
+    word = tok.lower_
+    return tok.lemma_.lower(), word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word
+
+
+def _matches_at(tokens: Sequence[Token], i: int, phrase: Phrase) -> bool:
+    """The phrase's words start at tokens[i]; a verb and its particle may stand apart ("blew themselves up")."""
+    first = tokens[i]
+    if len(phrase) == 2 and first.pos_ == "VERB" and phrase[0] in _forms(first) and any(
+            c.dep_ == "prt" and c.lower_ == phrase[1] for c in first.children):
+        return True
+    if i + len(phrase) > len(tokens):
+        return False
+    return all(part in _forms(tokens[i + k]) for k, part in enumerate(phrase))
+
+
+def sentence_classes(span: Span, table: AcledTable) -> frozenset[str]:
+    """The word classes that occur in a sentence."""
+    tokens = list(span)
+    index = table.by_first_word
+    found = set()
+    for i, tok in enumerate(tokens):
+        for form in set(_forms(tok)):
+            for name, phrase in index.get(form, ()):
+                if name not in found and _matches_at(tokens, i, phrase):
+                    found.add(name)
+    return frozenset(found)
+
+
+def _sectors(ids: Sequence[str], actors: dict[str, Actor]) -> list[set[str]]:
+    out = []
+    for actor_id in ids:
+        actor = actors.get(actor_id)
+        if actor is None:
+            continue
+        codes = {actor.sector.upper()} if actor.sector else set()
+        if actor.code and len(actor.code) >= 3:
+            codes.add(actor.code[-3:].upper())
+        if actor.kind == "state" and not actor.sector:
+            codes.add("GOV")  # a country acting ("Russia expels diplomats") is its government
+        out.append(codes)
+    return out
+
+
+def type_of(cameo: str, incident: str, sources: list[set[str]], targets: list[set[str]],
+            classes: frozenset[str], table: AcledTable) -> AcledRow | None:
+    """The first row of the table whose conditions hold."""
+    for row in table.rows:
+        if (incident not in row.incident) if incident else bool(row.incident):
+            continue
+        if row.cameo and not any(cameo.startswith(p) for p in row.cameo):
+            continue
+        if not row.source.holds(sources, table) or not row.target.holds(targets, table):
+            continue
+        if any(not (group & classes) for group in row.words) or row.without & classes:
+            continue
+        return row
+    return None
+
+
+def _incident(sentence: Sentence, classes: frozenset[str], table: AcledTable) -> tuple[IncidentRule, Token] | None:
+    """The first incident trigger of a sentence: a noun or verb (not negated) starting a table phrase."""
+    tokens = list(sentence.span)
+    for i, tok in enumerate(tokens):
+        if tok.pos_ not in ("NOUN", "VERB", "PROPN") or any(c.dep_ == "neg" for c in tok.children):
+            continue
+        index = table.incidents_by_first_word
+        candidates = sorted({c for form in set(_forms(tok)) for c in index.get(form, ())}, key=lambda c: c[0])
+        for _, rule in candidates:  # in file order
+            if rule.needs and not rule.needs & classes or rule.without & classes:
+                continue
+            if _matches_at(tokens, i, rule.phrase):
+                return rule, tok
+    return None
+
+
+def _trigger_lemmas(tok: Token) -> tuple[str, ...]:
+    """A trigger's lemma, then stems of a past form (the small model lemmatises "staged" as "stag")."""
+    lemma, word = tok.lemma_.lower(), tok.lower_
+    if tok.tag_ in ("VBD", "VBN") and word.endswith("ed"):
+        return lemma, word[:-1], word[:-2]
+    return (lemma,)
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head is not tok and depth < 50:
+        tok, depth = tok.head, depth + 1
+    return depth
+
+
+def _arguments(tok: Token, sentence: Sentence, actors: Sequence[Actor]) -> tuple[list[Actor], list[Actor]]:
+    """The actors named in a trigger's subject (or passive agent) and in its object, for typing only."""
+    offset = sentence.paragraph.offset
+
+    def inside(heads: list[Token]) -> list[Actor]:
+        spans = [(offset + t.left_edge.idx, offset + t.right_edge.idx + len(t.right_edge)) for t in heads]
+        return [a for a in actors if any(m.sentence == sentence.index and m.section == sentence.section
+                                         and m.caption_index == sentence.paragraph.caption_index
+                                         and any(lo <= m.start < hi for lo, hi in spans) for m in a.mentions)]
+
+    verb = tok if tok.pos_ == "VERB" else tok.head
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+    subjects += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return inside(subjects), inside(objects)
+
+
+def _under_intent(tok: Token, table: AcledTable) -> bool:
+    """A head above the trigger is a verb of wish, plan or demand (word class `intent`)."""
+    intent = table.intent_verbs
+    head, steps = tok, 0
+    while head.head is not head and steps < 20:
+        head, steps = head.head, steps + 1
+        if head.pos_ == "VERB" and head.lemma_.lower() in intent:
+            return True
+    return False
+
+
+def _holds_without_actors(rule: TriggerRule, tok: Token) -> bool:
+    """A trigger row's condition that the parse alone decides (object, light verb, preposition, particle);
+    a row that needs its source's sector or a complement's type cannot hold without the coder's actors."""
+    if not rule.when:
+        return True
+    kind, values = rule.condition or ("", frozenset())
+    if kind == "object":
+        return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in values for c in tok.children)
+    if kind == "verb":
+        return tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in values
+    if kind == "prep":
+        return any(c.dep_ == "prep" and c.lower_ in values for c in tok.children)
+    if kind == "particle":
+        return any(c.dep_ == "prt" and c.lower_ in values for c in tok.children)
+    return False
+
+
+def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Actor], codebook: Codebook,
+               table: AcledTable) -> tuple[str, Token, AcledRow, str] | None:
+    """The trigger standing highest in the sentence's parse whose dictionary row holds without actors and
+    which the table types; its CAMEO code, token, row and the rule text."""
+    found = []
+    for tok in sentence.span:
+        # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
+        if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):
+            continue
+        rules = next((codebook.triggers[(f, tok.pos_)] for f in _trigger_lemmas(tok)
+                      if (f, tok.pos_) in codebook.triggers), ())
+        # A trigger that its source's sector reads as another kind of act ("strike": labour or armed) is
+        # ambiguous without actors; one under a verb of wish, plan or demand ("wanted a treaty signed")
+        # tells of no event yet.
+        plain = [r for r in rules if _holds_without_actors(r, tok)]
+        if not plain or _under_intent(tok, table) or any(
+                (r.condition or ("",))[0] in ("source", "xcomp") and r.cameo[:2] != plain[0].cameo[:2]
+                for r in rules):
+            continue
+        sources, targets = _arguments(tok, sentence, actors)
+        sectors = functools.partial(_sectors, actors={a.id: a for a in sources + targets})
+        row = type_of(plain[0].cameo, "", sectors([a.id for a in sources]), sectors([a.id for a in targets]),
+                      classes, table)
+        if row is not None:
+            found.append((_depth(tok), tok.i, plain[0].cameo, tok, row, f"{plain[0].lemma}/{plain[0].pos}"
+                          + (f" [{plain[0].when}]" if plain[0].when else "")))
+    if not found:
+        return None
+    _, _, cameo, tok, row, rule = min(found, key=lambda f: (f[0], f[1]))
+    return cameo, tok, row, rule
+
+
+def _acled(row: AcledRow) -> AcledType:
+    return AcledType(row.event_type, row.sub_event_type, f"acled.tsv row {row.number}")
+
+
+def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event], codebook: Codebook, *,
+                places: Sequence[Place] = (), place_of: PlaceChooser | None = None,
+                table: AcledTable | None = None) -> tuple[Event, ...]:
+    """The events with their ACLED types, then one agentless or incident event for each sentence where the
+    coder found none (after the coder's events, in reading order)."""
+    table = table or load_acled_table()
+    by_id = {a.id: a for a in actors}
+    sentences = {s.evidence(): s for s in parsed.sentences}
+    classes_of: dict[int, frozenset[str]] = {}
+
+    def classes(sentence: Sentence) -> frozenset[str]:
+        if sentence.index not in classes_of:
+            classes_of[sentence.index] = sentence_classes(sentence.span, table)
+        return classes_of[sentence.index]
+
+    typed: list[Event] = []
+    covered: set[int] = set()
+    for event in events:
+        sentence = sentences.get(event.evidence)
+        found = classes(sentence) if sentence is not None else frozenset()
+        row = type_of(event.cameo, "", _sectors(event.source, by_id), _sectors(event.target, by_id), found, table)
+        typed.append(replace(event, acled=_acled(row)) if row else event)
+        if sentence is not None:  # the coder's reading of a sentence stands, typed or not
+            covered.add(sentence.index)
+    published = parsed.document.published
+    day = published[:10] if published else None
+    for sentence in parsed.sentences:
+        if sentence.section == "title" or sentence.index in covered:
+            continue
+        agentless = _agentless(sentence, classes(sentence), actors, codebook, table)
+        if agentless is not None:
+            cameo, tok, row, rule_text = agentless
+            code = codebook.code(cameo)
+            rule_text = f"{rule_text}->{cameo} via agentless"
+        else:
+            hit = _incident(sentence, classes(sentence), table)
+            row = type_of("", hit[0].kind, [], [], classes(sentence), table) if hit else None
+            if hit is None or row is None:
+                continue
+            cameo, tok, code = "", hit[1], None
+            rule_text = f"incident {' '.join(hit[0].phrase)}->{hit[0].kind}"
+        place_id, place_how = (None, "")
+        if place_of is not None and places:
+            place_id, place_how = place_of(parsed, sentence.index, tok.i, places)
+        typed.append(Event(
+            id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(),
+            date={"value": day, "start": None, "end": None, "grain": "day" if day else None,
+                  "anchor": "assumed-published"},
+            modality=("asserted",), evidence=sentence.evidence(), rule=rule_text,
+            cameo_name=code.name if code else "", plover=code.plover if code else None,
+            plover_mode=code.plover_mode if code else None, plover_context=code.plover_context if code else None,
+            quad_class=code.quad_class if code else None, goldstein=code.goldstein if code else None,
+            place=place_id, place_how=place_how or None, trigger=tok.text, acled=_acled(row)))
+    return tuple(typed)
