@@ -12,7 +12,7 @@ import hmac
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from enum import Enum
 from importlib import resources
@@ -25,6 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from eventwire.api.limits import BodyLimit, SecurityHeaders
+from eventwire.api.watching import events_since_page, watch_router
 from eventwire.api.models import (ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail, EventPage,
                                   Facets, IngestResult, MapPoint, Problem, Timeline)
 from eventwire.config import Settings, load_settings
@@ -151,12 +152,15 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 
 
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               settings: Settings | None = None) -> FastAPI:
+               settings: Settings | None = None, writable: bool = False, watchlists: tuple = (),
+               watching: Callable[[], bool] = lambda: False) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
-    spaCy model and actor dictionary used by /api/extract and /api/ingest."""
+    spaCy model and actor dictionary used by /api/extract and /api/ingest. `writable` opens the
+    database for writing without enabling ingest (a watcher in the same process writes to it);
+    `watchlists` (of sources.toml) and `watching` feed the monitoring endpoints."""
     settings = settings or load_settings(db=db_path)
-    writable = bool(api_token)
+    writable = bool(api_token) or writable
     if not writable and not Path(db_path).exists():
         raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
     opened: list[Store] = [open_store(db_path, read_only=not writable)]
@@ -206,8 +210,11 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET}: page deeper with cursor")] = 0,
         cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
         order: Annotated[Order, Query(description="desc: newest first")] = Order.desc,
+        since_id: Annotated[int | None, Query(ge=0, le=2**62, description="Only events stored after this arrival id, oldest first (the page's last_id is the next since_id); the other parameters then do not apply")] = None,
     ) -> dict[str, Any]:
         """Events matching the filters, one page at a time, each with its evidence sentence."""
+        if since_id is not None:
+            return events_since_page(db, since_id, limit)
         after = _decode_cursor(cursor, order.value) if cursor else None
         if after and offset:
             raise HTTPException(400, "give either offset or cursor, not both")
@@ -309,6 +316,8 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         given = credentials.credentials if credentials else ""
         if not hmac.compare_digest(given.encode(), api_token.encode()):
             raise HTTPException(401, "missing or wrong API token", headers={"WWW-Authenticate": "Bearer"})
+
+    app.include_router(watch_router(lambda: base().con, require_token, config_watchlists=watchlists, watching=watching))
 
     @app.post("/api/ingest", response_model=IngestResult, dependencies=[Depends(require_token)],
               responses={**article_responses, 401: {"model": Problem}, 403: {"model": Problem}}, tags=["extract"])
