@@ -4,7 +4,6 @@ They read the watcher's tables (eventwire.watch.state); on a database that was n
 answer with empty lists. Adding or removing a watchlist writes, so it needs the API token like
 POST /api/ingest; the watcher reads the stored watchlists before each batch of articles.
 """
-from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
