@@ -124,7 +124,7 @@ def watch_router(connection: Callable[[], Any], require_token: Callable[..., Non
         return found
 
     name_param = Annotated[str, PathParam(min_length=1, max_length=100, pattern=r"^[\w .:-]+$")]
-    guarded = {401: {"model": Problem}, 403: {"model": Problem}, 422: {"model": Problem}}
+    guarded = {400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem}, 422: {"model": Problem}}
 
     @router.put("/api/watchlists/{name}", response_model=WatchlistOut, dependencies=[Depends(require_token)],
                 responses=guarded)
