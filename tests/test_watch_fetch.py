@@ -186,3 +186,18 @@ def test_sources_file_is_checked_and_errors_name_their_place():
         with pytest.raises(ValueError, match=None) as caught:
             parse_watch_config(data, "s.toml")
         assert words in str(caught.value) and str(caught.value).startswith("s.toml"), (data, caught.value)
+
+
+def test_the_documented_sources_files_are_valid():
+    import re
+    import tomllib
+
+    from conftest import REPO
+    from eventwire.watch.sources import load_watch_config
+
+    example = load_watch_config(str(REPO / "docs" / "sources.example.toml"))
+    assert [s.kind for s in example.sources] == ["feed", "sitemap", "page"] and len(example.watchlists) == 2
+    readme = (REPO / "README.md").read_text()
+    block = re.search(r"## Monitor your feeds.*?```toml\n(.*?)```", readme, re.S).group(1)
+    config = parse_watch_config(tomllib.loads(block), "README")
+    assert config.watchlists[0].near is not None and config.fetch.host_interval == 1.0
