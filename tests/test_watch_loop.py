@@ -176,3 +176,21 @@ def test_extract_fetches_a_url_and_names_one_it_cannot(site):
     assert record["document"]["url"] == site.url("/article/1.html") and record["events"]
     result = runner.invoke(cli, ["extract", "--json", site.url("/fault/404")])
     assert result.exit_code == 1 and f"{site.url('/fault/404')}: HTTP 404" in result.stderr
+
+
+def test_watch_once_from_the_command_line_and_a_bad_sources_file(site, tmp_path):
+    site.set_feed("a", _items(site, [1, 2]))
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[watch]\nhost_interval = 0\nalerts_file = ""\n\n[[feed]]\nurl = "{site.url("/feed/a.xml")}"\n'
+                       f'every = "1m"\n')
+    runner = CliRunner()
+    result = runner.invoke(cli, ["watch", str(sources), "--once", "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert "2 pages fetched: 2 stored" in result.stderr
+    result = runner.invoke(cli, ["watch", str(sources), "--once", "--db", str(tmp_path / "w.duckdb")])
+    assert "1 not modified" in result.stderr and "0 pages fetched" in result.stderr
+    sources.write_text('[[feed]]\nurl = "ftp://example.org/rss"\n')
+    result = runner.invoke(cli, ["watch", str(sources), "--once", "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2 and "[[feed]] #1: url must be an http:// or https:// URL" in result.stderr
+    result = runner.invoke(cli, ["watch", str(tmp_path / "missing.toml"), "--once"])
+    assert result.exit_code == 2 and "missing.toml" in result.stderr

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from eventwire.config import Settings
 from eventwire.errors import InputError
@@ -45,9 +46,11 @@ def _load(sources: str):
 
     try:
         return load_watch_config(sources)
-    except (OSError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {getattr(exc, 'strerror', None) and f'{sources}: {exc.strerror}' or exc}",
-                  highlight=False)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {escape(sources)}: {escape(exc.strerror or str(exc))}", highlight=False)
+        raise typer.Exit(2)
+    except ValueError as exc:  # the message names the file and the entry: "sources.toml [[feed]] #2: ..."
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2)
 
 
@@ -75,7 +78,7 @@ def watch(
     watch_config = _load(sources)
     settings = _settings(config, db=db, model=model, actors=actors)
     try:
-        watcher = Watcher(settings.db, watch_config, settings, on_event=lambda m: err.print(m, highlight=False))
+        watcher = Watcher(settings.db, watch_config, settings, on_event=lambda m: err.print(m, highlight=False, markup=False))
     except duckdb.Error as exc:
         err.print(f"[red]error:[/red] {settings.db}: {exc}", highlight=False)
         raise typer.Exit(1)
@@ -100,8 +103,14 @@ def serve_watching(settings: Settings, sources: str, host: str, port: int, token
     from eventwire.api import create_app
     from eventwire.watch.watcher import Watcher
 
+    import duckdb
+
     watch_config = _load(sources)
-    watcher = Watcher(settings.db, watch_config, settings)
+    try:
+        watcher = Watcher(settings.db, watch_config, settings)
+    except duckdb.Error as exc:  # e.g. another process holds the database
+        err.print(f"[red]error:[/red] {settings.db}: {exc}", highlight=False)
+        raise typer.Exit(1)
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), name="eventwire-watcher", daemon=True)
     web_app = create_app(settings.db, api_token=token, settings=settings, writable=True,
