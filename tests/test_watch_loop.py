@@ -194,3 +194,38 @@ def test_watch_once_from_the_command_line_and_a_bad_sources_file(site, tmp_path)
     assert result.exit_code == 2 and "[[feed]] #1: url must be an http:// or https:// URL" in result.stderr
     result = runner.invoke(cli, ["watch", str(tmp_path / "missing.toml"), "--once"])
     assert result.exit_code == 2 and "missing.toml" in result.stderr
+
+
+def test_a_page_source_is_fetched_again_each_round_and_stored_once(site, tmp_path):
+    config = parse_watch_config({"watch": {**WATCH, "alerts_file": ""},
+                                 "page": [{"url": site.url("/article/4.html"), "every": 1}]})
+    watcher = Watcher(str(tmp_path / "w.duckdb"), config, load_settings())
+    try:
+        watcher.run_once()
+        watcher.run_once()
+        assert (watcher.stats.stored, watcher.stats.unchanged) == (1, 1)
+        assert site.hits["/article/4.html"] == 2 and watcher.store.count("documents") == 1
+    finally:
+        watcher.close()
+
+
+def test_one_article_the_coder_cannot_handle_does_not_stop_the_others(site, tmp_path, monkeypatch):
+    import eventwire.pipeline as pipeline
+
+    real = pipeline.extract_documents
+
+    def fragile(docs, settings=None):
+        docs = list(docs)
+        if any("/article/2.html" in (d.url or "") for d in docs):
+            raise RuntimeError("a coder bug")
+        return real(docs, settings)
+
+    monkeypatch.setattr(pipeline, "extract_documents", fragile)
+    site.set_feed("a", _items(site, [1, 2, 3]))
+    watcher = Watcher(str(tmp_path / "w.duckdb"), _config(site, tmp_path, ["a"]), load_settings())
+    try:
+        stats = watcher.run_once()
+        assert (stats.stored, stats.failed) == (2, 1)
+        assert "a coder bug" in dict(watcher.store.failures())[site.url("/article/2.html")]
+    finally:
+        watcher.close()

@@ -193,9 +193,25 @@ class Watcher:
     def _code_and_store(self, fetched: list[tuple[dict, FetchResult, Document]]) -> None:
         from eventwire.pipeline import extract_documents
 
-        records = list(extract_documents([doc for _, _, doc in fetched], self.settings))
+        try:
+            records = list(extract_documents([doc for _, _, doc in fetched], self.settings))
+        except Exception:  # a bug on one article must not hold up the others: code them one by one
+            log.exception("coding a batch of %d articles failed; coding them one at a time", len(fetched))
+            records = []
+            for row, _, doc in fetched:
+                try:
+                    (record,) = extract_documents([doc], self.settings)
+                except Exception as exc:
+                    reason = f"coding failed: {type(exc).__name__}: {exc}"
+                    self.stats.failed += 1
+                    self.store.record_failure(row["url"], reason)
+                    state.url_failed(self.con, row["url"], reason, retry_in=None)
+                    record = None
+                records.append(record)
         watchlists = self.watchlists()
         for (row, result, _), record in zip(fetched, records):
+            if record is None:
+                continue
             status = self.store.write(record)
             setattr(self.stats, status, getattr(self.stats, status) + 1)
             doc_id = record.document.id
