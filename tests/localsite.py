@@ -12,7 +12,6 @@ import gzip
 import hashlib
 import html
 import threading
-import time
 from collections import Counter
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -3,7 +3,6 @@ alerts listed, and a "new since" marker counting events a watcher stores while t
 import threading
 import time
 
-import pytest
 
 from test_dashboard import CHROMIUM, CHROMIUM_ARGS, _free_port  # skips this module when chromium is missing
 from playwright.sync_api import expect, sync_playwright  # noqa: E402

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from localsite import LocalSite
 from test_watch_alerts import Receiver
