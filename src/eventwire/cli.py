@@ -77,7 +77,7 @@ def _table_of(record: ArticleRecord) -> Table:
 
 def _extract_inputs(paths: list[str], settings: Settings):
     """Records of the files and of the http(s) URLs among `paths` (each URL fetched once)."""
-    from eventwire.cli_watch import is_url, url_documents
+    from eventwire.watch.pages import is_url, url_documents
     from eventwire.pipeline import extract_items
 
     urls = [p for p in paths if is_url(p)]

@@ -1,11 +1,10 @@
-"""The monitoring commands: `eventwire watch`, the watcher of `serve --watch`, and fetching the URLs
-given to `extract`. Registered in cli.py; printing and exit codes stay on this side."""
+"""The monitoring commands: `eventwire watch` and the watcher of `serve --watch`. Registered in
+cli.py; printing and exit codes stay on this side."""
 from __future__ import annotations
 
 import logging
 import signal
 import threading
-from collections.abc import Iterable, Iterator
 from typing import Annotated, Optional
 
 import typer
@@ -13,32 +12,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from eventwire.config import Settings
-from eventwire.errors import InputError
-from eventwire.record import Document
 
-__all__ = ["watch", "serve_watching", "is_url", "url_documents"]
+__all__ = ["watch", "serve_watching"]
 
 err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger(__name__)
-
-
-def is_url(arg: str) -> bool:
-    return arg.lower().startswith(("http://", "https://"))
-
-
-def url_documents(urls: Iterable[str]) -> Iterator[Document | InputError]:
-    """Fetch each URL once (robots.txt, limits and retries as the watcher) -> its Document or InputError."""
-    from eventwire.watch.fetch import ARTICLE_TYPES, FetchError, Fetcher
-    from eventwire.watch.watcher import page_documents
-
-    with Fetcher() as fetcher:
-        for url in urls:
-            try:
-                result = fetcher.get(url, accept_types=ARTICLE_TYPES)
-            except FetchError as exc:
-                yield InputError(url, exc.reason)
-                continue
-            yield from page_documents(result, url)
 
 
 def _load(sources: str):

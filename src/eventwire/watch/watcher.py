@@ -23,31 +23,14 @@ from eventwire.watch import state
 from eventwire.watch.alerts import alert_payload, deliver_alerts, match_event
 from eventwire.watch.discover import links_of, normalise_url
 from eventwire.watch.fetch import ARTICLE_TYPES, FetchError, Fetcher, FetchResult
+from eventwire.watch.pages import page_documents
 from eventwire.watch.sources import Source, WatchConfig, Watchlist, watchlist_from_dict
 
-__all__ = ["Watcher", "WatchStats", "page_documents"]
+__all__ = ["Watcher", "WatchStats"]
 
 log = logging.getLogger(__name__)
 
 MAX_NESTED_SITEMAPS = 50
-
-
-def page_documents(result: FetchResult, source: str) -> list[Document | InputError]:
-    """A fetched page -> its Document (HTML or plain text), or the InputError saying why not."""
-    from eventwire.ingest import detect_kind
-    from eventwire.ingest.decode import MAX_INPUT_BYTES, decode_bytes
-    from eventwire.ingest.html import parse_html
-    from eventwire.ingest.text import parse_text
-
-    try:
-        text = decode_bytes(result.content, source, limit=MAX_INPUT_BYTES)
-        kind = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}.get(result.content_type)
-        kind = kind or ("html" if detect_kind(text) == "html" else "text")
-        if kind == "html":
-            return [parse_html(text, source, url=result.url)]
-        return [parse_text(text, source, url=result.url)]
-    except InputError as exc:
-        return [exc]
 
 
 @dataclass
