@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["Source", "FetchSettings", "Watchlist", "Near", "WatchConfig", "load_watch_config", "parse_watch_config",
            "watchlist_from_dict", "DEFAULT_USER_AGENT"]
 
-DEFAULT_USER_AGENT = "eventwire-monitor/1 (+https://github.com/eventwire/eventwire; news event coding)"
+DEFAULT_USER_AGENT = "eventwire-monitor/1 (news event coding; the operator sets [watch] user_agent to name a contact)"
 KINDS = ("feed", "sitemap", "page")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNIT = {None: 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
