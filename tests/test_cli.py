@@ -20,7 +20,7 @@ def run(*args):
     return result
 
 
-@pytest.mark.parametrize("command", ["extract", "ingest", "events", "export"])
+@pytest.mark.parametrize("command", ["extract", "ingest", "events", "export", "watch", "serve"])
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0 and "Usage" in result.output

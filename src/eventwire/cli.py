@@ -30,6 +30,7 @@ err = Console(stderr=True, soft_wrap=True)  # an error stays on one line, whatev
 out = Console(width=None if sys.stdout.isatty() else 200)
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for standard input.")]
+ExtractArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, - for standard input, or http(s) URLs to fetch.")]
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default: ./eventwire.duckdb, or EVENTWIRE_DB].")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path.")]
 ActorsOpt = Annotated[Optional[str], typer.Option("--actors", help="User actor dictionary: a folder of TSV tables or one TSV file.")]
@@ -144,9 +145,22 @@ def _table_of(record: ArticleRecord) -> Table:
     return table
 
 
+def _extract_inputs(paths: list[str], settings: Settings):
+    """Records of the files and of the http(s) URLs among `paths` (each URL fetched once)."""
+    from eventwire.watch.pages import is_url, url_documents
+    from eventwire.pipeline import extract_items
+
+    urls = [p for p in paths if is_url(p)]
+    files = [p for p in paths if not is_url(p)]
+    if files:
+        yield from extract_paths(expand_paths(files), settings)
+    if urls:
+        yield from extract_items(url_documents(urls), settings)
+
+
 @app.command()
 def extract(
-    paths: PathsArg,
+    paths: ExtractArg,
     json_: Annotated[bool, typer.Option("--json", help="One JSON record (a list for several inputs).")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON record per line.")] = False,
     table: Annotated[bool, typer.Option("--table", help="A readable summary per article: its actors, then its events with actors and dates (default).")] = False,
@@ -158,7 +172,7 @@ def extract(
         raise typer.Exit(2)
     settings = _settings(config, model=model, actors=actors)
     records, read, failed = [], 0, 0
-    for item in extract_paths(expand_paths(paths), settings):
+    for item in _extract_inputs(paths, settings):
         if isinstance(item, InputError):
             _report(item)
             failed += not isinstance(item, InputNotice)
@@ -453,6 +467,7 @@ def serve(
         "--allow-host", help="A host name the server answers to besides localhost/127.0.0.1/::1 "
                              "(repeatable; '*' for any). Other Host headers get 421.")] = None,
     config: ConfigOpt = None,
+    watch: Annotated[Optional[str], typer.Option("--watch", help="A sources file: also watch it, in this process (the server is then the database's only writer).")] = None,
 ) -> None:
     """Serve the HTTP API and the dashboard. POST /api/ingest is enabled only when the environment
     variable EVENTWIRE_API_TOKEN is set (clients then send `Authorization: Bearer <token>`).
@@ -466,9 +481,13 @@ def serve(
 
     settings = _settings(config, db=db)
     token = os.environ.get("EVENTWIRE_API_TOKEN") or None
+    # The address it listens on is a name clients use; a wildcard address is not.
+    named = () if host in ("0.0.0.0", "::", "") else (host,)
+    if watch:
+        from eventwire.cli_watch import serve_watching
+
+        return serve_watching(settings, watch, host, port, token, allowed_hosts=named + tuple(allow_host or ()))
     try:
-        # The address it listens on is a name clients use; a wildcard address is not.
-        named = () if host in ("0.0.0.0", "::", "") else (host,)
         web_app = create_app(settings.db, api_token=token, settings=settings,
                              allowed_hosts=named + tuple(allow_host or ()))
     except (FileNotFoundError, OSError) as exc:
@@ -478,6 +497,10 @@ def serve(
               highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
+
+from eventwire.cli_watch import watch  # noqa: E402 (the monitoring commands live in their own module)
+
+app.command()(watch)
 
 if __name__ == "__main__":
     app()

@@ -24,7 +24,7 @@ from eventwire.language import identify_language, is_analysed
 from eventwire.read import Parsed, load_model, read_many
 from eventwire.record import ArticleRecord, Document
 
-__all__ = ["extract_documents", "extract_paths", "extract_bytes", "ground_and_code"]
+__all__ = ["extract_documents", "extract_paths", "extract_bytes", "extract_items", "ground_and_code"]
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +88,8 @@ def extract_paths(paths: Iterable[str], settings: Settings | None = None) -> Ite
 
 def extract_bytes(data: bytes, source: str, settings: Settings | None = None) -> Iterator[ArticleRecord | InputError]:
     return _records(read_bytes(data, source), settings)
+
+
+def extract_items(items: Iterable[Document | InputError], settings: Settings | None = None) -> Iterator[ArticleRecord | InputError]:
+    """Documents from any reader (a fetched URL, say) -> records, refusals passed through in order."""
+    return _records(items, settings)

@@ -16,7 +16,8 @@ import dataclasses
 import hmac
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextlib import asynccontextmanager
 from enum import Enum
 from importlib import resources
@@ -35,9 +36,10 @@ from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFaile
 from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
 from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail,
                                   EventPage, FacetCounts, Facets, IngestResult, MapPoint, Problem, Timeline, Totals)
+from eventwire.api.watching import events_since_page, watch_router
 from eventwire.config import Settings, load_settings
 from eventwire.store.access import Database, StorageFailure, StoreBusy
-from eventwire.store.duckdb import Store
+from eventwire.store.duckdb import Store, open_store
 
 __all__ = ["create_app", "DEFAULT_MAX_BODY", "MAX_PAGE", "MAX_OFFSET"]
 
@@ -189,20 +191,25 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 
 
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               settings: Settings | None = None, allowed_hosts: tuple[str, ...] = ()) -> FastAPI:
+               settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
+               watchlists: tuple = (), watching: Callable[[], bool] = lambda: False) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
     spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
     (extract_max_bytes, extract_timeout, extract_workers, extract_queue); the app answers only
-    to the loopback host names and `allowed_hosts` ("*" for any)."""
+    to the loopback host names and `allowed_hosts` ("*" for any). `writable` means a watcher in
+    this process holds the database read-write (`serve --watch`): requests then read through
+    that instance (DuckDB allows no read-only one beside it in a process); `watchlists` (of
+    sources.toml) and `watching` feed the monitoring endpoints."""
     settings = settings or load_settings(db=db_path)
-    writable = bool(api_token)
-    database = Database(db_path, wait=min(settings.lock_wait, 10), keep_reader=True)
+    shared_writer = writable
+    writable = bool(api_token) or writable
+    database = Database(db_path, wait=min(settings.lock_wait, 10), keep_reader=not shared_writer)
     if not database.exists():
         if not writable:
             raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
         with database.writing():
-            pass  # an empty store that POST /api/ingest fills
+            pass  # an empty store that POST /api/ingest (or the watcher) fills
     pools: list[ExtractionPool] = []  # made on first use, on the event loop that serves it
 
     def extraction() -> ExtractionPool:
@@ -216,6 +223,8 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         yield
         while pools:
             pools.pop().close()
+        while shared:
+            shared.pop().close()
         database.close()
 
     app = FastAPI(title="eventwire", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -233,8 +242,24 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         return JSONResponse({"detail": "the article could not be stored (storage failed); nothing was changed"},
                             status_code=507)
 
+    shared: list[Store] = []  # serve --watch: one read-write instance beside the watcher's, for the process
+
+    @contextmanager
+    def reading() -> Iterator[Store]:
+        if shared_writer:
+            if not shared:
+                shared.append(open_store(db_path))
+            cursor = shared[0].con.cursor()
+            try:
+                yield Store(cursor, db_path)
+            finally:
+                cursor.close()
+        else:
+            with database.reading() as opened:
+                yield opened
+
     def store() -> Iterator[Store]:
-        with database.reading() as opened:
+        with reading() as opened:
             yield opened
 
     StoreDep = Annotated[Store, Depends(store)]
@@ -257,8 +282,11 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
         order: Annotated[Order, Query(description="desc: newest first")] = Order.desc,
         sort: Annotated[SortColumn | None, Query(description="Column to sort by; other than date, pages with offset only")] = None,
+        since_id: Annotated[int | None, Query(ge=0, le=2**62, description="Only events stored after this arrival id, oldest first (the page's last_id is the next since_id); the other parameters then do not apply")] = None,
     ) -> dict[str, Any]:
         """Events matching the filters, one page at a time, each with its evidence sentence."""
+        if since_id is not None:
+            return events_since_page(db, since_id, limit)
         if sort is not None and sort.value != "date":
             if cursor:
                 raise HTTPException(400, "cursor paging is by date: use offset with sort")
@@ -420,6 +448,9 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         given = credentials.credentials if credentials else ""
         if not hmac.compare_digest(given.encode(), api_token.encode()):
             raise HTTPException(401, "missing or wrong API token", headers={"WWW-Authenticate": "Bearer"})
+
+    app.include_router(watch_router(reading, reading if shared_writer else database.writing, require_token, config_watchlists=watchlists,
+                                    watching=watching))
 
     @app.post("/api/ingest", response_model=IngestResult, dependencies=[Depends(require_token)],
               responses={**article_responses, 401: {"model": Problem}, 403: {"model": Problem}}, tags=["extract"])

@@ -61,6 +61,7 @@ class EventItem(BaseModel):
     section: str | None = None
     caption_index: int | None = None
     document: DocumentRef
+    arrival_id: int | None = Field(None, description="With since_id: the order in which the event was stored")
 
 
 class EventPage(BaseModel):
@@ -69,6 +70,7 @@ class EventPage(BaseModel):
     offset: int
     next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last")
     items: list[EventItem]
+    last_id: int | None = Field(None, description="With since_id: pass it as since_id to get only later events")
 
 
 class Span(BaseModel):
