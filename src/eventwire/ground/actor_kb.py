@@ -15,6 +15,7 @@ from pathlib import Path
 import pycountry
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground.actor_dictionary import parse_codes
 
 __all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
            "edit_distance", "TRANSNATIONAL", "country_or_bloc"]
@@ -115,11 +116,23 @@ def _deletions(word: str, depth: int) -> set[str]:
 class Organisation:
     name: str
     aliases: tuple[str, ...]
-    code: str
+    code: str  # the code without a date: the undated one of `codes`, else the latest
     country: str | None
     sector: str | None
     kind: str  # organisation | media
     wikidata: str | None = None
+    # dated codes ("AFGREB ..2021-08-14|AFGGOV 2021-08-15.."): the one holding on the article's date
+    dated: tuple = ()
+
+    def on(self, day: str | None) -> tuple[str, str | None]:
+        """(code, PLOVER sector) on a day: a dated code holding then, else the undated ones."""
+        valid = [c for c in self.dated if day is not None and c.holds(day)]
+        if not valid:
+            return self.code, self.sector
+        code = max(valid, key=lambda c: c.start or "").code
+        rest = code[len(self.country):] if self.country and code.startswith(self.country) else code[3:]
+        sector = agent_sector(rest) if rest else None
+        return code, (sector.plover if sector else self.sector)
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
@@ -185,6 +198,8 @@ class ActorKB:
     # ethnic group form ("Yorubas") -> its group; region name -> ISO-3
     ethnic: dict[str, EthnicGroup] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
+    # organisation name word ("party", "authority") -> its sector and transnational code (NGO ...)
+    organisation_words: dict[str, tuple[Sector, str]] = field(default_factory=dict)
 
     def offices_of(self, name: str) -> list[Person]:
         return self.people.get(name, [])
@@ -289,9 +304,12 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
         kb.groups[row["group"].lower()] = Sector(row["cameo"], row["plover"] or row["cameo"],
                                                  row.get("country_from") or "")
     for row in tables["organisations"]:
-        org = Organisation(row["name"], _split(row.get("aliases")), row["code"], row.get("country") or None,
+        codes = parse_codes(row["code"], f"organisations.tsv ({row['name']})")
+        undated = [c.code for c in codes if not c.dated]
+        default = undated[0] if undated else max(codes, key=lambda c: c.start or "").code
+        org = Organisation(row["name"], _split(row.get("aliases")), default, row.get("country") or None,
                            row.get("sector") or None, row.get("kind") or "organisation",
-                           row.get("wikidata") or None)
+                           row.get("wikidata") or None, tuple(c for c in codes if c.dated))
         kb.organisations.append(org)
         for name in (org.name, *org.aliases):
             kb.org_names[_strip_the(name)] = org
@@ -312,6 +330,40 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
     return kb
 
 
+# CAMEO agent codes -> PLOVER sectors where they differ; religion codes stand for the REL sector.
+_PLOVER_SECTOR = {"MED": "JRN", "HLH": "MED", "DEV": "SOC", "HRI": "SOC", "INS": "REB", "NGO": "SOC", "NGM": "SOC"}
+_RELIGIONS = {"MUS", "CHR", "JEW", "BUD", "HIN", "SHI", "SUN", "CTH", "ORT", "PRO"}
+AGENT_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "LEG", "ELI", "CVL", "BUS",
+                           "CRM", "LAB", "EDU", "MED", "HLH", "REL", "REF", "AGR", "UAF", "INS", "HRI", "DEV",
+                           "ENV", "MOD", "RAD", "SOC"}) | _RELIGIONS
+
+
+def agent_sector(code: str) -> Sector | None:
+    """The sector of a Phoenix agent code ("GOVMED" -> GOV/GOV, "MUS" -> MUS/REL); None for codes
+    that are no sector ("PPL") or lead the actor's code ("NGO~", "IGO~": attach = before)."""
+    head = code[:3]
+    if head not in AGENT_SECTORS:
+        return None
+    return Sector(code, "REL" if head in _RELIGIONS else _PLOVER_SECTOR.get(head, head))
+
+
+def add_agents(kb: ActorKB, rows: list[dict[str, str]]) -> None:
+    """The Phoenix agent nouns, after the hand-written roles and groups (which win): a singular
+    agent is a role ("Kenyan lawmaker": a person), its plurals and agents without a plural
+    ("police", "air force") are groups."""
+    for row in rows:
+        if row["attach"] != "after":
+            continue
+        sector = agent_sector(row["code"])
+        if sector is None:
+            continue
+        plurals = [p for p in row["plurals"].split("|") if p]
+        table = kb.roles if plurals else kb.groups
+        table.setdefault(row["agent"], sector)
+        for plural in plurals:
+            kb.groups.setdefault(plural, sector)
+
+
 @functools.lru_cache(maxsize=8)
 def load_actor_kb(user_path: str | None = None) -> ActorKB:
     """The built-in tables, extended and overridden by the user's (cached per path)."""
@@ -321,6 +373,9 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
         builtin = _rows(_builtin(table), f"data/actors/{table}.tsv")
         tables[table] = _merge(builtin, user.get(table, []), table)
     kb = build_kb(tables)
+    add_agents(kb, _rows(_builtin("phoenix_agents"), "data/actors/phoenix_agents.tsv"))
+    for row in _rows(_builtin("organisation_words"), "data/actors/organisation_words.tsv"):
+        kb.organisation_words[row["word"]] = (Sector(row["cameo"], row["plover"] or row["cameo"]), row.get("bloc") or "")
     log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
              len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb

@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.ground.actor_kb import ActorKB, Organisation, Person, Sector
+from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
+from eventwire.ground.actor_kb import TRANSNATIONAL, ActorKB, Organisation, Person, Sector, agent_sector
 from eventwire.ground.gazetteer import Gazetteer, load_gazetteer
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor
@@ -453,7 +454,9 @@ def _right_title(ent: Span, sentence: Sentence, kb: ActorKB) -> list[Token]:
         return []
     if doc[i].text == ",":
         tokens = []
-        for tok in doc[i + 1: min(end, i + 10)]:
+        # "Philip Luther, Research and Advocacy Director for the Middle East and North Africa at
+        # Amnesty International": an appositive title runs to the next comma or verb
+        for tok in doc[i + 1: min(end, i + 20)]:
             if tok.text in (",", ";", ".", "–", "—") or tok.pos_ in ("VERB", "AUX"):
                 break
             tokens.append(tok)
@@ -482,9 +485,67 @@ def _strip_name(ent: Span, kb: ActorKB) -> tuple[Span, list[Token]]:
 
 
 def _code(country: str | None, sector: str | None) -> str | None:
+    """CAMEO code of a country and a sector; a sector without a country is "---" + sector (the text
+    gave none)."""
     if country and sector:
         return country + sector
+    if sector and sector[:3] not in TRANSNATIONAL:
+        return "---" + sector
     return country or sector
+
+
+# Branches of government that Phoenix writes after GOV ("USAGOVLEG"): the branch is the sector.
+_GOVERNMENT_BRANCHES = {"LEG", "JUD", "MIL", "COP", "SPY"}
+# Phoenix country codes that are not ISO 3166 (or eventwire's own: KOS).
+_PHOENIX_COUNTRY = {"TMP": "TLS", "KSV": "KOS", "SCG": "SRB", "YUG": "SRB", "FRY": "SRB"}
+
+
+@dataclass(frozen=True)
+class _DictCode:
+    """A Phoenix code read as eventwire's: country, the sector part, the code."""
+
+    country: str | None
+    sector: str | None  # CAMEO agent code(s) after the country or bloc ("GOV", "GOVBUS")
+    code: str
+
+
+def _dict_code(code: str | None, kb: ActorKB) -> _DictCode | None:
+    """"AFGGOVBUS" -> AFG / GOVBUS; "IGOUNO" -> bloc code; regional codes ("MEA", "AFR") -> None."""
+    if not code:
+        return None
+    head = _PHOENIX_COUNTRY.get(code[:3], code[:3])
+    rest = code[3:]
+    if rest[:3] == "GOV" and rest[3:6] in _GOVERNMENT_BRANCHES:
+        rest = rest[3:]  # "USAGOVLEG" (Congress): the branch is the sector
+    if rest and code[:3] not in TRANSNATIONAL and agent_sector(rest) is None:
+        return None  # a region inside a country ("SRBMNE"), not a sector
+    if head in kb.countries:
+        return _DictCode(head, rest or None, head + rest)
+    if code[:3] in TRANSNATIONAL:
+        return _DictCode(None, None, code)
+    return None
+
+
+def _dictionary_choice(entries: list[DictionaryActor], ctx: "_Context") -> list[DictionaryActor]:
+    """The entries a name may stand for: all of them, or those of a country the article names."""
+    entries = list(dict.fromkeys(entries))
+    if len(entries) > 1:
+        entries = [e for e in entries if e.countries & ctx.seen] or entries
+    return entries
+
+
+def _dictionary_code(entries: list[DictionaryActor], ctx: "_Context") -> _DictCode | None:
+    """The code of the entries on the article's date when they agree on it; else the one country
+    they share (a code of no entry holding then, or namesakes of one country); else None."""
+    if not entries:
+        return None
+    codes = {_dict_code(e.code_on(ctx.day), ctx.kb) for e in entries}
+    if len(codes) == 1 and (only := codes.pop()) is not None:
+        return only
+    countries = {_PHOENIX_COUNTRY.get(c, c) for e in entries for c in e.countries}
+    if len(countries) == 1 and (country := countries.pop()) in ctx.kb.countries:
+        return _DictCode(country, None, country)
+    return None
 
 
 def _office(kb: ActorKB, name: str, day: str | None) -> tuple[Person, bool] | None:
@@ -523,7 +584,7 @@ def _own_country(kb: ActorKB, name: str) -> str | None:
 def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     for ent in sentence.span.ents:
-        if ent.label_ != "PERSON":
+        if ent.label_ != "PERSON" or taken & set(range(ent.start, ent.end)):
             continue
         name_span, inside = _strip_name(ent, kb)
         hit = kb.country_of(name_span.text)
@@ -538,6 +599,18 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         title = _merge_titles(_analyse_title(left + inside, kb), _analyse_title(right, kb))
         country = title.country or (title.org.country if title.org else None)
         role, cameo, plover = title.role, title.cameo, title.plover
+        if title.how == "seat" and not role:
+            # "White House Press Secretary ...": a person titled by a seat of government is of it
+            role, cameo, plover = "official", "GOV", "GOV"
+        if country is None and title.org is None:
+            # "Indiana House Speaker Brian Bosma": a state or province in the title gives its country
+            for tok in left + inside + right:
+                if tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in kb.roles \
+                        and tok.ent_type_ not in ("PERSON", "NORP") \
+                        and (iso3 := _place_country(tok.text, ctx, strict=True)) is not None:
+                    country = iso3
+                    how = f"title:{title.text} + place in the title"
+                    break
         how = f"title:{title.text}" if title.useful else "entity"
         wikidata = None
         office = _office(kb, name, ctx.day)
@@ -561,22 +634,36 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             if known:
                 country = known
                 how += " + people (country)"
-        if role and country is None and title.org is None:
-            # "President Omar El Bashir" in an article about Sudan, "candidate Alassane Ouattara" in a
-            # sentence about the Ivory Coast: the country named nearest, else the article's. A name
-            # without a role stays without a country (bylines, inspectors, foreign visitors).
-            near = _nearest_country(ctx, sentence, ent.start - len(left), ent.end + len(right))
-            if near:
-                country = near
-                how += " + sentence and article country" if near == ctx.home else " + sentence country"
-            elif ctx.home:
-                country = ctx.home
-                how += " + article country"
+        dict_code = None
+        if office is None:
+            # The Phoenix dictionary: the code valid on the article's date ("Hamid Karzai" in 2005: AFGGOV).
+            words, _ = match_words([t for t in name_span if t.text not in ("’s", "'s")])
+            dict_code = _dictionary_code(_dictionary_choice(load_actor_dictionary().person(words), ctx), ctx)
+        if dict_code is not None and title.org is None:
+            if country is None or country == dict_code.country:
+                country = dict_code.country
+                if not role and dict_code.sector:
+                    cameo = dict_code.sector
+                    sector = agent_sector(cameo)
+                    plover = sector.plover if sector else cameo[:3]
+                    role = "former office holder" if cameo.startswith("ELI") else None
+                how = f"dictionary:phoenix {dict_code.code}" + (f" + {how}" if title.useful else "")
+        if role and country is None and title.org is None and dict_code is None:
+            # "President Omar El Bashir ... the curfew imposed in Sudan": a titled person the
+            # dictionaries do not know takes the country of the sentence only when it names just one;
+            # the nearest of several, or the article's, would be a guess (a visitor, a monitor).
+            named = {iso3 for i, iso3 in ctx.nearby.get(sentence.index, ())
+                     if not ent.start - len(left) <= i <= ent.end + len(right)}
+            if len(named) == 1:
+                country = named.pop()
+                how += " + the sentence's one country"
         if title.org is not None and title.org.country is None:
             # an officer of an international organisation: IGOUNO + GOV
             code = title.org.code + (cameo or "") if role else title.org.code
         elif title.org is not None and not role:
             code = title.org.code
+        elif dict_code is not None and dict_code.country is None and country is None:
+            code = dict_code.code  # "IGOUNO": a transnational officer
         else:
             code = _code(country, cameo)
         taken.update(range(ent.start, ent.end))
@@ -719,9 +806,10 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                              resolved_by="dictionary:organisations + group", wikidata=None)
                 continue
             taken.update(range(first, last + 1))
+            code, plover = org.on(ctx.day)
             yield _Found(key=f"org:{org.name}", name=org.name, kind="organisation", sentence=sentence,
                          start=doc[first].idx, end=head.idx + len(head.text), country=org.country,
-                         plover_sector=org.sector, code=org.code, resolved_by="dictionary:organisations",
+                         plover_sector=plover, code=code, resolved_by="dictionary:organisations",
                          media=org.kind == "media", wikidata=org.wikidata)
             continue
         if hit is None or _names_currency(doc, first, last):
@@ -975,18 +1063,70 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
     return None
 
 
+# Sectors of nouns that only say "persons" (candidates, people): a qualifying group gives the sector.
+_PERSON_SECTORS = {"ELI", "CVL"}
+_CLAUSE_PLACE_PREPS = {"in", "across", "throughout", "inside", "within"}
+
+
+def _clause_place(tok: Token, ctx: _Context) -> str | None:
+    """The country of a place in a group's own clause, when the group is its verb's subject or
+    object: "Protesters gathered in Cairo" (EGY), "villagers across Nigeria fled" (NGA)."""
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in ("NOUN", "NUM", "PRON"):
+        tok = tok.head.head  # "hundreds of thousands of people blocked ..."
+    if tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        return None
+    verb = tok.head
+    kb = ctx.kb
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c is not tok]
+    for prep in [*verb.children, *(p for o in objects for p in o.children)]:
+        if prep.dep_ != "prep" or prep.lower_ not in _CLAUSE_PLACE_PREPS:
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            doc = tok.doc
+            start = obj.left_edge.i
+            while start < obj.i and doc[start].lower_ == "the":
+                start += 1
+            text = _slice(doc, start, obj.i)
+            hit = kb.country_of(text)
+            if hit and hit[1] == "name":
+                return hit[0]
+            if hit and hit[1] == "capital":
+                return _capital_country(hit[0], text, kb, ctx.outright)
+            if hit is None and obj.ent_type_ in _PLACE_LABELS and text[:1].isupper():
+                iso3 = _place_country(text, ctx)
+                if iso3:
+                    return iso3
+    return None
+
+
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     doc = sentence.paragraph.doc
     for tok in sentence.span:
         if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
             continue
+        if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.i not in taken \
+                and _phrase_ending_at(tok, kb.groups) is not None and _group_phrase(tok.head, kb) is not None:
+            continue  # "opposition lawmakers": one actor, at the head noun, qualified by this one
         for table, kind in ((kb.groups, "group"), (kb.roles, "role")):
             match = _phrase_ending_at(tok, table)
             if match is None:
                 continue
             phrase, first = match
             sector = table[phrase]
+            qualifier = next((q for q in tok.children if q.dep_ in ("compound", "amod", "nmod") and q.i < first
+                              and q.i not in taken and _phrase_ending_at(q, kb.groups) is not None), None)
+            if qualifier is not None:
+                # "opposition lawmakers" (LEG + OPP), "civilian refugees" (REF + CVL): one actor whose head
+                # noun's sector leads, unless the head only says "persons" ("opposition candidates": OPP)
+                q_phrase, q_first = _phrase_ending_at(qualifier, kb.groups)
+                q_sector = kb.groups[q_phrase]
+                if q_sector.cameo[:3] != sector.cameo[:3]:
+                    lead, follow = (q_sector, sector) if sector.cameo[:3] in _PERSON_SECTORS else (sector, q_sector)
+                    sector = Sector(lead.cameo + follow.cameo, lead.plover, sector.country_from)
+                first = min(first, q_first)
             countries = _country_modifiers(tok, kb, first)
             how = f"pattern:country+{kind}"
             spans: dict[int, tuple[int, int]] = {}  # modifier token -> (first token, last token) of the mention
@@ -1013,17 +1153,15 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     spans[after[1].i] = (first, after[1].i)
                     how = f"pattern:{kind}+of/in country"
             acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
+            if not countries and kind == "group" and (place := _clause_place(tok, ctx)) is not None:
+                # "Protesters gathered in Cairo": a place of the group's own clause, never merely the
+                # country named nearest in the sentence (a monitor's base, a foreign government).
+                countries = [(place, None)]
+                how = "pattern:group + place of its clause"
             if not countries and kind == "group" and getattr(sector, "country_from", "") == "article" and ctx.home \
                     and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")):
                 countries = [(ctx.home, None)]
                 how = "context:article country"
-            if not countries and kind == "group" and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")) \
-                    and (near := _nearest_country(ctx, sentence, first, tok.i)) \
-                    and (sector.cameo in _DOMESTIC_SECTORS or near == ctx.home):
-                # "the fundamentalist Umma party ... Algeria's elections"; other groups only when the
-                # country is also the article's ("students ... Turkish police"), not a foreign one
-                countries = [(near, None)]
-                how = "context:sentence country"
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
             if kind == "group" and not countries and not acting:
@@ -1056,6 +1194,119 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     taken.add(mod.i)
             taken.update(range(first, tok.i + 1))
             break
+
+
+def _discarded(sentence: Sentence) -> set[int]:
+    """Tokens inside a discard phrase of the Phoenix dictionary (sports events, films, history:
+    "the Australian Open", "the Asian Cup"): they name no actor."""
+    words, tokens = match_words(sentence.span)
+    out: set[int] = set()
+    for start, end, _ in load_actor_dictionary().discards.matches(words):
+        out.update(t.i for t in tokens[start:end])
+    return out
+
+
+def _continues_name(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.ent_iob_ == "I"
+
+
+def _dictionary_actors(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    """Names of the Phoenix dictionaries (institutions, armed groups, IGOs and NGOs, people the NER
+    did not mark as persons): the longest entry that is a whole proper name ("the Afghan National
+    Security Forces", "Hezbollah"), coded as on the article's date. Entries that only name a
+    country or a place are left to the country and place finders."""
+    kb = ctx.kb
+    doc = sentence.paragraph.doc
+    words, tokens = match_words(sentence.span)
+    trie = load_actor_dictionary().actors
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.i in taken or not (tok.text[:1].isupper() or tok.lower_ in kb.lowercase_org_starts):
+            i += 1
+            continue
+        hit = trie.longest(words, i)
+        if hit is None:
+            i += 1
+            continue
+        end, entries = hit
+        span = tokens[i:end]
+        last = span[-1]
+        whole = (not _continues_name(tok) or i == 0 or tokens[i - 1].i in taken) \
+            and (end >= len(tokens) or not _continues_name(tokens[end])) \
+            and (last.text[:1].isupper() or not last.is_alpha) \
+            and not any(t.i in taken for t in span) \
+            and (len(span) > 1 or tok.pos_ == "PROPN" or tok.ent_type_ in ("ORG", "NORP", "PERSON"))
+        entries = _dictionary_choice(entries, ctx) if whole and not kb.country_of(_slice(doc, span[0].i, last.i)) else []
+        dict_code = _dictionary_code(entries, ctx)
+        if dict_code is None or (dict_code.country and not dict_code.sector):
+            i += 1  # no entry, an ambiguous one, or one that names a country or a place
+            continue
+        taken.update(t.i for t in span)
+        sector = agent_sector(dict_code.sector) if dict_code.sector else None
+        kind = "person" if tok.ent_type_ == "PERSON" else "organisation"
+        name = _slice(doc, span[0].i, last.i)
+        yield _Found(key="person" if kind == "person" else f"dict:{entries[0].name}", name=name, kind=kind,
+                     sentence=sentence, start=tok.idx, end=last.idx + len(last.text), country=dict_code.country,
+                     cameo_sector=dict_code.sector, plover_sector=sector.plover if sector else None,
+                     code=dict_code.code, resolved_by=f"dictionary:phoenix {entries[0].source} ({entries[0].name})")
+        i = end
+
+
+def _is_time_zone(ent: Span) -> bool:
+    """An all-capital abbreviation right after a clock time ("10:30 GMT", "8 p.m. EST") is a time
+    zone, never an organisation."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    return len(ent) == 1 and ent.text.isupper() and before is not None and (
+        before.ent_type_ == "TIME" or before.like_num or before.lower_ in ("a.m.", "p.m.", "am", "pm"))
+
+
+def _organisations_by_name_words(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    """Named organisations no dictionary lists, known by a kind word of their name
+    (data/actors/organisation_words.tsv: "Harbour Housing Authority" GOV, "Green Future Party" PTY,
+    "Coastal Watch Foundation" NGO). No country unless the name gives one (then
+    _national_organisations has it): "---" + the sector, or the word's transnational code."""
+    kb = ctx.kb
+    doc = sentence.paragraph.doc
+    for ent in sentence.span.ents:
+        if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)) or _is_time_zone(ent):
+            continue
+        start = ent.start + (doc[ent.start].lower_ == "the")
+        if start >= ent.end or not doc[ent.end - 1].text[:1].isupper():
+            continue
+        head = next(((t, kb.organisation_words[t.lower_]) for t in reversed(doc[start: ent.end])
+                     if t.lower_ in kb.organisation_words), None)
+        if head is None:
+            continue
+        sector, bloc = head[1]
+        country, how = None, f"pattern:organisation name word {head[0].lower_!r}"
+        for _, _, text in _ngrams(doc, start, ent.end, _capitalised):
+            hit = kb.country_of(text)
+            if hit and hit[1] in ("name", "demonym", "capital"):
+                # "Baghdad University", "United Bus Company of Tehran": the name says whose it is
+                country = _capital_country(hit[0], text, kb, ctx.outright) if hit[1] == "capital" else hit[0]
+                break
+        if country is None and doc[start].ent_iob_ != "I":
+            # "Indiana State Police": a state or province leading the name (a large place only)
+            for last in range(min(ent.end - 2, start + 2), start - 1, -1):
+                text = _slice(doc, start, last)
+                if text[:1].isupper() and not kb.organisation_words.get(doc[last].lower_) \
+                        and (iso3 := _place_country(text, ctx, strict=True)) is not None:
+                    country = iso3
+                    break
+        before = _country_before(doc, start, sentence.span.start, kb) if country is None else None
+        first = start
+        if before is not None and doc[start - 1].text in ("’s", "'s"):
+            country, first = before  # "Ivory Coast's Supreme Court"
+        if country is not None:
+            how += " + country in the name"
+        code = _code(country, sector.cameo) if country or not bloc else bloc
+        taken.update(range(first, ent.end))
+        yield _Found(key=f"org:{_slice(doc, start, ent.end - 1)}", name=_slice(doc, start, ent.end - 1),
+                     kind="organisation", sentence=sentence, start=doc[first].idx, end=ent.end_char,
+                     country=country, cameo_sector=None if bloc and not country else sector.cameo,
+                     plover_sector=sector.plover, code=code, resolved_by=how)
 
 
 def _place_spans(sentence: Sentence) -> Iterator[tuple[int, int, bool]]:
@@ -1246,11 +1497,13 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
                    seen=frozenset(iso3 for named in nearby.values() for _, iso3 in named), outright=outright)
     found: list[_Found] = []
     for sentence in parsed.sentences:
-        taken: set[int] = set()
+        taken: set[int] = _discarded(sentence)
         article_kb.here = [c for c in (home, *(iso3 for _, iso3 in nearby[sentence.index])) if c]
         found.extend(_persons(sentence, ctx, taken))
         found.extend(_national_organisations(sentence, ctx, taken))
         found.extend(_named(sentence, ctx, taken))
+        found.extend(_dictionary_actors(sentence, ctx, taken))
+        found.extend(_organisations_by_name_words(sentence, ctx, taken))
         found.extend(_groups_and_roles(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
     _same_group_country(found)
