@@ -202,7 +202,15 @@ class ActorKB:
     organisation_words: dict[str, tuple[Sector, str]] = field(default_factory=dict)
 
     def offices_of(self, name: str) -> list[Person]:
-        return self.people.get(name, [])
+        """Office rows for a name; hyphens and spaces alike ("Bashar al Assad", "Bashar al-Assad")."""
+        return self.people.get(name) or self._people_loose.get(_loose(name), [])
+
+    @functools.cached_property
+    def _people_loose(self) -> dict[str, list[Person]]:
+        loose: dict[str, list[Person]] = {}
+        for name, rows in self.people.items():
+            loose.setdefault(_loose(name), []).extend(rows)
+        return loose
 
     def country_of(self, text: str) -> tuple[str, str] | None:
         """(ISO-3, how) for a name, demonym, capital or seat; None when it names no country."""
@@ -269,6 +277,10 @@ class ActorKB:
     def respell(self, text: str) -> str:
         """The text with known misspellings corrected: the plain KB knows none (see ground/actors.py)."""
         return text
+
+
+def _loose(name: str) -> str:
+    return " ".join(name.replace("-", " ").lower().split())
 
 
 def _strip_the(name: str) -> str:
@@ -347,6 +359,12 @@ def agent_sector(code: str) -> Sector | None:
     return Sector(code, "REL" if head in _RELIGIONS else _PLOVER_SECTOR.get(head, head))
 
 
+# Endings of English person nouns: lawmaker, governor, activist, civilian, spokesman, president,
+# attendant, employee, financier, engineer.
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ent", "ant", "ee", "ier", "eer", "ic",
+                   "ive", "ary", "ate", "arch", "ess", "ite")
+
+
 def add_agents(kb: ActorKB, rows: list[dict[str, str]]) -> None:
     """The Phoenix agent nouns, after the hand-written roles and groups (which win): a singular
     agent is a role ("Kenyan lawmaker": a person), its plurals and agents without a plural
@@ -358,7 +376,9 @@ def add_agents(kb: ActorKB, rows: list[dict[str, str]]) -> None:
         if sector is None:
             continue
         plurals = [p for p in row["plurals"].split("|") if p]
-        table = kb.roles if plurals else kb.groups
+        # A singular agent is a person's role only when it is a person noun ("lawmaker", "envoy" are
+        # in roles.tsv); "embassy", "ministry" are bodies, as groups.
+        table = kb.roles if plurals and row["agent"].endswith(_PERSON_ENDINGS) else kb.groups
         table.setdefault(row["agent"], sector)
         for plural in plurals:
             kb.groups.setdefault(plural, sector)

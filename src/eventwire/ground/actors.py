@@ -419,6 +419,10 @@ def _merge_titles(left: _Title, right: _Title) -> _Title:
     return merged
 
 
+# Words of page furniture before a name ("Image caption", "Media caption", "Photo: ..."): no title.
+_FURNITURE_WORDS = {"caption", "image", "photo", "photograph", "copyright", "credit", "video", "getty", "file"}
+
+
 def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
     doc = ent.doc
     j = ent.start - 1
@@ -428,6 +432,8 @@ def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
     tokens: list[Token] = []
     while j >= floor and len(tokens) < 7:
         tok = doc[j]
+        if tok.lower_ in _FURNITURE_WORDS:
+            break  # "Media caption Julian Assange ...": page furniture, no title
         linking = tok.lower_ in ("for", "of") and tokens and tokens[0].text[:1].isupper() \
             and j - 1 >= floor and doc[j - 1].pos_ in _TITLE_POS  # "Federal Minister for Interior"
         if tok.ent_type_ == "PERSON" or not (tok.pos_ in _TITLE_POS or tok.lower_ in _FORMER or tok.text in ("-", "’s", "'s")
@@ -638,7 +644,9 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         if office is None:
             # The Phoenix dictionary: the code valid on the article's date ("Hamid Karzai" in 2005: AFGGOV).
             words, _ = match_words([t for t in name_span if t.text not in ("’s", "'s")])
-            dict_code = _dictionary_code(_dictionary_choice(load_actor_dictionary().person(words), ctx), ctx)
+            if len(words) > 1 or title.useful or inside:
+                # a surname alone only after a title ("President Kagame"): "Persson" may be anyone
+                dict_code = _dictionary_code(_dictionary_choice(load_actor_dictionary().person(words), ctx), ctx)
         if dict_code is not None and title.org is None:
             if country is None or country == dict_code.country:
                 country = dict_code.country
@@ -657,6 +665,11 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             if len(named) == 1:
                 country = named.pop()
                 how += " + the sentence's one country"
+            elif not ctx.nearby.get(sentence.index) and ctx.home:
+                # "Republican Gov. Eric Holcomb ..." in an article about Indiana: with no country in the
+                # sentence at all, the office is the article's own country's
+                country = ctx.home
+                how += " + article country (none in the sentence)"
         if title.org is not None and title.org.country is None:
             # an officer of an international organisation: IGOUNO + GOV
             code = title.org.code + (cameo or "") if role else title.org.code
@@ -765,8 +778,8 @@ def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Secto
     """A group noun right after an organisation's name: "UN peacekeepers", "NATO peacekeeping troops"."""
     for j in range(last + 1, min(end, last + 4)):
         tok = doc[j]
-        if tok.pos_ not in ("NOUN", "ADJ", "VERB"):
-            return None
+        if tok.pos_ not in ("NOUN", "ADJ", "VERB") or (tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound")):
+            return None  # "SOHR saying Syrian helicopters": a verb between, two actors
         match = _phrase_ending_at(tok, kb.groups)
         if match and match[1] >= last + 1 and all(doc[k].pos_ in ("NOUN", "ADJ", "VERB") for k in range(last + 1, match[1])):
             return j, kb.groups[match[0]]
@@ -1125,7 +1138,7 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 q_sector = kb.groups[q_phrase]
                 if q_sector.cameo[:3] != sector.cameo[:3]:
                     lead, follow = (q_sector, sector) if sector.cameo[:3] in _PERSON_SECTORS else (sector, q_sector)
-                    sector = Sector(lead.cameo + follow.cameo, lead.plover, sector.country_from)
+                    sector = Sector(lead.cameo + follow.cameo, lead.plover, sector.country_from or q_sector.country_from)
                 first = min(first, q_first)
             countries = _country_modifiers(tok, kb, first)
             how = f"pattern:country+{kind}"
@@ -1273,10 +1286,11 @@ def _organisations_by_name_words(sentence: Sentence, ctx: _Context, taken: set[i
         if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)) or _is_time_zone(ent):
             continue
         start = ent.start + (doc[ent.start].lower_ == "the")
-        if start >= ent.end or not doc[ent.end - 1].text[:1].isupper():
-            continue
+        if ent.end - start < 2 or not doc[ent.end - 1].text[:1].isupper():
+            continue  # a bare "Court" is a group noun, not a name
         head = next(((t, kb.organisation_words[t.lower_]) for t in reversed(doc[start: ent.end])
-                     if t.lower_ in kb.organisation_words), None)
+                     if t.lower_ in kb.organisation_words
+                     and (t.i == ent.end - 1 or doc[t.i + 1].lower_ in ("of", "for"))), None)
         if head is None:
             continue
         sector, bloc = head[1]
@@ -1406,7 +1420,17 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
                 if hit[1] in ("name", "demonym") and _is_place_use(ent.root):
                     places[hit[0]] += 1
     if not counts:
-        return None
+        # No country named at all ("Teachers rallied in Indianapolis ... Indiana House Speaker"): the
+        # country of the large places named (towns and areas of 100,000 people or more).
+        gaz, probe = load_gazetteer(), _Context(kb=kb, day=None, home=None)
+        for sentence in parsed.sentences:
+            for ent in sentence.span.ents:
+                if ent.label_ in _PLACE_LABELS and ent.text[:1].isupper() \
+                        and (iso3 := _gazetteer_country(gaz, ent.text, probe, _STRICT_POPULATION)):
+                    counts[iso3] += 1
+                    first_seen.setdefault(iso3, len(first_seen))
+        if not counts:
+            return None
     pool = places or counts
     return max(pool, key=lambda c: (pool[c], counts[c], -first_seen[c]))
 
