@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_dictionary import parse_codes
 
 __all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
-           "edit_distance", "TRANSNATIONAL", "country_or_bloc"]
+           "TRANSNATIONAL", "country_or_bloc"]
 
 log = logging.getLogger(__name__)
 
@@ -85,31 +87,6 @@ class EthnicGroup:
     forms: tuple[str, ...]
     countries: tuple[str, ...]  # home countries, the usual one first; empty: any country
     from_context: bool  # the country of the context, when it is one of `countries`, wins
-
-
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance of two short words; any value above `limit` is returned as limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    """The word with up to `depth` letters deleted (the symmetric-delete index of spelling variants)."""
-    found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
 
 
 @dataclass(frozen=True)
@@ -240,37 +217,34 @@ class ActorKB:
         return frozenset(w for name in self.people for w in name.split())
 
     @functools.cached_property
-    def _spelling_indexes(self) -> dict[bool, dict[str, set[str]]]:
-        """Deletion variant -> the one-word known names it comes from, for people's surnames (True)
-        and for country names, demonyms, capitals and ethnic groups (False); built on first use."""
+    def _spelling_choices(self) -> dict[bool, dict[int, list[str]]]:
+        """Known one-word names by length, for people's surnames (True) and for country names,
+        demonyms, capitals and ethnic groups (False); built on first use."""
         known = {True: [name.split()[-1] for name in self.people if name[:1].isupper()],
                  False: [w for w in (*self.country_names, *self.demonyms, *self.capitals, *self.ethnic) if " " not in w]}
-        indexes: dict[bool, dict[str, set[str]]] = {}
+        out: dict[bool, dict[int, list[str]]] = {}
         for person, words in known.items():
-            index = indexes.setdefault(person, {})
-            for word in {w for w in words if len(w) >= _MIN_FUZZY - 1}:
-                for variant in _deletions(word, 2 if len(word) >= _LONG_WORD - 1 else 1):
-                    index.setdefault(variant, set()).add(word)
-        return indexes
+            by_length = out.setdefault(person, {})
+            for word in sorted({w for w in words if len(w) >= _MIN_FUZZY - 1}):
+                by_length.setdefault(len(word), []).append(word)
+        return out
 
     def correct_spelling(self, word: str, person: bool = False) -> str | None:
         """The known name a misspelt word stands for ("Ethopia" -> "Ethiopia", "Ghanians" ->
         "Ghanaians"; with `person`, a surname: "Mitterand" -> "Mitterrand"): one edit for words of
-        6-8 letters, two from 9 on; None when the word is known, too short, close to several names,
-        or a plural of a name ("the Husseins")."""
+        6-8 letters, two from 9 on (Levenshtein distance, rapidfuzz); None when the word is known,
+        too short, close to several names, or a plural of a name ("the Husseins")."""
         if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
             return None
         limit = 2 if len(word) >= _LONG_WORD else 1
-        index = self._spelling_indexes[person]
-        candidates = set()
-        for variant in _deletions(word, limit):
-            candidates |= index.get(variant, set())
-        scored = sorted((edit_distance(word, c, limit), c) for c in candidates)
-        scored = [(d, c) for d, c in scored if d <= limit]
-        if not scored or scored[0][0] == 0:
+        by_length = self._spelling_choices[person]
+        choices = [c for n in range(len(word) - limit, len(word) + limit + 1) for c in by_length.get(n, ())]
+        scored = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+        if not scored:
             return None
-        best = [c for d, c in scored if d == scored[0][0]]
-        if len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
+        best_distance = min(d for _, d, _ in scored)
+        best = [c for c, d, _ in scored if d == best_distance]
+        if best_distance == 0 or len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
             return None
         return best[0]
 
