@@ -94,8 +94,11 @@ def test_a_qualified_agent_is_one_actor_with_both_sectors(nlp):
 def test_plural_group_takes_the_country_of_its_clause_not_the_nearest(nlp):
     actors = actors_of(nlp, "Protesters gathered in Nairobi on Friday, a rights group based in London said.")
     assert by_mention(actors, "Protesters").country == "KEN"
-    actors = actors_of(nlp, "Villagers fled the fighting, according to a monitoring group in Britain.")
-    assert by_mention(actors, "Villagers").country is None
+    actors = actors_of(nlp, "Shelling hit Idlib in Syria on Monday. Fighting went on in Syria's north. "
+                            "Villagers fled the fighting, according to a monitoring group in Britain.")
+    assert by_mention(actors, "Villagers").country is None  # not Britain, and Syria is not said here
+    actors = actors_of(nlp, "Shelling hit Idlib in Syria on Monday. Villagers fled the fighting overnight.")
+    assert by_mention(actors, "Villagers").country == "SYR"  # the article's, with no other in the sentence
 
 
 # --- no guessing ------------------------------------------------------------------------------------
@@ -134,3 +137,19 @@ def test_a_discarded_phrase_names_no_actor(nlp):
     assert not any(a.country == "AUS" for a in actors)
     actors = actors_of(nlp, "Australian officials said the talks would start at noon.")
     assert any(a.country == "AUS" for a in actors)
+
+
+# --- bylines and page furniture ---------------------------------------------------------------------
+
+def test_contributor_lines_and_column_bylines_are_no_actors(nlp):
+    actors = actors_of(nlp, "The senate passed the bill on Monday. "
+                            "Reporters Jane Roe and Max Example contributed to this report.")
+    assert not any(a.name in ("Jane Roe", "Max Example") for a in actors)
+    doc = parse_text("We need a better plan | Jane Roe\n\nThe senate passed the bill on Monday.", "t.txt")
+    actors = resolve_actors(read(doc, nlp), load_actor_kb())
+    assert not any("Jane Roe" in m.text for a in actors for m in a.mentions)
+
+
+def test_page_furniture_is_no_title(nlp):
+    actors = actors_of(nlp, "Media caption Anna Example said the vote was fair.")
+    assert by_mention(actors, "Anna Example").sector is None

@@ -265,9 +265,11 @@ def test_unknown_titled_person_takes_the_country_named_in_the_sentence(nlp):
     assert by_mention(actors, "Ama Mensah").country == "GHA"
 
 
-def test_a_party_without_a_country_takes_no_country_from_the_sentence(nlp):
-    # Whose party it is the sentence does not say: Tunisia is only the country of the elections.
+def test_a_party_takes_the_only_country_of_its_sentence_and_no_other(nlp):
     actors = actors_of(nlp, "The fundamentalist Nahda party said it would boycott Tunisia's elections.")
+    assert by_mention(actors, "party").code == "TUNPTY"
+    # two countries named: which one's party it is the sentence does not say
+    actors = actors_of(nlp, "The Nahda party said Tunisia and Algeria should hold talks.")
     assert by_mention(actors, "party").code == "---PTY"
 
 

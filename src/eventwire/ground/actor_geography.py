@@ -174,6 +174,8 @@ def _is_whole_place(tok: Token) -> bool:
 
 
 _CLAUSE_PLACE_PREPS = {"in", "across", "throughout", "inside", "within"}
+# Prepositions of a site whose own place says where the group is ("rioted at a jail in Dili").
+_CLAUSE_SITE_PREPS = {"at", "near", "outside", "into", "on"}
 
 
 def _clause_place(tok: Token, ctx: _Context) -> str | None:
@@ -184,28 +186,42 @@ def _clause_place(tok: Token, ctx: _Context) -> str | None:
     if tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
         return None
     verb = tok.head
-    kb = ctx.kb
     objects = [c for c in verb.children if c.dep_ == "dobj" and c is not tok]
     for prep in [*verb.children, *(p for o in objects for p in o.children)]:
-        if prep.dep_ != "prep" or prep.lower_ not in _CLAUSE_PLACE_PREPS:
+        if prep.dep_ != "prep" or prep.lower_ not in _CLAUSE_PLACE_PREPS | _CLAUSE_SITE_PREPS:
             continue
         for obj in prep.children:
             if obj.dep_ != "pobj":
                 continue
-            doc = tok.doc
-            start = obj.left_edge.i
-            while start < obj.i and doc[start].lower_ == "the":
-                start += 1
-            text = _slice(doc, start, obj.i)
-            hit = kb.country_of(text)
-            if hit and hit[1] == "name":
-                return hit[0]
-            if hit and hit[1] == "capital":
-                return _capital_country(hit[0], text, kb, ctx.outright)
-            if hit is None and obj.ent_type_ in _PLACE_LABELS and text[:1].isupper():
-                iso3 = _place_country(text, ctx)
-                if iso3:
-                    return iso3
+            iso3 = _pobj_country(obj, ctx) if prep.lower_ in _CLAUSE_PLACE_PREPS else None
+            if iso3 is None:
+                # "rioted at a jail in Dili": the place of the site
+                inner = [g for p in obj.children if p.dep_ == "prep" and p.lower_ in _CLAUSE_PLACE_PREPS
+                         for g in p.children if g.dep_ == "pobj"]
+                iso3 = next((c for c in map(lambda g: _pobj_country(g, ctx), inner) if c), None)
+            if iso3:
+                return iso3
+    return None
+
+
+def _pobj_country(obj: Token, ctx: _Context) -> str | None:
+    """The country a prepositional object names as a place: a country, a capital, a region or a
+    town ("in Cairo"); a place with words before it is also tried alone ("in Christian east Beirut")."""
+    kb = ctx.kb
+    doc = obj.doc
+    start = obj.left_edge.i
+    while start < obj.i and doc[start].lower_ == "the":
+        start += 1
+    for text in dict.fromkeys((_slice(doc, start, obj.i), obj.text)):
+        hit = kb.country_of(text)
+        if hit and hit[1] == "name":
+            return hit[0]
+        if hit and hit[1] == "capital":
+            return _capital_country(hit[0], text, kb, ctx.outright)
+        if hit is None and obj.ent_type_ in _PLACE_LABELS and text[:1].isupper():
+            iso3 = _place_country(text, ctx)
+            if iso3:
+                return iso3
     return None
 
 

@@ -149,6 +149,8 @@ def _country_modifiers(head: Token, kb: ActorKB, first: int) -> list[tuple[str, 
             hit = kb.country_of(tok.text)
             if hit and tok.i < first:
                 found.append((hit[0], tok))
+            elif tok.i < first and tok.pos_ == "PROPN" and tok.text in kb.regions:
+                found.append((kb.regions[tok.text], tok))  # "Darfur rebels": a region's country
             elif tok.i < first and tok.pos_ == "PROPN" and tok.dep_ == "compound" and (own := _own_country(kb, tok.text)):
                 found.append((own, tok))  # "the Bush administration": a known leader's surname
     return found
@@ -198,6 +200,11 @@ def _country_after(tok: Token, kb: ActorKB, kind: str, ctx: _Context | None = No
                 return iso3, obj
             if ctx is not None and hit and hit[1] == "capital":
                 return _capital_country(hit[0], _slice(doc, start, obj.i), kb, ctx.outright), obj
+            if ctx is not None and hit is None and start < obj.i and obj.text[:1].isupper() \
+                    and (alone := kb.country_of(obj.text)) and alone[1] in ("name", "capital"):
+                # "a newspaper based in Christian east Beirut": the place word alone
+                return (_capital_country(alone[0], obj.text, kb, ctx.outright) if alone[1] == "capital"
+                        else alone[0]), obj
     return None
 
 
@@ -251,6 +258,8 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
 
 # Sectors of nouns that only say "persons" (candidates, people): a qualifying group gives the sector.
 _PERSON_SECTORS = {"ELI", "CVL"}
+# Sectors of groups that belong to one country's politics (parties, opposition, clergy).
+_DOMESTIC_SECTORS = {"PTY", "OPP", "REL"}
 
 
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
@@ -311,12 +320,21 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 countries = [(place, None)]
                 how = "pattern:group + place of its clause"
             if not countries and kind == "group" and getattr(sector, "country_from", "") == "article" and ctx.home \
-                    and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")):
+                    and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")) \
+                    and all(iso3 == ctx.home for _, iso3 in ctx.nearby.get(sentence.index, ())):
+                # The article's own country, unless the sentence names another: then which one the
+                # group belongs to is not said ("... according to a monitoring group in Britain").
                 countries = [(ctx.home, None)]
                 how = "context:article country"
+            if not countries and kind == "group" and sector.cameo[:3] in _DOMESTIC_SECTORS \
+                    and len(named := {iso3 for _, iso3 in ctx.nearby.get(sentence.index, ())}) == 1:
+                # "the fundamentalist Umma party ... boycott Algeria's elections": a party or opposition
+                # group takes the country of its sentence when the sentence names only one
+                countries = [(named.pop(), None)]
+                how = "context:the sentence's one country"
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
-            if kind == "group" and not countries and not acting:
+            if kind == "group" and not countries and (not acting or sector.needs_owner):
                 break
             phrase_text = _slice(doc, first, tok.i)
             for iso3, mod in countries or [(None, None)]:

@@ -58,8 +58,11 @@ class Sector:
     cameo: str
     plover: str
     # where a group without a country modifier takes its country: "" = nowhere (no country),
-    # "article" = the article's dominant country (see ground/actors.py)
+    # "article" = the article's dominant country (see ground/actor_groups.py)
     country_from: str = ""
+    # from the Phoenix agents: an actor only with a country or an organisation in the text
+    # ("Turkish troops"); alone ("reservists", "fundamentalists") too generic to stand for anyone
+    needs_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,7 @@ def agent_sector(code: str) -> Sector | None:
     head = code[:3]
     if head not in AGENT_SECTORS:
         return None
-    return Sector(code, "REL" if head in _RELIGIONS else _PLOVER_SECTOR.get(head, head))
+    return Sector(code, "REL" if head in _RELIGIONS else _PLOVER_SECTOR.get(head, head), needs_owner=True)
 
 
 # Endings of English person nouns: lawmaker, governor, activist, civilian, spokesman, president,

@@ -37,8 +37,10 @@ actor_coreference; this module composes them.
 """
 from __future__ import annotations
 
+import functools
 import logging
 
+from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found
 from eventwire.ground.actor_coreference import (
     _Cluster, _person_clusters, _pronouns, _same_group_country, _sentence_order,
@@ -50,13 +52,32 @@ from eventwire.ground.actor_names import (
     _dictionary_actors, _discarded, _named, _national_organisations, _organisations_by_name_words, _persons,
 )
 from eventwire.ground.actor_spelling import _ArticleKB, _misspellings
-from eventwire.read import Parsed
+from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
 
 __all__ = ["resolve_actors"]
 
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _byline_cues() -> tuple[str, ...]:
+    rows = read_tsv(builtin_text("actors", "byline_cues.tsv"), "data/actors/byline_cues.tsv")
+    return tuple(r["cue"].lower() for r in rows)
+
+
+def _is_byline(sentence: Sentence) -> bool:
+    """A byline, contributor credit or author bio (data/actors/byline_cues.tsv), or a headline's last
+    " | " part that is only a person's name ("We demand more | Jane Roe")."""
+    text = sentence.text.lower()
+    if any(cue in text for cue in _byline_cues()):
+        return True
+    if sentence.section == "title" and "|" in sentence.text:
+        last = max(t.i for t in sentence.span if t.text == "|")
+        rest = [t for t in sentence.span if t.i > last]
+        return bool(rest) and all(t.ent_type_ == "PERSON" or t.is_punct for t in rest)
+    return False
 
 
 def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
@@ -73,6 +94,8 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
                    seen=frozenset(iso3 for named in nearby.values() for _, iso3 in named), outright=outright)
     found: list[_Found] = []
     for sentence in parsed.sentences:
+        if _is_byline(sentence):
+            continue  # the writers of the article are no actors of its news
         taken: set[int] = _discarded(sentence)
         article_kb.here = [c for c in (home, *(iso3 for _, iso3 in nearby[sentence.index])) if c]
         found.extend(_persons(sentence, ctx, taken))
