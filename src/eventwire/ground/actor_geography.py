@@ -302,13 +302,14 @@ def _places(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
 
 def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = frozenset()) -> str | None:
     """The article's own country: the one named most often as a place ("in Syria", "Syria's Idlib
-    province", "the Syrian town"), else the one named most (names, demonyms, capitals, seats);
+    province", "the Syrian town", "in Aleppo": towns of 100,000 people or more), else the one named most (names, demonyms, capitals, seats);
     ties: more mentions overall, then the first named. Groups such as "regime forces" or
     "anti-government armed groups" belong to the country where the story happens, which foreign
     actors ("Russia", "Turkey") may out-mention."""
     counts: Counter[str] = Counter()
     places: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+    gaz, probe = load_gazetteer(), _Context(kb=kb, day=None, home=None)
     for sentence in parsed.sentences:
         for ent in sentence.span.ents:
             if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "ORG"):
@@ -319,12 +320,15 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
             if hit and hit[1] != "ethnic":
                 counts[hit[0]] += 1
                 first_seen.setdefault(hit[0], len(first_seen))
-                if hit[1] in ("name", "demonym") and _is_place_use(ent.root):
+                if hit[1] in ("name", "demonym", "capital") and _is_place_use(ent.root):
                     places[hit[0]] += 1
+            elif hit is None and ent.label_ in _PLACE_LABELS and ent.text[:1].isupper() and _is_place_use(ent.root) \
+                    and (iso3 := _gazetteer_country(gaz, ent.text, probe, _STRICT_POPULATION)):
+                places[iso3] += 1  # "fighting in Aleppo": the story happens in Syria
+                first_seen.setdefault(iso3, len(first_seen))
     if not counts:
         # No country named at all ("Teachers rallied in Indianapolis ... Indiana House Speaker"): the
         # country of the large places named (towns and areas of 100,000 people or more).
-        gaz, probe = load_gazetteer(), _Context(kb=kb, day=None, home=None)
         for sentence in parsed.sentences:
             for ent in sentence.span.ents:
                 if ent.label_ in _PLACE_LABELS and ent.text[:1].isupper() \

@@ -286,7 +286,9 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 q_sector = kb.groups[q_phrase]
                 if q_sector.cameo[:3] != sector.cameo[:3]:
                     lead, follow = (q_sector, sector) if sector.cameo[:3] in _PERSON_SECTORS else (sector, q_sector)
-                    sector = Sector(lead.cameo + follow.cameo, lead.plover, sector.country_from or q_sector.country_from)
+                    codes = dict.fromkeys(c[i:i + 3] for c in (lead.cameo, follow.cameo) for i in range(0, len(c), 3))
+                    sector = Sector("".join(codes), lead.plover, sector.country_from or q_sector.country_from,
+                                    sector.needs_owner and q_sector.needs_owner)
                 first = min(first, q_first)
             countries = _country_modifiers(tok, kb, first)
             how = f"pattern:country+{kind}"

@@ -356,9 +356,20 @@ def add_agents(kb: ActorKB, rows: list[dict[str, str]]) -> None:
         # A singular agent is a person's role only when it is a person noun ("lawmaker", "envoy" are
         # in roles.tsv); "embassy", "ministry" are bodies, as groups.
         table = kb.roles if plurals and row["agent"].endswith(_PERSON_ENDINGS) else kb.groups
-        table.setdefault(row["agent"], sector)
+        table.setdefault(row["agent"], _like_head(row["agent"], sector, kb))
         for plural in plurals:
-            kb.groups.setdefault(plural, sector)
+            kb.groups.setdefault(plural, _like_head(plural, sector, kb))
+
+
+def _like_head(phrase: str, sector: Sector, kb: ActorKB) -> Sector:
+    """A Phoenix phrase ending in a hand-written group ("muslim rebels" -> "rebels") takes where that
+    group's country comes from, and is an actor on its own like it."""
+    words = phrase.split()
+    for i in range(1, len(words)):
+        head = kb.groups.get(" ".join(words[i:]))
+        if head is not None and not head.needs_owner:
+            return Sector(sector.cameo, sector.plover, head.country_from)
+    return sector
 
 
 @functools.lru_cache(maxsize=8)
