@@ -153,3 +153,11 @@ def test_contributor_lines_and_column_bylines_are_no_actors(nlp):
 def test_page_furniture_is_no_title(nlp):
     actors = actors_of(nlp, "Media caption Anna Example said the vote was fair.")
     assert by_mention(actors, "Anna Example").sector is None
+
+
+def test_a_surname_the_ner_missed_is_a_mention_of_the_person(nlp):
+    actors = actors_of(nlp, "Professor Timothy Weeks was released on Tuesday. "
+                            "The university said Weeks' family thanked the staff. Two weeks ago the talks stalled.")
+    weeks = by_mention(actors, "Timothy Weeks")
+    assert "Weeks" in [m.text for m in weeks.mentions]
+    assert "weeks" not in [m.text for a in actors for m in a.mentions]

@@ -66,6 +66,34 @@ class _Cluster:
         return [f for f in self.found if f.refers_to is None] or self.found
 
 
+def _surname_mentions(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
+    """A person's surname alone where the NER saw no person ("Assange" as an organisation, "Weeks"
+    as a date): a capitalised word equal to the last word of a person's full name found in the
+    article, outside every other mention, is a mention of that person (joined by _person_clusters)."""
+    people: dict[str, _Found] = {}
+    for f in found:
+        words = f.name.split()
+        if f.key == "person" and len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) > 2:
+            people.setdefault(words[-1], f)
+    if not people:
+        return
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for f in found:
+        covered.setdefault(f.sentence.index, []).append((f.start, f.end))
+    for sentence in parsed.sentences:
+        spans = covered.get(sentence.index, [])
+        for tok in sentence.span:
+            person = people.get(tok.text)
+            if person is None or tok.pos_ not in ("PROPN", "NOUN") or tok.ent_type_ == "PERSON" \
+                    or (tok.i == sentence.span.start and tok.pos_ != "PROPN") \
+                    or any(a < tok.idx + len(tok.text) and tok.idx < b for a, b in spans):
+                continue
+            yield _Found(key="person", name=tok.text, kind="person", sentence=sentence, start=tok.idx,
+                         end=tok.idx + len(tok.text), country=person.country, cameo_sector=person.cameo_sector,
+                         plover_sector=person.plover_sector, code=person.code, role=person.role,
+                         resolved_by="coreference:surname")
+
+
 def _person_clusters(persons: list[_Found]) -> list[_Cluster]:
     """Join "Putin" to "Vladimir Putin": a shorter name that ends a longer one is the same person."""
     clusters: list[_Cluster] = []

@@ -43,7 +43,7 @@ import logging
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found
 from eventwire.ground.actor_coreference import (
-    _Cluster, _person_clusters, _pronouns, _same_group_country, _sentence_order,
+    _Cluster, _person_clusters, _pronouns, _same_group_country, _sentence_order, _surname_mentions,
 )
 from eventwire.ground.actor_geography import _capital_country, _country_hits, _dominant_country, _places
 from eventwire.ground.actor_groups import _groups_and_roles
@@ -106,6 +106,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         found.extend(_groups_and_roles(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
     _same_group_country(found)
+    found.extend(list(_surname_mentions(parsed, found)))
     pronouns = list(_pronouns(parsed, found))
 
     clusters = _person_clusters([f for f in found if f.key == "person"])
