@@ -355,10 +355,14 @@ def add_agents(kb: ActorKB, rows: list[dict[str, str]]) -> None:
         plurals = [p for p in row["plurals"].split("|") if p]
         # A singular agent is a person's role only when it is a person noun ("lawmaker", "envoy" are
         # in roles.tsv); "embassy", "ministry" are bodies, as groups.
-        table = kb.roles if plurals and row["agent"].endswith(_PERSON_ENDINGS) else kb.groups
-        table.setdefault(row["agent"], _like_head(row["agent"], sector, kb))
+        agent = row["agent"]
+        if agent in kb.roles or agent in kb.groups:
+            continue  # the hand-written tables win, across both ("spokesman" is a role there)
+        person = agent.endswith(_PERSON_ENDINGS) and (plurals or agent.endswith(("man", "woman", "person")))
+        (kb.roles if person else kb.groups)[agent] = _like_head(agent, sector, kb)
         for plural in plurals:
-            kb.groups.setdefault(plural, _like_head(plural, sector, kb))
+            if plural not in kb.roles:
+                kb.groups.setdefault(plural, _like_head(plural, sector, kb))
 
 
 def _like_head(phrase: str, sector: Sector, kb: ActorKB) -> Sector:
