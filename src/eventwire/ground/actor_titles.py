@@ -134,8 +134,9 @@ def _right_title(ent: Span, sentence: Sentence, kb: ActorKB) -> list[Token]:
         # "Philip Luther, Research and Advocacy Director for the Middle East and North Africa at
         # Amnesty International": an appositive title runs to the next comma or verb
         for tok in doc[i + 1: min(end, i + 20)]:
-            if tok.text in (",", ";", ".", "–", "—") or tok.pos_ in ("VERB", "AUX") or tok.ent_type_ == "PERSON":
-                break  # a title holds no other person's name
+            if tok.text in (",", ";", ".", "–", "—") or tok.pos_ in ("VERB", "AUX") \
+                    or (not tokens and tok.ent_type_ == "PERSON"):
+                break  # "Putin, Emmanuel Macron [French president]": a list of names, no title
             tokens.append(tok)
         return tokens
     if doc[i].lower_ == "of":
