@@ -30,8 +30,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
-	for scorer in extraction pubdate time_te3 geo_gritta actors_plover quotes_polnear casualties_fakes \
-	              events_plover events_case2021 clusters; do echo "== $$scorer"; $(BIN)/python eval/$$scorer.py || exit 1; done
+	for scorer in extraction pubdate time_te3 geo_gritta actors_plover actor_coverage quotes_polnear \
+	              casualties_fakes events_plover events_case2021 clusters; do echo "== $$scorer"; $(BIN)/python eval/$$scorer.py || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py

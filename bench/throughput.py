@@ -114,6 +114,10 @@ def measure(path: Path, copies: int, blis: bool | None, dump: Path | None = None
         "extract_over_spacy": round(extract.seconds / floor.seconds, 3),
         "stages_s": {"ingest": round(ingest.seconds, 3), "read": round(read.seconds, 3),
                      "ground_and_code": round(ground.seconds, 3), "of_which_actors": round(actors.seconds, 3)},
+        # actor resolution's share of the extract stages (issue 14 budget: <= 15%)
+        "actor_share": round(actors.seconds / (ingest.seconds + read.seconds + ground.seconds), 4),
+        # the same by CPU time, steadier than wall time when other work shares the machine
+        "actor_share_cpu": round(actors.cpu / (ingest.cpu + read.cpu + ground.cpu), 4),
         "rss_after_load_mib": round(rss_loaded, 1),
         "peak_rss_after_extract_mib": round(rss_extract, 1),
         "load_average_1m": os.getloadavg()[0],  # other work on the machine skews every figure
@@ -132,6 +136,8 @@ def report(m: dict) -> None:
     print(f"extract / spaCy     {m['extract_over_spacy']:.2f}x")
     print(f"stages              ingest {s['ingest']:.2f} s, read {s['read']:.2f} s, "
           f"ground+code {s['ground_and_code']:.2f} s (of which actors {s['of_which_actors']:.2f} s)")
+    print(f"actor share         {m['actor_share']:.1%} of ingest + read + ground+code wall time, "
+          f"{m['actor_share_cpu']:.1%} of their CPU time (budget 15%)")
     print(f"peak RSS            {m['rss_after_load_mib']:.0f} MiB after load, "
           f"{m['peak_rss_after_extract_mib']:.0f} MiB after extract")
     print(f"load average        {m['load_average_1m']:.2f} (1 min, at the end; {os.cpu_count()} CPUs)")

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground.actor_dictionary import parse_codes
 
 __all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
-           "edit_distance", "TRANSNATIONAL", "country_or_bloc"]
+           "TRANSNATIONAL", "country_or_bloc"]
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,11 @@ class Sector:
     cameo: str
     plover: str
     # where a group without a country modifier takes its country: "" = nowhere (no country),
-    # "article" = the article's dominant country (see ground/actors.py)
+    # "article" = the article's dominant country (see ground/actor_groups.py)
     country_from: str = ""
+    # from the Phoenix agents: an actor only with a country or an organisation in the text
+    # ("Turkish troops"); alone ("reservists", "fundamentalists") too generic to stand for anyone
+    needs_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,40 +92,27 @@ class EthnicGroup:
     from_context: bool  # the country of the context, when it is one of `countries`, wins
 
 
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance of two short words; any value above `limit` is returned as limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    """The word with up to `depth` letters deleted (the symmetric-delete index of spelling variants)."""
-    found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
-
-
 @dataclass(frozen=True)
 class Organisation:
     name: str
     aliases: tuple[str, ...]
-    code: str
+    code: str  # the code without a date: the undated one of `codes`, else the latest
     country: str | None
     sector: str | None
     kind: str  # organisation | media
     wikidata: str | None = None
+    # dated codes ("AFGREB ..2021-08-14|AFGGOV 2021-08-15.."): the one holding on the article's date
+    dated: tuple = ()
+
+    def on(self, day: str | None) -> tuple[str, str | None]:
+        """(code, PLOVER sector) on a day: a dated code holding then, else the undated ones."""
+        valid = [c for c in self.dated if day is not None and c.holds(day)]
+        if not valid:
+            return self.code, self.sector
+        code = max(valid, key=lambda c: c.start or "").code
+        rest = code[len(self.country):] if self.country and code.startswith(self.country) else code[3:]
+        sector = agent_sector(rest) if rest else None
+        return code, (sector.plover if sector else self.sector)
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
@@ -185,9 +178,19 @@ class ActorKB:
     # ethnic group form ("Yorubas") -> its group; region name -> ISO-3
     ethnic: dict[str, EthnicGroup] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
+    # organisation name word ("party", "authority") -> its sector and transnational code (NGO ...)
+    organisation_words: dict[str, tuple[Sector, str]] = field(default_factory=dict)
 
     def offices_of(self, name: str) -> list[Person]:
-        return self.people.get(name, [])
+        """Office rows for a name; hyphens and spaces alike ("Bashar al Assad", "Bashar al-Assad")."""
+        return self.people.get(name) or self._people_loose.get(_loose(name), [])
+
+    @functools.cached_property
+    def _people_loose(self) -> dict[str, list[Person]]:
+        loose: dict[str, list[Person]] = {}
+        for name, rows in self.people.items():
+            loose.setdefault(_loose(name), []).extend(rows)
+        return loose
 
     def country_of(self, text: str) -> tuple[str, str] | None:
         """(ISO-3, how) for a name, demonym, capital or seat; None when it names no country."""
@@ -217,43 +220,44 @@ class ActorKB:
         return frozenset(w for name in self.people for w in name.split())
 
     @functools.cached_property
-    def _spelling_indexes(self) -> dict[bool, dict[str, set[str]]]:
-        """Deletion variant -> the one-word known names it comes from, for people's surnames (True)
-        and for country names, demonyms, capitals and ethnic groups (False); built on first use."""
+    def _spelling_choices(self) -> dict[bool, dict[int, list[str]]]:
+        """Known one-word names by length, for people's surnames (True) and for country names,
+        demonyms, capitals and ethnic groups (False); built on first use."""
         known = {True: [name.split()[-1] for name in self.people if name[:1].isupper()],
                  False: [w for w in (*self.country_names, *self.demonyms, *self.capitals, *self.ethnic) if " " not in w]}
-        indexes: dict[bool, dict[str, set[str]]] = {}
+        out: dict[bool, dict[int, list[str]]] = {}
         for person, words in known.items():
-            index = indexes.setdefault(person, {})
-            for word in {w for w in words if len(w) >= _MIN_FUZZY - 1}:
-                for variant in _deletions(word, 2 if len(word) >= _LONG_WORD - 1 else 1):
-                    index.setdefault(variant, set()).add(word)
-        return indexes
+            by_length = out.setdefault(person, {})
+            for word in sorted({w for w in words if len(w) >= _MIN_FUZZY - 1}):
+                by_length.setdefault(len(word), []).append(word)
+        return out
 
     def correct_spelling(self, word: str, person: bool = False) -> str | None:
         """The known name a misspelt word stands for ("Ethopia" -> "Ethiopia", "Ghanians" ->
         "Ghanaians"; with `person`, a surname: "Mitterand" -> "Mitterrand"): one edit for words of
-        6-8 letters, two from 9 on; None when the word is known, too short, close to several names,
-        or a plural of a name ("the Husseins")."""
+        6-8 letters, two from 9 on (Levenshtein distance, rapidfuzz); None when the word is known,
+        too short, close to several names, or a plural of a name ("the Husseins")."""
         if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
             return None
         limit = 2 if len(word) >= _LONG_WORD else 1
-        index = self._spelling_indexes[person]
-        candidates = set()
-        for variant in _deletions(word, limit):
-            candidates |= index.get(variant, set())
-        scored = sorted((edit_distance(word, c, limit), c) for c in candidates)
-        scored = [(d, c) for d, c in scored if d <= limit]
-        if not scored or scored[0][0] == 0:
+        by_length = self._spelling_choices[person]
+        choices = [c for n in range(len(word) - limit, len(word) + limit + 1) for c in by_length.get(n, ())]
+        scored = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+        if not scored:
             return None
-        best = [c for d, c in scored if d == scored[0][0]]
-        if len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
+        best_distance = min(d for _, d, _ in scored)
+        best = [c for c, d, _ in scored if d == best_distance]
+        if best_distance == 0 or len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
             return None
         return best[0]
 
     def respell(self, text: str) -> str:
         """The text with known misspellings corrected: the plain KB knows none (see ground/actors.py)."""
         return text
+
+
+def _loose(name: str) -> str:
+    return " ".join(name.replace("-", " ").lower().split())
 
 
 def _strip_the(name: str) -> str:
@@ -289,9 +293,12 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
         kb.groups[row["group"].lower()] = Sector(row["cameo"], row["plover"] or row["cameo"],
                                                  row.get("country_from") or "")
     for row in tables["organisations"]:
-        org = Organisation(row["name"], _split(row.get("aliases")), row["code"], row.get("country") or None,
+        codes = parse_codes(row["code"], f"organisations.tsv ({row['name']})")
+        undated = [c.code for c in codes if not c.dated]
+        default = undated[0] if undated else max(codes, key=lambda c: c.start or "").code
+        org = Organisation(row["name"], _split(row.get("aliases")), default, row.get("country") or None,
                            row.get("sector") or None, row.get("kind") or "organisation",
-                           row.get("wikidata") or None)
+                           row.get("wikidata") or None, tuple(c for c in codes if c.dated))
         kb.organisations.append(org)
         for name in (org.name, *org.aliases):
             kb.org_names[_strip_the(name)] = org
@@ -312,6 +319,63 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
     return kb
 
 
+# CAMEO agent codes -> PLOVER sectors where they differ; religion codes stand for the REL sector.
+_PLOVER_SECTOR = {"MED": "JRN", "HLH": "MED", "DEV": "SOC", "HRI": "SOC", "INS": "REB", "NGO": "SOC", "NGM": "SOC"}
+_RELIGIONS = {"MUS", "CHR", "JEW", "BUD", "HIN", "SHI", "SUN", "CTH", "ORT", "PRO"}
+AGENT_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "LEG", "ELI", "CVL", "BUS",
+                           "CRM", "LAB", "EDU", "MED", "HLH", "REL", "REF", "AGR", "UAF", "INS", "HRI", "DEV",
+                           "ENV", "MOD", "RAD", "SOC"}) | _RELIGIONS
+
+
+def agent_sector(code: str) -> Sector | None:
+    """The sector of a Phoenix agent code ("GOVMED" -> GOV/GOV, "MUS" -> MUS/REL); None for codes
+    that are no sector ("PPL") or lead the actor's code ("NGO~", "IGO~": attach = before)."""
+    head = code[:3]
+    if head not in AGENT_SECTORS:
+        return None
+    return Sector(code, "REL" if head in _RELIGIONS else _PLOVER_SECTOR.get(head, head), needs_owner=True)
+
+
+# Endings of English person nouns: lawmaker, governor, activist, civilian, spokesman, president,
+# attendant, employee, financier, engineer.
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person", "ent", "ant", "ee", "ier", "eer", "ic",
+                   "ive", "ary", "ate", "arch", "ess", "ite")
+
+
+def add_agents(kb: ActorKB, rows: list[dict[str, str]]) -> None:
+    """The Phoenix agent nouns, after the hand-written roles and groups (which win): a singular
+    agent is a role ("Kenyan lawmaker": a person), its plurals and agents without a plural
+    ("police", "air force") are groups."""
+    for row in rows:
+        if row["attach"] != "after":
+            continue
+        sector = agent_sector(row["code"])
+        if sector is None:
+            continue
+        plurals = [p for p in row["plurals"].split("|") if p]
+        # A singular agent is a person's role only when it is a person noun ("lawmaker", "envoy" are
+        # in roles.tsv); "embassy", "ministry" are bodies, as groups.
+        agent = row["agent"]
+        if agent in kb.roles or agent in kb.groups:
+            continue  # the hand-written tables win, across both ("spokesman" is a role there)
+        person = agent.endswith(_PERSON_ENDINGS) and (plurals or agent.endswith(("man", "woman", "person")))
+        (kb.roles if person else kb.groups)[agent] = _like_head(agent, sector, kb)
+        for plural in plurals:
+            if plural not in kb.roles:
+                kb.groups.setdefault(plural, _like_head(plural, sector, kb))
+
+
+def _like_head(phrase: str, sector: Sector, kb: ActorKB) -> Sector:
+    """A Phoenix phrase ending in a hand-written group ("muslim rebels" -> "rebels") takes where that
+    group's country comes from, and is an actor on its own like it."""
+    words = phrase.split()
+    for i in range(1, len(words)):
+        head = kb.groups.get(" ".join(words[i:]))
+        if head is not None and not head.needs_owner:
+            return Sector(sector.cameo, sector.plover, head.country_from)
+    return sector
+
+
 @functools.lru_cache(maxsize=8)
 def load_actor_kb(user_path: str | None = None) -> ActorKB:
     """The built-in tables, extended and overridden by the user's (cached per path)."""
@@ -321,6 +385,9 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
         builtin = _rows(_builtin(table), f"data/actors/{table}.tsv")
         tables[table] = _merge(builtin, user.get(table, []), table)
     kb = build_kb(tables)
+    add_agents(kb, _rows(_builtin("phoenix_agents"), "data/actors/phoenix_agents.tsv"))
+    for row in _rows(_builtin("organisation_words"), "data/actors/organisation_words.tsv"):
+        kb.organisation_words[row["word"]] = (Sector(row["cameo"], row["plover"] or row["cameo"]), row.get("bloc") or "")
     log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
              len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb

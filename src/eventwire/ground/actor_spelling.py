@@ -1,0 +1,95 @@
+"""Misspelt known names in an article ("Ethopia", "Ghanians", "Mitterand") and the article's view of
+the actor KB that reads them as the names; ethnic groups' countries in context.
+"""
+from __future__ import annotations
+
+import functools
+import glob
+import importlib.util
+import logging
+
+from eventwire.ground.actor_kb import ActorKB, Person
+from eventwire.read import Parsed
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Lower-case English words (the spaCy model's WordNet lemma index), so that a capitalised word
+    such as "Nations" or "Recent" is never read as a misspelt name. Empty when the model has none."""
+    from spacy.lookups import Lookups
+
+    from eventwire.config import DEFAULT_MODELS
+
+    for name in DEFAULT_MODELS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for folder in spec.submodule_search_locations:
+            for lookups in glob.glob(f"{folder}/*/lemmatizer/lookups"):
+                table = Lookups().from_disk(lookups).get_table("lemma_index", {})
+                return frozenset(w.lower() for words in table.values() for w in words)
+    log.warning("no WordNet lemma index in the spaCy model: misspelt names are not corrected")
+    return frozenset()
+
+
+class _ArticleKB:
+    """The actor KB as one article reads it: the article's misspellings of known names read as the
+    names ("Ethopia" -> Ethiopia), and ethnic groups give a country (how = "ethnic"): for groups
+    marked `context`, the article's country or else the sentence's first one that is among the
+    group's home countries (`here`, set sentence by sentence); otherwise their usual home country.
+    Every other attribute is the KB's."""
+
+    def __init__(self, kb: ActorKB, spellings: dict[str, str]):
+        self._kb = kb
+        self.spellings = spellings
+        self.here: list[str] = []  # the article's country, then the sentence's countries
+
+    def __getattr__(self, name: str):
+        return getattr(self._kb, name)
+
+    def respell(self, text: str) -> str:
+        return " ".join(self.spellings.get(w, w) for w in text.split())
+
+    def offices_of(self, name: str) -> list[Person]:
+        return self._kb.offices_of(self.respell(name))
+
+    def country_of(self, text: str) -> tuple[str, str] | None:
+        hit = self._kb.country_of(text)
+        if hit:
+            return hit
+        bare = text.strip()
+        if bare.lower().startswith("the "):
+            bare = bare[4:]
+        if bare.endswith(("’s", "'s")):
+            bare = bare[:-2]
+        right = self.spellings.get(bare, bare)
+        if right != bare and (hit := self._kb.country_of(right)):
+            return hit
+        group = self._kb.ethnic.get(right)
+        if group is None:
+            return None
+        choices = [c for c in self.here if not group.countries or c in group.countries] if group.from_context else []
+        country = choices[0] if choices else (group.countries[0] if group.countries else None)
+        return (country, "ethnic") if country in self._kb.countries else None
+
+
+def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
+    """Misspelt known names in the article -> the names ("Afganistan" -> "Afghanistan"). Only
+    capitalised alphabetic words of 6+ letters that are neither English words nor known names."""
+    words = _english_words()
+    found: dict[str, str] = {}
+    for sentence in parsed.sentences:
+        for tok in sentence.span:
+            text = tok.text
+            if text in found or not (text[:1].isupper() and text.isalpha() and len(text) >= 6) \
+                    or tok.lower_ in words or tok.lemma_.lower() in words or text in kb.org_names \
+                    or (tok.lower_.endswith("s") and tok.lower_[:-1] in words):  # "Standards"
+                continue
+            # A word of a person's name may only be a misspelt surname ("Francois Mitterand"), never
+            # a country ("Angela" is no "Angola").
+            right = kb.correct_spelling(text, person=tok.ent_type_ == "PERSON")
+            if right is not None:
+                found[text] = right
+    return found
