@@ -7,8 +7,6 @@ from eventwire.ingest import read_bytes
 from eventwire.ingest.dates import NO_DATE, date_in_url, with_fallback_date
 from eventwire.ingest.lines import timestamp_of
 from eventwire.ingest.text import parse_text
-from eventwire.link.articles import _article_day
-from eventwire.record import ArticleRecord, Event, Evidence
 
 
 @pytest.mark.parametrize("line, expected", [
@@ -43,15 +41,3 @@ def test_order_text_then_url_then_carrier_else_none():
     assert (carried.published, carried.published_from) == ("2016-07-25", "warc")
     (none,) = list(read_bytes(b"Army shells town\n\nThe army shelled the town on Monday.", "d.txt"))
     assert none.published is None and none.published_from == NO_DATE
-
-
-def test_undated_articles_are_placed_by_their_events_own_dates():
-    doc = parse_text("Army shells town\n\nThe army shelled the town.", "e.txt")
-    ev = Evidence("The army shelled the town.", 0, 26, "body")
-    told = Event("event1", "195", (), (), {"value": "2016-07-25", "anchor": "published", "date": "2016-07-25",
-                                           "date_grain": "day"}, ("asserted",), ev, "r")
-    later = Event("event2", "195", (), (), {"value": "2016-07-26", "anchor": "published"}, ("asserted",), ev, "r")
-    month = Event("event3", "195", (), (), {"value": "2016-08", "anchor": "published"}, ("asserted",), ev, "r")
-    assumed = Event("event4", "195", (), (), {"value": None, "anchor": "assumed-published"}, ("asserted",), ev, "r")
-    assert str(_article_day(ArticleRecord(doc, events=(told, later, month, assumed)))) == "2016-07-26"
-    assert _article_day(ArticleRecord(doc, events=(assumed,))) is None

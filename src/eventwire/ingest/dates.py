@@ -4,7 +4,7 @@ In order (issue 15): a date visible in the article's header lines in any common 
 lines.py: "30 Oct 2016", "27-07-2016", "27/07/2016", "2016.07.27", with a credit or byline on the line),
 then a whole date in the URL ("/2016/07/27/", "-20160727"), then the date of the feed entry or of the WARC
 record the article came in. With none of these the article has no date and `published_from` says so
-("none-found"); the linker then compares it by its events' own dates.
+("none-found").
 """
 from __future__ import annotations
 

@@ -10,9 +10,7 @@ The rule (documented in docs and used by eval/clusters.py): two articles publish
 Article clusters are the connected components of these links. Words are lower-cased word tokens
 of three or more letters outside a short stop list, the title counted twice; IDF is computed over
 the articles being linked, so a word every article uses (the war's name in a war corpus) weighs
-little. An article without a publication date is placed on the latest day its events are dated
-to by the text itself (a day, not a month or a year; events dated only by the publication do not
-count); one with neither is linked only as a near-duplicate.
+little. Articles without a publication date are linked only as near-duplicates.
 """
 from __future__ import annotations
 
@@ -24,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from eventwire.ground.event_dates import calendar_date, first_day
 from eventwire.link.stories import StoryEvent
 from eventwire.record import ArticleRecord
 
@@ -84,24 +81,6 @@ def _day(published: str | None) -> date | None:
         return None
 
 
-def _article_day(record: ArticleRecord) -> date | None:
-    """The publication day, else the latest day the article's own events are dated to."""
-    published = _day(record.document.published)
-    if published is not None:
-        return published
-    days = []
-    for event in record.events:
-        when = event.date or {}
-        if when.get("anchor") == "assumed-published" or "historical" in event.modality:
-            continue
-        iso, grain = when.get("date"), when.get("date_grain")
-        if iso is None:
-            iso, grain = calendar_date(when.get("value") or when.get("start"))
-        if grain == "day":
-            days.append(first_day(iso))
-    return max((d for d in days if d is not None), default=None)
-
-
 def _vectors(records: Sequence[ArticleRecord]) -> dict[str, dict[str, float]]:
     counts = {r.document.id: _tokens(r) for r in records}
     df: Counter = Counter()
@@ -137,7 +116,7 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
             for b in docs[i + 1:]:
                 shared[(a, b)] += 1
     links: list[ArticleLink] = []
-    dated = sorted(((d, r.document.id) for r in unique if (d := _article_day(r))), key=lambda x: x)
+    dated = sorted(((d, r.document.id) for r in unique if (d := _day(r.document.published))), key=lambda x: x)
     # A sweep over publication days: only articles within max_days of each other are compared.
     lo = 0
     for i, (day_i, id_i) in enumerate(dated):
@@ -151,8 +130,8 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
             if dup or cos >= settings.text_threshold or (
                     cos >= settings.shared_threshold and n_shared >= settings.min_shared):
                 links.append(ArticleLink(a, b, round(cos, 4), n_shared, dup, abs((day_i - day_j).days)))
-    # Articles with no day at all: near-duplicates only.
-    undated = {r.document.id for r in unique if _article_day(r) is None}
+    # Undated articles: near-duplicates only.
+    undated = {r.document.id for r in unique if _day(r.document.published) is None}
     for copy, original in duplicate_of.items():
         if copy in undated or original in undated:
             a, b = sorted((copy, original))
