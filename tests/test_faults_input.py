@@ -46,7 +46,14 @@ _BOMB = textwrap.dedent("""
                 packer = zlib.compressobj(9, zlib.DEFLATED, 31)
         out.write(packer.flush())
     items = list(read_path(path))
-    print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # VmHWM is this process image's own peak; ru_maxrss would also count the parent's memory
+    # (it survives the exec of a vforked child).
+    try:
+        with open("/proc/self/status") as status:
+            peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except OSError:
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": peak_kb / 1024,
                       "reasons": [getattr(i, "reason", None) for i in items]}))
 """)
 
