@@ -165,3 +165,16 @@ def test_builtin_files_are_the_converters_output(tmp_path):
     for name in ("cameo_synsets.tsv", "cameo_verbs.tsv", "cameo_patterns.tsv", "CAMEO-VERBS-LICENSE.txt"):
         assert (tmp_path / name).read_text("utf-8") == (data / name).read_text("utf-8"), name
     assert "676801c" in (data / "CAMEO-VERBS-LICENSE.txt").read_text("utf-8")
+
+
+def test_a_conditional_time_clause_is_no_event_of_its_own(nlp, kb):
+    # "until / unless / once X happens" frames the main event; X has not happened
+    found = events_of(nlp, kb, "Poland rejected requests by Ukraine for loans, saying it would wait until "
+                               "a new cabinet takes over.")
+    assert found and not any("take over" in e.rule or "take_control" in e.rule for e, _, _ in found)
+
+
+def test_a_conditional_row_that_does_not_hold_leaves_the_verb_to_the_dictionary(nlp, kb):
+    # the table codes "gain" only with a territorial object; with another object the dictionary decides
+    e, _, _ = only(events_of(nlp, kb, "Russia gained recognition from France."))
+    assert e.rule.startswith("cameo:")

@@ -54,8 +54,8 @@ def test_lang_filter_in_store_events_api_search_and_exports(tmp_path):
         assert store.events(EventFilter(lang="es")) == []
         assert store.search_events(lang="en")["total"] == n_english
         assert store.search_events(lang="es")["total"] == 0
-        assert len(list(event_rows(store, lang="en"))) == n_english
-        assert list(event_rows(store, lang="es")) == []
+        assert len(list(event_rows(store, {"lang": "en"}))) == n_english
+        assert list(event_rows(store, {"lang": "es"})) == []
         assert [r["document"]["language"] for r in store.records(lang="es")] == ["es"]
         row = next(event_rows(store))
         assert row["date"] == "2022-02-28" and row["date_grain"] == "day" and row["timex"] == "2022-02-28"

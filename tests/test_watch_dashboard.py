@@ -46,6 +46,7 @@ def test_live_panel_shows_alerts_and_counts_new_events(tmp_path):
                 # one alert per matching event of the article (how many events it gives is the coder's affair)
                 expect(page.locator("#live-alerts li").first).to_be_visible()
                 expect(page.locator("#live-alerts")).to_contain_text("syria-watch")
+                first = page.locator("#live-alerts li").count()
                 expect(page.locator("#live-marker")).to_contain_text("no new events since")
                 site.set_feed("a", [(site.url("/article/0.html"), "zero"), (site.url("/article/1.html"), "one")])
                 watcher.run_once()  # the same database, written while the page is open
@@ -53,7 +54,8 @@ def test_live_panel_shows_alerts_and_counts_new_events(tmp_path):
                                                                      timeout=10_000)
                 page.click("#live-show")
                 expect(page.locator("#live-marker")).to_contain_text("no new events since")
-                expect(page.locator("#live-alerts li")).to_have_count(2, timeout=10_000)
+                expect(page.locator("#live-alerts li")).not_to_have_count(first, timeout=10_000)
+                assert page.locator("#live-alerts li").count() > first  # the new article's alerts join the list
                 browser.close()
                 assert not problems
         finally:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from eventwire.coding.background import is_scene_noun
 from eventwire.coding.codebook import Codebook, TriggerRule
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
@@ -315,6 +316,8 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     for tok in sentence.span:
         # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
         if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):
+            continue
+        if is_scene_noun(tok):  # "unstable since the invasion": the background, not a new event
             continue
         rules = next((codebook.triggers[(f, tok.pos_)] for f in _trigger_lemmas(tok)
                       if (f, tok.pos_) in codebook.triggers), ())

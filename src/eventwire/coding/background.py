@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # Clauses and phrases that set the main event in time or cause ("one day after a jet shot down a
 # helicopter", "as the opposition threatened to storm his residence", "after violent protests"). Not
 # contrast ("while Iraq rejected ..."), which reports an event of its own.
-_BACKGROUND_MARKS = {"as", "when", "after", "before", "since", "because"}
+_BACKGROUND_MARKS = {"as", "when", "after", "before", "since", "because", "until", "unless", "once"}
 
 _BACKGROUND_PREPS = {"after", "before", "since", "following", "amid", "despite", "over", "because"}
 

@@ -53,6 +53,10 @@ def _verb_forms(verb: Token) -> tuple[str, ...]:
     return (lemma,)
 
 
+# Conditions of a trigger row that the parse alone decides, before any actor is known.
+_PARSE_CONDITIONS = frozenset({"object", "prep", "particle", "verb", "modifier"})
+
+
 def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
     lemma = token.lemma_.lower()
     if pos == "NOUN":
@@ -67,6 +71,12 @@ def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule,
         # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
         # codes the verbs it lacks, and refines a row for the verb alone when one of its patterns matched
         # words around the verb within the same CAMEO root ("ask * (for {financial aid})": 0231, not 020).
+        if curated and all(r.condition and r.condition[0] in _PARSE_CONDITIONS for r in curated) \
+                and _choose(curated, token, [], codebook, None) is None \
+                and (fallback := dictionary_match(token, codebook)) is not None and not fallback.weak:
+            # Rows only for verbs with a certain object, preposition or particle ("take control") that the
+            # parse shows are not these: the verb is the dictionary's, as if the table had no row for it.
+            curated = ()
         if curated and any(r.when for r in curated):
             return curated
         match = dictionary_match(token, codebook)
