@@ -101,6 +101,13 @@ def test_plural_group_takes_the_country_of_its_clause_not_the_nearest(nlp):
     assert by_mention(actors, "Villagers").country == "SYR"  # the article's, with no other in the sentence
 
 
+def test_an_unowned_state_organ_is_the_article_countrys_beside_foreign_states(nlp):
+    actors = actors_of(nlp, "Shelling hit Idlib in Syria on Monday. Fighting went on in Syria's north. "
+                            "Turkey and Iran agreed on a truce, but civilians died in raids by the regime.")
+    assert by_mention(actors, "regime").country == "SYR"  # a foreign regime would be named as such
+    assert by_mention(actors, "civilians").country is None  # a plain group still takes no guessed country
+
+
 # --- no guessing ------------------------------------------------------------------------------------
 
 def test_unknown_person_without_a_clue_gets_no_country(nlp):

@@ -258,6 +258,8 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
 
 # Sectors of nouns that only say "persons" (candidates, people): a qualifying group gives the sector.
 _PERSON_SECTORS = {"ELI", "CVL"}
+# Sectors of a state's own organs: a bare "the regime", "the army", "the police" is the home state's.
+_STATE_ORGANS = frozenset({"GOV", "MIL", "COP"})
 # Sectors of groups that belong to one country's politics (parties, opposition, clergy).
 _DOMESTIC_SECTORS = {"PTY", "OPP", "REL"}
 
@@ -323,9 +325,12 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 how = "pattern:group + place of its clause"
             if not countries and kind == "group" and getattr(sector, "country_from", "") == "article" and ctx.home \
                     and (acting or tok.dep_ in ("pobj", "conj", "appos", "ROOT")) \
-                    and all(iso3 == ctx.home for _, iso3 in ctx.nearby.get(sentence.index, ())):
+                    and (sector.cameo[:3] in _STATE_ORGANS
+                         or all(iso3 == ctx.home for _, iso3 in ctx.nearby.get(sentence.index, ()))):
                 # The article's own country, unless the sentence names another: then which one the
                 # group belongs to is not said ("... according to a monitoring group in Britain").
+                # An organ of the state with no owner named ("the regime", "government forces") is the
+                # article's country's even then: a foreign one would be named as such.
                 countries = [(ctx.home, None)]
                 how = "context:article country"
             if not countries and kind == "group" and sector.cameo[:3] in _DOMESTIC_SECTORS \
