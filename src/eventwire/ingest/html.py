@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -28,6 +28,7 @@ from trafilatura.utils import load_html
 
 from eventwire.errors import InputError
 from eventwire.ingest.captions import find_captions
+from eventwire.ingest.dates import date_in_url, plausible_day
 from eventwire.ingest.lines import (
     ends_like_sentence,
     is_boilerplate,
@@ -60,7 +61,6 @@ _EXTRACT_OPTIONS = dict(
 _HTMLDATE_OPTIONS = {"original_date": True, "extensive_search": False}
 _STUB_WORDS = 50  # below this, a favor_precision reading may be a stub (see _extract)
 # A full date in a URL path: /2020/01/13/, 2020-01-13, or eight digits standing alone (-20200113-).
-_URL_DATE = re.compile(r"(?<![\w.])(?P<y>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?![\w.])")
 _UPDATED = re.compile(r"\W*(?:last\s+)?(?:updated|modified|edited)\b", re.I)
 
 _WS = re.compile(r"\s+")
@@ -143,16 +143,12 @@ def _iso(value: object) -> str | None:
             parsed = datetime.fromisoformat(stamp)
         except ValueError:
             return None
-        if not _plausible(parsed.date()):
+        if not plausible_day(parsed.date()):
             return None
         return parsed.date().isoformat() if len(stamp) == 10 else parsed.replace(microsecond=0).isoformat()
     # Markup that is not ISO ("Tue, Sep 15 2020 10:01:41 EDT") is read like a timestamp line.
     stamp = timestamp_of(value) if len(value) <= 60 else None
-    return stamp if stamp and _plausible(date.fromisoformat(stamp[:10])) else None
-
-
-def _plausible(day: date) -> bool:
-    return date(1995, 1, 1) <= day <= datetime.now(timezone.utc).date() + timedelta(days=1)
+    return stamp if stamp and plausible_day(date.fromisoformat(stamp[:10])) else None
 
 
 def _jsonld_objects(tree: HtmlElement):
@@ -199,16 +195,7 @@ def _metadata_date(tree: HtmlElement) -> tuple[str, str] | None:
 
 def _url_date(tree: HtmlElement, url: str | None) -> str | None:
     """The date in the article's URL ("/2020/01/13/", "-20200113", "/news/20200113/"), if whole."""
-    canonical = tree.xpath('string(//link[@rel="canonical"]/@href)')
-    for candidate in (url, canonical):
-        for m in _URL_DATE.finditer(candidate or ""):
-            try:
-                day = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-            except ValueError:
-                continue
-            if _plausible(day):
-                return day.isoformat()
-    return None
+    return date_in_url(url, tree.xpath('string(//link[@rel="canonical"]/@href)'))
 
 
 # --- the body -----------------------------------------------------------------------------
