@@ -47,6 +47,14 @@ def test_weekday_with_future_looks_ahead(nlp):
     assert t.value == "2021-06-21"
 
 
+@pytest.mark.parametrize("body, value", [
+    ("Thousands of people marched through the capital this weekend.", "2021-W23-WE"),    # told on Wednesday
+    ("Thousands of people will march through the capital this weekend.", "2021-W24-WE"),
+])
+def test_this_weekend_follows_the_tense(nlp, body, value):
+    assert _one(_times(nlp, body), "weekend").value == value
+
+
 def test_weekday_same_day_in_past_is_the_anchor_day(nlp):
     t = _one(_times(nlp, "The council voted on Wednesday to close the mine."), "Wednesday")
     assert t.value == "2021-06-16"

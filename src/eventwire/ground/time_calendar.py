@@ -222,9 +222,15 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
         value = f"{day.isoformat()}T{spec.hh:02d}:{spec.mi:02d}"
         return _Resolved(value, "time", day, day), "published"
     if kind == "rel_unit":
+        base, used = anchor, "published"
         if spec.span_base == "previous" and previous is not None and previous.first is not None:
-            return _rel_unit(spec, previous.first), "previous"
-        return _rel_unit(spec, anchor), "published"
+            base, used = previous.first, "previous"
+        resolved = _rel_unit(spec, base)
+        if (spec.unit == "weekend" and spec.shift == 0 and direction == "past"
+                and resolved.first is not None and resolved.first > base):
+            # "protesters took to the streets at the weekend", told on a Monday: the weekend just past
+            resolved = _rel_unit(replace(spec, shift=-1), base)
+        return resolved, used
     if kind == "season":
         season = spec.value
         y = anchor.year
