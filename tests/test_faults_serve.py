@@ -71,6 +71,25 @@ def test_reads_answer_while_extraction_is_busy_and_the_queue_refuses_the_rest(em
     assert statuses == [200, 200, 429, 429], statuses
 
 
+def _still_running(pids, wait: float = 5.0):
+    """The processes among `pids` that still run (not gone, not a zombie) after up to `wait` seconds:
+    Process.is_alive() can say True for a killed child that another thread is reaping."""
+    deadline = time.monotonic() + wait
+    while True:
+        running = []
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    state = stat.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state not in ("Z", "X"):
+                running.append(pid)
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.1)
+
+
 def test_extraction_over_the_time_limit_is_stopped_and_its_worker_replaced(empty_db):
     from eventwire.api.extraction import ExtractionPool, TimedOut
 
@@ -81,7 +100,7 @@ def test_extraction_over_the_time_limit_is_stopped_and_its_worker_replaced(empty
         with pytest.raises(TimedOut):
             await pool.extract(_article(60), "text", "slow", None)
         stopped_after = time.monotonic() - started
-        stray = [p for p in multiprocessing.active_children() if p.is_alive()]
+        stray = _still_running([p.pid for p in multiprocessing.active_children()])
         pool.timeout = 120.0
         outcome, record = await pool.extract(_article(1), "text", "quick", None)
         return stopped_after, stray, outcome, record
