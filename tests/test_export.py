@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 
 import duckdb
 import jsonschema
@@ -17,7 +16,6 @@ from typer.testing import CliRunner
 from eventwire.cli import app
 from eventwire.countries import fips_of, to_iso3
 from eventwire.export import EXTRA_COLUMNS, GDELT_COLUMNS, gdelt_rows, plover_events, write_gdelt, write_plover
-from eventwire.export.dates import event_day, last_day
 from eventwire.export.gdelt import global_event_id, known_group
 from eventwire.export.table import copy_events_table
 from eventwire.ingest.text import parse_text
@@ -85,31 +83,6 @@ def example_db(tmp_path_factory):
 
 
 # ---------------------------------------------------------------- dates and codes
-
-@pytest.mark.parametrize("value, start, expected", [
-    ("2020-02-24", None, (date(2020, 2, 24), "day", None)),
-    ("2020-02-24T08:30", None, (date(2020, 2, 24), "day", "08:30")),
-    ("2020-02-24TMO", None, (date(2020, 2, 24), "day", None)),  # a part of the day is no clock time
-    ("2020-02", None, (date(2020, 2, 1), "month", None)),
-    ("2020", None, (date(2020, 1, 1), "year", None)),
-    ("2019-W46", None, (date(2019, 11, 11), "week", None)),
-    ("2019-W46-WE", None, (date(2019, 11, 16), "week", None)),
-    (None, "2021-03-01", (date(2021, 3, 1), "range", None)),
-])
-def test_event_day(value, start, expected):
-    when = event_day(value, start)
-    assert (when.day, when.grain, when.time) == expected
-
-
-@pytest.mark.parametrize("value", ["2019-SU", "201", "2020-13", "2020-W60", "", None, "XXXX-XX-XXTMO"])
-def test_event_day_refuses_what_is_no_calendar_day(value):
-    assert event_day(value) is None
-
-
-def test_last_day():
-    assert last_day("2020-02") == date(2020, 2, 29) and last_day("2019") == date(2019, 12, 31)
-    assert last_day("2019-W46") == date(2019, 11, 17) and last_day("2020-12") == date(2020, 12, 31)
-
 
 @pytest.mark.parametrize("iso, fips", [("SYR", "SY"), ("DEU", "GM"), ("IRQ", "IZ"), ("GBR", "UK"), ("ESP", "SP"),
                                        ("SRB", "RI"), ("SSD", "OD"), ("USA", "US"), ("SY", "SY"), ("XXX", "")])

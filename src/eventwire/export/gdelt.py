@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, TextIO
 
-from eventwire.export.dates import event_day
 from eventwire.export.geo import adm1_code, country_name, fips_country
 from eventwire.export.rows import event_rows
+from eventwire.ground.event_dates import first_day
 
 __all__ = ["GDELT_COLUMNS", "EXTRA_COLUMNS", "gdelt_rows", "write_gdelt", "global_event_id"]
 
@@ -141,8 +141,7 @@ def gdelt_rows(store, filters: dict[str, Any] | None = None, extended: bool = Tr
         num_mentions, num_sources, num_articles = (int(n) for n in story[1:]) if story else (1, 1, 1)
         sources = [a for a in row["actors"] if a["role"] == "source"]
         targets = [a for a in row["actors"] if a["role"] == "target"]
-        when = event_day(row["date_value"], row["date_start"])
-        day = when.day if when else None
+        day = first_day(row["date"])  # the stored calendar date (a week, month, ... by its first day)
         cameo = row["cameo"] or ""
         added = row["ingested_at"]
         cells: list[Any] = [
@@ -164,7 +163,7 @@ def gdelt_rows(store, filters: dict[str, Any] | None = None, extended: bool = Tr
             cells += [
                 row["doc_id"], row["event_id"], story[0] if story else "", row["plover_type"], row["plover_mode"],
                 row["plover_context"], row.get("acled_type"), row.get("acled_sub_type"), ";".join(row["modality"] or ()),
-                row["date"] or "", row["date_grain"] or (when.grain if when else ""), row["date_anchor"],
+                row["date"] or "", row["date_grain"] or "", row["date_anchor"],
                 ";".join(a["code"] or "" for a in sources), ";".join(a["code"] or "" for a in targets),
                 row["trigger"], row["rule"], row["evidence_text"], row["section"], row["sent_start"],
                 row["sent_end"], row["title"], row["outlet"], row["published"], row["language"], row["input"],

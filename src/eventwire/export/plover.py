@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from eventwire.export.dates import event_day, last_day
 from eventwire.export.rows import event_rows
+from eventwire.ground.event_dates import calendar_date, first_day, last_day
 from eventwire.ground.actor_kb import country_or_bloc
 
 __all__ = ["plover_events", "write_plover", "CODER", "UNKNOWN_SOURCE"]
@@ -82,6 +82,10 @@ def _location(row: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in loc.items() if v is not None}
 
 
+# A TIMEX value with a clock time ("2020-02-24T08:30"); a part of the day ("TMO") is no clock time.
+_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}T(\d{2}:\d{2})(?::\d{2})?")
+
+
 def plover_events(store, filters: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     """One PLOVER event object per stored event that has a PLOVER type and a calendar day."""
     skipped = skipped_undated = 0
@@ -89,13 +93,16 @@ def plover_events(store, filters: dict[str, Any] | None = None) -> Iterator[dict
         if not row["plover_type"]:
             skipped += 1
             continue
-        when = event_day(row["date_value"], row["date_start"])
-        if when is None:
+        # The stored calendar date and grain (a week, month ... by its first day), as every export gives it.
+        day = first_day(row["date"])
+        if day is None:
             skipped_undated += 1  # `date` is required: an event with no calendar day cannot be exported
             continue
-        end = last_day(row["date_end"]) if row["date_end"] and not row["date_value"] else None
-        if end is None and when.grain in ("month", "year", "week"):
-            end = last_day(row["date_value"])  # the period the date stands for
+        if row["date_end"] and not row["timex"]:
+            end = last_day(*calendar_date(row["date_end"]))  # a range: its last day
+        else:
+            end = last_day(row["date"], row["date_grain"])  # the period the date stands for
+        clock = _CLOCK.fullmatch(row["timex"] or "")
         size: dict[str, float] = {}
         for q in row["quantities"]:
             key = _SIZE.get(q["category"])
@@ -105,10 +112,10 @@ def plover_events(store, filters: dict[str, Any] | None = None) -> Iterator[dict
         event = {
             "id": f"{row['doc_id']}-{row['event_id']}",
             "has_event": True,
-            "date": when.day.isoformat(),
-            "time": f"{when.time}:00" if when.time else None,
-            "date_grain": when.grain,
-            "enddate": end.isoformat() if end and end != when.day else None,
+            "date": day.isoformat(),
+            "time": f"{clock[1]}:00" if clock else None,
+            "date_grain": row["date_grain"],
+            "enddate": end.isoformat() if end and end != day else None,
             "actor": [_entity(a, row["place_country"]) for a in row["actors"] if a["role"] == "source"]
                      or [_entity(UNKNOWN_SOURCE, row["place_country"])],
             "recipient": [_entity(a, row["place_country"]) for a in row["actors"] if a["role"] == "target"],
