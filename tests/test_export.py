@@ -3,6 +3,7 @@ column names, PLOVER JSON validated against docs/plover-event.schema.json, and t
 table (CSV, Parquet, events JSONL)."""
 from __future__ import annotations
 
+from datetime import date
 import csv
 import io
 import json
