@@ -88,20 +88,27 @@ def test_jsonl_record_carries_acled(db, tmp_path):
     assert all(json.dumps(e) for e in events)
 
 
-def test_a_store_from_before_the_acled_columns_still_opens(tmp_path):
+def test_a_store_from_before_the_acled_columns_still_opens(tmp_path, db):
+    import shutil
+
     import duckdb
 
+    from eventwire.store.access import Database
+
     path = str(tmp_path / "old.duckdb")
-    with open_store(path) as store:
-        pass
+    shutil.copy(db, path)
     con = duckdb.connect(path)
-    con.execute("ALTER TABLE events DROP COLUMN acled_sub_type")
-    con.execute("ALTER TABLE events DROP COLUMN acled_type")
+    for column in ("acled_sub_type", "acled_type", "date_iso_grain", "date_iso"):
+        con.execute(f"ALTER TABLE events DROP COLUMN {column}")
     con.close()
-    with open_store(path, read_only=True) as store:  # read-only: a view with empty ACLED columns
+    # read-only, as the CLI and the server read: a view with the later columns empty
+    with Database(path).reading() as store:
+        page = store.search_events(limit=5)
+        assert page["total"] > 0 and store.search_events(acled="Battles")["total"] == 0
+    with open_store(path, read_only=True) as store:
         assert store.events(EventFilter(acled="Battles")) == []
     with open_store(path) as store:  # writable: the columns are added
-        assert store.events(EventFilter()) == []
+        assert store.events(EventFilter())
     con = duckdb.connect(path, read_only=True)
     assert {"acled_type", "acled_sub_type"} <= {r[0] for r in con.execute("DESCRIBE events").fetchall()}
     con.close()

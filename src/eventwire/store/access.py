@@ -162,6 +162,7 @@ class _FileState:
         self.readers = 0
         self.writing = False
         self.watcher: threading.Thread | None = None
+        self.legacy: str | None = None  # the view a store from before record 1.1 reads through
 
 
 _FILES: dict[str, _FileState] = {}
@@ -191,7 +192,7 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Any]:
-        from eventwire.store.duckdb import Store
+        from eventwire.store.duckdb import Store, legacy_view_sql
 
         f = self._file
         with f.cond:
@@ -199,12 +200,15 @@ class Database:
                 raise StoreBusy(self.path, self.wait, None)
             if f.reader is None:
                 f.reader = connect(self.path, read_only=True, wait=self.wait)
+                f.legacy = legacy_view_sql(f.reader)  # a store from before record 1.1: later columns empty
                 if self.keep_reader and f.watcher is None:
                     f.watcher = threading.Thread(target=self._watch, name="eventwire-db-watch", daemon=True)
                     f.watcher.start()
             f.readers += 1
             cursor = f.reader.cursor()
         try:
+            if f.legacy:  # temporary views belong to one cursor
+                cursor.execute(f.legacy)
             yield Store(cursor, self.path)
         finally:
             cursor.close()

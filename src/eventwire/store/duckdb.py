@@ -926,17 +926,24 @@ def open_store(path: str, read_only: bool = False, wait: float | None = None) ->
     if not read_only:
         ensure_schema(con)
     else:
-        _acled_view(con)
+        if view := legacy_view_sql(con):
+            con.execute(view)
     return Store(con, path)
 
 
-def _acled_view(con: duckdb.DuckDBPyConnection) -> None:
-    """A store written before record 1.1, opened read-only, cannot gain the ACLED columns: a temporary
-    view of its events with empty ones stands in for the table, so every query still runs."""
+# Columns of the events table added since schema 1 was first written (ensure_schema adds them to a
+# store opened for writing).
+_LATER_EVENT_COLUMNS = ("date_iso", "date_iso_grain", "acled_type", "acled_sub_type")
+
+
+def legacy_view_sql(con: duckdb.DuckDBPyConnection) -> str | None:
+    """For a store written before record 1.1, which read-only cannot gain the later columns: the SQL of
+    a temporary view of its events with empty ones, standing in for the table so every query runs."""
     columns = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
-    if not columns or "acled_type" in columns:
-        return
+    missing = [c for c in _LATER_EVENT_COLUMNS if c not in columns]
+    if not columns or not missing:
+        return None
     catalog = con.execute("SELECT current_database()").fetchone()[0]
-    con.execute(f"""CREATE TEMP VIEW events AS SELECT *, NULL::VARCHAR AS acled_type,
-        NULL::VARCHAR AS acled_sub_type FROM "{catalog}".main.events""")
+    added = ", ".join(f"NULL::VARCHAR AS {c}" for c in missing)
+    return f'CREATE OR REPLACE TEMP VIEW events AS SELECT *, {added} FROM "{catalog}".main.events'
