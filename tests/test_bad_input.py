@@ -89,3 +89,13 @@ def test_jsonl_text_with_unicode_line_separators_stays_one_article():
                       ensure_ascii=False)
     items = list(read_bytes((line + "\n").encode("utf-8"), "sep.jsonl"))
     assert [type(i).__name__ for i in items] == ["Document"]
+
+
+def test_utf16_jsonl_keeps_every_line():
+    from eventwire.ingest import read_bytes
+    from eventwire.record import Document
+
+    lines = "\n".join('{"text": "Troops shelled the town of Kafr Nabl on Monday, killing %d people."}' % n
+                      for n in (3, 4, 5))
+    items = list(read_bytes(lines.encode("utf-16"), "feed.jsonl"))
+    assert [type(i) for i in items] == [Document] * 3, items

@@ -119,8 +119,8 @@ def _read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[D
         if problem:
             raise InputError(source, problem)
         kind = kind or detect_kind(text)
-        if kind == "jsonl":
-            yield from _jsonl(data, source)
+        if kind == "jsonl":  # reached only when the lines were not plain UTF-8 (UTF-16 with a BOM ...)
+            yield from _jsonl(text, source)
             return
         if kind == "html":
             from eventwire.ingest.html import parse_html
@@ -146,7 +146,7 @@ def _read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[D
         yield exc
 
 
-def _jsonl(data: bytes, source: str) -> Iterator[Document | InputError]:
+def _jsonl(data: bytes | str, source: str) -> Iterator[Document | InputError]:
     from eventwire.ingest.jsonl import parse_jsonl
 
     yield from parse_jsonl(data, source, max_line_bytes=MAX_INPUT_BYTES)
