@@ -105,6 +105,9 @@ def test_incident_events_carry_no_cameo_code_and_validate(nlp, kb):
     incident = next(e for e in record.events if not e.cameo)
     assert incident.acled.event_type == "Disasters" and incident.rule.startswith("incident ")
     assert incident.source == () and incident.target == () and incident.plover is None
+    # dated like every other event: the publication day, assumed, with its calendar date and grain
+    assert (incident.date["date"], incident.date["date_grain"], incident.date["anchor"]) == (
+        "2021-06-10", "day", "assumed-published")
     validate_record(to_json(record))
 
 

@@ -23,6 +23,9 @@ from spacy.tokens import Span, Token
 
 from eventwire.coding.background import is_scene_noun
 from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.coding.modality import assumed_published
+from eventwire.coding.triggers import _choose
+from eventwire.ground.event_dates import with_calendar_date
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
 from eventwire.record import AcledType, Actor, Event, Place
@@ -291,21 +294,11 @@ def _under_intent(tok: Token, table: AcledTable) -> bool:
     return False
 
 
-def _holds_without_actors(rule: TriggerRule, tok: Token) -> bool:
-    """A trigger row's condition that the parse alone decides (object, light verb, preposition, particle);
-    a row that needs its source's sector or a complement's type cannot hold without the coder's actors."""
-    if not rule.when:
-        return True
-    kind, values = rule.condition or ("", frozenset())
-    if kind == "object":
-        return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in values for c in tok.children)
-    if kind == "verb":
-        return tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in values
-    if kind == "prep":
-        return any(c.dep_ == "prep" and c.lower_ in values for c in tok.children)
-    if kind == "particle":
-        return any(c.dep_ == "prt" and c.lower_ in values for c in tok.children)
-    return False
+def _holds_without_actors(rule: TriggerRule, tok: Token, codebook: Codebook) -> bool:
+    """A trigger row's condition that the parse alone decides (object, light verb, preposition, particle,
+    modifier), checked as the coder checks it; a row that needs its source's sector or a complement's
+    type cannot hold without the coder's actors."""
+    return _choose((rule,), tok, [], codebook, None) is not None
 
 
 def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Actor], codebook: Codebook,
@@ -324,7 +317,7 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
         # A trigger that its source's sector reads as another kind of act ("strike": labour or armed) is
         # ambiguous without actors; one under a verb of wish, plan or demand ("wanted a treaty signed")
         # tells of no event yet.
-        plain = [r for r in rules if _holds_without_actors(r, tok)]
+        plain = [r for r in rules if _holds_without_actors(r, tok, codebook)]
         if not plain or _under_intent(tok, table) or any(
                 (r.condition or ("",))[0] in ("source", "xcomp") and r.cameo[:2] != plain[0].cameo[:2]
                 for r in rules):
@@ -371,7 +364,6 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         if sentence is not None:  # the coder's reading of a sentence stands, typed or not
             covered.add(sentence.index)
     published = parsed.document.published
-    day = published[:10] if published else None
     for sentence in parsed.sentences:
         if sentence.section == "title" or sentence.index in covered:
             continue
@@ -392,8 +384,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
             place_id, place_how = place_of(parsed, sentence.index, tok.i, places)
         typed.append(Event(
             id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(),
-            date={"value": day, "start": None, "end": None, "grain": "day" if day else None,
-                  "anchor": "assumed-published"},
+            date=with_calendar_date(assumed_published(published)),
             modality=("asserted",), evidence=sentence.evidence(), rule=rule_text,
             cameo_name=code.name if code else "", plover=code.plover if code else None,
             plover_mode=code.plover_mode if code else None, plover_context=code.plover_context if code else None,

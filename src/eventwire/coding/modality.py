@@ -134,6 +134,11 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
     if quote is not None and quote.spoken:
         grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
         return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
+    return assumed_published(published)
+
+
+def assumed_published(published: str | None) -> dict[str, str | None]:
+    """The date of an event its sentence does not date: the publication day, marked as assumed."""
     day = published[:10] if published else None
     return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "assumed-published"}
 
