@@ -39,6 +39,7 @@ def test_a_range_without_a_value_is_dated_by_its_start():
 def test_last_day_of_a_grain():
     assert str(last_day("2009-07", "quarter")) == "2009-09-30"
     assert str(last_day("2019-11-11", "week")) == "2019-11-17"
+    assert str(last_day(*calendar_date("2019-W46-WE"))) == "2019-11-17"  # a weekend: Saturday to Sunday
     assert str(last_day("2024-02", "month")) == "2024-02-29"
 
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["calendar_date", "with_calendar_date", "first_day", "last_day", "DATE_GRAINS"]
-
-DATE_GRAINS = ("day", "week", "month", "quarter", "half", "season", "year", "decade", "century")
+__all__ = ["calendar_date", "with_calendar_date", "first_day", "last_day"]
 
 _SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
@@ -98,7 +96,8 @@ def last_day(iso: str | None, grain: str | None) -> date | None:
     if grain in ("day", None):
         return first
     if grain == "week":
-        return first + timedelta(days=6)
+        # a week is dated by its Monday and runs to Sunday; a weekend ("-WE") by its Saturday, to Sunday
+        return first + timedelta(days=6 if first.isoweekday() == 1 else 7 - first.isoweekday())
     total = first.year * 12 + first.month - 1 + months.get(grain, 1)
     try:
         return date(total // 12, total % 12 + 1, 1) - timedelta(days=1)
