@@ -188,6 +188,11 @@ def test_numbers_inside_names_are_never_quantities(nlp, body):
     assert found == [], [(q.text, q.value) for q in found]
 
 
+def test_a_count_before_a_proper_adjective_and_its_noun_is_still_a_count(nlp):
+    found, _ = quantities_of(nlp, "The 12 Taliban fighters were killed in the raid on Monday.")
+    assert [(q.value, q.category) for q in found] == [(12, "killed")]
+
+
 @pytest.mark.parametrize("body, text, category, value, unit", [
     ("The donors pledged $5 million to rebuild the damaged schools.", "$5 million", "money", 5e6, "USD"),
     ("The bank lent $300m and 4bn euros to the government.", "$300m", "money", 3e8, "USD"),

@@ -349,7 +349,7 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
         if anchor.head.i == before.i and before.pos_ == "PROPN" and noun is None:
             return "part of a name"
     if after is not None and after.tag_ == "NNP" and after.is_title and before is not None \
-            and before.lower_ == "the" and fig.first == fig.last:
+            and before.lower_ == "the" and fig.first == fig.last and noun is None:
         return "part of a name (the 911 Fire)"  # a singular proper noun after "the N" names, not counts
     if after is not None and after.lower_ in ("years", "year") and fig.last + 2 < span_end \
             and doc[fig.last + 2].lower_ == "old":
