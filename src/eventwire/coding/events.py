@@ -7,7 +7,6 @@ are (they often carry a separate, dated event); related links and furniture neve
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -22,7 +21,6 @@ from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
 
 __all__ = ["code_events", "PlaceChooser"]
 
-log = logging.getLogger(__name__)
 
 # (parsed, sentence index, trigger token index in the paragraph Doc, places) -> (place id or None, how)
 PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, str]]

@@ -37,9 +37,6 @@ _PREPOSITIONS = frozenset("""aboard about above across after against along along
 before behind below beneath beside besides between beyond by despite during except for from in inside into like near
 of off on onto out outside over past per since through throughout to toward towards under underneath until unto up
 upon via with within without""".split())
-# Clause links that lead to another verb's own clause: its words are not the pattern verb's.
-_OTHER_CLAUSE = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl", "xcomp", "csubj", "punct", "cc", "acl",
-                           "mark"})
 
 Alternatives = tuple[tuple[str, ...], ...]  # each alternative a word sequence; its last word is the head
 

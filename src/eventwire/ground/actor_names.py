@@ -389,15 +389,6 @@ def _dictionary_actors(sentence: Sentence, ctx: _Context, taken: set[int]) -> It
         i = end
 
 
-def _is_time_zone(ent: Span) -> bool:
-    """An all-capital abbreviation right after a clock time ("10:30 GMT", "8 p.m. EST") is a time
-    zone, never an organisation."""
-    doc = ent.doc
-    before = doc[ent.start - 1] if ent.start > 0 else None
-    return len(ent) == 1 and ent.text.isupper() and before is not None and (
-        before.ent_type_ == "TIME" or before.like_num or before.lower_ in ("a.m.", "p.m.", "am", "pm"))
-
-
 def _organisations_by_name_words(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     """Named organisations no dictionary lists, known by a kind word of their name
     (data/actors/organisation_words.tsv: "Harbour Housing Authority" GOV, "Green Future Party" PTY,
@@ -406,7 +397,7 @@ def _organisations_by_name_words(sentence: Sentence, ctx: _Context, taken: set[i
     kb = ctx.kb
     doc = sentence.paragraph.doc
     for ent in sentence.span.ents:
-        if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)) or _is_time_zone(ent):
+        if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)):
             continue
         start = ent.start + (doc[ent.start].lower_ == "the")
         if ent.end - start < 2 or not doc[ent.end - 1].text[:1].isupper():
