@@ -1,6 +1,5 @@
 """The ACLED type in the store, the exports, the API filters and the CLI, on articles written here."""
 import csv
-import json
 import warnings
 
 import pytest
