@@ -51,10 +51,16 @@ def test_agents_plurals_substitutions_and_attachment(tmp_path):
     assert rows["human rights body"]["attach"] == "before" and rows["police"]["attach"] == "after"
 
 
-def test_discards_scope_and_word_end(tmp_path):
+def test_discards_are_phrases_without_petrarch_marks(tmp_path):
     tool = _tool()
     path = tmp_path / "discards.txt"
-    path.write_text("+ACADEMY AWARD   # x\nASIAN CUP\nBASEBALL_\n", "utf-8")
-    rows = {r["phrase"]: r for r in tool.read_discards(path)}
-    assert rows["academy award"]["scope"] == "story" and rows["asian cup"]["scope"] == "sentence"
-    assert rows["baseball"]["whole"] == "yes" and rows["asian cup"]["whole"] == "no"
+    path.write_text("+ACADEMY AWARD   # x\nASIAN CUP\nBASEBALL_\nASIAN CUP\n", "utf-8")
+    rows = tool.read_discards(path)
+    assert rows == [{"phrase": "academy award"}, {"phrase": "asian cup"}, {"phrase": "baseball"}]
+
+
+def test_non_iso_phoenix_country_codes_are_rewritten_on_import():
+    tool = _tool()
+    assert tool.parse_code("YUGGOV 920427-030204") == "SRBGOV 1992-04-27..2003-02-04"
+    assert tool.parse_code("KSVGOV") == "KOSGOV" and tool.parse_code("TMPREB") == "TLSREB"
+    assert tool.parse_code("USAGOV") == "USAGOV"

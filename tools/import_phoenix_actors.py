@@ -13,7 +13,9 @@ Phoenix.discards.txt of openeventdata/petrarch2 (MIT licence, commit 676801c) an
   regular plurals, `{...}` irregular ones, `{}` none), `code` (the CAMEO agent code) and `attach`
   (`after`: the code follows the actor's country, "~MIL"; `before`: it replaces a missing country
   and stands first, "NGO~"); the `!PERSON!`/`!MINIST!` substitution sets are expanded;
-- discards.tsv: `phrase`, `scope` (sentence or story) and `whole` (yes: the phrase must end a word);
+- discards.tsv: `phrase` only. PETRARCH's scope marks (`+`: discard the whole story) and word-end marks
+  (a final `_`) are dropped: eventwire discards no text, it only names no actor inside a phrase, and
+  its phrases match whole tokens;
 - phoenix/LICENSE: the MIT notice and the source commit.
 
 Phrases are written in lower case with single spaces (the dictionaries' underscores); the reader
@@ -37,6 +39,9 @@ DEFAULT_IN = ROOT.parent / "shared" / "reference" / "petrarch2-dictionaries"
 DEFAULT_OUT = ROOT / "src" / "eventwire" / "data" / "actors"
 
 _FUNCTION_WORDS = {"in", "of", "for", "to", "on", "at", "and", "the", "from"}
+# Phoenix country codes that are not ISO 3166 alpha-3 (or eventwire's own: KOS), rewritten on import
+# so that every code in the data files leads with the country code the rest of eventwire uses.
+PHOENIX_COUNTRY = {"TMP": "TLS", "KSV": "KOS", "SCG": "SRB", "YUG": "SRB", "FRY": "SRB"}
 _CODE = re.compile(r"\[([^\]\[]*)\]")
 
 
@@ -58,13 +63,14 @@ def iso_date(text: str) -> str | None:
 
 def parse_code(cell: str) -> str | None:
     """"USAGOV 090120-170120" -> "USAGOV 2009-01-20..2017-01-20"; "IGOUNO >070201" -> "IGOUNO 2007-02-01..";
-    "AFGELI" -> "AFGELI"; None for a null code (---) or an unreadable range."""
+    "AFGELI" -> "AFGELI"; "YUGGOV" -> "SRBGOV" (PHOENIX_COUNTRY); None for a null code (---) or an unreadable range."""
     parts = cell.split()
     if not parts:
         return None
     code = parts[0].strip()
     if not re.fullmatch(r"[A-Z]{3,15}", code):
         return None
+    code = PHOENIX_COUNTRY.get(code[:3], code[:3]) + code[3:]
     if len(parts) == 1:
         return code
     rng = "".join(parts[1:])
@@ -181,12 +187,9 @@ def read_discards(path: Path) -> list[dict[str, str]]:
         line = raw.split("#")[0].strip()
         if not line:
             continue
-        scope = "story" if line.startswith("+") else "sentence"
-        text = line.lstrip("+").strip()
-        whole = "yes" if text.endswith("_") else "no"
-        text = phrase(text)
+        text = phrase(line.lstrip("+").strip())
         if text and text not in rows:
-            rows[text] = {"phrase": text, "scope": scope, "whole": whole}
+            rows[text] = {"phrase": text}
     return list(rows.values())
 
 
@@ -229,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         ["agent", "plurals", "code", "attach"], agents)
     write_tsv(args.out / "discards.tsv", _notice(
         "Discard phrases of the Phoenix dictionary (sports, entertainment, history): text inside them\n"
-        "# names no actor. scope = sentence | story (as in PETRARCH); whole = yes: the phrase must end a word."),
-        ["phrase", "scope", "whole"], discards)
+        "# names no actor (matched as whole tokens, case-insensitively)."),
+        ["phrase"], discards)
     lic = args.out / "phoenix"
     lic.mkdir(exist_ok=True)
     (lic / "LICENSE").write_text(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from eventwire.datafiles import builtin_text, read_tsv
 
-__all__ = ["DatedCode", "DictionaryActor", "PhraseTrie", "ActorDictionary", "load_actor_dictionary",
+__all__ = ["DatedCode", "choose_code", "latest_begun", "DictionaryActor", "PhraseTrie", "ActorDictionary", "load_actor_dictionary",
            "DICTIONARY_END"]
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,28 @@ class DatedCode:
 
     def holds(self, day: str) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def latest_begun(dated: Iterable, day: str):
+    """Of dated things (each with `start` and `holds(day)`: codes, people.tsv offices), the one holding
+    on the day that began last (on a hand-over day, the newer one); None when none holds. The one
+    rule for every dated choice of actor grounding."""
+    valid = [d for d in dated if d.holds(day)]
+    return max(valid, key=lambda d: d.start or "") if valid else None
+
+
+def choose_code(codes: Iterable[DatedCode], day: str | None, open_until: str | None = None) -> str | None:
+    """The code of an entry on a day: the dated code holding then (latest_begun; a range with an open
+    end only up to `open_until`, when given), else the undated default; without a day, the default
+    or the latest code."""
+    codes = list(codes)
+    default = next((c.code for c in codes if not c.dated), None)
+    dated = [c for c in codes if c.dated]
+    if day is None:
+        return default or (max(dated, key=lambda c: c.start or "").code if dated else None)
+    trusted = [c for c in dated if c.end is not None or open_until is None or day <= open_until]
+    current = latest_begun(trusted, day)
+    return current.code if current is not None else default
 
 
 def parse_codes(cell: str, where: str) -> tuple[DatedCode, ...]:
@@ -70,16 +92,8 @@ class DictionaryActor:
         return parse_codes(self.code_cell, f"data/actors/phoenix_actors.tsv ({self.name})")
 
     def code_on(self, day: str | None) -> str | None:
-        """The code on a day: the dated code holding then (the latest begun, an open range only up
-        to DICTIONARY_END), else the undated default; without a day, the default or the latest code."""
-        default = next((c.code for c in self.codes if not c.dated), None)
-        dated = [c for c in self.codes if c.dated]
-        if day is None:
-            return default or (max(dated, key=lambda c: c.start or "").code if dated else None)
-        valid = [c for c in dated if c.holds(day) and (c.end is not None or day <= DICTIONARY_END)]
-        if valid:
-            return max(valid, key=lambda c: c.start or "").code
-        return default
+        """The code on a day (choose_code; a range left open in 2014 is trusted only up to DICTIONARY_END)."""
+        return choose_code(self.codes, day, open_until=DICTIONARY_END)
 
     @property
     def countries(self) -> frozenset[str]:
@@ -212,7 +226,7 @@ def load_actor_dictionary() -> ActorDictionary:
     # Bare years ("1945") discard history sentences for an event coder; they name no actor either way.
     drows = [r for r in drows if not r["phrase"].isdigit()]
     for row in drows:
-        discards.add(tokens_of(row["phrase"]), row["scope"])
+        discards.add(tokens_of(row["phrase"]), row["phrase"])
     by_first_last: dict[tuple[str, str], list[DictionaryActor]] = {}
     by_last: dict[str, list[DictionaryActor]] = {}
     for form, entry in zip(forms, owners):

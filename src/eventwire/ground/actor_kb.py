@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from eventwire.datafiles import builtin_text, read_tsv
-from eventwire.ground.actor_dictionary import parse_codes
+from eventwire.ground.actor_dictionary import choose_code, parse_codes
 
 __all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
            "TRANSNATIONAL", "country_or_bloc"]
@@ -78,7 +78,7 @@ class Person:
     end: str | None  # ISO date it ended; None while it lasts
     wikidata: str | None = None
 
-    def valid_on(self, day: str) -> bool:
+    def holds(self, day: str) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
 
@@ -106,10 +106,9 @@ class Organisation:
 
     def on(self, day: str | None) -> tuple[str, str | None]:
         """(code, PLOVER sector) on a day: a dated code holding then, else the undated ones."""
-        valid = [c for c in self.dated if day is not None and c.holds(day)]
-        if not valid:
+        code = choose_code(self.dated, day) if day is not None else None
+        if code is None:
             return self.code, self.sector
-        code = max(valid, key=lambda c: c.start or "").code
         rest = code[len(self.country):] if self.country and code.startswith(self.country) else code[3:]
         sector = agent_sector(rest) if rest else None
         return code, (sector.plover if sector else self.sector)

@@ -31,10 +31,6 @@ _ACTING_PREPS = {"by", "with", "against", "to", "toward", "towards"}
 _GOVERNMENT_BRANCHES = {"LEG", "JUD", "MIL", "COP", "SPY"}
 
 
-# Phoenix country codes that are not ISO 3166 (or eventwire's own: KOS).
-_PHOENIX_COUNTRY = {"TMP": "TLS", "KSV": "KOS", "SCG": "SRB", "YUG": "SRB", "FRY": "SRB"}
-
-
 @dataclass(frozen=True)
 class _DictCode:
     """A Phoenix code read as eventwire's: country, the sector part, the code."""
@@ -48,7 +44,7 @@ def _dict_code(code: str | None, kb: ActorKB) -> _DictCode | None:
     """"AFGGOVBUS" -> AFG / GOVBUS; "IGOUNO" -> bloc code; regional codes ("MEA", "AFR") -> None."""
     if not code:
         return None
-    head = _PHOENIX_COUNTRY.get(code[:3], code[:3])
+    head = code[:3]  # the converter wrote ISO-3 countries (tools/import_phoenix_actors.py)
     rest = code[3:]
     if rest[:3] == "GOV" and rest[3:6] in _GOVERNMENT_BRANCHES:
         rest = rest[3:]  # "USAGOVLEG" (Congress): the branch is the sector
@@ -77,7 +73,7 @@ def _dictionary_code(entries: list[DictionaryActor], ctx: "_Context") -> _DictCo
     codes = {_dict_code(e.code_on(ctx.day), ctx.kb) for e in entries}
     if len(codes) == 1 and (only := codes.pop()) is not None:
         return only
-    countries = {_PHOENIX_COUNTRY.get(c, c) for e in entries for c in e.countries}
+    countries = {c for e in entries for c in e.countries}
     if len(countries) == 1 and (country := countries.pop()) in ctx.kb.countries:
         return _DictCode(country, None, country)
     return None
@@ -104,6 +100,7 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         if title.how == "seat" and not role:
             # "White House Press Secretary ...": a person titled by a seat of government is of it
             role, cameo, plover = "official", "GOV", "GOV"
+        how = f"title:{title.text}" if title.useful else "entity"
         if country is None and title.org is None:
             # "Indiana House Speaker Brian Bosma": a state or province in the title gives its country
             for tok in left + inside + right:
@@ -113,7 +110,6 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
                     country = iso3
                     how = f"title:{title.text} + place in the title"
                     break
-        how = f"title:{title.text}" if title.useful else "entity"
         wikidata = None
         office = _office(kb, name, ctx.day)
         if office is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from eventwire.ground.actor_common import _ngrams, _slice
+from eventwire.ground.actor_dictionary import latest_begun
 from eventwire.ground.actor_kb import ActorKB, Organisation, Person
 from eventwire.read import Sentence
 
@@ -175,10 +176,9 @@ def _office(kb: ActorKB, name: str, day: str | None) -> tuple[Person, bool] | No
     if day is None:
         latest = max(offices, key=lambda o: o.start)
         return latest, latest.end is None
-    current = [o for o in offices if o.valid_on(day)]
-    if current:
-        # On the day one office hands over to the next, the newer one.
-        return max(current, key=lambda o: o.start), True
+    current = latest_begun(offices, day)
+    if current is not None:
+        return current, True
     ended = [o for o in offices if o.end is not None and o.end < day]
     if ended:
         return max(ended, key=lambda o: o.end or ""), False
