@@ -33,6 +33,7 @@ class _Found:
     media: bool = False
     wikidata: str | None = None
     refers_to: "_Found | None" = None  # a pronoun: the person mention it stands for
+    plural: bool = False  # role holders named by a plural noun ("counterparts"): no "he"/"she" for them
 
 
 def _slice(doc: Doc, first: int, last: int) -> str:

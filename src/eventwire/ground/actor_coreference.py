@@ -34,7 +34,7 @@ def _same_group_country(found: list[_Found]) -> None:
 
 def _pronouns(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
     """"he"/"she" as the subject of a verb -> a mention of the nearest preceding person actor
-    (a named person or a singular role holder), so later stages find the actor by offsets."""
+    (a named person or a role holder named by a singular noun), so later stages find the actor by offsets."""
     persons = sorted((f for f in found if f.kind == "person" and (f.key == "person" or f.role)),
                      key=_sentence_order)
     if not persons:
@@ -45,7 +45,7 @@ def _pronouns(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
                 continue
             here = (sentence.index, tok.idx)
             before = [p for p in persons if _sentence_order(p) < here and p.refers_to is None
-                      and not p.name.endswith(("counterparts", "leaders"))]
+                      and not p.plural]  # "his counterparts": no "he"
             if not before:
                 continue
             target = before[-1]

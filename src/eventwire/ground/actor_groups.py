@@ -362,7 +362,8 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                                sentence=sentence, start=start, end=end, country=iso3,
                                cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
                                role=phrase if kind == "role" else None,
-                               resolved_by=how if iso3 else f"dictionary:{kind}s")
+                               resolved_by=how if iso3 else f"dictionary:{kind}s",
+                               plural=tok.tag_ in ("NNS", "NNPS"))
                 yield found
                 if len(countries) > 1 and end <= doc[first].idx:
                     # "U.S. and Russian negotiators": the shared head noun also names each conjunct's actor

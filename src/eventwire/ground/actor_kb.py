@@ -20,7 +20,7 @@ from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_dictionary import choose_code, parse_codes
 
 __all__ = ["Country", "EthnicGroup", "Organisation", "Person", "Sector", "ActorKB", "load_actor_kb", "TABLES",
-           "TRANSNATIONAL", "country_or_bloc"]
+           "TRANSNATIONAL", "country_or_bloc", "agent_sectors", "agent_sector"]
 
 log = logging.getLogger(__name__)
 
@@ -318,21 +318,20 @@ def build_kb(tables: dict[str, list[dict[str, str]]]) -> ActorKB:
     return kb
 
 
-# CAMEO agent codes -> PLOVER sectors where they differ; religion codes stand for the REL sector.
-_PLOVER_SECTOR = {"MED": "JRN", "HLH": "MED", "DEV": "SOC", "HRI": "SOC", "INS": "REB", "NGO": "SOC", "NGM": "SOC"}
-_RELIGIONS = {"MUS", "CHR", "JEW", "BUD", "HIN", "SHI", "SUN", "CTH", "ORT", "PRO"}
-AGENT_SECTORS = frozenset({"GOV", "MIL", "REB", "OPP", "PTY", "COP", "JUD", "SPY", "LEG", "ELI", "CVL", "BUS",
-                           "CRM", "LAB", "EDU", "MED", "HLH", "REL", "REF", "AGR", "UAF", "INS", "HRI", "DEV",
-                           "ENV", "MOD", "RAD", "SOC"}) | _RELIGIONS
+@functools.lru_cache(maxsize=1)
+def agent_sectors() -> dict[str, str]:
+    """CAMEO agent code -> PLOVER sector (data/actors/sectors.tsv)."""
+    rows = read_tsv(builtin_text("actors", "sectors.tsv"), "data/actors/sectors.tsv")
+    return {r["cameo"]: r["plover"] or r["cameo"] for r in rows}
 
 
 def agent_sector(code: str) -> Sector | None:
     """The sector of a Phoenix agent code ("GOVMED" -> GOV/GOV, "MUS" -> MUS/REL); None for codes
     that are no sector ("PPL") or lead the actor's code ("NGO~", "IGO~": attach = before)."""
-    head = code[:3]
-    if head not in AGENT_SECTORS:
+    plover = agent_sectors().get(code[:3])
+    if plover is None:
         return None
-    return Sector(code, "REL" if head in _RELIGIONS else _PLOVER_SECTOR.get(head, head), needs_owner=True)
+    return Sector(code, plover, needs_owner=True)
 
 
 # Endings of English person nouns: lawmaker, governor, activist, civilian, spokesman, president,

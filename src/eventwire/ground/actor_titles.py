@@ -3,10 +3,12 @@ Morocco") and the people table's office on the article's date.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _ngrams, _slice
 from eventwire.ground.actor_dictionary import latest_begun
 from eventwire.ground.actor_kb import ActorKB, Organisation, Person
@@ -91,8 +93,11 @@ def _merge_titles(left: _Title, right: _Title) -> _Title:
     return merged
 
 
-# Words of page furniture before a name ("Image caption", "Media caption", "Photo: ..."): no title.
-_FURNITURE_WORDS = {"caption", "image", "photo", "photograph", "copyright", "credit", "video", "getty", "file"}
+@functools.lru_cache(maxsize=1)
+def _furniture_words() -> frozenset[str]:
+    """Words of page furniture before a name ("Image caption", "Photo: ..."): data/actors/furniture_words.tsv."""
+    rows = read_tsv(builtin_text("actors", "furniture_words.tsv"), "data/actors/furniture_words.tsv")
+    return frozenset(r["word"].lower() for r in rows)
 
 
 def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
@@ -104,7 +109,7 @@ def _left_title(ent: Span, sentence: Sentence) -> list[Token]:
     tokens: list[Token] = []
     while j >= floor and len(tokens) < 7:
         tok = doc[j]
-        if tok.lower_ in _FURNITURE_WORDS:
+        if tok.lower_ in _furniture_words():
             break  # "Media caption Julian Assange ...": page furniture, no title
         linking = tok.lower_ in ("for", "of") and tokens and tokens[0].text[:1].isupper() \
             and j - 1 >= floor and doc[j - 1].pos_ in _TITLE_POS  # "Federal Minister for Interior"
