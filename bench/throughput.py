@@ -73,7 +73,7 @@ def measure(path: Path, copies: int, blis: bool | None, dump: Path | None = None
 
     with Timer() as ingest:
         docs = [parse_text(text, f"{path}#{i}", url=f"bench://copy/{i}") for i in range(copies)]
-    texts = [t for doc in docs for (_, _, _, t) in _paragraph_slices(doc)]
+    texts = [t for doc in docs for (_, _, _, t) in _paragraph_slices(doc)[0]]
     words = sum(len(t.split()) for t in texts)
 
     with Timer() as extract:

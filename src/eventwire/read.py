@@ -110,6 +110,12 @@ class Sentence:
     def text(self) -> str:
         return self.span.text
 
+    @functools.cached_property
+    def ents(self) -> tuple[Span, ...]:
+        """The named entities inside the sentence, built once (spaCy's Span.ents rebuilds every
+        entity of the Doc on each access)."""
+        return tuple(self.span.ents)
+
     def evidence(self) -> Evidence:
         return Evidence(self.text, self.start, self.end, self.section, self.paragraph.caption_index)
 

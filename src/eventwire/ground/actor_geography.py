@@ -231,7 +231,7 @@ def _place_spans(sentence: Sentence) -> Iterator[tuple[int, int, bool]]:
     doc = sentence.paragraph.doc
     span = sentence.span
     seen: set[int] = set()
-    for ent in span.ents:
+    for ent in sentence.ents:
         if ent.label_ in _PLACE_LABELS:
             seen.update(range(ent.start, ent.end))
             before = doc[ent.start - 1] if ent.start > span.start else None
@@ -311,7 +311,7 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
     first_seen: dict[str, int] = {}
     gaz, probe = load_gazetteer(), _Context(kb=kb, day=None, home=None)
     for sentence in parsed.sentences:
-        for ent in sentence.span.ents:
+        for ent in sentence.ents:
             if ent.label_ not in ("GPE", "NORP", "LOC", "FAC", "ORG"):
                 continue
             hit = kb.country_of(ent.text)
@@ -330,7 +330,7 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
         # No country named at all ("Teachers rallied in Indianapolis ... Indiana House Speaker"): the
         # country of the large places named (towns and areas of 100,000 people or more).
         for sentence in parsed.sentences:
-            for ent in sentence.span.ents:
+            for ent in sentence.ents:
                 if ent.label_ in _PLACE_LABELS and ent.text[:1].isupper() \
                         and (iso3 := _gazetteer_country(gaz, ent.text, probe, _STRICT_POPULATION)):
                     counts[iso3] += 1

@@ -34,11 +34,27 @@ _ACTING_DEPS = {"nsubj", "nsubjpass", "dobj", "agent", "conj", "appos", "ROOT", 
 
 def _group_phrase(tok: Token, kb: ActorKB) -> tuple[str, int, str] | None:
     """(phrase, first token, table) when a group or role phrase ends at tok."""
-    for table, name in ((kb.groups, "group"), (kb.roles, "role")):
-        match = _phrase_ending_at(tok, table)
+    for table, name in (("groups", "group"), ("roles", "role")):
+        match = _ending_at(tok, kb, table)
         if match:
             return match[0], match[1], name
     return None
+
+
+def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
+    """_phrase_ending_at over the KB's "groups" or "roles", asked once per token and table for an
+    article: the finders ask again and again of the same tokens (the article's KB view has a memo)."""
+    lasts = kb.last_words(table)
+    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts:
+        return None  # most tokens end no phrase: no need to build the phrases that end there
+    memo = getattr(kb, "memo", None)
+    key = (id(tok.doc), tok.i, table)
+    if memo is not None and key in memo:
+        return memo[key]
+    found = _phrase_ending_at(tok, getattr(kb, table))
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
 def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
@@ -271,20 +287,20 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
         if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.i not in taken \
-                and _phrase_ending_at(tok, kb.groups) is not None and _group_phrase(tok.head, kb) is not None:
+                and _ending_at(tok, kb, "groups") is not None and _group_phrase(tok.head, kb) is not None:
             continue  # "opposition lawmakers": one actor, at the head noun, qualified by this one
-        for table, kind in ((kb.groups, "group"), (kb.roles, "role")):
-            match = _phrase_ending_at(tok, table)
+        for table_name, kind in (("groups", "group"), ("roles", "role")):
+            match = _ending_at(tok, kb, table_name)
             if match is None:
                 continue
             phrase, first = match
-            sector = table[phrase]
+            sector = getattr(kb, table_name)[phrase]
             qualifier = next((q for q in tok.children if q.dep_ in ("compound", "amod", "nmod") and q.i < first
-                              and q.i not in taken and _phrase_ending_at(q, kb.groups) is not None), None)
+                              and q.i not in taken and _ending_at(q, kb, "groups") is not None), None)
             if qualifier is not None:
                 # "opposition lawmakers" (LEG + OPP), "civilian refugees" (REF + CVL): one actor whose head
                 # noun's sector leads, unless the head only says "persons" ("opposition candidates": OPP)
-                q_phrase, q_first = _phrase_ending_at(qualifier, kb.groups)
+                q_phrase, q_first = _ending_at(qualifier, kb, "groups")
                 q_sector = kb.groups[q_phrase]
                 if q_sector.cameo[:3] != sector.cameo[:3]:
                     lead, follow = (q_sector, sector) if sector.cameo[:3] in _PERSON_SECTORS else (sector, q_sector)

@@ -209,6 +209,15 @@ class ActorKB:
         """First words of the organisation names written in lower case ("al" of "al-Qaeda", "dpa")."""
         return frozenset(re.split(r"[\s\-]", name)[0].lower() for name in self.org_names if not name[:1].isupper())
 
+    def last_words(self, table: str) -> frozenset[str]:
+        """The last words of the "groups" or "roles" phrases, and their last hyphen parts
+        ("vice-president" -> also "president"): a token that ends none of them ends no phrase."""
+        cache = self.__dict__.setdefault("_last_words", {})
+        if table not in cache:
+            words = {phrase.split()[-1] for phrase in getattr(self, table) if phrase.strip()}
+            cache[table] = frozenset(words | {w.rsplit("-", 1)[-1] for w in words})
+        return cache[table]
+
     @functools.cached_property
     def max_role_words(self) -> int:
         return max((len(r.split()) for r in self.roles), default=1)

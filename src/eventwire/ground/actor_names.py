@@ -15,7 +15,7 @@ from eventwire.ground.actor_geography import (
     _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country,
 )
 from eventwire.ground.actor_groups import (
-    _ACTING_DEPS, _country_before, _demonym, _ethnic_group, _modifies_group_or_role, _phrase_ending_at,
+    _ACTING_DEPS, _country_before, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector, TRANSNATIONAL, agent_sector
 from eventwire.ground.actor_titles import (
@@ -81,7 +81,7 @@ def _dictionary_code(entries: list[DictionaryActor], ctx: "_Context") -> _DictCo
 
 def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ != "PERSON" or taken & set(range(ent.start, ent.end)):
             continue
         name_span, inside = _strip_name(ent, kb)
@@ -196,7 +196,7 @@ def _national_organisations(sentence: Sentence, ctx: _Context, taken: set[int]) 
     Teachers", "Montenegro Assembly". The sector comes from the head noun when it is a group noun."""
     kb = ctx.kb
     doc = sentence.paragraph.doc
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)):
             continue
         start = ent.start + (doc[ent.start].lower_ == "the")
@@ -226,7 +226,7 @@ def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Secto
         tok = doc[j]
         if tok.pos_ not in ("NOUN", "ADJ", "VERB") or (tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound")):
             return None  # "SOHR saying Syrian helicopters": a verb between, two actors
-        match = _phrase_ending_at(tok, kb.groups)
+        match = _ending_at(tok, kb, "groups")
         if match and match[1] >= last + 1 and all(doc[k].pos_ in ("NOUN", "ADJ", "VERB") for k in range(last + 1, match[1])):
             return j, kb.groups[match[0]]
     return None
@@ -328,10 +328,21 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                      code=iso3, resolved_by="dictionary:countries")
 
 
-def _discarded(sentence: Sentence) -> set[int]:
+def _sentence_words(sentence: Sentence, kb: ActorKB) -> tuple[list[str], list[Token]]:
+    """match_words of a sentence, once per article (the article's KB view has a memo)."""
+    memo = getattr(kb, "memo", None)
+    key = ("words", sentence.index)
+    if memo is None:
+        return match_words(sentence.span)
+    if key not in memo:
+        memo[key] = match_words(sentence.span)
+    return memo[key]
+
+
+def _discarded(sentence: Sentence, kb: ActorKB) -> set[int]:
     """Tokens inside a discard phrase of the Phoenix dictionary (sports events, films, history:
     "the Australian Open", "the Asian Cup"): they name no actor."""
-    words, tokens = match_words(sentence.span)
+    words, tokens = _sentence_words(sentence, kb)
     out: set[int] = set()
     for start, end, _ in load_actor_dictionary().discards.matches(words):
         out.update(t.i for t in tokens[start:end])
@@ -349,7 +360,7 @@ def _dictionary_actors(sentence: Sentence, ctx: _Context, taken: set[int]) -> It
     country or a place are left to the country and place finders."""
     kb = ctx.kb
     doc = sentence.paragraph.doc
-    words, tokens = match_words(sentence.span)
+    words, tokens = _sentence_words(sentence, kb)
     trie = load_actor_dictionary().actors
     i = 0
     while i < len(tokens):
@@ -392,7 +403,7 @@ def _organisations_by_name_words(sentence: Sentence, ctx: _Context, taken: set[i
     _national_organisations has it): "---" + the sector, or the word's transnational code."""
     kb = ctx.kb
     doc = sentence.paragraph.doc
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)):
             continue
         start = ent.start + (doc[ent.start].lower_ == "the")

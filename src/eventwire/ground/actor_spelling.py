@@ -45,6 +45,9 @@ class _ArticleKB:
         self._kb = kb
         self.spellings = spellings
         self.here: list[str] = []  # the article's country, then the sentence's countries
+        # answers the finders ask again and again of one article's tokens (actor_groups._ending_at,
+        # actor_names._sentence_words); lives as long as the article's view
+        self.memo: dict = {}
 
     def __getattr__(self, name: str):
         return getattr(self._kb, name)

@@ -96,7 +96,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
     for sentence in parsed.sentences:
         if _is_byline(sentence):
             continue  # the writers of the article are no actors of its news
-        taken: set[int] = _discarded(sentence)
+        taken: set[int] = _discarded(sentence, article_kb)
         article_kb.here = [c for c in (home, *(iso3 for _, iso3 in nearby[sentence.index])) if c]
         found.extend(_persons(sentence, ctx, taken))
         found.extend(_national_organisations(sentence, ctx, taken))
