@@ -177,8 +177,9 @@ class ActorKB:
     # ethnic group form ("Yorubas") -> its group; region name -> ISO-3
     ethnic: dict[str, EthnicGroup] = field(default_factory=dict)
     regions: dict[str, str] = field(default_factory=dict)
-    # organisation name word ("party", "authority") -> its sector and transnational code (NGO ...)
-    organisation_words: dict[str, tuple[Sector, str]] = field(default_factory=dict)
+    # organisation name word ("party", "authority") -> its sector (None: a generic kind, "association")
+    # and transnational code (NGO ...)
+    organisation_words: dict[str, tuple[Sector | None, str]] = field(default_factory=dict)
 
     def offices_of(self, name: str) -> list[Person]:
         """Office rows for a name; hyphens and spaces alike ("Bashar al Assad", "Bashar al-Assad")."""
@@ -394,7 +395,8 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
     kb = build_kb(tables)
     add_agents(kb, _rows(_builtin("phoenix_agents"), "data/actors/phoenix_agents.tsv"))
     for row in _rows(_builtin("organisation_words"), "data/actors/organisation_words.tsv"):
-        kb.organisation_words[row["word"]] = (Sector(row["cameo"], row["plover"] or row["cameo"]), row.get("bloc") or "")
+        sector = Sector(row["cameo"], row["plover"] or row["cameo"]) if row["cameo"] else None
+        kb.organisation_words[row["word"]] = (sector, row.get("bloc") or "")
     log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
              len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb

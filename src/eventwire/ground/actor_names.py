@@ -1,21 +1,21 @@
 """Finders of named actors: persons (titles, people.tsv, the Phoenix dictionary on the article's date),
-organisations named with their country, by their name words or in the dictionaries, countries,
-capitals and seats; discard phrases and time zones name no actor.
+organisations of the dictionaries (organisations.tsv, Phoenix), countries, capitals and seats;
+discard phrases name no actor. Organisations no dictionary lists: actor_organisations.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from eventwire.ground.actor_common import _Context, _Found, _capitalised, _code, _ngrams, _slice
+from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
 from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
 from eventwire.ground.actor_geography import (
     _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country,
 )
 from eventwire.ground.actor_groups import (
-    _ACTING_DEPS, _country_before, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
+    _ACTING_DEPS, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector, TRANSNATIONAL, agent_sector
 from eventwire.ground.actor_titles import (
@@ -84,6 +84,8 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
     for ent in sentence.ents:
         if ent.label_ != "PERSON" or taken & set(range(ent.start, ent.end)):
             continue
+        if len(ent) > 1 and ent[-1].text[:1].isupper() and ent[-1].lower_ in kb.organisation_words:
+            continue  # "the Fateh al-Sham Front": an organisation's name (actor_organisations)
         name_span, inside = _strip_name(ent, kb)
         hit = kb.country_of(name_span.text)
         if (hit and (hit[1] != "ethnic" or (ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN"))) \
@@ -180,44 +182,6 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             role=role, resolved_by=how, wikidata=wikidata,
         )
         yield found
-
-
-def _sector_of_noun(word: str, kb: ActorKB) -> Sector | None:
-    """The group sector of an organisation's head noun, singular or plural ("Union" -> unions: LAB)."""
-    word = word.lower()
-    for form in (word, word + "s", word[:-1] + "ies" if word.endswith("y") else word):
-        if form in kb.groups:
-            return kb.groups[form]
-    return None
-
-
-def _national_organisations(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
-    """Organisations missing from the dictionary whose name says their country: "Nigerian Union of
-    Teachers", "Montenegro Assembly". The sector comes from the head noun when it is a group noun."""
-    kb = ctx.kb
-    doc = sentence.paragraph.doc
-    for ent in sentence.ents:
-        if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)):
-            continue
-        start = ent.start + (doc[ent.start].lower_ == "the")
-        if start >= ent.end or _slice(doc, start, ent.end - 1) in kb.org_names or kb.country_of(ent.text):
-            continue
-        country = None
-        for first, last, text in _ngrams(doc, start, ent.end):
-            hit = kb.country_of(text)
-            if hit and hit[1] in ("name", "demonym"):
-                country = hit[0]
-                break
-        if country is None:
-            continue
-        sector = _sector_of_noun(ent.root.text, kb)
-        taken.update(range(start, ent.end))
-        yield _Found(key=f"org:{_slice(doc, start, ent.end - 1)}", name=_slice(doc, start, ent.end - 1),
-                     kind="organisation", sentence=sentence, start=doc[start].idx, end=ent.end_char,
-                     country=country, cameo_sector=sector.cameo if sector else None,
-                     plover_sector=sector.plover if sector else None,
-                     code=_code(country, sector.cameo if sector else None),
-                     resolved_by="pattern:organisation named with its country")
 
 
 def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Sector] | None:
@@ -394,51 +358,3 @@ def _dictionary_actors(sentence: Sentence, ctx: _Context, taken: set[int]) -> It
                      cameo_sector=dict_code.sector, plover_sector=sector.plover if sector else None,
                      code=dict_code.code, resolved_by=f"dictionary:phoenix {entries[0].source} ({entries[0].name})")
         i = end
-
-
-def _organisations_by_name_words(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
-    """Named organisations no dictionary lists, known by a kind word of their name
-    (data/actors/organisation_words.tsv: "Harbour Housing Authority" GOV, "Green Future Party" PTY,
-    "Coastal Watch Foundation" NGO). No country unless the name gives one (then
-    _national_organisations has it): "---" + the sector, or the word's transnational code."""
-    kb = ctx.kb
-    doc = sentence.paragraph.doc
-    for ent in sentence.ents:
-        if ent.label_ != "ORG" or taken & set(range(ent.start, ent.end)):
-            continue
-        start = ent.start + (doc[ent.start].lower_ == "the")
-        if ent.end - start < 2 or not doc[ent.end - 1].text[:1].isupper():
-            continue  # a bare "Court" is a group noun, not a name
-        head = next(((t, kb.organisation_words[t.lower_]) for t in reversed(doc[start: ent.end])
-                     if t.lower_ in kb.organisation_words
-                     and (t.i == ent.end - 1 or doc[t.i + 1].lower_ in ("of", "for"))), None)
-        if head is None:
-            continue
-        sector, bloc = head[1]
-        country, how = None, f"pattern:organisation name word {head[0].lower_!r}"
-        for _, _, text in _ngrams(doc, start, ent.end, _capitalised):
-            hit = kb.country_of(text)
-            if hit and hit[1] in ("name", "demonym", "capital"):
-                # "Baghdad University", "United Bus Company of Tehran": the name says whose it is
-                country = _capital_country(hit[0], text, kb, ctx.outright) if hit[1] == "capital" else hit[0]
-                break
-        if country is None and doc[start].ent_iob_ != "I":
-            # "Indiana State Police": a state or province leading the name (a large place only)
-            for last in range(min(ent.end - 2, start + 2), start - 1, -1):
-                text = _slice(doc, start, last)
-                if text[:1].isupper() and not kb.organisation_words.get(doc[last].lower_) \
-                        and (iso3 := _place_country(text, ctx, strict=True)) is not None:
-                    country = iso3
-                    break
-        before = _country_before(doc, start, sentence.span.start, kb) if country is None else None
-        first = start
-        if before is not None and doc[start - 1].text in ("’s", "'s"):
-            country, first = before  # "Ivory Coast's Supreme Court"
-        if country is not None:
-            how += " + country in the name"
-        code = _code(country, sector.cameo) if country or not bloc else bloc
-        taken.update(range(first, ent.end))
-        yield _Found(key=f"org:{_slice(doc, start, ent.end - 1)}", name=_slice(doc, start, ent.end - 1),
-                     kind="organisation", sentence=sentence, start=doc[first].idx, end=ent.end_char,
-                     country=country, cameo_sector=None if bloc and not country else sector.cameo,
-                     plover_sector=sector.plover, code=code, resolved_by=how)

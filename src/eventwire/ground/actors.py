@@ -31,7 +31,8 @@ What it recognises, sentence by sentence:
 - organisations no dictionary lists, by the kind word of their name (organisation_words.tsv);
   discard phrases (sports, entertainment) and time zones are no actors.
 
-The finders live in actor_names (persons, organisations, countries), actor_groups (groups, roles,
+The finders live in actor_names (persons, dictionary organisations, countries), actor_organisations
+(organisations no dictionary lists), actor_groups (groups, roles,
 demonyms), actor_geography (places, the article's country), actor_titles, actor_spelling and
 actor_coreference; this module composes them.
 """
@@ -48,9 +49,8 @@ from eventwire.ground.actor_coreference import (
 from eventwire.ground.actor_geography import _capital_country, _country_hits, _dominant_country, _places
 from eventwire.ground.actor_groups import _groups_and_roles
 from eventwire.ground.actor_kb import ActorKB
-from eventwire.ground.actor_names import (
-    _dictionary_actors, _discarded, _named, _national_organisations, _organisations_by_name_words, _persons,
-)
+from eventwire.ground.actor_names import _dictionary_actors, _discarded, _named, _persons
+from eventwire.ground.actor_organisations import unlisted_organisations
 from eventwire.ground.actor_spelling import _ArticleKB, _misspellings
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
@@ -99,10 +99,10 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         taken: set[int] = _discarded(sentence, article_kb)
         article_kb.here = [c for c in (home, *(iso3 for _, iso3 in nearby[sentence.index])) if c]
         found.extend(_persons(sentence, ctx, taken))
-        found.extend(_national_organisations(sentence, ctx, taken))
+        found.extend(unlisted_organisations(sentence, ctx, taken, country_named=True))
         found.extend(_named(sentence, ctx, taken))
         found.extend(_dictionary_actors(sentence, ctx, taken))
-        found.extend(_organisations_by_name_words(sentence, ctx, taken))
+        found.extend(unlisted_organisations(sentence, ctx, taken, country_named=False))
         found.extend(_groups_and_roles(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
     _same_group_country(found)
