@@ -322,9 +322,12 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
                 first_seen.setdefault(hit[0], len(first_seen))
                 if hit[1] in ("name", "demonym", "capital") and _is_place_use(ent.root):
                     places[hit[0]] += 1
-            elif hit is None and ent.label_ in _PLACE_LABELS and ent.text[:1].isupper() and _is_place_use(ent.root) \
+            elif hit is None and ent.label_ in _PLACE_LABELS + ("NORP",) and ent.text[:1].isupper() \
+                    and _is_place_use(ent.root) \
                     and (iso3 := _gazetteer_country(gaz, ent.text, probe, _STRICT_POPULATION)):
-                places[iso3] += 1  # "fighting in Aleppo": the story happens in Syria
+                # "fighting in Aleppo": the story happens in Syria (a town after "in" is a place even
+                # where the NER took it for a nationality)
+                places[iso3] += 1
                 first_seen.setdefault(iso3, len(first_seen))
     if not counts:
         # No country named at all ("Teachers rallied in Indianapolis ... Indiana House Speaker"): the

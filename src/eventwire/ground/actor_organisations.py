@@ -52,9 +52,15 @@ def organisation_kind(tokens: Sequence[Token], kb: ActorKB) -> tuple[Sector | No
     return sector, bloc, head
 
 
-def _appositive_sector(root: Token, kb: ActorKB) -> Sector | None:
-    """What an appositive says an organisation is: "the Syrian Coalition, an opposition group" (OPP):
-    the appositive noun's modifiers first (the noun is often generic: "group"), then the noun."""
+def _described_sector(root: Token, start: int, kb: ActorKB) -> Sector | None:
+    """What the words around an organisation's name say it is: a group word before the name ("the
+    militant Fateh al-Sham Front": militants, REB) or an appositive ("the Syrian Coalition, an
+    opposition group": OPP; the appositive's modifiers first, its noun is often generic: "group")."""
+    before = [m for m in root.lefts if m.i < start and m.dep_ in ("amod", "compound") and m.pos_ in ("ADJ", "NOUN")]
+    for tok in reversed(before):
+        sector = sector_of_noun(tok.text, kb)
+        if sector is not None:
+            return sector
     for appos in (c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
         for tok in [*(m for m in appos.lefts if m.dep_ in ("compound", "amod")), appos]:
             sector = sector_of_noun(tok.text, kb)
@@ -104,34 +110,40 @@ def unlisted_organisations(sentence: Sentence, ctx: _Context, taken: set[int], c
     kb = ctx.kb
     doc = sentence.paragraph.doc
     for ent, start in _candidates(sentence, kb, taken):
-        name = _slice(doc, start, ent.end - 1)
+        end = ent.end - (doc[ent.end - 1].text in ("’s", "'s") and ent.end - 1 > start)  # "Ministry’s"
+        name = _slice(doc, start, end - 1)
         if name in kb.org_names or kb.country_of(ent.text):
             continue
-        tokens = list(doc[start: ent.end])
+        tokens = list(doc[start: end])
         sector, bloc, head = organisation_kind(tokens, kb)
         first, how = start, ""
         if country_named:
-            country = _name_country(doc, start, ent.end, ctx, with_capitals=False)
+            country = _name_country(doc, start, end, ctx, with_capitals=False)
             if country is None:
                 continue
             how = "pattern:organisation named with its country"
         else:
-            if head is None or ent.end - start < 2 or not doc[ent.end - 1].text[:1].isupper():
+            if head is None or end - start < 2 or not doc[end - 1].text[:1].isupper():
                 continue  # a bare "Court" is a group noun, not a name
             how = f"pattern:organisation name word {head.lower_!r}"
-            country = _name_country(doc, start, ent.end, ctx, with_capitals=True)
+            country = _name_country(doc, start, end, ctx, with_capitals=True)
             before = _country_before(doc, start, sentence.span.start, kb) if country is None else None
             if before is not None and doc[start - 1].text in ("’s", "'s"):
                 country, first = before  # "Ivory Coast's Supreme Court"
             if country is not None:
                 how += " + country in the name"
-        if sector is None and (sector := _appositive_sector(ent.root, kb)) is not None:
-            how += " + appositive"
+        if sector is None and (sector := _described_sector(ent.root, start, kb)) is not None:
+            how += " + the words around it"
+            if country is None and sector.country_from == "article" and ctx.home \
+                    and all(iso3 == ctx.home for _, iso3 in ctx.nearby.get(sentence.index, ())):
+                # as the group it is said to be ("militants", "rebels": groups.tsv country_from)
+                country = ctx.home
+                how += " + article country"
         if sector is None and country is None and not bloc:
             continue  # a name that says nothing of whose or what it is
         code = _code(country, sector.cameo if sector else None) if country or not bloc else bloc
-        taken.update(range(first, ent.end))
+        taken.update(range(first, end))
         yield _Found(key=f"org:{name}", name=name, kind="organisation", sentence=sentence,
-                     start=doc[first].idx, end=ent.end_char, country=country,
+                     start=doc[first].idx, end=doc[end - 1].idx + len(doc[end - 1]), country=country,
                      cameo_sector=sector.cameo if sector and (country or not bloc) else None,
                      plover_sector=sector.plover if sector else None, code=code, resolved_by=how)

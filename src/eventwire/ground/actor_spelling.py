@@ -8,6 +8,8 @@ import glob
 import importlib.util
 import logging
 
+from spacy.tokens import Token
+
 from eventwire.ground.actor_kb import ActorKB, Person
 from eventwire.read import Parsed
 
@@ -44,6 +46,10 @@ class _ArticleKB:
     def __init__(self, kb: ActorKB, spellings: dict[str, str]):
         self._kb = kb
         self.spellings = spellings
+        # "EUs High Representative": an organisation's possessive written without its apostrophe
+        extra = {word: kb.org_names[right[:-2]] for word, right in spellings.items()
+                 if right.endswith("'s") and right[:-2] in kb.org_names}
+        self.org_names = {**kb.org_names, **extra} if extra else kb.org_names
         self.here: list[str] = []  # the article's country, then the sentence's countries
         # answers the finders ask again and again of one article's tokens (actor_groups._ending_at,
         # actor_names._sentence_words); lives as long as the article's view
@@ -68,6 +74,8 @@ class _ArticleKB:
         if bare.endswith(("’s", "'s")):
             bare = bare[:-2]
         right = self.spellings.get(bare, bare)
+        if right.endswith("'s"):
+            right = right[:-2]  # a possessive without its apostrophe ("Syrias")
         if right != bare and (hit := self._kb.country_of(right)):
             return hit
         group = self._kb.ethnic.get(right)
@@ -78,14 +86,36 @@ class _ArticleKB:
         return (country, "ethnic") if country in self._kb.countries else None
 
 
+def _stripped_possessive(tok: Token, kb: ActorKB, words: frozenset[str]) -> str | None:
+    """"Syrias President", "the EUs envoy": a possessive whose apostrophe the source stripped -> the
+    name with it ("Syria's"): a capitalised word ending in "s" that is no known name and no English
+    word, whose stem is a country name, capital, seat or organisation, before a word it possesses."""
+    text = tok.text
+    if len(text) < 3 or not text.endswith("s") or not text[:1].isupper() or not text[:-1].isalnum() \
+            or tok.lower_ in words or kb.country_of(text) or text in kb.org_names:
+        return None
+    nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
+    if nxt is None or not (nxt.pos_ in ("NOUN", "PROPN", "ADJ") and nxt.is_alpha):
+        return None
+    stem = text[:-1]
+    hit = kb.country_of(stem)
+    if (hit and hit[1] in ("name", "capital", "seat")) or stem in kb.org_names:
+        return stem + "'s"
+    return None
+
+
 def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
-    """Misspelt known names in the article -> the names ("Afganistan" -> "Afghanistan"). Only
-    capitalised alphabetic words of 6+ letters that are neither English words nor known names."""
+    """Misspelt known names in the article -> the names ("Afganistan" -> "Afghanistan"): capitalised
+    alphabetic words of 6+ letters that are neither English words nor known names; and possessives
+    written without their apostrophe ("Syrias" -> "Syria's", _stripped_possessive)."""
     words = _english_words()
     found: dict[str, str] = {}
     for sentence in parsed.sentences:
         for tok in sentence.span:
             text = tok.text
+            if text not in found and (possessive := _stripped_possessive(tok, kb, words)) is not None:
+                found[text] = possessive
+                continue
             if text in found or not (text[:1].isupper() and text.isalpha() and len(text) >= 6) \
                     or tok.lower_ in words or tok.lemma_.lower() in words or text in kb.org_names \
                     or (tok.lower_.endswith("s") and tok.lower_[:-1] in words):  # "Standards"
