@@ -11,6 +11,8 @@ from eventwire.ground.actor_common import _Found, _code
 from eventwire.read import Parsed
 
 _SUBJECT_PRONOUNS = {"he", "she"}
+# Arabic article prefixes of surnames ("al-Assad", "el-Sisi"): "Assad" alone is the same surname.
+_NAME_PARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an"}
 
 
 def _same_group_country(found: list[_Found]) -> None:
@@ -66,15 +68,30 @@ class _Cluster:
         return [f for f in self.found if f.refers_to is None] or self.found
 
 
+def name_words(name: str) -> list[str]:
+    """A person's name as words compared for coreference: Arabic article prefixes left out
+    ("Bashar al-Assad" -> Bashar Assad, so that "Assad" is his surname), a possessive dropped."""
+    words = []
+    for word in name.split():
+        if word.endswith(("’s", "'s")):
+            word = word[:-2]
+        head, sep, rest = word.partition("-")
+        words.append(rest if sep and head.lower() in _NAME_PARTICLES and rest[:1].isupper() else word)
+    return [w for w in words if w]
+
+
 def _surname_mentions(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
-    """A person's surname alone where the NER saw no person ("Assange" as an organisation, "Weeks"
-    as a date): a capitalised word equal to the last word of a person's full name found in the
-    article, outside every other mention, is a mention of that person (joined by _person_clusters)."""
-    people: dict[str, _Found] = {}
+    """A person's surname alone that no finder made a mention ("Assange" as an organisation, "Weeks"
+    as a date, "Gambill said" where the NER's person was lost): a capitalised word equal to the last
+    word of the full name (two words or more) of exactly one person found in the article, outside
+    every other mention, is a mention of that person (joined by _person_clusters)."""
+    people: dict[str, list[_Found]] = {}
     for f in found:
-        words = f.name.split()
+        words = name_words(f.name)
         if f.key == "person" and len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) > 2:
-            people.setdefault(words[-1], f)
+            same = people.setdefault(words[-1], [])
+            if all(name_words(p.name) != words for p in same):
+                same.append(f)
     if not people:
         return
     covered: dict[int, list[tuple[int, int]]] = {}
@@ -83,11 +100,12 @@ def _surname_mentions(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
     for sentence in parsed.sentences:
         spans = covered.get(sentence.index, [])
         for tok in sentence.span:
-            person = people.get(tok.text)
-            if person is None or tok.pos_ not in ("PROPN", "NOUN") or tok.ent_type_ == "PERSON" \
+            candidates = people.get(tok.text)
+            if not candidates or len(candidates) > 1 or tok.pos_ not in ("PROPN", "NOUN") \
                     or (tok.i == sentence.span.start and tok.pos_ != "PROPN") \
                     or any(a < tok.idx + len(tok.text) and tok.idx < b for a, b in spans):
-                continue
+                continue  # two people of that surname: which one is not said
+            person = candidates[0]
             yield _Found(key="person", name=tok.text, kind="person", sentence=sentence, start=tok.idx,
                          end=tok.idx + len(tok.text), country=person.country, cameo_sector=person.cameo_sector,
                          plover_sector=person.plover_sector, code=person.code, role=person.role,
@@ -95,15 +113,18 @@ def _surname_mentions(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
 
 
 def _person_clusters(persons: list[_Found]) -> list[_Cluster]:
-    """Join "Putin" to "Vladimir Putin": a shorter name that ends a longer one is the same person."""
+    """Join "Putin" to "Vladimir Putin": a shorter name that ends a longer one is the same person,
+    when it ends the name of only one person of the article ("Delacroix" after Anna and Paul
+    Delacroix stays apart: which one is not said)."""
     clusters: list[_Cluster] = []
-    for f in sorted(persons, key=lambda f: -len(f.name.split())):
-        words = f.name.split()
-        for cluster in clusters:
-            full = cluster.first.name.split()
-            if words == full or (len(words) < len(full) and full[-len(words):] == words):
-                cluster.found.append(f)
-                break
+    for f in sorted(persons, key=lambda f: -len(name_words(f.name))):
+        words = name_words(f.name)
+        same = [c for c in clusters if name_words(c.first.name) == words]
+        ending = [c for c in clusters if len(words) < len(full := name_words(c.first.name)) and full[-len(words):] == words]
+        if same:
+            same[0].found.append(f)
+        elif len(ending) == 1:
+            ending[0].found.append(f)
         else:
             clusters.append(_Cluster([f]))
     return clusters

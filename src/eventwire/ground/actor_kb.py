@@ -205,6 +205,18 @@ class ActorKB:
             return self.country_names[text[:-2]], "name"
         return None
 
+    def organisation(self, text: str) -> Organisation | None:
+        """The organisation a name stands for: as written in organisations.tsv, or, for a name in
+        capitals of four letters or more ("DAESH", "HEZBOLLAH"), whatever its case there."""
+        org = self.org_names.get(text)
+        if org is None and len(text) > 3 and text.isupper():
+            org = self._org_names_folded.get(text.lower())
+        return org
+
+    @functools.cached_property
+    def _org_names_folded(self) -> dict[str, Organisation]:
+        return {name.lower(): org for name, org in self.org_names.items()}
+
     @functools.cached_property
     def lowercase_org_starts(self) -> frozenset[str]:
         """First words of the organisation names written in lower case ("al" of "al-Qaeda", "dpa")."""

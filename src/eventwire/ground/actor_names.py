@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
 from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
@@ -79,6 +79,16 @@ def _dictionary_code(entries: list[DictionaryActor], ctx: "_Context") -> _DictCo
     return None
 
 
+def _inside_organisation_name(ent: Span, sentence: Sentence, kb: ActorKB) -> bool:
+    """The entity lies inside a longer name of organisations.tsv (up to three words more either side)."""
+    doc = ent.doc
+    for first in range(max(sentence.span.start, ent.start - 3), ent.start + 1):
+        for last in range(ent.end - 1, min(sentence.span.end, ent.end + 3)):
+            if (first, last) != (ent.start, ent.end - 1) and kb.organisation(_slice(doc, first, last)) is not None:
+                return True
+    return False
+
+
 def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     for ent in sentence.ents:
@@ -86,6 +96,8 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             continue
         if len(ent) > 1 and ent[-1].text[:1].isupper() and ent[-1].lower_ in kb.organisation_words:
             continue  # "the Fateh al-Sham Front": an organisation's name (actor_organisations)
+        if _inside_organisation_name(ent, sentence, kb):
+            continue  # "Reporters Without Borders" where the NER saw a person in "Without Borders"
         name_span, inside = _strip_name(ent, kb)
         hit = kb.country_of(name_span.text)
         if (hit and (hit[1] != "ethnic" or (ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN"))) \
@@ -196,6 +208,34 @@ def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Secto
     return None
 
 
+def _office_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, str, Sector] | None:
+    """An office named right after an organisation's name, with no person after it: "United Nations
+    High Commissioner for Human Rights", "UN Secretary-General": (last token, role, sector). The
+    office's own "for/of" complement of capitalised words belongs to it."""
+    for j in range(last + 1, min(end, last + 4)):
+        tok = doc[j]
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or tok.ent_type_ == "PERSON":
+            return None
+        match = _ending_at(tok, kb, "roles")
+        if match is None or match[1] < last + 1:
+            continue
+        if tok.tag_ in ("NNS", "NNPS"):
+            return None  # "UN peacekeepers": a group (_group_after)
+        o_last = j
+        k = j + 1
+        while k + 1 < end and doc[k].lower_ in ("for", "of") and doc[k + 1].text[:1].isupper():
+            k += 1
+            while k < end and (doc[k].text[:1].isupper() or (doc[k].lower_ in ("and", "of") and k + 1 < end
+                                                             and doc[k + 1].text[:1].isupper())):
+                o_last = k
+                k += 1
+        if o_last + 1 < end and doc[o_last + 1].ent_type_ == "PERSON" or (
+                o_last + 2 < end and doc[o_last + 1].text == "," and doc[o_last + 2].ent_type_ == "PERSON"):
+            return None  # the title of a named person (_persons)
+        return o_last, match[0], kb.roles[match[0]]
+    return None
+
+
 def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     """Organisations, seats, countries, capitals and demonyms named in the sentence."""
     kb = ctx.kb
@@ -207,7 +247,8 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                                      lambda word: not word[:1].islower() or word in lower_starts):
         # Most n-grams name nothing: rule them out with dictionary lookups before touching tokens.
         hit = kb.country_of(text) if text[:1].isupper() else None
-        if hit is None and text not in kb.org_names and not (text in kb.regions and text[:1].isupper()):
+        org = kb.organisation(text)
+        if hit is None and org is None and not (text in kb.regions and text[:1].isupper()):
             continue
         if taken & set(range(first, last + 1)) or doc[first].lower_ == "the" or regions & set(range(first, last + 1)):
             continue  # "the Kremlin": the mention starts at the name
@@ -215,7 +256,17 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
             regions.update(range(first, last + 1))  # "East Jerusalem" is no "Jerusalem": left to _places
             continue
         head = doc[last]
-        org = kb.org_names.get(text)
+        if org is not None and (office := _office_after(doc, last, span.end, kb)) is not None:
+            # "the United Nations High Commissioner for Human Rights said": the holder of an office of
+            # the organisation, a person with its code and the office's sector
+            o_last, role, sector = office
+            taken.update(range(first, o_last + 1))
+            code = org.code + sector.cameo if org.country is None else _code(org.country, sector.cameo)
+            yield _Found(key="person", name=_slice(doc, first, o_last), kind="person", sentence=sentence,
+                         start=doc[first].idx, end=doc[o_last].idx + len(doc[o_last].text), country=org.country,
+                         cameo_sector=sector.cameo, plover_sector=sector.plover, code=code, role=role,
+                         resolved_by="dictionary:organisations + office")
+            continue
         if org is not None:
             group = _group_after(doc, last, span.end, kb)
             if group is not None:
@@ -223,6 +274,8 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                 g_last, sector = group
                 taken.update(range(first, g_last + 1))
                 code = org.code + sector.cameo if org.country is None else _code(org.country, sector.cameo)
+                if org.country is None and org.code.endswith(sector.cameo):
+                    code = org.code  # "Islamic State fighters": IMGREB already says REB
                 yield _Found(key=f"orggroup:{code}", name=_slice(doc, first, g_last), kind="group", sentence=sentence,
                              start=doc[first].idx, end=doc[g_last].idx + len(doc[g_last].text), country=org.country,
                              cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,

@@ -61,6 +61,10 @@ class _ArticleKB:
     def respell(self, text: str) -> str:
         return " ".join(self.spellings.get(w, w) for w in text.split())
 
+    def organisation(self, text: str):
+        """ActorKB.organisation, with the article's possessives written without an apostrophe."""
+        return self.org_names.get(text) or self._kb.organisation(text)
+
     def offices_of(self, name: str) -> list[Person]:
         return self._kb.offices_of(self.respell(name))
 

@@ -989,20 +989,6 @@ def _actor_at(actors: Sequence[Actor], paragraph: Paragraph, first: Token, last:
     return best[1] if best else None
 
 
-def _person_named(actors: Sequence[Actor], phrase: Span) -> Actor | None:
-    """The one person actor of the article whose name ends with the phrase's last proper noun
-    ("Gambill said" after "President Keith Gambill"), for the subject mentions that actor
-    grounding did not join to the person; None when no or several persons share that name."""
-    names = [t for t in phrase if t.pos_ == "PROPN" and t.text[:1].isupper()]
-    if not names:
-        return None
-    surname = names[-1].text
-    found = {a.id: a for a in actors
-             if a.kind == "person" and not a.media_only and a.name.split()[-1:] == [surname]
-             and len(a.name.split()) > 1}
-    return next(iter(found.values())) if len(found) == 1 else None
-
-
 def _preceding_actor(actors: Sequence[Actor], paragraph: Paragraph, at: int, person: bool,
                      quoted: list[tuple[str, int | None, int, int]]) -> Actor | None:
     """The actor mentioned last before section offset `at`, outside quotes, of the wanted kind."""
@@ -1277,11 +1263,9 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
                         speaker = _preceding_actor(actors, paragraph, source.start, want_person, quoted_regions)
                     how = "pronoun" if speaker else None
                 else:
+                    # (a surname alone is a mention of its person already: actor_coreference)
                     speaker = _actor_at(actors, paragraph, doc[first], doc[last_i], subject)
-                    if speaker is None:
-                        speaker = _person_named(actors, doc[first:last_i + 1])
-                        how = "surname" if speaker else None
-                    elif speaker is not None:
+                    if speaker is not None:
                         appos = any(c.dep_ == "appos" for c in subject.children) and not any(
                             m.start <= paragraph.offset + subject.idx < m.end for m in speaker.mentions)
                         how = ("according-to" if _according_to(draft.cue) is not None
