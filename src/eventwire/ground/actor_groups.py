@@ -224,6 +224,31 @@ def _country_after(tok: Token, kb: ActorKB, kind: str, ctx: _Context | None = No
     return None
 
 
+# Words by which a group takes the side of an actor of its own country: "forces loyal to President
+# X", "rebels opposed to the Syrian government" (both sides of a civil conflict are that country's).
+_ALLEGIANCE_WORDS = {"loyal", "opposed", "faithful"}
+
+
+def _allegiance_country(tok: Token, ctx: _Context) -> str | None:
+    """The country of the actor a group is loyal or opposed to: a country or demonym in the object
+    ("opposed to the Syrian government"), else a person the people table knows ("loyal to President
+    Bashar al-Assad")."""
+    kb = ctx.kb
+    for word in tok.children:
+        if word.dep_ not in ("amod", "acl") or word.lower_ not in _ALLEGIANCE_WORDS:
+            continue
+        for obj in (o for p in word.children if p.dep_ == "prep" and p.lower_ == "to"
+                    for o in p.children if o.dep_ == "pobj"):
+            names = [t for t in obj.subtree if t.ent_type_ == "PERSON"]
+            for t in obj.subtree:
+                hit = kb.country_of(t.text) if t.ent_type_ != "PERSON" else None
+                if hit and hit[1] in ("name", "demonym", "seat"):
+                    return hit[0]
+            if names:
+                return _own_country(kb, _slice(tok.doc, names[0].i, names[-1].i))
+    return None
+
+
 def _residence(mod: Token, kb: ActorKB) -> str | None:
     """The country of a demonym modifying an ethnic group's name ("Turkish Kurd refugees" -> TUR)."""
     if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic":
@@ -333,6 +358,9 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     countries = [(after[0], after[1])]
                     spans[after[1].i] = (first, after[1].i)
                     how = f"pattern:{kind}+of/in country"
+            if not countries and kind == "group" and (sides := _allegiance_country(tok, ctx)) is not None:
+                countries = [(sides, None)]
+                how = "pattern:group loyal or opposed to a country's actor"
             acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
             if not countries and kind == "group" and (place := _clause_place(tok, ctx)) is not None:
                 # "Protesters gathered in Cairo": a place of the group's own clause, never merely the

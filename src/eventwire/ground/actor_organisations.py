@@ -46,26 +46,28 @@ def organisation_kind(tokens: Sequence[Token], kb: ActorKB) -> tuple[Sector | No
             break
     sector, bloc = kb.organisation_words[head.lower_] if head is not None else (None, "")
     if sector is None:
-        nouns = [t for t in tokens if t is not head and t.tag_ in ("NNS", "NNPS")] if head is not None \
+        nouns = [t for t in tokens if t is not head and (t.tag_ in ("NNS", "NNPS") or t.lower_.endswith("s"))] \
+            if head is not None \
             else [tokens[-1]]
         sector = next((s for t in reversed(nouns) if (s := sector_of_noun(t.text, kb)) is not None), None)
     return sector, bloc, head
 
 
-def _described_sector(root: Token, start: int, kb: ActorKB) -> Sector | None:
+def _described_sector(root: Token, start: int, kb: ActorKB) -> tuple[Sector, range] | None:
     """What the words around an organisation's name say it is: a group word before the name ("the
     militant Fateh al-Sham Front": militants, REB) or an appositive ("the Syrian Coalition, an
-    opposition group": OPP; the appositive's modifiers first, its noun is often generic: "group")."""
+    opposition group": OPP; the appositive's modifiers first, its noun is often generic: "group"), with
+    the tokens that said it (they name no other actor)."""
     before = [m for m in root.lefts if m.i < start and m.dep_ in ("amod", "compound") and m.pos_ in ("ADJ", "NOUN")]
     for tok in reversed(before):
         sector = sector_of_noun(tok.text, kb)
         if sector is not None:
-            return sector
+            return sector, range(tok.i, tok.i + 1)
     for appos in (c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"):
         for tok in [*(m for m in appos.lefts if m.dep_ in ("compound", "amod")), appos]:
             sector = sector_of_noun(tok.text, kb)
             if sector is not None:
-                return sector
+                return sector, range(appos.left_edge.i, appos.i + 1)  # "an opposition group" is the organisation
     return None
 
 
@@ -132,7 +134,10 @@ def unlisted_organisations(sentence: Sentence, ctx: _Context, taken: set[int], c
                 country, first = before  # "Ivory Coast's Supreme Court"
             if country is not None:
                 how += " + country in the name"
-        if sector is None and (sector := _described_sector(ent.root, start, kb)) is not None:
+        described = _described_sector(ent.root, start, kb) if sector is None else None
+        if described is not None:
+            sector, describing = described
+            taken.update(describing)
             how += " + the words around it"
             if country is None and sector.country_from == "article" and ctx.home \
                     and all(iso3 == ctx.home for _, iso3 in ctx.nearby.get(sentence.index, ())):
@@ -141,9 +146,13 @@ def unlisted_organisations(sentence: Sentence, ctx: _Context, taken: set[int], c
                 how += " + article country"
         if sector is None and country is None and not bloc:
             continue  # a name that says nothing of whose or what it is
-        code = _code(country, sector.cameo if sector else None) if country or not bloc else bloc
+        generic = head is None or kb.organisation_words[head.lower_][0] is None
+        if country or not bloc:
+            code = _code(country, sector.cameo if sector else None)
+        else:  # the kind word's bloc, with the sector of the name's group noun ("Farmers Association": NGOAGR)
+            code = bloc + (sector.cameo if sector is not None and generic else "")
         taken.update(range(first, end))
         yield _Found(key=f"org:{name}", name=name, kind="organisation", sentence=sentence,
                      start=doc[first].idx, end=doc[end - 1].idx + len(doc[end - 1]), country=country,
-                     cameo_sector=sector.cameo if sector and (country or not bloc) else None,
+                     cameo_sector=sector.cameo if sector and (country or not bloc or generic) else None,
                      plover_sector=sector.plover if sector else None, code=code, resolved_by=how)

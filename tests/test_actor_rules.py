@@ -1,0 +1,98 @@
+"""Actor grounding rules of the second actors pass, on hand-written sentences: organisations no
+dictionary lists, offices of organisations, leaders taking their organisation's sector, groups by
+allegiance, stripped possessives, names in capitals, surnames with an Arabic article."""
+import pytest
+
+from eventwire.ground.actor_kb import load_actor_kb
+from eventwire.ground.actors import resolve_actors
+from eventwire.ingest.text import parse_text
+from eventwire.read import read
+
+
+def actors_of(nlp, body, published="2019-11-19"):
+    doc = parse_text(f"A headline for the test\n\n{body}", "t.txt", published=published)
+    return resolve_actors(read(doc, nlp), load_actor_kb())
+
+
+def by_mention(actors, text):
+    hits = [a for a in actors if any(m.text == text for m in a.mentions)]
+    assert hits, f"no actor mentioned as {text!r}: {[(a.name, a.code, [m.text for m in a.mentions]) for a in actors]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # a generic kind word: the sector of a plural group noun of the name, the bloc without a country
+    ("The Lowland Farmers Association rejected the new water tax on Monday.", "Lowland Farmers Association", "NGOAGR"),
+    ("The Northern Rivers Forum demanded an inquiry into the spill.", "Northern Rivers Forum", "NGO"),
+    # the country from the name, the sector from its kind word
+    ("The Kenyan Teachers Union called a strike over unpaid wages.", "Kenyan Teachers Union", "KENLAB"),
+    # what an appositive says the organisation is
+    ("The Bolivian Democratic Platform, an opposition group based abroad, said the vote was rigged.",
+     "Bolivian Democratic Platform", "BOLOPP"),
+])
+def test_organisations_no_dictionary_lists(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code == code
+
+
+def test_an_unknown_name_with_a_generic_kind_word_and_no_clue_is_no_actor(nlp):
+    actors = actors_of(nlp, "The Blue Horizon Movement met in a hotel on Friday.")
+    assert not any("Blue Horizon" in m.text for a in actors for m in a.mentions)
+
+
+def test_office_after_an_organisation_is_its_holder(nlp):
+    actor = by_mention(actors_of(nlp, "The United Nations Special Envoy for Yemen said the talks would resume."),
+                       "United Nations Special Envoy for Yemen")
+    assert actor.kind == "person" and actor.code.startswith("IGOUNO")
+    group = by_mention(actors_of(nlp, "UN peacekeepers left the town."), "UN peacekeepers")
+    assert group.kind == "group" and group.code == "IGOUNOMIL"
+
+
+def test_leader_of_an_armed_group_has_its_code_not_a_government(nlp):
+    actor = by_mention(actors_of(nlp, "The Taliban's deputy leader, Omar Example, rejected the offer."), "Omar Example")
+    assert actor.code == "AFGREB"
+
+
+def test_leader_of_an_unlisted_union_takes_its_sector(nlp):
+    actor = by_mention(actors_of(nlp, "Ohio Nurses Association President Mary Example told the crowd to stay."),
+                       "Mary Example")
+    assert actor.code == "USAHLH"
+
+
+def test_presiding_over_a_state_body_stays_an_official(nlp):
+    actor = by_mention(actors_of(nlp, "French National Assembly president Jean Example held talks with deputies."),
+                       "Jean Example")
+    assert actor.code == "FRAGOV"
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    ("Activists said rebels opposed to President Bashar al-Assad had retreated.", "rebels", "SYRREB"),
+    ("Fighters loyal to the Yemeni government retook the port.", "Fighters", "YEMREB"),
+])
+def test_groups_take_the_country_of_the_side_they_are_on(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code.startswith(code[:3])
+
+
+def test_possessive_without_its_apostrophe(nlp):
+    actors = actors_of(nlp, "Officials said Syrias President Bashar al-Assad would attend. "
+                            "The meeting was hosted by the EUs High Representative Anna Example.")
+    assert by_mention(actors, "Anna Example").code.startswith("IGOEUR")
+
+
+def test_organisation_names_in_capitals_and_over_a_person_the_ner_saw(nlp):
+    actors = actors_of(nlp, "Terrorist organisation DAESH claimed responsibility. "
+                            "Reporters Without Borders counted 66 journalists killed.")
+    assert by_mention(actors, "DAESH").code.startswith("IMG")
+    assert by_mention(actors, "Reporters Without Borders").code.startswith("NGO")
+
+
+def test_surname_with_an_arabic_article_joins_the_full_name(nlp):
+    actors = actors_of(nlp, "Syrian President Bashar al-Assad spoke on Friday. Rebels fought against Assad.")
+    full = by_mention(actors, "Bashar al-Assad")
+    assert any(m.text == "Assad" for m in full.mentions)
+
+
+def test_role_words_the_ner_put_in_a_name_are_left_out(nlp):
+    actors = actors_of(nlp, "Republican state schools Superintendent Laura Example cited a study on pay in Ohio. "
+                            "Example told teachers they were right.")
+    actor = by_mention(actors, "Laura Example")
+    assert actor.code == "USAGOV" and any(m.text == "Example" for m in actor.mentions)
