@@ -96,3 +96,20 @@ def test_role_words_the_ner_put_in_a_name_are_left_out(nlp):
                             "Example told teachers they were right.")
     actor = by_mention(actors, "Laura Example")
     assert actor.code == "USAGOV" and any(m.text == "Example" for m in actor.mentions)
+
+
+def test_a_word_of_an_organisation_named_earlier_stands_for_it_in_a_title(nlp):
+    actors = actors_of(nlp, "Human Rights Watch published the report on Monday. "
+                            "The abuses must stop, said watch director Anna Example.")
+    assert by_mention(actors, "Anna Example").code == "NGO"
+    # without the organisation in the article the word says nothing
+    alone = actors_of(nlp, "The abuses must stop, said watch director Anna Example.")
+    assert by_mention(alone, "Anna Example").code != "NGO"
+
+
+def test_right_title_without_its_comma_and_member_of_a_group(nlp):
+    actors = actors_of(nlp, '"We will advance" said Omar Example head of the Syrian Observatory for Human Rights. '
+                            '"The road is cut" said Ali Example of the Northern Dawn rebel faction in Syria.')
+    assert by_mention(actors, "Omar Example").code == "NGO"
+    assert by_mention(actors, "Syrian Observatory for Human Rights").code == "NGO"  # an actor of its own
+    assert by_mention(actors, "Ali Example").code.endswith("REB")

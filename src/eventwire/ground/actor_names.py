@@ -170,8 +170,8 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         if office is None:
             # The Phoenix dictionary: the code valid on the article's date ("Hamid Karzai" in 2005: AFGGOV).
             words, _ = match_words([t for t in name_span if t.text not in ("’s", "'s")])
-            if len(words) > 1 or title.useful or inside:
-                # a surname alone only after a title ("President Kagame"): "Persson" may be anyone
+            if len(words) > 1 or title.useful:
+                # a surname alone only after a title ("President Kagame"): "Persson", "Ms Persson" may be anyone
                 dict_code = _dictionary_code(_dictionary_choice(load_actor_dictionary().person(words), ctx), ctx)
         if dict_code is not None and title.org is None:
             if country is None or country == dict_code.country:
@@ -218,7 +218,10 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         else:
             code = _code(country, cameo)
         taken.update(range(ent.start, ent.end))
-        taken.update(t.i for t in left + inside + right if title.useful or title.country)
+        # the title's words name no other actor, except an organisation named after the person
+        # ("Jane Roe, head of Human Rights Watch": the NGO is an actor of its own)
+        taken.update(t.i for t in left + inside + right if (title.useful or title.country)
+                     and not (t.i >= ent.end and t.i in title.org_tokens))
         found = _Found(
             key="person", name=name, kind="person", sentence=sentence,
             start=name_span.start_char, end=name_span.start_char + len(name),

@@ -50,6 +50,8 @@ class _ArticleKB:
         extra = {word: kb.org_names[right[:-2]] for word, right in spellings.items()
                  if right.endswith("'s") and right[:-2] in kb.org_names}
         self.org_names = {**kb.org_names, **extra} if extra else kb.org_names
+        self.article_text = ""  # set by resolve_actors: the article's sections, for named_organisation_word
+        self._org_words: dict | None = None
         self.here: list[str] = []  # the article's country, then the sentence's countries
         # answers the finders ask again and again of one article's tokens (actor_groups._ending_at,
         # actor_names._sentence_words); lives as long as the article's view
@@ -60,6 +62,23 @@ class _ArticleKB:
 
     def respell(self, text: str) -> str:
         return " ".join(self.spellings.get(w, w) for w in text.split())
+
+    def named_organisation_word(self, word: str):
+        """The organisation of organisations.tsv named in this article (by any of its names) that a
+        lower-case word of its name stands for later ("the observatory", "observatory head"): only a
+        word of 5+ letters that belongs to one such organisation."""
+        if self._org_words is None:
+            text = self.article_text
+            owners: dict[str, set] = {}
+            for name, org in self._kb.org_names.items():
+                if len(name) > 4 and name in text:
+                    for w in name.lower().split():
+                        if len(w) > 4 and w.isalpha():
+                            owners.setdefault(w, set()).add(id(org))
+                            owners.setdefault("\0" + w, set()).add(org)
+            self._org_words = {w[1:]: next(iter(orgs)) for w, orgs in owners.items()
+                               if w.startswith("\0") and len(orgs) == 1}
+        return self._org_words.get(word)
 
     def organisation(self, text: str):
         """ActorKB.organisation, with the article's possessives written without an apostrophe."""

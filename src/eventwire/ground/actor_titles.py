@@ -34,6 +34,7 @@ class _Title:
     plover: str | None = None
     org: Organisation | None = None
     text: str = ""
+    org_tokens: frozenset[int] = frozenset()  # the tokens naming `org`
 
     @property
     def useful(self) -> bool:
@@ -48,17 +49,30 @@ def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
     doc = tokens[0].doc
     first_i, last_i = tokens[0].i, tokens[-1].i
     used: set[int] = set()
+    # Organisations first: "head of the Syrian Observatory for Human Rights" names an NGO, not Syria.
+    for first, last, text in _ngrams(doc, first_i, last_i + 1):
+        org = kb.org_names.get(text)
+        if org and title.org is None and not kb.country_of(text):
+            title.org = org
+            title.org_tokens = frozenset(range(first, last + 1))
+            used.update(title.org_tokens)
+            break
+    if title.org is None and hasattr(kb, "named_organisation_word"):
+        # "observatory head Rami ...", "the commission's chairman": a lower-case word of the name of
+        # an organisation the article names stands for it
+        for tok in tokens:
+            org = kb.named_organisation_word(tok.lower_) if tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.text.islower() \
+                and tok.lower_ not in kb.roles else None
+            if org is not None:
+                title.org, title.org_tokens = org, frozenset({tok.i})
+                used.add(tok.i)
+                break
     for first, last, text in _ngrams(doc, first_i, last_i + 1):
         if used & set(range(first, last + 1)):
             continue
         hit = kb.country_of(text)
         if hit and title.country is None:
             title.country, title.how = hit
-            used.update(range(first, last + 1))
-            continue
-        org = kb.org_names.get(text)
-        if org and title.org is None:
-            title.org = org
             used.update(range(first, last + 1))
     words = [t for t in tokens if t.i not in used and t.text not in ("’s", "'s", ",", "the", "The", "a", "[", "]", "(", ")")]
     lowered = [t.text.lower() for t in words]
@@ -70,6 +84,13 @@ def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
                 phrase = " ".join(seq[i: i + n]).replace(" - ", "-")
                 if phrase in kb.roles and (best is None or n > len(best.split())):
                     best = phrase
+    if best is None and tokens[0].lower_ == "of":
+        # "of the Northern Front rebel faction": the person is a member of the group
+        group = next((g for t in reversed(words) if (g := _group_word(t, kb)) is not None), None)
+        if group is not None:
+            sector = kb.groups[group]
+            title.role, title.cameo, title.plover = f"member ({group})", sector.cameo, sector.plover
+            return title
     if best:
         sector = kb.roles[best]
         title.role, title.cameo, title.plover = best, sector.cameo, sector.plover
@@ -88,6 +109,7 @@ def _merge_titles(left: _Title, right: _Title) -> _Title:
     merged = _Title(text=" ".join(x for x in (left.text, right.text) if x))
     for attr in ("country", "how", "org"):
         setattr(merged, attr, getattr(left, attr) or getattr(right, attr))
+    merged.org_tokens = left.org_tokens | right.org_tokens
     role_from = left if left.role else right
     merged.role, merged.cameo, merged.plover = role_from.role, role_from.cameo, role_from.plover
     return merged
@@ -135,11 +157,15 @@ def _right_title(ent: Span, sentence: Sentence, kb: ActorKB) -> list[Token]:
                 return tokens
             tokens.append(tok)
         return []
-    if doc[i].text == ",":
+    start = i + 1 if doc[i].text == "," else None
+    if doc[i].pos_ == "NOUN" and doc[i].text[:1].islower() and (
+            doc[i].lower_ in kb.roles or (i + 1 < end and doc[i + 1].lower_ == "of")):
+        start = i  # "said Jane Roe head of the observatory": an appositive whose comma the source dropped
+    if start is not None:
         tokens = []
         # "Philip Luther, Research and Advocacy Director for the Middle East and North Africa at
         # Amnesty International": an appositive title runs to the next comma or verb
-        for tok in doc[i + 1: min(end, i + 20)]:
+        for tok in doc[start: min(end, start + 19)]:
             if tok.text in (",", ";", ".", "–", "—") or tok.pos_ in ("VERB", "AUX") \
                     or (not tokens and tok.ent_type_ == "PERSON"):
                 break  # "Putin, Emmanuel Macron [French president]": a list of names, no title
@@ -150,7 +176,20 @@ def _right_title(ent: Span, sentence: Sentence, kb: ActorKB) -> list[Token]:
         for last in range(min(end, i + 4) - 1, i, -1):
             if kb.country_of(_slice(doc, i + 1, last)):
                 return list(doc[i: last + 1])
+        # "Jane Roe of the Northern Front rebel faction": a member of a group named by its group word
+        for obj in (c for c in doc[i].children if c.dep_ == "pobj" and c.i < end):
+            if any(_group_word(t, kb) for t in doc[i + 1: obj.i + 1]):
+                return list(doc[i: obj.i + 1])
     return []
+
+
+def _group_word(tok: Token, kb: ActorKB) -> str | None:
+    """The group phrase (groups.tsv, the Phoenix agents) a title word names, singular or plural."""
+    word = tok.lower_
+    for form in (word, word + "s"):
+        if tok.pos_ in ("NOUN", "ADJ") and form in kb.groups:
+            return form
+    return None
 
 
 def _strip_name(ent: Span, kb: ActorKB) -> tuple[Span, list[Token]]:
