@@ -106,9 +106,10 @@ class Sentence:
     def end(self) -> int:
         return self.paragraph.offset + self.span.end_char
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        return self.span.text
+        """The sentence's text, sliced once from the paragraph's (Span.text joins its tokens anew)."""
+        return doc_text(self.paragraph.doc)[self.span.start_char:self.span.end_char]
 
     @functools.cached_property
     def ents(self) -> tuple[Span, ...]:

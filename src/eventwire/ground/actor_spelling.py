@@ -50,7 +50,7 @@ class _ArticleKB:
         extra = {word: kb.org_names[right[:-2]] for word, right in spellings.items()
                  if right.endswith("'s") and right[:-2] in kb.org_names}
         self.org_names = {**kb.org_names, **extra} if extra else kb.org_names
-        self.article_text = ""  # set by resolve_actors: the article's sections, for named_organisation_word
+        self.sentences: tuple = ()  # set by resolve_actors: the article's, for named_organisation_word
         self._org_words: dict | None = None
         self.here: list[str] = []  # the article's country, then the sentence's countries
         # answers the finders ask again and again of one article's tokens (actor_groups._ending_at,
@@ -68,7 +68,7 @@ class _ArticleKB:
         lower-case word of its name stands for later ("the observatory", "observatory head"): only a
         word of 5+ letters that belongs to one such organisation."""
         if self._org_words is None:
-            text = self.article_text
+            text = "\n".join(s.text for s in self.sentences)
             owners: dict[str, set] = {}
             for name, org in self._kb.org_names.items():
                 if len(name) > 4 and name in text:

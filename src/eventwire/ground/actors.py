@@ -84,7 +84,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
     """All actors of the article, each with its mentions; ids follow the order of first mention."""
     published = parsed.document.published
     article_kb = _ArticleKB(kb, _misspellings(parsed, kb))
-    article_kb.article_text = "\n".join(s.text for s in parsed.sentences)
+    article_kb.sentences = parsed.sentences
     hits = {sentence.index: _country_hits(sentence, article_kb) for sentence in parsed.sentences}
     # Countries named outright (not through a capital) decide which country a capital's name stands for.
     outright = frozenset(iso3 for named in hits.values() for _, iso3, capital in named if capital is None)
