@@ -113,3 +113,21 @@ def test_right_title_without_its_comma_and_member_of_a_group(nlp):
     assert by_mention(actors, "Omar Example").code == "NGO"
     assert by_mention(actors, "Syrian Observatory for Human Rights").code == "NGO"  # an actor of its own
     assert by_mention(actors, "Ali Example").code.endswith("REB")
+
+
+def test_one_rule_for_dated_choices():
+    from eventwire.ground.actor_dictionary import DatedCode, choose_code, latest_begun
+
+    codes = (DatedCode("XGOV", "2001-01-01", "2005-06-30"), DatedCode("XGOV", "2005-06-30", None), DatedCode("XELI"))
+    assert latest_begun(codes, "2005-06-30").start == "2005-06-30"  # the hand-over day: the newer one
+    assert choose_code(codes, "1999-01-01") == "XELI"  # no range holds: the undated default
+    assert choose_code(codes, "2020-01-01", open_until="2014-12-31") == "XELI"  # an open range not trusted then
+    assert choose_code(codes, "2020-01-01") == "XGOV"
+    assert choose_code(codes, None) == "XELI"
+
+
+def test_he_never_stands_for_role_holders_named_in_the_plural(nlp):
+    actors = actors_of(nlp, "Turkish President Omar Example met his Russian and French counterparts. "
+                            "He said the talks went well.")
+    person = by_mention(actors, "Omar Example")
+    assert any(m.text == "He" for m in person.mentions)
