@@ -18,7 +18,7 @@ from eventwire.ground.actor_groups import (
     _ACTING_DEPS, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector, TRANSNATIONAL, agent_sector
-from eventwire.ground.actor_organisations import organisation_kind
+from eventwire.ground.actor_organisations import STATE_ORGANS, organisation_in_title
 from eventwire.ground.actor_titles import (
     _analyse_title, _left_title, _merge_titles, _office, _own_country, _right_title, _strip_name,
 )
@@ -83,22 +83,6 @@ def _dictionary_code(entries: list[DictionaryActor], ctx: "_Context") -> _DictCo
 # Sectors of roles that only say "leads" or "speaks for" (president, leader, spokesman, chief): the
 # organisation a title names gives the sector instead.
 _LEADING_SECTORS = {"GOV", "ELI"}
-# Sectors of the state's own bodies: whoever presides over a parliament or a court is an official
-# (GOV in CAMEO practice), so such a body in a title leaves the role's sector alone.
-_STATE_ORGANS = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
-
-
-def _unlisted_organisation_in_title(tokens: list[Token], kb: ActorKB) -> Sector | None:
-    """The sector of an organisation that no dictionary lists, named in a person's title before the
-    role: the capitalised words up to the last kind word ("Indiana State Teachers Association")."""
-    words = [t for t in tokens if t.text[:1].isupper()]
-    last = max((i for i, t in enumerate(words) if t.lower_ in kb.organisation_words), default=None)
-    if last is None or last == 0:
-        return None  # a kind word alone ("Party chief") says no organisation
-    sector, _, _ = organisation_kind(words[: last + 1], kb)
-    return None if sector is None or sector.cameo[:3] in _STATE_ORGANS else sector
-
-
 def _inside_organisation_name(ent: Span, sentence: Sentence, kb: ActorKB) -> bool:
     """The entity lies inside a longer name of organisations.tsv (up to three words more either side)."""
     doc = ent.doc
@@ -197,7 +181,7 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
                 country = ctx.home
                 how += " + article country (none in the sentence)"
         if role and cameo in _LEADING_SECTORS and title.org is None \
-                and (led := _unlisted_organisation_in_title(left + inside, kb)) is not None:
+                and (led := organisation_in_title(left + inside, kb)) is not None:
             # "Teachers Association President Keith Gambill": a leader speaks for the organisation,
             # whose sector the title's organisation name gives (teachers: EDU)
             cameo, plover = led.cameo, led.plover
@@ -208,7 +192,7 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         elif title.org is not None and not role:
             code = title.org.code
         elif title.org is not None and cameo in _LEADING_SECTORS and country == title.org.country \
-                and (org_code := title.org.on(ctx.day)[0])[3:6] not in _STATE_ORGANS | {""}:
+                and (org_code := title.org.on(ctx.day)[0])[3:6] not in STATE_ORGANS | {""}:
             # "the Taliban's deputy leader": a leader of a national organisation with a sector of its
             # own (rebels, a party, a union) has the organisation's code, not a government's
             code, plover = org_code, title.org.on(ctx.day)[1]

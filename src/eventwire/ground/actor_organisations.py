@@ -21,7 +21,7 @@ from eventwire.ground.actor_groups import _country_before
 from eventwire.ground.actor_kb import ActorKB, Sector
 from eventwire.read import Sentence
 
-__all__ = ["organisation_kind", "sector_of_noun", "unlisted_organisations"]
+__all__ = ["STATE_ORGANS", "organisation_in_title", "organisation_kind", "sector_of_noun", "unlisted_organisations"]
 
 
 def sector_of_noun(word: str, kb: ActorKB) -> Sector | None:
@@ -51,6 +51,22 @@ def organisation_kind(tokens: Sequence[Token], kb: ActorKB) -> tuple[Sector | No
             else [tokens[-1]]
         sector = next((s for t in reversed(nouns) if (s := sector_of_noun(t.text, kb)) is not None), None)
     return sector, bloc, head
+
+
+# Sectors of the state's own bodies: whoever presides over a parliament or a court is an official
+# (GOV in CAMEO practice), so such a body in a title leaves the role's sector alone.
+STATE_ORGANS = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
+
+
+def organisation_in_title(tokens: list[Token], kb: ActorKB) -> Sector | None:
+    """The sector of an organisation that no dictionary lists, named in a person's title before the
+    role: the capitalised words up to the last kind word ("Indiana State Teachers Association")."""
+    words = [t for t in tokens if t.text[:1].isupper()]
+    last = max((i for i, t in enumerate(words) if t.lower_ in kb.organisation_words), default=None)
+    if last is None or last == 0:
+        return None  # a kind word alone ("Party chief") says no organisation
+    sector, _, _ = organisation_kind(words[: last + 1], kb)
+    return None if sector is None or sector.cameo[:3] in STATE_ORGANS else sector
 
 
 def _described_sector(root: Token, start: int, kb: ActorKB) -> tuple[Sector, range] | None:

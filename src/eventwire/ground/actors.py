@@ -28,8 +28,10 @@ What it recognises, sentence by sentence:
 - places named as places ("in Baghdad", "the town of Cizre", "West Darfur State"): regions
   (data/actors/regions.tsv) and the offline gazetteer's towns and areas give a state actor of their
   country without a sector; they also give groups and roles their country ("rebels in Darfur");
-- organisations no dictionary lists, by the kind word of their name (organisation_words.tsv);
-  discard phrases (sports, entertainment) and time zones are no actors.
+- organisations no dictionary lists, by the kind word of their name (organisation_words.tsv), a
+  plural group noun of the name, a group word before it or an appositive (actor_organisations);
+  leaders of an organisation take its code or sector, groups loyal or opposed to an actor its country;
+- discard phrases (sports, entertainment) and time zones are no actors.
 
 The finders live in actor_names (persons, dictionary organisations, countries), actor_organisations
 (organisations no dictionary lists), actor_groups (groups, roles,
