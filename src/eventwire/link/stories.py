@@ -32,13 +32,14 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
 from eventwire.record import ArticleRecord, Evidence, Event, Place
 
-__all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "haversine_km", "outlet_of"]
+__all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "event_mentions", "stories_of_mentions",
+           "haversine_km", "outlet_of"]
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +359,24 @@ def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, st
             continue
         seen_docs.add(record.document.id)
         items.extend(_mentions(record, duplicate_of.get(record.document.id), settings))
+    return stories_of_mentions(items, settings)
+
+
+def event_mentions(record: ArticleRecord, settings: LinkSettings | None = None) -> list[_Mention]:
+    """What story linking keeps of one article's events (for linking a stream of records: the record
+    itself need not be kept)."""
+    return list(_mentions(record, None, settings or LinkSettings()))
+
+
+def stories_of_mentions(items: list[_Mention], settings: LinkSettings | None = None,
+                        duplicate_of: Mapping[str, str] | None = None) -> list[StoryEvent]:
+    """The story events of mentions from event_mentions; a copy's mentions are marked with the original
+    from `duplicate_of`."""
+    settings = settings or LinkSettings()
+    if duplicate_of:
+        for item in items:
+            if (original := duplicate_of.get(item.mention.doc_id)) and item.mention.duplicate_of != original:
+                item.mention = replace(item.mention, duplicate_of=original)
     return [_story_event(i, s) for i, s in enumerate(_ordered(_sweep(items, settings)))]
 
 
