@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from eventwire.link import Links, link_records
-from eventwire.link.load import record_from_json
+from eventwire.link.load import LINKED_PARTS, record_from_json
 
 __all__ = ["link_database", "stored_records", "write_links"]
 
@@ -24,13 +24,16 @@ BATCH = 500  # records fetched from the store at a time
 
 
 def stored_records(con: Any, batch: int = BATCH) -> Iterator[Any]:
-    """Every stored article as an ArticleRecord, fetched `batch` at a time."""
-    cursor = con.cursor()
-    cursor.execute("SELECT record FROM documents")
-    while rows := cursor.fetchmany(batch):
+    """Every stored article as an ArticleRecord holding what linking reads (LINKED_PARTS), read `batch`
+    rows at a time by row id, so memory never holds more than one page of record JSON."""
+    lo, hi = con.execute("SELECT min(rowid), max(rowid) FROM documents").fetchone()
+    if lo is None:
+        return
+    for start in range(lo, hi + 1, batch):
+        rows = con.execute("SELECT record FROM documents WHERE rowid >= ? AND rowid < ?",
+                           [start, start + batch]).fetchall()
         for (text,) in rows:
-            yield record_from_json(json.loads(text))
-    cursor.close()
+            yield record_from_json(json.loads(text), LINKED_PARTS)
 
 
 def link_database(db: Any, settings: Any = None, article_settings: Any = None) -> Links:
