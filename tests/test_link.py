@@ -284,3 +284,30 @@ def test_event_dates_place_only_undated_articles_and_only_by_stated_days():
     assert blocking_day(_bombing("a", "AP", None, day=None)) is None  # dated only by the missing publication
     assert blocking_day(_bombing("v", "AP", None, day="2016")) is None  # a year is too vague
     assert blocking_day(_bombing("n", "AP", None, day="2016-07-05", modality=("negated",))) is None
+
+
+def test_linking_a_store_streams_its_records_and_writes_every_link_table(tmp_path):
+    from eventwire.link.database import stored_records
+    from eventwire.store.duckdb import open_store
+
+    facts = _bombing("x", "AP", "2016-07-05")
+    original = ArticleRecord(document=_doc("ap", "AP", "2016-07-05T08:00:00", WIRE),
+                             actors=facts.actors, places=facts.places, events=facts.events)
+    reprint = ArticleRecord(document=_doc("local", "Herald", "2016-07-05T11:00:00", WIRE + " More."),
+                            actors=facts.actors, places=facts.places, events=facts.events)
+    unrelated = ArticleRecord(document=_doc("budget", "AP", "2016-07-05T09:00:00", BUDGET))
+    with open_store(str(tmp_path / "links.duckdb")) as store:
+        for record in (original, reprint, unrelated):
+            store.write(record)
+        # Two rows a page: the reader pages through the table, and keeps what linking reads.
+        streamed = list(stored_records(store.con, batch=2))
+        assert sorted(r.document.id for r in streamed) == ["ap", "budget", "local"]
+        assert {r.document.id: r.events for r in streamed}["ap"] == original.events
+        links = store.link()
+        assert links == link_records([original, reprint, unrelated])
+        con = store.con
+        assert con.execute("SELECT doc_id, duplicate_of FROM duplicate_of").fetchall() == [("local", "ap")]
+        assert dict(con.execute("SELECT * FROM article_clusters").fetchall()) == links.article_cluster
+        (story,) = con.execute("SELECT story_id, num_articles FROM story_events WHERE num_articles > 1").fetchall()
+        assert sorted(con.execute("SELECT doc_id, duplicate_of FROM story_mentions WHERE story_id = ?",
+                                  [story[0]]).fetchall()) == [("ap", None), ("local", "ap")]
