@@ -17,7 +17,9 @@ stay as the base record had them. So most articles are distinct stories over a s
 shared event types, some are reprints, and every one is linked against the whole day. The records go
 into a fresh store's documents table in bulk (the columns linking reads).
 
-Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (ru_maxrss) is its own.
+Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (ru_maxrss) and CPU time are
+its own; on a loaded machine the CPU seconds are the steadier figure. Each result is also appended to
+`results.jsonl` in the workdir.
 """
 from __future__ import annotations
 
@@ -167,12 +169,18 @@ def link_only(db: str) -> dict:
     started = time.perf_counter()
     links = link_database(Database(db))
     seconds = time.perf_counter() - started
-    return {"articles": len(links.article_cluster), "seconds": round(seconds, 2),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "near_duplicates": len(links.duplicate_of), "story_events": len(links.stories),
-            "multi_article_stories": sum(1 for s in links.stories if s.num_articles > 1),
-            "article_links": len(links.article_links),
-            "clusters": len(set(links.article_cluster.values()))}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result = {"articles": len(links.article_cluster), "seconds": round(seconds, 2),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+              "load_average_after": round(os.getloadavg()[0], 2), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+              "near_duplicates": len(links.duplicate_of), "story_events": len(links.stories),
+              "multi_article_stories": sum(1 for s in links.stories if s.num_articles > 1),
+              "article_links": len(links.article_links),
+              "clusters": len(set(links.article_cluster.values()))}
+    # Also kept beside the store: a long run's sizes survive an interrupted parent.
+    with (Path(db).parent / "results.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(result) + "\n")
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                   **json.loads(out.stdout.strip().splitlines()[-1])}
         results.append(result)
         if not args.json:
-            print(f"{n:>7} articles: linked in {result['seconds']:8.1f} s, peak RSS {result['peak_rss_mb']:>5} MB "
+            print(f"{n:>7} articles: linked in {result['seconds']:8.1f} s ({result.get('cpu_seconds', 0):.1f} s CPU), peak RSS {result['peak_rss_mb']:>5} MB "
                   f"({result['near_duplicates']} copies, {result['multi_article_stories']} multi-article stories, "
                   f"{result['article_links']} article links; load {load:.2f})", flush=True)
         if not args.keep:
