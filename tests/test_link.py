@@ -232,3 +232,82 @@ def test_store_link_writes_story_tables(tmp_path):
         assert {m["doc_id"] for m in mentions} == {"d1", "d2"} and all(m["evidence_text"] for m in mentions)
         store.link()  # recomputing replaces, never duplicates
         assert len(store.story_events(min_articles=1)) == 2
+
+
+# ---------------------------------------------------------------------------- undated articles
+REWRITE = (
+    "A car bomb exploded beside a crowded market in the northern city, killing twelve people and wounding "
+    "dozens, a local monitoring group said. Witnesses said the blast shattered windows and set shops on fire. "
+    "Hospital staff said rescue workers searched the rubble for survivors into the afternoon."
+)
+BUDGET = "Parliament approved the national budget after a long debate over taxes and pensions."
+
+
+def _two_events(record: ArticleRecord, day: str) -> ArticleRecord:
+    """The bombing and a second event of the same day (the group's threat against the civilians)."""
+    threat = _event("138", "THREATEN", day=day, source=("actor1",), target=("actor2",), event_id="event2")
+    return replace(record, events=(*record.events, threat))
+
+
+def _undated(doc_id: str, event_day: str) -> ArticleRecord:
+    record = _two_events(_bombing(doc_id, "Herald", None, day=event_day), event_day)
+    return replace(record, document=_doc(doc_id, "Herald", None, REWRITE, title="Car bomb kills twelve at market"))
+
+
+def test_undated_article_is_compared_on_its_events_own_dates():
+    dated = _two_events(_bombing("dated", "AP", "2016-07-05T08:00:00", day="2016-07-05"), "2016-07-05")
+    dated = replace(dated, document=_doc("dated", "AP", "2016-07-05T08:00:00", WIRE, title="Car bomb kills twelve"))
+    other = ArticleRecord(document=_doc("budget", "AP", "2016-07-05T09:00:00", BUDGET))
+    # The same undated rewrite: its events stated a day before the dated report, then years before it.
+    near = link_records([dated, _undated("undated", "2016-07-04"), other])
+    assert not near.duplicate_of  # a rewrite, not a reprint: only the dates can place it
+    assert near.article_cluster["undated"] == near.article_cluster["dated"] != near.article_cluster["budget"]
+    (link,) = near.article_links
+    assert (link.doc_a, link.doc_b, link.days_apart) == ("dated", "undated", 1)
+    far = link_records([dated, _undated("undated", "2012-03-14"), other])
+    assert far.article_cluster["undated"] != far.article_cluster["dated"] and not far.article_links
+    # One shared story event is not enough for a guessed day (it may be an earlier event recalled), nor
+    # are two guessed days.
+    one_event = replace(_undated("undated", "2016-07-04"), events=_undated("u", "2016-07-04").events[:1])
+    assert not link_records([dated, one_event, other]).article_links
+    assert not link_records([_undated("undated", "2016-07-04"),
+                             replace(_undated("undated2", "2016-07-04"),
+                                     document=_doc("undated2", "Gazette", None, WIRE, title="Car bomb"))]).article_links
+
+
+def test_event_dates_place_only_undated_articles_and_only_by_stated_days():
+    from eventwire.link.articles import blocking_day
+
+    assert str(blocking_day(_undated("u", "2016-07-04"))) == "2016-07-04"
+    dated = _bombing("d", "AP", "2016-07-05T08:00:00", day="2012-03-14")
+    assert str(blocking_day(dated)) == "2016-07-05"  # a dated article keeps its publication day
+    assert blocking_day(_bombing("a", "AP", None, day=None)) is None  # dated only by the missing publication
+    assert blocking_day(_bombing("v", "AP", None, day="2016")) is None  # a year is too vague
+    assert blocking_day(_bombing("n", "AP", None, day="2016-07-05", modality=("negated",))) is None
+
+
+def test_linking_a_store_streams_its_records_and_writes_every_link_table(tmp_path):
+    from eventwire.link.database import stored_records
+    from eventwire.store.duckdb import open_store
+
+    facts = _bombing("x", "AP", "2016-07-05")
+    original = ArticleRecord(document=_doc("ap", "AP", "2016-07-05T08:00:00", WIRE),
+                             actors=facts.actors, places=facts.places, events=facts.events)
+    reprint = ArticleRecord(document=_doc("local", "Herald", "2016-07-05T11:00:00", WIRE + " More."),
+                            actors=facts.actors, places=facts.places, events=facts.events)
+    unrelated = ArticleRecord(document=_doc("budget", "AP", "2016-07-05T09:00:00", BUDGET))
+    with open_store(str(tmp_path / "links.duckdb")) as store:
+        for record in (original, reprint, unrelated):
+            store.write(record)
+        # Two rows a page: the reader pages through the table, and keeps what linking reads.
+        streamed = list(stored_records(store.con, batch=2))
+        assert sorted(r.document.id for r in streamed) == ["ap", "budget", "local"]
+        assert {r.document.id: r.events for r in streamed}["ap"] == original.events
+        links = store.link()
+        assert links == link_records([original, reprint, unrelated])
+        con = store.con
+        assert con.execute("SELECT doc_id, duplicate_of FROM duplicate_of").fetchall() == [("local", "ap")]
+        assert dict(con.execute("SELECT * FROM article_clusters").fetchall()) == links.article_cluster
+        (story,) = con.execute("SELECT story_id, num_articles FROM story_events WHERE num_articles > 1").fetchall()
+        assert sorted(con.execute("SELECT doc_id, duplicate_of FROM story_mentions WHERE story_id = ?",
+                                  [story[0]]).fetchall()) == [("ap", None), ("local", "ap")]

@@ -10,22 +10,42 @@ The rule (documented in docs and used by eval/clusters.py): two articles publish
 Article clusters are the connected components of these links. Words are lower-cased word tokens
 of three or more letters outside a short stop list, the title counted twice; IDF is computed over
 the articles being linked, so a word every article uses (the war's name in a war corpus) weighs
-little. Articles without a publication date are linked only as near-duplicates.
+little.
+
+Not every pair in the window is compared: a pair is a candidate when the articles share one of their
+`key_terms` highest-weighted words (a word that is a key of more than `max_key_postings` articles in
+the window is too common to say anything and stops being a key), share a multi-article story event,
+or one is a near-duplicate of the other (linked to its original). The work then grows with the
+articles and their neighbours, not with the square of a day's news.
+
+An article without a publication date takes its place on the calendar from its events' own stated
+dates (`blocking_day`): the latest day one of its events is stated to have happened on, since news
+reports what has already happened. It is then compared like a dated article published that day; an
+article with neither a publication date nor a stated event date is linked only as a near-duplicate.
+Such a link needs more than a dated one, since the article's place on the calendar is only inferred:
+the other article must be dated, their words must reach `text_threshold` and they must share
+`undated_min_shared` story events (whose dates agreed); two articles both placed by their events are
+never linked this way. Event dates place only undated articles: for a dated article its publication day is
+what counts.
 """
 from __future__ import annotations
 
 import logging
 import math
 import re
-from collections import Counter
+import zlib
+from collections import Counter, defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from eventwire.link.stories import StoryEvent
+import numpy as np
+
+from eventwire.link.stories import LinkSettings, StoryEvent, event_window
 from eventwire.record import ArticleRecord
 
-__all__ = ["ArticleLinkSettings", "ArticleLink", "article_links", "article_clusters"]
+__all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "article_terms", "blocking_day", "article_links",
+           "link_articles", "article_clusters"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +66,12 @@ class ArticleLinkSettings:
     text_threshold: float = 0.30
     shared_threshold: float = 0.15
     min_shared: int = 1
+    # An article placed only by its events' dates: story events shared with the dated article. One shared
+    # event can be an earlier one recalled in passing (a report of Tuesday's shelling that recalls the
+    # chemical attack of the same week); two are two of its own events agreeing.
+    undated_min_shared: int = 2
+    key_terms: int = 12
+    max_key_postings: int = 500
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,17 @@ class ArticleLink:
     shared_stories: int
     near_duplicate: bool
     days_apart: int | None
+
+
+@dataclass(frozen=True)
+class ArticleTerms:
+    """What article linking keeps of one article: its day and its word counts (CRC-32 of each word)."""
+
+    doc_id: str
+    day: date | None  # blocking_day
+    by_events: bool  # the day comes from its events' dates (no publication date)
+    terms: np.ndarray  # uint32, sorted
+    counts: np.ndarray  # uint32, aligned with terms
 
 
 def _tokens(record: ArticleRecord, entities: bool = True) -> Counter:
@@ -81,63 +118,136 @@ def _day(published: str | None) -> date | None:
         return None
 
 
-def _vectors(records: Sequence[ArticleRecord]) -> dict[str, dict[str, float]]:
-    counts = {r.document.id: _tokens(r) for r in records}
-    df: Counter = Counter()
-    for c in counts.values():
-        df.update(c.keys())
-    n = len(counts)
-    vectors: dict[str, dict[str, float]] = {}
-    for doc_id, c in counts.items():
-        vec = {w: (1 + math.log(tf)) * math.log((n + 1) / (df[w] + 1)) for w, tf in c.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vectors[doc_id] = {w: v / norm for w, v in vec.items() if v > 0}
+def blocking_day(record: ArticleRecord, settings: LinkSettings | None = None) -> date | None:
+    """The day an article is compared on: its publication day, else the latest day its events are
+    stated to have happened on (events dated only vaguely, a month or a year, or that did not happen do
+    not place it), else None."""
+    day = _day(record.document.published)
+    if day is not None:
+        return day
+    settings = settings or LinkSettings()
+    stated: list[date] = []
+    for event in record.events:
+        if set(event.modality) & {"negated", "conditional", "intended"}:
+            continue
+        window = event_window(event, None, settings)
+        if window is None or window[2] or (window[1] - window[0]).days > settings.max_window_days:
+            continue
+        # The window widened a stated day by the tolerance on each side: its last stated day.
+        stated.append(window[1] - timedelta(days=settings.day_tolerance))
+    return max(stated) if stated else None
+
+
+def article_terms(record: ArticleRecord, settings: LinkSettings | None = None) -> ArticleTerms:
+    """The ArticleTerms of one article (its text and grounded names, its blocking day)."""
+    counts = Counter()
+    for word, n in _tokens(record).items():
+        counts[zlib.crc32(word.encode("utf-8"))] += n
+    terms = np.array(sorted(counts), dtype=np.uint32)
+    day = blocking_day(record, settings)
+    return ArticleTerms(record.document.id, day, day is not None and _day(record.document.published) is None,
+                        terms, np.array([counts[t] for t in terms.tolist()], dtype=np.uint32))
+
+
+@dataclass
+class _Vector:
+    terms: np.ndarray  # uint32, sorted
+    weights: np.ndarray  # float64, unit length
+
+
+def _vectors(articles: Sequence[ArticleTerms]) -> dict[str, _Vector]:
+    """TF-IDF vectors of unit length, IDF over `articles`."""
+    n = len(articles)
+    if not n:
+        return {}
+    all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
+    vectors: dict[str, _Vector] = {}
+    for a in articles:
+        idf = np.log((n + 1) / (df[np.searchsorted(all_terms, a.terms)] + 1))
+        weights = (1 + np.log(a.counts.astype(np.float64))) * idf
+        keep = weights > 0
+        norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
+        vectors[a.doc_id] = _Vector(a.terms[keep], weights[keep] / norm)
     return vectors
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
+def _cosine(a: _Vector, b: _Vector) -> float:
+    _, ia, ib = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
+    return float(np.dot(a.weights[ia], b.weights[ib]))
 
 
 def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent],
                   duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
-    """The linked article pairs under the rule in the module docstring."""
-    settings = settings or ArticleLinkSettings()
+    """The linked article pairs among `records` under the rule in the module docstring."""
     unique = list({r.document.id: r for r in records}.values())
-    vectors = _vectors(unique)
-    shared: Counter = Counter()
-    for story in stories:
-        docs = sorted(set(story.doc_ids))
-        if len(docs) < 2:
-            continue
-        for i, a in enumerate(docs):
-            for b in docs[i + 1:]:
-                shared[(a, b)] += 1
-    links: list[ArticleLink] = []
-    dated = sorted(((d, r.document.id) for r in unique if (d := _day(r.document.published))), key=lambda x: x)
-    # A sweep over publication days: only articles within max_days of each other are compared.
-    lo = 0
-    for i, (day_i, id_i) in enumerate(dated):
-        while (day_i - dated[lo][0]).days > settings.max_days:
-            lo += 1
-        for day_j, id_j in dated[lo:i]:
-            a, b = sorted((id_i, id_j))
-            cos = _cosine(vectors[a], vectors[b])
-            n_shared = shared.get((a, b), 0)
-            dup = duplicate_of.get(a, a) == duplicate_of.get(b, b)
-            if dup or cos >= settings.text_threshold or (
-                    cos >= settings.shared_threshold and n_shared >= settings.min_shared):
-                links.append(ArticleLink(a, b, round(cos, 4), n_shared, dup, abs((day_i - day_j).days)))
-    # Undated articles: near-duplicates only.
-    undated = {r.document.id for r in unique if _day(r.document.published) is None}
+    return link_articles([article_terms(r) for r in unique], stories, duplicate_of, settings)
+
+
+def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent],
+                  duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
+    """The linked article pairs among `articles` (see article_links)."""
+    settings = settings or ArticleLinkSettings()
+    vectors = _vectors(articles)
+    info = {a.doc_id: a for a in articles}
+    stories_of: dict[str, set[int]] = defaultdict(set)
+    for i, story in enumerate(stories):
+        docs = set(story.doc_ids)
+        if len(docs) > 1:
+            for d in docs:
+                stories_of[d].add(i)
+
+    def keys(doc_id: str) -> list:
+        vec = vectors[doc_id]
+        top = np.argsort(-vec.weights, kind="stable")[:settings.key_terms]
+        return [int(t) for t in vec.terms[top]] + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
+
+    def judged(a: str, b: str, dup: bool) -> ArticleLink | None:
+        a, b = sorted((a, b))
+        cos = _cosine(vectors[a], vectors[b])
+        n_shared = len(stories_of.get(a, set()) & stories_of.get(b, set()))
+        day_a, day_b = info[a].day, info[b].day
+        apart = abs((day_a - day_b).days) if day_a and day_b else None
+        if dup:
+            return ArticleLink(a, b, round(cos, 4), n_shared, True, apart)
+        if info[a].by_events and info[b].by_events:
+            ok = False  # two guessed days: nothing says either article is of that day
+        elif info[a].by_events or info[b].by_events:
+            # Placed on the calendar only by its events: the words and a story event must both agree.
+            ok = cos >= settings.text_threshold and n_shared >= settings.undated_min_shared
+        else:
+            ok = cos >= settings.text_threshold or (cos >= settings.shared_threshold and n_shared >= settings.min_shared)
+        return ArticleLink(a, b, round(cos, 4), n_shared, False, apart) if ok else None
+
+    links: dict[tuple[str, str], ArticleLink] = {}
+    # Each near-duplicate copy is linked to its original when both lie within the window or either has
+    # no day at all.
     for copy, original in duplicate_of.items():
-        if copy in undated or original in undated:
-            a, b = sorted((copy, original))
-            links.append(ArticleLink(a, b, round(_cosine(vectors[a], vectors[b]), 4),
-                                     shared.get((a, b), 0), True, None))
-    return links
+        if copy not in info or original not in info:
+            continue
+        day_c, day_o = info[copy].day, info[original].day
+        if day_c is None or day_o is None or abs((day_c - day_o).days) <= settings.max_days:
+            link = judged(copy, original, True)
+            links[(link.doc_a, link.doc_b)] = link
+    # A sweep over the days: each article meets the earlier articles within max_days that share a key.
+    dated = sorted((a.day, a.doc_id) for a in articles if a.day is not None)
+    postings: dict = defaultdict(deque)  # key -> (day, doc id) in day order
+    for day, doc_id in dated:
+        candidates: set[str] = set()
+        for key in keys(doc_id):
+            posting = postings[key]
+            while posting and (day - posting[0][0]).days > settings.max_days:
+                posting.popleft()
+            if len(posting) > settings.max_key_postings:
+                continue  # too common in these days to tell stories apart
+            candidates.update(other for _, other in posting)
+            posting.append((day, doc_id))
+        for other in candidates:
+            pair = tuple(sorted((doc_id, other)))
+            if pair in links:
+                continue
+            if (link := judged(doc_id, other, False)) is not None:
+                links[pair] = link
+    return list(links.values())
 
 
 def article_clusters(doc_ids: Sequence[str], links: Sequence[ArticleLink]) -> dict[str, str]:

@@ -6,6 +6,10 @@ decides alone. A pair is a near-duplicate when its Jaccard similarity reaches `t
 when one article's shingles are almost all inside the other's (`containment`): a reprint that
 was cut short or gained a paragraph of local context is still the same copy.
 
+Shingles are kept as sorted arrays of their 32-bit CRC (not as strings): a day of news fits in memory,
+and the same text always gives the same hashes, run after run. Each article is queried against the
+articles before it and then inserted, so the index can be fed one article at a time (`DuplicateIndex`).
+
 Each group of near-duplicates has one original: the earliest published member (the one without a
 date last), ties broken by document id, so the choice is stable across reruns.
 """
@@ -13,14 +17,16 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from eventwire.record import ArticleRecord
 
-__all__ = ["DuplicatePair", "shingles", "near_duplicates", "duplicate_of"]
+__all__ = ["DuplicatePair", "DuplicateIndex", "shingles", "shingle_hashes", "near_duplicates", "duplicate_of"]
 
 log = logging.getLogger(__name__)
 
@@ -44,65 +50,88 @@ def shingles(text: str, size: int = 5) -> frozenset[str]:
     return frozenset(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
 
 
+def shingle_hashes(text: str, size: int = 5) -> np.ndarray:
+    """The sorted distinct CRC-32 values of the text's shingles (see `shingles`)."""
+    return np.unique(np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles(text, size)), dtype=np.uint32))
+
+
 def _article_text(record: ArticleRecord) -> str:
     doc = record.document
     return f"{doc.title}\n{doc.text}"
 
 
+def order_key(published: str | None, doc_id: str) -> tuple:
+    """Which of two copies is the original: the earlier published, the undated last, then the smaller id."""
+    return (published is None, published or "", doc_id)
+
+
 def _order_key(record: ArticleRecord) -> tuple:
-    published = record.document.published
-    return (published is None, published or "", record.document.id)
+    return order_key(record.document.published, record.document.id)
 
 
-def near_duplicates(records: Sequence[ArticleRecord], threshold: float = 0.8, containment: float = 0.9,
-                    num_perm: int = 128, shingle_size: int = 5, min_shingles: int = 20) -> list[DuplicatePair]:
-    """Confirmed near-duplicate pairs among `records`, each pointing at the earlier article.
+class DuplicateIndex:
+    """Near-duplicate pairs found one article at a time: each `add` returns the confirmed pairs between
+    the new article and those added before it.
 
     Texts with fewer than `min_shingles` shingles (a headline, an empty body) are never called
     copies: two one-line items agreeing says nothing about reprinting.
     """
-    sets: dict[str, frozenset[str]] = {}
-    by_id: dict[str, ArticleRecord] = {}
-    for record in records:
-        doc_id = record.document.id
-        if doc_id in by_id:
-            continue
-        by_id[doc_id] = record
-        sets[doc_id] = shingles(_article_text(record), shingle_size)
-    # LSH at a lower threshold than the confirmation: a reprint found only by containment has a
-    # lower Jaccard, and the exact check below removes the extra candidates.
-    lsh = MinHashLSH(threshold=min(threshold, containment) * 0.6, num_perm=num_perm)
-    hashes: dict[str, MinHash] = {}
-    for doc_id, items in sets.items():
-        if len(items) < min_shingles:
-            continue
-        mh = MinHash(num_perm=num_perm, seed=1)
-        mh.update_batch([s.encode("utf-8") for s in items])
-        hashes[doc_id] = mh
-        lsh.insert(doc_id, mh)
+
+    def __init__(self, threshold: float = 0.8, containment: float = 0.9, num_perm: int = 128,
+                 shingle_size: int = 5, min_shingles: int = 20) -> None:
+        self.threshold, self.containment = threshold, containment
+        self.num_perm, self.shingle_size, self.min_shingles = num_perm, shingle_size, min_shingles
+        # LSH at a lower threshold than the confirmation: a reprint found only by containment has a
+        # lower Jaccard, and the exact check on the shingle hashes removes the extra candidates.
+        self._lsh = MinHashLSH(threshold=min(threshold, containment) * 0.6, num_perm=num_perm)
+        self._permutations = MinHash(num_perm=num_perm, seed=1).permutations
+        self._sets: dict[str, np.ndarray] = {}
+        self._order: dict[str, tuple] = {}
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._order
+
+    def add(self, doc_id: str, published: str | None, text: str) -> list[DuplicatePair]:
+        if doc_id in self._order:
+            return []
+        self._order[doc_id] = order_key(published, doc_id)
+        items = shingle_hashes(text, self.shingle_size)
+        if len(items) < self.min_shingles:
+            return []
+        mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int, permutations=self._permutations,
+                     scheme="affine32")
+        mh.update_batch(items.tolist())
+        pairs = []
+        for other in self._lsh.query(mh):
+            theirs = self._sets[other]
+            common = len(np.intersect1d(items, theirs, assume_unique=True))
+            jac = common / (len(items) + len(theirs) - common)
+            cont = common / min(len(items), len(theirs))
+            if jac >= self.threshold or cont >= self.containment:
+                first, second = sorted((doc_id, other), key=self._order.__getitem__)
+                pairs.append(DuplicatePair(second, first, round(jac, 4), round(cont, 4)))
+        self._lsh.insert(doc_id, mh)
+        self._sets[doc_id] = items
+        return pairs
+
+
+def near_duplicates(records: Sequence[ArticleRecord], threshold: float = 0.8, containment: float = 0.9,
+                    num_perm: int = 128, shingle_size: int = 5, min_shingles: int = 20) -> list[DuplicatePair]:
+    """Confirmed near-duplicate pairs among `records`, each pointing at the earlier article (see
+    DuplicateIndex)."""
+    index = DuplicateIndex(threshold, containment, num_perm, shingle_size, min_shingles)
     pairs: list[DuplicatePair] = []
-    seen: set[tuple[str, str]] = set()
-    for doc_id, mh in hashes.items():
-        for other in lsh.query(mh):
-            key = (min(doc_id, other), max(doc_id, other))
-            if other == doc_id or key in seen:
-                continue
-            seen.add(key)
-            a, b = sets[doc_id], sets[other]
-            common = len(a & b)
-            jac = common / len(a | b)
-            cont = common / min(len(a), len(b))
-            if jac >= threshold or cont >= containment:
-                first, second = sorted((by_id[doc_id], by_id[other]), key=_order_key)
-                pairs.append(DuplicatePair(second.document.id, first.document.id, round(jac, 4), round(cont, 4)))
+    for record in records:
+        pairs.extend(index.add(record.document.id, record.document.published, _article_text(record)))
     pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
-    log.debug("%d near-duplicate pairs among %d articles", len(pairs), len(by_id))
+    log.debug("%d near-duplicate pairs among %d articles", len(pairs), len(index._order))
     return pairs
 
 
-def duplicate_of(pairs: Iterable[DuplicatePair], records: Sequence[ArticleRecord]) -> dict[str, str]:
-    """doc id -> the original of its near-duplicate group (only the copies are keys)."""
-    order = {r.document.id: _order_key(r) for r in records}
+def duplicate_of(pairs: Iterable[DuplicatePair], records: Sequence[ArticleRecord] | dict[str, tuple]) -> dict[str, str]:
+    """doc id -> the original of its near-duplicate group (only the copies are keys); `records` or
+    doc id -> order_key of each article."""
+    order = records if isinstance(records, dict) else {r.document.id: _order_key(r) for r in records}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:

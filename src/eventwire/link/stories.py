@@ -20,7 +20,11 @@ events are never merged: they did not happen (yet), so each stays its own story 
 
 Mentions are swept in date order and each joins the compatible story with the most corroborating
 members (ties: the earlier story), else starts a new one; only stories whose date window is still
-open are kept in the sweep, so the work grows with the number of same-day events, not the corpus.
+open are kept in the sweep. A mention is compared only with the open stories that share one of its
+corroboration keys (a named participant, a grid cell of about 55 km near its place, an actor code, a
+participant country with the place's country), since only those can take it; and members that
+agree on everything the rules read (copies of one wire story) are compared once. The work then grows
+with the events that could be one story, not with a day's news.
 """
 from __future__ import annotations
 
@@ -28,13 +32,14 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
 from eventwire.record import ArticleRecord, Evidence, Event, Place
 
-__all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "haversine_km", "outlet_of"]
+__all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "event_mentions", "stories_of_mentions",
+           "haversine_km", "outlet_of"]
 
 log = logging.getLogger(__name__)
 
@@ -196,11 +201,73 @@ class _Mention:
     linkable: bool
 
 
+    def signature(self) -> tuple:
+        """Everything _compatible and _corroborates read of the mention."""
+        m = self.mention
+        return (self.root, m.plover, self.place_kind, self.place_country, m.lat, m.lon, m.date_weak,
+                self.codes, self.countries, self.sector_countries, self.names)
+
+
 @dataclass
 class _Story:
     members: list[_Mention] = field(default_factory=list)
     start: date | None = None  # intersection of the members' windows
     end: date | None = None
+    order: int = 0  # creation order: ties go to the earlier story
+    # One member per distinct signature, with how many members share it.
+    kinds: dict[tuple, list] = field(default_factory=dict)
+    keys: set[tuple] = field(default_factory=set)  # the corroboration keys it is indexed under
+
+    def add(self, member: _Mention) -> None:
+        self.members.append(member)
+        sig = member.signature()
+        if sig in self.kinds:
+            self.kinds[sig][1] += 1
+        else:
+            self.kinds[sig] = [member, 1]
+
+
+_CELL_DEG = 0.5  # grid cells for place keys: about 55 km north to south
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG)
+
+
+def _located(m: _Mention) -> bool:
+    return m.place_kind != "country" and m.mention.lat is not None and m.mention.lon is not None
+
+
+def _own_keys(m: _Mention, settings: LinkSettings) -> list[tuple]:
+    """The corroboration keys a story is found by once `m` is its member (see _corroborates)."""
+    keys: list[tuple] = [("name", n) for n in m.names]
+    if _located(m):
+        keys.append(("cell", _cell(m.mention.lat, m.mention.lon)))
+    if _codes_count(m, settings):
+        keys.extend(("code", c) for c in m.codes)
+        if m.place_country:
+            keys.extend(("sector", c, m.place_country) for c in m.sector_countries)
+    return keys
+
+
+def _codes_count(m: _Mention, settings: LinkSettings) -> bool:
+    if settings.codes_corroborate == "never" or m.place_kind == "country":
+        return False
+    return settings.codes_corroborate == "always" or not m.mention.date_weak
+
+
+def _probe_keys(m: _Mention, settings: LinkSettings) -> list[tuple]:
+    """The keys of every story that has a member `m` could be corroborated by."""
+    keys = [k for k in _own_keys(m, settings) if k[0] != "cell"]
+    if _located(m):
+        lat, lon = m.mention.lat, m.mention.lon
+        row, col = _cell(lat, lon)
+        rows = math.ceil(settings.corroborate_km / (110.5 * _CELL_DEG))
+        cos_lat = math.cos(math.radians(min(89.0, abs(lat) + settings.corroborate_km / 110.5)))
+        cols = min(int(360 / _CELL_DEG) // 2, math.ceil(settings.corroborate_km / (111.32 * cos_lat * _CELL_DEG)))
+        keys.extend(("cell", (r, c)) for r in range(row - rows, row + rows + 1)
+                    for c in range(col - cols, col + cols + 1))
+    return keys
 
 
 def _places_contradict(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
@@ -292,39 +359,73 @@ def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, st
             continue
         seen_docs.add(record.document.id)
         items.extend(_mentions(record, duplicate_of.get(record.document.id), settings))
+    return stories_of_mentions(items, settings)
+
+
+def event_mentions(record: ArticleRecord, settings: LinkSettings | None = None) -> list[_Mention]:
+    """What story linking keeps of one article's events (for linking a stream of records: the record
+    itself need not be kept)."""
+    return list(_mentions(record, None, settings or LinkSettings()))
+
+
+def stories_of_mentions(items: list[_Mention], settings: LinkSettings | None = None,
+                        duplicate_of: Mapping[str, str] | None = None) -> list[StoryEvent]:
+    """The story events of mentions from event_mentions; a copy's mentions are marked with the original
+    from `duplicate_of`."""
+    settings = settings or LinkSettings()
+    if duplicate_of:
+        for item in items:
+            if (original := duplicate_of.get(item.mention.doc_id)) and item.mention.duplicate_of != original:
+                item.mention = replace(item.mention, duplicate_of=original)
+    return [_story_event(i, s) for i, s in enumerate(_ordered(_sweep(items, settings)))]
+
+
+def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
     items.sort(key=lambda m: (m.window is None, m.window or (date.min, date.min),
                               m.mention.published or "", m.mention.doc_id, m.mention.event_id))
     stories: list[_Story] = []
-    open_by_block: dict[str, list[_Story]] = {}
-    pruned_at: dict[str, date] = {}
+    # block -> corroboration key -> the stories with a member of that key (closed ones dropped when met)
+    index: dict[str, dict[tuple, list[_Story]]] = {}
     for item in items:
         if not item.linkable:
             stories.append(_Story([item]))
             continue
         start, end = item.window
-        block = open_by_block.setdefault(_block(item), [])
-        # Stories whose common window closed before this mention's start can never take it again
-        # (mentions come in start order); pruned once per new start day.
-        if pruned_at.get(_block(item)) != start:
-            block[:] = [s for s in block if s.end >= start]
-            pruned_at[_block(item)] = start
+        keyed = index.setdefault(_block(item), {})
+        candidates: dict[int, _Story] = {}
+        for key in _probe_keys(item, settings):
+            found = keyed.get(key)
+            if not found:
+                continue
+            # Stories whose common window closed before this mention's start can never take it again
+            # (mentions come in start order).
+            found[:] = [s for s in found if s.end >= start]
+            for story in found:
+                candidates[story.order] = story
         best, best_support = None, 0
-        for story in block:
+        for _, story in sorted(candidates.items()):
             if story.start > end:
                 continue
-            if not all(_compatible(item, m, settings) for m in story.members):
+            kinds = story.kinds.values()
+            if not all(_compatible(item, m, settings) for m, _ in kinds):
                 continue
-            support = sum(_corroborates(item, m, settings) for m in story.members)
+            support = sum(n for m, n in kinds if _corroborates(item, m, settings))
             if support > best_support:
                 best, best_support = story, support
         if best is None:
-            story = _Story([item], start, end)
-            stories.append(story)
-            block.append(story)
+            best = _Story([], start, end, order=len(stories))
+            stories.append(best)
         else:
-            best.members.append(item)
             best.start, best.end = max(best.start, start), min(best.end, end)
-    return [_story_event(i, s) for i, s in enumerate(_ordered(stories))]
+        best.add(item)
+        for key in _own_keys(item, settings):
+            if key not in best.keys:
+                best.keys.add(key)
+                keyed.setdefault(key, []).append(best)
+    return stories
+
+
+
 
 
 def _ordered(stories: list[_Story]) -> list[_Story]:

@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS inputs (location VARCHAR PRIMARY KEY, size BIGINT, mt
     fingerprint VARCHAR, articles INTEGER, failed INTEGER, done_at TIMESTAMP);
 """
 
-# Written by Store.link(), which recomputes them over the whole store (not per article).
+# Written by eventwire.link.database (Store.link), which recomputes them over the whole store.
 _LINK_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS duplicate_of (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR, jaccard DOUBLE,
     containment DOUBLE);
@@ -812,46 +812,15 @@ class Store:
     def link(self, settings: Any = None, article_settings: Any = None) -> Any:
         """Recompute near-duplicates, story events and article clusters over every stored article and
         replace the link tables with them (one transaction); returns the eventwire.link.Links."""
-        from eventwire.link import link_records
-        from eventwire.link.load import record_from_json
+        from eventwire.link.database import link_database
 
-        records = [record_from_json(r) for r in self.records()]
-        links = link_records(records, settings, article_settings)
-        self.replace_links(links)
-        log.info("linked %d articles: %d near-duplicates, %d story events", len(records),
-                 len(links.duplicate_of), len(links.stories))
-        return links
+        return link_database(self, settings, article_settings)
 
     def replace_links(self, links: Any) -> None:
         """Replace the link tables with `links` in one transaction."""
-        self.con.execute(_LINK_SCHEMA)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            for table in _LINK_TABLES:
-                self.con.execute(f"DELETE FROM {table}")
-            self._insert_links(links)
-            self.con.execute("COMMIT")
-        except Exception:
-            self._rollback()
-            raise
+        from eventwire.link.database import write_links
 
-    def _insert_links(self, links: Any) -> None:
-        many = self.con.executemany
-        pair_of = {p.doc_id: p for p in links.duplicates}
-        if links.duplicate_of:
-            many("INSERT INTO duplicate_of VALUES (?, ?, ?, ?)",
-                 [(copy, original, getattr(pair_of.get(copy), "jaccard", None),
-                   getattr(pair_of.get(copy), "containment", None))
-                  for copy, original in sorted(links.duplicate_of.items())])
-        if links.stories:
-            many("INSERT INTO story_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 [(s.id, s.cameo_root, s.plover, s.date_start, s.date_end, s.place, s.lat, s.lon, list(s.actors),
-                   s.num_articles, s.num_sources, s.num_mentions, s.first_seen, s.last_seen) for s in links.stories])
-            many("INSERT INTO story_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 [(s.id, m.doc_id, m.event_id, m.outlet, m.published, m.date_start, m.date_end, m.date_weak,
-                   m.duplicate_of, *_ev(m.evidence)) for s in links.stories for m in s.mentions])
-        if links.article_cluster:
-            many("INSERT INTO article_clusters VALUES (?, ?)", sorted(links.article_cluster.items()))
+        write_links(self.con, links)
 
     def story_events(self, min_articles: int = 1, limit: int = 100) -> list[dict[str, Any]]:
         """Story events with at least `min_articles` articles, most reported first (after `link`)."""
@@ -887,19 +856,10 @@ class Store:
 
 
 def link_database(db: Any, settings: Any = None, article_settings: Any = None) -> Any:
-    """Link every stored article of a Database (store/access.py) without holding the file while
-    computing: the records are read under a read lock, the links written in one short write."""
-    from eventwire.link import link_records
-    from eventwire.link.load import record_from_json
+    """Link every stored article of a Database (store/access.py): eventwire.link.database."""
+    from eventwire.link.database import link_database as link
 
-    with db.reading() as store:
-        records = [record_from_json(r) for r in store.records()]
-    links = link_records(records, settings, article_settings)
-    with db.writing() as store:
-        store.replace_links(links)
-    log.info("linked %d articles: %d near-duplicates, %d story events", len(records),
-             len(links.duplicate_of), len(links.stories))
-    return links
+    return link(db, settings, article_settings)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,227 @@
+"""Linking at corpus scale: wall time and peak memory of `eventwire link` (link_database) on synthetic
+news days of N articles built from real records.
+
+    .venv/bin/python bench/linking.py                           # 1,000, 10,000 and 50,000 articles
+    .venv/bin/python bench/linking.py --sizes 1000 5000 50000 300000 --json
+    .venv/bin/python bench/linking.py --sizes 2000 --src /path/to/older/checkout/src   # another version
+
+Base records: real articles parsed once with the pipeline (../shared/corpus/articles, the cluster files
+of ../shared/eval/clusters and the first FA-KES dev rows), cached as JSONL in `--workdir`.
+
+A synthetic day of N articles, all published on one day: article i is, with probability `--copies`
+(0.2), a wire copy of an earlier synthetic story (another outlet, one sentence left out, a few words
+changed), else a story of its own made from base record i mod B: 70% of its words replaced by words
+drawn from the base texts, its places moved together by a random offset of up to 8 degrees and renamed,
+its named people and organisations renamed; its coded events (types, modalities, stated dates, roles)
+stay as the base record had them. So most articles are distinct stories over a shared vocabulary and
+shared event types, some are reprints, and every one is linked against the whole day. The records go
+into a fresh store's documents table in bulk (the columns linking reads).
+
+Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (ru_maxrss) and CPU time are
+its own; on a loaded machine the CPU seconds are the steadier figure. Each result is also appended to
+`results.jsonl` in the workdir.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FAKES_ROWS = 60
+_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def base_records(cache: Path) -> list[dict]:
+    """The base records (record JSON dicts), parsed once and cached."""
+    if cache.exists():
+        return [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines() if line]
+    from eventwire.errors import InputError
+    from eventwire.ingest import read_path
+    from eventwire.ingest.text import parse_text
+    from eventwire.pipeline import extract_documents
+    from eventwire.record import to_json
+
+    docs = []
+    for path in sorted((SHARED / "corpus" / "articles").glob("*.txt")) + sorted(
+            (SHARED / "eval" / "clusters").glob("*/*.txt")):
+        docs.extend(d for d in read_path(str(path)) if not isinstance(d, InputError))
+    fakes = SHARED / "eval" / "casualties" / "fakes-dev.csv"
+    if fakes.exists():
+        with fakes.open(encoding="utf-8", newline="") as handle:
+            for row in list(csv.DictReader(handle))[:FAKES_ROWS]:
+                try:
+                    docs.append(parse_text(row["article_content"], f"fakes:{row['unit_id']}",
+                                           title=row["article_title"] or None, outlet=row["source"] or None))
+                except InputError:
+                    continue
+    records = [to_json(r) for r in extract_documents(docs)]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return records
+
+
+def _shifted(when: dict, shift: timedelta) -> dict:
+    """An event's date dict with every stated day moved by `shift` (other values as they were)."""
+    out = dict(when)
+    for key in ("value", "start", "end", "date"):
+        value = out.get(key)
+        if isinstance(value, str) and _DAY.match(value):
+            try:
+                out[key] = (date.fromisoformat(value[:10]) + shift).isoformat() + value[10:]
+            except ValueError:
+                continue
+    return out
+
+
+class Generator:
+    """Synthetic article i of a day, a pure function of i (a copy regenerates the story it copies)."""
+
+    def __init__(self, bases: list[dict], copies: float, day: str = "2026-12-01", seed: int = 7) -> None:
+        self.bases, self.copies, self.day, self.seed = bases, copies, day, seed
+        self.vocab = sorted({w for b in bases for w in _WORD.findall(b["document"]["text"])})
+
+    def _words(self, text: str, rng: random.Random, share: float) -> str:
+        return _WORD.sub(lambda m: rng.choice(self.vocab) if rng.random() < share else m.group(0), text)
+
+    def story(self, k: int) -> dict:
+        rng = random.Random(self.seed * 1_000_003 + k)
+        base = self.bases[k % len(self.bases)]
+        doc = dict(base["document"])
+        doc.update(id=f"syn-{k:07d}", source=f"syn-{k}.txt", url=f"https://news{k % 500}.example/{k}",
+                   outlet=f"outlet {k % 2000}", published=f"{self.day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00",
+                   title=self._words(doc.get("title") or "", rng, 0.7), text=self._words(doc["text"], rng, 0.7),
+                   captions=[], related=[])
+        dlat, dlon = rng.uniform(-8, 8), rng.uniform(-8, 8)
+        places = []
+        for p in base.get("places", []):
+            p = dict(p, name=f"{p['name']} {k}", geonames_id=None)
+            if p.get("lat") is not None:
+                p["lat"] = max(-89.0, min(89.0, p["lat"] + dlat))
+                p["lon"] = (p["lon"] + dlon + 180) % 360 - 180
+            places.append(p)
+        # Stated event days move with the story (by up to a year), so two stories made from one base
+        # record are not reports of one day's event.
+        shift = timedelta(days=rng.randrange(-365, 366))
+        events = [dict(e, date=_shifted(e.get("date") or {}, shift)) for e in base.get("events", [])]
+        actors = [dict(a, name=f"{a['name']} {k % 20000}", wikidata=None) if a.get("kind") in ("person", "organisation")
+                  else a for a in base.get("actors", [])]
+        return {**base, "document": doc, "places": places, "actors": actors, "events": events}
+
+    def article(self, i: int) -> dict:
+        rng = random.Random(self.seed * 7_919 + i)
+        if i == 0 or rng.random() >= self.copies:
+            return self.story(i)
+        original = rng.randrange(i)
+        while random.Random(self.seed * 7_919 + original).random() < self.copies and original > 0:
+            original = random.Random(original).randrange(original)  # a copy of a copy: copy its story
+        record = self.story(original)
+        doc = dict(record["document"])
+        sentences = re.split(r"(?<=[.!?])\s+", doc["text"])
+        if len(sentences) > 3:
+            sentences.pop(rng.randrange(len(sentences)))
+        doc.update(id=f"syn-{i:07d}", source=f"syn-{i}.txt", url=f"https://news{i % 500}.example/{i}",
+                   outlet=f"outlet {i % 2000}", text=self._words(" ".join(sentences), rng, 0.02),
+                   published=f"{self.day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00")
+        return {**record, "document": doc}
+
+
+def build_store(path: Path, n: int, generator: Generator, batch: int = 2000) -> float:
+    """A fresh store with n synthetic articles in its documents table; returns the seconds it took."""
+    import pandas as pd
+
+    from eventwire.store.duckdb import open_store
+
+    started = time.perf_counter()
+    for leftover in (path, Path(f"{path}.wal")):
+        leftover.unlink(missing_ok=True)
+    with open_store(str(path)) as store:
+        for lo in range(0, n, batch):
+            rows = [generator.article(i) for i in range(lo, min(n, lo + batch))]
+            frame = pd.DataFrame({
+                "doc_id": [r["document"]["id"] for r in rows], "source": [r["document"]["source"] for r in rows],
+                "url": [r["document"]["url"] for r in rows], "outlet": [r["document"]["outlet"] for r in rows],
+                "title": [r["document"]["title"] for r in rows], "published": [r["document"]["published"] for r in rows],
+                "text": [r["document"]["text"] for r in rows], "record": [json.dumps(r) for r in rows]})
+            store.con.register("_rows", frame)
+            store.con.execute("INSERT INTO documents (doc_id, source, url, outlet, title, published, text, record) "
+                              "SELECT * FROM _rows")
+            store.con.unregister("_rows")
+    return time.perf_counter() - started
+
+
+def link_only(db: str) -> dict:
+    """Link the store at `db` in this process: seconds, peak RSS and what was found."""
+    from eventwire.store.access import Database
+    from eventwire.store.duckdb import link_database
+
+    started = time.perf_counter()
+    links = link_database(Database(db))
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result = {"articles": len(links.article_cluster), "seconds": round(seconds, 2),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+              "load_average_after": round(os.getloadavg()[0], 2), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+              "near_duplicates": len(links.duplicate_of), "story_events": len(links.stories),
+              "multi_article_stories": sum(1 for s in links.stories if s.num_articles > 1),
+              "article_links": len(links.article_links),
+              "clusters": len(set(links.article_cluster.values()))}
+    # Also kept beside the store: a long run's sizes survive an interrupted parent.
+    with (Path(db).parent / "results.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(result) + "\n")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--copies", type=float, default=0.2, help="share of articles that are wire copies")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/eventwire-bench-linking"))
+    parser.add_argument("--src", help="the src folder of the eventwire version to link with (default: this one)")
+    parser.add_argument("--keep", action="store_true", help="keep the synthetic stores")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--link-only", metavar="DB", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.link_only:
+        print(json.dumps(link_only(args.link_only)))
+        return 0
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    generator = Generator(base_records(args.workdir / "base-records.jsonl"), args.copies)
+    env = dict(os.environ)
+    if args.src:
+        env["PYTHONPATH"] = args.src
+    results = []
+    for n in args.sizes:
+        db = args.workdir / f"day-{n}.duckdb"
+        built = build_store(db, n, generator)
+        load = os.getloadavg()[0]
+        out = subprocess.run([sys.executable, __file__, "--link-only", str(db)], env=env, capture_output=True,
+                             text=True, check=True)
+        result = {"size": n, "build_seconds": round(built, 1), "load_average": round(load, 2),
+                  **json.loads(out.stdout.strip().splitlines()[-1])}
+        results.append(result)
+        if not args.json:
+            print(f"{n:>7} articles: linked in {result['seconds']:8.1f} s ({result.get('cpu_seconds', 0):.1f} s CPU), peak RSS {result['peak_rss_mb']:>5} MB "
+                  f"({result['near_duplicates']} copies, {result['multi_article_stories']} multi-article stories, "
+                  f"{result['article_links']} article links; load {load:.2f})", flush=True)
+        if not args.keep:
+            for leftover in (db, Path(f"{db}.wal")):
+                leftover.unlink(missing_ok=True)
+    if args.json:
+        print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
