@@ -230,3 +230,28 @@ def test_one_article_the_coder_cannot_handle_does_not_stop_the_others(site, tmp_
         assert "a coder bug" in dict(watcher.store.failures())[site.url("/article/2.html")]
     finally:
         watcher.close()
+
+
+def test_a_failed_rollback_after_a_storage_fault_leaves_the_first_error_to_report(tmp_path):
+    import duckdb
+
+    class FailingDisk:
+        """A connection whose writes fail as on a full disk, after which DuckDB refuses the ROLLBACK too."""
+
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            if sql.startswith("ROLLBACK"):
+                raise duckdb.FatalException("database has been invalidated because of a previous fatal error")
+            return self.con.execute(sql, *args)
+
+        def executemany(self, sql, *args):
+            raise duckdb.IOException("could not write file: No space left on device")
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    state.ensure_tables(con)
+    with pytest.raises(duckdb.IOException, match="No space left"):
+        state.record_poll(FailingDisk(con), "http://127.0.0.1:9/feed.xml", "feed", status=200, etag=None,
+                          last_modified=None, next_poll=state.now(), links=["http://127.0.0.1:9/a.html"])
+    con.close()
