@@ -2,7 +2,8 @@
 in one place so that a filter means the same everywhere.
 
 `country` matches an event whose source or target actor has that country, or whose place is in
-it. It accepts ISO 3166 alpha-3 (SYR), alpha-2 (SY) and FIPS 10-4 (SY) codes (countries.to_iso3).
+it. It accepts ISO 3166 alpha-3 (SYR), alpha-2 (SY) and FIPS 10-4 (SY) codes and country names
+(countries.to_iso3, which reads watchlist countries too).
 Dates are YYYY, YYYY-MM or YYYY-MM-DD and must be real calendar dates; `since` and `until` are
 inclusive and compare with the event's day (a month-grain event "2020-03" falls in 2020-03).
 """
