@@ -158,13 +158,12 @@ def event_filters(
     acled: Annotated[str | None, Query(max_length=60, description="ACLED sub-event type, e.g. Armed clash, Peaceful protest (case-insensitive)")] = None,
     acled_type: Annotated[str | None, Query(max_length=60, description="ACLED event type, e.g. Battles, Protests (case-insensitive)")] = None,
 ) -> EventFilters:
-    from eventwire.filters import FilterError, check_date, event_filters as check_filters
+    from eventwire.filters import FilterConflict, FilterError, event_filters as check_filters
 
-    try:  # the checks the CLI makes too: real calendar dates, country codes in any of three systems
-        checked = check_filters(country=country)
-        for name, value in (("since", since), ("until", until)):
-            if value:
-                check_date(value, name)
+    try:  # the checks the CLI makes too: real calendar dates in order, countries by code or name
+        checked = check_filters(country=country, since=since, until=until)
+    except FilterConflict as exc:  # each value valid, the pair not: a bad request rather than a bad value
+        raise HTTPException(400, str(exc)) from None
     except FilterError as exc:
         raise HTTPException(422, str(exc)) from None
     return EventFilters(actor=actor or None, source=source or None, target=target or None,
