@@ -55,6 +55,16 @@ def test_this_weekend_follows_the_tense(nlp, body, value):
     assert _one(_times(nlp, body), "weekend").value == value
 
 
+@pytest.mark.parametrize("body, value", [
+    ("The drought began in the summer of 2019. Two months later, the harvest failed.", "2019-08"),
+    ("The drought began last summer. Two months later, the harvest failed.", "2020-08"),
+    ("The war began in the 1990s. A year later, the capital fell.", "1991"),
+])
+def test_a_season_or_decade_is_a_span_later_times_count_from(nlp, body, value):
+    t = _one(_times(nlp, body, "2021-06-14T10:00:00"), "later")
+    assert (t.value, t.anchor) == (value, "previous")
+
+
 def test_weekday_same_day_in_past_is_the_anchor_day(nlp):
     t = _one(_times(nlp, "The council voted on Wednesday to close the mine."), "Wednesday")
     assert t.value == "2021-06-16"
