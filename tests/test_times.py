@@ -55,6 +55,28 @@ def test_this_weekend_follows_the_tense(nlp, body, value):
     assert _one(_times(nlp, body), "weekend").value == value
 
 
+@pytest.mark.parametrize("published, value", [
+    ("2021-06-14T10:00:00", "2021-W23-WE"),  # a Monday: the weekend just past is the nearer
+    ("2021-06-15T10:00:00", "2021-W23-WE"),  # a Tuesday
+    ("2021-06-16T10:00:00", "2021-W24-WE"),  # a Wednesday: a tie goes to the coming one
+    ("2021-06-18T10:00:00", "2021-W24-WE"),  # a Friday
+    ("2021-06-20T10:00:00", "2021-W24-WE"),  # a Sunday: the weekend it falls in
+])
+def test_this_weekend_without_a_tense_is_the_nearer_weekend(nlp, published, value):
+    body = "Clashes in the capital this weekend: three dead, dozens hurt."
+    assert _one(_times(nlp, body, published), "weekend").value == value
+
+
+@pytest.mark.parametrize("body, value", [
+    ("Thousands of people marched through the capital this weekend.", "2021-W24-WE"),
+    ("Thousands of people will march through the capital this weekend.", "2021-W24-WE"),
+    ("Thousands of people marched through the capital last weekend.", "2021-W23-WE"),
+    ("Thousands of people will march through the capital next weekend.", "2021-W25-WE"),
+])
+def test_a_weekend_told_on_a_sunday_is_the_one_it_falls_in(nlp, body, value):
+    assert _one(_times(nlp, body, "2021-06-20T10:00:00"), "weekend").value == value
+
+
 @pytest.mark.parametrize("body, value", [
     ("The drought began in the summer of 2019. Two months later, the harvest failed.", "2019-08"),
     ("The drought began last summer. Two months later, the harvest failed.", "2020-08"),

@@ -1,14 +1,14 @@
 """Calendar arithmetic for time expressions: a recognised expression + an anchor date -> a TIMEX value.
 
 Pure functions of dates: which year a month or a day-and-month without a year falls in, which day a
-weekday is, offsets ("three years after 2001"), weeks, quarters, halves, seasons, decades
+weekday or a weekend is, offsets ("three years after 2001"), weeks, quarters, halves, seasons, decades
 and centuries. The first and last day a value covers (a month's end, a season's three months) come
 from event_dates.py alone, the one table of calendar spans.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from eventwire.ground.event_dates import SEASON_START_MONTH, calendar_date, first_day, last_day
@@ -223,12 +223,9 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
         base, used = anchor, "published"
         if spec.span_base == "previous" and previous is not None and previous.first is not None:
             base, used = previous.first, "previous"
-        resolved = _rel_unit(spec, base)
-        if (spec.unit == "weekend" and spec.shift == 0 and direction == "past"
-                and resolved.first is not None and resolved.first > base):
-            # "protesters took to the streets at the weekend", told on a Monday: the weekend just past
-            resolved = _rel_unit(replace(spec, shift=-1), base)
-        return resolved, used
+        if spec.unit == "weekend":
+            return _weekend(base, direction, spec.shift), used
+        return _rel_unit(spec, base), used
     if kind == "season":
         season = spec.value
         y = anchor.year
@@ -285,12 +282,27 @@ def _offset(spec: _Spec, base: date) -> _Resolved:
     return _point(f"{year:04d}", "year")
 
 
+def _weekend(anchor: date, direction: Direction, shift: int) -> _Resolved:
+    """A weekend as a weekday is read: "last" / "next weekend" are the weekends of the week before /
+    after the anchor's; "this weekend" is the one the anchor falls in, else by the tense the one just
+    past (past) or the coming one (future), else the nearer of the two (a tie goes to the coming one)."""
+    weekday = anchor.isoweekday()  # Saturday 6, Sunday 7
+    if shift:
+        saturday = anchor + timedelta(days=6 - weekday + 7 * shift)
+    elif weekday >= 6:
+        saturday = anchor - timedelta(days=weekday - 6)
+    else:
+        just_past, coming = anchor - timedelta(days=weekday + 1), anchor + timedelta(days=6 - weekday)
+        if direction == "nearest":
+            direction = "past" if weekday < 6 - weekday else "future"  # days since Sunday, days to Saturday
+        saturday = just_past if direction == "past" else coming
+    return _point(f"{_iso_week(saturday)}-WE", "week")
+
+
 def _rel_unit(spec: _Spec, anchor: date) -> _Resolved:
     unit, shift = spec.unit, spec.shift
-    if unit in ("week", "weekend"):
+    if unit == "week":
         week = _iso_week(anchor + timedelta(weeks=shift))
-        if unit == "weekend":
-            return _point(f"{week}-WE", "week")
         if spec.edge == "end":
             return _point(last_day(*calendar_date(week)).isoformat(), "day")
         return _point(week, "week")
