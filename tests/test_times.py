@@ -238,6 +238,35 @@ def test_yesterday_inside_a_quote_is_anchored_on_the_speech_date(nlp):
     assert _one(second, "Sunday").anchor == "published"  # outside the quoted words
 
 
+@pytest.mark.parametrize("body", [
+    'On Monday, the army shelled the town. On Sunday, the minister said: "I spoke to the rebels yesterday '
+    'and we meet again on Friday." Talks resumed in March.',
+    'On Sunday, the minister said: "We met the rebels yesterday." Two days later, the talks collapsed. '
+    'The truce had held since January.',
+])
+def test_only_the_times_inside_a_dated_quote_are_anchored_again(nlp, monkeypatch, body):
+    from eventwire.ground import times as times_module
+
+    parsed = _parsed(nlp, body)
+    recognised = times_module.recognise_times(parsed)
+    first = times_module.anchor_all(recognised, parsed.document.published)
+    sunday = _one(first.times, "Sunday")
+    quoted = body[body.index('"') + 1: body.rindex('"')]
+    sentence = next(s for s in parsed.sentences if quoted[:20] in s.evidence().text)
+    quote = Quote(id="quote1", text=quoted, kind="direct", speaker=None, evidence=sentence.evidence(),
+                  spoken=sunday.value)
+    whole = times_module.anchor_times(recognised, parsed.document.published, [quote])
+
+    calls = []
+    original = times_module._resolve
+    monkeypatch.setattr(times_module, "_resolve", lambda spec, *rest: calls.append(spec) or original(spec, *rest))
+    again = times_module.anchor_all(recognised, parsed.document.published, [quote], earlier=first).times
+    assert again == whole  # the same as anchoring everything again
+    inside = [t for t in whole if t.anchor == "speech:quote1"]
+    leaning = [t for t in whole if t.anchor == "previous" and t not in first.times]
+    assert inside and len(calls) == len(inside) + len(leaning) < len(whole)
+
+
 def test_quote_without_spoken_date_keeps_the_publication_anchor(nlp):
     parsed = _parsed(nlp, 'The minister said: "I spoke to the rebels yesterday."')
     quote = Quote(id="quote1", text="I spoke to the rebels yesterday.", kind="direct", speaker=None,
