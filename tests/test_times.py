@@ -128,8 +128,22 @@ def test_count_of_people_is_not_a_year(nlp):
 def test_full_dates_in_common_formats(nlp):
     times = _times(nlp, "The treaty was signed on 12 March 2019, ratified on April 3, 2019, "
                         "published on 2019-05-01 and amended on 7/4/2020.")
-    assert [t.value for t in times] == ["2019-03-12", "2019-04-03", "2019-05-01", "2020-07-04"]
+    assert [t.value for t in times] == ["2019-03-12", "2019-04-03", "2019-05-01", "2020-04-07"]
     assert {t.anchor for t in times} == {"absolute"}
+
+
+@pytest.mark.parametrize("body, url, value", [
+    ("The law was amended on 7/4/2020.", None, "2020-04-07"),                          # day first
+    ("The law was amended on 7/4/2020.", "https://apnews.com/article/x", "2020-07-04"),  # a US wire
+    ("The law was amended on 7/4/2020.", "https://news.example.us/x", "2020-07-04"),     # a .us site
+    ("The law was amended on 7/4/2020.", "https://edition.cnn.com/x", "2020-07-04"),     # a subdomain
+    ("The law was amended on 7/25/2020 and again on 8/4/2020.", None, "2020-08-04"),     # the text shows it
+    ("The law was amended on 25/7/2020 and again on 8/4/2020.", None, "2020-04-08"),
+    ("The law was amended on 13/4/2020.", "https://apnews.com/article/x", "2020-04-13"),  # one reading only
+])
+def test_numeric_dates_are_day_first_unless_the_source_writes_month_first(nlp, body, url, value):
+    parsed = read(parse_text(body, "t.txt", title="Test article", url=url, published="2021-06-16"), nlp)
+    assert resolve_times(parsed)[-1].value == value
 
 
 def test_month_and_year(nlp):

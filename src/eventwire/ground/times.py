@@ -40,6 +40,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.ground.time_calendar import (Direction, _in_year, _resolve, _Resolved, _shift_year_back)
 from eventwire.ground.time_grammar import _Cand, _recognise, load_holidays
+from eventwire.numeric_dates import date_order
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Mention, Quote, TimeRef
 
@@ -197,12 +198,14 @@ def recognise_times(parsed: Parsed) -> tuple[RecognisedTime, ...]:
     """Every time expression of the article with its sentence and its direction (past, future, nearest)
     read from the parse: the work that does not depend on the anchor, done once per article."""
     out: list[RecognisedTime] = []
+    document = parsed.document
+    order = date_order(document.url, document.text)  # how the source writes numeric dates
     for paragraph in parsed.paragraphs:
         sentences = [s for s in parsed.sentences if s.paragraph is paragraph]
         if not sentences:
             continue
         text = doc_text(paragraph.doc)
-        for cand in _recognise(paragraph.doc):
+        for cand in _recognise(paragraph.doc, order):
             sentence = _sentence_at(sentences, cand.start)
             if sentence is None:
                 continue
