@@ -46,7 +46,7 @@ def test_a_numeric_timestamp_line_is_read_as_the_body_reads_it(nlp, url, expecte
     from eventwire.ground.times import resolve_times
     from eventwire.read import read
 
-    doc = parse_text(f"A headline of some words\n\n07/04/2020\n\nThe council met on 07/04/2020 and voted.", "t.txt",
+    doc = parse_text("A headline of some words\n\n07/04/2020\n\nThe council met on 07/04/2020 and voted.", "t.txt",
                      url=url)
     assert doc.published == expected
     (said,) = resolve_times(read(doc, nlp))

@@ -7,12 +7,11 @@ from event_dates.py alone, the one table of calendar spans.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from eventwire.ground.event_dates import SEASON_START_MONTH, calendar_date, first_day, last_day
-from eventwire.ground.time_grammar import _SEASONS, _UNITS, _Spec
+from eventwire.ground.time_grammar import _UNITS, _Spec
 
 Direction = str  # "past" | "future" | "nearest"
 
