@@ -188,7 +188,7 @@ def test_export_parquet_needs_a_file(example_db):
     (["--until", "2021-02-30"], "--until"),
     (["--since", "last week"], "is not a date"),
     (["--country", "GM"], "ambiguous"),
-    (["--country", "Syria"], "not a country code"),
+    (["--country", "Narnia"], "not a country"),
     (["--cameo", "1x"], "--cameo"),
 ])
 def test_filters_are_checked_with_clear_errors(example_db, args, message):

@@ -86,7 +86,8 @@ def example_db(tmp_path_factory):
 # ---------------------------------------------------------------- dates and codes
 
 @pytest.mark.parametrize("iso, fips", [("SYR", "SY"), ("DEU", "GM"), ("IRQ", "IZ"), ("GBR", "UK"), ("ESP", "SP"),
-                                       ("SRB", "RI"), ("SSD", "OD"), ("USA", "US"), ("SY", "SY"), ("XXX", "")])
+                                       ("SRB", "RI"), ("SSD", "OD"), ("USA", "US"), ("SY", "SY"), ("XXX", ""),
+                                       ("KOS", "KV"), ("XKX", "KV"), ("XK", "KV")])
 def test_fips_codes(iso, fips):
     assert fips_of(iso) == fips
 
@@ -96,13 +97,16 @@ def test_fips_splits_the_palestinian_territories_by_area():
 
 
 @pytest.mark.parametrize("given, iso3", [("SYR", "SYR"), ("sy", "SYR"), ("SP", "ESP"), ("DE", "DEU"),
-                                         ("fips:GM", "DEU"), ("iso:GM", "GMB"), ("UK", "GBR")])
+                                         ("fips:GM", "DEU"), ("iso:GM", "GMB"), ("UK", "GBR"),
+                                         ("KOS", "KOS"), ("XK", "KOS"), ("KV", "KOS"), ("fips:KV", "KOS"),
+                                         ("XKX", "KOS"), ("KSV", "KOS"), ("Kosovo", "KOS"), ("syria", "SYR"),
+                                         ("Ivory  Coast", "CIV"), ("Russian Federation", "RUS"), ("DRC", "COD")])
 def test_country_filters_accept_iso2_iso3_and_fips(given, iso3):
     assert to_iso3(given) == iso3
 
 
 @pytest.mark.parametrize("given, message", [("GM", "ambiguous"), ("ZZ", "not an ISO"), ("2020", "not a country"),
-                                            ("fips:SYR", "two letters")])
+                                            ("fips:SYR", "two letters"), ("Narnia", "not a country")])
 def test_country_filters_refuse_clearly(given, message):
     with pytest.raises(ValueError, match=message):
         to_iso3(given)

@@ -304,3 +304,62 @@ def test_truncated_warc_file_is_streamed_and_keeps_earlier_records(tmp_path):
     docs, errors = _docs(read_path(str(path)))
     assert [d.url for d in docs] == ["https://news.example/a"]
     assert len(errors) == 1 and errors[0].source.startswith(f"{path}#") and "truncated" in errors[0].reason
+
+
+class _CountingFile(io.BytesIO):
+    """An archive file that counts the bytes read from it."""
+
+    read_bytes = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.read_bytes += len(chunk)
+        return chunk
+
+    def readinto(self, buffer):
+        n = super().readinto(buffer)
+        self.read_bytes += n
+        return n
+
+
+@pytest.mark.parametrize("cut", [0, 150])
+def test_a_gzipped_archive_is_read_once_to_tell_a_cut_from_an_end(cut):
+    pages = [("response", f"https://news.example/p{n}", "200 OK", "text/html",
+              _html(f"Talks round {n}", f"Delegates met for round {n} of the talks on Monday in Geneva.").encode()
+              + f"<!-- {n} -->".encode() * 400) for n in range(40)]
+    data = _warc(pages)
+    archive = _CountingFile(data[:len(data) - cut] if cut else data)
+    docs, errors = _docs(parse_warc(archive, "a.warc.gz"))
+    assert len(docs) == (39 if cut else 40) and len(errors) == (1 if cut else 0)
+    assert not cut or ("truncated" in errors[0].reason and errors[0].source.startswith("a.warc.gz#"))
+    # warcio's pass, then only the last record again: not a second pass over the whole archive
+    assert archive.read_bytes < 1.3 * len(archive.getvalue()), (archive.read_bytes, len(archive.getvalue()))
+
+
+@pytest.mark.parametrize("kind", ["feed", "warc"])
+def test_an_undated_feed_entry_or_archived_page_is_dated_once(kind, tmp_path, monkeypatch):
+    import eventwire.ingest.html  # noqa: F401  (its own URL reading is a page signal, not the fallback)
+    from eventwire.ingest import dates
+
+    looked: list[tuple] = []
+    original = dates.date_in_url
+    monkeypatch.setattr(dates, "date_in_url", lambda *urls: looked.append(urls) or original(*urls))
+    if kind == "feed":
+        data = RSS.replace("<pubDate>Mon, 24 Feb 2020 09:25:00 +0100</pubDate>", "").encode()
+        path = tmp_path / "news.xml"
+    else:  # a record without a WARC-Date: nothing dates the page
+        out = io.BytesIO()
+        writer = WARCWriter(out, gzip=True)
+        record = writer.create_warc_record(
+            "https://news.example/world/talks", "response", payload=io.BytesIO(GOOD.encode()),
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"))
+        record.rec_headers.remove_header("WARC-Date")
+        writer.write_record(record)
+        data = out.getvalue()
+        path = tmp_path / "news.warc.gz"
+    path.write_bytes(data)
+    for read in (lambda: read_bytes(data, str(path)), lambda: read_path(str(path))):
+        docs, _ = _docs(read())
+        assert docs and all(d.published_from == "none-found" for d in docs)
+        assert len(looked) == len(docs), looked  # the fallback ran once per document
+        looked.clear()

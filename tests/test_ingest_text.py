@@ -41,6 +41,18 @@ def test_timestamp_line_shapes(stamp, expected):
     assert doc.title == "A headline of some words"
 
 
+@pytest.mark.parametrize("url, expected", [(None, "2020-04-07"), ("https://www.nytimes.com/2020/x.html", "2020-07-04")])
+def test_a_numeric_timestamp_line_is_read_as_the_body_reads_it(nlp, url, expected):
+    from eventwire.ground.times import resolve_times
+    from eventwire.read import read
+
+    doc = parse_text("A headline of some words\n\n07/04/2020\n\nThe council met on 07/04/2020 and voted.", "t.txt",
+                     url=url)
+    assert doc.published == expected
+    (said,) = resolve_times(read(doc, nlp))
+    assert said.value == doc.published  # one policy for header lines and the body (numeric_dates.py)
+
+
 @pytest.mark.parametrize("line", ["Kabul Sunday 30 Oct 2016", "Rebels advance on Aleppo Sunday 30 Oct 2016"])
 def test_a_headline_ending_in_a_date_is_no_timestamp(line):
     doc = parse_text(f"{line}\n\n{BODY}", "t.txt")

@@ -40,6 +40,12 @@ def test_town_comma_country(nlp):
     assert town.resolved_by.endswith("container")
 
 
+def test_kosovo_places_carry_the_code_its_actors_carry(nlp):
+    _, places = _places(nlp, "Police closed two border crossings near Pristina, Kosovo on Tuesday.")
+    assert _with_mention(places, "Pristina").country == "KOS" and _with_mention(places, "Kosovo").country == "KOS"
+    assert load_gazetteer().adjective_place("Kosovar").country == "KOS"  # the demonyms of countries.tsv apply
+
+
 def test_country_possessive_province_is_admin1(nlp):
     _, places = _places(nlp, "Aid convoys reached Syria's Idlib province last week.")
     idlib = _with_mention(places, "Idlib")

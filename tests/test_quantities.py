@@ -209,6 +209,20 @@ def test_money_areas_and_distances(nlp, body, text, category, value, unit):
     assert not [c for c in found if c.category not in ("money", "area", "distance")]
 
 
+@pytest.mark.parametrize("body, text, low, high, approximate", [
+    ("The fund will give no more than $5 million to the province.", "no more than $5 million", None, 5e6, False),
+    ("The fire burned no fewer than 300 acres of forest.", "no fewer than 300 acres", 1.214057, None, False),
+    ("The convoy travelled well over 40 kilometres on the highway.", "well over 40 kilometres", 40.0, None, False),
+    ("Donors pledged close to 4bn euros for the rebuilding.", "close to 4bn euros", None, 4e9, False),
+    ("The state paid an estimated 300 million yuan to the families.", "an estimated 300 million yuan", None, None,
+     True),
+])
+def test_amounts_take_the_same_qualifiers_as_counts(nlp, body, text, low, high, approximate):
+    found, _ = quantities_of(nlp, body)
+    (q,) = [q for q in found if q.text == text]
+    assert (q.low, q.high, q.approximate) == (low, high, approximate)
+
+
 def test_a_casualty_category_needs_its_word_in_the_same_clause(nlp):
     (q,) = only_all(nlp, "Police detained 12 employees accused of killing a guard at the plant.")
     assert q.category != "killed"

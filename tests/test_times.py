@@ -55,6 +55,38 @@ def test_this_weekend_follows_the_tense(nlp, body, value):
     assert _one(_times(nlp, body), "weekend").value == value
 
 
+@pytest.mark.parametrize("published, value", [
+    ("2021-06-14T10:00:00", "2021-W23-WE"),  # a Monday: the weekend just past is the nearer
+    ("2021-06-15T10:00:00", "2021-W23-WE"),  # a Tuesday
+    ("2021-06-16T10:00:00", "2021-W24-WE"),  # a Wednesday: a tie goes to the coming one
+    ("2021-06-18T10:00:00", "2021-W24-WE"),  # a Friday
+    ("2021-06-20T10:00:00", "2021-W24-WE"),  # a Sunday: the weekend it falls in
+])
+def test_this_weekend_without_a_tense_is_the_nearer_weekend(nlp, published, value):
+    body = "Clashes in the capital this weekend: three dead, dozens hurt."
+    assert _one(_times(nlp, body, published), "weekend").value == value
+
+
+@pytest.mark.parametrize("body, value", [
+    ("Thousands of people marched through the capital this weekend.", "2021-W24-WE"),
+    ("Thousands of people will march through the capital this weekend.", "2021-W24-WE"),
+    ("Thousands of people marched through the capital last weekend.", "2021-W23-WE"),
+    ("Thousands of people will march through the capital next weekend.", "2021-W25-WE"),
+])
+def test_a_weekend_told_on_a_sunday_is_the_one_it_falls_in(nlp, body, value):
+    assert _one(_times(nlp, body, "2021-06-20T10:00:00"), "weekend").value == value
+
+
+@pytest.mark.parametrize("body, value", [
+    ("The drought began in the summer of 2019. Two months later, the harvest failed.", "2019-08"),
+    ("The drought began last summer. Two months later, the harvest failed.", "2020-08"),
+    ("The war began in the 1990s. A year later, the capital fell.", "1991"),
+])
+def test_a_season_or_decade_is_a_span_later_times_count_from(nlp, body, value):
+    t = _one(_times(nlp, body, "2021-06-14T10:00:00"), "later")
+    assert (t.value, t.anchor) == (value, "previous")
+
+
 def test_weekday_same_day_in_past_is_the_anchor_day(nlp):
     t = _one(_times(nlp, "The council voted on Wednesday to close the mine."), "Wednesday")
     assert t.value == "2021-06-16"
@@ -96,8 +128,22 @@ def test_count_of_people_is_not_a_year(nlp):
 def test_full_dates_in_common_formats(nlp):
     times = _times(nlp, "The treaty was signed on 12 March 2019, ratified on April 3, 2019, "
                         "published on 2019-05-01 and amended on 7/4/2020.")
-    assert [t.value for t in times] == ["2019-03-12", "2019-04-03", "2019-05-01", "2020-07-04"]
+    assert [t.value for t in times] == ["2019-03-12", "2019-04-03", "2019-05-01", "2020-04-07"]
     assert {t.anchor for t in times} == {"absolute"}
+
+
+@pytest.mark.parametrize("body, url, value", [
+    ("The law was amended on 7/4/2020.", None, "2020-04-07"),                          # day first
+    ("The law was amended on 7/4/2020.", "https://apnews.com/article/x", "2020-07-04"),  # a US wire
+    ("The law was amended on 7/4/2020.", "https://news.example.us/x", "2020-07-04"),     # a .us site
+    ("The law was amended on 7/4/2020.", "https://edition.cnn.com/x", "2020-07-04"),     # a subdomain
+    ("The law was amended on 7/25/2020 and again on 8/4/2020.", None, "2020-08-04"),     # the text shows it
+    ("The law was amended on 25/7/2020 and again on 8/4/2020.", None, "2020-04-08"),
+    ("The law was amended on 13/4/2020.", "https://apnews.com/article/x", "2020-04-13"),  # one reading only
+])
+def test_numeric_dates_are_day_first_unless_the_source_writes_month_first(nlp, body, url, value):
+    parsed = read(parse_text(body, "t.txt", title="Test article", url=url, published="2021-06-16"), nlp)
+    assert resolve_times(parsed)[-1].value == value
 
 
 def test_month_and_year(nlp):
@@ -204,6 +250,35 @@ def test_yesterday_inside_a_quote_is_anchored_on_the_speech_date(nlp):
     y = _one(second, "yesterday")
     assert (y.value, y.anchor) == ("2021-06-12", "speech:quote1")
     assert _one(second, "Sunday").anchor == "published"  # outside the quoted words
+
+
+@pytest.mark.parametrize("body", [
+    'On Monday, the army shelled the town. On Sunday, the minister said: "I spoke to the rebels yesterday '
+    'and we meet again on Friday." Talks resumed in March.',
+    'On Sunday, the minister said: "We met the rebels yesterday." Two days later, the talks collapsed. '
+    'The truce had held since January.',
+])
+def test_only_the_times_inside_a_dated_quote_are_anchored_again(nlp, monkeypatch, body):
+    from eventwire.ground import times as times_module
+
+    parsed = _parsed(nlp, body)
+    recognised = times_module.recognise_times(parsed)
+    first = times_module.anchor_all(recognised, parsed.document.published)
+    sunday = _one(first.times, "Sunday")
+    quoted = body[body.index('"') + 1: body.rindex('"')]
+    sentence = next(s for s in parsed.sentences if quoted[:20] in s.evidence().text)
+    quote = Quote(id="quote1", text=quoted, kind="direct", speaker=None, evidence=sentence.evidence(),
+                  spoken=sunday.value)
+    whole = times_module.anchor_times(recognised, parsed.document.published, [quote])
+
+    calls = []
+    original = times_module._resolve
+    monkeypatch.setattr(times_module, "_resolve", lambda spec, *rest: calls.append(spec) or original(spec, *rest))
+    again = times_module.anchor_all(recognised, parsed.document.published, [quote], earlier=first).times
+    assert again == whole  # the same as anchoring everything again
+    inside = [t for t in whole if t.anchor == "speech:quote1"]
+    leaning = [t for t in whole if t.anchor == "previous" and t not in first.times]
+    assert inside and len(calls) == len(inside) + len(leaning) < len(whole)
 
 
 def test_quote_without_spoken_date_keeps_the_publication_anchor(nlp):

@@ -181,11 +181,22 @@ def test_sources_file_is_checked_and_errors_name_their_place():
            ({"watch": {"colour": 1}}, "unknown setting colour"),
            ({"watchlist": [{"name": "empty"}]}, "at least one criterion"),
            ({"watchlist": [{"name": "w", "near": {"lat": 99, "lon": 0, "km": 1}}]}, "out of range"),
+           ({"watchlist": [{"name": "w", "countries": ["SYR", "Narnia"]}]}, "#1.countries: 'Narnia' is not a country"),
+           ({"watchlist": [{"name": "w", "countries": ["GM"]}]}, "ambiguous"),
            ({"feeds": []}, "unknown sections feeds")]
     for data, words in bad:
         with pytest.raises(ValueError, match=None) as caught:
             parse_watch_config(data, "s.toml")
         assert words in str(caught.value) and str(caught.value).startswith("s.toml"), (data, caught.value)
+
+
+def test_watchlist_countries_are_read_as_the_country_filter_reads_them():
+    from eventwire.filters import event_filters
+
+    given = ["SYR", "sy", "fips:GM", "Kosovo", "KV", "Ivory Coast", "Turkey"]
+    config = parse_watch_config({"watchlist": [{"name": "w", "countries": given}]}, "s.toml")
+    assert config.watchlists[0].countries == ("SYR", "DEU", "KOS", "CIV", "TUR")
+    assert list(config.watchlists[0].countries) == list(dict.fromkeys(event_filters(country=c)["country"] for c in given))
 
 
 def test_the_documented_sources_files_are_valid():

@@ -230,3 +230,51 @@ def test_one_article_the_coder_cannot_handle_does_not_stop_the_others(site, tmp_
         assert "a coder bug" in dict(watcher.store.failures())[site.url("/article/2.html")]
     finally:
         watcher.close()
+
+
+def test_watch_on_a_database_another_process_holds_is_one_line_and_exit_code_1(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "held.duckdb"
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[watch]\nalerts_file = ""\n\n[[feed]]\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = CliRunner().invoke(cli, ["watch", str(sources), "--once", "--db", str(db)],
+                                    env={"EVENTWIRE_LOCK_WAIT": "1"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"in use by process {holder.pid}" in errors[0], result.stderr
+
+
+def test_a_failed_rollback_after_a_storage_fault_leaves_the_first_error_to_report(tmp_path):
+    import duckdb
+
+    class FailingDisk:
+        """A connection whose writes fail as on a full disk, after which DuckDB refuses the ROLLBACK too."""
+
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            if sql.startswith("ROLLBACK"):
+                raise duckdb.FatalException("database has been invalidated because of a previous fatal error")
+            return self.con.execute(sql, *args)
+
+        def executemany(self, sql, *args):
+            raise duckdb.IOException("could not write file: No space left on device")
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    state.ensure_tables(con)
+    with pytest.raises(duckdb.IOException, match="No space left"):
+        state.record_poll(FailingDisk(con), "http://127.0.0.1:9/feed.xml", "feed", status=200, etag=None,
+                          last_modified=None, next_poll=state.now(), links=["http://127.0.0.1:9/a.html"])
+    con.close()

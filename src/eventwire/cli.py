@@ -256,7 +256,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 ActorFilter = Annotated[Optional[str], typer.Option("--actor", help="Actor (source or target): CAMEO code prefix (RUSGOV) or part of a name.")]
-CountryFilter = Annotated[Optional[str], typer.Option("--country", help="Country of a source or target actor or of the event's place: ISO-3 (SYR), ISO-2 (SY) or FIPS 10-4 (SY); iso:XX / fips:XX when the two-letter systems disagree.")]
+CountryFilter = Annotated[Optional[str], typer.Option("--country", help="Country of a source or target actor or of the event's place: ISO-3 (SYR), ISO-2 (SY), FIPS 10-4 (SY) or a name (Syria); iso:XX / fips:XX when the two-letter systems disagree.")]
 SinceFilter = Annotated[Optional[str], typer.Option("--since", help="Earliest event date, inclusive (YYYY[-MM[-DD]]).")]
 UntilFilter = Annotated[Optional[str], typer.Option("--until", help="Latest event date, inclusive (YYYY[-MM[-DD]]).")]
 CameoFilter = Annotated[Optional[str], typer.Option("--cameo", help="CAMEO code or prefix (19 = all fighting).")]

@@ -48,28 +48,24 @@ def watch(
     """Poll feeds, sitemaps and pages; fetch, code and store new articles; raise watchlist alerts.
     Stop with Ctrl-C; a restart resumes where it stopped. While it runs it is the database's writer:
     to serve the same database meanwhile, use `eventwire serve --watch SOURCES` instead."""
-    import duckdb
-
-    from eventwire.cli import _settings
+    from eventwire.cli import _database_errors, _settings
     from eventwire.watch.watcher import Watcher
 
     watch_config = _load(sources)
     settings = _settings(config, db=db, model=model, actors=actors)
-    try:
+    # A busy or failing database is one line and exit code 1 (docs/storage.md), as for ingest.
+    with _database_errors():
         watcher = Watcher(settings.db, watch_config, settings, on_event=lambda m: err.print(m, highlight=False, markup=False))
-    except duckdb.Error as exc:
-        err.print(f"[red]error:[/red] {settings.db}: {exc}", highlight=False)
-        raise typer.Exit(1)
-    err.print(f"watching {len(watch_config.sources)} sources → {settings.db}", highlight=False)
-    try:
-        if once:
-            stats = watcher.run_once()
-        else:
-            stop = threading.Event()
-            _stop_on_signals(stop)
-            stats = watcher.run(stop)
-    finally:
-        watcher.close()
+        err.print(f"watching {len(watch_config.sources)} sources → {settings.db}", highlight=False)
+        try:
+            if once:
+                stats = watcher.run_once()
+            else:
+                stop = threading.Event()
+                _stop_on_signals(stop)
+                stats = watcher.run(stop)
+        finally:
+            watcher.close()
     err.print(stats.line(), highlight=False)
 
 
@@ -82,14 +78,11 @@ def serve_watching(settings: Settings, sources: str, host: str, port: int, token
     from eventwire.api import create_app
     from eventwire.watch.watcher import Watcher
 
-    import duckdb
+    from eventwire.cli import _database_errors
 
     watch_config = _load(sources)
-    try:
+    with _database_errors():  # e.g. another process holds the database: one line, exit code 1
         watcher = Watcher(settings.db, watch_config, settings)
-    except duckdb.Error as exc:  # e.g. another process holds the database
-        err.print(f"[red]error:[/red] {settings.db}: {exc}", highlight=False)
-        raise typer.Exit(1)
     stop = threading.Event()
     thread = threading.Thread(target=watcher.run, args=(stop,), name="eventwire-watcher", daemon=True)
     web_app = create_app(settings.db, api_token=token, settings=settings, writable=True, allowed_hosts=allowed_hosts,

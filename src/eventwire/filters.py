@@ -2,9 +2,10 @@
 in one place so that a filter means the same everywhere.
 
 `country` matches an event whose source or target actor has that country, or whose place is in
-it. It accepts ISO 3166 alpha-3 (SYR), alpha-2 (SY) and FIPS 10-4 (SY) codes (countries.to_iso3).
-Dates are YYYY, YYYY-MM or YYYY-MM-DD and must be real calendar dates; `since` and `until` are
-inclusive and compare with the event's day (a month-grain event "2020-03" falls in 2020-03).
+it. It accepts ISO 3166 alpha-3 (SYR), alpha-2 (SY) and FIPS 10-4 (SY) codes and country names
+(countries.to_iso3, which reads watchlist countries too). Dates are YYYY, YYYY-MM or YYYY-MM-DD and
+must be real calendar dates; `since` and `until` are inclusive and compare with the event's day (a
+month-grain event "2020-03" falls in 2020-03); an `until` before `since` is refused (FilterConflict).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from eventwire.countries import to_iso3
 
-__all__ = ["FilterError", "check_date", "check_cameo", "event_filters", "FILTER_NAMES"]
+__all__ = ["FilterError", "FilterConflict", "check_date", "check_cameo", "event_filters", "FILTER_NAMES"]
 
 FILTER_NAMES = ("actor", "source", "target", "country", "cameo", "plover", "modality", "quad_class", "since",
                 "until", "q", "doc_id", "lang", "acled", "acled_type")
@@ -23,6 +24,10 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 class FilterError(ValueError):
     """A filter value that cannot be used; the message names the filter and the value."""
+
+
+class FilterConflict(FilterError):
+    """Two filters, each valid alone, that no event can meet together (until before since)."""
 
 
 def check_date(value: str, name: str = "date") -> str:
@@ -72,5 +77,5 @@ def event_filters(**given: Any) -> dict[str, Any]:
             value = int(value)
         out[name] = value
     if out.get("since") and out.get("until") and out["until"] < out["since"][:len(out["until"])]:
-        raise FilterError(f"until: {out['until']} is before since {out['since']}")
+        raise FilterConflict(f"until: {out['until']} is before since {out['since']}: no event can match")
     return out

@@ -18,7 +18,7 @@ from eventwire.ground.actors import resolve_actors
 from eventwire.ground.places import event_place, resolve_places
 from eventwire.ground.quantities import resolve_quantities
 from eventwire.ground.quotes import resolve_quotes
-from eventwire.ground.times import anchor_times, recognise_times
+from eventwire.ground.times import anchor_all, recognise_times
 from eventwire.ingest import read_bytes, read_path
 from eventwire.language import identify_language, is_analysed
 from eventwire.read import Parsed, load_model, read_many
@@ -48,12 +48,13 @@ def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleR
     actors = resolve_actors(parsed, kb)
     places = resolve_places(parsed, actors)
     # Times are recognised once. Quotes need the times of their cue clauses ("On Saturday, X said");
-    # the times inside a quote whose speaking day is known are then anchored on that day.
+    # the times inside a quote whose speaking day is known are then anchored again, on that day.
     recognised = recognise_times(parsed)
-    first_times = anchor_times(recognised, parsed.document.published)
-    quotes = resolve_quotes(parsed, actors, first_times)
-    spoken = any(q.spoken for q in quotes)
-    times = anchor_times(recognised, parsed.document.published, quotes) if spoken else first_times
+    first = anchor_all(recognised, parsed.document.published)
+    quotes = resolve_quotes(parsed, actors, first.times)
+    times = first.times
+    if any(q.spoken for q in quotes):
+        times = anchor_all(recognised, parsed.document.published, quotes, earlier=first).times
     quantities = resolve_quantities(parsed, actors)
     events = code_events(parsed, actors, codebook, times=times, places=places, quantities=quantities,
                          quotes=quotes, place_of=event_place)

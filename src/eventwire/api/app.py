@@ -144,7 +144,7 @@ def event_filters(
     actor: Annotated[str | None, Query(max_length=100, description="Actor (source or target): CAMEO code prefix (RUSGOV) or part of a name")] = None,
     source: Annotated[str | None, Query(max_length=100, description="Source actor: code prefix or part of a name")] = None,
     target: Annotated[str | None, Query(max_length=100, description="Target actor: code prefix or part of a name")] = None,
-    country: Annotated[str | None, Query(pattern=r"^((iso|fips|ISO|FIPS):)?[A-Za-z]{2,3}$", description="Country of an actor or of the event's place: ISO-3 (SYR), ISO-2 (SY) or FIPS 10-4 (SY); iso:XX / fips:XX when the two disagree")] = None,
+    country: Annotated[str | None, Query(min_length=2, max_length=100, description="Country of an actor or of the event's place: ISO-3 (SYR), ISO-2 (SY), FIPS 10-4 (SY) or a name (Syria); iso:XX / fips:XX when the two-letter systems disagree")] = None,
     cameo: Annotated[str | None, Query(pattern=r"^\d{2,4}$", description="CAMEO code or prefix: 19 is the root 'Fight', 193 one code")] = None,
     plover: Annotated[PloverType | None, Query(description="PLOVER event type")] = None,
     modality: Annotated[Modality | None, Query(description="Events with this modality")] = None,
@@ -158,13 +158,12 @@ def event_filters(
     acled: Annotated[str | None, Query(max_length=60, description="ACLED sub-event type, e.g. Armed clash, Peaceful protest (case-insensitive)")] = None,
     acled_type: Annotated[str | None, Query(max_length=60, description="ACLED event type, e.g. Battles, Protests (case-insensitive)")] = None,
 ) -> EventFilters:
-    from eventwire.filters import FilterError, check_date, event_filters as check_filters
+    from eventwire.filters import FilterConflict, FilterError, event_filters as check_filters
 
-    try:  # the checks the CLI makes too: real calendar dates, country codes in any of three systems
-        checked = check_filters(country=country)
-        for name, value in (("since", since), ("until", until)):
-            if value:
-                check_date(value, name)
+    try:  # the checks the CLI makes too: real calendar dates in order, countries by code or name
+        checked = check_filters(country=country, since=since, until=until)
+    except FilterConflict as exc:  # each value valid, the pair not: a bad request rather than a bad value
+        raise HTTPException(400, str(exc)) from None
     except FilterError as exc:
         raise HTTPException(422, str(exc)) from None
     return EventFilters(actor=actor or None, source=source or None, target=target or None,

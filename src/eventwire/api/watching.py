@@ -33,8 +33,9 @@ class WatchlistIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     actors: _Names = Field([], description="CAMEO actor code prefixes (SYRMIL) or parts of names")
-    countries: list[Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")]] = Field([], max_length=300,
-                                                                              description="ISO-3 of an actor or the place")
+    countries: list[Annotated[str, Field(min_length=2, max_length=100)]] = Field(
+        [], max_length=300, description="Country of an actor or of the place: ISO-3 (SYR), ISO-2 (SY), FIPS 10-4 "
+                                        "(SY), iso:XX / fips:XX, or a name (Syria), as the event filters take them")
     cameo: list[Annotated[str, Field(pattern=r"^\d{2,4}$")]] = Field([], max_length=300, description="CAMEO code prefixes")
     plover: _Names = Field([], description="PLOVER event types")
     acled: _Names = Field([], description="ACLED event or sub-event types (when events carry them)")

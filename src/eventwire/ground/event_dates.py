@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["calendar_date", "with_calendar_date", "first_day", "last_day"]
+__all__ = ["calendar_date", "with_calendar_date", "first_day", "last_day", "SEASON_START_MONTH"]
 
-_SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+# The month a season starts in (meteorological seasons, northern hemisphere, as TimeML's SP/SU/FA/WI);
+# a season covers three months from it. The one season table (time_calendar.py reads it too).
+SEASON_START_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
 def calendar_date(value: str | None) -> tuple[str | None, str | None]:
@@ -58,7 +60,7 @@ def calendar_date(value: str | None) -> tuple[str | None, str | None]:
         return f"{m[1]}-{1 if m[2] == '1' else 7:02d}", "half"
     m = re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value)
     if m:
-        return f"{m[1]}-{_SEASON_MONTH[m[2]]:02d}", "season"
+        return f"{m[1]}-{SEASON_START_MONTH[m[2]]:02d}", "season"
     if re.fullmatch(r"\d{4}", value):
         return value, "year"
     if re.fullmatch(r"\d{3}", value):

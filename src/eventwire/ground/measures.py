@@ -10,7 +10,8 @@ data/quantities/currencies.tsv and data/quantities/measure_units.tsv:
 - areas and distances: a number, an optional scale word and a unit ("142,000 acres", "12 square
   kilometres", "a 26.2-mile race"); the value is converted to km2 or km, the text stays as written.
 
-A qualifier in front ("more than", "about", "up to") sets the bounds as for counts (quantities.py).
+A qualifier in front ("more than", "no more than", "about") sets the bounds, read by qualifiers.py as
+for counts.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground.qualifiers import bounds, qualifier_before_text
 
 __all__ = ["Measure", "find_measures", "load_measure_tables"]
 
@@ -26,9 +28,6 @@ _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln"
            "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:thousand|million|billion|trillion|bn|mn|mln|trn|tn|k|m|b)(?![\w])"
-_LOW = ("more than", "over", "at least", "upwards of", "in excess of", "nearly", "almost", "up to", "less than",
-        "under", "about", "around", "roughly", "approximately", "some", "an estimated", "estimated")
-_QUALIFIER = re.compile(r"(?i:(" + "|".join(q.replace(" ", r"\s+") for q in _LOW) + r")\s+)$")
 
 
 @dataclass(frozen=True)
@@ -93,20 +92,6 @@ def _amount(m: re.Match) -> float:
     return value * _SCALES.get((m["scale"] or "").lower(), 1.0)
 
 
-def _bounds(text: str, start: int, value: float) -> tuple[int, float | None, float | None, float | None, bool]:
-    """(start including the qualifier, value, low, high, approximate)."""
-    q = _QUALIFIER.search(text[max(0, start - 24):start])
-    if not q:
-        return start, value, value, value, False
-    word = " ".join(q.group(1).lower().split())
-    start -= len(q.group(0))
-    if word in ("more than", "over", "at least", "upwards of", "in excess of"):
-        return start, value, value, None, False
-    if word in ("nearly", "almost", "up to", "less than", "under"):
-        return start, value, None, value, False
-    return start, value, None, None, True
-
-
 def find_measures(text: str) -> list[Measure]:
     """The money amounts, areas and distances in `text`, non-overlapping, in text order."""
     tables = load_measure_tables()
@@ -129,6 +114,6 @@ def find_measures(text: str) -> list[Measure]:
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        first, value_, low, high, approx = _bounds(text, start, value)
-        out.append(Measure(first, end, kind, value_, low, high, approx, unit))
+        qualifier, first = qualifier_before_text(text, start)
+        out.append(Measure(first, end, kind, *bounds(qualifier, value), unit))
     return sorted(out, key=lambda m: m.start)

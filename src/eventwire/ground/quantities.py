@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.measures import find_measures
+from eventwire.ground.qualifiers import bounds, qualifier_before_tokens
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor, Quantity
 
@@ -54,17 +55,6 @@ _MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billio
 _VAGUE = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
           "billions": 1_000_000_000}
 _DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
-
-# Qualifier phrases (lower case, as tokens) right before the figure. Longest match wins, so
-# "no more than" (an upper bound) is not read as "more than" (a lower bound).
-_LOW = ("more than", "over", "upwards of", "in excess of", "at least", "no fewer than", "no less than",
-        "not less than", "a minimum of", "well over", "just over", "more then")
-_HIGH = ("nearly", "almost", "up to", "less than", "fewer than", "under", "just under", "close to", "at most",
-         "as many as", "no more than", "not more than", "nearly to", "barely", "fewer then", "less then")
-_APPROX = ("some", "about", "around", "roughly", "approximately", "an estimated", "estimated", "approx.",
-           "circa", "an approximate", "a reported")
-_QUALIFIERS = sorted([(tuple(q.split()), "low") for q in _LOW] + [(tuple(q.split()), "high") for q in _HIGH]
-                     + [(tuple(q.split()), "approx") for q in _APPROX], key=lambda x: -len(x[0]))
 
 _REMAINS = {"body", "corpse", "remains"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -212,18 +202,6 @@ def _figure_at(doc: Doc, i: int, end: int) -> _Figure | None:
 def _number(value: float) -> float:
     """Whole numbers as int, so the JSON form reads 800000, not 800000.0."""
     return int(value) if float(value).is_integer() else value
-
-
-def _qualifier(doc: Doc, first: int, floor: int) -> tuple[str | None, int]:
-    """(low | high | approx | None, index of the qualifier's first token)."""
-    for words, kind in _QUALIFIERS:
-        n = len(words)
-        start = first - n
-        if start < floor:
-            continue
-        if tuple(t.lower_ for t in doc[start:first]) == words:
-            return kind, start
-    return None, first
 
 
 def _anchor(doc: Doc, fig: _Figure) -> Token:
@@ -610,6 +588,7 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
     doc = sentence.paragraph.doc
     start, end = sentence.span.start, sentence.span.end
     out: list[dict] = []
+    words = [t.lower_ for t in doc[start:end]]  # the sentence's words, for the qualifier reader
     i = start
     while i < end:
         fig = _figure_at(doc, i, end)
@@ -627,7 +606,8 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
         if why:
             log.debug("not a count: %r (%s)", doc[fig.first: fig.last + 1].text, why)
             continue
-        kind, first_tok = _qualifier(doc, fig.first, start)
+        kind, first_tok = qualifier_before_tokens(words, fig.first - start)
+        first_tok += start
         if kind is None and fig.first > start and doc[fig.first - 1].lower_ == "between" and second:
             first_tok = fig.first - 1
         trailing = doc[last_tok + 1: last_tok + 3]
@@ -638,14 +618,8 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
             value, low, high, approximate = None, n, _number(second.value), kind == "approx"
         elif fig.vague:
             value, low, high, approximate = None, n, None, True
-        elif kind == "low":
-            value, low, high, approximate = n, n, None, False
-        elif kind == "high":
-            value, low, high, approximate = n, None, n, False
-        elif kind == "approx":
-            value, low, high, approximate = n, None, None, True
         else:
-            value, low, high, approximate = n, n, n, False
+            value, low, high, approximate = bounds(kind, n)
         skip = set(range(first_tok, last_tok + 1))
         attached = noun is not None and (noun.i == anchor.head.i or noun.head.head.i == anchor.i)
         verb = _governing_verb(noun if attached else anchor)

@@ -1,18 +1,17 @@
 """Calendar arithmetic for time expressions: a recognised expression + an anchor date -> a TIMEX value.
 
 Pure functions of dates: which year a month or a day-and-month without a year falls in, which day a
-weekday is, offsets ("three years after 2001"), weeks, quarters, halves, seasons, decades and centuries,
-and the first and last day a value covers.
+weekday or a weekend is, offsets ("three years after 2001"), weeks, quarters, halves, seasons, decades
+and centuries. The first and last day a value covers (a month's end, a season's three months) come
+from event_dates.py alone, the one table of calendar spans.
 """
 from __future__ import annotations
 
-import calendar
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from eventwire.ground.event_dates import calendar_date, first_day, last_day
-from eventwire.ground.time_grammar import _SEASONS, _UNITS, _Spec
+from eventwire.ground.event_dates import SEASON_START_MONTH, calendar_date, first_day, last_day
+from eventwire.ground.time_grammar import _UNITS, _Spec
 
 Direction = str  # "past" | "future" | "nearest"
 
@@ -29,8 +28,8 @@ def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
     return total // 12, total % 12 + 1
 
 
-def _last_day(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
+def _month_end(y: int, m: int) -> date:
+    return last_day(f"{y:04d}-{m:02d}", "month")
 
 
 def _weekday_date(anchor: date, wd: int, direction: Direction, rel: str | None) -> date:
@@ -122,8 +121,6 @@ def _span_of_value(value: str | None) -> tuple[date | None, date | None]:
     first = first_day(iso)
     if first is None:
         return None, None
-    if value and value.endswith("-WE"):
-        return first, first + timedelta(days=1)
     return first, last_day(iso, grain)
 
 
@@ -159,15 +156,15 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
         return _point(f"{spec.y:04d}-{spec.value}", "range"), "absolute"
     if kind == "month_year":
         if spec.edge == "end" and spec.m:
-            return _point(_last_day(spec.y, spec.m).isoformat(), "day"), "absolute"
+            return _point(_month_end(spec.y, spec.m).isoformat(), "day"), "absolute"
         return _point(f"{spec.y:04d}-{spec.m:02d}", "month"), "absolute"
     if kind == "year":
         return _point(f"{spec.y:04d}", "year"), "absolute"
     if kind == "decade":
-        return _Resolved(f"{spec.y:03d}", "range", date(spec.y * 10, 1, 1), date(spec.y * 10 + 9, 12, 31)), "absolute"
+        return _point(f"{spec.y:03d}", "range"), "absolute"
     if kind == "century":
         c = spec.y - 1
-        return _Resolved(f"{c:02d}", "range", date(max(1, c * 100), 1, 1), date(c * 100 + 99, 12, 31)), "absolute"
+        return _point(f"{c:02d}", "range"), "absolute"
     if kind == "duration":
         return _Resolved(_duration_value(spec.unit or "day", spec.n), "duration"), "absolute"
     if kind == "set":
@@ -175,7 +172,7 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
     if kind == "ref":
         return _Resolved(spec.value, "unknown"), "published"
     if kind == "season" and spec.y is not None:
-        return _Resolved(f"{spec.y:04d}-{spec.value}", "range"), "absolute"
+        return _point(f"{spec.y:04d}-{spec.value}", "range"), "absolute"
     if kind == "previous":
         if previous is None:
             return _Resolved(None, "unknown"), "previous"
@@ -202,7 +199,7 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
     if kind == "month":
         y = _month_year(anchor, spec.m, direction, spec.rel)
         if spec.edge == "end":
-            return _point(_last_day(y, spec.m).isoformat(), "day"), "published"
+            return _point(_month_end(y, spec.m).isoformat(), "day"), "published"
         return _point(f"{y:04d}-{spec.m:02d}", "month"), "published"
     if kind == "weekday":
         d = _weekday_date(anchor, spec.wd, direction, spec.rel)
@@ -225,17 +222,14 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
         base, used = anchor, "published"
         if spec.span_base == "previous" and previous is not None and previous.first is not None:
             base, used = previous.first, "previous"
-        resolved = _rel_unit(spec, base)
-        if (spec.unit == "weekend" and spec.shift == 0 and direction == "past"
-                and resolved.first is not None and resolved.first > base):
-            # "protesters took to the streets at the weekend", told on a Monday: the weekend just past
-            resolved = _rel_unit(replace(spec, shift=-1), base)
-        return resolved, used
+        if spec.unit == "weekend":
+            return _weekend(base, direction, spec.shift), used
+        return _rel_unit(spec, base), used
     if kind == "season":
         season = spec.value
         y = anchor.year
         month_now = anchor.month
-        start_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season]
+        start_month = SEASON_START_MONTH[season]
         if spec.rel == "last":
             y = y if start_month + 2 < month_now else y - 1
         elif spec.rel == "next":
@@ -244,7 +238,7 @@ def _resolve_one(spec: _Spec, anchor: date | None, direction: Direction,
             y = y if start_month <= month_now else y - 1
         elif direction == "future":
             y = y if start_month + 2 >= month_now else y + 1
-        return _Resolved(f"{y:04d}-{season}", "range"), "published"
+        return _point(f"{y:04d}-{season}", "range"), "published"
     if kind == "offset":
         return _offset(spec, anchor), "published"
     if kind == "part":
@@ -287,33 +281,45 @@ def _offset(spec: _Spec, base: date) -> _Resolved:
     return _point(f"{year:04d}", "year")
 
 
+def _weekend(anchor: date, direction: Direction, shift: int) -> _Resolved:
+    """A weekend as a weekday is read: "last" / "next weekend" are the weekends of the week before /
+    after the anchor's; "this weekend" is the one the anchor falls in, else by the tense the one just
+    past (past) or the coming one (future), else the nearer of the two (a tie goes to the coming one)."""
+    weekday = anchor.isoweekday()  # Saturday 6, Sunday 7
+    if shift:
+        saturday = anchor + timedelta(days=6 - weekday + 7 * shift)
+    elif weekday >= 6:
+        saturday = anchor - timedelta(days=weekday - 6)
+    else:
+        just_past, coming = anchor - timedelta(days=weekday + 1), anchor + timedelta(days=6 - weekday)
+        if direction == "nearest":
+            direction = "past" if weekday < 6 - weekday else "future"  # days since Sunday, days to Saturday
+        saturday = just_past if direction == "past" else coming
+    return _point(f"{_iso_week(saturday)}-WE", "week")
+
+
 def _rel_unit(spec: _Spec, anchor: date) -> _Resolved:
     unit, shift = spec.unit, spec.shift
-    if unit in ("week", "weekend"):
-        d = anchor + timedelta(weeks=shift)
-        week = _iso_week(d)
-        if unit == "weekend":
-            monday = date.fromisocalendar(*d.isocalendar()[:2], 1)
-            return _Resolved(f"{week}-WE", "week", monday + timedelta(days=5), monday + timedelta(days=6))
+    if unit == "week":
+        week = _iso_week(anchor + timedelta(weeks=shift))
         if spec.edge == "end":
-            monday = date.fromisocalendar(*d.isocalendar()[:2], 1)
-            return _point((monday + timedelta(days=6)).isoformat(), "day")
+            return _point(last_day(*calendar_date(week)).isoformat(), "day")
         return _point(week, "week")
     if unit in ("month", "quarter"):
         if unit == "quarter":
             q = (anchor.month - 1) // 3 + shift
             y = anchor.year + q // 4
-            return _Resolved(f"{y:04d}-Q{q % 4 + 1}", "range")
+            return _point(f"{y:04d}-Q{q % 4 + 1}", "range")
         y, m = _add_months(anchor.year, anchor.month, shift)
         if spec.edge == "end":
-            return _point(_last_day(y, m).isoformat(), "day")
+            return _point(_month_end(y, m).isoformat(), "day")
         return _point(f"{y:04d}-{m:02d}", "month")
     if unit == "decade":
         dec = anchor.year // 10 + shift
-        return _Resolved(f"{dec:03d}", "range", date(dec * 10, 1, 1), date(dec * 10 + 9, 12, 31))
+        return _point(f"{dec:03d}", "range")
     if unit == "century":
         c = anchor.year // 100 + shift
-        return _Resolved(f"{c:02d}", "range")
+        return _point(f"{c:02d}", "range")
     y = anchor.year + shift
     if spec.edge == "end":
         return _point(date(y, 12, 31).isoformat(), "day")

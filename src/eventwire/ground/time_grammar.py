@@ -16,6 +16,7 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
+from eventwire.numeric_dates import DAY_FIRST, DateOrder, month_and_day
 from eventwire.read import doc_text
 
 # ------------------------------------------------------------------ vocabulary
@@ -170,14 +171,14 @@ def _b_iso(m: re.Match) -> _Spec:
     return _Spec("date", y=int(m["y"]), m=int(m["mo"]), d=int(m["d"]))
 
 
-def _b_numeric(m: re.Match) -> _Spec | None:
+def _b_numeric(m: re.Match, order: DateOrder = DAY_FIRST) -> _Spec | None:
     a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
     if y < 100:
         y += 2000 if y < 70 else 1900
-    month, day = (a, b) if a <= 12 else (b, a)  # US order unless the first number cannot be a month
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    found = month_and_day(a, b, order)  # the one policy for numeric dates (numeric_dates.py)
+    if found is None:
         return None
-    return _Spec("date", y=y, m=month, d=day)
+    return _Spec("date", y=y, m=found[0], d=found[1])
 
 
 def _b_day_month(m: re.Match) -> _Spec | None:
@@ -464,13 +465,14 @@ def _b_clock_any(m: re.Match) -> _Spec | None:
 
 
 # ------------------------------------------------------------------ recognition
-def _recognise(doc: Doc) -> list[_Cand]:
-    """Non-overlapping time expressions in one paragraph, longest first, in text order."""
+def _recognise(doc: Doc, order: DateOrder = DAY_FIRST) -> list[_Cand]:
+    """Non-overlapping time expressions in one paragraph, longest first, in text order; numeric
+    dates read in the source's `order` when they can be read both ways."""
     text = doc_text(doc)
     found: list[_Cand] = []
     for pattern, builder in _grammar():
         for m in pattern.finditer(text):
-            spec = builder(m)
+            spec = builder(m, order) if builder is _b_numeric else builder(m)
             if spec is None or m.end() <= m.start():
                 continue
             # A rule may match context it does not keep: the expression is then its group "x".

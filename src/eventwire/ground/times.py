@@ -40,10 +40,12 @@ from spacy.tokens import Span, Token
 
 from eventwire.ground.time_calendar import (Direction, _in_year, _resolve, _Resolved, _shift_year_back)
 from eventwire.ground.time_grammar import _Cand, _recognise, load_holidays
+from eventwire.numeric_dates import date_order
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Mention, Quote, TimeRef
 
-__all__ = ["resolve_times", "recognise_times", "anchor_times", "RecognisedTime", "attached_token", "load_holidays"]
+__all__ = ["resolve_times", "recognise_times", "anchor_times", "anchor_all", "AnchoredTimes", "RecognisedTime",
+           "attached_token", "load_holidays"]
 
 log = logging.getLogger(__name__)
 
@@ -196,12 +198,14 @@ def recognise_times(parsed: Parsed) -> tuple[RecognisedTime, ...]:
     """Every time expression of the article with its sentence and its direction (past, future, nearest)
     read from the parse: the work that does not depend on the anchor, done once per article."""
     out: list[RecognisedTime] = []
+    document = parsed.document
+    order = date_order(document.url, document.text)  # how the source writes numeric dates
     for paragraph in parsed.paragraphs:
         sentences = [s for s in parsed.sentences if s.paragraph is paragraph]
         if not sentences:
             continue
         text = doc_text(paragraph.doc)
-        for cand in _recognise(paragraph.doc):
+        for cand in _recognise(paragraph.doc, order):
             sentence = _sentence_at(sentences, cand.start)
             if sentence is None:
                 continue
@@ -241,14 +245,33 @@ def resolve_times(parsed: Parsed, quotes: Sequence[Quote] = ()) -> tuple[TimeRef
     return anchor_times(recognise_times(parsed), parsed.document.published, quotes)
 
 
+@dataclass(frozen=True)
+class AnchoredTimes:
+    """An article's anchored times, with what each expression left as "the previous time" for the
+    next one (None: it left it as it was), so that a second anchoring can take them over."""
+
+    times: tuple[TimeRef, ...]
+    previous_after: tuple[_Resolved | None, ...]
+
+
 def anchor_times(recognised: Sequence[RecognisedTime], published_at: str | None,
                  quotes: Sequence[Quote] = ()) -> tuple[TimeRef, ...]:
     """The recognised expressions put on the calendar: anchored on the publication date, or inside a
     quotation whose speaking date is known, on that date; "then", "two days later" on the previous time."""
+    return anchor_all(recognised, published_at, quotes).times
+
+
+def anchor_all(recognised: Sequence[RecognisedTime], published_at: str | None, quotes: Sequence[Quote] = (),
+               earlier: AnchoredTimes | None = None) -> AnchoredTimes:
+    """anchor_times, keeping what a second anchoring needs. Given `earlier` (the same expressions
+    anchored before the quotes were known), only the expressions inside a dated quotation are anchored
+    again, and after them those that lean on the previous time; the rest are taken over as they were."""
     published = _published_date(published_at)
     quote_spans = [q for q in _quote_spans(quotes) if _speech_date(q.quote) is not None]
     times: list[TimeRef] = []
+    left: list[_Resolved | None] = []
     previous: _Resolved | None = None
+    changed = False  # an expression anchored again came out otherwise than before
     for index, item in enumerate(recognised):
         cand, sentence, mention, direction = item.cand, item.sentence, item.mention, item.direction
         anchor, anchor_kind = published, "published"
@@ -257,6 +280,12 @@ def anchor_times(recognised: Sequence[RecognisedTime], published_at: str | None,
                     and qs.start <= mention.start and mention.end <= qs.end):
                 anchor, anchor_kind = _speech_date(qs.quote), f"speech:{qs.quote.id}"
                 break
+        if earlier is not None and anchor_kind == "published" and not (
+                changed and _leans_on_previous(item, earlier.times[index])):
+            times.append(earlier.times[index])
+            left.append(earlier.previous_after[index])
+            previous = earlier.previous_after[index] or previous
+            continue
         base = previous
         if cand.spec.kind == "offset" and cand.spec.span_base == "following":
             base = _following_base(recognised, index, anchor, direction)
@@ -301,7 +330,7 @@ def anchor_times(recognised: Sequence[RecognisedTime], published_at: str | None,
             range_start, range_end = resolved.first.isoformat(), resolved.last.isoformat()
         if used == "published":
             used = anchor_kind  # the speech date when the expression lies inside a dated quote
-        times.append(TimeRef(
+        time_ref = TimeRef(
             id=f"time{len(times) + 1}",
             text=mention.text,
             value=value,
@@ -312,10 +341,22 @@ def anchor_times(recognised: Sequence[RecognisedTime], published_at: str | None,
             evidence=sentence.evidence(),
             range_start=range_start,
             range_end=range_end,
-        ))
-        if resolved.first is not None and cand.spec.kind not in ("duration", "set", "ref"):
+        )
+        times.append(time_ref)
+        if earlier is not None and time_ref != earlier.times[index]:
+            changed = True
+        sets_previous = resolved.first is not None and cand.spec.kind not in ("duration", "set", "ref")
+        left.append(resolved if sets_previous else None)
+        if sets_previous:
             previous = resolved
-    return tuple(times)
+    return AnchoredTimes(tuple(times), tuple(left))
+
+
+def _leans_on_previous(item: RecognisedTime, before: TimeRef) -> bool:
+    """Whether an expression's value may follow the previous time: it took it ("then", "a year
+    later", a year carried over in its sentence), or one of its parts may ("between X and Y", a clock
+    time on a day)."""
+    return before.anchor == "previous" or item.cand.prep == "between" or item.cand.spec.kind == "clock"
 
 
 def _following_base(recognised: Sequence[RecognisedTime], index: int, anchor: date | None,

@@ -82,12 +82,19 @@ def _with_note(doc: Document, note: str | None) -> Document:
     return replace(doc, notes=doc.notes + (note,)) if note else doc
 
 
+# Feed entries and WARC records are dated by their own parsers, which know the entry's or the
+# record's date (ingest/dates.with_fallback_date): the fallback runs once per document.
+_DATED_BY_PARSER = ("feed", "warc")
+
+
 def _dated(items: Iterable[Document | InputError]) -> Iterator[Document | InputError]:
     """Documents whose text and metadata gave no date: dated from their URL, else marked as undated."""
     from eventwire.ingest.dates import with_fallback_date
 
     for item in items:
-        yield with_fallback_date(item) if isinstance(item, Document) and not item.published else item
+        if isinstance(item, Document) and not item.published and item.input_kind not in _DATED_BY_PARSER:
+            item = with_fallback_date(item)
+        yield item
 
 
 def read_bytes(data: bytes, source: str, kind: str | None = None) -> Iterator[Document | InputError]:
@@ -169,7 +176,7 @@ def read_path(path: str) -> Iterator[Document | InputError]:
             if is_warc(_decompressed_head(head)):
                 # Archives run to gigabytes: streamed record by record, never read whole.
                 handle.seek(0)
-                yield from _dated(parse_warc(handle, path))
+                yield from parse_warc(handle, path)  # dated by parse_warc (the record's date last)
                 return
             data = head + handle.read(max(0, MAX_EXPANDED_BYTES + 1 - len(head)))
     except OSError as exc:

@@ -37,6 +37,7 @@ from eventwire.ingest.lines import (
     split_credit,
     timestamp_of,
 )
+from eventwire.numeric_dates import date_order
 from eventwire.record import Caption, Document, RelatedLink, document_id
 
 __all__ = ["parse_html"]
@@ -316,7 +317,8 @@ def parse_html(html: str, source: str, *, url: str | None = None) -> Document:
     if units and title and units[0].lower() == title.lower():
         furniture.append(units.pop(0))  # the headline repeated at the top of the body
     # A dateline at the top of the body ("January 18, 2020", "Published 18 Jan 2020 09:25 GMT").
-    stated = next((stamp for u in units[:3] if not _UPDATED.match(u) and (stamp := timestamp_of(u))), None)
+    order = date_order(url, extracted.text)  # how this source writes numeric dates (numeric_dates.py)
+    stated = next((stamp for u in units[:3] if not _UPDATED.match(u) and (stamp := timestamp_of(u, order))), None)
     anchors = _anchors(tree)
     paragraphs, body_captions, related, boilerplate = _sort_units(units, anchors)
     if not paragraphs:

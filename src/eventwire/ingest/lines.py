@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from importlib import resources
 
+from eventwire.numeric_dates import DAY_FIRST, DateOrder, month_and_day
 from eventwire.record import RelatedLink
 
 __all__ = [
@@ -169,25 +170,36 @@ _LEADING_AGENCY = re.compile(r"^\s*[A-Z]{2,6}(?=\s)")
 _GLUED_YEAR = re.compile(r"(\d{1,2})((?:19|20)\d{2})$")
 
 
-def _parse_date(text: str) -> datetime | None:
+def _parse_date(text: str, order: DateOrder) -> datetime | None:
     import dateparser  # slow to import; only needed when a timestamp line is found
 
     text = _GLUED_YEAR.sub(r"\1 \2", text)
     ymd = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text.strip())
-    if ymd:  # "2016.07.27": year first, then month and day (DATE_ORDER below is for day-first forms)
+    if ymd:  # "2016.07.27": year first, then month and day
         try:
             return datetime(int(ymd[1]), int(ymd[2]), int(ymd[3]))
         except ValueError:
             return None
-    return dateparser.parse(
-        text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"}
-    )
+    numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text.strip())
+    if numeric:  # "27/07/2016", "07/27/2016": the one policy of numeric_dates.py
+        found = month_and_day(int(numeric[1]), int(numeric[2]), order)
+        return datetime(int(numeric[3]), *found) if found and _real(int(numeric[3]), *found) else None
+    return dateparser.parse(text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first"})
 
 
-def timestamp_of(line: str) -> str | None:
+def _real(y: int, m: int, d: int) -> bool:
+    try:
+        datetime(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def timestamp_of(line: str, order: DateOrder = DAY_FIRST) -> str | None:
     """If the whole line is a publication timestamp ("February 24, 2020 at 9:25 am",
     "Published: Mon 24 Feb 2020 09:25 GMT", "24/02/2020 - 14:05"), return it as ISO 8601
-    (date, or date and time, with the offset when a zone is named); else None."""
+    (date, or date and time, with the offset when a zone is named); else None. A numeric date is
+    read in the source's `order` when it can be read both ways (numeric_dates.py)."""
     stripped = line.strip()
     if not stripped or word_count(stripped) > 14:
         return None
@@ -209,7 +221,7 @@ def timestamp_of(line: str) -> str | None:
     rest = _LEADING_AGENCY.sub(" ", rest)  # "AFP Sunday 30 Oct 2016"
     if _FILLER.sub("", rest).strip():
         return None
-    day = _parse_date(date_match.group(0))
+    day = _parse_date(date_match.group(0), order)
     if day is None:
         return None
     if not time_ok:

@@ -28,6 +28,7 @@ from eventwire.ingest.lines import (
     timestamp_of,
     word_count,
 )
+from eventwire.numeric_dates import DAY_FIRST, DateOrder, date_order
 from eventwire.record import Caption, Document, RelatedLink, document_id
 
 __all__ = ["parse_text", "clean_body_lines", "BodyParts"]
@@ -79,7 +80,7 @@ def _units(text: str) -> list[str]:
 _STAMP_LEAD = re.compile(r"^(?:(?:published|posted|updated)\s*:?\s+)?", re.IGNORECASE)
 
 
-def _leading_stamp(unit: str) -> tuple[str | None, str]:
+def _leading_stamp(unit: str, order: DateOrder = DAY_FIRST) -> tuple[str | None, str]:
     """A dateline run into the first paragraph ("Sun 16 Apr 2017 Death toll rises ...",
     "Published July 5 2016 A bomber ..."): (ISO date, the rest) when the prefix is a full date with
     a year and the rest starts a sentence; else (None, unit)."""
@@ -90,7 +91,7 @@ def _leading_stamp(unit: str) -> tuple[str | None, str]:
         prefix, rest = " ".join(words[:n]), " ".join(words[n:])
         if not re.search(r"\b\d{4}$", prefix) or not rest[:1].isupper():
             continue
-        stamp = timestamp_of(_STAMP_LEAD.sub("", prefix))
+        stamp = timestamp_of(_STAMP_LEAD.sub("", prefix), order)
         if stamp:
             return stamp, rest
     return None, unit
@@ -159,17 +160,18 @@ def parse_text(
     url = url or next((meta[k] for k in _URL_KEYS if meta.get(k, "").startswith("http")), None)
     title = title or next((meta[k] for k in _TITLE_KEYS if meta.get(k)), None)
     outlet = outlet or next((meta[k] for k in _OUTLET_KEYS if meta.get(k)), None)
+    order = date_order(url, text)  # how this source writes numeric dates (numeric_dates.py)
     published_from = "caller" if published else None
     if not published:
         for key in _PUBLISHED_KEYS:
-            stamp = timestamp_of(meta.get(key, ""))
+            stamp = timestamp_of(meta.get(key, ""), order)
             if stamp:
                 published, published_from = stamp, "front-matter"
                 break
 
     units = _units(text)
     if not published and units:
-        stamp, rest = _leading_stamp(units[0])
+        stamp, rest = _leading_stamp(units[0], order)
         if stamp:
             published, published_from, units[0] = stamp, "leading-timestamp", rest
     header, body = _split_header(units)
@@ -179,7 +181,7 @@ def parse_text(
     candidates: list[tuple[int, str]] = []  # (index in header, line) of possible titles
     stamp_index: int | None = None
     for i, unit in enumerate(header):
-        stamp = timestamp_of(unit)
+        stamp = timestamp_of(unit, order)
         if stamp:
             if stamp_index is None:
                 stamp_index = i

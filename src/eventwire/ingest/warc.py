@@ -109,15 +109,18 @@ def _missing(record) -> int:
     return getattr(record.raw_stream, "limit", 0) or 0
 
 
-def _incomplete_member(stream: BinaryIO) -> int | None:
-    """The offset of a gzip member that the file cuts off, or None when every member is whole.
+def _incomplete_member(stream: BinaryIO, start: int, begin: int) -> int | None:
+    """The offset (from `start`, where the archive starts in the stream) of a gzip member that the
+    file cuts off, or None when every member is whole; the members before `begin` (where the last
+    record warcio read starts) are known whole.
 
     warcio reads a cut member as far as it goes and then stops as if the file ended there; this
-    pass (output discarded, memory bounded) tells a cut from an end."""
-    stream.seek(0)
-    offset = 0
+    pass over the last record and whatever follows it (output discarded, memory bounded) tells a
+    cut from an end without inflating the archive a second time."""
+    stream.seek(start + begin)
+    offset = begin
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    member_start = 0
+    member_start = begin
     while True:
         chunk = stream.read(1 << 20)
         if not chunk:
@@ -220,7 +223,7 @@ def parse_warc(data: bytes | BinaryIO, source: str) -> Iterator[Document | Input
             yield InputError(where, f"malformed record ({_reason(exc)})")
     if not broken:
         try:
-            cut = _incomplete_member(stream) if gzipped else _unread_tail(stream, iterator.offset)
+            cut = _incomplete_member(stream, start, offset) if gzipped else _unread_tail(stream, iterator.offset)
         except OSError:
             cut = None
         if cut is not None and start + cut not in truncated and cut not in truncated:

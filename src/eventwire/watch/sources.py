@@ -9,6 +9,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from eventwire.countries import to_iso3
+
 __all__ = ["Source", "FetchSettings", "Watchlist", "Near", "WatchConfig", "load_watch_config", "parse_watch_config",
            "watchlist_from_dict", "DEFAULT_USER_AGENT"]
 
@@ -64,7 +66,7 @@ class Watchlist:
 
     name: str
     actors: tuple[str, ...] = ()  # CAMEO code prefixes (SYRMIL) or parts of names (case-insensitive)
-    countries: tuple[str, ...] = ()  # ISO-3 of a source or target actor, or of the event's place
+    countries: tuple[str, ...] = ()  # stored code (ISO-3, KOS) of a source or target actor, or of the event's place
     cameo: tuple[str, ...] = ()  # CAMEO code prefixes: "19" is every Fight code
     plover: tuple[str, ...] = ()  # PLOVER event types
     acled: tuple[str, ...] = ()  # ACLED event or sub-event types, when events carry them
@@ -91,6 +93,17 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
+def _countries(value: Any, where: str) -> tuple[str, ...]:
+    """Countries as the event filters take them (countries.to_iso3: SYR, SY, fips:SY, Syria) -> stored codes."""
+    out = []
+    for given in _strings(value, where):
+        try:
+            out.append(to_iso3(given))
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+    return tuple(dict.fromkeys(out))
+
+
 def watchlist_from_dict(data: dict[str, Any], where: str = "watchlist") -> Watchlist:
     known = {f.name for f in fields(Watchlist)}
     unknown = set(data) - known
@@ -112,7 +125,7 @@ def watchlist_from_dict(data: dict[str, Any], where: str = "watchlist") -> Watch
         raise ValueError(f"{where}.min_fatalities: expected a number >= 0")
     watch = Watchlist(
         name=name.strip(), actors=_strings(data.get("actors", []), f"{where}.actors"),
-        countries=tuple(c.upper() for c in _strings(data.get("countries", []), f"{where}.countries")),
+        countries=_countries(data.get("countries", []), f"{where}.countries"),
         cameo=_strings(data.get("cameo", []), f"{where}.cameo"),
         plover=tuple(p.upper() for p in _strings(data.get("plover", []), f"{where}.plover")),
         acled=_strings(data.get("acled", []), f"{where}.acled"), near=near,

@@ -13,14 +13,19 @@ Every function takes a DuckDB connection or cursor; nothing here restructures th
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+import duckdb
 
 __all__ = ["ensure_tables", "has_tables", "now", "source_states", "record_poll", "record_poll_failure",
            "queue_page", "due_urls", "url_row", "url_done", "url_failed", "url_counts", "sync_arrivals",
            "forget_arrivals", "events_since", "last_arrival", "add_alert", "alerts_to_file", "mark_filed",
            "webhooks_due", "webhook_result", "list_alerts", "save_watchlist", "delete_watchlist",
            "stored_watchlists"]
+
+log = logging.getLogger(__name__)
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS watch_sources (url VARCHAR PRIMARY KEY, kind VARCHAR, etag VARCHAR,
@@ -71,7 +76,13 @@ class _transaction:
         return self.con
 
     def __exit__(self, exc_type, *rest) -> None:
-        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+        if not exc_type:
+            self.con.execute("COMMIT")
+            return
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:  # after a storage fault the instance is invalid: the first error is the one to report
+            log.debug("rollback after %s failed too", exc_type.__name__)
 
 
 # ---------------------------------------------------------------------- sources

@@ -64,7 +64,7 @@ class Watcher:
 
         self.config = config
         self.settings = settings
-        self.store = open_store(db_path)
+        self.store = open_store(db_path, wait=settings.lock_wait)
         self.con = self.store.con
         state.ensure_tables(self.con)
         state.sync_arrivals(self.con)  # events stored by `ingest` get numbers before any new one
