@@ -39,7 +39,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 def watch(
     sources: Annotated[str, typer.Argument(help="The sources file (README: Monitor your feeds).")],
-    db: Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default: ./eventwire.duckdb, or EVENTWIRE_DB].")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="DuckDB file or postgresql:// URL [default: ./eventwire.duckdb, or EVENTWIRE_DB].")] = None,
     once: Annotated[bool, typer.Option("--once", help="Poll every source once, handle what they list, then exit.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path.")] = None,
     actors: Annotated[Optional[str], typer.Option("--actors", help="User actor dictionary.")] = None,
@@ -48,16 +48,17 @@ def watch(
     """Poll feeds, sitemaps and pages; fetch, code and store new articles; raise watchlist alerts.
     Stop with Ctrl-C; a restart resumes where it stopped. While it runs it is the database's writer:
     to serve the same database meanwhile, use `eventwire serve --watch SOURCES` instead."""
-    import duckdb
-
     from eventwire.cli import _settings
+    from eventwire.store.access import is_database_error
     from eventwire.watch.watcher import Watcher
 
     watch_config = _load(sources)
     settings = _settings(config, db=db, model=model, actors=actors)
     try:
         watcher = Watcher(settings.db, watch_config, settings, on_event=lambda m: err.print(m, highlight=False, markup=False))
-    except duckdb.Error as exc:
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
         err.print(f"[red]error:[/red] {settings.db}: {exc}", highlight=False)
         raise typer.Exit(1)
     err.print(f"watching {len(watch_config.sources)} sources → {settings.db}", highlight=False)
@@ -80,14 +81,15 @@ def serve_watching(settings: Settings, sources: str, host: str, port: int, token
     import uvicorn
 
     from eventwire.api import create_app
+    from eventwire.store.access import is_database_error
     from eventwire.watch.watcher import Watcher
-
-    import duckdb
 
     watch_config = _load(sources)
     try:
         watcher = Watcher(settings.db, watch_config, settings)
-    except duckdb.Error as exc:  # e.g. another process holds the database
+    except Exception as exc:  # e.g. another process holds the database
+        if not is_database_error(exc):
+            raise
         err.print(f"[red]error:[/red] {settings.db}: {exc}", highlight=False)
         raise typer.Exit(1)
     stop = threading.Event()
