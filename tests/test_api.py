@@ -1,5 +1,7 @@
-"""The HTTP API in-process, on a database built from the bundled examples: every endpoint, the
-filters, paging, the evidence spans, and clear 4xx answers to bad requests."""
+"""The HTTP API in-process, on a database built from the bundled examples (on DuckDB and on
+PostgreSQL): every endpoint, the filters, paging, the evidence spans, and clear 4xx answers to bad
+requests."""
+import functools
 import shutil
 import warnings
 
@@ -11,25 +13,32 @@ with warnings.catch_warnings():
 
 from eventwire.api import create_app
 
-from conftest import REPO
+from conftest import BACKENDS, REPO, new_database
 
 TOKEN = "s3cret-token"
 
 
-def build_example_db(path) -> str:
+@functools.lru_cache(maxsize=None)
+def example_records() -> tuple:
     from eventwire.ingest import expand_paths
     from eventwire.pipeline import extract_paths
+
+    return tuple(extract_paths(expand_paths([str(REPO / "examples")])))
+
+
+def build_example_db(path) -> str:
+    """The bundled examples stored at `path` (a DuckDB file or a postgresql:// URL)."""
     from eventwire.store.duckdb import open_store
 
     with open_store(str(path)) as store:
-        for record in extract_paths(expand_paths([str(REPO / "examples")])):
+        for record in example_records():
             store.write(record)
     return str(path)
 
 
-@pytest.fixture(scope="module")
-def db_path(tmp_path_factory):
-    return build_example_db(tmp_path_factory.mktemp("api") / "examples.duckdb")
+@pytest.fixture(scope="module", params=BACKENDS)
+def db_path(request, tmp_path_factory):
+    return build_example_db(new_database(request.param, tmp_path_factory.mktemp("api"), request))
 
 
 @pytest.fixture(scope="module")
@@ -234,10 +243,10 @@ def hand_built_record():
                          quantities=(killed,), events=(event,))
 
 
-def test_event_detail_spans_of_every_kind(tmp_path):
+def test_event_detail_spans_of_every_kind(empty_db):
     from eventwire.store.duckdb import open_store
 
-    path = tmp_path / "hand.duckdb"
+    path = empty_db
     with open_store(str(path)) as store:
         store.write(hand_built_record())
     with TestClient(create_app(str(path)), base_url="http://localhost") as c:
@@ -390,9 +399,12 @@ def test_ingest_is_disabled_without_a_token(client):
     assert response.status_code == 403 and "EVENTWIRE_API_TOKEN" in detail_of(response)
 
 
-def test_ingest_needs_the_token_and_stores(db_path, tmp_path):
-    copy = tmp_path / "writable.duckdb"
-    shutil.copy(db_path, copy)
+def test_ingest_needs_the_token_and_stores(db_path, tmp_path, request):
+    if db_path.startswith("postgresql://"):
+        copy = build_example_db(new_database("postgresql", tmp_path, request))
+    else:
+        copy = tmp_path / "writable.duckdb"
+        shutil.copy(db_path, copy)
     with TestClient(create_app(str(copy), api_token=TOKEN), base_url="http://localhost") as writer:
         assert writer.get("/api/health").json()["ingest"] is True
         assert writer.post("/api/ingest", json={"content": ARTICLE}).status_code == 401
@@ -411,9 +423,9 @@ def test_ingest_needs_the_token_and_stores(db_path, tmp_path):
         assert writer.get("/api/documents").json()["total"] == 5
 
 
-def test_missing_database_is_refused(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        create_app(str(tmp_path / "none.duckdb"))
+def test_missing_database_is_refused(empty_db):
+    with pytest.raises(FileNotFoundError):  # no DuckDB file; a PostgreSQL database without the tables
+        create_app(empty_db)
 
 
 # ---------------------------------------------------------------- the dashboard's files

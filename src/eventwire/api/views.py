@@ -106,7 +106,7 @@ def actor_page(store, code: str, grain: str = "month", limit: int = 20) -> dict[
     series: dict[str, dict[str, Any]] = {}
     undated = 0
     for period, role, n in _rows(store, f"""
-            WITH m AS (SELECT DISTINCT * FROM ({mine})),
+            WITH m AS (SELECT DISTINCT * FROM ({mine}) AS mine),
             dated AS (SELECT m.role, coalesce(e.date_value, e.date_start) AS k FROM m JOIN events e
                 ON e.doc_id = m.doc_id AND e.event_id = m.event_id)
             SELECT CAST(date_trunc('{grain}', {d.try_date("CASE length(k) WHEN 4 THEN k || '-01-01' "
@@ -119,7 +119,7 @@ def actor_page(store, code: str, grain: str = "month", limit: int = 20) -> dict[
         slot = series.setdefault(period.isoformat(), {"period": period.isoformat(), "source": 0, "target": 0})
         slot[role] = slot.get(role, 0) + n
     counterparts = [{"code": c, "name": nm, "role": r, "events": n} for c, nm, r, n in _rows(store, f"""
-        WITH m AS (SELECT DISTINCT * FROM ({mine}))
+        WITH m AS (SELECT DISTINCT * FROM ({mine}) AS mine)
         SELECT a.code, {d.mode("a.name")}, x.role, count(DISTINCT (x.doc_id, x.event_id)) FROM m
             JOIN event_actors x ON x.doc_id = m.doc_id AND x.event_id = m.event_id AND x.role <> m.role
             JOIN actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id

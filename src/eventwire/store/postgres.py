@@ -54,21 +54,30 @@ class PostgresUnavailable(RuntimeError):
 
 @lru_cache(maxsize=1024)
 def _placeholders(sql: str) -> str:
-    """`?` placeholders (outside quotes) as psycopg's `%s`; a literal `%` doubled."""
+    """`?` placeholders (outside quotes and comments) as psycopg's `%s`; a literal `%` doubled."""
     out: list[str] = []
     quote = None
-    for ch in sql:
+    i = 0
+    while i < len(sql):
+        ch = sql[i]
         if ch == "%":
             out.append("%%")
         elif quote:
             out.append(ch)
             if ch == quote:
                 quote = None
+        elif sql.startswith("--", i):  # a comment, to the end of its line (an apostrophe there opens nothing)
+            end = sql.find("\n", i)
+            end = len(sql) if end < 0 else end
+            out.append(sql[i:end].replace("%", "%%"))
+            i = end
+            continue
         elif ch in "'\"":
             quote = ch
             out.append(ch)
         else:
             out.append("%s" if ch == "?" else ch)
+        i += 1
     return "".join(out)
 
 

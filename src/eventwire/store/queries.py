@@ -281,7 +281,7 @@ class EventQueries:
             {where} GROUP BY a.code"""
         total = self.con.execute(f"SELECT count(*) FROM ({base}) AS grouped", params).fetchone()[0]
         cur = self.con.execute(
-            f"{base} ORDER BY as_source + as_target DESC, documents DESC, a.code "
+            f"SELECT * FROM ({base}) AS grouped ORDER BY as_source + as_target DESC, documents DESC, code "
             f"LIMIT {int(limit)} OFFSET {int(offset)}", params)
         names = [c[0] for c in cur.description]
         items = []
