@@ -84,3 +84,22 @@ def test_an_unreachable_server_is_one_line(postgres_cluster):
     assert result.exit_code == 1
     assert "cannot connect" in result.output and "Traceback" not in result.output
     assert json.dumps(result.output).count("\\n") <= 2
+
+
+def test_a_batch_is_appended_with_copy(pg_db):
+    """The batch contract of the columnar write path: table name -> Arrow table, columns in schema order."""
+    pa = pytest.importorskip("pyarrow", reason="pyarrow comes with the batched write path")
+    from datetime import datetime
+
+    from eventwire.store.postgres import append_batch
+
+    with open_store(pg_db) as store:
+        batch = {"failures": pa.table({"source": ["a.txt", "b.txt"], "reason": ["empty input", "not UTF-8"],
+                                       "failed_at": [datetime(2026, 1, 1), datetime(2026, 1, 2)]}),
+                 "captions": pa.table({"doc_id": pa.array([], pa.string()), "idx": pa.array([], pa.int32()),
+                                       "text": pa.array([], pa.string()), "credit": pa.array([], pa.string())})}
+        store.con.execute("BEGIN")
+        append_batch(store.con, batch)
+        store.con.execute("COMMIT")
+        assert store.failures() == [("a.txt", "empty input"), ("b.txt", "not UTF-8")]
+        assert store.count("captions") == 0
