@@ -167,9 +167,6 @@ class PostgresDatabase:
         self._idle: list[Any] = []
         self._lock = threading.Lock()
 
-    def __reduce__(self) -> Any:  # a run hands its Database to worker processes by URL
-        return (PostgresDatabase, (self.path,))
-
     def exists(self) -> bool:
         """Whether the server has the store's tables (False when it has none yet)."""
         with self._connection() as con:
