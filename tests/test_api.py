@@ -47,6 +47,14 @@ def client(db_path):
         yield c
 
 
+@pytest.fixture(scope="module")
+def http_client(tmp_path_factory):
+    """For the endpoints that never read the store (extraction, static files, the schema): one backend."""
+    path = build_example_db(tmp_path_factory.mktemp("api-http") / "examples.duckdb")
+    with TestClient(create_app(path), base_url="http://localhost") as c:
+        yield c
+
+
 def events(client, **params):
     response = client.get("/api/events", params=params)
     assert response.status_code == 200, response.text
@@ -344,8 +352,8 @@ ARTICLE = ("Rebels attack army base in the north\n\n"
            "Rebels attacked an army base near Gao on Monday, killing 12 soldiers, the Malian army said.\n")
 
 
-def test_extract_returns_a_record(client):
-    response = client.post("/api/extract", json={"content": ARTICLE, "published": "2024-05-07"})
+def test_extract_returns_a_record(http_client):
+    response = http_client.post("/api/extract", json={"content": ARTICLE, "published": "2024-05-07"})
     assert response.status_code == 200, response.text
     record = response.json()
     assert record["document"]["title"].startswith("Rebels attack")
@@ -353,10 +361,10 @@ def test_extract_returns_a_record(client):
     assert record["events"] and record["events"][0]["evidence"]["text"]
 
 
-def test_extract_reads_html(client):
+def test_extract_reads_html(http_client):
     html = ("<html><head><title>Talks resume</title></head><body><article><h1>Talks resume</h1>"
             "<p>Armenia and Azerbaijan agreed on Tuesday to resume talks on their border.</p></article></body></html>")
-    response = client.post("/api/extract", json={"content": html, "kind": "html"})
+    response = http_client.post("/api/extract", json={"content": html, "kind": "html"})
     assert response.status_code == 200, response.text
     assert response.json()["document"]["input_kind"] == "html"
 
@@ -368,14 +376,14 @@ def test_extract_reads_html(client):
     ({"content": "x", "published": "last week"}, "published"),
     ({"content": "x", "colour": "red"}, "colour"),
 ])
-def test_extract_rejects_bad_bodies(client, body, words):
-    response = client.post("/api/extract", json=body)
+def test_extract_rejects_bad_bodies(http_client, body, words):
+    response = http_client.post("/api/extract", json=body)
     assert response.status_code == 422, response.text
     assert words in detail_of(response)
 
 
-def test_extract_refuses_unreadable_content(client):
-    response = client.post("/api/extract", json={"content": "\x00\x01\x02" * 10})
+def test_extract_refuses_unreadable_content(http_client):
+    response = http_client.post("/api/extract", json={"content": "\x00\x01\x02" * 10})
     assert response.status_code in (200, 422)
     if response.status_code == 422:
         assert "content" in detail_of(response)
@@ -394,8 +402,8 @@ def test_request_body_limit_is_413(db_path):
         assert response.status_code == 413
 
 
-def test_ingest_is_disabled_without_a_token(client):
-    response = client.post("/api/ingest", json={"content": ARTICLE})
+def test_ingest_is_disabled_without_a_token(http_client):
+    response = http_client.post("/api/ingest", json={"content": ARTICLE})
     assert response.status_code == 403 and "EVENTWIRE_API_TOKEN" in detail_of(response)
 
 
@@ -430,23 +438,23 @@ def test_missing_database_is_refused(empty_db):
 
 # ---------------------------------------------------------------- the dashboard's files
 
-def test_dashboard_and_static_files_are_served_with_a_strict_policy(client):
-    page = client.get("/")
+def test_dashboard_and_static_files_are_served_with_a_strict_policy(http_client):
+    page = http_client.get("/")
     assert page.status_code == 200 and "eventwire" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert "http://" not in page.text and "https://" not in page.text  # nothing from elsewhere
     for name in ("app.js", "style.css"):
-        asset = client.get(f"/static/{name}")
+        asset = http_client.get(f"/static/{name}")
         assert asset.status_code == 200
         assert "https://" not in asset.text and "http://" not in asset.text.replace("http://www.w3.org/2000/svg", "")
-    basemap = client.get("/static/world-countries-110m.json")
+    basemap = http_client.get("/static/world-countries-110m.json")
     assert basemap.status_code == 200 and len(basemap.content) < 1_000_000
     assert len(basemap.json()["objects"]["countries"]["geometries"]) > 150
-    assert client.get("/static/nope.js").status_code == 404
+    assert http_client.get("/static/nope.js").status_code == 404
 
 
-def test_openapi_lists_every_endpoint(client):
-    paths = client.get("/openapi.json").json()["paths"]
+def test_openapi_lists_every_endpoint(http_client):
+    paths = http_client.get("/openapi.json").json()["paths"]
     for path in ("/api/events", "/api/events/{doc_id}/{event_id}", "/api/documents", "/api/documents/{doc_id}",
                  "/api/actors", "/api/dyads", "/api/timeline", "/api/map", "/api/facets", "/api/extract",
                  "/api/ingest"):
