@@ -60,3 +60,35 @@ def floors(section: str) -> dict:
     import tomllib
 
     return tomllib.loads((REPO / "eval" / "floors.toml").read_text(encoding="utf-8"))[section]
+
+
+# ---------------------------------------------------------------- the two store backends
+# The store, API and export tests run on DuckDB and on PostgreSQL (a throwaway cluster: pgcluster.py).
+BACKENDS = ("duckdb", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory):
+    from pgcluster import Cluster, find_bin
+
+    if find_bin() is None:
+        pytest.skip("no PostgreSQL here (initdb not on PATH nor in /usr/lib/postgresql/*/bin; .ci/run installs it)")
+    # A short path of its own: the server's socket path must stay under 107 bytes.
+    import tempfile
+
+    cluster = Cluster(Path(tempfile.mkdtemp(prefix="ew-pg-"))).start()
+    yield cluster
+    cluster.stop()
+
+
+def new_database(backend: str, folder: Path, request) -> str:
+    """A new empty store location on `backend`: a DuckDB file in `folder` or a PostgreSQL database."""
+    if backend == "duckdb":
+        return str(folder / "store.duckdb")
+    return request.getfixturevalue("postgres_cluster").new_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(request, tmp_path) -> str:
+    """Where a test's own store goes, on each backend in turn."""
+    return new_database(request.param, tmp_path, request)

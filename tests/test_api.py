@@ -1,5 +1,7 @@
-"""The HTTP API in-process, on a database built from the bundled examples: every endpoint, the
-filters, paging, the evidence spans, and clear 4xx answers to bad requests."""
+"""The HTTP API in-process, on a database built from the bundled examples (on DuckDB and on
+PostgreSQL): every endpoint, the filters, paging, the evidence spans, and clear 4xx answers to bad
+requests."""
+import functools
 import shutil
 import warnings
 
@@ -11,30 +13,45 @@ with warnings.catch_warnings():
 
 from eventwire.api import create_app
 
-from conftest import REPO
+from conftest import BACKENDS, REPO, new_database
 
 TOKEN = "s3cret-token"
 
 
-def build_example_db(path) -> str:
+@functools.lru_cache(maxsize=None)
+def example_records() -> tuple:
     from eventwire.ingest import expand_paths
     from eventwire.pipeline import extract_paths
+
+    return tuple(extract_paths(expand_paths([str(REPO / "examples")])))
+
+
+def build_example_db(path) -> str:
+    """The bundled examples stored at `path` (a DuckDB file or a postgresql:// URL)."""
     from eventwire.store.duckdb import open_store
 
     with open_store(str(path)) as store:
-        for record in extract_paths(expand_paths([str(REPO / "examples")])):
+        for record in example_records():
             store.write(record)
     return str(path)
 
 
-@pytest.fixture(scope="module")
-def db_path(tmp_path_factory):
-    return build_example_db(tmp_path_factory.mktemp("api") / "examples.duckdb")
+@pytest.fixture(scope="module", params=BACKENDS)
+def db_path(request, tmp_path_factory):
+    return build_example_db(new_database(request.param, tmp_path_factory.mktemp("api"), request))
 
 
 @pytest.fixture(scope="module")
 def client(db_path):
     with TestClient(create_app(db_path), base_url="http://localhost") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def http_client(tmp_path_factory):
+    """For the endpoints that never read the store (extraction, static files, the schema): one backend."""
+    path = build_example_db(tmp_path_factory.mktemp("api-http") / "examples.duckdb")
+    with TestClient(create_app(path), base_url="http://localhost") as c:
         yield c
 
 
@@ -236,10 +253,10 @@ def hand_built_record():
                          quantities=(killed,), events=(event,))
 
 
-def test_event_detail_spans_of_every_kind(tmp_path):
+def test_event_detail_spans_of_every_kind(empty_db):
     from eventwire.store.duckdb import open_store
 
-    path = tmp_path / "hand.duckdb"
+    path = empty_db
     with open_store(str(path)) as store:
         store.write(hand_built_record())
     with TestClient(create_app(str(path)), base_url="http://localhost") as c:
@@ -337,8 +354,8 @@ ARTICLE = ("Rebels attack army base in the north\n\n"
            "Rebels attacked an army base near Gao on Monday, killing 12 soldiers, the Malian army said.\n")
 
 
-def test_extract_returns_a_record(client):
-    response = client.post("/api/extract", json={"content": ARTICLE, "published": "2024-05-07"})
+def test_extract_returns_a_record(http_client):
+    response = http_client.post("/api/extract", json={"content": ARTICLE, "published": "2024-05-07"})
     assert response.status_code == 200, response.text
     record = response.json()
     assert record["document"]["title"].startswith("Rebels attack")
@@ -346,10 +363,10 @@ def test_extract_returns_a_record(client):
     assert record["events"] and record["events"][0]["evidence"]["text"]
 
 
-def test_extract_reads_html(client):
+def test_extract_reads_html(http_client):
     html = ("<html><head><title>Talks resume</title></head><body><article><h1>Talks resume</h1>"
             "<p>Armenia and Azerbaijan agreed on Tuesday to resume talks on their border.</p></article></body></html>")
-    response = client.post("/api/extract", json={"content": html, "kind": "html"})
+    response = http_client.post("/api/extract", json={"content": html, "kind": "html"})
     assert response.status_code == 200, response.text
     assert response.json()["document"]["input_kind"] == "html"
 
@@ -361,14 +378,14 @@ def test_extract_reads_html(client):
     ({"content": "x", "published": "last week"}, "published"),
     ({"content": "x", "colour": "red"}, "colour"),
 ])
-def test_extract_rejects_bad_bodies(client, body, words):
-    response = client.post("/api/extract", json=body)
+def test_extract_rejects_bad_bodies(http_client, body, words):
+    response = http_client.post("/api/extract", json=body)
     assert response.status_code == 422, response.text
     assert words in detail_of(response)
 
 
-def test_extract_refuses_unreadable_content(client):
-    response = client.post("/api/extract", json={"content": "\x00\x01\x02" * 10})
+def test_extract_refuses_unreadable_content(http_client):
+    response = http_client.post("/api/extract", json={"content": "\x00\x01\x02" * 10})
     assert response.status_code in (200, 422)
     if response.status_code == 422:
         assert "content" in detail_of(response)
@@ -387,14 +404,17 @@ def test_request_body_limit_is_413(db_path):
         assert response.status_code == 413
 
 
-def test_ingest_is_disabled_without_a_token(client):
-    response = client.post("/api/ingest", json={"content": ARTICLE})
+def test_ingest_is_disabled_without_a_token(http_client):
+    response = http_client.post("/api/ingest", json={"content": ARTICLE})
     assert response.status_code == 403 and "EVENTWIRE_API_TOKEN" in detail_of(response)
 
 
-def test_ingest_needs_the_token_and_stores(db_path, tmp_path):
-    copy = tmp_path / "writable.duckdb"
-    shutil.copy(db_path, copy)
+def test_ingest_needs_the_token_and_stores(db_path, tmp_path, request):
+    if db_path.startswith("postgresql://"):
+        copy = build_example_db(new_database("postgresql", tmp_path, request))
+    else:
+        copy = tmp_path / "writable.duckdb"
+        shutil.copy(db_path, copy)
     with TestClient(create_app(str(copy), api_token=TOKEN), base_url="http://localhost") as writer:
         assert writer.get("/api/health").json()["ingest"] is True
         assert writer.post("/api/ingest", json={"content": ARTICLE}).status_code == 401
@@ -413,30 +433,30 @@ def test_ingest_needs_the_token_and_stores(db_path, tmp_path):
         assert writer.get("/api/documents").json()["total"] == 5
 
 
-def test_missing_database_is_refused(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        create_app(str(tmp_path / "none.duckdb"))
+def test_missing_database_is_refused(empty_db):
+    with pytest.raises(FileNotFoundError):  # no DuckDB file; a PostgreSQL database without the tables
+        create_app(empty_db)
 
 
 # ---------------------------------------------------------------- the dashboard's files
 
-def test_dashboard_and_static_files_are_served_with_a_strict_policy(client):
-    page = client.get("/")
+def test_dashboard_and_static_files_are_served_with_a_strict_policy(http_client):
+    page = http_client.get("/")
     assert page.status_code == 200 and "eventwire" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert "http://" not in page.text and "https://" not in page.text  # nothing from elsewhere
     for name in ("app.js", "style.css"):
-        asset = client.get(f"/static/{name}")
+        asset = http_client.get(f"/static/{name}")
         assert asset.status_code == 200
         assert "https://" not in asset.text and "http://" not in asset.text.replace("http://www.w3.org/2000/svg", "")
-    basemap = client.get("/static/world-countries-110m.json")
+    basemap = http_client.get("/static/world-countries-110m.json")
     assert basemap.status_code == 200 and len(basemap.content) < 1_000_000
     assert len(basemap.json()["objects"]["countries"]["geometries"]) > 150
-    assert client.get("/static/nope.js").status_code == 404
+    assert http_client.get("/static/nope.js").status_code == 404
 
 
-def test_openapi_lists_every_endpoint(client):
-    paths = client.get("/openapi.json").json()["paths"]
+def test_openapi_lists_every_endpoint(http_client):
+    paths = http_client.get("/openapi.json").json()["paths"]
     for path in ("/api/events", "/api/events/{doc_id}/{event_id}", "/api/documents", "/api/documents/{doc_id}",
                  "/api/actors", "/api/dyads", "/api/timeline", "/api/map", "/api/facets", "/api/extract",
                  "/api/ingest"):

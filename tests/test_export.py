@@ -23,7 +23,7 @@ from eventwire.ingest.text import parse_text
 from eventwire.record import Actor, ArticleRecord, Event, Evidence, Mention, Place, Quantity
 from eventwire.store.duckdb import open_store
 
-from conftest import REPO
+from conftest import BACKENDS, REPO, new_database
 
 BODY = ("Syrian troops shelled Idlib on Monday, killing 12 civilians, officials said.\n\n"
         "Turkey condemned the attack on Tuesday.\n\n"
@@ -69,18 +69,17 @@ def make_record() -> ArticleRecord:
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = str(tmp_path / "x.duckdb")
-    with open_store(path) as store:
+def db(empty_db):
+    with open_store(empty_db) as store:
         store.write(make_record())
-    return path
+    return empty_db
 
 
-@pytest.fixture(scope="module")
-def example_db(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def example_db(request, tmp_path_factory):
     from test_api import build_example_db
 
-    return build_example_db(tmp_path_factory.mktemp("export") / "examples.duckdb")
+    return build_example_db(new_database(request.param, tmp_path_factory.mktemp("export"), request))
 
 
 # ---------------------------------------------------------------- dates and codes
@@ -209,9 +208,9 @@ def test_gdelt_extended_columns_only_when_asked(db):
     assert list(frame.columns) == list(GDELT_COLUMNS + EXTRA_COLUMNS)
 
 
-def test_gdelt_counts_are_integers_after_linking(tmp_path):
+def test_gdelt_counts_are_integers_after_linking(tmp_path, empty_db):
     """NumSources once held the list of source actors; after `link` the counts are the story's."""
-    db = tmp_path / "l.duckdb"
+    db = empty_db
     body = ("Syrian government forces shelled the town of Douma on Monday, killing at least 12 civilians, "
             "a monitoring group said.")
     for outlet in ("Daily Example", "Example Herald"):
@@ -219,7 +218,7 @@ def test_gdelt_counts_are_integers_after_linking(tmp_path):
             f"title: Shelling kills 12 in Douma\noutlet: {outlet}\npublished: 2021-03-02\n---\n{body} "
             f"{outlet} reporters saw the damage.")
     assert runner.invoke(app, ["ingest", str(tmp_path / "Daily Example.txt"), str(tmp_path / "Example Herald.txt"),
-                               "--db", str(db)]).exit_code == 0
+                               "--db", str(db), "--engine", "serial"]).exit_code == 0
     assert runner.invoke(app, ["link", "--db", str(db)]).exit_code == 0
     result = runner.invoke(app, ["export", "--format", "gdelt", "--db", str(db)])
     assert result.exit_code == 0, result.output
@@ -234,8 +233,9 @@ def test_gdelt_export_of_the_examples_reads_back_row_for_row(example_db):
     result = runner.invoke(app, ["export", "--format", "gdelt", "--db", example_db])
     assert result.exit_code == 0
     # Incidents outside CAMEO (a flood) have no GDELT EventCode and are not exported.
-    n_events = duckdb.connect(example_db, read_only=True).execute(
-        "SELECT count(*) FROM events WHERE cameo IS NOT NULL AND cameo <> ''").fetchone()[0]
+    with open_store(example_db, read_only=True) as store:
+        n_events = store.con.execute(
+            "SELECT count(*) FROM events WHERE cameo IS NOT NULL AND cameo <> ''").fetchone()[0]
     frame = read_gdelt(result.stdout)
     assert len(frame) == n_events == len(result.stdout.splitlines())
     assert frame["GlobalEventID"].is_unique

@@ -1,4 +1,5 @@
-"""The DuckDB store: idempotent re-ingest, one transaction per article, queries and exports."""
+"""The store, on DuckDB and on PostgreSQL: idempotent re-ingest, one transaction per article, queries
+and exports."""
 import dataclasses
 import json
 
@@ -21,8 +22,8 @@ def make_record(title="Troops shell town", body="Troops shelled the town on Mond
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(str(tmp_path / "t.duckdb")) as s:
+def store(empty_db):
+    with open_store(empty_db) as s:
         yield s
 
 

@@ -1,5 +1,6 @@
 """The watch loop in process against a local site on 127.0.0.1: feeds that change between polls,
-duplicates across feeds, a sitemap, faults among the entries, resuming, and the API over it."""
+duplicates across feeds, a sitemap, faults among the entries, resuming (on both store backends), and
+the API over it."""
 import json
 import time
 
@@ -98,8 +99,8 @@ def test_a_busy_page_is_retried_after_its_retry_after(site, tmp_path):
         watcher.close()
 
 
-def test_a_restart_resumes_without_refetching_or_repeating(site, tmp_path):
-    db = str(tmp_path / "w.duckdb")
+def test_a_restart_resumes_without_refetching_or_repeating(site, tmp_path, empty_db):
+    db = empty_db  # the watcher's state, arrivals, alerts and watchlists on DuckDB and on PostgreSQL
     site.set_feed("a", _items(site, range(6)))
     config = _config(site, tmp_path, ["a"])
     first = Watcher(db, config, load_settings())
@@ -118,8 +119,8 @@ def test_a_restart_resumes_without_refetching_or_repeating(site, tmp_path):
         second.close()
 
 
-def test_the_api_lists_new_events_since_an_id_and_the_alerts(site, tmp_path):
-    db = str(tmp_path / "w.duckdb")
+def test_the_api_lists_new_events_since_an_id_and_the_alerts(site, tmp_path, empty_db):
+    db = empty_db  # the watcher's state, arrivals, alerts and watchlists on DuckDB and on PostgreSQL
     site.set_feed("a", _items(site, [0, 1]))
     config = _config(site, tmp_path, ["a"], watchlists=[{"name": "syria", "countries": ["SYR"]}])
     watcher = Watcher(db, config, load_settings())
@@ -147,8 +148,8 @@ def test_the_api_lists_new_events_since_an_id_and_the_alerts(site, tmp_path):
         assert client.delete("/api/watchlists/quiet", headers=auth).status_code == 404
 
 
-def test_an_api_watchlist_is_used_by_the_watcher(site, tmp_path):
-    db = str(tmp_path / "w.duckdb")
+def test_an_api_watchlist_is_used_by_the_watcher(site, tmp_path, empty_db):
+    db = empty_db  # the watcher's state, arrivals, alerts and watchlists on DuckDB and on PostgreSQL
     site.set_feed("a", _items(site, [1]))
     watcher = Watcher(db, _config(site, tmp_path, ["a"]), load_settings())
     state.save_watchlist(watcher.con, "saraqeb", {"name": "saraqeb", "near": {"lat": 35.86, "lon": 36.8, "km": 10}})

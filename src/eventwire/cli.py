@@ -11,7 +11,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -31,7 +30,7 @@ out = Console(width=None if sys.stdout.isatty() else 200)
 
 PathsArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for standard input.")]
 ExtractArg = Annotated[list[str], typer.Argument(help="Files, folders (read recursively), globs, - for standard input, or http(s) URLs to fetch.")]
-DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file [default: ./eventwire.duckdb, or EVENTWIRE_DB].")]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="DuckDB file or postgresql:// URL [default: ./eventwire.duckdb, or EVENTWIRE_DB].")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy pipeline name or path.")]
 ActorsOpt = Annotated[Optional[str], typer.Option("--actors", help="User actor dictionary: a folder of TSV tables or one TSV file.")]
 ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="TOML settings file [default: ./eventwire.toml].")]
@@ -71,7 +70,11 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log prog
 
 
 def _existing_db(settings: Settings) -> Settings:
-    if not Path(settings.db).exists():
+    from eventwire.store.access import Database
+
+    with _database_errors():
+        found = Database(settings.db).exists()  # a file, or a PostgreSQL database with the store's tables
+    if not found:
         err.print(f"[red]error:[/red] {settings.db}: no such database (run `eventwire ingest` first)")
         raise typer.Exit(1)
     return settings
@@ -94,13 +97,16 @@ def _fail(message: str, code: int = EXIT_NOTHING) -> NoReturn:
 @contextmanager
 def _database_errors() -> Iterator[None]:
     """A busy or failing database as one line and exit code 1, never a traceback."""
-    from eventwire.store.access import StorageFailure, StoreBusy
+    from eventwire.store.access import StorageFailure, StoreBusy, is_database_error
+    from eventwire.store.postgres import PostgresUnavailable
 
     try:
         yield
-    except (StoreBusy, StorageFailure) as exc:
+    except (StoreBusy, StorageFailure, PostgresUnavailable) as exc:
         _fail(str(exc))
-    except duckdb.Error as exc:
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
         _fail(f"database: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
 
 

@@ -33,11 +33,12 @@ def to_frame(source: "str | os.PathLike[str] | Iterable[Any]", **filters: Any):
     from eventwire.export.table import events_table_sql
     from eventwire.filters import event_filters
     from eventwire.store.duckdb import open_store
+    from eventwire.store.postgres import is_postgres_url
 
     checked = event_filters(**filters)
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
-        if not os.path.exists(path):
+        if not is_postgres_url(path) and not os.path.exists(path):
             raise FileNotFoundError(f"{path}: no such database")
         with open_store(path, read_only=True) as store:
             return _frame(store, events_table_sql(store, checked))
@@ -67,7 +68,17 @@ def _frame(store, query: tuple[str, list[Any]]):
     import pandas as pd
 
     sql, params = query
-    frame = store.con.execute(sql, params).df()
+    if store.dialect.name == "duckdb":
+        frame = store.con.execute(sql, params).df()
+    else:  # through a Parquet file, typed as DuckDB types it (store/postgres.py)
+        import tempfile
+
+        from eventwire.store.duckdb import copy_query
+
+        with tempfile.TemporaryDirectory(prefix="eventwire-frame-") as folder:
+            path = os.path.join(folder, "events.parquet")
+            copy_query(store.con, sql, params, path, "FORMAT PARQUET")
+            frame = pd.read_parquet(path)
     for column in ("date", "date_end"):
         frame[column] = pd.to_datetime(frame[column])
     for column in _INTEGERS:

@@ -41,7 +41,7 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
                     JOIN actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id WHERE a.country IS NOT NULL
                 UNION
                 SELECT m.doc_id, m.event_id, p.country FROM m JOIN places p
-                    ON p.doc_id = m.doc_id AND p.place_id = m.place_id WHERE p.country IS NOT NULL)
+                    ON p.doc_id = m.doc_id AND p.place_id = m.place_id WHERE p.country IS NOT NULL) AS found
             GROUP BY c ORDER BY count(*) DESC, c LIMIT {int(limit)}""",
         "actor": f"""WITH m AS ({matched}) SELECT a.code, count(DISTINCT (m.doc_id, m.event_id)) FROM m
                 JOIN event_actors x ON x.doc_id = m.doc_id AND x.event_id = m.event_id
@@ -51,7 +51,7 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
             ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
         "quad_class": f"""WITH m AS ({matched}) SELECT CAST(quad_class AS VARCHAR), count(*) FROM m
             WHERE quad_class IS NOT NULL GROUP BY 1 ORDER BY 1""",
-        "modality": f"""WITH m AS ({matched}) SELECT v, count(*) FROM (SELECT unnest(modality) AS v FROM m)
+        "modality": f"""WITH m AS ({matched}) SELECT v, count(*) FROM (SELECT unnest(modality) AS v FROM m) AS listed
             GROUP BY v ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
         "plover": f"""WITH m AS ({matched}) SELECT plover_type, count(*) FROM m WHERE plover_type IS NOT NULL
             GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
@@ -94,8 +94,9 @@ def sorted_events(store, sort: str, order: str = "asc", limit: int = 50, offset:
 def actor_page(store, code: str, grain: str = "month", limit: int = 20) -> dict[str, Any] | None:
     """One actor (by exact CAMEO code): its names, events per period as source and as target, and
     its counterparts (the actors on the other side of its events) with counts; None when unknown."""
-    found = _rows(store, """SELECT mode(a.name), list(DISTINCT a.name ORDER BY a.name)[1:10], any_value(a.country),
-            any_value(a.sector), any_value(a.kind), count(DISTINCT a.doc_id)
+    d = store.dialect
+    found = _rows(store, f"""SELECT {d.mode("a.name")}, (array_agg(DISTINCT a.name ORDER BY a.name))[1:10],
+            {d.any_value("a.country")}, {d.any_value("a.sector")}, {d.any_value("a.kind")}, count(DISTINCT a.doc_id)
         FROM actors a WHERE a.code = ?""", [code])
     if not found or found[0][0] is None:
         return None
@@ -105,25 +106,27 @@ def actor_page(store, code: str, grain: str = "month", limit: int = 20) -> dict[
     series: dict[str, dict[str, Any]] = {}
     undated = 0
     for period, role, n in _rows(store, f"""
-            WITH m AS (SELECT DISTINCT * FROM ({mine})),
+            WITH m AS (SELECT DISTINCT * FROM ({mine}) AS mine),
             dated AS (SELECT m.role, coalesce(e.date_value, e.date_start) AS k FROM m JOIN events e
                 ON e.doc_id = m.doc_id AND e.event_id = m.event_id)
-            SELECT CAST(date_trunc('{grain}', try_cast(CASE length(k) WHEN 4 THEN k || '-01-01'
-                    WHEN 7 THEN k || '-01' ELSE left(k, 10) END AS DATE)) AS DATE) AS period, role, count(*)
-            FROM dated GROUP BY ALL ORDER BY period NULLS LAST""", [code]):
+            SELECT CAST(date_trunc('{grain}', {d.try_date("CASE length(k) WHEN 4 THEN k || '-01-01' "
+                                                         "WHEN 7 THEN k || '-01' ELSE left(k, 10) END")}) AS DATE)
+                AS period, role, count(*)
+            FROM dated GROUP BY 1, 2 ORDER BY period NULLS LAST""", [code]):
         if period is None:
             undated += n
             continue
         slot = series.setdefault(period.isoformat(), {"period": period.isoformat(), "source": 0, "target": 0})
         slot[role] = slot.get(role, 0) + n
     counterparts = [{"code": c, "name": nm, "role": r, "events": n} for c, nm, r, n in _rows(store, f"""
-        WITH m AS (SELECT DISTINCT * FROM ({mine}))
-        SELECT a.code, mode(a.name), x.role, count(DISTINCT (x.doc_id, x.event_id)) FROM m
+        WITH m AS (SELECT DISTINCT * FROM ({mine}) AS mine)
+        SELECT a.code, {d.mode("a.name")}, x.role, count(DISTINCT (x.doc_id, x.event_id)) FROM m
             JOIN event_actors x ON x.doc_id = m.doc_id AND x.event_id = m.event_id AND x.role <> m.role
             JOIN actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id
         WHERE a.code IS DISTINCT FROM ?
         GROUP BY a.code, x.role ORDER BY 4 DESC, 1 LIMIT {int(limit)}""", [code, code])]
-    as_role = dict(_rows(store, f"SELECT role, count(*) FROM (SELECT DISTINCT * FROM ({mine})) GROUP BY role", [code]))
+    as_role = dict(_rows(store, f"SELECT role, count(*) FROM (SELECT DISTINCT * FROM ({mine}) AS m) AS d GROUP BY role",
+                         [code]))
     return {"code": code, "name": name, "names": names, "country": country, "sector": sector, "kind": kind,
             "documents": documents, "as_source": as_role.get("source", 0), "as_target": as_role.get("target", 0),
             "grain": grain, "series": list(series.values()), "undated": undated, "counterparts": counterparts}

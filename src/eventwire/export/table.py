@@ -1,7 +1,8 @@
 """The flat events table (CSV, Parquet, events JSONL; the dashboard's downloads; eventwire.to_frame):
 one row per event, typed, with its actors, place, quantities, story and document denormalised onto it.
 
-Written by DuckDB's own COPY, so a large store never passes through Python. The columns are
+Written by DuckDB's own COPY, so a large store never passes through Python (from PostgreSQL it
+streams through a temporary CSV file: store/postgres.py). The columns are
 documented in docs/record-format.md ("The events table"). Dates: `date` is a DATE (the event's
 day; a month or year is given by its first day, an ISO week by its Monday, a range by its start)
 and `date_grain` says how precise it is (day | week | month | year | range); `date_end` is the last
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventwire.store.dialect import Dialect
+
 __all__ = ["TABLE_FORMATS", "events_table_sql", "copy_events_table", "OPTIONAL_EVENT_COLUMNS"]
 
 TABLE_FORMATS = {"csv": "FORMAT CSV, HEADER TRUE", "parquet": "FORMAT PARQUET", "events-jsonl": "FORMAT JSON"}
@@ -21,26 +24,30 @@ TABLE_FORMATS = {"csv": "FORMAT CSV, HEADER TRUE", "parquet": "FORMAT PARQUET", 
 OPTIONAL_EVENT_COLUMNS = (("acled_type", "acled_type"),)
 
 
-def _day(value: str) -> str:
+# TimeML-style values (SQL string literals of regular expressions)
+_YMD, _YW, _YM, _Y = r"'^\d{4}-\d{2}-\d{2}'", r"'^\d{4}-W\d{2}'", r"'^\d{4}-\d{2}$'", r"'^\d{4}$'"
+
+
+def _day(d: Dialect, value: str) -> str:
     """SQL: the first calendar day of a TimeML-style value (NULL when it has none)."""
-    week_year = f"try_cast(substr({value}, 1, 4) AS INTEGER)"
-    week = f"try_cast(substr({value}, 7, 2) AS INTEGER)"
+    week_year = d.try_int(f"substr({value}, 1, 4)")
+    week = d.try_int(f"substr({value}, 7, 2)")
     jan4 = f"make_date({week_year}, 1, 4)"
     return f"""CASE
-        WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN try_cast(substr({value}, 1, 10) AS DATE)
-        WHEN regexp_matches({value}, '^\\d{{4}}-W\\d{{2}}') AND {week} BETWEEN 1 AND 53
-            THEN CAST({jan4} - INTERVAL (isodow({jan4}) - 1) DAY + INTERVAL (7 * ({week} - 1)) DAY AS DATE)
-        WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{2}}$') THEN try_cast({value} || '-01' AS DATE)
-        WHEN regexp_matches({value}, '^\\d{{4}}$') THEN try_cast({value} || '-01-01' AS DATE)
+        WHEN {d.regex(value, _YMD)} THEN {d.try_date(f"substr({value}, 1, 10)")}
+        WHEN {d.regex(value, _YW)} AND {week} BETWEEN 1 AND 53
+            THEN CAST({jan4} - {d.days(f"{d.isodow(jan4)} - 1")} + {d.days(f"7 * ({week} - 1)")} AS DATE)
+        WHEN {d.regex(value, _YM)} THEN {d.try_date(f"{value} || '-01'")}
+        WHEN {d.regex(value, _Y)} THEN {d.try_date(f"{value} || '-01-01'")}
         END"""
 
 
-def _grain(value: str) -> str:
+def _grain(d: Dialect, value: str) -> str:
     return f"""CASE
-        WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN 'day'
-        WHEN regexp_matches({value}, '^\\d{{4}}-W\\d{{2}}') THEN 'week'
-        WHEN regexp_matches({value}, '^\\d{{4}}-\\d{{2}}$') THEN 'month'
-        WHEN regexp_matches({value}, '^\\d{{4}}$') THEN 'year' END"""
+        WHEN {d.regex(value, _YMD)} THEN 'day'
+        WHEN {d.regex(value, _YW)} THEN 'week'
+        WHEN {d.regex(value, _YM)} THEN 'month'
+        WHEN {d.regex(value, _Y)} THEN 'year' END"""
 
 
 def _side(role: str) -> str:
@@ -68,16 +75,17 @@ def events_table_sql(store, filters: dict[str, Any] | None = None) -> tuple[str,
     """The SELECT of the flat events table for the events matching `filters` (the API's filter
     keywords), oldest first, and its parameters."""
     where, params = store._api_where(**(filters or {}))
+    d = store.dialect
     have = _event_columns(store)
     optional = ",\n    ".join(f"e.{col} AS {out}" if col in have else f"CAST(NULL AS VARCHAR) AS {out}"
                                for col, out in OPTIONAL_EVENT_COLUMNS)
     point = "coalesce(e.date_value, e.date_start)"
     sql = f"""
 SELECT e.doc_id, e.event_id, sm.story_id,
-    {_day(point)} AS date,
-    CASE WHEN e.date_value IS NULL AND e.date_start IS NOT NULL THEN 'range' ELSE {_grain('e.date_value')} END
+    {_day(d, point)} AS date,
+    CASE WHEN e.date_value IS NULL AND e.date_start IS NOT NULL THEN 'range' ELSE {_grain(d, 'e.date_value')} END
         AS date_grain,
-    CASE WHEN e.date_value IS NULL THEN {_day('e.date_end')} END AS date_end,
+    CASE WHEN e.date_value IS NULL THEN {_day(d, 'e.date_end')} END AS date_end,
     {point} AS date_text, e.date_anchor,
     e.cameo, e.cameo_name, left(e.cameo, 2) AS cameo_root, CAST(e.quad_class AS INTEGER) AS quad_class,
     e.goldstein, e.plover_type, e.plover_mode, e.plover_context,
@@ -103,7 +111,7 @@ ORDER BY date NULLS LAST, e.doc_id, e.event_id"""
 
 def copy_events_table(store, path: str, fmt: str, filters: dict[str, Any] | None = None) -> int:
     """Write the flat events table to `path` as csv, parquet or events-jsonl; returns the row count."""
+    from eventwire.store.duckdb import copy_query
+
     sql, params = events_table_sql(store, filters)
-    escaped = path.replace("'", "''")
-    store.con.execute(f"COPY ({sql}) TO '{escaped}' ({TABLE_FORMATS[fmt]})", params)
-    return store.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return copy_query(store.con, sql, params, path, TABLE_FORMATS[fmt])

@@ -15,6 +15,9 @@ import pandas as pd
 
 from eventwire.link import Links, link_records
 from eventwire.link.load import LINKED_PARTS, record_from_json
+from eventwire.store.dialect import POSTGRES, dialect_of
+from eventwire.store.postgres import advisory_lock
+from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES
 
 __all__ = ["link_database", "stored_records", "write_links"]
 
@@ -25,7 +28,16 @@ BATCH = 500  # records fetched from the store at a time
 
 def stored_records(con: Any, batch: int = BATCH) -> Iterator[Any]:
     """Every stored article as an ArticleRecord holding what linking reads (LINKED_PARTS), read `batch`
-    rows at a time by row id, so memory never holds more than one page of record JSON."""
+    rows at a time, so memory never holds more than one page of record JSON: by row id on DuckDB, by
+    document id (its index) on PostgreSQL, which has no stable row numbers."""
+    if dialect_of(con) is POSTGRES:
+        after = ""
+        while rows := con.execute("SELECT doc_id, record FROM documents WHERE doc_id > ? ORDER BY doc_id LIMIT ?",
+                                  [after, batch]).fetchall():
+            after = rows[-1][0]
+            for _, text in rows:
+                yield record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
+        return
     lo, hi = con.execute("SELECT min(rowid), max(rowid) FROM documents").fetchone()
     if lo is None:
         return
@@ -81,23 +93,36 @@ def _frames(links: Links) -> dict[str, pd.DataFrame]:
 
 def write_links(con: Any, links: Links) -> None:
     """Replace the link tables with `links` in one transaction, one bulk insert per table."""
-    from eventwire.store.duckdb import _LINK_SCHEMA, _LINK_TABLES
-
     frames = _frames(links)
-    con.execute(_LINK_SCHEMA)
+    postgres = dialect_of(con) is POSTGRES
+    if not postgres:
+        con.execute(LINK_SCHEMA)
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in _LINK_TABLES:
+        advisory_lock(con, "links")  # PostgreSQL: two `link` runs write one after the other
+        for table in LINK_TABLES:
             con.execute(f"DELETE FROM {table}")
             frame = frames[table]
-            if len(frame):
-                con.register("_link_rows", frame)
-                try:
-                    columns = ", ".join(frame.columns)
-                    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _link_rows")
-                finally:
-                    con.unregister("_link_rows")
+            if not len(frame):
+                continue
+            if postgres:
+                _copy_frame(con, table, frame)
+                continue
+            con.register("_link_rows", frame)
+            try:
+                columns = ", ".join(frame.columns)
+                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _link_rows")
+            finally:
+                con.unregister("_link_rows")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _copy_frame(con: Any, table: str, frame: pd.DataFrame) -> None:
+    """PostgreSQL: append a frame's rows with one COPY (missing values as NULL)."""
+    columns = ", ".join(frame.columns)
+    with con.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None):
+            copy.write_row(row)

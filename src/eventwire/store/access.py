@@ -15,6 +15,9 @@ every eventwire process holds the file only for as long as it needs it:
 
 Storage faults (a full disk, a file size limit, an I/O error) come out as StorageFailure, also one
 line: DuckDB invalidates the instance after one, so the writer stops and nothing is marked done.
+
+None of this applies to a PostgreSQL store (`Database("postgresql://...")` is a
+postgres.PostgresDatabase): the server lets every process read and write at once.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["Database", "StoreBusy", "StorageFailure", "connect", "is_storage_failure"]
+__all__ = ["Database", "StoreBusy", "StorageFailure", "connect", "is_storage_failure", "is_database_error"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,15 @@ def is_storage_failure(exc: BaseException) -> bool:
         return True
     text = str(exc)
     return "database has been invalidated" in text or "No space left" in text or "File too large" in text
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether `exc` comes from the database (DuckDB's, or PostgreSQL's driver or server): the CLI
+    reports it in one line."""
+    from eventwire.store.postgres import PostgresUnavailable
+
+    return (isinstance(exc, (duckdb.Error, PostgresUnavailable))
+            or type(exc).__module__.split(".")[0] == "psycopg")
 
 
 def _waiting_path(path: str) -> str:
@@ -179,7 +191,15 @@ class Database:
     """The store at `path`, opened per use: `reading()` and `writing()` are context managers that
     yield a Store. Threads of one process share the file's state (the server's request threads,
     two runs in one process): reads run together, a write waits for them and excludes them. With
-    `keep_reader`, the read-only instance stays open between reads until another process waits."""
+    `keep_reader`, the read-only instance stays open between reads until another process waits.
+    A postgresql:// URL gives a postgres.PostgresDatabase, which is used the same way."""
+
+    def __new__(cls, path: str, **options: Any) -> Any:
+        from eventwire.store.postgres import PostgresDatabase, is_postgres_url
+
+        if is_postgres_url(path):
+            return PostgresDatabase(path, **options)
+        return super().__new__(cls)
 
     def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False) -> None:
         self.path = path
@@ -192,7 +212,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Any]:
-        from eventwire.store.duckdb import Store, legacy_view_sql
+        from eventwire.store.duckdb import Store
+        from eventwire.store.schema import legacy_view_sql
 
         f = self._file
         with f.cond:
@@ -249,7 +270,8 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Any]:
         """The store opened read-write for one batch; closed (and checkpointed) afterwards."""
-        from eventwire.store.duckdb import Store, ensure_schema
+        from eventwire.store.duckdb import Store
+        from eventwire.store.schema import ensure_schema
 
         f = self._file
         with f.cond:

@@ -1,4 +1,4 @@
-"""The watcher's own tables, beside the store's, in the same DuckDB database.
+"""The watcher's own tables, beside the store's, in the same database (DuckDB or PostgreSQL).
 
 - watch_sources: per feed/sitemap/page: ETag, Last-Modified, last and next poll, failures.
 - watch_urls: every article URL ever listed, with its state (pending, retry, done, failed): a URL is
@@ -8,7 +8,8 @@
 - alerts: one row per (watchlist, event), with its delivery to the alerts file and the webhook.
 - watchlists: watchlists added through the API (those of sources.toml are read from the file).
 
-Every function takes a DuckDB connection or cursor; nothing here restructures the store's tables.
+Every function takes a connection or cursor of the store (a DuckDB one or store/postgres.py's);
+nothing here restructures the store's tables.
 """
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ def now() -> datetime:
 
 
 def ensure_tables(con) -> None:
-    con.execute(_TABLES)
+    from eventwire.store.dialect import dialect_of
+
+    con.execute(dialect_of(con).ddl(_TABLES))
 
 
 def has_tables(con) -> bool:
@@ -98,8 +101,8 @@ def record_poll(con, url: str, kind: str, *, status: int, etag: str | None, last
     with _transaction(con):
         before = con.execute("SELECT count(*) FROM watch_urls").fetchone()[0]
         if links:
-            con.executemany("INSERT OR IGNORE INTO watch_urls (url, found_in, first_seen, state, attempts, next_try) "
-                            "VALUES (?, ?, ?, 'pending', 0, ?)", [(u, url, t, t) for u in dict.fromkeys(links)])
+            con.executemany("INSERT INTO watch_urls (url, found_in, first_seen, state, attempts, next_try) "
+                            "VALUES (?, ?, ?, 'pending', 0, ?) ON CONFLICT DO NOTHING", [(u, url, t, t) for u in dict.fromkeys(links)])
         new = con.execute("SELECT count(*) FROM watch_urls").fetchone()[0] - before
         con.execute("""INSERT INTO watch_sources VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0, NULL, ?)
             ON CONFLICT (url) DO UPDATE SET kind = excluded.kind,
@@ -181,7 +184,7 @@ def sync_arrivals(con, doc_id: str | None = None) -> list[tuple[int, str, str]]:
             SELECT nextval('event_arrival_seq'), doc_id, event_id, ? FROM (
                 SELECT e.doc_id, e.event_id FROM events e WHERE NOT EXISTS (SELECT 1 FROM event_arrivals a
                     WHERE a.doc_id = e.doc_id AND a.event_id = e.event_id) {where}
-                ORDER BY e.doc_id, e.event_id)""", [t, *params])
+                ORDER BY e.doc_id, e.event_id) AS unnumbered""", [t, *params])
         return [tuple(r) for r in con.execute(
             "SELECT arrival_id, doc_id, event_id FROM event_arrivals WHERE arrival_id > ? ORDER BY arrival_id",
             [top]).fetchall()]
@@ -259,7 +262,8 @@ def list_alerts(con, since_id: int = 0, limit: int = 50) -> list[dict[str, Any]]
 
 # ---------------------------------------------------------------------- watchlists added through the API
 def save_watchlist(con, name: str, definition: dict[str, Any]) -> None:
-    con.execute("INSERT OR REPLACE INTO watchlists VALUES (?, ?, ?)", [name, json.dumps(definition), now()])
+    con.execute("INSERT INTO watchlists VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "definition = excluded.definition, added_at = excluded.added_at", [name, json.dumps(definition), now()])
 
 
 def delete_watchlist(con, name: str) -> bool:

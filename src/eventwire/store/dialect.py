@@ -1,0 +1,120 @@
+"""What differs between DuckDB and PostgreSQL SQL, in one place.
+
+The store's queries are written once in SQL that both accept; where the two disagree (a function
+name, a type, an aggregate's syntax), the query asks its connection's Dialect for the fragment.
+The table definitions are written once too, in DuckDB's type names; `ddl` renders them for
+PostgreSQL. Text compares byte-wise in both (PostgreSQL columns use the "C" collation), so ISO
+dates, ids and keyset paging order the same way everywhere.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["Dialect", "DUCKDB", "POSTGRES", "dialect_of"]
+
+# JSON stays JSON, not JSONB: a record is kept as written, its keys in their order.
+_TYPES = ((re.compile(r"\bVARCHAR(\[\])?"), r'TEXT\1 COLLATE "C"'),
+          (re.compile(r"\bDOUBLE\b"), "DOUBLE PRECISION"))
+
+
+class Dialect:
+    """DuckDB's SQL; PostgresDialect overrides what PostgreSQL spells differently."""
+
+    name = "duckdb"
+    semi_join = "SEMI JOIN"  # the actors joined only to filter events: each (doc_id, actor_id) is unique
+
+    def ddl(self, sql: str) -> str:
+        """Table definitions (written with DuckDB's type names) for this database."""
+        return sql
+
+    def mode(self, expr: str) -> str:
+        """The most frequent value of `expr` in the group."""
+        return f"mode({expr})"
+
+    def any_value(self, expr: str) -> str:
+        return f"any_value({expr})"
+
+    def list_has(self, array: str, value: str) -> str:
+        return f"list_contains({array}, {value})"
+
+    def regex(self, expr: str, pattern: str) -> str:
+        """Whether `expr` matches the regular expression `pattern` (a SQL string literal) anywhere."""
+        return f"regexp_matches({expr}, {pattern})"
+
+    def try_date(self, expr: str) -> str:
+        """`expr` (YYYY-MM-DD) as a DATE, NULL when it is not a date."""
+        return f"try_cast({expr} AS DATE)"
+
+    def try_int(self, expr: str) -> str:
+        return f"try_cast({expr} AS INTEGER)"
+
+    def isodow(self, expr: str) -> str:
+        return f"isodow({expr})"
+
+    def days(self, expr: str) -> str:
+        """An interval of `expr` (an integer) days."""
+        return f"INTERVAL ({expr}) DAY"
+
+    def struct_list(self, fields: dict[str, str], order_by: str) -> str:
+        """An aggregate of one object per row ({name: expression}), in `order_by` order; it reads
+        back as a list of dicts (see decode_struct_list)."""
+        inner = ", ".join(f"'{name}': {expr}" for name, expr in fields.items())
+        return f"list({{{inner}}} ORDER BY {order_by})"
+
+    @staticmethod
+    def decode_struct_list(value: Any) -> list[dict[str, Any]]:
+        return value or []
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    semi_join = "JOIN"
+
+    def ddl(self, sql: str) -> str:
+        for pattern, replacement in _TYPES:
+            sql = pattern.sub(replacement, sql)
+        return sql
+
+    def mode(self, expr: str) -> str:
+        return f"mode() WITHIN GROUP (ORDER BY {expr})"
+
+    def any_value(self, expr: str) -> str:  # any_value() is PostgreSQL 16's; min() is one of the values too
+        return f"min({expr})"
+
+    def list_has(self, array: str, value: str) -> str:
+        return f"({value} = ANY({array}))"
+
+    def regex(self, expr: str, pattern: str) -> str:
+        return f"({expr} ~ {pattern})"
+
+    def try_date(self, expr: str) -> str:
+        return f"eventwire_try_date({expr})"  # defined by the PostgreSQL schema (store/schema.py)
+
+    def try_int(self, expr: str) -> str:
+        return f"eventwire_try_int({expr})"
+
+    def isodow(self, expr: str) -> str:
+        return f"CAST(extract(isodow FROM {expr}) AS INTEGER)"
+
+    def days(self, expr: str) -> str:
+        return f"make_interval(days => CAST({expr} AS INTEGER))"
+
+    def struct_list(self, fields: dict[str, str], order_by: str) -> str:
+        inner = ", ".join(f"'{name}', {expr}" for name, expr in fields.items())
+        return f"json_agg(json_build_object({inner}) ORDER BY {order_by})"
+
+    @staticmethod
+    def decode_struct_list(value: Any) -> list[dict[str, Any]]:
+        import json
+
+        return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+DUCKDB = Dialect()
+POSTGRES = PostgresDialect()
+
+
+def dialect_of(con: Any) -> Dialect:
+    """The dialect of a connection (or cursor) the store was given."""
+    return getattr(con, "dialect", DUCKDB)

@@ -1,0 +1,156 @@
+"""The store's tables, defined once (in DuckDB's type names; store/dialect.py renders them for
+PostgreSQL), and what creates or upgrades them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "EVENT_COLUMNS",
+           "ensure_schema", "legacy_view_sql"]
+
+SCHEMA_VERSION = 1
+
+_EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent_start INTEGER, sent_end INTEGER"
+
+# Named in every insert: columns added to an older store by ALTER TABLE sit at the end in the order
+# they were added, not necessarily the order of the CREATE statement.
+EVENT_COLUMNS = ("doc_id, event_id, cameo, cameo_name, quad_class, goldstein, plover_type, plover_mode, "
+                 "plover_context, date_value, date_start, date_end, date_grain, date_anchor, modality, place_id, "
+                 "place_how, trigger, rule, evidence_text, section, caption_index, sent_start, sent_end, "
+                 "date_iso, date_iso_grain, acled_type, acled_sub_type")
+
+STORE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY, source VARCHAR, input_kind VARCHAR, url VARCHAR, outlet VARCHAR,
+    title VARCHAR, published VARCHAR, published_from VARCHAR, language VARCHAR, text VARCHAR,
+    content_hash VARCHAR, record_version VARCHAR, record JSON, ingested_at TIMESTAMP,
+    language_confidence DOUBLE);
+CREATE TABLE IF NOT EXISTS captions (doc_id VARCHAR, idx INTEGER, text VARCHAR, credit VARCHAR,
+    PRIMARY KEY (doc_id, idx));
+CREATE TABLE IF NOT EXISTS related (doc_id VARCHAR, idx INTEGER, title VARCHAR, url VARCHAR,
+    PRIMARY KEY (doc_id, idx));
+CREATE TABLE IF NOT EXISTS actors (doc_id VARCHAR, actor_id VARCHAR, name VARCHAR, code VARCHAR,
+    country VARCHAR, sector VARCHAR, kind VARCHAR, role VARCHAR, wikidata VARCHAR, resolved_by VARCHAR,
+    media_only BOOLEAN, {_EVIDENCE}, PRIMARY KEY (doc_id, actor_id));
+CREATE TABLE IF NOT EXISTS actor_mentions (doc_id VARCHAR, actor_id VARCHAR, text VARCHAR,
+    section VARCHAR, caption_index INTEGER, start_char INTEGER, end_char INTEGER, sentence INTEGER);
+CREATE TABLE IF NOT EXISTS places (doc_id VARCHAR, place_id VARCHAR, name VARCHAR, kind VARCHAR,
+    country VARCHAR, admin1 VARCHAR, lat DOUBLE, lon DOUBLE, geonames_id BIGINT, resolved_by VARCHAR,
+    {_EVIDENCE}, PRIMARY KEY (doc_id, place_id));
+CREATE TABLE IF NOT EXISTS times (doc_id VARCHAR, time_id VARCHAR, text VARCHAR, value VARCHAR,
+    grain VARCHAR, anchor VARCHAR, start_char INTEGER, end_char INTEGER, range_start VARCHAR,
+    range_end VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, time_id));
+CREATE TABLE IF NOT EXISTS quantities (doc_id VARCHAR, quantity_id VARCHAR, text VARCHAR,
+    value DOUBLE, low DOUBLE, high DOUBLE, approximate BOOLEAN, subject VARCHAR, category VARCHAR,
+    scope VARCHAR, period VARCHAR, source_actor VARCHAR, {_EVIDENCE}, unit VARCHAR, PRIMARY KEY (doc_id, quantity_id));
+CREATE TABLE IF NOT EXISTS quotes (doc_id VARCHAR, quote_id VARCHAR, text VARCHAR, kind VARCHAR,
+    speaker VARCHAR, cue VARCHAR, spoken VARCHAR, {_EVIDENCE}, PRIMARY KEY (doc_id, quote_id));
+CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCHAR, cameo_name VARCHAR,
+    quad_class INTEGER, goldstein DOUBLE, plover_type VARCHAR, plover_mode VARCHAR, plover_context VARCHAR,
+    date_value VARCHAR, date_start VARCHAR, date_end VARCHAR, date_grain VARCHAR, date_anchor VARCHAR,
+    modality VARCHAR[], place_id VARCHAR, place_how VARCHAR, trigger VARCHAR, rule VARCHAR, {_EVIDENCE},
+    date_iso VARCHAR, date_iso_grain VARCHAR, acled_type VARCHAR, acled_sub_type VARCHAR,
+    PRIMARY KEY (doc_id, event_id));
+CREATE TABLE IF NOT EXISTS event_actors (doc_id VARCHAR, event_id VARCHAR, actor_id VARCHAR, role VARCHAR);
+CREATE TABLE IF NOT EXISTS event_quantities (doc_id VARCHAR, event_id VARCHAR, quantity_id VARCHAR);
+CREATE TABLE IF NOT EXISTS failures (source VARCHAR PRIMARY KEY, reason VARCHAR, failed_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS inputs (location VARCHAR PRIMARY KEY, size BIGINT, mtime_ns BIGINT,
+    fingerprint VARCHAR, articles INTEGER, failed INTEGER, done_at TIMESTAMP);
+"""
+
+# Written by Store.link(), which recomputes them over the whole store (not per article).
+LINK_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS duplicate_of (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR, jaccard DOUBLE,
+    containment DOUBLE);
+CREATE TABLE IF NOT EXISTS story_events (story_id VARCHAR PRIMARY KEY, cameo_root VARCHAR, plover_type VARCHAR,
+    date_start VARCHAR, date_end VARCHAR, place VARCHAR, lat DOUBLE, lon DOUBLE, actors VARCHAR[],
+    num_articles INTEGER, num_sources INTEGER, num_mentions INTEGER, first_seen VARCHAR, last_seen VARCHAR);
+CREATE TABLE IF NOT EXISTS story_mentions (story_id VARCHAR, doc_id VARCHAR, event_id VARCHAR, outlet VARCHAR,
+    published VARCHAR, date_start VARCHAR, date_end VARCHAR, date_weak BOOLEAN, duplicate_of VARCHAR,
+    {_EVIDENCE}, PRIMARY KEY (doc_id, event_id));
+CREATE TABLE IF NOT EXISTS article_clusters (doc_id VARCHAR PRIMARY KEY, cluster_id VARCHAR);
+"""
+LINK_TABLES = ("duplicate_of", "story_events", "story_mentions", "article_clusters")
+
+DOC_TABLES = ("captions", "related", "actors", "actor_mentions", "places", "times", "quantities",
+               "quotes", "events", "event_actors", "event_quantities", "documents")
+
+
+def ensure_schema(con: Any) -> None:
+    """Create the tables that do not exist yet (a read-write connection)."""
+    from eventwire.store.dialect import POSTGRES, dialect_of
+
+    if dialect_of(con) is POSTGRES:
+        _ensure_postgres(con)
+        return
+    con.execute(STORE_SCHEMA)
+    # Columns added since schema 1 was first written: a store made before them gains them, empty.
+    con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS language_confidence DOUBLE")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso VARCHAR")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS date_iso_grain VARCHAR")
+    con.execute("ALTER TABLE quantities ADD COLUMN IF NOT EXISTS unit VARCHAR")
+    # Stores written before record 1.1 lack the ACLED columns; their events keep NULL there.
+    for column in ("acled_type", "acled_sub_type"):
+        con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+    con.execute(LINK_SCHEMA)  # empty until `link`; exports join it
+    con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
+
+
+_SCHEMA_VERSION_SQL = ("INSERT INTO meta VALUES ('schema_version', ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+
+# What DuckDB's try_cast does, for the queries' dialect (store/dialect.py): NULL for what is not a
+# value of the type. Only ISO forms are dates: PostgreSQL would also read 'today' or 'epoch'.
+_POSTGRES_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION eventwire_try_date(value text) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF value !~ '^\d{4}-\d{2}-\d{2}$' THEN RETURN NULL; END IF;
+    RETURN value::date;
+EXCEPTION WHEN others THEN RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION eventwire_try_int(value text) RETURNS integer LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN value::integer;
+EXCEPTION WHEN others THEN RETURN NULL;
+END $$;
+"""
+
+
+def _ensure_postgres(con: Any) -> None:
+    """The same tables on PostgreSQL, made by one process at a time (an advisory lock: two made
+    at once collide in the catalogue). A store there was always made with every column."""
+    from eventwire.store.dialect import POSTGRES
+
+    con.execute("BEGIN")
+    try:
+        con.execute("SELECT pg_advisory_xact_lock(hashtextextended('eventwire schema', 0))")
+        con.execute(POSTGRES.ddl(STORE_SCHEMA + LINK_SCHEMA) + _POSTGRES_FUNCTIONS)
+        con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+# Columns of the events table added since schema 1 was first written (ensure_schema adds them to a
+# store opened for writing).
+_LATEREVENT_COLUMNS = ("date_iso", "date_iso_grain", "acled_type", "acled_sub_type")
+
+
+def legacy_view_sql(con: Any) -> str | None:
+    """For a store written before record 1.1, which read-only cannot gain the later columns: the SQL of
+    a temporary view of its events with empty ones, standing in for the table so every query runs."""
+    from eventwire.store.dialect import POSTGRES, dialect_of
+
+    if dialect_of(con) is POSTGRES:
+        return None
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
+    missing = [c for c in _LATEREVENT_COLUMNS if c not in columns]
+    if not columns or not missing:
+        return None
+    catalog = con.execute("SELECT current_database()").fetchone()[0]
+    added = ", ".join(f"NULL::VARCHAR AS {c}" for c in missing)
+    return f'CREATE OR REPLACE TEMP VIEW events AS SELECT *, {added} FROM "{catalog}".main.events'
+
