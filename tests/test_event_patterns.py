@@ -178,3 +178,26 @@ def test_a_conditional_row_that_does_not_hold_leaves_the_verb_to_the_dictionary(
     # the table codes "gain" only with a territorial object; with another object the dictionary decides
     e, _, _ = only(events_of(nlp, kb, "Russia gained recognition from France."))
     assert e.rule.startswith("cameo:")
+
+
+def test_participle_clause_is_done_by_its_head_clauses_subject(nlp, kb):
+    # "..., killing N and wounding M": the participles have no subject of their own
+    events = events_of(nlp, kb, "Artillery shells fired by Libyan rebels fell on the market on Friday, killing three "
+                                "people and wounding nine others.")
+    assert events and all(src == ["LBYREB"] for e, src, _ in events if e.plover == "ASSAULT"), [
+        (e.rule, s) for e, s, _ in events]
+
+
+def test_agent_of_an_event_noun_the_verb_names(nlp, kb):
+    # "killed in a Russian airstrike": the nationality before the noun is the agent; the day dates the clause
+    events = events_of(nlp, kb, "A Turkish soldier was killed in a Russian airstrike on Tuesday.",
+                       published="2021-06-10T10:00:00")
+    killed = [(e, s, t) for e, s, t in events if e.plover == "ASSAULT" and s == ["RUS"]]
+    assert killed, [(e.rule, s, t) for e, s, t in events]
+    assert all(e.date["value"] == "2021-06-08" for e, _, _ in killed)
+
+
+def test_time_phrase_on_a_participle_describing_a_participant_dates_the_event(nlp, kb):
+    e, _, tgt = only(events_of(nlp, kb, "Two French engineers were abducted by gunmen wearing police uniforms in "
+                                        "March 2019."))
+    assert e.cameo[:3] == "181" and tgt and e.date["value"] == "2019-03"

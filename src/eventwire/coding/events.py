@@ -13,8 +13,8 @@ from dataclasses import replace
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
-from eventwire.coding.modality import _INTENT, _date, _is_historical, _is_ultimatum, _modality, _reporting_verb
-from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate, forget_matches
+from eventwire.coding.modality import _date, _is_historical, _is_ultimatum, _modality, _reporting_verb, modality_words
+from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
@@ -31,9 +31,7 @@ _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "
 
 
 def _recoded(event: Event, cameo: str, codebook: Codebook, **changes) -> Event:
-    row = codebook.code(cameo)
-    return replace(event, cameo=cameo, cameo_name=row.name, plover=row.plover, plover_mode=row.plover_mode,
-                   plover_context=row.plover_context, quad_class=row.quad_class, goldstein=row.goldstein, **changes)
+    return replace(event, cameo=cameo, **codebook.code(cameo).event_fields(), **changes)
 
 
 def _pairwise(event: Event, c: _Candidate, codebook: Codebook) -> list[Event]:
@@ -63,7 +61,6 @@ def code_events(
     place_of: PlaceChooser | None = None,
 ) -> tuple[Event, ...]:
     """Every event of the article, in reading order."""
-    forget_matches()
     index = _build_index(parsed, [a for a in actors if not a.media_only], times, quotes)
     published = parsed.document.published
     events: list[Event] = []
@@ -92,7 +89,7 @@ def code_events(
         found = [c for c in found if not c.rule.weak or (c.source and [a for a in c.target if a not in c.source])]
         # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
-        found = [c for c in found if not (c.rule.lemma in _INTENT and c.trigger.i in governed)]
+        found = [c for c in found if not (c.rule.lemma in modality_words()["intent"] and c.trigger.i in governed)]
         consumed: set[int] = set()
         candidates: list[_Candidate] = []
         for cand in found:
@@ -157,12 +154,7 @@ def code_events(
             event = Event(
                 id="",
                 cameo=cameo,
-                cameo_name=row.name,
-                plover=plover,
-                plover_mode=row.plover_mode,
-                plover_context=row.plover_context,
-                quad_class=row.quad_class,
-                goldstein=row.goldstein,
+                **row.event_fields(),
                 source=tuple(dict.fromkeys(a.id for a in c.source)),
                 target=tuple(dict.fromkeys(a.id for a in target)),
                 date=when,
