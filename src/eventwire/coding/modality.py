@@ -128,6 +128,9 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
         governors.append(c.governor.head)  # "agreed on Wednesday to resume talks": the intent's day
     if c.trigger.dep_ == "pobj" and c.trigger.head.dep_ == "prep" and c.trigger.head.head.pos_ == "VERB":
         governors.append(c.trigger.head.head)  # "killed in an airstrike on Monday": the clause's day
+    if c.governor.dep_ == "advcl" and c.governor.tag_ == "VBG" and not any(
+            ch.dep_ in ("nsubj", "nsubjpass", "mark") for ch in c.governor.children):
+        governors.append(c.governor.head)  # "shells hit the town on Monday, killing five": the same day
     time = _attached_time(index, sentence, governors)
     if time is not None and time.value == "PRESENT_REF":
         # "four are now thought to be surrounded": the state holds on the day of publication.

@@ -13,8 +13,8 @@ from eventwire.record import Actor
 
 from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
-                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target,
-                                        _prep_objects, _recipients, _source_sectors, _target_preps)
+                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target, _prep_objects,
+                                        _prep_objects_of, _recipients, _source_sectors, _target_preps)
 from eventwire.coding.modality import _intent_adjective
 
 
@@ -70,12 +70,14 @@ def _rules_for(token: Token, pos: str, codebook: Codebook, index: _Index) -> tup
 def _find_rules(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
     lemma = token.lemma_.lower()
     if pos == "NOUN":
-        # "hunger strike", "car bombing": the compound names a more specific event than its head.
+        # "hunger strike", "car bombing": the compound names a more specific event than its head; each of
+        # coordinated modifiers does ("suicide and car bomb attacks").
         for child in token.children:
-            if child.dep_ in ("compound", "amod") and child.i < token.i:
-                rules = codebook.triggers.get((f"{child.lemma_.lower()} {lemma}", pos))
-                if rules:
-                    return rules
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i:
+                for modifier in (child, *child.conjuncts):
+                    rules = codebook.triggers.get((f"{modifier.lemma_.lower()} {lemma}", pos))
+                    if rules:
+                        return rules
     if pos == "VERB":
         curated = next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
         # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
@@ -177,10 +179,27 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     return [root] if ancestor.i == root.i else []
 
 
+# Codes of violence that name no means: "killed", "wounded", "attacked".
+_GENERIC_VIOLENCE = frozenset({"180", "190", "200"})
+
+
+def _violent_means(verb: Token, rule: TriggerRule, source: list[Actor], codebook: Codebook,
+                   index: _Index) -> tuple[TriggerRule, Token | None]:
+    """ "killed in a suicide bombing", "wounded by a car bomb": the event noun of the verb's (or its
+    conjunct's) phrase of means codes the act more precisely than a verb of violence in general."""
+    for noun in _prep_objects_of([verb, *verb.conjuncts], {"in", "by", "during"}):
+        rules = _rules_for(noun, "NOUN", codebook, index)
+        means = _choose(rules, noun, source, codebook, None) if rules else None
+        if means is not None and means.cameo[:2] in ("18", "19", "20") and means.cameo not in _GENERIC_VIOLENCE:
+            return means, noun
+    return rule, None
+
+
 def _participle_controller(tok: Token) -> list[Token]:
-    """ "shells fired by rebels hit the town, killing five and wounding dozens": a participle clause with no
-    subject (nor subordinating word) of its own is done by the subject of the clause it hangs on, or by
-    that clause's passive agent; conjoined participles share it."""
+    """ "shells fired by rebels hit the town, killing five and wounding dozens": a participle clause of
+    violence with no subject (nor subordinating word) of its own is done by the subject of the clause it
+    hangs on, or by that clause's passive agent; conjoined participles share it. (Other participles more
+    often tell a result than an act: "the volcano erupted, sending ash into the sky".)"""
     node = tok
     for _ in range(3):
         if node.dep_ == "conj" and node.head.pos_ == "VERB" and not _children(node.head, "nsubj", "nsubjpass"):
@@ -253,7 +272,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
-    if not source_tokens and not has_subject:
+    violent = any(r.cameo[:2] in ("18", "19", "20") for r in rules)
+    if not source_tokens and not has_subject and violent:
         source_tokens = _participle_controller(tok)
     if not source_tokens and not has_subject:
         source_tokens = _verbless_subject(tok, sentence)
@@ -277,10 +297,12 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     # that the verb's clause names.
     if not source:
         victims = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
-        for noun in _prep_objects(tok, {"in", "during", "by", "from", "after"}):
+        for noun in _prep_objects_of([tok, *tok.conjuncts], {"in", "during", "by", "from", "after"}):
             if not _rules_for(noun, "NOUN", codebook, index):
                 continue
-            agents = [a for a in _noun_agents(noun, index, sentence) if a not in victims]
+            agents = _noun_agents(noun, index, sentence) if violent else [
+                a for t in _prep_objects(noun, {"by"}) for a in _phrase_actors(t, index, sentence)]
+            agents = [a for a in agents if a not in victims]
             if agents:
                 source = agents
                 consumed.add(noun.i)
@@ -297,6 +319,11 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     rule = _choose(rules, tok, source, codebook, complement_type)
     if rule is None:
         return None
+    if rule.cameo in _GENERIC_VIOLENCE:
+        rule, means = _violent_means(tok, rule, source, codebook, index)
+        if means is not None:
+            consumed.add(means.i)
+            pattern += f"+means:{means.lemma_}"
     target = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
     if rule.condition and rule.condition[0] == "xcomp" and complement is not None:
         consumed.add(complement.i)
