@@ -201,3 +201,22 @@ def test_time_phrase_on_a_participle_describing_a_participant_dates_the_event(nl
     e, _, tgt = only(events_of(nlp, kb, "Two French engineers were abducted by gunmen wearing police uniforms in "
                                         "March 2019."))
     assert e.cameo[:3] == "181" and tgt and e.date["value"] == "2019-03"
+
+
+def test_means_noun_codes_a_general_verb_of_violence_more_precisely(nlp, kb):
+    # each of coordinated modifiers names the noun's event ("suicide and car bomb attacks" -> suicide attack)
+    e, _, tgt = only(events_of(nlp, kb, "At least 20 people were killed and 30 were wounded in suicide and car bomb "
+                                        "attacks in Damascus."))
+    assert e.cameo == "1831" and "+means:attack" in e.rule and tgt
+
+
+def test_participle_clause_is_dated_by_its_head_clause(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Artillery shells fired by Libyan rebels fell on the market early on Friday, "
+                                        "killing three people.", published="2021-06-10T10:00:00"))
+    assert src == ["LBYREB"] and e.date["value"] == "2021-06-04"
+
+
+def test_verb_whose_pattern_takes_in_an_event_noun_codes_the_sentence(nlp, kb):
+    # "condemned the attack": the condemnation is the event; the attack is its topic
+    e, src, _ = only(events_of(nlp, kb, "France condemned the Russian attack on Ukraine."))
+    assert e.plover == "ACCUSE" and src == ["FRA"]

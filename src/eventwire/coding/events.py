@@ -79,9 +79,16 @@ def code_events(
                 found.append(cand)
         # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
         # then the event noun (a light verb such as "sign a deal" names its noun's event).
-        # A threat, demand or refusal beats the act it governs ("threatened to break relations" is a threat).
-        found.sort(key=lambda c: (not c.governing, -(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN",
-                                  c.trigger.i))
+        # A threat, demand or refusal beats the act it governs ("threatened to break relations" is a threat),
+        # and so does a trigger whose pattern takes in another's trigger as one of its words ("condemned the
+        # attack": the condemnation, the attack only its topic) unless that one takes it in too (a light verb).
+        triggers = {c.trigger.i: c for c in found}
+
+        def takes_in(c: _Candidate) -> bool:
+            return any(i != c.trigger.i and c.trigger.i not in triggers[i].consumed for i in c.consumed & triggers.keys())
+
+        found.sort(key=lambda c: (not c.governing, not takes_in(c), -(bool(c.source) + bool(c.target)),
+                                  c.trigger.pos_ != "NOUN", c.trigger.i))
         # A dictionary verb coded by its synonym block alone ("go", "issue") is the weakest evidence: it
         # codes a sentence that has no better trigger, never beside one, and only between two actors.
         if any(not c.rule.weak for c in found):
