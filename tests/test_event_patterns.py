@@ -220,3 +220,21 @@ def test_verb_whose_pattern_takes_in_an_event_noun_codes_the_sentence(nlp, kb):
     # "condemned the attack": the condemnation is the event; the attack is its topic
     e, src, _ = only(events_of(nlp, kb, "France condemned the Russian attack on Ukraine."))
     assert e.plover == "ACCUSE" and src == ["FRA"]
+
+
+@pytest.mark.parametrize("sentence, plover", [("German lawmakers attacked the French plan for the budget.", "ACCUSE"),
+                                              ("Russian troops attacked the Ukrainian town of Bakhmut.", "ASSAULT")])
+def test_attack_on_a_decision_or_words_is_criticism(nlp, kb, sentence, plover):
+    e, _, _ = only(events_of(nlp, kb, sentence))
+    assert e.plover == plover
+
+
+def test_protest_setting_takes_the_subject_of_the_clause_the_verb_completes(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Palestinian youths resorted to throwing stones during demonstrations "
+                                          "against Israel."))
+    assert e.plover == "PROTEST" and src == ["PSECVL"] and tgt == ["ISR"]
+
+
+def test_failed_act_is_negated(nlp, kb):
+    events = events_of(nlp, kb, "Israel and Syria failed to reach an agreement on the Golan Heights.")
+    assert events and all("negated" in e.modality and "asserted" not in e.modality for e, _, _ in events)

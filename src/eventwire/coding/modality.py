@@ -25,7 +25,7 @@ _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
 @functools.lru_cache(maxsize=1)
 def modality_words() -> dict[str, frozenset[str]]:
     """The word classes of data/events/modality_words.tsv (intent, intent_adjective, unrealised,
-    hedge_verb, hedge_word), read once per process."""
+    negating, hedge_verb, hedge_word), read once per process."""
     classes: dict[str, set[str]] = {}
     for row in read_tsv(builtin_text("events", "modality_words.tsv"), "modality_words.tsv"):
         classes.setdefault(row["class"], set()).add(row["word"].lower())
@@ -76,8 +76,9 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     if any(t.lemma_.lower() in words["hedge_verb"] and _is_passive(t) for t in chain[1:4]) or any(
             ch.lower_ in words["hedge_word"] for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")):
         mods.append("hedged")
-    if any(ch.dep_ == "neg" for t in local for ch in t.children):
-        mods.append("negated")
+    if any(ch.dep_ == "neg" for t in local for ch in t.children) or (
+            gov.dep_ == "xcomp" and gov.head.lemma_.lower() in words["negating"]):
+        mods.append("negated")  # "did not reach", "failed to reach an agreement"
     if in_quote or reported_by is not None:
         mods.append("reported")
     if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:

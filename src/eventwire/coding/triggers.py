@@ -213,6 +213,22 @@ def _participle_controller(tok: Token) -> list[Token]:
     return _agents(head) if _is_passive(head) else _children(head, "nsubj")
 
 
+def _clause_subject(verb: Token) -> list[Token]:
+    """The subject of a verb, or of the clause it completes when it has none of its own ("youths resorted to
+    throwing stones", "troops began to fire"): up through complements, conjuncts and "to"/"by" phrases."""
+    for _ in range(4):
+        subj = _children(verb, "nsubj")
+        if subj or _children(verb, "nsubjpass"):
+            return subj
+        head = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
+        if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
+            return [head]  # a sentence the parser left without a main verb: its root noun acts
+        if verb.dep_ not in ("xcomp", "pcomp", "conj") or head.pos_ not in ("VERB", "AUX") or head.i == verb.i:
+            return []
+        verb = head
+    return []
+
+
 def _noun_agents(noun: Token, index: _Index, sentence: Sentence) -> list[Actor]:
     """Who does what an event noun names: its "by" phrase or possessor ("attacks by the regime", "the
     army's offensive"), else a nationality or group before it ("a Russian airstrike", "Palestinian riots")."""
@@ -498,7 +514,7 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
             head.lower_ in _GATHERING_PREPS and head.head.pos_ == "VERB" and not _is_passive(head.head)):
         # "youths threw stones during demonstrations against X", "Nigerians converged for a rally": who
         # acts in the clause takes part in the protest it is set in.
-        subj = _children(head.head, "nsubj")
+        subj = _clause_subject(head.head)
         source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
         coordinated = _is_coordinated(subj)
         if source:
