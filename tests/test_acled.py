@@ -137,3 +137,9 @@ def test_agentless_event_finds_compound_trigger_rows(nlp, kb):
     agentless = [e for e in record.events if "agentless" in e.rule]
     assert agentless and agentless[0].cameo == "195" and found[0] == "Air/drone strike", [
         (e.cameo, e.rule) for e in record.events]
+
+
+def test_agentless_event_is_dated_by_its_clause(nlp, kb):
+    found, record = types_of(nlp, kb, "An air strike flattened the market on Monday.")
+    (event,) = [e for e in record.events if "agentless" in e.rule]
+    assert event.date["value"] == "2021-06-07" and event.date["anchor"] != "assumed-published"

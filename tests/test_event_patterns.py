@@ -238,3 +238,22 @@ def test_protest_setting_takes_the_subject_of_the_clause_the_verb_completes(nlp,
 def test_failed_act_is_negated(nlp, kb):
     events = events_of(nlp, kb, "Israel and Syria failed to reach an agreement on the Golan Heights.")
     assert events and all("negated" in e.modality and "asserted" not in e.modality for e, _, _ in events)
+
+
+def test_meeting_a_clause_is_set_in_takes_its_subject_as_the_parties(nlp, kb):
+    events = events_of(nlp, kb, "U.S. and Russian negotiators return to Geneva this week for talks on missiles.")
+    assert {(e.plover, tuple(s), tuple(t)) for e, s, t in events} == {
+        ("CONSULT", ("USAGOV",), ("RUSGOV",)), ("CONSULT", ("RUSGOV",), ("USAGOV",))}
+    # a meeting is set by "for"/"at" only: an act during talks is no meeting of its author
+    assert {e.plover for e, _, _ in events_of(nlp, kb, "Israeli jets bombed Gaza during talks in Cairo.")} == {
+        "ASSAULT"}
+
+
+def test_suspected_attack_is_hedged(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Dozens of Syrian civilians were killed in a suspected chemical attack in Idlib."))
+    assert e.cameo == "2041" and "hedged" in e.modality and "asserted" not in e.modality
+
+
+def test_coordinated_sides_are_each_others_target_over_one_sides_own_actor(nlp, kb):
+    events = events_of(nlp, kb, "Israel and Lebanon renewed negotiations today on an Israeli troop pullback.")
+    assert {(tuple(s), tuple(t)) for _, s, t in events} == {(("ISR",), ("LBN",)), (("LBN",), ("ISR",))}

@@ -23,13 +23,13 @@ from spacy.tokens import Span, Token
 
 from eventwire.coding.background import is_scene_noun
 from eventwire.coding.codebook import NO_CODE_FIELDS, Codebook, TriggerRule
-from eventwire.coding.modality import assumed_published, modality_words
-from eventwire.coding.arguments import _Index
+from eventwire.coding.modality import _is_historical, modality_words, trigger_date
+from eventwire.coding.arguments import _build_index, _Index
 from eventwire.coding.triggers import _choose, _rules_for
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
-from eventwire.record import AcledType, Actor, Event, Place
+from eventwire.record import AcledType, Actor, Event, Place, TimeRef
 
 __all__ = ["AcledRow", "AcledTable", "IncidentRule", "load_acled_table", "acled_types", "type_of"]
 
@@ -333,7 +333,7 @@ def _acled(row: AcledRow) -> AcledType:
 
 def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event], codebook: Codebook, *,
                 places: Sequence[Place] = (), place_of: PlaceChooser | None = None,
-                table: AcledTable | None = None) -> tuple[Event, ...]:
+                table: AcledTable | None = None, times: Sequence[TimeRef] = ()) -> tuple[Event, ...]:
     """The events with their ACLED types, then one agentless or incident event for each sentence where the
     coder found none (after the coder's events, in reading order)."""
     table = table or load_acled_table()
@@ -356,6 +356,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         if sentence is not None:  # the coder's reading of a sentence stands, typed or not
             covered.add(sentence.index)
     published = parsed.document.published
+    dated = _build_index(parsed, [], times, []) if times else _Index()  # times located in the parse
     for sentence in parsed.sentences:
         if sentence.section == "title" or sentence.index in covered:
             continue
@@ -374,10 +375,12 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         place_id, place_how = (None, "")
         if place_of is not None and places:
             place_id, place_how = place_of(parsed, sentence.index, tok.i, places)
+        when = with_calendar_date(trigger_date(tok, sentence, dated, published))
+        historical = _is_historical(when.get("end") or when["value"] or when.get("start"), published)
         typed.append(Event(
-            id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(),
-            date=with_calendar_date(assumed_published(published)),
-            modality=("asserted",), evidence=sentence.evidence(), rule=rule_text,
+            id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(), date=when,
+            modality=("asserted", "historical") if historical else ("asserted",), evidence=sentence.evidence(),
+            rule=rule_text,
             **(code.event_fields() if code else NO_CODE_FIELDS),
             place=place_id, place_how=place_how or None, trigger=tok.text, acled=_acled(row)))
     return tuple(typed)

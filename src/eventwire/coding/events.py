@@ -131,9 +131,11 @@ def code_events(
                 if own:
                     target = own
                     c.pattern += "+own-government"
-            # A target only guessed from the nearest actor yields to the sides of a coordinated source
-            # of several countries ("Hungarian and Romanian officials agreed ... Romanian refugees").
-            guessed = "+nearest-actor" in c.pattern and len({a.country for a in c.source}) > 1
+            # A target only guessed from the nearest actor, or one of a side's own country, yields to the
+            # sides of a coordinated source of several countries ("Hungarian and Romanian officials agreed ...
+            # Romanian refugees", "Israel and Lebanon renewed talks on an Israeli pullback").
+            sides = {a.country for a in c.source}
+            guessed = len(sides) > 1 and ("+nearest-actor" in c.pattern or {a.country for a in target} <= sides)
             if (guessed or not any(map(_placed, target))) and c.coordinated and len(c.source) > 1 \
                     and plover in _RECIPROCAL:
                 target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target

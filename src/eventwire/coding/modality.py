@@ -25,7 +25,7 @@ _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
 @functools.lru_cache(maxsize=1)
 def modality_words() -> dict[str, frozenset[str]]:
     """The word classes of data/events/modality_words.tsv (intent, intent_adjective, unrealised,
-    negating, hedge_verb, hedge_word), read once per process."""
+    negating, hedge_verb, hedge_word, hedge_adjective), read once per process."""
     classes: dict[str, set[str]] = {}
     for row in read_tsv(builtin_text("events", "modality_words.tsv"), "modality_words.tsv"):
         classes.setdefault(row["class"], set()).add(row["word"].lower())
@@ -74,7 +74,8 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
            for t in chain[:3] + inner for ch in t.children):
         mods.append("conditional")
     if any(t.lemma_.lower() in words["hedge_verb"] and _is_passive(t) for t in chain[1:4]) or any(
-            ch.lower_ in words["hedge_word"] for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")):
+            ch.lower_ in words["hedge_word"] for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")) or any(
+            ch.lower_ in words["hedge_adjective"] for t in _event_nouns(c) for ch in t.children if ch.dep_ == "amod"):
         mods.append("hedged")
     if any(ch.dep_ == "neg" for t in local for ch in t.children) or (
             gov.dep_ == "xcomp" and gov.head.lemma_.lower() in words["negating"]):
@@ -84,6 +85,13 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:
         mods.insert(0, "asserted")
     return mods
+
+
+def _event_nouns(c: _Candidate) -> list[Token]:
+    """The trigger and the event noun of its phrase of means that it took in ("killed in a suspected attack")."""
+    doc = c.trigger.doc
+    return [c.trigger] + [doc[i] for i in sorted(c.consumed) if doc[i].dep_ == "pobj"
+                          and doc[i].head.head.i == c.trigger.i and doc[i].pos_ == "NOUN"]
 
 
 def _is_ultimatum(c: _Candidate) -> bool:
@@ -133,13 +141,8 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
             ch.dep_ in ("nsubj", "nsubjpass", "mark") for ch in c.governor.children):
         governors.append(c.governor.head)  # "shells hit the town on Monday, killing five": the same day
     time = _attached_time(index, sentence, governors)
-    if time is not None and time.value == "PRESENT_REF":
-        # "four are now thought to be surrounded": the state holds on the day of publication.
-        day = published[:10] if published else None
-        return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "published"}
     if time is not None:
-        return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
-                "anchor": "expression" if time.anchor == "absolute" else time.anchor}
+        return _time_date(time, published)
     if reporter is not None:
         said = _attached_time(index, sentence, [reporter])
         if said is not None:
@@ -148,6 +151,27 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
         grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
         return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
     return assumed_published(published)
+
+
+def _time_date(time: TimeRef, published: str | None) -> dict[str, str | None]:
+    if time.value == "PRESENT_REF":
+        # "four are now thought to be surrounded": the state holds on the day of publication.
+        day = published[:10] if published else None
+        return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "published"}
+    return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
+            "anchor": "expression" if time.anchor == "absolute" else time.anchor}
+
+
+def trigger_date(trigger: Token, sentence: Sentence, index: _Index, published: str | None) -> dict[str, str | None]:
+    """The date of an event known only by its trigger (the ACLED stage's agentless events): a time of the
+    sentence attached to the trigger or to the verb whose subject, object or phrase it is ("protests were
+    held last year"), else the publication day, assumed."""
+    governors = [trigger]
+    head = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.dep_ == "prep" else trigger.head
+    if head.pos_ in ("VERB", "AUX") and head.i != trigger.i:
+        governors.append(head)
+    time = _attached_time(index, sentence, governors)
+    return _time_date(time, published) if time is not None else assumed_published(published)
 
 
 def assumed_published(published: str | None) -> dict[str, str | None]:

@@ -476,7 +476,8 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
                           {tok.i, clause.i} | _governed_triggers([clause], codebook, index), governing=True)
     return None
 
-_GATHERING_PREPS = {"during", "for", "in", "at"}
+# The prepositions that set a clause in a gathering of each kind.
+_GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
 
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
@@ -510,15 +511,16 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     rule = _choose(rules, tok, source, codebook, None)
     if rule is None:
         return None
-    if not source and not light and codebook.plover_of(rule.cameo) == "PROTEST" and tok.dep_ == "pobj" and (
-            head.lower_ in _GATHERING_PREPS and head.head.pos_ == "VERB" and not _is_passive(head.head)):
-        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally": who
-        # acts in the clause takes part in the protest it is set in.
+    if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
+            codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
+        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
+        # "negotiators returned to Geneva for talks": who acts in the clause takes part in the protest or
+        # meeting it is set in (a meeting only by "for"/"at": "shelled the city during talks" is no meeting).
         subj = _clause_subject(head.head)
         source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
         coordinated = _is_coordinated(subj)
         if source:
-            pattern = f"protest-setting:{head.lower_}+{tok.lemma_}"
+            pattern = f"gathering-setting:{head.lower_}+{tok.lemma_}"
     if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
         return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
     if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
