@@ -257,3 +257,8 @@ def test_suspected_attack_is_hedged(nlp, kb):
 def test_coordinated_sides_are_each_others_target_over_one_sides_own_actor(nlp, kb):
     events = events_of(nlp, kb, "Israel and Lebanon renewed negotiations today on an Israeli troop pullback.")
     assert {(tuple(s), tuple(t)) for _, s, t in events} == {(("ISR",), ("LBN",)), (("LBN",), ("ISR",))}
+
+
+def test_intent_verb_with_an_infinitive_parsed_as_purpose_announces_the_act(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Ethnic Albanians have sworn to fight until they gain control of the villages."))
+    assert e.plover == "THREATEN" and "intended" in e.modality

@@ -65,7 +65,7 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     auxes = {a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")}
     if auxes & _FUTURE_AUX or any(a.lower_ == "going" for t in local for a in t.children) or any(
             (is_intent_verb(t) or t.lower_ in words["intent_adjective"]) and t is not c.trigger for t in chain[1:3]
-            if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp")):
+            if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp") or _infinitival_advcl(gov)):
         mods.append("intended")
     if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t is not c.trigger):
         mods.append("threatened")
@@ -85,6 +85,12 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:
         mods.insert(0, "asserted")
     return mods
+
+
+def _infinitival_advcl(verb: Token) -> bool:
+    """ "have sworn to fight", parsed as a purpose clause: under an intent verb, the infinitive is what
+    is announced."""
+    return verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
 
 
 def _event_nouns(c: _Candidate) -> list[Token]:
