@@ -262,3 +262,9 @@ def test_coordinated_sides_are_each_others_target_over_one_sides_own_actor(nlp, 
 def test_intent_verb_with_an_infinitive_parsed_as_purpose_announces_the_act(nlp, kb):
     e, _, _ = only(events_of(nlp, kb, "Ethnic Albanians have sworn to fight until they gain control of the villages."))
     assert e.plover == "THREATEN" and "intended" in e.modality
+
+
+def test_participle_toll_of_an_event_noun_is_no_second_event(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "A chemical attack hit the town of Khan Sheikhun in Idlib, killing at least "
+                                      "87 civilians."))
+    assert e.cameo == "2041"

@@ -291,6 +291,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     violent = any(r.cameo[:2] in ("18", "19", "20") for r in rules)
     if not source_tokens and not has_subject and violent:
         source_tokens = _participle_controller(tok)
+        if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
+            return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
     if not source_tokens and not has_subject:
         source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
