@@ -129,3 +129,17 @@ def test_a_row_naming_an_unknown_class_fails_at_load():
                    (frozenset({"no_such_class"}),), frozenset())
     with pytest.raises(ValueError, match="no_such_class"):
         _check(AcledTable((bad,), table.words, table.sectors, table.incidents))
+
+
+def test_agentless_event_finds_compound_trigger_rows(nlp, kb):
+    # no actor anywhere: the ACLED stage's own search must see the compound row ("air strike" 195)
+    found, record = types_of(nlp, kb, "An air strike flattened the market yesterday.")
+    agentless = [e for e in record.events if "agentless" in e.rule]
+    assert agentless and agentless[0].cameo == "195" and found[0] == "Air/drone strike", [
+        (e.cameo, e.rule) for e in record.events]
+
+
+def test_agentless_event_is_dated_by_its_clause(nlp, kb):
+    found, record = types_of(nlp, kb, "An air strike flattened the market on Monday.")
+    (event,) = [e for e in record.events if "agentless" in e.rule]
+    assert event.date["value"] == "2021-06-07" and event.date["anchor"] != "assumed-published"

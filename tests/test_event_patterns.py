@@ -178,3 +178,93 @@ def test_a_conditional_row_that_does_not_hold_leaves_the_verb_to_the_dictionary(
     # the table codes "gain" only with a territorial object; with another object the dictionary decides
     e, _, _ = only(events_of(nlp, kb, "Russia gained recognition from France."))
     assert e.rule.startswith("cameo:")
+
+
+def test_participle_clause_is_done_by_its_head_clauses_subject(nlp, kb):
+    # "..., killing N and wounding M": the participles have no subject of their own
+    events = events_of(nlp, kb, "Artillery shells fired by Libyan rebels fell on the market on Friday, killing three "
+                                "people and wounding nine others.")
+    assert events and all(src == ["LBYREB"] for e, src, _ in events if e.plover == "ASSAULT"), [
+        (e.rule, s) for e, s, _ in events]
+
+
+def test_agent_of_an_event_noun_the_verb_names(nlp, kb):
+    # "killed in a Russian airstrike": the nationality before the noun is the agent; the day dates the clause
+    events = events_of(nlp, kb, "A Turkish soldier was killed in a Russian airstrike on Tuesday.",
+                       published="2021-06-10T10:00:00")
+    killed = [(e, s, t) for e, s, t in events if e.plover == "ASSAULT" and s == ["RUS"]]
+    assert killed, [(e.rule, s, t) for e, s, t in events]
+    assert all(e.date["value"] == "2021-06-08" for e, _, _ in killed)
+
+
+def test_time_phrase_on_a_participle_describing_a_participant_dates_the_event(nlp, kb):
+    e, _, tgt = only(events_of(nlp, kb, "Two French engineers were abducted by gunmen wearing police uniforms in "
+                                        "March 2019."))
+    assert e.cameo[:3] == "181" and tgt and e.date["value"] == "2019-03"
+
+
+def test_means_noun_codes_a_general_verb_of_violence_more_precisely(nlp, kb):
+    # each of coordinated modifiers names the noun's event ("suicide and car bomb attacks" -> suicide attack)
+    e, _, tgt = only(events_of(nlp, kb, "At least 20 people were killed and 30 were wounded in suicide and car bomb "
+                                        "attacks in Damascus."))
+    assert e.cameo == "1831" and "+means:attack" in e.rule and tgt
+
+
+def test_participle_clause_is_dated_by_its_head_clause(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Artillery shells fired by Libyan rebels fell on the market early on Friday, "
+                                        "killing three people.", published="2021-06-10T10:00:00"))
+    assert src == ["LBYREB"] and e.date["value"] == "2021-06-04"
+
+
+def test_verb_whose_pattern_takes_in_an_event_noun_codes_the_sentence(nlp, kb):
+    # "condemned the attack": the condemnation is the event; the attack is its topic
+    e, src, _ = only(events_of(nlp, kb, "France condemned the Russian attack on Ukraine."))
+    assert e.plover == "ACCUSE" and src == ["FRA"]
+
+
+@pytest.mark.parametrize("sentence, plover", [("German lawmakers attacked the French plan for the budget.", "ACCUSE"),
+                                              ("Russian troops attacked the Ukrainian town of Bakhmut.", "ASSAULT")])
+def test_attack_on_a_decision_or_words_is_criticism(nlp, kb, sentence, plover):
+    e, _, _ = only(events_of(nlp, kb, sentence))
+    assert e.plover == plover
+
+
+def test_protest_setting_takes_the_subject_of_the_clause_the_verb_completes(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Palestinian youths resorted to throwing stones during demonstrations "
+                                          "against Israel."))
+    assert e.plover == "PROTEST" and src == ["PSECVL"] and tgt == ["ISR"]
+
+
+def test_failed_act_is_negated(nlp, kb):
+    events = events_of(nlp, kb, "Israel and Syria failed to reach an agreement on the Golan Heights.")
+    assert events and all("negated" in e.modality and "asserted" not in e.modality for e, _, _ in events)
+
+
+def test_meeting_a_clause_is_set_in_takes_its_subject_as_the_parties(nlp, kb):
+    events = events_of(nlp, kb, "U.S. and Russian negotiators return to Geneva this week for talks on missiles.")
+    assert {(e.plover, tuple(s), tuple(t)) for e, s, t in events} == {
+        ("CONSULT", ("USAGOV",), ("RUSGOV",)), ("CONSULT", ("RUSGOV",), ("USAGOV",))}
+    # a meeting is set by "for"/"at" only: an act during talks is no meeting of its author
+    assert {e.plover for e, _, _ in events_of(nlp, kb, "Israeli jets bombed Gaza during talks in Cairo.")} == {
+        "ASSAULT"}
+
+
+def test_suspected_attack_is_hedged(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Dozens of Syrian civilians were killed in a suspected chemical attack in Idlib."))
+    assert e.cameo == "2041" and "hedged" in e.modality and "asserted" not in e.modality
+
+
+def test_coordinated_sides_are_each_others_target_over_one_sides_own_actor(nlp, kb):
+    events = events_of(nlp, kb, "Israel and Lebanon renewed negotiations today on an Israeli troop pullback.")
+    assert {(tuple(s), tuple(t)) for _, s, t in events} == {(("ISR",), ("LBN",)), (("LBN",), ("ISR",))}
+
+
+def test_intent_verb_with_an_infinitive_parsed_as_purpose_announces_the_act(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "Ethnic Albanians have sworn to fight until they gain control of the villages."))
+    assert e.plover == "THREATEN" and "intended" in e.modality
+
+
+def test_participle_toll_of_an_event_noun_is_no_second_event(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "A chemical attack hit the town of Khan Sheikhun in Idlib, killing at least "
+                                      "87 civilians."))
+    assert e.cameo == "2041"

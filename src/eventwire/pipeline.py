@@ -58,7 +58,7 @@ def ground_and_code(parsed: Parsed, kb: ActorKB, codebook: Codebook) -> ArticleR
     quantities = resolve_quantities(parsed, actors)
     events = code_events(parsed, actors, codebook, times=times, places=places, quantities=quantities,
                          quotes=quotes, place_of=event_place)
-    events = acled_types(parsed, actors, events, codebook, places=places, place_of=event_place)
+    events = acled_types(parsed, actors, events, codebook, places=places, place_of=event_place, times=times)
     return ArticleRecord(document=parsed.document, actors=actors, places=places, times=times,
                          quantities=quantities, quotes=quotes, events=events)
 

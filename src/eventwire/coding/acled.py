@@ -22,13 +22,14 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from eventwire.coding.background import is_scene_noun
-from eventwire.coding.codebook import Codebook, TriggerRule
-from eventwire.coding.modality import assumed_published
-from eventwire.coding.triggers import _choose
+from eventwire.coding.codebook import NO_CODE_FIELDS, Codebook, TriggerRule
+from eventwire.coding.modality import _is_historical, modality_words, trigger_date
+from eventwire.coding.arguments import _build_index, _Index
+from eventwire.coding.triggers import _choose, _rules_for
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
-from eventwire.record import AcledType, Actor, Event, Place
+from eventwire.record import AcledType, Actor, Event, Place, TimeRef
 
 __all__ = ["AcledRow", "AcledTable", "IncidentRule", "load_acled_table", "acled_types", "type_of"]
 
@@ -106,10 +107,6 @@ class AcledTable:
             if rule.phrase:
                 index.setdefault(rule.phrase[0], []).append((position, rule))
         return {k: tuple(v) for k, v in index.items()}
-
-    @functools.cached_property
-    def intent_verbs(self) -> frozenset[str]:
-        return frozenset(p[0] for p in self.words.get("intent", ()) if len(p) == 1)
 
 
 def _classes(cell: str) -> frozenset[str]:
@@ -251,14 +248,6 @@ def _incident(sentence: Sentence, classes: frozenset[str], table: AcledTable) ->
     return None
 
 
-def _trigger_lemmas(tok: Token) -> tuple[str, ...]:
-    """A trigger's lemma, then stems of a past form (the small model lemmatises "staged" as "stag")."""
-    lemma, word = tok.lemma_.lower(), tok.lower_
-    if tok.tag_ in ("VBD", "VBN") and word.endswith("ed"):
-        return lemma, word[:-1], word[:-2]
-    return (lemma,)
-
-
 def _depth(tok: Token) -> int:
     depth = 0
     while tok.head is not tok and depth < 50:
@@ -283,9 +272,11 @@ def _arguments(tok: Token, sentence: Sentence, actors: Sequence[Actor]) -> tuple
     return inside(subjects), inside(objects)
 
 
-def _under_intent(tok: Token, table: AcledTable) -> bool:
-    """A head above the trigger is a verb of wish, plan or demand (word class `intent`)."""
-    intent = table.intent_verbs
+def _under_intent(tok: Token) -> bool:
+    """A head above the trigger is a verb of wish, plan, demand or prevention (classes `intent` and
+    `unrealised` of data/events/modality_words.tsv)."""
+    words = modality_words()
+    intent = words["intent"] | words["unrealised"]
     head, steps = tok, 0
     while head.head is not head and steps < 20:
         head, steps = head.head, steps + 1
@@ -306,19 +297,21 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     """The trigger standing highest in the sentence's parse whose dictionary row holds without actors and
     which the table types; its CAMEO code, token, row and the rule text."""
     found = []
+    lookups = _Index()  # this sentence's trigger lookups
     for tok in sentence.span:
         # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
         if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):
             continue
         if is_scene_noun(tok):  # "unstable since the invasion": the background, not a new event
             continue
-        rules = next((codebook.triggers[(f, tok.pos_)] for f in _trigger_lemmas(tok)
-                      if (f, tok.pos_) in codebook.triggers), ())
+        # The coder's own lookup: compound rows ("drone strike", "air raid"), past-form stems and the
+        # imported dictionary's patterns; a verb that only its synonym block codes is too weak alone.
+        rules = tuple(r for r in _rules_for(tok, tok.pos_, codebook, lookups) if not r.weak)
         # A trigger that its source's sector reads as another kind of act ("strike": labour or armed) is
         # ambiguous without actors; one under a verb of wish, plan or demand ("wanted a treaty signed")
         # tells of no event yet.
         plain = [r for r in rules if _holds_without_actors(r, tok, codebook)]
-        if not plain or _under_intent(tok, table) or any(
+        if not plain or _under_intent(tok) or any(
                 (r.condition or ("",))[0] in ("source", "xcomp") and r.cameo[:2] != plain[0].cameo[:2]
                 for r in rules):
             continue
@@ -327,8 +320,7 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
         row = type_of(plain[0].cameo, "", sectors([a.id for a in sources]), sectors([a.id for a in targets]),
                       classes, table)
         if row is not None:
-            found.append((_depth(tok), tok.i, plain[0].cameo, tok, row, f"{plain[0].lemma}/{plain[0].pos}"
-                          + (f" [{plain[0].when}]" if plain[0].when else "")))
+            found.append((_depth(tok), tok.i, plain[0].cameo, tok, row, plain[0].name))
     if not found:
         return None
     _, _, cameo, tok, row, rule = min(found, key=lambda f: (f[0], f[1]))
@@ -341,7 +333,7 @@ def _acled(row: AcledRow) -> AcledType:
 
 def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event], codebook: Codebook, *,
                 places: Sequence[Place] = (), place_of: PlaceChooser | None = None,
-                table: AcledTable | None = None) -> tuple[Event, ...]:
+                table: AcledTable | None = None, times: Sequence[TimeRef] = ()) -> tuple[Event, ...]:
     """The events with their ACLED types, then one agentless or incident event for each sentence where the
     coder found none (after the coder's events, in reading order)."""
     table = table or load_acled_table()
@@ -364,6 +356,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         if sentence is not None:  # the coder's reading of a sentence stands, typed or not
             covered.add(sentence.index)
     published = parsed.document.published
+    dated = _build_index(parsed, [], times, []) if times else _Index()  # times located in the parse
     for sentence in parsed.sentences:
         if sentence.section == "title" or sentence.index in covered:
             continue
@@ -371,7 +364,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         if agentless is not None:
             cameo, tok, row, rule_text = agentless
             code = codebook.code(cameo)
-            rule_text = f"{rule_text}->{cameo} via agentless"
+            rule_text = f"{rule_text} via agentless"
         else:
             hit = _incident(sentence, classes(sentence), table)
             row = type_of("", hit[0].kind, [], [], classes(sentence), table) if hit else None
@@ -382,12 +375,12 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         place_id, place_how = (None, "")
         if place_of is not None and places:
             place_id, place_how = place_of(parsed, sentence.index, tok.i, places)
+        when = with_calendar_date(trigger_date(tok, sentence, dated, published))
+        historical = _is_historical(when.get("end") or when["value"] or when.get("start"), published)
         typed.append(Event(
-            id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(),
-            date=with_calendar_date(assumed_published(published)),
-            modality=("asserted",), evidence=sentence.evidence(), rule=rule_text,
-            cameo_name=code.name if code else "", plover=code.plover if code else None,
-            plover_mode=code.plover_mode if code else None, plover_context=code.plover_context if code else None,
-            quad_class=code.quad_class if code else None, goldstein=code.goldstein if code else None,
+            id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(), date=when,
+            modality=("asserted", "historical") if historical else ("asserted",), evidence=sentence.evidence(),
+            rule=rule_text,
+            **(code.event_fields() if code else NO_CODE_FIELDS),
             place=place_id, place_how=place_how or None, trigger=tok.text, acled=_acled(row)))
     return tuple(typed)

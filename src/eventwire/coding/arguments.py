@@ -33,6 +33,9 @@ class _Index:
     persons_before: list[tuple[int, int, Actor]] = field(default_factory=list)  # (sentence, char, actor)
     actors: dict[str, Actor] = field(default_factory=dict)
     quote_spans: dict[int, list[tuple[int, int, Quote]]] = field(default_factory=dict)  # id(doc) -> spans
+    # Per-token lookups of the trigger dictionaries, (id(doc), token index[, pos]) -> result (coding/triggers.py)
+    trigger_rules: dict[tuple[int, int, str], tuple] = field(default_factory=dict)
+    verb_matches: dict[tuple[int, int], object] = field(default_factory=dict)
 
 
 def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRef],

@@ -10,7 +10,7 @@ from pathlib import Path
 from eventwire.coding.verb_patterns import VerbDictionary, load_verb_dictionary
 from eventwire.datafiles import builtin_text, read_tsv
 
-__all__ = ["CameoCode", "TriggerRule", "Codebook", "load_codebook"]
+__all__ = ["CameoCode", "NO_CODE_FIELDS", "TriggerRule", "Codebook", "load_codebook"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,16 @@ class CameoCode:
     plover: str | None
     plover_mode: str | None
     plover_context: str | None
+
+    def event_fields(self) -> dict[str, object]:
+        """What an Event carries of its code beside the code itself (record.Event's fields of that name)."""
+        return {"cameo_name": self.name, "plover": self.plover, "plover_mode": self.plover_mode,
+                "plover_context": self.plover_context, "quad_class": self.quad_class, "goldstein": self.goldstein}
+
+
+# An event with no CAMEO code (an incident outside CAMEO).
+NO_CODE_FIELDS: dict[str, object] = {"cameo_name": "", "plover": None, "plover_mode": None,
+                                    "plover_context": None, "quad_class": None, "goldstein": None}
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import replace
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
-from eventwire.coding.modality import _INTENT, _date, _is_historical, _is_ultimatum, _modality, _reporting_verb
-from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate, forget_matches
+from eventwire.coding.modality import _date, _is_historical, _is_ultimatum, _modality, _reporting_verb, modality_words
+from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
@@ -31,9 +31,7 @@ _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "
 
 
 def _recoded(event: Event, cameo: str, codebook: Codebook, **changes) -> Event:
-    row = codebook.code(cameo)
-    return replace(event, cameo=cameo, cameo_name=row.name, plover=row.plover, plover_mode=row.plover_mode,
-                   plover_context=row.plover_context, quad_class=row.quad_class, goldstein=row.goldstein, **changes)
+    return replace(event, cameo=cameo, **codebook.code(cameo).event_fields(), **changes)
 
 
 def _pairwise(event: Event, c: _Candidate, codebook: Codebook) -> list[Event]:
@@ -63,7 +61,6 @@ def code_events(
     place_of: PlaceChooser | None = None,
 ) -> tuple[Event, ...]:
     """Every event of the article, in reading order."""
-    forget_matches()
     index = _build_index(parsed, [a for a in actors if not a.media_only], times, quotes)
     published = parsed.document.published
     events: list[Event] = []
@@ -82,9 +79,16 @@ def code_events(
                 found.append(cand)
         # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
         # then the event noun (a light verb such as "sign a deal" names its noun's event).
-        # A threat, demand or refusal beats the act it governs ("threatened to break relations" is a threat).
-        found.sort(key=lambda c: (not c.governing, -(bool(c.source) + bool(c.target)), c.trigger.pos_ != "NOUN",
-                                  c.trigger.i))
+        # A threat, demand or refusal beats the act it governs ("threatened to break relations" is a threat),
+        # and so does a trigger whose pattern takes in another's trigger as one of its words ("condemned the
+        # attack": the condemnation, the attack only its topic) unless that one takes it in too (a light verb).
+        triggers = {c.trigger.i: c for c in found}
+
+        def takes_in(c: _Candidate) -> bool:
+            return any(i != c.trigger.i and c.trigger.i not in triggers[i].consumed for i in c.consumed & triggers.keys())
+
+        found.sort(key=lambda c: (not c.governing, not takes_in(c), -(bool(c.source) + bool(c.target)),
+                                  c.trigger.pos_ != "NOUN", c.trigger.i))
         # A dictionary verb coded by its synonym block alone ("go", "issue") is the weakest evidence: it
         # codes a sentence that has no better trigger, never beside one, and only between two actors.
         if any(not c.rule.weak for c in found):
@@ -92,7 +96,7 @@ def code_events(
         found = [c for c in found if not c.rule.weak or (c.source and [a for a in c.target if a not in c.source])]
         # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
-        found = [c for c in found if not (c.rule.lemma in _INTENT and c.trigger.i in governed)]
+        found = [c for c in found if not (c.rule.lemma in modality_words()["intent"] and c.trigger.i in governed)]
         consumed: set[int] = set()
         candidates: list[_Candidate] = []
         for cand in found:
@@ -127,9 +131,11 @@ def code_events(
                 if own:
                     target = own
                     c.pattern += "+own-government"
-            # A target only guessed from the nearest actor yields to the sides of a coordinated source
-            # of several countries ("Hungarian and Romanian officials agreed ... Romanian refugees").
-            guessed = "+nearest-actor" in c.pattern and len({a.country for a in c.source}) > 1
+            # A target only guessed from the nearest actor, or one of a side's own country, yields to the
+            # sides of a coordinated source of several countries ("Hungarian and Romanian officials agreed ...
+            # Romanian refugees", "Israel and Lebanon renewed talks on an Israeli pullback").
+            sides = {a.country for a in c.source}
+            guessed = len(sides) > 1 and ("+nearest-actor" in c.pattern or {a.country for a in target} <= sides)
             if (guessed or not any(map(_placed, target))) and c.coordinated and len(c.source) > 1 \
                     and plover in _RECIPROCAL:
                 target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target
@@ -157,12 +163,7 @@ def code_events(
             event = Event(
                 id="",
                 cameo=cameo,
-                cameo_name=row.name,
-                plover=plover,
-                plover_mode=row.plover_mode,
-                plover_context=row.plover_context,
-                quad_class=row.quad_class,
-                goldstein=row.goldstein,
+                **row.event_fields(),
                 source=tuple(dict.fromkeys(a.id for a in c.source)),
                 target=tuple(dict.fromkeys(a.id for a in target)),
                 date=when,

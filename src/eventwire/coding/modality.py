@@ -3,12 +3,14 @@ the event's own date (a time expression attached to its clause, the date of the 
 else the publication day), and whether it is historical background."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Sentence
 from eventwire.record import Quote, TimeRef
 
@@ -18,20 +20,22 @@ if TYPE_CHECKING:
     from eventwire.coding.triggers import _Candidate
 
 
-_INTENT = {"plan", "intend", "want", "aim", "seek", "hope", "prepare", "decide", "expect", "agree", "vow",
-           "pledge", "promise", "offer", "propose", "support", "back", "plot", "consider", "wish", "swear"}
-
-
-# "is willing to withdraw", "ready to contribute": a predicate adjective that announces the act it governs.
-_INTENT_ADJ = {"willing", "ready", "prepared", "committed", "determined", "eager", "keen", "resolved",
-               "set", "due", "scheduled", "slated", "poised"}  # "is set to meet": a scheduled act
-
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
 
-_HEDGE_VERBS = {"think", "believe", "suspect", "allege", "report", "say", "rumour", "rumor", "fear", "understand"}
+@functools.lru_cache(maxsize=1)
+def modality_words() -> dict[str, frozenset[str]]:
+    """The word classes of data/events/modality_words.tsv (intent, intent_adjective, unrealised,
+    negating, hedge_verb, hedge_word, hedge_adjective), read once per process."""
+    classes: dict[str, set[str]] = {}
+    for row in read_tsv(builtin_text("events", "modality_words.tsv"), "modality_words.tsv"):
+        classes.setdefault(row["class"], set()).add(row["word"].lower())
+    return {name: frozenset(words) for name, words in classes.items()}
 
-_HEDGE_WORDS = {"reportedly", "allegedly", "apparently", "possibly", "likely", "probably", "purportedly",
-                "may", "might", "could", "perhaps", "seemingly"}
+
+def is_intent_verb(token: Token) -> bool:
+    """ "plans", "agreed": a verb whose complement is an act only announced."""
+    return token.lemma_.lower() in modality_words()["intent"]
+
 
 _CONDITION_MARKS = {"if", "unless", "provided", "providing"}
 
@@ -40,7 +44,7 @@ _HISTORICAL_DAYS = 180
 
 def _intent_adjective(token: Token) -> bool:
     """ "ready" in "is ready to": an intent adjective predicated of a clause subject."""
-    return (token.pos_ == "ADJ" and token.lemma_.lower() in _INTENT_ADJ and token.dep_ == "acomp"
+    return (token.pos_ == "ADJ" and token.lemma_.lower() in modality_words()["intent_adjective"] and token.dep_ == "acomp"
             and token.head.pos_ in ("VERB", "AUX"))
 
 
@@ -54,13 +58,14 @@ def _clause_chain(token: Token) -> list[Token]:
 
 def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: Token | None) -> list[str]:
     gov = c.governor
+    words = modality_words()
     mods: list[str] = []
     chain = _clause_chain(gov)
     local = [gov, c.trigger]
     auxes = {a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")}
     if auxes & _FUTURE_AUX or any(a.lower_ == "going" for t in local for a in t.children) or any(
-            (t.lemma_ in _INTENT or t.lower_ in _INTENT_ADJ) and t is not c.trigger for t in chain[1:3]
-            if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp")):
+            (is_intent_verb(t) or t.lower_ in words["intent_adjective"]) and t is not c.trigger for t in chain[1:3]
+            if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp") or _infinitival_advcl(gov)):
         mods.append("intended")
     if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t is not c.trigger):
         mods.append("threatened")
@@ -68,16 +73,31 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     if any(ch.dep_ == "advcl" and any(m.lower_ in _CONDITION_MARKS for m in ch.children if m.dep_ == "mark")
            for t in chain[:3] + inner for ch in t.children):
         mods.append("conditional")
-    if any(t.lemma_ in _HEDGE_VERBS and _is_passive(t) for t in chain[1:4]) or any(
-            ch.lower_ in _HEDGE_WORDS for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")):
+    if any(t.lemma_.lower() in words["hedge_verb"] and _is_passive(t) for t in chain[1:4]) or any(
+            ch.lower_ in words["hedge_word"] for t in local for ch in t.children if ch.dep_ in ("advmod", "aux")) or any(
+            ch.lower_ in words["hedge_adjective"] for t in _event_nouns(c) for ch in t.children if ch.dep_ == "amod"):
         mods.append("hedged")
-    if any(ch.dep_ == "neg" for t in local for ch in t.children):
-        mods.append("negated")
+    if any(ch.dep_ == "neg" for t in local for ch in t.children) or (
+            gov.dep_ == "xcomp" and gov.head.lemma_.lower() in words["negating"]):
+        mods.append("negated")  # "did not reach", "failed to reach an agreement"
     if in_quote or reported_by is not None:
         mods.append("reported")
     if not set(mods) & {"intended", "threatened", "conditional", "hedged", "negated"}:
         mods.insert(0, "asserted")
     return mods
+
+
+def _infinitival_advcl(verb: Token) -> bool:
+    """ "have sworn to fight", parsed as a purpose clause: under an intent verb, the infinitive is what
+    is announced."""
+    return verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+
+
+def _event_nouns(c: _Candidate) -> list[Token]:
+    """The trigger and the event noun of its phrase of means that it took in ("killed in a suspected attack")."""
+    doc = c.trigger.doc
+    return [c.trigger] + [doc[i] for i in sorted(c.consumed) if doc[i].dep_ == "pobj"
+                          and doc[i].head.head.i == c.trigger.i and doc[i].pos_ == "NOUN"]
 
 
 def _is_ultimatum(c: _Candidate) -> bool:
@@ -107,6 +127,8 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
             if node.head is node:
                 break
             node = node.head
+            if node.dep_ == "acl" and node.tag_ == "VBG":
+                continue  # "abducted by gunmen wearing uniforms in August": a participle describing a participant
             if node.pos_ in ("VERB", "AUX") and node.i not in targets and node.dep_ not in ("aux", "auxpass"):
                 if node.i in targets:
                     return time
@@ -119,14 +141,14 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
     governors = [c.trigger, c.governor]
     if c.governor.dep_ == "xcomp":
         governors.append(c.governor.head)  # "agreed on Wednesday to resume talks": the intent's day
+    if c.trigger.dep_ == "pobj" and c.trigger.head.dep_ == "prep" and c.trigger.head.head.pos_ == "VERB":
+        governors.append(c.trigger.head.head)  # "killed in an airstrike on Monday": the clause's day
+    if c.governor.dep_ == "advcl" and c.governor.tag_ == "VBG" and not any(
+            ch.dep_ in ("nsubj", "nsubjpass", "mark") for ch in c.governor.children):
+        governors.append(c.governor.head)  # "shells hit the town on Monday, killing five": the same day
     time = _attached_time(index, sentence, governors)
-    if time is not None and time.value == "PRESENT_REF":
-        # "four are now thought to be surrounded": the state holds on the day of publication.
-        day = published[:10] if published else None
-        return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "published"}
     if time is not None:
-        return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
-                "anchor": "expression" if time.anchor == "absolute" else time.anchor}
+        return _time_date(time, published)
     if reporter is not None:
         said = _attached_time(index, sentence, [reporter])
         if said is not None:
@@ -135,6 +157,27 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
         grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
         return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
     return assumed_published(published)
+
+
+def _time_date(time: TimeRef, published: str | None) -> dict[str, str | None]:
+    if time.value == "PRESENT_REF":
+        # "four are now thought to be surrounded": the state holds on the day of publication.
+        day = published[:10] if published else None
+        return {"value": day, "start": None, "end": None, "grain": "day" if day else None, "anchor": "published"}
+    return {"value": time.value, "start": time.range_start, "end": time.range_end, "grain": time.grain,
+            "anchor": "expression" if time.anchor == "absolute" else time.anchor}
+
+
+def trigger_date(trigger: Token, sentence: Sentence, index: _Index, published: str | None) -> dict[str, str | None]:
+    """The date of an event known only by its trigger (the ACLED stage's agentless events): a time of the
+    sentence attached to the trigger or to the verb whose subject, object or phrase it is ("protests were
+    held last year"), else the publication day, assumed."""
+    governors = [trigger]
+    head = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.dep_ == "prep" else trigger.head
+    if head.pos_ in ("VERB", "AUX") and head.i != trigger.i:
+        governors.append(head)
+    time = _attached_time(index, sentence, governors)
+    return _time_date(time, published) if time is not None else assumed_published(published)
 
 
 def assumed_published(published: str | None) -> dict[str, str | None]:

@@ -13,8 +13,8 @@ from eventwire.record import Actor
 
 from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
-                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target,
-                                        _prep_objects, _recipients, _source_sectors, _target_preps)
+                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target, _prep_objects,
+                                        _prep_objects_of, _recipients, _source_sectors, _target_preps)
 from eventwire.coding.modality import _intent_adjective
 
 
@@ -57,15 +57,27 @@ def _verb_forms(verb: Token) -> tuple[str, ...]:
 _PARSE_CONDITIONS = frozenset({"object", "prep", "particle", "verb", "modifier"})
 
 
-def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule, ...]:
+def _rules_for(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
+    """The rules that may code the token as a trigger of this part of speech, computed once per token of
+    the article (kept in the index: the dictionary's pattern search is the coder's costliest step)."""
+    key = (id(token.doc), token.i, pos)
+    rules = index.trigger_rules.get(key)
+    if rules is None:
+        rules = index.trigger_rules[key] = _find_rules(token, pos, codebook, index)
+    return rules
+
+
+def _find_rules(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
     lemma = token.lemma_.lower()
     if pos == "NOUN":
-        # "hunger strike", "car bombing": the compound names a more specific event than its head.
+        # "hunger strike", "car bombing": the compound names a more specific event than its head; each of
+        # coordinated modifiers does ("suicide and car bomb attacks").
         for child in token.children:
-            if child.dep_ in ("compound", "amod") and child.i < token.i:
-                rules = codebook.triggers.get((f"{child.lemma_.lower()} {lemma}", pos))
-                if rules:
-                    return rules
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i:
+                for modifier in (child, *child.conjuncts):
+                    rules = codebook.triggers.get((f"{modifier.lemma_.lower()} {lemma}", pos))
+                    if rules:
+                        return rules
     if pos == "VERB":
         curated = next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
         # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
@@ -73,13 +85,13 @@ def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule,
         # words around the verb within the same CAMEO root ("ask * (for {financial aid})": 0231, not 020).
         if curated and all(r.condition and r.condition[0] in _PARSE_CONDITIONS for r in curated) \
                 and _choose(curated, token, [], codebook, None) is None \
-                and (fallback := dictionary_match(token, codebook)) is not None and not fallback.weak:
+                and (fallback := dictionary_match(token, codebook, index)) is not None and not fallback.weak:
             # Rows only for verbs with a certain object, preposition or particle ("take control") that the
             # parse shows are not these: the verb is the dictionary's, as if the table had no row for it.
             curated = ()
         if curated and any(r.when for r in curated):
             return curated
-        match = dictionary_match(token, codebook)
+        match = dictionary_match(token, codebook, index)
         if curated and not (match is not None and not match.weak
                             and (match.cameo or match.reverse)[:2] == curated[-1].cameo[:2]):
             return curated
@@ -89,32 +101,24 @@ def _rules_for(token: Token, pos: str, codebook: Codebook) -> tuple[TriggerRule,
     return codebook.triggers.get((lemma, pos), ())
 
 
-# Matches of the CAMEO verb dictionary for the tokens of the article being coded (cleared per article).
-_MATCHES: dict[tuple[int, int], VerbMatch | None] = {}
-
-
-def forget_matches() -> None:
-    _MATCHES.clear()
-
-
 # A verb form that is no predicate: "according to", "following" (prepositions), "armed men" (modifiers).
 _NOT_PREDICATES = frozenset({"prep", "amod", "compound", "nmod", "aux", "auxpass", "case", "mark", "det"})
 
 
-def dictionary_match(token: Token, codebook: Codebook) -> VerbMatch | None:
+def dictionary_match(token: Token, codebook: Codebook, index: _Index) -> VerbMatch | None:
     """The imported CAMEO dictionary's pattern (or the verb's own code) for a verb token, when its code is
     an event here: statements (01x) have no PLOVER type and are quote cues, not events."""
     if codebook.verbs is None or token.dep_ in _NOT_PREDICATES:
         return None
     key = (id(token.doc), token.i)
-    if key in _MATCHES:
-        return _MATCHES[key]
+    if key in index.verb_matches:
+        return index.verb_matches[key]
     match = codebook.verbs.match(token)
     code = (match.cameo or match.reverse) if match else ""
     if match is not None and (not code or (code not in codebook.codes and code[:3] not in codebook.codes)
                               or codebook.code(code).plover is None):
         match = None
-    _MATCHES[key] = match
+    index.verb_matches[key] = match
     return match
 
 
@@ -175,6 +179,65 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     return [root] if ancestor.i == root.i else []
 
 
+# Codes of violence that name no means: "killed", "wounded", "attacked".
+_GENERIC_VIOLENCE = frozenset({"180", "190", "200"})
+
+
+def _violent_means(verb: Token, rule: TriggerRule, source: list[Actor], codebook: Codebook,
+                   index: _Index) -> tuple[TriggerRule, Token | None]:
+    """ "killed in a suicide bombing", "wounded by a car bomb": the event noun of the verb's (or its
+    conjunct's) phrase of means codes the act more precisely than a verb of violence in general."""
+    for noun in _prep_objects_of([verb, *verb.conjuncts], {"in", "by", "during"}):
+        rules = _rules_for(noun, "NOUN", codebook, index)
+        means = _choose(rules, noun, source, codebook, None) if rules else None
+        if means is not None and means.cameo[:2] in ("18", "19", "20") and means.cameo not in _GENERIC_VIOLENCE:
+            return means, noun
+    return rule, None
+
+
+def _participle_controller(tok: Token) -> list[Token]:
+    """ "shells fired by rebels hit the town, killing five and wounding dozens": a participle clause of
+    violence with no subject (nor subordinating word) of its own is done by the subject of the clause it
+    hangs on, or by that clause's passive agent; conjoined participles share it. (Other participles more
+    often tell a result than an act: "the volcano erupted, sending ash into the sky".)"""
+    node = tok
+    for _ in range(3):
+        if node.dep_ == "conj" and node.head.pos_ == "VERB" and not _children(node.head, "nsubj", "nsubjpass"):
+            node = node.head
+        else:
+            break
+    head = node.head
+    if node.dep_ != "advcl" or node.tag_ != "VBG" or head.pos_ not in ("VERB", "AUX") or any(
+            c.dep_ == "mark" for c in node.children):
+        return []
+    return _agents(head) if _is_passive(head) else _children(head, "nsubj")
+
+
+def _clause_subject(verb: Token) -> list[Token]:
+    """The subject of a verb, or of the clause it completes when it has none of its own ("youths resorted to
+    throwing stones", "troops began to fire"): up through complements, conjuncts and "to"/"by" phrases."""
+    for _ in range(4):
+        subj = _children(verb, "nsubj")
+        if subj or _children(verb, "nsubjpass"):
+            return subj
+        head = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
+        if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
+            return [head]  # a sentence the parser left without a main verb: its root noun acts
+        if verb.dep_ not in ("xcomp", "pcomp", "conj") or head.pos_ not in ("VERB", "AUX") or head.i == verb.i:
+            return []
+        verb = head
+    return []
+
+
+def _noun_agents(noun: Token, index: _Index, sentence: Sentence) -> list[Actor]:
+    """Who does what an event noun names: its "by" phrase or possessor ("attacks by the regime", "the
+    army's offensive"), else a nationality or group before it ("a Russian airstrike", "Palestinian riots")."""
+    by = _prep_objects(noun, {"by"}) + _children(noun, "poss")
+    found = [a for t in by for a in _phrase_actors(t, index, sentence)]
+    return found or [a for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i
+                     for a in _actors_at(index, noun.doc, c.left_edge.i, c.i)]
+
+
 def _agents(verb: Token) -> list[Token]:
     """The passive verb's agent phrases: "by X" (an `agent` link, or a plain "by" preposition)."""
     return _prep_objects(verb, {"by"}) + [g for c in _children(verb, "agent") for g in _children(c, "pobj")]
@@ -193,7 +256,7 @@ _CLAUSE_PARTICIPANTS = frozenset({"attr", "nsubj", "nsubjpass", "ROOT", "appos",
 
 
 def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    rules = _rules_for(tok, "VERB", codebook)
+    rules = _rules_for(tok, "VERB", codebook, index)
     if not rules:
         return None
     passive = _is_passive(tok)
@@ -225,12 +288,17 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
+    violent = any(r.cameo[:2] in ("18", "19", "20") for r in rules)
+    if not source_tokens and not has_subject and violent:
+        source_tokens = _participle_controller(tok)
+        if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
+            return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
     if not source_tokens and not has_subject:
         source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
         source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
     # A CAMEO dictionary pattern names its source ($) and target (+) phrases; its words are part of the act.
-    match = dictionary_match(tok, codebook) if rules[0].id.startswith("cameo:") else None
+    match = dictionary_match(tok, codebook, index) if rules[0].id.startswith("cameo:") else None
     if match is not None and match.source is not None:
         source_tokens = [tok.doc[match.source]]
     if match is not None and match.target is not None:
@@ -243,26 +311,37 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # that is the agent or the subject
         source = [a for t in source_tokens for c in _children(t, "acl") for g in _agents(c)
                   for a in _phrase_actors(g, index, sentence)]
-    # "killed in attacks by the regime": the agent sits in the event noun that the verb's clause names.
+    # "killed in attacks by the regime", "killed in a Russian airstrike": the agent sits in the event noun
+    # that the verb's clause names.
     if not source:
-        for noun in _prep_objects(tok, {"in", "during", "by", "from", "after"}):
-            by = _prep_objects(noun, {"by"})
-            if by and _rules_for(noun, "NOUN", codebook):
-                source = [a for t in by for a in _phrase_actors(t, index, sentence)]
+        victims = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
+        for noun in _prep_objects_of([tok, *tok.conjuncts], {"in", "during", "by", "from", "after"}):
+            if not _rules_for(noun, "NOUN", codebook, index):
+                continue
+            agents = _noun_agents(noun, index, sentence) if violent else [
+                a for t in _prep_objects(noun, {"by"}) for a in _phrase_actors(t, index, sentence)]
+            agents = [a for a in agents if a not in victims]
+            if agents:
+                source = agents
                 consumed.add(noun.i)
-                pattern = f"verb-in-noun-by-agent:{noun.lemma_}"
+                pattern = f"verb-in-noun-agent:{noun.lemma_}"
                 break
     if rules[0].weak and not (source and target_tokens):
         return None  # a verb coded by its block alone needs both its own subject and object to be actors
     complement = _complement(tok)
     complement_type = None
     if complement is not None:
-        inner = _rules_for(complement, "VERB", codebook)
+        inner = _rules_for(complement, "VERB", codebook, index)
         if inner:
             complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
     rule = _choose(rules, tok, source, codebook, complement_type)
     if rule is None:
         return None
+    if rule.cameo in _GENERIC_VIOLENCE:
+        rule, means = _violent_means(tok, rule, source, codebook, index)
+        if means is not None:
+            consumed.add(means.i)
+            pattern += f"+means:{means.lemma_}"
     target = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
     if rule.condition and rule.condition[0] == "xcomp" and complement is not None:
         consumed.add(complement.i)
@@ -283,19 +362,19 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     plover = codebook.plover_of(rule.cameo)
     if plover in _GOVERNING:
         roots = _requested_acts(tok)
-        inner_triggers = _governed_triggers(roots, codebook) - {tok.i}
+        inner_triggers = _governed_triggers(roots, codebook, index) - {tok.i}
         if inner_triggers:
             consumed |= inner_triggers | {r.i for r in roots}
             governing = True
             if pattern == "subject-verb-object":
                 pattern = f"governs:{tok.lemma_}+{tok.doc[min(inner_triggers)].lemma_}"
     if rule.cameo[:2] in ("17", "18", "19", "20"):
-        results = _violent_results([tok], codebook)
+        results = _violent_results([tok], codebook, index)
         if results:
             consumed |= results
             governing = True
     clauses = _purpose_clauses([tok]) if source and plover == "PROTEST" else []
-    purposes = _protest_purposes(clauses, codebook)
+    purposes = _protest_purposes(clauses, codebook, index)
     if purposes:
         consumed |= {p.i for p in purposes}
         governing = True
@@ -332,18 +411,18 @@ def _purpose_clauses(heads: list[Token]) -> list[Token]:
             and (c.tag_ == "VBG" or any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))]
 
 
-def _protest_purposes(clauses: list[Token], codebook: Codebook) -> list[Token]:
+def _protest_purposes(clauses: list[Token], codebook: Codebook, index: _Index) -> list[Token]:
     """The demand or protest a protest is held for ("began a hunger strike to protest X") says what the
     protest is about; it is not a second event."""
     out = []
     for c in clauses:
-        rules = _rules_for(c, "VERB", codebook)
+        rules = _rules_for(c, "VERB", codebook, index)
         if rules and codebook.plover_of(rules[-1].cameo) in _PURPOSE_TYPES:
             out.append(c)
     return out
 
 
-def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
+def _governed_triggers(roots: list[Token], codebook: Codebook, index: _Index) -> set[int]:
     """The trigger tokens inside the governed phrases (verbs and event nouns alike), but not inside a
     relative clause, which describes something that did happen ("observers who were taken hostage"), nor
     in a phrase of time or cause."""
@@ -354,8 +433,8 @@ def _governed_triggers(roots: list[Token], codebook: Codebook) -> set[int]:
         if t not in roots and (t.dep_ == "relcl" or (t.dep_ == "prep" and t.lower_ in _CONTEXT_PREPS) or (
                 t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONTEXT_MARKS for m in t.children))):
             continue
-        if (t.pos_ == "VERB" and _rules_for(t, "VERB", codebook)) or (
-                t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook)):
+        if (t.pos_ == "VERB" and _rules_for(t, "VERB", codebook, index)) or (
+                t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index)):
             out.add(t.i)
         stack.extend(t.children)
     return out
@@ -373,12 +452,12 @@ def _requested_acts(tok: Token) -> list[Token]:
 
 
 # "shelled the city, killing 20": the participle gives the toll of the act it follows, not another event.
-def _violent_results(heads: list[Token], codebook: Codebook) -> set[int]:
+def _violent_results(heads: list[Token], codebook: Codebook, index: _Index) -> set[int]:
     out = set()
     for head in heads:
         for c in head.children:
             if c.dep_ == "advcl" and c.tag_ == "VBG" and not _children(c, "nsubj", "nsubjpass"):
-                rules = _rules_for(c, "VERB", codebook)
+                rules = _rules_for(c, "VERB", codebook, index)
                 if rules and all(r.cameo[:2] in ("18", "19", "20") for r in rules):
                     out.add(c.i)
     return out
@@ -396,14 +475,15 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
         rule = codebook.triggers[("demand", "VERB")][-1]
         # "said the US must be ready to mediate": what is demanded is not an event of its own
         return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
-                          {tok.i, clause.i} | _governed_triggers([clause], codebook), governing=True)
+                          {tok.i, clause.i} | _governed_triggers([clause], codebook, index), governing=True)
     return None
 
-_GATHERING_PREPS = {"during", "for", "in", "at"}
+# The prepositions that set a clause in a gathering of each kind.
+_GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
 
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    rules = _rules_for(tok, "NOUN", codebook)
+    rules = _rules_for(tok, "NOUN", codebook, index)
     if not rules:
         return None
     head = tok.head
@@ -428,25 +508,21 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         consumed.add(head.i)
         pattern, governor = f"light-verb:{head.lemma_}+{tok.lemma_}", head
     else:
-        by = _prep_objects(tok, {"by"}) + _children(tok, "poss")
-        source = [a for t in by for a in _phrase_actors(t, index, sentence)]
-        if not source:
-            # "Palestinian riots", "French mediation": a nationality or group before the noun is its agent
-            source = [a for c in tok.children if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i
-                      for a in _actors_at(index, tok.doc, c.left_edge.i, c.i)]
+        source = _noun_agents(tok, index, sentence)
         pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
     rule = _choose(rules, tok, source, codebook, None)
     if rule is None:
         return None
-    if not source and not light and codebook.plover_of(rule.cameo) == "PROTEST" and tok.dep_ == "pobj" and (
-            head.lower_ in _GATHERING_PREPS and head.head.pos_ == "VERB" and not _is_passive(head.head)):
-        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally": who
-        # acts in the clause takes part in the protest it is set in.
-        subj = _children(head.head, "nsubj")
+    if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
+            codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
+        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
+        # "negotiators returned to Geneva for talks": who acts in the clause takes part in the protest or
+        # meeting it is set in (a meeting only by "for"/"at": "shelled the city during talks" is no meeting).
+        subj = _clause_subject(head.head)
         source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
         coordinated = _is_coordinated(subj)
         if source:
-            pattern = f"protest-setting:{head.lower_}+{tok.lemma_}"
+            pattern = f"gathering-setting:{head.lower_}+{tok.lemma_}"
     if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
         return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
     if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
@@ -472,18 +548,18 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # "its demand that Israel ease restrictions": the demanded act is part of the demand
         roots = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "xcomp") or (
             c.dep_ == "prep" and c.lower_ in ("for", "to"))]
-        inner_triggers = _governed_triggers(roots, codebook) - {tok.i}
+        inner_triggers = _governed_triggers(roots, codebook, index) - {tok.i}
         if inner_triggers:
             consumed |= inner_triggers | {r.i for r in roots}
             governing = True
     if rule.cameo[:2] in ("18", "19", "20"):
-        results = _violent_results([tok] + ([head] if light else []), codebook)
+        results = _violent_results([tok] + ([head] if light else []), codebook, index)
         if results:
             consumed |= results
             governing = True
     heads = [tok] + ([head] if light else [])
     clauses = _purpose_clauses(heads) if source and codebook.plover_of(rule.cameo) == "PROTEST" else []
-    purposes = _protest_purposes(clauses, codebook)
+    purposes = _protest_purposes(clauses, codebook, index)
     if purposes:
         consumed |= {p.i for p in purposes}
         governing = True
