@@ -70,7 +70,7 @@ def test_records_pickle_and_chunk_keeps_order(corpus):
     result = process_chunk([InputItem(p) for p in corpus[:3]], settings)
     assert [r.item.location for r in result.results] == corpus[:3]
     assert pickle.loads(pickle.dumps(result)) == result
-    assert all(len(r.records) == 1 for r in result.results)
+    assert all(r.articles == 1 for r in result.results) and len(result.rows) == 3
 
 
 def test_chunks_cover_every_input_once():

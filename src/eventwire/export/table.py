@@ -18,7 +18,7 @@ TABLE_FORMATS = {"csv": "FORMAT CSV, HEADER TRUE", "parquet": "FORMAT PARQUET", 
 
 # Fields events may carry in a newer store: (table column, output column). Each is passed through
 # when the events table has it and is a typed NULL otherwise, so the table's layout never changes.
-OPTIONAL_EVENT_COLUMNS = (("acled_type", "acled_type"),)
+OPTIONAL_EVENT_COLUMNS = (("acled_type", "acled_type"), ("acled_sub_type", "acled_sub_type"))
 
 
 def _day(value: str) -> str:
@@ -105,5 +105,5 @@ def copy_events_table(store, path: str, fmt: str, filters: dict[str, Any] | None
     """Write the flat events table to `path` as csv, parquet or events-jsonl; returns the row count."""
     sql, params = events_table_sql(store, filters)
     escaped = path.replace("'", "''")
-    store.con.execute(f"COPY ({sql}) TO '{escaped}' ({TABLE_FORMATS[fmt]})", params)
-    return store.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    (rows,) = store.con.execute(f"COPY ({sql}) TO '{escaped}' ({TABLE_FORMATS[fmt]})", params).fetchone()
+    return rows  # COPY answers with the number of rows it wrote
