@@ -9,7 +9,8 @@ distinct URL so every article is a distinct document. Each configuration ingests
 fresh DuckDB store through eventwire.run.run_ingest, the same path as `eventwire ingest`.
 
 Reported per configuration: wall time including worker start-up (spawn + model load), the
-start-up alone, articles/s over the processing time (wall - start-up), scaling efficiency
+start-up alone, the CPU seconds of the driver and of the workers, the driver's time writing store
+batches, articles/s over the processing time (wall - start-up), scaling efficiency
 (rate with k workers / (k x rate with 1 worker)), the peak resident memory of each worker
 process (its ru_maxrss, reported by the worker), and the projected CPU-hours for 300,000
 articles (300,000 x workers / rate: the cores kept busy, the driver's own work not counted).
@@ -60,9 +61,12 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
     from eventwire.run.engines import make_engine
     from eventwire.store.access import Database
 
+    import resource
+
     db = str(folder / f"{name}.duckdb")
     settings = load_settings(None, db=db)
-    started = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, cpu_started = time.perf_counter(), time.process_time()
     runner = make_engine(engine, settings, workers)
     if hasattr(runner, "warm"):
         runner.warm()  # a local pool starts its processes (and loads the model) on demand
@@ -73,6 +77,9 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
     finally:
         runner.close()
     wall = time.perf_counter() - started
+    driver_cpu = time.process_time() - cpu_started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes, reaped when the pool closed
+    workers_cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     processing = wall - startup
     rate = summary.articles_read / processing if processing > 0 else 0.0
     return {
@@ -81,6 +88,11 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
         "articles_per_s": round(rate, 2), "articles_per_s_incl_startup": round(summary.articles_read / wall, 2),
         "peak_rss_mb_per_worker": sorted(round(v) for v in summary.peak_rss_mb.values()),
         "cpu_hours_300k": round(PROJECT * runner.workers / rate / 3600, 1) if rate else None,
+        # CPU seconds: the driver (this process: planning, appending results, writing batches) and the
+        # worker processes; honest where wall time is not, on a loaded machine.
+        "driver_cpu_s": round(driver_cpu, 1), "workers_cpu_s": round(workers_cpu, 1),
+        "write_s": round(getattr(summary, "write_seconds", 0.0), 1), "batches": getattr(summary, "batches", None),
+        "load_after": round(os.getloadavg()[0], 2),
     }
 
 
