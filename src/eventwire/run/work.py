@@ -86,9 +86,10 @@ _WARM_UP_ARTICLE = ("Syrian troops shell Idlib\n\nSyrian government troops shell
                     "blocked last week.")
 
 
-def warm_up(settings: Settings) -> str:
-    """Load the model, actor KB, codebook, gazetteer and every lazily loaded table into this
-    process's caches (once per process), by analysing one article and making its store rows."""
+def warm_up(settings: Settings, every_table: bool = True) -> str:
+    """Load the model, actor KB and codebook into this process's caches (once per process) and,
+    with `every_table`, the gazetteer and every lazily loaded table, by analysing one article and
+    making its store rows."""
     from eventwire.coding.codebook import load_codebook
     from eventwire.ground.actor_kb import load_actor_kb
     from eventwire.ingest.text import parse_text
@@ -98,7 +99,9 @@ def warm_up(settings: Settings) -> str:
     load_model(settings.model, settings.blis)
     load_actor_kb(settings.actors)
     load_codebook()
-    article_batch(extract_documents([parse_text(_WARM_UP_ARTICLE, "<warm-up>", published="2021-03-03")], settings))
+    if every_table:
+        warm = parse_text(_WARM_UP_ARTICLE, "<warm-up>", published="2021-03-03")
+        article_batch(extract_documents([warm], settings))
     return _worker_name()
 
 
