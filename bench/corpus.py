@@ -1,6 +1,7 @@
 """Corpus throughput: articles/s with 1 and 2 local worker processes and with Dask, on N articles.
 
     python bench/corpus.py [--n 1000] [--workers 2] [--configs local1,local2,dask2] [--json]
+    python bench/corpus.py --vs-extract [--n 120] [--rounds 3]   # `ingest --workers 1` / `extract --jsonl`
 
 The articles are the real news texts and pages under ../shared/eval (geo, quotes and clusters
 texts; extraction HTML pages), cycled to N, each written as its own one-line JSONL input with a
@@ -8,7 +9,8 @@ distinct URL so every article is a distinct document. Each configuration ingests
 fresh DuckDB store through eventwire.run.run_ingest, the same path as `eventwire ingest`.
 
 Reported per configuration: wall time including worker start-up (spawn + model load), the
-start-up alone, articles/s over the processing time (wall - start-up), scaling efficiency
+start-up alone, the CPU seconds of the driver and of the workers, the driver's time writing store
+batches, articles/s over the processing time (wall - start-up), scaling efficiency
 (rate with k workers / (k x rate with 1 worker)), the peak resident memory of each worker
 process (its ru_maxrss, reported by the worker), and the projected CPU-hours for 300,000
 articles (300,000 x workers / rate: the cores kept busy, the driver's own work not counted).
@@ -59,9 +61,12 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
     from eventwire.run.engines import make_engine
     from eventwire.store.access import Database
 
+    import resource
+
     db = str(folder / f"{name}.duckdb")
     settings = load_settings(None, db=db)
-    started = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, cpu_started = time.perf_counter(), time.process_time()
     runner = make_engine(engine, settings, workers)
     if hasattr(runner, "warm"):
         runner.warm()  # a local pool starts its processes (and loads the model) on demand
@@ -72,6 +77,9 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
     finally:
         runner.close()
     wall = time.perf_counter() - started
+    driver_cpu = time.process_time() - cpu_started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes, reaped when the pool closed
+    workers_cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     processing = wall - startup
     rate = summary.articles_read / processing if processing > 0 else 0.0
     return {
@@ -80,7 +88,68 @@ def run_config(name: str, engine: str, workers: int, paths: list[str], folder: P
         "articles_per_s": round(rate, 2), "articles_per_s_incl_startup": round(summary.articles_read / wall, 2),
         "peak_rss_mb_per_worker": sorted(round(v) for v in summary.peak_rss_mb.values()),
         "cpu_hours_300k": round(PROJECT * runner.workers / rate / 3600, 1) if rate else None,
+        # CPU seconds: the driver (this process: planning, appending results, writing batches) and the
+        # worker processes; honest where wall time is not, on a loaded machine.
+        "driver_cpu_s": round(driver_cpu, 1), "workers_cpu_s": round(workers_cpu, 1),
+        "write_s": round(getattr(summary, "write_seconds", 0.0), 1), "batches": getattr(summary, "batches", None),
+        "load_after": round(os.getloadavg()[0], 2),
     }
+
+
+def fakes_articles(shared: Path, n: int, folder: Path) -> list[str]:
+    """The first `n` FA-KES dev articles (title, blank line, text) as text files in `folder`."""
+    import csv
+
+    csv.field_size_limit(sys.maxsize)
+    with (shared / "eval" / "casualties" / "fakes-dev.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [r for _, r in zip(range(n), csv.DictReader(handle))]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, row in enumerate(rows):
+        path = folder / f"fakes{i:04d}.txt"
+        path.write_text(f"{row['article_title']}\n\n{row['article_content']}\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def timed_command(args: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and every process it waited for)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def vs_extract(shared: Path, n: int, rounds: int, workers: int = 1) -> dict:
+    """`eventwire ingest --workers W` against `eventwire extract --jsonl` on the same n FA-KES
+    articles, as whole commands (start-up included in both), interleaved round by round; each
+    ingest starts from an empty database."""
+    exe = str(Path(sys.executable).with_name("eventwire"))
+    out: dict = {"n": n, "workers": workers, "rounds": [], "load_before": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths_dir = Path(tmp) / "in"
+        fakes_articles(shared, n, paths_dir)
+        for r in range(rounds):
+            db = str(Path(tmp) / f"r{r}.duckdb")
+            jobs = [("extract", [exe, "extract", str(paths_dir), "--jsonl"]),
+                    ("ingest", [exe, "ingest", str(paths_dir), "--db", db, "--workers", str(workers)])]
+            if r % 2:
+                jobs.reverse()
+            got = {name: timed_command(cmd) for name, cmd in jobs}
+            out["rounds"].append({k: {"wall_s": round(w, 2), "cpu_s": round(c, 2)} for k, (w, c) in got.items()}
+                                 | {"load": round(os.getloadavg()[0], 2)})
+    walls = [x["ingest"]["wall_s"] / x["extract"]["wall_s"] for x in out["rounds"]]
+    cpus = [x["ingest"]["cpu_s"] / x["extract"]["cpu_s"] for x in out["rounds"]]
+    out["ratio_wall"] = [round(x, 2) for x in walls]
+    out["ratio_cpu"] = [round(x, 2) for x in cpus]
+    out["ratio_wall_best"] = round(min(x["ingest"]["wall_s"] for x in out["rounds"])
+                                   / min(x["extract"]["wall_s"] for x in out["rounds"]), 2)
+    return out
 
 
 def main() -> None:
@@ -91,8 +160,14 @@ def main() -> None:
                         help="comma-separated: local<k>, dask<k> or serial")
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--vs-extract", action="store_true",
+                        help="time `ingest --workers 1` against `extract --jsonl` on --n FA-KES articles")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --vs-extract")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.vs_extract:
+        print(json.dumps(vs_extract(args.shared, args.n, args.rounds), indent=1))
+        return
 
     articles = source_articles(args.shared)
     if not articles:

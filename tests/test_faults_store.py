@@ -20,7 +20,7 @@ from eventwire.cli import app
 from eventwire.config import load_settings
 from eventwire.run import run_ingest
 from eventwire.store.access import Database
-from eventwire.store.duckdb import Store
+from eventwire.store import writes
 
 ARTICLE = ("Troops shell town number {n}\n\nSyrian troops shelled the town of Idlib on Monday, officials said. "
            "Rebels said {n} people were killed and the United Nations called for a ceasefire.\n")
@@ -55,35 +55,34 @@ def one_line_error(stderr: str) -> list[str]:
 
 # ------------------------------------------------------------------ storage failures lose nothing
 
-def failing_insert(at: int, exc: Exception, until: int | None = None):
-    """Store._insert raising `exc` for the `at`-th to `until`-th article (an injected write failure)."""
-    original = Store._insert
-    calls = [0]
+def failing_append(source: str | None, exc: Exception):
+    """store/writes.append_batch raising `exc` for every batch that holds the article read from
+    `source` (every batch when None): an injected write failure, after inserting what it could."""
+    original = writes.append_batch
 
-    def insert(store, record):
-        calls[0] += 1
-        if calls[0] >= at and (until is None or calls[0] <= until):
+    def append(con, batch):
+        original(con, batch)
+        if source is None or source in batch["documents"].column("source").to_pylist():
             raise exc
-        return original(store, record)
 
-    return insert, original
+    return append
 
 
 def test_disk_full_mid_run_stops_cleanly_and_a_rerun_stores_everything(tmp_path, monkeypatch):
     paths = write_articles(tmp_path / "in", 6)
     db = str(tmp_path / "t.duckdb")
     settings = load_settings(None, db=db)
-    failing, original = failing_insert(3, duckdb.IOException('IO Error: Could not write file "t.duckdb.wal": '
-                                                              "No space left on device"))
-    monkeypatch.setattr(Store, "_insert", failing)
-    summary = run_ingest(paths, Database(db), settings, engine="serial", chunk_size=2)
+    monkeypatch.setattr(writes, "append_batch", failing_append(paths[2], duckdb.IOException(
+        'IO Error: Could not write file "t.duckdb.wal": No space left on device')))
+    summary = run_ingest(paths, Database(db), settings, engine="serial", chunk_size=2, batch_articles=2)
     assert summary.stopped and "No space left on device" in summary.stopped and "\n" not in summary.stopped
     assert summary.stored == 2 and not summary.complete
     con = duckdb.connect(db, read_only=True)
     marked = [r[0] for r in con.execute("SELECT location FROM inputs ORDER BY location").fetchall()]
+    stored = [r[0] for r in con.execute("SELECT source FROM documents ORDER BY source").fetchall()]
     con.close()
-    assert marked == paths[:2]  # only inputs whose article committed are done
-    monkeypatch.setattr(Store, "_insert", original)
+    assert marked == stored == paths[:2]  # only the first batch committed; nothing of the second is left
+    monkeypatch.undo()
     again = run_ingest(paths, Database(db), settings, engine="serial")
     assert again.complete and again.stored == 4 and again.skipped_inputs == 2
     assert documents(db) == 6
@@ -93,17 +92,18 @@ def test_failed_write_is_recorded_and_retried_by_the_next_run(tmp_path, monkeypa
     paths = write_articles(tmp_path / "in", 3)
     db = str(tmp_path / "t.duckdb")
     settings = load_settings(None, db=db)
-    failing, original = failing_insert(2, duckdb.ConstraintException("Constraint Error: duplicate key"), until=2)
-    monkeypatch.setattr(Store, "_insert", failing)
+    monkeypatch.setattr(writes, "append_batch",
+                        failing_append(paths[1], duckdb.ConstraintException("Constraint Error: duplicate key")))
     summary = run_ingest(paths, Database(db), settings, engine="serial")
+    assert summary.batches == 1  # the three articles were one batch, which failed; then each alone
     assert summary.stopped is None and summary.failed == 1 and summary.stored == 2  # the batch went on
     con = duckdb.connect(db, read_only=True)
     failures = con.execute("SELECT source, reason FROM failures").fetchall()
     done = {r[0] for r in con.execute("SELECT location FROM inputs").fetchall()}
     con.close()
-    assert len(failures) == 1 and "could not be stored" in failures[0][1]
+    assert failures == [(paths[1], failures[0][1])] and "could not be stored" in failures[0][1]
     assert failures[0][0] not in done  # not marked done: the next run reads it again
-    monkeypatch.setattr(Store, "_insert", original)
+    monkeypatch.undo()
     again = run_ingest(paths, Database(db), settings, engine="serial")
     assert again.stored == 1 and again.skipped_inputs == 2 and again.complete
     assert documents(db) == 3
@@ -127,7 +127,8 @@ def test_real_full_disk_one_message_nonzero_exit_and_rerun_completes(tmp_path, s
     folder = tmp_path / "in"
     write_articles(folder, 24)
     db = small_tmpfs / "t.duckdb"
-    full = run("ingest", folder, "--db", db, "--engine", "serial")
+    # Batches of two articles: the disk fills between commits (24 articles in one batch fit in its WAL).
+    full = run("ingest", folder, "--db", db, "--engine", "serial", env={"EVENTWIRE_STORE_BATCH_ARTICLES": "2"})
     errors = one_line_error(full.stderr)
     assert full.exit_code in (1, 3), full.output
     assert len(errors) == 1 and "No space left on device" in errors[0], full.stderr
@@ -318,8 +319,8 @@ def test_api_ingest_on_a_failing_disk_is_507_and_changes_nothing(stored_db, monk
 
     from eventwire.api import create_app
 
-    failing, _ = failing_insert(1, duckdb.IOException("IO Error: No space left on device"))
-    monkeypatch.setattr(Store, "_insert", failing)
+    monkeypatch.setattr(writes, "append_batch",
+                        failing_append(None, duckdb.IOException("IO Error: No space left on device")))
     with TestClient(create_app(str(stored_db), api_token="t0ken"), base_url="http://localhost") as client:
         response = client.post("/api/ingest", json={"content": ARTICLE.format(n=99)},
                                headers={"Authorization": "Bearer t0ken"})

@@ -70,7 +70,7 @@ def test_records_pickle_and_chunk_keeps_order(corpus):
     result = process_chunk([InputItem(p) for p in corpus[:3]], settings)
     assert [r.item.location for r in result.results] == corpus[:3]
     assert pickle.loads(pickle.dumps(result)) == result
-    assert all(len(r.records) == 1 for r in result.results)
+    assert all(r.articles == 1 for r in result.results) and len(result.rows) == 3
 
 
 def test_chunks_cover_every_input_once():
@@ -160,3 +160,35 @@ def test_dask_scheduler_address_ships_the_inputs(corpus, serial_db, tmp_path):
     serial = _records(serial_db)
     remote = _records(db)
     assert remote == {k: v for k, v in serial.items() if k in remote}
+
+
+def test_warm_up_loads_every_lazy_table_of_the_stages():
+    """In a fresh process: after warm_up, every table the grounding and coding stages load on first
+    use (the lru-cached loaders without arguments: gazetteer, places, times, quantities, actors,
+    ACLED, ...) is loaded, so that no chunk pays for it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import functools, importlib, inspect, pkgutil
+        import eventwire.coding, eventwire.ground
+        from eventwire.config import load_settings
+        from eventwire.run.work import warm_up
+        warm_up(load_settings(None))
+        loaders, cold = [], []
+        for package in (eventwire.ground, eventwire.coding):
+            for info in pkgutil.iter_modules(package.__path__):
+                module = importlib.import_module(f"{package.__name__}.{info.name}")
+                for name, value in vars(module).items():
+                    if (hasattr(value, "cache_info") and getattr(value, "__module__", None) == module.__name__
+                            and not inspect.signature(value).parameters):
+                        loaders.append(f"{module.__name__}.{name}")
+                        if value.cache_info().currsize == 0:
+                            cold.append(f"{module.__name__}.{name}")
+        print(len(loaders), cold)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    count, cold = done.stdout.split(" ", 1)
+    assert int(count) >= 8 and cold.strip() == "[]", done.stdout

@@ -7,7 +7,8 @@ import pytest
 
 from eventwire.ingest.text import parse_text
 from eventwire.record import Actor, ArticleRecord, Evidence, Event, Mention
-from eventwire.store.duckdb import EventFilter, open_store
+from eventwire.export.table import copy_events_table
+from eventwire.store.duckdb import open_store
 
 
 def make_record(title="Troops shell town", body="Troops shelled the town on Monday, officials said.", url=None):
@@ -57,26 +58,28 @@ def test_failed_write_leaves_nothing_half_written(store, monkeypatch):
     assert store.records().__next__()["events"][0]["cameo"] == "195"
 
 
-def test_events_query_and_filters(store):
+def test_search_events_and_filters(store):
     store.write(make_record())
-    (row,) = store.events()
-    assert (row["cameo"], row["source"], row["target"], row["date"]) == ("195", "SYRMIL", "SYR", "2021-03-01")
-    assert len(store.events(EventFilter(actor="SYRMIL"))) == 1
-    assert len(store.events(EventFilter(actor="troops"))) == 1
-    assert len(store.events(EventFilter(actor="RUS"))) == 0
-    assert len(store.events(EventFilter(country="syr"))) == 1
-    assert len(store.events(EventFilter(cameo="19"))) == 1
-    assert len(store.events(EventFilter(cameo="18"))) == 0
-    assert len(store.events(EventFilter(since="2021-03", until="2021-03"))) == 1
-    assert len(store.events(EventFilter(since="2021-04"))) == 0
+    (row,) = store.search_events()["items"]
+    assert (row["cameo"], row["date"]) == ("195", "2021-03-01")
+    assert ([a["code"] for a in row["source"]], [a["code"] for a in row["target"]]) == (["SYRMIL"], ["SYR"])
+
+    def total(**filters):
+        return store.search_events(**filters)["total"]
+
+    assert total(actor="SYRMIL") == 1 and total(actor="troops") == 1 and total(actor="RUS") == 0
+    assert total(country="SYR") == 1 and total(country="RUS") == 0
+    assert total(cameo="19") == 1 and total(cameo="18") == 0
+    assert total(since="2021-03", until="2021-03") == 1 and total(since="2021-04") == 0
 
 
-def test_exports(store, tmp_path):
+def test_exports_count_the_rows_they_write(store, tmp_path):
     store.write(make_record())
-    assert store.copy_events(str(tmp_path / "e.csv"), "csv") == 1
+    assert copy_events_table(store, str(tmp_path / "e.csv"), "csv") == 1
     header = (tmp_path / "e.csv").read_text().splitlines()[0].split(",")
-    assert {"date", "cameo", "source", "target", "evidence"} <= set(header)
-    assert store.copy_events(str(tmp_path / "e.parquet"), "parquet") == 1
+    assert {"date", "cameo", "source_codes", "target_codes", "evidence"} <= set(header)
+    assert copy_events_table(store, str(tmp_path / "e.parquet"), "parquet") == 1
+    assert copy_events_table(store, str(tmp_path / "none.csv"), "csv", {"cameo": "18"}) == 0
     import duckdb
 
     assert duckdb.sql(f"SELECT cameo FROM '{tmp_path / 'e.parquet'}'").fetchall() == [("195",)]

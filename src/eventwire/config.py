@@ -24,6 +24,10 @@ class Settings:
     batch_size: int = 64
     blis: bool = False  # thinc NumpyOps(use_blis=False) measured faster with identical output
     lock_wait: int = 60  # seconds to wait for the database while another process holds it
+    # `ingest` writes the articles its workers finished in batches, each in one transaction: a batch
+    # when this many articles wait, or when the oldest has waited this many seconds.
+    store_batch_articles: int = 500
+    store_batch_seconds: float = 10.0
     # POST /api/extract and /api/ingest: the largest article accepted (bytes of content), the time
     # one article may take, the extraction processes, and how many requests may wait for one.
     extract_max_bytes: int = 200_000

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from eventwire.record import Document
 
-__all__ = ["identify_language", "is_analysed", "ANALYSED_LANGUAGES", "UNDETERMINED"]
+__all__ = ["identify_language", "is_analysed", "is_analysed_language", "ANALYSED_LANGUAGES", "UNDETERMINED"]
 
 ANALYSED_LANGUAGES = frozenset({"en"})
 UNDETERMINED = "und"
@@ -55,4 +55,9 @@ def identify_language(document: Document) -> Document:
 
 def is_analysed(document: Document) -> bool:
     """English documents, and those whose language could not be told, are parsed and coded."""
-    return document.language in ANALYSED_LANGUAGES or document.language == UNDETERMINED
+    return is_analysed_language(document.language)
+
+
+def is_analysed_language(language: str | None) -> bool:
+    """Whether documents of this language (an ISO 639-1 code, or "und") are parsed and coded."""
+    return language in ANALYSED_LANGUAGES or language == UNDETERMINED

@@ -72,7 +72,9 @@ class _Worker:
 
         if self.executor is None:
             self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=warm_up, initargs=(self.settings,))
+                                                # The model only: the first request, which waits for
+                                                # it, should not wait for the stages' tables too.
+                                                initializer=warm_up, initargs=(self.settings, False))
             # Loading the model is not the article's time: wait for the initializer first.
             await asyncio.wrap_future(self.executor.submit(_ready))
         future = self.executor.submit(fn, *args)

@@ -21,7 +21,7 @@ TABLE_FORMATS = {"csv": "FORMAT CSV, HEADER TRUE", "parquet": "FORMAT PARQUET", 
 
 # Fields events may carry in a newer store: (table column, output column). Each is passed through
 # when the events table has it and is a typed NULL otherwise, so the table's layout never changes.
-OPTIONAL_EVENT_COLUMNS = (("acled_type", "acled_type"),)
+OPTIONAL_EVENT_COLUMNS = (("acled_type", "acled_type"), ("acled_sub_type", "acled_sub_type"))
 
 
 # TimeML-style values (SQL string literals of regular expressions)
@@ -114,4 +114,6 @@ def copy_events_table(store, path: str, fmt: str, filters: dict[str, Any] | None
     from eventwire.store.duckdb import copy_query
 
     sql, params = events_table_sql(store, filters)
-    return copy_query(store.con, sql, params, path, TABLE_FORMATS[fmt])
+    escaped = path.replace("'", "''")
+    (rows,) = store.con.execute(f"COPY ({sql}) TO '{escaped}' ({TABLE_FORMATS[fmt]})", params).fetchone()
+    return rows  # COPY answers with the number of rows it wrote

@@ -1,7 +1,10 @@
 """The driver: plans the inputs, hands chunks to an engine, writes results to the store, counts.
 
-Runs in the main process and is the run's only writer; it opens the database for each chunk's
-writes and lets go in between (store/access.py), so `serve`, `events` and `export` keep working.
+Runs in the main process and is the run's only writer. Workers send their articles as store rows
+(store/rows.py); the driver only appends them and writes them in a batch cadence — every
+`batch_articles` articles or `batch_seconds` seconds, and at the end — each batch in one transaction
+(store/writes.py), so its own work stays small beside the workers'. It opens the database for each
+batch and lets go in between (store/access.py), so `serve`, `events` and `export` keep working.
 Resuming: an input whose location, size, mtime and settings fingerprint match a fully processed
 earlier run is skipped without being read; an input is marked done only after every one of its
 articles committed (refusals recorded), so an interrupted run, a full disk or a failed article
@@ -19,11 +22,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from eventwire.config import Settings
-from eventwire.language import is_analysed
+from eventwire.language import is_analysed_language
 from eventwire.record import RECORD_VERSION
 from eventwire.run.engines import Engine, make_engine
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult
 from eventwire.store.access import StorageFailure, StoreBusy, is_storage_failure
+from eventwire.store.rows import ArticleBatch
 
 __all__ = ["Summary", "plan_inputs", "run_ingest", "settings_fingerprint", "chunked"]
 
@@ -50,6 +54,8 @@ class Summary:
     failures: list[Failure] = field(default_factory=list)  # every report, refusals and notes alike
     stopped: str | None = None  # why the run stopped before the end (storage, busy database, signal)
     seconds: float = 0.0
+    write_seconds: float = 0.0  # of `seconds`, spent writing batches to the store
+    batches: int = 0  # store batches written
     workers: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker process
     # Articles of this run stored without analysis because they are not in English, per language.
@@ -155,6 +161,26 @@ def _with_data(chunks: Iterable[list[InputItem]]) -> Iterator[list[InputItem]]:
         yield loaded
 
 
+@dataclass
+class _Pending:
+    """Chunk results received and not yet written: their rows and their inputs, in order."""
+
+    rows: list[ArticleBatch] = field(default_factory=list)
+    inputs: list[tuple[InputResult, str]] = field(default_factory=list)  # (result, worker)
+    articles: int = 0
+    since: float = 0.0  # when the oldest of them arrived
+
+    def add(self, result: ChunkResult) -> None:
+        if not self.inputs:
+            self.since = time.monotonic()
+        self.rows.append(result.rows)
+        self.inputs.extend((done, result.worker) for done in result.results)
+        self.articles += len(result.rows)
+
+    def due(self, articles: int, seconds: float) -> bool:
+        return bool(self.inputs) and (self.articles >= articles or time.monotonic() - self.since >= seconds)
+
+
 def run_ingest(
     paths: Iterable[str],
     store,
@@ -165,6 +191,8 @@ def run_ingest(
     dask_address: str | None = None,
     force: bool = False,
     chunk_size: int | None = None,
+    batch_articles: int | None = None,
+    batch_seconds: float | None = None,
     on_start: Callable[[int], None] | None = None,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
@@ -173,15 +201,29 @@ def run_ingest(
 ) -> Summary:
     """Process the inputs with an engine and write everything to `store`; returns the Summary.
 
-    `store` is a Database (store/access.py: opened for each chunk's writes, so that readers get
-    the file in between) or an open Store. A storage fault or a database held too long by another
-    process stops the run cleanly (`Summary.stopped`); so does an interrupt. `on_progress` gets the
-    number of articles analysed so far, while chunks are still running when the engine can tell;
-    `on_skip` gets (source, reason) for each input or article skipped as unchanged."""
+    `store` is a Database (store/access.py: opened for each batch's writes, so that readers get
+    the file in between) or an open Store. Articles are written in batches of up to
+    `batch_articles` articles, a batch at least every `batch_seconds` seconds while results come
+    in, and the rest at the end (or on an interrupt); by default the settings'
+    store_batch_articles and store_batch_seconds. A storage fault or a database held too long
+    by another process stops the run cleanly (`Summary.stopped`); so does an interrupt.
+    `on_progress` gets the number of articles analysed so far, while chunks are still running when
+    the engine can tell; `on_skip` gets (source, reason) for each input or article skipped as
+    unchanged."""
     started = time.perf_counter()
     fingerprint = settings_fingerprint(settings)
     summary = Summary()
     runner = None
+    pending = _Pending()
+    batch_articles = max(1, batch_articles or settings.store_batch_articles)
+    batch_seconds = settings.store_batch_seconds if batch_seconds is None else batch_seconds
+
+    def flush() -> None:
+        nonlocal pending
+        if pending.inputs:
+            batch, pending = pending, _Pending()
+            _write_batch(batch, store, fingerprint, summary, on_failure, on_skip)
+
     try:
         with store.writing() as opened:
             todo = plan_inputs(paths, opened, fingerprint, force, summary, on_skip)
@@ -198,24 +240,27 @@ def run_ingest(
         summary.workers = runner.workers
         chunks = chunked(todo, runner.workers, chunk_size)
         for result in runner.run(_with_data(chunks) if runner.ships_data else chunks):
-            if result is None:  # a tick while chunks run
-                if on_progress:
-                    on_progress(runner.analysed())
-                continue
-            with store.writing() as opened:
-                for done in result.results:
-                    _write(done, result.worker, opened, fingerprint, summary, on_failure, on_skip)
-            if result.worker != "?":
-                summary.peak_rss_mb[result.worker] = max(summary.peak_rss_mb.get(result.worker, 0.0), result.peak_rss_mb)
-            if on_chunk:
-                on_chunk(result)
+            if result is not None:
+                pending.add(result)
+                if result.worker != "?":
+                    summary.peak_rss_mb[result.worker] = max(summary.peak_rss_mb.get(result.worker, 0.0),
+                                                             result.peak_rss_mb)
+                if on_chunk:
+                    on_chunk(result)
+            if pending.due(batch_articles, batch_seconds):
+                flush()
             if on_progress:
                 on_progress(runner.analysed())
+        flush()
     except (StorageFailure, StoreBusy) as exc:
         summary.stopped = str(exc)
         log.info("run stopped: %s", exc)
     except KeyboardInterrupt:  # SIGINT, and SIGTERM where the CLI maps it here
         summary.stopped = "interrupted"
+        try:  # the articles analysed already are kept
+            flush()
+        except (StorageFailure, StoreBusy, KeyboardInterrupt) as exc:
+            log.info("articles analysed before the interrupt not stored: %s", exc)
     finally:
         if runner is not None and isinstance(engine, str):
             runner.close(now=summary.stopped is not None)
@@ -223,43 +268,59 @@ def run_ingest(
     return summary
 
 
-def _write(done: InputResult, worker: str, store, fingerprint: str, summary: Summary,
-           on_failure: Callable[[Failure], None] | None, on_skip: Callable[[str, str], None] | None = None) -> None:
-    """Store one input's articles, each in its own transaction; mark the input done only when every
-    article committed and none failed, so that the next run retries it."""
-    item = done.item
-    summary.processed_inputs += 1
-    if item.location != "-":
-        store.clear_failures(item.location)
-
-    def report(failure: Failure) -> None:
-        if failure.is_failure:
-            store.record_failure(failure.source, failure.reason)
+def _write_batch(pending: _Pending, store, fingerprint: str, summary: Summary,
+                 on_failure: Callable[[Failure], None] | None, on_skip: Callable[[str, str], None] | None) -> None:
+    """Store the pending articles in one batch, then, in one transaction, what their inputs tell:
+    their failures, and each input done when every one of its articles committed and none failed,
+    so that the next run retries the others."""
+    started = time.perf_counter()
+    rows = ArticleBatch.join(pending.rows)
+    sources, languages = rows.column("source"), rows.column("language")
+    with store.writing() as opened:
+        try:
+            outcomes = opened.write_batch(rows)
+        except Exception as exc:
+            if is_storage_failure(exc):  # the instance is gone: stop; nothing of the batch is marked done
+                raise StorageFailure(getattr(opened, "path", "database"), exc) from exc
+            raise
+        with opened.transaction():
+            reports = []
+            at = 0
+            for done, worker in pending.inputs:
+                item = done.item
+                summary.processed_inputs += 1
+                if item.location != "-":
+                    opened.clear_failures(item.location)
+                mine = list(done.failures)
+                not_stored = 0
+                for k in range(at, at + done.articles):
+                    if isinstance(outcomes[k], Exception):
+                        log.warning("storing %s failed: %s", sources[k], outcomes[k])
+                        mine.append(Failure(sources[k], f"could not be stored ({type(outcomes[k]).__name__}: "
+                                                        f"{outcomes[k]})"))
+                        not_stored += 1
+                at += done.articles
+                for failure in mine:
+                    if failure.is_failure:
+                        opened.record_failure(failure.source, failure.reason)
+                reports.extend(mine)
+                refused = sum(1 for f in done.failures if f.kind == "refused")
+                retry = not_stored or any(f.kind == "failed" for f in done.failures)
+                # A chunk lost with its worker, or an input with a failed article, is not done: a rerun tries it again.
+                if item.location != "-" and worker != "?" and not retry:
+                    opened.mark_input(item.location, item.size, item.mtime_ns, fingerprint, done.articles, refused)
+    summary.batches += 1
+    summary.write_seconds += time.perf_counter() - started
+    # Counted once the batch and its inputs' state committed.
+    for failure in reports:
         summary.note(failure)
         if on_failure:
             on_failure(failure)
-
-    for failure in done.failures:
-        report(failure)
-    not_stored = 0
-    for record in done.records:
-        try:
-            outcome = store.write(record)
-        except Exception as exc:
-            if is_storage_failure(exc):  # the instance is gone: stop; nothing further is marked done
-                raise StorageFailure(getattr(store, "path", "database"), exc) from exc
-            log.warning("storing %s failed", record.document.source, exc_info=log.isEnabledFor(logging.DEBUG))
-            report(Failure(record.document.source, f"could not be stored ({type(exc).__name__}: {exc})"))
-            not_stored += 1
+    for k, outcome in enumerate(outcomes):
+        if isinstance(outcome, Exception):
             continue
         if outcome == "unchanged" and on_skip:
-            on_skip(record.document.source, "stored already, unchanged")
+            on_skip(sources[k], "stored already, unchanged")
         setattr(summary, outcome, getattr(summary, outcome) + 1)
-        if not is_analysed(record.document):
-            lang = record.document.language
-            summary.not_analysed[lang] = summary.not_analysed.get(lang, 0) + 1
-    refused = sum(1 for f in done.failures if f.kind == "refused")
-    retry = not_stored or any(f.kind == "failed" for f in done.failures)
-    # A chunk lost with its worker, or an input with a failed article, is not done: a rerun tries it again.
-    if item.location != "-" and worker != "?" and not retry:
-        store.mark_input(item.location, item.size, item.mtime_ns, fingerprint, len(done.records), refused)
+        if not is_analysed_language(languages[k]):
+            summary.not_analysed[languages[k]] = summary.not_analysed.get(languages[k], 0) + 1

@@ -69,7 +69,7 @@ class SerialEngine:
         warm_up(self.settings)
         for chunk in chunks:
             result = process_chunk(chunk, self.settings)
-            self._analysed += sum(len(r.records) for r in result.results)
+            self._analysed += len(result.rows)
             yield result
 
     def analysed(self) -> int:
@@ -223,7 +223,7 @@ class DaskEngine:
             chunk = pending.pop(future.key)
             try:
                 result = future.result()
-                self._analysed += sum(len(r.records) for r in result.results)
+                self._analysed += len(result.rows)
                 yield result
             except Exception as exc:
                 log.error("a chunk of %d inputs failed on Dask: %s", len(chunk), exc)

@@ -1,9 +1,11 @@
 """The unit of work every engine runs: a chunk of inputs -> their records and failures.
 
 It is a pure function of its arguments (plus the per-process model cache), so the serial path,
-a local process pool and a Dask cluster produce identical records. Everything that crosses a
-process boundary is a frozen dataclass of plain values: ArticleRecord trees pickle, and InputError
-(an exception whose constructor takes two arguments) is carried as a Failure instead.
+a local process pool and a Dask cluster produce identical records. A worker returns its articles
+as store rows already (store/rows.py: one columnar Arrow batch per chunk, the record JSON made
+there), so the driver only appends batches and writes them. Everything that crosses a process
+boundary is a frozen dataclass of plain values and Arrow tables; InputError (an exception whose
+constructor takes two arguments) is carried as a Failure instead.
 """
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ import resource
 import socket
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from eventwire.config import Settings
 from eventwire.errors import InputError, InputNotice
 from eventwire.record import ArticleRecord, Document
+from eventwire.store.rows import ArticleBatch, article_batch
 
 __all__ = ["InputItem", "Failure", "InputResult", "ChunkResult", "process_chunk", "warm_up"]
 
@@ -61,7 +64,7 @@ class Failure:
 @dataclass(frozen=True)
 class InputResult:
     item: InputItem  # without its data
-    records: tuple[ArticleRecord, ...]
+    articles: int  # its articles in the chunk's rows, which hold them input after input
     failures: tuple[Failure, ...]
 
 
@@ -71,17 +74,34 @@ class ChunkResult:
     worker: str  # host:pid of the process that did the work
     peak_rss_mb: float  # that process's peak resident memory so far
     seconds: float
+    rows: ArticleBatch = field(default_factory=lambda: article_batch(()))  # every article of the chunk
 
 
-def warm_up(settings: Settings) -> str:
-    """Load the model, actor KB and codebook into this process's caches (once per process)."""
+# Analysed in warm_up: an article that reaches every stage, so that whatever a stage loads on first
+# use (the gazetteer, the lazy tables of actors, places, times, quantities, quotes and the coder)
+# loads there and not inside the first chunk.
+_WARM_UP_ARTICLE = ("Syrian troops shell Idlib\n\nSyrian government troops shelled the town of Idlib on "
+                    "Monday, killing at least 12 people, the ministry said in Damascus on 3 March 2021. "
+                    '"We will respond," a rebel commander told Reuters, adding that $3 million in aid was '
+                    "blocked last week.")
+
+
+def warm_up(settings: Settings, every_table: bool = True) -> str:
+    """Load the model, actor KB and codebook into this process's caches (once per process) and,
+    with `every_table`, the gazetteer and every lazily loaded table, by analysing one article and
+    making its store rows."""
     from eventwire.coding.codebook import load_codebook
     from eventwire.ground.actor_kb import load_actor_kb
+    from eventwire.ingest.text import parse_text
+    from eventwire.pipeline import extract_documents
     from eventwire.read import load_model
 
     load_model(settings.model, settings.blis)
     load_actor_kb(settings.actors)
     load_codebook()
+    if every_table:
+        warm = parse_text(_WARM_UP_ARTICLE, "<warm-up>", published="2021-03-03")
+        article_batch(extract_documents([warm], settings))
     return _worker_name()
 
 
@@ -148,8 +168,9 @@ def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Sett
     documents = [d for _, got in read for d in got if isinstance(d, Document)]
     analysed = iter(_extract_each(documents, settings)) if documents else iter(())
     results = []
+    records: list[ArticleRecord] = []
     for item, got in read:
-        records: list[ArticleRecord] = []
+        articles = 0
         failures: list[Failure] = []
         for entry in got:
             if isinstance(entry, InputError):
@@ -159,6 +180,37 @@ def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Sett
                     failures.append(Failure(entry.source, entry.reason, "refused"))
                 continue
             outcome = next(analysed)
-            (failures if isinstance(outcome, Failure) else records).append(outcome)
-        results.append(InputResult(replace(item, data=None), tuple(records), tuple(failures)))
-    return ChunkResult(tuple(results), _worker_name(), _peak_rss_mb(), time.perf_counter() - started)
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            else:
+                records.append(outcome)
+                articles += 1
+        results.append(InputResult(replace(item, data=None), articles, tuple(failures)))
+    rows = _rows(records, results)
+    return ChunkResult(tuple(results), _worker_name(), _peak_rss_mb(), time.perf_counter() - started, rows)
+
+
+def _rows(records: list[ArticleRecord], results: list[InputResult]) -> ArticleBatch:
+    """The chunk's store rows; an article whose rows cannot be made (a record the store cannot
+    hold) fails alone, with its input."""
+    try:
+        return article_batch(records)
+    except Exception:
+        log.warning("making the store rows of %d articles failed; making them one by one", len(records))
+    kept, at = [], 0
+    for n, result in enumerate(results):
+        mine = records[at:at + result.articles]
+        at += result.articles
+        good, failures = [], list(result.failures)
+        for record in mine:
+            try:
+                article_batch([record])
+            except Exception as exc:
+                log.exception("store rows of %s", record.document.source)
+                failures.append(Failure(record.document.source,
+                                        f"could not be stored ({type(exc).__name__}: {exc})"))
+                continue
+            good.append(record)
+        results[n] = replace(result, articles=len(good), failures=tuple(failures))
+        kept.extend(good)
+    return article_batch(kept)

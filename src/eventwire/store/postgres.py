@@ -224,7 +224,7 @@ class PostgresDatabase:
             raw.close()
 
 
-def copy_to_file(con: PostgresConnection, sql: str, params: list[Any], path: str, options: str) -> None:
+def copy_to_file(con: PostgresConnection, sql: str, params: list[Any], path: str, options: str) -> int:
     """Write the result of `sql` to `path` in DuckDB's COPY `options` (CSV, Parquet, JSON): the
     rows stream out of PostgreSQL as CSV into a temporary file, which DuckDB reads with the
     query's own column types and writes in the format asked for."""
@@ -245,12 +245,13 @@ def copy_to_file(con: PostgresConnection, sql: str, params: list[Any], path: str
         escaped_tmp, escaped = tmp.replace("'", "''"), path.replace("'", "''")
         local = duckdb.connect()
         try:
-            local.execute(f"COPY (SELECT * FROM read_csv('{escaped_tmp}', header = true, columns = {columns}, "
-                          f"quote = '\"', escape = '\"', nullstr = '', allow_quoted_nulls = false, auto_detect = false)) TO '{escaped}' ({options})")
+            (rows,) = local.execute(f"COPY (SELECT * FROM read_csv('{escaped_tmp}', header = true, columns = {columns}, "
+                          f"quote = '\"', escape = '\"', nullstr = '', allow_quoted_nulls = false, auto_detect = false)) TO '{escaped}' ({options})").fetchone()
         finally:
             local.close()
     finally:
         os.unlink(tmp)
+    return rows
 
 
 # PostgreSQL type oids of the exported columns -> DuckDB types.
