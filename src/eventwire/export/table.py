@@ -114,6 +114,4 @@ def copy_events_table(store, path: str, fmt: str, filters: dict[str, Any] | None
     from eventwire.store.duckdb import copy_query
 
     sql, params = events_table_sql(store, filters)
-    escaped = path.replace("'", "''")
-    (rows,) = store.con.execute(f"COPY ({sql}) TO '{escaped}' ({TABLE_FORMATS[fmt]})", params).fetchone()
-    return rows  # COPY answers with the number of rows it wrote
+    return copy_query(store.con, sql, params, path, TABLE_FORMATS[fmt])

@@ -215,7 +215,7 @@ def _write_postgres(con, batch: ArticleBatch) -> list[str | Exception]:
             advisory_lock(con, "doc:" + doc_id, "source:" + source)
             row = con.execute("SELECT content_hash, record_version, record FROM documents WHERE doc_id = ?",
                               [doc_id]).fetchone()
-            stored = row[2] if row is None or isinstance(row[2], str) or row[2] is None else json.dumps(row[2])
+            stored = None if row is None else row[2] if row[2] is None or isinstance(row[2], str) else json.dumps(row[2])
             if (row is not None and row[0] == docs.column("content_hash")[k].as_py()
                     and row[1] == docs.column("record_version")[k].as_py() and _same_record(stored, texts[k])):
                 con.execute("ROLLBACK")
