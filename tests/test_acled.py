@@ -143,3 +143,8 @@ def test_agentless_event_is_dated_by_its_clause(nlp, kb):
     found, record = types_of(nlp, kb, "An air strike flattened the market on Monday.")
     (event,) = [e for e in record.events if "agentless" in e.rule]
     assert event.date["value"] == "2021-06-07" and event.date["anchor"] != "assumed-published"
+
+
+def test_an_event_named_as_a_landmark_is_no_incident(nlp, kb):
+    found, record = types_of(nlp, kb, "Soldiers patrolled a village close to the chemical attack in Idlib.")
+    assert "Chemical weapon" not in found and not [e for e in record.events if e.cameo[:2] in ("18", "19", "20")]

@@ -56,9 +56,20 @@ def _in_relative_clause(token: Token, main: Token) -> bool:
 _SCENE_PREPS = {"since", "after", "before", "following", "amid", "amidst", "despite"}
 
 
+# Prepositions of nearness: an event named as a landmark ("an area close to the chemical attack",
+# "near the bombing") is where something else happens, not a new event of the sentence.
+_NEAR_PREPS = {"near", "beside", "nearby"}
+_NEAR_WORDS = {"close", "next", "near"}  # "close to", "next to", "near to"
+
+
 def is_scene_noun(token: Token) -> bool:
-    """An event noun that is the object of a scene-setting preposition ("since the invasion")."""
-    return token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.lower_ in _SCENE_PREPS
+    """An event noun that is the object of a scene-setting preposition ("since the invasion") or of
+    one of nearness ("close to the attack")."""
+    if token.dep_ != "pobj" or token.head.dep_ != "prep":
+        return False
+    prep = token.head
+    return (prep.lower_ in _SCENE_PREPS or prep.lower_ in _NEAR_PREPS
+            or (prep.lower_ in ("to", "from") and prep.head.lower_ in _NEAR_WORDS))
 
 
 def _in_background_phrase(token: Token, main: Token) -> bool:
