@@ -216,12 +216,12 @@ def test_record_json_round_trip():
     assert record_from_json(to_json(record)) == record
 
 
-def test_store_link_writes_story_tables(tmp_path):
+def test_store_link_writes_story_tables(empty_db):
     from eventwire.store.duckdb import open_store
 
     records = [_bombing("d1", "Reuters", "2016-07-05T10:00:00"), _bombing("d2", "AFP", "2016-07-05T12:00:00"),
                _bombing("d3", "AFP", "2016-07-20T12:00:00", day="2016-07-20")]
-    with open_store(str(tmp_path / "links.duckdb")) as store:
+    with open_store(empty_db) as store:
         assert store.story_events() == []  # not linked yet
         for record in records:
             store.write(record)
@@ -286,7 +286,7 @@ def test_event_dates_place_only_undated_articles_and_only_by_stated_days():
     assert blocking_day(_bombing("n", "AP", None, day="2016-07-05", modality=("negated",))) is None
 
 
-def test_linking_a_store_streams_its_records_and_writes_every_link_table(tmp_path):
+def test_linking_a_store_streams_its_records_and_writes_every_link_table(empty_db):
     from eventwire.link.database import stored_records
     from eventwire.store.duckdb import open_store
 
@@ -296,7 +296,7 @@ def test_linking_a_store_streams_its_records_and_writes_every_link_table(tmp_pat
     reprint = ArticleRecord(document=_doc("local", "Herald", "2016-07-05T11:00:00", WIRE + " More."),
                             actors=facts.actors, places=facts.places, events=facts.events)
     unrelated = ArticleRecord(document=_doc("budget", "AP", "2016-07-05T09:00:00", BUDGET))
-    with open_store(str(tmp_path / "links.duckdb")) as store:
+    with open_store(empty_db) as store:  # on each backend: DuckDB pages by row id, PostgreSQL by doc id
         for record in (original, reprint, unrelated):
             store.write(record)
         # Two rows a page: the reader pages through the table, and keeps what linking reads.

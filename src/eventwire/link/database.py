@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from eventwire.link import Links, link_records
 from eventwire.link.load import LINKED_PARTS, record_from_json
@@ -92,37 +93,21 @@ def _frames(links: Links) -> dict[str, pd.DataFrame]:
 
 
 def write_links(con: Any, links: Links) -> None:
-    """Replace the link tables with `links` in one transaction, one bulk insert per table."""
-    frames = _frames(links)
-    postgres = dialect_of(con) is POSTGRES
-    if not postgres:
+    """Replace the link tables with `links` in one transaction, one bulk insert per table (the
+    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY)."""
+    if dialect_of(con) is POSTGRES:
+        from eventwire.store.postgres import append_batch
+    else:
+        from eventwire.store.writes import append_batch
         con.execute(LINK_SCHEMA)
+    batch = {table: pa.Table.from_pandas(frame, preserve_index=False) for table, frame in _frames(links).items()}
     con.execute("BEGIN TRANSACTION")
     try:
         advisory_lock(con, "links")  # PostgreSQL: two `link` runs write one after the other
         for table in LINK_TABLES:
             con.execute(f"DELETE FROM {table}")
-            frame = frames[table]
-            if not len(frame):
-                continue
-            if postgres:
-                _copy_frame(con, table, frame)
-                continue
-            con.register("_link_rows", frame)
-            try:
-                columns = ", ".join(frame.columns)
-                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _link_rows")
-            finally:
-                con.unregister("_link_rows")
+        append_batch(con, {table: batch[table] for table in LINK_TABLES})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-
-
-def _copy_frame(con: Any, table: str, frame: pd.DataFrame) -> None:
-    """PostgreSQL: append a frame's rows with one COPY (missing values as NULL)."""
-    columns = ", ".join(frame.columns)
-    with con.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None):
-            copy.write_row(row)
