@@ -8,16 +8,12 @@ from eventwire.ground.actors import resolve_actors
 from eventwire.ingest.text import parse_text
 from eventwire.read import read
 
+from test_actors import by_mention
+
 
 def actors_of(nlp, body, published="2019-11-19"):
     doc = parse_text(f"A headline for the test\n\n{body}", "t.txt", published=published)
     return resolve_actors(read(doc, nlp), load_actor_kb())
-
-
-def by_mention(actors, text):
-    hits = [a for a in actors if any(m.text == text for m in a.mentions)]
-    assert hits, f"no actor mentioned as {text!r}: {[(a.name, a.code, [m.text for m in a.mentions]) for a in actors]}"
-    return hits[0]
 
 
 @pytest.mark.parametrize("body, mention, code", [
