@@ -2,7 +2,8 @@
 
 A batch is `dict[str, pyarrow.Table]`: table name -> an Arrow table with that table's columns in
 schema order (TABLES). It is the contract between whoever makes records (a worker process) and a
-store backend (store/writes.py for DuckDB), which applies it with one insert per table. ArticleBatch
+store backend (store/writes.py; postgres.append_batch on PostgreSQL), which applies it with one
+insert per table. ArticleBatch
 wraps it with where each article's rows are, so a backend can set one bad article apart, and
 batches from several workers are joined without copying (Arrow slices and concatenation).
 
@@ -25,7 +26,7 @@ _S, _I32, _I64, _F64, _B = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa
 _EVIDENCE = [("evidence_text", _S), ("section", _S), ("caption_index", _I32), ("sent_start", _I32),
              ("sent_end", _I32)]
 
-# The tables of one document, their columns in the order of the CREATE statements (store/duckdb.py);
+# The tables of one document, their columns in the order of the CREATE statements (store/schema.py);
 # tests/test_store_batch.py checks that they agree.
 TABLES: dict[str, pa.Schema] = {name: pa.schema(columns) for name, columns in {
     "documents": [("doc_id", _S), ("source", _S), ("input_kind", _S), ("url", _S), ("outlet", _S), ("title", _S),

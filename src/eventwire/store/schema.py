@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "EVENT_COLUMNS",
-           "ensure_schema", "legacy_view_sql"]
+__all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "ensure_schema",
+           "legacy_view_sql"]
 
 SCHEMA_VERSION = 1
 
 _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent_start INTEGER, sent_end INTEGER"
-
-# Named in every insert: columns added to an older store by ALTER TABLE sit at the end in the order
-# they were added, not necessarily the order of the CREATE statement.
-EVENT_COLUMNS = ("doc_id, event_id, cameo, cameo_name, quad_class, goldstein, plover_type, plover_mode, "
-                 "plover_context, date_value, date_start, date_end, date_grain, date_anchor, modality, place_id, "
-                 "place_how, trigger, rule, evidence_text, section, caption_index, sent_start, sent_end, "
-                 "date_iso, date_iso_grain, acled_type, acled_sub_type")
 
 STORE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -135,7 +128,7 @@ def _ensure_postgres(con: Any) -> None:
 
 # Columns of the events table added since schema 1 was first written (ensure_schema adds them to a
 # store opened for writing).
-_LATEREVENT_COLUMNS = ("date_iso", "date_iso_grain", "acled_type", "acled_sub_type")
+_LATER_EVENT_COLUMNS = ("date_iso", "date_iso_grain", "acled_type", "acled_sub_type")
 
 
 def legacy_view_sql(con: Any) -> str | None:
@@ -147,7 +140,7 @@ def legacy_view_sql(con: Any) -> str | None:
         return None
     columns = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
-    missing = [c for c in _LATEREVENT_COLUMNS if c not in columns]
+    missing = [c for c in _LATER_EVENT_COLUMNS if c not in columns]
     if not columns or not missing:
         return None
     catalog = con.execute("SELECT current_database()").fetchone()[0]

@@ -23,11 +23,10 @@ import pyarrow as pa
 
 from eventwire.store.access import is_storage_failure
 from eventwire.store.dialect import POSTGRES, dialect_of
-from eventwire.store.rows import TABLES, ArticleBatch
+from eventwire.store.rows import ArticleBatch
+from eventwire.store.schema import DOC_TABLES
 
-__all__ = ["append_batch", "write_batch", "DOC_TABLES"]
-
-DOC_TABLES = tuple(TABLES)
+__all__ = ["append_batch", "write_batch"]
 
 
 def append_batch(con: duckdb.DuckDBPyConnection, batch: dict[str, pa.Table]) -> None:
@@ -75,6 +74,15 @@ def _stored_state(con: duckdb.DuckDBPyConnection, docs: pa.Table) -> tuple[set[s
     return {r[0] for r in rows}, {r[0]: r[2] for r in rows if r[1]}
 
 
+# (new doc id, old doc id) for the documents of batch_docs (doc_id, source, url): see earlier_versions.
+_EARLIER_VERSIONS = """
+    SELECT DISTINCT b.doc_id, d.doc_id FROM documents d JOIN batch_docs b
+        ON d.source = b.source AND d.doc_id <> b.doc_id
+    WHERE b.source IS NOT NULL AND b.source <> '' AND NOT starts_with(b.source, '<')
+        AND (d.url IS NULL OR (coalesce(b.url, '') = '' AND d.input_kind IN ('text', 'html')))
+        AND d.doc_id NOT IN (SELECT doc_id FROM batch_docs)"""
+
+
 def earlier_versions(con: duckdb.DuckDBPyConnection, docs: pa.Table) -> dict[str, set[str]]:
     """Documents these articles replace though their ids differ: what the same input (its source)
     gave before it was edited. Without a URL the id follows the content, so an edited file gets a
@@ -82,12 +90,7 @@ def earlier_versions(con: duckdb.DuckDBPyConnection, docs: pa.Table) -> dict[str
     one. Two URLs are two articles, as when a feed moves on. "<stdin>"-like sources name no input;
     an article of the batch itself is never an earlier version. Returns new id -> old ids."""
     with _registered(con, "batch_docs", docs.select(["doc_id", "source", "url"])):
-        rows = con.execute("""
-            SELECT DISTINCT b.doc_id, d.doc_id FROM documents d JOIN batch_docs b
-                ON d.source = b.source AND d.doc_id <> b.doc_id
-            WHERE b.source IS NOT NULL AND b.source <> '' AND NOT starts_with(b.source, '<')
-                AND (d.url IS NULL OR (coalesce(b.url, '') = '' AND d.input_kind IN ('text', 'html')))
-                AND d.doc_id NOT IN (SELECT doc_id FROM batch_docs)""").fetchall()
+        rows = con.execute(_EARLIER_VERSIONS).fetchall()
     earlier: dict[str, set[str]] = {}
     for new, old in rows:
         earlier.setdefault(new, set()).add(old)
@@ -221,10 +224,9 @@ def _write_postgres(con, batch: ArticleBatch) -> list[str | Exception]:
                 con.execute("ROLLBACK")
                 outcome.append("unchanged")
                 continue
-            earlier = [] if not source or source.startswith("<") else [r[0] for r in con.execute(
-                "SELECT doc_id FROM documents WHERE source = ? AND doc_id <> ? "
-                "AND (url IS NULL OR (? AND input_kind IN ('text', 'html')))",
-                [source, doc_id, not urls[k]]).fetchall()]
+            earlier = [r[1] for r in con.execute(
+                "WITH batch_docs AS (SELECT CAST(? AS VARCHAR) AS doc_id, CAST(? AS VARCHAR) AS source, "
+                "CAST(? AS VARCHAR) AS url)" + _EARLIER_VERSIONS, [doc_id, sources[k], urls[k]]).fetchall()]
             for gone in (doc_id, *earlier):
                 for table in DOC_TABLES:
                     con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [gone])
