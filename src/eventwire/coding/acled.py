@@ -23,7 +23,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.coding.background import is_scene_noun
 from eventwire.coding.codebook import NO_CODE_FIELDS, Codebook, TriggerRule
-from eventwire.coding.modality import _is_historical, modality_words, trigger_date
+from eventwire.coding.modality import _is_historical, intent_or_unrealised, trigger_date
 from eventwire.coding.arguments import _build_index, _Index
 from eventwire.coding.triggers import _choose, _rules_for
 from eventwire.ground.event_dates import with_calendar_date
@@ -275,8 +275,7 @@ def _arguments(tok: Token, sentence: Sentence, actors: Sequence[Actor]) -> tuple
 def _under_intent(tok: Token) -> bool:
     """A head above the trigger is a verb of wish, plan, demand or prevention (classes `intent` and
     `unrealised` of data/events/modality_words.tsv)."""
-    words = modality_words()
-    intent = words["intent"] | words["unrealised"]
+    intent = intent_or_unrealised()
     head, steps = tok, 0
     while head.head is not head and steps < 20:
         head, steps = head.head, steps + 1

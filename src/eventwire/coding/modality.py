@@ -32,6 +32,13 @@ def modality_words() -> dict[str, frozenset[str]]:
     return {name: frozenset(words) for name, words in classes.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def intent_or_unrealised() -> frozenset[str]:
+    """Verbs of wish, plan, demand or prevention: classes `intent` and `unrealised` together."""
+    words = modality_words()
+    return words["intent"] | words["unrealised"]
+
+
 def is_intent_verb(token: Token) -> bool:
     """ "plans", "agreed": a verb whose complement is an act only announced."""
     return token.lemma_.lower() in modality_words()["intent"]

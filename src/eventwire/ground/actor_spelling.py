@@ -69,15 +69,13 @@ class _ArticleKB:
         word of 5+ letters that belongs to one such organisation."""
         if self._org_words is None:
             text = "\n".join(s.text for s in self.sentences)
-            owners: dict[str, set] = {}
+            owners: dict[str, list] = {}
             for name, org in self._kb.org_names.items():
                 if len(name) > 4 and name in text:
                     for w in name.lower().split():
-                        if len(w) > 4 and w.isalpha():
-                            owners.setdefault(w, set()).add(id(org))
-                            owners.setdefault("\0" + w, set()).add(org)
-            self._org_words = {w[1:]: next(iter(orgs)) for w, orgs in owners.items()
-                               if w.startswith("\0") and len(orgs) == 1}
+                        if len(w) > 4 and w.isalpha() and not any(o is org for o in owners.get(w, ())):
+                            owners.setdefault(w, []).append(org)
+            self._org_words = {w: orgs[0] for w, orgs in owners.items() if len(orgs) == 1}
         return self._org_words.get(word)
 
     def organisation(self, text: str):
