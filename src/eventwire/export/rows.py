@@ -36,10 +36,9 @@ def _event_columns(store) -> str:
     """Every column of events but date_grain (given as timex_grain)."""
     if store.dialect.name == "duckdb":
         return "e.* EXCLUDE (date_grain)"
-    names = [r[0] for r in store.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events' "
-        "AND table_schema = current_schema() ORDER BY ordinal_position", []).fetchall()]
-    return ", ".join(f"e.{n}" for n in names if n != "date_grain")
+    from eventwire.export.table import event_column_names
+
+    return ", ".join(f"e.{n}" for n in event_column_names(store) if n != "date_grain")
 
 
 def event_rows(store, filters: dict[str, Any] | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:

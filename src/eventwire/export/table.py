@@ -66,9 +66,11 @@ def _quantity(category: str) -> str:
             f"AND q.category = '{category}' AND q.value IS NOT NULL) AS {category}")
 
 
-def _event_columns(store) -> set[str]:
-    return {r[0] for r in store.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
+def event_column_names(store) -> list[str]:
+    """The events table's columns, in table order (this schema's table only, on PostgreSQL)."""
+    return [r[0] for r in store.con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events' "
+        "AND table_schema = current_schema() ORDER BY ordinal_position", []).fetchall()]
 
 
 def events_table_sql(store, filters: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
@@ -76,7 +78,7 @@ def events_table_sql(store, filters: dict[str, Any] | None = None) -> tuple[str,
     keywords), oldest first, and its parameters."""
     where, params = store._api_where(**(filters or {}))
     d = store.dialect
-    have = _event_columns(store)
+    have = set(event_column_names(store))
     optional = ",\n    ".join(f"e.{col} AS {out}" if col in have else f"CAST(NULL AS VARCHAR) AS {out}"
                                for col, out in OPTIONAL_EVENT_COLUMNS)
     point = "coalesce(e.date_value, e.date_start)"

@@ -18,7 +18,6 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import duckdb
 
 __all__ = ["ensure_tables", "has_tables", "now", "source_states", "record_poll", "record_poll_failure",
            "queue_page", "due_urls", "url_row", "url_done", "url_failed", "url_counts", "sync_arrivals",
@@ -84,7 +83,7 @@ class _transaction:
             return
         try:
             self.con.execute("ROLLBACK")
-        except duckdb.Error:  # after a storage fault the instance is invalid: the first error is the one to report
+        except Exception:  # after a storage fault the instance is invalid: the first error is the one to report
             log.debug("rollback after %s failed too", exc_type.__name__)
 
 
