@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.config import DEFAULT_MODELS
 from eventwire.record import Document, Evidence, Mention, Section
@@ -80,12 +81,29 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Each token's start and end character in the Doc's text, read once from the Doc's arrays:
+    slicing the text by token numbers then needs no Token objects."""
+    offsets = doc.user_data.get("eventwire.offsets")
+    if offsets is None:
+        array = doc.to_array([IDX, LENGTH])
+        starts = array[:, 0].tolist()
+        offsets = doc.user_data["eventwire.offsets"] = (starts, (array[:, 0] + array[:, 1]).tolist())
+    return offsets
+
+
 @dataclass(frozen=True)
 class Paragraph:
     section: Section
     caption_index: int | None
     offset: int  # where the paragraph starts in its section's text
     doc: Doc
+
+    @functools.cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        """The Doc's tokens, made once: `doc[i]` builds a new Token object on every call, and the
+        grounding stages' loops index tokens millions of times per thousand articles."""
+        return tuple(self.doc)
 
 
 @dataclass(frozen=True)
@@ -110,6 +128,11 @@ class Sentence:
     def text(self) -> str:
         """The sentence's text, sliced once from the paragraph's (Span.text joins its tokens anew)."""
         return doc_text(self.paragraph.doc)[self.span.start_char:self.span.end_char]
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The sentence's tokens (a slice of the paragraph's, made once)."""
+        return self.paragraph.tokens[self.span.start:self.span.end]
 
     @functools.cached_property
     def ents(self) -> tuple[Span, ...]:

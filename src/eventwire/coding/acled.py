@@ -297,7 +297,7 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     which the table types; its CAMEO code, token, row and the rule text."""
     found = []
     lookups = _Index()  # this sentence's trigger lookups
-    for tok in sentence.span:
+    for tok in sentence.tokens:
         # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
         if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):
             continue

@@ -68,7 +68,7 @@ def code_events(
         if sentence.section == "title":
             continue
         found = []
-        for tok in sentence.span:
+        for tok in sentence.tokens:
             cand = None
             if tok.pos_ == "NOUN":
                 cand = None if is_scene_noun(tok) else _noun_candidate(tok, sentence, index, codebook)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from eventwire.ground.actor_kb import ActorKB, TRANSNATIONAL
-from eventwire.read import Sentence, doc_text
+from eventwire.read import Sentence, doc_text, token_offsets
 
 _MAX_NGRAM = 7  # "Democratic People's Republic of Korea" is six tokens
 
@@ -38,7 +38,8 @@ class _Found:
 
 def _slice(doc: Doc, first: int, last: int) -> str:
     """Text of tokens first..last inclusive, as written."""
-    return doc_text(doc)[doc[first].idx: doc[last].idx + len(doc[last].text)]
+    starts, ends = token_offsets(doc)
+    return doc_text(doc)[starts[first]: ends[last]]
 
 
 def _capitalised(word: str) -> bool:
@@ -50,14 +51,12 @@ def _ngrams(doc: Doc, start: int, end: int, keep: Callable[[str], bool] | None =
     """(first, last, text) for every token n-gram in [start, end), longest first at each start; with
     `keep`, only the n-grams whose first token's text it accepts."""
     text = doc_text(doc)
-    tokens = doc[start:end]
-    starts = [t.idx for t in tokens]
-    ends = [t.idx + len(t) for t in tokens]
+    starts, ends = token_offsets(doc)
     for first in range(start, end):
-        if keep is not None and not keep(text[starts[first - start]: ends[first - start]]):
+        if keep is not None and not keep(text[starts[first]: ends[first]]):
             continue
         for last in range(min(end, first + _MAX_NGRAM) - 1, first - 1, -1):
-            yield first, last, text[starts[first - start]: ends[last - start]]
+            yield first, last, text[starts[first]: ends[last]]
 
 
 @dataclass(frozen=True)

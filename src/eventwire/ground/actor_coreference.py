@@ -42,7 +42,7 @@ def _pronouns(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
     if not persons:
         return
     for sentence in parsed.sentences:
-        for tok in sentence.span:
+        for tok in sentence.tokens:
             if tok.lower_ not in _SUBJECT_PRONOUNS or tok.dep_ not in ("nsubj", "nsubjpass"):
                 continue
             here = (sentence.index, tok.idx)
@@ -99,7 +99,7 @@ def _surname_mentions(parsed: Parsed, found: list[_Found]) -> Iterator[_Found]:
         covered.setdefault(f.sentence.index, []).append((f.start, f.end))
     for sentence in parsed.sentences:
         spans = covered.get(sentence.index, [])
-        for tok in sentence.span:
+        for tok in sentence.tokens:
             candidates = people.get(tok.text)
             if not candidates or len(candidates) > 1 or tok.pos_ not in ("PROPN", "NOUN") \
                     or (tok.i == sentence.span.start and tok.pos_ != "PROPN") \

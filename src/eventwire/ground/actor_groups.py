@@ -308,7 +308,7 @@ _DOMESTIC_SECTORS = {"PTY", "OPP", "REL"}
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     doc = sentence.paragraph.doc
-    for tok in sentence.span:
+    for tok in sentence.tokens:
         if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.i not in taken \

@@ -132,7 +132,7 @@ def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
     words = _english_words()
     found: dict[str, str] = {}
     for sentence in parsed.sentences:
-        for tok in sentence.span:
+        for tok in sentence.tokens:
             text = tok.text
             if text not in found and (possessive := _stripped_possessive(tok, kb, words)) is not None:
                 found[text] = possessive

@@ -76,8 +76,8 @@ def _is_byline(sentence: Sentence) -> bool:
     if any(cue in text for cue in _byline_cues()):
         return True
     if sentence.section == "title" and "|" in sentence.text:
-        last = max((t.i for t in sentence.span if t.text == "|"), default=None)
-        rest = [t for t in sentence.span if last is not None and t.i > last]
+        last = max((t.i for t in sentence.tokens if t.text == "|"), default=None)
+        rest = [t for t in sentence.tokens if last is not None and t.i > last]
         return bool(rest) and all(t.ent_type_ == "PERSON" or t.is_punct for t in rest)
     return False
 

@@ -67,10 +67,16 @@ class Entry:
     source: str  # geonames | computed | curated
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def normalise(name: str) -> str:
-    """The lookup key of a name: accents stripped, case folded, punctuation that varies dropped."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    """The lookup key of a name: accents stripped, case folded, punctuation that varies dropped.
+
+    Cached: the place finders try every capitalised n-gram of every sentence, the same few
+    thousand strings over and over."""
+    text = name
+    if not name.isascii():
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("’", "'").replace("‘", "'").replace("-", " ").replace(".", "")
     return " ".join(text.casefold().split())
 

@@ -34,7 +34,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.ground.gazetteer import Entry, Gazetteer, load_gazetteer, normalise
-from eventwire.read import Parsed, Sentence
+from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Actor, Mention, Place
 
 __all__ = ["resolve_places", "event_place"]
@@ -166,7 +166,7 @@ def _best_part(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, int
 def _entity_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> list[_Occurrence]:
     doc, span = sentence.paragraph.doc, sentence.span
     found = []
-    for ent in span.ents:
+    for ent in sentence.ents:
         if ent.label_ not in _ENTITY_LABELS:
             continue
         # "Long Beach, California" may come as one entity: each part is a toponym
@@ -203,18 +203,19 @@ def _entity_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> 
 def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> list[_Occurrence]:
     """Place adjectives used as modifiers: "Syrian regime forces", "the Turkish president",
     "Central American migrants" (adjectives of countries and of curated regions)."""
-    doc, span = sentence.paragraph.doc, sentence.span
+    doc, span, toks = sentence.paragraph.doc, sentence.span, sentence.paragraph.tokens
+    text = doc_text(doc)
     found = []
     i = span.start
     while i < span.end:
-        tok = doc[i]
+        tok = toks[i]
         if i in taken or not _capitalised(tok):
             i += 1
             continue
         hit = None
         for n in (2, 1):
             if i + n <= span.end and not any(k in taken for k in range(i, i + n)):
-                place = gaz.adjective_place(doc[i: i + n].text)
+                place = gaz.adjective_place(text[tok.idx: toks[i + n - 1].idx + len(toks[i + n - 1])])
                 if place is not None and place.lat is not None:
                     hit = (n, place)
                     break
@@ -222,10 +223,10 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
             i += 1
             continue
         n, place = hit
-        last = doc[i + n - 1]
-        nxt = doc[i + n] if i + n < span.end else None
+        last = toks[i + n - 1]
+        nxt = toks[i + n] if i + n < span.end else None
         modifier = last.dep_ in ("amod", "compound", "nmod") or (nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"))
-        prev = doc[i - 1] if i > span.start else None
+        prev = toks[i - 1] if i > span.start else None
         inside_name = (prev is not None and _capitalised(prev) and prev.i not in taken
                        and prev.pos_ in ("PROPN", "ADJ", "NOUN") and not prev.is_sent_start)
         # people-nouns ("Syrians") are no place; a capitalised word before means a longer name
@@ -241,27 +242,29 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
 
 def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> list[_Occurrence]:
     """Names in the gazetteer that the NER missed or mislabelled, gated by the parse."""
-    doc, span = sentence.paragraph.doc, sentence.span
+    doc, span, toks = sentence.paragraph.doc, sentence.span, sentence.paragraph.tokens
+    text = doc_text(doc)
     found = []
-    words_only = [t for t in span if t.is_alpha and t.lower_ not in _CONNECTORS]
+    words_only = [t for t in sentence.tokens if t.is_alpha and t.lower_ not in _CONNECTORS]
     # In a headline written in title case, a capital letter says nothing about names
     headline = len(words_only) >= 4 and sum(map(_capitalised, words_only)) >= 0.7 * len(words_only)
     i = span.start
     while i < span.end:
-        tok = doc[i]
+        tok = toks[i]
         if i in taken or not _capitalised(tok) or tok.ent_type_ in _NOT_PLACE_LABELS or tok.lower_ in _MONTHS_DAYS:
             i += 1
             continue
         best = None
         for j in range(min(span.end, i + _MAX_WORDS), i, -1):
-            words = doc[i:j]
-            if any(t.i in taken for t in words) or not _capitalised(doc[j - 1]):
+            words = toks[i:j]
+            if any(t.i in taken for t in words) or not _capitalised(words[-1]):
                 continue
             if any(not _capitalised(t) and t.lower_ not in _CONNECTORS for t in words):
                 continue
             if not any(t.pos_ == "PROPN" for t in words):
                 continue
-            if gaz.has(words.text) and normalise(words.text) not in _GENERIC:
+            name = text[tok.idx: words[-1].idx + len(words[-1])]
+            if gaz.has(name) and normalise(name) not in _GENERIC:
                 best = j
                 break
         if best is None:

@@ -132,8 +132,8 @@ def _digits(text: str) -> float | None:
     return float(text.replace(",", ""))
 
 
-def _word_figure(doc: Doc, i: int, end: int) -> _Figure | None:
-    """Number words from token i: "six", "twenty - five", "a dozen", "two hundred and fifty thousand",
+def _word_figure(doc: Sequence[Token], i: int, end: int) -> _Figure | None:
+    """Number words from token i (of a paragraph's token list, `Paragraph.tokens`): "six", "twenty - five", "a dozen", "two hundred and fifty thousand",
     "1.5 million", "half a million", "several hundred"."""
     total = 0.0
     current = 0.0
@@ -189,7 +189,7 @@ def _word_figure(doc: Doc, i: int, end: int) -> _Figure | None:
     return _Figure(i, last, (total + current) * factor, vague)
 
 
-def _figure_at(doc: Doc, i: int, end: int) -> _Figure | None:
+def _figure_at(doc: Sequence[Token], i: int, end: int) -> _Figure | None:
     word = doc[i].lower_
     if word in _VAGUE:
         scale = _VAGUE.get(doc[i + 2].lower_, 0) if i + 2 < end and doc[i + 1].lower_ == "of" else 0
@@ -545,7 +545,7 @@ def _actor_in(spans: list[tuple[int, int, str]], start: int, end: int) -> str | 
 def _source(sentence: Sentence, anchor: Token, spans: list[tuple[int, int, str]]) -> str | None:
     doc = sentence.paragraph.doc
     # "according to the International Rescue Committee" anywhere in the sentence covers its figures.
-    for tok in sentence.span:
+    for tok in sentence.tokens:
         if tok.lower_ == "according" and tok.i + 1 < sentence.span.end and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             first, last = to.i + 1, to.right_edge.i
@@ -568,7 +568,7 @@ def _source(sentence: Sentence, anchor: Token, spans: list[tuple[int, int, str]]
     return None
 
 
-def _range_end(doc: Doc, fig: _Figure, end: int) -> _Figure | None:
+def _range_end(doc: Sequence[Token], fig: _Figure, end: int) -> _Figure | None:
     """The second figure of "N to M" / "N-M" / "between N and M"."""
     j = fig.last + 1
     if j + 1 >= end or doc[j].lower_ not in ("to", "-", "–", "and"):
@@ -585,18 +585,18 @@ def _range_end(doc: Doc, fig: _Figure, end: int) -> _Figure | None:
 
 def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
                          spans: list[tuple[int, int, str]]) -> list[dict]:
-    doc = sentence.paragraph.doc
+    doc, toks = sentence.paragraph.doc, sentence.paragraph.tokens
     start, end = sentence.span.start, sentence.span.end
     out: list[dict] = []
-    words = [t.lower_ for t in doc[start:end]]  # the sentence's words, for the qualifier reader
+    words = [t.lower_ for t in sentence.tokens]  # the sentence's words, for the qualifier reader
     i = start
     while i < end:
-        fig = _figure_at(doc, i, end)
+        fig = _figure_at(toks, i, end)
         if fig is None:
             i += 1
             continue
         first_tok = fig.first
-        second = _range_end(doc, fig, end)
+        second = _range_end(toks, fig, end)
         last_tok = second.last if second else fig.last
         whole = _Figure(fig.first, last_tok, fig.value, fig.vague)
         anchor = _anchor(doc, whole)
@@ -645,7 +645,7 @@ def resolve_quantities(parsed: Parsed, actors: Sequence[Actor]) -> tuple[Quantit
     spans = _actor_spans(parsed, actors)
     quantities: list[Quantity] = []
     for sentence in parsed.sentences:
-        text = sentence.span.text
+        text = sentence.text
         base = sentence.span.start_char
         measures = find_measures(text)
         items = []

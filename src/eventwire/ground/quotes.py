@@ -422,7 +422,7 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
     best: tuple[tuple[int, int], Token, str] | None = None
     candidates = {s.index: s for s in (first_sentence, last_sentence, after_sentence)}
     for sentence in candidates.values():
-        for tok in sentence.span:
+        for tok in sentence.tokens:
             if tok.i in quoted:
                 continue
             cls = _cue_class(tok, table)
@@ -740,7 +740,7 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
         if not any(t.i in excluded for t in words):
             return [_Draft("indirect", ctx.p_index, sentence, words.start_char, words.end_char, label[2], "label",
                            label=(label[0], label[1]))]
-    for tok in sentence.span:
+    for tok in sentence.tokens:
         if tok.i in excluded:
             continue
         cls = _cue_class(tok, table) or _clause_taking(tok)
