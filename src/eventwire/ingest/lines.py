@@ -176,23 +176,20 @@ def _parse_date(text: str, order: DateOrder) -> datetime | None:
     text = _GLUED_YEAR.sub(r"\1 \2", text)
     ymd = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", text.strip())
     if ymd:  # "2016.07.27": year first, then month and day
-        try:
-            return datetime(int(ymd[1]), int(ymd[2]), int(ymd[3]))
-        except ValueError:
-            return None
+        return _date(int(ymd[1]), int(ymd[2]), int(ymd[3]))
     numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text.strip())
     if numeric:  # "27/07/2016", "07/27/2016": the one policy of numeric_dates.py
         found = month_and_day(int(numeric[1]), int(numeric[2]), order)
-        return datetime(int(numeric[3]), *found) if found and _real(int(numeric[3]), *found) else None
+        return _date(int(numeric[3]), *found) if found else None
     return dateparser.parse(text, languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first"})
 
 
-def _real(y: int, m: int, d: int) -> bool:
+def _date(y: int, m: int, d: int) -> datetime | None:
+    """The date, or None when there is no such day ("31/02/2016")."""
     try:
-        datetime(y, m, d)
+        return datetime(y, m, d)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def timestamp_of(line: str, order: DateOrder = DAY_FIRST) -> str | None:
