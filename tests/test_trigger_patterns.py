@@ -94,3 +94,21 @@ def test_user_row_with_a_bad_pattern_names_the_file_row(tmp_path):
     user.write_text("lemma\tpos\tcameo\tpattern\nfire\tVERB\t190\t* >prep at >pobj\n", encoding="utf-8")
     with pytest.raises(ValueError, match="user-triggers: fire/VERB row 1"):
         load_codebook(str(user))
+
+
+def test_a_conjunct_shares_its_heads_link(nlp):
+    verb = _token(nlp, "Protesters blocked traffic and roads in the capital.", "blocked")
+    found = compile_pattern("* >dobj|nsubjpass road", "test").match(verb)
+    assert found is not None and verb.doc[min(found.words)].text == "roads"
+    noun = _token(nlp, "The army lifted the curfew and the blockade.", "blockade")
+    assert compile_pattern("* <dobj|nsubjpass lift", "test").match(noun) is not None
+
+
+def test_noun_pattern_binds_the_light_verbs_subject_and_a_target(nlp, kb, tmp_path):
+    user = tmp_path / "triggers.tsv"
+    user.write_text("lemma\tpos\tcameo\twhen\tpattern\n"
+                    "campaign\tNOUN\t112\t\t* <dobj launch|mount >nsubj $ ; * >prep against >pobj +\n",
+                    encoding="utf-8")
+    e, src, tgt = only(_coded(nlp, kb, "Turkey launched a campaign against Greece.", load_codebook(str(user))))
+    assert (e.cameo, src, tgt) == ("112", ["TUR"], ["GRC"])
+    assert e.rule == "user-triggers:campaign/NOUN/1 via pattern-slots" and e.trigger == "launched … campaign"

@@ -9,7 +9,8 @@ one link at a time, the way spaCy's DependencyMatcher relates its nodes:
     * <dobj|nsubjpass sever|cut           "severed ties": the verb that takes the noun as object
 
 `>DEPS NODE` goes to a child linked by one of DEPS (`|`-separated; a bare `>` takes any link), `<DEPS NODE`
-to the head the current node hangs on by one of DEPS. A node is `$` (the source), `+` (the target), `_`
+to the head the current node hangs on by one of DEPS; a conjunct counts as linked the way its first
+conjunct is ("blocked traffic and roads"). A node is `$` (the source), `+` (the target), `_`
 (any token) or pattern words `w1|w2` (a token whose text, lemma or past-form stem is one of them). The
 trigger's row is found first (by lemma, as before); the pattern is then tried only at that token, so a
 row's pattern costs nothing on the rest of the text. The nodes a match binds to `$` and `+` are the
@@ -96,9 +97,15 @@ def _walk(chain: tuple[PatternStep, ...], at: int, token: Token, start: int) -> 
         return []
     step = chain[at]
     if step.down:
-        candidates = [c for c in token.children if not step.deps or c.dep_ in step.deps]
+        linked = [c for c in token.children if not step.deps or c.dep_ in step.deps]
+        # A conjunct shares its head's link: "blocked traffic and roads", "fired at soldiers and police".
+        candidates = linked + [c for t in linked for c in t.conjuncts if c not in linked]
     else:
-        candidates = [token.head] if token.head.i != token.i and (not step.deps or token.dep_ in step.deps) else []
+        first = token
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head  # "the curfew and the ban were lifted": "ban" hangs on "lifted" as "curfew" does
+        head = first.head
+        candidates = [head] if head.i != first.i and (not step.deps or first.dep_ in step.deps) else []
     for cand in candidates:
         if cand.i == start or not _fits(step.node, cand):
             continue
