@@ -112,3 +112,18 @@ def test_noun_pattern_binds_the_light_verbs_subject_and_a_target(nlp, kb, tmp_pa
     e, src, tgt = only(_coded(nlp, kb, "Turkey launched a campaign against Greece.", load_codebook(str(user))))
     assert (e.cameo, src, tgt) == ("112", ["TUR"], ["GRC"])
     assert e.rule == "user-triggers:campaign/NOUN/1 via pattern-slots" and e.trigger == "launched … campaign"
+
+
+def test_a_source_condition_reads_the_patterns_source(nlp, kb, tmp_path):
+    user = tmp_path / "triggers.tsv"
+    # the condition on the source's sector reads the phrase the pattern binds as source (the visiting army),
+    # not the subject the default binding would take (the host government)
+    user.write_text("lemma\tpos\tcameo\twhen\tpattern\n"
+                    "welcome\tVERB\t042\tsource:MIL\t* >dobj delegation >prep from >pobj $ ; * >nsubj +\n",
+                    encoding="utf-8")
+    codebook = load_codebook(str(user))
+    e, src, tgt = only(_coded(nlp, kb, "The Egyptian government welcomed a delegation from the Israeli army.",
+                              codebook))
+    assert (e.cameo, src, tgt) == ("042", ["ISRMIL"], ["EGYGOV"]) and e.rule.startswith("user-triggers:welcome/VERB/1")
+    assert not any(e.rule.startswith("user-triggers:") for e, _, _ in _coded(
+        nlp, kb, "The Egyptian army welcomed a delegation from the Israeli government.", codebook))

@@ -2,6 +2,7 @@
 the imported CAMEO verb dictionary's patterns), its source and target phrases and the tokens it consumes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -120,17 +121,21 @@ def dictionary_match(token: Token, codebook: Codebook, index: _Index) -> VerbMat
 
 
 def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
-            complement_type: str | None) -> TriggerRule | None:
+            complement_type: str | None,
+            actors_of: Callable[[Token], list[Actor]] | None = None) -> TriggerRule | None:
     """The first row whose dependency pattern (if any) matches at the token and whose condition on the
-    source's sector or the complement's type (if any) holds."""
+    source's sector (the pattern's `$` phrase when it binds one and `actors_of` reads it, else `source`) or
+    on the complement's type (if any) holds."""
     for rule in rules:
-        if rule.pattern is not None and rule.pattern.match(token) is None:
+        bound = rule.pattern.match(token) if rule.pattern is not None else None
+        if rule.pattern is not None and bound is None:
             continue
         cond = rule.condition
         if cond is None:
             return rule
         kind, values = cond
-        if kind == "source" and _source_sectors(source) & values:
+        own = actors_of(token.doc[bound.source]) if bound and bound.source is not None and actors_of else source
+        if kind == "source" and _source_sectors(own) & values:
             return rule
         if kind == "xcomp" and complement_type in values:
             return rule
@@ -328,7 +333,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         inner = _rules_for(complement, "VERB", codebook, index)
         if inner:
             complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
-    rule = _choose(rules, tok, source, codebook, complement_type)
+    rule = _choose(rules, tok, source, codebook, complement_type, lambda t: _phrase_actors(t, index, sentence))
     if rule is None:
         return None
     bound = _pattern_match(rule, tok)
@@ -515,7 +520,7 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     else:
         source = _noun_agents(tok, index, sentence)
         pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
-    rule = _choose(rules, tok, source, codebook, None)
+    rule = _choose(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
     if rule is None:
         return None
     bound = _pattern_match(rule, tok)
