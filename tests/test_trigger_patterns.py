@@ -46,8 +46,8 @@ def test_when_shorthands_are_patterns():
 
 @pytest.mark.parametrize("text", ["", "attack >dobj +", "* >dobj", "* dobj +", "* >dobj *"])
 def test_bad_pattern_is_an_error_naming_the_row(text):
-    with pytest.raises(ValueError, match="row 3"):
-        compile_pattern(text, "triggers: fire/VERB row 3")
+    with pytest.raises(ValueError, match="triggers:fire/VERB/3"):
+        compile_pattern(text, "triggers.tsv: row triggers:fire/VERB/3")
 
 
 def test_prep_slot_binds_target_before_the_object(nlp, kb):
@@ -92,7 +92,7 @@ def test_user_pattern_decides_roles_against_the_default_binding(nlp, kb, tmp_pat
 def test_user_row_with_a_bad_pattern_names_the_file_row(tmp_path):
     user = tmp_path / "triggers.tsv"
     user.write_text("lemma\tpos\tcameo\tpattern\nfire\tVERB\t190\t* >prep at >pobj\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="user-triggers: fire/VERB row 1"):
+    with pytest.raises(ValueError, match=f"{user}: row user-triggers:fire/VERB/1"):
         load_codebook(str(user))
 
 

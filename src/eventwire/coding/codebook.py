@@ -85,12 +85,12 @@ class Codebook:
         return self.code(cameo).plover
 
 
-def _trigger_rule(row: dict[str, str], table: str, numbers: dict[tuple[str, str], int]) -> TriggerRule:
+def _trigger_rule(row: dict[str, str], table: str, file: str, numbers: dict[tuple[str, str], int]) -> TriggerRule:
     """A trigger row with its pattern compiled: the `pattern` column, else the pattern a parse condition of
     `when` stands for ("prep:for" is "* >prep for"); such a row is named by its id, "<table>:<lemma>/<POS>/<n>"."""
     lemma, pos = row["lemma"].lower(), row["pos"].upper()
     n = numbers[(lemma, pos)] = numbers.get((lemma, pos), 0) + 1
-    where = f"{table}: {lemma}/{pos} row {n}"
+    where = f"{file}: row {table}:{lemma}/{pos}/{n} (row {n} of {lemma}/{pos})"
     when = row.get("when", "")
     pattern = shorthand_pattern(when, where) if when else None
     if pattern is not None:
@@ -127,14 +127,13 @@ def load_codebook(user_triggers: str | None = None, user_verb_patterns: str | No
         codes[row["code"]] = CameoCode(row["code"], row["name"], float(row["goldstein"]), int(row["quad_class"]),
                                        row["plover_type"] or None, row["plover_mode"] or None,
                                        row["plover_context"] or None)
-    tables = [("user-triggers", _trigger_rows(Path(user_triggers).read_text("utf-8"), user_triggers))] \
-        if user_triggers else []
-    tables.append(("triggers", _trigger_rows(_read("events", "triggers.tsv"), "triggers.tsv")))
+    tables = [("user-triggers", user_triggers, Path(user_triggers).read_text("utf-8"))] if user_triggers else []
+    tables.append(("triggers", "triggers.tsv", _read("events", "triggers.tsv")))
     triggers: dict[tuple[str, str], list[TriggerRule]] = {}
-    for table, rows in tables:
+    for table, file, text in tables:
         numbers: dict[tuple[str, str], int] = {}
-        for row in rows:
-            rule = _trigger_rule(row, table, numbers)
+        for row in _trigger_rows(text, file):
+            rule = _trigger_rule(row, table, file, numbers)
             if rule.cameo not in codes and rule.cameo[:3] not in codes:
                 raise ValueError(f"triggers: {rule.lemma} has unknown CAMEO code {rule.cameo}")
             triggers.setdefault((rule.lemma, rule.pos), []).append(rule)
