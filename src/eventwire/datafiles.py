@@ -12,13 +12,14 @@ from importlib import resources
 __all__ = ["read_tsv", "builtin_text"]
 
 
-def read_tsv(text: str, where: str) -> list[dict[str, str]]:
-    """Rows of one TSV text as dicts; `where` names the file in errors."""
+def read_tsv(text: str, where: str, optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Rows of one TSV text as dicts; `where` names the file in errors. Columns named in `optional` (the
+    last ones) may be left off a row: they read as empty."""
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
     rows = []
     for number, row in enumerate(reader, start=2):
-        if None in row or any(v is None for v in row.values()):
+        if None in row or any(v is None and k not in optional for k, v in row.items()):
             raise ValueError(f"{where}: row {number} has the wrong number of columns")
         rows.append({k: (v or "").strip() for k, v in row.items()})
     return rows

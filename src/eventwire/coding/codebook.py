@@ -7,6 +7,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eventwire.coding.trigger_patterns import TriggerPattern, compile_pattern, shorthand_pattern
 from eventwire.coding.verb_patterns import VerbDictionary, load_verb_dictionary
 from eventwire.datafiles import builtin_text, read_tsv
 
@@ -39,14 +40,22 @@ class TriggerRule:
     lemma: str
     pos: str  # VERB | NOUN
     cameo: str
-    when: str  # condition, "" = always
-    id: str = ""  # the pattern's id (imported CAMEO patterns: "cameo:<block>.<n>"); "" = the row's own text
+    when: str  # condition on actors or complements (source:, xcomp:), "" = always
+    # The pattern's id (trigger rows with a pattern: "triggers:<lemma>/<POS>/<n>", the n-th row of that lemma
+    # and part of speech; imported CAMEO patterns: "cameo:<block>.<n>"); "" = the row's own text
+    id: str = ""
     weak: bool = False  # an imported verb coded by its synonym block alone, with no pattern words around it
+    pattern: TriggerPattern | None = None  # the dependency pattern that must match at the trigger
 
     @property
     def name(self) -> str:
         """The rule's id as Event.rule shows it."""
         return self.id or f"{self.lemma}/{self.pos}->{self.cameo}" + (f" [{self.when}]" if self.when else "")
+
+    @property
+    def conditional(self) -> bool:
+        """The row codes only where its condition or pattern holds."""
+        return bool(self.when or self.pattern)
 
     @property
     def condition(self) -> tuple[str, frozenset[str]] | None:
@@ -76,6 +85,28 @@ class Codebook:
         return self.code(cameo).plover
 
 
+def _trigger_rule(row: dict[str, str], table: str, file: str, numbers: dict[tuple[str, str], int]) -> TriggerRule:
+    """A trigger row with its pattern compiled: the `pattern` column, else the pattern a parse condition of
+    `when` stands for ("prep:for" is "* >prep for"); such a row is named by its id, "<table>:<lemma>/<POS>/<n>"."""
+    lemma, pos = row["lemma"].lower(), row["pos"].upper()
+    n = numbers[(lemma, pos)] = numbers.get((lemma, pos), 0) + 1
+    where = f"{file}: row {table}:{lemma}/{pos}/{n} (row {n} of {lemma}/{pos})"
+    when = row.get("when", "")
+    pattern = shorthand_pattern(when, where) if when else None
+    if pattern is not None:
+        when = ""
+    if row.get("pattern"):
+        if pattern is not None:
+            raise ValueError(f"{where}: a parse condition in `when` and a `pattern` (write one pattern)")
+        pattern = compile_pattern(row["pattern"], where)
+    rule_id = f"{table}:{lemma}/{pos}/{n}" if pattern is not None else ""
+    return TriggerRule(lemma, pos, row["cameo"], when, rule_id, pattern=pattern)
+
+
+def _trigger_rows(text: str, where: str) -> list[dict[str, str]]:
+    return read_tsv(text, where, optional=("when", "pattern"))
+
+
 def _rows(text: str) -> list[dict[str, str]]:
     return read_tsv(text, "codebook")
 
@@ -96,17 +127,19 @@ def load_codebook(user_triggers: str | None = None, user_verb_patterns: str | No
         codes[row["code"]] = CameoCode(row["code"], row["name"], float(row["goldstein"]), int(row["quad_class"]),
                                        row["plover_type"] or None, row["plover_mode"] or None,
                                        row["plover_context"] or None)
-    rows = _rows(Path(user_triggers).read_text("utf-8")) if user_triggers else []
-    rows += _rows(_read("events", "triggers.tsv"))
+    tables = [("user-triggers", user_triggers, Path(user_triggers).read_text("utf-8"))] if user_triggers else []
+    tables.append(("triggers", "triggers.tsv", _read("events", "triggers.tsv")))
     triggers: dict[tuple[str, str], list[TriggerRule]] = {}
-    for row in rows:
-        rule = TriggerRule(row["lemma"].lower(), row["pos"].upper(), row["cameo"], row.get("when", ""))
-        if rule.cameo not in codes and rule.cameo[:3] not in codes:
-            raise ValueError(f"triggers: {rule.lemma} has unknown CAMEO code {rule.cameo}")
-        triggers.setdefault((rule.lemma, rule.pos), []).append(rule)
+    for table, file, text in tables:
+        numbers: dict[tuple[str, str], int] = {}
+        for row in _trigger_rows(text, file):
+            rule = _trigger_rule(row, table, file, numbers)
+            if rule.cameo not in codes and rule.cameo[:3] not in codes:
+                raise ValueError(f"triggers: {rule.lemma} has unknown CAMEO code {rule.cameo}")
+            triggers.setdefault((rule.lemma, rule.pos), []).append(rule)
     light = {row["lemma"]: row.get("particle", "") for row in _rows(_read("events", "light_verbs.tsv"))}
     # Conditional rows first (stable), so an unconditional row never hides a more specific one.
-    ordered = {k: tuple(sorted(v, key=lambda r: not r.when)) for k, v in triggers.items()}
+    ordered = {k: tuple(sorted(v, key=lambda r: not r.conditional)) for k, v in triggers.items()}
     recodes: dict[str, dict[str, str]] = {}
     for row in _rows(_read("codebook", "recodes.tsv")):
         if row["cameo"] not in codes and row["cameo"][:3] not in codes:

@@ -2,11 +2,13 @@
 the imported CAMEO verb dictionary's patterns), its source and target phrases and the tokens it consumes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
+from eventwire.coding.trigger_patterns import PatternMatch
 from eventwire.coding.verb_patterns import VerbMatch
 from eventwire.read import Sentence
 from eventwire.record import Actor
@@ -53,10 +55,6 @@ def _verb_forms(verb: Token) -> tuple[str, ...]:
     return (lemma,)
 
 
-# Conditions of a trigger row that the parse alone decides, before any actor is known.
-_PARSE_CONDITIONS = frozenset({"object", "prep", "particle", "verb", "modifier"})
-
-
 def _rules_for(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
     """The rules that may code the token as a trigger of this part of speech, computed once per token of
     the article (kept in the index: the dictionary's pattern search is the coder's costliest step)."""
@@ -83,13 +81,13 @@ def _find_rules(token: Token, pos: str, codebook: Codebook, index: _Index) -> tu
         # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
         # codes the verbs it lacks, and refines a row for the verb alone when one of its patterns matched
         # words around the verb within the same CAMEO root ("ask * (for {financial aid})": 0231, not 020).
-        if curated and all(r.condition and r.condition[0] in _PARSE_CONDITIONS for r in curated) \
+        if curated and all(r.pattern is not None and not r.when for r in curated) \
                 and _choose(curated, token, [], codebook, None) is None \
                 and (fallback := dictionary_match(token, codebook, index)) is not None and not fallback.weak:
             # Rows only for verbs with a certain object, preposition or particle ("take control") that the
             # parse shows are not these: the verb is the dictionary's, as if the table had no row for it.
             curated = ()
-        if curated and any(r.when for r in curated):
+        if curated and any(r.conditional for r in curated):
             return curated
         match = dictionary_match(token, codebook, index)
         if curated and not (match is not None and not match.weak
@@ -123,29 +121,30 @@ def dictionary_match(token: Token, codebook: Codebook, index: _Index) -> VerbMat
 
 
 def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
-            complement_type: str | None) -> TriggerRule | None:
+            complement_type: str | None,
+            actors_of: Callable[[Token], list[Actor]] | None = None) -> TriggerRule | None:
+    """The first row whose dependency pattern (if any) matches at the token and whose condition on the
+    source's sector (the pattern's `$` phrase when it binds one and `actors_of` reads it, else `source`) or
+    on the complement's type (if any) holds."""
     for rule in rules:
+        bound = rule.pattern.match(token) if rule.pattern is not None else None
+        if rule.pattern is not None and bound is None:
+            continue
         cond = rule.condition
         if cond is None:
             return rule
         kind, values = cond
-        if kind == "source" and _source_sectors(source) & values:
+        own = actors_of(token.doc[bound.source]) if bound and bound.source is not None and actors_of else source
+        if kind == "source" and _source_sectors(own) & values:
             return rule
         if kind == "xcomp" and complement_type in values:
             return rule
-        if kind == "prep" and any(c.dep_ == "prep" and c.lower_ in values for c in token.children):
-            return rule
-        if kind == "particle" and any(c.dep_ == "prt" and c.lower_ in values for c in token.children):
-            return rule
-        if kind == "verb" and token.dep_ in ("dobj", "nsubjpass") and set(_verb_forms(token.head)) & values:
-            return rule
-        if kind == "modifier" and any(c.dep_ in ("amod", "compound", "nmod") and c.i < token.i
-                                      and c.lemma_.lower() in values for c in token.children):
-            return rule
-        if kind == "object" and any(o.lemma_.lower() in values for c in token.children
-                                    if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)):
-            return rule
     return None
+
+
+def _pattern_match(rule: TriggerRule, token: Token) -> PatternMatch | None:
+    """What the chosen row's pattern bound at the trigger: its source and target nodes, its words."""
+    return rule.pattern.match(token) if rule.pattern is not None else None
 
 
 def _complement(verb: Token) -> Token | None:
@@ -334,9 +333,20 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         inner = _rules_for(complement, "VERB", codebook, index)
         if inner:
             complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
-    rule = _choose(rules, tok, source, codebook, complement_type)
+    rule = _choose(rules, tok, source, codebook, complement_type, lambda t: _phrase_actors(t, index, sentence))
     if rule is None:
         return None
+    bound = _pattern_match(rule, tok)
+    if bound is not None:
+        # The row's pattern names which phrase is the source and which the target; its words are the act's.
+        consumed |= bound.words
+        if bound.source is not None:
+            source_tokens = [tok.doc[bound.source]]
+            source = [a for t in source_tokens for a in _phrase_actors(t, index, sentence)]
+        if bound.target is not None:
+            target_tokens = [tok.doc[bound.target]]
+        if bound.source is not None or bound.target is not None:
+            pattern = "pattern-slots"
     if rule.cameo in _GENERIC_VIOLENCE:
         rule, means = _violent_means(tok, rule, source, codebook, index)
         if means is not None:
@@ -510,9 +520,22 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     else:
         source = _noun_agents(tok, index, sentence)
         pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
-    rule = _choose(rules, tok, source, codebook, None)
+    rule = _choose(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
     if rule is None:
         return None
+    bound = _pattern_match(rule, tok)
+    bound_target: list[Actor] = []
+    if bound is not None:
+        # The row's pattern names which phrase is the source and which the target; its words are the act's.
+        consumed |= bound.words
+        if bound.source is not None:
+            subj = [tok.doc[bound.source]]
+            source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
+            coordinated = _is_coordinated(subj)
+        if bound.target is not None:
+            bound_target = _phrase_actors(tok.doc[bound.target], index, sentence)
+        if bound.source is not None or bound.target is not None:
+            pattern = "pattern-slots"
     if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
             codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
         # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
@@ -523,12 +546,13 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         coordinated = _is_coordinated(subj)
         if source:
             pattern = f"gathering-setting:{head.lower_}+{tok.lemma_}"
-    if light and set(_verb_forms(head)) & _REVERSING and (rule.condition or ("",))[0] != "verb":
+    if light and set(_verb_forms(head)) & _REVERSING and not (rule.pattern is not None and rule.pattern.names_head):
         return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
     if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
         return None
     preps = _target_preps(rule.cameo, codebook)
-    target = [a for t in _prep_objects(tok, preps | {"between"}) for a in _phrase_actors(t, index, sentence)]
+    target = bound_target or [a for t in _prep_objects(tok, preps | {"between"})
+                               for a in _phrase_actors(t, index, sentence)]
     if light and not target:
         target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
     if light and not target:

@@ -1,0 +1,168 @@
+"""Dependency patterns of the trigger table (data/events/triggers.tsv, column `pattern`), compiled once with
+the codebook and matched at a trigger token.
+
+A pattern is one or more chains separated by `;`, each starting at the trigger `*` and walking the parse
+one link at a time, the way spaCy's DependencyMatcher relates its nodes:
+
+    * >prep at|on >pobj +                 "fired at the convoy": the object of "at"/"on" is the target
+    * >nsubjpass + ; * >agent by >pobj $   "the convoy was hit by rebels": the passive agent is the source
+    * <dobj|nsubjpass sever|cut           "severed ties": the verb that takes the noun as object
+
+`>DEPS NODE` goes to a child linked by one of DEPS (`|`-separated; a bare `>` takes any link), `<DEPS NODE`
+to the head the current node hangs on by one of DEPS; a conjunct counts as linked the way its first
+conjunct is ("blocked traffic and roads"). A node is `$` (the source), `+` (the target), `_`
+(any token) or pattern words `w1|w2` (a token whose text, lemma or past-form stem is one of them). The
+trigger's row is found first (by lemma, as before); the pattern is then tried only at that token, so a
+row's pattern costs nothing on the rest of the text. The nodes a match binds to `$` and `+` are the
+event's source and target phrases; its pattern words are part of the act.
+
+The `when` column's parse conditions (prep:, particle:, object:, verb:, modifier:) are shorthands for
+patterns and compile to the same form (`shorthand_pattern`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+__all__ = ["PatternNode", "PatternStep", "PatternMatch", "TriggerPattern", "compile_pattern", "shorthand_pattern",
+           "PARSE_CONDITIONS"]
+
+
+@dataclass(frozen=True)
+class PatternNode:
+    role: str  # "source" | "target" | "word" | "any"
+    words: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PatternStep:
+    down: bool  # True: a child of the current node; False: its head
+    deps: frozenset[str]  # the link's labels; empty = any
+    node: PatternNode
+
+
+@dataclass(frozen=True)
+class PatternMatch:
+    """The nodes a pattern bound at one trigger token (token indices in its Doc)."""
+
+    source: int | None
+    target: int | None
+    words: frozenset[int]
+
+
+_ROLES = {"$": "source", "+": "target", "_": "any"}
+
+
+@dataclass(frozen=True)
+class TriggerPattern:
+    text: str
+    chains: tuple[tuple[PatternStep, ...], ...]
+
+    @property
+    def names_head(self) -> bool:
+        """The pattern names the word the trigger hangs on ("lift a curfew": the verb taking the noun)."""
+        return any(chain[0].node.role == "word" and not chain[0].down for chain in self.chains)
+
+    def match(self, trigger: Token) -> PatternMatch | None:
+        """The first binding of every chain at this trigger token (in reading order), or None."""
+        roles: dict[str, int] = {}
+        words: set[int] = set()
+        for chain in self.chains:
+            bound = _walk(chain, 0, trigger, trigger.i)
+            if bound is None:
+                return None
+            for role, at in bound:
+                if role == "word":
+                    words.add(at)
+                elif role != "any":
+                    roles.setdefault(role, at)
+        return PatternMatch(roles.get("source"), roles.get("target"), frozenset(words))
+
+
+def _forms(token: Token) -> tuple[str, ...]:
+    """The token's text and lemma, and stems of a past form (the small model lemmatises "staged" as "stag")."""
+    word, lemma = token.lower_, token.lemma_.lower()
+    if token.tag_ in ("VBD", "VBN") and word.endswith("ed"):
+        return word, lemma, word[:-1], word[:-2]
+    return word, lemma
+
+
+def _fits(node: PatternNode, token: Token) -> bool:
+    return node.role != "word" or any(f in node.words for f in _forms(token))
+
+
+def _walk(chain: tuple[PatternStep, ...], at: int, token: Token, start: int) -> list[tuple[str, int]] | None:
+    """Bind chain[at:] from `token`, trying candidates in reading order (backtracking); None if none fits."""
+    if at == len(chain):
+        return []
+    step = chain[at]
+    if step.down:
+        linked = [c for c in token.children if not step.deps or c.dep_ in step.deps]
+        # A conjunct shares its head's link: "blocked traffic and roads", "fired at soldiers and police".
+        candidates = linked + [c for t in linked for c in t.conjuncts if c not in linked]
+    else:
+        first = token
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head  # "the curfew and the ban were lifted": "ban" hangs on "lifted" as "curfew" does
+        head = first.head
+        candidates = [head] if head.i != first.i and (not step.deps or first.dep_ in step.deps) else []
+    for cand in candidates:
+        if cand.i == start or not _fits(step.node, cand):
+            continue
+        rest = _walk(chain, at + 1, cand, start)
+        if rest is not None:
+            return [(step.node.role, cand.i), *rest]
+    return None
+
+
+def _node(text: str, where: str) -> PatternNode:
+    if text in _ROLES:
+        return PatternNode(_ROLES[text])
+    words = frozenset(w.strip().lower() for w in text.split("|") if w.strip())
+    if not words or any(w in ("*", "$", "+", "_") or w[0] in "<>" for w in words):
+        raise ValueError(f"{where}: `{text}` is no pattern node ($, +, _ or words w1|w2)")
+    return PatternNode("word", words)
+
+
+def compile_pattern(text: str, where: str) -> TriggerPattern:
+    """Compile a pattern; `where` names the row in errors."""
+    chains = []
+    for part in text.split(";"):
+        tokens = part.split()
+        if not tokens:
+            continue
+        if tokens[0] != "*":
+            raise ValueError(f"{where}: each chain of the pattern `{text}` starts at the trigger `*`")
+        if len(tokens) % 2 == 0:
+            raise ValueError(f"{where}: the pattern `{text}` has a link with no node after it")
+        steps = []
+        for rel, node in zip(tokens[1::2], tokens[2::2]):
+            if rel[0] not in "<>":
+                raise ValueError(f"{where}: `{rel}` in `{text}` is no link (>dep or <dep)")
+            deps = frozenset(d for d in rel[1:].split("|") if d)
+            steps.append(PatternStep(rel[0] == ">", deps, _node(node, where)))
+        if not steps:
+            raise ValueError(f"{where}: the pattern `{text}` has a chain with no link")
+        chains.append(tuple(steps))
+    if not chains:
+        raise ValueError(f"{where}: empty pattern")
+    return TriggerPattern(text, tuple(chains))
+
+
+# The `when` conditions that the parse alone decides, and the pattern each is short for.
+_SHORTHANDS = {
+    "prep": "* >prep {}",  # "call for", "fire at"
+    "particle": "* >prt {}",  # "crack down"
+    "object": "* >dobj|nsubjpass {}",  # "expel diplomats", "roads were blocked"
+    "verb": "* <dobj|nsubjpass {}",  # (nouns) "sever ties", "the curfew was lifted"
+    "modifier": "* >amod|compound|nmod {}",  # (nouns) "a media attack"
+}
+PARSE_CONDITIONS = frozenset(_SHORTHANDS)
+
+
+def shorthand_pattern(when: str, where: str) -> TriggerPattern | None:
+    """The pattern a parse condition of the `when` column stands for; None for other conditions."""
+    kind, _, values = when.partition(":")
+    if kind not in _SHORTHANDS:
+        return None
+    return compile_pattern(_SHORTHANDS[kind].format(values.replace(" ", "")), where)
