@@ -39,12 +39,23 @@ def test_pattern_words_match_text_lemma_or_head(nlp):
 
 
 def test_when_shorthands_are_patterns():
-    assert shorthand_pattern("prep:for|on", "t").chains == compile_pattern("* >prep for|on", "t").chains
+    assert shorthand_pattern("prep:for|on", "t").alternatives == compile_pattern("* >prep for|on", "t").alternatives
     assert shorthand_pattern("verb:lift", "t").names_head
     assert shorthand_pattern("source:MIL", "t") is None  # a condition on actors, not on the parse
 
 
-@pytest.mark.parametrize("text", ["", "attack >dobj +", "* >dobj", "* dobj +", "* >dobj *"])
+def test_alternatives_match_the_first_that_holds(nlp):
+    pattern = shorthand_pattern("object:inspector|diplomat", "test")
+    direct = _token(nlp, "Iraq expelled the inspectors on Monday.", "expelled")
+    assert pattern.match(direct) is not None
+    group = _token(nlp, "Iraq expelled a team of inspectors on Monday.", "expelled")
+    found = pattern.match(group)
+    assert found is not None and group.doc[max(found.words)].text == "inspectors"
+    other = _token(nlp, "Iraq expelled a team of journalists on Monday.", "expelled")
+    assert pattern.match(other) is None
+
+
+@pytest.mark.parametrize("text", ["", "* >dobj + ||", "attack >dobj +", "* >dobj", "* dobj +", "* >dobj *"])
 def test_bad_pattern_is_an_error_naming_the_row(text):
     with pytest.raises(ValueError, match="triggers:fire/VERB/3"):
         compile_pattern(text, "triggers.tsv: row triggers:fire/VERB/3")

@@ -2,11 +2,13 @@
 the codebook and matched at a trigger token.
 
 A pattern is one or more chains separated by `;`, each starting at the trigger `*` and walking the parse
-one link at a time, the way spaCy's DependencyMatcher relates its nodes:
+one link at a time, the way spaCy's DependencyMatcher relates its nodes; `||` separates alternatives (the
+first that matches binds):
 
     * >prep at|on >pobj +                 "fired at the convoy": the object of "at"/"on" is the target
     * >nsubjpass + ; * >agent by >pobj $   "the convoy was hit by rebels": the passive agent is the source
     * <dobj|nsubjpass sever|cut           "severed ties": the verb that takes the noun as object
+    * >dobj diplomat || * >dobj _ >prep of >pobj diplomat   "expelled (a group of) diplomats"
 
 `>DEPS NODE` goes to a child linked by one of DEPS (`|`-separated; a bare `>` takes any link), `<DEPS NODE`
 to the head the current node hangs on by one of DEPS; a conjunct counts as linked the way its first
@@ -53,30 +55,43 @@ class PatternMatch:
 _ROLES = {"$": "source", "+": "target", "_": "any"}
 
 
+_Chains = tuple[tuple[PatternStep, ...], ...]
+
+
 @dataclass(frozen=True)
 class TriggerPattern:
     text: str
-    chains: tuple[tuple[PatternStep, ...], ...]
+    alternatives: tuple[_Chains, ...]  # each a conjunction of chains
 
     @property
     def names_head(self) -> bool:
         """The pattern names the word the trigger hangs on ("lift a curfew": the verb taking the noun)."""
-        return any(chain[0].node.role == "word" and not chain[0].down for chain in self.chains)
+        return any(chain[0].node.role == "word" and not chain[0].down
+                   for chains in self.alternatives for chain in chains)
 
     def match(self, trigger: Token) -> PatternMatch | None:
-        """The first binding of every chain at this trigger token (in reading order), or None."""
-        roles: dict[str, int] = {}
-        words: set[int] = set()
-        for chain in self.chains:
-            bound = _walk(chain, 0, trigger, trigger.i)
-            if bound is None:
-                return None
-            for role, at in bound:
-                if role == "word":
-                    words.add(at)
-                elif role != "any":
-                    roles.setdefault(role, at)
-        return PatternMatch(roles.get("source"), roles.get("target"), frozenset(words))
+        """The binding of the first alternative that matches at this trigger token, or None."""
+        for chains in self.alternatives:
+            bound = _match_chains(chains, trigger)
+            if bound is not None:
+                return bound
+        return None
+
+
+def _match_chains(chains: _Chains, trigger: Token) -> PatternMatch | None:
+    """The first binding of every chain at this trigger token (in reading order), or None."""
+    roles: dict[str, int] = {}
+    words: set[int] = set()
+    for chain in chains:
+        bound = _walk(chain, 0, trigger, trigger.i)
+        if bound is None:
+            return None
+        for role, at in bound:
+            if role == "word":
+                words.add(at)
+            elif role != "any":
+                roles.setdefault(role, at)
+    return PatternMatch(roles.get("source"), roles.get("target"), frozenset(words))
 
 
 def _forms(token: Token) -> tuple[str, ...]:
@@ -126,8 +141,13 @@ def _node(text: str, where: str) -> PatternNode:
 
 def compile_pattern(text: str, where: str) -> TriggerPattern:
     """Compile a pattern; `where` names the row in errors."""
+    alternatives = tuple(_compile_chains(alternative, text, where) for alternative in text.split("||"))
+    return TriggerPattern(text, alternatives)
+
+
+def _compile_chains(alternative: str, text: str, where: str) -> _Chains:
     chains = []
-    for part in text.split(";"):
+    for part in alternative.split(";"):
         tokens = part.split()
         if not tokens:
             continue
@@ -145,15 +165,16 @@ def compile_pattern(text: str, where: str) -> TriggerPattern:
             raise ValueError(f"{where}: the pattern `{text}` has a chain with no link")
         chains.append(tuple(steps))
     if not chains:
-        raise ValueError(f"{where}: empty pattern")
-    return TriggerPattern(text, tuple(chains))
+        raise ValueError(f"{where}: empty pattern" if not text.strip() else f"{where}: the pattern `{text}` has an empty alternative")
+    return tuple(chains)
 
 
 # The `when` conditions that the parse alone decides, and the pattern each is short for.
 _SHORTHANDS = {
     "prep": "* >prep {}",  # "call for", "fire at"
     "particle": "* >prt {}",  # "crack down"
-    "object": "* >dobj|nsubjpass {}",  # "expel diplomats", "roads were blocked"
+    # "expel diplomats", "roads were blocked", "sent a team of inspectors" (what a group or measure counts)
+    "object": "* >dobj|nsubjpass {0} || * >dobj|nsubjpass _ >prep of >pobj {0}",
     "verb": "* <dobj|nsubjpass {}",  # (nouns) "sever ties", "the curfew was lifted"
     "modifier": "* >amod|compound|nmod {}",  # (nouns) "a media attack"
 }
