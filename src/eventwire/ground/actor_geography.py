@@ -114,28 +114,6 @@ def _settlement_words() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in rows if r.get("kind") == "city")
 
 
-def _is_settlement(text: str, iso3: str, ctx: _Context, feature: str | None = None) -> bool:
-    """A town or city (not a country, region or province) of the country: a capital, a place named
-    with a settlement word ("the town of Cizre"), or a gazetteer town of that country that no area of
-    the same name outranks. Its people, not its state, are what an event there touches (CVL)."""
-    if feature is not None:
-        return feature.lower() in _settlement_words()
-    words = text.split()
-    while len(words) > 1 and words[0].lower() in _DIRECTIONS:
-        words = words[1:]  # "central Baghdad"
-    name = " ".join(words)
-    if name in ctx.kb.regions:
-        return False
-    hit = ctx.kb.country_of(name)
-    if hit is not None:
-        return hit[1] == "capital"
-    entries = [e for e in load_gazetteer().lookup(name) if e.country == iso3 and e.kind != "locality"]
-    if not entries:
-        return False
-    top = max(entries, key=lambda e: (e.population, e.kind == "city"))
-    return top.kind == "city"
-
-
 _CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "euro", "euros", "franc", "francs", "yen", "yuan",
                    "rupee", "rupees", "peso", "pesos", "shilling", "shillings", "dinar", "dinars", "rouble", "roubles",
                    "ruble", "rubles", "lira", "riyal", "riyals"}
@@ -313,13 +291,9 @@ def _places(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
             pass  # "in Montenegro province": the country's name names the place itself
         elif hit is not None and hit[1] != "capital":
             continue  # countries, demonyms and seats are the dictionary's (_named)
-        feature = None  # the place word that says what kind of place it is
         if hit is None and place_word:
             last += 1  # "West Darfur State"
             text = _slice(doc, first, last)
-            feature = doc[last].text
-        if first - 2 >= sentence.span.start and doc[first - 1].lower_ == "of" and doc[first - 2].lower_ in _feature_words():
-            feature = doc[first - 2].text  # "the town of Cizre"
         iso3 = _place_country(text, ctx, strict=weak)
         if iso3 is None:
             continue
@@ -330,22 +304,9 @@ def _places(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
                 and (kb.country_of(doc[first - 3].text) or ("", ""))[0] == iso3:
             first -= 3  # "the Iraqi city of Basra", "the Bosnian town of Gorazde": one place
         taken.update(range(first, last + 1))
-        if _is_settlement(text, iso3, ctx, feature):
-            yield _town_people(sentence, first, last, iso3, f"gazetteer:town {text}")
-            continue
         yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
                      start=doc[first].idx, end=doc[last].idx + len(doc[last].text), country=iso3, code=iso3,
                      resolved_by=f"gazetteer:place {text}")
-
-
-def _town_people(sentence: Sentence, first: int, last: int, iso3: str, how: str) -> _Found:
-    """A town or city named as a place: its people, civilians of its country (CVL), one actor per
-    town (not the country's state actor); still a place (kind "state") for the event coder."""
-    doc = sentence.paragraph.doc
-    name = _slice(doc, first, last)
-    return _Found(key=f"town:{iso3}:{name.lower()}", name=name, kind="state", sentence=sentence,
-                  start=doc[first].idx, end=doc[last].idx + len(doc[last].text), country=iso3,
-                  cameo_sector="CVL", plover_sector="CVL", code=iso3 + "CVL", resolved_by=how)
 
 
 def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = frozenset()) -> str | None:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from eventwire.ground.actor_common import _Context, _Found, _code, _slice
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
+    _settlement_words,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector
 from eventwire.ground.actor_titles import _own_country
@@ -146,6 +147,9 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
+    if modifier is tok and noun.i == last + 1 and noun.tag_ == "NNS" and noun.lemma_.lower() in _settlement_words():
+        # "Iraqi towns", "Syrian villages": towns named by their country, their people (as a town is)
+        return _people(sentence, first, noun.i, iso3, "pattern:demonym + towns")
     if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
         return None
     return _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
 from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
 from eventwire.ground.actor_geography import (
-    _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country, _town_people,
+    _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country,
 )
 from eventwire.ground.actor_groups import (
     _ACTING_DEPS, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
@@ -331,12 +331,8 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
         if _is_place_use(head):
             if how in ("name", "capital") and head.pos_ == "PROPN" and _is_whole_place(head):
                 # A country or capital named as a place ("peacekeepers in Lebanon", "a visit to Amman")
-                # is still that country's territory: a state actor without a sector; a capital is a
-                # town, whose people an event there touches ("a curfew in Abidjan").
+                # is still that country's territory: a state actor without a sector.
                 taken.update(range(first, last + 1))
-                if how == "capital":
-                    yield _town_people(sentence, first, last, iso3, "dictionary:capitals (place)")
-                    continue
                 yield _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
                              start=doc[first].idx, end=head.idx + len(head.text), country=iso3,
                              code=iso3, resolved_by="dictionary:countries (place)")
