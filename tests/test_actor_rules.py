@@ -159,3 +159,33 @@ def test_organs_of_intergovernmental_bodies_carry_their_branch(nlp):
     assert by_mention(actors, "Security Council").code == "IGOUNOGOV"
     assert by_mention(actors, "European Parliament").code == "IGOEURLEG"
     assert by_mention(actors, "United Nations").code == "IGOUNO"
+
+
+def test_a_title_naming_a_body_without_a_role_makes_a_member(nlp):
+    actor = by_mention(actors_of(nlp, "A member of the Kenyan parliament, Jane Example, began a hunger strike."),
+                       "Jane Example")
+    assert actor.code == "KENLEG"
+
+
+def test_a_participle_inside_an_appositive_title_keeps_the_title(nlp):
+    actor = by_mention(actors_of(nlp, "Jane Example, Kenya's leading rights activist, began a hunger strike."),
+                       "Jane Example")
+    assert actor.country == "KEN" and actor.code != "KEN"
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # a describing word capitalised only because it starts the sentence: people, not the state
+    ("Young Tunisians marched through the capital on Sunday.", "Tunisians", "TUNCVL"),
+    # a people coded by the country it lives in
+    ("The Hungarians of northern Serbia demanded schools in their language.", "Hungarians", "SRBCVL"),
+    # refugees are of the country they flee
+    ("Aid reached refugees fleeing the fighting in Sudan last week.", "refugees", "SDNREF"),
+])
+def test_peoples_by_where_they_live_and_what_they_flee(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code == code
+
+
+def test_leaders_of_a_people_are_its_elites_and_movements_the_opposition(nlp):
+    actors = actors_of(nlp, "Yoruba leaders met the governor on Monday. An Israeli peace movement organised the march.")
+    assert by_mention(actors, "Yoruba leaders").code == "NGAELI"
+    assert by_mention(actors, "Israeli peace movement").code == "ISROPP"
