@@ -189,3 +189,9 @@ def test_leaders_of_a_people_are_its_elites_and_movements_the_opposition(nlp):
     actors = actors_of(nlp, "Yoruba leaders met the governor on Monday. An Israeli peace movement organised the march.")
     assert by_mention(actors, "Yoruba leaders").code == "NGAELI"
     assert by_mention(actors, "Israeli peace movement").code == "ISROPP"
+
+
+def test_stacked_demonyms_name_one_people_by_where_it_lives(nlp):
+    actors = actors_of(nlp, "Thousands of Croatian Serb refugees returned to their homes on Monday.")
+    assert by_mention(actors, "Croatian Serb refugees").code == "HRVREF"
+    assert not any(a.country == "SRB" for a in actors)

@@ -271,8 +271,9 @@ def _allegiance_country(tok: Token, ctx: _Context) -> str | None:
 
 
 def _residence(mod: Token, kb: ActorKB) -> str | None:
-    """The country of a demonym modifying an ethnic group's name ("Turkish Kurd refugees" -> TUR)."""
-    if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic":
+    """The country of a demonym modifying an ethnic group's name or another demonym ("Turkish Kurd
+    refugees" -> TUR, "Croatian Serb refugees" -> HRV: a people named by the country it lives in)."""
+    if (kb.country_of(mod.text) or ("", ""))[1] not in ("ethnic", "demonym"):
         return None
     for child in mod.children:
         hit = kb.country_of(child.text) if child.dep_ in ("amod", "compound") else None
@@ -368,6 +369,13 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 # "Turkish Kurd refugees": an ethnic group named with the country it lives in is that country's
                 states = [(c, mod) for c, mod in countries if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic"]
                 countries = states or countries
+                mods = sorted(mod.i for _, mod in countries)
+                if len(countries) > 1 and mods == list(range(mods[0], mods[0] + len(mods))):
+                    # "Croatian Serb refugees", "Bosnian Serb forces": stacked demonyms with no "and" name
+                    # one people by the country it lives in (the first), as "Bosnian Serbs" does
+                    countries = [min(countries, key=lambda cm: cm[1].i)]
+                if len(countries) == 1:
+                    spans[countries[0][1].i] = (countries[0][1].i, tok.i)  # the mention runs over both
             if countries and sector.cameo[:3] == "GOV" and tok.lemma_.lower() in _LEADING_NOUNS and all(
                     (kb.country_of(mod.text) or ("", ""))[1] == "ethnic" for _, mod in countries):
                 # "Yoruba leaders", "Pashtun elders": who lead a people, not its state, are its elites
