@@ -127,3 +127,71 @@ def test_he_never_stands_for_role_holders_named_in_the_plural(nlp):
                             "He said the talks went well.")
     person = by_mention(actors, "Omar Example")
     assert any(m.text == "He" for m in person.mentions)
+
+
+def test_organisation_names_longer_than_the_ngram_window(nlp):
+    # eight words: a dictionary alias longer than the usual seven-token window
+    actor = by_mention(actors_of(nlp, "The government resumed talks with the National Union for the Total "
+                                      "Independence of Angola on Monday."),
+                       "National Union for the Total Independence of Angola")
+    assert actor.code == "AGOREB"
+
+
+def test_short_country_names_of_two_island_states(nlp):
+    actor = by_mention(actors_of(nlp, "A terror group based in Trinidad threatened to attack the port."),
+                       "terror group based in Trinidad")
+    assert actor.country == "TTO"
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # towns named by their country's demonym are their people, as a named town is
+    ("Artillery shelled Syrian villages along the border on Monday.", "Syrian villages", "SYRCVL"),
+    # a prisoner is a civilian
+    ("A Turkish prisoner died in custody on Friday.", "Turkish prisoner", "TURCVL"),
+])
+def test_civilians_named_by_their_country(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code == code
+
+
+def test_organs_of_intergovernmental_bodies_carry_their_branch(nlp):
+    actors = actors_of(nlp, "The Security Council met on Friday. The United Nations said the European Parliament "
+                            "would vote on the text.")
+    assert by_mention(actors, "Security Council").code == "IGOUNOGOV"
+    assert by_mention(actors, "European Parliament").code == "IGOEURLEG"
+    assert by_mention(actors, "United Nations").code == "IGOUNO"
+
+
+def test_a_title_naming_a_body_without_a_role_makes_a_member(nlp):
+    actor = by_mention(actors_of(nlp, "A member of the Kenyan parliament, Jane Example, began a hunger strike."),
+                       "Jane Example")
+    assert actor.code == "KENLEG"
+
+
+def test_a_participle_inside_an_appositive_title_keeps_the_title(nlp):
+    actor = by_mention(actors_of(nlp, "Jane Example, Kenya's leading rights activist, began a hunger strike."),
+                       "Jane Example")
+    assert actor.country == "KEN" and actor.code != "KEN"
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # a describing word capitalised only because it starts the sentence: people, not the state
+    ("Young Tunisians marched through the capital on Sunday.", "Tunisians", "TUNCVL"),
+    # a people coded by the country it lives in
+    ("The Hungarians of northern Serbia demanded schools in their language.", "Hungarians", "SRBCVL"),
+    # refugees are of the country they flee
+    ("Aid reached refugees fleeing the fighting in Sudan last week.", "refugees", "SDNREF"),
+])
+def test_peoples_by_where_they_live_and_what_they_flee(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code == code
+
+
+def test_leaders_of_a_people_are_its_elites_and_movements_the_opposition(nlp):
+    actors = actors_of(nlp, "Yoruba leaders met the governor on Monday. An Israeli peace movement organised the march.")
+    assert by_mention(actors, "Yoruba leaders").code == "NGAELI"
+    assert by_mention(actors, "Israeli peace movement").code == "ISROPP"
+
+
+def test_stacked_demonyms_name_one_people_by_where_it_lives(nlp):
+    actors = actors_of(nlp, "Thousands of Croatian Serb refugees returned to their homes on Monday.")
+    assert by_mention(actors, "Croatian Serb refugees").code == "HRVREF"
+    assert not any(a.country == "SRB" for a in actors)

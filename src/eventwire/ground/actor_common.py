@@ -46,16 +46,20 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _ngrams(doc: Doc, start: int, end: int, keep: Callable[[str], bool] | None = None
-            ) -> Iterator[tuple[int, int, str]]:
+def _ngrams(doc: Doc, start: int, end: int, keep: Callable[[str], bool] | None = None,
+            longer: dict[str, int] | None = None) -> Iterator[tuple[int, int, str]]:
     """(first, last, text) for every token n-gram in [start, end), longest first at each start; with
-    `keep`, only the n-grams whose first token's text it accepts."""
+    `keep`, only the n-grams whose first token's text it accepts; `longer`: first words whose n-grams
+    may run past the usual window, with their most tokens (the long names of a dictionary)."""
     text = doc_text(doc)
     starts, ends = token_offsets(doc)
     for first in range(start, end):
         if keep is not None and not keep(text[starts[first]: ends[first]]):
             continue
-        for last in range(min(end, first + _MAX_NGRAM) - 1, first - 1, -1):
+        size = _MAX_NGRAM
+        if longer:
+            size = max(size, longer.get(text[starts[first]: ends[first]], 0))
+        for last in range(min(end, first + size) - 1, first - 1, -1):
             yield first, last, text[starts[first]: ends[last]]
 
 

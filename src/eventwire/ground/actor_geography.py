@@ -46,12 +46,18 @@ _STRICT_POPULATION = 100_000
 
 
 @functools.lru_cache(maxsize=1)
-def _feature_words() -> frozenset[str]:
-    """Place-type words ("province", "town", "state") from data/places/feature_words.tsv."""
+def _feature_rows() -> tuple[tuple[str, str], ...]:
+    """(word, kind) of data/places/feature_words.tsv."""
     from eventwire.datafiles import builtin_text, read_tsv
 
     rows = read_tsv(builtin_text("places", "feature_words.tsv"), "data/places/feature_words.tsv")
-    return frozenset(r["word"].lower() for r in rows) | frozenset(_PLACE_NOUNS)
+    return tuple((r["word"].lower(), r.get("kind") or "") for r in rows)
+
+
+@functools.lru_cache(maxsize=1)
+def _feature_words() -> frozenset[str]:
+    """Place-type words ("province", "town", "state") from data/places/feature_words.tsv."""
+    return frozenset(word for word, _ in _feature_rows()) | frozenset(_PLACE_NOUNS)
 
 
 def _place_country(text: str, ctx: _Context, strict: bool = False) -> str | None:
@@ -103,6 +109,11 @@ def _gazetteer_country(gaz: Gazetteer, name: str, ctx: _Context, least: int = 0)
     # article about Lebanon; "Geneva" stays Swiss in an article that names the United States).
     local = [e for e in entries if e.country in ctx.seen and e.population * 5 >= top.population]
     return max(local, key=lambda e: e.population).country if local else top.country
+
+
+def _settlement_words() -> frozenset[str]:
+    """Place-type words of settlements ("town", "city", "village"): feature_words.tsv's kind city."""
+    return frozenset(word for word, kind in _feature_rows() if kind == "city")
 
 
 _CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "euro", "euros", "franc", "francs", "yen", "yuan",

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from eventwire.ground.actor_common import _Context, _Found, _code, _slice
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
+    _settlement_words,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector
 from eventwire.ground.actor_titles import _own_country
@@ -22,6 +23,8 @@ _GROUP_PLACE_PREPS = ("of", "in", "throughout", "across", "inside", "within")
 
 
 _GROUP_PLACE_VERBS = {"based", "operating", "living", "stationed", "deployed", "active"}
+# Participles of leaving: the country left is the group's ("refugees fleeing the war in Liberia").
+_GROUP_FLIGHT_VERBS = {"flee", "escape", "leave"}
 
 
 # Nouns that count people: "thousands of Nigerians", "a group of Liberians".
@@ -94,6 +97,8 @@ def _as_civilians(tok: Token) -> bool:
     "Albanians of southern Serbia"."""
     if any(c.dep_ in ("amod", "nummod", "quantmod", "acl", "relcl", "prep") for c in tok.children):
         return True
+    if any(c.dep_ == "compound" and c.is_sent_start and not c.ent_type_ and c.i == tok.i - 1 for c in tok.children):
+        return True  # "Young Algerians ...": a describing word capitalised only to start the sentence
     head = tok.head
     return tok.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ in ("NOUN", "NUM") and (
         head.head.ent_type_ in ("CARDINAL", "QUANTITY") or head.head.lower_ in _QUANTITY_NOUNS)
@@ -130,6 +135,11 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
             # "Bosnian Serbs": a people named by where it lives, coded by that country
             return _people(sentence, first - 1, last, before[0], "pattern:demonym + people")
         if _as_civilians(tok):
+            after = _country_after(tok, kb, "group", ctx)
+            if after is not None and after[0] != iso3 and any(p.dep_ == "prep" and p.lower_ in ("of", "in")
+                                                             for p in tok.children):
+                # "the Albanians of southern Serbia": a people coded by the country it lives in
+                return _people(sentence, first, last, after[0], "pattern:people + country of residence")
             return _people(sentence, first, last, iso3, "dictionary:demonyms (people)")
         # "The Palestinians reject ...": a bare plural demonym speaks for its state or leadership
         return _Found(key=f"state:{iso3}", name=_slice(doc, first, last), kind="group", sentence=sentence,
@@ -146,6 +156,9 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
+    if modifier is tok and noun.i == last + 1 and noun.tag_ == "NNS" and noun.lemma_.lower() in _settlement_words():
+        # "Iraqi towns", "Syrian villages": towns named by their country, their people (as a town is)
+        return _people(sentence, first, noun.i, iso3, "pattern:demonym + towns")
     if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
         return None
     return _Found(key=f"state:{iso3}", name=kb.countries[iso3].name, kind="state", sentence=sentence,
@@ -197,6 +210,14 @@ def _country_after(tok: Token, kb: ActorKB, kind: str, ctx: _Context | None = No
         # "a terror group based in Trinidad", "students living in Germany"
         preps += [p for verb in tok.rights if verb.dep_ == "acl" and verb.lower_ in _GROUP_PLACE_VERBS
                   for p in verb.rights]
+    if kind == "group":
+        # "refugees fleeing (the war in) Liberia": the first country named in what they flee
+        for verb in tok.rights:
+            if verb.dep_ == "acl" and verb.lemma_.lower() in _GROUP_FLIGHT_VERBS:
+                for word in verb.subtree:
+                    hit = kb.country_of(word.text) if word.i > verb.i and word.pos_ == "PROPN" else None
+                    if hit and hit[1] == "name":
+                        return hit[0], tok  # the mention stays the group's; the country is a place of its own
     for prep in preps:
         if prep.dep_ != "prep" or prep.lower_ not in (_GROUP_PLACE_PREPS if kind == "group" else ("of",)):
             continue
@@ -250,8 +271,9 @@ def _allegiance_country(tok: Token, ctx: _Context) -> str | None:
 
 
 def _residence(mod: Token, kb: ActorKB) -> str | None:
-    """The country of a demonym modifying an ethnic group's name ("Turkish Kurd refugees" -> TUR)."""
-    if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic":
+    """The country of a demonym modifying an ethnic group's name or another demonym ("Turkish Kurd
+    refugees" -> TUR, "Croatian Serb refugees" -> HRV: a people named by the country it lives in)."""
+    if (kb.country_of(mod.text) or ("", ""))[1] not in ("ethnic", "demonym"):
         return None
     for child in mod.children:
         hit = kb.country_of(child.text) if child.dep_ in ("amod", "compound") else None
@@ -297,6 +319,8 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
     return None
 
 
+# Nouns of people who lead without an office: of an ethnic group they are its elites (ELI).
+_LEADING_NOUNS = {"leader", "elder", "chief", "notable"}
 # Sectors of nouns that only say "persons" (candidates, people): a qualifying group gives the sector.
 _PERSON_SECTORS = {"ELI", "CVL"}
 # Sectors of a state's own organs: a bare "the regime", "the army", "the police" is the home state's.
@@ -345,6 +369,17 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 # "Turkish Kurd refugees": an ethnic group named with the country it lives in is that country's
                 states = [(c, mod) for c, mod in countries if (kb.country_of(mod.text) or ("", ""))[1] != "ethnic"]
                 countries = states or countries
+                mods = sorted(mod.i for _, mod in countries)
+                if len(countries) > 1 and mods == list(range(mods[0], mods[0] + len(mods))):
+                    # "Croatian Serb refugees", "Bosnian Serb forces": stacked demonyms with no "and" name
+                    # one people by the country it lives in (the first), as "Bosnian Serbs" does
+                    countries = [min(countries, key=lambda cm: cm[1].i)]
+                if len(countries) == 1:
+                    spans[countries[0][1].i] = (countries[0][1].i, tok.i)  # the mention runs over both
+            if countries and sector.cameo[:3] == "GOV" and tok.lemma_.lower() in _LEADING_NOUNS and all(
+                    (kb.country_of(mod.text) or ("", ""))[1] == "ethnic" for _, mod in countries):
+                # "Yoruba leaders", "Pashtun elders": who lead a people, not its state, are its elites
+                sector = Sector("ELI", "ELI", sector.country_from, sector.needs_owner)
             countries = [(_residence(mod, kb) or c, mod) for c, mod in countries]
             if len(countries) == 1 and countries[0][1].i > sentence.span.start \
                     and doc[countries[0][1].i - 1].lower_ == "ethnic" and (after := _country_after(tok, kb, "group", ctx)):

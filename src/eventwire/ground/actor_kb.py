@@ -222,6 +222,19 @@ class ActorKB:
         """First words of the organisation names written in lower case ("al" of "al-Qaeda", "dpa")."""
         return frozenset(re.split(r"[\s\-]", name)[0].lower() for name in self.org_names if not name[:1].isupper())
 
+    @functools.cached_property
+    def long_org_starts(self) -> dict[str, int]:
+        """First word (as written) -> the most tokens of an organisation name beginning with it, for
+        names longer than the n-gram window ("National Union for the Total Independence of Angola");
+        words counted generously (hyphens and apostrophes may split tokens)."""
+        out: dict[str, int] = {}
+        for name in self.org_names:
+            words = name.split()
+            size = len(re.findall(r"\w+|[^\w\s]", name))
+            if len(words) > 5:
+                out[words[0]] = max(out.get(words[0], 0), size)
+        return out
+
     def last_words(self, table: str) -> frozenset[str]:
         """The last words of the "groups" or "roles" phrases, and their last hyphen parts
         ("vice-president" -> also "president"): a token that ends none of them ends no phrase."""

@@ -84,8 +84,9 @@ def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
                 phrase = " ".join(seq[i: i + n]).replace(" - ", "-")
                 if phrase in kb.roles and (best is None or n > len(best.split())):
                     best = phrase
-    if best is None and tokens[0].lower_ == "of":
-        # "of the Northern Front rebel faction": the person is a member of the group
+    if best is None and (tokens[0].lower_ == "of" or title.country is not None or title.org is not None):
+        # "of the Northern Front rebel faction", "a member of the Syrian parliament, Jane Roe": with no
+        # role, a title that names a body by its group word makes the person a member of it
         group = next((g for t in reversed(words) if (g := _group_word(t, kb)) is not None), None)
         if group is not None:
             sector = kb.groups[group]
@@ -164,9 +165,10 @@ def _right_title(ent: Span, sentence: Sentence, kb: ActorKB) -> list[Token]:
     if start is not None:
         tokens = []
         # "Philip Luther, Research and Advocacy Director for the Middle East and North Africa at
-        # Amnesty International": an appositive title runs to the next comma or verb
+        # Amnesty International": an appositive title runs to the next comma or verb (a participle
+        # modifying a word of it is no verb: "Algeria's leading rights activist")
         for tok in doc[start: min(end, start + 19)]:
-            if tok.text in (",", ";", ".", "–", "—") or tok.pos_ in ("VERB", "AUX") \
+            if tok.text in (",", ";", ".", "–", "—") or (tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound")) \
                     or (not tokens and tok.ent_type_ == "PERSON"):
                 break  # "Putin, Emmanuel Macron [French president]": a list of names, no title
             tokens.append(tok)
