@@ -26,7 +26,7 @@ __all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERS
 # Bumped whenever what a feature holds or how it is computed changes: stored features of another
 # version are recomputed.
 FEATURES_VERSION = "1"
-FEATURE_COLUMNS = ("doc_id", "content_hash", "published", "shingles", "minhash", "terms", "counts", "day",
+FEATURE_COLUMNS = ("doc_id", "stamp", "published", "shingles", "minhash", "terms", "counts", "day",
                    "by_events", "mentions")
 
 _SIGNATURES = DuplicateIndex()  # only its settings and permutations: the defaults link_records uses
@@ -89,17 +89,18 @@ def _mention_of(data: list) -> _Mention:
                     frozenset(names), linkable)
 
 
-def to_row(f: ArticleFeatures, content_hash: str | None) -> tuple:
-    """The `link_features` row of `f` (FEATURE_COLUMNS)."""
+def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
+    """The `link_features` row of `f` (FEATURE_COLUMNS); `stamp` tells which stored version of the
+    document it was computed from (link/database.py)."""
     t = f.terms
-    return (f.doc_id, content_hash, f.published, f.shingles.astype("<u4").tobytes(),
+    return (f.doc_id, stamp, f.published, f.shingles.astype("<u4").tobytes(),
             None if f.minhash is None else f.minhash.astype("<u8").tobytes(), t.terms.astype("<u4").tobytes(),
             t.counts.astype("<u4").tobytes(), t.day.isoformat() if t.day else None, t.by_events,
             json.dumps([_mention_json(m) for m in f.mentions], ensure_ascii=False, separators=(",", ":")))
 
 
 def from_row(row: tuple | list[Any]) -> ArticleFeatures:
-    """The ArticleFeatures of a `link_features` row (FEATURE_COLUMNS; the content hash is not kept)."""
+    """The ArticleFeatures of a `link_features` row (FEATURE_COLUMNS; the stamp is not kept)."""
     doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row
     return ArticleFeatures(
         doc_id, published, np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32),
