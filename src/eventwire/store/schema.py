@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS inputs (location VARCHAR PRIMARY KEY, size BIGINT, mt
     fingerprint VARCHAR, articles INTEGER, failed INTEGER, done_at TIMESTAMP);
 """
 
-# Written by Store.link(), which recomputes them over the whole store (not per article).
+# Written by Store.link(), which recomputes them over the whole store from the kept link_features.
 LINK_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS duplicate_of (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR, jaccard DOUBLE,
     containment DOUBLE);
