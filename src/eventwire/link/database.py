@@ -55,8 +55,9 @@ def stored_records(con: Any, batch: int = BATCH) -> Iterator[Any]:
 
 def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
     """The features kept in `link_features`, a page at a time."""
+    shared_sets: dict[tuple, frozenset] = {}  # for this reading only
     for row in _pages(con, "link_features", ", ".join(FEATURE_COLUMNS), batch):
-        yield from_row(row)
+        yield from_row(row, shared_sets)
 
 
 def _pages(con: Any, table: str, columns: str, batch: int) -> Iterator[tuple]:

@@ -10,6 +10,7 @@ little-endian bytes, the event facts as JSON; `from_row(to_row(f))` equals `f`.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -80,13 +81,31 @@ def _mention_json(m: _Mention) -> list:
             sorted(m.names), m.linkable]
 
 
-def _mention_of(data: list) -> _Mention:
+def _sharing(sets: dict[tuple, frozenset]):
+    def _shared(value: Any) -> Any:
+        """One object per distinct value (JSON decoding makes a new one each time): codes, types, days
+        and outlets repeat across mentions and articles, and a day of features is held in memory."""
+        if isinstance(value, str):
+            return sys.intern(value)
+        if isinstance(value, list):
+            key = tuple(value)
+            found = sets.get(key)
+            if found is None:
+                found = sets[key] = frozenset(sys.intern(v) for v in value)
+            return found
+        return value
+    return _shared
+
+
+def _mention_of(data: list, _shared) -> _Mention:
     values, actors, ev, root, window, kind, country, codes, countries, sector_countries, names, linkable = data
-    mention = StoryMention(**dict(zip(_STORY_MENTION_FIELDS, values)), actors=tuple(actors),
-                           evidence=Evidence(ev[0], ev[1], ev[2], ev[3], ev[4]))
-    return _Mention(mention, root, (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
-                    kind, country, frozenset(codes), frozenset(countries), frozenset(sector_countries),
-                    frozenset(names), linkable)
+    mention = StoryMention(**{name: _shared(v) for name, v in zip(_STORY_MENTION_FIELDS, values)},
+                           actors=tuple(sys.intern(a) for a in actors),
+                           evidence=Evidence(ev[0], ev[1], ev[2], _shared(ev[3]), ev[4]))
+    return _Mention(mention, _shared(root),
+                    (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
+                    _shared(kind), _shared(country), _shared(codes), _shared(countries), _shared(sector_countries),
+                    _shared(names), linkable)
 
 
 def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
@@ -99,8 +118,10 @@ def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
             json.dumps([_mention_json(m) for m in f.mentions], ensure_ascii=False, separators=(",", ":")))
 
 
-def from_row(row: tuple | list[Any]) -> ArticleFeatures:
-    """The ArticleFeatures of a `link_features` row (FEATURE_COLUMNS; the stamp is not kept)."""
+def from_row(row: tuple | list[Any], shared_sets: dict[tuple, frozenset] | None = None) -> ArticleFeatures:
+    """The ArticleFeatures of a `link_features` row (FEATURE_COLUMNS; the stamp is not kept). Rows read
+    with one `shared_sets` dict share their equal sets of codes and names."""
+    shared = _sharing({} if shared_sets is None else shared_sets)
     doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row
     return ArticleFeatures(
         doc_id, published, np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32),
@@ -108,4 +129,4 @@ def from_row(row: tuple | list[Any]) -> ArticleFeatures:
         ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
                      np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
                      np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32)),
-        tuple(_mention_of(m) for m in json.loads(mentions)))
+        tuple(_mention_of(m, shared) for m in json.loads(mentions)))
