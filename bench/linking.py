@@ -17,7 +17,7 @@ stay as the base record had them. So most articles are distinct stories over a s
 shared event types, some are reprints, and every one is linked against the whole day. The records go
 into a fresh store's documents table in bulk (the columns linking reads).
 
-Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (ru_maxrss) and CPU time are
+Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (VmHWM) and CPU time are
 its own; on a loaded machine the CPU seconds are the steadier figure. Each result is also appended to
 `results.jsonl` in the workdir.
 """
@@ -137,17 +137,18 @@ class Generator:
         return {**record, "document": doc}
 
 
-def build_store(path: Path, n: int, generator: Generator, batch: int = 2000) -> float:
-    """A fresh store with n synthetic articles in its documents table; returns the seconds it took."""
+def build_store(path: Path, n: int, generator: Generator, batch: int = 2000, first: int = 0) -> float:
+    """A fresh store with n synthetic articles in its documents table (or, with `first`, articles
+    first..n-1 added to it); returns the seconds it took."""
     import pandas as pd
 
     from eventwire.store.duckdb import open_store
 
     started = time.perf_counter()
-    for leftover in (path, Path(f"{path}.wal")):
+    for leftover in (path, Path(f"{path}.wal")) if not first else ():
         leftover.unlink(missing_ok=True)
     with open_store(str(path)) as store:
-        for lo in range(0, n, batch):
+        for lo in range(first, n, batch):
             rows = [generator.article(i) for i in range(lo, min(n, lo + batch))]
             frame = pd.DataFrame({
                 "doc_id": [r["document"]["id"] for r in rows], "source": [r["document"]["source"] for r in rows],
@@ -161,18 +162,34 @@ def build_store(path: Path, n: int, generator: Generator, batch: int = 2000) -> 
     return time.perf_counter() - started
 
 
+def _peak_rss_mb(usage) -> int:
+    """This process's peak RSS: VmHWM (Linux), else ru_maxrss, which also counts the parent's pages
+    at fork time."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return round(usage.ru_maxrss / 1024)
+
+
 def link_only(db: str) -> dict:
     """Link the store at `db` in this process: seconds, peak RSS and what was found."""
     from eventwire.store.access import Database
     from eventwire.store.duckdb import link_database
 
     started = time.perf_counter()
+    cpu = time.process_time()
     links = link_database(Database(db))
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    if links is None:  # nothing new since the last link
+        return {"articles": None, "seconds": round(seconds, 2), "cpu_seconds": round(time.process_time() - cpu, 2),
+                "peak_rss_mb": _peak_rss_mb(usage), "load_average_after": round(os.getloadavg()[0], 2)}
     result = {"articles": len(links.article_cluster), "seconds": round(seconds, 2),
-              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-              "load_average_after": round(os.getloadavg()[0], 2), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2), "link_cpu_seconds": round(time.process_time() - cpu, 2),
+              "load_average_after": round(os.getloadavg()[0], 2), "peak_rss_mb": _peak_rss_mb(usage),
               "near_duplicates": len(links.duplicate_of), "story_events": len(links.stories),
               "multi_article_stories": sum(1 for s in links.stories if s.num_articles > 1),
               "article_links": len(links.article_links),
@@ -183,12 +200,20 @@ def link_only(db: str) -> dict:
     return result
 
 
+def _link_subprocess(db: Path, env: dict) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--link-only", str(db)], env=env, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--copies", type=float, default=0.2, help="share of articles that are wire copies")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/eventwire-bench-linking"))
     parser.add_argument("--src", help="the src folder of the eventwire version to link with (default: this one)")
+    parser.add_argument("--add", type=int, default=0, metavar="M",
+                        help="then link again with nothing new, and after adding M more articles of the day")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic stores")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--link-only", metavar="DB", help=argparse.SUPPRESS)
@@ -206,15 +231,28 @@ def main(argv: list[str] | None = None) -> int:
         db = args.workdir / f"day-{n}.duckdb"
         built = build_store(db, n, generator)
         load = os.getloadavg()[0]
-        out = subprocess.run([sys.executable, __file__, "--link-only", str(db)], env=env, capture_output=True,
-                             text=True, check=True)
         result = {"size": n, "build_seconds": round(built, 1), "load_average": round(load, 2),
-                  **json.loads(out.stdout.strip().splitlines()[-1])}
+                  **_link_subprocess(db, env)}
+        if args.add:
+            # Incremental: the same store again with nothing new, then with `--add` more articles of the day.
+            again = _link_subprocess(db, env)
+            added = build_store(db, n + args.add, generator, first=n)
+            load = os.getloadavg()[0]
+            more = _link_subprocess(db, env)
+            result.update(relink_unchanged_seconds=again["seconds"], relink_unchanged_cpu_seconds=again["cpu_seconds"],
+                          added=args.add, add_build_seconds=round(added, 1), add_load_average=round(load, 2),
+                          relink_added_seconds=more["seconds"], relink_added_cpu_seconds=more["cpu_seconds"],
+                          relink_added_link_cpu_seconds=more["link_cpu_seconds"],
+                          relink_added_peak_rss_mb=more["peak_rss_mb"])
         results.append(result)
         if not args.json:
             print(f"{n:>7} articles: linked in {result['seconds']:8.1f} s ({result.get('cpu_seconds', 0):.1f} s CPU), peak RSS {result['peak_rss_mb']:>5} MB "
                   f"({result['near_duplicates']} copies, {result['multi_article_stories']} multi-article stories, "
-                  f"{result['article_links']} article links; load {load:.2f})", flush=True)
+                  f"{result['article_links']} article links; load {result['load_average']:.2f})", flush=True)
+            if args.add:
+                print(f"{'':>7}  relinked unchanged in {result['relink_unchanged_seconds']:.1f} s; "
+                      f"+{args.add} articles relinked in {result['relink_added_seconds']:.1f} s "
+                      f"({result['relink_added_link_cpu_seconds']:.1f} s CPU linking; load {load:.2f})", flush=True)
         if not args.keep:
             for leftover in (db, Path(f"{db}.wal")):
                 leftover.unlink(missing_ok=True)

@@ -449,10 +449,13 @@ def link(
     settings = _existing_db(_settings(config, db=db))
     database = Database(settings.db, wait=settings.lock_wait)
     with _database_errors():
-        links = link_database(database)
+        links = link_database(database)  # None: no article added, changed or removed since the last link
         with database.reading() as store:
             stories = store.story_events(min_articles=min_articles, limit=limit)
-    err.print(f"{len(links.duplicate_of)} near-duplicate articles, {len(links.stories)} story events", highlight=False)
+    if links is None:
+        err.print("links are current (no article added, changed or removed since the last link)", highlight=False)
+    else:
+        err.print(f"{len(links.duplicate_of)} near-duplicate articles, {len(links.stories)} story events", highlight=False)
     table = Table(title=f"story events told by {min_articles}+ articles in {settings.db}")
     for column in ("story", "dates", "type", "actors", "place", "articles", "sources", "first seen", "last seen"):
         table.add_column(column, overflow="ellipsis", max_width=40)

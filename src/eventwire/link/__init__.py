@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, article_terms, link_articles
+from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, link_articles
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of, order_key
-from eventwire.link.stories import LinkSettings, StoryEvent, StoryMention, event_mentions, stories_of_mentions
+from eventwire.link.stories import LinkSettings, StoryEvent, StoryMention, stories_of_mentions
 from eventwire.record import ArticleRecord
 
-__all__ = ["Links", "link_records", "DuplicatePair", "StoryEvent", "StoryMention", "ArticleLink",
+if TYPE_CHECKING:
+    from eventwire.link.features import ArticleFeatures
+
+__all__ = ["Links", "link_records", "link_features", "DuplicatePair", "StoryEvent", "StoryMention", "ArticleLink",
            "LinkSettings", "ArticleLinkSettings"]
 
 
@@ -31,25 +35,35 @@ def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None
                  article_settings: ArticleLinkSettings | None = None) -> Links:
     """Near-duplicates, story events and article clusters over `records` (read once; a document id seen
     again is skipped)."""
+    from eventwire.link.features import article_features
+
+    settings = settings or LinkSettings()
+    return link_features((article_features(r, settings) for r in records), settings, article_settings)
+
+
+def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | None = None,
+                  article_settings: ArticleLinkSettings | None = None) -> Links:
+    """link_records over the articles' features (features.py), e.g. as a store keeps them; read once, a
+    document id seen again is skipped. The order they come in does not change the result."""
     settings = settings or LinkSettings()
     index = DuplicateIndex()
     pairs: list[DuplicatePair] = []
     order: dict[str, tuple] = {}
     terms = []
     mentions = []
-    for record in records:
-        doc = record.document
-        if doc.id in order:
+    for f in features:
+        if f.doc_id in order:
             continue
-        order[doc.id] = order_key(doc.published, doc.id)
-        pairs.extend(index.add(doc.id, doc.published, f"{doc.title}\n{doc.text}"))
-        terms.append(article_terms(record, settings))
-        mentions.extend(event_mentions(record, settings))
+        order[f.doc_id] = order_key(f.published, f.doc_id)
+        pairs.extend(index.add_signature(f.doc_id, f.published, f.shingles, f.minhash))
+        terms.append(f.terms)
+        mentions.extend(f.mentions)
     del index
     pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
     copies = duplicate_of(pairs, order)
     stories = stories_of_mentions(mentions, settings, copies)
     del mentions
     links = link_articles(terms, stories, copies, article_settings)
-    clusters = article_clusters(list(order), links)
-    return Links(tuple(pairs), copies, tuple(stories), tuple(links), clusters)
+    clusters = article_clusters(sorted(order), links)
+    return Links(tuple(pairs), copies, tuple(stories), tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
+                 clusters)

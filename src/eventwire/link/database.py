@@ -1,112 +1,254 @@
-"""Linking what a store holds: records streamed from it in batches, link tables written in bulk.
+"""Linking what a store holds, incrementally: each article's link features (features.py) are computed
+once and kept in the table `link_features`; a `link` run computes them only for the articles stored
+or stored again since (a document written again, re-extracted or edited, is new again), then links
+every kept article from its features and replaces the link tables in one short write.
 
-The records are read under the store's read lock and reduced as they come (see link_records), so
-memory holds what linking compares, never every record; the link tables are then replaced in one
-short write, each table by one columnar insert from a data frame rather than row by row.
+So a run with no new article reads one query and stops; a run after an ingest reads and hashes only
+the new records (most of the cost of linking them) and compares them with the stored ones through the
+same blocking keys and indexes as a full link, so its result is exactly a full re-link's. Features are
+read back a page at a time; records are read only for the new articles, `BATCH` at a time, under the
+read lock, and their features written in chunks of `CHUNK` (each its own transaction). A change of
+the story settings the features depend on (features.settings_key) recomputes them all.
 """
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 
-from eventwire.link import Links, link_records
+from eventwire.link import ArticleLinkSettings, LinkSettings, Links, link_features
+from eventwire.link.features import FEATURE_COLUMNS, ArticleFeatures, article_features, from_row, settings_key, to_row
 from eventwire.link.load import LINKED_PARTS, record_from_json
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
 from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES
 
-__all__ = ["link_database", "stored_records", "write_links"]
+__all__ = ["link_database", "stored_records", "stored_features", "write_links", "unlinked_documents"]
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # records fetched from the store at a time
+BATCH = 500  # records (or feature rows) fetched from the store at a time
+CHUNK = 5000  # new articles whose features are written in one transaction
+_FEATURES_KEY = "link_features"  # meta: the settings_key the stored features were computed with
+_LINKS_KEY = "links"  # meta: the settings the link tables were last computed with from every stored feature
+
+# Which stored version of a document features were computed from: its content hash and the time its
+# batch was stored (a re-extracted article keeps its text but may gain other events).
+_STAMP = "coalesce(d.content_hash, '') || '@' || coalesce(CAST(d.ingested_at AS VARCHAR), '')"
+
+_FEATURE_TYPES = pa.schema([("doc_id", pa.string()), ("stamp", pa.string()), ("published", pa.string()),
+                            ("shingles", pa.binary()), ("minhash", pa.binary()), ("terms", pa.binary()),
+                            ("counts", pa.binary()), ("day", pa.string()), ("by_events", pa.bool_()),
+                            ("mentions", pa.string())])
 
 
 def stored_records(con: Any, batch: int = BATCH) -> Iterator[Any]:
     """Every stored article as an ArticleRecord holding what linking reads (LINKED_PARTS), read `batch`
     rows at a time, so memory never holds more than one page of record JSON: by row id on DuckDB, by
     document id (its index) on PostgreSQL, which has no stable row numbers."""
+    for (text,) in _pages(con, "documents", "record", batch):
+        yield record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
+
+
+def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
+    """The features kept in `link_features`, a page at a time."""
+    shared_sets: dict[tuple, frozenset] = {}  # for this reading only
+    for row in _pages(con, "link_features", ", ".join(FEATURE_COLUMNS), batch):
+        yield from_row(row, shared_sets)
+
+
+def _pages(con: Any, table: str, columns: str, batch: int) -> Iterator[tuple]:
     if dialect_of(con) is POSTGRES:
         after = ""
-        while rows := con.execute("SELECT doc_id, record FROM documents WHERE doc_id > ? ORDER BY doc_id LIMIT ?",
+        while rows := con.execute(f"SELECT doc_id, {columns} FROM {table} WHERE doc_id > ? ORDER BY doc_id LIMIT ?",
                                   [after, batch]).fetchall():
             after = rows[-1][0]
-            for _, text in rows:
-                yield record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
+            for row in rows:
+                yield row[1:]
         return
-    lo, hi = con.execute("SELECT min(rowid), max(rowid) FROM documents").fetchone()
+    lo, hi = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
     if lo is None:
         return
     for start in range(lo, hi + 1, batch):
-        rows = con.execute("SELECT record FROM documents WHERE rowid >= ? AND rowid < ?",
-                           [start, start + batch]).fetchall()
-        for (text,) in rows:
-            yield record_from_json(json.loads(text), LINKED_PARTS)
+        yield from con.execute(f"SELECT {columns} FROM {table} WHERE rowid >= ? AND rowid < ?",
+                               [start, start + batch]).fetchall()
 
 
-def link_database(db: Any, settings: Any = None, article_settings: Any = None) -> Links:
+def _has_features_table(con: Any) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'link_features'")
+                .fetchone()[0])
+
+
+def _meta(con: Any, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _set_meta(con: Any, key: str, value: str) -> None:
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+
+def unlinked_documents(con: Any, settings: LinkSettings | None = None) -> list[str]:
+    """The ids of the stored documents without current features: new since the last `link`, changed
+    (stored again since), or all of them when the features were computed with other settings."""
+    if not _has_features_table(con) or _meta(con, _FEATURES_KEY) != settings_key(settings):
+        return [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
+    return [r[0] for r in con.execute(
+        f"SELECT d.doc_id FROM documents d LEFT JOIN link_features f ON f.doc_id = d.doc_id AND f.stamp = {_STAMP} "
+        "WHERE f.doc_id IS NULL ORDER BY d.doc_id").fetchall()]
+
+
+def _one_of(con: Any, column: str) -> str:
+    """SQL: `column` is one of the values of a list parameter (one parameter: binding hundreds is slow)."""
+    return f"{column} = ANY(?)" if dialect_of(con) is POSTGRES else f"{column} IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def _features_of(con: Any, doc_ids: Sequence[str], settings: LinkSettings) -> list[tuple]:
+    """link_features rows of the stored documents `doc_ids`."""
+    rows = []
+    for lo in range(0, len(doc_ids), BATCH):
+        page = doc_ids[lo:lo + BATCH]
+        for stamp, text in con.execute(
+                f"SELECT {_STAMP}, d.record FROM documents d WHERE {_one_of(con, 'd.doc_id')}", [list(page)]).fetchall():
+            record = record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
+            rows.append(to_row(article_features(record, settings), stamp))
+    return rows
+
+
+def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace_all: bool) -> None:
+    """Store feature rows (replacing those of the same documents) in one transaction; the link tables
+    are marked out of date until write_links."""
+    append_batch = _append_batch(con)
+    table = pa.Table.from_pylist([dict(zip(FEATURE_COLUMNS, r)) for r in rows], schema=_FEATURE_TYPES)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        advisory_lock(con, "links")
+        if replace_all:
+            con.execute("DELETE FROM link_features")
+        else:
+            for lo in range(0, len(rows), BATCH):
+                con.execute(f"DELETE FROM link_features WHERE {_one_of(con, 'doc_id')}",
+                            [[r[0] for r in rows[lo:lo + BATCH]]])
+        append_batch(con, {"link_features": table})
+        _set_meta(con, _FEATURES_KEY, settings_key(settings))
+        _set_meta(con, _LINKS_KEY, "")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _links_key(settings: LinkSettings, article_settings: ArticleLinkSettings | None) -> str:
+    return f"{settings_key(settings)}|{article_settings or ArticleLinkSettings()!r}"
+
+
+def link_database(db: Any, settings: LinkSettings | None = None,
+                  article_settings: ArticleLinkSettings | None = None) -> Links | None:
     """Link every stored article of a Database (store/access.py) or an open Store and replace the link
-    tables with the result; returns the Links."""
+    tables with the result; returns the Links, or None when nothing changed since the last run with
+    these settings (no article added, changed or removed: the link tables are current)."""
+    settings = settings or LinkSettings()
     with db.reading() as store:
-        links = link_records(stored_records(store.con), settings, article_settings)
+        con = store.con
+        new = unlinked_documents(con, settings)
+        replace_all = not _has_features_table(con) or _meta(con, _FEATURES_KEY) != settings_key(settings)
+        gone = 0 if replace_all else con.execute(
+            "SELECT count(*) FROM link_features f WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = f.doc_id)"
+        ).fetchone()[0]
+        if not replace_all and not new and not gone and _meta(con, _LINKS_KEY) == _links_key(settings, article_settings):
+            log.info("links are current: no article added, changed or removed since the last link")
+            return None
+    for lo in range(0, max(len(new), 1 if replace_all else 0), CHUNK):
+        with db.reading() as store:
+            rows = _features_of(store.con, new[lo:lo + CHUNK], settings)
+        with db.writing() as store:
+            if dialect_of(store.con) is not POSTGRES:
+                store.con.execute(LINK_SCHEMA)
+            _write_features(store.con, rows, settings, replace_all and lo == 0)
+        del rows
+    with db.reading() as store:
+        # Features of documents deleted since are left out here and dropped by write_links.
+        present = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()} if gone else None
+        features = stored_features(store.con)
+        if present is not None:
+            features = (f for f in features if f.doc_id in present)
+        links = link_features(features, settings, article_settings)
     with db.writing() as store:
-        write_links(store.con, links)
-    log.info("linked %d articles: %d near-duplicates, %d story events", len(links.article_cluster),
-             len(links.duplicate_of), len(links.stories))
+        write_links(store.con, links, _links_key(settings, article_settings))
+    log.info("linked %d articles (%d new or changed): %d near-duplicates, %d story events",
+             len(links.article_cluster), len(new), len(links.duplicate_of), len(links.stories))
     return links
 
 
-def _frames(links: Links) -> dict[str, pd.DataFrame]:
-    pair_of = {p.doc_id: p for p in links.duplicates}
-    copies = sorted(links.duplicate_of.items())
-    duplicates = pd.DataFrame({
-        "doc_id": [c for c, _ in copies], "duplicate_of": [o for _, o in copies],
-        "jaccard": pd.array([getattr(pair_of.get(c), "jaccard", None) for c, _ in copies], dtype="Float64"),
-        "containment": pd.array([getattr(pair_of.get(c), "containment", None) for c, _ in copies], dtype="Float64")})
-    s = links.stories
-    stories = pd.DataFrame({
-        "story_id": [x.id for x in s], "cameo_root": [x.cameo_root for x in s], "plover_type": [x.plover for x in s],
-        "date_start": [x.date_start for x in s], "date_end": [x.date_end for x in s], "place": [x.place for x in s],
-        "lat": pd.array([x.lat for x in s], dtype="Float64"), "lon": pd.array([x.lon for x in s], dtype="Float64"),
-        "actors": [list(x.actors) for x in s], "num_articles": [x.num_articles for x in s],
-        "num_sources": [x.num_sources for x in s], "num_mentions": [x.num_mentions for x in s],
-        "first_seen": [x.first_seen for x in s], "last_seen": [x.last_seen for x in s]})
-    m = [(x.id, y) for x in s for y in x.mentions]
-    mentions = pd.DataFrame({
-        "story_id": [sid for sid, _ in m], "doc_id": [y.doc_id for _, y in m], "event_id": [y.event_id for _, y in m],
-        "outlet": [y.outlet for _, y in m], "published": [y.published for _, y in m],
-        "date_start": [y.date_start for _, y in m], "date_end": [y.date_end for _, y in m],
-        "date_weak": [y.date_weak for _, y in m], "duplicate_of": [y.duplicate_of for _, y in m],
-        "evidence_text": [y.evidence.text for _, y in m], "section": [y.evidence.section for _, y in m],
-        "caption_index": pd.array([y.evidence.caption_index for _, y in m], dtype="Int32"),
-        "sent_start": pd.array([y.evidence.start for _, y in m], dtype="Int32"),
-        "sent_end": pd.array([y.evidence.end for _, y in m], dtype="Int32")})
-    clusters = sorted(links.article_cluster.items())
-    article_clusters = pd.DataFrame({"doc_id": [d for d, _ in clusters], "cluster_id": [c for _, c in clusters]})
-    return {"duplicate_of": duplicates, "story_events": stories, "story_mentions": mentions,
-            "article_clusters": article_clusters}
-
-
-def write_links(con: Any, links: Links) -> None:
-    """Replace the link tables with `links` in one transaction, one bulk insert per table (the
-    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY)."""
+def _append_batch(con: Any):
     if dialect_of(con) is POSTGRES:
         from eventwire.store.postgres import append_batch
     else:
         from eventwire.store.writes import append_batch
-        con.execute(LINK_SCHEMA)
-    batch = {table: pa.Table.from_pandas(frame, preserve_index=False) for table, frame in _frames(links).items()}
+    return append_batch
+
+
+def _column(values: list, kind: pa.DataType) -> pa.Array:
+    return pa.array(values, type=kind)
+
+
+def _tables(links: Links) -> dict[str, pa.Table]:
+    """The link tables' rows as Arrow tables (columns in schema order), built straight from the Links."""
+    s, i32, f64, text = links.stories, pa.int32(), pa.float64(), pa.string()
+    pair_of = {p.doc_id: p for p in links.duplicates}
+    copies = sorted(links.duplicate_of.items())
+    duplicates = pa.table({
+        "doc_id": _column([c for c, _ in copies], text), "duplicate_of": _column([o for _, o in copies], text),
+        "jaccard": _column([getattr(pair_of.get(c), "jaccard", None) for c, _ in copies], f64),
+        "containment": _column([getattr(pair_of.get(c), "containment", None) for c, _ in copies], f64)})
+    stories = pa.table({
+        "story_id": _column([x.id for x in s], text), "cameo_root": _column([x.cameo_root for x in s], text),
+        "plover_type": _column([x.plover for x in s], text), "date_start": _column([x.date_start for x in s], text),
+        "date_end": _column([x.date_end for x in s], text), "place": _column([x.place for x in s], text),
+        "lat": _column([x.lat for x in s], f64), "lon": _column([x.lon for x in s], f64),
+        "actors": _column([list(x.actors) for x in s], pa.list_(text)),
+        "num_articles": _column([x.num_articles for x in s], i32), "num_sources": _column([x.num_sources for x in s], i32),
+        "num_mentions": _column([x.num_mentions for x in s], i32), "first_seen": _column([x.first_seen for x in s], text),
+        "last_seen": _column([x.last_seen for x in s], text)})
+    m = [(x.id, y) for x in s for y in x.mentions]
+    mentions = pa.table({
+        "story_id": _column([sid for sid, _ in m], text), "doc_id": _column([y.doc_id for _, y in m], text),
+        "event_id": _column([y.event_id for _, y in m], text), "outlet": _column([y.outlet for _, y in m], text),
+        "published": _column([y.published for _, y in m], text), "date_start": _column([y.date_start for _, y in m], text),
+        "date_end": _column([y.date_end for _, y in m], text), "date_weak": _column([y.date_weak for _, y in m], pa.bool_()),
+        "duplicate_of": _column([y.duplicate_of for _, y in m], text),
+        "evidence_text": _column([y.evidence.text for _, y in m], text),
+        "section": _column([y.evidence.section for _, y in m], text),
+        "caption_index": _column([y.evidence.caption_index for _, y in m], i32),
+        "sent_start": _column([y.evidence.start for _, y in m], i32),
+        "sent_end": _column([y.evidence.end for _, y in m], i32)})
+    clusters = sorted(links.article_cluster.items())
+    article_clusters = pa.table({"doc_id": _column([d for d, _ in clusters], text),
+                                 "cluster_id": _column([c for _, c in clusters], text)})
+    return {"duplicate_of": duplicates, "story_events": stories, "story_mentions": mentions,
+            "article_clusters": article_clusters}
+
+
+def write_links(con: Any, links: Links, links_key: str = "") -> None:
+    """Replace the link tables with `links` in one transaction, one bulk insert per table (the
+    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY), and drop the features
+    of documents no longer stored. `links_key` says which settings they were computed with from every
+    stored feature (link_database); empty, the next `link` recomputes them."""
+    if dialect_of(con) is not POSTGRES:
+        con.execute(LINK_SCHEMA)  # PostgreSQL's are made with the store (schema.ensure_schema)
+    append_batch = _append_batch(con)
+    batch = _tables(links)
     con.execute("BEGIN TRANSACTION")
     try:
         advisory_lock(con, "links")  # PostgreSQL: two `link` runs write one after the other
         for table in LINK_TABLES:
             con.execute(f"DELETE FROM {table}")
         append_batch(con, {table: batch[table] for table in LINK_TABLES})
+        con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
+        _set_meta(con, _LINKS_KEY, links_key)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -91,16 +91,32 @@ class DuplicateIndex:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._order
 
-    def add(self, doc_id: str, published: str | None, text: str) -> list[DuplicatePair]:
-        if doc_id in self._order:
-            return []
-        self._order[doc_id] = order_key(published, doc_id)
+    def signature(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """What the index keeps of a text: its shingle hashes and their MinHash values (None for a text
+        too short to be called a copy). Computed apart from `add_signature` so it can be stored."""
         items = shingle_hashes(text, self.shingle_size)
         if len(items) < self.min_shingles:
-            return []
+            return items, None
         mh = MinHash(num_perm=self.num_perm, seed=1, hashfunc=int, permutations=self._permutations,
                      scheme="affine32")
         mh.update_batch(items.tolist())
+        return items, mh.hashvalues
+
+    def add(self, doc_id: str, published: str | None, text: str) -> list[DuplicatePair]:
+        if doc_id in self._order:
+            return []
+        return self.add_signature(doc_id, published, *self.signature(text))
+
+    def add_signature(self, doc_id: str, published: str | None, items: np.ndarray,
+                      hashvalues: np.ndarray | None) -> list[DuplicatePair]:
+        """`add` for a text whose `signature` was computed already."""
+        if doc_id in self._order:
+            return []
+        self._order[doc_id] = order_key(published, doc_id)
+        if hashvalues is None:
+            return []
+        mh = MinHash(num_perm=self.num_perm, seed=1, hashvalues=hashvalues, permutations=self._permutations,
+                     scheme="affine32")
         pairs = []
         for other in self._lsh.query(mh):
             theirs = self._sets[other]

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
+import numpy as np
+
 from eventwire.record import ArticleRecord, Evidence, Event, Place
 
 __all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "event_mentions", "stories_of_mentions",
@@ -217,14 +219,32 @@ class _Story:
     # One member per distinct signature, with how many members share it.
     kinds: dict[tuple, list] = field(default_factory=dict)
     keys: set[tuple] = field(default_factory=set)  # the corroboration keys it is indexed under
+    # What every member together forbids (see _contradicts): a story of many members is then checked
+    # in a few set operations and one array of distances instead of member by member.
+    place_countries: set[str] = field(default_factory=set)
+    country_sets: set[frozenset] = field(default_factory=set)
+    points: dict[tuple[float, float], None] = field(default_factory=dict)  # located places below country level
+    _point_array: np.ndarray | None = None
 
     def add(self, member: _Mention) -> None:
         self.members.append(member)
         sig = member.signature()
         if sig in self.kinds:
             self.kinds[sig][1] += 1
-        else:
-            self.kinds[sig] = [member, 1]
+            return
+        self.kinds[sig] = [member, 1]
+        if member.place_country:
+            self.place_countries.add(member.place_country)
+        if member.countries:
+            self.country_sets.add(member.countries)
+        if _located(member) and (member.mention.lat, member.mention.lon) not in self.points:
+            self.points[(member.mention.lat, member.mention.lon)] = None
+            self._point_array = None
+
+    def point_array(self) -> np.ndarray:
+        if self._point_array is None:
+            self._point_array = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
+        return self._point_array
 
 
 _CELL_DEG = 0.5  # grid cells for place keys: about 55 km north to south
@@ -307,6 +327,33 @@ def _compatible(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
     if _places_contradict(a, b, settings):
         return False
     return not (a.countries and b.countries and not a.countries & b.countries)
+
+
+_FEW_POINTS = 12
+
+
+def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
+    """haversine_km from one point to each row (lat, lon) of `points`, as haversine_km computes it."""
+    p1, p2 = math.radians(lat), np.radians(points[:, 0])
+    dp, dl = p2 - p1, np.radians(points[:, 1] - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _contradicts(item: _Mention, story: _Story, settings: LinkSettings) -> bool:
+    """Whether `item` is incompatible with some member of `story` (not _compatible with it). The type
+    always agrees: a story only holds mentions of one block (_block: one PLOVER type, else one CAMEO
+    root), so only places and actor countries are checked, on the story's aggregates."""
+    if item.place_country and story.place_countries - {item.place_country}:
+        return True
+    if item.countries and any(not (item.countries & c) for c in story.country_sets):
+        return True
+    if story.points and _located(item):
+        lat, lon = item.mention.lat, item.mention.lon
+        if len(story.points) <= _FEW_POINTS:  # an array costs more than a few distances
+            return any(haversine_km(lat, lon, p_lat, p_lon) > settings.max_km for p_lat, p_lon in story.points)
+        return bool((_haversine_many(lat, lon, story.point_array()) > settings.max_km).any())
+    return False
 
 
 def _mentions(record: ArticleRecord, duplicate: str | None, settings: LinkSettings) -> Iterable[_Mention]:
@@ -406,10 +453,9 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
         for _, story in sorted(candidates.items()):
             if story.start > end:
                 continue
-            kinds = story.kinds.values()
-            if not all(_compatible(item, m, settings) for m, _ in kinds):
+            if _contradicts(item, story, settings):
                 continue
-            support = sum(n for m, n in kinds if _corroborates(item, m, settings))
+            support = sum(n for m, n in story.kinds.values() if _corroborates(item, m, settings))
             if support > best_support:
                 best, best_support = story, support
         if best is None:

@@ -15,7 +15,8 @@ __all__ = ["Dialect", "DUCKDB", "POSTGRES", "dialect_of"]
 
 # JSON stays JSON, not JSONB: a record is kept as written, its keys in their order.
 _TYPES = ((re.compile(r"\bVARCHAR(\[\])?"), r'TEXT\1 COLLATE "C"'),
-          (re.compile(r"\bDOUBLE\b"), "DOUBLE PRECISION"))
+          (re.compile(r"\bDOUBLE\b"), "DOUBLE PRECISION"),
+          (re.compile(r"\bBLOB\b"), "BYTEA"))
 
 
 class Dialect:

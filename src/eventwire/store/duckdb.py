@@ -134,8 +134,9 @@ class Store(EventQueries):
 
     # ------------------------------------------------------------------ linking
     def link(self, settings: Any = None, article_settings: Any = None) -> Any:
-        """Recompute near-duplicates, story events and article clusters over every stored article and
-        replace the link tables with them (one transaction); returns the eventwire.link.Links."""
+        """Near-duplicates, story events and article clusters over every stored article, replacing the
+        link tables (one transaction); features are computed only for articles new since the last run
+        (eventwire.link.database). Returns the eventwire.link.Links, or None when nothing changed."""
         from eventwire.link.database import link_database
 
         return link_database(self, settings, article_settings)

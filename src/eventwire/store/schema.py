@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS inputs (location VARCHAR PRIMARY KEY, size BIGINT, mt
     fingerprint VARCHAR, articles INTEGER, failed INTEGER, done_at TIMESTAMP);
 """
 
-# Written by Store.link(), which recomputes them over the whole store (not per article).
+# Written by Store.link(), which recomputes them over the whole store from the kept link_features.
 LINK_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS duplicate_of (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR, jaccard DOUBLE,
     containment DOUBLE);
@@ -63,7 +63,11 @@ CREATE TABLE IF NOT EXISTS story_mentions (story_id VARCHAR, doc_id VARCHAR, eve
     published VARCHAR, date_start VARCHAR, date_end VARCHAR, date_weak BOOLEAN, duplicate_of VARCHAR,
     {_EVIDENCE}, PRIMARY KEY (doc_id, event_id));
 CREATE TABLE IF NOT EXISTS article_clusters (doc_id VARCHAR PRIMARY KEY, cluster_id VARCHAR);
+CREATE TABLE IF NOT EXISTS link_features (doc_id VARCHAR PRIMARY KEY, stamp VARCHAR, published VARCHAR,
+    shingles BLOB, minhash BLOB, terms BLOB, counts BLOB, day VARCHAR, by_events BOOLEAN, mentions VARCHAR);
 """
+# What `link` keeps of each linked article (eventwire.link.features), so the next run computes it only for
+# new or changed articles; not a link table (LINK_TABLES are what `link` replaces).
 LINK_TABLES = ("duplicate_of", "story_events", "story_mentions", "article_clusters")
 
 DOC_TABLES = ("captions", "related", "actors", "actor_mentions", "places", "times", "quantities",

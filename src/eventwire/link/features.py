@@ -1,0 +1,132 @@
+"""What linking keeps of one article, computed once and storable: its shingle hashes and MinHash
+values (near_duplicates.py), its word counts and blocking day (articles.py) and its events' linking
+facts (stories.py).
+
+Reading a record and hashing its text is most of the cost of linking it; the comparisons that follow
+read only these features. A store keeps them (link/database.py, table `link_features`), so a later
+`link` computes them for new articles alone. `to_row` / `from_row` are their stored form: arrays as
+little-endian bytes, the event facts as JSON; `from_row(to_row(f))` equals `f`.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from eventwire.link.articles import ArticleTerms, article_terms
+from eventwire.link.near_duplicates import DuplicateIndex
+from eventwire.link.stories import LinkSettings, StoryMention, _Mention, event_mentions
+from eventwire.record import ArticleRecord, Evidence
+
+__all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS"]
+
+# Bumped whenever what a feature holds or how it is computed changes: stored features of another
+# version are recomputed.
+FEATURES_VERSION = "1"
+FEATURE_COLUMNS = ("doc_id", "stamp", "published", "shingles", "minhash", "terms", "counts", "day",
+                   "by_events", "mentions")
+
+_SIGNATURES = DuplicateIndex()  # only its settings and permutations: the defaults link_records uses
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleFeatures:
+    doc_id: str
+    published: str | None
+    shingles: np.ndarray  # uint32, sorted distinct shingle hashes
+    minhash: np.ndarray | None  # uint64 MinHash values; None for a text too short to be called a copy
+    terms: ArticleTerms
+    mentions: tuple[_Mention, ...]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ArticleFeatures):
+            return NotImplemented
+        same_minhash = (self.minhash is None and other.minhash is None) or (
+            self.minhash is not None and other.minhash is not None and np.array_equal(self.minhash, other.minhash))
+        t, u = self.terms, other.terms
+        return (self.doc_id == other.doc_id and self.published == other.published and same_minhash
+                and np.array_equal(self.shingles, other.shingles) and (t.doc_id, t.day, t.by_events) == (
+                    u.doc_id, u.day, u.by_events) and np.array_equal(t.terms, u.terms)
+                and np.array_equal(t.counts, u.counts) and self.mentions == other.mentions)
+
+
+def article_features(record: ArticleRecord, settings: LinkSettings | None = None) -> ArticleFeatures:
+    settings = settings or LinkSettings()
+    doc = record.document
+    shingles, minhash = _SIGNATURES.signature(f"{doc.title}\n{doc.text}")
+    return ArticleFeatures(doc.id, doc.published, shingles, minhash, article_terms(record, settings),
+                           tuple(event_mentions(record, settings)))
+
+
+def settings_key(settings: LinkSettings | None = None) -> str:
+    """What stored features depend on: their version and the story settings they were computed with."""
+    return f"{FEATURES_VERSION}:{settings or LinkSettings()!r}"
+
+
+# ------------------------------------------------------------------ stored form
+_STORY_MENTION_FIELDS = tuple(f.name for f in fields(StoryMention) if f.name not in ("evidence", "actors"))
+
+
+def _mention_json(m: _Mention) -> list:
+    sm = m.mention
+    ev = sm.evidence
+    return [[getattr(sm, name) for name in _STORY_MENTION_FIELDS], list(sm.actors),
+            [ev.text, ev.start, ev.end, ev.section, ev.caption_index],
+            m.root, [m.window[0].isoformat(), m.window[1].isoformat()] if m.window else None,
+            m.place_kind, m.place_country, sorted(m.codes), sorted(m.countries), sorted(m.sector_countries),
+            sorted(m.names), m.linkable]
+
+
+def _sharing(sets: dict[tuple, frozenset]):
+    def _shared(value: Any) -> Any:
+        """One object per distinct value (JSON decoding makes a new one each time): codes, types, days
+        and outlets repeat across mentions and articles, and a day of features is held in memory."""
+        if isinstance(value, str):
+            return sys.intern(value)
+        if isinstance(value, list):
+            key = tuple(value)
+            found = sets.get(key)
+            if found is None:
+                found = sets[key] = frozenset(sys.intern(v) for v in value)
+            return found
+        return value
+    return _shared
+
+
+def _mention_of(data: list, _shared) -> _Mention:
+    values, actors, ev, root, window, kind, country, codes, countries, sector_countries, names, linkable = data
+    mention = StoryMention(**{name: _shared(v) for name, v in zip(_STORY_MENTION_FIELDS, values)},
+                           actors=tuple(sys.intern(a) for a in actors),
+                           evidence=Evidence(ev[0], ev[1], ev[2], _shared(ev[3]), ev[4]))
+    return _Mention(mention, _shared(root),
+                    (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
+                    _shared(kind), _shared(country), _shared(codes), _shared(countries), _shared(sector_countries),
+                    _shared(names), linkable)
+
+
+def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
+    """The `link_features` row of `f` (FEATURE_COLUMNS); `stamp` tells which stored version of the
+    document it was computed from (link/database.py)."""
+    t = f.terms
+    return (f.doc_id, stamp, f.published, f.shingles.astype("<u4").tobytes(),
+            None if f.minhash is None else f.minhash.astype("<u8").tobytes(), t.terms.astype("<u4").tobytes(),
+            t.counts.astype("<u4").tobytes(), t.day.isoformat() if t.day else None, t.by_events,
+            json.dumps([_mention_json(m) for m in f.mentions], ensure_ascii=False, separators=(",", ":")))
+
+
+def from_row(row: tuple | list[Any], shared_sets: dict[tuple, frozenset] | None = None) -> ArticleFeatures:
+    """The ArticleFeatures of a `link_features` row (FEATURE_COLUMNS; the stamp is not kept). Rows read
+    with one `shared_sets` dict share their equal sets of codes and names."""
+    shared = _sharing({} if shared_sets is None else shared_sets)
+    doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row
+    return ArticleFeatures(
+        doc_id, published, np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32),
+        None if minhash is None else np.frombuffer(bytes(minhash), dtype="<u8").astype(np.uint64),
+        ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
+                     np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
+                     np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32)),
+        tuple(_mention_of(m, shared) for m in json.loads(mentions)))

@@ -1,0 +1,124 @@
+"""Incremental linking of a store (link/database.py): features kept per article, computed only for new
+or re-stored ones, with the result of a full re-link; on each store backend."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from eventwire.link import link_records
+from eventwire.link.features import article_features, from_row, to_row
+from eventwire.record import ArticleRecord
+from test_link import ALEPPO, DAMASCUS, WIRE, _bombing, _doc
+
+BUDGET = "Parliament approved the national budget after a long debate over spending on schools and roads."
+
+
+def _corpus() -> list[ArticleRecord]:
+    """A wire story, its reprint, a second report of the same bombing, another bombing, an unrelated
+    article and a late reprint: copies, a multi-article story and separate clusters."""
+    facts = _bombing("x", "AP", "2016-07-05")
+    aleppo = _bombing("reuters", "Reuters", "2016-07-05T12:00:00", where=("Aleppo", ALEPPO))
+    other = _bombing("y", "AFP", "2016-07-06", day="2016-07-06", where=("Damascus", DAMASCUS), group="Al-Nusra Front")
+    return [
+        ArticleRecord(document=_doc("ap", "AP", "2016-07-05T08:00:00", WIRE), actors=facts.actors,
+                      places=facts.places, events=facts.events),
+        ArticleRecord(document=_doc("budget", "AP", "2016-07-05T09:00:00", BUDGET)),
+        ArticleRecord(document=_doc("local", "Herald", "2016-07-05T11:00:00", WIRE + " More."), actors=facts.actors,
+                      places=facts.places, events=facts.events),
+        replace(aleppo, document=replace(aleppo.document, text=(
+            "A car bomb killed twelve people at a market in Aleppo on Tuesday, a monitoring group said; "
+            "witnesses described shops on fire and rescue workers searching the rubble."))),
+        ArticleRecord(document=_doc("damascus", "AFP", "2016-07-06T10:00:00", "Another blast in the capital."),
+                      actors=other.actors, places=other.places, events=other.events),
+        ArticleRecord(document=_doc("late", "Gazette", "2016-07-07T07:00:00", "Reprinted: " + WIRE),
+                      actors=facts.actors, places=facts.places, events=facts.events),
+    ]
+
+
+def _tables(con) -> dict[str, list]:
+    return {table: sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in ("duplicate_of", "story_events", "story_mentions", "article_clusters")}
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """The ids whose features link_database computes (the real function, watched)."""
+    import eventwire.link.database as database
+
+    seen: list[str] = []
+
+    def watched(record, settings=None):
+        seen.append(record.document.id)
+        return article_features(record, settings)
+
+    monkeypatch.setattr(database, "article_features", watched)
+    return seen
+
+
+def test_features_round_trip_through_their_stored_form():
+    for record in _corpus():
+        features = article_features(record)
+        assert from_row(to_row(features, "stamp")) == features
+    short = article_features(_corpus()[1])
+    assert short.minhash is None  # too short to be called a copy: no MinHash kept
+
+
+def test_incremental_link_equals_a_full_relink_and_computes_only_new_articles(empty_db, tmp_path, computed):
+    from eventwire.store.duckdb import open_store
+
+    corpus = _corpus()
+    with open_store(empty_db) as store:
+        for record in corpus[:3]:
+            store.write(record)
+        first = store.link()
+        assert first == link_records(corpus[:3])
+        assert sorted(computed) == ["ap", "budget", "local"]
+
+        computed.clear()
+        assert store.link() is None  # nothing new: nothing read, nothing computed, tables as they were
+        assert computed == []
+
+        for record in corpus[3:]:
+            store.write(record)
+        links = store.link()
+        assert sorted(computed) == ["damascus", "late", "reuters"]  # the stored ones are not recomputed
+        full = link_records(corpus)
+        assert links == full  # exactly a full re-link (copies, stories, article links, clusters)
+        assert links.duplicate_of == {"late": "ap", "local": "ap"}
+        assert links.article_cluster["reuters"] == links.article_cluster["ap"] != links.article_cluster["budget"]
+        incremental_tables = _tables(store.con)
+
+    # The same articles linked at once in a fresh store give the same link tables.
+    with open_store(str(tmp_path / "at-once.duckdb")) as store:
+        for record in corpus:
+            store.write(record)
+        assert store.link() == full
+        assert _tables(store.con) == incremental_tables
+
+
+def test_a_restored_article_is_relinked_and_other_settings_recompute_everything(empty_db, computed):
+    from eventwire.link import LinkSettings
+    from eventwire.store.duckdb import open_store
+
+    corpus = _corpus()
+    with open_store(empty_db) as store:
+        for record in corpus:
+            store.write(record)
+        store.link()
+        # The Reuters report stored again, now of a bombing in Damascus on another day: its features are
+        # recomputed and it leaves the Aleppo story.
+        moved = _bombing("reuters", "Reuters", "2016-07-05T12:00:00", day="2016-07-01", where=("Damascus", DAMASCUS))
+        assert store.write(replace(moved, document=replace(moved.document, text="A new version."))) == "replaced"
+        computed.clear()
+        links = store.link()
+        assert computed == ["reuters"]
+        assert links == link_records([*corpus[:3], replace(moved, document=replace(moved.document, text="A new version.")),
+                                      *corpus[4:]])
+        assert links.article_cluster["reuters"] != links.article_cluster["ap"]
+
+        computed.clear()
+        wider = LinkSettings(max_km=200.0)
+        assert store.link(wider) is not None
+        assert sorted(computed) == sorted(r.document.id for r in corpus)  # features depend on the settings
+        assert store.link(wider) is None
