@@ -449,3 +449,55 @@ def test_an_actor_is_listed_once_per_side(nlp, kb):
     assert events
     for event, _, _ in events:
         assert len(set(event.source)) == len(event.source) and len(set(event.target)) == len(event.target)
+
+
+def test_claimed_and_denied_responsibility(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "The Pakistani Taliban claimed responsibility for the ambush."))
+    assert e.cameo == "015" and src and src[0].startswith("PAK")
+    # A denial that one's side did violence is the event (016), not the violence it denies.
+    e, src, _ = only(events_of(nlp, kb, "The Turkish defence ministry denied that its jets had bombed the village."))
+    assert e.cameo == "016" and src and src[0].startswith("TUR")
+
+
+def test_scuttled_talks_are_halted_negotiations_dated_by_their_month(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "The Kenyan government scuttled the negotiations in March.",
+                               published="2021-06-10T10:00:00"))
+    assert e.cameo == "164" and src and src[0].startswith("KEN") and e.date["value"] == "2021-03"
+
+
+def test_approving_a_request_grants_it(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The German interior minister approved an asylum request from Turkey."))
+    assert e.plover == "CONCEDE" and src and src[0].startswith("DEU") and tgt == ["TUR"]
+
+
+def test_police_dragging_someone_out_is_an_arrest_dated_by_the_time_its_when_clause_describes(nlp, kb):
+    events = events_of(nlp, kb, "The sit-in ended in March, when the activists were dragged away by Spanish "
+                                "police.", published="2021-06-10T10:00:00")
+    drag = [x for x in events if x[0].trigger.startswith("dragged")]
+    assert drag and drag[0][0].cameo == "173" and drag[0][1] == ["ESPCOP"] and drag[0][0].date["value"] == "2021-03"
+
+
+def test_statement_published_on_a_day_dates_the_act_it_makes(nlp, kb):
+    e, _, _ = only(events_of(nlp, kb, "In a statement issued on May 3, the Greek foreign ministry condemned "
+                                      "Turkey.", published="2021-06-10T10:00:00"))
+    assert e.cameo[:2] == "11" and e.date["value"] == "2021-05-03"
+
+
+def test_report_elaborating_a_dated_clause_takes_its_day(nlp, kb):
+    events = events_of(nlp, kb, "On Wednesday the village came under fire, with monitors saying Syrian jets had "
+                                "bombed it.", published="2021-06-11T10:00:00")
+    bombed = [x for x in events if x[0].trigger == "bombed"]
+    assert bombed and bombed[0][1] == ["SYRMIL"] and bombed[0][0].date["value"] == "2021-06-09"
+
+
+def test_a_conjoined_passive_does_not_take_the_first_verb_subject_as_its_agent(nlp, kb):
+    # Amnesty counted the victims; it did not detain them.
+    events = events_of(nlp, kb, "Amnesty International counted 40 lawyers killed last year and 50 were detained.")
+    assert not [e for e, src, _ in events if src and e.cameo[:2] in ("17", "18", "19", "20")]
+
+
+def test_root_noun_before_a_relative_clause_between_dashes_is_the_subject(nlp, kb):
+    events = events_of(nlp, kb, "The Iraqi government - which has long opposed the referendum - "
+                                "called for urgent talks with Baghdad.")
+    call = [x for x in events if x[0].trigger == "called"]
+    assert call and call[0][0].cameo[:2] in ("02", "10") and call[0][1] and call[0][1][0].startswith("IRQ")

@@ -26,7 +26,7 @@ _REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "s
 
 # "accepted demands from the rebels", "met their demands": the verb answers the request, and its own
 # trigger (a concession) codes the event, not the request it answers.
-_ANSWERING = {"accept", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
+_ANSWERING = {"accept", "approve", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
 
 _PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
 
@@ -170,6 +170,9 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     hanging off the root's phrase is the root's predicate: the root noun is its subject."""
     clause = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok
     root = sentence.span.root
+    if clause.dep_ == "acl" and clause.head.i == root.i and root.pos_ in ("NOUN", "PROPN") \
+            and _after_parenthesis(root, clause):
+        return [root]
     if clause.dep_ != "acl" or root.pos_ not in ("NOUN", "PROPN") or clause.head.i == root.i \
             or not any(v.tag_ == "VBD" for v in (clause, *clause.conjuncts)):
         return []
@@ -177,6 +180,16 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     while ancestor.i != root.i and ancestor.dep_ in ("pobj", "prep", "compound", "conj"):
         ancestor = ancestor.head
     return [root] if ancestor.i == root.i else []
+
+
+def _after_parenthesis(root: Token, clause: Token) -> bool:
+    """ "The Authority - which has rejected X as a mediator - called for a meeting": a verb the parser hung on
+    the root noun after a parenthetical (a relative clause between dashes or commas) is the noun's predicate,
+    not a participle describing it (which has no such clause between, and no agent)."""
+    between = root.doc[root.i + 1:clause.i]
+    return (clause.tag_ in ("VBD", "VBN") and not _agents(clause) and not _children(clause, "nsubj", "nsubjpass")
+            and any(t.dep_ == "relcl" and t.head.i == root.i for t in between)
+            and any(t.text in ("-", "–", "—", ",") and t.i == clause.i - 1 for t in between))
 
 
 # Codes of violence that name no means: "killed", "wounded", "attacked".
@@ -280,7 +293,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _children(tok, "nsubj")
         target_tokens = _children(tok, "dobj", "dative")
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
-    if not source_tokens and not has_subject and tok.head.pos_ in ("VERB", "AUX") and (
+    if not source_tokens and not has_subject and not passive and tok.head.pos_ in ("VERB", "AUX") and (
             tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
         # "Turkey threatened to attack", "struck work to protest": the controller acts
