@@ -501,3 +501,40 @@ def test_root_noun_before_a_relative_clause_between_dashes_is_the_subject(nlp, k
                                 "called for urgent talks with Baghdad.")
     call = [x for x in events if x[0].trigger == "called"]
     assert call and call[0][0].cameo[:2] in ("02", "10") and call[0][1] and call[0][1][0].startswith("IRQ")
+
+
+def test_military_campaign_of_an_armed_group_is_fighting(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "The Kurdish YPG militia launched its campaign for Manbij in May.",
+                               published="2021-06-10T10:00:00"))
+    assert e.cameo == "190" and e.date["value"] == "2021-05" and "light-verb:launch+campaign" in e.rule
+
+
+def test_implemented_pause_and_continued_halt_are_de_escalation(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, 'The Turkish army implemented a two-day "humanitarian pause" in Afrin.'))
+    assert e.cameo == "0871" and src == ["TURMIL"]
+    e, src, _ = only(events_of(nlp, kb, "Ankara says it will continue a halt on shelling near the border."))
+    assert e.cameo[:2] in ("03", "08") and "intended" in e.modality and src and src[0].startswith("TUR")
+
+
+def test_object_condition_reads_the_members_of_a_group_object(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "The Red Cross sent a team of investigators to the Iraqi town of Sinjar."))
+    assert e.cameo == "090" and "object:inspector|investigator" in e.rule
+
+
+def test_deal_reached_between_parties_makes_them_partners(nlp, kb):
+    events = events_of(nlp, kb, "Fighters left the town under an agreement reached between Turkey and Russia.")
+    deal = [x for x in events if x[0].trigger == "agreement"]
+    assert deal and "noun-parties:agreement" in deal[0][0].rule
+    assert {c[:3] for c in deal[0][1]} == {"TUR", "RUS"} and set(deal[0][2]) == set(deal[0][1])
+
+
+def test_campaign_of_a_named_act_is_that_act(nlp, kb):
+    events = events_of(nlp, kb, "Sudanese militias have waged a campaign of looting in Darfur.")
+    assert events and all(e.cameo != "190" for e, _, _ in events)
+
+
+def test_apposition_between_dashes_before_a_subjectless_verb_is_the_subject(nlp, kb):
+    events = events_of(nlp, kb, "The two neighbouring states with ties to Somalia - Kenya and Ethiopia - also "
+                                "sharply criticised the decision.")
+    crit = [x for x in events if x[0].trigger == "criticised"]
+    assert crit and {c[:3] for c in crit[0][1]} <= {"KEN", "ETH"} and crit[0][1]

@@ -143,9 +143,17 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
                                       and c.lemma_.lower() in values for c in token.children):
             return rule
         if kind == "object" and any(o.lemma_.lower() in values for c in token.children
-                                    if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)):
+                                    if c.dep_ in ("dobj", "nsubjpass") for o in _object_heads(c)):
             return rule
     return None
+
+
+def _object_heads(obj: Token) -> list[Token]:
+    """An object, its conjuncts and what a group or measure of it counts ("sent a team of inspectors",
+    "expelled a group of diplomats": the object is the inspectors, the diplomats)."""
+    heads = [obj, *obj.conjuncts]
+    return heads + [g for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ == "of"
+                    for g in p.children if g.dep_ == "pobj"]
 
 
 def _complement(verb: Token) -> Token | None:
@@ -180,6 +188,27 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     while ancestor.i != root.i and ancestor.dep_ in ("pobj", "prep", "compound", "conj"):
         ancestor = ancestor.head
     return [root] if ancestor.i == root.i else []
+
+
+_DASHES = frozenset({"-", "–", "—", "--"})
+
+
+def _bracketed_subject(verb: Token, index: _Index) -> list[Actor]:
+    """ "The only two states to have signed treaties with Israel - Egypt and Jordan - also criticised X": when
+    an apposition between dashes stands right before the verb, the parser leaves the verb without a subject
+    or hangs the names elsewhere; the actors the dashes enclose are the subject."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].head.i == verb.i and doc[k].dep_ in ("advmod", "neg", "aux"):
+        k -= 1
+    if k < 1 or doc[k].text not in _DASHES:
+        return []
+    j = k - 1
+    while j >= verb.sent.start and doc[j].text not in _DASHES:
+        j -= 1
+    if j < verb.sent.start or not 0 < k - j - 1 <= 8 or any(t.pos_ in ("VERB", "AUX") for t in doc[j + 1:k]):
+        return []
+    return _actors_at(index, doc, j + 1, k - 1)
 
 
 def _after_parenthesis(root: Token, clause: Token) -> bool:
@@ -324,6 +353,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # that is the agent or the subject
         source = [a for t in source_tokens for c in _children(t, "acl") for g in _agents(c)
                   for a in _phrase_actors(g, index, sentence)]
+    if not source and not passive and tok.dep_ == "ROOT":
+        source = _bracketed_subject(tok, index)
     # "killed in attacks by the regime", "killed in a Russian airstrike": the agent sits in the event noun
     # that the verb's clause names.
     if not source:
@@ -491,6 +522,9 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
                           {tok.i, clause.i} | _governed_triggers([clause], codebook, index), governing=True)
     return None
 
+# Acts of several parties together, whose nouns may name the parties only in a describing participle.
+_RECIPROCAL_NOUNS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
+
 # The prepositions that set a clause in a gathering of each kind.
 _GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
@@ -526,6 +560,11 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     rule = _choose(rules, tok, source, codebook, None)
     if rule is None:
         return None
+    if rule.cameo in _GENERIC_VIOLENCE and any(
+            _rules_for(g, g.pos_, codebook, index) for g in _prep_objects(tok, {"of"}) + [
+                g for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for g in _children(p, "pcomp")]
+            if g.pos_ in ("NOUN", "VERB")):
+        return None  # "a campaign of torching", "a campaign of arrests": the act the "of" phrase names
     if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
             codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
         # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
@@ -552,6 +591,17 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
             m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
             for t in _children(c, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+    if not source and not target and codebook.plover_of(rule.cameo) in _RECIPROCAL_NOUNS:
+        # "a deal reached between the regime and rebels": the parties named by the participle describing the
+        # agreement or meeting are each other's partners
+        parties = [g for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                   for g in _prep_objects(c, {"between", "among"})]
+        source = [a for t in parties for a in _phrase_actors(t, index, sentence)]
+        if len({a.id for a in source}) > 1:
+            coordinated = True
+            pattern = f"noun-parties:{tok.lemma_}"
+        else:
+            source = []
     if not target and codebook.plover_of(rule.cameo) == "CONSULT":
         # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
         for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
