@@ -538,3 +538,10 @@ def test_apposition_between_dashes_before_a_subjectless_verb_is_the_subject(nlp,
                                 "sharply criticised the decision.")
     crit = [x for x in events if x[0].trigger == "criticised"]
     assert crit and {c[:3] for c in crit[0][1]} <= {"KEN", "ETH"} and crit[0][1]
+
+
+def test_releasing_a_video_or_report_is_a_statement_not_a_release_of_people(nlp, kb):
+    events = events_of(nlp, kb, "Nigerian rebels released a video of the kidnapped schoolgirls on Monday.")
+    assert not [e for e, _, _ in events if e.cameo.startswith("08")]
+    e, src, _ = only(events_of(nlp, kb, "Nigerian rebels released 20 Chadian soldiers on Monday."))
+    assert e.cameo.startswith("084") and src and src[0].startswith("NGA")
