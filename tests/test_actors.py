@@ -321,3 +321,9 @@ def test_held_members_of_an_armed_group_keep_its_code(nlp):
     assert actor.code == "PSEREB"
     actor = by_mention(actors_of(nlp, "UN peacekeepers left the town on Friday."), "UN peacekeepers")
     assert actor.code.endswith("MIL")  # an armed group noun keeps its own sector
+
+
+def test_group_noun_qualifying_the_acting_noun_acts_through_it(nlp):
+    # "Regime airstrikes killed ...": the regime acts through its airstrikes (the article's country).
+    actors = actors_of(nlp, "Syrian forces shelled Idlib. Regime airstrikes killed 20 civilians in Idlib.")
+    assert by_mention(actors, "Regime").code == "SYRGOV"
