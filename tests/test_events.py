@@ -545,3 +545,10 @@ def test_releasing_a_video_or_report_is_a_statement_not_a_release_of_people(nlp,
     assert not [e for e, _, _ in events if e.cameo.startswith("08")]
     e, src, _ = only(events_of(nlp, kb, "Nigerian rebels released 20 Chadian soldiers on Monday."))
     assert e.cameo.startswith("084") and src and src[0].startswith("NGA")
+
+
+def test_pronoun_subject_of_a_subordinate_clause_is_the_main_clause_subject(nlp, kb):
+    events = events_of(nlp, kb, "Hezbollah has grown stronger since it fought Israel in 2006.")
+    fought = [x for x in events if x[0].trigger == "fought"]
+    assert fought and fought[0][1] and fought[0][1][0].startswith("LBN") and fought[0][2] == ["ISR"]
+    assert fought[0][0].date["value"] == "2006"
