@@ -552,3 +552,11 @@ def test_pronoun_subject_of_a_subordinate_clause_is_the_main_clause_subject(nlp,
     fought = [x for x in events if x[0].trigger == "fought"]
     assert fought and fought[0][1] and fought[0][1][0].startswith("LBN") and fought[0][2] == ["ISR"]
     assert fought[0][0].date["value"] == "2006"
+
+
+def test_gerund_of_a_by_or_in_phrase_is_done_by_the_clause_subject(nlp, kb):
+    events = events_of(nlp, kb, "Israel retaliated by shelling Lebanese army positions.")
+    shell = [x for x in events if x[0].trigger == "shelling"]
+    assert shell and shell[0][1] == ["ISR"] and shell[0][2] == ["LBNMIL"]
+    e, src, tgt = only(events_of(nlp, kb, "The Iranian president lashed out at Saudi Arabia."))
+    assert e.cameo == "111" and src == ["IRNGOV"] and tgt == ["SAU"]

@@ -327,6 +327,9 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
                 c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
         # "Turkey threatened to attack", "struck work to protest": the controller acts
         source_tokens = _children(tok.head, "nsubj")
+    if not source_tokens and not has_subject and not passive and tok.dep_ == "pcomp" and tok.tag_ == "VBG" \
+            and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        source_tokens = _clause_subject(tok)  # "retaliated by shelling the town": who retaliated shelled it
     if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
