@@ -560,3 +560,11 @@ def test_gerund_of_a_by_or_in_phrase_is_done_by_the_clause_subject(nlp, kb):
     assert shell and shell[0][1] == ["ISR"] and shell[0][2] == ["LBNMIL"]
     e, src, tgt = only(events_of(nlp, kb, "The Iranian president lashed out at Saudi Arabia."))
     assert e.cameo == "111" and src == ["IRNGOV"] and tgt == ["SAU"]
+
+
+def test_violence_guarded_against_is_no_event(nlp, kb):
+    events = events_of(nlp, kb, "The new shelters offer protection against Russian airstrikes.")
+    assert not [e for e, _, _ in events if e.cameo[:2] in ("18", "19", "20")]
+    # a protest against violence still codes the protest
+    events = events_of(nlp, kb, "Thousands of Syrians protested against Russian airstrikes in Idlib.")
+    assert [e for e, _, _ in events if e.plover == "PROTEST"]

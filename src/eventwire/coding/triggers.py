@@ -568,6 +568,9 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
                 g for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for g in _children(p, "pcomp")]
             if g.pos_ in ("NOUN", "VERB")):
         return None  # "a campaign of torching", "a campaign of arrests": the act the "of" phrase names
+    if rule.cameo[:2] in ("18", "19", "20") and tok.dep_ == "pobj" and tok.head.lower_ == "against" \
+            and tok.head.head.pos_ == "NOUN" and not _rules_for(tok.head.head, "NOUN", codebook, index):
+        return None  # "protection against airstrikes", "measures against attacks": what is guarded against
     if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
             codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
         # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
