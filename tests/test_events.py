@@ -568,3 +568,9 @@ def test_violence_guarded_against_is_no_event(nlp, kb):
     # a protest against violence still codes the protest
     events = events_of(nlp, kb, "Thousands of Syrians protested against Russian airstrikes in Idlib.")
     assert [e for e, _, _ in events if e.plover == "PROTEST"]
+
+
+def test_time_after_a_comma_closed_participle_dates_the_interrupted_clause(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Iraq invaded Kuwait, seen as a rich prize, in the 1990 Gulf crisis.",
+                               published="2021-06-10T10:00:00"))
+    assert src == ["IRQ"] and e.date["value"] == "1990" and "historical" in e.modality

@@ -133,7 +133,9 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
                 return time
             if node.head is node:
                 break
-            node = node.head
+            child, node = node, node.head
+            if _closes_parenthetical(child, node):
+                continue  # "seized the territories, seen as part of a state, in the 1967 war": the seizing's time
             if node.dep_ == "acl" and node.tag_ == "VBG":
                 continue  # "abducted by gunmen wearing uniforms in August": a participle describing a participant
             if node.dep_ == "acl" and node.tag_ == "VBN" and node.head.dep_ == "pobj" and _is_statement(node.head):
@@ -166,6 +168,16 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
         grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
         return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
     return assumed_published(published)
+
+
+def _closes_parenthetical(phrase: Token, participle: Token) -> bool:
+    """A phrase the parser hung on a participle clause set off by commas, after the comma that closes it:
+    it belongs to the clause the participle interrupts."""
+    doc = phrase.doc
+    return (participle.dep_ == "advcl" and participle.tag_ in ("VBN", "VBG") and phrase.dep_ == "prep"
+            and phrase.i > participle.i and phrase.i > 0 and doc[phrase.i - 1].text == ","
+            and participle.i > 0 and doc[participle.i - 1].text == ","
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in participle.children))
 
 
 def _is_statement(noun: Token) -> bool:
