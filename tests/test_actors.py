@@ -313,3 +313,17 @@ def test_country_or_bloc_of_an_actor_code():
     assert country_or_bloc("SYR", "SYRMIL") == "SYR"
     assert country_or_bloc(None, "IGOUNO") == "IGO" and country_or_bloc(None, "NGO") == "NGO"
     assert country_or_bloc(None, "CVL") is None and country_or_bloc(None, None) is None
+
+
+def test_held_members_of_an_armed_group_keep_its_code(nlp):
+    # Prisoners are civilians by condition, but "Hamas prisoners" are Hamas members.
+    actor = by_mention(actors_of(nlp, "Israel released 20 Hamas prisoners on Friday."), "Hamas prisoners")
+    assert actor.code == "PSEREB"
+    actor = by_mention(actors_of(nlp, "UN peacekeepers left the town on Friday."), "UN peacekeepers")
+    assert actor.code.endswith("MIL")  # an armed group noun keeps its own sector
+
+
+def test_group_noun_qualifying_the_acting_noun_acts_through_it(nlp):
+    # "Regime airstrikes killed ...": the regime acts through its airstrikes (the article's country).
+    actors = actors_of(nlp, "Syrian forces shelled Idlib. Regime airstrikes killed 20 civilians in Idlib.")
+    assert by_mention(actors, "Regime").code == "SYRGOV"

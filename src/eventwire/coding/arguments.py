@@ -164,11 +164,21 @@ def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor
         return [speaker] if speaker is not None else []
     if pron.lower_ not in ("he", "she", "him", "her", "his", "it", "its", "they", "their", "them"):
         return []
+    below = pron
     for anc in pron.ancestors:
         if anc.lemma_ in _REPORTING:
             subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj and subj[0] is not pron and subj[0].pos_ != "PRON":
                 return _phrase_actors(subj[0], index, sentence)
+        elif below.dep_ == "advcl" and anc.pos_ in ("VERB", "AUX") and pron.dep_ in ("nsubj", "nsubjpass") \
+                and pron.head.i == below.i:
+            # "Islamic State has made gains since it seized Mosul": the subject of a subordinate clause
+            # stands for the subject of the clause it depends on
+            subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
+            found = _phrase_actors(subj[0], index, sentence) if subj and subj[0].pos_ != "PRON" else []
+            if found:
+                return found
+        below = anc
     if pron.lower_ not in ("he", "she", "him", "her", "his"):
         return []  # "it"/"they" only within the reported speech of the actor they stand for
     char = sentence.start + (pron.idx - sentence.span.start_char)

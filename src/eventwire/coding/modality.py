@@ -133,9 +133,13 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
                 return time
             if node.head is node:
                 break
-            node = node.head
+            child, node = node, node.head
+            if _closes_parenthetical(child, node):
+                continue  # "seized the territories, seen as part of a state, in the 1967 war": the seizing's time
             if node.dep_ == "acl" and node.tag_ == "VBG":
                 continue  # "abducted by gunmen wearing uniforms in August": a participle describing a participant
+            if node.dep_ == "acl" and node.tag_ == "VBN" and node.head.dep_ == "pobj" and _is_statement(node.head):
+                continue  # "in a statement published Oct. 25, X accused Y": the statement's day is the act's
             if node.pos_ in ("VERB", "AUX") and node.i not in targets and node.dep_ not in ("aux", "auxpass"):
                 if node.i in targets:
                     return time
@@ -153,17 +157,62 @@ def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None,
     if c.governor.dep_ == "advcl" and c.governor.tag_ == "VBG" and not any(
             ch.dep_ in ("nsubj", "nsubjpass", "mark") for ch in c.governor.children):
         governors.append(c.governor.head)  # "shells hit the town on Monday, killing five": the same day
-    time = _attached_time(index, sentence, governors)
+    time = _attached_time(index, sentence, governors) or _described_time(c.governor, index, sentence)
     if time is not None:
         return _time_date(time, published)
     if reporter is not None:
-        said = _attached_time(index, sentence, [reporter])
+        said = _attached_time(index, sentence, _reporting_clause(reporter))
         if said is not None:
             return {"value": said.value, "start": None, "end": None, "grain": said.grain, "anchor": "speech"}
     if quote is not None and quote.spoken:
         grain = {4: "year", 7: "month"}.get(len(quote.spoken), "day")
         return {"value": quote.spoken, "start": None, "end": None, "grain": grain, "anchor": f"speech:{quote.id}"}
     return assumed_published(published)
+
+
+def _closes_parenthetical(phrase: Token, participle: Token) -> bool:
+    """A phrase the parser hung on a participle clause set off by commas, after the comma that closes it:
+    it belongs to the clause the participle interrupts."""
+    doc = phrase.doc
+    return (participle.dep_ == "advcl" and participle.tag_ in ("VBN", "VBG") and phrase.dep_ == "prep"
+            and phrase.i > participle.i and phrase.i > 0 and doc[phrase.i - 1].text == ","
+            and participle.i > 0 and doc[participle.i - 1].text == ","
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in participle.children))
+
+
+def _is_statement(noun: Token) -> bool:
+    from eventwire.coding.triggers import _STATEMENTS  # triggers.py imports this module
+    return noun.lemma_.lower() in _STATEMENTS
+
+
+def _described_time(verb: Token, index: _Index, sentence: Sentence) -> TimeRef | None:
+    """ "ended in April, when he was dragged out": a relative clause of "when" that describes a time
+    expression happens at that time."""
+    if verb.dep_ != "relcl" or not any(c.lower_ == "when" and c.dep_ == "advmod" for c in verb.children):
+        return None
+    for span, time in index.times.get(sentence.index, []):
+        if span.start <= verb.head.i < span.end:
+            return time
+    return None
+
+
+def _reporting_clause(reporter: Token) -> list[Token]:
+    """The reporting verb, and for a participle elaborating a clause ("the town came under bombardment
+    early Friday, with monitors saying helicopters had dropped bombs") that clause, whose day the report
+    is about."""
+    out = [reporter]
+    if reporter.tag_ != "VBG" or any(c.dep_ == "mark" for c in reporter.children):
+        return out
+    head = reporter.head
+    if reporter.dep_ == "acl" and head.dep_ == "pobj":
+        head = head.head  # "with monitors saying": the parser hangs the participle on its subject
+    if head.dep_ == "prep" and head.lower_ == "with" and reporter.dep_ in ("acl", "pcomp"):
+        head = head.head
+    elif reporter.dep_ != "advcl":
+        return out
+    if head.pos_ in ("VERB", "AUX"):
+        out.append(head)
+    return out
 
 
 def _time_date(time: TimeRef, published: str | None) -> dict[str, str | None]:

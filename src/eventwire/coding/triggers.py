@@ -28,7 +28,7 @@ _REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "s
 
 # "accepted demands from the rebels", "met their demands": the verb answers the request, and its own
 # trigger (a concession) codes the event, not the request it answers.
-_ANSWERING = {"accept", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
+_ANSWERING = {"accept", "approve", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
 
 _PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
 
@@ -169,6 +169,9 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     hanging off the root's phrase is the root's predicate: the root noun is its subject."""
     clause = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok
     root = sentence.span.root
+    if clause.dep_ == "acl" and clause.head.i == root.i and root.pos_ in ("NOUN", "PROPN") \
+            and _after_parenthesis(root, clause):
+        return [root]
     if clause.dep_ != "acl" or root.pos_ not in ("NOUN", "PROPN") or clause.head.i == root.i \
             or not any(v.tag_ == "VBD" for v in (clause, *clause.conjuncts)):
         return []
@@ -176,6 +179,37 @@ def _verbless_subject(tok: Token, sentence: Sentence) -> list[Token]:
     while ancestor.i != root.i and ancestor.dep_ in ("pobj", "prep", "compound", "conj"):
         ancestor = ancestor.head
     return [root] if ancestor.i == root.i else []
+
+
+_DASHES = frozenset({"-", "–", "—", "--"})
+
+
+def _bracketed_subject(verb: Token, index: _Index) -> list[Actor]:
+    """ "The only two states to have signed treaties with Israel - Egypt and Jordan - also criticised X": when
+    an apposition between dashes stands right before the verb, the parser leaves the verb without a subject
+    or hangs the names elsewhere; the actors the dashes enclose are the subject."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].head.i == verb.i and doc[k].dep_ in ("advmod", "neg", "aux"):
+        k -= 1
+    if k < 1 or doc[k].text not in _DASHES:
+        return []
+    j = k - 1
+    while j >= verb.sent.start and doc[j].text not in _DASHES:
+        j -= 1
+    if j < verb.sent.start or not 0 < k - j - 1 <= 8 or any(t.pos_ in ("VERB", "AUX") for t in doc[j + 1:k]):
+        return []
+    return _actors_at(index, doc, j + 1, k - 1)
+
+
+def _after_parenthesis(root: Token, clause: Token) -> bool:
+    """ "The Authority - which has rejected X as a mediator - called for a meeting": a verb the parser hung on
+    the root noun after a parenthetical (a relative clause between dashes or commas) is the noun's predicate,
+    not a participle describing it (which has no such clause between, and no agent)."""
+    between = root.doc[root.i + 1:clause.i]
+    return (clause.tag_ in ("VBD", "VBN") and not _agents(clause) and not _children(clause, "nsubj", "nsubjpass")
+            and any(t.dep_ == "relcl" and t.head.i == root.i for t in between)
+            and any(t.text in ("-", "–", "—", ",") and t.i == clause.i - 1 for t in between))
 
 
 # Codes of violence that name no means: "killed", "wounded", "attacked".
@@ -279,11 +313,14 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _children(tok, "nsubj")
         target_tokens = _children(tok, "dobj", "dative")
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
-    if not source_tokens and not has_subject and tok.head.pos_ in ("VERB", "AUX") and (
+    if not source_tokens and not has_subject and not passive and tok.head.pos_ in ("VERB", "AUX") and (
             tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
         # "Turkey threatened to attack", "struck work to protest": the controller acts
         source_tokens = _children(tok.head, "nsubj")
+    if not source_tokens and not has_subject and not passive and tok.dep_ == "pcomp" and tok.tag_ == "VBG" \
+            and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        source_tokens = _clause_subject(tok)  # "retaliated by shelling the town": who retaliated shelled it
     if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
@@ -310,6 +347,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # that is the agent or the subject
         source = [a for t in source_tokens for c in _children(t, "acl") for g in _agents(c)
                   for a in _phrase_actors(g, index, sentence)]
+    if not source and not passive and tok.dep_ == "ROOT":
+        source = _bracketed_subject(tok, index)
     # "killed in attacks by the regime", "killed in a Russian airstrike": the agent sits in the event noun
     # that the verb's clause names.
     if not source:
@@ -488,6 +527,9 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
                           {tok.i, clause.i} | _governed_triggers([clause], codebook, index), governing=True)
     return None
 
+# Acts of several parties together, whose nouns may name the parties only in a describing participle.
+_RECIPROCAL_NOUNS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
+
 # The prepositions that set a clause in a gathering of each kind.
 _GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
@@ -536,6 +578,14 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
             bound_target = _phrase_actors(tok.doc[bound.target], index, sentence)
         if bound.source is not None or bound.target is not None:
             pattern = "pattern-slots"
+    if rule.cameo in _GENERIC_VIOLENCE and any(
+            _rules_for(g, g.pos_, codebook, index) for g in _prep_objects(tok, {"of"}) + [
+                g for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for g in _children(p, "pcomp")]
+            if g.pos_ in ("NOUN", "VERB")):
+        return None  # "a campaign of torching", "a campaign of arrests": the act the "of" phrase names
+    if rule.cameo[:2] in ("18", "19", "20") and tok.dep_ == "pobj" and tok.head.lower_ == "against" \
+            and tok.head.head.pos_ == "NOUN" and not _rules_for(tok.head.head, "NOUN", codebook, index):
+        return None  # "protection against airstrikes", "measures against attacks": what is guarded against
     if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
             codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
         # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
@@ -563,6 +613,17 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
             m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
             for t in _children(c, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+    if not source and not target and codebook.plover_of(rule.cameo) in _RECIPROCAL_NOUNS:
+        # "a deal reached between the regime and rebels": the parties named by the participle describing the
+        # agreement or meeting are each other's partners
+        parties = [g for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                   for g in _prep_objects(c, {"between", "among"})]
+        source = [a for t in parties for a in _phrase_actors(t, index, sentence)]
+        if len({a.id for a in source}) > 1:
+            coordinated = True
+            pattern = f"noun-parties:{tok.lemma_}"
+        else:
+            source = []
     if not target and codebook.plover_of(rule.cameo) == "CONSULT":
         # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
         for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:

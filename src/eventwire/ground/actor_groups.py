@@ -396,7 +396,11 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
             if not countries and kind == "group" and (sides := _allegiance_country(tok, ctx)) is not None:
                 countries = [(sides, None)]
                 how = "pattern:group loyal or opposed to a country's actor"
-            acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
+            # "Regime airstrikes killed ...", "army shelling hit ...": a group noun qualifying the noun that
+            # acts (what it does or uses) acts through it
+            acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") or (
+                tok.dep_ in ("compound", "nmod") and tok.head.pos_ == "NOUN" and tok.head.i == tok.i + 1
+                and tok.head.dep_ in ("nsubj", "nsubjpass", "agent"))
             if not countries and kind == "group" and (place := _clause_place(tok, ctx)) is not None:
                 # "Protesters gathered in Cairo": a place of the group's own clause, never merely the
                 # country named nearest in the sentence (a monitor's base, a foreign government).

@@ -215,6 +215,10 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         yield found
 
 
+# Sectors of armed organisations (CAMEO agent codes): rebels, insurgents, militias, military, separatists.
+_ARMED_SECTORS = frozenset({"REB", "INS", "MIL", "UAF", "SEP", "IMG"})
+
+
 def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Sector] | None:
     """A group noun right after an organisation's name: "UN peacekeepers", "NATO peacekeeping troops"."""
     for j in range(last + 1, min(end, last + 4)):
@@ -296,9 +300,14 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                 code = org.code + sector.cameo if org.country is None else _code(org.country, sector.cameo)
                 if org.country is None and org.code.endswith(sector.cameo):
                     code = org.code  # "Islamic State fighters": IMGREB already says REB
+                cameo_sector, plover_sector = sector.cameo, sector.plover
+                own_code, own_plover = org.on(ctx.day)
+                if sector.cameo == "CVL" and own_code[-3:] in _ARMED_SECTORS:
+                    # "Taliban prisoners", "Hamas detainees": an armed group's held members are still its own
+                    code, cameo_sector, plover_sector = own_code, own_code[-3:], own_plover or plover_sector
                 yield _Found(key=f"orggroup:{code}", name=_slice(doc, first, g_last), kind="group", sentence=sentence,
                              start=doc[first].idx, end=doc[g_last].idx + len(doc[g_last].text), country=org.country,
-                             cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
+                             cameo_sector=cameo_sector, plover_sector=plover_sector, code=code,
                              resolved_by="dictionary:organisations + group", wikidata=None)
                 continue
             taken.update(range(first, last + 1))
