@@ -140,7 +140,20 @@ def test_opened_fire_is_an_attack_on_its_prepositional_target(nlp, kb):
 
 def test_lifting_a_curfew_eases_it_for_the_place_named(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Serbia lifted the curfew in Montenegro on Sunday."))
-    assert e.cameo == "0813" and e.plover == "RETREAT" and src == ["SRB"] and tgt == ["MNE"]
+    assert e.cameo == "0813" and e.plover == "CONCEDE" and src == ["SRB"] and tgt == ["MNE"]
+
+
+def test_lifting_a_state_of_emergency_is_a_concession(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "The Chadian government lifted the state of emergency on Sunday."))
+    assert e.cameo == "0814" and e.plover == "CONCEDE" and src == ["TCDGOV"]
+
+
+def test_a_resignation_is_a_retreat_without_a_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Peruvian Prime Minister Ana Example resigned on Friday."))
+    assert e.cameo == "0831" and e.plover == "RETREAT" and e.plover_mode == "resign"
+    assert [s[:3] for s in src] == ["PER"] and tgt == []
+    e, src, _ = only(events_of(nlp, kb, "The Chilean interior minister stepped down after a week of protests."))
+    assert e.plover == "RETREAT" and [s[:3] for s in src] == ["CHL"]
 
 
 def test_announced_refusal_is_a_rejection(nlp, kb):
