@@ -156,6 +156,19 @@ def test_a_resignation_is_a_retreat_without_a_target(nlp, kb):
     assert e.plover == "RETREAT" and [s[:3] for s in src] == ["CHL"]
 
 
+def test_a_failed_cooperative_act_is_its_rejection_between_the_parties(nlp, kb):
+    events = events_of(nlp, kb, "Ethiopia and Eritrea failed to reach an agreement on the border on Monday.")
+    assert {e.plover for e, _, _ in events} == {"REJECT"} and all(e.cameo.startswith("12") for e, _, _ in events)
+    pairs = {(a[:3], b[:3]) for _, src, tgt in events for a in src for b in tgt if a != b}
+    assert pairs == {("ETH", "ERI"), ("ERI", "ETH")}
+    assert all("negated" in e.modality and "negated->12" in e.rule for e, _, _ in events)
+
+
+def test_a_negated_attack_keeps_its_code(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Kenyan police did not attack the protesters in Nairobi."))
+    assert e.plover == "ASSAULT" and "negated" in e.modality
+
+
 def test_announced_refusal_is_a_rejection(nlp, kb):
     e, src, _ = only(events_of(nlp, kb, "Syria said it will not accept any more Iraqi refugees."))
     assert e.plover == "REJECT" and e.cameo.startswith("12") and src == ["SYR"]

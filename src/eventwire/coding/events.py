@@ -122,6 +122,10 @@ def code_events(
                            or (_is_ultimatum(c) and codebook.recode("ultimatum", cameo))
                            or codebook.recode("intent", cameo))
                 cameo = recoded or cameo
+            elif "negated" in mods:
+                # "failed to reach agreement", "did not attend the talks": a cooperative act that did not
+                # happen is no cooperation but its refusal (12x); a hostile one keeps its code, negated.
+                cameo = codebook.recode("refusal", cameo) or cameo
             row = codebook.code(cameo)
             plover = row.plover
             target = [a for a in c.target if a not in c.source]
@@ -137,8 +141,9 @@ def code_events(
             sides = {a.country for a in c.source}
             guessed = len(sides) > 1 and ("+nearest-actor" in c.pattern or {a.country for a in target} <= sides)
             if (guessed or not any(map(_placed, target))) and c.coordinated and len(c.source) > 1 \
-                    and plover in _RECIPROCAL:
-                target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target
+                    and (plover in _RECIPROCAL or ("negated" in mods and codebook.plover_of(c.rule.cameo) in _RECIPROCAL)):
+                # "Turkey and Russia agreed", "... failed to agree": each side is the other's target
+                target = list(c.source)
                 c.pattern += "+reciprocal"
             violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
             if violent and not c.source:
@@ -170,7 +175,7 @@ def code_events(
                 modality=tuple(mods),
                 evidence=sentence.evidence(),
                 rule=f"{c.rule.name} via {c.pattern}"
-                     + (f", intended->{cameo}" if cameo != c.rule.cameo else ""),
+                     + (f", {'intended' if 'intended' in mods else 'negated'}->{cameo}" if cameo != c.rule.cameo else ""),
                 place=place_id,
                 place_how=place_how or None,
                 quantities=tuple(linked),
