@@ -169,6 +169,26 @@ def test_a_negated_attack_keeps_its_code(nlp, kb):
     assert e.plover == "ASSAULT" and "negated" in e.modality
 
 
+def test_troops_arriving_are_deployed_not_visiting(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Kenyan troops arrived in Somalia on Tuesday."))
+    assert e.cameo == "074" and e.plover == "AID" and src == ["KENMIL"] and tgt == ["SOM"]
+    e, _, _ = only(events_of(nlp, kb, "The Kenyan foreign minister arrived in Somalia on Tuesday."))
+    assert e.plover == "CONSULT"
+
+
+def test_handing_over_goods_or_prisoners(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Indian engineers handed over two bridges to Nepal on Friday."))
+    assert e.cameo == "070" and [s[:3] for s in src] == ["IND"] and tgt == ["NPL"]
+    e, _, _ = only(events_of(nlp, kb, "Colombian rebels handed over three prisoners to Ecuador on Friday."))
+    assert e.cameo == "0841"
+
+
+def test_a_document_delivered_is_no_act_of_its_own(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "In a letter handed over to the United Nations, Iraq said it would allow "
+                                        "weapons inspectors to return."))
+    assert e.plover == "AGREE" and src == ["IRQ"]
+
+
 def test_announced_refusal_is_a_rejection(nlp, kb):
     e, src, _ = only(events_of(nlp, kb, "Syria said it will not accept any more Iraqi refugees."))
     assert e.plover == "REJECT" and e.cameo.startswith("12") and src == ["SYR"]

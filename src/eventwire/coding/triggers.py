@@ -259,6 +259,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     rules = _rules_for(tok, "VERB", codebook, index)
     if not rules:
         return None
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in _STATEMENTS:
+        return None  # "in a letter handed over to the UN", "a statement sent to X": a message delivered, no act
     passive = _is_passive(tok)
     if passive and tok.lemma_.lower() in _STATIVE_PASSIVES and not _prep_objects(tok, {"by"}) and not _children(
             tok, "agent") and _prep_objects(tok, {"to"}):
