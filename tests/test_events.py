@@ -495,3 +495,9 @@ def test_an_actor_is_listed_once_per_side(nlp, kb):
     assert events
     for event, _, _ in events:
         assert len(set(event.source)) == len(event.source) and len(set(event.target)) == len(event.target)
+
+
+def test_a_subjectless_participle_of_coercion_is_done_by_the_clause_subject(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Haitian soldiers entered the parliament building on Saturday, arresting "
+                                          "three opposition leaders."))
+    assert e.plover == "COERCE" and e.cameo.startswith("17") and src == ["HTIMIL"] and tgt == ["HTIGOVOPP"]

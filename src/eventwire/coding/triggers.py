@@ -291,7 +291,9 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
     violent = any(r.cameo[:2] in ("18", "19", "20") for r in rules)
-    if not source_tokens and not has_subject and violent:
+    # Arrests and other coercion, like violence, are done by the clause's agent ("stormed the building,
+    # arresting three leaders").
+    if not source_tokens and not has_subject and (violent or any(r.cameo[:2] == "17" for r in rules)):
         source_tokens = _participle_controller(tok)
         if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
             return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
