@@ -501,3 +501,14 @@ def test_a_subjectless_participle_of_coercion_is_done_by_the_clause_subject(nlp,
     e, src, tgt = only(events_of(nlp, kb, "Haitian soldiers entered the parliament building on Saturday, arresting "
                                           "three opposition leaders."))
     assert e.plover == "COERCE" and e.cameo.startswith("17") and src == ["HTIMIL"] and tgt == ["HTIGOVOPP"]
+
+
+def test_an_infinitive_after_an_object_is_done_by_that_object(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Qatar persuaded the Somali rebels to free the Kenyan hostages."))
+    assert e.plover == "RETREAT" and src == ["SOMREB"] and [t[:3] for t in tgt] == ["KEN"]
+
+
+def test_a_verb_coded_by_its_block_alone_governs_a_stronger_trigger_in_its_complement(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "A Peruvian judge ordered the former minister Ana Example to appear for "
+                                          "questioning in an investigation of arms sales."))
+    assert e.cameo == "100" and e.plover == "REQUEST" and src == ["PERJUD"] and [t[:3] for t in tgt] == ["PER"]

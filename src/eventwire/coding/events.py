@@ -91,8 +91,10 @@ def code_events(
                                   c.trigger.pos_ != "NOUN", c.trigger.i))
         # A dictionary verb coded by its synonym block alone ("go", "issue") is the weakest evidence: it
         # codes a sentence that has no better trigger, never beside one, and only between two actors.
-        if any(not c.rule.weak for c in found):
-            found = [c for c in found if not c.rule.weak]
+        # A better trigger counts when it names an actor (or is violence) and is not the weak verb's own
+        # complement ("ordered X to appear for questioning in an investigation": the order codes).
+        better = [c for c in found if not c.rule.weak and (c.source or c.target or c.rule.cameo[:2] in ("18", "19", "20"))]
+        found = [c for c in found if not c.rule.weak or not any(b.trigger.i not in c.consumed for b in better)]
         found = [c for c in found if not c.rule.weak or (c.source and [a for a in c.target if a not in c.source])]
         # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
