@@ -512,3 +512,8 @@ def test_a_verb_coded_by_its_block_alone_governs_a_stronger_trigger_in_its_compl
     e, src, tgt = only(events_of(nlp, kb, "A Peruvian judge ordered the former minister Ana Example to appear for "
                                           "questioning in an investigation of arms sales."))
     assert e.cameo == "100" and e.plover == "REQUEST" and src == ["PERJUD"] and [t[:3] for t in tgt] == ["PER"]
+
+
+def test_a_suspension_of_links_is_the_reduction_its_verb_codes(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Kenya announced a suspension of trade links with Somalia on Monday."))
+    assert e.cameo == "160" and e.plover == "SANCTION" and src == ["KEN"] and tgt == ["SOM"]
