@@ -517,3 +517,21 @@ def test_a_verb_coded_by_its_block_alone_governs_a_stronger_trigger_in_its_compl
 def test_a_suspension_of_links_is_the_reduction_its_verb_codes(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Kenya announced a suspension of trade links with Somalia on Monday."))
     assert e.cameo == "160" and e.plover == "SANCTION" and src == ["KEN"] and tgt == ["SOM"]
+
+
+def test_people_named_by_their_kind_stand_for_the_organisation_of_their_phrase(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The Turkish government pressured workers of the Ankara Metro Company to "
+                                          "end their strike."))
+    assert e.plover == "REQUEST" and [t[:3] for t in tgt] == ["TUR"]
+
+
+def test_a_possessive_pronoun_names_the_owner_of_a_group(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Ugandan officials said their forces had completed their withdrawal from "
+                                        "the Congolese town of Bunia."))
+    assert e.plover == "RETREAT" and [s[:3] for s in src] == ["UGA"]
+
+
+def test_coordinated_event_nouns_share_their_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Ethiopian forces launched artillery, mortar and rocket fire against "
+                                          "Eritrean positions on Monday."))
+    assert e.plover == "ASSAULT" and src == ["ETHMIL"] and [t[:3] for t in tgt] == ["ERI"]

@@ -114,8 +114,16 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
                 # country's relation to it adds no actor of that other country.
                 found += [a for a in _actors_at(index, head.doc, child.left_edge.i, child.right_edge.i)
                           if not own or not a.country or a.country in own]
-            if child.dep_ == "prep" and child.lower_ in ("of", "from") and not found:
-                found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
+            if child.dep_ == "prep" and child.lower_ in ("of", "from") and not any(map(_placed, found)):
+                # "workers of the Tehran bus company", "members of the X movement": people named only by their
+                # kind stand for the organisation or state their phrase names
+                owners = [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
+                found = [a for a in owners if _placed(a)] or found + owners
+        if found and not any(map(_placed, found)):
+            # "their forces", "its troops": a group named only by its kind belongs to the possessor
+            owners = [a for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"
+                      for a in _pronoun_actor(c, index, sentence)]
+            found = [a for a in owners if _placed(a)] or found
         if not found and head.pos_ == "PRON" and head.lower_ in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
             # "rebels, who attacked the convoy": the relative pronoun stands for the noun its clause describes
             found = _phrase_actors(head.head.head, index, sentence)

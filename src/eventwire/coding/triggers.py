@@ -534,7 +534,9 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
         return None
     preps = _target_preps(rule.cameo, codebook)
-    target = [a for t in _prep_objects(tok, preps | {"between"}) for a in _phrase_actors(t, index, sentence)]
+    # Coordinated event nouns share their target: "launched artillery, mortar and rocket fire against X".
+    target = [a for t in _prep_objects_of([tok, *tok.conjuncts], preps | {"between"})
+              for a in _phrase_actors(t, index, sentence)]
     if light and not target:
         target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
     if light and not target:
