@@ -535,3 +535,9 @@ def test_coordinated_event_nouns_share_their_target(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Ethiopian forces launched artillery, mortar and rocket fire against "
                                           "Eritrean positions on Monday."))
     assert e.plover == "ASSAULT" and src == ["ETHMIL"] and [t[:3] for t in tgt] == ["ERI"]
+
+
+def test_a_phrase_of_what_does_not_happen_names_no_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The Bolivian opposition leader Ana Example agreed to resign without "
+                                          "returning to Bolivia."))
+    assert e.plover == "AGREE" and tgt == []

@@ -225,6 +225,10 @@ _FALLBACK_SKIP = {"csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "punct"
                   "parataxis", "relcl", "npadvmod", "intj", "dep", "meta", "preconj", "det", "prt", "case", "predet",
                   "quantmod"}
 
+# Nor a phrase of what the act goes without ("agreed to resign without returning to X"): what does not
+# happen names no target. (A phrase of time or cause may: "called off a strike after talks with X".)
+_FALLBACK_SKIP_PREPS = {"without"}
+
 _TRIGGER_OWN = {"nsubj", "csubj", "agent"}  # the trigger's own subject or agent is its source
 
 _FALLBACK_DEPTH = 8
@@ -243,7 +247,8 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
         following = []
         for tok in level:
             for child in tok.children:
-                if child.i in seen or child.dep_ in _FALLBACK_SKIP:
+                if child.i in seen or child.dep_ in _FALLBACK_SKIP or (
+                        child.dep_ == "prep" and child.lower_ in _FALLBACK_SKIP_PREPS):
                     continue
                 if depth == 0 and child.dep_ in _TRIGGER_OWN:
                     continue  # a complement's subject is searched ("demanded that the US cancel"), its own is not
