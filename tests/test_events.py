@@ -541,3 +541,8 @@ def test_a_phrase_of_what_does_not_happen_names_no_target(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "The Bolivian opposition leader Ana Example agreed to resign without "
                                           "returning to Bolivia."))
     assert e.plover == "AGREE" and tgt == []
+
+
+def test_a_names_modifiers_describe_it_and_add_no_actor(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "EU member Greece condemned Turkey on Monday."))
+    assert e.plover == "ACCUSE" and src == ["GRC"] and tgt == ["TUR"]

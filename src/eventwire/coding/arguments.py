@@ -107,6 +107,10 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
         lefts = [c for c in head.lefts if c.dep_ not in ("cc", "punct", "prep", "det")]
         first = min([c.left_edge.i for c in lefts] + [head.i])
         found = _actors_at(index, head.doc, first, head.i)
+        named = _actors_at(index, head.doc, head.i, head.i) if head.pos_ == "PROPN" else []
+        if named:
+            # "NATO-member Norway", "U.S. ally Israel": a name's modifiers describe it; they add no actor
+            found = named
         own = {a.country for a in found if a.country}
         for child in head.children:
             if child.dep_ == "appos":
