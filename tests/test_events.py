@@ -546,3 +546,10 @@ def test_a_phrase_of_what_does_not_happen_names_no_target(nlp, kb):
 def test_a_names_modifiers_describe_it_and_add_no_actor(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "EU member Greece condemned Turkey on Monday."))
     assert e.plover == "ACCUSE" and src == ["GRC"] and tgt == ["TUR"]
+
+
+def test_a_complaint_to_an_addressee_accuses_the_one_it_is_about(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Georgia complained to the United Nations on Monday over Russian air raids."))
+    assert e.plover == "ACCUSE" and src == ["GEO"] and [t[:3] for t in tgt] == ["RUS"]
+    e, src, tgt = only(events_of(nlp, kb, "Georgia criticised Russia on Monday over the raids."))
+    assert src == ["GEO"] and tgt == ["RUS"]

@@ -297,7 +297,8 @@ def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index
     - a retreat's "from X" ("withdraw its troops from Lebanon", "withdrawal of forces from Panama"): the
       troops are the source's own;
     - an offer's or aid's recipient ("offered its troops to Lebanon", "gave X to Y");
-    - an investigation's or accusation's culprit ("investigating crimes by X", "an inquiry into abuses by X")."""
+    - an investigation's or accusation's culprit ("investigating crimes by X", "an inquiry into abuses by X");
+    - a complaint's culprit over its addressee ("complained to the UN over Israeli raids")."""
     def actors(tokens: list[Token]) -> list[Actor]:
         return [a for t in tokens for a in _phrase_actors(t, index, sentence)]
 
@@ -312,6 +313,10 @@ def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index
         objects += [v for o in objects for v in _children(o, "acl")]  # "crimes committed by X"
         better = actors(_prep_objects_of(objects, {"by"}) + [g for o in objects for c in _children(o, "agent")
                                                              for g in _children(c, "pobj")])
+    elif cameo[:2] == "11" and not _children(tok, "dobj") and _prep_objects(tok, {"to"}):
+        # "complained to the UN over Israeli air raids": the addressee hears the complaint, the one whose
+        # act it is about is accused
+        better = actors(_prep_objects(tok, {"over", "about"}))
     else:
         better = []
     return better or target
