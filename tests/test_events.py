@@ -553,3 +553,10 @@ def test_a_complaint_to_an_addressee_accuses_the_one_it_is_about(nlp, kb):
     assert e.plover == "ACCUSE" and src == ["GEO"] and [t[:3] for t in tgt] == ["RUS"]
     e, src, tgt = only(events_of(nlp, kb, "Georgia criticised Russia on Monday over the raids."))
     assert src == ["GEO"] and tgt == ["RUS"]
+
+
+def test_a_state_acts_through_its_government_for_rows_that_need_one(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Turkey defended Azerbaijan on Monday against criticism from Armenia."))
+    assert e.cameo == "052" and e.plover == "SUPPORT" and src == ["TUR"] and tgt == ["AZE"]
+    # ... but not through its army: a row for armed sources still needs one
+    assert all(e.plover != "ASSAULT" for e, _, _ in events_of(nlp, kb, "Turkey struck a trade deal with Azerbaijan."))

@@ -210,6 +210,8 @@ def _source_sectors(actors: list[Actor]) -> set[str]:
             out.add(a.code[len(a.country):])
         elif a.code and not a.country:
             out.add(a.code[:3])
+        elif a.kind == "state" and a.code == a.country:
+            out.add("GOV")  # "the United States defended ...": a state acts through its government
     return out
 
 
