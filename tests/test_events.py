@@ -560,3 +560,10 @@ def test_a_state_acts_through_its_government_for_rows_that_need_one(nlp, kb):
     assert e.cameo == "052" and e.plover == "SUPPORT" and src == ["TUR"] and tgt == ["AZE"]
     # ... but not through its army: a row for armed sources still needs one
     assert all(e.plover != "ASSAULT" for e, _, _ in events_of(nlp, kb, "Turkey struck a trade deal with Azerbaijan."))
+
+
+def test_a_partitive_noun_stands_in_for_its_event_noun(nlp, kb):
+    events = events_of(nlp, kb, "Kenya and Uganda held a new round of talks on Monday.")
+    assert {(e.plover, s[0], t[0]) for e, s, t in events} == {("CONSULT", "KEN", "UGA"), ("CONSULT", "UGA", "KEN")}
+    e, src, tgt = only(events_of(nlp, kb, "Syrian rebels launched a series of attacks on government forces."))
+    assert e.plover == "ASSAULT" and src == ["SYRREB"] and tgt == ["SYRMIL"]

@@ -488,19 +488,40 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
 _GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
 
+# Partitive nouns: a part, a run or a span of an event ("a round of talks", "a wave of strikes", "three days
+# of protests"). A closed grammatical class, like the determiners.
+_PARTITIVES = frozenset({"round", "series", "wave", "spate", "string", "number", "day", "week", "month", "hour",
+                         "night", "year", "couple", "lot", "kind", "sort", "type", "form", "bout", "flurry", "volley",
+                         "barrage", "burst", "salvo", "chain", "set", "part"})
+
+
+def _partitive_of(noun: Token) -> Token:
+    """The partitive noun whose "of" phrase the event noun fills ("a round of talks": round), else the noun."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep" and prep.head.pos_ == "NOUN" and (
+            prep.head.lemma_.lower() in _PARTITIVES):
+        return prep.head
+    return noun
+
+
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "NOUN", codebook, index)
     if not rules:
         return None
-    head = tok.head
+    # "held a new round of talks", "launched a series of attacks": a partitive noun stands in for its event
+    # noun as the light verb's object
+    phrase = _partitive_of(tok)
+    head = phrase.head
     particle = next((codebook.light_verbs[f] for f in _verb_forms(head) if f in codebook.light_verbs), None)
-    light = tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
+    light = phrase.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
         not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
     if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
             tok.head.head.lemma_.lower(), tok.head.lower_) in _PREPOSITIONAL_LIGHT:
         head, light = tok.head.head, True  # "engaged in ethnic cleansing": the verb's subject does the noun
+    if not light:
+        head = tok.head
     source: list[Actor] = []
-    consumed = {tok.i}
+    consumed = {tok.i} | ({phrase.i} if light else set())
     coordinated = False
     if light:
         subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
