@@ -567,3 +567,10 @@ def test_a_partitive_noun_stands_in_for_its_event_noun(nlp, kb):
     assert {(e.plover, s[0], t[0]) for e, s, t in events} == {("CONSULT", "KEN", "UGA"), ("CONSULT", "UGA", "KEN")}
     e, src, tgt = only(events_of(nlp, kb, "Syrian rebels launched a series of attacks on government forces."))
     assert e.plover == "ASSAULT" and src == ["SYRREB"] and tgt == ["SYRMIL"]
+
+
+def test_accepting_a_proposal_is_agreeing_and_accepting_a_demand_yielding(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Norway accepted a Swedish proposal for ending the fishing dispute."))
+    assert e.plover == "AGREE" and e.cameo.startswith("03") and src == ["NOR"]
+    e, src, _ = only(events_of(nlp, kb, "Norway accepted the Swedish demands on Monday."))
+    assert e.plover == "CONCEDE" and src == ["NOR"]
