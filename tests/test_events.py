@@ -574,3 +574,11 @@ def test_accepting_a_proposal_is_agreeing_and_accepting_a_demand_yielding(nlp, k
     assert e.plover == "AGREE" and e.cameo.startswith("03") and src == ["NOR"]
     e, src, _ = only(events_of(nlp, kb, "Norway accepted the Swedish demands on Monday."))
     assert e.plover == "CONCEDE" and src == ["NOR"]
+
+
+def test_mobilising_armed_men_is_a_force_posture_and_mobilising_lobbies_is_not(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Armenia mobilized its reservists on Monday."))
+    assert e.cameo == "154" and e.plover == "MOBILIZE" and src == ["ARM"]
+    e, src, _ = only(events_of(nlp, kb, "Azerbaijani troops mobilized near the border on Monday."))
+    assert e.plover == "MOBILIZE" and src == ["AZEMIL"]
+    assert all(e.plover != "MOBILIZE" for e, _, _ in events_of(nlp, kb, "Armenia mobilized lobby groups in France."))
