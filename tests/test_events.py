@@ -417,7 +417,7 @@ def test_event_named_as_the_main_events_topic_is_not_a_second_event(nlp, kb):
 
 def test_contrasted_clause_is_an_event_of_its_own(nlp, kb):
     events = events_of(nlp, kb, "Egypt accepted the plan, while Iraq rejected the accusations by Iran.")
-    assert {e.plover for e, _, _ in events} == {"CONCEDE", "REJECT"}
+    assert {e.plover for e, _, _ in events} == {"AGREE", "REJECT"}  # accepting a plan is agreeing to it
 
 
 def test_receiving_observers_is_allowing_international_involvement(nlp, kb):
@@ -582,3 +582,10 @@ def test_mobilising_armed_men_is_a_force_posture_and_mobilising_lobbies_is_not(n
     e, src, _ = only(events_of(nlp, kb, "Azerbaijani troops mobilized near the border on Monday."))
     assert e.plover == "MOBILIZE" and src == ["AZEMIL"]
     assert all(e.plover != "MOBILIZE" for e, _, _ in events_of(nlp, kb, "Armenia mobilized lobby groups in France."))
+
+
+def test_an_armed_act_one_is_prepared_to_do_is_a_force_posture(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The Ethiopian army prepared to resume shelling Eritrean positions."))
+    assert e.cameo == "150" and e.plover == "MOBILIZE" and src == ["ETHMIL"] and [t[:3] for t in tgt] == ["ERI"]
+    e, _, _ = only(events_of(nlp, kb, "The Ethiopian army threatened to resume shelling Eritrean positions."))
+    assert e.plover == "THREATEN"

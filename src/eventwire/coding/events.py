@@ -13,7 +13,7 @@ from dataclasses import replace
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
-from eventwire.coding.modality import _date, _is_historical, _is_ultimatum, _modality, _reporting_verb, modality_words
+from eventwire.coding.modality import _date, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
 from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
@@ -122,6 +122,7 @@ def code_events(
             if "intended" in mods:
                 recoded = (("negated" in mods and codebook.recode("refusal", cameo))
                            or (_is_ultimatum(c) and codebook.recode("ultimatum", cameo))
+                           or (_is_readiness(c) and codebook.recode("readiness", cameo))
                            or codebook.recode("intent", cameo))
                 cameo = recoded or cameo
             elif "negated" in mods:

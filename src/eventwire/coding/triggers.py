@@ -288,7 +288,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # "Turkey threatened to attack", "struck work to protest": the controller acts; an infinitive
         # after an object is that object's ("persuaded the rebels to free the hostages": the rebels free them)
         objects = _children(tok.head, "dobj") if tok.dep_ == "xcomp" else []
-        source_tokens = objects or _children(tok.head, "nsubj")
+        source_tokens = objects or _children(tok.head, "nsubj") or _clause_subject(tok.head)
     if not source_tokens and not has_subject and tok.dep_ == "acl" and tok.head.lemma_.lower() in _STATEMENTS and (
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
