@@ -589,3 +589,5 @@ def test_an_armed_act_one_is_prepared_to_do_is_a_force_posture(nlp, kb):
     assert e.cameo == "150" and e.plover == "MOBILIZE" and src == ["ETHMIL"] and [t[:3] for t in tgt] == ["ERI"]
     e, _, _ = only(events_of(nlp, kb, "The Ethiopian army threatened to resume shelling Eritrean positions."))
     assert e.plover == "THREATEN"
+    e, _, _ = only(events_of(nlp, kb, "Hundreds of volunteers from the villages mobilized near the Armenian border."))
+    assert e.cameo == "154"  # no object: those who mobilize are the ones mobilized

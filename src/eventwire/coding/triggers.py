@@ -142,9 +142,9 @@ def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], c
         if kind == "modifier" and any(c.dep_ in ("amod", "compound", "nmod") and c.i < token.i
                                       and c.lemma_.lower() in values for c in token.children):
             return rule
-        if kind == "object" and any(o.lemma_.lower() in values for c in token.children
-                                    if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)):
-            return rule
+        objects = [o for c in token.children if c.dep_ in ("dobj", "nsubjpass") for o in (c, *c.conjuncts)]
+        if kind == "object" and (any(o.lemma_.lower() in values for o in objects) or ("-" in values and not objects)):
+            return rule  # `-`: the verb has no object ("the army mobilized")
     return None
 
 
