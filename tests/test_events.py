@@ -591,3 +591,13 @@ def test_an_armed_act_one_is_prepared_to_do_is_a_force_posture(nlp, kb):
     assert e.plover == "THREATEN"
     e, _, _ = only(events_of(nlp, kb, "Hundreds of volunteers from the villages mobilized near the Armenian border."))
     assert e.cameo == "154"  # no object: those who mobilize are the ones mobilized
+
+
+def test_aid_is_for_the_object_of_its_purpose(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Norway sent equipment to help defend Kuwait on Monday."))
+    assert e.plover == "AID" and src == ["NOR"] and tgt == ["KWT"]
+
+
+def test_a_purpose_infinitive_is_done_by_its_clause_subject(nlp, kb):
+    events = events_of(nlp, kb, "Qatar hired lobbyists in Washington to help support the Palestinians.")
+    assert ("SUPPORT", "QAT", "PSE") in {(e.plover, s[0][:3], t[0][:3]) for e, s, t in events if s and t}

@@ -215,7 +215,8 @@ def _participle_controller(tok: Token) -> list[Token]:
 
 def _clause_subject(verb: Token) -> list[Token]:
     """The subject of a verb, or of the clause it completes when it has none of its own ("youths resorted to
-    throwing stones", "troops began to fire"): up through complements, conjuncts and "to"/"by" phrases."""
+    throwing stones", "troops began to fire"): up through complements, conjuncts, purpose infinitives and
+    "to"/"by" phrases."""
     for _ in range(4):
         subj = _children(verb, "nsubj")
         if subj or _children(verb, "nsubjpass"):
@@ -223,8 +224,10 @@ def _clause_subject(verb: Token) -> list[Token]:
         head = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
         if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
             return [head]  # a sentence the parser left without a main verb: its root noun acts
-        if verb.dep_ not in ("xcomp", "pcomp", "conj") or head.pos_ not in ("VERB", "AUX") or head.i == verb.i:
-            return []
+        purpose = verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+        if (verb.dep_ not in ("xcomp", "pcomp", "conj") and not purpose) or head.pos_ not in ("VERB", "AUX") \
+                or head.i == verb.i:
+            return []  # (a purpose infinitive, "mobilized groups to help support X", is its clause subject's)
         verb = head
     return []
 
@@ -363,6 +366,13 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for t in _children(complement, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
     if not target:
         target = _recipients(tok, complement, index, sentence)
+    if not target and codebook.plover_of(rule.cameo) == "AID":
+        # "send material to help defend Saudi Arabia": whom the aid is for is the object of its purpose
+        for clause in _purpose_clauses([tok]):
+            verbs = [clause] + [c for c in clause.children if c.dep_ == "xcomp"]
+            target = [a for v in verbs for t in _children(v, "dobj") for a in _phrase_actors(t, index, sentence)]
+            if target:
+                break
     target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
     governing = False
     plover = codebook.plover_of(rule.cameo)
