@@ -601,3 +601,12 @@ def test_aid_is_for_the_object_of_its_purpose(nlp, kb):
 def test_a_purpose_infinitive_is_done_by_its_clause_subject(nlp, kb):
     events = events_of(nlp, kb, "Qatar hired lobbyists in Washington to help support the Palestinians.")
     assert ("SUPPORT", "QAT", "PSE") in {(e.plover, s[0][:3], t[0][:3]) for e, s, t in events if s and t}
+
+
+def test_talks_with_a_party_are_each_sides_but_a_visit_has_a_guest_and_a_host(nlp, kb):
+    events = events_of(nlp, kb, "The Kenyan foreign minister held talks with Ugandan officials on Monday.")
+    assert {(e.plover, s[0][:3], t[0][:3]) for e, s, t in events} == {("CONSULT", "KEN", "UGA"),
+                                                                        ("CONSULT", "UGA", "KEN")}
+    events = events_of(nlp, kb, "The Kenyan foreign minister visited Uganda on Monday.")
+    assert [(e.cameo, s[0][:3], t[0][:3]) for e, s, t in events][0] == ("042", "KEN", "UGA")
+    assert ("042", "UGA", "KEN") not in [(e.cameo, s[0][:3], t[0][:3]) for e, s, t in events]

@@ -27,6 +27,9 @@ PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, s
 
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 
+# CAMEO codes of consultations with no host: discuss (040), by telephone (041), negotiate (046).
+_MUTUAL = {"040", "041", "046"}
+
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 
 
@@ -38,11 +41,17 @@ def _pairwise(event: Event, c: _Candidate, codebook: Codebook) -> list[Event]:
     """The events CAMEO codes for one act between several parties:
     - a meeting of coordinated parties ("Chile, Peru and Bolivia held talks", 04x) is a meeting of each
       with each other: one event per ordered pair;
+    - talks, a phone call or negotiations of one party with another (040, 041, 046) are each side's, as they
+      have no host: the second event with the roles swapped;
     - a pattern with a code for each side ([042:043] "X visited Y": X makes a visit, Y hosts it) gives the
       second event with the roles swapped."""
     out = [event]
     if "+reciprocal" in c.pattern and event.cameo[:2] == "04" and len(event.source) > 1:
         out = [replace(event, source=(a,), target=(b,)) for a in event.source for b in event.source if a != b]
+    elif event.cameo[:3] in _MUTUAL and event.source and event.target and not set(event.source) & set(event.target):
+        # talks, phone calls and negotiations have no host and no guest: each side takes part (PLOVER manual,
+        # CONSULT: "all participants are coded in the actor field")
+        out.append(replace(event, source=event.target, target=event.source, rule=f"{event.rule}, mutual"))
     if c.reverse and event.source and event.target and set(event.source) != set(event.target):
         out.append(_recoded(event, c.reverse, codebook, source=event.target, target=event.source,
                             rule=f"{event.rule}, reverse->{c.reverse}"))
