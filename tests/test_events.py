@@ -610,3 +610,9 @@ def test_talks_with_a_party_are_each_sides_but_a_visit_has_a_guest_and_a_host(nl
     events = events_of(nlp, kb, "The Kenyan foreign minister visited Uganda on Monday.")
     assert [(e.cameo, s[0][:3], t[0][:3]) for e, s, t in events][0] == ("042", "KEN", "UGA")
     assert ("042", "UGA", "KEN") not in [(e.cameo, s[0][:3], t[0][:3]) for e, s, t in events]
+
+
+def test_a_kind_word_inside_a_placed_phrase_adds_no_second_party(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Uganda Teachers Association (UTA) officials demanded support from the "
+                                          "Ugandan parliament."))
+    assert e.plover == "REQUEST" and len(src) == 1 and src[0][:3] == "UGA"

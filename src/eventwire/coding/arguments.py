@@ -123,6 +123,10 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
                 # kind stand for the organisation or state their phrase names
                 owners = [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
                 found = [a for a in owners if _placed(a)] or found + owners
+        if any(map(_placed, found)):
+            # "Montenegro Municipality Association officials": one phrase names one party; its placed actor
+            # says who, an unplaced kind word inside it ("officials") adds no second party
+            found = [a for a in found if _placed(a)]
         if found and not any(map(_placed, found)):
             # "their forces", "its troops": a group named only by its kind belongs to the possessor
             owners = [a for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"
