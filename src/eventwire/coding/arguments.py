@@ -107,6 +107,10 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
         lefts = [c for c in head.lefts if c.dep_ not in ("cc", "punct", "prep", "det")]
         first = min([c.left_edge.i for c in lefts] + [head.i])
         found = _actors_at(index, head.doc, first, head.i)
+        named = _actors_at(index, head.doc, head.i, head.i) if head.pos_ == "PROPN" else []
+        if named:
+            # "NATO-member Norway", "U.S. ally Israel": a name's modifiers describe it; they add no actor
+            found = named
         own = {a.country for a in found if a.country}
         for child in head.children:
             if child.dep_ == "appos":
@@ -114,8 +118,20 @@ def _phrase_actors(token: Token, index: _Index, sentence: Sentence) -> list[Acto
                 # country's relation to it adds no actor of that other country.
                 found += [a for a in _actors_at(index, head.doc, child.left_edge.i, child.right_edge.i)
                           if not own or not a.country or a.country in own]
-            if child.dep_ == "prep" and child.lower_ in ("of", "from") and not found:
-                found += [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
+            if child.dep_ == "prep" and child.lower_ in ("of", "from") and not any(map(_placed, found)):
+                # "workers of the Tehran bus company", "members of the X movement": people named only by their
+                # kind stand for the organisation or state their phrase names
+                owners = [a for g in child.children if g.dep_ == "pobj" for a in _phrase_actors(g, index, sentence)]
+                found = [a for a in owners if _placed(a)] or found + owners
+        if any(map(_placed, found)):
+            # "Montenegro Municipality Association officials": one phrase names one party; its placed actor
+            # says who, an unplaced kind word inside it ("officials") adds no second party
+            found = [a for a in found if _placed(a)]
+        if found and not any(map(_placed, found)):
+            # "their forces", "its troops": a group named only by its kind belongs to the possessor
+            owners = [a for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"
+                      for a in _pronoun_actor(c, index, sentence)]
+            found = [a for a in owners if _placed(a)] or found
         if not found and head.pos_ == "PRON" and head.lower_ in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
             # "rebels, who attacked the convoy": the relative pronoun stands for the noun its clause describes
             found = _phrase_actors(head.head.head, index, sentence)
@@ -208,6 +224,8 @@ def _source_sectors(actors: list[Actor]) -> set[str]:
             out.add(a.code[len(a.country):])
         elif a.code and not a.country:
             out.add(a.code[:3])
+        elif a.kind == "state" and a.code == a.country:
+            out.add("GOV")  # "the United States defended ...": a state acts through its government
     return out
 
 
@@ -227,6 +245,10 @@ _FALLBACK_SKIP = {"csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "punct"
                   "parataxis", "relcl", "npadvmod", "intj", "dep", "meta", "preconj", "det", "prt", "case", "predet",
                   "quantmod"}
 
+# Nor a phrase of what the act goes without ("agreed to resign without returning to X"): what does not
+# happen names no target. (A phrase of time or cause may: "called off a strike after talks with X".)
+_FALLBACK_SKIP_PREPS = {"without"}
+
 _TRIGGER_OWN = {"nsubj", "csubj", "agent"}  # the trigger's own subject or agent is its source
 
 _FALLBACK_DEPTH = 8
@@ -245,7 +267,8 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
         following = []
         for tok in level:
             for child in tok.children:
-                if child.i in seen or child.dep_ in _FALLBACK_SKIP:
+                if child.i in seen or child.dep_ in _FALLBACK_SKIP or (
+                        child.dep_ == "prep" and child.lower_ in _FALLBACK_SKIP_PREPS):
                     continue
                 if depth == 0 and child.dep_ in _TRIGGER_OWN:
                     continue  # a complement's subject is searched ("demanded that the US cancel"), its own is not
@@ -290,7 +313,8 @@ def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index
     - a retreat's "from X" ("withdraw its troops from Lebanon", "withdrawal of forces from Panama"): the
       troops are the source's own;
     - an offer's or aid's recipient ("offered its troops to Lebanon", "gave X to Y");
-    - an investigation's or accusation's culprit ("investigating crimes by X", "an inquiry into abuses by X")."""
+    - an investigation's or accusation's culprit ("investigating crimes by X", "an inquiry into abuses by X");
+    - a complaint's culprit over its addressee ("complained to the UN over Israeli raids")."""
     def actors(tokens: list[Token]) -> list[Actor]:
         return [a for t in tokens for a in _phrase_actors(t, index, sentence)]
 
@@ -305,6 +329,10 @@ def _preferred_target(tok: Token, cameo: str, target: list[Actor], index: _Index
         objects += [v for o in objects for v in _children(o, "acl")]  # "crimes committed by X"
         better = actors(_prep_objects_of(objects, {"by"}) + [g for o in objects for c in _children(o, "agent")
                                                              for g in _children(c, "pobj")])
+    elif cameo[:2] == "11" and not _children(tok, "dobj") and _prep_objects(tok, {"to"}):
+        # "complained to the UN over Israeli air raids": the addressee hears the complaint, the one whose
+        # act it is about is accused
+        better = actors(_prep_objects(tok, {"over", "about"}))
     else:
         better = []
     return better or target

@@ -13,7 +13,7 @@ from dataclasses import replace
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
-from eventwire.coding.modality import _date, _is_historical, _is_ultimatum, _modality, _reporting_verb, modality_words
+from eventwire.coding.modality import _date, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
 from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
@@ -27,6 +27,9 @@ PlaceChooser = Callable[[Parsed, int, int, Sequence[Place]], tuple[str | None, s
 
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 
+# CAMEO codes of consultations with no host: discuss (040), by telephone (041), negotiate (046).
+_MUTUAL = {"040", "041", "046"}
+
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 
 
@@ -38,11 +41,17 @@ def _pairwise(event: Event, c: _Candidate, codebook: Codebook) -> list[Event]:
     """The events CAMEO codes for one act between several parties:
     - a meeting of coordinated parties ("Chile, Peru and Bolivia held talks", 04x) is a meeting of each
       with each other: one event per ordered pair;
+    - talks, a phone call or negotiations of one party with another (040, 041, 046) are each side's, as they
+      have no host: the second event with the roles swapped;
     - a pattern with a code for each side ([042:043] "X visited Y": X makes a visit, Y hosts it) gives the
       second event with the roles swapped."""
     out = [event]
     if "+reciprocal" in c.pattern and event.cameo[:2] == "04" and len(event.source) > 1:
         out = [replace(event, source=(a,), target=(b,)) for a in event.source for b in event.source if a != b]
+    elif event.cameo[:3] in _MUTUAL and event.source and event.target and not set(event.source) & set(event.target):
+        # talks, phone calls and negotiations have no host and no guest: each side takes part (PLOVER manual,
+        # CONSULT: "all participants are coded in the actor field")
+        out.append(replace(event, source=event.target, target=event.source, rule=f"{event.rule}, mutual"))
     if c.reverse and event.source and event.target and set(event.source) != set(event.target):
         out.append(_recoded(event, c.reverse, codebook, source=event.target, target=event.source,
                             rule=f"{event.rule}, reverse->{c.reverse}"))
@@ -91,8 +100,10 @@ def code_events(
                                   c.trigger.pos_ != "NOUN", c.trigger.i))
         # A dictionary verb coded by its synonym block alone ("go", "issue") is the weakest evidence: it
         # codes a sentence that has no better trigger, never beside one, and only between two actors.
-        if any(not c.rule.weak for c in found):
-            found = [c for c in found if not c.rule.weak]
+        # A better trigger counts when it names an actor (or is violence) and is not the weak verb's own
+        # complement ("ordered X to appear for questioning in an investigation": the order codes).
+        better = [c for c in found if not c.rule.weak and (c.source or c.target or c.rule.cameo[:2] in ("18", "19", "20"))]
+        found = [c for c in found if not c.rule.weak or not any(b.trigger.i not in c.consumed for b in better)]
         found = [c for c in found if not c.rule.weak or (c.source and [a for a in c.target if a not in c.source])]
         # "agreed to resume talks": the complement's event, made intended, says it all (CAMEO 036).
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
@@ -120,8 +131,13 @@ def code_events(
             if "intended" in mods:
                 recoded = (("negated" in mods and codebook.recode("refusal", cameo))
                            or (_is_ultimatum(c) and codebook.recode("ultimatum", cameo))
+                           or (_is_readiness(c) and codebook.recode("readiness", cameo))
                            or codebook.recode("intent", cameo))
                 cameo = recoded or cameo
+            elif "negated" in mods:
+                # "failed to reach agreement", "did not attend the talks": a cooperative act that did not
+                # happen is no cooperation but its refusal (12x); a hostile one keeps its code, negated.
+                cameo = codebook.recode("refusal", cameo) or cameo
             row = codebook.code(cameo)
             plover = row.plover
             target = [a for a in c.target if a not in c.source]
@@ -137,8 +153,9 @@ def code_events(
             sides = {a.country for a in c.source}
             guessed = len(sides) > 1 and ("+nearest-actor" in c.pattern or {a.country for a in target} <= sides)
             if (guessed or not any(map(_placed, target))) and c.coordinated and len(c.source) > 1 \
-                    and plover in _RECIPROCAL:
-                target = list(c.source)  # "Turkey and Russia agreed": each side is the other's target
+                    and (plover in _RECIPROCAL or ("negated" in mods and codebook.plover_of(c.rule.cameo) in _RECIPROCAL)):
+                # "Turkey and Russia agreed", "... failed to agree": each side is the other's target
+                target = list(c.source)
                 c.pattern += "+reciprocal"
             violent = row.quad_class == 4 and c.rule.cameo[:2] in ("18", "19", "20")
             if violent and not c.source:
@@ -170,7 +187,7 @@ def code_events(
                 modality=tuple(mods),
                 evidence=sentence.evidence(),
                 rule=f"{c.rule.name} via {c.pattern}"
-                     + (f", intended->{cameo}" if cameo != c.rule.cameo else ""),
+                     + (f", {'intended' if 'intended' in mods else 'negated'}->{cameo}" if cameo != c.rule.cameo else ""),
                 place=place_id,
                 place_how=place_how or None,
                 quantities=tuple(linked),

@@ -107,6 +107,13 @@ def _event_nouns(c: _Candidate) -> list[Token]:
                           and doc[i].head.head.i == c.trigger.i and doc[i].pos_ == "NOUN"]
 
 
+def _is_readiness(c: _Candidate) -> bool:
+    """ "the army prepared to resume shelling", "troops are poised to attack": the act is announced by a word
+    of material readiness."""
+    ready = modality_words().get("readiness", frozenset())
+    return any(t.lemma_.lower() in ready or t.lower_ in ready for t in _clause_chain(c.governor)[1:3])
+
+
 def _is_ultimatum(c: _Candidate) -> bool:
     """ "will withdraw its force unless ...": the act is announced on a condition the target must meet."""
     inner = [c.governor.doc[i] for i in sorted(c.consumed)]

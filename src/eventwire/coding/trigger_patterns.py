@@ -11,7 +11,8 @@ first that matches binds):
     * >dobj diplomat || * >dobj _ >prep of >pobj diplomat   "expelled (a group of) diplomats"
 
 `>DEPS NODE` goes to a child linked by one of DEPS (`|`-separated; a bare `>` takes any link), `<DEPS NODE`
-to the head the current node hangs on by one of DEPS; a conjunct counts as linked the way its first
+to the head the current node hangs on by one of DEPS; `!>DEPS NODE` (or `!<`) holds where no such node is
+linked, and stays where it is ("* !>dobj _": the verb has no object); a conjunct counts as linked the way its first
 conjunct is ("blocked traffic and roads"). A node is `$` (the source), `+` (the target), `_`
 (any token) or pattern words `w1|w2` (a token whose text, lemma or past-form stem is one of them). The
 trigger's row is found first (by lemma, as before); the pattern is then tried only at that token, so a
@@ -41,6 +42,7 @@ class PatternStep:
     down: bool  # True: a child of the current node; False: its head
     deps: frozenset[str]  # the link's labels; empty = any
     node: PatternNode
+    negated: bool = False  # the step holds where no such node is linked
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,10 @@ def _walk(chain: tuple[PatternStep, ...], at: int, token: Token, start: int) -> 
             first = first.head  # "the curfew and the ban were lifted": "ban" hangs on "lifted" as "curfew" does
         head = first.head
         candidates = [head] if head.i != first.i and (not step.deps or first.dep_ in step.deps) else []
+    if step.negated:
+        if any(cand.i != start and _fits(step.node, cand) for cand in candidates):
+            return None
+        return _walk(chain, at + 1, token, start)
     for cand in candidates:
         if cand.i == start or not _fits(step.node, cand):
             continue
@@ -157,10 +163,15 @@ def _compile_chains(alternative: str, text: str, where: str) -> _Chains:
             raise ValueError(f"{where}: the pattern `{text}` has a link with no node after it")
         steps = []
         for rel, node in zip(tokens[1::2], tokens[2::2]):
-            if rel[0] not in "<>":
-                raise ValueError(f"{where}: `{rel}` in `{text}` is no link (>dep or <dep)")
+            negated = rel.startswith("!")
+            rel = rel[1:] if negated else rel
+            if not rel or rel[0] not in "<>":
+                raise ValueError(f"{where}: `{rel}` in `{text}` is no link (>dep, <dep, !>dep or !<dep)")
             deps = frozenset(d for d in rel[1:].split("|") if d)
-            steps.append(PatternStep(rel[0] == ">", deps, _node(node, where)))
+            found = _node(node, where)
+            if negated and found.role in ("source", "target"):
+                raise ValueError(f"{where}: a negated link in `{text}` cannot bind $ or +")
+            steps.append(PatternStep(rel[0] == ">", deps, found, negated))
         if not steps:
             raise ValueError(f"{where}: the pattern `{text}` has a chain with no link")
         chains.append(tuple(steps))
@@ -186,4 +197,8 @@ def shorthand_pattern(when: str, where: str) -> TriggerPattern | None:
     kind, _, values = when.partition(":")
     if kind not in _SHORTHANDS:
         return None
-    return compile_pattern(_SHORTHANDS[kind].format(values.replace(" ", "")), where)
+    words = [w for w in values.replace(" ", "").split("|") if w]
+    text = _SHORTHANDS[kind].format("|".join(w for w in words if w != "-"))
+    if kind == "object" and "-" in words:  # `-`: the verb has no object ("the army mobilized")
+        text = "* !>dobj|nsubjpass _" + (f" || {text}" if len(words) > 1 else "")
+    return compile_pattern(text, where)

@@ -248,7 +248,8 @@ def _participle_controller(tok: Token) -> list[Token]:
 
 def _clause_subject(verb: Token) -> list[Token]:
     """The subject of a verb, or of the clause it completes when it has none of its own ("youths resorted to
-    throwing stones", "troops began to fire"): up through complements, conjuncts and "to"/"by" phrases."""
+    throwing stones", "troops began to fire"): up through complements, conjuncts, purpose infinitives and
+    "to"/"by" phrases."""
     for _ in range(4):
         subj = _children(verb, "nsubj")
         if subj or _children(verb, "nsubjpass"):
@@ -256,8 +257,10 @@ def _clause_subject(verb: Token) -> list[Token]:
         head = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
         if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
             return [head]  # a sentence the parser left without a main verb: its root noun acts
-        if verb.dep_ not in ("xcomp", "pcomp", "conj") or head.pos_ not in ("VERB", "AUX") or head.i == verb.i:
-            return []
+        purpose = verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+        if (verb.dep_ not in ("xcomp", "pcomp", "conj") and not purpose) or head.pos_ not in ("VERB", "AUX") \
+                or head.i == verb.i:
+            return []  # (a purpose infinitive, "mobilized groups to help support X", is its clause subject's)
         verb = head
     return []
 
@@ -292,6 +295,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     rules = _rules_for(tok, "VERB", codebook, index)
     if not rules:
         return None
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in _STATEMENTS:
+        return None  # "in a letter handed over to the UN", "a statement sent to X": a message delivered, no act
     passive = _is_passive(tok)
     if passive and tok.lemma_.lower() in _STATIVE_PASSIVES and not _prep_objects(tok, {"by"}) and not _children(
             tok, "agent") and _prep_objects(tok, {"to"}):
@@ -316,8 +321,10 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not source_tokens and not has_subject and not passive and tok.head.pos_ in ("VERB", "AUX") and (
             tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in tok.children))):
-        # "Turkey threatened to attack", "struck work to protest": the controller acts
-        source_tokens = _children(tok.head, "nsubj")
+        # "Turkey threatened to attack", "struck work to protest": the controller acts; an infinitive
+        # after an object is that object's ("persuaded the rebels to free the hostages": the rebels free them)
+        objects = _children(tok.head, "dobj") if tok.dep_ == "xcomp" else []
+        source_tokens = objects or _children(tok.head, "nsubj") or _clause_subject(tok.head)
     if not source_tokens and not has_subject and not passive and tok.dep_ == "pcomp" and tok.tag_ == "VBG" \
             and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
         source_tokens = _clause_subject(tok)  # "retaliated by shelling the town": who retaliated shelled it
@@ -325,7 +332,9 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
             tok.head.dep_ == "dobj" and tok.head.head.pos_ in ("VERB", "AUX")):
         source_tokens = _children(tok.head.head, "nsubj")  # "the PKK issued a declaration demanding ..."
     violent = any(r.cameo[:2] in ("18", "19", "20") for r in rules)
-    if not source_tokens and not has_subject and violent:
+    # Arrests and other coercion, like violence, are done by the clause's agent ("stormed the building,
+    # arresting three leaders").
+    if not source_tokens and not has_subject and (violent or any(r.cameo[:2] == "17" for r in rules)):
         source_tokens = _participle_controller(tok)
         if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
             return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
@@ -406,6 +415,13 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for t in _children(complement, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
     if not target:
         target = _recipients(tok, complement, index, sentence)
+    if not target and codebook.plover_of(rule.cameo) == "AID":
+        # "send material to help defend Saudi Arabia": whom the aid is for is the object of its purpose
+        for clause in _purpose_clauses([tok]):
+            verbs = [clause] + [c for c in clause.children if c.dep_ == "xcomp"]
+            target = [a for v in verbs for t in _children(v, "dobj") for a in _phrase_actors(t, index, sentence)]
+            if target:
+                break
     target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
     governing = False
     plover = codebook.plover_of(rule.cameo)
@@ -534,19 +550,40 @@ _RECIPROCAL_NOUNS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
 _GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
 
+# Partitive nouns: a part, a run or a span of an event ("a round of talks", "a wave of strikes", "three days
+# of protests"). A closed grammatical class, like the determiners.
+_PARTITIVES = frozenset({"round", "series", "wave", "spate", "string", "number", "day", "week", "month", "hour",
+                         "night", "year", "couple", "lot", "kind", "sort", "type", "form", "bout", "flurry", "volley",
+                         "barrage", "burst", "salvo", "chain", "set", "part"})
+
+
+def _partitive_of(noun: Token) -> Token:
+    """The partitive noun whose "of" phrase the event noun fills ("a round of talks": round), else the noun."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep" and prep.head.pos_ == "NOUN" and (
+            prep.head.lemma_.lower() in _PARTITIVES):
+        return prep.head
+    return noun
+
+
 def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
     rules = _rules_for(tok, "NOUN", codebook, index)
     if not rules:
         return None
-    head = tok.head
+    # "held a new round of talks", "launched a series of attacks": a partitive noun stands in for its event
+    # noun as the light verb's object
+    phrase = _partitive_of(tok)
+    head = phrase.head
     particle = next((codebook.light_verbs[f] for f in _verb_forms(head) if f in codebook.light_verbs), None)
-    light = tok.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
+    light = phrase.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
         not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
     if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
             tok.head.head.lemma_.lower(), tok.head.lower_) in _PREPOSITIONAL_LIGHT:
         head, light = tok.head.head, True  # "engaged in ethnic cleansing": the verb's subject does the noun
+    if not light:
+        head = tok.head
     source: list[Actor] = []
-    consumed = {tok.i}
+    consumed = {tok.i} | ({phrase.i} if light else set())
     coordinated = False
     if light:
         subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
@@ -601,7 +638,8 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
         return None
     preps = _target_preps(rule.cameo, codebook)
-    target = bound_target or [a for t in _prep_objects(tok, preps | {"between"})
+    # Coordinated event nouns share their target: "launched artillery, mortar and rocket fire against X".
+    target = bound_target or [a for t in _prep_objects_of([tok, *tok.conjuncts], preps | {"between"})
                                for a in _phrase_actors(t, index, sentence)]
     if light and not target:
         target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
