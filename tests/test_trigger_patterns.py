@@ -55,7 +55,16 @@ def test_alternatives_match_the_first_that_holds(nlp):
     assert pattern.match(other) is None
 
 
-@pytest.mark.parametrize("text", ["", "* >dobj + ||", "attack >dobj +", "* >dobj", "* dobj +", "* >dobj *"])
+def test_a_negated_link_holds_where_no_such_node_is_linked(nlp):
+    no_object = compile_pattern("* !>dobj|nsubjpass _", "test")
+    assert no_object.match(_token(nlp, "The army mobilized near the border.", "mobilized")) is not None
+    assert no_object.match(_token(nlp, "The army mobilized its reservists.", "mobilized")) is None
+    either = shorthand_pattern("object:-|reservist", "test")
+    assert either.match(_token(nlp, "The army mobilized its reservists.", "mobilized")) is not None
+    assert either.match(_token(nlp, "The party mobilized its voters.", "mobilized")) is None
+
+
+@pytest.mark.parametrize("text", ["", "* >dobj + ||", "* !>dobj +", "attack >dobj +", "* >dobj", "* dobj +", "* >dobj *"])
 def test_bad_pattern_is_an_error_naming_the_row(text):
     with pytest.raises(ValueError, match="triggers:fire/VERB/3"):
         compile_pattern(text, "triggers.tsv: row triggers:fire/VERB/3")
