@@ -259,7 +259,9 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int) -> d
             try:
                 con = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
                 con.request("GET", "/api/health")
-                if con.getresponse().status == 200:
+                health = con.getresponse()
+                health.read()
+                if health.status == 200:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
