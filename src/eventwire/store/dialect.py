@@ -38,6 +38,14 @@ class Dialect:
     def list_has(self, array: str, value: str) -> str:
         return f"list_contains({array}, {value})"
 
+    def empty_list(self, element: str) -> str:
+        """An empty list of `element` (a DuckDB type name)."""
+        return f"CAST([] AS {element}[])"
+
+    def list_any(self, array: str, condition: str) -> str:
+        """Whether some element x of `array` meets `condition` (SQL over x)."""
+        return f"(len(list_filter({array}, lambda x: {condition})) > 0)"
+
     def regex(self, expr: str, pattern: str) -> str:
         """Whether `expr` matches the regular expression `pattern` (a SQL string literal) anywhere."""
         return f"regexp_matches({expr}, {pattern})"
@@ -84,6 +92,12 @@ class PostgresDialect(Dialect):
 
     def list_has(self, array: str, value: str) -> str:
         return f"({value} = ANY({array}))"
+
+    def empty_list(self, element: str) -> str:
+        return f"CAST('{{}}' AS {self.ddl(element).split()[0]}[])"
+
+    def list_any(self, array: str, condition: str) -> str:
+        return f"EXISTS (SELECT 1 FROM unnest({array}) AS listed(x) WHERE {condition})"
 
     def regex(self, expr: str, pattern: str) -> str:
         return f"({expr} ~ {pattern})"

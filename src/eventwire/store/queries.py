@@ -33,24 +33,19 @@ class EventQueries:
         where: list[str] = []
         params: list[Any] = []
 
-        # The matching actors are found first, uncorrelated, then their events: measured 2x faster
-        # on 1M events than an EXISTS whose join is correlated with each event.
-        def with_actor(condition: str, role: str = "") -> str:
-            role_sql = f"AND x.role = '{role}'" if role else ""
-            return f"""EXISTS (SELECT 1 FROM (SELECT x.doc_id, x.event_id FROM event_actors x
-                {self.dialect.semi_join} (SELECT doc_id, actor_id FROM actors a WHERE {condition}) a
-                    ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id WHERE true {role_sql}) m
-                WHERE m.doc_id = e.doc_id AND m.event_id = e.event_id)"""
-
+        # Each event carries copies of its actors' codes, names and countries and of its place's
+        # country and coordinates (schema.DENORMALISED_COLUMNS): the filters read the events table alone.
+        has = self.dialect.list_any
         for role, value in (("", actor), ("source", source), ("target", target)):
             if value:
                 # Plain string functions, not LIKE: no wildcards to escape, and DuckDB runs them faster.
-                where.append(with_actor("starts_with(a.code, ?) OR strpos(lower(a.name), ?) > 0", role))
-                params += [value.upper(), value.lower()]
+                roles = (role,) if role else ("source", "target")
+                where.append("(" + " OR ".join(
+                    [has(f"e.{r}_codes", "starts_with(x, ?)") for r in roles]
+                    + [has(f"e.{r}_names", "strpos(lower(x), ?) > 0") for r in roles]) + ")")
+                params += [value.upper()] * len(roles) + [value.lower()] * len(roles)
         if country:
-            where.append(f"""({with_actor("a.country = ?")}
-                OR EXISTS (SELECT 1 FROM (SELECT doc_id, place_id FROM places WHERE country = ?) p
-                    WHERE p.doc_id = e.doc_id AND p.place_id = e.place_id))""")
+            where.append(f"({self.dialect.list_has('e.actor_countries', '?')} OR e.place_country = ?)")
             params += [country.upper(), country.upper()]
         if cameo:
             where.append("starts_with(e.cameo, ?)")
@@ -79,9 +74,8 @@ class EventQueries:
         if bbox:
             # One box (min_lon, min_lat, max_lon, max_lat) or several (a box split at the antimeridian).
             boxes = [bbox] if isinstance(bbox[0], (int, float)) else list(bbox)
-            inside = " OR ".join(["(p.lon BETWEEN ? AND ? AND p.lat BETWEEN ? AND ?)"] * len(boxes))
-            where.append(f"""EXISTS (SELECT 1 FROM places p WHERE p.doc_id = e.doc_id AND p.place_id = e.place_id
-                AND ({inside}))""")
+            inside = " OR ".join(["(e.place_lon BETWEEN ? AND ? AND e.place_lat BETWEEN ? AND ?)"] * len(boxes))
+            where.append(f"({inside})")
             for min_lon, min_lat, max_lon, max_lat in boxes:
                 params += [float(min_lon), float(max_lon), float(min_lat), float(max_lat)]
         if q:
