@@ -125,6 +125,7 @@ def build(path: str, n_events: int, chunk_docs: int = 20_000) -> None:
 
     from eventwire.store.duckdb import open_store
     from eventwire.store.rows import TABLES
+    from eventwire.store.schema import denormalised_sql
     from eventwire.store.writes import append_batch
 
     per_doc = 10
@@ -136,7 +137,15 @@ def build(path: str, n_events: int, chunk_docs: int = 20_000) -> None:
             count = min(chunk_docs, n_docs - first)
             batch = {}
             for name, sql in _synthetic_tables(first, first + count, per_doc).items():
-                batch[name] = _conformed(maker.sql(sql).to_arrow_table(), TABLES[name])
+                batch[name] = maker.sql(sql).to_arrow_table()
+                maker.register(name, batch[name])
+            # The events' copies of their place's and actors' fields, as store/rows.py makes them.
+            batch["events"] = maker.sql(f"""SELECT e.*, d.* EXCLUDE (doc_id, event_id) FROM events e
+                JOIN ({denormalised_sql(maker)}) d ON d.doc_id = e.doc_id AND d.event_id = e.event_id""").to_arrow_table()
+            batch = {name: _conformed(table, TABLES[name]) for name, table in batch.items()}
+            for name in TABLES:
+                if name in batch:
+                    maker.unregister(name)
             con.execute("BEGIN TRANSACTION")
             append_batch(con, batch)
             con.execute("COMMIT")
@@ -240,7 +249,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_concurrent(path: str, concurrency: int, duration: float, seed: int) -> dict:
+def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept_answers: int) -> dict:
     """`concurrency` clients (threads with keep-alive connections) against `eventwire serve` in a
     process of its own, each sending the mix one request after another for `duration` seconds."""
     import http.client
@@ -250,8 +259,11 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int) -> d
     from urllib.parse import urlencode
 
     port = _free_port()
-    script = Path(sys.executable).with_name("eventwire")
-    server = subprocess.Popen([str(script), "serve", "--db", path, "--port", str(port)],
+    # What `eventwire serve` runs, with the answer cache's size as asked.
+    serve = ("import sys, uvicorn; from eventwire.api import create_app; "
+             "uvicorn.run(create_app(sys.argv[1], kept_answers=int(sys.argv[3])), host='127.0.0.1', "
+             "port=int(sys.argv[2]), log_level='warning')")
+    server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -334,7 +346,7 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int) -> d
             "load_during": round(statistics.mean(loads), 2) if loads else None}
 
 
-def run_endpoints(path: str, rounds: int) -> list[dict]:
+def run_endpoints(path: str, rounds: int, kept_answers: int) -> list[dict]:
     """Each request of REQUESTS alone, one after another, in process (TestClient)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -350,7 +362,7 @@ def run_endpoints(path: str, rounds: int) -> list[dict]:
         ORDER BY k DESC, doc_id DESC, event_id DESC LIMIT 1 OFFSET (SELECT count(*) // 2 FROM events)""").fetchone()
     con.close()
     results = []
-    with TestClient(create_app(path), base_url="http://localhost") as client:
+    with TestClient(create_app(path, kept_answers=kept_answers), base_url="http://localhost") as client:
         cursor = client.get("/api/events?limit=50").json()["next_cursor"]
         deep = _encode_cursor("desc", middle)
         for label, url in REQUESTS:
@@ -381,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, help="Clients at once, each sending the mix (MIX) to a server")
     parser.add_argument("--duration", type=float, default=60, help="Seconds of load with --concurrency")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kept-answers", type=int, default=256,
+                        help="Answers the server keeps while the store is unchanged (0: none, every request computed)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     import duckdb
@@ -406,12 +420,12 @@ def main(argv: list[str] | None = None) -> int:
         build(path, args.events)
     build_seconds = time.perf_counter() - started
     report = {"events": args.events, "build_seconds": round(build_seconds, 1), "reused_db": reuse,
-              "cpus": os.cpu_count()}
+              "cpus": os.cpu_count(), "kept_answers": args.kept_answers}
     if args.concurrency:
-        report.update(run_concurrent(path, args.concurrency, args.duration, args.seed))
+        report.update(run_concurrent(path, args.concurrency, args.duration, args.seed, args.kept_answers))
     else:
         report["rounds"] = args.rounds
-        report["results"] = run_endpoints(path, args.rounds)
+        report["results"] = run_endpoints(path, args.rounds, args.kept_answers)
         report["worst_p95_ms"] = max(r["p95_ms"] for r in report["results"])
         report["load"] = [round(x, 2) for x in os.getloadavg()]
     if args.json:

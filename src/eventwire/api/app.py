@@ -192,7 +192,8 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
-               watchlists: tuple = (), watching: Callable[[], bool] = lambda: False) -> FastAPI:
+               watchlists: tuple = (), watching: Callable[[], bool] = lambda: False,
+               kept_answers: int = 256) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
     spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
@@ -200,7 +201,8 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     to the loopback host names and `allowed_hosts` ("*" for any). `writable` means a watcher in
     this process holds the database read-write (`serve --watch`): requests then read through
     that instance (DuckDB allows no read-only one beside it in a process); `watchlists` (of
-    sources.toml) and `watching` feed the monitoring endpoints."""
+    sources.toml) and `watching` feed the monitoring endpoints. `kept_answers` is how many answers
+    are kept while the store is unchanged (api/cache.py; 0 computes every one)."""
     settings = settings or load_settings(db=db_path)
     shared_writer = writable
     writable = bool(api_token) or writable
@@ -211,7 +213,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         with database.writing():
             pass  # an empty store that POST /api/ingest (or the watcher) fills
     pools: list[ExtractionPool] = []  # made on first use, on the event loop that serves it
-    answers = AnswerCache()
+    answers = AnswerCache(kept_answers)
 
     def cached(db: Store, key: tuple, compute: Callable[[], Any]) -> Any:
         """The answer for `key` while the store is unchanged (api/cache.py)."""

@@ -39,7 +39,7 @@ class AnswerCache:
 
     def get(self, generation: Hashable | None, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The answer for `key` in this generation, computed by `compute` when not kept."""
-        if generation is None:
+        if generation is None or self.size <= 0:
             return compute()
         with self._lock:
             if generation != self._generation:

@@ -35,15 +35,12 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
     where, params = store._api_where(**filters)
     # One query: the matching events are found once, and each facet ranked over them; the events'
     # copies of their actors' and place's fields (store/schema.py) spare the joins but the language's.
+    d = store.dialect
     grouped = {
-        "country": """SELECT c AS v, count(*) AS n FROM (
-                SELECT doc_id, event_id, unnest(actor_countries) AS c FROM m
-                UNION SELECT doc_id, event_id, place_country FROM m) AS found
-            WHERE c IS NOT NULL GROUP BY c""",
-        "actor": """SELECT c AS v, count(*) AS n FROM (
-                SELECT doc_id, event_id, unnest(source_codes) AS c FROM m
-                UNION SELECT doc_id, event_id, unnest(target_codes) FROM m) AS found
-            WHERE c IS NOT NULL GROUP BY c""",
+        "country": f"""SELECT c AS v, count(*) AS n FROM (
+                {d.each_distinct("m", ["actor_countries"], ["place_country"])}) AS found GROUP BY c""",
+        "actor": f"""SELECT c AS v, count(*) AS n FROM (
+                {d.each_distinct("m", ["source_codes", "target_codes"])}) AS found GROUP BY c""",
         "cameo_root": "SELECT left(cameo, 2) AS v, count(*) AS n FROM m GROUP BY 1",
         "quad_class": "SELECT CAST(quad_class AS VARCHAR) AS v, count(*) AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
         "modality": "SELECT v, count(*) AS n FROM (SELECT unnest(modality) AS v FROM m) AS listed GROUP BY v",

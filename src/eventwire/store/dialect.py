@@ -38,6 +38,12 @@ class Dialect:
     def list_has(self, array: str, value: str) -> str:
         return f"list_contains({array}, {value})"
 
+    def each_distinct(self, source: str, arrays: list[str], scalars: list[str] = ()) -> str:
+        """A query of one row (column c) per distinct element, NULLs left out, of each row of `source`
+        over its `arrays` (list columns) and `scalars` together."""
+        joined = ", ".join([*arrays, *(f"[{x}]" for x in scalars)])
+        return f"SELECT unnest(list_distinct(flatten([{joined}]))) AS c FROM {source}"
+
     def empty_list(self, element: str) -> str:
         """An empty list of `element` (a DuckDB type name)."""
         return f"CAST([] AS {element}[])"
@@ -92,6 +98,11 @@ class PostgresDialect(Dialect):
 
     def list_has(self, array: str, value: str) -> str:
         return f"({value} = ANY({array}))"
+
+    def each_distinct(self, source: str, arrays: list[str], scalars: list[str] = ()) -> str:
+        joined = " || ".join([*arrays, *(f"ARRAY[{x}]" for x in scalars)])
+        return f"""SELECT c FROM (SELECT DISTINCT doc_id, event_id, unnest({joined}) AS c FROM {source}) AS each
+            WHERE c IS NOT NULL"""
 
     def empty_list(self, element: str) -> str:
         return f"CAST('{{}}' AS {self.ddl(element).split()[0]}[])"
