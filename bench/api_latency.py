@@ -259,10 +259,12 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
     from urllib.parse import urlencode
 
     port = _free_port()
-    # What `eventwire serve` runs, with the answer cache's size as asked.
-    serve = ("import sys, uvicorn; from eventwire.api import create_app; "
-             "uvicorn.run(create_app(sys.argv[1], kept_answers=int(sys.argv[3])), host='127.0.0.1', "
-             "port=int(sys.argv[2]), log_level='warning')")
+    # What `eventwire serve` runs, with the answer cache's size as asked (an older checkout, measured
+    # for a "before" figure, has no cache to size).
+    serve = ("import inspect, sys, uvicorn; from eventwire.api import create_app; "
+             "sized = 'kept_answers' in inspect.signature(create_app).parameters; "
+             "app = create_app(sys.argv[1], **({'kept_answers': int(sys.argv[3])} if sized else {})); "
+             "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
     server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

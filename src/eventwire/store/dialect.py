@@ -44,6 +44,13 @@ class Dialect:
         joined = ", ".join([*arrays, *(f"[{x}]" for x in scalars)])
         return f"SELECT unnest(list_distinct(flatten([{joined}]))) AS c FROM {source}"
 
+    def each_once(self, array: str) -> str:
+        """The distinct elements of `array`, NULL among them when it holds one; [NULL] when empty."""
+        # One element (most events' sides) or none is answered without the list functions.
+        return (f"CASE len({array}) WHEN 1 THEN {array} WHEN 0 THEN [NULL::VARCHAR] ELSE "
+                f"list_concat(list_distinct({array}), CASE WHEN len(list_filter({array}, lambda x: x IS NULL)) > 0 "
+                f"THEN [NULL::VARCHAR] ELSE [] END) END")
+
     def empty_list(self, element: str) -> str:
         """An empty list of `element` (a DuckDB type name)."""
         return f"CAST([] AS {element}[])"
@@ -103,6 +110,10 @@ class PostgresDialect(Dialect):
         joined = " || ".join([*arrays, *(f"ARRAY[{x}]" for x in scalars)])
         return f"""SELECT c FROM (SELECT DISTINCT doc_id, event_id, unnest({joined}) AS c FROM {source}) AS each
             WHERE c IS NOT NULL"""
+
+    def each_once(self, array: str) -> str:
+        return (f"ARRAY(SELECT DISTINCT c FROM unnest(CASE WHEN cardinality({array}) = 0 THEN ARRAY[NULL::TEXT] "
+                f"ELSE {array} END) AS u(c))")
 
     def empty_list(self, element: str) -> str:
         return f"CAST('{{}}' AS {self.ddl(element).split()[0]}[])"

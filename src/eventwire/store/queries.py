@@ -240,16 +240,14 @@ class EventQueries:
         """Who did what to whom: event counts per (source code, target code, PLOVER type) over the
         events matching `filters`; a missing side is null."""
         where, params = self._api_where(**filters)
+        # Each event's distinct source codes times its distinct target codes (a side without an
+        # actor, or with one without a code, is NULL), from its copies of them (store/schema.py).
+        d = self.dialect
         sql = f"""
-            WITH ev AS (SELECT e.doc_id, e.event_id, e.plover_type, e.cameo, e.cameo_name, e.quad_class
-                        FROM events e {where}),
-            codes AS (SELECT DISTINCT x.doc_id, x.event_id, x.role, a.code FROM event_actors x
-                      JOIN actors a USING (doc_id, actor_id)),
-            pairs AS (
-                SELECT s.code AS source, t.code AS target, ev.plover_type, ev.cameo, ev.cameo_name, ev.quad_class
-                FROM ev
-                LEFT JOIN codes s ON s.doc_id = ev.doc_id AND s.event_id = ev.event_id AND s.role = 'source'
-                LEFT JOIN codes t ON t.doc_id = ev.doc_id AND t.event_id = ev.event_id AND t.role = 'target')
+            WITH ev AS (SELECT {d.each_once("e.source_codes")} AS sources, {d.each_once("e.target_codes")} AS targets,
+                            e.plover_type, e.cameo_name, e.quad_class FROM events e {where}),
+            sourced AS (SELECT unnest(sources) AS source, targets, plover_type, cameo_name, quad_class FROM ev),
+            pairs AS (SELECT source, unnest(targets) AS target, plover_type, cameo_name, quad_class FROM sourced)
             SELECT source, target, plover_type, {self.dialect.mode("cameo_name")} AS example,
                 {self.dialect.mode("quad_class")} AS quad_class, count(*) AS n
             FROM pairs GROUP BY source, target, plover_type

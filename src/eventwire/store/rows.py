@@ -92,7 +92,7 @@ def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:
         source = [actors[a] for a in e.source if a in actors]
         target = [actors[a] for a in e.target if a in actors]
         return (place.country if place else None, place.lat if place else None, place.lon if place else None,
-                [a.code for a in source if a.code is not None], [a.code for a in target if a.code is not None],
+                [a.code for a in source], [a.code for a in target],
                 [a.name for a in source if a.name is not None], [a.name for a in target if a.name is not None],
                 [a.country for a in source + target if a.country is not None])
 

@@ -13,8 +13,8 @@ SCHEMA_VERSION = 1
 _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent_start INTEGER, sent_end INTEGER"
 
 # Copies on each event of what the API's filters and facets ask of its actors and place (the
-# event's place: its country and coordinates; its source and target actors' codes and names; the
-# countries of all its actors, without NULLs), so that they read the events table alone instead of
+# event's place: its country and coordinates; its source and target actors' codes, one per actor,
+# NULL for an actor without one, and names; the countries of all its actors, without NULLs), so that they read the events table alone instead of
 # joining actors, event_actors and places per request. Written with the event (store/rows.py);
 # filled from those tables in a store made before them (DENORMALISED_SQL).
 DENORMALISED_COLUMNS = (("place_country", "VARCHAR"), ("place_lat", "DOUBLE"), ("place_lon", "DOUBLE"),
@@ -153,9 +153,10 @@ def denormalised_sql(con: Any, catalog: str = "") -> str:
 
     empty = dialect_of(con).empty_list("VARCHAR")
 
-    def listed(column: str, role: str | None) -> str:
-        which = f"x.role = '{role}' AND " if role else ""
-        return f"coalesce(array_agg(a.{column}) FILTER (WHERE {which}a.{column} IS NOT NULL), {empty})"
+    def listed(column: str, role: str | None, nulls: bool = False) -> str:
+        which = [f"x.role = '{role}'"] if role else []
+        which += [] if nulls else [f"a.{column} IS NOT NULL"]
+        return f"coalesce(array_agg(a.{column}) FILTER (WHERE {' AND '.join(which)}), {empty})"
 
     return f"""SELECT e.doc_id, e.event_id, p.country AS place_country, p.lat AS place_lat, p.lon AS place_lon,
             coalesce(s.source_codes, {empty}) AS source_codes, coalesce(s.target_codes, {empty}) AS target_codes,
@@ -163,8 +164,8 @@ def denormalised_sql(con: Any, catalog: str = "") -> str:
             coalesce(s.actor_countries, {empty}) AS actor_countries
         FROM {catalog}events e
         LEFT JOIN {catalog}places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
-        LEFT JOIN (SELECT x.doc_id, x.event_id, {listed("code", "source")} AS source_codes,
-                {listed("code", "target")} AS target_codes, {listed("name", "source")} AS source_names,
+        LEFT JOIN (SELECT x.doc_id, x.event_id, {listed("code", "source", nulls=True)} AS source_codes,
+                {listed("code", "target", nulls=True)} AS target_codes, {listed("name", "source")} AS source_names,
                 {listed("name", "target")} AS target_names, {listed("country", None)} AS actor_countries
             FROM {catalog}event_actors x JOIN {catalog}actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id
             GROUP BY x.doc_id, x.event_id) s ON s.doc_id = e.doc_id AND s.event_id = e.event_id"""
