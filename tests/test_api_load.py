@@ -122,3 +122,19 @@ def test_a_failed_computation_is_not_kept():
     with pytest.raises(RuntimeError):
         cache.get(("db", 1), "k", fail)
     assert cache.get(("db", 1), "k", lambda: 7) == 7
+
+
+def test_a_postgresql_store_made_before_the_copies_gains_them(request, tmp_path):
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    url = build_example_db(new_database("postgresql", tmp_path, request))
+    asked, expected = _answers(url)
+    with open_store(url) as store:
+        for column, _ in DENORMALISED_COLUMNS:
+            store.con.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    with open_store(url) as store:  # gains them, filled from the tables
+        filled = store.con.execute("SELECT count(*) FROM events WHERE place_country IS NOT NULL "
+                                   "OR cardinality(actor_countries) > 0").fetchone()[0]
+    assert filled > 0
+    assert _answers(url, asked)[1] == expected

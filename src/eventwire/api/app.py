@@ -7,7 +7,8 @@ keeps answering during a run and shows its new events as soon as each batch is w
 store/access.py); a request that finds the database held for too long gets a 503 with Retry-After.
 `POST /api/ingest` (with an API token) opens it read-write for one article at a time. Extraction
 runs in worker processes of its own (api/extraction.py), never on the request threads; only Host
-headers naming this server are answered (api/limits.py).
+headers naming this server are answered (api/limits.py). Answers over events (pages, facets,
+timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py).
 """
 
 import base64
