@@ -7,7 +7,8 @@ keeps answering during a run and shows its new events as soon as each batch is w
 store/access.py); a request that finds the database held for too long gets a 503 with Retry-After.
 `POST /api/ingest` (with an API token) opens it read-write for one article at a time. Extraction
 runs in worker processes of its own (api/extraction.py), never on the request threads; only Host
-headers naming this server are answered (api/limits.py).
+headers naming this server are answered (api/limits.py). Answers over events (pages, facets,
+timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py).
 """
 
 import base64
@@ -32,6 +33,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from eventwire.api import views
+from eventwire.api.cache import AnswerCache
 from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFailed
 from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
 from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail,
@@ -191,7 +193,8 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
-               watchlists: tuple = (), watching: Callable[[], bool] = lambda: False) -> FastAPI:
+               watchlists: tuple = (), watching: Callable[[], bool] = lambda: False,
+               kept_answers: int = 256) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
     spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
@@ -199,7 +202,8 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     to the loopback host names and `allowed_hosts` ("*" for any). `writable` means a watcher in
     this process holds the database read-write (`serve --watch`): requests then read through
     that instance (DuckDB allows no read-only one beside it in a process); `watchlists` (of
-    sources.toml) and `watching` feed the monitoring endpoints."""
+    sources.toml) and `watching` feed the monitoring endpoints. `kept_answers` is how many answers
+    are kept while the store is unchanged (api/cache.py; 0 computes every one)."""
     settings = settings or load_settings(db=db_path)
     shared_writer = writable
     writable = bool(api_token) or writable
@@ -210,6 +214,11 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         with database.writing():
             pass  # an empty store that POST /api/ingest (or the watcher) fills
     pools: list[ExtractionPool] = []  # made on first use, on the event loop that serves it
+    answers = AnswerCache(kept_answers)
+
+    def cached(db: Store, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The answer for `key` while the store is unchanged (api/cache.py)."""
+        return answers.get(db.generation, key, compute)
 
     def extraction() -> ExtractionPool:
         if not pools:
@@ -271,7 +280,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     @app.get("/api/facets", response_model=Facets, tags=["meta"])
     def facets(db: StoreDep) -> dict[str, Any]:
         """Counts per PLOVER type, modality and CAMEO root, and the date range: what filters can take."""
-        return db.facets()
+        return cached(db, ("facets",), db.facets)
 
     @app.get("/api/events", response_model=EventPage, responses=_ERRORS, tags=["events"])
     def list_events(
@@ -295,7 +304,8 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         after = _decode_cursor(cursor, order.value) if cursor else None
         if after and offset:
             raise HTTPException(400, "give either offset or cursor, not both")
-        page = db.search_events(order=order.value, limit=limit, offset=offset, after=after, **filters.as_kwargs())
+        page = cached(db, ("events", filters, order.value, limit, offset, after), lambda: db.search_events(
+            order=order.value, limit=limit, offset=offset, after=after, **filters.as_kwargs()))
         nxt = _encode_cursor(order.value, page["next"]) if page["next"] else None
         return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": nxt, "items": page["items"]}
 
@@ -315,13 +325,14 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
                      limit: Annotated[int, Query(ge=1, le=100)] = 12) -> dict[str, Any]:
         """For the matching events: the most frequent countries (an actor's or the place's), actor
         codes, CAMEO roots, QuadClasses, modalities, PLOVER types and languages, with counts."""
-        return views.facet_counts(db, limit=limit, **filters.as_kwargs())
+        return cached(db, ("facet-counts", filters, limit),
+                      lambda: views.facet_counts(db, limit=limit, **filters.as_kwargs()))
 
     @app.get("/api/totals", response_model=Totals, responses=_ERRORS, tags=["events"])
     def totals(db: StoreDep, filters: FiltersDep) -> dict[str, Any]:
         """Events and articles matching the filters, and the people killed, injured, displaced and
         arrested in them (each stated figure once)."""
-        return views.totals(db, **filters.as_kwargs())
+        return cached(db, ("totals", filters), lambda: views.totals(db, **filters.as_kwargs()))
 
     @app.get("/api/export", responses={**_ERRORS, 200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {},
                                                                       "text/tab-separated-values": {}}}},
@@ -357,19 +368,19 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     def timeline(db: StoreDep, filters: FiltersDep,
                  grain: Annotated[Grain, Query(description="Period length")] = Grain.month) -> dict[str, Any]:
         """Events per period and QuadClass."""
-        return db.timeline(grain.value, **filters.as_kwargs())
+        return cached(db, ("timeline", filters, grain.value), lambda: db.timeline(grain.value, **filters.as_kwargs()))
 
     @app.get("/api/map", response_model=list[MapPoint], responses=_ERRORS, tags=["events"])
     def map_points(db: StoreDep, filters: FiltersDep,
                    limit: Annotated[int, Query(ge=1, le=5000)] = 2000) -> list[dict[str, Any]]:
         """Event counts per place coordinates: the map's markers."""
-        return db.event_points(limit=limit, **filters.as_kwargs())
+        return cached(db, ("map", filters, limit), lambda: db.event_points(limit=limit, **filters.as_kwargs()))
 
     @app.get("/api/dyads", response_model=list[Dyad], responses=_ERRORS, tags=["actors"])
     def dyads(db: StoreDep, filters: FiltersDep,
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> list[dict[str, Any]]:
         """Who did what to whom: events per source code, target code and PLOVER type."""
-        return db.dyads(limit=limit, **filters.as_kwargs())
+        return cached(db, ("dyads", filters, limit), lambda: db.dyads(limit=limit, **filters.as_kwargs()))
 
     @app.get("/api/actors", response_model=ActorPage, responses=_ERRORS, tags=["actors"])
     def actors(db: StoreDep,

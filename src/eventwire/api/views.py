@@ -33,33 +33,33 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
     place's, counted once per event), actor code, CAMEO root, QuadClass, modality, PLOVER type and
     document language, each with its event count."""
     where, params = store._api_where(**filters)
-    matched = f"SELECT e.doc_id, e.event_id, e.cameo, e.quad_class, e.modality, e.plover_type, e.place_id FROM events e {where}"
-    queries = {
-        "country": f"""WITH m AS ({matched}) SELECT c, count(*) FROM (
-                SELECT DISTINCT m.doc_id, m.event_id, a.country AS c FROM m JOIN event_actors x
-                    ON x.doc_id = m.doc_id AND x.event_id = m.event_id
-                    JOIN actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id WHERE a.country IS NOT NULL
-                UNION
-                SELECT m.doc_id, m.event_id, p.country FROM m JOIN places p
-                    ON p.doc_id = m.doc_id AND p.place_id = m.place_id WHERE p.country IS NOT NULL) AS found
-            GROUP BY c ORDER BY count(*) DESC, c LIMIT {int(limit)}""",
-        "actor": f"""WITH m AS ({matched}) SELECT a.code, count(DISTINCT (m.doc_id, m.event_id)) FROM m
-                JOIN event_actors x ON x.doc_id = m.doc_id AND x.event_id = m.event_id
-                JOIN actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id WHERE a.code IS NOT NULL
-            GROUP BY a.code ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
-        "cameo_root": f"""WITH m AS ({matched}) SELECT left(cameo, 2), count(*) FROM m GROUP BY 1
-            ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
-        "quad_class": f"""WITH m AS ({matched}) SELECT CAST(quad_class AS VARCHAR), count(*) FROM m
-            WHERE quad_class IS NOT NULL GROUP BY 1 ORDER BY 1""",
-        "modality": f"""WITH m AS ({matched}) SELECT v, count(*) FROM (SELECT unnest(modality) AS v FROM m) AS listed
-            GROUP BY v ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
-        "plover": f"""WITH m AS ({matched}) SELECT plover_type, count(*) FROM m WHERE plover_type IS NOT NULL
-            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
-        "language": f"""WITH m AS ({matched}) SELECT d.language, count(*) FROM m JOIN documents d USING (doc_id)
-            WHERE d.language IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(limit)}""",
+    # One query: the matching events are found once, and each facet ranked over them; the events'
+    # copies of their actors' and place's fields (store/schema.py) spare the joins but the language's.
+    d = store.dialect
+    grouped = {
+        "country": f"""SELECT c AS v, count(*) AS n FROM (
+                {d.each_distinct("m", ["actor_countries"], ["place_country"])}) AS found GROUP BY c""",
+        "actor": f"""SELECT c AS v, count(*) AS n FROM (
+                {d.each_distinct("m", ["source_codes", "target_codes"])}) AS found GROUP BY c""",
+        "cameo_root": "SELECT left(cameo, 2) AS v, count(*) AS n FROM m GROUP BY 1",
+        "quad_class": "SELECT CAST(quad_class AS VARCHAR) AS v, count(*) AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
+        "modality": "SELECT v, count(*) AS n FROM (SELECT unnest(modality) AS v FROM m) AS listed GROUP BY v",
+        "plover": "SELECT plover_type AS v, count(*) AS n FROM m WHERE plover_type IS NOT NULL GROUP BY 1",
+        "language": """SELECT d.language AS v, count(*) AS n FROM m JOIN documents d ON d.doc_id = m.doc_id
+            WHERE d.language IS NOT NULL GROUP BY 1""",
     }
-    return {facet: [{"value": v, "events": n} for v, n in _rows(store, sql, params)]
-            for facet, sql in queries.items()}
+    ranked = " UNION ALL ".join(
+        f"""SELECT * FROM (SELECT '{facet}' AS facet, v, n,
+                row_number() OVER (ORDER BY {"v" if facet == "quad_class" else "n DESC, v"}) AS r
+            FROM ({sql}) AS g) AS {facet}_ranked WHERE {f"r <= {int(limit)}" if facet != "quad_class" else "true"}"""
+        for facet, sql in grouped.items())
+    rows = _rows(store, f"""WITH m AS MATERIALIZED (SELECT e.doc_id, e.event_id, e.cameo, e.quad_class, e.modality,
+            e.plover_type, e.place_country, e.actor_countries, e.source_codes, e.target_codes FROM events e {where})
+        {ranked}""", params)
+    out: dict[str, list[dict[str, Any]]] = {facet: [] for facet in grouped}
+    for facet, v, n, _ in sorted(rows, key=lambda row: (row[0], row[3])):
+        out[facet].append({"value": v, "events": n})
+    return out
 
 
 def totals(store, **filters: Any) -> dict[str, Any]:

@@ -33,12 +33,16 @@ ORDER BY e.date_iso NULLS LAST, e.doc_id, e.event_id
 
 
 def _event_columns(store) -> str:
-    """Every column of events but date_grain (given as timex_grain)."""
+    """Every column of events but date_grain (given as timex_grain) and the copies of the place's and
+    actors' fields the API filters on (schema.DENORMALISED_COLUMNS: the joins below give those)."""
+    from eventwire.store.schema import DENORMALISED_COLUMNS
+
+    left_out = ("date_grain", *(c for c, _ in DENORMALISED_COLUMNS))
     if store.dialect.name == "duckdb":
-        return "e.* EXCLUDE (date_grain)"
+        return f"e.* EXCLUDE ({', '.join(left_out)})"
     from eventwire.export.table import event_column_names
 
-    return ", ".join(f"e.{n}" for n in event_column_names(store) if n != "date_grain")
+    return ", ".join(f"e.{n}" for n in event_column_names(store) if n not in left_out)
 
 
 def event_rows(store, filters: dict[str, Any] | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:

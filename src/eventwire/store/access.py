@@ -175,6 +175,9 @@ class _FileState:
         self.writing = False
         self.watcher: threading.Thread | None = None
         self.legacy: str | None = None  # the view a store from before record 1.1 reads through
+        # Grows each time the read-only instance is opened: while it stays open nothing can write
+        # the file, so answers computed under one generation stay true (api/cache.py).
+        self.generation = 0
 
 
 _FILES: dict[str, _FileState] = {}
@@ -221,16 +224,20 @@ class Database:
                 raise StoreBusy(self.path, self.wait, None)
             if f.reader is None:
                 f.reader = connect(self.path, read_only=True, wait=self.wait)
+                f.generation += 1
                 f.legacy = legacy_view_sql(f.reader)  # a store from before record 1.1: later columns empty
                 if self.keep_reader and f.watcher is None:
                     f.watcher = threading.Thread(target=self._watch, name="eventwire-db-watch", daemon=True)
                     f.watcher.start()
             f.readers += 1
             cursor = f.reader.cursor()
+            generation = (os.path.realpath(self.path), f.generation)
         try:
             if f.legacy:  # temporary views belong to one cursor
                 cursor.execute(f.legacy)
-            yield Store(cursor, self.path)
+            store = Store(cursor, self.path)
+            store.generation = generation
+            yield store
         finally:
             cursor.close()
             with f.cond:

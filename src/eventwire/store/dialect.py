@@ -39,6 +39,27 @@ class Dialect:
     def list_has(self, array: str, value: str) -> str:
         return f"list_contains({array}, {value})"
 
+    def each_distinct(self, source: str, arrays: list[str], scalars: list[str] = ()) -> str:
+        """A query of one row (column c) per distinct element, NULLs left out, of each row of `source`
+        over its `arrays` (list columns) and `scalars` together."""
+        joined = ", ".join([*arrays, *(f"[{x}]" for x in scalars)])
+        return f"SELECT unnest(list_distinct(flatten([{joined}]))) AS c FROM {source}"
+
+    def each_once(self, array: str) -> str:
+        """The distinct elements of `array`, NULL among them when it holds one; [NULL] when empty."""
+        # One element (most events' sides) or none is answered without the list functions.
+        return (f"CASE len({array}) WHEN 1 THEN {array} WHEN 0 THEN [NULL::VARCHAR] ELSE "
+                f"list_concat(list_distinct({array}), CASE WHEN len(list_filter({array}, lambda x: x IS NULL)) > 0 "
+                f"THEN [NULL::VARCHAR] ELSE [] END) END")
+
+    def empty_list(self, element: str) -> str:
+        """An empty list of `element` (a DuckDB type name)."""
+        return f"CAST([] AS {element}[])"
+
+    def list_any(self, array: str, condition: str) -> str:
+        """Whether some element x of `array` meets `condition` (SQL over x)."""
+        return f"(len(list_filter({array}, lambda x: {condition})) > 0)"
+
     def regex(self, expr: str, pattern: str) -> str:
         """Whether `expr` matches the regular expression `pattern` (a SQL string literal) anywhere."""
         return f"regexp_matches({expr}, {pattern})"
@@ -85,6 +106,21 @@ class PostgresDialect(Dialect):
 
     def list_has(self, array: str, value: str) -> str:
         return f"({value} = ANY({array}))"
+
+    def each_distinct(self, source: str, arrays: list[str], scalars: list[str] = ()) -> str:
+        joined = " || ".join([*arrays, *(f"ARRAY[{x}]" for x in scalars)])
+        return f"""SELECT c FROM (SELECT DISTINCT doc_id, event_id, unnest({joined}) AS c FROM {source}) AS each
+            WHERE c IS NOT NULL"""
+
+    def each_once(self, array: str) -> str:
+        return (f"ARRAY(SELECT DISTINCT c FROM unnest(CASE WHEN cardinality({array}) = 0 THEN ARRAY[NULL::TEXT] "
+                f"ELSE {array} END) AS u(c))")
+
+    def empty_list(self, element: str) -> str:
+        return f"CAST('{{}}' AS {self.ddl(element).split()[0]}[])"
+
+    def list_any(self, array: str, condition: str) -> str:
+        return f"EXISTS (SELECT 1 FROM unnest({array}) AS listed(x) WHERE {condition})"
 
     def regex(self, expr: str, pattern: str) -> str:
         return f"({expr} ~ {pattern})"

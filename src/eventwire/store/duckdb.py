@@ -35,6 +35,9 @@ class Store(EventQueries):
         self.con = connection  # a DuckDB connection or cursor, or a postgres.PostgresConnection
         self.path = path
         self.dialect = dialect_of(connection)
+        # Set by a read-only Database.reading(): what the data is the same under (api/cache.py);
+        # None when other writers may change it at any moment.
+        self.generation: tuple | None = None
 
     def close(self) -> None:
         self.con.close()

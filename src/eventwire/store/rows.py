@@ -52,7 +52,11 @@ TABLES: dict[str, pa.Schema] = {name: pa.schema(columns) for name, columns in {
                ("goldstein", _F64), ("plover_type", _S), ("plover_mode", _S), ("plover_context", _S),
                ("date_value", _S), ("date_start", _S), ("date_end", _S), ("date_grain", _S), ("date_anchor", _S),
                ("modality", pa.list_(_S)), ("place_id", _S), ("place_how", _S), ("trigger", _S), ("rule", _S),
-               *_EVIDENCE, ("date_iso", _S), ("date_iso_grain", _S), ("acled_type", _S), ("acled_sub_type", _S)],
+               *_EVIDENCE, ("date_iso", _S), ("date_iso_grain", _S), ("acled_type", _S), ("acled_sub_type", _S),
+               # copies of its place's and actors' fields (schema.DENORMALISED_COLUMNS)
+               ("place_country", _S), ("place_lat", _F64), ("place_lon", _F64), ("source_codes", pa.list_(_S)),
+               ("target_codes", pa.list_(_S)), ("source_names", pa.list_(_S)), ("target_names", pa.list_(_S)),
+               ("actor_countries", pa.list_(_S))],
     "event_actors": [("doc_id", _S), ("event_id", _S), ("actor_id", _S), ("role", _S)],
     "event_quantities": [("doc_id", _S), ("event_id", _S), ("quantity_id", _S)],
 }.items()}
@@ -79,6 +83,19 @@ def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:
     doc = record.document
     d = doc.id
     events = record.events
+    actors = {a.id: a for a in record.actors}
+    places = {p.id: p for p in record.places}
+
+    def copied(e) -> tuple:
+        """The event's copies of its place's and actors' fields (schema.DENORMALISED_COLUMNS)."""
+        place = places.get(e.place) if e.place else None
+        source = [actors[a] for a in e.source if a in actors]
+        target = [actors[a] for a in e.target if a in actors]
+        return (place.country if place else None, place.lat if place else None, place.lon if place else None,
+                [a.code for a in source], [a.code for a in target],
+                [a.name for a in source if a.name is not None], [a.name for a in target if a.name is not None],
+                [a.country for a in source + target if a.country is not None])
+
     return {
         "documents": [(d, doc.source, doc.input_kind, doc.url, doc.outlet, doc.title, doc.published,
                        doc.published_from, doc.language, doc.text, doc.content_hash, record.record_version, text,
@@ -101,7 +118,7 @@ def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:
                     e.date.get("grain"), e.date.get("anchor"), list(e.modality), e.place, e.place_how,
                     e.trigger, e.rule, *_ev(e.evidence), *_calendar(e.date),
                     e.acled.event_type if e.acled else None,
-                    e.acled.sub_event_type if e.acled else None) for e in events],
+                    e.acled.sub_event_type if e.acled else None, *copied(e)) for e in events],
         "event_actors": [(d, e.id, a, "source") for e in events for a in e.source]
                         + [(d, e.id, a, "target") for e in events for a in e.target],
         "event_quantities": [(d, e.id, q) for e in events for q in e.quantities],

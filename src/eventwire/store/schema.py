@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "ensure_schema",
-           "legacy_view_sql"]
+__all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "DENORMALISED_COLUMNS",
+           "ensure_schema", "legacy_view_sql", "denormalised_sql"]
 
 SCHEMA_VERSION = 1
 
 _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent_start INTEGER, sent_end INTEGER"
+
+# Copies on each event of what the API's filters and facets ask of its actors and place (the
+# event's place: its country and coordinates; its source and target actors' codes, one per actor,
+# NULL for an actor without one, and names; the countries of all its actors, without NULLs), so that they read the events table alone instead of
+# joining actors, event_actors and places per request. Written with the event (store/rows.py);
+# filled from those tables in a store made before them (DENORMALISED_SQL).
+DENORMALISED_COLUMNS = (("place_country", "VARCHAR"), ("place_lat", "DOUBLE"), ("place_lon", "DOUBLE"),
+                        ("source_codes", "VARCHAR[]"), ("target_codes", "VARCHAR[]"),
+                        ("source_names", "VARCHAR[]"), ("target_names", "VARCHAR[]"),
+                        ("actor_countries", "VARCHAR[]"))
 
 STORE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -44,7 +54,7 @@ CREATE TABLE IF NOT EXISTS events (doc_id VARCHAR, event_id VARCHAR, cameo VARCH
     date_value VARCHAR, date_start VARCHAR, date_end VARCHAR, date_grain VARCHAR, date_anchor VARCHAR,
     modality VARCHAR[], place_id VARCHAR, place_how VARCHAR, trigger VARCHAR, rule VARCHAR, {_EVIDENCE},
     date_iso VARCHAR, date_iso_grain VARCHAR, acled_type VARCHAR, acled_sub_type VARCHAR,
-    PRIMARY KEY (doc_id, event_id));
+    {", ".join(f"{c} {t}" for c, t in DENORMALISED_COLUMNS)}, PRIMARY KEY (doc_id, event_id));
 CREATE TABLE IF NOT EXISTS event_actors (doc_id VARCHAR, event_id VARCHAR, actor_id VARCHAR, role VARCHAR);
 CREATE TABLE IF NOT EXISTS event_quantities (doc_id VARCHAR, event_id VARCHAR, quantity_id VARCHAR);
 CREATE TABLE IF NOT EXISTS failures (source VARCHAR PRIMARY KEY, reason VARCHAR, failed_at TIMESTAMP);
@@ -90,6 +100,7 @@ def ensure_schema(con: Any) -> None:
     # Stores written before record 1.1 lack the ACLED columns; their events keep NULL there.
     for column in ("acled_type", "acled_sub_type"):
         con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+    _add_denormalised(con)
     con.execute(LINK_SCHEMA)  # empty until `link`; exports join it
     con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
 
@@ -123,11 +134,59 @@ def _ensure_postgres(con: Any) -> None:
     try:
         con.execute("SELECT pg_advisory_xact_lock(hashtextextended('eventwire schema', 0))")
         con.execute(POSTGRES.ddl(STORE_SCHEMA + LINK_SCHEMA) + _POSTGRES_FUNCTIONS)
+        _add_denormalised(con)
         con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _event_columns(con: Any) -> set[str]:
+    from eventwire.store.dialect import POSTGRES, dialect_of
+
+    schema = "current_schema()" if dialect_of(con) is POSTGRES else "'main'"
+    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      f"WHERE table_name = 'events' AND table_schema = {schema}").fetchall()}
+
+
+def denormalised_sql(con: Any, catalog: str = "") -> str:
+    """A query of DENORMALISED_COLUMNS for every event (doc_id, event_id, then those columns),
+    from the places, event_actors and actors tables (`catalog` qualifies them: "db.main.")."""
+    from eventwire.store.dialect import dialect_of
+
+    empty = dialect_of(con).empty_list("VARCHAR")
+
+    def listed(column: str, role: str | None, nulls: bool = False) -> str:
+        which = [f"x.role = '{role}'"] if role else []
+        which += [] if nulls else [f"a.{column} IS NOT NULL"]
+        return f"coalesce(array_agg(a.{column}) FILTER (WHERE {' AND '.join(which)}), {empty})"
+
+    return f"""SELECT e.doc_id, e.event_id, p.country AS place_country, p.lat AS place_lat, p.lon AS place_lon,
+            coalesce(s.source_codes, {empty}) AS source_codes, coalesce(s.target_codes, {empty}) AS target_codes,
+            coalesce(s.source_names, {empty}) AS source_names, coalesce(s.target_names, {empty}) AS target_names,
+            coalesce(s.actor_countries, {empty}) AS actor_countries
+        FROM {catalog}events e
+        LEFT JOIN {catalog}places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
+        LEFT JOIN (SELECT x.doc_id, x.event_id, {listed("code", "source", nulls=True)} AS source_codes,
+                {listed("code", "target", nulls=True)} AS target_codes, {listed("name", "source")} AS source_names,
+                {listed("name", "target")} AS target_names, {listed("country", None)} AS actor_countries
+            FROM {catalog}event_actors x JOIN {catalog}actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id
+            GROUP BY x.doc_id, x.event_id) s ON s.doc_id = e.doc_id AND s.event_id = e.event_id"""
+
+
+def _add_denormalised(con: Any) -> None:
+    """A store made before DENORMALISED_COLUMNS gains them, filled from the tables they copy."""
+    missing = [(c, t) for c, t in DENORMALISED_COLUMNS if c not in _event_columns(con)]
+    if not missing:
+        return
+    from eventwire.store.dialect import dialect_of
+
+    for column, kind in missing:
+        con.execute(dialect_of(con).ddl(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} {kind}"))
+    assignments = ", ".join(f"{c} = d.{c}" for c, _ in DENORMALISED_COLUMNS)
+    con.execute(f"""UPDATE events SET {assignments} FROM ({denormalised_sql(con)}) AS d
+        WHERE events.doc_id = d.doc_id AND events.event_id = d.event_id""")
 
 
 # Columns of the events table added since schema 1 was first written (ensure_schema adds them to a
@@ -145,9 +204,16 @@ def legacy_view_sql(con: Any) -> str | None:
     columns = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
     missing = [c for c in _LATER_EVENT_COLUMNS if c not in columns]
-    if not columns or not missing:
+    copies = [c for c, _ in DENORMALISED_COLUMNS if c not in columns]
+    if not columns or not (missing or copies):
         return None
     catalog = con.execute("SELECT current_database()").fetchone()[0]
-    added = ", ".join(f"NULL::VARCHAR AS {c}" for c in missing)
-    return f'CREATE OR REPLACE TEMP VIEW events AS SELECT *, {added} FROM "{catalog}".main.events'
+    qualified = f'"{catalog}".main.'
+    added = "".join(f", NULL::VARCHAR AS {c}" for c in missing)
+    if not copies:
+        return f"CREATE OR REPLACE TEMP VIEW events AS SELECT *{added} FROM {qualified}events"
+    # The copies computed from the tables they copy (slower to filter on, but the same answers).
+    kept = ", ".join(f"d.{c}" for c in copies)
+    return f"""CREATE OR REPLACE TEMP VIEW events AS SELECT e.*{added}, {kept} FROM {qualified}events e
+        LEFT JOIN ({denormalised_sql(con, qualified)}) AS d ON d.doc_id = e.doc_id AND d.event_id = e.event_id"""
 

@@ -1,0 +1,78 @@
+"""Answers kept while the data they were computed from is unchanged: facets, facet counts,
+timelines, totals, the map, dyads and pages of events, computed once and served to every request
+that asks the same again.
+
+A DuckDB store changes only while the server's read-only instance is closed (a writer needs the
+file; store/access.py), so the instance's generation — a number that grows each time it is
+reopened — says whether an answer is still true: an answer is kept under its generation, and a
+new generation drops every older answer. A store without a generation (PostgreSQL, whose data
+other processes change at any moment; `serve --watch`, whose watcher writes beside the readers)
+is never cached. Concurrent requests for the same missing answer wait for the one computing it
+instead of computing it again.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+__all__ = ["AnswerCache"]
+
+
+class _Pending:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.failed = False
+
+
+class AnswerCache:
+    """At most `size` answers of the current generation, least recently used dropped first."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._generation: Hashable | None = None
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, _Pending] = {}
+
+    def get(self, generation: Hashable | None, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The answer for `key` in this generation, computed by `compute` when not kept."""
+        if generation is None or self.size <= 0:
+            return compute()
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._answers.clear()
+                self._pending.clear()
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+            pending = self._pending.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._pending[key] = _Pending()
+        if not mine:
+            pending.done.wait()
+            if not pending.failed:
+                return pending.value
+            return compute()  # the first computation failed: this request gets its own error or answer
+        try:
+            value = compute()
+        except BaseException:
+            pending.failed = True
+            raise
+        else:
+            pending.value = value
+            with self._lock:
+                if self._generation == generation:
+                    self._answers[key] = value
+                    while len(self._answers) > self.size:
+                        self._answers.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                if self._pending.get(key) is pending:
+                    del self._pending[key]
+            pending.done.set()

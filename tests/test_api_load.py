@@ -1,0 +1,140 @@
+"""What keeps the API fast under load gives the same answers: the events' copies of their actors'
+and place's fields (a store made before them gains them, or reads them through a view), and the
+answers kept while the store is unchanged (api/cache.py)."""
+import shutil
+import threading
+import time
+import warnings
+
+import duckdb
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from eventwire.api import create_app
+from eventwire.api.cache import AnswerCache
+from eventwire.store.schema import DENORMALISED_COLUMNS
+
+from test_api import build_example_db, example_records
+
+
+def _requests(client) -> list[tuple[str, dict]]:
+    """Requests whose filters read the copies, with values the examples have."""
+    counts = client.get("/api/facet-counts", params={"limit": 3}).json()
+    point = client.get("/api/map").json()[0]
+    box = f"{point['lon'] - 1},{point['lat'] - 1},{point['lon'] + 1},{point['lat'] + 1}"
+    asked = [("/api/facet-counts", {}), ("/api/timeline", {"bbox": box}), ("/api/events", {"bbox": box, "limit": 500})]
+    for country in counts["country"]:
+        asked += [("/api/events", {"country": country["value"], "limit": 500}),
+                  ("/api/facet-counts", {"country": country["value"]})]
+    for actor in counts["actor"]:
+        code = actor["value"]
+        asked += [("/api/events", {"actor": code, "limit": 500}), ("/api/events", {"source": code[:3], "limit": 500}),
+                  ("/api/events", {"target": code, "limit": 500}), ("/api/totals", {"actor": code}),
+                  ("/api/dyads", {"actor": code})]
+    name = client.get("/api/events", params={"limit": 1}).json()["items"][0]["source"]
+    if name:
+        asked.append(("/api/events", {"actor": name[0]["name"][1:5].lower(), "limit": 500}))
+    return asked
+
+
+def _answers(path, asked=None):
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        asked = asked or _requests(client)
+        out = []
+        for url, params in asked:
+            response = client.get(url, params=params)
+            assert response.status_code == 200, response.text
+            out.append(response.json())
+        return asked, out
+
+
+def test_a_store_made_before_the_copies_answers_the_same(tmp_path):
+    path = build_example_db(tmp_path / "new.duckdb")
+    asked, expected = _answers(path)
+    assert len(asked) > 10 and any(a["total"] for a in expected if isinstance(a, dict) and "total" in a
+                                   and a.get("items") is not None)
+    old = str(tmp_path / "old.duckdb")
+    shutil.copy(path, old)
+    con = duckdb.connect(old)
+    for column, _ in DENORMALISED_COLUMNS:
+        con.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    con.close()
+    # Read-only, it cannot gain them: a view computes them from the tables they copy.
+    assert _answers(old, asked)[1] == expected
+    # Opened for writing, it gains them, filled in.
+    from eventwire.store.duckdb import open_store
+
+    with open_store(old) as store:
+        filled = store.con.execute("SELECT count(*) FROM events WHERE place_country IS NOT NULL "
+                                   "OR len(actor_countries) > 0").fetchone()[0]
+    assert filled > 0
+    assert _answers(old, asked)[1] == expected
+
+
+def test_kept_answers_follow_a_write(tmp_path):
+    from eventwire.store.access import Database
+
+    records = example_records()
+    path = str(tmp_path / "grow.duckdb")
+    with Database(path).writing() as store:
+        store.write(records[0])
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        before = client.get("/api/facets").json()
+        assert client.get("/api/facets").json() == before
+        with Database(path).writing() as store:  # the server's reader gives way, then reopens
+            for record in records[1:]:
+                store.write(record)
+        after = client.get("/api/facets").json()
+        assert after["documents"] == len(records) > before["documents"]
+        assert after["events"] == sum(len(r.events) for r in records)
+
+
+def test_concurrent_askers_share_one_computation():
+    cache = AnswerCache()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)
+        return {"n": len(calls)}
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get(("db", 1), "k", compute))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and got == [{"n": 1}] * 8
+    assert cache.get(("db", 2), "k", compute) == {"n": 2}  # a new generation computes again
+    assert cache.get(None, "k", compute) == {"n": 3}  # no generation: never kept
+    assert cache.get(None, "k", compute) == {"n": 4}
+
+
+def test_a_failed_computation_is_not_kept():
+    cache = AnswerCache()
+
+    def fail():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        cache.get(("db", 1), "k", fail)
+    assert cache.get(("db", 1), "k", lambda: 7) == 7
+
+
+def test_a_postgresql_store_made_before_the_copies_gains_them(request, tmp_path):
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    url = build_example_db(new_database("postgresql", tmp_path, request))
+    asked, expected = _answers(url)
+    with open_store(url) as store:
+        for column, _ in DENORMALISED_COLUMNS:
+            store.con.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    with open_store(url) as store:  # gains them, filled from the tables
+        filled = store.con.execute("SELECT count(*) FROM events WHERE place_country IS NOT NULL "
+                                   "OR cardinality(actor_countries) > 0").fetchone()[0]
+    assert filled > 0
+    assert _answers(url, asked)[1] == expected
