@@ -32,7 +32,7 @@ def write_index(path: Path, version: int, entries: list[tuple], index: dict[str,
                 state_codes: dict[str, int]) -> None:
     """Write the index to `path` (replacing it whole)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes building at once each write their own
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
