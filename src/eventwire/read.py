@@ -218,12 +218,35 @@ def _paragraph_slices(document: Document) -> tuple[list[tuple[Section, int | Non
     return slices, notes
 
 
+# At most this many characters of paragraphs in one spaCy batch (besides `batch_size` paragraphs):
+# a batch's working arrays grow with its tokens, and 64 long paragraphs of real news pages took a
+# worker's memory up by about 200 MB during the parse, against about 40 MB under this bound, at the
+# same speed (bench/README.md, "Worker memory"). Each paragraph is parsed on its own, so the batches
+# change no output.
+BATCH_CHARS = 10_000
+
+
+def _pipe_bounded(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+    """nlp.pipe over `texts` in batches of at most `batch_size` paragraphs and BATCH_CHARS characters
+    (a longer paragraph alone), lazily and in order."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and (len(group) >= batch_size or size + len(text) > BATCH_CHARS):
+            yield from nlp.pipe(group, batch_size=len(group))
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield from nlp.pipe(group, batch_size=len(group))
+
+
 def read_many(documents: Iterable[Document], nlp: Language, batch_size: int = 64) -> Iterator[Parsed]:
-    """Parse documents with one nlp.pipe stream over all their paragraphs."""
+    """Parse documents with one stream of spaCy batches over all their paragraphs."""
     documents = list(documents)
     plans = [_paragraph_slices(d) for d in documents]
     texts = (text for plan, _ in plans for (_, _, _, text) in plan)
-    docs = nlp.pipe(texts, batch_size=batch_size)
+    docs = _pipe_bounded(nlp, texts, batch_size)
     for document, (plan, notes) in zip(documents, plans):
         if notes:
             document = replace(document, notes=document.notes + tuple(notes))

@@ -12,8 +12,9 @@ Sources (no servers, no downloads at run time):
   that add places or correct a built one (same name, kind and country); read at load, so an edit
   needs no rebuild. Format: docs/data-formats.md, "places/places.tsv".
 
-The built index is a pickle in the venv (or the user cache when outside one); it is built at install
-time by `python -m eventwire.ground.gazetteer build` and, when missing, on first use.
+The built index is an SQLite file in the venv (or the user cache when outside one), read in place
+(gazetteer_index.py); it is built at install time by `python -m eventwire.ground.gazetteer build`
+and, when missing, on first use.
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ import io
 import json
 import logging
 import os
-import pickle
 import statistics
 import sys
 import time
@@ -35,12 +35,14 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from eventwire.countries import stored_code, to_iso3
+from eventwire.ground.gazetteer_index import BuiltIndex, open_index, write_index
 
 __all__ = ["Entry", "Gazetteer", "load_gazetteer", "build_gazetteer", "gazetteer_path", "normalise", "KINDS"]
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: Kosovo stored as KOS (countries.py), as the actor dictionary codes it
+# 2: Kosovo stored as KOS (countries.py), as the actor dictionary codes it; 3: an SQLite file read in place
+FORMAT_VERSION = 3
 KINDS = ("country", "admin1", "admin2", "city", "locality", "other")
 _CITY_POPULATION = 15000  # below this a populated place is a "locality"
 _MIN_CITY_POPULATION = 1000
@@ -92,9 +94,9 @@ def gazetteer_path() -> Path:
     if override:
         return Path(override)
     if sys.prefix != sys.base_prefix:
-        return Path(sys.prefix) / "share" / "eventwire" / f"gazetteer-v{FORMAT_VERSION}.pickle"
+        return Path(sys.prefix) / "share" / "eventwire" / f"gazetteer-v{FORMAT_VERSION}.sqlite"
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return cache / "eventwire" / f"gazetteer-v{FORMAT_VERSION}.pickle"
+    return cache / "eventwire" / f"gazetteer-v{FORMAT_VERSION}.sqlite"
 
 
 # ------------------------------------------------------------------------------------------ build
@@ -242,13 +244,7 @@ def build_gazetteer(path: Path | None = None) -> Path:
         for key in {normalise(n) for n in entry_names}:
             if key:
                 index[key].append(i)
-    payload = {"version": FORMAT_VERSION, "entries": entries, "state_codes": state_codes,
-               "index": {k: tuple(v) for k, v in index.items()}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    write_index(path, FORMAT_VERSION, entries, index, state_codes)
     log.info("built gazetteer %s: %d entries, %d names, %.1f MB in %.1f s", path, len(entries), len(index),
              path.stat().st_size / 1e6, time.perf_counter() - started)
     return path
@@ -269,17 +265,20 @@ def _split(cell: str | None) -> list[str]:
 
 
 class Gazetteer:
-    """Name lookups over the built index plus the curated and user rows."""
+    """Name lookups over the built index plus the curated and user rows.
 
-    def __init__(self, payload: dict, curated: list[dict[str, str]], countries_tsv: list[dict[str, str]],
+    The built index is read from its file as needed (gazetteer_index.py); the curated and user rows
+    are held here, over it: places they correct (`_changed`), places they add (`_added`, numbered
+    after the built ones) and the names they add to a key (`_more`, after the key's built places)."""
+
+    def __init__(self, built: BuiltIndex, curated: list[dict[str, str]], countries_tsv: list[dict[str, str]],
                  abbreviations: list[dict[str, str]] = ()):
-        self._entries: list[tuple] = payload["entries"]
-        self._index: dict[str, tuple[int, ...]] = dict(payload["index"])
-        self._state_codes: dict[str, int] = payload["state_codes"]
-        self._by_iso3: dict[str, int] = {}
-        for i, e in enumerate(self._entries):
-            if e[1] == "country" and e[2]:
-                self._by_iso3[e[2]] = i
+        self._built = built
+        self._built_count = len(built)
+        self._changed: dict[int, tuple] = {}
+        self._added: list[tuple] = []
+        self._more: dict[str, tuple[int, ...]] = {}
+        self._by_iso3: dict[str, int] = dict((iso3, i) for i, iso3 in built.countries())
         self._adjectives: dict[str, int] = {}  # normalised adjective / people-noun -> entry
         for row in countries_tsv:
             iso3 = row.get("iso3", "").strip()
@@ -301,11 +300,20 @@ class Gazetteer:
                 continue
             self._abbreviations[row["abbreviation"].strip()] = max(fits, key=lambda e: e.population).index
 
+    def _ids(self, key: str) -> tuple[int, ...]:
+        """The places a lookup key names: the built ones, then those the curated rows added."""
+        return self._built.ids(key) + self._more.get(key, ())
+
+    def _row(self, i: int) -> tuple:
+        if i >= self._built_count:
+            return self._added[i - self._built_count]
+        changed = self._changed.get(i)
+        return changed if changed is not None else self._built.row(i)
+
     def _add_name(self, name: str, i: int) -> None:
         key = normalise(name)
-        have = self._index.get(key, ())
-        if i not in have:
-            self._index[key] = have + (i,)
+        if i not in self._ids(key):
+            self._more[key] = self._more.get(key, ()) + (i,)
 
     def _add_curated(self, row: dict[str, str]) -> None:
         name, kind = row.get("name", "").strip(), row.get("kind", "").strip() or "other"
@@ -324,29 +332,32 @@ class Gazetteer:
             return cast(value) if value else None
 
         lat, lon = number("lat"), number("lon")
-        same = [i for i in self._index.get(normalise(name), ())
-                if self._entries[i][1] == kind and self._entries[i][2] == country]
+        same = [i for i in self._ids(normalise(name)) if self._row(i)[1] == kind and self._row(i)[2] == country]
         if same:  # a correction of a built place: replace what the row states
             i = same[0]
-            old = self._entries[i]
-            self._entries[i] = (old[0], kind, country, row.get("admin1") or old[3], lat if lat is not None else old[4],
-                                lon if lon is not None else old[5], number("population", int) or old[6],
-                                number("geonames_id", int) or old[7], "curated")
+            old = self._row(i)
+            replaced = (old[0], kind, country, row.get("admin1") or old[3], lat if lat is not None else old[4],
+                        lon if lon is not None else old[5], number("population", int) or old[6],
+                        number("geonames_id", int) or old[7], "curated")
+            if i >= self._built_count:
+                self._added[i - self._built_count] = replaced
+            else:
+                self._changed[i] = replaced
         else:
-            self._entries.append((name, kind, country, row.get("admin1") or None, lat, lon,
-                                  number("population", int) or 0, number("geonames_id", int), "curated"))
-            i = len(self._entries) - 1
+            self._added.append((name, kind, country, row.get("admin1") or None, lat, lon,
+                                number("population", int) or 0, number("geonames_id", int), "curated"))
+            i = len(self) - 1
         for alias in [name] + _split(row.get("alternate_names")):
             self._add_name(alias, i)
         for adjective in _split(row.get("adjectives")):
             self._adjectives[normalise(adjective)] = i
 
     def entry(self, i: int) -> Entry:
-        return Entry(i, *self._entries[i])
+        return Entry(i, *self._row(i))
 
     def lookup(self, name: str) -> list[Entry]:
         """Every location a name may stand for (countries, areas, towns)."""
-        return [self.entry(i) for i in self._index.get(normalise(name), ())]
+        return [self.entry(i) for i in self._ids(normalise(name))]
 
     def abbreviation(self, text: str) -> Entry | None:
         """The area an abbreviation names: a US postal code ("CA") or a news abbreviation ("Md.").
@@ -355,11 +366,11 @@ class Gazetteer:
         """
         i = self._abbreviations.get(text)
         if i is None and len(text) == 2:
-            i = self._state_codes.get(text)
+            i = self._built.state_code(text)
         return None if i is None else self.entry(i)
 
     def has(self, name: str) -> bool:
-        return normalise(name) in self._index
+        return bool(self._ids(normalise(name)))
 
     def country(self, iso3: str) -> Entry | None:
         i = self._by_iso3.get(iso3)
@@ -371,7 +382,7 @@ class Gazetteer:
         return None if i is None else self.entry(i)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._built_count + len(self._added)
 
 
 def _curated_rows() -> list[dict[str, str]]:
@@ -386,25 +397,19 @@ def _curated_rows() -> list[dict[str, str]]:
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, built on first use when the install step did not build it (cached per process)."""
     path = gazetteer_path()
-    payload = None
-    if path.exists():
-        with path.open("rb") as fh:
-            payload = pickle.load(fh)
-        if payload.get("version") != FORMAT_VERSION:
-            payload = None
-    if payload is None:
+    built = open_index(path, FORMAT_VERSION)
+    if built is None:
         log.warning("gazetteer %s missing or outdated: building it now (once)", path)
         started = time.perf_counter()
         build_gazetteer(path)
         log.warning("gazetteer built in %.1f s: %s, %.1f MB", time.perf_counter() - started, path,
                     path.stat().st_size / 1e6)
-        with path.open("rb") as fh:
-            payload = pickle.load(fh)
+        built = open_index(path, FORMAT_VERSION)
     countries = _tsv_rows(resources.files("eventwire").joinpath("data", "actors", "countries.tsv").read_text("utf-8"),
                           "data/actors/countries.tsv")
     abbreviations = _tsv_rows(resources.files("eventwire").joinpath("data", "places", "abbreviations.tsv")
                               .read_text("utf-8"), "data/places/abbreviations.tsv")
-    return Gazetteer(payload, _curated_rows(), countries, abbreviations)
+    return Gazetteer(built, _curated_rows(), countries, abbreviations)
 
 
 if __name__ == "__main__":

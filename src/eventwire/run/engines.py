@@ -17,7 +17,7 @@ from typing import Protocol
 
 from eventwire.config import Settings
 from eventwire.run.lifetime import die_with_parent
-from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up
+from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up, warm_up_worker
 
 __all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "local_cluster", "make_engine", "ENGINES"]
 
@@ -85,7 +85,7 @@ def _start_worker(settings: Settings, parent_pid: int, counter) -> str:
 
     die_with_parent(parent_pid)
     work.count_articles_into(counter)
-    return warm_up(settings)
+    return warm_up_worker(settings)
 
 
 class LocalEngine:
@@ -201,7 +201,7 @@ class DaskEngine:
         if self._cluster is not None:  # our own workers end with this process (a remote cluster's do not)
             self._client.run(die_with_parent)
         # The model loaded once per worker process, before any chunk arrives.
-        loaded = self._client.run(warm_up, settings)
+        loaded = self._client.run(warm_up_worker, settings)
         self.workers = max(1, len(loaded))
         log.info("Dask workers ready: %s", ", ".join(sorted(loaded.values())))
 

@@ -22,7 +22,7 @@ from eventwire.errors import InputError, InputNotice
 from eventwire.record import ArticleRecord, Document
 from eventwire.store.rows import ArticleBatch, article_batch
 
-__all__ = ["InputItem", "Failure", "InputResult", "ChunkResult", "process_chunk", "warm_up"]
+__all__ = ["InputItem", "Failure", "InputResult", "ChunkResult", "process_chunk", "warm_up", "warm_up_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,39 @@ def warm_up(settings: Settings, every_table: bool = True) -> str:
         warm = parse_text(_WARM_UP_ARTICLE, "<warm-up>", published="2021-03-03")
         article_batch(extract_documents([warm], settings))
     return _worker_name()
+
+
+def warm_up_worker(settings: Settings) -> str:
+    """warm_up in a worker process (a pool's or a Dask cluster's), which never needs pandas: pyarrow
+    is first kept from importing it (about 50 MB per process)."""
+    _arrow_without_pandas()
+    return warm_up(settings)
+
+
+def _arrow_without_pandas() -> None:
+    """pyarrow imports pandas the first time it converts a Python list, only to ask whether the list
+    is a pandas object, and then keeps it. Answered once with pandas out of reach, pyarrow remembers
+    that there is none; code that asks pyarrow for a pandas conversion later still gets pandas, which
+    pyarrow then imports. Nothing is done where pandas is imported already."""
+    import pyarrow
+
+    if "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pyarrow.array([], type=pyarrow.null())
+    finally:
+        sys.meta_path.remove(finder)
+
+
+class _NoPandas:
+    """An import finder under which `import pandas` fails."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r} (kept out of this worker)", name=name)
+        return None
 
 
 def _worker_name() -> str:
