@@ -741,3 +741,9 @@ def test_a_kind_word_inside_a_placed_phrase_adds_no_second_party(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Uganda Teachers Association (UTA) officials demanded support from the "
                                           "Ugandan parliament."))
     assert e.plover == "REQUEST" and len(src) == 1 and src[0][:3] == "UGA"
+
+
+def test_a_pronoun_inside_the_reporting_subject_does_not_stand_for_that_subject(nlp, kb):
+    # "their" in "their forces said" cannot refer to "their forces": no endless lookup, the event is coded
+    events = events_of(nlp, kb, "Their forces said on Monday that their soldiers attacked the town.")
+    assert [e for e, _, _ in events if e.cameo == "190"]

@@ -184,7 +184,8 @@ def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor
     for anc in pron.ancestors:
         if anc.lemma_ in _REPORTING:
             subj = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subj and subj[0] is not pron and subj[0].pos_ != "PRON":
+            # a pronoun inside the subject's own phrase ("their forces said") cannot stand for that phrase
+            if subj and subj[0].pos_ != "PRON" and not subj[0].left_edge.i <= pron.i <= subj[0].right_edge.i:
                 return _phrase_actors(subj[0], index, sentence)
         elif below.dep_ == "advcl" and anc.pos_ in ("VERB", "AUX") and pron.dep_ in ("nsubj", "nsubjpass") \
                 and pron.head.i == below.i:
