@@ -741,3 +741,13 @@ def test_a_kind_word_inside_a_placed_phrase_adds_no_second_party(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Uganda Teachers Association (UTA) officials demanded support from the "
                                           "Ugandan parliament."))
     assert e.plover == "REQUEST" and len(src) == 1 and src[0][:3] == "UGA"
+
+
+def test_fallback_target_prefers_an_actor_over_the_place_of_the_act(nlp, kb):
+    # "in Kenya" only says where the roads were blocked; whom the protest defies is the target
+    e, src, tgt = only(events_of(nlp, kb, "Thousands of farmers blocked highways in Kenya in defiance of the Ugandan government."))
+    assert e.plover == "PROTEST" and "+nearest-actor" in e.rule
+    assert tgt == ["UGAGOV"]
+    # with no other actor in the clause, the place's country still stands as the target
+    e, src, tgt = only(events_of(nlp, kb, "Thousands of farmers blocked highways in Kenya on Monday."))
+    assert e.plover == "PROTEST" and tgt == ["KEN"]
