@@ -409,6 +409,12 @@ def _device_site(verb: Token, sentence: Sentence, index: _Index) -> list[Actor]:
         heads = _prep_objects(verb, {"by", "in"}) + [g for c in _children(verb, "agent") for g in _children(c, "pobj")]
     if not any(h.lemma_.lower() in _DEVICES or h.lower_ in _DEVICES for h in heads):
         return []
+    return _one_state_site(sentence, index)
+
+
+def _one_state_site(sentence: Sentence, index: _Index) -> list[Actor]:
+    """The one country of the state actors (places) named in the sentence; none when it names no place
+    or places in several."""
     doc = sentence.span.doc
     states = [a for a in _actors_at(index, doc, sentence.span.start, sentence.span.end - 1) if a.kind == "state"]
     countries = {a.country for a in states}
