@@ -327,3 +327,15 @@ def test_group_noun_qualifying_the_acting_noun_acts_through_it(nlp):
     # "Regime airstrikes killed ...": the regime acts through its airstrikes (the article's country).
     actors = actors_of(nlp, "Syrian forces shelled Idlib. Regime airstrikes killed 20 civilians in Idlib.")
     assert by_mention(actors, "Regime").code == "SYRGOV"
+
+
+def test_believers_and_workers_take_their_sentences_one_country(nlp, kb):
+    # believers of a religion (a religion's sector) and labour are domestic groups, as parties are
+    actors = actors_of(nlp, "Islamic fundamentalists began a sit-in to demand the resignation of Kenya's president.", kb)
+    group = by_mention(actors, "Islamic fundamentalists")
+    assert group.country == "KEN" and "one country" in group.resolved_by
+    actors = actors_of(nlp, "Thousands of workers stopped work over a bill proposed by the Peruvian government.", kb)
+    assert by_mention(actors, "workers").country == "PER"
+    # with two countries named, which one the group belongs to is not said
+    actors = actors_of(nlp, "Thousands of workers protested in front of the embassy over a deal between Peru and Chile.", kb)
+    assert not [a for a in actors if a.country and any(m.text == "workers" for m in a.mentions)]

@@ -747,3 +747,25 @@ def test_a_pronoun_inside_the_reporting_subject_does_not_stand_for_that_subject(
     # "their" in "their forces said" cannot refer to "their forces": no endless lookup, the event is coded
     events = events_of(nlp, kb, "Their forces said on Monday that their soldiers attacked the town.")
     assert [e for e, _, _ in events if e.cameo == "190"]
+
+
+def test_fallback_target_prefers_an_actor_over_the_place_of_the_act(nlp, kb):
+    # "in Kenya" only says where the roads were blocked; whom the protest defies is the target
+    e, src, tgt = only(events_of(nlp, kb, "Thousands of farmers blocked highways in Kenya in defiance of the Ugandan government."))
+    assert e.plover == "PROTEST" and "+nearest-actor" in e.rule
+    assert tgt == ["UGAGOV"]
+    # with no other actor in the clause, the place's country still stands as the target
+    e, src, tgt = only(events_of(nlp, kb, "Thousands of farmers blocked highways in Kenya on Monday."))
+    assert e.plover == "PROTEST" and tgt == ["KEN"]
+
+
+def test_victims_of_no_country_are_the_people_of_the_one_state_where_it_happened(nlp, kb):
+    def killing(body):
+        return next(x for x in events_of(nlp, kb, body) if x[0].trigger == "killed")
+
+    e, src, tgt = killing("Two Kenyan gunmen killed 12 people late Sunday when they opened fire in Kampala.")
+    assert e.plover == "ASSAULT" and src[0][:3] == "KEN"
+    assert [t[:3] for t in tgt] == ["UGA"] and "+victims-site" in e.rule
+    # places in two states: where the victims were is not said
+    e, src, tgt = killing("Two Kenyan gunmen killed 12 people late Sunday when they opened fire in Kampala and Nairobi.")
+    assert "+victims-site" not in e.rule and not [t for t in tgt if t[:3] in ("UGA", "KEN")]

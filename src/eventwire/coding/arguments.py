@@ -250,6 +250,9 @@ _FALLBACK_SKIP = {"csubj", "csubjpass", "expl", "aux", "auxpass", "neg", "punct"
 # happen names no target. (A phrase of time or cause may: "called off a strike after talks with X".)
 _FALLBACK_SKIP_PREPS = {"without"}
 
+# Prepositions that name where an act happens, not whom it concerns (see _fallback_target).
+_PLACE_PREPS = {"in", "at", "near", "inside", "outside", "throughout", "across", "around"}
+
 _TRIGGER_OWN = {"nsubj", "csubj", "agent"}  # the trigger's own subject or agent is its source
 
 _FALLBACK_DEPTH = 8
@@ -260,13 +263,16 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
     actor in the trigger's object and complement subtree, nearest in the tree, then in reading order, other
     than the source: "demanded that the DPRK forsake" (the complement's subject), "rejected calls by Belarus's
     rulers" (an actor inside the object), "aid to refugees fleeing the war in Liberia" (the place's country).
-    The search stays inside the trigger's clause: no subject, adverbial, coordinated or reporting clause."""
+    The search stays inside the trigger's clause: no subject, adverbial, coordinated or reporting clause.
+    An actor reached through a place preposition ("blocked streets in Hong Kong") is only where the act
+    happened: any actor reached otherwise ("in defiance of Chinese authorities") is preferred to it."""
     doc = starts[0].doc
     seen = {t.i for t in starts}
-    level = list(starts)
+    level = [(t, False) for t in starts]
+    placed: list[Actor] = []
     for depth in range(_FALLBACK_DEPTH):
         following = []
-        for tok in level:
+        for tok, in_place in level:
             for child in tok.children:
                 if child.i in seen or child.dep_ in _FALLBACK_SKIP or (
                         child.dep_ == "prep" and child.lower_ in _FALLBACK_SKIP_PREPS):
@@ -276,14 +282,24 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
                 if child.pos_ in ("VERB", "AUX") and (child.dep_ == "conj" or child.lemma_ in _REPORTING):
                     continue
                 seen.add(child.i)
-                following.append(child)
-        for tok in sorted(following, key=lambda t: t.i):
+                following.append((child, _names_place(child, in_place)))
+        for tok, in_place in sorted(following, key=lambda pair: pair[0].i):
             found = [a for t in (tok, *tok.conjuncts) for a in _actors_at(index, doc, t.i, t.i)]
             found = [a for a in dict.fromkeys(found) if a not in source]
-            if found:
+            if found and not in_place:
                 return found
+            if found and not placed:
+                placed = found
         level = following
-    return []
+    return placed
+
+
+def _names_place(tok: Token, head_names_place: bool) -> bool:
+    """Whether the token is (a modifier of) the object of a place preposition: "in Hong Kong", "at a jail
+    in East Timor's capital", but not "in defiance of Chinese authorities" (the object of "of")."""
+    if tok.dep_ == "pobj":
+        return tok.head.dep_ == "prep" and tok.head.lower_ in _PLACE_PREPS
+    return head_names_place and tok.dep_ in ("compound", "poss", "amod", "appos", "nmod", "nummod")
 
 
 def _condition_subjects(tokens: list[Token], source: list[Actor], index: _Index, sentence: Sentence) -> list[Actor]:
@@ -394,6 +410,12 @@ def _device_site(verb: Token, sentence: Sentence, index: _Index) -> list[Actor]:
         heads = _prep_objects(verb, {"by", "in"}) + [g for c in _children(verb, "agent") for g in _children(c, "pobj")]
     if not any(h.lemma_.lower() in _DEVICES or h.lower_ in _DEVICES for h in heads):
         return []
+    return _one_state_site(sentence, index)
+
+
+def _one_state_site(sentence: Sentence, index: _Index) -> list[Actor]:
+    """The one country of the state actors (places) named in the sentence; none when it names no place
+    or places in several."""
     doc = sentence.span.doc
     states = [a for a in _actors_at(index, doc, sentence.span.start, sentence.span.end - 1) if a.kind == "state"]
     countries = {a.country for a in states}

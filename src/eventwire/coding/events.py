@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from eventwire.coding.codebook import Codebook
-from eventwire.coding.arguments import _build_index, _device_site, _own_government, _placed, _quote_of
+from eventwire.coding.arguments import _build_index, _device_site, _one_state_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
 from eventwire.coding.modality import _date, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
 from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
@@ -163,6 +163,13 @@ def code_events(
                 if site:
                     c.source = site
                     c.pattern += "+device-site"
+            if violent and c.source and target and not any(a.country for a in target):
+                # "bombers killed 23 people in Tel Aviv": victims named by no country are the people of
+                # the one state where the violence happened
+                site = _one_state_site(sentence, index)
+                if site and site[0] not in c.source:
+                    target = site
+                    c.pattern += "+victims-site"
             linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
             # Violence with a human toll (dead, injured, displaced, missing ...) is coded even when
             # nobody is named as its author: that toll is what humanitarian monitors count.

@@ -325,8 +325,9 @@ _LEADING_NOUNS = {"leader", "elder", "chief", "notable"}
 _PERSON_SECTORS = {"ELI", "CVL"}
 # Sectors of a state's own organs: a bare "the regime", "the army", "the police" is the home state's.
 _STATE_ORGANS = frozenset({"GOV", "MIL", "COP"})
-# Sectors of groups that belong to one country's politics (parties, opposition, clergy).
-_DOMESTIC_SECTORS = {"PTY", "OPP", "REL"}
+# PLOVER sectors of groups that belong to one country's politics (parties, opposition, clergy and
+# believers of a religion, "Islamic fundamentalists"; labour, "workers", "trade unionists").
+_DOMESTIC_SECTORS = {"PTY", "OPP", "REL", "LAB"}
 
 
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
@@ -416,7 +417,7 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 # article's country's even then: a foreign one would be named as such.
                 countries = [(ctx.home, None)]
                 how = "context:article country"
-            if not countries and kind == "group" and sector.cameo[:3] in _DOMESTIC_SECTORS \
+            if not countries and kind == "group" and sector.plover in _DOMESTIC_SECTORS \
                     and len(named := {iso3 for _, iso3 in ctx.nearby.get(sentence.index, ())}) == 1:
                 # "the fundamentalist Umma party ... boycott Algeria's elections": a party or opposition
                 # group takes the country of its sentence when the sentence names only one
