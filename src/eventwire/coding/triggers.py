@@ -121,30 +121,33 @@ def dictionary_match(token: Token, codebook: Codebook, index: _Index) -> VerbMat
 
 
 def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
-            complement_type: str | None,
-            actors_of: Callable[[Token], list[Actor]] | None = None) -> TriggerRule | None:
+            complement_type: str | None) -> TriggerRule | None:
+    """The row that codes the token (see _choose_bound), without what its pattern bound."""
+    chosen = _choose_bound(rules, token, source, codebook, complement_type)
+    return chosen[0] if chosen else None
+
+
+def _choose_bound(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
+                  complement_type: str | None, actors_of: Callable[[Token], list[Actor]] | None = None,
+                  ) -> tuple[TriggerRule, PatternMatch | None] | None:
     """The first row whose dependency pattern (if any) matches at the token and whose condition on the
     source's sector (the pattern's `$` phrase when it binds one and `actors_of` reads it, else `source`) or
-    on the complement's type (if any) holds."""
+    on the complement's type (if any) holds; with what its pattern bound (its source and target nodes, its
+    words), matched once."""
     for rule in rules:
         bound = rule.pattern.match(token) if rule.pattern is not None else None
         if rule.pattern is not None and bound is None:
             continue
         cond = rule.condition
         if cond is None:
-            return rule
+            return rule, bound
         kind, values = cond
         own = actors_of(token.doc[bound.source]) if bound and bound.source is not None and actors_of else source
         if kind == "source" and _source_sectors(own) & values:
-            return rule
+            return rule, bound
         if kind == "xcomp" and complement_type in values:
-            return rule
+            return rule, bound
     return None
-
-
-def _pattern_match(rule: TriggerRule, token: Token) -> PatternMatch | None:
-    """What the chosen row's pattern bound at the trigger: its source and target nodes, its words."""
-    return rule.pattern.match(token) if rule.pattern is not None else None
 
 
 def _complement(verb: Token) -> Token | None:
@@ -381,10 +384,10 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         inner = _rules_for(complement, "VERB", codebook, index)
         if inner:
             complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
-    rule = _choose(rules, tok, source, codebook, complement_type, lambda t: _phrase_actors(t, index, sentence))
-    if rule is None:
+    chosen = _choose_bound(rules, tok, source, codebook, complement_type, lambda t: _phrase_actors(t, index, sentence))
+    if chosen is None:
         return None
-    bound = _pattern_match(rule, tok)
+    rule, bound = chosen
     if bound is not None:
         # The row's pattern names which phrase is the source and which the target; its words are the act's.
         consumed |= bound.words
@@ -599,10 +602,10 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     else:
         source = _noun_agents(tok, index, sentence)
         pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
-    rule = _choose(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
-    if rule is None:
+    chosen = _choose_bound(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
+    if chosen is None:
         return None
-    bound = _pattern_match(rule, tok)
+    rule, bound = chosen
     bound_target: list[Actor] = []
     if bound is not None:
         # The row's pattern names which phrase is the source and which the target; its words are the act's.
