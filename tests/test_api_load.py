@@ -74,9 +74,13 @@ def test_a_store_made_before_the_copies_answers_the_same(tmp_path):
     assert _answers(old, asked)[1] == expected
 
 
-def test_kept_answers_follow_a_write(tmp_path):
+def test_kept_answers_follow_a_write(tmp_path, monkeypatch):
     from eventwire.store.access import Database
+    from eventwire.store.queries import EventQueries
 
+    computed = []
+    facets = EventQueries.facets
+    monkeypatch.setattr(EventQueries, "facets", lambda self: computed.append(1) or facets(self))
     records = example_records()
     path = str(tmp_path / "grow.duckdb")
     with Database(path).writing() as store:
@@ -84,10 +88,12 @@ def test_kept_answers_follow_a_write(tmp_path):
     with TestClient(create_app(path), base_url="http://localhost") as client:
         before = client.get("/api/facets").json()
         assert client.get("/api/facets").json() == before
+        assert len(computed) == 1  # the second answer was kept, not computed again
         with Database(path).writing() as store:  # the server's reader gives way, then reopens
             for record in records[1:]:
                 store.write(record)
         after = client.get("/api/facets").json()
+        assert len(computed) == 2
         assert after["documents"] == len(records) > before["documents"]
         assert after["events"] == sum(len(r.events) for r in records)
 

@@ -40,9 +40,9 @@ def _event_columns(store) -> str:
     left_out = ("date_grain", *(c for c, _ in DENORMALISED_COLUMNS))
     if store.dialect.name == "duckdb":
         return f"e.* EXCLUDE ({', '.join(left_out)})"
-    from eventwire.export.table import event_column_names
+    from eventwire.store.schema import event_columns
 
-    return ", ".join(f"e.{n}" for n in event_column_names(store) if n not in left_out)
+    return ", ".join(f"e.{n}" for n in event_columns(store.con) if n not in left_out)
 
 
 def event_rows(store, filters: dict[str, Any] | None = None, batch: int = 2000) -> Iterator[dict[str, Any]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventwire.store.dialect import Dialect
+from eventwire.store.schema import event_columns
 
 __all__ = ["TABLE_FORMATS", "events_table_sql", "copy_events_table", "OPTIONAL_EVENT_COLUMNS"]
 
@@ -66,19 +67,12 @@ def _quantity(category: str) -> str:
             f"AND q.category = '{category}' AND q.value IS NOT NULL) AS {category}")
 
 
-def event_column_names(store) -> list[str]:
-    """The events table's columns, in table order (this schema's table only, on PostgreSQL)."""
-    return [r[0] for r in store.con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events' "
-        "AND table_schema = current_schema() ORDER BY ordinal_position", []).fetchall()]
-
-
 def events_table_sql(store, filters: dict[str, Any] | None = None) -> tuple[str, list[Any]]:
     """The SELECT of the flat events table for the events matching `filters` (the API's filter
     keywords), oldest first, and its parameters."""
     where, params = store._api_where(**(filters or {}))
     d = store.dialect
-    have = set(event_column_names(store))
+    have = set(event_columns(store.con))
     optional = ",\n    ".join(f"e.{col} AS {out}" if col in have else f"CAST(NULL AS VARCHAR) AS {out}"
                                for col, out in OPTIONAL_EVENT_COLUMNS)
     point = "coalesce(e.date_value, e.date_start)"

@@ -23,7 +23,6 @@ class Dialect:
     """DuckDB's SQL; PostgresDialect overrides what PostgreSQL spells differently."""
 
     name = "duckdb"
-    semi_join = "SEMI JOIN"  # the actors joined only to filter events: each (doc_id, actor_id) is unique
 
     def ddl(self, sql: str) -> str:
         """Table definitions (written with DuckDB's type names) for this database."""
@@ -91,7 +90,6 @@ class Dialect:
 
 class PostgresDialect(Dialect):
     name = "postgresql"
-    semi_join = "JOIN"
 
     def ddl(self, sql: str) -> str:
         for pattern, replacement in _TYPES:

@@ -16,7 +16,7 @@ _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent
 # event's place: its country and coordinates; its source and target actors' codes, one per actor,
 # NULL for an actor without one, and names; the countries of all its actors, without NULLs), so that they read the events table alone instead of
 # joining actors, event_actors and places per request. Written with the event (store/rows.py);
-# filled from those tables in a store made before them (DENORMALISED_SQL).
+# filled from those tables in a store made before them (denormalised_sql, _add_denormalised).
 DENORMALISED_COLUMNS = (("place_country", "VARCHAR"), ("place_lat", "DOUBLE"), ("place_lon", "DOUBLE"),
                         ("source_codes", "VARCHAR[]"), ("target_codes", "VARCHAR[]"),
                         ("source_names", "VARCHAR[]"), ("target_names", "VARCHAR[]"),
@@ -127,7 +127,7 @@ END $$;
 
 def _ensure_postgres(con: Any) -> None:
     """The same tables on PostgreSQL, made by one process at a time (an advisory lock: two made
-    at once collide in the catalogue). A store there was always made with every column."""
+    at once collide in the catalogue). A store made before DENORMALISED_COLUMNS gains them here."""
     from eventwire.store.dialect import POSTGRES
 
     con.execute("BEGIN")
@@ -142,12 +142,12 @@ def _ensure_postgres(con: Any) -> None:
         raise
 
 
-def _event_columns(con: Any) -> set[str]:
-    from eventwire.store.dialect import POSTGRES, dialect_of
-
-    schema = "current_schema()" if dialect_of(con) is POSTGRES else "'main'"
-    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                      f"WHERE table_name = 'events' AND table_schema = {schema}").fetchall()}
+def event_columns(con: Any) -> list[str]:
+    """The events table's columns, in table order (this schema's table only, on PostgreSQL; DuckDB's
+    current schema is `main`)."""
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events' "
+        "AND table_schema = current_schema() ORDER BY ordinal_position", []).fetchall()]
 
 
 def denormalised_sql(con: Any, catalog: str = "") -> str:
@@ -177,7 +177,8 @@ def denormalised_sql(con: Any, catalog: str = "") -> str:
 
 def _add_denormalised(con: Any) -> None:
     """A store made before DENORMALISED_COLUMNS gains them, filled from the tables they copy."""
-    missing = [(c, t) for c, t in DENORMALISED_COLUMNS if c not in _event_columns(con)]
+    have = set(event_columns(con))
+    missing = [(c, t) for c, t in DENORMALISED_COLUMNS if c not in have]
     if not missing:
         return
     from eventwire.store.dialect import dialect_of
@@ -201,8 +202,7 @@ def legacy_view_sql(con: Any) -> str | None:
 
     if dialect_of(con) is POSTGRES:
         return None
-    columns = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'").fetchall()}
+    columns = set(event_columns(con))
     missing = [c for c in _LATER_EVENT_COLUMNS if c not in columns]
     copies = [c for c, _ in DENORMALISED_COLUMNS if c not in columns]
     if not columns or not (missing or copies):
