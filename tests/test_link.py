@@ -287,7 +287,8 @@ def test_event_dates_place_only_undated_articles_and_only_by_stated_days():
 
 
 def test_linking_a_store_streams_its_records_and_writes_every_link_table(empty_db):
-    from eventwire.link.database import stored_records
+    from eventwire.link.database import stored_features
+    from eventwire.link.features import article_features
     from eventwire.store.duckdb import open_store
 
     facts = _bombing("x", "AP", "2016-07-05")
@@ -299,12 +300,12 @@ def test_linking_a_store_streams_its_records_and_writes_every_link_table(empty_d
     with open_store(empty_db) as store:  # on each backend: DuckDB pages by row id, PostgreSQL by doc id
         for record in (original, reprint, unrelated):
             store.write(record)
-        # Two rows a page: the reader pages through the table, and keeps what linking reads.
-        streamed = list(stored_records(store.con, batch=2))
-        assert sorted(r.document.id for r in streamed) == ["ap", "budget", "local"]
-        assert {r.document.id: r.events for r in streamed}["ap"] == original.events
         links = store.link()
         assert links == link_records([original, reprint, unrelated])
+        # Two rows a page: the reader pages through the stored features, which are each article's own.
+        streamed = {f.doc_id: f for f in stored_features(store.con, batch=2)}
+        assert sorted(streamed) == ["ap", "budget", "local"]
+        assert streamed["ap"] == article_features(original)
         con = store.con
         assert con.execute("SELECT doc_id, duplicate_of FROM duplicate_of").fetchall() == [("local", "ap")]
         assert dict(con.execute("SELECT * FROM article_clusters").fetchall()) == links.article_cluster

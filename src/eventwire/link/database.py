@@ -26,7 +26,7 @@ from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
 from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES
 
-__all__ = ["link_database", "stored_records", "stored_features", "write_links", "unlinked_documents"]
+__all__ = ["link_database", "stored_features", "write_links", "unlinked_documents"]
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +45,16 @@ _FEATURE_TYPES = pa.schema([("doc_id", pa.string()), ("stamp", pa.string()), ("p
                             ("mentions", pa.string())])
 
 
-def stored_records(con: Any, batch: int = BATCH) -> Iterator[Any]:
-    """Every stored article as an ArticleRecord holding what linking reads (LINKED_PARTS), read `batch`
-    rows at a time, so memory never holds more than one page of record JSON: by row id on DuckDB, by
-    document id (its index) on PostgreSQL, which has no stable row numbers."""
-    for (text,) in _pages(con, "documents", "record", batch):
-        yield record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
+def _linked_record(text: Any) -> Any:
+    """The ArticleRecord holding what linking reads (LINKED_PARTS) of a stored record (JSON text on
+    DuckDB, a decoded value on PostgreSQL)."""
+    return record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
 
 
 def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
-    """The features kept in `link_features`, a page at a time."""
+    """The features kept in `link_features`, `batch` rows at a time, so memory never holds more than one
+    page of rows: by row id on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
+    numbers."""
     shared_sets: dict[tuple, frozenset] = {}  # for this reading only
     for row in _pages(con, "link_features", ", ".join(FEATURE_COLUMNS), batch):
         yield from_row(row, shared_sets)
@@ -91,10 +91,16 @@ def _set_meta(con: Any, key: str, value: str) -> None:
     con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
 
 
-def unlinked_documents(con: Any, settings: LinkSettings | None = None) -> list[str]:
+def _features_current(con: Any, settings: LinkSettings | None) -> bool:
+    """The stored features were computed with these settings."""
+    return _has_features_table(con) and _meta(con, _FEATURES_KEY) == settings_key(settings)
+
+
+def unlinked_documents(con: Any, settings: LinkSettings | None = None, current: bool | None = None) -> list[str]:
     """The ids of the stored documents without current features: new since the last `link`, changed
-    (stored again since), or all of them when the features were computed with other settings."""
-    if not _has_features_table(con) or _meta(con, _FEATURES_KEY) != settings_key(settings):
+    (stored again since), or all of them when the features were computed with other settings
+    (`current`: whether they were, when the caller knows)."""
+    if not (_features_current(con, settings) if current is None else current):
         return [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
     return [r[0] for r in con.execute(
         f"SELECT d.doc_id FROM documents d LEFT JOIN link_features f ON f.doc_id = d.doc_id AND f.stamp = {_STAMP} "
@@ -113,8 +119,7 @@ def _features_of(con: Any, doc_ids: Sequence[str], settings: LinkSettings) -> li
         page = doc_ids[lo:lo + BATCH]
         for stamp, text in con.execute(
                 f"SELECT {_STAMP}, d.record FROM documents d WHERE {_one_of(con, 'd.doc_id')}", [list(page)]).fetchall():
-            record = record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
-            rows.append(to_row(article_features(record, settings), stamp))
+            rows.append(to_row(article_features(_linked_record(text), settings), stamp))
     return rows
 
 
@@ -153,8 +158,8 @@ def link_database(db: Any, settings: LinkSettings | None = None,
     settings = settings or LinkSettings()
     with db.reading() as store:
         con = store.con
-        new = unlinked_documents(con, settings)
-        replace_all = not _has_features_table(con) or _meta(con, _FEATURES_KEY) != settings_key(settings)
+        replace_all = not _features_current(con, settings)
+        new = unlinked_documents(con, settings, current=not replace_all)
         gone = 0 if replace_all else con.execute(
             "SELECT count(*) FROM link_features f WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = f.doc_id)"
         ).fetchone()[0]
@@ -164,9 +169,7 @@ def link_database(db: Any, settings: LinkSettings | None = None,
     for lo in range(0, max(len(new), 1 if replace_all else 0), CHUNK):
         with db.reading() as store:
             rows = _features_of(store.con, new[lo:lo + CHUNK], settings)
-        with db.writing() as store:
-            if dialect_of(store.con) is not POSTGRES:
-                store.con.execute(LINK_SCHEMA)
+        with db.writing() as store:  # its tables made with the store (schema.ensure_schema)
             _write_features(store.con, rows, settings, replace_all and lo == 0)
         del rows
     with db.reading() as store:

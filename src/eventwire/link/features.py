@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from eventwire.link.articles import ArticleTerms, article_terms
-from eventwire.link.near_duplicates import DuplicateIndex
+from eventwire.link.near_duplicates import DuplicateIndex, _article_text
 from eventwire.link.stories import LinkSettings, StoryMention, _Mention, event_mentions
 from eventwire.record import ArticleRecord, Evidence
 
@@ -57,7 +57,7 @@ class ArticleFeatures:
 def article_features(record: ArticleRecord, settings: LinkSettings | None = None) -> ArticleFeatures:
     settings = settings or LinkSettings()
     doc = record.document
-    shingles, minhash = _SIGNATURES.signature(f"{doc.title}\n{doc.text}")
+    shingles, minhash = _SIGNATURES.signature(_article_text(record))  # what near_duplicates compares
     return ArticleFeatures(doc.id, doc.published, shingles, minhash, article_terms(record, settings),
                            tuple(event_mentions(record, settings)))
 

@@ -204,7 +204,7 @@ class _Mention:
 
 
     def signature(self) -> tuple:
-        """Everything _compatible and _corroborates read of the mention."""
+        """Everything _contradicts and _corroborates read of the mention."""
         m = self.mention
         return (self.root, m.plover, self.place_kind, self.place_country, m.lat, m.lon, m.date_weak,
                 self.codes, self.countries, self.sector_countries, self.names)
@@ -290,17 +290,6 @@ def _probe_keys(m: _Mention, settings: LinkSettings) -> list[tuple]:
     return keys
 
 
-def _places_contradict(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
-    if a.place_country and b.place_country and a.place_country != b.place_country:
-        return True
-    if "country" in (a.place_kind, b.place_kind):
-        return False
-    ma, mb = a.mention, b.mention
-    if None in (ma.lat, ma.lon, mb.lat, mb.lon):
-        return False
-    return haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) > settings.max_km
-
-
 def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
     if a.names & b.names:
         return True
@@ -321,14 +310,6 @@ def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
     return bool(a.sector_countries & b.sector_countries) and a.place_country is not None and a.place_country == b.place_country
 
 
-def _compatible(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
-    if a.root != b.root and not (a.mention.plover and a.mention.plover == b.mention.plover):
-        return False
-    if _places_contradict(a, b, settings):
-        return False
-    return not (a.countries and b.countries and not a.countries & b.countries)
-
-
 _FEW_POINTS = 12
 
 
@@ -341,7 +322,8 @@ def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
 
 
 def _contradicts(item: _Mention, story: _Story, settings: LinkSettings) -> bool:
-    """Whether `item` is incompatible with some member of `story` (not _compatible with it). The type
+    """Whether `item` is incompatible with some member of `story`: placed in another country, farther
+    than max_km from a located member, or with actor countries disjoint from a member's. The type
     always agrees: a story only holds mentions of one block (_block: one PLOVER type, else one CAMEO
     root), so only places and actor countries are checked, on the story's aggregates."""
     if item.place_country and story.place_countries - {item.place_country}:
