@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from eventwire.ground.actor_kb import ActorKB, TRANSNATIONAL
+from eventwire.ground.actor_kb import NGRAM_WINDOW, TRANSNATIONAL, ActorKB
 from eventwire.read import Sentence, doc_text, token_offsets
 
-_MAX_NGRAM = 7  # "Democratic People's Republic of Korea" is six tokens
+_MAX_NGRAM = NGRAM_WINDOW
 
 
 @dataclass

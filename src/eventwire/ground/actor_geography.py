@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 from eventwire.ground.actor_common import _Context, _Found, _capitalised, _ngrams, _slice
 from eventwire.ground.actor_kb import ActorKB
 from eventwire.ground.gazetteer import Gazetteer, load_gazetteer
+from eventwire.ground.places import feature_kinds
 from eventwire.read import Parsed, Sentence
 
 # Prepositions after which a country name is a place rather than an acting state.
@@ -46,18 +47,9 @@ _STRICT_POPULATION = 100_000
 
 
 @functools.lru_cache(maxsize=1)
-def _feature_rows() -> tuple[tuple[str, str], ...]:
-    """(word, kind) of data/places/feature_words.tsv."""
-    from eventwire.datafiles import builtin_text, read_tsv
-
-    rows = read_tsv(builtin_text("places", "feature_words.tsv"), "data/places/feature_words.tsv")
-    return tuple((r["word"].lower(), r.get("kind") or "") for r in rows)
-
-
-@functools.lru_cache(maxsize=1)
 def _feature_words() -> frozenset[str]:
-    """Place-type words ("province", "town", "state") from data/places/feature_words.tsv."""
-    return frozenset(word for word, _ in _feature_rows()) | frozenset(_PLACE_NOUNS)
+    """Place-type words ("province", "town", "state") of data/places/feature_words.tsv (places' reader)."""
+    return frozenset(feature_kinds()) | frozenset(_PLACE_NOUNS)
 
 
 def _place_country(text: str, ctx: _Context, strict: bool = False) -> str | None:
@@ -111,9 +103,10 @@ def _gazetteer_country(gaz: Gazetteer, name: str, ctx: _Context, least: int = 0)
     return max(local, key=lambda e: e.population).country if local else top.country
 
 
+@functools.lru_cache(maxsize=1)
 def _settlement_words() -> frozenset[str]:
     """Place-type words of settlements ("town", "city", "village"): feature_words.tsv's kind city."""
-    return frozenset(word for word, kind in _feature_rows() if kind == "city")
+    return frozenset(word for word, kind in feature_kinds().items() if kind == "city")
 
 
 _CURRENCY_WORDS = {"dollar", "dollars", "pound", "pounds", "euro", "euros", "franc", "francs", "yen", "yuan",

@@ -157,7 +157,7 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
     if modifier is tok and noun.i == last + 1 and noun.tag_ == "NNS" and noun.lemma_.lower() in _settlement_words():
-        # "Iraqi towns", "Syrian villages": towns named by their country, their people (as a town is)
+        # "Iraqi towns", "Kurdish cities": towns named by their country, their people (as a town is)
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + towns")
     if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
         return None
@@ -319,8 +319,9 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
     return None
 
 
-# Nouns of people who lead without an office: of an ethnic group they are its elites (ELI).
-_LEADING_NOUNS = {"leader", "elder", "chief", "notable"}
+# A noun the role table codes as government that, of an ethnic group, names its elites (ELI): "Pashtun
+# leaders". (Elders and notables are elites in the table already.)
+_LEADING_NOUNS = {"leader"}
 # Sectors of nouns that only say "persons" (candidates, people): a qualifying group gives the sector.
 _PERSON_SECTORS = {"ELI", "CVL"}
 # Sectors of a state's own organs: a bare "the regime", "the army", "the police" is the home state's.

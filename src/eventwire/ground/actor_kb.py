@@ -36,6 +36,11 @@ def country_or_bloc(country: str | None, code: str | None) -> str | None:
     prefix = (code or "")[:3]
     return prefix if prefix in TRANSNATIONAL else None
 
+
+# The longest name, in tokens, that the actor finders try at each word (actor_common._ngrams); longer
+# organisation names are listed in ActorKB.long_org_starts. "Democratic People's Republic of Korea" is six.
+NGRAM_WINDOW = 7
+
 TABLES = ("countries", "roles", "groups", "organisations", "people", "ethnic_groups", "regions")
 # Misspelling tolerance (news wire typos: "Ethopia", "Afganistan"): words shorter than this are never
 # corrected; from _LONG_WORD letters on, two edits are allowed instead of one.
@@ -231,7 +236,7 @@ class ActorKB:
         for name in self.org_names:
             words = name.split()
             size = len(re.findall(r"\w+|[^\w\s]", name))
-            if len(words) > 5:
+            if size > NGRAM_WINDOW:  # in tokens, as the window counts: "Jama'at Nusrat al-Islam wal-Muslimin"
                 out[words[0]] = max(out.get(words[0], 0), size)
         return out
 

@@ -188,7 +188,7 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             how += " + organisation in the title"
         if title.org is not None and title.org.country is None:
             # an officer of an international organisation: IGOUNO + GOV
-            code = title.org.code + (cameo or "") if role else title.org.code
+            code = _org_code(title.org.code, cameo) if role else title.org.code
         elif title.org is not None and not role:
             code = title.org.code
         elif title.org is not None and cameo in _LEADING_SECTORS and country == title.org.country \
@@ -215,8 +215,14 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
         yield found
 
 
+def _org_code(org_code: str, sector: str | None) -> str:
+    """An international organisation's code with a sector added, unless the code already ends with it
+    (the UN Security Council is IGOUNOGOV: its president is IGOUNOGOV, not IGOUNOGOVGOV)."""
+    return org_code if not sector or org_code.endswith(sector) else org_code + sector
+
+
 # Sectors of armed organisations (CAMEO agent codes): rebels, insurgents, militias, military, separatists.
-_ARMED_SECTORS = frozenset({"REB", "INS", "MIL", "UAF", "SEP", "IMG"})
+_ARMED_SECTORS = frozenset({"REB", "INS", "MIL", "UAF", "SEP"})
 
 
 def _group_after(doc: Doc, last: int, end: int, kb: ActorKB) -> tuple[int, Sector] | None:
@@ -285,7 +291,7 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
             # the organisation, a person with its code and the office's sector
             o_last, role, sector = office
             taken.update(range(first, o_last + 1))
-            code = org.code + sector.cameo if org.country is None else _code(org.country, sector.cameo)
+            code = _org_code(org.code, sector.cameo) if org.country is None else _code(org.country, sector.cameo)
             yield _Found(key="person", name=_slice(doc, first, o_last), kind="person", sentence=sentence,
                          start=doc[first].idx, end=doc[o_last].idx + len(doc[o_last].text), country=org.country,
                          cameo_sector=sector.cameo, plover_sector=sector.plover, code=code, role=role,
@@ -297,9 +303,8 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
                 # "UN peacekeepers": the organisation's code with the group's sector.
                 g_last, sector = group
                 taken.update(range(first, g_last + 1))
-                code = org.code + sector.cameo if org.country is None else _code(org.country, sector.cameo)
-                if org.country is None and org.code.endswith(sector.cameo):
-                    code = org.code  # "Islamic State fighters": IMGREB already says REB
+                # "Islamic State fighters": IMGREB already says REB
+                code = _org_code(org.code, sector.cameo) if org.country is None else _code(org.country, sector.cameo)
                 cameo_sector, plover_sector = sector.cameo, sector.plover
                 own_code, own_plover = org.on(ctx.day)
                 if sector.cameo == "CVL" and own_code[-3:] in _ARMED_SECTORS:

@@ -33,8 +33,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.gazetteer import Entry, Gazetteer, load_gazetteer, normalise
-from eventwire.read import Parsed, Sentence, doc_text
+from eventwire.read import Parsed, Sentence, doc_text, token_offsets
 from eventwire.record import Actor, Mention, Place
 
 __all__ = ["resolve_places", "event_place"]
@@ -62,11 +63,10 @@ _MAX_WORDS = 5
 
 
 @functools.lru_cache(maxsize=1)
-def _feature_words() -> dict[str, str]:
-    text = resources.files("eventwire").joinpath("data", "places", "feature_words.tsv").read_text("utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return {row["word"].strip().lower(): row["kind"].strip()
-            for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t")}
+def feature_kinds() -> dict[str, str]:
+    """Place-type word -> the kind of place it names (data/places/feature_words.tsv)."""
+    return {row["word"].lower(): row["kind"] for row in read_tsv(builtin_text("places", "feature_words.tsv"),
+                                                                  "data/places/feature_words.tsv")}
 
 
 @dataclass
@@ -110,7 +110,7 @@ def _capitalised(tok: Token) -> bool:
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int, str | None]:
     """Drop "the", possessive endings and edge feature words; return the core and the kind they hint."""
-    words = _feature_words()
+    words = feature_kinds()
     hint = None
     while start < end and doc[start].lower_ in ("the", "a"):
         start += 1
@@ -127,7 +127,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int, str | None]:
 
 def _hint_around(doc: Doc, start: int, end: int, floor: int, ceiling: int) -> str | None:
     """A feature word right after the name ("Idlib province") or "the province of" before it."""
-    words = _feature_words()
+    words = feature_kinds()
     if end < ceiling and doc[end].lower_ in words and doc[end].pos_ in ("NOUN", "PROPN"):
         return words[doc[end].lower_]
     if start - 2 >= floor and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in words:
@@ -204,7 +204,7 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
     """Place adjectives used as modifiers: "Syrian regime forces", "the Turkish president",
     "Central American migrants" (adjectives of countries and of curated regions)."""
     doc, span, toks = sentence.paragraph.doc, sentence.span, sentence.paragraph.tokens
-    text = doc_text(doc)
+    text, (starts, ends) = doc_text(doc), token_offsets(doc)
     found = []
     i = span.start
     while i < span.end:
@@ -215,7 +215,7 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
         hit = None
         for n in (2, 1):
             if i + n <= span.end and not any(k in taken for k in range(i, i + n)):
-                place = gaz.adjective_place(text[tok.idx: toks[i + n - 1].idx + len(toks[i + n - 1])])
+                place = gaz.adjective_place(text[starts[i]: ends[i + n - 1]])
                 if place is not None and place.lat is not None:
                     hit = (n, place)
                     break
@@ -243,7 +243,7 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
 def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> list[_Occurrence]:
     """Names in the gazetteer that the NER missed or mislabelled, gated by the parse."""
     doc, span, toks = sentence.paragraph.doc, sentence.span, sentence.paragraph.tokens
-    text = doc_text(doc)
+    text, (starts, ends) = doc_text(doc), token_offsets(doc)
     found = []
     words_only = [t for t in sentence.tokens if t.is_alpha and t.lower_ not in _CONNECTORS]
     # In a headline written in title case, a capital letter says nothing about names
@@ -263,7 +263,7 @@ def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) 
                 continue
             if not any(t.pos_ == "PROPN" for t in words):
                 continue
-            name = text[tok.idx: words[-1].idx + len(words[-1])]
+            name = text[starts[i]: ends[j - 1]]
             if gaz.has(name) and normalise(name) not in _GENERIC:
                 best = j
                 break
@@ -333,7 +333,7 @@ def _link_containers(occurrences: list[_Occurrence], gaz: Gazetteer) -> None:
     """Explicit containers: "Idlib, Syria", "Syria's Idlib province", "the Syrian city of Homs"."""
     by_start = {(id(o.doc), o.start): o for o in occurrences}
     by_end = {(id(o.doc), o.end): o for o in occurrences}
-    words = _feature_words()
+    words = feature_kinds()
     for occ in occurrences:
         occ.contains = []
     for occ in occurrences:
