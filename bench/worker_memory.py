@@ -33,7 +33,7 @@ def memory() -> dict:
     with open("/proc/self/status") as fh:
         for line in fh:
             key, _, value = line.partition(":")
-            if key in ("VmRSS", "RssAnon", "RssFile", "VmHWM"):
+            if key in ("VmRSS", "RssAnon", "RssFile"):
                 status[key] = round(int(value.split()[0]) / 1024, 1)
     return {"rss": status.get("VmRSS"), "anon": status.get("RssAnon"), "file": status.get("RssFile"),
             "peak": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
