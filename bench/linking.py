@@ -242,7 +242,6 @@ def main(argv: list[str] | None = None) -> int:
             result.update(relink_unchanged_seconds=again["seconds"], relink_unchanged_cpu_seconds=again["link_cpu_seconds"],
                           added=args.add, add_build_seconds=round(added, 1), add_load_average=round(load, 2),
                           relink_added_seconds=more["seconds"], relink_added_cpu_seconds=more["link_cpu_seconds"],
-                          relink_added_link_cpu_seconds=more["link_cpu_seconds"],
                           relink_added_peak_rss_mb=more["peak_rss_mb"])
         results.append(result)
         if not args.json:
