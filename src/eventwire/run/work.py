@@ -83,7 +83,8 @@ class ChunkResult:
 _WARM_UP_ARTICLE = ("Syrian troops shell Idlib\n\nSyrian government troops shelled the town of Idlib on "
                     "Monday, killing at least 12 people, the ministry said in Damascus on 3 March 2021. "
                     '"We will respond," a rebel commander told Reuters, adding that $3 million in aid was '
-                    "blocked last week. Defence Minister Ali Hassan denied the report.")
+                    "blocked last week. Defence Minister Ali Hassan denied the report. Turkish artillery also "
+                    "shelled Iraqi towns.")
 
 
 def warm_up(settings: Settings, every_table: bool = True) -> str:
