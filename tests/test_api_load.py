@@ -144,3 +144,39 @@ def test_a_postgresql_store_made_before_the_copies_gains_them(request, tmp_path)
                                    "OR cardinality(actor_countries) > 0").fetchone()[0]
     assert filled > 0
     assert _answers(url, asked)[1] == expected
+
+
+
+def test_first_requests_together_on_a_writable_server_open_one_store(tmp_path, monkeypatch):
+    """A writable server (`serve --watch`) opens its one read-write store on the first request; when
+    several arrive at once, one of them opens it (two would race on the schema's writes) and every
+    one is answered."""
+    import eventwire.api.app as app_module
+
+    path = str(tmp_path / "w.duckdb")
+    build_example_db(path)
+    opened = []
+
+    def slow_open(*args, **kwargs):
+        opened.append(args)
+        time.sleep(0.3)  # long enough for every waiting request to reach the open
+        return real_open(*args, **kwargs)
+
+    real_open = app_module.open_store
+    monkeypatch.setattr(app_module, "open_store", slow_open)
+    app = create_app(path, writable=True)
+    start = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def ask():
+        client = TestClient(app, base_url="http://localhost")
+        start.wait()
+        statuses.append(client.get("/api/facets").status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [200] * 6
+    assert len(opened) == 1

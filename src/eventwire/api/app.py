@@ -17,6 +17,7 @@ import dataclasses
 import hmac
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextlib import asynccontextmanager
@@ -251,12 +252,14 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
                             status_code=507)
 
     shared: list[Store] = []  # serve --watch: one read-write instance beside the watcher's, for the process
+    opening = threading.Lock()  # the first requests arrive together: one of them opens the shared store
 
     @contextmanager
     def reading() -> Iterator[Store]:
         if shared_writer:
-            if not shared:
-                shared.append(open_store(db_path))
+            with opening:
+                if not shared:
+                    shared.append(open_store(db_path))
             cursor = shared[0].con.cursor()
             try:
                 yield Store(cursor, db_path)

@@ -102,7 +102,11 @@ def ensure_schema(con: Any) -> None:
         con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     _add_denormalised(con)
     con.execute(LINK_SCHEMA)  # empty until `link`; exports join it
-    con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
+    # Written only when it changes: an unneeded write conflicts with another connection's transaction
+    # (the watcher's, in `serve --watch`).
+    stored = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if stored is None or stored[0] != str(SCHEMA_VERSION):
+        con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
 
 
 _SCHEMA_VERSION_SQL = ("INSERT INTO meta VALUES ('schema_version', ?) "
