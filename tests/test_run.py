@@ -192,3 +192,21 @@ def test_warm_up_loads_every_lazy_table_of_the_stages():
     assert done.returncode == 0, done.stderr
     count, cold = done.stdout.split(" ", 1)
     assert int(count) >= 8 and cold.strip() == "[]", done.stdout
+
+
+def test_the_ingest_driver_does_not_import_the_parser():
+    """The package, the CLI and the run driver import without spaCy (about 1 s of CPU per process):
+    only the processes that analyse text load it."""
+    import subprocess
+    import sys
+
+    script = ("import sys, eventwire, eventwire.cli, eventwire.run\n"
+              "from eventwire import extract_paths\n"  # public names still there, imported on first use
+              "print(sorted(m for m in ('spacy', 'thinc') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script.replace("from eventwire import extract_paths\n", "")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['spacy', 'thinc']"

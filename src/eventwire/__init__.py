@@ -14,9 +14,22 @@ from typing import Any
 
 from eventwire.config import Settings, load_settings
 from eventwire.errors import InputError
-from eventwire.frame import to_frame
-from eventwire.pipeline import extract_bytes, extract_documents, extract_paths
 from eventwire.record import RECORD_VERSION, ArticleRecord, Document, to_json, validate_record
+
+# Imported on first use (PEP 562), so that commands and processes that never analyse text (the
+# ingest driver, export, serve) do not import spaCy and the coding tables with the package.
+_LAZY = {"extract_bytes": "eventwire.pipeline", "extract_documents": "eventwire.pipeline",
+         "extract_paths": "eventwire.pipeline", "to_frame": "eventwire.frame"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'eventwire' has no attribute {name!r}")
 
 __all__ = [
     "ArticleRecord",
@@ -54,6 +67,7 @@ def extract_text(text: str, *, published: "str | date | datetime | None" = None,
 
     from eventwire.ingest import detect_kind, read_bytes
     from eventwire.ingest.text import parse_text
+    from eventwire.pipeline import extract_documents
     from eventwire.record import document_id
 
     stamp = _iso_published(published, source)

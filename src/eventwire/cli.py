@@ -19,7 +19,6 @@ from rich.table import Table
 from eventwire.config import Settings, load_settings
 from eventwire.errors import InputError, InputNotice
 from eventwire.ingest import expand_paths
-from eventwire.pipeline import extract_paths
 from eventwire.record import ArticleRecord, to_json
 
 app = typer.Typer(help="eventwire: news articles in, evidence-backed event data out.", no_args_is_help=True,
@@ -159,6 +158,8 @@ def _extract_inputs(paths: list[str], settings: Settings):
     urls = [p for p in paths if is_url(p)]
     files = [p for p in paths if not is_url(p)]
     if files:
+        from eventwire.pipeline import extract_paths
+
         yield from extract_paths(expand_paths(files), settings)
     if urls:
         yield from extract_items(url_documents(urls), settings)
