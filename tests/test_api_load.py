@@ -146,7 +146,6 @@ def test_a_postgresql_store_made_before_the_copies_gains_them(request, tmp_path)
     assert _answers(url, asked)[1] == expected
 
 
-
 def test_first_requests_together_on_a_writable_server_open_one_store(tmp_path, monkeypatch):
     """A writable server (`serve --watch`) opens its one read-write store on the first request; when
     several arrive at once, one of them opens it (two would race on the schema's writes) and every
@@ -180,3 +179,22 @@ def test_first_requests_together_on_a_writable_server_open_one_store(tmp_path, m
         thread.join(60)
     assert statuses == [200] * 6
     assert len(opened) == 1
+
+
+def test_the_copies_written_with_an_event_are_the_ones_computed_from_the_tables(tmp_path):
+    from eventwire.store.schema import denormalised_sql
+
+    path = build_example_db(tmp_path / "copies.duckdb")
+    con = duckdb.connect(path, read_only=True)
+    columns = ", ".join(c for c, _ in DENORMALISED_COLUMNS)
+    written = con.execute(f"SELECT doc_id, event_id, {columns} FROM events ORDER BY 1, 2").fetchall()
+    computed = con.execute(f"SELECT doc_id, event_id, {columns} FROM ({denormalised_sql(con)}) AS d "
+                           "ORDER BY 1, 2").fetchall()
+    con.close()
+    assert written == computed
+    # Each event's countries and actor codes once, sorted, without NULLs: what facet counts unnest.
+    at = {c: k + 2 for k, (c, _) in enumerate(DENORMALISED_COLUMNS)}
+    assert any(len(row[at["countries"]]) > 1 for row in written)
+    for row in written:
+        assert row[at["countries"]] == sorted(set(row[at["actor_countries"]]) | ({row[at["place_country"]]} - {None}))
+        assert row[at["actor_codes"]] == sorted(set(row[at["source_codes"]] + row[at["target_codes"]]) - {None})

@@ -34,13 +34,11 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
     document language, each with its event count."""
     where, params = store._api_where(**filters)
     # One query: the matching events are found once, and each facet ranked over them; the events'
-    # copies of their actors' and place's fields (store/schema.py) spare the joins but the language's.
-    d = store.dialect
+    # copies of their actors' and place's fields (store/schema.py) spare the joins but the language's,
+    # and hold each country and actor code of an event once: counting is unnesting.
     grouped = {
-        "country": f"""SELECT c AS v, count(*) AS n FROM (
-                {d.each_distinct("m", ["actor_countries"], ["place_country"])}) AS found GROUP BY c""",
-        "actor": f"""SELECT c AS v, count(*) AS n FROM (
-                {d.each_distinct("m", ["source_codes", "target_codes"])}) AS found GROUP BY c""",
+        "country": "SELECT v, count(*) AS n FROM (SELECT unnest(countries) AS v FROM m) AS listed GROUP BY v",
+        "actor": "SELECT v, count(*) AS n FROM (SELECT unnest(actor_codes) AS v FROM m) AS listed GROUP BY v",
         "cameo_root": "SELECT left(cameo, 2) AS v, count(*) AS n FROM m GROUP BY 1",
         "quad_class": "SELECT CAST(quad_class AS VARCHAR) AS v, count(*) AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
         "modality": "SELECT v, count(*) AS n FROM (SELECT unnest(modality) AS v FROM m) AS listed GROUP BY v",
@@ -54,7 +52,7 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
             FROM ({sql}) AS g) AS {facet}_ranked WHERE {f"r <= {int(limit)}" if facet != "quad_class" else "true"}"""
         for facet, sql in grouped.items())
     rows = _rows(store, f"""WITH m AS MATERIALIZED (SELECT e.doc_id, e.event_id, e.cameo, e.quad_class, e.modality,
-            e.plover_type, e.place_country, e.actor_countries, e.source_codes, e.target_codes FROM events e {where})
+            e.plover_type, e.countries, e.actor_codes FROM events e {where})
         {ranked}""", params)
     out: dict[str, list[dict[str, Any]]] = {facet: [] for facet in grouped}
     for facet, v, n, _ in sorted(rows, key=lambda row: (row[0], row[3])):

@@ -51,6 +51,11 @@ class Dialect:
                 f"list_concat(list_distinct({array}), CASE WHEN len(list_filter({array}, lambda x: x IS NULL)) > 0 "
                 f"THEN [NULL::VARCHAR] ELSE [] END) END")
 
+    def sorted_set(self, array: str, value: str) -> str:
+        """The distinct elements of `array` and `value` (a text list and a text), NULLs left out, sorted
+        byte-wise."""
+        return f"list_sort(list_distinct(list_append({array}, {value})))"
+
     def empty_list(self, element: str) -> str:
         """An empty list of `element` (a DuckDB type name)."""
         return f"CAST([] AS {element}[])"
@@ -113,6 +118,10 @@ class PostgresDialect(Dialect):
     def each_once(self, array: str) -> str:
         return (f"ARRAY(SELECT DISTINCT c FROM unnest(CASE WHEN cardinality({array}) = 0 THEN ARRAY[NULL::TEXT] "
                 f"ELSE {array} END) AS u(c))")
+
+    def sorted_set(self, array: str, value: str) -> str:
+        return (f"ARRAY(SELECT c FROM (SELECT DISTINCT c FROM unnest(array_append({array}, CAST({value} AS TEXT))) "
+                f"AS u(c) WHERE c IS NOT NULL) AS once ORDER BY c COLLATE \"C\")")
 
     def empty_list(self, element: str) -> str:
         return f"CAST('{{}}' AS {self.ddl(element).split()[0]}[])"

@@ -158,9 +158,13 @@ class EventQueries:
                 section, caption_index, acled_type, acled_sub_type FROM events WHERE doc_id IN ({marks})""")
             if (r["doc_id"], r["event_id"]) in wanted}
         sides: dict[tuple[str, str], dict[str, list]] = {}
-        for r in fetch(f"""SELECT x.doc_id, x.event_id, x.role, a.actor_id, a.name, a.code
-                FROM event_actors x JOIN actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id
-                WHERE x.doc_id IN ({marks}) AND a.doc_id IN ({marks}) ORDER BY a.actor_id""", 2):
+        # Each table's rows of the page's documents found first, then joined: joined at once, the
+        # filters reached the scans less well (a third more CPU at 1M events).
+        for r in fetch(f"""WITH x AS MATERIALIZED (SELECT doc_id, event_id, role, actor_id FROM event_actors
+                    WHERE doc_id IN ({marks})),
+                a AS MATERIALIZED (SELECT doc_id, actor_id, name, code FROM actors WHERE doc_id IN ({marks}))
+                SELECT x.doc_id, x.event_id, x.role, a.actor_id, a.name, a.code
+                FROM x JOIN a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id ORDER BY a.actor_id""", 2):
             if (r["doc_id"], r["event_id"]) in wanted:
                 sides.setdefault((r["doc_id"], r["event_id"]), {"source": [], "target": []}).setdefault(
                     r["role"], []).append({"id": r["actor_id"], "name": r["name"], "code": r["code"]})

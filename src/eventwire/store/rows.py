@@ -56,7 +56,7 @@ TABLES: dict[str, pa.Schema] = {name: pa.schema(columns) for name, columns in {
                # copies of its place's and actors' fields (schema.DENORMALISED_COLUMNS)
                ("place_country", _S), ("place_lat", _F64), ("place_lon", _F64), ("source_codes", pa.list_(_S)),
                ("target_codes", pa.list_(_S)), ("source_names", pa.list_(_S)), ("target_names", pa.list_(_S)),
-               ("actor_countries", pa.list_(_S))],
+               ("actor_countries", pa.list_(_S)), ("countries", pa.list_(_S)), ("actor_codes", pa.list_(_S))],
     "event_actors": [("doc_id", _S), ("event_id", _S), ("actor_id", _S), ("role", _S)],
     "event_quantities": [("doc_id", _S), ("event_id", _S), ("quantity_id", _S)],
 }.items()}
@@ -91,10 +91,12 @@ def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:
         place = places.get(e.place) if e.place else None
         source = [actors[a] for a in e.source if a in actors]
         target = [actors[a] for a in e.target if a in actors]
+        countries = [a.country for a in source + target if a.country is not None]
         return (place.country if place else None, place.lat if place else None, place.lon if place else None,
                 [a.code for a in source], [a.code for a in target],
                 [a.name for a in source if a.name is not None], [a.name for a in target if a.name is not None],
-                [a.country for a in source + target if a.country is not None])
+                countries, sorted(set(countries) | ({place.country} if place and place.country else set())),
+                sorted({a.code for a in source + target if a.code is not None}))
 
     return {
         "documents": [(d, doc.source, doc.input_kind, doc.url, doc.outlet, doc.title, doc.published,
