@@ -207,9 +207,37 @@ def _children(token: Token, *deps: str) -> list[Token]:
     return [c for c in token.children if c.dep_ in deps]
 
 
+def _objects(verb: Token) -> list[Token]:
+    """The verb's direct and indirect objects. A counted object after "up to" ("kidnapped up to 16 advisers")
+    is often parsed as the verb's particle "up" and a phrase "to 16 advisers": the counted noun is the object."""
+    out = _children(verb, "dobj", "dative")
+    if out:
+        return out
+    for up in verb.children:
+        if up.dep_ not in ("prt", "advmod") or up.lower_ != "up" or up.i < verb.i:
+            continue
+        for prep in (*up.children, *verb.children):
+            if prep.dep_ == "prep" and prep.lower_ == "to" and prep.i == up.i + 1:
+                out += [g for g in prep.children if g.dep_ == "pobj" and (g.like_num or any(
+                    n.dep_ in ("nummod", "quantmod") or n.like_num for n in g.children))]
+    return out
+
+
 def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
-    return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps
-            for g in c.children if g.dep_ == "pobj"]
+    out = []
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            objects = [g for g in c.children if g.dep_ == "pobj"]
+            out += objects or _stranded_object(token, c)
+    return out
+
+
+def _stranded_object(token: Token, prep: Token) -> list[Token]:
+    """ "granted asylum to five officers holed up in a residence", parsed with the noun as the subject of the
+    participle's clause and the preposition left without an object: the noun right after the preposition is
+    its object."""
+    return [s for v in token.children if v.dep_ in ("advcl", "ccomp", "conj", "acl") and v.i > prep.i
+            for s in v.children if s.dep_ == "nsubj" and s.left_edge.i == prep.i + 1]
 
 
 def _is_passive(verb: Token) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _one_state_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
-from eventwire.coding.modality import _date, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
+from eventwire.coding.modality import _date, _is_conditional_threat, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
 from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
@@ -29,6 +29,10 @@ _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 
 # CAMEO codes of consultations with no host: discuss (040), by telephone (041), negotiate (046).
 _MUTUAL = {"040", "041", "046"}
+
+# Roots of material conflict (reduce relations, coerce, assault, fight, mass violence): announced on a
+# condition, such an act is a threat.
+_HOSTILE_ROOTS = {"16", "17", "18", "19", "20"}
 
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 
@@ -134,6 +138,10 @@ def code_events(
                            or (_is_readiness(c) and codebook.recode("readiness", cameo))
                            or codebook.recode("intent", cameo))
                 cameo = recoded or cameo
+            elif _is_conditional_threat(c, mods) and cameo[:2] in _HOSTILE_ROOTS:
+                # "may halt mediation if cooperation founders": a hostile act on a condition is a threat
+                cameo = codebook.recode("intent", cameo) or cameo
+                mods += ["intended", "threatened"]
             elif "negated" in mods:
                 # "failed to reach agreement", "did not attend the talks": a cooperative act that did not
                 # happen is no cooperation but its refusal (12x); a hostile one keeps its code, negated.

@@ -3,7 +3,7 @@ the imported CAMEO verb dictionary's patterns), its source and target phrases an
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
@@ -15,7 +15,7 @@ from eventwire.record import Actor
 
 from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
-                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target, _prep_objects,
+                                        _is_coordinated, _is_passive, _objects, _phrase_actors, _preferred_target, _prep_objects,
                                         _prep_objects_of, _recipients, _source_sectors, _target_preps)
 from eventwire.coding.modality import _intent_adjective
 
@@ -260,6 +260,8 @@ def _clause_subject(verb: Token) -> list[Token]:
         head = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
         if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
             return [head]  # a sentence the parser left without a main verb: its root noun acts
+        if _misparsed_main_clause(verb):
+            return [head]
         purpose = verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
         if (verb.dep_ not in ("xcomp", "pcomp", "conj") and not purpose) or head.pos_ not in ("VERB", "AUX") \
                 or head.i == verb.i:
@@ -286,7 +288,17 @@ def _reduced_passive(verb: Token) -> bool:
     """A past participle describing a noun ("soldiers killed in the attack", "a rocket fired by militants"):
     for violence, the noun is the victim (what else such a participle says describes a participant)."""
     return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and (
-        verb.head.dep_ in _CLAUSE_PARTICIPANTS)
+        verb.head.dep_ in _CLAUSE_PARTICIPANTS) and not _misparsed_main_clause(verb)
+
+
+def _misparsed_main_clause(verb: Token) -> bool:
+    """ "Youths resorted to throwing stones, officials said", parsed with "resorted" as a participle
+    describing "youths" and both nouns as subjects of "said" (or the first as a loose dependent of it): a verb
+    cannot take two subjects, so the first noun is the subject of the clause the parser hung on it, and that
+    clause is the reported one."""
+    noun = verb.head
+    return verb.dep_ == "acl" and noun.dep_ in ("nsubj", "dep") and noun.i < verb.i and any(
+        s.dep_ == "nsubj" and s.i != noun.i for s in noun.head.children)
 
 
 # A noun that takes part in its clause itself (not one inside another phrase's object: "the return of
@@ -319,7 +331,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
             target_tokens = [tok.head]
     else:
         source_tokens = _children(tok, "nsubj")
-        target_tokens = _children(tok, "dobj", "dative")
+        target_tokens = _objects(tok)
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
     if not source_tokens and not has_subject and not passive and tok.head.pos_ in ("VERB", "AUX") and (
             tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
@@ -341,6 +353,8 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _participle_controller(tok)
         if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
             return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
+    if not source_tokens and not has_subject and not passive and _misparsed_main_clause(tok):
+        source_tokens = [tok.head]  # "rebels attacked the town, officials said" misparsed (see there)
     if not source_tokens and not has_subject:
         source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
@@ -403,6 +417,14 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         if means is not None:
             consumed.add(means.i)
             pattern += f"+means:{means.lemma_}"
+    if rule.cameo in _RIOT_ACTS and source and not _source_sectors(source) & _ARMED_SECTORS:
+        setting = _protest_setting(tok, codebook, index)
+        if setting is not None:
+            # "youths threw stones during demonstrations against X": unarmed participants' violence in a
+            # protest is the protest turned violent (CAMEO 145, PLOVER PROTEST riot)
+            rule = replace(rule, cameo="145")
+            consumed.add(setting.i)
+            pattern += f"+riot:{setting.lemma_}"
     target = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
     if rule.condition and rule.condition[0] == "xcomp" and complement is not None:
         consumed.add(complement.i)
@@ -462,6 +484,11 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     elif match is not None:
         reverse = match.reverse  # [042:043] "visited X": X also hosts the visit
     return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing, reverse)
+
+
+# Roots of material conflict whose event noun takes what it is done to in an of-phrase: sanctions and
+# expulsions (16), coercion (17), violence (18-20).
+_HOSTILE_NOUN_ROOTS = frozenset({"16", "17", "18", "19", "20"})
 
 
 # Verbal conflict acts that govern the act they are about: "threatened to cut off electricity", "demanded
@@ -551,6 +578,21 @@ _RECIPROCAL_NOUNS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
 
 # The prepositions that set a clause in a gathering of each kind.
 _GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
+
+
+# Violence short of arms (unconventional violence, beating, throwing stones): done by a protest's unarmed
+# participants within it, a riot. Sectors of armed or state actors, whose violence in a protest is repression.
+_RIOT_ACTS = frozenset({"180", "182"})
+_ARMED_SECTORS = frozenset({"MIL", "COP", "PRM", "SPY", "GOV", "REB", "INS", "UAF", "IMG"})
+
+
+def _protest_setting(verb: Token, codebook: Codebook, index: _Index) -> Token | None:
+    """The protest noun of a phrase that sets the verb's act in it ("during demonstrations", "at a rally")."""
+    for noun in _prep_objects(verb, _GATHERING_PREPS["PROTEST"]):
+        if noun.pos_ == "NOUN" and any(codebook.plover_of(r.cameo) == "PROTEST"
+                                       for r in _rules_for(noun, "NOUN", codebook, index)):
+            return noun
+    return None
 
 
 # Partitive nouns: a part, a run or a span of an event ("a round of talks", "a wave of strikes", "three days
@@ -644,6 +686,12 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     # Coordinated event nouns share their target: "launched artillery, mortar and rocket fire against X".
     target = bound_target or [a for t in _prep_objects_of([tok, *tok.conjuncts], preps | {"between"})
                                for a in _phrase_actors(t, index, sentence)]
+    if not bound_target and (light or source) and rule.cameo[:2] in _HOSTILE_NOUN_ROOTS:
+        # "tightened the blockade of Serbia", "the army's arrest of two journalists": the of-phrase of a
+        # hostile act's noun names whom it is done to (when the noun is an act of the clause or has an agent;
+        # a bare "the shooting of X" that a protest is about stays its topic)
+        undergoes = [a for t in _prep_objects(tok, {"of"}) for a in _phrase_actors(t, index, sentence)]
+        target = undergoes or target
     if light and not target:
         target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
     if light and not target:

@@ -1,0 +1,56 @@
+"""Event coding rules on hand-written sentences: argument binding that survives common parser errors, and
+type choices by modality and setting (issue 13)."""
+from test_events import events_of, only
+
+
+def test_counted_object_after_up_to_is_the_object(nlp, kb):
+    # The parser reads "up" as the verb's particle and "to 14 Greek engineers" as a phrase.
+    e, src, tgt = only(events_of(nlp, kb, "Armed militants abducted up to 14 Greek engineers from a building site."))
+    assert e.plover == "ASSAULT" and e.cameo == "181"
+    assert any(t.startswith("GRC") for t in tgt)
+
+
+def test_setting_off_explosives_is_a_bombing(nlp, kb):
+    e, src, _ = only(events_of(nlp, kb, "Somali militants detonated two explosive devices near the port."))
+    assert e.cameo == "183" and e.plover == "ASSAULT" and src and src[0].startswith("SOM")
+    e, _, _ = only(events_of(nlp, kb, "Kurdish rebels exploded a string of bombs in the city."))
+    assert e.cameo == "183"
+
+
+def test_hostile_act_on_a_condition_is_a_threat(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Germany may cut off its aid to Mali if the junta delays the elections."))
+    assert e.plover == "THREATEN" and e.cameo.startswith("13") and src == ["DEU"]
+    assert "conditional" in e.modality and "threatened" in e.modality
+    # The same act done, with no modal, stays the act.
+    e, _, _ = only(events_of(nlp, kb, "Germany cut off its aid to Mali after the junta delayed the elections."))
+    assert e.plover == "SANCTION"
+
+
+def test_of_phrase_of_a_hostile_noun_is_its_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Turkey tightened the blockade of Armenia with the help of Azerbaijan."))
+    assert e.cameo.startswith("19") and src == ["TUR"] and tgt == ["ARM"]
+    assert "light-verb:tighten+blockade" in e.rule
+
+
+def test_preposition_whose_object_the_parser_made_a_subject(nlp, kb):
+    # "to five Sudanese students stranded ..." parsed as a clause "five Sudanese students stranded ..."
+    events = events_of(nlp, kb, "Egypt has granted asylum to five Sudanese students stranded at the airport since last month.")
+    e, src, tgt = next(x for x in events if x[0].plover == "AID")
+    assert src == ["EGY"] and tgt and tgt[0].startswith("SDN")
+
+
+def test_reported_clause_hung_on_its_subject_keeps_its_subject(nlp, kb):
+    # "youths resorted ..." parsed as a participle describing "youths", both nouns subjects of "said"
+    events = events_of(nlp, kb, "Kenyan youths resorted to burning tyres during protests against the police, "
+                                "officials said on Monday.")
+    assert any(e.plover == "PROTEST" and src and src[0].startswith("KEN") for e, src, _ in events)
+
+
+def test_unarmed_participants_violence_in_a_protest_is_a_riot(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Student protesters threw stones at police during a rally against the "
+                                          "Egyptian government."))
+    assert e.cameo == "145" and e.plover == "PROTEST" and "riot:rally" in e.rule
+    assert src and src[0].startswith("EGY")
+    # The police's violence in the same setting is not the protest's: it stays an assault.
+    e, src, _ = only(events_of(nlp, kb, "Police beat protesters during a demonstration against the government in Cairo."))
+    assert e.plover == "ASSAULT" and src == ["EGYCOP"]
