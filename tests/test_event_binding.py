@@ -54,3 +54,22 @@ def test_unarmed_participants_violence_in_a_protest_is_a_riot(nlp, kb):
     # The police's violence in the same setting is not the protest's: it stays an assault.
     e, src, _ = only(events_of(nlp, kb, "Police beat protesters during a demonstration against the government in Cairo."))
     assert e.plover == "ASSAULT" and src == ["EGYCOP"]
+
+
+def test_act_coordinated_inside_a_purpose_clause_is_the_main_events_topic(nlp, kb):
+    # "to protect them ... and prevent a war": both verbs are the purpose of the demand, not events of their own
+    e, src, _ = only(events_of(nlp, kb, "Ethnic Serbs in Kosovo are demanding a NATO presence to protect them against "
+                                        "armed gangs and prevent a Bosnia-style war."))
+    assert e.plover == "REQUEST" and src == ["KOSCVL"]
+
+
+def test_blockade_in_a_place_falls_on_its_people(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Israel reimposed blockades in the Gaza Strip following the deaths of two "
+                                          "Israeli soldiers."))
+    assert e.plover == "COERCE" and src == ["ISR"] and tgt == ["PSE"]
+
+
+def test_event_nouns_agent_is_not_its_target(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "The Kenyan government ordered patrols by police and soldiers in the capital."))
+    assert e.plover == "MOBILIZE" and src == ["KENGOV"]
+    assert "KENCOP" not in tgt

@@ -261,9 +261,10 @@ def _source_sectors(actors: list[Actor]) -> set[str]:
 def _target_preps(cameo: str, codebook: Codebook) -> set[str]:
     """Prepositions whose object is the target: "withdraw troops from Lebanon" (a retreat leaves its
     target); "a curfew in Haiti" (administrative restrictions and their easing fall on a place's people);
-    "arrived in Amman" (a visit's host)."""
+    "arrived in Amman" (a visit's host); "reimposed blockades in the West Bank" (a blockade, like a curfew,
+    restricts the movement of a place's people)."""
     extra = {"from"} if codebook.plover_of(cameo) == "RETREAT" else set()
-    if cameo[:3] in ("172", "081", "042", "154") or cameo[:4] in ("0813", "0814"):
+    if cameo[:3] in ("172", "081", "042", "154", "191") or cameo[:4] in ("0813", "0814"):
         extra.add("in")  # "arrived in Amman", "forces in Lebanon": the place's government or people
     return _TARGET_PREPS | extra
 
@@ -307,6 +308,8 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
                     continue
                 if depth == 0 and child.dep_ in _TRIGGER_OWN:
                     continue  # a complement's subject is searched ("demanded that the US cancel"), its own is not
+                if depth == 0 and tok.pos_ == "NOUN" and child.dep_ == "prep" and child.lower_ == "by":
+                    continue  # nor an event noun's agent ("ordered patrols by the police": the police patrol)
                 if child.pos_ in ("VERB", "AUX") and (child.dep_ == "conj" or child.lemma_ in _REPORTING):
                     continue
                 seen.add(child.i)
