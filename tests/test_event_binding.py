@@ -73,3 +73,25 @@ def test_event_nouns_agent_is_not_its_target(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "The Kenyan government ordered patrols by police and soldiers in the capital."))
     assert e.plover == "MOBILIZE" and src == ["KENGOV"]
     assert "KENCOP" not in tgt
+
+
+def test_security_forces_stopping_a_protest_is_coercion(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Police stopped the demonstration by opposition supporters in Harare."))
+    assert e.plover == "COERCE" and e.cameo == "172" and src == ["ZWECOP"] and tgt == ["ZWEOPP"]
+    # protesters stopping a march is no coercion
+    assert all(e.plover != "COERCE" for e, _, _ in events_of(
+        nlp, kb, "Protesters blocked the march of the ruling party in Harare."))
+
+
+def test_placed_under_arrest_by_active_or_passive(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Kenyan police placed two Somali journalists under arrest."))
+    assert e.cameo == "173" and src == ["KENCOP"] and tgt == ["SOMMED"]
+    e, src, tgt = only(events_of(nlp, kb, "The Egyptian opposition leader was placed under house arrest by police on Monday."))
+    assert e.cameo == "173" and src == ["EGYCOP"] and tgt == ["EGYOPP"]
+
+
+def test_agentless_legal_act_is_done_by_the_state_where_it_happened(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Two Kenyan journalists were detained in Uganda on Sunday."))
+    assert e.plover == "COERCE" and src == ["UGA"] and tgt == ["KENMED"] and "legal-site" in e.rule
+    e, src, tgt = only(events_of(nlp, kb, "A Dutch national has been put under investigation in Belgium."))
+    assert e.plover == "ACCUSE" and src == ["BEL"] and tgt and tgt[0].startswith("NLD")

@@ -451,3 +451,11 @@ def _one_state_site(sentence: Sentence, index: _Index) -> list[Actor]:
     states = [a for a in _actors_at(index, doc, sentence.span.start, sentence.span.end - 1) if a.kind == "state"]
     countries = {a.country for a in states}
     return states[:1] if len(countries) == 1 and None not in countries else []
+
+
+def _legal_site(tokens: list[Token], index: _Index, sentence: Sentence) -> list[Actor]:
+    """The one state named as where a legal act happened ("was arrested in Lebanon", "put under
+    investigation in Italy"): only a state's authorities arrest, charge or investigate there."""
+    states = [a for t in dict.fromkeys(tokens) for g in _prep_objects(t, {"in"})
+              for a in _phrase_actors(g, index, sentence) if a.kind == "state"]
+    return states[:1] if len({a.country for a in states}) == 1 and states[0].country else []

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from eventwire.coding.codebook import Codebook
-from eventwire.coding.arguments import _build_index, _device_site, _one_state_site, _own_government, _placed, _quote_of
+from eventwire.coding.arguments import _build_index, _device_site, _legal_site, _one_state_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
 from eventwire.coding.modality import _date, _is_conditional_threat, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
 from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
@@ -33,6 +33,10 @@ _MUTUAL = {"040", "041", "046"}
 # Roots of material conflict (reduce relations, coerce, assault, fight, mass violence): announced on a
 # condition, such an act is a threat.
 _HOSTILE_ROOTS = {"16", "17", "18", "19", "20"}
+
+# Legal acts only a state's authorities do (arrest or detain, deport, charge): with no author named, done
+# by the state where they happened; so are investigations (09x).
+_LEGAL_ACTS = {"173", "174", "115"}
 
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 
@@ -178,6 +182,12 @@ def code_events(
                 if site and site[0] not in c.source:
                     target = site
                     c.pattern += "+victims-site"
+            if not c.source and (cameo[:3] in _LEGAL_ACTS or cameo[:2] == "09"):
+                # "was arrested in Lebanon", "was put under investigation in Italy": by that state
+                site = [a for a in _legal_site([c.trigger, c.governor], index, sentence) if a not in target]
+                if site:
+                    c.source = site
+                    c.pattern += "+legal-site"
             linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
             # Violence with a human toll (dead, injured, displaced, missing ...) is coded even when
             # nobody is named as its author: that toll is what humanitarian monitors count.

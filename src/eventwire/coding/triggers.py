@@ -32,6 +32,10 @@ _ANSWERING = {"accept", "approve", "meet", "heed", "satisfy", "grant", "fulfil",
 
 _PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
 
+# Verbs that put their object under the act of an "under" phrase ("placed under house arrest", "put under
+# investigation", "kept under surveillance").
+_UNDER_VERBS = {"put", "place", "keep", "hold"}
+
 
 @dataclass
 class _Candidate:
@@ -440,6 +444,16 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for t in _children(complement, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
     if not target:
         target = _recipients(tok, complement, index, sentence)
+    if not target and not passive:
+        # "stopped the march by opposition supporters", "prevented the opposition's rally": the act falls on
+        # those who do the event its object names (the parser often hangs that "by" on the verb as an agent)
+        for noun in target_tokens:
+            if noun.pos_ == "NOUN" and _rules_for(noun, "NOUN", codebook, index):
+                stray = [g for c in _children(tok, "agent") for g in _children(c, "pobj") if c.i > noun.i]
+                target = _noun_agents(noun, index, sentence) or [
+                    a for t in stray for a in _phrase_actors(t, index, sentence)]
+                if target:
+                    break
     if not target and codebook.plover_of(rule.cameo) == "AID":
         # "send material to help defend Saudi Arabia": whom the aid is for is the object of its purpose
         for clause in _purpose_clauses([tok]):
@@ -625,6 +639,13 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
             tok.head.head.lemma_.lower(), tok.head.lower_) in _PREPOSITIONAL_LIGHT:
         head, light = tok.head.head, True  # "engaged in ethnic cleansing": the verb's subject does the noun
+    undergoer: list[Token] = []
+    if not light and tok.dep_ == "pobj" and tok.head.lower_ == "under" and tok.head.head.pos_ == "VERB" and (
+            tok.head.head.lemma_.lower() in _UNDER_VERBS):
+        # "placed the leader under house arrest", "was put under investigation": the verb's subject (or
+        # agent) does the noun's act to its object (or passive subject)
+        head, light = tok.head.head, True
+        undergoer = _children(head, "dobj") or _children(head, "nsubjpass")
     if not light:
         head = tok.head
     source: list[Actor] = []
@@ -632,7 +653,8 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     coordinated = False
     if light:
         subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
-        subj = subj or _children(head, "nsubj") or [c for c in _children(head, "nsubjpass") if c is not tok]
+        subj = subj or _children(head, "nsubj") or [c for c in _children(head, "nsubjpass")
+                                                    if c is not tok and c not in undergoer]
         if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
             subj = _children(head.head, "nsubj")
         if not subj and head.dep_ == "xcomp" and _intent_adjective(head.head):
@@ -696,6 +718,8 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
     if light and not target:
         target = [a for t in _children(head, "dative") for a in _phrase_actors(t, index, sentence)]
+    if undergoer:
+        target = [a for t in undergoer for a in _phrase_actors(t, index, sentence)] or target
     target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
     if not target and codebook.plover_of(rule.cameo) == "REQUEST":
         # "its demand that Israel ease restrictions": who is asked is the subject of the demanded clause
