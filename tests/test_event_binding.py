@@ -95,3 +95,16 @@ def test_agentless_legal_act_is_done_by_the_state_where_it_happened(nlp, kb):
     assert e.plover == "COERCE" and src == ["UGA"] and tgt == ["KENMED"] and "legal-site" in e.rule
     e, src, tgt = only(events_of(nlp, kb, "A Dutch national has been put under investigation in Belgium."))
     assert e.plover == "ACCUSE" and src == ["BEL"] and tgt and tgt[0].startswith("NLD")
+
+
+def test_message_with_a_that_clause_of_obligation_is_a_demand_on_its_addressee(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "German Chancellor Angela Merkel sent a firm reminder to Serbia that it "
+                                          "must respect the ceasefire."))
+    assert e.plover == "REQUEST" and src == ["DEUGOV"] and tgt == ["SRB"]
+
+
+def test_denying_entry_or_a_permit_is_a_rejection(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Israel denied entry to a Turkish aid convoy on Monday."))
+    assert e.plover == "REJECT" and src == ["ISR"] and tgt and tgt[0].startswith("TUR")
+    # denying an accusation is no rejection
+    assert all(e.plover != "REJECT" for e, _, _ in events_of(nlp, kb, "Israel denied involvement in the attack."))

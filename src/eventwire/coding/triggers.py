@@ -573,19 +573,47 @@ def _violent_results(heads: list[Token], codebook: Codebook, index: _Index) -> s
 
 
 def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    """ "X said Y must/should do Z": the speaker demands something of Y (CAMEO 100)."""
-    if tok.lemma_ not in _REPORTING or ("demand", "VERB") not in codebook.triggers:
+    """ "X said Y must/should do Z", "X issued a reminder to Y that it must do Z": the speaker demands
+    something of Y (CAMEO 100)."""
+    if ("demand", "VERB") not in codebook.triggers:
         return None
-    for clause in _children(tok, "ccomp"):
+    clauses = _children(tok, "ccomp") if tok.lemma_ in _REPORTING else []
+    messages = [n for n in _children(tok, "dobj") if n.lemma_.lower() in _MESSAGES]
+    clauses += [c for n in messages for c in n.children if c.dep_ in ("acl", "ccomp") and any(
+        m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+    if not clauses:
+        return None
+    addressees = [a for t in _children(tok, "dative") + _prep_objects(tok, {"to"})
+                  for g in ([t] if t.dep_ != "dative" or not _children(t, "pobj") else _children(t, "pobj"))
+                  for a in _phrase_actors(g, index, sentence)]
+    for clause in clauses:
         if not any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in clause.children):
             continue
         source = [a for t in _children(tok, "nsubj") for a in _phrase_actors(t, index, sentence)]
-        target = [a for t in _children(clause, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+        subjects = _children(clause, "nsubj", "nsubjpass")
+        target = [a for t in subjects for a in _phrase_actors(t, index, sentence)]
+        if addressees and (not target or all(t.pos_ == "PRON" for t in subjects)):
+            target = addressees  # "a reminder to Iraq that it must cooperate": the one addressed
         rule = codebook.triggers[("demand", "VERB")][-1]
         # "said the US must be ready to mediate": what is demanded is not an event of its own
         return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
-                          {tok.i, clause.i} | _governed_triggers([clause], codebook, index), governing=True)
+                          {tok.i, clause.i} | {n.i for n in messages} | _governed_triggers([clause], codebook, index),
+                          governing=True)
     return None
+
+
+def _verb_or_demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    """The verb's own event, or the demand it reports: the demand wins over a verb coded by its synonym block
+    alone, and over one that only delivers a message ("sent a reminder to Serbia that it must ...")."""
+    cand = _verb_candidate(tok, sentence, index, codebook)
+    if cand is None or cand.rule.weak or any(n.lemma_.lower() in _MESSAGES for n in _children(tok, "dobj")):
+        return _demand_candidate(tok, sentence, index, codebook) or cand
+    return cand
+
+
+# Messages whose that-clause of obligation is a demand on their addressee ("a reminder that it must").
+_MESSAGES = _STATEMENTS | {"reminder", "warning", "notice", "memo", "memorandum"}
+
 
 # Acts of several parties together, whose nouns may name the parties only in a describing participle.
 _RECIPROCAL_NOUNS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
