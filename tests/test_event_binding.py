@@ -108,3 +108,8 @@ def test_denying_entry_or_a_permit_is_a_rejection(nlp, kb):
     assert e.plover == "REJECT" and src == ["ISR"] and tgt and tgt[0].startswith("TUR")
     # denying an accusation is no rejection
     assert all(e.plover != "REJECT" for e, _, _ in events_of(nlp, kb, "Israel denied involvement in the attack."))
+
+
+def test_subject_of_committed_to_a_gerund_acts(nlp, kb):
+    e, src, tgt = only(events_of(nlp, kb, "Syria is committed to withdrawing its troops from Lebanon."))
+    assert e.plover == "AGREE" and "intended" in e.modality and src == ["SYR"] and tgt == ["LBN"]

@@ -17,7 +17,7 @@ from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
                                         _is_coordinated, _is_passive, _objects, _phrase_actors, _preferred_target, _prep_objects,
                                         _prep_objects_of, _recipients, _source_sectors, _target_preps)
-from eventwire.coding.modality import _intent_adjective
+from eventwire.coding.modality import _intent_adjective, modality_words
 
 
 # Light verbs that undo their noun's event: the noun is coded only by a row with a `verb:` condition
@@ -363,6 +363,11 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
         source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
+    if not source_tokens and not has_subject and tok.dep_ == "pcomp" and tok.head.lower_ == "to" and (
+            tok.head.head.lower_ in modality_words()["intent_adjective"]):
+        # "Syria is committed to withdrawing": who is committed (parsed as a passive's subject) acts
+        word = tok.head.head
+        source_tokens = _children(word, "nsubj", "nsubjpass") or _children(word.head, "nsubj")
     # A CAMEO dictionary pattern names its source ($) and target (+) phrases; its words are part of the act.
     match = dictionary_match(tok, codebook, index) if rules[0].id.startswith("cameo:") else None
     if match is not None and match.source is not None:
