@@ -236,8 +236,14 @@ def _stranded_object(token: Token, prep: Token) -> list[Token]:
     """ "granted asylum to five officers holed up in a residence", parsed with the noun as the subject of the
     participle's clause and the preposition left without an object: the noun right after the preposition is
     its object."""
+    if prep.lower_ in _CLAUSE_INTRODUCERS:
+        return []  # "after soldiers opened fire": a clause of its own
     return [s for v in token.children if v.dep_ in ("advcl", "ccomp", "conj", "acl") and v.i > prep.i
-            for s in v.children if s.dep_ == "nsubj" and s.left_edge.i == prep.i + 1]
+            and not _children(v, "mark") for s in v.children if s.dep_ == "nsubj" and s.left_edge.i == prep.i + 1]
+
+
+# Words that are prepositions and also introduce clauses ("after the talks", "after the talks ended").
+_CLAUSE_INTRODUCERS = {"after", "before", "since", "until", "till", "as", "because", "while", "once", "like"}
 
 
 def _is_passive(verb: Token) -> bool:
