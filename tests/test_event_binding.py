@@ -113,3 +113,13 @@ def test_denying_entry_or_a_permit_is_a_rejection(nlp, kb):
 def test_subject_of_committed_to_a_gerund_acts(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Syria is committed to withdrawing its troops from Lebanon."))
     assert e.plover == "AGREE" and "intended" in e.modality and src == ["SYR"] and tgt == ["LBN"]
+
+
+def test_victims_of_coercion_named_by_no_country_are_the_states_people(nlp, kb):
+    arrests = [x for x in events_of(nlp, kb, "The junta declared martial law in Guinea on Saturday, arresting political "
+                                             "opponents, a spokesman for the French embassy said.") if x[0].cameo == "173"]
+    assert arrests and arrests[0][2] == ["GIN"] and "victims-site" in arrests[0][0].rule
+    # a state named only in a purpose clause is not where the act happened
+    e, src, tgt = only(events_of(nlp, kb, "Police arrested political opponents who were staging a sit-in to protest "
+                                          "the sending of troops to Mali."))
+    assert "MLI" not in tgt

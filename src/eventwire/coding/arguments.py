@@ -450,13 +450,29 @@ def _device_site(verb: Token, sentence: Sentence, index: _Index) -> list[Actor]:
     return _one_state_site(sentence, index)
 
 
-def _one_state_site(sentence: Sentence, index: _Index) -> list[Actor]:
+def _one_state_site(sentence: Sentence, index: _Index, main_clauses: bool = False) -> list[Actor]:
     """The one country of the state actors (places) named in the sentence; none when it names no place
-    or places in several."""
+    or places in several. `main_clauses`: only those outside relative, participle and purpose clauses
+    ("to protest the sending of troops to Iraq" says nothing of where the act happened)."""
     doc = sentence.span.doc
     states = [a for a in _actors_at(index, doc, sentence.span.start, sentence.span.end - 1) if a.kind == "state"]
+    if main_clauses:
+        kept = {a.id for t in sentence.span if not _in_described_clause(t) for a in _actors_at(index, doc, t.i, t.i)}
+        states = [a for a in states if a.id in kept]
     countries = {a.country for a in states}
     return states[:1] if len(countries) == 1 and None not in countries else []
+
+
+def _in_described_clause(token: Token) -> bool:
+    """The token lies in a relative or participle clause describing a noun, or in a purpose infinitive."""
+    for _ in range(50):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ in ("relcl", "acl") or (token.dep_ == "advcl" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in token.children)):
+            return True
+        token = token.head
+    return False
 
 
 def _legal_site(tokens: list[Token], index: _Index, sentence: Sentence) -> list[Actor]:

@@ -174,10 +174,11 @@ def code_events(
                 if site:
                     c.source = site
                     c.pattern += "+device-site"
-            if violent and c.source and target and not any(a.country for a in target):
-                # "bombers killed 23 people in Tel Aviv": victims named by no country are the people of
-                # the one state where the violence happened
-                site = _one_state_site(sentence, index)
+            coercive = row.quad_class == 4 and c.rule.cameo[:2] == "17"
+            if (violent or coercive) and c.source and target and not any(a.country for a in target):
+                # "bombers killed 23 people in Tel Aviv", "arresting political opponents in Haiti": victims
+                # named by no country are the people of the one state where the violence or coercion happened
+                site = _one_state_site(sentence, index, main_clauses=coercive and not violent)
                 if site and site[0] not in c.source:
                     target = site
                     c.pattern += "+victims-site"
