@@ -14,7 +14,8 @@ from eventwire.coding.codebook import Codebook
 from eventwire.coding.arguments import _build_index, _device_site, _legal_site, _one_state_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
 from eventwire.coding.modality import _date, _is_conditional_threat, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
-from eventwire.coding.triggers import _Candidate, _noun_candidate, _verb_or_demand_candidate
+from eventwire.coding.noun_triggers import _noun_candidate
+from eventwire.coding.triggers import _Candidate, _verb_or_demand_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
