@@ -123,3 +123,8 @@ def test_victims_of_coercion_named_by_no_country_are_the_states_people(nlp, kb):
     e, src, tgt = only(events_of(nlp, kb, "Police arrested political opponents who were staging a sit-in to protest "
                                           "the sending of troops to Mali."))
     assert "MLI" not in tgt
+
+
+def test_past_act_guessed_on_a_condition_is_no_threat(nlp, kb):
+    events = events_of(nlp, kb, "Syrian troops may have shelled Turkish border posts if the reports are true.")
+    assert events and all(e.plover != "THREATEN" for e, _, _ in events)

@@ -131,7 +131,9 @@ def _is_conditional_threat(c: _Candidate, mods: list[str]) -> bool:
     if "conditional" not in mods:
         return False
     local = [c.governor, c.trigger]
-    return any(a.dep_ in ("aux", "auxpass") and a.lower_ in _MODAL_AUX for t in local for a in t.children)
+    auxes = [a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")]
+    # "may have killed civilians if the reports are true" guesses at a past act: no threat
+    return bool(set(auxes) & _MODAL_AUX) and not {"have", "has", "had", "'ve"} & set(auxes)
 
 
 def _reporting_verb(token: Token) -> Token | None:
