@@ -207,9 +207,43 @@ def _children(token: Token, *deps: str) -> list[Token]:
     return [c for c in token.children if c.dep_ in deps]
 
 
+def _objects(verb: Token) -> list[Token]:
+    """The verb's direct and indirect objects. A counted object after "up to" ("kidnapped up to 16 advisers")
+    is often parsed as the verb's particle "up" and a phrase "to 16 advisers": the counted noun is the object."""
+    out = _children(verb, "dobj", "dative")
+    if out:
+        return out
+    for up in verb.children:
+        if up.dep_ not in ("prt", "advmod") or up.lower_ != "up" or up.i < verb.i:
+            continue
+        for prep in (*up.children, *verb.children):
+            if prep.dep_ == "prep" and prep.lower_ == "to" and prep.i == up.i + 1:
+                out += [g for g in prep.children if g.dep_ == "pobj" and (g.like_num or any(
+                    n.dep_ in ("nummod", "quantmod") or n.like_num for n in g.children))]
+    return out
+
+
 def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
-    return [g for c in token.children if c.dep_ == "prep" and c.lower_ in preps
-            for g in c.children if g.dep_ == "pobj"]
+    out = []
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            objects = [g for g in c.children if g.dep_ == "pobj"]
+            out += objects or _stranded_object(token, c)
+    return out
+
+
+def _stranded_object(token: Token, prep: Token) -> list[Token]:
+    """ "granted asylum to five officers holed up in a residence", parsed with the noun as the subject of the
+    participle's clause and the preposition left without an object: the noun right after the preposition is
+    its object."""
+    if prep.lower_ in _CLAUSE_INTRODUCERS:
+        return []  # "after soldiers opened fire": a clause of its own
+    return [s for v in token.children if v.dep_ in ("advcl", "ccomp", "conj", "acl") and v.i > prep.i
+            and not _children(v, "mark") for s in v.children if s.dep_ == "nsubj" and s.left_edge.i == prep.i + 1]
+
+
+# Words that are prepositions and also introduce clauses ("after the talks", "after the talks ended").
+_CLAUSE_INTRODUCERS = {"after", "before", "since", "until", "till", "as", "because", "while", "once", "like"}
 
 
 def _is_passive(verb: Token) -> bool:
@@ -233,9 +267,10 @@ def _source_sectors(actors: list[Actor]) -> set[str]:
 def _target_preps(cameo: str, codebook: Codebook) -> set[str]:
     """Prepositions whose object is the target: "withdraw troops from Lebanon" (a retreat leaves its
     target); "a curfew in Haiti" (administrative restrictions and their easing fall on a place's people);
-    "arrived in Amman" (a visit's host)."""
+    "arrived in Amman" (a visit's host); "reimposed blockades in the West Bank" (a blockade, like a curfew,
+    restricts the movement of a place's people)."""
     extra = {"from"} if codebook.plover_of(cameo) == "RETREAT" else set()
-    if cameo[:3] in ("172", "081", "042", "154") or cameo[:4] in ("0813", "0814"):
+    if cameo[:3] in ("172", "081", "042", "154", "191") or cameo[:4] in ("0813", "0814"):
         extra.add("in")  # "arrived in Amman", "forces in Lebanon": the place's government or people
     return _TARGET_PREPS | extra
 
@@ -279,6 +314,8 @@ def _fallback_target(starts: list[Token], source: list[Actor], index: _Index) ->
                     continue
                 if depth == 0 and child.dep_ in _TRIGGER_OWN:
                     continue  # a complement's subject is searched ("demanded that the US cancel"), its own is not
+                if depth == 0 and tok.pos_ == "NOUN" and child.dep_ == "prep" and child.lower_ == "by":
+                    continue  # nor an event noun's agent ("ordered patrols by the police": the police patrol)
                 if child.pos_ in ("VERB", "AUX") and (child.dep_ == "conj" or child.lemma_ in _REPORTING):
                     continue
                 seen.add(child.i)
@@ -413,10 +450,34 @@ def _device_site(verb: Token, sentence: Sentence, index: _Index) -> list[Actor]:
     return _one_state_site(sentence, index)
 
 
-def _one_state_site(sentence: Sentence, index: _Index) -> list[Actor]:
+def _one_state_site(sentence: Sentence, index: _Index, main_clauses: bool = False) -> list[Actor]:
     """The one country of the state actors (places) named in the sentence; none when it names no place
-    or places in several."""
+    or places in several. `main_clauses`: only those outside relative, participle and purpose clauses
+    ("to protest the sending of troops to Iraq" says nothing of where the act happened)."""
     doc = sentence.span.doc
     states = [a for a in _actors_at(index, doc, sentence.span.start, sentence.span.end - 1) if a.kind == "state"]
+    if main_clauses:
+        kept = {a.id for t in sentence.span if not _in_described_clause(t) for a in _actors_at(index, doc, t.i, t.i)}
+        states = [a for a in states if a.id in kept]
     countries = {a.country for a in states}
     return states[:1] if len(countries) == 1 and None not in countries else []
+
+
+def _in_described_clause(token: Token) -> bool:
+    """The token lies in a relative or participle clause describing a noun, or in a purpose infinitive."""
+    for _ in range(50):
+        if token.head.i == token.i:
+            return False
+        if token.dep_ in ("relcl", "acl") or (token.dep_ == "advcl" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in token.children)):
+            return True
+        token = token.head
+    return False
+
+
+def _legal_site(tokens: list[Token], index: _Index, sentence: Sentence) -> list[Actor]:
+    """The one state named as where a legal act happened ("was arrested in Lebanon", "put under
+    investigation in Italy"): only a state's authorities arrest, charge or investigate there."""
+    states = [a for t in dict.fromkeys(tokens) for g in _prep_objects(t, {"in"})
+              for a in _phrase_actors(g, index, sentence) if a.kind == "state"]
+    return states[:1] if len({a.country for a in states}) == 1 and states[0].country else []

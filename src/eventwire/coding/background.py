@@ -86,12 +86,14 @@ def _in_background_phrase(token: Token, main: Token) -> bool:
 def _argument_of(token: Token, main: Token) -> bool:
     """The token lies inside the main trigger's own arguments, complements or adverbials: the topic,
     purpose or condition of the main event ("agreed to US mediation", "demanded a meeting to discuss X",
-    "would blockade Paris to demand an end to X"), not a coordinated, reported or contrasted clause."""
+    "would blockade Paris to demand an end to X", "demanded troops to protect them and prevent a war"), not
+    a clause coordinated with the main one, nor a reported or contrasted clause."""
     path = []
     for _ in range(50):
         if token.i == main.i:
-            return not any(t.dep_ in ("conj", "ccomp", "parataxis") or (t.dep_ == "advcl" and any(
-                m.dep_ == "mark" and m.lower_ in _CONTRAST_MARKS for m in t.children)) for t in path)
+            return not (path and path[-1].dep_ == "conj") and not any(
+                t.dep_ in ("ccomp", "parataxis") or (t.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in _CONTRAST_MARKS for m in t.children)) for t in path)
         if token.head.i == token.i:
             return False
         path.append(token)

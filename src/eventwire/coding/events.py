@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from eventwire.coding.codebook import Codebook
-from eventwire.coding.arguments import _build_index, _device_site, _one_state_site, _own_government, _placed, _quote_of
+from eventwire.coding.arguments import _build_index, _device_site, _legal_site, _one_state_site, _own_government, _placed, _quote_of
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
-from eventwire.coding.modality import _date, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
-from eventwire.coding.triggers import _Candidate, _demand_candidate, _noun_candidate, _verb_candidate
+from eventwire.coding.modality import _date, _is_conditional_threat, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
+from eventwire.coding.noun_triggers import _noun_candidate
+from eventwire.coding.triggers import _Candidate, _verb_or_demand_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
@@ -29,6 +30,14 @@ _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT", "SUPPORT"}
 
 # CAMEO codes of consultations with no host: discuss (040), by telephone (041), negotiate (046).
 _MUTUAL = {"040", "041", "046"}
+
+# Roots of material conflict (reduce relations, coerce, assault, fight, mass violence): announced on a
+# condition, such an act is a threat.
+_HOSTILE_ROOTS = {"16", "17", "18", "19", "20"}
+
+# Legal acts only a state's authorities do (arrest or detain, deport, charge): with no author named, done
+# by the state where they happened; so are investigations (09x).
+_LEGAL_ACTS = {"173", "174", "115"}
 
 _LINKED_CATEGORIES = {"killed", "injured", "displaced", "missing", "homeless", "evacuated", "arrested", "died", "dead"}
 
@@ -82,8 +91,7 @@ def code_events(
             if tok.pos_ == "NOUN":
                 cand = None if is_scene_noun(tok) else _noun_candidate(tok, sentence, index, codebook)
             elif tok.pos_ == "VERB":
-                cand = _verb_candidate(tok, sentence, index, codebook) or _demand_candidate(
-                    tok, sentence, index, codebook)
+                cand = _verb_or_demand_candidate(tok, sentence, index, codebook)
             if cand is not None:
                 found.append(cand)
         # One trigger, one event: where candidates share tokens, the one with more resolved actors wins,
@@ -134,6 +142,10 @@ def code_events(
                            or (_is_readiness(c) and codebook.recode("readiness", cameo))
                            or codebook.recode("intent", cameo))
                 cameo = recoded or cameo
+            elif _is_conditional_threat(c, mods) and cameo[:2] in _HOSTILE_ROOTS:
+                # "may halt mediation if cooperation founders": a hostile act on a condition is a threat
+                cameo = codebook.recode("intent", cameo) or cameo
+                mods += ["intended", "threatened"]
             elif "negated" in mods:
                 # "failed to reach agreement", "did not attend the talks": a cooperative act that did not
                 # happen is no cooperation but its refusal (12x); a hostile one keeps its code, negated.
@@ -163,13 +175,20 @@ def code_events(
                 if site:
                     c.source = site
                     c.pattern += "+device-site"
-            if violent and c.source and target and not any(a.country for a in target):
-                # "bombers killed 23 people in Tel Aviv": victims named by no country are the people of
-                # the one state where the violence happened
-                site = _one_state_site(sentence, index)
+            coercive = row.quad_class == 4 and c.rule.cameo[:2] == "17"
+            if (violent or coercive) and c.source and target and not any(a.country for a in target):
+                # "bombers killed 23 people in Tel Aviv", "arresting political opponents in Haiti": victims
+                # named by no country are the people of the one state where the violence or coercion happened
+                site = _one_state_site(sentence, index, main_clauses=coercive and not violent)
                 if site and site[0] not in c.source:
                     target = site
                     c.pattern += "+victims-site"
+            if not c.source and (cameo[:3] in _LEGAL_ACTS or cameo[:2] == "09"):
+                # "was arrested in Lebanon", "was put under investigation in Italy": by that state
+                site = [a for a in _legal_site([c.trigger, c.governor], index, sentence) if a not in target]
+                if site:
+                    c.source = site
+                    c.pattern += "+legal-site"
             linked = [q.id for q in sentence_quantities] if violent and not violent_seen else []
             # Violence with a human toll (dead, injured, displaced, missing ...) is coded even when
             # nobody is named as its author: that toll is what humanitarian monitors count.

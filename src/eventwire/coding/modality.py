@@ -121,6 +121,21 @@ def _is_ultimatum(c: _Candidate) -> bool:
                for t in _clause_chain(c.governor)[:3] + inner for ch in t.children)
 
 
+_MODAL_AUX = _FUTURE_AUX | {"may", "might", "could", "can"}
+
+
+def _is_conditional_threat(c: _Candidate, mods: list[str]) -> bool:
+    """ "the EU may halt aid if the fighting goes on", "will arrest them unless they leave": a hostile act
+    announced with a modal on a condition the other side controls is a threat (CAMEO 13x: "threaten ...
+    if"), not the act."""
+    if "conditional" not in mods:
+        return False
+    local = [c.governor, c.trigger]
+    auxes = [a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")]
+    # "may have killed civilians if the reports are true" guesses at a past act: no threat
+    return bool(set(auxes) & _MODAL_AUX) and not {"have", "has", "had", "'ve"} & set(auxes)
+
+
 def _reporting_verb(token: Token) -> Token | None:
     for anc in token.ancestors:
         if anc.lemma_ in _REPORTING:

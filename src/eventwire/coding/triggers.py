@@ -3,7 +3,7 @@ the imported CAMEO verb dictionary's patterns), its source and target phrases an
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
@@ -15,22 +15,9 @@ from eventwire.record import Actor
 
 from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
-                                        _is_coordinated, _is_passive, _phrase_actors, _preferred_target, _prep_objects,
+                                        _is_coordinated, _is_passive, _objects, _phrase_actors, _preferred_target, _prep_objects,
                                         _prep_objects_of, _recipients, _source_sectors, _target_preps)
-from eventwire.coding.modality import _intent_adjective
-
-
-# Light verbs that undo their noun's event: the noun is coded only by a row with a `verb:` condition
-# ("lift a curfew" -> 0813), else the verb's own trigger stands ("rejected an invitation" -> reject).
-_REVERSING = {"cancel", "postpone", "lift", "ease", "end", "halt", "suspend", "stop", "abandon", "relax", "reduce",
-              "cut", "freeze", "reject", "refuse", "scrap", "abolish", "shorten", "call", "break", "sever"}
-
-
-# "accepted demands from the rebels", "met their demands": the verb answers the request, and its own
-# trigger (a concession) codes the event, not the request it answers.
-_ANSWERING = {"accept", "approve", "meet", "heed", "satisfy", "grant", "fulfil", "fulfill", "ignore"}
-
-_PREPOSITIONAL_LIGHT = {("engage", "in"), ("participate", "in"), ("involve", "in"), ("take", "in")}
+from eventwire.coding.modality import _intent_adjective, modality_words
 
 
 @dataclass
@@ -260,6 +247,8 @@ def _clause_subject(verb: Token) -> list[Token]:
         head = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else verb.head
         if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
             return [head]  # a sentence the parser left without a main verb: its root noun acts
+        if _misparsed_main_clause(verb):
+            return [head]
         purpose = verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
         if (verb.dep_ not in ("xcomp", "pcomp", "conj") and not purpose) or head.pos_ not in ("VERB", "AUX") \
                 or head.i == verb.i:
@@ -286,7 +275,17 @@ def _reduced_passive(verb: Token) -> bool:
     """A past participle describing a noun ("soldiers killed in the attack", "a rocket fired by militants"):
     for violence, the noun is the victim (what else such a participle says describes a participant)."""
     return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN", "PRON") and (
-        verb.head.dep_ in _CLAUSE_PARTICIPANTS)
+        verb.head.dep_ in _CLAUSE_PARTICIPANTS) and not _misparsed_main_clause(verb)
+
+
+def _misparsed_main_clause(verb: Token) -> bool:
+    """ "Youths resorted to throwing stones, officials said", parsed with "resorted" as a participle
+    describing "youths" and both nouns as subjects of "said" (or the first as a loose dependent of it): a verb
+    cannot take two subjects, so the first noun is the subject of the clause the parser hung on it, and that
+    clause is the reported one."""
+    noun = verb.head
+    return verb.dep_ == "acl" and noun.dep_ in ("nsubj", "dep") and noun.i < verb.i and any(
+        s.dep_ == "nsubj" and s.i != noun.i for s in noun.head.children)
 
 
 # A noun that takes part in its clause itself (not one inside another phrase's object: "the return of
@@ -319,7 +318,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
             target_tokens = [tok.head]
     else:
         source_tokens = _children(tok, "nsubj")
-        target_tokens = _children(tok, "dobj", "dative")
+        target_tokens = _objects(tok)
     has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in tok.children)
     if not source_tokens and not has_subject and not passive and tok.head.pos_ in ("VERB", "AUX") and (
             tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and any(
@@ -341,10 +340,17 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source_tokens = _participle_controller(tok)
         if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
             return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
+    if not source_tokens and not has_subject and not passive and _misparsed_main_clause(tok):
+        source_tokens = [tok.head]  # "rebels attacked the town, officials said" misparsed (see there)
     if not source_tokens and not has_subject:
         source_tokens = _verbless_subject(tok, sentence)
     if not source_tokens and not has_subject and tok.dep_ == "xcomp" and _intent_adjective(tok.head):
         source_tokens = _children(tok.head.head, "nsubj")  # "Syria is willing to withdraw": the subject acts
+    if not source_tokens and not has_subject and tok.dep_ == "pcomp" and tok.head.lower_ == "to" and (
+            tok.head.head.lower_ in modality_words()["intent_adjective"]):
+        # "Syria is committed to withdrawing": who is committed (parsed as a passive's subject) acts
+        word = tok.head.head
+        source_tokens = _children(word, "nsubj", "nsubjpass") or _children(word.head, "nsubj")
     # A CAMEO dictionary pattern names its source ($) and target (+) phrases; its words are part of the act.
     match = dictionary_match(tok, codebook, index) if rules[0].id.startswith("cameo:") else None
     if match is not None and match.source is not None:
@@ -403,6 +409,14 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         if means is not None:
             consumed.add(means.i)
             pattern += f"+means:{means.lemma_}"
+    if rule.cameo in _RIOT_ACTS and source and not _source_sectors(source) & _ARMED_SECTORS:
+        setting = _protest_setting(tok, codebook, index)
+        if setting is not None:
+            # "youths threw stones during demonstrations against X": unarmed participants' violence in a
+            # protest is the protest turned violent (CAMEO 145, PLOVER PROTEST riot)
+            rule = replace(rule, cameo="145")
+            consumed.add(setting.i)
+            pattern += f"+riot:{setting.lemma_}"
     target = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
     if rule.condition and rule.condition[0] == "xcomp" and complement is not None:
         consumed.add(complement.i)
@@ -418,6 +432,16 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = [a for t in _children(complement, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
     if not target:
         target = _recipients(tok, complement, index, sentence)
+    if not target and not passive:
+        # "stopped the march by opposition supporters", "prevented the opposition's rally": the act falls on
+        # those who do the event its object names (the parser often hangs that "by" on the verb as an agent)
+        for noun in target_tokens:
+            if noun.pos_ == "NOUN" and _rules_for(noun, "NOUN", codebook, index):
+                stray = [g for c in _children(tok, "agent") for g in _children(c, "pobj") if c.i > noun.i]
+                target = _noun_agents(noun, index, sentence) or [
+                    a for t in stray for a in _phrase_actors(t, index, sentence)]
+                if target:
+                    break
     if not target and codebook.plover_of(rule.cameo) == "AID":
         # "send material to help defend Saudi Arabia": whom the aid is for is the object of its purpose
         for clause in _purpose_clauses([tok]):
@@ -532,165 +556,62 @@ def _violent_results(heads: list[Token], codebook: Codebook, index: _Index) -> s
 
 
 def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    """ "X said Y must/should do Z": the speaker demands something of Y (CAMEO 100)."""
-    if tok.lemma_ not in _REPORTING or ("demand", "VERB") not in codebook.triggers:
+    """ "X said Y must/should do Z", "X issued a reminder to Y that it must do Z": the speaker demands
+    something of Y (CAMEO 100)."""
+    if ("demand", "VERB") not in codebook.triggers:
         return None
-    for clause in _children(tok, "ccomp"):
+    clauses = _children(tok, "ccomp") if tok.lemma_ in _REPORTING else []
+    messages = [n for n in _children(tok, "dobj") if n.lemma_.lower() in _MESSAGES]
+    clauses += [c for n in messages for c in n.children if c.dep_ in ("acl", "ccomp") and any(
+        m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+    if not clauses:
+        return None
+    addressees = [a for t in _children(tok, "dative") + _prep_objects(tok, {"to"})
+                  for g in ([t] if t.dep_ != "dative" or not _children(t, "pobj") else _children(t, "pobj"))
+                  for a in _phrase_actors(g, index, sentence)]
+    for clause in clauses:
         if not any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in clause.children):
             continue
         source = [a for t in _children(tok, "nsubj") for a in _phrase_actors(t, index, sentence)]
-        target = [a for t in _children(clause, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
+        subjects = _children(clause, "nsubj", "nsubjpass")
+        target = [a for t in subjects for a in _phrase_actors(t, index, sentence)]
+        if addressees and (not target or all(t.pos_ == "PRON" for t in subjects)):
+            target = addressees  # "a reminder to Iraq that it must cooperate": the one addressed
         rule = codebook.triggers[("demand", "VERB")][-1]
         # "said the US must be ready to mediate": what is demanded is not an event of its own
         return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
-                          {tok.i, clause.i} | _governed_triggers([clause], codebook, index), governing=True)
+                          {tok.i, clause.i} | {n.i for n in messages} | _governed_triggers([clause], codebook, index),
+                          governing=True)
     return None
 
-# Acts of several parties together, whose nouns may name the parties only in a describing participle.
-_RECIPROCAL_NOUNS = {"AGREE", "CONSULT", "COOPERATE", "SUPPORT"}
+
+def _verb_or_demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+    """The verb's own event, or the demand it reports: the demand wins over a verb coded by its synonym block
+    alone, and over one that only delivers a message ("sent a reminder to Serbia that it must ...")."""
+    cand = _verb_candidate(tok, sentence, index, codebook)
+    if cand is None or cand.rule.weak or any(n.lemma_.lower() in _MESSAGES for n in _children(tok, "dobj")):
+        return _demand_candidate(tok, sentence, index, codebook) or cand
+    return cand
+
+
+# Messages whose that-clause of obligation is a demand on their addressee ("a reminder that it must").
+_MESSAGES = _STATEMENTS | {"reminder", "warning", "notice", "memo", "memorandum"}
+
 
 # The prepositions that set a clause in a gathering of each kind.
 _GATHERING_PREPS = {"PROTEST": {"during", "for", "in", "at"}, "CONSULT": {"for", "at"}}
 
 
-# Partitive nouns: a part, a run or a span of an event ("a round of talks", "a wave of strikes", "three days
-# of protests"). A closed grammatical class, like the determiners.
-_PARTITIVES = frozenset({"round", "series", "wave", "spate", "string", "number", "day", "week", "month", "hour",
-                         "night", "year", "couple", "lot", "kind", "sort", "type", "form", "bout", "flurry", "volley",
-                         "barrage", "burst", "salvo", "chain", "set", "part"})
+# Violence short of arms (unconventional violence, beating, throwing stones): done by a protest's unarmed
+# participants within it, a riot. Sectors of armed or state actors, whose violence in a protest is repression.
+_RIOT_ACTS = frozenset({"180", "182"})
+_ARMED_SECTORS = frozenset({"MIL", "COP", "PRM", "SPY", "GOV", "REB", "INS", "UAF", "IMG"})
 
 
-def _partitive_of(noun: Token) -> Token:
-    """The partitive noun whose "of" phrase the event noun fills ("a round of talks": round), else the noun."""
-    prep = noun.head
-    if noun.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep" and prep.head.pos_ == "NOUN" and (
-            prep.head.lemma_.lower() in _PARTITIVES):
-        return prep.head
-    return noun
-
-
-def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    rules = _rules_for(tok, "NOUN", codebook, index)
-    if not rules:
-        return None
-    # "held a new round of talks", "launched a series of attacks": a partitive noun stands in for its event
-    # noun as the light verb's object
-    phrase = _partitive_of(tok)
-    head = phrase.head
-    particle = next((codebook.light_verbs[f] for f in _verb_forms(head) if f in codebook.light_verbs), None)
-    light = phrase.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
-        not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
-    if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
-            tok.head.head.lemma_.lower(), tok.head.lower_) in _PREPOSITIONAL_LIGHT:
-        head, light = tok.head.head, True  # "engaged in ethnic cleansing": the verb's subject does the noun
-    if not light:
-        head = tok.head
-    source: list[Actor] = []
-    consumed = {tok.i} | ({phrase.i} if light else set())
-    coordinated = False
-    if light:
-        subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
-        subj = subj or _children(head, "nsubj") or [c for c in _children(head, "nsubjpass") if c is not tok]
-        if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
-            subj = _children(head.head, "nsubj")
-        if not subj and head.dep_ == "xcomp" and _intent_adjective(head.head):
-            subj = _children(head.head.head, "nsubj")
-        source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
-        coordinated = _is_coordinated(subj)
-        consumed.add(head.i)
-        pattern, governor = f"light-verb:{head.lemma_}+{tok.lemma_}", head
-    else:
-        source = _noun_agents(tok, index, sentence)
-        pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
-    chosen = _choose_bound(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
-    if chosen is None:
-        return None
-    rule, bound = chosen
-    bound_target: list[Actor] = []
-    if bound is not None:
-        # The row's pattern names which phrase is the source and which the target; its words are the act's.
-        consumed |= bound.words
-        if bound.source is not None:
-            subj = [tok.doc[bound.source]]
-            source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
-            coordinated = _is_coordinated(subj)
-        if bound.target is not None:
-            bound_target = _phrase_actors(tok.doc[bound.target], index, sentence)
-        if bound.source is not None or bound.target is not None:
-            pattern = "pattern-slots"
-    if rule.cameo in _GENERIC_VIOLENCE and any(
-            _rules_for(g, g.pos_, codebook, index) for g in _prep_objects(tok, {"of"}) + [
-                g for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for g in _children(p, "pcomp")]
-            if g.pos_ in ("NOUN", "VERB")):
-        return None  # "a campaign of torching", "a campaign of arrests": the act the "of" phrase names
-    if rule.cameo[:2] in ("18", "19", "20") and tok.dep_ == "pobj" and tok.head.lower_ == "against" \
-            and tok.head.head.pos_ == "NOUN" and not _rules_for(tok.head.head, "NOUN", codebook, index):
-        return None  # "protection against airstrikes", "measures against attacks": what is guarded against
-    if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
-            codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
-        # "youths threw stones during demonstrations against X", "Nigerians converged for a rally",
-        # "negotiators returned to Geneva for talks": who acts in the clause takes part in the protest or
-        # meeting it is set in (a meeting only by "for"/"at": "shelled the city during talks" is no meeting).
-        subj = _clause_subject(head.head)
-        source = [a for t in subj for a in _phrase_actors(t, index, sentence)]
-        coordinated = _is_coordinated(subj)
-        if source:
-            pattern = f"gathering-setting:{head.lower_}+{tok.lemma_}"
-    if light and set(_verb_forms(head)) & _REVERSING and not (rule.pattern is not None and rule.pattern.names_head):
-        return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
-    if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
-        return None
-    preps = _target_preps(rule.cameo, codebook)
-    # Coordinated event nouns share their target: "launched artillery, mortar and rocket fire against X".
-    target = bound_target or [a for t in _prep_objects_of([tok, *tok.conjuncts], preps | {"between"})
-                               for a in _phrase_actors(t, index, sentence)]
-    if light and not target:
-        target = [a for t in _prep_objects(head, preps) for a in _phrase_actors(t, index, sentence)]
-    if light and not target:
-        target = [a for t in _children(head, "dative") for a in _phrase_actors(t, index, sentence)]
-    target = _preferred_target(tok, rule.cameo, target, index, sentence, codebook)
-    if not target and codebook.plover_of(rule.cameo) == "REQUEST":
-        # "its demand that Israel ease restrictions": who is asked is the subject of the demanded clause
-        target = [a for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
-            m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-            for t in _children(c, "nsubj", "nsubjpass") for a in _phrase_actors(t, index, sentence)]
-    if not source and not target and codebook.plover_of(rule.cameo) in _RECIPROCAL_NOUNS:
-        # "a deal reached between the regime and rebels": the parties named by the participle describing the
-        # agreement or meeting are each other's partners
-        parties = [g for c in tok.children if c.dep_ == "acl" and c.tag_ == "VBN"
-                   for g in _prep_objects(c, {"between", "among"})]
-        source = [a for t in parties for a in _phrase_actors(t, index, sentence)]
-        if len({a.id for a in source}) > 1:
-            coordinated = True
-            pattern = f"noun-parties:{tok.lemma_}"
-        else:
-            source = []
-    if not target and codebook.plover_of(rule.cameo) == "CONSULT":
-        # "hold a summit to bring together Turkey, France and Germany": the purpose clause names who meets.
-        for clause in [c for g in (tok, head) for c in g.children if c.dep_ in ("advcl", "xcomp", "relcl", "acl")]:
-            target += [a for t in _children(clause, "dobj") for a in _phrase_actors(t, index, sentence)]
-    governing = False
-    if codebook.plover_of(rule.cameo) in _GOVERNING:
-        # "its demand that Israel ease restrictions": the demanded act is part of the demand
-        roots = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "xcomp") or (
-            c.dep_ == "prep" and c.lower_ in ("for", "to"))]
-        inner_triggers = _governed_triggers(roots, codebook, index) - {tok.i}
-        if inner_triggers:
-            consumed |= inner_triggers | {r.i for r in roots}
-            governing = True
-    if rule.cameo[:2] in ("18", "19", "20"):
-        results = _violent_results([tok] + ([head] if light else []), codebook, index)
-        if results:
-            consumed |= results
-            governing = True
-    heads = [tok] + ([head] if light else [])
-    clauses = _purpose_clauses(heads) if source and codebook.plover_of(rule.cameo) == "PROTEST" else []
-    purposes = _protest_purposes(clauses, codebook, index)
-    if purposes:
-        consumed |= {p.i for p in purposes}
-        governing = True
-    if not [a for a in target if a not in source] and source:
-        target = _fallback_target(heads + clauses, source, index)
-        if target:
-            pattern += "+nearest-actor"
-    return _Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated, governing)
+def _protest_setting(verb: Token, codebook: Codebook, index: _Index) -> Token | None:
+    """The protest noun of a phrase that sets the verb's act in it ("during demonstrations", "at a rally")."""
+    for noun in _prep_objects(verb, _GATHERING_PREPS["PROTEST"]):
+        if noun.pos_ == "NOUN" and any(codebook.plover_of(r.cameo) == "PROTEST"
+                                       for r in _rules_for(noun, "NOUN", codebook, index)):
+            return noun
+    return None
