@@ -66,6 +66,15 @@ def test_dask_shards_store_what_the_driver_would_and_a_rerun_is_a_no_op(corpus, 
     assert _records(db) == serial and _shards(shards) == []
 
 
+def test_a_local_pool_writes_shards_too(corpus, serial, tmp_path):
+    db, shards = str(tmp_path / "p.duckdb"), tmp_path / "shards"
+    with open_store(db) as store:
+        summary = run_ingest(corpus[:4], store, load_settings(None, db=db), engine="local", workers=1,
+                             shards=str(shards))
+    assert summary.stored == 4 and summary.shards >= 1 and _shards(shards) == []
+    assert _records(db) == {k: v for k, v in serial.items() if k in _records(db)} and len(_records(db)) == 4
+
+
 def test_a_changed_article_replaces_its_rows(tmp_path, cluster):
     paths = write_corpus(tmp_path, 3)
     db, shards = str(tmp_path / "c.duckdb"), str(tmp_path / "shards")

@@ -20,13 +20,14 @@ import sys
 import time
 from collections.abc import Callable, Container, Iterable, Iterator
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 
 from eventwire.config import Settings
 from eventwire.language import is_analysed_language
 from eventwire.record import RECORD_VERSION
 from eventwire.run.engines import Engine, make_engine
-from eventwire.run.shards import remove_shard
+from eventwire.run.shards import ShardFolder, read_shard, remove_shard, set_aside
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult
 from eventwire.store.access import StorageFailure, StoreBusy, is_storage_failure
 from eventwire.store.rows import ArticleBatch
@@ -232,6 +233,7 @@ def run_ingest(
     batch_seconds = settings.store_batch_seconds if batch_seconds is None else batch_seconds
     shards = settings.shards if shards is None else shards or None
     folder = None
+    stack = ExitStack()  # holds the shards folder's lock for the run
     from_shards: set[str] = set()  # inputs of shards an earlier run left
 
     def flush() -> None:
@@ -242,9 +244,7 @@ def run_ingest(
 
     try:
         if shards:
-            from eventwire.run.shards import ShardFolder
-
-            folder = ShardFolder(shards).__enter__()
+            folder = stack.enter_context(ShardFolder(shards))
             for result, made_with in folder.leftover():  # an earlier run's: before planning, so their inputs count as done
                 summary.leftover_shards += 1
                 from_shards.update(r.item.location for r in result.results)
@@ -301,8 +301,7 @@ def run_ingest(
     finally:
         if runner is not None and isinstance(engine, str):
             runner.close(now=summary.stopped is not None)
-        if folder is not None:
-            folder.__exit__(None, None, None)
+        stack.close()
         summary.seconds = time.perf_counter() - started
     return summary
 
@@ -375,8 +374,6 @@ def _loaded(result: ChunkResult) -> ChunkResult:
     be read is set aside and its inputs fail, so that the next run reads them again."""
     if result.shard is None:
         return result
-    from eventwire.run.shards import read_shard, set_aside
-
     try:
         return replace(result, rows=read_shard(result.shard))
     except (OSError, ValueError, KeyError, TypeError) as exc:  # pyarrow's errors are OSError / ValueError
