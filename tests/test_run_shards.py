@@ -102,8 +102,8 @@ def test_shards_left_by_a_crashed_run_are_loaded_by_the_next(corpus, serial, tmp
         done = process_chunk([InputItem(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in chunk], worker)
         assert done.shard is not None and len(done.rows) == 0 and done.articles == len(chunk)
     (shards / ".half-written.tmp").mkdir()  # a worker that stopped mid-shard
-    kept = tmp_path / "copy"
-    shutil.copytree(shards / _shards(shards)[0], kept)
+    first = _shards(shards)[0]
+    shutil.copytree(shards / first, tmp_path / "copy")
 
     with open_store(db) as store:
         summary = run_ingest(corpus, store, settings, engine="serial", shards=str(shards))
@@ -114,12 +114,13 @@ def test_shards_left_by_a_crashed_run_are_loaded_by_the_next(corpus, serial, tmp
     assert os.listdir(shards) == [".eventwire-shards.lock"]  # shards removed, the unfinished one too
 
     # Killed after a shard committed and before it was removed: loading it again changes nothing.
-    shutil.copytree(kept, shards / kept.name)
+    shutil.copytree(tmp_path / "copy", shards / first)
+    (shards / "notes").mkdir()  # not a shard's name: left alone
     with open_store(db) as store:
         again = run_ingest(corpus, store, settings, engine="serial", shards=str(shards))
         assert store.count("documents") == 12
     assert again.leftover_shards == 1 and again.unchanged == 12 and again.stored == again.replaced == 0
-    assert _records(db) == serial
+    assert _records(db) == serial and _shards(shards) == ["notes"]
 
 
 def test_bad_inputs_and_an_unreadable_shard_do_not_stop_the_batch(tmp_path, cluster):

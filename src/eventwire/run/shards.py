@@ -60,6 +60,11 @@ def _shard_id() -> str:
     return f"{time.time_ns():020d}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
+def _is_shard_name(name: str) -> bool:
+    """A shard's folder name (anything else in the folder is left alone)."""
+    return len(name) > 21 and name[:20].isdigit() and name[20] == "-"
+
+
 def write_shard(result: ChunkResult, folder: str, fingerprint: str) -> ChunkResult:
     """Write the chunk's rows as a shard in `folder`; returns the result without its rows, naming the
     shard. Raises OSError when the shard cannot be written (nothing of it is left then)."""
@@ -79,10 +84,10 @@ def write_shard(result: ChunkResult, folder: str, fingerprint: str) -> ChunkResu
         for table, got in rows.tables.items():
             if got.num_rows:
                 pq.write_table(got, os.path.join(temporary, f"{table}.parquet"), compression=COMPRESSION)
+        # Not synced to disk: a shard a power loss damaged is set aside when read, and its inputs, not
+        # marked done, are read again — the store commits durably, a shard need not.
         with open(os.path.join(temporary, MANIFEST), "w", encoding="utf-8") as handle:
             json.dump(manifest, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.rename(temporary, final)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -195,7 +200,7 @@ class ShardFolder:
         """Shards left by earlier runs, oldest first: (summary naming the shard, settings fingerprint).
         A shard whose manifest cannot be read is set aside."""
         names = sorted(n for n in os.listdir(self.path)
-                       if not n.startswith(".") and os.path.isdir(os.path.join(self.path, n)))
+                       if _is_shard_name(n) and os.path.isdir(os.path.join(self.path, n)))
         for name in names:
             path = os.path.join(self.path, name)
             try:
