@@ -324,7 +324,7 @@ def _write_batch(pending: _Pending, store, summary: Summary,
                 raise StorageFailure(getattr(opened, "path", "database"), exc) from exc
             raise
         with opened.transaction():
-            reports = []
+            reports, marks = [], []
             at = 0
             for done, worker, fingerprint in ((d, r.worker, f) for r, f in chunks for d in r.results):
                 item = done.item
@@ -348,7 +348,8 @@ def _write_batch(pending: _Pending, store, summary: Summary,
                 retry = not_stored or any(f.kind == "failed" for f in done.failures)
                 # A chunk lost with its worker, or an input with a failed article, is not done: a rerun tries it again.
                 if item.location != "-" and worker != "?" and not retry:
-                    opened.mark_input(item.location, item.size, item.mtime_ns, fingerprint, done.articles, refused)
+                    marks.append((item.location, item.size, item.mtime_ns, fingerprint, done.articles, refused))
+            opened.mark_inputs(marks)
     for result, _ in chunks:
         if result.shard is not None:  # its rows and its inputs' state committed: the shard is done
             remove_shard(result.shard)
