@@ -213,6 +213,7 @@ def ingest(
     engine: Annotated[Engine, typer.Option("--engine", help="serial: this process; local: a process pool; dask: a Dask cluster.")] = Engine.local,
     dask: Annotated[Optional[str], typer.Option("--dask", help="Dask scheduler address (tcp://HOST:PORT); implies --engine dask.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-read inputs even when unchanged since the last run.")] = False,
+    shards: Annotated[Optional[str], typer.Option("--shards", help="Folder (shared by the driver and every worker) where workers write their rows as Parquet shards for the driver to load [default: none; or the shards setting].")] = None,
 ) -> None:
     """Read articles into the database in parallel; bad inputs are reported and skipped; reruns resume.
     Exit code 0: every input read; 1: nothing read; 3: some inputs or articles refused or failed,
@@ -223,7 +224,7 @@ def ingest(
     from eventwire.run.progress import run_progress
     from eventwire.store.access import Database
 
-    settings = _settings(config, db=db, model=model, actors=actors)
+    settings = _settings(config, db=db, model=model, actors=actors, shards=shards)
     files = list(expand_paths(paths))
     database = Database(settings.db, wait=settings.lock_wait)
     # SIGTERM stops the run as Ctrl-C does: workers ended, what was stored stays, one line.
@@ -236,10 +237,12 @@ def ingest(
                 on_skip=_report_skip if _verbose else None,
                 on_failure=lambda f: _report(InputNotice(f.source, f.reason, f.kind) if not f.is_failure
                                              else InputError(f.source, f.reason)))
-        except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
+        except OSError as exc:  # e.g. a Dask scheduler that cannot be reached, a shards folder that cannot be written
             _fail(str(exc), EXIT_USAGE)
         finally:
             signal.signal(signal.SIGTERM, previous)
+    if summary.leftover_shards:
+        err.print(f"loaded {summary.leftover_shards} shards an earlier run left in {settings.shards}", highlight=False)
     err.print(f"{summary.line()} → {settings.db} ({summary.seconds:.1f} s, {summary.workers} workers)",
               highlight=False)
     if summary.stopped == "interrupted":

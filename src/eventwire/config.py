@@ -28,6 +28,9 @@ class Settings:
     # when this many articles wait, or when the oldest has waited this many seconds.
     store_batch_articles: int = 500
     store_batch_seconds: float = 10.0
+    # `ingest` with workers: a folder (shared storage on a cluster) where each worker writes its
+    # chunks' store rows as Parquet shards that the driver loads (run/shards.py); None sends rows back.
+    shards: str | None = None
     # POST /api/extract and /api/ingest: the largest article accepted (bytes of content), the time
     # one article may take, the extraction processes, and how many requests may wait for one.
     extract_max_bytes: int = 200_000

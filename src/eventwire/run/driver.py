@@ -1,7 +1,8 @@
 """The driver: plans the inputs, hands chunks to an engine, writes results to the store, counts.
 
 Runs in the main process and is the run's only writer. Workers send their articles as store rows
-(store/rows.py); the driver only appends them and writes them in a batch cadence — every
+(store/rows.py), or, with a shards folder, write them there as Parquet shards and send only a
+summary (run/shards.py); the driver only appends them and writes them in a batch cadence — every
 `batch_articles` articles or `batch_seconds` seconds, and at the end — each batch in one transaction
 (store/writes.py), so its own work stays small beside the workers'. It opens the database for each
 batch and lets go in between (store/access.py), so `serve`, `events` and `export` keep working.
@@ -17,15 +18,17 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 
 from eventwire.config import Settings
 from eventwire.language import is_analysed_language
 from eventwire.record import RECORD_VERSION
 from eventwire.run.engines import Engine, make_engine
-from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult
+from eventwire.run.shards import ShardFolder, read_shard, remove_shard, set_aside
+from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, _arrow_without_pandas
 from eventwire.store.access import StorageFailure, StoreBusy, is_storage_failure
 from eventwire.store.rows import ArticleBatch
 
@@ -56,6 +59,8 @@ class Summary:
     seconds: float = 0.0
     write_seconds: float = 0.0  # of `seconds`, spent writing batches to the store
     batches: int = 0  # store batches written
+    shards: int = 0  # of them, shards that workers wrote and this run loaded
+    leftover_shards: int = 0  # of those, shards an earlier run left unloaded
     workers: int = 0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker process
     # Articles of this run stored without analysis because they are not in English, per language.
@@ -117,8 +122,10 @@ def _stat(location: str) -> InputItem:
 
 def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = False,
                 summary: Summary | None = None,
-                on_skip: Callable[[str, str], None] | None = None) -> list[InputItem]:
-    """The inputs to process (`paths` already expanded); skipped ones are counted in `summary`."""
+                on_skip: Callable[[str, str], None] | None = None,
+                stored_now: Container[str] = ()) -> list[InputItem]:
+    """The inputs to process (`paths` already expanded); skipped ones are counted in `summary`,
+    except those of `stored_now` (stored by this run already, from shards an earlier run left)."""
     summary = summary if summary is not None else Summary()
     todo = []
     for location in paths:
@@ -129,6 +136,8 @@ def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = Fal
         item = _stat(location)
         done = None if force else store.input_done(item.location, item.size, item.mtime_ns, fingerprint)
         if done is not None:
+            if location in stored_now:
+                continue
             if on_skip:
                 on_skip(location, f"unchanged since the last run ({done[0]} article{'' if done[0] == 1 else 's'} stored)")
             summary.skipped_inputs += 1
@@ -163,22 +172,21 @@ def _with_data(chunks: Iterable[list[InputItem]]) -> Iterator[list[InputItem]]:
 
 @dataclass
 class _Pending:
-    """Chunk results received and not yet written: their rows and their inputs, in order."""
+    """Chunk results received and not yet written, in order — their rows, or the shards a worker
+    wrote them to — each with the settings fingerprint its inputs are marked done with."""
 
-    rows: list[ArticleBatch] = field(default_factory=list)
-    inputs: list[tuple[InputResult, str]] = field(default_factory=list)  # (result, worker)
+    chunks: list[tuple[ChunkResult, str]] = field(default_factory=list)
     articles: int = 0
     since: float = 0.0  # when the oldest of them arrived
 
-    def add(self, result: ChunkResult) -> None:
-        if not self.inputs:
+    def add(self, result: ChunkResult, fingerprint: str) -> None:
+        if not self.chunks:
             self.since = time.monotonic()
-        self.rows.append(result.rows)
-        self.inputs.extend((done, result.worker) for done in result.results)
-        self.articles += len(result.rows)
+        self.chunks.append((result, fingerprint))
+        self.articles += result.articles
 
     def due(self, articles: int, seconds: float) -> bool:
-        return bool(self.inputs) and (self.articles >= articles or time.monotonic() - self.since >= seconds)
+        return bool(self.chunks) and (self.articles >= articles or time.monotonic() - self.since >= seconds)
 
 
 def run_ingest(
@@ -193,6 +201,7 @@ def run_ingest(
     chunk_size: int | None = None,
     batch_articles: int | None = None,
     batch_seconds: float | None = None,
+    shards: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_chunk: Callable[[ChunkResult], None] | None = None,
     on_failure: Callable[[Failure], None] | None = None,
@@ -209,24 +218,45 @@ def run_ingest(
     by another process stops the run cleanly (`Summary.stopped`); so does an interrupt.
     `on_progress` gets the number of articles analysed so far, while chunks are still running when
     the engine can tell; `on_skip` gets (source, reason) for each input or article skipped as
-    unchanged."""
+    unchanged.
+
+    `shards` (by default the settings' shards; "" for none) is a folder where the workers write
+    their rows as Parquet shards and the driver loads them from (run/shards.py): shards left there
+    by an earlier run are loaded first. A folder that cannot be used raises ShardFolderError (an
+    OSError) before any work starts."""
     started = time.perf_counter()
+    _arrow_without_pandas()  # the driver never needs pandas either (its import: about 0.4 s of CPU)
     fingerprint = settings_fingerprint(settings)
     summary = Summary()
     runner = None
     pending = _Pending()
     batch_articles = max(1, batch_articles or settings.store_batch_articles)
     batch_seconds = settings.store_batch_seconds if batch_seconds is None else batch_seconds
+    shards = settings.shards if shards is None else shards or None
+    folder = None
+    stack = ExitStack()  # holds the shards folder's lock for the run
+    from_shards: set[str] = set()  # inputs of shards an earlier run left
 
     def flush() -> None:
         nonlocal pending
-        if pending.inputs:
+        if pending.chunks:
             batch, pending = pending, _Pending()
-            _write_batch(batch, store, fingerprint, summary, on_failure, on_skip)
+            _write_batch(batch, store, summary, on_failure, on_skip)
 
     try:
+        if shards:
+            folder = stack.enter_context(ShardFolder(shards))
+            for result, made_with in folder.leftover():  # an earlier run's: before planning, so their inputs count as done
+                summary.leftover_shards += 1
+                from_shards.update(r.item.location for r in result.results)
+                pending.add(result, made_with)
+                if pending.due(batch_articles, math.inf):
+                    flush()
+            flush()
+            if summary.leftover_shards:
+                log.info("loaded %d shards left in %s by an earlier run", summary.leftover_shards, folder.path)
         with store.writing() as opened:
-            todo = plan_inputs(paths, opened, fingerprint, force, summary, on_skip)
+            todo = plan_inputs(paths, opened, fingerprint, force, summary, on_skip, from_shards)
         if on_start:
             on_start(len(todo))
         if not todo:
@@ -236,12 +266,20 @@ def run_ingest(
             engine = "serial"  # standard input alone: not worth starting workers
         # Never more worker processes (each holding a model, ~0.5 GB) than there are inputs to give them.
         workers = min(workers or os.cpu_count() or 1, len(todo))
-        runner = make_engine(engine, settings, workers, dask_address) if isinstance(engine, str) else engine
+        if isinstance(engine, str):
+            # Workers write shards; the serial engine is the driver itself, which keeps its rows.
+            sharded = folder is not None and (engine != "serial" or dask_address is not None)
+            runner = make_engine(engine, replace(settings, shards=folder.path if sharded else None), workers,
+                                 dask_address)
+            if sharded and hasattr(runner, "check_shards"):
+                runner.check_shards(folder.path)
+        else:
+            runner = engine
         summary.workers = runner.workers
         chunks = chunked(todo, runner.workers, chunk_size)
         for result in runner.run(_with_data(chunks) if runner.ships_data else chunks):
             if result is not None:
-                pending.add(result)
+                pending.add(result, fingerprint)
                 if result.worker != "?":
                     summary.peak_rss_mb[result.worker] = max(summary.peak_rss_mb.get(result.worker, 0.0),
                                                              result.peak_rss_mb)
@@ -264,17 +302,19 @@ def run_ingest(
     finally:
         if runner is not None and isinstance(engine, str):
             runner.close(now=summary.stopped is not None)
+        stack.close()
         summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _write_batch(pending: _Pending, store, fingerprint: str, summary: Summary,
+def _write_batch(pending: _Pending, store, summary: Summary,
                  on_failure: Callable[[Failure], None] | None, on_skip: Callable[[str, str], None] | None) -> None:
     """Store the pending articles in one batch, then, in one transaction, what their inputs tell:
     their failures, and each input done when every one of its articles committed and none failed,
-    so that the next run retries the others."""
+    so that the next run retries the others. Shards loaded are removed once all that committed."""
     started = time.perf_counter()
-    rows = ArticleBatch.join(pending.rows)
+    chunks = [(_loaded(result), fingerprint) for result, fingerprint in pending.chunks]
+    rows = ArticleBatch.join([result.rows for result, _ in chunks])
     sources, languages = rows.column("source"), rows.column("language")
     with store.writing() as opened:
         try:
@@ -284,9 +324,9 @@ def _write_batch(pending: _Pending, store, fingerprint: str, summary: Summary,
                 raise StorageFailure(getattr(opened, "path", "database"), exc) from exc
             raise
         with opened.transaction():
-            reports = []
+            reports, marks = [], []
             at = 0
-            for done, worker in pending.inputs:
+            for done, worker, fingerprint in ((d, r.worker, f) for r, f in chunks for d in r.results):
                 item = done.item
                 summary.processed_inputs += 1
                 if item.location != "-":
@@ -308,7 +348,12 @@ def _write_batch(pending: _Pending, store, fingerprint: str, summary: Summary,
                 retry = not_stored or any(f.kind == "failed" for f in done.failures)
                 # A chunk lost with its worker, or an input with a failed article, is not done: a rerun tries it again.
                 if item.location != "-" and worker != "?" and not retry:
-                    opened.mark_input(item.location, item.size, item.mtime_ns, fingerprint, done.articles, refused)
+                    marks.append((item.location, item.size, item.mtime_ns, fingerprint, done.articles, refused))
+            opened.mark_inputs(marks)
+    for result, _ in chunks:
+        if result.shard is not None:  # its rows and its inputs' state committed: the shard is done
+            remove_shard(result.shard)
+            summary.shards += 1
     summary.batches += 1
     summary.write_seconds += time.perf_counter() - started
     # Counted once the batch and its inputs' state committed.
@@ -324,3 +369,19 @@ def _write_batch(pending: _Pending, store, fingerprint: str, summary: Summary,
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         if not is_analysed_language(languages[k]):
             summary.not_analysed[languages[k]] = summary.not_analysed.get(languages[k], 0) + 1
+
+
+def _loaded(result: ChunkResult) -> ChunkResult:
+    """The result with its rows, read from its shard when a worker wrote one. A shard that cannot
+    be read is set aside and its inputs fail, so that the next run reads them again."""
+    if result.shard is None:
+        return result
+    try:
+        return replace(result, rows=read_shard(result.shard))
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # pyarrow's errors are OSError / ValueError
+        aside = set_aside(result.shard)
+        log.warning("shard %s cannot be read: %s", result.shard, exc)
+        reason = f"its rows could not be read from the worker's shard ({type(exc).__name__}: {exc}; kept as {aside})"
+        failed = tuple(replace(r, articles=0, failures=(*r.failures, Failure(r.item.location, reason)))
+                       if r.articles else r for r in result.results)
+        return replace(result, results=failed, shard=None)

@@ -42,7 +42,7 @@ class Engine(Protocol):
 def _crashed(chunk: list[InputItem], exc: BaseException) -> ChunkResult:
     """A chunk whose worker died or raised: every input in it fails with the reason."""
     reason = f"worker failed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-    results = tuple(InputResult(InputItem(i.location, i.size, i.mtime_ns), (), (Failure(i.location, reason),))
+    results = tuple(InputResult(InputItem(i.location, i.size, i.mtime_ns), 0, (Failure(i.location, reason),))
                     for i in chunk)
     return ChunkResult(results, "?", 0.0, 0.0)
 
@@ -69,7 +69,7 @@ class SerialEngine:
         warm_up(self.settings)
         for chunk in chunks:
             result = process_chunk(chunk, self.settings)
-            self._analysed += len(result.rows)
+            self._analysed += result.articles
             yield result
 
     def analysed(self) -> int:
@@ -223,7 +223,7 @@ class DaskEngine:
             chunk = pending.pop(future.key)
             try:
                 result = future.result()
-                self._analysed += len(result.rows)
+                self._analysed += result.articles
                 yield result
             except Exception as exc:
                 log.error("a chunk of %d inputs failed on Dask: %s", len(chunk), exc)
@@ -234,6 +234,16 @@ class DaskEngine:
                 new = self._client.submit(process_chunk, following, self.settings, pure=False)
                 pending[new.key] = following
                 completed.add(new)
+
+    def check_shards(self, folder: str) -> None:
+        """Raise ShardFolderError unless every worker can write shards into `folder` (which must be
+        storage the workers share with the driver)."""
+        from eventwire.run.shards import ShardFolderError, writable_problem
+
+        problems = {w: p for w, p in self._client.run(writable_problem, folder).items() if p}
+        if problems:
+            named = "; ".join(f"{w}: {p}" for w, p in sorted(problems.items()))
+            raise ShardFolderError(f"shards folder {folder}: {len(problems)} Dask worker(s) cannot write it ({named})")
 
     def analysed(self) -> int:
         return self._analysed

@@ -75,6 +75,12 @@ class ChunkResult:
     peak_rss_mb: float  # that process's peak resident memory so far
     seconds: float
     rows: ArticleBatch = field(default_factory=lambda: article_batch(()))  # every article of the chunk
+    shard: str | None = None  # where the rows are instead, written by the worker (run/shards.py)
+
+    @property
+    def articles(self) -> int:
+        """The chunk's articles that have rows (in `rows` or in the shard)."""
+        return sum(r.articles for r in self.results)
 
 
 # Analysed in warm_up: an article that reaches every stage, so that whatever a stage loads on first
@@ -196,7 +202,11 @@ def _extract_each(documents: list[Document], settings: Settings) -> list[Article
 
 
 def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Settings) -> ChunkResult:
-    """Read, analyse and record a chunk of inputs; parsing is batched across the whole chunk."""
+    """Read, analyse and record a chunk of inputs; parsing is batched across the whole chunk.
+
+    With `settings.shards` (a folder the driver reads too) the rows are written there as a shard
+    (run/shards.py) and the result only names it; a shard that cannot be written leaves the rows
+    in the result, so the driver stores them as usual."""
     started = time.perf_counter()
     read = [(item, _read(item)) for item in items]
     documents = [d for _, got in read for d in got if isinstance(d, Document)]
@@ -221,7 +231,19 @@ def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Sett
                 articles += 1
         results.append(InputResult(replace(item, data=None), articles, tuple(failures)))
     rows = _rows(records, results)
-    return ChunkResult(tuple(results), _worker_name(), _peak_rss_mb(), time.perf_counter() - started, rows)
+    result = ChunkResult(tuple(results), _worker_name(), _peak_rss_mb(), time.perf_counter() - started, rows)
+    return _sharded(result, settings) if settings.shards and len(rows) else result
+
+
+def _sharded(result: ChunkResult, settings: Settings) -> ChunkResult:
+    from eventwire.run.driver import settings_fingerprint
+    from eventwire.run.shards import write_shard
+
+    try:
+        return write_shard(result, settings.shards, settings_fingerprint(settings))
+    except OSError as exc:
+        log.warning("could not write a shard to %s (%s): the rows go to the driver", settings.shards, exc)
+        return result
 
 
 def _rows(records: list[ArticleRecord], results: list[InputResult]) -> ArticleBatch:

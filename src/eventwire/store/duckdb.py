@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from eventwire.record import ArticleRecord
-from eventwire.store.dialect import dialect_of
+from eventwire.store.dialect import DUCKDB, dialect_of
 from eventwire.store.postgres import is_postgres_url
 from eventwire.store.queries import EventQueries
 from eventwire.store.rows import ArticleBatch, article_batch
@@ -113,6 +113,33 @@ class Store(EventQueries):
                          "articles = excluded.articles, failed = excluded.failed, done_at = excluded.done_at",
                          [location, size, mtime_ns, fingerprint, articles, failed,
                           datetime.now(timezone.utc).replace(tzinfo=None)])
+
+    def mark_inputs(self, done: list[tuple[str, int | None, int | None, str, int, int]]) -> None:
+        """mark_input for each (location, size, mtime_ns, fingerprint, articles, failed); on DuckDB
+        with one statement (a run's driver marks a batch's inputs at once: 3 ms each, one by one)."""
+        last = {row[0]: row for row in done}  # one row per location: the last one given
+        if self.dialect is not DUCKDB or len(last) < 2:
+            for row in last.values():
+                self.mark_input(*row)
+            return
+        import pyarrow as pa
+
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        rows = list(last.values())
+        table = pa.Table.from_arrays(
+            [pa.array([r[k] for r in rows], type=t) for k, t in enumerate(
+                (pa.string(), pa.int64(), pa.int64(), pa.string(), pa.int64(), pa.int64()))]
+            + [pa.array([now] * len(rows), type=pa.timestamp("us"))],
+            names=["location", "size", "mtime_ns", "fingerprint", "articles", "failed", "done_at"])
+        self.con.register("done_inputs", table)
+        try:
+            self.con.execute(
+                "INSERT INTO inputs (location, size, mtime_ns, fingerprint, articles, failed, done_at) "
+                "SELECT * FROM done_inputs ON CONFLICT (location) DO UPDATE SET "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, "
+                "articles = excluded.articles, failed = excluded.failed, done_at = excluded.done_at")
+        finally:
+            self.con.unregister("done_inputs")
 
     def clear_failures(self, location: str) -> None:
         """Forget the failures of an input (and of its entries "loc#n", "loc:line") before it is re-read."""
