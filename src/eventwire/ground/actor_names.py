@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
 from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
 from eventwire.ground.actor_geography import (
-    _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country,
+    _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country, _settlement_words,
 )
 from eventwire.ground.actor_groups import (
     _ACTING_DEPS, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
@@ -102,6 +102,9 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             continue  # "the Fateh al-Sham Front": an organisation's name (actor_organisations)
         if _inside_organisation_name(ent, sentence, kb):
             continue  # "Reporters Without Borders" where the NER saw a person in "Without Borders"
+        if ent.start >= sentence.span.start + 2 and ent.doc[ent.start - 1].lower_ == "of" \
+                and ent.doc[ent.start - 2].lemma_.lower() in _settlement_words():
+            continue  # "the town of Cizre" where the NER saw a person: a place (actor_geography)
         name_span, inside = _strip_name(ent, kb)
         hit = kb.country_of(name_span.text)
         if (hit and (hit[1] != "ethnic" or (ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN"))) \

@@ -53,6 +53,7 @@ from eventwire.ground.actor_groups import _groups_and_roles
 from eventwire.ground.actor_kb import ActorKB
 from eventwire.ground.actor_names import _dictionary_actors, _discarded, _named, _persons
 from eventwire.ground.actor_organisations import unlisted_organisations
+from eventwire.ground.actor_populations import as_populations
 from eventwire.ground.actor_spelling import _ArticleKB, _misspellings
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
@@ -108,6 +109,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         found.extend(unlisted_organisations(sentence, ctx, taken, country_named=False))
         found.extend(_groups_and_roles(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
+    found = as_populations(found, ctx)
     _same_group_country(found)
     found.extend(list(_surname_mentions(parsed, found)))
     pronouns = list(_pronouns(parsed, found))

@@ -1,0 +1,36 @@
+"""Settlements standing for their people (ground/actor_populations.py, data/actors/population_acts.tsv),
+on hand-written sentences: a town, city or capital named as where people suffer an act is civilians of
+its state; countries and regions named so, and settlements named for other reasons, stay as they were."""
+import pytest
+
+from test_actor_rules import actors_of
+from test_actors import by_mention
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # the place of a curfew, of fighting, of aid, named after a settlement word or as a capital
+    ("Turkish police imposed a curfew in the town of Cizre after the riots.", "Cizre", "TURCVL"),
+    ("Heavy fighting raged in central Baghdad on Tuesday.", "Baghdad", "IRQCVL"),
+    ("The agency halted aid deliveries in Mosul after a convoy was hit.", "Mosul", "IRQCVL"),
+    # the object of an act
+    ("Sudanese rebels shelled Juba on Sunday.", "Juba", "SSDCVL"),
+    ("Government troops have besieged the city of Homs since March.", "Homs", "SYRCVL"),
+    ("Truck drivers said they would blockade Paris next week.", "Paris", "FRACVL"),
+    # a besieged town
+    ("Helicopters evacuated the wounded from the besieged Bosnian town of Gorazde.", "Bosnian town of Gorazde", "BIHCVL"),
+])
+def test_a_settlement_suffering_an_act_is_its_civilians(nlp, body, mention, code):
+    actor = by_mention(actors_of(nlp, body), mention)
+    assert actor.code == code and actor.sector == "CVL"
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # a country or a region under a curfew stays the state's territory
+    ("Serbia lifted the night curfew in Montenegro on Sunday.", "Montenegro", "MNE"),
+    ("The government lifted the state of emergency in Darfur.", "Darfur", "SDN"),
+    # a settlement named for what is no act on its people: a meeting place, a capital acting
+    ("The leaders agreed to hold the summit in Baku next month.", "Baku", "AZE"),
+    ("Moscow shelled no one; Moscow rejected the plan on Monday.", "Moscow", "RUSGOV"),
+])
+def test_no_population_without_a_settlement_and_an_act(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code == code
