@@ -140,8 +140,11 @@ def as_populations(found: Iterable[_Found], ctx: _Context) -> list[_Found]:
                 text = " ".join(t.text for t in tokens)
                 act = suffered_act(span.root)
                 if act and _is_settlement(text, f.country, ctx, tokens):
+                    # kind stays "state": the place is still where the act happens (the event coder
+                    # takes state actors as the site of an act); its own key keeps it apart from the
+                    # state itself named elsewhere in the article
                     f = dataclasses.replace(
-                        f, key=f"group:{f.country}CVL:people", kind="group", name=span.text,
+                        f, key=f"population:{f.country}", name=span.text,
                         cameo_sector="CVL", plover_sector="CVL", code=f.country + "CVL",
                         resolved_by=f"{f.resolved_by} + population:{act}")
         out.append(f)
