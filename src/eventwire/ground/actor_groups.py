@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from eventwire.ground.actor_common import _Context, _Found, _code, _slice
+from eventwire.ground.actor_common import _Context, _Found, _code, _slice, _stance
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
     _settlement_words,
@@ -175,6 +175,8 @@ def _country_modifiers(head: Token, kb: ActorKB, first: int) -> list[tuple[str, 
             continue
         leaders = [c for c in child.children if c.dep_ == "npadvmod"] if child.lower_ == "led" else []
         for tok in (child, *child.conjuncts, *leaders):  # "Vietnamese-led forces" are Vietnam's
+            if _stance(tok.doc, tok.i):
+                continue  # "anti-Syria journalists": a stance, not their country
             hit = kb.country_of(tok.text)
             if hit and tok.i < first:
                 found.append((hit[0], tok))
@@ -197,7 +199,7 @@ def _country_before(doc: Doc, first: int, floor: int, kb: ActorKB) -> tuple[str,
         if doc[start].lower_ == "the":
             continue
         hit = kb.country_of(_slice(doc, start, end))
-        if hit and hit[1] in ("demonym", "name", "seat", "ethnic"):
+        if hit and hit[1] in ("demonym", "name", "seat", "ethnic") and not _stance(doc, start):
             return hit[0], start
     return None
 

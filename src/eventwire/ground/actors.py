@@ -45,6 +45,7 @@ import logging
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found
+from eventwire.ground.actor_devices import devices
 from eventwire.ground.actor_coreference import (
     _Cluster, _person_clusters, _pronouns, _same_group_country, _sentence_order, _surname_mentions,
 )
@@ -108,6 +109,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         found.extend(_dictionary_actors(sentence, ctx, taken))
         found.extend(unlisted_organisations(sentence, ctx, taken, country_named=False))
         found.extend(_groups_and_roles(sentence, ctx, taken))
+        found.extend(devices(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
     found = as_populations(found, ctx)
     _same_group_country(found)
