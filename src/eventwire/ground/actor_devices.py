@@ -76,6 +76,7 @@ def _phrase_countries(prep: Token, ctx: _Context) -> set[str]:
     tokens = list(prep.subtree)
     ids = {t.i for t in tokens}
     out: set[str] = set()
+    in_ents: set[int] = set()  # tokens of the entities read here
     for ent in doc.ents:
         if ent.start in ids and ent.label_ in _PLACE_LABELS + ("NORP",):
             hit = kb.country_of(ent.text)
@@ -83,11 +84,18 @@ def _phrase_countries(prep: Token, ctx: _Context) -> set[str]:
                 out.add(hit[0])
             elif hit is None and ent.label_ in _PLACE_LABELS and (iso3 := _place_country(ent.text, ctx)):
                 out.add(iso3)
+            else:
+                continue
+            in_ents.update(range(ent.start, ent.end))
     for t in tokens:
-        if t.pos_ == "PROPN" and t.dep_ == "pobj" and t.head.lower_ == "of" \
-                and t.head.head.lemma_.lower() in _settlement_words() and not kb.country_of(t.text):
-            if iso3 := _place_country(t.text, ctx):
-                out.add(iso3)  # "the town of Samarra" where the NER saw no place
+        if t.pos_ != "PROPN" or t.dep_ != "pobj" or t.i in in_ents or kb.country_of(t.text):
+            continue
+        if t.head.lower_ == "of" and t.head.head.lemma_.lower() in _settlement_words():
+            iso3 = _place_country(t.text, ctx)  # "the town of Samarra" where the NER saw no place
+        else:
+            iso3 = _place_country(t.text, ctx, strict=True)  # "from Mosul to Aleppo": large towns only
+        if iso3:
+            out.add(iso3)
     return out
 
 

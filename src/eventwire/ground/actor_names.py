@@ -4,6 +4,8 @@ discard phrases name no actor. Organisations no dictionary lists: actor_organisa
 """
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -216,6 +218,12 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             role=role, resolved_by=how, wikidata=wikidata,
         )
         yield found
+        lead = [t for t in left if not (t.is_punct or t.pos_ == "DET")] if title.useful or title.country else []
+        if lead and ent.doc[ent.start - 1].text != ",":
+            # a title written right before the name ("the Kenyan envoy Jane Roe") is a mention of the
+            # same person; one set off by a comma is an appositive, left to those who read it as one
+            # (quotes: "Kremlin spokesperson, Dmitry Peskov, told reporters")
+            yield dataclasses.replace(found, start=lead[0].idx, end=lead[-1].idx + len(lead[-1].text))
 
 
 def _org_code(org_code: str, sector: str | None) -> str:

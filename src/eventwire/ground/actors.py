@@ -31,12 +31,17 @@ What it recognises, sentence by sentence:
 - organisations no dictionary lists, by the kind word of their name (organisation_words.tsv), a
   plural group noun of the name, a group word before it or an appositive (actor_organisations);
   leaders of an organisation take its code or sector, groups loyal or opposed to an actor its country;
-- discard phrases (sports, entertainment) and time zones are no actors.
+- discard phrases (sports, entertainment) and time zones are no actors;
+- a title written right before a person's name ("the Kenyan envoy Jane Roe") is a mention of that person;
+- settlements named as where people suffer an act ("a curfew in Abidjan", "rebels shelled Juba") are
+  their civilians (actor_populations, data/actors/population_acts.tsv);
+- a device that killed with no author named ("a car bomb explosion in Beirut") is unidentified
+  attackers of the one country its place phrases name (actor_devices, data/actors/device_words.tsv).
 
 The finders live in actor_names (persons, dictionary organisations, countries), actor_organisations
 (organisations no dictionary lists), actor_groups (groups, roles,
-demonyms), actor_geography (places, the article's country), actor_titles, actor_spelling and
-actor_coreference; this module composes them.
+demonyms), actor_geography (places, the article's country), actor_devices, actor_titles, actor_spelling
+and actor_coreference; actor_populations turns places into their people after; this module composes them.
 """
 from __future__ import annotations
 
