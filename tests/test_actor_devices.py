@@ -1,5 +1,5 @@
-"""Devices named as agents (ground/actor_devices.py, data/actors/device_words.tsv) and countries named
-as a stance ("anti-Syria"), on hand-written sentences."""
+"""Devices named as agents (ground/actor_devices.py, data/actors/device_words.tsv), countries named
+as a stance ("anti-Syria") and forces a pronoun owns, on hand-written sentences."""
 import pytest
 
 from test_actor_rules import actors_of
@@ -43,3 +43,12 @@ def test_a_country_named_as_a_stance_is_not_the_actors_country(nlp):
     actors = actors_of(nlp, "Anti-American protesters marched through the capital.")
     assert not any(a.country == "USA" for a in actors)
     assert by_mention(actors_of(nlp, "American protesters marched on Sunday."), "American protesters").country == "USA"
+
+
+def test_a_states_own_forces_take_no_country_from_where_they_are(nlp):
+    actors = actors_of(nlp, "Israel has strengthened its forces in Lebanon after the rocket attacks.")
+    assert by_mention(actors, "Lebanon").code == "LBN"
+    assert not any(a.code == "LBNMIL" for a in actors)
+    # without an owner, the place still gives the group its country
+    assert by_mention(actors_of(nlp, "Government forces in Lebanon shelled the camp."),
+                      "Government forces in Lebanon").code == "LBNMIL"

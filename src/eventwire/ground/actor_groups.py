@@ -70,8 +70,18 @@ def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
         return _group_phrase(head, kb) is not None
     if tok.dep_ == "pobj" and head.lower_ in _GROUP_PLACE_PREPS and head.head.pos_ in ("NOUN", "PROPN"):
         found = _group_phrase(head.head, kb)
+        if found is not None and head.lower_ != "of" and _serves_abroad(head.head, kb):
+            return False  # "its forces in Lebanon": the place is an actor of its own
         return found is not None and (found[2] == "group" or head.lower_ == "of")
     return False
+
+
+def _serves_abroad(tok: Token, kb: ActorKB) -> bool:
+    """Armed forces a pronoun owns ("its forces in Lebanon", "their troops in Iraq"): the owner is named
+    elsewhere, and where they are is not whose they are."""
+    match = _ending_at(tok, kb, "groups")
+    return match is not None and kb.groups[match[0]].cameo[:3] == "MIL" \
+        and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children)
 
 
 def _ethnic_group(sentence: Sentence, first: int, last: int, iso3: str) -> _Found | None:
@@ -391,7 +401,10 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 how = "pattern:ethnic group + country of residence"
             if len(countries) == 1:
                 countries += _coordinated_before(doc, countries[0][1], first, sentence.span.start, kb, spans)
-            if not countries:
+            # where a state's forces are ("its forces in Lebanon") is not whose they are: no country
+            # from the place they are in
+            abroad = kind == "group" and _serves_abroad(tok, kb)
+            if not countries and not abroad:
                 after = _country_after(tok, kb, kind, ctx)
                 if after is not None:
                     countries = [(after[0], after[1])]
@@ -405,7 +418,7 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
             acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") or (
                 tok.dep_ in ("compound", "nmod") and tok.head.pos_ == "NOUN" and tok.head.i == tok.i + 1
                 and tok.head.dep_ in ("nsubj", "nsubjpass", "agent"))
-            if not countries and kind == "group" and (place := _clause_place(tok, ctx)) is not None:
+            if not countries and kind == "group" and not abroad and (place := _clause_place(tok, ctx)) is not None:
                 # "Protesters gathered in Cairo": a place of the group's own clause, never merely the
                 # country named nearest in the sentence (a monitor's base, a foreign government).
                 countries = [(place, None)]
