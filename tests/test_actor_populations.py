@@ -34,3 +34,11 @@ def test_a_settlement_suffering_an_act_is_its_civilians(nlp, body, mention, code
 ])
 def test_no_population_without_a_settlement_and_an_act(nlp, body, mention, code):
     assert by_mention(actors_of(nlp, body), mention).code == code
+
+
+def test_a_state_is_coded_by_the_article_date_its_territory_before_independence(nlp):
+    body = "Sudanese rebels shelled Juba on Sunday."
+    assert by_mention(actors_of(nlp, body, published="2005-03-01"), "Juba").code == "SDNCVL"
+    assert by_mention(actors_of(nlp, body, published="2015-03-01"), "Juba").code == "SSDCVL"
+    # an article without a date keeps today's state
+    assert by_mention(actors_of(nlp, body, published=None), "Juba").code == "SSDCVL"

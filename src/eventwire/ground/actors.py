@@ -36,7 +36,9 @@ What it recognises, sentence by sentence:
 - settlements named as where people suffer an act ("a curfew in Abidjan", "rebels shelled Juba") are
   their civilians (actor_populations, data/actors/population_acts.tsv);
 - a device that killed with no author named ("a car bomb explosion in Beirut") is unidentified
-  attackers of the one country its place phrases name (actor_devices, data/actors/device_words.tsv).
+  attackers of the one country its place phrases name (actor_devices, data/actors/device_words.tsv);
+- a state that did not exist on the publication date is coded as the state its territory belonged to
+  (actor_successions, data/actors/state_successions.tsv: "Juba" in 2005 is Sudan's).
 
 The finders live in actor_names (persons, dictionary organisations, countries), actor_organisations
 (organisations no dictionary lists), actor_groups (groups, roles,
@@ -60,6 +62,7 @@ from eventwire.ground.actor_kb import ActorKB
 from eventwire.ground.actor_names import _dictionary_actors, _discarded, _named, _persons
 from eventwire.ground.actor_organisations import unlisted_organisations
 from eventwire.ground.actor_populations import as_populations
+from eventwire.ground.actor_successions import as_of
 from eventwire.ground.actor_spelling import _ArticleKB, _misspellings
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
@@ -116,7 +119,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         found.extend(_groups_and_roles(sentence, ctx, taken))
         found.extend(devices(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
-    found = as_populations(found, ctx)
+    found = as_of(as_populations(found, ctx), ctx.day)
     _same_group_country(found)
     found.extend(list(_surname_mentions(parsed, found)))
     pronouns = list(_pronouns(parsed, found))
