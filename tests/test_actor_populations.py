@@ -42,3 +42,20 @@ def test_a_state_is_coded_by_the_article_date_its_territory_before_independence(
     assert by_mention(actors_of(nlp, body, published="2015-03-01"), "Juba").code == "SSDCVL"
     # an article without a date keeps today's state
     assert by_mention(actors_of(nlp, body, published=None), "Juba").code == "SSDCVL"
+
+
+@pytest.mark.parametrize("body, mention, code", [
+    # a settlement noun suffering an act, with the country of its place phrase or of its verb's
+    ("Rebels shelled villages near the Syrian town of Qusayr.", "villages", "SYRCVL"),
+    ("Tanks shelled army positions and residential areas near the Iraqi city of Mosul.", "residential areas",
+     "IRQCVL"),
+    # a demonym before it: where that country's people live
+    ("Bulldozers demolished Palestinian homes on Sunday.", "Palestinian homes", "PSECVL"),
+])
+def test_a_settlement_noun_suffering_an_act_is_civilians_of_its_place(nlp, body, mention, code):
+    assert by_mention(actors_of(nlp, body), mention).code == code
+
+
+def test_no_guess_a_settlement_noun_without_a_place_is_no_actor(nlp):
+    actors = actors_of(nlp, "Rebels shelled villages on Monday.")
+    assert not any("villages" in m.text for a in actors for m in a.mentions)

@@ -17,14 +17,13 @@ from spacy.tokens import Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found
-from eventwire.ground.actor_geography import _place_country, _settlement_words
+from eventwire.ground.actor_geography import phrase_countries
 from eventwire.read import Sentence
 
 __all__ = ["device_words", "devices"]
 
 # Prepositions of a place phrase: "near the town of Samarra", "in eastern Beirut", "outside of Basra".
 _SITE_PREPS = frozenset({"in", "near", "outside", "at", "on", "inside", "around", "close"})
-_PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,37 +67,6 @@ def _site_phrases(tok: Token) -> list[Token]:
     return own + of_verb
 
 
-def _phrase_countries(prep: Token, ctx: _Context) -> set[str]:
-    """Countries the place phrase names: names, demonyms and capitals ("the Iraqi city of Basra"),
-    places of the NER, names after a settlement word ("the town of Samarra")."""
-    kb = ctx.kb
-    doc = prep.doc
-    tokens = list(prep.subtree)
-    ids = {t.i for t in tokens}
-    out: set[str] = set()
-    in_ents: set[int] = set()  # tokens of the entities read here
-    for ent in doc.ents:
-        if ent.start in ids and ent.label_ in _PLACE_LABELS + ("NORP",):
-            hit = kb.country_of(ent.text)
-            if hit and hit[1] in ("name", "demonym", "capital"):
-                out.add(hit[0])
-            elif hit is None and ent.label_ in _PLACE_LABELS and (iso3 := _place_country(ent.text, ctx)):
-                out.add(iso3)
-            else:
-                continue
-            in_ents.update(range(ent.start, ent.end))
-    for t in tokens:
-        if t.pos_ != "PROPN" or t.dep_ != "pobj" or t.i in in_ents or kb.country_of(t.text):
-            continue
-        if t.head.lower_ == "of" and t.head.head.lemma_.lower() in _settlement_words():
-            iso3 = _place_country(t.text, ctx)  # "the town of Samarra" where the NER saw no place
-        else:
-            iso3 = _place_country(t.text, ctx, strict=True)  # "from Mosul to Aleppo": large towns only
-        if iso3:
-            out.add(iso3)
-    return out
-
-
 def devices(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     """Unidentified attackers named by the device that killed or wounded (see the module's docstring)."""
     kb = ctx.kb
@@ -110,7 +78,7 @@ def devices(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
         mods = [t for t in doc[first: tok.i] if t.i not in taken]
         if any(kb.country_of(t.text) for t in mods if t.text[:1].isupper()):
             continue  # "Israeli bombs": a country's own, the group finders' business
-        named = [(p, _phrase_countries(p, ctx)) for p in _site_phrases(tok)]
+        named = [(p, phrase_countries(p, ctx)) for p in _site_phrases(tok)]
         countries = set().union(*(c for _, c in named)) if named else set()
         if len(countries) != 1:
             continue  # no place, or places of several countries: no guessed country

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
+from eventwire.ground.actor_populations import settlement_noun_first
 from eventwire.ground.actor_common import _Context, _Found, _code, _slice, _stance
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
@@ -166,8 +167,11 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
-    if modifier is tok and noun.i == last + 1 and noun.tag_ == "NNS" and noun.lemma_.lower() in _settlement_words():
-        # "Iraqi towns", "Kurdish cities": towns named by their country, their people (as a town is)
+    if modifier is tok and noun.tag_ == "NNS" and (
+            (noun.i == last + 1 and noun.lemma_.lower() in _settlement_words())
+            or settlement_noun_first(noun) == last + 1):
+        # "Iraqi towns", "Kurdish cities", "Palestinian homes": where people of a country live, their
+        # people (as a town is)
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + towns")
     if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
         return None

@@ -1,7 +1,9 @@
 """Settlements standing for their people: a town, city or capital named as where people suffer an act
 (a curfew, a siege, shelling, fighting, an evacuation, aid deliveries) is its population, civilians of
 its state (CAMEO CVL), not the state itself: "a curfew in Abidjan", "rebels shelled Juba", "the
-besieged town of Gorazde", "street battles raged in central Baghdad".
+besieged town of Gorazde", "street battles raged in central Baghdad". So are common nouns for where
+people live (data/actors/settlement_nouns.tsv) named as what suffers such an act, with the country of
+their demonym or place phrase ("shelled residential areas near the town of Rafah"): no country, no actor.
 
 The acts are data (data/actors/population_acts.tsv). Countries and regions named so stay state
 actors ("a curfew in Sudan", "a state of emergency in West Darfur"): only settlements — a capital, a
@@ -13,14 +15,17 @@ import dataclasses
 import functools
 from collections.abc import Iterable
 
+from collections.abc import Iterator
+
 from spacy.tokens import Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.read import Sentence
 from eventwire.ground.actor_common import _Context, _Found
-from eventwire.ground.actor_geography import _DIRECTIONS, _settlement_words
+from eventwire.ground.actor_geography import _DIRECTIONS, _settlement_words, phrase_countries
 from eventwire.ground.gazetteer import load_gazetteer
 
-__all__ = ["population_acts", "as_populations"]
+__all__ = ["population_acts", "settlement_nouns", "as_populations", "settlement_populations"]
 
 # Prepositions that put a place under an act: "a curfew in X", "evacuated from X", "targets at X".
 _PLACE_PREPS = frozenset({"in", "inside", "at", "on", "from", "near", "around", "across", "throughout",
@@ -39,6 +44,23 @@ def population_acts() -> dict[str, frozenset[str]]:
             raise ValueError(f"data/actors/population_acts.tsv: unknown pos {row['pos']!r}")
         by_pos[row["pos"]].add(row["act"].lower())
     return {pos: frozenset(acts) for pos, acts in by_pos.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def settlement_nouns() -> frozenset[str]:
+    """The nouns (singular, lower case) of data/actors/settlement_nouns.tsv."""
+    rows = read_tsv(builtin_text("actors", "settlement_nouns.tsv"), "data/actors/settlement_nouns.tsv")
+    return frozenset(r["noun"].lower() for r in rows)
+
+
+def settlement_noun_first(tok: Token) -> int | None:
+    """The first token of a settlement noun ending at `tok` ("homes", "residential areas"), if it is one."""
+    if tok.pos_ != "NOUN":
+        return None
+    words = settlement_nouns()
+    if tok.i > 0 and f"{tok.nbor(-1).lower_} {_lemma(tok)}" in words and tok.nbor(-1).head.i == tok.i:
+        return tok.i - 1
+    return tok.i if _lemma(tok) in words else None
 
 
 def _lemma(tok: Token) -> str:
@@ -149,3 +171,50 @@ def as_populations(found: Iterable[_Found], ctx: _Context) -> list[_Found]:
                         resolved_by=f"{f.resolved_by} + population:{act}")
         out.append(f)
     return out
+
+
+# Prepositions of a place phrase that says where the people of a settlement noun live.
+_WHERE_PREPS = frozenset({"in", "near", "around", "outside", "inside", "across", "throughout", "of"})
+
+
+def settlement_populations(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
+    """Settlement nouns suffering an act ("shelled residential areas near the town of Rafah"): their
+    people, civilians of the one country their place phrases name (the noun's own, or those of the
+    object it is coordinated with or part of). A demonym before the noun is _demonym's ("Palestinian
+    homes")."""
+    kb = ctx.kb
+    doc = sentence.paragraph.doc
+    for tok in sentence.span:
+        first = settlement_noun_first(tok)
+        if first is None or tok.tag_ != "NNS" or taken & set(range(first, tok.i + 1)):
+            continue
+        node, chain = tok, [tok]
+        while node.dep_ == "conj" and node.head.i != node.i:
+            node = node.head
+            chain.append(node)
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ == "NOUN":
+            node = node.head.head  # "positions of the security forces and residential areas"
+            chain.append(node)
+        if not (node.dep_ in ("dobj", "nsubjpass") and _verb_act(node.head)):
+            continue
+        if any(c.dep_ in ("amod", "compound") and kb.country_of(c.text) for c in tok.children):
+            continue  # "Palestinian homes": the demonym's (actor_groups)
+        preps = [p for n in (*chain, node.head) for p in n.children if p.dep_ == "prep" and p.lower_ in _WHERE_PREPS
+                 and not (n.i == node.head.i and p.lower_ == "of")]
+        named = [(p, phrase_countries(p, ctx)) for p in preps]
+        countries = set().union(*(c for _, c in named)) if named else set()
+        if len(countries) != 1:
+            continue  # no place, or places of several countries: no guessed country
+        iso3 = countries.pop()
+        last = tok.i
+        own = [p for p, c in named if c and p.head.i == tok.i]
+        if own and not any(t.i in taken for p in own for t in p.subtree):
+            last = max(t.i for p in own for t in p.subtree)
+        while first > tok.left_edge.i and doc[first - 1].dep_ in ("amod", "compound") \
+                and doc[first - 1].head.i == tok.i:
+            first -= 1  # "civilian residential areas"
+        taken.update(range(first, last + 1))
+        yield _Found(key=f"group:{iso3}CVL:people", name=doc[first: last + 1].text, kind="group", sentence=sentence,
+                     start=doc[first].idx, end=doc[last].idx + len(doc[last].text), country=iso3,
+                     cameo_sector="CVL", plover_sector="CVL", code=iso3 + "CVL",
+                     resolved_by=f"pattern:settlement noun {tok.lower_} + place + population:{_verb_act(node.head)}")

@@ -61,7 +61,7 @@ from eventwire.ground.actor_groups import _groups_and_roles
 from eventwire.ground.actor_kb import ActorKB
 from eventwire.ground.actor_names import _dictionary_actors, _discarded, _named, _persons
 from eventwire.ground.actor_organisations import unlisted_organisations
-from eventwire.ground.actor_populations import as_populations
+from eventwire.ground.actor_populations import as_populations, settlement_populations
 from eventwire.ground.actor_successions import as_of
 from eventwire.ground.actor_spelling import _ArticleKB, _misspellings
 from eventwire.read import Parsed, Sentence
@@ -118,6 +118,7 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         found.extend(unlisted_organisations(sentence, ctx, taken, country_named=False))
         found.extend(_groups_and_roles(sentence, ctx, taken))
         found.extend(devices(sentence, ctx, taken))
+        found.extend(settlement_populations(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
     found = as_of(as_populations(found, ctx), ctx.day)
     _same_group_country(found)
