@@ -95,10 +95,25 @@ def _inside_organisation_name(ent: Span, sentence: Sentence, kb: ActorKB) -> boo
     return False
 
 
+def _titled_name(ent: Span, sentence: Sentence, kb: ActorKB) -> bool:
+    """An ORG entity that is a person's name with a role title right before it ("Vice-President Moody
+    Example" where the NER saw an organisation): two or more capitalised proper nouns, no word of an
+    organisation's kind, no known organisation or country."""
+    if ent.label_ != "ORG" or len(ent) < 2 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in ent):
+        return False
+    if any(t.lower_ in kb.organisation_words for t in ent) or kb.organisation(ent.text) or kb.country_of(ent.text) \
+            or any(kb.country_of(t.text) for t in ent):
+        return False
+    left = _left_title(ent, sentence)
+    if not left or ent.doc[ent.start - 1].text == ",":
+        return False
+    return _analyse_title(left, kb).role is not None
+
+
 def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     for ent in sentence.ents:
-        if ent.label_ != "PERSON" or taken & set(range(ent.start, ent.end)):
+        if taken & set(range(ent.start, ent.end)) or not (ent.label_ == "PERSON" or _titled_name(ent, sentence, kb)):
             continue
         if len(ent) > 1 and ent[-1].text[:1].isupper() and ent[-1].lower_ in kb.organisation_words:
             continue  # "the Fateh al-Sham Front": an organisation's name (actor_organisations)

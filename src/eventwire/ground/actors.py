@@ -32,7 +32,8 @@ What it recognises, sentence by sentence:
   plural group noun of the name, a group word before it or an appositive (actor_organisations);
   leaders of an organisation take its code or sector, groups loyal or opposed to an actor its country;
 - discard phrases (sports, entertainment) and time zones are no actors;
-- a title written right before a person's name ("the Kenyan envoy Jane Roe") is a mention of that person;
+- a title written right before a person's name ("the Kenyan envoy Jane Roe") is a mention of that person,
+  and makes the name a person's where the NER saw an organisation ("Vice-President Jane Roe");
 - settlements named as where people suffer an act ("a curfew in Abidjan", "rebels shelled Juba") are
   their civilians (actor_populations, data/actors/population_acts.tsv);
 - a device that killed with no author named ("a car bomb explosion in Beirut") is unidentified
