@@ -220,3 +220,11 @@ def test_a_name_after_a_role_title_is_a_person_even_where_the_ner_saw_an_organis
     # a name with an organisation's kind word stays an organisation
     actors = actors_of(nlp, "Kenyan Vice-President Trade Union said nothing.")
     assert not any(a.kind == "person" and "Union" in a.name for a in actors)
+
+
+def test_an_unlisted_union_or_party_takes_the_one_country_of_its_sentence(nlp):
+    actors = actors_of(nlp, "The Lakeside Union (Reformists) asked the Estonian Parliament to change the law.")
+    assert by_mention(actors, "Lakeside Union").code == "ESTLAB"
+    # no guess: with two countries named, none
+    actors = actors_of(nlp, "The Lakeside Union asked the Estonian and Latvian parliaments to change the law.")
+    assert by_mention(actors, "Lakeside Union").country is None
