@@ -52,3 +52,13 @@ def test_a_states_own_forces_take_no_country_from_where_they_are(nlp):
     # without an owner, the place still gives the group its country
     assert by_mention(actors_of(nlp, "Government forces in Lebanon shelled the camp."),
                       "Government forces in Lebanon").code == "LBNMIL"
+
+
+def test_a_regional_or_multinational_force_is_intergovernmental_unless_a_country_is_given(nlp):
+    actors = actors_of(nlp, "The rebels opposed the deployment of a regional peacekeeping force.")
+    assert by_mention(actors, "peacekeeping force").code == "IGOMIL"
+    actors = actors_of(nlp, "The rebels opposed the deployment of Nigerian multinational forces.")
+    assert not any(a.code.startswith("IGO") for a in actors)
+    # the bloc is for armed forces only
+    actors = actors_of(nlp, "Regional leaders met in the capital.")
+    assert not any(a.code.startswith("IGO") for a in actors)

@@ -4,17 +4,19 @@ demonyms and ethnic groups acting as states or peoples.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from eventwire.ground.actor_populations import settlement_noun_first
+from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found, _code, _slice, _stance
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
     _settlement_words,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector
+from eventwire.ground.actor_populations import settlement_noun_first
 from eventwire.ground.actor_titles import _own_country
 from eventwire.read import Sentence, doc_text
 
@@ -347,6 +349,22 @@ _STATE_ORGANS = frozenset({"GOV", "MIL", "COP"})
 _DOMESTIC_SECTORS = {"PTY", "OPP", "REL", "LAB"}
 
 
+@functools.lru_cache(maxsize=1)
+def bloc_modifiers() -> dict[str, tuple[str, frozenset[str]]]:
+    """modifier -> (bloc, CAMEO sectors it applies to), from data/actors/bloc_modifiers.tsv."""
+    rows = read_tsv(builtin_text("actors", "bloc_modifiers.tsv"), "data/actors/bloc_modifiers.tsv")
+    return {r["modifier"].lower(): (r["bloc"], frozenset(r["sectors"].split("|"))) for r in rows}
+
+
+def _bloc_of(tok: Token, first: int, sector: Sector) -> str | None:
+    """The bloc a modifier of the group makes it ("a regional peacekeeping force": IGO), if any."""
+    for child in tok.children:
+        hit = bloc_modifiers().get(child.lower_) if child.dep_ in ("amod", "compound") and child.i < first else None
+        if hit and sector.cameo[:3] in hit[1]:
+            return hit[0]
+    return None
+
+
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     doc = sentence.paragraph.doc
@@ -443,9 +461,10 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 # group takes the country of its sentence when the sentence names only one
                 countries = [(named.pop(), None)]
                 how = "context:the sentence's one country"
+            bloc = _bloc_of(tok, first, sector) if kind == "group" and not countries else None
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
-            if kind == "group" and not countries and (not acting or sector.needs_owner):
+            if kind == "group" and not countries and not bloc and (not acting or sector.needs_owner):
                 break
             phrase_text = _slice(doc, first, tok.i)
             for iso3, mod in countries or [(None, None)]:
@@ -461,12 +480,12 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     start_tok = mod.i if mod is not None and mod.i < first else first
                     name = _slice(doc, start_tok, tok.i)
                     start, end = doc[start_tok].idx, tok.idx + len(tok.text)
-                code = _code(iso3, sector.cameo)
+                code = bloc + sector.cameo if bloc and iso3 is None else _code(iso3, sector.cameo)
                 found = _Found(key=f"{kind}:{code}:{phrase}", name=name, kind="person" if kind == "role" else "group",
                                sentence=sentence, start=start, end=end, country=iso3,
                                cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
                                role=phrase if kind == "role" else None,
-                               resolved_by=how if iso3 else f"dictionary:{kind}s",
+                               resolved_by=how if iso3 else f"dictionary:{kind}s" + (f" + bloc {bloc}" if bloc else ""),
                                plural=tok.tag_ in ("NNS", "NNPS"))
                 yield found
                 if len(countries) > 1 and end <= doc[first].idx:
