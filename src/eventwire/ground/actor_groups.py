@@ -80,11 +80,15 @@ def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
 
 
 def _serves_abroad(tok: Token, kb: ActorKB) -> bool:
-    """Armed forces a pronoun owns ("its forces in Lebanon", "their troops in Iraq"): the owner is named
-    elsewhere, and where they are is not whose they are."""
+    """A group whose place is not its country: a body that serves in other states (groups.tsv
+    country_from = abroad: "the peacekeeping force in Lebanon"), or armed forces a pronoun owns ("its
+    forces in Lebanon": the owner is named elsewhere)."""
     match = _ending_at(tok, kb, "groups")
-    return match is not None and kb.groups[match[0]].cameo[:3] == "MIL" \
-        and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children)
+    if match is None:
+        return False
+    sector = kb.groups[match[0]]
+    return sector.country_from == "abroad" or (
+        sector.cameo[:3] == "MIL" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children))
 
 
 def _ethnic_group(sentence: Sentence, first: int, last: int, iso3: str) -> _Found | None:
