@@ -228,3 +228,11 @@ def test_an_unlisted_union_or_party_takes_the_one_country_of_its_sentence(nlp):
     # no guess: with two countries named, none
     actors = actors_of(nlp, "The Lakeside Union asked the Estonian and Latvian parliaments to change the law.")
     assert by_mention(actors, "Lakeside Union").country is None
+
+
+def test_a_misspelt_kind_word_of_a_name_reads_as_the_word(nlp):
+    actors = actors_of(nlp, "The official resigned under pressure from the Kenya Anti-Fraud Commision on Monday.")
+    assert any(a.code == "KENGOV" for a in actors)
+    # a word close to two kind words, or an English word, is left as it is
+    actors = actors_of(nlp, "The official resigned under pressure from the Kenya Anti-Fraud Network on Monday.")
+    assert not any(a.code == "KENGOV" for a in actors)

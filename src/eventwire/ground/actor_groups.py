@@ -51,13 +51,15 @@ def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
     """_phrase_ending_at over the KB's "groups" or "roles", asked once per token and table for an
     article: the finders ask again and again of the same tokens (the article's KB view has a memo)."""
     lasts = kb.last_words(table)
-    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts:
+    respelt = getattr(kb, "spellings", {}).get(tok.text)  # "Commision": the article's misspelling
+    respelt = respelt.lower() if respelt and respelt.lower() in lasts else None
+    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts and respelt is None:
         return None  # most tokens end no phrase: no need to build the phrases that end there
     memo = getattr(kb, "memo", None)
     key = (id(tok.doc), tok.i, table)
     if memo is not None and key in memo:
         return memo[key]
-    found = _phrase_ending_at(tok, getattr(kb, table))
+    found = _phrase_ending_at(tok, getattr(kb, table), last=respelt)
     if memo is not None:
         memo[key] = found
     return found
@@ -326,7 +328,9 @@ def _coordinated_before(doc: Doc, mod: Token | None, first: int, floor: int, kb:
     return found
 
 
-def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str, int] | None:
+def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6, last: str | None = None) -> tuple[str, int] | None:
+    """The longest phrase of `table` ending at tok (its text or lemma last; `last`: the word a
+    misspelt tok stands for), with its first token."""
     doc = tok.doc
     text = doc_text(doc)
     end = tok.idx + len(tok.text)
@@ -335,7 +339,8 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
         if first < 0:
             continue
         phrase = " ".join(text[doc[first].idx:end].lower().split())
-        for candidate in (phrase, " ".join(phrase.split()[:-1] + [tok.lemma_.lower()])):
+        lasts = [tok.lemma_.lower()] + ([last] if last else [])
+        for candidate in (phrase, *(" ".join(phrase.split()[:-1] + [w]) for w in lasts)):
             if candidate in table:
                 return candidate, first
     return None
