@@ -33,7 +33,16 @@ def device_words() -> dict[str, str]:
     return {r["device"].lower(): r["needs"].lower() for r in rows}
 
 
+@functools.lru_cache(maxsize=1)
+def _device_heads() -> frozenset[str]:
+    """The last words of the devices: a token that is none of them is no device."""
+    return frozenset(d.split()[-1] for d in device_words())
+
+
 def _device(tok: Token) -> bool:
+    if tok.pos_ not in ("NOUN", "PROPN") or (tok.lower_ not in _device_heads()
+                                             and tok.lemma_.lower() not in _device_heads()):
+        return False
     words = device_words()
     lemma = tok.lemma_.lower()
     phrase = None

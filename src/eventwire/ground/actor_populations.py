@@ -185,8 +185,10 @@ def settlement_populations(sentence: Sentence, ctx: _Context, taken: set[int]) -
     kb = ctx.kb
     doc = sentence.paragraph.doc
     for tok in sentence.span:
+        if tok.tag_ != "NNS":
+            continue  # the nouns are plural ("villages", "homes"): most tokens are not
         first = settlement_noun_first(tok)
-        if first is None or tok.tag_ != "NNS" or taken & set(range(first, tok.i + 1)):
+        if first is None or taken & set(range(first, tok.i + 1)):
             continue
         node, chain = tok, [tok]
         while node.dep_ == "conj" and node.head.i != node.i:
