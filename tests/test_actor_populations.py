@@ -59,3 +59,11 @@ def test_a_settlement_noun_suffering_an_act_is_civilians_of_its_place(nlp, body,
 def test_no_guess_a_settlement_noun_without_a_place_is_no_actor(nlp):
     actors = actors_of(nlp, "Rebels shelled villages on Monday.")
     assert not any("villages" in m.text for a in actors for m in a.mentions)
+
+
+def test_an_act_on_an_object_only_located_in_a_town_leaves_the_town_a_place(nlp):
+    actor = by_mention(actors_of(nlp, "Rebels attacked a military camp outside Mosul on Monday."), "Mosul")
+    assert actor.code == "IRQ"
+    # a reflexive object is no other target: the act falls on the place
+    actor = by_mention(actors_of(nlp, "Two bombers blew themselves up in Tel Aviv on Sunday."), "Tel Aviv")
+    assert actor.code == "ISRCVL"

@@ -70,7 +70,7 @@ def _lemma(tok: Token) -> str:
 def _noun_act(tok: Token) -> str | None:
     """The act a noun names, alone or with its modifiers ("curfew", "martial law", "aid deliveries")."""
     acts = population_acts()["noun"]
-    if tok.pos_ not in ("NOUN", "PROPN", "VERB"):  # "voting", "fighting" are often tagged as verbs
+    if tok.pos_ not in ("NOUN", "PROPN") and tok.tag_ != "VBG":  # "voting", "fighting" are often tagged as verbs
         return None
     if _lemma(tok) in acts or tok.lower_ in acts:
         return tok.lower_
@@ -123,8 +123,11 @@ def suffered_act(tok: Token) -> str | None:
     head = node.head.head
     # the place phrase hangs on the act itself ("a curfew in X", "targets in X", "blew up in X") or
     # on a verb whose subject or object is the act ("imposed a curfew in X"); a thing it only locates
-    # is no act on its people ("attacked a checkpoint near the town of X")
-    act = _noun_act(head) or _verb_act(head)
+    # is no act on its people ("attacked a checkpoint near the town of X", "attacked a camp outside X")
+    act = _noun_act(head)
+    if act is None and (act := _verb_act(head)) and any(
+            c.dep_ == "dobj" and not c.lower_.endswith(("self", "selves")) for c in head.children):
+        return None  # "attacked a military camp outside X": the act falls on its object, not on X's people
     if act is None and head.pos_ in ("VERB", "AUX"):
         act = _argument_act(head)
     return act
