@@ -365,10 +365,10 @@ def bloc_modifiers() -> dict[str, tuple[str, frozenset[str]]]:
     return {r["modifier"].lower(): (r["bloc"], frozenset(r["sectors"].split("|"))) for r in rows}
 
 
-def _bloc_of(tok: Token, first: int, sector: Sector) -> str | None:
+def _bloc_of(tok: Token, first: int, sector: Sector, blocs: dict[str, tuple[str, frozenset[str]]]) -> str | None:
     """The bloc a modifier of the group makes it ("a regional peacekeeping force": IGO), if any."""
     for child in tok.children:
-        hit = bloc_modifiers().get(child.lower_) if child.dep_ in ("amod", "compound") and child.i < first else None
+        hit = blocs.get(child.lower_) if child.dep_ in ("amod", "compound") and child.i < first else None
         if hit and sector.cameo[:3] in hit[1]:
             return hit[0]
     return None
@@ -377,6 +377,7 @@ def _bloc_of(tok: Token, first: int, sector: Sector) -> str | None:
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     doc = sentence.paragraph.doc
+    blocs = bloc_modifiers()  # loaded with the finder (warm-up), not on the first group without a country
     for tok in sentence.tokens:
         if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -470,7 +471,7 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 # group takes the country of its sentence when the sentence names only one
                 countries = [(named.pop(), None)]
                 how = "context:the sentence's one country"
-            bloc = _bloc_of(tok, first, sector) if kind == "group" and not countries else None
+            bloc = _bloc_of(tok, first, sector, blocs) if kind == "group" and not countries else None
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
             if kind == "group" and not countries and not bloc and (not acting or sector.needs_owner):
