@@ -203,3 +203,36 @@ def test_stacked_demonyms_name_one_people_by_where_it_lives(nlp):
     actors = actors_of(nlp, "Thousands of Croatian Serb refugees returned to their homes on Monday.")
     assert by_mention(actors, "Croatian Serb refugees").code == "HRVREF"
     assert not any(a.country == "SRB" for a in actors)
+
+
+def test_a_title_right_before_a_name_is_a_mention_of_the_person(nlp):
+    actor = by_mention(actors_of(nlp, "The Kenyan envoy Jane Example met the delegation on Monday."), "Jane Example")
+    assert actor.code == "KENGOV"
+    assert [m.text for m in actor.mentions][:2] == ["Kenyan envoy", "Jane Example"]
+    # set off by a comma, the title is an appositive: no mention of its own
+    actor = by_mention(actors_of(nlp, "Kenyan envoy, Jane Example, met the delegation."), "Jane Example")
+    assert [m.text for m in actor.mentions] == ["Jane Example"]
+
+
+def test_a_name_after_a_role_title_is_a_person_even_where_the_ner_saw_an_organisation(nlp):
+    actors = actors_of(nlp, "Kenyan Vice-President Moody Example has declined to resign.")
+    assert any(a.kind == "person" and a.code == "KENGOV" for a in actors)
+    # a name with an organisation's kind word stays an organisation
+    actors = actors_of(nlp, "Kenyan Vice-President Trade Union said nothing.")
+    assert not any(a.kind == "person" and "Union" in a.name for a in actors)
+
+
+def test_an_unlisted_union_or_party_takes_the_one_country_of_its_sentence(nlp):
+    actors = actors_of(nlp, "The Lakeside Union (Reformists) asked the Estonian Parliament to change the law.")
+    assert by_mention(actors, "Lakeside Union").code == "ESTLAB"
+    # no guess: with two countries named, none
+    actors = actors_of(nlp, "The Lakeside Union asked the Estonian and Latvian parliaments to change the law.")
+    assert by_mention(actors, "Lakeside Union").country is None
+
+
+def test_a_misspelt_kind_word_of_a_name_reads_as_the_word(nlp):
+    actors = actors_of(nlp, "The official resigned under pressure from the Kenya Anti-Fraud Commision on Monday.")
+    assert any(a.code == "KENGOV" for a in actors)
+    # a word close to two kind words, or an English word, is left as it is
+    actors = actors_of(nlp, "The official resigned under pressure from the Kenya Anti-Fraud Network on Monday.")
+    assert not any(a.code == "KENGOV" for a in actors)

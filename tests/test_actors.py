@@ -145,8 +145,8 @@ def test_subject_pronoun_is_a_mention_of_the_nearest_person(nlp):
     actors = actors_of(nlp, "Turkish President Recep Tayyip Erdogan spoke on Friday. "
                             "He said the offensive would continue.")
     erdogan = by_mention(actors, "Recep Tayyip Erdogan")
-    assert [m.text for m in erdogan.mentions] == ["Recep Tayyip Erdogan", "He"]
-    assert erdogan.mentions[1].sentence == erdogan.mentions[0].sentence + 1
+    assert [m.text for m in erdogan.mentions] == ["Turkish President", "Recep Tayyip Erdogan", "He"]
+    assert erdogan.mentions[-1].sentence == erdogan.mentions[0].sentence + 1
 
 
 def test_country_modifiers_before_and_after_groups_and_roles(nlp):

@@ -450,8 +450,9 @@ def test_sourceless_event_in_the_main_clause_is_its_content(nlp, kb):
 def test_unattributed_device_attack_is_coded_to_the_country_where_it_went_off(nlp, kb):
     def kill(body):
         return only([x for x in events_of(nlp, kb, body) if x[0].rule.startswith("kill/VERB")])
+    # the device is an actor of its own: unidentified attackers (UAF) of the country where it went off
     e, src, tgt = kill("A roadside bomb near the Iraqi city of Mosul killed two Turkish soldiers on Sunday.")
-    assert e.plover == "ASSAULT" and src == ["IRQ"] and tgt == ["TURMIL"] and "+device-site" in e.rule
+    assert e.plover == "ASSAULT" and src == ["IRQUAF"] and tgt == ["TURMIL"]
     # A named author keeps the attack; places in two countries name no single site.
     e, src, _ = kill("Kurdish rebels killed two Turkish soldiers near Mosul on Sunday.")
     assert "+device-site" not in e.rule

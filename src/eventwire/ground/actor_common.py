@@ -42,6 +42,15 @@ def _slice(doc: Doc, first: int, last: int) -> str:
     return doc_text(doc)[starts[first]: ends[last]]
 
 
+# Prefixes that make a country's name a stance, not the actor's country: "an anti-Syria journalist".
+_STANCE_PREFIXES = frozenset({"anti", "pro", "non"})
+
+
+def _stance(doc: Doc, i: int) -> bool:
+    """Token i is a country named after "anti-"/"pro-" ("anti-Syria", "pro-Russian"): a stance."""
+    return i >= 2 and doc[i - 1].text in ("-", "–") and doc[i - 2].lower_ in _STANCE_PREFIXES
+
+
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 

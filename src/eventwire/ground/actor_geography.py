@@ -346,3 +346,34 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
             return None
     pool = places or counts
     return max(pool, key=lambda c: (pool[c], counts[c], -first_seen[c]))
+
+
+def phrase_countries(prep: Token, ctx: _Context) -> set[str]:
+    """Countries the place phrase names: names, demonyms and capitals ("the Iraqi city of Basra"),
+    places of the NER, names after a settlement word ("the town of Samarra")."""
+    kb = ctx.kb
+    doc = prep.doc
+    tokens = list(prep.subtree)
+    ids = {t.i for t in tokens}
+    out: set[str] = set()
+    in_ents: set[int] = set()  # tokens of the entities read here
+    for ent in doc.ents:
+        if ent.start in ids and ent.label_ in _PLACE_LABELS + ("FAC", "NORP"):
+            hit = kb.country_of(ent.text)
+            if hit and hit[1] in ("name", "demonym", "capital"):
+                out.add(hit[0])
+            elif hit is None and ent.label_ in _PLACE_LABELS + ("FAC",) and (iso3 := _place_country(ent.text, ctx)):
+                out.add(iso3)
+            else:
+                continue
+            in_ents.update(range(ent.start, ent.end))
+    for t in tokens:
+        if t.pos_ != "PROPN" or t.dep_ != "pobj" or t.i in in_ents or kb.country_of(t.text):
+            continue
+        if t.head.lower_ == "of" and t.head.head.lemma_.lower() in _settlement_words():
+            iso3 = _place_country(t.text, ctx)  # "the town of Samarra" where the NER saw no place
+        else:
+            iso3 = _place_country(t.text, ctx, strict=True)  # "from Mosul to Aleppo": large towns only
+        if iso3:
+            out.add(iso3)
+    return out

@@ -4,16 +4,19 @@ demonyms and ethnic groups acting as states or peoples.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from eventwire.ground.actor_common import _Context, _Found, _code, _slice
+from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground.actor_common import _Context, _Found, _code, _slice, _stance
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
     _settlement_words,
 )
 from eventwire.ground.actor_kb import ActorKB, Sector
+from eventwire.ground.actor_populations import settlement_noun_first
 from eventwire.ground.actor_titles import _own_country
 from eventwire.read import Sentence, doc_text
 
@@ -48,13 +51,15 @@ def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
     """_phrase_ending_at over the KB's "groups" or "roles", asked once per token and table for an
     article: the finders ask again and again of the same tokens (the article's KB view has a memo)."""
     lasts = kb.last_words(table)
-    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts:
+    respelt = getattr(kb, "spellings", {}).get(tok.text)  # "Commision": the article's misspelling
+    respelt = respelt.lower() if respelt and respelt.lower() in lasts else None
+    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts and respelt is None:
         return None  # most tokens end no phrase: no need to build the phrases that end there
     memo = getattr(kb, "memo", None)
     key = (id(tok.doc), tok.i, table)
     if memo is not None and key in memo:
         return memo[key]
-    found = _phrase_ending_at(tok, getattr(kb, table))
+    found = _phrase_ending_at(tok, getattr(kb, table), last=respelt)
     if memo is not None:
         memo[key] = found
     return found
@@ -70,8 +75,22 @@ def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
         return _group_phrase(head, kb) is not None
     if tok.dep_ == "pobj" and head.lower_ in _GROUP_PLACE_PREPS and head.head.pos_ in ("NOUN", "PROPN"):
         found = _group_phrase(head.head, kb)
+        if found is not None and head.lower_ != "of" and _serves_abroad(head.head, kb):
+            return False  # "its forces in Lebanon": the place is an actor of its own
         return found is not None and (found[2] == "group" or head.lower_ == "of")
     return False
+
+
+def _serves_abroad(tok: Token, kb: ActorKB) -> bool:
+    """A group whose place is not its country: a body that serves in other states (groups.tsv
+    country_from = abroad: "the peacekeeping force in Lebanon"), or armed forces a pronoun owns ("its
+    forces in Lebanon": the owner is named elsewhere)."""
+    match = _ending_at(tok, kb, "groups")
+    if match is None:
+        return False
+    sector = kb.groups[match[0]]
+    return sector.country_from == "abroad" or (
+        sector.cameo[:3] == "MIL" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in tok.children))
 
 
 def _ethnic_group(sentence: Sentence, first: int, last: int, iso3: str) -> _Found | None:
@@ -156,8 +175,11 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
-    if modifier is tok and noun.i == last + 1 and noun.tag_ == "NNS" and noun.lemma_.lower() in _settlement_words():
-        # "Iraqi towns", "Kurdish cities": towns named by their country, their people (as a town is)
+    if modifier is tok and noun.tag_ == "NNS" and (
+            (noun.i == last + 1 and noun.lemma_.lower() in _settlement_words())
+            or settlement_noun_first(noun) == last + 1):
+        # "Iraqi towns", "Kurdish cities", "Palestinian homes": where people of a country live, their
+        # people (as a town is)
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + towns")
     if noun.lower_ in _PLACE_NOUNS or _group_phrase(noun, kb) is not None:
         return None
@@ -175,6 +197,8 @@ def _country_modifiers(head: Token, kb: ActorKB, first: int) -> list[tuple[str, 
             continue
         leaders = [c for c in child.children if c.dep_ == "npadvmod"] if child.lower_ == "led" else []
         for tok in (child, *child.conjuncts, *leaders):  # "Vietnamese-led forces" are Vietnam's
+            if _stance(tok.doc, tok.i):
+                continue  # "anti-Syria journalists": a stance, not their country
             hit = kb.country_of(tok.text)
             if hit and tok.i < first:
                 found.append((hit[0], tok))
@@ -197,7 +221,7 @@ def _country_before(doc: Doc, first: int, floor: int, kb: ActorKB) -> tuple[str,
         if doc[start].lower_ == "the":
             continue
         hit = kb.country_of(_slice(doc, start, end))
-        if hit and hit[1] in ("demonym", "name", "seat", "ethnic"):
+        if hit and hit[1] in ("demonym", "name", "seat", "ethnic") and not _stance(doc, start):
             return hit[0], start
     return None
 
@@ -304,7 +328,9 @@ def _coordinated_before(doc: Doc, mod: Token | None, first: int, floor: int, kb:
     return found
 
 
-def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str, int] | None:
+def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6, last: str | None = None) -> tuple[str, int] | None:
+    """The longest phrase of `table` ending at tok (its text or lemma last; `last`: the word a
+    misspelt tok stands for), with its first token."""
     doc = tok.doc
     text = doc_text(doc)
     end = tok.idx + len(tok.text)
@@ -313,7 +339,8 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6) -> tuple[str,
         if first < 0:
             continue
         phrase = " ".join(text[doc[first].idx:end].lower().split())
-        for candidate in (phrase, " ".join(phrase.split()[:-1] + [tok.lemma_.lower()])):
+        lasts = [tok.lemma_.lower()] + ([last] if last else [])
+        for candidate in (phrase, *(" ".join(phrase.split()[:-1] + [w]) for w in lasts)):
             if candidate in table:
                 return candidate, first
     return None
@@ -331,9 +358,26 @@ _STATE_ORGANS = frozenset({"GOV", "MIL", "COP"})
 _DOMESTIC_SECTORS = {"PTY", "OPP", "REL", "LAB"}
 
 
+@functools.lru_cache(maxsize=1)
+def bloc_modifiers() -> dict[str, tuple[str, frozenset[str]]]:
+    """modifier -> (bloc, CAMEO sectors it applies to), from data/actors/bloc_modifiers.tsv."""
+    rows = read_tsv(builtin_text("actors", "bloc_modifiers.tsv"), "data/actors/bloc_modifiers.tsv")
+    return {r["modifier"].lower(): (r["bloc"], frozenset(r["sectors"].split("|"))) for r in rows}
+
+
+def _bloc_of(tok: Token, first: int, sector: Sector, blocs: dict[str, tuple[str, frozenset[str]]]) -> str | None:
+    """The bloc a modifier of the group makes it ("a regional peacekeeping force": IGO), if any."""
+    for child in tok.children:
+        hit = blocs.get(child.lower_) if child.dep_ in ("amod", "compound") and child.i < first else None
+        if hit and sector.cameo[:3] in hit[1]:
+            return hit[0]
+    return None
+
+
 def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     doc = sentence.paragraph.doc
+    blocs = bloc_modifiers()  # loaded with the finder (warm-up), not on the first group without a country
     for tok in sentence.tokens:
         if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -389,7 +433,10 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 how = "pattern:ethnic group + country of residence"
             if len(countries) == 1:
                 countries += _coordinated_before(doc, countries[0][1], first, sentence.span.start, kb, spans)
-            if not countries:
+            # where a state's forces are ("its forces in Lebanon") is not whose they are: no country
+            # from the place they are in
+            abroad = kind == "group" and _serves_abroad(tok, kb)
+            if not countries and not abroad:
                 after = _country_after(tok, kb, kind, ctx)
                 if after is not None:
                     countries = [(after[0], after[1])]
@@ -403,7 +450,7 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
             acting = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") or (
                 tok.dep_ in ("compound", "nmod") and tok.head.pos_ == "NOUN" and tok.head.i == tok.i + 1
                 and tok.head.dep_ in ("nsubj", "nsubjpass", "agent"))
-            if not countries and kind == "group" and (place := _clause_place(tok, ctx)) is not None:
+            if not countries and kind == "group" and not abroad and (place := _clause_place(tok, ctx)) is not None:
                 # "Protesters gathered in Cairo": a place of the group's own clause, never merely the
                 # country named nearest in the sentence (a monitor's base, a foreign government).
                 countries = [(place, None)]
@@ -424,9 +471,10 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                 # group takes the country of its sentence when the sentence names only one
                 countries = [(named.pop(), None)]
                 how = "context:the sentence's one country"
+            bloc = _bloc_of(tok, first, sector, blocs) if kind == "group" and not countries else None
             if kind == "role" and not countries:
                 break  # an unnamed role without a country says too little ("the leaders")
-            if kind == "group" and not countries and (not acting or sector.needs_owner):
+            if kind == "group" and not countries and not bloc and (not acting or sector.needs_owner):
                 break
             phrase_text = _slice(doc, first, tok.i)
             for iso3, mod in countries or [(None, None)]:
@@ -442,12 +490,12 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
                     start_tok = mod.i if mod is not None and mod.i < first else first
                     name = _slice(doc, start_tok, tok.i)
                     start, end = doc[start_tok].idx, tok.idx + len(tok.text)
-                code = _code(iso3, sector.cameo)
+                code = bloc + sector.cameo if bloc and iso3 is None else _code(iso3, sector.cameo)
                 found = _Found(key=f"{kind}:{code}:{phrase}", name=name, kind="person" if kind == "role" else "group",
                                sentence=sentence, start=start, end=end, country=iso3,
                                cameo_sector=sector.cameo, plover_sector=sector.plover, code=code,
                                role=phrase if kind == "role" else None,
-                               resolved_by=how if iso3 else f"dictionary:{kind}s",
+                               resolved_by=how if iso3 else f"dictionary:{kind}s" + (f" + bloc {bloc}" if bloc else ""),
                                plural=tok.tag_ in ("NNS", "NNPS"))
                 yield found
                 if len(countries) > 1 and end <= doc[first].idx:

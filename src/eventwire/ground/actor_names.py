@@ -4,6 +4,8 @@ discard phrases name no actor. Organisations no dictionary lists: actor_organisa
 """
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
 from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
 from eventwire.ground.actor_geography import (
-    _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country,
+    _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country, _settlement_words,
 )
 from eventwire.ground.actor_groups import (
     _ACTING_DEPS, _demonym, _ethnic_group, _modifies_group_or_role, _ending_at,
@@ -93,15 +95,33 @@ def _inside_organisation_name(ent: Span, sentence: Sentence, kb: ActorKB) -> boo
     return False
 
 
+def _titled_name(ent: Span, sentence: Sentence, kb: ActorKB) -> bool:
+    """An ORG entity that is a person's name with a role title right before it ("Vice-President Moody
+    Example" where the NER saw an organisation): two or more capitalised proper nouns, no word of an
+    organisation's kind, no known organisation or country."""
+    if ent.label_ != "ORG" or len(ent) < 2 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in ent):
+        return False
+    if any(t.lower_ in kb.organisation_words for t in ent) or kb.organisation(ent.text) or kb.country_of(ent.text) \
+            or any(kb.country_of(t.text) for t in ent):
+        return False
+    left = _left_title(ent, sentence)
+    if not left or ent.doc[ent.start - 1].text == ",":
+        return False
+    return _analyse_title(left, kb).role is not None
+
+
 def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Found]:
     kb = ctx.kb
     for ent in sentence.ents:
-        if ent.label_ != "PERSON" or taken & set(range(ent.start, ent.end)):
+        if taken & set(range(ent.start, ent.end)) or not (ent.label_ == "PERSON" or _titled_name(ent, sentence, kb)):
             continue
         if len(ent) > 1 and ent[-1].text[:1].isupper() and ent[-1].lower_ in kb.organisation_words:
             continue  # "the Fateh al-Sham Front": an organisation's name (actor_organisations)
         if _inside_organisation_name(ent, sentence, kb):
             continue  # "Reporters Without Borders" where the NER saw a person in "Without Borders"
+        if ent.start >= sentence.span.start + 2 and ent.doc[ent.start - 1].lower_ == "of" \
+                and ent.doc[ent.start - 2].lemma_.lower() in _settlement_words():
+            continue  # "the town of Cizre" where the NER saw a person: a place (actor_geography)
         name_span, inside = _strip_name(ent, kb)
         hit = kb.country_of(name_span.text)
         if (hit and (hit[1] != "ethnic" or (ent.end < len(ent.doc) and ent.doc[ent.end].pos_ == "NOUN"))) \
@@ -213,6 +233,12 @@ def _persons(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fo
             role=role, resolved_by=how, wikidata=wikidata,
         )
         yield found
+        lead = [t for t in left if not (t.is_punct or t.pos_ == "DET")] if title.useful or title.country else []
+        if lead and ent.doc[ent.start - 1].text != ",":
+            # a title written right before the name ("the Kenyan envoy Jane Roe") is a mention of the
+            # same person; one set off by a comma is an appositive, left to those who read it as one
+            # (quotes: "Kremlin spokesperson, Dmitry Peskov, told reporters")
+            yield dataclasses.replace(found, start=lead[0].idx, end=lead[-1].idx + len(lead[-1].text))
 
 
 def _org_code(org_code: str, sector: str | None) -> str:

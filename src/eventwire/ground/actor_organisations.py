@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from eventwire.ground.actor_common import _Context, _Found, _capitalised, _code, _ngrams, _slice
 from eventwire.ground.actor_geography import _capital_country, _place_country
-from eventwire.ground.actor_groups import _country_before
+from eventwire.ground.actor_groups import _DOMESTIC_SECTORS, _country_before
 from eventwire.ground.actor_kb import ActorKB, Sector
 from eventwire.read import Sentence
 
@@ -118,6 +118,9 @@ def _candidates(sentence: Sentence, kb: ActorKB, taken: set[int]) -> Iterator[tu
         if ent.label_ == "ORG" or (ent.label_ == "PERSON" and len(ent) > 1 and last.text[:1].isupper()
                                    and last.lower_ in kb.organisation_words):
             start = ent.start + (doc[ent.start].lower_ == "the")
+            paren = next((t.i for t in doc[start: ent.end] if t.text == "("), None)
+            if paren is not None:
+                ent = doc[ent.start: paren]  # "the Homeland Union (Conservatives)": the name ends before it
             if start < ent.end:
                 yield ent, start
 
@@ -160,6 +163,12 @@ def unlisted_organisations(sentence: Sentence, ctx: _Context, taken: set[int], c
                 # as the group it is said to be ("militants", "rebels": groups.tsv country_from)
                 country = ctx.home
                 how += " + article country"
+        if country is None and sector is not None and sector.plover in _DOMESTIC_SECTORS \
+                and len(named := {iso3 for _, iso3 in ctx.nearby.get(sentence.index, ())}) == 1:
+            # a party, union or religious body of one country's politics takes the country of its
+            # sentence when the sentence names only one (as such groups do: actor_groups)
+            country = named.pop()
+            how += " + the sentence's one country"
         if sector is None and country is None and not bloc:
             continue  # a name that says nothing of whose or what it is
         generic = head is None or kb.organisation_words[head.lower_][0] is None

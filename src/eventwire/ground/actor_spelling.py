@@ -8,6 +8,8 @@ import glob
 import importlib.util
 import logging
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Token
 
 from eventwire.ground.actor_kb import ActorKB, Person
@@ -144,6 +146,35 @@ def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
             # A word of a person's name may only be a misspelt surname ("Francois Mitterand"), never
             # a country ("Angela" is no "Angola").
             right = kb.correct_spelling(text, person=tok.ent_type_ == "PERSON")
+            if right is None and tok.ent_type_ != "PERSON":
+                right = _kind_word(text, kb)
             if right is not None:
                 found[text] = right
     return found
+
+
+def _kind_words(kb: ActorKB) -> dict[int, list[str]]:
+    """Capitalised one-word group nouns and organisation kind words of 6+ letters ("Commission",
+    "Ministry"), by length: what a misspelt word of an organisation's name may stand for."""
+    memo = kb.__dict__.setdefault("_kind_words_memo", {})
+    if not memo:
+        words = {w for w in (*kb.groups, *kb.organisation_words) if " " not in w and len(w) >= 6 and w.isalpha()}
+        for w in sorted(words):
+            memo.setdefault(len(w), []).append(w.capitalize())
+    return memo
+
+
+def _kind_word(word: str, kb: ActorKB) -> str | None:
+    """The group noun or organisation kind word a capitalised misspelt word stands for ("Commision" ->
+    "Commission"): one edit (two from 9 letters), and only one such word that close."""
+    limit = 2 if len(word) >= 9 else 1
+    by_length = _kind_words(kb)
+    choices = [c for n in range(len(word) - limit, len(word) + limit + 1) for c in by_length.get(n, ())]
+    scored = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    if not scored:
+        return None
+    best = min(d for _, d, _ in scored)
+    closest = [c for c, d, _ in scored if d == best]
+    if best == 0 or len(closest) != 1 or (word.endswith("s") and closest[0] == word[:-1]):
+        return None
+    return closest[0]

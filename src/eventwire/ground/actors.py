@@ -31,12 +31,20 @@ What it recognises, sentence by sentence:
 - organisations no dictionary lists, by the kind word of their name (organisation_words.tsv), a
   plural group noun of the name, a group word before it or an appositive (actor_organisations);
   leaders of an organisation take its code or sector, groups loyal or opposed to an actor its country;
-- discard phrases (sports, entertainment) and time zones are no actors.
+- discard phrases (sports, entertainment) and time zones are no actors;
+- a title written right before a person's name ("the Kenyan envoy Jane Roe") is a mention of that person,
+  and makes the name a person's where the NER saw an organisation ("Vice-President Jane Roe");
+- settlements named as where people suffer an act ("a curfew in Abidjan", "rebels shelled Juba") are
+  their civilians (actor_populations, data/actors/population_acts.tsv);
+- a device that killed with no author named ("a car bomb explosion in Beirut") is unidentified
+  attackers of the one country its place phrases name (actor_devices, data/actors/device_words.tsv);
+- a state that did not exist on the publication date is coded as the state its territory belonged to
+  (actor_successions, data/actors/state_successions.tsv: "Juba" in 2005 is Sudan's).
 
 The finders live in actor_names (persons, dictionary organisations, countries), actor_organisations
 (organisations no dictionary lists), actor_groups (groups, roles,
-demonyms), actor_geography (places, the article's country), actor_titles, actor_spelling and
-actor_coreference; this module composes them.
+demonyms), actor_geography (places, the article's country), actor_devices, actor_titles, actor_spelling
+and actor_coreference; actor_populations turns places into their people after; this module composes them.
 """
 from __future__ import annotations
 
@@ -45,6 +53,7 @@ import logging
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found
+from eventwire.ground.actor_devices import devices
 from eventwire.ground.actor_coreference import (
     _Cluster, _person_clusters, _pronouns, _same_group_country, _sentence_order, _surname_mentions,
 )
@@ -53,6 +62,8 @@ from eventwire.ground.actor_groups import _groups_and_roles
 from eventwire.ground.actor_kb import ActorKB
 from eventwire.ground.actor_names import _dictionary_actors, _discarded, _named, _persons
 from eventwire.ground.actor_organisations import unlisted_organisations
+from eventwire.ground.actor_populations import as_populations, settlement_populations
+from eventwire.ground.actor_successions import as_of
 from eventwire.ground.actor_spelling import _ArticleKB, _misspellings
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor
@@ -107,7 +118,10 @@ def resolve_actors(parsed: Parsed, kb: ActorKB) -> tuple[Actor, ...]:
         found.extend(_dictionary_actors(sentence, ctx, taken))
         found.extend(unlisted_organisations(sentence, ctx, taken, country_named=False))
         found.extend(_groups_and_roles(sentence, ctx, taken))
+        found.extend(devices(sentence, ctx, taken))
+        found.extend(settlement_populations(sentence, ctx, taken))
         found.extend(_places(sentence, ctx, taken))
+    found = as_of(as_populations(found, ctx), ctx.day)
     _same_group_country(found)
     found.extend(list(_surname_mentions(parsed, found)))
     pronouns = list(_pronouns(parsed, found))
