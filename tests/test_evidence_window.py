@@ -101,3 +101,24 @@ def test_the_figures_of_a_long_sentence_still_link_to_its_event(nlp):
     linked = [e for e in record.events if killed.id in e.quantities]
     assert linked, [(e.trigger, e.cameo, e.quantities) for e in record.events]
     assert all(e.evidence.sentence_key == killed.evidence.sentence_key for e in linked)
+
+
+def test_the_event_view_shows_the_figure_of_its_window(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+    from eventwire.store.duckdb import open_store
+
+    record = extract_text(_BODY, title="Election results", published="2021-03-03")
+    killed = next(q for q in record.quantities if q.category == "killed")
+    event = next(e for e in record.events if killed.id in e.quantities)
+    assert event.evidence != killed.evidence  # two windows of one sentence
+    path = str(tmp_path / "store.duckdb")
+    with open_store(path) as store:
+        store.write(record)
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        view = client.get(f"/api/events/{record.document.id}/{event.id}").json()
+    assert view["evidence"]["text"] == event.evidence.text
+    assert ("quantity", killed.text) in {(s["kind"], s["text"]) for s in view["spans"]}
+    for span in view["spans"]:
+        assert view["evidence"]["text"][span["start"]:span["end"]] == span["text"]
