@@ -77,7 +77,7 @@ def civilians_killed(quantities) -> float:
     for q in tolls:
         if _counts_civilians(q, CIVILIAN_NOUNS, subjectless=True):
             # "30 people, including 24 civilians, were killed": the sentence's civilian count wins.
-            same = [o for o in tolls if o.evidence == q.evidence and _counts_civilians(o, STRICT_CIVILIANS, False)]
+            same = [o for o in tolls if o.evidence.sentence_key == q.evidence.sentence_key and _counts_civilians(o, STRICT_CIVILIANS, False)]
             return _figure(same[0] if same else q)
     return 0.0
 

@@ -75,8 +75,8 @@ def snippet_type(events) -> tuple[str, object | None]:
     typed = [e for e in events if e.acled is not None]
     if not typed:
         return "NONE", None
-    first = min((e.evidence.start for e in typed))
-    chosen = min((e for e in typed if e.evidence.start == first), key=_row_number)
+    first = min((e.evidence.sentence_key[2] for e in typed))  # the first sentence (its start)
+    chosen = min((e for e in typed if e.evidence.sentence_key[2] == first), key=_row_number)
     return LABELS.get(chosen.acled.sub_event_type, "OTHER"), chosen
 
 

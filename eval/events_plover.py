@@ -78,7 +78,7 @@ def _trigger_depth(parsed, event) -> int:
     """How far the event's trigger word stands below the root of its sentence."""
     word = (event.trigger or "").split(" … ")[-1]
     for sentence in parsed.sentences:
-        if sentence.evidence() == event.evidence:
+        if sentence.holds(event.evidence):
             depths = [_depth(tok) for tok in sentence.span if tok.text == word]
             return min(depths, default=99)
     return 99

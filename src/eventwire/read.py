@@ -8,16 +8,18 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+import numpy
 import spacy
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.config import DEFAULT_MODELS
-from eventwire.record import Document, Evidence, Mention, Section
+from eventwire.record import EVIDENCE_WINDOW_AFTER, EVIDENCE_WINDOW_MARGIN, Document, Evidence, Mention, Section
 
 __all__ = ["load_model", "read", "read_many", "split_long", "MAX_PARAGRAPH_CHARS", "Parsed", "Sentence", "Paragraph"]
 
@@ -140,8 +142,51 @@ class Sentence:
         entity of the Doc on each access)."""
         return tuple(self.span.ents)
 
-    def evidence(self) -> Evidence:
-        return Evidence(self.text, self.start, self.end, self.section, self.paragraph.caption_index)
+    @property
+    def key(self) -> tuple[str, int | None, int]:
+        """(section, caption_index, start): equal to the `sentence_key` of every evidence it gives."""
+        return self.section, self.paragraph.caption_index, self.start
+
+    def holds(self, evidence: Evidence) -> bool:
+        """Whether `evidence` (the whole sentence or a window of it) comes from this sentence."""
+        return evidence.sentence_key == self.key
+
+    def evidence(self, around: tuple[int, int] | Mention | Token | Span | None = None) -> Evidence:
+        """The evidence of a fact in this sentence: the sentence itself, or, for a sentence longer than
+        EVIDENCE_WINDOW_AFTER characters, a window of it from about EVIDENCE_WINDOW_MARGIN characters
+        before the fact to as many after, cut at token boundaries. `around` is the fact: section
+        offsets (start, end), a mention, or a token or span of the paragraph's Doc; without it (or when it lies
+        outside the sentence) the window is the sentence's start. Offsets stay exact either way:
+        section_text[evidence.start:evidence.end] == evidence.text."""
+        whole = self.__dict__.get("_whole_evidence")
+        if whole is None:
+            whole = Evidence(self.text, self.start, self.end, self.section, self.paragraph.caption_index)
+            self.__dict__["_whole_evidence"] = whole  # one object per sentence (a frozen dataclass)
+        if self.end - self.start <= EVIDENCE_WINDOW_AFTER:
+            return whole
+        base = self.paragraph.offset
+        if isinstance(around, Mention):
+            around = (around.start, around.end)
+        elif isinstance(around, Token):
+            around = (base + around.idx, base + around.idx + len(around))
+        elif isinstance(around, Span):
+            around = (base + around.start_char, base + around.end_char)
+        first, last = around or (self.start, self.start)
+        first, last = max(first, self.start), min(max(last, first), self.end)
+        if first >= self.end:
+            first = last = self.start
+        starts, ends = token_offsets(self.paragraph.doc)
+        lo = bisect_left(starts, first - EVIDENCE_WINDOW_MARGIN - base, self.span.start, self.span.end)
+        hi = bisect_right(ends, last + EVIDENCE_WINDOW_MARGIN - base, self.span.start, self.span.end)
+        # Cut at token boundaries, never inside the fact: the first token starting at or after the
+        # margin (or the one holding the fact's start), the last ending at or before it.
+        lo = min(lo, bisect_right(starts, first - base, self.span.start, self.span.end) - 1)
+        hi = max(hi, bisect_left(ends, last - base, self.span.start, self.span.end) + 1)
+        lo, hi = max(lo, self.span.start), min(max(hi, lo + 1), self.span.end)
+        start_char, end_char = starts[lo], ends[hi - 1]
+        text = doc_text(self.paragraph.doc)[start_char:end_char]
+        return Evidence(text, base + start_char, base + end_char, self.section, self.paragraph.caption_index,
+                        sentence_span=(self.start, self.end))
 
     def mention(self, start_char: int, end_char: int) -> Mention:
         """A mention from character offsets inside the paragraph's Doc."""
@@ -168,9 +213,11 @@ class Parsed:
 
 
 # The longest piece of text given to spaCy at once. Far below its max_length (1,000,000, error
-# E088), because the parser's memory grows with the length of what it is given; real paragraphs
-# run to a few thousand characters, so only a wall of text without paragraph breaks is cut.
-MAX_PARAGRAPH_CHARS = 20_000
+# E088), because the parser's memory grows with the length of what it is given: a 20,000-character
+# piece took about 54 MB of working memory while parsed, so no piece exceeds a batch (BATCH_CHARS).
+# Real paragraphs run to a few thousand characters (7,636 at most in the 303 news texts of
+# bench/corpus.py), so only a wall of text without paragraph breaks is cut.
+MAX_PARAGRAPH_CHARS = 10_000
 _SENTENCE_GAP = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 
 
@@ -233,12 +280,25 @@ def _pipe_bounded(nlp: Language, texts: Iterable[str], batch_size: int) -> Itera
     size = 0
     for text in texts:
         if group and (len(group) >= batch_size or size + len(text) > BATCH_CHARS):
-            yield from nlp.pipe(group, batch_size=len(group))
+            yield from _without_tensor(nlp.pipe(group, batch_size=len(group)))
             group, size = [], 0
         group.append(text)
         size += len(text)
     if group:
-        yield from nlp.pipe(group, batch_size=len(group))
+        yield from _without_tensor(nlp.pipe(group, batch_size=len(group)))
+
+
+_NO_TENSOR = numpy.zeros((0, 0), dtype="float32")
+
+
+def _without_tensor(docs: Iterable[Doc]) -> Iterator[Doc]:
+    """The Docs without the tok2vec output spaCy leaves on them (96 floats, 384 bytes a token): every
+    component has run, and nothing after the parse reads it (no vectors or similarity here). An
+    article's paragraphs are all held until it is grounded, so a page of 600,000 characters kept
+    about 55 MB of it alive."""
+    for doc in docs:
+        doc.tensor = _NO_TENSOR
+        yield doc
 
 
 def read_many(documents: Iterable[Document], nlp: Language, batch_size: int = 64) -> Iterator[Parsed]:

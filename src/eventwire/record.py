@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 __all__ = [
     "RECORD_VERSION",
+    "EVIDENCE_WINDOW_AFTER",
+    "EVIDENCE_WINDOW_MARGIN",
     "Section",
     "Caption",
     "RelatedLink",
@@ -33,7 +35,12 @@ __all__ = [
     "validate_record",
 ]
 
-RECORD_VERSION = "1.1.0"
+RECORD_VERSION = "1.2.0"
+
+# Evidence is the whole sentence up to this many characters; a longer sentence gives a window of about
+# EVIDENCE_WINDOW_MARGIN characters either side of the fact (read.Sentence.evidence).
+EVIDENCE_WINDOW_AFTER = 1_000
+EVIDENCE_WINDOW_MARGIN = 200
 
 Section = Literal["title", "body", "caption"]
 
@@ -83,13 +90,24 @@ class Document:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The sentence a fact comes from; start/end index the text of `section`."""
+    """The sentence a fact comes from; start/end index the text of `section`.
+
+    A sentence longer than EVIDENCE_WINDOW_AFTER characters (number-dense page furniture, mostly)
+    gives a window of it around the fact instead: `text`/`start`/`end` are then the window's, and
+    `sentence_span` is the whole sentence's (start, end) (None when `text` is the whole sentence)."""
 
     text: str
     start: int
     end: int
     section: Section
     caption_index: int | None = None
+    sentence_span: tuple[int, int] | None = None
+
+    @property
+    def sentence_key(self) -> tuple[str, int | None, int]:
+        """Which sentence this is evidence from: (section, caption_index, the sentence's start); the
+        same for every fact of one sentence, windowed or not."""
+        return self.section, self.caption_index, self.sentence_span[0] if self.sentence_span else self.start
 
 
 @dataclass(frozen=True)
@@ -253,6 +271,8 @@ def document_id(url: str | None, title: str, text: str) -> tuple[str, str]:
 def _jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Evidence) and value.sentence_span is None:
+            del out["sentence_span"]  # only a window names its sentence (since 1.2.0)
         if isinstance(value, Actor):
             out["plover"] = value.plover
         return out

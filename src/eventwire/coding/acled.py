@@ -337,7 +337,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
     coder found none (after the coder's events, in reading order)."""
     table = table or load_acled_table()
     by_id = {a.id: a for a in actors}
-    sentences = {s.evidence(): s for s in parsed.sentences}
+    sentences = {s.key: s for s in parsed.sentences}
     classes_of: dict[int, frozenset[str]] = {}
 
     def classes(sentence: Sentence) -> frozenset[str]:
@@ -348,7 +348,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
     typed: list[Event] = []
     covered: set[int] = set()
     for event in events:
-        sentence = sentences.get(event.evidence)
+        sentence = sentences.get(event.evidence.sentence_key)
         found = classes(sentence) if sentence is not None else frozenset()
         row = type_of(event.cameo, "", _sectors(event.source, by_id), _sectors(event.target, by_id), found, table)
         typed.append(replace(event, acled=_acled(row)) if row else event)
@@ -378,7 +378,7 @@ def acled_types(parsed: Parsed, actors: Sequence[Actor], events: Sequence[Event]
         historical = _is_historical(when.get("end") or when["value"] or when.get("start"), published)
         typed.append(Event(
             id=f"event{len(typed) + 1}", cameo=cameo, source=(), target=(), date=when,
-            modality=("asserted", "historical") if historical else ("asserted",), evidence=sentence.evidence(),
+            modality=("asserted", "historical") if historical else ("asserted",), evidence=sentence.evidence(tok),
             rule=rule_text,
             **(code.event_fields() if code else NO_CODE_FIELDS),
             place=place_id, place_how=place_how or None, trigger=tok.text, acled=_acled(row)))

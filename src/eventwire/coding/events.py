@@ -123,9 +123,7 @@ def code_events(
                 continue
             consumed |= cand.consumed
             candidates.append(cand)
-        sentence_quantities = [q for q in quantities if q.evidence.section == sentence.section
-                               and q.evidence.caption_index == sentence.paragraph.caption_index
-                               and q.evidence.start == sentence.start and q.category in _LINKED_CATEGORIES]
+        sentence_quantities = [q for q in quantities if sentence.holds(q.evidence) and q.category in _LINKED_CATEGORIES]
         candidates = _without_background(candidates, bool(sentence_quantities))
         violent_seen = False
         found_here: list[Event] = []
@@ -211,7 +209,9 @@ def code_events(
                 target=tuple(dict.fromkeys(a.id for a in target)),
                 date=when,
                 modality=tuple(mods),
-                evidence=sentence.evidence(),
+                evidence=sentence.evidence(c.trigger if trigger_text == c.trigger.text
+                                           else sentence.paragraph.doc[min(c.governor.i, c.trigger.i):
+                                                                       max(c.governor.i, c.trigger.i) + 1]),
                 rule=f"{c.rule.name} via {c.pattern}"
                      + (f", {'intended' if 'intended' in mods else 'negated'}->{cameo}" if cameo != c.rule.cameo else ""),
                 place=place_id,

@@ -650,14 +650,15 @@ def resolve_quantities(parsed: Parsed, actors: Sequence[Actor]) -> tuple[Quantit
         measures = find_measures(text)
         items = []
         for m in measures:
-            items.append((m.start, {"text": text[m.start:m.end], "value": m.value, "low": m.low, "high": m.high,
+            items.append((m.start, m.end, {"text": text[m.start:m.end], "value": m.value, "low": m.low, "high": m.high,
                                     "approximate": m.approximate, "subject": None, "category": m.category,
                                     "unit": m.unit}))
         for item in _sentence_quantities(sentence, tables, spans.get(sentence.index, [])):
             start, end = item.pop("_start") - base, item.pop("_end") - base
             if any(start < m.end and m.start < end for m in measures):
                 continue
-            items.append((start, item))
-        for _, item in sorted(items, key=lambda x: x[0]):
-            quantities.append(Quantity(id=f"quantity{len(quantities) + 1}", evidence=sentence.evidence(), **item))
+            items.append((start, end, item))
+        for start, end, item in sorted(items, key=lambda x: x[0]):
+            evidence = sentence.evidence((sentence.start + start, sentence.start + end))
+            quantities.append(Quantity(id=f"quantity{len(quantities) + 1}", evidence=evidence, **item))
     return tuple(quantities)

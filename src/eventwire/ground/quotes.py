@@ -1282,7 +1282,7 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
         content = sentence.mention(draft.start, draft.end)
         results.append(FoundQuote(
             id=f"quote{number}", kind=draft.kind, text=content.text, content=content,
-            evidence=sentence.evidence(), cue=cue_mention, cue_class=draft.cue_class, source=source,
+            evidence=sentence.evidence(content), cue=cue_mention, cue_class=draft.cue_class, source=source,
             speaker=speaker.id if speaker else None, speaker_how=how, spoken=spoken))
     return tuple(results)
 

@@ -338,7 +338,7 @@ def anchor_all(recognised: Sequence[RecognisedTime], published_at: str | None, q
             end=mention.end,
             grain=grain,
             anchor=used,
-            evidence=sentence.evidence(),
+            evidence=sentence.evidence(mention),
             range_start=range_start,
             range_end=range_end,
         )
@@ -381,7 +381,7 @@ def _following_base(recognised: Sequence[RecognisedTime], index: int, anchor: da
 def _year_in_sentence(times: list[TimeRef], sentence: Sentence) -> int | None:
     """The year of the last explicitly dated expression earlier in the same sentence."""
     for earlier in reversed(times):
-        if earlier.evidence != sentence.evidence():
+        if not sentence.holds(earlier.evidence):
             break
         if earlier.anchor == "absolute" and earlier.value and re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", earlier.value):
             return int(earlier.value[:4])

@@ -9,6 +9,9 @@ constructor takes two arguments) is carried as a Failure instead.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import logging
 import os
 import resource
@@ -231,7 +234,10 @@ def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Sett
                 articles += 1
         results.append(InputResult(replace(item, data=None), articles, tuple(failures)))
     rows = _rows(records, results)
-    result = ChunkResult(tuple(results), _worker_name(), _peak_rss_mb(), time.perf_counter() - started, rows)
+    peak = _peak_rss_mb()
+    del read, documents, analysed, records
+    _release_freed_memory()
+    result = ChunkResult(tuple(results), _worker_name(), peak, time.perf_counter() - started, rows)
     return _sharded(result, settings) if settings.shards and len(rows) else result
 
 
@@ -244,6 +250,25 @@ def _sharded(result: ChunkResult, settings: Settings) -> ChunkResult:
     except OSError as exc:
         log.warning("could not write a shard to %s (%s): the rows go to the driver", settings.shards, exc)
         return result
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's malloc_trim, or None (another C library, another system)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _release_freed_memory() -> None:
+    """Give the C heap's free pages back to the system after a chunk. glibc returns only the top of its
+    heap by itself; the pages freed inside it (a chunk's documents, parses, records and JSON, mostly
+    large strings) stay resident, fragmented, and a worker over long pages crept from 480 to 615 MB
+    with 110 MB of it free (bench/README.md, "Long pages"). Takes milliseconds."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _rows(records: list[ArticleRecord], results: list[InputResult]) -> ArticleBatch:

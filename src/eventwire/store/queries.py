@@ -13,6 +13,11 @@ from typing import Any
 __all__ = ["EventQueries"]
 
 
+def _sentence_start(evidence: dict[str, Any]) -> int:
+    """Where an evidence's sentence starts: a window of a long sentence names it in `sentence_span`."""
+    return (evidence.get("sentence_span") or [evidence["start"]])[0]
+
+
 class EventQueries:
     """Needs `con` (a connection), `dialect` and `count(table)` from the class it is mixed into."""
 
@@ -375,7 +380,7 @@ class EventQueries:
         for qid in event.get("quantities", []):
             quantity = quantities.get(qid)
             if quantity and (quantity["evidence"]["section"], quantity["evidence"].get("caption_index"),
-                             quantity["evidence"]["start"]) == (*where, s0):
+                             _sentence_start(quantity["evidence"])) == (*where, _sentence_start(ev)):
                 at = ev["text"].find(quantity["text"])
                 if at >= 0:
                     add("quantity", at, at + len(quantity["text"]), qid,
