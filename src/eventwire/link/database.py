@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -35,13 +36,15 @@ __all__ = ["link_database", "stored_features", "write_links", "unlinked_document
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # records (or feature rows) fetched from the store at a time
+BATCH = 500  # feature rows (PostgreSQL: records) fetched from the store at a time
+RECORD_PAGE = 100  # DuckDB: records read (and handed to a worker) at a time; a record's JSON is ~50 KB
 CHUNK = 5000  # PostgreSQL: new articles whose features are written in one transaction
 # From this many new articles up, their features are computed by worker processes (spawned: a fork of
 # a process holding a DuckDB instance is unsafe), one per core up to WORKERS, while this process reads
 # the records and writes the results.
 WORKERS_FROM = 2000
 WORKERS = 2
+BUFFER_LIMIT = "256MB"  # DuckDB's buffers while linking (see _bounded_buffers)
 _FEATURES_KEY = "link_features"  # meta: the settings_key the stored features were computed with
 _LINKS_KEY = "links"  # meta: the settings the link tables were last computed with from every stored feature
 
@@ -155,9 +158,9 @@ def _unlinked_records(con: Any, current: bool) -> Iterator[list[tuple[str, Any]]
     if current:
         sql += f" LEFT JOIN link_features f ON f.doc_id = d.doc_id AND f.stamp = {_STAMP} WHERE f.doc_id IS NULL"
     page: list[tuple[str, Any]] = []
-    for row in _streamed(con, sql, [], BATCH):
+    for row in _streamed(con, sql, [], RECORD_PAGE):
         page.append(row)
-        if len(page) == BATCH:
+        if len(page) == RECORD_PAGE:
             yield page
             page = []
     if page:
@@ -242,6 +245,22 @@ def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace
         raise
 
 
+@contextmanager
+def _bounded_buffers(con: Any) -> Iterator[None]:
+    """DuckDB: while linking, the database instance keeps at most BUFFER_LIMIT of buffers (its default,
+    80% of the machine's memory, lets every block of the documents and features it scans once stay
+    cached: most of the process's memory at 10,000 articles); its own setting is restored after."""
+    if dialect_of(con) is POSTGRES:
+        yield
+        return
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{BUFFER_LIMIT}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
+
+
 def _links_key(settings: LinkSettings, article_settings: ArticleLinkSettings | None) -> str:
     return f"{settings_key(settings)}|{article_settings or ArticleLinkSettings()!r}"
 
@@ -273,19 +292,19 @@ def link_database(db: Any, settings: LinkSettings | None = None,
     elif new or replace_all:
         with tempfile.TemporaryDirectory(prefix="eventwire-link-") as tmp:
             path = os.path.join(tmp, "features.parquet")
-            with db.reading() as store:
+            with db.reading() as store, _bounded_buffers(store.con):
                 has_table = _has_features_table(store.con)
                 _spill_features(store.con, has_table and not replace_all, len(new), settings, path)
-            with db.writing() as store:  # its tables made with the store (schema.ensure_schema)
+            with db.writing() as store, _bounded_buffers(store.con):  # tables made with the store
                 _load_features(store.con, path, settings, replace_all)
-    with db.reading() as store:
+    with db.reading() as store, _bounded_buffers(store.con):
         # Features of documents deleted since are left out here and dropped by write_links.
         present = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()} if gone else None
         features = stored_features(store.con)
         if present is not None:
             features = (f for f in features if f.doc_id in present)
         links = link_features(features, settings, article_settings)
-    with db.writing() as store:
+    with db.writing() as store, _bounded_buffers(store.con):
         write_links(store.con, links, _links_key(settings, article_settings))
     log.info("linked %d articles (%d new or changed): %d near-duplicates, %d story events",
              len(links.article_cluster), len(new), len(links.duplicate_of), len(links.stories))
