@@ -5,10 +5,16 @@ every kept article from its features and replaces the link tables in one short w
 
 So a run with no new article reads one query and stops; a run after an ingest reads and hashes only
 the new records (most of the cost of linking them) and compares them with the stored ones through the
-same blocking keys and indexes as a full link, so its result is exactly a full re-link's. Features are
-read back a page at a time; records are read only for the new articles, `BATCH` at a time, under the
-read lock, and their features written in chunks of `CHUNK` (each its own transaction). A change of
-the story settings the features depend on (features.settings_key) recomputes them all.
+same blocking keys and indexes as a full link, so its result is exactly a full re-link's. On DuckDB
+the new records are read in one streamed scan under the read lock (`RECORD_PAGE` at a time), hashed
+by worker processes from `WORKERS_FROM` new articles up, their features spilled to a temporary
+Parquet file and loaded in one transaction; the kept features are streamed back by one query. On
+PostgreSQL records are found by their index, `BATCH` at a time, and features written in chunks of
+`CHUNK` (each its own transaction). A change of the story settings the features depend on
+(features.settings_key) recomputes them all.
+
+Worker processes are spawned: a script that links 2,000 or more new articles through this module
+must guard its entry point (`if __name__ == "__main__":`), as multiprocessing requires.
 """
 from __future__ import annotations
 
