@@ -184,10 +184,15 @@ def link_only(db: str) -> dict:
     links = link_database(Database(db))
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    # cpu_seconds: the whole process (imports, store reads); link_cpu_seconds: linking alone
-    result = {"articles": None, "seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-              "link_cpu_seconds": round(time.process_time() - cpu, 2), "peak_rss_mb": _peak_rss_mb(usage),
-              "load_average_after": round(os.getloadavg()[0], 2)}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the feature workers, once they have ended
+    child_cpu = children.ru_utime + children.ru_stime
+    # cpu_seconds: the whole process (imports, store reads) and its feature workers; link_cpu_seconds:
+    # linking alone (this process's share and the workers')
+    result = {"articles": None, "seconds": round(seconds, 2),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime + child_cpu, 2),
+              "link_cpu_seconds": round(time.process_time() - cpu + child_cpu, 2),
+              "worker_cpu_seconds": round(child_cpu, 2), "peak_rss_mb": _peak_rss_mb(usage),
+              "worker_peak_rss_mb": round(children.ru_maxrss / 1024), "load_average_after": round(os.getloadavg()[0], 2)}
     if links is None:  # nothing new since the last link
         return result
     result.update({"articles": len(links.article_cluster), "near_duplicates": len(links.duplicate_of),

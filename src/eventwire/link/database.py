@@ -5,16 +5,28 @@ every kept article from its features and replaces the link tables in one short w
 
 So a run with no new article reads one query and stops; a run after an ingest reads and hashes only
 the new records (most of the cost of linking them) and compares them with the stored ones through the
-same blocking keys and indexes as a full link, so its result is exactly a full re-link's. Features are
-read back a page at a time; records are read only for the new articles, `BATCH` at a time, under the
-read lock, and their features written in chunks of `CHUNK` (each its own transaction). A change of
-the story settings the features depend on (features.settings_key) recomputes them all.
+same blocking keys and indexes as a full link, so its result is exactly a full re-link's. On DuckDB
+the new records are read in one streamed scan under the read lock (`RECORD_PAGE` at a time), hashed
+by worker processes from `WORKERS_FROM` new articles up, their features spilled to a temporary
+Parquet file and loaded in one transaction; the kept features are streamed back by one query. On
+PostgreSQL records are found by their index, `BATCH` at a time, and features written in chunks of
+`CHUNK` (each its own transaction). A change of the story settings the features depend on
+(features.settings_key) recomputes them all.
+
+Worker processes are spawned: a script that links 2,000 or more new articles through this module
+must guard its entry point (`if __name__ == "__main__":`), as multiprocessing requires.
 """
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+import multiprocessing
+import os
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import pyarrow as pa
@@ -30,8 +42,15 @@ __all__ = ["link_database", "stored_features", "write_links", "unlinked_document
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # records (or feature rows) fetched from the store at a time
-CHUNK = 5000  # new articles whose features are written in one transaction
+BATCH = 500  # feature rows (PostgreSQL: records) fetched from the store at a time
+RECORD_PAGE = 100  # DuckDB: records read (and handed to a worker) at a time; a record's JSON is ~50 KB
+CHUNK = 5000  # PostgreSQL: new articles whose features are written in one transaction
+# From this many new articles up, their features are computed by worker processes (spawned: a fork of
+# a process holding a DuckDB instance is unsafe), one per core up to WORKERS, while this process reads
+# the records and writes the results.
+WORKERS_FROM = 2000
+WORKERS = 2
+BUFFER_LIMIT = "256MB"  # DuckDB's buffers while linking (see _bounded_buffers)
 _FEATURES_KEY = "link_features"  # meta: the settings_key the stored features were computed with
 _LINKS_KEY = "links"  # meta: the settings the link tables were last computed with from every stored feature
 
@@ -61,6 +80,9 @@ def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
 
 
 def _pages(con: Any, table: str, columns: str, batch: int) -> Iterator[tuple]:
+    """Every row of `table`, `batch` at a time: on DuckDB one query whose result is streamed as Arrow
+    record batches (paging by row id ranges scanned the table once per page: quadratic); on PostgreSQL
+    pages by document id (its index)."""
     if dialect_of(con) is POSTGRES:
         after = ""
         while rows := con.execute(f"SELECT doc_id, {columns} FROM {table} WHERE doc_id > ? ORDER BY doc_id LIMIT ?",
@@ -69,12 +91,19 @@ def _pages(con: Any, table: str, columns: str, batch: int) -> Iterator[tuple]:
             for row in rows:
                 yield row[1:]
         return
-    lo, hi = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
-    if lo is None:
-        return
-    for start in range(lo, hi + 1, batch):
-        yield from con.execute(f"SELECT {columns} FROM {table} WHERE rowid >= ? AND rowid < ?",
-                               [start, start + batch]).fetchall()
+    yield from _streamed(con, f"SELECT {columns} FROM {table}", [], batch)
+
+
+def _streamed(con: Any, sql: str, params: list, batch: int) -> Iterator[tuple]:
+    """The rows of a DuckDB query, read as a stream of Arrow record batches of `batch` rows."""
+    # con.sql streams (an executed DB-API result would be materialised whole first), on a cursor of its
+    # own so the connection stays free for other queries meanwhile.
+    cursor = con.cursor()
+    try:
+        for record_batch in cursor.sql(sql, params=params or None).to_arrow_reader(batch):
+            yield from zip(*(column.to_pylist() for column in record_batch.columns))
+    finally:
+        cursor.close()
 
 
 def _has_features_table(con: Any) -> bool:
@@ -112,15 +141,91 @@ def _one_of(con: Any, column: str) -> str:
     return f"{column} = ANY(?)" if dialect_of(con) is POSTGRES else f"{column} IN (SELECT unnest(?::VARCHAR[]))"
 
 
+def _feature_rows(page: Sequence[tuple[str, Any]], settings: LinkSettings) -> list[tuple]:
+    """link_features rows of (stamp, stored record) pairs (also run in worker processes)."""
+    return [to_row(article_features(_linked_record(text), settings), stamp) for stamp, text in page]
+
+
 def _features_of(con: Any, doc_ids: Sequence[str], settings: LinkSettings) -> list[tuple]:
-    """link_features rows of the stored documents `doc_ids`."""
+    """link_features rows of the stored documents `doc_ids` (PostgreSQL: found by its index)."""
     rows = []
     for lo in range(0, len(doc_ids), BATCH):
         page = doc_ids[lo:lo + BATCH]
-        for stamp, text in con.execute(
-                f"SELECT {_STAMP}, d.record FROM documents d WHERE {_one_of(con, 'd.doc_id')}", [list(page)]).fetchall():
-            rows.append(to_row(article_features(_linked_record(text), settings), stamp))
+        rows.extend(_feature_rows(con.execute(
+            f"SELECT {_STAMP}, d.record FROM documents d WHERE {_one_of(con, 'd.doc_id')}", [list(page)]).fetchall(),
+            settings))
     return rows
+
+
+def _unlinked_records(con: Any, current: bool) -> Iterator[list[tuple[str, Any]]]:
+    """(stamp, record) pages of the stored documents without current features (DuckDB): one scan of the
+    documents, streamed (a query per page of ids scans the table once per page: quadratic)."""
+    sql = f"SELECT {_STAMP}, d.record FROM documents d"
+    if current:
+        sql += f" LEFT JOIN link_features f ON f.doc_id = d.doc_id AND f.stamp = {_STAMP} WHERE f.doc_id IS NULL"
+    page: list[tuple[str, Any]] = []
+    for row in _streamed(con, sql, [], RECORD_PAGE):
+        page.append(row)
+        if len(page) == RECORD_PAGE:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def _computed(pages: Iterable[list[tuple[str, Any]]], settings: LinkSettings, workers: int) -> Iterator[list[tuple]]:
+    """_feature_rows of each page, in order; with `workers` > 1 computed by that many spawned processes,
+    at most two pages per worker in flight (so the records read ahead stay few)."""
+    if workers <= 1:
+        for page in pages:
+            yield _feature_rows(page, settings)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque = deque()
+        for page in pages:
+            pending.append(pool.submit(_feature_rows, page, settings))
+            while len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _workers(new: int) -> int:
+    return min(WORKERS, os.cpu_count() or 1) if new >= WORKERS_FROM else 1
+
+
+def _spill_features(con: Any, current: bool, new: int, settings: LinkSettings, path: str) -> int:
+    """Compute the features of the unlinked documents (DuckDB) into a Parquet file at `path`, so neither
+    the records nor their features are ever all in memory and the write lock is held only to load the
+    file; returns the number of rows."""
+    import pyarrow.parquet as pq
+
+    count = 0
+    with pq.ParquetWriter(path, _FEATURE_TYPES) as writer:
+        for rows in _computed(_unlinked_records(con, current), settings, _workers(new)):
+            writer.write_table(pa.Table.from_pylist([dict(zip(FEATURE_COLUMNS, r)) for r in rows],
+                                                    schema=_FEATURE_TYPES))
+            count += len(rows)
+    return count
+
+
+def _load_features(con: Any, path: str, settings: LinkSettings, replace_all: bool) -> None:
+    """Store the feature rows of a Parquet file (replacing those of the same documents) in one
+    transaction; the link tables are marked out of date until write_links."""
+    columns = ", ".join(FEATURE_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if replace_all:
+            con.execute("DELETE FROM link_features")
+        else:
+            con.execute("DELETE FROM link_features WHERE doc_id IN (SELECT doc_id FROM read_parquet(?))", [path])
+        con.execute(f"INSERT INTO link_features ({columns}) SELECT {columns} FROM read_parquet(?)", [path])
+        _set_meta(con, _FEATURES_KEY, settings_key(settings))
+        _set_meta(con, _LINKS_KEY, "")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace_all: bool) -> None:
@@ -146,6 +251,22 @@ def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace
         raise
 
 
+@contextmanager
+def _bounded_buffers(con: Any) -> Iterator[None]:
+    """DuckDB: while linking, the database instance keeps at most BUFFER_LIMIT of buffers (its default,
+    80% of the machine's memory, lets every block of the documents and features it scans once stay
+    cached: most of the process's memory at 10,000 articles); its own setting is restored after."""
+    if dialect_of(con) is POSTGRES:
+        yield
+        return
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{BUFFER_LIMIT}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
+
+
 def _links_key(settings: LinkSettings, article_settings: ArticleLinkSettings | None) -> str:
     return f"{settings_key(settings)}|{article_settings or ArticleLinkSettings()!r}"
 
@@ -158,6 +279,7 @@ def link_database(db: Any, settings: LinkSettings | None = None,
     settings = settings or LinkSettings()
     with db.reading() as store:
         con = store.con
+        postgres = dialect_of(con) is POSTGRES
         replace_all = not _features_current(con, settings)
         new = unlinked_documents(con, settings, current=not replace_all)
         gone = 0 if replace_all else con.execute(
@@ -166,20 +288,29 @@ def link_database(db: Any, settings: LinkSettings | None = None,
         if not replace_all and not new and not gone and _meta(con, _LINKS_KEY) == _links_key(settings, article_settings):
             log.info("links are current: no article added, changed or removed since the last link")
             return None
-    for lo in range(0, max(len(new), 1 if replace_all else 0), CHUNK):
-        with db.reading() as store:
-            rows = _features_of(store.con, new[lo:lo + CHUNK], settings)
-        with db.writing() as store:  # its tables made with the store (schema.ensure_schema)
-            _write_features(store.con, rows, settings, replace_all and lo == 0)
-        del rows
-    with db.reading() as store:
+    if postgres:
+        for lo in range(0, max(len(new), 1 if replace_all else 0), CHUNK):
+            with db.reading() as store:
+                rows = _features_of(store.con, new[lo:lo + CHUNK], settings)
+            with db.writing() as store:  # its tables made with the store (schema.ensure_schema)
+                _write_features(store.con, rows, settings, replace_all and lo == 0)
+            del rows
+    elif new or replace_all:
+        with tempfile.TemporaryDirectory(prefix="eventwire-link-") as tmp:
+            path = os.path.join(tmp, "features.parquet")
+            with db.reading() as store, _bounded_buffers(store.con):
+                has_table = _has_features_table(store.con)
+                _spill_features(store.con, has_table and not replace_all, len(new), settings, path)
+            with db.writing() as store, _bounded_buffers(store.con):  # tables made with the store
+                _load_features(store.con, path, settings, replace_all)
+    with db.reading() as store, _bounded_buffers(store.con):
         # Features of documents deleted since are left out here and dropped by write_links.
         present = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()} if gone else None
         features = stored_features(store.con)
         if present is not None:
             features = (f for f in features if f.doc_id in present)
         links = link_features(features, settings, article_settings)
-    with db.writing() as store:
+    with db.writing() as store, _bounded_buffers(store.con):
         write_links(store.con, links, _links_key(settings, article_settings))
     log.info("linked %d articles (%d new or changed): %d near-duplicates, %d story events",
              len(links.article_cluster), len(new), len(links.duplicate_of), len(links.stories))

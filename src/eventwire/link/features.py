@@ -33,7 +33,7 @@ FEATURE_COLUMNS = ("doc_id", "stamp", "published", "shingles", "minhash", "terms
 _SIGNATURES = DuplicateIndex()  # only its settings and permutations: the defaults link_records uses
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class ArticleFeatures:
     doc_id: str
     published: str | None

@@ -24,7 +24,11 @@ open are kept in the sweep. A mention is compared only with the open stories tha
 corroboration keys (a named participant, a grid cell of about 55 km near its place, an actor code, a
 participant country with the place's country), since only those can take it; and members that
 agree on everything the rules read (copies of one wire story) are compared once. The work then grows
-with the events that could be one story, not with a day's news.
+with the events that could be one story, not with a day's news. On a very large day one key can still
+be shared by thousands of open stories (every report of fighting in one city's grid cell): a key's
+list then keeps its `max_key_stories` / 2 largest stories (the ones a further report most likely
+belongs to), so the comparisons per mention stay bounded; a smaller story stays findable under its
+other keys.
 """
 from __future__ import annotations
 
@@ -64,9 +68,15 @@ class LinkSettings:
     # "stated" (only between events with stated dates: with publication-day windows, the codes of a
     # long war, SYRGOV or SYRMIL, appear in every day's news) or "never".
     codes_corroborate: str = "stated"
+    # The stories a mention is compared with per corroboration key: when more open stories of one event
+    # type share a key (a city's grid cell on a day of 300,000 articles), the `max_key_stories` / 2 with
+    # the most members stay findable under it and the smaller ones leave that key's list (they stay
+    # findable under their other keys). Bounds the comparisons per mention; a collection of a few
+    # thousand events never reaches it.
+    max_key_stories: int = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a day's mentions are held at once: no __dict__ each
 class StoryMention:
     """One coded event of one article, with what it was linked on."""
 
@@ -111,6 +121,16 @@ class StoryEvent:
     @property
     def doc_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.doc_id for m in self.mentions))
+
+
+_KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180  # no two points are nearer than their latitudes' difference
+
+
+def _farther_than(lat1: float, lon1: float, lat2: float, lon2: float, km: float) -> bool:
+    """haversine_km(...) > km, skipping the trigonometry when the latitudes alone are farther apart."""
+    if abs(lat1 - lat2) * _KM_PER_DEGREE_LAT > km * 1.0001:
+        return True
+    return haversine_km(lat1, lon1, lat2, lon2) > km
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -189,7 +209,7 @@ def event_window(event: Event, published: str | None, settings: LinkSettings) ->
     return span[0] - tol, span[1] + tol, False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     mention: StoryMention
     root: str
@@ -295,7 +315,7 @@ def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
         return True
     ma, mb = a.mention, b.mention
     if (a.place_kind != "country" and b.place_kind != "country" and None not in (ma.lat, ma.lon, mb.lat, mb.lon)
-            and haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) <= settings.corroborate_km):
+            and not _farther_than(ma.lat, ma.lon, mb.lat, mb.lon, settings.corroborate_km)):
         return True
     if settings.codes_corroborate == "never":
         return False
@@ -333,7 +353,7 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings) -> bool:
     if story.points and _located(item):
         lat, lon = item.mention.lat, item.mention.lon
         if len(story.points) <= _FEW_POINTS:  # an array costs more than a few distances
-            return any(haversine_km(lat, lon, p_lat, p_lon) > settings.max_km for p_lat, p_lon in story.points)
+            return any(_farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
         return bool((_haversine_many(lat, lon, story.point_array()) > settings.max_km).any())
     return False
 
@@ -449,8 +469,21 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
         for key in _own_keys(item, settings):
             if key not in best.keys:
                 best.keys.add(key)
-                keyed.setdefault(key, []).append(best)
+                found = keyed.setdefault(key, [])
+                found.append(best)
+                if len(found) > settings.max_key_stories:
+                    _keep_largest(found, settings.max_key_stories // 2, key)
     return stories
+
+
+def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
+    """Shrink a key's story list to its `keep` stories with the most members (ties: the later
+    created), in their order; the others no longer hold the key."""
+    kept = {id(s) for s in sorted(found, key=lambda s: (len(s.members), s.order), reverse=True)[:keep]}
+    for story in found:
+        if id(story) not in kept:
+            story.keys.discard(key)
+    found[:] = [s for s in found if id(s) in kept]
 
 
 

@@ -1,0 +1,96 @@
+"""Linking at corpus scale (issue 19): bounded comparison sets and feature workers, on hand-built
+records whose right answer is known."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from eventwire.link import ArticleLinkSettings, LinkSettings, link_records
+from eventwire.link.stories import link_stories
+from eventwire.record import ArticleRecord
+from test_link import _actor, _doc, _event
+from test_link_incremental import _corpus
+
+NEIGHBOURS = ("IRQ", "TUR", "LBN", "JOR", "EGY", "LBY", "YEM", "SAU")
+
+
+def _shelling(doc_id: str, published: str, country: str) -> ArticleRecord:
+    """An article reporting the Islamic State shelling civilians of `country` on 5 July 2016, placed
+    nowhere: the reports of one country are one story, another country's contradict it."""
+    actors = (_actor("actor1", "IMGREB", None, "Islamic State", kind="organisation"),
+              _actor("actor2", f"{country}CVL", country, "civilians", kind="group"))
+    event = _event("183", "ASSAULT", day="2016-07-05", place=None, source=("actor1",), target=("actor2",))
+    return ArticleRecord(document=_doc(doc_id, f"outlet {doc_id}", published), actors=actors, events=(event,))
+
+
+def _crowded_day() -> list[ArticleRecord]:
+    syria = [_shelling(f"syr{i}", f"2016-07-05T08:0{i}:00", "SYR") for i in range(3)]
+    others = [_shelling(f"n{i}", f"2016-07-05T09:0{i}:00", c) for i, c in enumerate(NEIGHBOURS)]
+    return [*syria, *others, _shelling("syr-late", "2016-07-05T12:00:00", "SYR")]
+
+
+def _groups(stories) -> list[list[str]]:
+    return sorted(sorted(s.doc_ids) for s in stories)
+
+
+def test_a_crowded_key_keeps_its_largest_story_findable():
+    # Nine open stories share the key "Islamic State" (one per country); a list of at most four keeps the
+    # two largest, so the late Syrian report still finds the three-report Syrian story.
+    records = _crowded_day()
+    crowded = link_stories(records, settings=LinkSettings(max_key_stories=4))
+    assert _groups(crowded) == _groups(link_stories(records))
+    assert ["syr-late", "syr0", "syr1", "syr2"] in _groups(crowded)
+    assert len(crowded) == 1 + len(NEIGHBOURS)
+
+
+def test_an_evicted_story_is_found_again_once_it_grows():
+    # With room for only two stories a key list is pruned to the largest one: the Syrian story (three
+    # reports) stays, the one-report neighbour stories leave the list, and a second Iraqi report
+    # starts its own story rather than being compared with every stale one.
+    records = [*_crowded_day(), _shelling("irq-late", "2016-07-05T13:00:00", "IRQ")]
+    small = link_stories(records, settings=LinkSettings(max_key_stories=2))
+    groups = _groups(small)
+    assert ["syr-late", "syr0", "syr1", "syr2"] in groups
+    assert ["irq-late", "n0"] in _groups(link_stories(records))  # unbounded: the Iraqi reports meet
+    assert ["irq-late"] in groups and ["n0"] in groups  # bounded to two: the one-report story was let go
+
+
+def _article(doc_id: str, published: str, text: str) -> ArticleRecord:
+    return ArticleRecord(document=_doc(doc_id, f"outlet {doc_id}", published, text, title="Harbour"))
+
+
+def test_an_article_is_compared_with_the_candidates_sharing_the_most_keys():
+    base = ("Dockworkers at the Rotterdam harbour walked out over automation plans, halting container "
+            "cranes, tugboats and ferries while negotiators met shipping executives overnight.")
+    rewrite = ("Rotterdam harbour dockworkers walked out over automation plans, halting container cranes, "
+               "tugboats and ferries as negotiators met shipping executives overnight.")
+    # Earlier articles sharing one word each with the rewrite: candidates by a single key.
+    notes = ("Museum visitors admired cranes painted on silk scrolls.",
+             "Children built tugboats from driftwood during the summer camp.",
+             "Island tourism grew after new ferries entered service.",
+             "Union negotiators praised the pension settlement in Lyon.",
+             "Airline executives forecast record bookings for December.")
+    single = [_article(f"one{i}", f"2016-07-05T0{i}:00:00", note) for i, note in enumerate(notes)]
+    records = [*single, _article("base", "2016-07-05T07:00:00", base), _article("rewrite", "2016-07-05T08:00:00", rewrite)]
+    bounded = link_records(records, article_settings=ArticleLinkSettings(max_candidates=1))
+    assert [(link.doc_a, link.doc_b) for link in bounded.article_links] == [("base", "rewrite")]
+    assert bounded.article_cluster == link_records(records).article_cluster
+
+
+def test_feature_workers_give_the_links_of_one_process(empty_db, monkeypatch, tmp_path):
+    # From WORKERS_FROM new articles up, spawned processes compute the features: the same links as
+    # link_records in this process, and a later run with more articles relinks exactly.
+    import eventwire.link.database as database
+    from eventwire.store.duckdb import open_store
+
+    if not str(empty_db).endswith(".duckdb"):
+        return  # PostgreSQL computes features in this process (its records are found by index)
+    monkeypatch.setattr(database, "WORKERS_FROM", 2)
+    monkeypatch.setattr(database, "RECORD_PAGE", 2)  # several pages in flight
+    corpus = _corpus()
+    with open_store(empty_db) as store:
+        for record in corpus[:4]:
+            store.write(record)
+        assert store.link() == link_records(corpus[:4])
+        for record in corpus[4:]:
+            store.write(replace(record))
+        assert store.link() == link_records(corpus)
