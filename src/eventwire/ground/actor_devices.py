@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.actor_common import _Context, _Found
-from eventwire.ground.actor_geography import phrase_countries
+from eventwire.ground.actor_geography import one_site_country
 from eventwire.read import Sentence
 
 __all__ = ["device_words", "devices"]
@@ -87,15 +87,10 @@ def devices(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
         mods = [t for t in doc[first: tok.i] if t.i not in taken]
         if any(kb.country_of(t.text) for t in mods if t.text[:1].isupper()):
             continue  # "Israeli bombs": a country's own, the group finders' business
-        named = [(p, phrase_countries(p, ctx)) for p in _site_phrases(tok)]
-        countries = set().union(*(c for _, c in named)) if named else set()
-        if len(countries) != 1:
+        site = one_site_country(_site_phrases(tok), tok, ctx, taken)
+        if site is None:
             continue  # no place, or places of several countries: no guessed country
-        iso3 = countries.pop()
-        last = tok.i
-        own = [p for p, c in named if c and p.head.i == tok.i]
-        if own and not any(t.i in taken for p in own for t in p.subtree):
-            last = max(t.i for p in own for t in p.subtree)  # "a roadside bombing near the town of Samarra"
+        iso3, last = site
         if taken & set(range(first, last + 1)):
             continue
         taken.update(range(first, last + 1))

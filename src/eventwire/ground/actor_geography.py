@@ -348,6 +348,21 @@ def _dominant_country(parsed: Parsed, kb: ActorKB, outright: frozenset[str] = fr
     return max(pool, key=lambda c: (pool[c], counts[c], -first_seen[c]))
 
 
+def one_site_country(phrases: list[Token], tok: Token, ctx: _Context, taken: set[int]) -> tuple[str, int] | None:
+    """The one country that the place phrases of `tok` name, and where its mention ends (over its own
+    place phrases when no other actor holds them: "a roadside bombing near the town of Samarra"); None
+    when they name no country or several, for no country is guessed."""
+    named = [(p, phrase_countries(p, ctx)) for p in phrases]
+    countries = set().union(*(c for _, c in named)) if named else set()
+    if len(countries) != 1:
+        return None
+    last = tok.i
+    own = [p for p, c in named if c and p.head.i == tok.i]
+    if own and not any(t.i in taken for p in own for t in p.subtree):
+        last = max(t.i for p in own for t in p.subtree)
+    return countries.pop(), last
+
+
 def phrase_countries(prep: Token, ctx: _Context) -> set[str]:
     """Countries the place phrase names: names, demonyms and capitals ("the Iraqi city of Basra"),
     places of the NER, names after a settlement word ("the town of Samarra")."""

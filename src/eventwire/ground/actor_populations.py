@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable
-
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Sentence
 from eventwire.ground.actor_common import _Context, _Found
-from eventwire.ground.actor_geography import _DIRECTIONS, _settlement_words, phrase_countries
+from eventwire.ground.actor_geography import _DIRECTIONS, _settlement_words, one_site_country
 from eventwire.ground.gazetteer import load_gazetteer
 
 __all__ = ["population_acts", "settlement_nouns", "as_populations", "settlement_populations"]
@@ -206,15 +204,10 @@ def settlement_populations(sentence: Sentence, ctx: _Context, taken: set[int]) -
             continue  # "Palestinian homes": the demonym's (actor_groups)
         preps = [p for n in (*chain, node.head) for p in n.children if p.dep_ == "prep" and p.lower_ in _WHERE_PREPS
                  and not (n.i == node.head.i and p.lower_ == "of")]
-        named = [(p, phrase_countries(p, ctx)) for p in preps]
-        countries = set().union(*(c for _, c in named)) if named else set()
-        if len(countries) != 1:
+        site = one_site_country(preps, tok, ctx, taken)
+        if site is None:
             continue  # no place, or places of several countries: no guessed country
-        iso3 = countries.pop()
-        last = tok.i
-        own = [p for p, c in named if c and p.head.i == tok.i]
-        if own and not any(t.i in taken for p in own for t in p.subtree):
-            last = max(t.i for p in own for t in p.subtree)
+        iso3, last = site
         while first > tok.left_edge.i and doc[first - 1].dep_ in ("amod", "compound") \
                 and doc[first - 1].head.i == tok.i:
             first -= 1  # "civilian residential areas"
