@@ -86,7 +86,7 @@ def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
     page of rows: streamed on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
     numbers. What is compared only (COMPARED_COLUMNS): their mentions' evidence is None (write_links
     reads it when it writes the story mentions)."""
-    shared_sets: dict[tuple, frozenset] = {}  # for this reading only
+    shared_sets: dict = {}  # for this reading only
     for row in _pages(con, "link_features", ", ".join(COMPARED_COLUMNS), batch):
         yield from_row(row, shared_sets)
 

@@ -88,12 +88,14 @@ def _mention_json(m: _Mention) -> list:
             sorted(m.names), m.linkable]
 
 
-def _sharing(sets: dict[tuple, frozenset]):
+def _sharing(sets: dict):
     def _shared(value: Any) -> Any:
         """One object per distinct value (JSON decoding makes a new one each time): codes, types, days
         and outlets repeat across mentions and articles, and a day of features is held in memory."""
         if isinstance(value, str):
             return sys.intern(value)
+        if isinstance(value, float):  # a place's coordinates, in every mention placed there
+            return sets.setdefault(value, value)
         if isinstance(value, list):
             key = tuple(value)
             found = sets.get(key)
@@ -118,13 +120,25 @@ def evidence_of(column: str | None) -> dict[str, Evidence | None]:
             for event_id, ev in json.loads(column or "{}").items()}
 
 
-def _mention_of(data: list, _shared, evidence: dict[str, Evidence | None] | None) -> _Mention:
+def _shared_tuple(key: tuple, sets: dict) -> tuple:
+    """One tuple per distinct actor list (key (1, *codes)) or date window (key (0, start, end)), kept in
+    the `sets` of _sharing: windows and actor lists repeat across the mentions of a day."""
+    found = sets.get(key)
+    if found is None:
+        if key[0] == 0:
+            found = tuple(sets.setdefault((2, d), date.fromisoformat(d)) for d in key[1:])
+        else:
+            found = tuple(sys.intern(a) for a in key[1:])
+        sets[key] = found
+    return found
+
+
+def _mention_of(data: list, _shared, sets: dict, evidence: dict[str, Evidence | None] | None) -> _Mention:
     values, actors, root, window, kind, country, codes, countries, sector_countries, names, linkable = data
     fields_ = {name: _shared(v) for name, v in zip(_STORY_MENTION_FIELDS, values)}
-    mention = StoryMention(**fields_, actors=tuple(sys.intern(a) for a in actors),
+    mention = StoryMention(**fields_, actors=_shared_tuple((1, *actors), sets),
                            evidence=None if evidence is None else evidence.get(fields_["event_id"]))
-    return _Mention(mention, _shared(root),
-                    (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
+    return _Mention(mention, _shared(root), _shared_tuple((0, *window), sets) if window else None,
                     _shared(kind), _shared(country), _shared(codes), _shared(countries), _shared(sector_countries),
                     _shared(names), linkable)
 
@@ -140,11 +154,13 @@ def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
             _evidence_json(f.mentions))
 
 
-def from_row(row: tuple | list[Any], shared_sets: dict[tuple, frozenset] | None = None) -> ArticleFeatures:
+def from_row(row: tuple | list[Any], shared_sets: dict | None = None) -> ArticleFeatures:
     """The ArticleFeatures of a `link_features` row (the stamp is not kept): of FEATURE_COLUMNS, or of
     COMPARED_COLUMNS, as linking reads them, whose mentions then have `evidence` None. Rows read with
-    one `shared_sets` dict share their equal sets of codes and names."""
-    shared = _sharing({} if shared_sets is None else shared_sets)
+    one `shared_sets` dict share their equal strings, sets of codes and names, coordinates, date
+    windows and actor lists."""
+    sets = {} if shared_sets is None else shared_sets
+    shared = _sharing(sets)
     doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row[:len(COMPARED_COLUMNS)]
     evidence = evidence_of(row[len(COMPARED_COLUMNS)]) if len(row) > len(COMPARED_COLUMNS) else None
     return ArticleFeatures(
@@ -153,4 +169,4 @@ def from_row(row: tuple | list[Any], shared_sets: dict[tuple, frozenset] | None 
         ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
                      np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
                      np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32)),
-        tuple(_mention_of(m, shared, evidence) for m in json.loads(mentions)))
+        tuple(_mention_of(m, shared, sets, evidence) for m in json.loads(mentions)))
