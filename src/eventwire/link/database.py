@@ -287,7 +287,8 @@ def link_database(db: Any, settings: LinkSettings | None = None,
                   article_settings: ArticleLinkSettings | None = None) -> Links | None:
     """Link every stored article of a Database (store/access.py) or an open Store and replace the link
     tables with the result; returns the Links, or None when nothing changed since the last run with
-    these settings (no article added, changed or removed: the link tables are current)."""
+    these settings (no article added, changed or removed: the link tables are current). The returned
+    story mentions have no evidence (it is not read to compare); `story_mentions` has it."""
     settings = settings or LinkSettings()
     with db.reading() as store:
         con = store.con
