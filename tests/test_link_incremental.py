@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import pytest
 
-from eventwire.link import link_records
 from eventwire.link.features import article_features, from_row, to_row
 from eventwire.record import ArticleRecord
 from test_link import ALEPPO, DAMASCUS, WIRE, _bombing, _doc, stored_links
