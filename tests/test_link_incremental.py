@@ -6,10 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from eventwire.link import link_records
 from eventwire.link.features import article_features, from_row, to_row
 from eventwire.record import ArticleRecord
-from test_link import ALEPPO, DAMASCUS, WIRE, _bombing, _doc
+from test_link import ALEPPO, DAMASCUS, WIRE, _bombing, _doc, stored_links
 
 BUDGET = "Parliament approved the national budget after a long debate over spending on schools and roads."
 
@@ -72,7 +71,7 @@ def test_incremental_link_equals_a_full_relink_and_computes_only_new_articles(em
         for record in corpus[:3]:
             store.write(record)
         first = store.link()
-        assert first == link_records(corpus[:3])
+        assert first == stored_links(corpus[:3])
         assert sorted(computed) == ["ap", "budget", "local"]
 
         computed.clear()
@@ -83,7 +82,7 @@ def test_incremental_link_equals_a_full_relink_and_computes_only_new_articles(em
             store.write(record)
         links = store.link()
         assert sorted(computed) == ["damascus", "late", "reuters"]  # the stored ones are not recomputed
-        full = link_records(corpus)
+        full = stored_links(corpus)
         assert links == full  # exactly a full re-link (copies, stories, article links, clusters)
         assert links.duplicate_of == {"late": "ap", "local": "ap"}
         assert links.article_cluster["reuters"] == links.article_cluster["ap"] != links.article_cluster["budget"]
@@ -113,7 +112,7 @@ def test_a_restored_article_is_relinked_and_other_settings_recompute_everything(
         computed.clear()
         links = store.link()
         assert computed == ["reuters"]
-        assert links == link_records([*corpus[:3], replace(moved, document=replace(moved.document, text="A new version.")),
+        assert links == stored_links([*corpus[:3], replace(moved, document=replace(moved.document, text="A new version.")),
                                       *corpus[4:]])
         assert links.article_cluster["reuters"] != links.article_cluster["ap"]
 
@@ -122,3 +121,35 @@ def test_a_restored_article_is_relinked_and_other_settings_recompute_everything(
         assert store.link(wider) is not None
         assert sorted(computed) == sorted(r.document.id for r in corpus)  # features depend on the settings
         assert store.link(wider) is None
+
+
+def test_story_mentions_written_after_comparing_carry_their_evidence(empty_db, monkeypatch):
+    """The features read back to compare leave the evidence out; the story mentions written after
+    still carry each event's own sentence, section and offsets, also for articles linked in an
+    earlier run and when the evidence is joined in several chunks."""
+    import eventwire.link.database as database
+    from eventwire.link.database import stored_features
+    from eventwire.record import Evidence
+    from eventwire.store.duckdb import open_store
+
+    monkeypatch.setattr(database, "BATCH", 2)  # several chunks of articles
+    corpus = []
+    for n, record in enumerate(_corpus()):
+        text = f"Report {n} from {record.document.id}: a car bomb went off near the market."
+        evidence = Evidence(text, 4 * n, 4 * n + len(text), "caption" if n % 2 else "body", n if n % 2 else None)
+        corpus.append(replace(record, events=tuple(replace(e, evidence=evidence) for e in record.events)))
+    expected = {(r.document.id, e.id): (e.evidence.text, e.evidence.section, e.evidence.caption_index,
+                                        e.evidence.start, e.evidence.end) for r in corpus for e in r.events}
+    with open_store(empty_db) as store:
+        for record in corpus[:3]:
+            store.write(record)
+        store.link()
+        for record in corpus[3:]:  # the first three are now read back from their stored features
+            store.write(record)
+        links = store.link()
+        assert links.stories and all(m.evidence is None for s in links.stories for m in s.mentions)
+        assert all(m.mention.evidence is None for f in stored_features(store.con) for m in f.mentions)
+        rows = store.con.execute("SELECT doc_id, event_id, evidence_text, section, caption_index, sent_start, "
+                                 "sent_end FROM story_mentions").fetchall()
+    assert {(d, e): tuple(rest) for d, e, *rest in rows} == expected
+    assert len(rows) == len(expected)

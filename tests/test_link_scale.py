@@ -7,7 +7,7 @@ from dataclasses import replace
 from eventwire.link import ArticleLinkSettings, LinkSettings, link_records
 from eventwire.link.stories import link_stories
 from eventwire.record import ArticleRecord
-from test_link import _actor, _doc, _event
+from test_link import _actor, _doc, _event, stored_links
 from test_link_incremental import _corpus
 
 NEIGHBOURS = ("IRQ", "TUR", "LBN", "JOR", "EGY", "LBY", "YEM", "SAU")
@@ -90,7 +90,7 @@ def test_feature_workers_give_the_links_of_one_process(empty_db, monkeypatch, tm
     with open_store(empty_db) as store:
         for record in corpus[:4]:
             store.write(record)
-        assert store.link() == link_records(corpus[:4])
+        assert store.link() == stored_links(corpus[:4])
         for record in corpus[4:]:
             store.write(replace(record))
-        assert store.link() == link_records(corpus)
+        assert store.link() == stored_links(corpus)

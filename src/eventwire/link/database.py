@@ -32,10 +32,21 @@ from typing import Any
 import pyarrow as pa
 
 from eventwire.link import ArticleLinkSettings, LinkSettings, Links, link_features
-from eventwire.link.features import FEATURE_COLUMNS, ArticleFeatures, article_features, from_row, settings_key, to_row
+from eventwire.link.features import (
+    COMPARED_COLUMNS,
+    FEATURE_COLUMNS,
+    ArticleFeatures,
+    article_features,
+    evidence_of,
+    from_row,
+    settings_key,
+    to_row,
+)
+from eventwire.link.stories import StoryMention
 from eventwire.link.load import LINKED_PARTS, record_from_json
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
+from eventwire.record import Evidence
 from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES
 
 __all__ = ["link_database", "stored_features", "write_links", "unlinked_documents"]
@@ -61,7 +72,7 @@ _STAMP = "coalesce(d.content_hash, '') || '@' || coalesce(CAST(d.ingested_at AS 
 _FEATURE_TYPES = pa.schema([("doc_id", pa.string()), ("stamp", pa.string()), ("published", pa.string()),
                             ("shingles", pa.binary()), ("minhash", pa.binary()), ("terms", pa.binary()),
                             ("counts", pa.binary()), ("day", pa.string()), ("by_events", pa.bool_()),
-                            ("mentions", pa.string())])
+                            ("mentions", pa.string()), ("evidence", pa.string())])
 
 
 def _linked_record(text: Any) -> Any:
@@ -72,10 +83,11 @@ def _linked_record(text: Any) -> Any:
 
 def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
     """The features kept in `link_features`, `batch` rows at a time, so memory never holds more than one
-    page of rows: by row id on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
-    numbers."""
-    shared_sets: dict[tuple, frozenset] = {}  # for this reading only
-    for row in _pages(con, "link_features", ", ".join(FEATURE_COLUMNS), batch):
+    page of rows: streamed on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
+    numbers. What is compared only (COMPARED_COLUMNS): their mentions' evidence is None (write_links
+    reads it when it writes the story mentions)."""
+    shared_sets: dict = {}  # for this reading only
+    for row in _pages(con, "link_features", ", ".join(COMPARED_COLUMNS), batch):
         yield from_row(row, shared_sets)
 
 
@@ -275,7 +287,8 @@ def link_database(db: Any, settings: LinkSettings | None = None,
                   article_settings: ArticleLinkSettings | None = None) -> Links | None:
     """Link every stored article of a Database (store/access.py) or an open Store and replace the link
     tables with the result; returns the Links, or None when nothing changed since the last run with
-    these settings (no article added, changed or removed: the link tables are current)."""
+    these settings (no article added, changed or removed: the link tables are current). The returned
+    story mentions have no evidence (it is not read to compare); `story_mentions` has it."""
     settings = settings or LinkSettings()
     with db.reading() as store:
         con = store.con
@@ -347,28 +360,74 @@ def _tables(links: Links) -> dict[str, pa.Table]:
         "num_articles": _column([x.num_articles for x in s], i32), "num_sources": _column([x.num_sources for x in s], i32),
         "num_mentions": _column([x.num_mentions for x in s], i32), "first_seen": _column([x.first_seen for x in s], text),
         "last_seen": _column([x.last_seen for x in s], text)})
-    m = [(x.id, y) for x in s for y in x.mentions]
-    mentions = pa.table({
-        "story_id": _column([sid for sid, _ in m], text), "doc_id": _column([y.doc_id for _, y in m], text),
-        "event_id": _column([y.event_id for _, y in m], text), "outlet": _column([y.outlet for _, y in m], text),
-        "published": _column([y.published for _, y in m], text), "date_start": _column([y.date_start for _, y in m], text),
-        "date_end": _column([y.date_end for _, y in m], text), "date_weak": _column([y.date_weak for _, y in m], pa.bool_()),
-        "duplicate_of": _column([y.duplicate_of for _, y in m], text),
-        "evidence_text": _column([y.evidence.text for _, y in m], text),
-        "section": _column([y.evidence.section for _, y in m], text),
-        "caption_index": _column([y.evidence.caption_index for _, y in m], i32),
-        "sent_start": _column([y.evidence.start for _, y in m], i32),
-        "sent_end": _column([y.evidence.end for _, y in m], i32)})
     clusters = sorted(links.article_cluster.items())
     article_clusters = pa.table({"doc_id": _column([d for d, _ in clusters], text),
                                  "cluster_id": _column([c for _, c in clusters], text)})
-    return {"duplicate_of": duplicates, "story_events": stories, "story_mentions": mentions,
-            "article_clusters": article_clusters}
+    return {"duplicate_of": duplicates, "story_events": stories, "article_clusters": article_clusters}
+
+
+def _mention_table(m: list[tuple[str, StoryMention, Evidence | None]]) -> pa.Table:
+    """`story_mentions` rows of (story id, mention, its evidence)."""
+    text, i32 = pa.string(), pa.int32()
+    ev = [e for _, _, e in m]
+    return pa.table({
+        "story_id": _column([sid for sid, _, _ in m], text), "doc_id": _column([y.doc_id for _, y, _ in m], text),
+        "event_id": _column([y.event_id for _, y, _ in m], text), "outlet": _column([y.outlet for _, y, _ in m], text),
+        "published": _column([y.published for _, y, _ in m], text),
+        "date_start": _column([y.date_start for _, y, _ in m], text),
+        "date_end": _column([y.date_end for _, y, _ in m], text),
+        "date_weak": _column([y.date_weak for _, y, _ in m], pa.bool_()),
+        "duplicate_of": _column([y.duplicate_of for _, y, _ in m], text),
+        "evidence_text": _column([e.text if e else None for e in ev], text),
+        "section": _column([e.section if e else None for e in ev], text),
+        "caption_index": _column([e.caption_index if e else None for e in ev], i32),
+        "sent_start": _column([e.start if e else None for e in ev], i32),
+        "sent_end": _column([e.end if e else None for e in ev], i32)})
+
+
+def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
+    """The `story_mentions` rows of `links`, a chunk at a time. A mention read back from stored features
+    to be compared has no evidence: it is joined in from `link_features`' evidence column, streamed, so
+    the evidence of `chunk` articles at most is in memory at once (not a whole day's)."""
+    chunk = BATCH
+    waiting: dict[str, list[tuple[str, StoryMention]]] = {}
+    ready: list[tuple[str, StoryMention, Evidence | None]] = []
+    for story in links.stories:
+        for y in story.mentions:
+            if y.evidence is None:
+                waiting.setdefault(y.doc_id, []).append((story.id, y))
+            else:
+                ready.append((story.id, y, y.evidence))
+            if len(ready) >= chunk * 16:
+                yield _mention_table(ready)
+                ready = []
+    if ready:
+        yield _mention_table(ready)
+    if not waiting:
+        return
+    rows: list[tuple[str, StoryMention, Evidence | None]] = []
+    docs = 0
+    for doc_id, column in _pages(con, "link_features", "doc_id, evidence", chunk):
+        found = waiting.pop(doc_id, None)
+        if found is None:
+            continue
+        evidence = evidence_of(column)
+        rows.extend((sid, y, evidence.get(y.event_id)) for sid, y in found)
+        docs += 1
+        if docs == chunk:
+            yield _mention_table(rows)
+            rows, docs = [], 0
+    # Mentions of an article without stored features (none, when the links come from link_database)
+    # are written without evidence.
+    rows.extend((sid, y, None) for found in waiting.values() for sid, y in found)
+    if rows:
+        yield _mention_table(rows)
 
 
 def write_links(con: Any, links: Links, links_key: str = "") -> None:
     """Replace the link tables with `links` in one transaction, one bulk insert per table (the
-    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY), and drop the features
+    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY; the story mentions one
+    per chunk of articles, their evidence joined in from `link_features`), and drop the features
     of documents no longer stored. `links_key` says which settings they were computed with from every
     stored feature (link_database); empty, the next `link` recomputes them."""
     if dialect_of(con) is not POSTGRES:
@@ -380,7 +439,9 @@ def write_links(con: Any, links: Links, links_key: str = "") -> None:
         advisory_lock(con, "links")  # PostgreSQL: two `link` runs write one after the other
         for table in LINK_TABLES:
             con.execute(f"DELETE FROM {table}")
-        append_batch(con, {table: batch[table] for table in LINK_TABLES})
+        append_batch(con, batch)
+        for mentions in _mention_tables(con, links):
+            append_batch(con, {"story_mentions": mentions})
         con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
         _set_meta(con, _LINKS_KEY, links_key)
         con.execute("COMMIT")

@@ -2,6 +2,13 @@
 values (near_duplicates.py), its word counts and blocking day (articles.py) and its events' linking
 facts (stories.py).
 
+The event mentions' evidence (the sentence, its offsets and section) is only ever written out, with
+the story mentions, never compared: it is stored in a column of its own (`evidence`, a JSON object
+event id -> [text, start, end, section, caption_index]) that the comparisons do not read, so the
+features held while a day is compared are the linking facts alone (a mention read back has
+`evidence` None) and link/database.py joins the evidence back in chunks when it writes
+`story_mentions`.
+
 Reading a record and hashing its text is most of the cost of linking it; the comparisons that follow
 read only these features. A store keeps them (link/database.py, table `link_features`), so a later
 `link` computes them for new articles alone. `to_row` / `from_row` are their stored form: arrays as
@@ -22,13 +29,15 @@ from eventwire.link.near_duplicates import DuplicateIndex, _article_text
 from eventwire.link.stories import LinkSettings, StoryMention, _Mention, event_mentions
 from eventwire.record import ArticleRecord, Evidence
 
-__all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS"]
+__all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS",
+           "COMPARED_COLUMNS", "evidence_of"]
 
 # Bumped whenever what a feature holds or how it is computed changes: stored features of another
 # version are recomputed.
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "2"  # 2: the evidence in a column of its own
 FEATURE_COLUMNS = ("doc_id", "stamp", "published", "shingles", "minhash", "terms", "counts", "day",
-                   "by_events", "mentions")
+                   "by_events", "mentions", "evidence")
+COMPARED_COLUMNS = FEATURE_COLUMNS[:-1]  # what linking reads back to compare: all but the evidence
 
 _SIGNATURES = DuplicateIndex()  # only its settings and permutations: the defaults link_records uses
 
@@ -73,20 +82,20 @@ _STORY_MENTION_FIELDS = tuple(f.name for f in fields(StoryMention) if f.name not
 
 def _mention_json(m: _Mention) -> list:
     sm = m.mention
-    ev = sm.evidence
     return [[getattr(sm, name) for name in _STORY_MENTION_FIELDS], list(sm.actors),
-            [ev.text, ev.start, ev.end, ev.section, ev.caption_index],
             m.root, [m.window[0].isoformat(), m.window[1].isoformat()] if m.window else None,
             m.place_kind, m.place_country, sorted(m.codes), sorted(m.countries), sorted(m.sector_countries),
             sorted(m.names), m.linkable]
 
 
-def _sharing(sets: dict[tuple, frozenset]):
+def _sharing(sets: dict):
     def _shared(value: Any) -> Any:
         """One object per distinct value (JSON decoding makes a new one each time): codes, types, days
         and outlets repeat across mentions and articles, and a day of features is held in memory."""
         if isinstance(value, str):
             return sys.intern(value)
+        if isinstance(value, float):  # a place's coordinates, in every mention placed there
+            return sets.setdefault(value, value)
         if isinstance(value, list):
             key = tuple(value)
             found = sets.get(key)
@@ -97,13 +106,39 @@ def _sharing(sets: dict[tuple, frozenset]):
     return _shared
 
 
-def _mention_of(data: list, _shared) -> _Mention:
-    values, actors, ev, root, window, kind, country, codes, countries, sector_countries, names, linkable = data
-    mention = StoryMention(**{name: _shared(v) for name, v in zip(_STORY_MENTION_FIELDS, values)},
-                           actors=tuple(sys.intern(a) for a in actors),
-                           evidence=Evidence(ev[0], ev[1], ev[2], _shared(ev[3]), ev[4]))
-    return _Mention(mention, _shared(root),
-                    (date.fromisoformat(window[0]), date.fromisoformat(window[1])) if window else None,
+def _evidence_json(mentions: tuple[_Mention, ...]) -> str:
+    by_event = {}
+    for m in mentions:
+        ev = m.mention.evidence
+        by_event[m.mention.event_id] = None if ev is None else [ev.text, ev.start, ev.end, ev.section, ev.caption_index]
+    return json.dumps(by_event, ensure_ascii=False, separators=(",", ":"))
+
+
+def evidence_of(column: str | None) -> dict[str, Evidence | None]:
+    """Event id -> Evidence of a stored `evidence` column."""
+    return {event_id: None if ev is None else Evidence(ev[0], ev[1], ev[2], ev[3], ev[4])
+            for event_id, ev in json.loads(column or "{}").items()}
+
+
+def _shared_tuple(key: tuple, sets: dict) -> tuple:
+    """One tuple per distinct actor list (key (1, *codes)) or date window (key (0, start, end)), kept in
+    the `sets` of _sharing: windows and actor lists repeat across the mentions of a day."""
+    found = sets.get(key)
+    if found is None:
+        if key[0] == 0:
+            found = tuple(sets.setdefault((2, d), date.fromisoformat(d)) for d in key[1:])
+        else:
+            found = tuple(sys.intern(a) for a in key[1:])
+        sets[key] = found
+    return found
+
+
+def _mention_of(data: list, _shared, sets: dict, evidence: dict[str, Evidence | None] | None) -> _Mention:
+    values, actors, root, window, kind, country, codes, countries, sector_countries, names, linkable = data
+    fields_ = {name: _shared(v) for name, v in zip(_STORY_MENTION_FIELDS, values)}
+    mention = StoryMention(**fields_, actors=_shared_tuple((1, *actors), sets),
+                           evidence=None if evidence is None else evidence.get(fields_["event_id"]))
+    return _Mention(mention, _shared(root), _shared_tuple((0, *window), sets) if window else None,
                     _shared(kind), _shared(country), _shared(codes), _shared(countries), _shared(sector_countries),
                     _shared(names), linkable)
 
@@ -115,18 +150,23 @@ def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
     return (f.doc_id, stamp, f.published, f.shingles.astype("<u4").tobytes(),
             None if f.minhash is None else f.minhash.astype("<u8").tobytes(), t.terms.astype("<u4").tobytes(),
             t.counts.astype("<u4").tobytes(), t.day.isoformat() if t.day else None, t.by_events,
-            json.dumps([_mention_json(m) for m in f.mentions], ensure_ascii=False, separators=(",", ":")))
+            json.dumps([_mention_json(m) for m in f.mentions], ensure_ascii=False, separators=(",", ":")),
+            _evidence_json(f.mentions))
 
 
-def from_row(row: tuple | list[Any], shared_sets: dict[tuple, frozenset] | None = None) -> ArticleFeatures:
-    """The ArticleFeatures of a `link_features` row (FEATURE_COLUMNS; the stamp is not kept). Rows read
-    with one `shared_sets` dict share their equal sets of codes and names."""
-    shared = _sharing({} if shared_sets is None else shared_sets)
-    doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row
+def from_row(row: tuple | list[Any], shared_sets: dict | None = None) -> ArticleFeatures:
+    """The ArticleFeatures of a `link_features` row (the stamp is not kept): of FEATURE_COLUMNS, or of
+    COMPARED_COLUMNS, as linking reads them, whose mentions then have `evidence` None. Rows read with
+    one `shared_sets` dict share their equal strings, sets of codes and names, coordinates, date
+    windows and actor lists."""
+    sets = {} if shared_sets is None else shared_sets
+    shared = _sharing(sets)
+    doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row[:len(COMPARED_COLUMNS)]
+    evidence = evidence_of(row[len(COMPARED_COLUMNS)]) if len(row) > len(COMPARED_COLUMNS) else None
     return ArticleFeatures(
         doc_id, published, np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32),
         None if minhash is None else np.frombuffer(bytes(minhash), dtype="<u8").astype(np.uint64),
         ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
                      np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
                      np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32)),
-        tuple(_mention_of(m, shared) for m in json.loads(mentions)))
+        tuple(_mention_of(m, shared, sets, evidence) for m in json.loads(mentions)))

@@ -93,7 +93,9 @@ class StoryMention:
     lat: float | None
     lon: float | None
     actors: tuple[str, ...]  # actor codes of source and target
-    evidence: Evidence
+    # The event's sentence; None in mentions read back from stored features to be compared (features.py
+    # keeps it apart; link/database.py joins it in when it writes story_mentions).
+    evidence: Evidence | None
     duplicate_of: str | None = None  # the original article when this one is a near-duplicate
 
 

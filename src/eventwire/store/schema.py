@@ -78,7 +78,8 @@ CREATE TABLE IF NOT EXISTS story_mentions (story_id VARCHAR, doc_id VARCHAR, eve
     {_EVIDENCE}, PRIMARY KEY (doc_id, event_id));
 CREATE TABLE IF NOT EXISTS article_clusters (doc_id VARCHAR PRIMARY KEY, cluster_id VARCHAR);
 CREATE TABLE IF NOT EXISTS link_features (doc_id VARCHAR PRIMARY KEY, stamp VARCHAR, published VARCHAR,
-    shingles BLOB, minhash BLOB, terms BLOB, counts BLOB, day VARCHAR, by_events BOOLEAN, mentions VARCHAR);
+    shingles BLOB, minhash BLOB, terms BLOB, counts BLOB, day VARCHAR, by_events BOOLEAN, mentions VARCHAR,
+    evidence VARCHAR);
 """
 # What `link` keeps of each linked article (eventwire.link.features), so the next run computes it only for
 # new or changed articles; not a link table (LINK_TABLES are what `link` replaces).
@@ -106,6 +107,9 @@ def ensure_schema(con: Any) -> None:
         con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     _add_denormalised(con)
     con.execute(LINK_SCHEMA)  # empty until `link`; exports join it
+    # Link features stored before the evidence had a column of their own (features version 1) are
+    # recomputed by the next `link`; their table gains the column.
+    con.execute("ALTER TABLE link_features ADD COLUMN IF NOT EXISTS evidence VARCHAR")
     # Written only when it changes: an unneeded write conflicts with another connection's transaction
     # (the watcher's, in `serve --watch`).
     stored = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -142,6 +146,7 @@ def _ensure_postgres(con: Any) -> None:
     try:
         con.execute("SELECT pg_advisory_xact_lock(hashtextextended('eventwire schema', 0))")
         con.execute(POSTGRES.ddl(STORE_SCHEMA + LINK_SCHEMA) + _POSTGRES_FUNCTIONS)
+        con.execute(POSTGRES.ddl("ALTER TABLE link_features ADD COLUMN IF NOT EXISTS evidence VARCHAR"))
         _add_denormalised(con)
         con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
         con.execute("COMMIT")
