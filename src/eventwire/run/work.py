@@ -253,9 +253,9 @@ def _transient_vocabulary(settings: Settings) -> Iterator[None]:
     """Inside, the words and strings the parser meets for the first time are added to spaCy's vocabulary
     and string store for the time being only (spaCy's memory zone): they are freed when the chunk is
     done. Otherwise both keep every token ever seen, and page furniture (numbers, codes, URLs, one-off
-    names) grew a worker's vocabulary from 18,500 to 56,000 lexemes and its memory by about 50 MB over
-    181 pages (bench/README.md, "Long pages"). What was loaded before (the model's own vocabulary, the
-    warm-up article's words) stays. Records are the same: nothing keeps a spaCy object, a lexeme or a
+    names) grew a worker's vocabulary from 18,500 to 56,000 lexemes over 181 pages; freed per chunk,
+    the worker's peak over news and pages fell from 562 to 537 MB (bench/README.md, "Long pages").
+    What was loaded before (the model's own vocabulary, the warm-up article's words) stays. Records are the same: nothing keeps a spaCy object, a lexeme or a
     string-store hash beyond its chunk."""
     from eventwire.read import load_model
 
