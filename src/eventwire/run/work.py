@@ -221,7 +221,8 @@ def process_chunk(items: list[InputItem] | tuple[InputItem, ...], settings: Sett
     return _sharded(result, settings) if settings.shards and len(rows) else result
 
 
-def _analysed(items: list[InputItem] | tuple[InputItem, ...], settings: Settings) -> tuple[list[InputResult], ArticleBatch]:
+def _analysed(items: list[InputItem] | tuple[InputItem, ...],
+              settings: Settings) -> tuple[list[InputResult], ArticleBatch]:
     """The chunk's input results and store rows (plain values: no spaCy object outlives this)."""
     read = [(item, _read(item)) for item in items]
     documents = [d for _, got in read for d in got if isinstance(d, Document)]
@@ -255,8 +256,8 @@ def _transient_vocabulary(settings: Settings) -> Iterator[None]:
     done. Otherwise both keep every token ever seen, and page furniture (numbers, codes, URLs, one-off
     names) grew a worker's vocabulary from 18,500 to 56,000 lexemes over 181 pages; freed per chunk,
     the worker's peak over news and pages fell from 562 to 537 MB (bench/README.md, "Long pages").
-    What was loaded before (the model's own vocabulary, the warm-up article's words) stays. Records are the same: nothing keeps a spaCy object, a lexeme or a
-    string-store hash beyond its chunk."""
+    What was loaded before (the model's own vocabulary, the warm-up article's words) stays. Records are
+    the same: nothing keeps a spaCy object, a lexeme or a string-store hash beyond its chunk."""
     from eventwire.read import load_model
 
     zone = getattr(load_model(settings.model, settings.blis), "memory_zone", None)  # spaCy >= 3.8
