@@ -94,3 +94,35 @@ def test_a_worker_keeps_pyarrow_from_importing_pandas():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["False", "[1, 2] [3]"], done.stdout
+
+
+def test_a_chunk_leaves_the_vocabulary_as_it_found_it(tmp_path):
+    """Words a chunk meets for the first time (codes, numbers, one-off names) are not kept in spaCy's
+    vocabulary or string store after the chunk, and the same chunk analysed again, after they were
+    freed, gives the same records."""
+    from eventwire.config import load_settings
+    from eventwire.read import load_model
+    from eventwire.run.work import InputItem, process_chunk, warm_up
+
+    settings = load_settings(None)
+    warm_up(settings)
+    nlp = load_model(settings.model, settings.blis)  # the pipeline process_chunk uses
+    paths = []
+    for i, (code, name) in enumerate([("XQ-7731-ZB", "Vorlandistan"), ("KT-0092-PW", "Brumholt")]):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(f"Published: 2021-05-0{i + 1}T08:00:00Z\n\nFighting near {name}\n\nTroops of the "
+                        f"Brigade {code} shelled villages near {name} on Tuesday, killing 4{i}1 people, officials "
+                        f"said. Part numbers {code}-{i}9 and 77{i}4-QQ were listed at {name}wick depot.\n",
+                        encoding="utf-8")
+        paths.append(str(path))
+    items = [InputItem(p) for p in paths]
+    def sizes():  # lexemes held (len(nlp.vocab) counts every lexeme ever added) and strings
+        return sum(1 for _ in nlp.vocab), len(nlp.vocab.strings)
+
+    before = sizes()
+    first = process_chunk(items, settings)
+    assert sizes() == before
+    assert "Vorlandistan" not in nlp.vocab.strings and "XQ-7731-ZB" not in nlp.vocab
+    again = process_chunk(items, settings)
+    assert first.rows.column("record") == again.rows.column("record") and len(first.rows) == 2
+    assert any("Vorlandistan" in r for r in first.rows.column("record"))
