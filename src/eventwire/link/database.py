@@ -225,19 +225,12 @@ def _load_features(con: Any, path: str, settings: LinkSettings, replace_all: boo
     """Store the feature rows of a Parquet file (replacing those of the same documents) in one
     transaction; the link tables are marked out of date until write_links."""
     columns = ", ".join(FEATURE_COLUMNS)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _features_transaction(con, settings):
         if replace_all:
             con.execute("DELETE FROM link_features")
         else:
             con.execute("DELETE FROM link_features WHERE doc_id IN (SELECT doc_id FROM read_parquet(?))", [path])
         con.execute(f"INSERT INTO link_features ({columns}) SELECT {columns} FROM read_parquet(?)", [path])
-        _set_meta(con, _FEATURES_KEY, settings_key(settings))
-        _set_meta(con, _LINKS_KEY, "")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace_all: bool) -> None:
@@ -245,8 +238,7 @@ def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace
     are marked out of date until write_links."""
     append_batch = _append_batch(con)
     table = pa.Table.from_pylist([dict(zip(FEATURE_COLUMNS, r)) for r in rows], schema=_FEATURE_TYPES)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _features_transaction(con, settings):
         advisory_lock(con, "links")
         if replace_all:
             con.execute("DELETE FROM link_features")
@@ -255,10 +247,19 @@ def _write_features(con: Any, rows: list[tuple], settings: LinkSettings, replace
                 con.execute(f"DELETE FROM link_features WHERE {_one_of(con, 'doc_id')}",
                             [[r[0] for r in rows[lo:lo + BATCH]]])
         append_batch(con, {"link_features": table})
+
+
+@contextmanager
+def _features_transaction(con: Any, settings: LinkSettings) -> Iterator[None]:
+    """One transaction that replaces feature rows: on success the features are marked as computed with
+    these settings and the link tables out of date (until write_links); on any error nothing changes."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
         _set_meta(con, _FEATURES_KEY, settings_key(settings))
         _set_meta(con, _LINKS_KEY, "")
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
         con.execute("ROLLBACK")
         raise
 
