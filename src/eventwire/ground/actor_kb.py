@@ -278,17 +278,7 @@ class ActorKB:
         too short, close to several names, or a plural of a name ("the Husseins")."""
         if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
             return None
-        limit = 2 if len(word) >= _LONG_WORD else 1
-        by_length = self._spelling_choices[person]
-        choices = [c for n in range(len(word) - limit, len(word) + limit + 1) for c in by_length.get(n, ())]
-        scored = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
-        if not scored:
-            return None
-        best_distance = min(d for _, d, _ in scored)
-        best = [c for c, d, _ in scored if d == best_distance]
-        if best_distance == 0 or len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
-            return None
-        return best[0]
+        return closest_spelling(word, self._spelling_choices[person])
 
     def respell(self, text: str) -> str:
         """The text with known misspellings corrected: the plain KB knows none (see ground/actors.py)."""
@@ -430,3 +420,19 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
     log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
              len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb
+
+
+def closest_spelling(word: str, by_length: dict[int, list[str]]) -> str | None:
+    """The one word of `by_length` (words by their length) that a misspelt `word` stands for: one edit
+    for words up to 8 letters, two from 9 on (Levenshtein distance, rapidfuzz); None when the word is
+    itself there, when several are as close, or when the closest is the word without its plural "s"."""
+    limit = 2 if len(word) >= _LONG_WORD else 1
+    choices = [c for n in range(len(word) - limit, len(word) + limit + 1) for c in by_length.get(n, ())]
+    scored = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    if not scored:
+        return None
+    best_distance = min(d for _, d, _ in scored)
+    best = [c for c, d, _ in scored if d == best_distance]
+    if best_distance == 0 or len(best) != 1 or (word.endswith("s") and best[0] == word[:-1]):
+        return None
+    return best[0]

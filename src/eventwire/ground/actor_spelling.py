@@ -8,11 +8,9 @@ import glob
 import importlib.util
 import logging
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Token
 
-from eventwire.ground.actor_kb import ActorKB, Person
+from eventwire.ground.actor_kb import ActorKB, Person, closest_spelling
 from eventwire.read import Parsed
 
 log = logging.getLogger(__name__)
@@ -167,14 +165,4 @@ def _kind_words(kb: ActorKB) -> dict[int, list[str]]:
 def _kind_word(word: str, kb: ActorKB) -> str | None:
     """The group noun or organisation kind word a capitalised misspelt word stands for ("Commision" ->
     "Commission"): one edit (two from 9 letters), and only one such word that close."""
-    limit = 2 if len(word) >= 9 else 1
-    by_length = _kind_words(kb)
-    choices = [c for n in range(len(word) - limit, len(word) + limit + 1) for c in by_length.get(n, ())]
-    scored = process.extract(word, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
-    if not scored:
-        return None
-    best = min(d for _, d, _ in scored)
-    closest = [c for c, d, _ in scored if d == best]
-    if best == 0 or len(closest) != 1 or (word.endswith("s") and closest[0] == word[:-1]):
-        return None
-    return closest[0]
+    return closest_spelling(word, _kind_words(kb))
