@@ -4,6 +4,7 @@ grammatical role names a target (the nearest actor in the clause, the protesters
 country where an unattributed device went off)."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.coding.codebook import Codebook
 from eventwire.ground.actor_kb import country_or_bloc
-from eventwire.read import Parsed, Sentence, doc_text
+from eventwire.read import Parsed, Sentence, doc_text, token_offsets
 from eventwire.record import Actor, Quote, TimeRef
 
 
@@ -36,6 +37,9 @@ class _Index:
     # Per-token lookups of the trigger dictionaries, (id(doc), token index[, pos]) -> result (coding/triggers.py)
     trigger_rules: dict[tuple[int, int, str], tuple] = field(default_factory=dict)
     verb_matches: dict[tuple[int, int], object] = field(default_factory=dict)
+    # `spans` of each Doc sorted by start (stable), their starts, and the longest span's length: the
+    # mentions overlapping a few tokens are then found by bisection, not by a scan of the whole paragraph
+    sorted_spans: dict[int, tuple[list[tuple[int, int, Actor]], list[int], int]] = field(default_factory=dict)
 
 
 def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRef],
@@ -72,6 +76,9 @@ def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRe
             if s.paragraph is p and s.span.start <= span.start < s.span.end:
                 index.times.setdefault(s.index, []).append((span, t))
     index.persons_before.sort(key=lambda x: (x[0], x[1]))
+    for doc_id, spans in index.spans.items():
+        ordered = sorted(spans, key=lambda span: span[0])
+        index.sorted_spans[doc_id] = (ordered, [span[0] for span in ordered], max(e - s for s, e, _ in ordered))
     texts = {id(p.doc): doc_text(p.doc) for p in parsed.paragraphs if any(
         (q.evidence.section, q.evidence.caption_index) == (p.section, p.caption_index) for q in quotes)}
     for q in quotes:
@@ -83,10 +90,16 @@ def _build_index(parsed: Parsed, actors: Sequence[Actor], times: Sequence[TimeRe
     return index
 
 
+_NO_SPANS: tuple[list, list, int] = ([], [], 0)
+
+
 def _actors_at(index: _Index, doc: Doc, first: int, last: int) -> list[Actor]:
     """Actors with a mention overlapping tokens first..last."""
-    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
-    hits = [(s, e, a) for s, e, a in index.spans.get(id(doc), []) if s < end and e > start]
+    starts, ends = token_offsets(doc)
+    start, end = starts[first], ends[last]
+    ordered, span_starts, longest = index.sorted_spans.get(id(doc), _NO_SPANS)
+    # the spans starting before `end` and ending after `start`, in the order of their starts
+    hits = [h for h in ordered[bisect_right(span_starts, start - longest):bisect_left(span_starts, end)] if h[1] > start]
     # "Syrian regime forces" beats the "Syrian regime" inside it.
     hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
                                        for o in hits)]

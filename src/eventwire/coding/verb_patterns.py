@@ -126,7 +126,7 @@ class VerbDictionary:
             patterns = self.patterns.get(entry.block, ())
             block_index = self.index.get(entry.block, {})
             positions = set(self.unanchored.get(entry.block, ()))
-            for w in words:
+            for w in (words if len(words) < len(block_index) else [w for w in block_index if w in words]):
                 positions.update(block_index.get(w, ()))
             for pos in sorted(positions):
                 pattern = patterns[pos]

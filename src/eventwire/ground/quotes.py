@@ -90,6 +90,8 @@ log = logging.getLogger(__name__)
 _OPENERS = {"“", "„", "«", "‟"}
 _CLOSERS = {"”", "»"}
 _STRAIGHT = '"'
+# The characters _quote_marks acts on: the marks, and the first of a doubled apostrophe or backtick.
+_MARK_CHARACTERS = re.compile("[" + re.escape("".join(sorted(_OPENERS | _CLOSERS | {_STRAIGHT, "'", "`"}))) + "]")
 _SCARE_MAX_WORDS = 4
 # Cue classes that introduce a reported clause. "characterise" cues introduce a direct quote only
 # ("called it “a disgrace”"). Beliefs, plans and findings ("believes that", "wants to", "a poll shows
@@ -295,7 +297,9 @@ def _quote_marks(text: str) -> list[_Marked]:
             found.append(_Marked(open_at, close_at, start, end))
 
     i = 0
-    while i < len(text):
+    while (mark := _MARK_CHARACTERS.search(text, i)) is not None:
+        # every other character steps on by one and does nothing: go straight to the next mark
+        i = mark.start()
         ch, pair = text[i], text[i: i + 2]
         step = 2 if pair in ("''", "``") else 1
         if ch in _OPENERS or pair == "``":
