@@ -56,7 +56,7 @@ class ActorCondition:
             return not sectors
         if not self.classes:
             return True
-        members = set().union(*(table.sectors[c] for c in self.classes))
+        members = table.members(self.classes)
         hit = any(s & members for s in sectors)
         return not hit if self.negated else hit
 
@@ -88,6 +88,13 @@ class AcledTable:
     words: dict[str, tuple[Phrase, ...]]
     sectors: dict[str, frozenset[str]]
     incidents: tuple[IncidentRule, ...]
+
+    def members(self, classes: frozenset[str]) -> frozenset[str]:
+        """The sectors of any of these sector classes (computed once per set of classes)."""
+        known = self.__dict__.setdefault("_members", {})
+        if classes not in known:
+            known[classes] = frozenset().union(*(self.sectors[c] for c in classes))
+        return known[classes]
 
     @functools.cached_property
     def by_first_word(self) -> dict[str, tuple[tuple[str, Phrase], ...]]:
@@ -222,7 +229,7 @@ def type_of(cameo: str, incident: str, sources: list[set[str]], targets: list[se
     for row in table.rows:
         if (incident not in row.incident) if incident else bool(row.incident):
             continue
-        if row.cameo and not any(cameo.startswith(p) for p in row.cameo):
+        if row.cameo and not cameo.startswith(row.cameo):  # any of its prefixes
             continue
         if not row.source.holds(sources, table) or not row.target.holds(targets, table):
             continue
@@ -296,7 +303,7 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     """The trigger standing highest in the sentence's parse whose dictionary row holds without actors and
     which the table types; its CAMEO code, token, row and the rule text."""
     found = []
-    lookups = _Index()  # this sentence's trigger lookups
+    lookups = _Index()  # no actors: _rules_for only passes it on (its lookups are kept on the Doc)
     for tok in sentence.tokens:
         # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
         if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):

@@ -34,9 +34,6 @@ class _Index:
     persons_before: list[tuple[int, int, Actor]] = field(default_factory=list)  # (sentence, char, actor)
     actors: dict[str, Actor] = field(default_factory=dict)
     quote_spans: dict[int, list[tuple[int, int, Quote]]] = field(default_factory=dict)  # id(doc) -> spans
-    # Per-token lookups of the trigger dictionaries, (id(doc), token index[, pos]) -> result (coding/triggers.py)
-    trigger_rules: dict[tuple[int, int, str], tuple] = field(default_factory=dict)
-    verb_matches: dict[tuple[int, int], object] = field(default_factory=dict)
     # `spans` of each Doc sorted by start (stable), their starts, and the longest span's length: the
     # mentions overlapping a few tokens are then found by bisection, not by a scan of the whole paragraph
     sorted_spans: dict[int, tuple[list[tuple[int, int, Actor]], list[int], int]] = field(default_factory=dict)

@@ -2,10 +2,11 @@
 the imported CAMEO verb dictionary's patterns), its source and target phrases and the tokens it consumes."""
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
 from eventwire.coding.trigger_patterns import PatternMatch
@@ -42,13 +43,26 @@ def _verb_forms(verb: Token) -> tuple[str, ...]:
     return (lemma,)
 
 
+_LOOKUPS = "eventwire.trigger_lookups"
+
+
+def _doc_lookups(doc: Doc, codebook: Codebook) -> tuple[dict[tuple[int, str], tuple], dict[int, VerbMatch | None]]:
+    """The Doc's trigger lookups with this codebook: (token index, part of speech) -> rules, and token
+    index -> dictionary match. Kept on the Doc (a parse never changes), so the coder and the ACLED typing,
+    which reads the same triggers, search the dictionary once per token."""
+    kept = doc.user_data.get(_LOOKUPS)
+    if kept is None or kept[0]() is not codebook:
+        kept = doc.user_data[_LOOKUPS] = (weakref.ref(codebook), {}, {})
+    return kept[1], kept[2]
+
+
 def _rules_for(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
-    """The rules that may code the token as a trigger of this part of speech, computed once per token of
-    the article (kept in the index: the dictionary's pattern search is the coder's costliest step)."""
-    key = (id(token.doc), token.i, pos)
-    rules = index.trigger_rules.get(key)
+    """The rules that may code the token as a trigger of this part of speech, computed once per token
+    (the dictionary's pattern search is the coder's costliest step)."""
+    known = _doc_lookups(token.doc, codebook)[0]
+    rules = known.get((token.i, pos))
     if rules is None:
-        rules = index.trigger_rules[key] = _find_rules(token, pos, codebook, index)
+        rules = known[(token.i, pos)] = _find_rules(token, pos, codebook, index)
     return rules
 
 
@@ -95,15 +109,15 @@ def dictionary_match(token: Token, codebook: Codebook, index: _Index) -> VerbMat
     an event here: statements (01x) have no PLOVER type and are quote cues, not events."""
     if codebook.verbs is None or token.dep_ in _NOT_PREDICATES:
         return None
-    key = (id(token.doc), token.i)
-    if key in index.verb_matches:
-        return index.verb_matches[key]
+    known = _doc_lookups(token.doc, codebook)[1]
+    if token.i in known:
+        return known[token.i]
     match = codebook.verbs.match(token)
     code = (match.cameo or match.reverse) if match else ""
     if match is not None and (not code or (code not in codebook.codes and code[:3] not in codebook.codes)
                               or codebook.code(code).plover is None):
         match = None
-    index.verb_matches[key] = match
+    known[token.i] = match
     return match
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.qualifiers import bounds, qualifier_before_text
+from eventwire.regex_gate import gated
 
 __all__ = ["Measure", "find_measures", "load_measure_tables"]
 
@@ -77,13 +78,14 @@ def load_measure_tables() -> MeasureTables:
     units_rows = read_tsv(builtin_text("quantities", "measure_units.tsv"), "data/quantities/measure_units.tsv")
     units = {_key(r["written"]): (r["kind"], r["unit"], float(r["factor"])) for r in units_rows}
     number = rf"(?P<num>{_NUMBER})(?:\s*(?P<scale>{_SCALE}))?"
-    money_before = re.compile(
+    money_before = gated(
         rf"(?<![\w$£€¥₹₺])(?P<cur>{_alternation(symbols, False)}|(?:{_alternation(codes, False)})(?=\s?\d))\s?{number}")
     # Words are matched case-insensitively ("Swiss francs"), codes only in capitals ("12m USD").
-    money_after = re.compile(
+    money_after = gated(
         rf"(?<![\w.,]){number}\s*(?:(?P<code>{_alternation(codes, False)})|(?i:(?P<word>{_alternation(words, True)})))(?![\w])")
-    measure = re.compile(
+    measure = gated(
         rf"(?<![\w.,]){number}(?:\s*|-)(?i:(?P<unit>{_alternation(list(units), True)}))(?![\w²])")
+    # (each behind a lookahead of its first characters, regex_gate: the same matches, scanned sooner)
     return MeasureTables(money_before, money_after, measure, currency, units)
 
 

@@ -54,6 +54,8 @@ _MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billio
 # Vague plurals are lower bounds (ACLED: "dozens" -> 12, "hundreds" -> 100); "a score" is twenty.
 _VAGUE = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
           "billions": 1_000_000_000}
+# The words a figure can start with besides digits (see _figure_at and _word_figure).
+_FIGURE_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_VAGUE) | {"a", "an", "half", "several", "few"}
 _DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 
 _REMAINS = {"body", "corpse", "remains"}
@@ -591,6 +593,10 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
     words = [t.lower_ for t in sentence.tokens]  # the sentence's words, for the qualifier reader
     i = start
     while i < end:
+        word = words[i - start]
+        if word not in _FIGURE_WORDS and not word[:1].isdigit():
+            i += 1  # no figure starts here (_figure_at would say None): skip its reading
+            continue
         fig = _figure_at(toks, i, end)
         if fig is None:
             i += 1
