@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.coding.background import is_scene_noun
 from eventwire.coding.codebook import NO_CODE_FIELDS, Codebook, TriggerRule
@@ -30,6 +30,7 @@ from eventwire.ground.event_dates import with_calendar_date
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
 from eventwire.record import AcledType, Actor, Event, Place, TimeRef
+from eventwire.token_columns import columns
 
 __all__ = ["AcledRow", "AcledTable", "IncidentRule", "load_acled_table", "acled_types", "type_of"]
 
@@ -178,32 +179,40 @@ def _check(table: AcledTable) -> None:
                 raise ValueError(f"incidents.tsv: {' '.join(rule.phrase)} names unknown word class {name!r}")
 
 
-def _forms(tok: Token) -> tuple[str, ...]:
+def _word_forms(lemma: str, word: str) -> tuple[str, ...]:
     """The forms an entry may name: lemma, written form and its singular ("bases": the model says "basis")."""
-    word = tok.lower_
-    return tok.lemma_.lower(), word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word
+    return lemma, word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word
 
 
-def _matches_at(tokens: Sequence[Token], i: int, phrase: Phrase) -> bool:
-    """The phrase's words start at tokens[i]; a verb and its particle may stand apart ("blew themselves up")."""
-    first = tokens[i]
-    if len(phrase) == 2 and first.pos_ == "VERB" and phrase[0] in _forms(first) and any(
-            c.dep_ == "prt" and c.lower_ == phrase[1] for c in first.children):
+def _doc_forms(doc: Doc) -> list[tuple[str, ...]]:
+    """Each token's forms (see _word_forms), made once per Doc from its attribute columns."""
+    forms = doc.user_data.get("eventwire.acled_forms")
+    if forms is None:
+        cols = columns(doc)
+        forms = doc.user_data["eventwire.acled_forms"] = [_word_forms(*lw) for lw in zip(cols.lemma, cols.lower)]
+    return forms
+
+
+def _matches_at(doc: Doc, forms: list[tuple[str, ...]], i: int, end: int, phrase: Phrase) -> bool:
+    """The phrase's words start at token i (of a sentence ending before token `end`); a verb and its
+    particle may stand apart ("blew themselves up")."""
+    if len(phrase) == 2 and columns(doc).pos[i] == "VERB" and phrase[0] in forms[i] and any(
+            c.dep_ == "prt" and c.lower_ == phrase[1] for c in doc[i].children):
         return True
-    if i + len(phrase) > len(tokens):
+    if i + len(phrase) > end:
         return False
-    return all(part in _forms(tokens[i + k]) for k, part in enumerate(phrase))
+    return all(part in forms[i + k] for k, part in enumerate(phrase))
 
 
 def sentence_classes(span: Span, table: AcledTable) -> frozenset[str]:
     """The word classes that occur in a sentence."""
-    tokens = list(span)
+    doc, forms = span.doc, _doc_forms(span.doc)
     index = table.by_first_word
     found = set()
-    for i, tok in enumerate(tokens):
-        for form in set(_forms(tok)):
+    for i in range(span.start, span.end):
+        for form in set(forms[i]):
             for name, phrase in index.get(form, ()):
-                if name not in found and _matches_at(tokens, i, phrase):
+                if name not in found and _matches_at(doc, forms, i, span.end, phrase):
                     found.add(name)
     return frozenset(found)
 
@@ -241,17 +250,18 @@ def type_of(cameo: str, incident: str, sources: list[set[str]], targets: list[se
 
 def _incident(sentence: Sentence, classes: frozenset[str], table: AcledTable) -> tuple[IncidentRule, Token] | None:
     """The first incident trigger of a sentence: a noun or verb (not negated) starting a table phrase."""
-    tokens = list(sentence.span)
-    for i, tok in enumerate(tokens):
-        if tok.pos_ not in ("NOUN", "VERB", "PROPN") or any(c.dep_ == "neg" for c in tok.children):
+    doc, span = sentence.paragraph.doc, sentence.span
+    forms, pos = _doc_forms(doc), columns(doc).pos
+    for i in range(span.start, span.end):
+        if pos[i] not in ("NOUN", "VERB", "PROPN") or any(c.dep_ == "neg" for c in doc[i].children):
             continue
         index = table.incidents_by_first_word
-        candidates = sorted({c for form in set(_forms(tok)) for c in index.get(form, ())}, key=lambda c: c[0])
+        candidates = sorted({c for form in set(forms[i]) for c in index.get(form, ())}, key=lambda c: c[0])
         for _, rule in candidates:  # in file order
             if rule.needs and not rule.needs & classes or rule.without & classes:
                 continue
-            if _matches_at(tokens, i, rule.phrase):
-                return rule, tok
+            if _matches_at(doc, forms, i, span.end, rule.phrase):
+                return rule, doc[i]
     return None
 
 

@@ -19,6 +19,7 @@ from eventwire.coding.triggers import _Candidate, _verb_or_demand_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
+from eventwire.token_columns import columns
 
 __all__ = ["code_events", "PlaceChooser"]
 
@@ -86,11 +87,12 @@ def code_events(
         if sentence.section == "title":
             continue
         found = []
+        pos = columns(sentence.paragraph.doc).pos
         for tok in sentence.tokens:
             cand = None
-            if tok.pos_ == "NOUN":
+            if pos[tok.i] == "NOUN":
                 cand = None if is_scene_noun(tok) else _noun_candidate(tok, sentence, index, codebook)
-            elif tok.pos_ == "VERB":
+            elif pos[tok.i] == "VERB":
                 cand = _verb_or_demand_candidate(tok, sentence, index, codebook)
             if cand is not None:
                 found.append(cand)

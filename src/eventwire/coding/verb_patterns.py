@@ -26,6 +26,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.token_columns import columns
 
 __all__ = ["VerbPattern", "VerbEntry", "VerbDictionary", "VerbMatch", "compile_dictionary", "load_verb_dictionary"]
 
@@ -120,7 +121,8 @@ class VerbDictionary:
         if not entries:
             return None
         region_pre, region_post = _regions(token)
-        words = {w for t in region_pre + region_post for w in (t.lower_, t.lemma_.lower())}
+        cols = columns(token.doc)
+        words = {w for t in region_pre + region_post for w in (cols.lower[t.i], cols.lemma[t.i])}
         best = None
         for entry in entries:
             patterns = self.patterns.get(entry.block, ())

@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.measures import find_measures
+from eventwire.token_columns import columns
 from eventwire.ground.qualifiers import bounds, qualifier_before_tokens
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor, Quantity
@@ -590,7 +591,7 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
     doc, toks = sentence.paragraph.doc, sentence.paragraph.tokens
     start, end = sentence.span.start, sentence.span.end
     out: list[dict] = []
-    words = [t.lower_ for t in sentence.tokens]  # the sentence's words, for the qualifier reader
+    words = columns(doc).lower[start:end]  # the sentence's words, for the qualifier reader
     i = start
     while i < end:
         word = words[i - start]
