@@ -2,7 +2,7 @@
 import pytest
 
 from eventwire.read import load_model
-from eventwire.token_columns import columns
+from eventwire.token_columns import columns, sentence_ends
 
 
 @pytest.fixture(scope="module")
@@ -23,3 +23,9 @@ def test_columns_equal_the_token_attributes(nlp):
 
 def test_an_empty_doc_has_empty_columns(nlp):
     assert columns(nlp("")).lower == []
+
+
+def test_sentence_ends_equal_each_tokens_sentence(nlp):
+    doc = nlp("Rebels shelled the town. Three people died! Officials said on Monday that talks would resume.")
+    assert sentence_ends(doc) == [t.sent.end for t in doc]
+    assert len(set(sentence_ends(doc))) == 3

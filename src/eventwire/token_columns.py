@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy
 
-from spacy.attrs import DEP, LEMMA, LOWER, POS, TAG
+from spacy.attrs import DEP, LEMMA, LOWER, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
-__all__ = ["Columns", "columns"]
+__all__ = ["Columns", "columns", "sentence_ends"]
 
 _KEY = "eventwire.columns"
 
@@ -42,3 +42,21 @@ def columns(doc: Doc) -> Columns:
             lists.append([names[k] for k in at.tolist()])
         found = doc.user_data[_KEY] = Columns(*lists)
     return found
+
+
+def sentence_ends(doc: Doc) -> list[int]:
+    """For each token, the end of its sentence (`token.sent.end`), made once per Doc: the next token
+    that starts a sentence in the parse, else the Doc's end."""
+    ends = doc.user_data.get("eventwire.sentence_ends")
+    if ends is None:
+        if doc.has_annotation("SENT_START"):
+            starts = doc.to_array([SENT_START]).tolist()
+            ends, following = [0] * len(doc), len(doc)
+            for i in range(len(doc) - 1, -1, -1):
+                ends[i] = following
+                if starts[i] == 1:
+                    following = i
+        else:
+            ends = [t.sent.end for t in doc]
+        doc.user_data["eventwire.sentence_ends"] = ends
+    return ends

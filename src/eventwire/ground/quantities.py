@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.measures import find_measures
-from eventwire.token_columns import columns
+from eventwire.token_columns import columns, sentence_ends
 from eventwire.ground.qualifiers import bounds, qualifier_before_tokens
 from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor, Quantity
@@ -98,7 +98,7 @@ class QuantityTables:
     categories: dict[tuple[str, ...], str]
     not_counts: dict[str, str]
 
-    @property
+    @functools.cached_property
     def max_phrase(self) -> int:
         return max((len(k) for k in self.categories), default=1)
 
@@ -344,9 +344,9 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
 
 def _phrase_category(tok: Token, tables: QuantityTables) -> str | None:
     """Category of a lemma phrase starting at tok ("sleep in the open air"), longest first, else of tok's lemma."""
-    sent_end = tok.sent.end
-    words = tuple(t.lemma_.lower() for t in tok.doc[tok.i: min(sent_end, tok.i + tables.max_phrase + 3)]
-                  if t.lower_ not in _PHRASE_FILLERS)[: tables.max_phrase]
+    cols, sent_end = columns(tok.doc), sentence_ends(tok.doc)[tok.i]
+    words = tuple(cols.lemma[j] for j in range(tok.i, min(sent_end, tok.i + tables.max_phrase + 3))
+                  if cols.lower[j] not in _PHRASE_FILLERS)[: tables.max_phrase]
     for length in range(len(words), 1, -1):
         if words[:length] in tables.categories:
             return tables.categories[words[:length]]

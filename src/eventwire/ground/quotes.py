@@ -82,6 +82,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.read import Paragraph, Parsed, Sentence, doc_text
 from eventwire.record import Actor, Evidence, Mention, Quote, TimeRef
+from eventwire.token_columns import Columns, columns
 
 __all__ = ["resolve_quotes", "find_quotes", "FoundQuote", "CueTable", "load_cues"]
 
@@ -221,6 +222,24 @@ def _adjective_complements(adj: Token) -> list[Token]:
         return heads
     return [o for p in adj.children if p.dep_ == "prep" and p.i > adj.i and p.lower_ in _ADJECTIVE_PREPS
             for o in p.children if o.dep_ in ("pobj", "pcomp")]
+
+
+def _may_be_cue(cols: Columns, i: int, table: CueTable) -> bool:
+    """False where _cue_class of token i is None for certain, read from the token's attributes alone
+    (each of its branches needs one of these words, word classes or tags)."""
+    lower, lemma = cols.lower[i], cols.lemma[i]
+    if lower in ("according", "in"):
+        return True
+    if cols.pos[i] == "NOUN" and (lemma in table.nouns or lemma in table.intentions or lemma in table.partisans):
+        return True
+    if cols.pos[i] == "ADJ" and lower in table.adjectives:
+        return True
+    if not cols.tag[i].startswith("VB") or cols.dep[i] in ("aux", "auxpass", "amod"):
+        return False
+    phrasal = table.__dict__.get("_phrasal_lemmas")
+    if phrasal is None:
+        phrasal = table.__dict__["_phrasal_lemmas"] = frozenset(lemma for lemma, _ in table.phrasal)
+    return lemma in table.single or lemma == "put" or lemma in phrasal
 
 
 def _cue_class(tok: Token, table: CueTable) -> str | None:
@@ -744,10 +763,12 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
         if not any(t.i in excluded for t in words):
             return [_Draft("indirect", ctx.p_index, sentence, words.start_char, words.end_char, label[2], "label",
                            label=(label[0], label[1]))]
+    cols = columns(doc)
     for tok in sentence.tokens:
         if tok.i in excluded:
             continue
-        cls = _cue_class(tok, table) or _clause_taking(tok)
+        cls = (_cue_class(tok, table) if _may_be_cue(cols, tok.i, table) else None) or (
+            _clause_taking(tok) if cols.pos[tok.i] == "VERB" else None)
         if cls not in _INDIRECT_CLASSES:
             continue
         to = _according_to(tok) or _venue(tok, table)
