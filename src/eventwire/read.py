@@ -118,11 +118,12 @@ class Sentence:
     def section(self) -> Section:
         return self.paragraph.section
 
-    @property
+    # start, end and key are read for every fact matched to its sentence: each is worked out once
+    @functools.cached_property
     def start(self) -> int:
         return self.paragraph.offset + self.span.start_char
 
-    @property
+    @functools.cached_property
     def end(self) -> int:
         return self.paragraph.offset + self.span.end_char
 
@@ -142,7 +143,7 @@ class Sentence:
         entity of the Doc on each access)."""
         return tuple(self.span.ents)
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[str, int | None, int]:
         """(section, caption_index, start): equal to the `sentence_key` of every evidence it gives."""
         return self.section, self.paragraph.caption_index, self.start
