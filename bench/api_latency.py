@@ -387,12 +387,60 @@ def run_endpoints(path: str, rounds: int) -> list[dict]:
     return results
 
 
+def run_cpu(path: str, n: int, seed: int) -> dict:
+    """`n` requests drawn from MIX (next pages follow the last events request's cursor), each computed
+    (no answers kept) and sent alone in process (TestClient), after one warm-up pass: the CPU time of
+    the process (all its threads: DuckDB's too) and the wall time of each, per kind. On a shared
+    machine the CPU time is the figure to compare."""
+    import random
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+
+    rng = random.Random(seed)
+    drawn, cursor = [], None
+    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+        for kind, _ in MIX:  # the reader opens, DuckDB reads the file in
+            if kind != "events next page":
+                client.get(next_request(random.Random(kind), None)[1])
+        for _ in range(n):
+            kind, url = next_request(rng, cursor)
+            cpu0, t0 = time.process_time(), time.perf_counter()
+            response = client.get(url)
+            wall, cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - cpu0) * 1000
+            assert response.status_code == 200, (url, response.text)
+            drawn.append((kind, cpu, wall))
+            cursor = None
+            if kind.startswith("events"):
+                nxt = response.json().get("next_cursor")
+                if nxt:
+                    base = url.split("?", 1)[1] if "?" in url else ""
+                    kept = "&".join(p for p in base.split("&") if p and not p.startswith("cursor="))
+                    cursor = "/api/events?" + (kept + "&" if kept else "") + f"cursor={nxt}"
+    kinds = {}
+    for kind, _ in MIX:
+        cpus = [c for k, c, _ in drawn if k == kind]
+        walls = [w for k, _, w in drawn if k == kind]
+        if cpus:
+            kinds[kind] = {"n": len(cpus), "cpu_p50_ms": round(percentile(cpus, 50), 1),
+                           "cpu_mean_ms": round(statistics.mean(cpus), 1), "wall_p50_ms": round(percentile(walls, 50), 1)}
+    return {"requests": n, "seed": seed, "cpu_mean_ms": round(statistics.mean(c for _, c, _ in drawn), 1),
+            "cpu_p50_ms": round(percentile([c for _, c, _ in drawn], 50), 1),
+            "cpu_p95_ms": round(percentile([c for _, c, _ in drawn], 95), 1), "by_kind": kinds,
+            "load": [round(x, 2) for x in os.getloadavg()]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", help="Store to build or reuse [default: a temporary file]")
     parser.add_argument("--rounds", type=int, default=20, help="Timed requests per endpoint (without --concurrency)")
     parser.add_argument("--concurrency", type=int, help="Clients at once, each sending the mix (MIX) to a server")
+    parser.add_argument("--cpu", type=int, metavar="N",
+                        help="N requests drawn from the mix, each computed and sent alone: CPU ms per request by kind")
     parser.add_argument("--duration", type=float, default=60, help="Seconds of load with --concurrency")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kept-answers", type=int, default=256,
@@ -424,14 +472,16 @@ def main(argv: list[str] | None = None) -> int:
     build_seconds = time.perf_counter() - started
     report = {"events": args.events, "build_seconds": round(build_seconds, 1), "reused_db": reuse,
               "cpus": os.cpu_count(), "kept_answers": args.kept_answers}
-    if args.concurrency:
+    if args.cpu:
+        report.update(run_cpu(path, args.cpu, args.seed))
+    elif args.concurrency:
         report.update(run_concurrent(path, args.concurrency, args.duration, args.seed, args.kept_answers))
     else:
         report["rounds"] = args.rounds
         report["results"] = run_endpoints(path, args.rounds)
         report["worst_p95_ms"] = max(r["p95_ms"] for r in report["results"])
         report["load"] = [round(x, 2) for x in os.getloadavg()]
-    if args.json:
+    if args.json or args.cpu:
         json.dump(report, sys.stdout, indent=1)
         sys.stdout.write("\n")
     elif args.concurrency:

@@ -34,8 +34,8 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
     document language, each with its event count."""
     where, params = store._api_where(**filters)
     # One query: the matching events are found once, and each facet ranked over them; the events'
-    # copies of their actors' and place's fields (store/schema.py) spare the joins but the language's,
-    # and hold each country and actor code of an event once: counting is unnesting.
+    # copies of their actors', place's and document's fields (store/schema.py) spare the joins, and
+    # hold each country and actor code of an event once: counting is unnesting.
     grouped = {
         "country": "SELECT v, count(*) AS n FROM (SELECT unnest(countries) AS v FROM m) AS listed GROUP BY v",
         "actor": "SELECT v, count(*) AS n FROM (SELECT unnest(actor_codes) AS v FROM m) AS listed GROUP BY v",
@@ -43,16 +43,15 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
         "quad_class": "SELECT CAST(quad_class AS VARCHAR) AS v, count(*) AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
         "modality": "SELECT v, count(*) AS n FROM (SELECT unnest(modality) AS v FROM m) AS listed GROUP BY v",
         "plover": "SELECT plover_type AS v, count(*) AS n FROM m WHERE plover_type IS NOT NULL GROUP BY 1",
-        "language": """SELECT d.language AS v, count(*) AS n FROM m JOIN documents d ON d.doc_id = m.doc_id
-            WHERE d.language IS NOT NULL GROUP BY 1""",
+        "language": "SELECT doc_language AS v, count(*) AS n FROM m WHERE doc_language IS NOT NULL GROUP BY 1",
     }
     ranked = " UNION ALL ".join(
         f"""SELECT * FROM (SELECT '{facet}' AS facet, v, n,
                 row_number() OVER (ORDER BY {"v" if facet == "quad_class" else "n DESC, v"}) AS r
             FROM ({sql}) AS g) AS {facet}_ranked WHERE {f"r <= {int(limit)}" if facet != "quad_class" else "true"}"""
         for facet, sql in grouped.items())
-    rows = _rows(store, f"""WITH m AS MATERIALIZED (SELECT e.doc_id, e.event_id, e.cameo, e.quad_class, e.modality,
-            e.plover_type, e.countries, e.actor_codes FROM events e {where})
+    rows = _rows(store, f"""WITH m AS MATERIALIZED (SELECT e.cameo, e.quad_class, e.modality,
+            e.plover_type, e.countries, e.actor_codes, e.doc_language FROM events e {where})
         {ranked}""", params)
     out: dict[str, list[dict[str, Any]]] = {facet: [] for facet in grouped}
     for facet, v, n, _ in sorted(rows, key=lambda row: (row[0], row[3])):

@@ -10,12 +10,22 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from eventwire.store.schema import ACTOR_MARK
+
 __all__ = ["EventQueries"]
 
 
 def _sentence_start(evidence: dict[str, Any]) -> int:
     """Where an evidence's sentence starts: a window of a long sentence names it in `sentence_span`."""
     return (evidence.get("sentence_span") or [evidence["start"]])[0]
+
+
+# What a page of events shows of each event: its own columns and its copies of its place's fields
+# and its actors (schema.DENORMALISED_COLUMNS), so a page looks up only its documents.
+_PAGE_COLUMNS = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, "
+                 "date_iso_grain, cameo, cameo_name, quad_class, goldstein, plover_type, plover_mode, modality, "
+                 "place_id, trigger, evidence_text, section, caption_index, acled_type, acled_sub_type, "
+                 "place_name, place_country, place_lat, place_lon, page_actors")
 
 
 class EventQueries:
@@ -40,15 +50,22 @@ class EventQueries:
 
         # Each event carries copies of its actors' codes, names and countries and of its place's
         # country and coordinates (schema.DENORMALISED_COLUMNS): the filters read the events table alone.
+        # A code prefix or part of a name is one strpos in a side's codes or names as one text, each
+        # element preceded by ACTOR_MARK; a value holding the mark itself tests each list element.
         has = self.dialect.list_any
         for role, value in (("", actor), ("source", source), ("target", target)):
             if value:
                 # Plain string functions, not LIKE: no wildcards to escape, and DuckDB runs them faster.
                 roles = (role,) if role else ("source", "target")
-                where.append("(" + " OR ".join(
-                    [has(f"e.{r}_codes", "starts_with(x, ?)") for r in roles]
-                    + [has(f"e.{r}_names", "strpos(lower(x), ?) > 0") for r in roles]) + ")")
-                params += [value.upper()] * len(roles) + [value.lower()] * len(roles)
+                if ACTOR_MARK in value:
+                    tests = ([has(f"e.{r}_codes", "starts_with(x, ?)") for r in roles]
+                             + [has(f"e.{r}_names", "strpos(lower(x), ?) > 0") for r in roles])
+                    params += [value.upper()] * len(roles) + [value.lower()] * len(roles)
+                else:
+                    tests = ([f"strpos(e.{r}_codes_text, ?) > 0" for r in roles]
+                             + [f"strpos(lower(e.{r}_names_text), ?) > 0" for r in roles])
+                    params += [ACTOR_MARK + value.upper()] * len(roles) + [value.lower()] * len(roles)
+                where.append("(" + " OR ".join(tests) + ")")
         if country:
             where.append(f"({self.dialect.list_has('e.actor_countries', '?')} OR e.place_country = ?)")
             params += [country.upper(), country.upper()]
@@ -90,7 +107,7 @@ class EventQueries:
             where.append("e.doc_id = ?")
             params.append(doc_id)
         if lang:
-            where.append("EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.doc_id AND d.language = ?)")
+            where.append("e.doc_language = ?")
             params.append(lang.lower())
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
@@ -111,33 +128,18 @@ class EventQueries:
                           "(doc_id = ? AND event_id {0} ?))))").format(cmp)
             k, d, ev = after
             page_params = [k, k, d, d, ev]
-        columns = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name, "
-                   "quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text, "
-                   "section, caption_index, acled_type, acled_sub_type")
         order_by = f"ORDER BY sort_key {direction}, doc_id {direction}, event_id {direction}"
         limits = f"LIMIT {int(limit)} OFFSET {int(offset) if after is None else 0}"
-        if not where:
-            # Unfiltered: the count is free and one top-N scan brings the page's own columns.
-            total = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
-            cur = self.con.execute(f"""SELECT * FROM (SELECT {key} AS sort_key, {columns} FROM events e) AS k
-                {page_where} {order_by} {limits}""", page_params)
-            names = [c[0] for c in cur.description]
-            rows = [dict(zip(names, row)) for row in cur.fetchall()]
-            keys = [(r["sort_key"], r["doc_id"], r["event_id"]) for r in rows]
-            items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
-        else:
-            # Filtered: the filters are evaluated once; the matching keys are materialised, counted and
-            # sorted, and the page's columns fetched for its rows only. The LEFT JOIN from one row keeps
-            # the total when the page is empty.
-            sql = f"""
-                WITH f AS MATERIALIZED (SELECT {key} AS sort_key, e.doc_id, e.event_id FROM events e {where}),
-                top AS (SELECT * FROM f {page_where} {order_by} {limits})
-                SELECT (SELECT count(*) FROM f) AS total, top.sort_key, top.doc_id, top.event_id
-                FROM (SELECT 1) one LEFT JOIN top ON true"""
-            found = self.con.execute(sql, params + page_params).fetchall()
-            total = found[0][0]
-            keys = [(k, d, e) for _, k, d, e in found if d is not None]
-            items = self._event_items([(d, e) for _, d, e in keys])
+        # The count, then one top-N scan that brings the page's own columns with its events (DuckDB
+        # reads the other columns for the top rows only): the filters are evaluated twice, which costs
+        # less than finding the page's rows again by their documents (no index serves that look-up).
+        total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+        cur = self.con.execute(f"""SELECT * FROM (SELECT {key} AS sort_key, {_PAGE_COLUMNS} FROM events e {where}) AS k
+            {page_where} {order_by} {limits}""", params + page_params)
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, row)) for row in cur.fetchall()]
+        keys = [(r["sort_key"], r["doc_id"], r["event_id"]) for r in rows]
+        items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
         nxt = None
         if len(keys) == int(limit) and (int(offset) + len(keys) < total or after is not None):
             nxt = keys[-1]
@@ -152,37 +154,20 @@ class EventQueries:
         marks = ", ".join("?" * len(docs))
         wanted = set(keys)
 
-        def fetch(sql: str, copies: int = 1) -> list[dict[str, Any]]:
-            cur = self.con.execute(sql, docs * copies)
+        def fetch(sql: str) -> list[dict[str, Any]]:
+            cur = self.con.execute(sql, docs)
             names = [c[0] for c in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
-        events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(f"""
-            SELECT doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name,
-                quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text,
-                section, caption_index, acled_type, acled_sub_type FROM events WHERE doc_id IN ({marks})""")
-            if (r["doc_id"], r["event_id"]) in wanted}
-        sides: dict[tuple[str, str], dict[str, list]] = {}
-        # Each table's rows of the page's documents found first, then joined: joined at once, the
-        # filters reached the scans less well (a third more CPU at 1M events).
-        for r in fetch(f"""WITH x AS MATERIALIZED (SELECT doc_id, event_id, role, actor_id FROM event_actors
-                    WHERE doc_id IN ({marks})),
-                a AS MATERIALIZED (SELECT doc_id, actor_id, name, code FROM actors WHERE doc_id IN ({marks}))
-                SELECT x.doc_id, x.event_id, x.role, a.actor_id, a.name, a.code
-                FROM x JOIN a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id ORDER BY a.actor_id""", 2):
-            if (r["doc_id"], r["event_id"]) in wanted:
-                sides.setdefault((r["doc_id"], r["event_id"]), {"source": [], "target": []}).setdefault(
-                    r["role"], []).append({"id": r["actor_id"], "name": r["name"], "code": r["code"]})
-        places = {(r["doc_id"], r["place_id"]): r for r in fetch(
-            f"SELECT doc_id, place_id, name, country, lat, lon FROM places WHERE doc_id IN ({marks})")}
+        events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(
+            f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({marks})") if (r["doc_id"], r["event_id"]) in wanted}
         documents = {r["doc_id"]: r for r in fetch(
             f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})")}
         items = []
         for doc_id, event_id in keys:
             r = events[(doc_id, event_id)]
-            place = places.get((doc_id, r["place_id"])) if r["place_id"] else None
             doc = documents.get(doc_id, {})
-            side = sides.get((doc_id, event_id), {})
+            side = json.loads(r["page_actors"]) if r["page_actors"] else {}
             items.append({
                 "doc_id": doc_id, "event_id": event_id,
                 "date": r["date_iso"], "date_grain": r["date_iso_grain"], "timex": r["date_value"],
@@ -193,10 +178,8 @@ class EventQueries:
                 "acled_type": r["acled_type"], "acled_sub_type": r["acled_sub_type"],
                 "modality": list(r["modality"] or []),
                 "source": side.get("source", []), "target": side.get("target", []),
-                "place": {"id": r["place_id"], "name": place["name"] if place else None,
-                          "country": place["country"] if place else None,
-                          "lat": place["lat"] if place else None,
-                          "lon": place["lon"] if place else None} if r["place_id"] else None,
+                "place": {"id": r["place_id"], "name": r["place_name"], "country": r["place_country"],
+                          "lat": r["place_lat"], "lon": r["place_lon"]} if r["place_id"] else None,
                 "trigger": r["trigger"], "evidence": r["evidence_text"], "section": r["section"],
                 "caption_index": r["caption_index"],
                 "document": {"id": doc_id, "title": doc.get("title"), "published": doc.get("published"),
