@@ -39,7 +39,9 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
     grouped = {
         "country": "SELECT v, count(*) AS n FROM (SELECT unnest(countries) AS v FROM m) AS listed GROUP BY v",
         "actor": "SELECT v, count(*) AS n FROM (SELECT unnest(actor_codes) AS v FROM m) AS listed GROUP BY v",
-        "cameo_root": "SELECT left(cameo, 2) AS v, count(*) AS n FROM m GROUP BY 1",
+        # By code first (a few hundred), then by root: taking the root of each event's code was slower.
+        "cameo_root": """SELECT left(cameo, 2) AS v, sum(n)::BIGINT AS n
+            FROM (SELECT cameo, count(*) AS n FROM m GROUP BY 1) AS coded GROUP BY 1""",
         "quad_class": "SELECT CAST(quad_class AS VARCHAR) AS v, count(*) AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
         "modality": "SELECT v, count(*) AS n FROM (SELECT unnest(modality) AS v FROM m) AS listed GROUP BY v",
         "plover": "SELECT plover_type AS v, count(*) AS n FROM m WHERE plover_type IS NOT NULL GROUP BY 1",
