@@ -249,7 +249,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept_answers: int) -> dict:
+def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept_answers: int,
+                   query_threads: int) -> dict:
     """`concurrency` clients (threads with keep-alive connections) against `eventwire serve` in a
     process of its own, each sending the mix one request after another for `duration` seconds."""
     import http.client
@@ -262,10 +263,11 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
     # What `eventwire serve` runs, with the answer cache's size as asked (an older checkout, measured
     # for a "before" figure, has no cache to size).
     serve = ("import inspect, sys, uvicorn; from eventwire.api import create_app; "
-             "sized = 'kept_answers' in inspect.signature(create_app).parameters; "
-             "app = create_app(sys.argv[1], **({'kept_answers': int(sys.argv[3])} if sized else {})); "
+             "given = inspect.signature(create_app).parameters; "
+             "options = {'kept_answers': int(sys.argv[3]), 'query_threads': int(sys.argv[4]) or None}; "
+             "app = create_app(sys.argv[1], **{k: v for k, v in options.items() if k in given}); "
              "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
-    server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers)],
+    server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers), str(query_threads)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -321,7 +323,16 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
                 loads.append(os.getloadavg()[0])
                 time.sleep(1)
 
+        def server_cpu_seconds() -> float:  # user + system time of the server process (Linux)
+            try:
+                with open(f"/proc/{server.pid}/stat", encoding="ascii") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, ValueError, IndexError):
+                return float("nan")
+
         load_before = os.getloadavg()
+        cpu_before = server_cpu_seconds()
         threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
         threads.append(threading.Thread(target=sample_load))
         started = time.monotonic()
@@ -330,6 +341,7 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
         for t in threads:
             t.join()
         wall = time.monotonic() - started
+        server_cpu = server_cpu_seconds() - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -343,6 +355,7 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
             "requests_per_s": round(len(samples) / wall, 1), "errors": len(errors),
             "error_statuses": sorted({s[2] for s in errors}),
             "all": _summary([ms for _, ms, _ in samples]), "by_kind": kinds,
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, len(samples)), 1),
             "load_before": [round(x, 2) for x in load_before],
             "load_during": round(statistics.mean(loads), 2) if loads else None}
 
@@ -387,7 +400,7 @@ def run_endpoints(path: str, rounds: int) -> list[dict]:
     return results
 
 
-def run_cpu(path: str, n: int, seed: int) -> dict:
+def run_cpu(path: str, n: int, seed: int, query_threads: int) -> dict:
     """`n` requests drawn from MIX (next pages follow the last events request's cursor), each computed
     (no answers kept) and sent alone in process (TestClient), after one warm-up pass: the CPU time of
     the process (all its threads: DuckDB's too) and the wall time of each, per kind. On a shared
@@ -400,9 +413,13 @@ def run_cpu(path: str, n: int, seed: int) -> dict:
 
     from eventwire.api import create_app
 
+    import inspect
+
     rng = random.Random(seed)
     drawn, cursor = [], None
-    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+    # An older checkout, measured for a "before" figure, has no thread setting (DuckDB's default).
+    threads = {"query_threads": query_threads or None} if "query_threads" in inspect.signature(create_app).parameters else {}
+    with TestClient(create_app(path, kept_answers=0, **threads), base_url="http://localhost") as client:
         for kind, _ in MIX:  # the reader opens, DuckDB reads the file in
             if kind != "events next page":
                 client.get(next_request(random.Random(kind), None)[1])
@@ -446,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kept-answers", type=int, default=256,
                         help="With --concurrency: answers the server keeps while the store is unchanged (0: none, every "
                              "request computed); single requests are always computed")
+    parser.add_argument("--query-threads", type=int, default=0,
+                        help="Threads per query of the server (0: DuckDB's default, one per core)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     import duckdb
@@ -473,9 +492,10 @@ def main(argv: list[str] | None = None) -> int:
     report = {"events": args.events, "build_seconds": round(build_seconds, 1), "reused_db": reuse,
               "cpus": os.cpu_count(), "kept_answers": args.kept_answers}
     if args.cpu:
-        report.update(run_cpu(path, args.cpu, args.seed))
+        report.update(run_cpu(path, args.cpu, args.seed, args.query_threads))
     elif args.concurrency:
-        report.update(run_concurrent(path, args.concurrency, args.duration, args.seed, args.kept_answers))
+        report.update(run_concurrent(path, args.concurrency, args.duration, args.seed, args.kept_answers,
+                                     args.query_threads))
     else:
         report["rounds"] = args.rounds
         report["results"] = run_endpoints(path, args.rounds)
@@ -488,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.events:,} events ({'reused' if reuse else f'built in {build_seconds:.0f} s'}), "
               f"{report['concurrency']} clients for {report['seconds']} s, {os.cpu_count()} CPUs, "
               f"load average {report['load_before'][0]} before, {report['load_during']} during")
-        print(f"{report['requests']} requests ({report['requests_per_s']}/s), {report['errors']} errors")
+        print(f"{report['requests']} requests ({report['requests_per_s']}/s), {report['errors']} errors, "
+              f"server CPU {report['server_cpu_ms_per_request']} ms per request")
         print(f"{'request':20} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
         for kind, r in [("all", report["all"]), *report["by_kind"].items()]:
             print(f"{kind:20} {r['n']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}")

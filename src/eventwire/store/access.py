@@ -194,7 +194,8 @@ class Database:
     """The store at `path`, opened per use: `reading()` and `writing()` are context managers that
     yield a Store. Threads of one process share the file's state (the server's request threads,
     two runs in one process): reads run together, a write waits for them and excludes them. With
-    `keep_reader`, the read-only instance stays open between reads until another process waits.
+    `keep_reader`, the read-only instance stays open between reads until another process waits;
+    `query_threads` caps the threads each of its queries runs on (DuckDB's default: one per core).
     A postgresql:// URL gives a postgres.PostgresDatabase, which is used the same way."""
 
     def __new__(cls, path: str, **options: Any) -> Any:
@@ -204,10 +205,12 @@ class Database:
             return PostgresDatabase(path, **options)
         return super().__new__(cls)
 
-    def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False) -> None:
+    def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False,
+                 query_threads: int | None = None) -> None:
         self.path = path
         self.wait = wait
         self.keep_reader = keep_reader
+        self.query_threads = query_threads
         self._file = _state(path)
 
     def exists(self) -> bool:
@@ -224,6 +227,8 @@ class Database:
                 raise StoreBusy(self.path, self.wait, None)
             if f.reader is None:
                 f.reader = connect(self.path, read_only=True, wait=self.wait)
+                if self.query_threads:
+                    f.reader.execute(f"SET threads = {int(self.query_threads)}")
                 f.generation += 1
                 f.legacy = legacy_view_sql(f.reader)  # a store from before record 1.1: later columns empty
                 if self.keep_reader and f.watcher is None:
