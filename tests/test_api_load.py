@@ -281,3 +281,37 @@ def test_the_opening_answers_are_computed_when_a_generation_starts(tmp_path, mon
         monkeypatch.setattr(views, "facet_counts", not_again)
         monkeypatch.setattr(views, "totals", not_again)
         assert [client.get(url).json() for url in asked] == computed
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_dyads_example_is_its_most_frequent_name_and_class_the_smallest_on_a_tie(backend, request, tmp_path):
+    from collections import Counter
+
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    records = example_records()
+    names: dict[tuple, Counter] = {}
+    classes: dict[tuple, Counter] = {}
+    for record in records:  # each event's distinct source codes times its distinct target codes
+        actors = {a.id: a for a in record.actors}
+        for event in record.events:
+            sources = {actors[a].code for a in event.source if a in actors} or {None}
+            targets = {actors[a].code for a in event.target if a in actors} or {None}
+            for pair in ((s, t, event.plover) for s in sources for t in targets):
+                names.setdefault(pair, Counter())[event.cameo_name] += 1
+                classes.setdefault(pair, Counter())[event.quad_class] += 1
+
+    def most_frequent(counts: Counter):
+        kept = {v: n for v, n in counts.items() if v is not None}
+        return min(kept, key=lambda v: (-kept[v], v)) if kept else None
+
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with open_store(url) as store:
+        dyads = store.dyads(limit=500)
+    assert len(dyads) == len(names) > 5
+    for dyad in dyads:
+        pair = (dyad["source"], dyad["target"], dyad["plover"])
+        assert dyad["events"] == sum(names[pair].values())
+        assert (dyad["example"], dyad["quad_class"]) == (most_frequent(names[pair]), most_frequent(classes[pair]))
+    assert [d["events"] for d in dyads] == sorted((d["events"] for d in dyads), reverse=True)
