@@ -52,7 +52,10 @@ def facet_counts(store, limit: int = 12, **filters: Any) -> dict[str, list[dict[
                 row_number() OVER (ORDER BY {"v" if facet == "quad_class" else "n DESC, v"}) AS r
             FROM ({sql}) AS g) AS {facet}_ranked WHERE {f"r <= {int(limit)}" if facet != "quad_class" else "true"}"""
         for facet, sql in grouped.items())
-    rows = _rows(store, f"""WITH m AS MATERIALIZED (SELECT e.cameo, e.quad_class, e.modality,
+    # The matching events kept once when filtered (evaluating the filters seven times cost more); all
+    # of them read seven times when not (copying a million events' lists cost more: 440 -> 250 ms).
+    kept = "MATERIALIZED" if where else "NOT MATERIALIZED"
+    rows = _rows(store, f"""WITH m AS {kept} (SELECT e.cameo, e.quad_class, e.modality,
             e.plover_type, e.countries, e.actor_codes, e.doc_language FROM events e {where})
         {ranked}""", params)
     out: dict[str, list[dict[str, Any]]] = {facet: [] for facet in grouped}
