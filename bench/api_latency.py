@@ -2,6 +2,7 @@
 
     python bench/api_latency.py [--events N] [--db PATH] [--rounds R] [--json]
     python bench/api_latency.py --concurrency 20 [--duration S] [--events N] [--db PATH] [--json]
+    python bench/api_latency.py --cpu 100 [--seed 7] [--db PATH]
 
 Builds (once; reused when --db exists with the same size) a store with N synthetic events: 10 per
 document, one source and one target actor each (with country and sector), a place with coordinates
@@ -15,8 +16,11 @@ TestClient (routing, validation, the queries and JSON serialisation; no network)
 warm-up call. With --concurrency N, `eventwire serve` runs in a process of its own and N client
 threads (keep-alive HTTP connections) each send requests one after another for --duration seconds,
 drawn from MIX (event lists with random filters and their next pages, timelines, facet counts,
-facets, map, totals, dyads); the report gives p50/p95/p99 per kind and overall, and the load
-average before and during. The target in the issue: p95 below 300 ms at 20 clients on 1M events.
+facets, map, totals, dyads); the report gives p50/p95/p99 per kind and overall, the server's CPU
+time per request, and the load average before and during. With --cpu N, N requests drawn from
+MIX are each computed (no answers kept) and sent alone in process: the CPU time per request by
+kind, the figure to compare on a shared machine. The target in the issue: p95 below 300 ms at 20
+clients on 1M events.
 """
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, Docum
                                   EventPage, FacetCounts, Facets, IngestResult, MapPoint, Problem, Timeline, Totals)
 from eventwire.api.watching import events_since_page, watch_router
 from eventwire.config import Settings, load_settings
-from eventwire.store.access import Database, StorageFailure, StoreBusy, other_waiting
+from eventwire.store.access import Database, StorageFailure, StoreBusy
 from eventwire.store.duckdb import Store, open_store
 
 __all__ = ["create_app", "DEFAULT_MAX_BODY", "MAX_PAGE", "MAX_OFFSET"]
@@ -253,11 +253,11 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     def warm(generation: Any) -> None:
         """Compute the opening answers of `generation` one after another, while it lasts; a writer
-        waiting for the file stops it (the reader must close)."""
+        waiting for the file (another process's, or POST /api/ingest's) stops it: the reader must close."""
         try:
             with reading() as db:
                 for key, compute in opening_answers(db):
-                    if db.generation != generation or other_waiting(db_path):
+                    if db.generation != generation or database.writer_waits():
                         return
                     answers.get(generation, key, compute)
         except Exception:  # a request asking the same answer gets the error itself

@@ -173,6 +173,7 @@ class _FileState:
         self.reader: duckdb.DuckDBPyConnection | None = None
         self.readers = 0
         self.writing = False
+        self.writers_waiting = 0  # threads of this process waiting in writing()
         self.watcher: threading.Thread | None = None
         self.legacy: str | None = None  # the view a store from before record 1.1 reads through
         # Grows each time the read-only instance is opened: while it stays open nothing can write
@@ -251,6 +252,10 @@ class Database:
                     self._close_reader()
                 f.cond.notify_all()
 
+    def writer_waits(self) -> bool:
+        """Whether a writer waits for the file: another process, or a thread of this one."""
+        return self._file.writers_waiting > 0 or other_waiting(self.path)
+
     def _may_read(self) -> bool:
         f = self._file
         if f.writing:
@@ -287,8 +292,12 @@ class Database:
 
         f = self._file
         with f.cond:
-            if not f.cond.wait_for(lambda: not f.writing and f.readers == 0, timeout=self.wait):
-                raise StoreBusy(self.path, self.wait, None)
+            f.writers_waiting += 1
+            try:
+                if not f.cond.wait_for(lambda: not f.writing and f.readers == 0, timeout=self.wait):
+                    raise StoreBusy(self.path, self.wait, None)
+            finally:
+                f.writers_waiting -= 1
             f.writing = True
             self._close_reader()
         try:
