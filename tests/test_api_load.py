@@ -315,3 +315,33 @@ def test_a_dyads_example_is_its_most_frequent_name_and_class_the_smallest_on_a_t
         assert dyad["events"] == sum(names[pair].values())
         assert (dyad["example"], dyad["quad_class"]) == (most_frequent(names[pair]), most_frequent(classes[pair]))
     assert [d["events"] for d in dyads] == sorted((d["events"] for d in dyads), reverse=True)
+
+
+def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
+    from itertools import combinations
+
+    from eventwire.api import views
+    from eventwire.store.duckdb import open_store
+
+    path = build_example_db(tmp_path / "counted.duckdb")
+    with open_store(path) as store:
+        counted = views.facet_table(store)
+        assert 0 < counted.num_rows <= store.count("events")
+        full = views.facet_counts(store)
+        values = {"country": [c["value"] for c in full["country"][:3]],
+                  "cameo": sorted({c["value"] for c in full["cameo_root"]})[:3],
+                  "plover": [c["value"] for c in full["plover"][:3]],
+                  "modality": [c["value"] for c in full["modality"][:3]],
+                  "quad_class": [int(c["value"]) for c in full["quad_class"]],
+                  "lang": [c["value"] for c in full["language"]]}
+        asked = [{}] + [{name: v} for name, vs in values.items() for v in vs]
+        asked += [{a: values[a][0], b: values[b][-1]} for a, b in combinations(values, 2)]
+        for filters in asked:
+            assert views.facet_counts(store, counted=counted, **filters) == views.facet_counts(store, **filters), filters
+        assert sum(bool(views.facet_counts(store, **f)["plover"]) for f in asked) > len(asked) // 2
+        # It is what is read: an empty table gives empty counts; a filter it cannot answer reads the events.
+        empty = counted.slice(0, 0)
+        assert all(not v for v in views.facet_counts(store, counted=empty, plover=values["plover"][0]).values())
+        code = full["actor"][0]["value"]
+        assert views.facet_counts(store, counted=empty, actor=code) == views.facet_counts(store, actor=code)
+        assert views.facet_counts(store, counted=empty, actor=code)["actor"]

@@ -234,6 +234,13 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
                 threading.Thread(target=warm, args=(db.generation,), name="eventwire-warm", daemon=True).start()
         return answers.get(db.generation, key, compute)
 
+    def facet_table(db: Store) -> Any:
+        """The generation's table of event counts that facet counts read when they can
+        (views.facet_table); none when answers are not kept (it would be made per request)."""
+        if db.generation is None or answers.size <= 0:
+            return None
+        return answers.get(db.generation, ("facet-table",), lambda: views.facet_table(db))
+
     def opening_answers(db: Store) -> list[tuple[tuple, Callable[[], Any]]]:
         """The answers a dashboard opening on no filter asks for, under the keys its requests use:
         a third of a dashboard's requests draw no filter, and these are the slowest to compute."""
@@ -243,7 +250,8 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
             (("facets",), db.facets),
             (("events", none, Order.desc.value, 50, 0, None),
              lambda: db.search_events(order=Order.desc.value, limit=50, offset=0, after=None, **kwargs)),
-            (("facet-counts", none, 12), lambda: views.facet_counts(db, limit=12, **kwargs)),
+            (("facet-table",), lambda: views.facet_table(db)),
+            (("facet-counts", none, 12), lambda: views.facet_counts(db, limit=12, counted=facet_table(db), **kwargs)),
             (("totals", none), lambda: views.totals(db, **kwargs)),
             *((("timeline", none, grain.value), lambda grain=grain: db.timeline(grain.value, **kwargs))
               for grain in (Grain.month, Grain.week, Grain.day, Grain.year)),
@@ -371,7 +379,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         """For the matching events: the most frequent countries (an actor's or the place's), actor
         codes, CAMEO roots, QuadClasses, modalities, PLOVER types and languages, with counts."""
         return cached(db, ("facet-counts", filters, limit),
-                      lambda: views.facet_counts(db, limit=limit, **filters.as_kwargs()))
+                      lambda: views.facet_counts(db, limit=limit, counted=facet_table(db), **filters.as_kwargs()))
 
     @app.get("/api/totals", response_model=Totals, responses=_ERRORS, tags=["events"])
     def totals(db: StoreDep, filters: FiltersDep) -> dict[str, Any]:
