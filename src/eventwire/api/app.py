@@ -8,7 +8,9 @@ store/access.py); a request that finds the database held for too long gets a 503
 `POST /api/ingest` (with an API token) opens it read-write for one article at a time. Extraction
 runs in worker processes of its own (api/extraction.py), never on the request threads; only Host
 headers naming this server are answered (api/limits.py). Answers over events (pages, facets,
-timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py).
+timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py); the first
+request of a store generation starts computing, beside it, what a dashboard opening with no filter
+asks and the table of counts facet counts read (api/views.py facet_table).
 """
 
 import base64
