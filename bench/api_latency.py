@@ -2,6 +2,7 @@
 
     python bench/api_latency.py [--events N] [--db PATH] [--rounds R] [--json]
     python bench/api_latency.py --concurrency 20 [--duration S] [--events N] [--db PATH] [--json]
+    python bench/api_latency.py --cpu 100 [--seed 7] [--db PATH]
 
 Builds (once; reused when --db exists with the same size) a store with N synthetic events: 10 per
 document, one source and one target actor each (with country and sector), a place with coordinates
@@ -15,8 +16,11 @@ TestClient (routing, validation, the queries and JSON serialisation; no network)
 warm-up call. With --concurrency N, `eventwire serve` runs in a process of its own and N client
 threads (keep-alive HTTP connections) each send requests one after another for --duration seconds,
 drawn from MIX (event lists with random filters and their next pages, timelines, facet counts,
-facets, map, totals, dyads); the report gives p50/p95/p99 per kind and overall, and the load
-average before and during. The target in the issue: p95 below 300 ms at 20 clients on 1M events.
+facets, map, totals, dyads); the report gives p50/p95/p99 per kind and overall, the server's CPU
+time per request, and the load average before and during. With --cpu N, N requests drawn from
+MIX are each computed (no answers kept) and sent alone in process: the CPU time per request by
+kind, the figure to compare on a shared machine. The target in the issue: p95 below 300 ms at 20
+clients on 1M events.
 """
 from __future__ import annotations
 
@@ -249,7 +253,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept_answers: int) -> dict:
+def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept_answers: int,
+                   query_threads: int) -> dict:
     """`concurrency` clients (threads with keep-alive connections) against `eventwire serve` in a
     process of its own, each sending the mix one request after another for `duration` seconds."""
     import http.client
@@ -262,10 +267,11 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
     # What `eventwire serve` runs, with the answer cache's size as asked (an older checkout, measured
     # for a "before" figure, has no cache to size).
     serve = ("import inspect, sys, uvicorn; from eventwire.api import create_app; "
-             "sized = 'kept_answers' in inspect.signature(create_app).parameters; "
-             "app = create_app(sys.argv[1], **({'kept_answers': int(sys.argv[3])} if sized else {})); "
+             "given = inspect.signature(create_app).parameters; "
+             "options = {'kept_answers': int(sys.argv[3]), 'query_threads': int(sys.argv[4]) or None}; "
+             "app = create_app(sys.argv[1], **{k: v for k, v in options.items() if k in given}); "
              "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
-    server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers)],
+    server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers), str(query_threads)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -321,7 +327,16 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
                 loads.append(os.getloadavg()[0])
                 time.sleep(1)
 
+        def server_cpu_seconds() -> float:  # user + system time of the server process (Linux)
+            try:
+                with open(f"/proc/{server.pid}/stat", encoding="ascii") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, ValueError, IndexError):
+                return float("nan")
+
         load_before = os.getloadavg()
+        cpu_before = server_cpu_seconds()
         threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
         threads.append(threading.Thread(target=sample_load))
         started = time.monotonic()
@@ -330,6 +345,7 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
         for t in threads:
             t.join()
         wall = time.monotonic() - started
+        server_cpu = server_cpu_seconds() - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -343,6 +359,7 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
             "requests_per_s": round(len(samples) / wall, 1), "errors": len(errors),
             "error_statuses": sorted({s[2] for s in errors}),
             "all": _summary([ms for _, ms, _ in samples]), "by_kind": kinds,
+            "server_cpu_ms_per_request": round(server_cpu * 1000 / max(1, len(samples)), 1),
             "load_before": [round(x, 2) for x in load_before],
             "load_during": round(statistics.mean(loads), 2) if loads else None}
 
@@ -387,17 +404,71 @@ def run_endpoints(path: str, rounds: int) -> list[dict]:
     return results
 
 
+def run_cpu(path: str, n: int, seed: int, query_threads: int) -> dict:
+    """`n` requests drawn from MIX (next pages follow the last events request's cursor), each computed
+    (no answers kept) and sent alone in process (TestClient), after one warm-up pass: the CPU time of
+    the process (all its threads: DuckDB's too) and the wall time of each, per kind. On a shared
+    machine the CPU time is the figure to compare."""
+    import random
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from eventwire.api import create_app
+
+    import inspect
+
+    rng = random.Random(seed)
+    drawn, cursor = [], None
+    # An older checkout, measured for a "before" figure, has no thread setting (DuckDB's default).
+    threads = {"query_threads": query_threads or None} if "query_threads" in inspect.signature(create_app).parameters else {}
+    with TestClient(create_app(path, kept_answers=0, **threads), base_url="http://localhost") as client:
+        for kind, _ in MIX:  # the reader opens, DuckDB reads the file in
+            if kind != "events next page":
+                client.get(next_request(random.Random(kind), None)[1])
+        for _ in range(n):
+            kind, url = next_request(rng, cursor)
+            cpu0, t0 = time.process_time(), time.perf_counter()
+            response = client.get(url)
+            wall, cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - cpu0) * 1000
+            assert response.status_code == 200, (url, response.text)
+            drawn.append((kind, cpu, wall))
+            cursor = None
+            if kind.startswith("events"):
+                nxt = response.json().get("next_cursor")
+                if nxt:
+                    base = url.split("?", 1)[1] if "?" in url else ""
+                    kept = "&".join(p for p in base.split("&") if p and not p.startswith("cursor="))
+                    cursor = "/api/events?" + (kept + "&" if kept else "") + f"cursor={nxt}"
+    kinds = {}
+    for kind, _ in MIX:
+        cpus = [c for k, c, _ in drawn if k == kind]
+        walls = [w for k, _, w in drawn if k == kind]
+        if cpus:
+            kinds[kind] = {"n": len(cpus), "cpu_p50_ms": round(percentile(cpus, 50), 1),
+                           "cpu_mean_ms": round(statistics.mean(cpus), 1), "wall_p50_ms": round(percentile(walls, 50), 1)}
+    return {"requests": n, "seed": seed, "cpu_mean_ms": round(statistics.mean(c for _, c, _ in drawn), 1),
+            "cpu_p50_ms": round(percentile([c for _, c, _ in drawn], 50), 1),
+            "cpu_p95_ms": round(percentile([c for _, c, _ in drawn], 95), 1), "by_kind": kinds,
+            "load": [round(x, 2) for x in os.getloadavg()]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", help="Store to build or reuse [default: a temporary file]")
     parser.add_argument("--rounds", type=int, default=20, help="Timed requests per endpoint (without --concurrency)")
     parser.add_argument("--concurrency", type=int, help="Clients at once, each sending the mix (MIX) to a server")
+    parser.add_argument("--cpu", type=int, metavar="N",
+                        help="N requests drawn from the mix, each computed and sent alone: CPU ms per request by kind")
     parser.add_argument("--duration", type=float, default=60, help="Seconds of load with --concurrency")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kept-answers", type=int, default=256,
                         help="With --concurrency: answers the server keeps while the store is unchanged (0: none, every "
                              "request computed); single requests are always computed")
+    parser.add_argument("--query-threads", type=int, default=0,
+                        help="Threads per query of the server (0: DuckDB's default, one per core)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     import duckdb
@@ -424,21 +495,25 @@ def main(argv: list[str] | None = None) -> int:
     build_seconds = time.perf_counter() - started
     report = {"events": args.events, "build_seconds": round(build_seconds, 1), "reused_db": reuse,
               "cpus": os.cpu_count(), "kept_answers": args.kept_answers}
-    if args.concurrency:
-        report.update(run_concurrent(path, args.concurrency, args.duration, args.seed, args.kept_answers))
+    if args.cpu:
+        report.update(run_cpu(path, args.cpu, args.seed, args.query_threads))
+    elif args.concurrency:
+        report.update(run_concurrent(path, args.concurrency, args.duration, args.seed, args.kept_answers,
+                                     args.query_threads))
     else:
         report["rounds"] = args.rounds
         report["results"] = run_endpoints(path, args.rounds)
         report["worst_p95_ms"] = max(r["p95_ms"] for r in report["results"])
         report["load"] = [round(x, 2) for x in os.getloadavg()]
-    if args.json:
+    if args.json or args.cpu:
         json.dump(report, sys.stdout, indent=1)
         sys.stdout.write("\n")
     elif args.concurrency:
         print(f"{args.events:,} events ({'reused' if reuse else f'built in {build_seconds:.0f} s'}), "
               f"{report['concurrency']} clients for {report['seconds']} s, {os.cpu_count()} CPUs, "
               f"load average {report['load_before'][0]} before, {report['load_during']} during")
-        print(f"{report['requests']} requests ({report['requests_per_s']}/s), {report['errors']} errors")
+        print(f"{report['requests']} requests ({report['requests_per_s']}/s), {report['errors']} errors, "
+              f"server CPU {report['server_cpu_ms_per_request']} ms per request")
         print(f"{'request':20} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
         for kind, r in [("all", report["all"]), *report["by_kind"].items()]:
             print(f"{kind:20} {r['n']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}")

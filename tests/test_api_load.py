@@ -198,3 +198,150 @@ def test_the_copies_written_with_an_event_are_the_ones_computed_from_the_tables(
     for row in written:
         assert row[at["countries"]] == sorted(set(row[at["actor_countries"]]) | ({row[at["place_country"]]} - {None}))
         assert row[at["actor_codes"]] == sorted(set(row[at["source_codes"]] + row[at["target_codes"]]) - {None})
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_the_page_the_map_and_the_filters_read_from_the_copies_what_the_tables_hold(backend, request, tmp_path):
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+    from eventwire.store.schema import ACTOR_MARK
+
+    records = example_records()
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with open_store(url) as store:
+        page = store.search_events(limit=500)
+        assert page["total"] == len(page["items"]) == sum(len(r.events) for r in records)
+        for item in page["items"]:  # each event's actors and place, as the tables join them
+            for role in ("source", "target"):
+                joined = [{"id": i, "name": n, "code": c} for i, n, c in store.con.execute(
+                    """SELECT a.actor_id, a.name, a.code FROM event_actors x JOIN actors a USING (doc_id, actor_id)
+                    WHERE x.doc_id = ? AND x.event_id = ? AND x.role = ? ORDER BY a.actor_id""",
+                    [item["doc_id"], item["event_id"], role]).fetchall()]
+                assert item[role] == joined
+            if item["place"]:
+                name, country, lat, lon = store.con.execute(
+                    "SELECT name, country, lat, lon FROM places WHERE doc_id = ? AND place_id = ?",
+                    [item["doc_id"], item["place"]["id"]]).fetchone()
+                assert item["place"] == {"id": item["place"]["id"], "name": name, "country": country,
+                                         "lat": lat, "lon": lon}
+        assert any(item["source"] and item["target"] for item in page["items"])
+        # The map: the places' coordinates and names, as the join to places gave them.
+        joined = [{"lat": lat, "lon": lon, "name": name, "events": n, "material_conflict": mc}
+                  for lat, lon, name, n, mc in store.con.execute(f"""
+            SELECT p.lat, p.lon, {store.dialect.mode("p.name")}, count(*), count(*) FILTER (WHERE e.quad_class = 4)
+            FROM events e JOIN places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
+            WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL GROUP BY p.lat, p.lon
+            ORDER BY 4 DESC, p.lat, p.lon""").fetchall()]
+        assert store.event_points() == joined and joined
+
+        # The actor filters, against the records: a code prefix of a side's actor, or part of a name.
+        def matching(value: str, roles=("source", "target")) -> int:
+            found = 0
+            for record in records:
+                actors = {a.id: a for a in record.actors}
+                for event in record.events:
+                    side = [actors[a] for role in roles for a in getattr(event, role) if a in actors]
+                    found += any((a.code or "").startswith(value.upper()) and a.code
+                                 or value.lower() in (a.name or "").lower() for a in side)
+            return found
+
+        codes = sorted({a.code for r in records for a in r.actors if a.code})
+        names = sorted({a.name for r in records for a in r.actors if a.name})
+        asked = [codes[0], codes[-1][:3], names[0][1:4].lower(), names[-1].upper(), "zzzz", ACTOR_MARK + codes[0]]
+        for value in asked:
+            assert store.search_events(actor=value, limit=1)["total"] == matching(value), value
+            assert store.search_events(source=value, limit=1)["total"] == matching(value, ("source",)), value
+            assert store.search_events(target=value, limit=1)["total"] == matching(value, ("target",)), value
+        assert sum(matching(v) > 0 for v in asked) >= 3
+        languages = [r.document.language for r in records for _ in r.events]
+        for language in set(languages) - {None}:
+            assert store.search_events(lang=language, limit=1)["total"] == languages.count(language)
+
+
+def test_the_opening_answers_are_computed_when_a_generation_starts(tmp_path, monkeypatch):
+    from eventwire.api import views
+    from eventwire.store.queries import EventQueries
+
+    path = build_example_db(tmp_path / "opening.duckdb")
+    asked = ["/api/facets", "/api/events?limit=50", "/api/facet-counts", "/api/totals", "/api/timeline",
+             "/api/timeline?grain=day", "/api/timeline?grain=week", "/api/timeline?grain=year", "/api/map",
+             "/api/dyads"]
+    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+        computed = [client.get(url).json() for url in asked]
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        assert client.get("/api/facets").status_code == 200  # the generation's first request
+        for thread in [t for t in threading.enumerate() if t.name == "eventwire-warm"]:
+            thread.join(60)
+
+        def not_again(*args, **kwargs):
+            raise AssertionError("computed again")
+
+        for name in ("facets", "search_events", "timeline", "event_points", "dyads"):
+            monkeypatch.setattr(EventQueries, name, not_again)
+        monkeypatch.setattr(views, "facet_counts", not_again)
+        monkeypatch.setattr(views, "totals", not_again)
+        assert [client.get(url).json() for url in asked] == computed
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_dyads_example_is_its_most_frequent_name_and_class_the_smallest_on_a_tie(backend, request, tmp_path):
+    from collections import Counter
+
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    records = example_records()
+    names: dict[tuple, Counter] = {}
+    classes: dict[tuple, Counter] = {}
+    for record in records:  # each event's distinct source codes times its distinct target codes
+        actors = {a.id: a for a in record.actors}
+        for event in record.events:
+            sources = {actors[a].code for a in event.source if a in actors} or {None}
+            targets = {actors[a].code for a in event.target if a in actors} or {None}
+            for pair in ((s, t, event.plover) for s in sources for t in targets):
+                names.setdefault(pair, Counter())[event.cameo_name] += 1
+                classes.setdefault(pair, Counter())[event.quad_class] += 1
+
+    def most_frequent(counts: Counter):
+        kept = {v: n for v, n in counts.items() if v is not None}
+        return min(kept, key=lambda v: (-kept[v], v)) if kept else None
+
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with open_store(url) as store:
+        dyads = store.dyads(limit=500)
+    assert len(dyads) == len(names) > 5
+    for dyad in dyads:
+        pair = (dyad["source"], dyad["target"], dyad["plover"])
+        assert dyad["events"] == sum(names[pair].values())
+        assert (dyad["example"], dyad["quad_class"]) == (most_frequent(names[pair]), most_frequent(classes[pair]))
+    assert [d["events"] for d in dyads] == sorted((d["events"] for d in dyads), reverse=True)
+
+
+def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
+    from itertools import combinations
+
+    from eventwire.api import views
+    from eventwire.store.duckdb import open_store
+
+    path = build_example_db(tmp_path / "counted.duckdb")
+    with open_store(path) as store:
+        counted = views.facet_table(store)
+        assert 0 < counted.num_rows <= store.count("events")
+        full = views.facet_counts(store)
+        values = {"country": [c["value"] for c in full["country"][:3]],
+                  "cameo": sorted({c["value"] for c in full["cameo_root"]})[:3],
+                  "plover": [c["value"] for c in full["plover"][:3]],
+                  "modality": [c["value"] for c in full["modality"][:3]],
+                  "quad_class": [int(c["value"]) for c in full["quad_class"]],
+                  "lang": [c["value"] for c in full["language"]]}
+        asked = [{}] + [{name: v} for name, vs in values.items() for v in vs]
+        asked += [{a: values[a][0], b: values[b][-1]} for a, b in combinations(values, 2)]
+        for filters in asked:
+            assert views.facet_counts(store, counted=counted, **filters) == views.facet_counts(store, **filters), filters
+        assert sum(bool(views.facet_counts(store, **f)["plover"]) for f in asked) > len(asked) // 2
+        # It is what is read: an empty table gives empty counts; a filter it cannot answer reads the events.
+        empty = counted.slice(0, 0)
+        assert all(not v for v in views.facet_counts(store, counted=empty, plover=values["plover"][0]).values())
+        code = full["actor"][0]["value"]
+        assert views.facet_counts(store, counted=empty, actor=code) == views.facet_counts(store, actor=code)
+        assert views.facet_counts(store, counted=empty, actor=code)["actor"]

@@ -8,7 +8,9 @@ store/access.py); a request that finds the database held for too long gets a 503
 `POST /api/ingest` (with an API token) opens it read-write for one article at a time. Extraction
 runs in worker processes of its own (api/extraction.py), never on the request threads; only Host
 headers naming this server are answered (api/limits.py). Answers over events (pages, facets,
-timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py).
+timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py); the first
+request of a store generation starts computing, beside it, what a dashboard opening with no filter
+asks and the table of counts facet counts read (api/views.py facet_table).
 """
 
 import base64
@@ -195,7 +197,7 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
                watchlists: tuple = (), watching: Callable[[], bool] = lambda: False,
-               kept_answers: int = 256) -> FastAPI:
+               kept_answers: int = 256, query_threads: int | None = None) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
     spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
@@ -204,11 +206,14 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     this process holds the database read-write (`serve --watch`): requests then read through
     that instance (DuckDB allows no read-only one beside it in a process); `watchlists` (of
     sources.toml) and `watching` feed the monitoring endpoints. `kept_answers` is how many answers
-    are kept while the store is unchanged (api/cache.py; 0 computes every one)."""
+    are kept while the store is unchanged (api/cache.py; 0 computes every one). `query_threads`
+    is how many threads each query of a DuckDB store runs on (None: DuckDB's default, one per core;
+    requests run in parallel on threads of their own either way)."""
     settings = settings or load_settings(db=db_path)
     shared_writer = writable
     writable = bool(api_token) or writable
-    database = Database(db_path, wait=min(settings.lock_wait, 10), keep_reader=not shared_writer)
+    database = Database(db_path, wait=min(settings.lock_wait, 10), keep_reader=not shared_writer,
+                        query_threads=query_threads)
     if not database.exists():
         if not writable:
             raise FileNotFoundError(f"{db_path}: no such database (run `eventwire ingest` first)")
@@ -217,9 +222,56 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     pools: list[ExtractionPool] = []  # made on first use, on the event loop that serves it
     answers = AnswerCache(kept_answers)
 
+    warming = {"generation": None}  # the last generation whose opening answers were started
+    warming_lock = threading.Lock()
+
     def cached(db: Store, key: tuple, compute: Callable[[], Any]) -> Any:
-        """The answer for `key` while the store is unchanged (api/cache.py)."""
+        """The answer for `key` while the store is unchanged (api/cache.py); the first request of a
+        generation starts computing what the dashboard asks first (opening_answers) beside it."""
+        if db.generation is not None and answers.size > 0:
+            with warming_lock:
+                start = warming["generation"] != db.generation
+                warming["generation"] = db.generation
+            if start:
+                threading.Thread(target=warm, args=(db.generation,), name="eventwire-warm", daemon=True).start()
         return answers.get(db.generation, key, compute)
+
+    def facet_table(db: Store) -> Any:
+        """The generation's table of event counts that facet counts read when they can
+        (views.facet_table); none when answers are not kept (it would be made per request)."""
+        if db.generation is None or answers.size <= 0:
+            return None
+        return answers.get(db.generation, ("facet-table",), lambda: views.facet_table(db))
+
+    def opening_answers(db: Store) -> list[tuple[tuple, Callable[[], Any]]]:
+        """The answers a dashboard opening on no filter asks for, under the keys its requests use:
+        a third of a dashboard's requests draw no filter, and these are the slowest to compute."""
+        none = EventFilters()
+        kwargs = none.as_kwargs()
+        return [
+            (("facets",), db.facets),
+            (("events", none, Order.desc.value, 50, 0, None),
+             lambda: db.search_events(order=Order.desc.value, limit=50, offset=0, after=None, **kwargs)),
+            (("facet-table",), lambda: views.facet_table(db)),
+            (("facet-counts", none, 12), lambda: views.facet_counts(db, limit=12, counted=facet_table(db), **kwargs)),
+            (("totals", none), lambda: views.totals(db, **kwargs)),
+            *((("timeline", none, grain.value), lambda grain=grain: db.timeline(grain.value, **kwargs))
+              for grain in (Grain.month, Grain.week, Grain.day, Grain.year)),
+            (("map", none, 2000), lambda: db.event_points(limit=2000, **kwargs)),
+            (("dyads", none, 100), lambda: db.dyads(limit=100, **kwargs)),
+        ]
+
+    def warm(generation: Any) -> None:
+        """Compute the opening answers of `generation` one after another, while it lasts; a writer
+        waiting for the file (another process's, or POST /api/ingest's) stops it: the reader must close."""
+        try:
+            with reading() as db:
+                for key, compute in opening_answers(db):
+                    if db.generation != generation or database.writer_waits():
+                        return
+                    answers.get(generation, key, compute)
+        except Exception:  # a request asking the same answer gets the error itself
+            log.debug("computing the opening answers failed", exc_info=True)
 
     def extraction() -> ExtractionPool:
         if not pools:
@@ -329,7 +381,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         """For the matching events: the most frequent countries (an actor's or the place's), actor
         codes, CAMEO roots, QuadClasses, modalities, PLOVER types and languages, with counts."""
         return cached(db, ("facet-counts", filters, limit),
-                      lambda: views.facet_counts(db, limit=limit, **filters.as_kwargs()))
+                      lambda: views.facet_counts(db, limit=limit, counted=facet_table(db), **filters.as_kwargs()))
 
     @app.get("/api/totals", response_model=Totals, responses=_ERRORS, tags=["events"])
     def totals(db: StoreDep, filters: FiltersDep) -> dict[str, Any]:

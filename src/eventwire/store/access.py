@@ -173,6 +173,7 @@ class _FileState:
         self.reader: duckdb.DuckDBPyConnection | None = None
         self.readers = 0
         self.writing = False
+        self.writers_waiting = 0  # threads of this process waiting in writing()
         self.watcher: threading.Thread | None = None
         self.legacy: str | None = None  # the view a store from before record 1.1 reads through
         # Grows each time the read-only instance is opened: while it stays open nothing can write
@@ -194,7 +195,8 @@ class Database:
     """The store at `path`, opened per use: `reading()` and `writing()` are context managers that
     yield a Store. Threads of one process share the file's state (the server's request threads,
     two runs in one process): reads run together, a write waits for them and excludes them. With
-    `keep_reader`, the read-only instance stays open between reads until another process waits.
+    `keep_reader`, the read-only instance stays open between reads until another process waits;
+    `query_threads` caps the threads each of its queries runs on (DuckDB's default: one per core).
     A postgresql:// URL gives a postgres.PostgresDatabase, which is used the same way."""
 
     def __new__(cls, path: str, **options: Any) -> Any:
@@ -204,10 +206,12 @@ class Database:
             return PostgresDatabase(path, **options)
         return super().__new__(cls)
 
-    def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False) -> None:
+    def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False,
+                 query_threads: int | None = None) -> None:
         self.path = path
         self.wait = wait
         self.keep_reader = keep_reader
+        self.query_threads = query_threads
         self._file = _state(path)
 
     def exists(self) -> bool:
@@ -224,6 +228,8 @@ class Database:
                 raise StoreBusy(self.path, self.wait, None)
             if f.reader is None:
                 f.reader = connect(self.path, read_only=True, wait=self.wait)
+                if self.query_threads:
+                    f.reader.execute(f"SET threads = {int(self.query_threads)}")
                 f.generation += 1
                 f.legacy = legacy_view_sql(f.reader)  # a store from before record 1.1: later columns empty
                 if self.keep_reader and f.watcher is None:
@@ -245,6 +251,10 @@ class Database:
                 if f.readers == 0 and (not self.keep_reader or other_waiting(self.path)):
                     self._close_reader()
                 f.cond.notify_all()
+
+    def writer_waits(self) -> bool:
+        """Whether a writer waits for the file: another process, or a thread of this one."""
+        return self._file.writers_waiting > 0 or other_waiting(self.path)
 
     def _may_read(self) -> bool:
         f = self._file
@@ -282,8 +292,12 @@ class Database:
 
         f = self._file
         with f.cond:
-            if not f.cond.wait_for(lambda: not f.writing and f.readers == 0, timeout=self.wait):
-                raise StoreBusy(self.path, self.wait, None)
+            f.writers_waiting += 1
+            try:
+                if not f.cond.wait_for(lambda: not f.writing and f.readers == 0, timeout=self.wait):
+                    raise StoreBusy(self.path, self.wait, None)
+            finally:
+                f.writers_waiting -= 1
             f.writing = True
             self._close_reader()
         try:

@@ -60,6 +60,13 @@ class Dialect:
         """An empty list of `element` (a DuckDB type name)."""
         return f"CAST([] AS {element}[])"
 
+    def actor_refs_json(self) -> str:
+        """Over a group of event_actors x joined to actors a (one event): the text of a JSON object
+        {"source": [...], "target": [...]}, each side's actors as {"id", "name", "code"} sorted by id."""
+        side = ("coalesce(CAST(to_json(list({{'id': a.actor_id, 'name': a.name, 'code': a.code}} "
+                "ORDER BY a.actor_id) FILTER (WHERE x.role = '{}')) AS VARCHAR), '[]')")
+        return f"""'{{"source":' || {side.format("source")} || ',"target":' || {side.format("target")} || '}}'"""
+
     def list_any(self, array: str, condition: str) -> str:
         """Whether some element x of `array` meets `condition` (SQL over x)."""
         return f"(len(list_filter({array}, lambda x: {condition})) > 0)"
@@ -125,6 +132,11 @@ class PostgresDialect(Dialect):
 
     def empty_list(self, element: str) -> str:
         return f"CAST('{{}}' AS {self.ddl(element).split()[0]}[])"
+
+    def actor_refs_json(self) -> str:
+        side = ("coalesce(CAST(json_agg(json_build_object('id', a.actor_id, 'name', a.name, 'code', a.code) "
+                "ORDER BY a.actor_id) FILTER (WHERE x.role = '{}') AS TEXT), '[]')")
+        return f"""'{{"source":' || {side.format("source")} || ',"target":' || {side.format("target")} || '}}'"""
 
     def list_any(self, array: str, condition: str) -> str:
         return f"EXISTS (SELECT 1 FROM unnest({array}) AS listed(x) WHERE {condition})"

@@ -161,7 +161,8 @@ class PostgresDatabase:
     `writing()` yield a Store over a connection from a small pool. `wait` and `keep_reader` are
     the DuckDB file's concerns and are accepted for the same calls."""
 
-    def __init__(self, url: str, *, wait: float = 0, keep_reader: bool = False) -> None:
+    def __init__(self, url: str, *, wait: float = 0, keep_reader: bool = False,
+                 query_threads: int | None = None) -> None:  # query_threads: DuckDB's; the server sets its own
         self.path = url
         self.wait = wait
         self._idle: list[Any] = []

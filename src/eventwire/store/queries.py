@@ -10,12 +10,22 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from eventwire.store.schema import ACTOR_MARK
+
 __all__ = ["EventQueries"]
 
 
 def _sentence_start(evidence: dict[str, Any]) -> int:
     """Where an evidence's sentence starts: a window of a long sentence names it in `sentence_span`."""
     return (evidence.get("sentence_span") or [evidence["start"]])[0]
+
+
+# What a page of events shows of each event: its own columns and its copies of its place's fields
+# and its actors (schema.DENORMALISED_COLUMNS), so a page looks up only its documents.
+_PAGE_COLUMNS = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, "
+                 "date_iso_grain, cameo, cameo_name, quad_class, goldstein, plover_type, plover_mode, modality, "
+                 "place_id, trigger, evidence_text, section, caption_index, acled_type, acled_sub_type, "
+                 "place_name, place_country, place_lat, place_lon, page_actors")
 
 
 class EventQueries:
@@ -40,15 +50,22 @@ class EventQueries:
 
         # Each event carries copies of its actors' codes, names and countries and of its place's
         # country and coordinates (schema.DENORMALISED_COLUMNS): the filters read the events table alone.
+        # A code prefix or part of a name is one strpos in a side's codes or names as one text, each
+        # element preceded by ACTOR_MARK; a value holding the mark itself tests each list element.
         has = self.dialect.list_any
         for role, value in (("", actor), ("source", source), ("target", target)):
             if value:
                 # Plain string functions, not LIKE: no wildcards to escape, and DuckDB runs them faster.
                 roles = (role,) if role else ("source", "target")
-                where.append("(" + " OR ".join(
-                    [has(f"e.{r}_codes", "starts_with(x, ?)") for r in roles]
-                    + [has(f"e.{r}_names", "strpos(lower(x), ?) > 0") for r in roles]) + ")")
-                params += [value.upper()] * len(roles) + [value.lower()] * len(roles)
+                if ACTOR_MARK in value:
+                    tests = ([has(f"e.{r}_codes", "starts_with(x, ?)") for r in roles]
+                             + [has(f"e.{r}_names", "strpos(lower(x), ?) > 0") for r in roles])
+                    params += [value.upper()] * len(roles) + [value.lower()] * len(roles)
+                else:
+                    tests = ([f"strpos(e.{r}_codes_text, ?) > 0" for r in roles]
+                             + [f"strpos(lower(e.{r}_names_text), ?) > 0" for r in roles])
+                    params += [ACTOR_MARK + value.upper()] * len(roles) + [value.lower()] * len(roles)
+                where.append("(" + " OR ".join(tests) + ")")
         if country:
             where.append(f"({self.dialect.list_has('e.actor_countries', '?')} OR e.place_country = ?)")
             params += [country.upper(), country.upper()]
@@ -90,7 +107,7 @@ class EventQueries:
             where.append("e.doc_id = ?")
             params.append(doc_id)
         if lang:
-            where.append("EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.doc_id AND d.language = ?)")
+            where.append("e.doc_language = ?")
             params.append(lang.lower())
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
@@ -111,33 +128,18 @@ class EventQueries:
                           "(doc_id = ? AND event_id {0} ?))))").format(cmp)
             k, d, ev = after
             page_params = [k, k, d, d, ev]
-        columns = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name, "
-                   "quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text, "
-                   "section, caption_index, acled_type, acled_sub_type")
         order_by = f"ORDER BY sort_key {direction}, doc_id {direction}, event_id {direction}"
         limits = f"LIMIT {int(limit)} OFFSET {int(offset) if after is None else 0}"
-        if not where:
-            # Unfiltered: the count is free and one top-N scan brings the page's own columns.
-            total = self.con.execute("SELECT count(*) FROM events").fetchone()[0]
-            cur = self.con.execute(f"""SELECT * FROM (SELECT {key} AS sort_key, {columns} FROM events e) AS k
-                {page_where} {order_by} {limits}""", page_params)
-            names = [c[0] for c in cur.description]
-            rows = [dict(zip(names, row)) for row in cur.fetchall()]
-            keys = [(r["sort_key"], r["doc_id"], r["event_id"]) for r in rows]
-            items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
-        else:
-            # Filtered: the filters are evaluated once; the matching keys are materialised, counted and
-            # sorted, and the page's columns fetched for its rows only. The LEFT JOIN from one row keeps
-            # the total when the page is empty.
-            sql = f"""
-                WITH f AS MATERIALIZED (SELECT {key} AS sort_key, e.doc_id, e.event_id FROM events e {where}),
-                top AS (SELECT * FROM f {page_where} {order_by} {limits})
-                SELECT (SELECT count(*) FROM f) AS total, top.sort_key, top.doc_id, top.event_id
-                FROM (SELECT 1) one LEFT JOIN top ON true"""
-            found = self.con.execute(sql, params + page_params).fetchall()
-            total = found[0][0]
-            keys = [(k, d, e) for _, k, d, e in found if d is not None]
-            items = self._event_items([(d, e) for _, d, e in keys])
+        # The count, then one top-N scan that brings the page's own columns with its events (DuckDB
+        # reads the other columns for the top rows only): the filters are evaluated twice, which costs
+        # less than finding the page's rows again by their documents (no index serves that look-up).
+        total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+        cur = self.con.execute(f"""SELECT * FROM (SELECT {key} AS sort_key, {_PAGE_COLUMNS} FROM events e {where}) AS k
+            {page_where} {order_by} {limits}""", params + page_params)
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, row)) for row in cur.fetchall()]
+        keys = [(r["sort_key"], r["doc_id"], r["event_id"]) for r in rows]
+        items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
         nxt = None
         if len(keys) == int(limit) and (int(offset) + len(keys) < total or after is not None):
             nxt = keys[-1]
@@ -152,37 +154,20 @@ class EventQueries:
         marks = ", ".join("?" * len(docs))
         wanted = set(keys)
 
-        def fetch(sql: str, copies: int = 1) -> list[dict[str, Any]]:
-            cur = self.con.execute(sql, docs * copies)
+        def fetch(sql: str) -> list[dict[str, Any]]:
+            cur = self.con.execute(sql, docs)
             names = [c[0] for c in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
-        events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(f"""
-            SELECT doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, date_iso_grain, cameo, cameo_name,
-                quad_class, goldstein, plover_type, plover_mode, modality, place_id, trigger, evidence_text,
-                section, caption_index, acled_type, acled_sub_type FROM events WHERE doc_id IN ({marks})""")
-            if (r["doc_id"], r["event_id"]) in wanted}
-        sides: dict[tuple[str, str], dict[str, list]] = {}
-        # Each table's rows of the page's documents found first, then joined: joined at once, the
-        # filters reached the scans less well (a third more CPU at 1M events).
-        for r in fetch(f"""WITH x AS MATERIALIZED (SELECT doc_id, event_id, role, actor_id FROM event_actors
-                    WHERE doc_id IN ({marks})),
-                a AS MATERIALIZED (SELECT doc_id, actor_id, name, code FROM actors WHERE doc_id IN ({marks}))
-                SELECT x.doc_id, x.event_id, x.role, a.actor_id, a.name, a.code
-                FROM x JOIN a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id ORDER BY a.actor_id""", 2):
-            if (r["doc_id"], r["event_id"]) in wanted:
-                sides.setdefault((r["doc_id"], r["event_id"]), {"source": [], "target": []}).setdefault(
-                    r["role"], []).append({"id": r["actor_id"], "name": r["name"], "code": r["code"]})
-        places = {(r["doc_id"], r["place_id"]): r for r in fetch(
-            f"SELECT doc_id, place_id, name, country, lat, lon FROM places WHERE doc_id IN ({marks})")}
+        events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(
+            f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({marks})") if (r["doc_id"], r["event_id"]) in wanted}
         documents = {r["doc_id"]: r for r in fetch(
             f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})")}
         items = []
         for doc_id, event_id in keys:
             r = events[(doc_id, event_id)]
-            place = places.get((doc_id, r["place_id"])) if r["place_id"] else None
             doc = documents.get(doc_id, {})
-            side = sides.get((doc_id, event_id), {})
+            side = json.loads(r["page_actors"]) if r["page_actors"] else {}
             items.append({
                 "doc_id": doc_id, "event_id": event_id,
                 "date": r["date_iso"], "date_grain": r["date_iso_grain"], "timex": r["date_value"],
@@ -193,10 +178,8 @@ class EventQueries:
                 "acled_type": r["acled_type"], "acled_sub_type": r["acled_sub_type"],
                 "modality": list(r["modality"] or []),
                 "source": side.get("source", []), "target": side.get("target", []),
-                "place": {"id": r["place_id"], "name": place["name"] if place else None,
-                          "country": place["country"] if place else None,
-                          "lat": place["lat"] if place else None,
-                          "lon": place["lon"] if place else None} if r["place_id"] else None,
+                "place": {"id": r["place_id"], "name": r["place_name"], "country": r["place_country"],
+                          "lat": r["place_lat"], "lon": r["place_lon"]} if r["place_id"] else None,
                 "trigger": r["trigger"], "evidence": r["evidence_text"], "section": r["section"],
                 "caption_index": r["caption_index"],
                 "document": {"id": doc_id, "title": doc.get("title"), "published": doc.get("published"),
@@ -236,31 +219,48 @@ class EventQueries:
     def event_points(self, limit: int = 2000, **filters: Any) -> list[dict[str, Any]]:
         """Map markers: events matching `filters` grouped by the coordinates of their place."""
         where, params = self._api_where(**filters)
+        # The events' copies of their place's name and coordinates (schema.DENORMALISED_COLUMNS): no join
+        # to places (a third of the CPU). An event whose place has no row has no coordinates either.
         sql = f"""
-            SELECT p.lat, p.lon, {self.dialect.mode("p.name")} AS name, count(*) AS n,
+            SELECT e.place_lat, e.place_lon, {self.dialect.mode("e.place_name")} AS name, count(*) AS n,
                 count(*) FILTER (WHERE e.quad_class = 4) AS material_conflict
-            FROM events e JOIN places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
-            {where} {"AND" if where else "WHERE"} p.lat IS NOT NULL AND p.lon IS NOT NULL
-            GROUP BY p.lat, p.lon ORDER BY n DESC, p.lat, p.lon LIMIT {int(limit)}"""
+            FROM events e
+            {where} {"AND" if where else "WHERE"} e.place_lat IS NOT NULL AND e.place_lon IS NOT NULL
+            GROUP BY e.place_lat, e.place_lon ORDER BY n DESC, e.place_lat, e.place_lon LIMIT {int(limit)}"""
         return [{"lat": lat, "lon": lon, "name": name, "events": n, "material_conflict": mc}
                 for lat, lon, name, n, mc in self.con.execute(sql, params).fetchall()]
 
     def dyads(self, limit: int = 200, **filters: Any) -> list[dict[str, Any]]:
         """Who did what to whom: event counts per (source code, target code, PLOVER type) over the
-        events matching `filters`; a missing side is null."""
+        events matching `filters`; a missing side is null. Each dyad's example is its most frequent
+        CAMEO name and QuadClass, the smallest on a tie (as PostgreSQL's mode() gives)."""
         where, params = self._api_where(**filters)
         # Each event's distinct source codes times its distinct target codes (a side without an
         # actor, or with one without a code, is NULL), from its copies of them (store/schema.py).
+        # Counted once per (dyad, CAMEO name, QuadClass), a few thousand rows: the top dyads and the
+        # most frequent name and class of each come from those (mode() per dyad over every pair was
+        # two thirds of the time, and DuckDB's broke ties differently from one run to the next).
         d = self.dialect
+        dyad = "source, target, plover_type"
+        same = " AND ".join(f"x.{c} IS NOT DISTINCT FROM t.{c}" for c in ("source", "target", "plover_type"))
+
+        def most_frequent(column: str) -> str:
+            return f"""(SELECT x.v FROM (SELECT {dyad}, {column} AS v, sum(n) AS n FROM counted
+                WHERE {column} IS NOT NULL GROUP BY {dyad}, {column}) AS x
+                WHERE {same} ORDER BY x.n DESC, x.v LIMIT 1)"""
+
         sql = f"""
             WITH ev AS (SELECT {d.each_once("e.source_codes")} AS sources, {d.each_once("e.target_codes")} AS targets,
                             e.plover_type, e.cameo_name, e.quad_class FROM events e {where}),
             sourced AS (SELECT unnest(sources) AS source, targets, plover_type, cameo_name, quad_class FROM ev),
-            pairs AS (SELECT source, unnest(targets) AS target, plover_type, cameo_name, quad_class FROM sourced)
-            SELECT source, target, plover_type, {self.dialect.mode("cameo_name")} AS example,
-                {self.dialect.mode("quad_class")} AS quad_class, count(*) AS n
-            FROM pairs GROUP BY source, target, plover_type
-            ORDER BY n DESC, source NULLS LAST, target NULLS LAST, plover_type NULLS LAST LIMIT {int(limit)}"""
+            pairs AS (SELECT source, unnest(targets) AS target, plover_type, cameo_name, quad_class FROM sourced),
+            counted AS (SELECT {dyad}, cameo_name, quad_class, count(*) AS n FROM pairs
+                GROUP BY {dyad}, cameo_name, quad_class),
+            top AS (SELECT {dyad}, CAST(sum(n) AS BIGINT) AS n FROM counted GROUP BY {dyad}
+                ORDER BY n DESC, source NULLS LAST, target NULLS LAST, plover_type NULLS LAST LIMIT {int(limit)})
+            SELECT t.source, t.target, t.plover_type, {most_frequent("cameo_name")} AS example,
+                {most_frequent("quad_class")} AS quad_class, t.n
+            FROM top t ORDER BY t.n DESC, t.source NULLS LAST, t.target NULLS LAST, t.plover_type NULLS LAST"""
         return [{"source": s, "target": t, "plover": p, "example": ex, "quad_class": qc, "events": n}
                 for s, t, p, ex, qc, n in self.con.execute(sql, params).fetchall()]
 

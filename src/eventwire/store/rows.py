@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.record import ArticleRecord, Evidence, to_json
+from eventwire.store.schema import ACTOR_MARK
 
 __all__ = ["TABLES", "ArticleBatch", "record_json", "article_batch"]
 
@@ -56,7 +57,9 @@ TABLES: dict[str, pa.Schema] = {name: pa.schema(columns) for name, columns in {
                # copies of its place's and actors' fields (schema.DENORMALISED_COLUMNS)
                ("place_country", _S), ("place_lat", _F64), ("place_lon", _F64), ("source_codes", pa.list_(_S)),
                ("target_codes", pa.list_(_S)), ("source_names", pa.list_(_S)), ("target_names", pa.list_(_S)),
-               ("actor_countries", pa.list_(_S)), ("countries", pa.list_(_S)), ("actor_codes", pa.list_(_S))],
+               ("actor_countries", pa.list_(_S)), ("countries", pa.list_(_S)), ("actor_codes", pa.list_(_S)),
+               ("place_name", _S), ("doc_language", _S), ("source_codes_text", _S), ("target_codes_text", _S),
+               ("source_names_text", _S), ("target_names_text", _S), ("page_actors", _S)],
     "event_actors": [("doc_id", _S), ("event_id", _S), ("actor_id", _S), ("role", _S)],
     "event_quantities": [("doc_id", _S), ("event_id", _S), ("quantity_id", _S)],
 }.items()}
@@ -86,17 +89,28 @@ def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:
     actors = {a.id: a for a in record.actors}
     places = {p.id: p for p in record.places}
 
+    def marked(values: list[str | None]) -> str:
+        return "".join(ACTOR_MARK + v for v in values if v is not None)
+
+    def refs(side: list) -> list[dict[str, str | None]]:
+        return [{"id": a.id, "name": a.name, "code": a.code} for a in sorted(side, key=lambda a: a.id)]
+
     def copied(e) -> tuple:
-        """The event's copies of its place's and actors' fields (schema.DENORMALISED_COLUMNS)."""
+        """The event's copies of its place's, actors' and document's fields (schema.DENORMALISED_COLUMNS)."""
         place = places.get(e.place) if e.place else None
         source = [actors[a] for a in e.source if a in actors]
         target = [actors[a] for a in e.target if a in actors]
         countries = [a.country for a in source + target if a.country is not None]
+        page_actors = json.dumps({"source": refs(source), "target": refs(target)}, ensure_ascii=False,
+                                 separators=(",", ":")) if source or target else None
         return (place.country if place else None, place.lat if place else None, place.lon if place else None,
                 [a.code for a in source], [a.code for a in target],
                 [a.name for a in source if a.name is not None], [a.name for a in target if a.name is not None],
                 countries, sorted(set(countries) | ({place.country} if place and place.country else set())),
-                sorted({a.code for a in source + target if a.code is not None}))
+                sorted({a.code for a in source + target if a.code is not None}),
+                place.name if place else None, doc.language,
+                marked([a.code for a in source]), marked([a.code for a in target]),
+                marked([a.name for a in source]), marked([a.name for a in target]), page_actors)
 
     return {
         "documents": [(d, doc.source, doc.input_kind, doc.url, doc.outlet, doc.title, doc.published,

@@ -6,25 +6,37 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "DENORMALISED_COLUMNS",
-           "ensure_schema", "legacy_view_sql", "denormalised_sql"]
+           "ACTOR_MARK", "ensure_schema", "legacy_view_sql", "denormalised_sql"]
 
 SCHEMA_VERSION = 1
 
 _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent_start INTEGER, sent_end INTEGER"
 
-# Copies on each event of what the API's filters and facets ask of its actors and place (the
-# event's place: its country and coordinates; its source and target actors' codes, one per actor,
-# NULL for an actor without one, and names; the countries of all its actors, without NULLs), so that they read the events table alone instead of
-# joining actors, event_actors and places per request. Facet counts count each event once per value:
+# Copies on each event of what the API's filters, facets and pages ask of its actors, place and
+# document (the event's place: its name, country and coordinates; its source and target actors'
+# codes, one per actor, NULL for an actor without one, and names; the countries of all its actors,
+# without NULLs; its document's language), so that they read the events table alone instead of
+# joining actors, event_actors, places and documents per request. Facet counts count each event once per value:
 # `countries` (its actors' and its place's) and `actor_codes` (its source and target actors') hold
 # each value once, sorted, without NULLs, so a facet unnests them without deduplicating a million
-# lists per request (list_distinct was most of a facet count's time). Written with the event
-# (store/rows.py); filled from those tables in a store made before them (denormalised_sql,
-# _add_denormalised).
+# lists per request (list_distinct was most of a facet count's time). The actor filters match the
+# `*_text` copies: each code (or name) of the side preceded by ACTOR_MARK, in one text, so a code
+# prefix is one strpos of the mark and the prefix, and a part of a name one strpos, where testing
+# each element of four lists took 120 ms of CPU per million events. `page_actors` is what a page
+# of events shows of its actors: JSON {"source": [...], "target": [...]}, each actor's id, name and
+# code, sorted by id (NULL for an event without actors). Written with the event (store/rows.py);
+# filled from those tables in a store made before them (denormalised_sql, _add_denormalised).
 DENORMALISED_COLUMNS = (("place_country", "VARCHAR"), ("place_lat", "DOUBLE"), ("place_lon", "DOUBLE"),
                         ("source_codes", "VARCHAR[]"), ("target_codes", "VARCHAR[]"),
                         ("source_names", "VARCHAR[]"), ("target_names", "VARCHAR[]"),
-                        ("actor_countries", "VARCHAR[]"), ("countries", "VARCHAR[]"), ("actor_codes", "VARCHAR[]"))
+                        ("actor_countries", "VARCHAR[]"), ("countries", "VARCHAR[]"), ("actor_codes", "VARCHAR[]"),
+                        ("place_name", "VARCHAR"), ("doc_language", "VARCHAR"),
+                        ("source_codes_text", "VARCHAR"), ("target_codes_text", "VARCHAR"),
+                        ("source_names_text", "VARCHAR"), ("target_names_text", "VARCHAR"),
+                        ("page_actors", "VARCHAR"))
+# Precedes each element in the *_text copies: a control character (U+001F, the unit separator), so a
+# filter value without it matches inside one element only.
+ACTOR_MARK = "\x1f"
 
 STORE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -178,18 +190,30 @@ def denormalised_sql(con: Any, catalog: str = "") -> str:
 
     d = dialect_of(con)
 
+    def marked(column: str, role: str) -> str:
+        """The side's values, each preceded by ACTOR_MARK, in one text ('' for none)."""
+        return (f"coalesce(string_agg(chr(31) || a.{column}, '') FILTER (WHERE x.role = '{role}' "
+                f"AND a.{column} IS NOT NULL), '')")
+
     return f"""SELECT e.doc_id, e.event_id, p.country AS place_country, p.lat AS place_lat, p.lon AS place_lon,
             coalesce(s.source_codes, {empty}) AS source_codes, coalesce(s.target_codes, {empty}) AS target_codes,
             coalesce(s.source_names, {empty}) AS source_names, coalesce(s.target_names, {empty}) AS target_names,
             coalesce(s.actor_countries, {empty}) AS actor_countries,
             {d.sorted_set(f"coalesce(s.actor_countries, {empty})", "p.country")} AS countries,
-            coalesce(s.actor_codes, {empty}) AS actor_codes
+            coalesce(s.actor_codes, {empty}) AS actor_codes, p.name AS place_name, doc.language AS doc_language,
+            coalesce(s.source_codes_text, '') AS source_codes_text, coalesce(s.target_codes_text, '') AS target_codes_text,
+            coalesce(s.source_names_text, '') AS source_names_text, coalesce(s.target_names_text, '') AS target_names_text,
+            s.page_actors
         FROM {catalog}events e
         LEFT JOIN {catalog}places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
+        LEFT JOIN {catalog}documents doc ON doc.doc_id = e.doc_id
         LEFT JOIN (SELECT x.doc_id, x.event_id, {listed("code", "source", nulls=True)} AS source_codes,
                 {listed("code", "target", nulls=True)} AS target_codes, {listed("name", "source")} AS source_names,
                 {listed("name", "target")} AS target_names, {listed("country", None)} AS actor_countries,
-                {listed("code", None, distinct=True)} AS actor_codes
+                {listed("code", None, distinct=True)} AS actor_codes,
+                {marked("code", "source")} AS source_codes_text, {marked("code", "target")} AS target_codes_text,
+                {marked("name", "source")} AS source_names_text, {marked("name", "target")} AS target_names_text,
+                {d.actor_refs_json()} AS page_actors
             FROM {catalog}event_actors x JOIN {catalog}actors a ON a.doc_id = x.doc_id AND a.actor_id = x.actor_id
             GROUP BY x.doc_id, x.event_id) s ON s.doc_id = e.doc_id AND s.event_id = e.event_id"""
 
