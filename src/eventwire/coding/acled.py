@@ -267,7 +267,7 @@ def _incident(sentence: Sentence, classes: frozenset[str], table: AcledTable) ->
 
 def _depth(tok: Token) -> int:
     depth = 0
-    while tok.head is not tok and depth < 50:
+    while tok.head.i != tok.i and depth < 50:
         tok, depth = tok.head, depth + 1
     return depth
 
@@ -294,7 +294,7 @@ def _under_intent(tok: Token) -> bool:
     `unrealised` of data/events/modality_words.tsv)."""
     intent = intent_or_unrealised()
     head, steps = tok, 0
-    while head.head is not head and steps < 20:
+    while head.head.i != head.i and steps < 20:
         head, steps = head.head, steps + 1
         if head.pos_ == "VERB" and head.lemma_.lower() in intent:
             return True

@@ -201,7 +201,7 @@ def code_events(
             place_id, place_how = (None, "")
             if place_of is not None and places:
                 place_id, place_how = place_of(parsed, sentence.index, c.trigger.i, places)
-            trigger_text = c.trigger.text if c.governor is c.trigger or c.governor.i not in c.consumed else (
+            trigger_text = c.trigger.text if c.governor.i == c.trigger.i or c.governor.i not in c.consumed else (
                 f"{c.governor.text} … {c.trigger.text}")
             event = Event(
                 id="",

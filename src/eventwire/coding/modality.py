@@ -58,7 +58,7 @@ def _intent_adjective(token: Token) -> bool:
 def _clause_chain(token: Token) -> list[Token]:
     """The token and the verbs above it up to the sentence root."""
     chain = [token]
-    while chain[-1].head is not chain[-1] and len(chain) < 8:
+    while chain[-1].head.i != chain[-1].i and len(chain) < 8:
         chain.append(chain[-1].head)
     return chain
 
@@ -71,10 +71,10 @@ def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: To
     local = [gov, c.trigger]
     auxes = {a.lower_ for t in local for a in t.children if a.dep_ in ("aux", "auxpass")}
     if auxes & _FUTURE_AUX or any(a.lower_ == "going" for t in local for a in t.children) or any(
-            (is_intent_verb(t) or t.lower_ in words["intent_adjective"]) and t is not c.trigger for t in chain[1:3]
+            (is_intent_verb(t) or t.lower_ in words["intent_adjective"]) and t.i != c.trigger.i for t in chain[1:3]
             if gov.dep_ in ("xcomp", "ccomp") or c.trigger.dep_ in ("xcomp", "pcomp") or _infinitival_advcl(gov)):
         mods.append("intended")
-    if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t is not c.trigger):
+    if plover == "THREATEN" or any(t.lemma_ in ("threaten", "warn") for t in chain[1:3] if t.i != c.trigger.i):
         mods.append("threatened")
     inner = [gov.doc[i] for i in sorted(c.consumed)]
     if any(ch.dep_ == "advcl" and any(m.lower_ in _CONDITION_MARKS for m in ch.children if m.dep_ == "mark")
@@ -153,7 +153,7 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
         for _ in range(8):
             if node.i in targets:
                 return time
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             child, node = node, node.head
             if _closes_parenthetical(child, node):

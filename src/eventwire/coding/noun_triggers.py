@@ -88,7 +88,7 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if light:
         subj = _children(head, "agent") and [g for c in _children(head, "agent") for g in _children(c, "pobj")]
         subj = subj or _children(head, "nsubj") or [c for c in _children(head, "nsubjpass")
-                                                    if c is not tok and c not in undergoer]
+                                                    if c.i != tok.i and c not in undergoer]
         if not subj and head.dep_ in ("xcomp", "conj", "advcl") and head.head.pos_ in ("VERB", "AUX"):
             subj = _children(head.head, "nsubj")
         if not subj and head.dep_ == "xcomp" and _intent_adjective(head.head):

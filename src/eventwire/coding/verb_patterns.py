@@ -299,7 +299,7 @@ def _match_items(items: tuple, tokens: list[Token], verb: Token, anchor: Token, 
     phrase); bound slots go to `roles`, matched tokens to `used`."""
     for item in items:
         if isinstance(item, Slot):
-            head = _object(verb, side) if anchor is verb else _phrase_head(anchor)
+            head = _object(verb, side) if anchor.i == verb.i else _phrase_head(anchor)
             if head is None:
                 return False
             roles.setdefault(item.role, head.i)

@@ -165,14 +165,14 @@ def _is_place_use(tok: Token) -> bool:
     if tok.dep_ == "amod" and head.lower_ in _PLACE_NOUNS:
         return True  # "the Syrian town"
     if tok.dep_ == "conj":
-        return _is_place_use(head) if head is not tok else False
+        return _is_place_use(head) if head.i != tok.i else False
     return False
 
 
 def _is_whole_place(tok: Token) -> bool:
     """A place named on its own after a preposition ("troops in Lebanon", "arrived in Amman"),
     not a modifier that only says where a smaller place lies ("Syria's Idlib province")."""
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     return tok.dep_ == "pobj"
 
@@ -190,7 +190,7 @@ def _clause_place(tok: Token, ctx: _Context) -> str | None:
     if tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
         return None
     verb = tok.head
-    objects = [c for c in verb.children if c.dep_ == "dobj" and c is not tok]
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i != tok.i]
     for prep in [*verb.children, *(p for o in objects for p in o.children)]:
         if prep.dep_ != "prep" or prep.lower_ not in _CLAUSE_PLACE_PREPS | _CLAUSE_SITE_PREPS:
             continue

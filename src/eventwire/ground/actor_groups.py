@@ -68,7 +68,7 @@ def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
 def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
     """A country that only says whose a group or role is: "Poland's parliament", "president of
     Armenia", "rebels in the Ivory Coast" (the group or role is the actor)."""
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     head = tok.head
     if tok.dep_ in ("poss", "compound", "amod", "nmod") and head.pos_ in ("NOUN", "PROPN"):
@@ -165,17 +165,17 @@ def _demonym(sentence: Sentence, ctx: _Context, first: int, last: int, iso3: str
                       start=doc[first].idx, end=tok.idx + len(tok.text), country=iso3, code=iso3,
                       resolved_by="dictionary:demonyms (state)")
     modifier = tok
-    while modifier.dep_ == "conj" and modifier.head is not modifier:
+    while modifier.dep_ == "conj" and modifier.head.i != modifier.i:
         modifier = modifier.head  # "The Turkish and Greek sides"
     noun = modifier.head
-    if (modifier is tok and tok.dep_ in ("amod", "compound", "nmod") and noun.i == last + 1
+    if (modifier.i == tok.i and tok.dep_ in ("amod", "compound", "nmod") and noun.i == last + 1
             and noun.tag_ in ("NNS", "NNPS") and noun.text[:1].isupper()
             and (kb.country_of(noun.text) or ("", "ethnic"))[1] == "ethnic" and _group_phrase(noun, kb) is None):
         # "Iraqi Kurds", "Turkish Kurds": a people (a capitalised plural) named by the country it lives in
         return _people(sentence, first, noun.i, iso3, "pattern:demonym + people")
     if modifier.dep_ not in ("amod", "compound", "nmod") or noun.pos_ != "NOUN" or noun.i <= tok.i:
         return None
-    if modifier is tok and noun.tag_ == "NNS" and (
+    if modifier.i == tok.i and noun.tag_ == "NNS" and (
             (noun.i == last + 1 and noun.lemma_.lower() in _settlement_words())
             or settlement_noun_first(noun) == last + 1):
         # "Iraqi towns", "Kurdish cities", "Palestinian homes": where people of a country live, their

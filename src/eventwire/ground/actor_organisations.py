@@ -41,12 +41,12 @@ def organisation_kind(tokens: Sequence[Token], kb: ActorKB) -> tuple[Sector | No
     head = None
     for tok in reversed(tokens):
         after = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-        if tok.lower_ in kb.organisation_words and (tok is tokens[-1] or (after is not None and after.lower_ in ("of", "for"))):
+        if tok.lower_ in kb.organisation_words and (tok.i == tokens[-1].i or (after is not None and after.lower_ in ("of", "for"))):
             head = tok
             break
     sector, bloc = kb.organisation_words[head.lower_] if head is not None else (None, "")
     if sector is None:
-        nouns = [t for t in tokens if t is not head and (t.tag_ in ("NNS", "NNPS") or t.lower_.endswith("s"))] \
+        nouns = [t for t in tokens if (head is None or t.i != head.i) and (t.tag_ in ("NNS", "NNPS") or t.lower_.endswith("s"))] \
             if head is not None \
             else [tokens[-1]]
         sector = next((s for t in reversed(nouns) if (s := sector_of_noun(t.text, kb)) is not None), None)

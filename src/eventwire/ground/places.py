@@ -593,7 +593,7 @@ def event_place(parsed: Parsed, sentence_index: int, trigger_token_index: int,
     best: tuple[int, Place] | None = None
     for span, place in here:
         root = span.root
-        while root.dep_ in ("conj", "appos", "compound", "npadvmod") and root.head is not root:
+        while root.dep_ in ("conj", "appos", "compound", "npadvmod") and root.head.i != root.i:
             root = root.head  # "in Idlib, Syria", "in Aleppo and Idlib"
         if root.dep_ != "pobj" or root.head.lower_ not in _EVENT_PREPOSITIONS:
             continue
@@ -603,7 +603,7 @@ def event_place(parsed: Parsed, sentence_index: int, trigger_token_index: int,
             if node.i == trigger.i:
                 attached = True
                 break
-            if node.head is node or node.pos_ in ("VERB", "AUX") and node.i != trigger.i:
+            if node.head.i == node.i or node.pos_ in ("VERB", "AUX") and node.i != trigger.i:
                 break
             node = node.head
         if attached:
@@ -615,7 +615,7 @@ def event_place(parsed: Parsed, sentence_index: int, trigger_token_index: int,
     nearest: tuple[int, Place] | None = None
     for span, place in here:
         root = span.root
-        while root.dep_ == "conj" and root.head is not root:
+        while root.dep_ == "conj" and root.head.i != root.i:
             root = root.head  # "Turkey and Russia agreed": both act
         if root.dep_ in ("nsubj", "nsubjpass") or span.start <= trigger.i < span.end:
             continue  # a place acting as subject is an actor, not where the event is

@@ -64,7 +64,7 @@ def _attach(span: Span) -> Token:
     """The head an expression attaches to: climb through prepositions and modifiers to a verb."""
     token = span.root
     for _ in range(12):  # parse trees are shallow; the bound only guards against odd parses
-        if token.head is token:
+        if token.head.i == token.i:
             return token
         if not (span.start <= token.i < span.end) and token.pos_ in ("VERB", "AUX"):
             return token
@@ -124,12 +124,12 @@ def _tense(verb: Token) -> Direction:
                 return "future"
             if verb.dep_ != "xcomp" or head.pos_ in ("NOUN", "PROPN"):
                 return "future"  # "a programme to run through June": a purpose lies ahead
-            if head is not verb and head.pos_ in ("VERB", "AUX", "ADJ"):
+            if head.i != verb.i and head.pos_ in ("VERB", "AUX", "ADJ"):
                 verb = head
                 continue
-        if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and verb.head is not verb:
+        if verb.tag_ == "VBN" and verb.dep_ in ("amod", "acl") and verb.head.i != verb.i:
             return "past"
-        if verb.tag_ == "VBN" and verb.dep_ in ("ccomp", "xcomp", "conj", "advcl") and verb.head is not verb:
+        if verb.tag_ == "VBN" and verb.dep_ in ("ccomp", "xcomp", "conj", "advcl") and verb.head.i != verb.i:
             verb = verb.head
             continue
         if verb.pos_ == "NOUN" or verb.pos_ == "PROPN":
