@@ -130,7 +130,9 @@ def _country_hits(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str, str |
     span = sentence.span
     out: list[tuple[int, str, str | None]] = []
     last_end = span.start
-    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200), _capitalised):
+    names = kb.may_begin_name
+    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200),
+                                     lambda word: _capitalised(word) and names(word)):
         if first < last_end:
             continue
         hit = kb.country_of(text)

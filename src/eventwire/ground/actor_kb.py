@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,6 +220,19 @@ class ActorKB:
         return org
 
     @functools.cached_property
+    def _name_keys(self) -> tuple[str, ...]:
+        """Every name that country_of, organisation and the regions table look up (organisations'
+        also in lower case, as organisation folds names in capitals), sorted for may_begin_name."""
+        return tuple(sorted({*self.country_names, *self.demonyms, *self.seats, *self.capitals, *self.regions,
+                             *self.ethnic, *self.org_names, *(name.lower() for name in self.org_names)}))
+
+    def may_begin_name(self, word: str) -> bool:
+        """Whether a token n-gram whose first token is `word` may be a name that country_of,
+        organisation or the regions table knows. The n-gram finders ask it once per start token
+        and skip the n-grams of the starts that begin no name (most of them) without building them."""
+        return may_begin_key(self._name_keys, word)
+
+    @functools.cached_property
     def _org_names_folded(self) -> dict[str, Organisation]:
         return {name.lower(): org for name, org in self.org_names.items()}
 
@@ -420,6 +434,25 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
     log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
              len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb
+
+
+def may_begin_key(keys: tuple[str, ...], word: str) -> bool:
+    """Whether some of the sorted `keys` begins with `word`, or with `word` less a possessive ending
+    ("Syria's": a key "Syria" looked up without it), in either case (organisations' names are
+    folded to lower case). "the" and whitespace tokens are always let through, since country_of
+    strips them before it looks up ("the Kremlin")."""
+    if not word.strip() or word != word.strip() or word.lower() == "the":
+        return True
+    forms = [word, word.lower()]
+    for ending in ("’s", "'s", "’", "'"):
+        if word.endswith(ending):
+            forms.append(word[:-len(ending)])
+            break
+    for form in forms:
+        at = bisect_left(keys, form)
+        if at < len(keys) and keys[at].startswith(form):
+            return True
+    return False
 
 
 def closest_spelling(word: str, by_length: dict[int, list[str]]) -> str | None:

@@ -297,9 +297,9 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
     doc = sentence.paragraph.doc
     span = sentence.span
     regions: set[int] = set()
-    lower_starts = kb.lowercase_org_starts
+    lower_starts, names = kb.lowercase_org_starts, kb.may_begin_name
     for first, last, text in _ngrams(doc, span.start, span.end,
-                                     lambda word: not word[:1].islower() or word in lower_starts,
+                                     lambda word: (not word[:1].islower() or word in lower_starts) and names(word),
                                      longer=kb.long_org_starts):
         # Most n-grams name nothing: rule them out with dictionary lookups before touching tokens.
         hit = kb.country_of(text) if text[:1].isupper() else None

@@ -10,7 +10,7 @@ import logging
 
 from spacy.tokens import Token
 
-from eventwire.ground.actor_kb import ActorKB, Person, closest_spelling
+from eventwire.ground.actor_kb import ActorKB, EthnicGroup, Person, closest_spelling, may_begin_key
 from eventwire.read import Parsed
 
 log = logging.getLogger(__name__)
@@ -56,12 +56,21 @@ class _ArticleKB:
         # answers the finders ask again and again of one article's tokens (actor_groups._ending_at,
         # actor_names._sentence_words); lives as long as the article's view
         self.memo: dict = {}
+        self._misspelt = tuple(sorted(spellings))
+        # text -> what country_of found before the sentence's countries matter: a (ISO-3, how) hit, an
+        # ethnic group (its country depends on `here`), or False; the finders ask of the same texts
+        # many times an article
+        self._countries: dict[str, tuple[str, str] | EthnicGroup | bool] = {}
 
     def __getattr__(self, name: str):
         return getattr(self._kb, name)
 
     def respell(self, text: str) -> str:
         return " ".join(self.spellings.get(w, w) for w in text.split())
+
+    def may_begin_name(self, word: str) -> bool:
+        """ActorKB.may_begin_name, and the article's misspellings of names."""
+        return self._kb.may_begin_name(word) or (bool(self._misspelt) and may_begin_key(self._misspelt, word))
 
     def named_organisation_word(self, word: str):
         """The organisation of organisations.tsv named in this article (by any of its names) that a
@@ -86,6 +95,19 @@ class _ArticleKB:
         return self._kb.offices_of(self.respell(name))
 
     def country_of(self, text: str) -> tuple[str, str] | None:
+        known = self._countries.get(text)
+        if known is None:
+            known = self._countries[text] = self._country_or_group(text)
+        if not isinstance(known, EthnicGroup):
+            return known or None
+        group = known
+        choices = [c for c in self.here if not group.countries or c in group.countries] if group.from_context else []
+        country = choices[0] if choices else (group.countries[0] if group.countries else None)
+        return (country, "ethnic") if country in self._kb.countries else None
+
+    def _country_or_group(self, text: str) -> tuple[str, str] | EthnicGroup | bool:
+        """country_of's answer where it does not depend on the sentence: the hit, the ethnic group
+        the text names, or False."""
         hit = self._kb.country_of(text)
         if hit:
             return hit
@@ -99,12 +121,7 @@ class _ArticleKB:
             right = right[:-2]  # a possessive without its apostrophe ("Syrias")
         if right != bare and (hit := self._kb.country_of(right)):
             return hit
-        group = self._kb.ethnic.get(right)
-        if group is None:
-            return None
-        choices = [c for c in self.here if not group.countries or c in group.countries] if group.from_context else []
-        country = choices[0] if choices else (group.countries[0] if group.countries else None)
-        return (country, "ethnic") if country in self._kb.countries else None
+        return self._kb.ethnic.get(right) or False
 
 
 def _stripped_possessive(tok: Token, kb: ActorKB, words: frozenset[str]) -> str | None:
