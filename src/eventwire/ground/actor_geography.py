@@ -245,7 +245,7 @@ def _place_spans(sentence: Sentence) -> Iterator[tuple[int, int, bool]]:
                     and before.ent_type_ not in _PLACE_LABELS + ("NORP",):
                 continue  # a name the NER split ("Kenzo | Oshima"): no place
             yield ent.start, ent.end - 1, False
-    for tok in span:
+    for tok in sentence.tokens:
         if tok.i in seen or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
         before = doc[tok.i - 1] if tok.i > span.start else None

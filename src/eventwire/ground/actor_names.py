@@ -410,9 +410,9 @@ def _sentence_words(sentence: Sentence, kb: ActorKB) -> tuple[list[str], list[To
     memo = getattr(kb, "memo", None)
     key = ("words", sentence.index)
     if memo is None:
-        return match_words(sentence.span)
+        return match_words(sentence.tokens)
     if key not in memo:
-        memo[key] = match_words(sentence.span)
+        memo[key] = match_words(sentence.tokens)
     return memo[key]
 
 
