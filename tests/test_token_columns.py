@@ -14,6 +14,7 @@ def test_columns_equal_the_token_attributes(nlp):
     assert columns.lowers(doc) == [t.lower_ for t in doc]
     assert columns.pos_tags(doc) == [t.pos_ for t in doc]
     assert columns.entity_types(doc) == [t.ent_type_ for t in doc]
+    assert columns.lemma_lowers(doc) == [t.lemma_.lower() for t in doc]
     assert columns.alphabetic(doc) == [t.is_alpha for t in doc]
     assert columns.capitalised(doc) == [t.text[:1].isupper() for t in doc]
     assert "PROPN" in columns.pos_tags(doc) and "GPE" in columns.entity_types(doc)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground import token_columns as columns
 from eventwire.ground.actor_common import _Context, _Found, _code, _slice, _stance
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
@@ -51,12 +52,13 @@ def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
     """_phrase_ending_at over the KB's "groups" or "roles", asked once per token and table for an
     article: the finders ask again and again of the same tokens (the article's KB view has a memo)."""
     lasts = kb.last_words(table)
-    respelt = getattr(kb, "spellings", {}).get(tok.text)  # "Commision": the article's misspelling
+    doc, i = tok.doc, tok.i
+    respelt = getattr(kb, "spellings", {}).get(columns.texts(doc)[i])  # "Commision": the article's misspelling
     respelt = respelt.lower() if respelt and respelt.lower() in lasts else None
-    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts and respelt is None:
+    if columns.lowers(doc)[i] not in lasts and columns.lemma_lowers(doc)[i] not in lasts and respelt is None:
         return None  # most tokens end no phrase: no need to build the phrases that end there
     memo = getattr(kb, "memo", None)
-    key = (id(tok.doc), tok.i, table)
+    key = (id(doc), i, table)
     if memo is not None and key in memo:
         return memo[key]
     found = _phrase_ending_at(tok, getattr(kb, table), last=respelt)
@@ -378,9 +380,11 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
     kb = ctx.kb
     doc = sentence.paragraph.doc
     blocs = bloc_modifiers()  # loaded with the finder (warm-up), not on the first group without a country
-    for tok in sentence.tokens:
-        if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
+    tokens, pos = sentence.paragraph.tokens, columns.pos_tags(doc)
+    for i in range(sentence.span.start, sentence.span.end):
+        if i in taken or pos[i] not in ("NOUN", "PROPN"):
             continue
+        tok = tokens[i]
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.i not in taken \
                 and _ending_at(tok, kb, "groups") is not None and _group_phrase(tok.head, kb) is not None:
             continue  # "opposition lawmakers": one actor, at the head noun, qualified by this one

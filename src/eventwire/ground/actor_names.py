@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
-from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
+from eventwire.ground import token_columns as columns
+from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words, match_words_between
 from eventwire.ground.actor_geography import (
     _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country, _settlement_words,
 )
@@ -409,11 +410,13 @@ def _sentence_words(sentence: Sentence, kb: ActorKB) -> tuple[list[str], list[To
     """match_words of a sentence, once per article (the article's KB view has a memo)."""
     memo = getattr(kb, "memo", None)
     key = ("words", sentence.index)
-    if memo is None:
-        return match_words(sentence.tokens)
-    if key not in memo:
-        memo[key] = match_words(sentence.tokens)
-    return memo[key]
+    if memo is not None and key in memo:
+        return memo[key]
+    words = match_words_between(sentence.paragraph.doc, sentence.paragraph.tokens, sentence.span.start,
+                                sentence.span.end)
+    if memo is not None:
+        memo[key] = words
+    return words
 
 
 def _discarded(sentence: Sentence, kb: ActorKB) -> set[int]:
@@ -439,10 +442,11 @@ def _dictionary_actors(sentence: Sentence, ctx: _Context, taken: set[int]) -> It
     doc = sentence.paragraph.doc
     words, tokens = _sentence_words(sentence, kb)
     trie = load_actor_dictionary().actors
+    caps, lower_starts = columns.capitalised(doc), kb.lowercase_org_starts
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.i in taken or not (tok.text[:1].isupper() or tok.lower_ in kb.lowercase_org_starts):
+        if tok.i in taken or not (caps[tok.i] or words[i] in lower_starts):
             i += 1
             continue
         hit = trie.longest(words, i)

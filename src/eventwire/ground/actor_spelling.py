@@ -57,6 +57,7 @@ class _ArticleKB:
         # actor_names._sentence_words); lives as long as the article's view
         self.memo: dict = {}
         self._misspelt = tuple(sorted(spellings))
+        self._begins: dict[str, bool] = {}  # may_begin_name's answers
         # text -> what country_of found before the sentence's countries matter: a (ISO-3, how) hit, an
         # ethnic group (its country depends on `here`), or False; the finders ask of the same texts
         # many times an article
@@ -69,8 +70,12 @@ class _ArticleKB:
         return " ".join(self.spellings.get(w, w) for w in text.split())
 
     def may_begin_name(self, word: str) -> bool:
-        """ActorKB.may_begin_name, and the article's misspellings of names."""
-        return self._kb.may_begin_name(word) or (bool(self._misspelt) and may_begin_key(self._misspelt, word))
+        """ActorKB.may_begin_name, and the article's misspellings of names (answered once per word)."""
+        known = self._begins.get(word)
+        if known is None:
+            known = self._begins[word] = self._kb.may_begin_name(word) or (
+                bool(self._misspelt) and may_begin_key(self._misspelt, word))
+        return known
 
     def named_organisation_word(self, word: str):
         """The organisation of organisations.tsv named in this article (by any of its names) that a

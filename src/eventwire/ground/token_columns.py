@@ -7,10 +7,10 @@ a column reads the whole Doc once (Doc.to_array, then the string store) and is k
 """
 from __future__ import annotations
 
-from spacy.attrs import ENT_TYPE, IS_ALPHA, LOWER, ORTH, POS
+from spacy.attrs import ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS
 from spacy.tokens import Doc
 
-__all__ = ["texts", "lowers", "pos_tags", "entity_types", "capitalised", "alphabetic"]
+__all__ = ["texts", "lowers", "lemma_lowers", "pos_tags", "entity_types", "capitalised", "alphabetic"]
 
 _KEY = "eventwire.columns"
 
@@ -39,6 +39,15 @@ def texts(doc: Doc) -> list[str]:
 def lowers(doc: Doc) -> list[str]:
     """Each token's lower-case form (Token.lower_)."""
     return _strings(doc, LOWER, "lower")
+
+
+def lemma_lowers(doc: Doc) -> list[str]:
+    """Each token's lemma in lower case (Token.lemma_.lower())."""
+    columns = _columns(doc)
+    column = columns.get("lemma_lower")
+    if column is None:
+        column = columns["lemma_lower"] = [lemma.lower() for lemma in _strings(doc, LEMMA, "lemma")]
+    return column
 
 
 def pos_tags(doc: Doc) -> list[str]:
