@@ -51,13 +51,19 @@ def _group_phrase(tok: Token, kb: ActorKB) -> tuple[str, int, str] | None:
 def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
     """_phrase_ending_at over the KB's "groups" or "roles", asked once per token and table for an
     article: the finders ask again and again of the same tokens (the article's KB view has a memo)."""
-    lasts = kb.last_words(table)
     doc, i = tok.doc, tok.i
+    memo = getattr(kb, "memo", None)
+    if memo is not None:
+        ends = memo.get(("ends", id(doc), table))
+        if ends is None:
+            ends = memo[("ends", id(doc), table)] = _may_end_phrase(doc, kb, table)
+        if not ends[i]:
+            return None  # most tokens end no phrase: no need to build the phrases that end there
+    lasts = kb.last_words(table)
     respelt = getattr(kb, "spellings", {}).get(columns.texts(doc)[i])  # "Commision": the article's misspelling
     respelt = respelt.lower() if respelt and respelt.lower() in lasts else None
     if columns.lowers(doc)[i] not in lasts and columns.lemma_lowers(doc)[i] not in lasts and respelt is None:
-        return None  # most tokens end no phrase: no need to build the phrases that end there
-    memo = getattr(kb, "memo", None)
+        return None
     key = (id(doc), i, table)
     if memo is not None and key in memo:
         return memo[key]
@@ -65,6 +71,16 @@ def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
     if memo is not None:
         memo[key] = found
     return found
+
+
+def _may_end_phrase(doc: Doc, kb: ActorKB, table: str) -> list[bool]:
+    """For each token of the Doc, whether a phrase of the "groups" or "roles" table may end there:
+    its text, lemma or the word the article's misspelling stands for is a last word of one."""
+    lasts = kb.last_words(table)
+    spellings = getattr(kb, "spellings", {})
+    respelt = {word for word, right in spellings.items() if right and right.lower() in lasts}
+    return [lower in lasts or lemma in lasts or text in respelt for lower, lemma, text
+            in zip(columns.lowers(doc), columns.lemma_lowers(doc), columns.texts(doc))]
 
 
 def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:

@@ -47,6 +47,7 @@ TABLES = ("countries", "roles", "groups", "organisations", "people", "ethnic_gro
 # corrected; from _LONG_WORD letters on, two edits are allowed instead of one.
 _MIN_FUZZY = 6
 _LONG_WORD = 9
+_SPELLING_MEMO = 20_000
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,15 @@ class ActorKB:
         too short, close to several names, or a plural of a name ("the Husseins")."""
         if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
             return None
-        return closest_spelling(word, self._spelling_choices[person])
+        # Asked of the same unknown capitalised words article after article: answers are kept, up to
+        # _SPELLING_MEMO of them (then forgotten at once, so a long run's memory stays bounded).
+        memo = self.__dict__.setdefault("_spelling_memo", {})
+        key = (word, person)
+        if key not in memo:
+            if len(memo) >= _SPELLING_MEMO:
+                memo.clear()
+            memo[key] = closest_spelling(word, self._spelling_choices[person])
+        return memo[key]
 
     def respell(self, text: str) -> str:
         """The text with known misspellings corrected: the plain KB knows none (see ground/actors.py)."""

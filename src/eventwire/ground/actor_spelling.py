@@ -10,7 +10,8 @@ import logging
 
 from spacy.tokens import Token
 
-from eventwire.ground.actor_kb import ActorKB, EthnicGroup, Person, closest_spelling, may_begin_key
+from eventwire.ground import token_columns as columns
+from eventwire.ground.actor_kb import _SPELLING_MEMO, ActorKB, EthnicGroup, Person, closest_spelling, may_begin_key
 from eventwire.read import Parsed
 
 log = logging.getLogger(__name__)
@@ -129,13 +130,17 @@ class _ArticleKB:
         return self._kb.ethnic.get(right) or False
 
 
+def _may_be_stripped_possessive(text: str) -> bool:
+    """The form of a possessive without its apostrophe: a capitalised word of 3+ characters ending in "s"."""
+    return len(text) >= 3 and text.endswith("s") and text[:1].isupper() and text[:-1].isalnum()
+
+
 def _stripped_possessive(tok: Token, kb: ActorKB, words: frozenset[str]) -> str | None:
     """"Syrias President", "the EUs envoy": a possessive whose apostrophe the source stripped -> the
     name with it ("Syria's"): a capitalised word ending in "s" that is no known name and no English
     word, whose stem is a country name, capital, seat or organisation, before a word it possesses."""
     text = tok.text
-    if len(text) < 3 or not text.endswith("s") or not text[:1].isupper() or not text[:-1].isalnum() \
-            or tok.lower_ in words or kb.country_of(text) or text in kb.org_names:
+    if not _may_be_stripped_possessive(text) or tok.lower_ in words or kb.country_of(text) or text in kb.org_names:
         return None
     nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
     if nxt is None or not (nxt.pos_ in ("NOUN", "PROPN", "ADJ") and nxt.is_alpha):
@@ -154,19 +159,24 @@ def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
     words = _english_words()
     found: dict[str, str] = {}
     for sentence in parsed.sentences:
-        for tok in sentence.tokens:
-            text = tok.text
-            if text not in found and (possessive := _stripped_possessive(tok, kb, words)) is not None:
+        doc, tokens = sentence.paragraph.doc, sentence.paragraph.tokens
+        texts, lowers, lemmas = columns.texts(doc), columns.lowers(doc), columns.lemma_lowers(doc)
+        labels = columns.entity_types(doc)
+        for k in range(sentence.span.start, sentence.span.end):
+            text = texts[k]
+            if text not in found and _may_be_stripped_possessive(text) \
+                    and (possessive := _stripped_possessive(tokens[k], kb, words)) is not None:
                 found[text] = possessive
                 continue
+            lower = lowers[k]
             if text in found or not (text[:1].isupper() and text.isalpha() and len(text) >= 6) \
-                    or tok.lower_ in words or tok.lemma_.lower() in words or text in kb.org_names \
-                    or (tok.lower_.endswith("s") and tok.lower_[:-1] in words):  # "Standards"
+                    or lower in words or lemmas[k] in words or text in kb.org_names \
+                    or (lower.endswith("s") and lower[:-1] in words):  # "Standards"
                 continue
             # A word of a person's name may only be a misspelt surname ("Francois Mitterand"), never
             # a country ("Angela" is no "Angola").
-            right = kb.correct_spelling(text, person=tok.ent_type_ == "PERSON")
-            if right is None and tok.ent_type_ != "PERSON":
+            right = kb.correct_spelling(text, person=labels[k] == "PERSON")
+            if right is None and labels[k] != "PERSON":
                 right = _kind_word(text, kb)
             if right is not None:
                 found[text] = right
@@ -186,5 +196,12 @@ def _kind_words(kb: ActorKB) -> dict[int, list[str]]:
 
 def _kind_word(word: str, kb: ActorKB) -> str | None:
     """The group noun or organisation kind word a capitalised misspelt word stands for ("Commision" ->
-    "Commission"): one edit (two from 9 letters), and only one such word that close."""
-    return closest_spelling(word, _kind_words(kb))
+    "Commission"): one edit (two from 9 letters), and only one such word that close (answers kept
+    with the KB's, as ActorKB.correct_spelling keeps them)."""
+    memo = kb.__dict__.setdefault("_spelling_memo", {})
+    key = (word, "kind word")
+    if key not in memo:
+        if len(memo) >= _SPELLING_MEMO:
+            memo.clear()
+        memo[key] = closest_spelling(word, _kind_words(kb))
+    return memo[key]
