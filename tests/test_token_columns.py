@@ -1,31 +1,58 @@
-"""A Doc's attribute columns equal its tokens' attributes."""
-import pytest
+"""A Doc's attribute columns (eventwire.token_columns) and a sentence's entities read from its
+paragraph's (read.Sentence.ents) are what spaCy's own accessors give."""
+import gc
+import weakref
 
-from eventwire.read import load_model
+from eventwire.ingest.text import parse_text
+from eventwire.read import read
 from eventwire.token_columns import columns, sentence_ends
 
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_model()
+TEXT = ("Syrian  regime forces shelled Idlib on Monday, killing 12 people in al-Bab. New York's mayor, "
+        "Jane Roe, met ÉCOLE 3D staff.\n\nThe U.N. envoy arrived in Geneva. Talks with Russia resume.")
 
 
 def test_columns_equal_the_token_attributes(nlp):
-    doc = nlp("Syrian rebels STAGED attacks on 3 March; the U.N. condemned the shelling of Aleppo's markets.")
+    doc = nlp(TEXT)
     cols = columns(doc)
+    assert cols.text == [t.text for t in doc]
     assert cols.lower == [t.lower_ for t in doc]
     assert cols.lemma == [t.lemma_.lower() for t in doc]
     assert cols.pos == [t.pos_ for t in doc]
     assert cols.tag == [t.tag_ for t in doc]
     assert cols.dep == [t.dep_ for t in doc]
-    assert columns(doc) is cols  # read once per Doc
+    assert cols.ent_type == [t.ent_type_ for t in doc]
+    assert cols.alpha == [t.is_alpha for t in doc]
+    assert cols.capitalised == [t.text[:1].isupper() for t in doc]
+    assert "PROPN" in cols.pos and "GPE" in cols.ent_type
+    assert columns(doc) is cols and cols.lower is columns(doc).lower  # read once per Doc
 
 
 def test_an_empty_doc_has_empty_columns(nlp):
     assert columns(nlp("")).lower == []
 
 
+def test_columns_do_not_keep_their_doc_alive(nlp):
+    doc = nlp(TEXT)
+    assert columns(doc).lower
+    gone = weakref.ref(doc)
+    gc.disable()  # freed by reference counting alone, not by a collection of a cycle
+    try:
+        del doc
+        assert gone() is None
+    finally:
+        gc.enable()
+
+
 def test_sentence_ends_equal_each_tokens_sentence(nlp):
     doc = nlp("Rebels shelled the town. Three people died! Officials said on Monday that talks would resume.")
     assert sentence_ends(doc) == [t.sent.end for t in doc]
     assert len(set(sentence_ends(doc))) == 3
+
+
+def test_a_sentences_entities_are_span_ents(nlp):
+    parsed = read(parse_text(f"A headline about Syria\n\n{TEXT}", "t.txt"), nlp)
+    assert len(parsed.sentences) >= 4
+    for sentence in parsed.sentences:
+        assert [(e.start, e.end, e.label_) for e in sentence.ents] == \
+            [(e.start, e.end, e.label_) for e in sentence.span.ents]
+    assert any(sentence.ents for sentence in parsed.sentences[1:])

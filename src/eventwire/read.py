@@ -107,6 +107,13 @@ class Paragraph:
         grounding stages' loops index tokens millions of times per thousand articles."""
         return tuple(self.doc)
 
+    @functools.cached_property
+    def ents(self) -> tuple[tuple[Span, ...], list[int]]:
+        """The Doc's entities, made once, and where each starts: Doc.ents builds every entity anew on
+        each access, and Span.ents reads all of them for each sentence."""
+        ents = tuple(self.doc.ents)
+        return ents, [ent.start for ent in ents]
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -139,9 +146,15 @@ class Sentence:
 
     @functools.cached_property
     def ents(self) -> tuple[Span, ...]:
-        """The named entities inside the sentence, built once (spaCy's Span.ents rebuilds every
-        entity of the Doc on each access)."""
-        return tuple(self.span.ents)
+        """The named entities inside the sentence, as Span.ents gives them (those from the first that
+        starts in the sentence up to the first that runs past its end), from the paragraph's."""
+        ents, starts = self.paragraph.ents
+        out = []
+        for ent in ents[bisect_left(starts, self.span.start):]:
+            if ent.end > self.span.end:
+                break
+            out.append(ent)
+        return tuple(out)
 
     @functools.cached_property
     def key(self) -> tuple[str, int | None, int]:

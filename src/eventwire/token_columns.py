@@ -1,17 +1,19 @@
-"""A parsed paragraph's token attributes as plain lists, read once from the Doc's arrays.
+"""A parsed paragraph's token attributes as plain lists, each read once from the Doc's arrays.
 
 Each `token.lower_` or `token.pos_` makes a Token object and looks its string up again; the coder and
 the grounding stages read these attributes for every token of every sentence, several times over.
-Here they are read once per Doc (`Doc.to_array`, one string lookup per distinct value) and kept on
-the Doc (a parse never changes): `columns(doc).lower[i] == doc[i].lower_`, and so on.
+Here each attribute is read once per Doc when first asked for (`Doc.to_array`, one string lookup per
+distinct value) and kept on the Doc (a parse never changes): `columns(doc).lower[i] == doc[i].lower_`,
+and so on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from functools import cached_property
 
 import numpy
 
-from spacy.attrs import DEP, LEMMA, LOWER, POS, SENT_START, TAG
+from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 __all__ = ["Columns", "columns", "sentence_ends"]
@@ -19,28 +21,66 @@ __all__ = ["Columns", "columns", "sentence_ends"]
 _KEY = "eventwire.columns"
 
 
-@dataclass(frozen=True)
 class Columns:
-    lower: list[str]  # token.lower_
-    lemma: list[str]  # token.lemma_.lower()
-    pos: list[str]  # token.pos_
-    tag: list[str]  # token.tag_
-    dep: list[str]  # token.dep_
+    """One Doc's token attributes, each a list indexed by token number, made on first use.
+
+    It holds its Doc weakly: it is kept in the Doc's user_data, and a strong reference would make a
+    cycle that only the garbage collector frees, keeping every parsed Doc alive until it runs."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = weakref.ref(doc)
+
+    def _array(self, attr: int):
+        return self._doc().to_array(attr)
+
+    def _strings(self, attr: int) -> list[str]:
+        values, at = numpy.unique(self._array(attr), return_inverse=True)
+        strings = self._doc().vocab.strings
+        names = [strings[value] for value in values.tolist()]  # each distinct value looked up once
+        return [names[k] for k in at.tolist()]
+
+    @cached_property
+    def text(self) -> list[str]:  # token.text
+        return self._strings(ORTH)
+
+    @cached_property
+    def lower(self) -> list[str]:  # token.lower_
+        return self._strings(LOWER)
+
+    @cached_property
+    def lemma(self) -> list[str]:  # token.lemma_.lower()
+        return [lemma.lower() for lemma in self._strings(LEMMA)]
+
+    @cached_property
+    def pos(self) -> list[str]:  # token.pos_
+        return self._strings(POS)
+
+    @cached_property
+    def tag(self) -> list[str]:  # token.tag_
+        return self._strings(TAG)
+
+    @cached_property
+    def dep(self) -> list[str]:  # token.dep_
+        return self._strings(DEP)
+
+    @cached_property
+    def ent_type(self) -> list[str]:  # token.ent_type_ ("" outside entities)
+        return self._strings(ENT_TYPE)
+
+    @cached_property
+    def alpha(self) -> list[bool]:  # token.is_alpha
+        return [bool(flag) for flag in self._array(IS_ALPHA).tolist()]
+
+    @cached_property
+    def capitalised(self) -> list[bool]:  # the text begins with a capital letter
+        return [text[:1].isupper() for text in self.text]
 
 
 def columns(doc: Doc) -> Columns:
-    """The Doc's token attributes as lists indexed by token number (made once per Doc)."""
+    """The Doc's token attributes as lists indexed by token number (kept on the Doc)."""
     found = doc.user_data.get(_KEY)
     if found is None:
-        strings = doc.vocab.strings
-        lists = []
-        for attr, column in zip((LOWER, LEMMA, POS, TAG, DEP), doc.to_array([LOWER, LEMMA, POS, TAG, DEP]).T):
-            values, at = numpy.unique(column, return_inverse=True)  # each distinct value looked up once
-            names = [strings[value] for value in values.tolist()]
-            if attr == LEMMA:
-                names = [name.lower() for name in names]
-            lists.append([names[k] for k in at.tolist()])
-        found = doc.user_data[_KEY] = Columns(*lists)
+        found = doc.user_data[_KEY] = Columns(doc)
     return found
 
 

@@ -80,7 +80,7 @@ def devices(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Fou
     """Unidentified attackers named by the device that killed or wounded (see the module's docstring)."""
     kb = ctx.kb
     doc = sentence.paragraph.doc
-    for tok in sentence.span:
+    for tok in sentence.tokens:
         if tok.i in taken or not _device(tok) or not _as_agent(tok):
             continue
         first = tok.left_edge.i

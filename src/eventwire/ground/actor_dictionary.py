@@ -14,7 +14,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.token_columns import columns
 
 __all__ = ["DatedCode", "choose_code", "latest_begun", "DictionaryActor", "PhraseTrie", "ActorDictionary", "load_actor_dictionary",
            "DICTIONARY_END"]
@@ -171,10 +174,20 @@ def tokens_of(phrase: str) -> list[str]:
     return out
 
 
+_HYPHENS = ("-", "‐", "–")
+
+
 def match_words(tokens: Sequence) -> tuple[list[str], list]:
     """(lower-case words, their tokens) of spaCy tokens for matching, hyphens left out."""
-    kept = [t for t in tokens if t.text not in ("-", "‐", "–")]
+    kept = [t for t in tokens if t.text not in _HYPHENS]
     return [t.lower_ for t in kept], kept
+
+
+def match_words_between(doc: Doc, tokens: Sequence, start: int, end: int) -> tuple[list[str], list]:
+    """match_words of the Doc's tokens start..end-1 (`tokens`: all the Doc's), read from its columns."""
+    texts, lowers = columns(doc).text, columns(doc).lower
+    kept = [k for k in range(start, end) if texts[k] not in _HYPHENS]
+    return [lowers[k] for k in kept], [tokens[k] for k in kept]
 
 
 @dataclass

@@ -130,7 +130,9 @@ def _country_hits(sentence: Sentence, kb: ActorKB) -> list[tuple[int, str, str |
     span = sentence.span
     out: list[tuple[int, str, str | None]] = []
     last_end = span.start
-    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200), _capitalised):
+    names = kb.may_begin_name
+    for first, last, text in _ngrams(doc, span.start, min(span.end, span.start + 200),
+                                     lambda word: _capitalised(word) and names(word)):
         if first < last_end:
             continue
         hit = kb.country_of(text)
@@ -243,7 +245,7 @@ def _place_spans(sentence: Sentence) -> Iterator[tuple[int, int, bool]]:
                     and before.ent_type_ not in _PLACE_LABELS + ("NORP",):
                 continue  # a name the NER split ("Kenzo | Oshima"): no place
             yield ent.start, ent.end - 1, False
-    for tok in span:
+    for tok in sentence.tokens:
         if tok.i in seen or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
         before = doc[tok.i - 1] if tok.i > span.start else None

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.token_columns import columns
 from eventwire.ground.actor_common import _Context, _Found, _code, _slice, _stance
 from eventwire.ground.actor_geography import (
     _LOCATIVE, _PLACE_LABELS, _PLACE_NOUNS, _capital_country, _clause_place, _feature_words, _place_country,
@@ -50,19 +51,36 @@ def _group_phrase(tok: Token, kb: ActorKB) -> tuple[str, int, str] | None:
 def _ending_at(tok: Token, kb: ActorKB, table: str) -> tuple[str, int] | None:
     """_phrase_ending_at over the KB's "groups" or "roles", asked once per token and table for an
     article: the finders ask again and again of the same tokens (the article's KB view has a memo)."""
-    lasts = kb.last_words(table)
-    respelt = getattr(kb, "spellings", {}).get(tok.text)  # "Commision": the article's misspelling
-    respelt = respelt.lower() if respelt and respelt.lower() in lasts else None
-    if tok.lower_ not in lasts and tok.lemma_.lower() not in lasts and respelt is None:
-        return None  # most tokens end no phrase: no need to build the phrases that end there
+    doc, i = tok.doc, tok.i
     memo = getattr(kb, "memo", None)
-    key = (id(tok.doc), tok.i, table)
+    if memo is not None:
+        ends = memo.get(("ends", id(doc), table))
+        if ends is None:
+            ends = memo[("ends", id(doc), table)] = _may_end_phrase(doc, kb, table)
+        if not ends[i]:
+            return None  # most tokens end no phrase: no need to build the phrases that end there
+    lasts = kb.last_words(table)
+    respelt = getattr(kb, "spellings", {}).get(columns(doc).text[i])  # "Commision": the article's misspelling
+    respelt = respelt.lower() if respelt and respelt.lower() in lasts else None
+    if columns(doc).lower[i] not in lasts and columns(doc).lemma[i] not in lasts and respelt is None:
+        return None
+    key = (id(doc), i, table)
     if memo is not None and key in memo:
         return memo[key]
     found = _phrase_ending_at(tok, getattr(kb, table), last=respelt)
     if memo is not None:
         memo[key] = found
     return found
+
+
+def _may_end_phrase(doc: Doc, kb: ActorKB, table: str) -> list[bool]:
+    """For each token of the Doc, whether a phrase of the "groups" or "roles" table may end there:
+    its text, lemma or the word the article's misspelling stands for is a last word of one."""
+    lasts = kb.last_words(table)
+    spellings = getattr(kb, "spellings", {})
+    respelt = {word for word, right in spellings.items() if right and right.lower() in lasts}
+    return [lower in lasts or lemma in lasts or text in respelt for lower, lemma, text
+            in zip(columns(doc).lower, columns(doc).lemma, columns(doc).text)]
 
 
 def _modifies_group_or_role(tok: Token, kb: ActorKB) -> bool:
@@ -378,9 +396,11 @@ def _groups_and_roles(sentence: Sentence, ctx: _Context, taken: set[int]) -> Ite
     kb = ctx.kb
     doc = sentence.paragraph.doc
     blocs = bloc_modifiers()  # loaded with the finder (warm-up), not on the first group without a country
-    for tok in sentence.tokens:
-        if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN"):
+    tokens, pos = sentence.paragraph.tokens, columns(doc).pos
+    for i in range(sentence.span.start, sentence.span.end):
+        if i in taken or pos[i] not in ("NOUN", "PROPN"):
             continue
+        tok = tokens[i]
         if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i and tok.head.i not in taken \
                 and _ending_at(tok, kb, "groups") is not None and _group_phrase(tok.head, kb) is not None:
             continue  # "opposition lawmakers": one actor, at the head noun, qualified by this one

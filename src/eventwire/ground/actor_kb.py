@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ TABLES = ("countries", "roles", "groups", "organisations", "people", "ethnic_gro
 # corrected; from _LONG_WORD letters on, two edits are allowed instead of one.
 _MIN_FUZZY = 6
 _LONG_WORD = 9
+_SPELLING_MEMO = 20_000
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,19 @@ class ActorKB:
         return org
 
     @functools.cached_property
+    def _name_keys(self) -> tuple[str, ...]:
+        """Every name that country_of, organisation and the regions table look up (organisations'
+        also in lower case, as organisation folds names in capitals), sorted for may_begin_name."""
+        return tuple(sorted({*self.country_names, *self.demonyms, *self.seats, *self.capitals, *self.regions,
+                             *self.ethnic, *self.org_names, *(name.lower() for name in self.org_names)}))
+
+    def may_begin_name(self, word: str) -> bool:
+        """Whether a token n-gram whose first token is `word` may be a name that country_of,
+        organisation or the regions table knows. The n-gram finders ask it once per start token
+        and skip the n-grams of the starts that begin no name (most of them) without building them."""
+        return may_begin_key(self._name_keys, word)
+
+    @functools.cached_property
     def _org_names_folded(self) -> dict[str, Organisation]:
         return {name.lower(): org for name, org in self.org_names.items()}
 
@@ -278,7 +293,15 @@ class ActorKB:
         too short, close to several names, or a plural of a name ("the Husseins")."""
         if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
             return None
-        return closest_spelling(word, self._spelling_choices[person])
+        # Asked of the same unknown capitalised words article after article: answers are kept, up to
+        # _SPELLING_MEMO of them (then forgotten at once, so a long run's memory stays bounded).
+        memo = self.__dict__.setdefault("_spelling_memo", {})
+        key = (word, person)
+        if key not in memo:
+            if len(memo) >= _SPELLING_MEMO:
+                memo.clear()
+            memo[key] = closest_spelling(word, self._spelling_choices[person])
+        return memo[key]
 
     def respell(self, text: str) -> str:
         """The text with known misspellings corrected: the plain KB knows none (see ground/actors.py)."""
@@ -420,6 +443,25 @@ def load_actor_kb(user_path: str | None = None) -> ActorKB:
     log.info("actor KB: %d countries, %d roles, %d groups, %d organisations, %d people names",
              len(kb.countries), len(kb.roles), len(kb.groups), len(kb.organisations), len(kb.people))
     return kb
+
+
+def may_begin_key(keys: tuple[str, ...], word: str) -> bool:
+    """Whether some of the sorted `keys` begins with `word`, or with `word` less a possessive ending
+    ("Syria's": a key "Syria" looked up without it), in either case (organisations' names are
+    folded to lower case). "the" and whitespace tokens are always let through, since country_of
+    strips them before it looks up ("the Kremlin")."""
+    if not word.strip() or word != word.strip() or word.lower() == "the":
+        return True
+    forms = [word, word.lower()]
+    for ending in ("’s", "'s", "’", "'"):
+        if word.endswith(ending):
+            forms.append(word[:-len(ending)])
+            break
+    for form in forms:
+        at = bisect_left(keys, form)
+        if at < len(keys) and keys[at].startswith(form):
+            return True
+    return False
 
 
 def closest_spelling(word: str, by_length: dict[int, list[str]]) -> str | None:

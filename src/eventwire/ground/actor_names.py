@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.ground.actor_common import _Context, _Found, _code, _ngrams, _slice
-from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words
+from eventwire.token_columns import columns
+from eventwire.ground.actor_dictionary import DictionaryActor, load_actor_dictionary, match_words, match_words_between
 from eventwire.ground.actor_geography import (
     _capital_country, _is_place_use, _is_whole_place, _names_currency, _place_country, _settlement_words,
 )
@@ -297,9 +298,9 @@ def _named(sentence: Sentence, ctx: _Context, taken: set[int]) -> Iterator[_Foun
     doc = sentence.paragraph.doc
     span = sentence.span
     regions: set[int] = set()
-    lower_starts = kb.lowercase_org_starts
+    lower_starts, names = kb.lowercase_org_starts, kb.may_begin_name
     for first, last, text in _ngrams(doc, span.start, span.end,
-                                     lambda word: not word[:1].islower() or word in lower_starts,
+                                     lambda word: (not word[:1].islower() or word in lower_starts) and names(word),
                                      longer=kb.long_org_starts):
         # Most n-grams name nothing: rule them out with dictionary lookups before touching tokens.
         hit = kb.country_of(text) if text[:1].isupper() else None
@@ -409,11 +410,13 @@ def _sentence_words(sentence: Sentence, kb: ActorKB) -> tuple[list[str], list[To
     """match_words of a sentence, once per article (the article's KB view has a memo)."""
     memo = getattr(kb, "memo", None)
     key = ("words", sentence.index)
-    if memo is None:
-        return match_words(sentence.span)
-    if key not in memo:
-        memo[key] = match_words(sentence.span)
-    return memo[key]
+    if memo is not None and key in memo:
+        return memo[key]
+    words = match_words_between(sentence.paragraph.doc, sentence.paragraph.tokens, sentence.span.start,
+                                sentence.span.end)
+    if memo is not None:
+        memo[key] = words
+    return words
 
 
 def _discarded(sentence: Sentence, kb: ActorKB) -> set[int]:
@@ -439,10 +442,11 @@ def _dictionary_actors(sentence: Sentence, ctx: _Context, taken: set[int]) -> It
     doc = sentence.paragraph.doc
     words, tokens = _sentence_words(sentence, kb)
     trie = load_actor_dictionary().actors
+    caps, lower_starts = columns(doc).capitalised, kb.lowercase_org_starts
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.i in taken or not (tok.text[:1].isupper() or tok.lower_ in kb.lowercase_org_starts):
+        if tok.i in taken or not (caps[tok.i] or words[i] in lower_starts):
             i += 1
             continue
         hit = trie.longest(words, i)

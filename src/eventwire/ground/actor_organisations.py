@@ -92,7 +92,9 @@ def _name_country(doc, start: int, end: int, ctx: _Context, with_capitals: bool)
     `with_capitals` also a capital ("Baghdad University") or a state or province leading it
     ("Indiana State Police": a large place only)."""
     kb = ctx.kb
-    for _, _, text in _ngrams(doc, start, end, _capitalised if with_capitals else None):
+    names = kb.may_begin_name
+    keep = (lambda word: _capitalised(word) and names(word)) if with_capitals else names
+    for _, _, text in _ngrams(doc, start, end, keep):
         hit = kb.country_of(text)
         if hit and hit[1] in ("name", "demonym"):
             return hit[0]

@@ -185,7 +185,7 @@ def settlement_populations(sentence: Sentence, ctx: _Context, taken: set[int]) -
     homes")."""
     kb = ctx.kb
     doc = sentence.paragraph.doc
-    for tok in sentence.span:
+    for tok in sentence.tokens:
         if tok.tag_ != "NNS":
             continue  # the nouns are plural ("villages", "homes"): most tokens are not
         first = settlement_noun_first(tok)

@@ -10,7 +10,8 @@ import logging
 
 from spacy.tokens import Token
 
-from eventwire.ground.actor_kb import ActorKB, Person, closest_spelling
+from eventwire.token_columns import columns
+from eventwire.ground.actor_kb import _SPELLING_MEMO, ActorKB, EthnicGroup, Person, closest_spelling, may_begin_key
 from eventwire.read import Parsed
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,26 @@ class _ArticleKB:
         # answers the finders ask again and again of one article's tokens (actor_groups._ending_at,
         # actor_names._sentence_words); lives as long as the article's view
         self.memo: dict = {}
+        self._misspelt = tuple(sorted(spellings))
+        self._begins: dict[str, bool] = {}  # may_begin_name's answers
+        # text -> what country_of found before the sentence's countries matter: a (ISO-3, how) hit, an
+        # ethnic group (its country depends on `here`), or False; the finders ask of the same texts
+        # many times an article
+        self._countries: dict[str, tuple[str, str] | EthnicGroup | bool] = {}
 
     def __getattr__(self, name: str):
         return getattr(self._kb, name)
 
     def respell(self, text: str) -> str:
         return " ".join(self.spellings.get(w, w) for w in text.split())
+
+    def may_begin_name(self, word: str) -> bool:
+        """ActorKB.may_begin_name, and the article's misspellings of names (answered once per word)."""
+        known = self._begins.get(word)
+        if known is None:
+            known = self._begins[word] = self._kb.may_begin_name(word) or (
+                bool(self._misspelt) and may_begin_key(self._misspelt, word))
+        return known
 
     def named_organisation_word(self, word: str):
         """The organisation of organisations.tsv named in this article (by any of its names) that a
@@ -86,6 +101,19 @@ class _ArticleKB:
         return self._kb.offices_of(self.respell(name))
 
     def country_of(self, text: str) -> tuple[str, str] | None:
+        known = self._countries.get(text)
+        if known is None:
+            known = self._countries[text] = self._country_or_group(text)
+        if not isinstance(known, EthnicGroup):
+            return known or None
+        group = known
+        choices = [c for c in self.here if not group.countries or c in group.countries] if group.from_context else []
+        country = choices[0] if choices else (group.countries[0] if group.countries else None)
+        return (country, "ethnic") if country in self._kb.countries else None
+
+    def _country_or_group(self, text: str) -> tuple[str, str] | EthnicGroup | bool:
+        """country_of's answer where it does not depend on the sentence: the hit, the ethnic group
+        the text names, or False."""
         hit = self._kb.country_of(text)
         if hit:
             return hit
@@ -99,12 +127,12 @@ class _ArticleKB:
             right = right[:-2]  # a possessive without its apostrophe ("Syrias")
         if right != bare and (hit := self._kb.country_of(right)):
             return hit
-        group = self._kb.ethnic.get(right)
-        if group is None:
-            return None
-        choices = [c for c in self.here if not group.countries or c in group.countries] if group.from_context else []
-        country = choices[0] if choices else (group.countries[0] if group.countries else None)
-        return (country, "ethnic") if country in self._kb.countries else None
+        return self._kb.ethnic.get(right) or False
+
+
+def _may_be_stripped_possessive(text: str) -> bool:
+    """The form of a possessive without its apostrophe: a capitalised word of 3+ characters ending in "s"."""
+    return len(text) >= 3 and text.endswith("s") and text[:1].isupper() and text[:-1].isalnum()
 
 
 def _stripped_possessive(tok: Token, kb: ActorKB, words: frozenset[str]) -> str | None:
@@ -112,8 +140,7 @@ def _stripped_possessive(tok: Token, kb: ActorKB, words: frozenset[str]) -> str 
     name with it ("Syria's"): a capitalised word ending in "s" that is no known name and no English
     word, whose stem is a country name, capital, seat or organisation, before a word it possesses."""
     text = tok.text
-    if len(text) < 3 or not text.endswith("s") or not text[:1].isupper() or not text[:-1].isalnum() \
-            or tok.lower_ in words or kb.country_of(text) or text in kb.org_names:
+    if not _may_be_stripped_possessive(text) or tok.lower_ in words or kb.country_of(text) or text in kb.org_names:
         return None
     nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
     if nxt is None or not (nxt.pos_ in ("NOUN", "PROPN", "ADJ") and nxt.is_alpha):
@@ -132,19 +159,24 @@ def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
     words = _english_words()
     found: dict[str, str] = {}
     for sentence in parsed.sentences:
-        for tok in sentence.tokens:
-            text = tok.text
-            if text not in found and (possessive := _stripped_possessive(tok, kb, words)) is not None:
+        doc, tokens = sentence.paragraph.doc, sentence.paragraph.tokens
+        texts, lowers, lemmas = columns(doc).text, columns(doc).lower, columns(doc).lemma
+        labels = columns(doc).ent_type
+        for k in range(sentence.span.start, sentence.span.end):
+            text = texts[k]
+            if text not in found and _may_be_stripped_possessive(text) \
+                    and (possessive := _stripped_possessive(tokens[k], kb, words)) is not None:
                 found[text] = possessive
                 continue
+            lower = lowers[k]
             if text in found or not (text[:1].isupper() and text.isalpha() and len(text) >= 6) \
-                    or tok.lower_ in words or tok.lemma_.lower() in words or text in kb.org_names \
-                    or (tok.lower_.endswith("s") and tok.lower_[:-1] in words):  # "Standards"
+                    or lower in words or lemmas[k] in words or text in kb.org_names \
+                    or (lower.endswith("s") and lower[:-1] in words):  # "Standards"
                 continue
             # A word of a person's name may only be a misspelt surname ("Francois Mitterand"), never
             # a country ("Angela" is no "Angola").
-            right = kb.correct_spelling(text, person=tok.ent_type_ == "PERSON")
-            if right is None and tok.ent_type_ != "PERSON":
+            right = kb.correct_spelling(text, person=labels[k] == "PERSON")
+            if right is None and labels[k] != "PERSON":
                 right = _kind_word(text, kb)
             if right is not None:
                 found[text] = right
@@ -164,5 +196,12 @@ def _kind_words(kb: ActorKB) -> dict[int, list[str]]:
 
 def _kind_word(word: str, kb: ActorKB) -> str | None:
     """The group noun or organisation kind word a capitalised misspelt word stands for ("Commision" ->
-    "Commission"): one edit (two from 9 letters), and only one such word that close."""
-    return closest_spelling(word, _kind_words(kb))
+    "Commission"): one edit (two from 9 letters), and only one such word that close (answers kept
+    with the KB's, as ActorKB.correct_spelling keeps them)."""
+    memo = kb.__dict__.setdefault("_spelling_memo", {})
+    key = (word, "kind word")
+    if key not in memo:
+        if len(memo) >= _SPELLING_MEMO:
+            memo.clear()
+        memo[key] = closest_spelling(word, _kind_words(kb))
+    return memo[key]

@@ -50,7 +50,7 @@ def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
     first_i, last_i = tokens[0].i, tokens[-1].i
     used: set[int] = set()
     # Organisations first: "head of the Syrian Observatory for Human Rights" names an NGO, not Syria.
-    for first, last, text in _ngrams(doc, first_i, last_i + 1):
+    for first, last, text in _ngrams(doc, first_i, last_i + 1, kb.may_begin_name):
         org = kb.org_names.get(text)
         if org and title.org is None and not kb.country_of(text):
             title.org = org
@@ -67,7 +67,7 @@ def _analyse_title(tokens: list[Token], kb: ActorKB) -> _Title:
                 title.org, title.org_tokens = org, frozenset({tok.i})
                 used.add(tok.i)
                 break
-    for first, last, text in _ngrams(doc, first_i, last_i + 1):
+    for first, last, text in _ngrams(doc, first_i, last_i + 1, kb.may_begin_name):
         if used & set(range(first, last + 1)):
             continue
         hit = kb.country_of(text)

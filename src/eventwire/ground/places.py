@@ -34,6 +34,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.token_columns import columns
 from eventwire.ground.gazetteer import Entry, Gazetteer, load_gazetteer, normalise
 from eventwire.read import Parsed, Sentence, doc_text, token_offsets
 from eventwire.record import Actor, Mention, Place
@@ -91,7 +92,10 @@ class _Occurrence:
 
     @property
     def text(self) -> str:
-        return self.doc[self.start: self.end].text
+        if self.end <= self.start:
+            return ""
+        starts, ends = token_offsets(self.doc)
+        return doc_text(self.doc)[starts[self.start]: ends[self.end - 1]]
 
     @property
     def key(self) -> str:
@@ -242,26 +246,28 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
 
 def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) -> list[_Occurrence]:
     """Names in the gazetteer that the NER missed or mislabelled, gated by the parse."""
-    doc, span, toks = sentence.paragraph.doc, sentence.span, sentence.paragraph.tokens
+    doc, span = sentence.paragraph.doc, sentence.span
     text, (starts, ends) = doc_text(doc), token_offsets(doc)
+    # the tests below ask of every token of the sentence, often several times: read as columns
+    caps, lowers, propn = columns(doc).capitalised, columns(doc).lower, columns(doc).pos
+    labels, alpha = columns(doc).ent_type, columns(doc).alpha
     found = []
-    words_only = [t for t in sentence.tokens if t.is_alpha and t.lower_ not in _CONNECTORS]
+    words_only = [k for k in range(span.start, span.end) if alpha[k] and lowers[k] not in _CONNECTORS]
     # In a headline written in title case, a capital letter says nothing about names
-    headline = len(words_only) >= 4 and sum(map(_capitalised, words_only)) >= 0.7 * len(words_only)
+    headline = len(words_only) >= 4 and sum(caps[k] for k in words_only) >= 0.7 * len(words_only)
     i = span.start
     while i < span.end:
-        tok = toks[i]
-        if i in taken or not _capitalised(tok) or tok.ent_type_ in _NOT_PLACE_LABELS or tok.lower_ in _MONTHS_DAYS:
+        if i in taken or not caps[i] or labels[i] in _NOT_PLACE_LABELS or lowers[i] in _MONTHS_DAYS:
             i += 1
             continue
         best = None
         for j in range(min(span.end, i + _MAX_WORDS), i, -1):
-            words = toks[i:j]
-            if any(t.i in taken for t in words) or not _capitalised(words[-1]):
+            words = range(i, j)
+            if any(k in taken for k in words) or not caps[j - 1]:
                 continue
-            if any(not _capitalised(t) and t.lower_ not in _CONNECTORS for t in words):
+            if any(not caps[k] and lowers[k] not in _CONNECTORS for k in words):
                 continue
-            if not any(t.pos_ == "PROPN" for t in words):
+            if not any(propn[k] == "PROPN" for k in words):
                 continue
             name = text[starts[i]: ends[j - 1]]
             if gaz.has(name) and normalise(name) not in _GENERIC:
@@ -287,7 +293,7 @@ def _gazetteer_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) 
             # The NER saw a person or organisation: take it as a place only when the words are
             # exactly the entity (or a country or area inside a title-case headline's run-on
             # entity) and something says place ("in Idlib", "Idlib province", a country name).
-            ent_spans = {(e.start, e.end) for e in span.ents if e.label_ in _PLACE_EVIDENCE_LABELS}
+            ent_spans = {(e.start, e.end) for e in sentence.ents if e.label_ in _PLACE_EVIDENCE_LABELS}
             keep = ((i, best) in ent_spans or (headline and strong)) and (
                 evidence or (strong and ("PERSON" not in labelled or best - i > 1)))
         else:
