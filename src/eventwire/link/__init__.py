@@ -37,17 +37,25 @@ _FREEZE_EVERY = 5000  # articles read between two freezes of what is held
 
 
 @contextmanager
-def _kept_objects_frozen() -> Iterator[Callable[[], None]]:
+def _kept_objects_frozen() -> Iterator[Callable[..., None]]:
     """Yields a function that moves every object tracked so far out of the collector's sight
     (gc.freeze) until the block ends (gc.unfreeze): a day's features and stories are millions of
     long-lived objects, and each full collection while they are built and compared would walk them all
-    again. Nothing is collected less in the end: unfreezing hands them back to the oldest generation.
-    A process that froze objects of its own (a pre-forking server) is left as it is."""
+    again. Cyclic garbage among frozen objects waits for the end, or for a call with `collect=True`
+    (one full collection first). A process that froze objects of its own (a pre-forking server) is left
+    as it is."""
     if gc.get_freeze_count():
-        yield lambda: None
+        yield lambda collect=False: None
         return
+
+    def freeze(collect: bool = False) -> None:
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
     try:
-        yield gc.freeze
+        yield freeze
     finally:
         gc.unfreeze()
 
@@ -83,6 +91,9 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
             if len(order) % _FREEZE_EVERY == 0:
                 freeze()
         del index
+        # The LSH index (datasketch) holds a reference cycle (a bound method of its own): frozen with
+        # the features, it would stay in memory until the end; a collection frees it.
+        freeze(collect=True)
         pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
         copies = duplicate_of(pairs, order)
         freeze()
