@@ -31,12 +31,11 @@ what counts.
 """
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import re
 import zlib
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -265,32 +264,70 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
             link = judged(copy, original, True)
             links[(link.doc_a, link.doc_b)] = link
     # A sweep over the days: each article meets the earlier articles within max_days that share a key.
+    # Articles are numbered in (day, doc id) order, so "sharing more keys, then later published, then
+    # the larger id" is "sharing more keys, then the larger number".
     dated = sorted((a.day, a.doc_id) for a in articles if a.day is not None)
-    postings: dict = defaultdict(deque)  # key -> (day, doc id) in day order
-    for day, doc_id in dated:
-        shared: Counter = Counter()
+    dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
+    day_numbers = [day.toordinal() for day, _ in dated]
+    postings: dict = {}  # key -> _Posting of article numbers in day order
+    for number, (day, doc_id) in enumerate(dated):
+        today = day_numbers[number]
+        met = []
         for key in keys(doc_id):
-            posting = postings[key]
-            while posting and (day - posting[0][0]).days > settings.max_days:
-                posting.popleft()
+            posting = postings.get(key)
+            if posting is None:
+                posting = postings[key] = _Posting()
+            posting.leave_before(today - settings.max_days, day_numbers)
             if len(posting) > settings.max_key_postings:
                 continue  # too common in these days to tell stories apart
-            shared.update(other for _, other in posting)
-            posting.append((day, doc_id))
-        candidates = list(shared) if len(shared) <= settings.max_candidates else heapq.nlargest(
-            settings.max_candidates, shared, key=lambda d: (shared[d], info[d].day, d))
-        if not candidates:
+            if len(posting):
+                met.append(posting.numbers())
+            posting.append(number)
+        if not met:
             continue
-        estimates = vectors.cosines(row[doc_id], np.array([row[d] for d in candidates], dtype=np.int64))
-        for other, estimate in zip(candidates, estimates.tolist()):
-            if estimate < lowest:
-                continue
+        others, shared = np.unique(np.concatenate(met), return_counts=True)
+        if len(others) > settings.max_candidates:
+            # the most shared keys, then the later number (np.lexsort: last key first, ascending)
+            others = others[np.lexsort((others, shared))[::-1][:settings.max_candidates]]
+        estimates = vectors.cosines(row[doc_id], dated_rows[others])
+        for other_number in others[estimates >= lowest].tolist():
+            other = dated[other_number][1]
             pair = tuple(sorted((doc_id, other)))
             if pair in links:
                 continue
             if (link := judged(doc_id, other, False)) is not None:
                 links[pair] = link
     return list(links.values())
+
+
+class _Posting:
+    """The article numbers (ascending) of one key, in a growing array; those out of the window are
+    skipped from the front."""
+
+    __slots__ = ("array", "head", "size")
+
+    def __init__(self) -> None:
+        self.array = np.empty(4, dtype=np.int64)
+        self.head = self.size = 0
+
+    def __len__(self) -> int:
+        return self.size - self.head
+
+    def numbers(self) -> np.ndarray:
+        return self.array[self.head:self.size]
+
+    def leave_before(self, first_day: int, day_numbers: list[int]) -> None:
+        while self.head < self.size and day_numbers[self.array[self.head]] < first_day:
+            self.head += 1
+
+    def append(self, number: int) -> None:
+        if self.size == len(self.array):
+            kept = self.array[self.head:self.size]
+            grown = np.empty(max(4, 2 * len(kept)), dtype=np.int64)
+            grown[:len(kept)] = kept
+            self.array, self.size, self.head = grown, len(kept), 0
+        self.array[self.size] = number
+        self.size += 1
 
 
 def article_clusters(doc_ids: Sequence[str], links: Sequence[ArticleLink]) -> dict[str, str]:
