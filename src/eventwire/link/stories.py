@@ -25,8 +25,8 @@ corroboration keys (a named participant, a grid cell of about 11 km within corro
 place, an actor code, a participant country with the place's country), since only those can take it;
 and members that agree on everything the rules read (copies of one wire story) are compared once.
 The work then grows with the events that could be one story, not with a day's news. On a very large
-day one key can still be shared by thousands of open stories (every report of fighting in one city's grid cell): a key's
-list then keeps its `max_key_stories` / 2 largest stories (the ones a further report most likely
+day one key can still be shared by thousands of open stories (every report of fighting in one city's
+grid cell): a key's list then keeps its `max_key_stories` / 2 largest stories (the ones a further report most likely
 belongs to), so the comparisons per mention stay bounded; a smaller story stays findable under its
 other keys.
 """
