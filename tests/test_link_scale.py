@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from eventwire.link import ArticleLinkSettings, LinkSettings, link_records
-from eventwire.link.stories import link_stories
+from eventwire.link.stories import haversine_km, link_stories
 from eventwire.record import ArticleRecord
-from test_link import _actor, _doc, _event, stored_links
+from test_link import _actor, _doc, _event, _place, stored_links
 from test_link_incremental import _corpus
 
 NEIGHBOURS = ("IRQ", "TUR", "LBN", "JOR", "EGY", "LBY", "YEM", "SAU")
@@ -94,3 +94,43 @@ def test_feature_workers_give_the_links_of_one_process(empty_db, monkeypatch, tm
         for record in corpus[4:]:
             store.write(replace(record))
         assert store.link() == stored_links(corpus)
+
+
+def _unnamed_attack(doc_id: str, where: tuple[str, tuple[float, float]], country: str) -> ArticleRecord:
+    """An attack on civilians by an unnamed group (so only the place can vouch), on a stated day."""
+    actors = (_actor("actor1", "CVL", None, "gunmen", kind="group"),)
+    place = replace(_place("place1", where[0], where[1]), country=country)
+    event = _event("190", "ASSAULT", day="2016-07-05", source=("actor1",))
+    return ArticleRecord(document=_doc(doc_id, f"outlet {doc_id}", "2016-07-05T10:00:00"), actors=actors,
+                         places=(place,), events=(event,))
+
+
+def test_places_corroborate_up_to_their_distance_in_any_direction_and_across_the_antimeridian():
+    # The place cells a report probes must hold every point within corroborate_km of it: due north and
+    # east, at high latitude (a degree of longitude is short), and across longitude 180.
+    for (lat, lon), (lat2, lon2) in (((33.0, 36.0), (33.26, 36.0)), ((33.0, 36.0), (33.0, 36.31)),
+                                     ((69.0, 18.0), (69.0, 18.7)), ((-17.0, 179.9), (-17.0, -179.95))):
+        assert haversine_km(lat, lon, lat2, lon2) < LinkSettings().corroborate_km
+        stories = link_stories([_unnamed_attack("d1", ("A", (lat, lon)), "FJI"),
+                                _unnamed_attack("d2", ("B", (lat2, lon2)), "FJI")])
+        assert len(stories) == 1, (lat, lon, lat2, lon2)
+    # Farther than corroborate_km: compatible (within max_km) but nothing vouches.
+    assert len(link_stories([_unnamed_attack("d1", ("A", (33.0, 36.0)), "SYR"),
+                             _unnamed_attack("d2", ("B", (33.0, 36.4)), "SYR")])) == 2
+
+
+def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
+    import numpy as np
+
+    from eventwire.link.articles import _Vectors, article_terms
+
+    texts = ["harbour crane workers strike over pay in the port city",
+             "port city harbour workers strike, cranes idle over pay",
+             "election results announced in the capital after a long count",
+             "", "storm closes the harbour and the port for two days"]
+    vectors = _Vectors([article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x")) for i, t in enumerate(texts)])
+    rows = np.arange(len(texts))
+    for a in range(len(texts)):
+        together = vectors.cosines(a, rows)
+        assert np.allclose(together, [vectors.cosine(a, b) for b in rows], atol=1e-12)
+    assert vectors.cosine(0, 1) > 0.3 > vectors.cosine(0, 2)

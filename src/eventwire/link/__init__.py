@@ -6,7 +6,9 @@ events' linking facts), so a store can feed it without holding every record in m
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,33 @@ class Links:
     article_cluster: dict[str, str]  # doc id -> cluster id (smallest doc id in it)
 
 
+_FREEZE_EVERY = 5000  # articles read between two freezes of what is held
+
+
+@contextmanager
+def _kept_objects_frozen() -> Iterator[Callable[..., None]]:
+    """Yields a function that moves every object tracked so far out of the collector's sight
+    (gc.freeze) until the block ends (gc.unfreeze): a day's features and stories are millions of
+    long-lived objects, and each full collection while they are built and compared would walk them all
+    again. Cyclic garbage among frozen objects waits for the end, or for a call with `collect=True`
+    (one full collection first). A process that froze objects of its own (a pre-forking server) is left
+    as it is."""
+    if gc.get_freeze_count():
+        yield lambda collect=False: None
+        return
+
+    def freeze(collect: bool = False) -> None:
+        if collect:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
+
+    try:
+        yield freeze
+    finally:
+        gc.unfreeze()
+
+
 def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None = None,
                  article_settings: ArticleLinkSettings | None = None) -> Links:
     """Near-duplicates, story events and article clusters over `records` (read once; a document id seen
@@ -46,24 +75,32 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     """link_records over the articles' features (features.py), e.g. as a store keeps them; read once, a
     document id seen again is skipped. The order they come in does not change the result."""
     settings = settings or LinkSettings()
-    index = DuplicateIndex()
-    pairs: list[DuplicatePair] = []
-    order: dict[str, tuple] = {}
-    terms = []
-    mentions = []
-    for f in features:
-        if f.doc_id in order:
-            continue
-        order[f.doc_id] = order_key(f.published, f.doc_id)
-        pairs.extend(index.add_signature(f.doc_id, f.published, f.shingles, f.minhash))
-        terms.append(f.terms)
-        mentions.extend(f.mentions)
-    del index
-    pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
-    copies = duplicate_of(pairs, order)
-    stories = stories_of_mentions(mentions, settings, copies)
-    del mentions
-    links = link_articles(terms, stories, copies, article_settings)
-    clusters = article_clusters(sorted(order), links)
+    with _kept_objects_frozen() as freeze:
+        index = DuplicateIndex()
+        pairs: list[DuplicatePair] = []
+        order: dict[str, tuple] = {}
+        terms = []
+        mentions = []
+        for f in features:
+            if f.doc_id in order:
+                continue
+            order[f.doc_id] = order_key(f.published, f.doc_id)
+            pairs.extend(index.add_signature(f.doc_id, f.published, f.shingles, f.minhash))
+            terms.append(f.terms)
+            mentions.extend(f.mentions)
+            if len(order) % _FREEZE_EVERY == 0:
+                freeze()
+        del index
+        # The LSH index (datasketch) holds a reference cycle (a bound method of its own): frozen with
+        # the features, it would stay in memory until the end; a collection frees it.
+        freeze(collect=True)
+        pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
+        copies = duplicate_of(pairs, order)
+        freeze()
+        stories = stories_of_mentions(mentions, settings, copies)
+        del mentions
+        freeze()
+        links = link_articles(terms, stories, copies, article_settings)
+        clusters = article_clusters(sorted(order), links)
     return Links(tuple(pairs), copies, tuple(stories), tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
                  clusters)

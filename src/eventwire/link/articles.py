@@ -31,12 +31,11 @@ what counts.
 """
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import re
 import zlib
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -154,31 +153,58 @@ def article_terms(record: ArticleRecord, settings: LinkSettings | None = None) -
                         terms, np.array([counts[t] for t in terms.tolist()], dtype=np.uint32))
 
 
-@dataclass
-class _Vector:
-    terms: np.ndarray  # uint32, sorted
-    weights: np.ndarray  # float64, unit length
+class _Vectors:
+    """TF-IDF vectors of unit length, IDF over the articles given, held as one buffer of terms and one of
+    weights with each article's offsets (an array pair per article costs ~200 bytes of headers)."""
+
+    def __init__(self, articles: Sequence[ArticleTerms]) -> None:
+        n = len(articles)
+        self.row = {a.doc_id: i for i, a in enumerate(articles)}
+        kept_terms, kept_weights = [], []
+        if n:
+            all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
+            for a in articles:
+                idf = np.log((n + 1) / (df[np.searchsorted(all_terms, a.terms)] + 1))
+                weights = (1 + np.log(a.counts.astype(np.float64))) * idf
+                keep = weights > 0
+                norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
+                kept_terms.append(a.terms[keep])
+                kept_weights.append(weights[keep] / norm)
+        self.offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in kept_terms], out=self.offsets[1:])
+        self.terms = np.concatenate(kept_terms) if n else np.zeros(0, dtype=np.uint32)
+        self.weights = np.concatenate(kept_weights) if n else np.zeros(0, dtype=np.float64)
+
+    def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.offsets[row], self.offsets[row + 1]
+        return self.terms[lo:hi], self.weights[lo:hi]
+
+    def cosine(self, a: int, b: int) -> float:
+        """The cosine of rows a and b (their shared terms' weights multiplied and summed, in term order)."""
+        (ta, wa), (tb, wb) = self.of(a), self.of(b)
+        _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+        return float(np.dot(wa[ia], wb[ib]))
+
+    def cosines(self, a: int, rows: np.ndarray) -> np.ndarray:
+        """The cosines of row `a` with each of `rows` at once; equal to `cosine` up to the rounding of
+        a sum taken in another order (used to leave out pairs far below a threshold)."""
+        ta, wa = self.of(a)
+        lengths = self.offsets[rows + 1] - self.offsets[rows]
+        total = int(lengths.sum())
+        if not len(ta) or not total:
+            return np.zeros(len(rows))
+        # The positions of every candidate's terms in the buffer, candidate after candidate.
+        ends = np.cumsum(lengths)
+        index = np.arange(total) + np.repeat(self.offsets[rows] - (ends - lengths), lengths)
+        terms = self.terms[index]
+        at = np.minimum(np.searchsorted(ta, terms), len(ta) - 1)
+        products = np.where(ta[at] == terms, wa[at] * self.weights[index], 0.0)
+        return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
 
 
-def _vectors(articles: Sequence[ArticleTerms]) -> dict[str, _Vector]:
-    """TF-IDF vectors of unit length, IDF over `articles`."""
-    n = len(articles)
-    if not n:
-        return {}
-    all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
-    vectors: dict[str, _Vector] = {}
-    for a in articles:
-        idf = np.log((n + 1) / (df[np.searchsorted(all_terms, a.terms)] + 1))
-        weights = (1 + np.log(a.counts.astype(np.float64))) * idf
-        keep = weights > 0
-        norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
-        vectors[a.doc_id] = _Vector(a.terms[keep], weights[keep] / norm)
-    return vectors
-
-
-def _cosine(a: _Vector, b: _Vector) -> float:
-    _, ia, ib = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
-    return float(np.dot(a.weights[ia], b.weights[ib]))
+# A pair whose estimated cosine (_Vectors.cosines) is below the lowest threshold by more than this is
+# not judged: the estimate and the exact cosine differ by rounding only (~1e-16).
+_ROUNDING = 1e-9
 
 
 def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent],
@@ -192,7 +218,8 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
                   duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
     """The linked article pairs among `articles` (see article_links)."""
     settings = settings or ArticleLinkSettings()
-    vectors = _vectors(articles)
+    vectors = _Vectors(articles)
+    row = vectors.row
     info = {a.doc_id: a for a in articles}
     stories_of: dict[str, set[int]] = defaultdict(set)
     for i, story in enumerate(stories):
@@ -202,13 +229,13 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
                 stories_of[d].add(i)
 
     def keys(doc_id: str) -> list:
-        vec = vectors[doc_id]
-        top = np.argsort(-vec.weights, kind="stable")[:settings.key_terms]
-        return [int(t) for t in vec.terms[top]] + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
+        terms, weights = vectors.of(row[doc_id])
+        top = np.argsort(-weights, kind="stable")[:settings.key_terms]
+        return [int(t) for t in terms[top]] + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
 
     def judged(a: str, b: str, dup: bool) -> ArticleLink | None:
         a, b = sorted((a, b))
-        cos = _cosine(vectors[a], vectors[b])
+        cos = vectors.cosine(row[a], row[b])
         n_shared = len(stories_of.get(a, set()) & stories_of.get(b, set()))
         day_a, day_b = info[a].day, info[b].day
         apart = abs((day_a - day_b).days) if day_a and day_b else None
@@ -223,6 +250,9 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
             ok = cos >= settings.text_threshold or (cos >= settings.shared_threshold and n_shared >= settings.min_shared)
         return ArticleLink(a, b, round(cos, 4), n_shared, False, apart) if ok else None
 
+    # No link other than a copy's has a cosine below both thresholds: candidates estimated further below
+    # are not judged.
+    lowest = min(settings.text_threshold, settings.shared_threshold) - _ROUNDING
     links: dict[tuple[str, str], ArticleLink] = {}
     # Each near-duplicate copy is linked to its original when both lie within the window or either has
     # no day at all.
@@ -234,27 +264,70 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
             link = judged(copy, original, True)
             links[(link.doc_a, link.doc_b)] = link
     # A sweep over the days: each article meets the earlier articles within max_days that share a key.
+    # Articles are numbered in (day, doc id) order, so "sharing more keys, then later published, then
+    # the larger id" is "sharing more keys, then the larger number".
     dated = sorted((a.day, a.doc_id) for a in articles if a.day is not None)
-    postings: dict = defaultdict(deque)  # key -> (day, doc id) in day order
-    for day, doc_id in dated:
-        shared: Counter = Counter()
+    dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
+    day_numbers = [day.toordinal() for day, _ in dated]
+    postings: dict = {}  # key -> _Posting of article numbers in day order
+    for number, (day, doc_id) in enumerate(dated):
+        today = day_numbers[number]
+        met = []
         for key in keys(doc_id):
-            posting = postings[key]
-            while posting and (day - posting[0][0]).days > settings.max_days:
-                posting.popleft()
+            posting = postings.get(key)
+            if posting is None:
+                posting = postings[key] = _Posting()
+            posting.leave_before(today - settings.max_days, day_numbers)
             if len(posting) > settings.max_key_postings:
                 continue  # too common in these days to tell stories apart
-            shared.update(other for _, other in posting)
-            posting.append((day, doc_id))
-        candidates = shared if len(shared) <= settings.max_candidates else heapq.nlargest(
-            settings.max_candidates, shared, key=lambda d: (shared[d], info[d].day, d))
-        for other in candidates:
+            if len(posting):
+                met.append(posting.numbers())
+            posting.append(number)
+        if not met:
+            continue
+        others, shared = np.unique(np.concatenate(met), return_counts=True)
+        if len(others) > settings.max_candidates:
+            # the most shared keys, then the later number (np.lexsort: last key first, ascending)
+            others = others[np.lexsort((others, shared))[::-1][:settings.max_candidates]]
+        estimates = vectors.cosines(row[doc_id], dated_rows[others])
+        for other_number in others[estimates >= lowest].tolist():
+            other = dated[other_number][1]
             pair = tuple(sorted((doc_id, other)))
             if pair in links:
                 continue
             if (link := judged(doc_id, other, False)) is not None:
                 links[pair] = link
     return list(links.values())
+
+
+class _Posting:
+    """The article numbers (ascending) of one key, in a growing array; those out of the window are
+    skipped from the front."""
+
+    __slots__ = ("array", "head", "size")
+
+    def __init__(self) -> None:
+        self.array = np.empty(4, dtype=np.int64)
+        self.head = self.size = 0
+
+    def __len__(self) -> int:
+        return self.size - self.head
+
+    def numbers(self) -> np.ndarray:
+        return self.array[self.head:self.size]
+
+    def leave_before(self, first_day: int, day_numbers: list[int]) -> None:
+        while self.head < self.size and day_numbers[self.array[self.head]] < first_day:
+            self.head += 1
+
+    def append(self, number: int) -> None:
+        if self.size == len(self.array):
+            kept = self.array[self.head:self.size]
+            grown = np.empty(max(4, 2 * len(kept)), dtype=np.int64)
+            grown[:len(kept)] = kept
+            self.array, self.size, self.head = grown, len(kept), 0
+        self.array[self.size] = number
+        self.size += 1
 
 
 def article_clusters(doc_ids: Sequence[str], links: Sequence[ArticleLink]) -> dict[str, str]:

@@ -18,17 +18,16 @@ country and a sector other than civilians (SYRMIL; a bare "SYR" or "SYRCVL" is i
 war) or such an actor country together with a shared place country. Negated, conditional and intended
 events are never merged: they did not happen (yet), so each stays its own story event.
 
-Mentions are swept in date order and each joins the compatible story with the most corroborating
-members (ties: the earlier story), else starts a new one; only stories whose date window is still
-open are kept in the sweep. A mention is compared only with the open stories that share one of its
-corroboration keys (a named participant, a grid cell of about 55 km near its place, an actor code, a
-participant country with the place's country), since only those can take it; and members that
-agree on everything the rules read (copies of one wire story) are compared once. The work then grows
-with the events that could be one story, not with a day's news. On a very large day one key can still
-be shared by thousands of open stories (every report of fighting in one city's grid cell): a key's
-list then keeps its `max_key_stories` / 2 largest stories (the ones a further report most likely
-belongs to), so the comparisons per mention stay bounded; a smaller story stays findable under its
-other keys.
+Mentions are swept in date order and each joins the compatible story with the most corroborating members
+(ties: the earlier story), else starts a new one; only stories whose date window is still open are kept
+in the sweep. A mention is compared only with the open stories that share one of its corroboration keys
+(a named participant, a grid cell of about 11 km within corroborate_km of its place, an actor code, a
+participant country with the place's country), since only those can take it; and members that agree on
+everything the rules read (copies of one wire story) are compared once. The work then grows with the
+events that could be one story, not with a day's news. On a very large day one key can still be shared
+by thousands of open stories (every report of fighting in one city's grid cell): a key's list then keeps
+its `max_key_stories` / 2 largest stories (the ones a further report most likely belongs to), so the
+comparisons per mention stay bounded; a smaller story stays findable under its other keys.
 """
 from __future__ import annotations
 
@@ -269,11 +268,38 @@ class _Story:
         return self._point_array
 
 
-_CELL_DEG = 0.5  # grid cells for place keys: about 55 km north to south
+# Grid cells for place keys: 0.1 degree, about 11 km north to south. A mention probes every cell a
+# point within corroborate_km of it may lie in, a rectangle of whole cells around that disk: the finer
+# the cells, the closer the rectangle to the disk (0.5-degree cells probed about 8 times the disk's
+# area, so a mention met every open story of a region three times as wide as its corroboration
+# distance; 0.1-degree cells about 2.3 times), at the price of more (cheap) dict lookups per mention.
+_CELL_DEG = 0.1
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
     return math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG)
+
+
+def _wrapped(col: int, columns: int) -> int:
+    """A cell column moved past the antimeridian back into _cell's range (-columns/2 .. columns/2 - 1)."""
+    return (col + columns // 2) % columns - columns // 2
+
+
+def _probe_reach(lat: float, km: float) -> tuple[int, int]:
+    """How many cells north or south and east or west of a point's own cell a point within `km` of it
+    may lie (haversine_km): a degree of latitude is _KM_PER_DEGREE_LAT everywhere, a degree of longitude
+    that times the cosine of the latitude, taken at the disk's edge nearest the pole (the smallest)."""
+    degrees_lat = km / _KM_PER_DEGREE_LAT * 1.0001
+    cos_lat = math.cos(math.radians(min(90.0, abs(lat) + degrees_lat)))
+    rows = math.ceil(degrees_lat / _CELL_DEG)
+    half_circle = int(180 / _CELL_DEG)
+    if cos_lat <= 0 or km / (_KM_PER_DEGREE_LAT * cos_lat) * 1.0001 >= 180:
+        return rows, half_circle
+    # On the sphere a point `km` away can differ in longitude by asin(sin(km/R) / cos(lat)): slightly
+    # more than km / (R cos lat); the sine's ratio covers it.
+    sin_ratio = math.sin(math.radians(degrees_lat)) / cos_lat
+    degrees_lon = 180.0 if sin_ratio >= 1 else math.degrees(math.asin(sin_ratio)) * 1.0001
+    return rows, min(half_circle, math.ceil(degrees_lon / _CELL_DEG))
 
 
 def _located(m: _Mention) -> bool:
@@ -298,27 +324,37 @@ def _codes_count(m: _Mention, settings: LinkSettings) -> bool:
     return settings.codes_corroborate == "always" or not m.mention.date_weak
 
 
-def _probe_keys(m: _Mention, settings: LinkSettings) -> list[tuple]:
-    """The keys of every story that has a member `m` could be corroborated by."""
-    keys = [k for k in _own_keys(m, settings) if k[0] != "cell"]
+def _probe_keys(m: _Mention, settings: LinkSettings, own_keys: list[tuple] | None = None) -> list[tuple]:
+    """The keys of every story that has a member `m` could be corroborated by (`own_keys`: m's
+    _own_keys, when computed already)."""
+    keys = [k for k in (_own_keys(m, settings) if own_keys is None else own_keys) if k[0] != "cell"]
     if _located(m):
         lat, lon = m.mention.lat, m.mention.lon
         row, col = _cell(lat, lon)
-        rows = math.ceil(settings.corroborate_km / (110.5 * _CELL_DEG))
-        cos_lat = math.cos(math.radians(min(89.0, abs(lat) + settings.corroborate_km / 110.5)))
-        cols = min(int(360 / _CELL_DEG) // 2, math.ceil(settings.corroborate_km / (111.32 * cos_lat * _CELL_DEG)))
-        keys.extend(("cell", (r, c)) for r in range(row - rows, row + rows + 1)
-                    for c in range(col - cols, col + cols + 1))
+        rows, cols = _probe_reach(lat, settings.corroborate_km)
+        columns = int(360 / _CELL_DEG)
+        first, last = col - cols, col + cols
+        if first < -columns // 2 or last >= columns // 2:
+            # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
+            keys.extend(("cell", (r, _wrapped(c, columns))) for r in range(row - rows, row + rows + 1)
+                        for c in range(first, last + 1))
+        else:
+            keys.extend(("cell", (r, c)) for r in range(row - rows, row + rows + 1) for c in range(first, last + 1))
     return keys
 
 
-def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings) -> bool:
+def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings,
+                  distances: dict[tuple[float, float], float] | None = None) -> bool:
+    """Whether member `b` vouches for `a` joining its story; `distances`: km from `a` to points of the
+    story already computed (by _contradicts)."""
     if a.names & b.names:
         return True
     ma, mb = a.mention, b.mention
-    if (a.place_kind != "country" and b.place_kind != "country" and None not in (ma.lat, ma.lon, mb.lat, mb.lon)
-            and not _farther_than(ma.lat, ma.lon, mb.lat, mb.lon, settings.corroborate_km)):
-        return True
+    if a.place_kind != "country" and b.place_kind != "country" and None not in (ma.lat, ma.lon, mb.lat, mb.lon):
+        km = distances.get((mb.lat, mb.lon)) if distances else None
+        if (km <= settings.corroborate_km if km is not None
+                else not _farther_than(ma.lat, ma.lon, mb.lat, mb.lon, settings.corroborate_km)):
+            return True
     if settings.codes_corroborate == "never":
         return False
     if settings.codes_corroborate == "stated" and (ma.date_weak or mb.date_weak):
@@ -343,11 +379,13 @@ def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
     return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
-def _contradicts(item: _Mention, story: _Story, settings: LinkSettings) -> bool:
+def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
+                 distances: dict[tuple[float, float], float] | None = None) -> bool:
     """Whether `item` is incompatible with some member of `story`: placed in another country, farther
     than max_km from a located member, or with actor countries disjoint from a member's. The type
     always agrees: a story only holds mentions of one block (_block: one PLOVER type, else one CAMEO
-    root), so only places and actor countries are checked, on the story's aggregates."""
+    root), so only places and actor countries are checked, on the story's aggregates. The distances
+    (haversine_km) it computes to a story's few points are kept in `distances` for _corroborates."""
     if item.place_country and story.place_countries - {item.place_country}:
         return True
     if item.countries and any(not (item.countries & c) for c in story.country_sets):
@@ -355,7 +393,16 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings) -> bool:
     if story.points and _located(item):
         lat, lon = item.mention.lat, item.mention.lon
         if len(story.points) <= _FEW_POINTS:  # an array costs more than a few distances
-            return any(_farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
+            if distances is None:
+                return any(_farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
+            for point in story.points:
+                p_lat, p_lon = point
+                if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
+                    return True  # as _farther_than: the latitudes alone are farther apart
+                km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
+                if km > settings.max_km:
+                    return True
+            return False
         return bool((_haversine_many(lat, lon, story.point_array()) > settings.max_km).any())
     return False
 
@@ -444,7 +491,8 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
         start, end = item.window
         keyed = index.setdefault(_block(item), {})
         candidates: dict[int, _Story] = {}
-        for key in _probe_keys(item, settings):
+        own_keys = _own_keys(item, settings)
+        for key in _probe_keys(item, settings, own_keys):
             found = keyed.get(key)
             if not found:
                 continue
@@ -457,9 +505,10 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
         for _, story in sorted(candidates.items()):
             if story.start > end:
                 continue
-            if _contradicts(item, story, settings):
+            distances: dict[tuple[float, float], float] = {}
+            if _contradicts(item, story, settings, distances):
                 continue
-            support = sum(n for m, n in story.kinds.values() if _corroborates(item, m, settings))
+            support = sum(n for m, n in story.kinds.values() if _corroborates(item, m, settings, distances))
             if support > best_support:
                 best, best_support = story, support
         if best is None:
@@ -468,7 +517,7 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
         else:
             best.start, best.end = max(best.start, start), min(best.end, end)
         best.add(item)
-        for key in _own_keys(item, settings):
+        for key in own_keys:
             if key not in best.keys:
                 best.keys.add(key)
                 found = keyed.setdefault(key, [])
