@@ -326,11 +326,11 @@ def _write_batch(pending: _Pending, store, summary: Summary,
         with opened.transaction():
             reports, marks = [], []
             at = 0
+            # Their earlier failures forgotten first, then what this run found recorded.
+            opened.clear_failures_of([d.item.location for r, _ in chunks for d in r.results if d.item.location != "-"])
             for done, worker, fingerprint in ((d, r.worker, f) for r, f in chunks for d in r.results):
                 item = done.item
                 summary.processed_inputs += 1
-                if item.location != "-":
-                    opened.clear_failures(item.location)
                 mine = list(done.failures)
                 not_stored = 0
                 for k in range(at, at + done.articles):
