@@ -80,6 +80,15 @@ def test_chunks_cover_every_input_once():
     assert len(chunks) >= 8 and max(len(c) for c in chunks) <= 16
 
 
+def test_chunks_shrink_near_the_end_with_several_workers_only():
+    items = [InputItem(str(i)) for i in range(600)]
+    sizes = [len(c) for c in chunked(items, workers=2)]
+    assert sum(sizes) == 600 and sizes[0] == 16
+    assert sizes == sorted(sizes, reverse=True) and sizes[-2:] == [1, 1]  # no full chunk left running alone
+    assert set(len(c) for c in chunked(items[:120], workers=1)) == {16, 8}  # one worker: no tail to shorten
+    assert set(len(c) for c in chunked(items[:100], workers=2, size=10)) == {10}  # a size given is kept
+
+
 def test_dask_local_cluster_equals_serial_and_rerun_does_no_work(corpus, serial_db, tmp_path):
     db = str(tmp_path / "dask.duckdb")
     settings = load_settings(None, db=db)

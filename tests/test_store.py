@@ -93,3 +93,15 @@ def test_failures_are_kept_until_the_input_succeeds(store):
     assert store.count("failures") == 1
     store.write(make_record())
     assert store.count("failures") == 0
+
+
+def test_clearing_a_batch_of_inputs_forgets_their_failures_and_their_entries_only(empty_db):
+    """One statement for a batch's inputs forgets what clear_failures forgets for each: the input
+    itself and its entries ("loc#n", "loc:line"), the location read literally (no LIKE wildcards)."""
+    sources = ["in/a.jsonl", "in/a.jsonl#3", "in/a.jsonl:7", "in/a.jsonlx", "in/a.jsonl2#1",
+               "in/b_%.txt", "in/b_%.txt#2", "in/bx%.txt#2", "in/c.txt"]
+    with open_store(empty_db) as store:
+        for source in sources:
+            store.record_failure(source, "bad")
+        store.clear_failures_of(["in/a.jsonl", "in/b_%.txt", "in/a.jsonl"])
+        assert [s for s, _ in store.failures()] == ["in/a.jsonl2#1", "in/a.jsonlx", "in/bx%.txt#2", "in/c.txt"]

@@ -149,10 +149,15 @@ def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = Fal
 
 
 def chunked(items: list[InputItem], workers: int, size: int | None = None) -> Iterator[list[InputItem]]:
-    """Chunks small enough to keep every worker busy (about four per worker), at most MAX_CHUNK."""
-    size = size or max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4)))) if items else 1
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    """Chunks of `size`, or small enough to keep every worker busy (about four per worker), at most
+    MAX_CHUNK. With several workers they shrink near the end (to half of what is left per worker), so
+    that no worker is left running a full chunk while the others have nothing more to do."""
+    usual = size or max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
+    start = 0
+    while start < len(items):
+        step = usual if size or workers == 1 else min(usual, math.ceil((len(items) - start) / (workers * 2)))
+        yield items[start:start + step]
+        start += step
 
 
 def _with_data(chunks: Iterable[list[InputItem]]) -> Iterator[list[InputItem]]:
@@ -326,11 +331,11 @@ def _write_batch(pending: _Pending, store, summary: Summary,
         with opened.transaction():
             reports, marks = [], []
             at = 0
+            # Their earlier failures forgotten first, then what this run found recorded.
+            opened.clear_failures_of([d.item.location for r, _ in chunks for d in r.results if d.item.location != "-"])
             for done, worker, fingerprint in ((d, r.worker, f) for r, f in chunks for d in r.results):
                 item = done.item
                 summary.processed_inputs += 1
-                if item.location != "-":
-                    opened.clear_failures(item.location)
                 mine = list(done.failures)
                 not_stored = 0
                 for k in range(at, at + done.articles):

@@ -147,6 +147,26 @@ class Store(EventQueries):
         self.con.execute("DELETE FROM failures WHERE source = ? OR source LIKE ? ESCAPE '\\' OR source LIKE ? ESCAPE '\\'",
                          [location, escaped + "#%", escaped + ":%"])
 
+    def clear_failures_of(self, locations: list[str]) -> None:
+        """clear_failures for each location; on DuckDB with one statement (the driver clears a batch's
+        inputs at once: about 0.6 ms of CPU each, one by one)."""
+        distinct = list(dict.fromkeys(locations))
+        if self.dialect is not DUCKDB or len(distinct) < 2:
+            for location in distinct:
+                self.clear_failures(location)
+            return
+        import pyarrow as pa
+
+        self.con.register("cleared_inputs", pa.table({"location": pa.array(distinct, type=pa.string())}))
+        try:
+            # starts_with(source, location || '#') is clear_failures' LIKE with the location escaped.
+            self.con.execute(
+                "DELETE FROM failures WHERE source IN (SELECT location FROM cleared_inputs) OR EXISTS ("
+                "SELECT 1 FROM cleared_inputs c WHERE starts_with(failures.source, c.location || '#') "
+                "OR starts_with(failures.source, c.location || ':'))")
+        finally:
+            self.con.unregister("cleared_inputs")
+
     def failures(self) -> list[tuple[str, str]]:
         return [tuple(r) for r in self.con.execute("SELECT source, reason FROM failures ORDER BY source").fetchall()]
 
