@@ -219,3 +219,23 @@ def test_the_ingest_driver_does_not_import_the_parser():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['spacy', 'thinc']"
+
+
+def _trim_threshold():
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_our_dask_workers_keep_glibcs_own_trim_threshold(monkeypatch):
+    """The nannies' default MALLOC_TRIM_THRESHOLD_ (64 KB) turns every large allocation into an
+    mmap/munmap pair; our workers trim after each chunk instead."""
+    from distributed import Client
+
+    from eventwire.run.engines import local_cluster
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    cluster, security = local_cluster(1)
+    try:
+        with Client(cluster, security=security) as client:
+            assert list(client.run(_trim_threshold).values()) == [None]
+    finally:
+        cluster.close()

@@ -174,8 +174,13 @@ def local_cluster(workers: int):
 # driver's process): no statistical profiler sampling each running task's stack 100 times a second,
 # and the event loops' health checks and system and memory monitors at a slower pace than the
 # defaults (20 ms, 500 ms, 100 ms), which are for a dashboard this cluster does not have. Idle, the
-# cluster's processes used 0.07 CPU-seconds a second with the defaults (bench/README.md).
+# cluster's processes used 0.07 CPU-seconds a second with the defaults (bench/README.md). And no
+# MALLOC_TRIM_THRESHOLD_ of 64 KB in the workers' environment (the nannies' default): it also fixes
+# glibc's mmap threshold, so every allocation over 128 KB becomes an mmap/munmap pair; it cost the
+# Dask workers about 10% more CPU than the pool's on the same articles. Workers give their free heap
+# back after each chunk anyway (run/work.py trims it).
 _QUIET_CLUSTER = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "500ms",
     "distributed.admin.system-monitor.interval": "5s",
