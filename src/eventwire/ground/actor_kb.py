@@ -293,14 +293,36 @@ class ActorKB:
         too short, close to several names, or a plural of a name ("the Husseins")."""
         if len(word) < _MIN_FUZZY or word in self._name_words or self.country_of(word) or word in self.ethnic:
             return None
-        # Asked of the same unknown capitalised words article after article: answers are kept, up to
-        # _SPELLING_MEMO of them (then forgotten at once, so a long run's memory stays bounded).
-        memo = self.__dict__.setdefault("_spelling_memo", {})
-        key = (word, person)
+        return self._remembered_spelling(word, person, self._spelling_choices[person])
+
+    def closest_kind_word(self, word: str) -> str | None:
+        """The group noun or organisation kind word a capitalised misspelt word stands for
+        ("Commision" -> "Commission"), as closest_spelling chooses it."""
+        return self._remembered_spelling(word, "kind word", self._kind_word_choices)
+
+    @functools.cached_property
+    def _kind_word_choices(self) -> dict[int, list[str]]:
+        """Capitalised one-word group nouns and organisation kind words of 6+ letters ("Commission",
+        "Ministry"), by length: what a misspelt word of an organisation's name may stand for."""
+        by_length: dict[int, list[str]] = {}
+        for w in sorted({w for w in (*self.groups, *self.organisation_words)
+                         if " " not in w and len(w) >= 6 and w.isalpha()}):
+            by_length.setdefault(len(w), []).append(w.capitalize())
+        return by_length
+
+    @functools.cached_property
+    def _spelling_memo(self) -> dict:
+        return {}
+
+    def _remembered_spelling(self, word: str, kind: object, by_length: dict[int, list[str]]) -> str | None:
+        """closest_spelling, its answers kept: the same unknown capitalised words are asked article
+        after article. Up to _SPELLING_MEMO answers, then all forgotten at once, so a long run's
+        memory stays bounded."""
+        memo, key = self._spelling_memo, (word, kind)
         if key not in memo:
             if len(memo) >= _SPELLING_MEMO:
                 memo.clear()
-            memo[key] = closest_spelling(word, self._spelling_choices[person])
+            memo[key] = closest_spelling(word, by_length)
         return memo[key]
 
     def respell(self, text: str) -> str:

@@ -11,7 +11,7 @@ import logging
 from spacy.tokens import Token
 
 from eventwire.token_columns import columns
-from eventwire.ground.actor_kb import _SPELLING_MEMO, ActorKB, EthnicGroup, Person, closest_spelling, may_begin_key
+from eventwire.ground.actor_kb import ActorKB, EthnicGroup, Person, may_begin_key
 from eventwire.read import Parsed
 
 log = logging.getLogger(__name__)
@@ -177,31 +177,7 @@ def _misspellings(parsed: Parsed, kb: ActorKB) -> dict[str, str]:
             # a country ("Angela" is no "Angola").
             right = kb.correct_spelling(text, person=labels[k] == "PERSON")
             if right is None and labels[k] != "PERSON":
-                right = _kind_word(text, kb)
+                right = kb.closest_kind_word(text)
             if right is not None:
                 found[text] = right
     return found
-
-
-def _kind_words(kb: ActorKB) -> dict[int, list[str]]:
-    """Capitalised one-word group nouns and organisation kind words of 6+ letters ("Commission",
-    "Ministry"), by length: what a misspelt word of an organisation's name may stand for."""
-    memo = kb.__dict__.setdefault("_kind_words_memo", {})
-    if not memo:
-        words = {w for w in (*kb.groups, *kb.organisation_words) if " " not in w and len(w) >= 6 and w.isalpha()}
-        for w in sorted(words):
-            memo.setdefault(len(w), []).append(w.capitalize())
-    return memo
-
-
-def _kind_word(word: str, kb: ActorKB) -> str | None:
-    """The group noun or organisation kind word a capitalised misspelt word stands for ("Commision" ->
-    "Commission"): one edit (two from 9 letters), and only one such word that close (answers kept
-    with the KB's, as ActorKB.correct_spelling keeps them)."""
-    memo = kb.__dict__.setdefault("_spelling_memo", {})
-    key = (word, "kind word")
-    if key not in memo:
-        if len(memo) >= _SPELLING_MEMO:
-            memo.clear()
-        memo[key] = closest_spelling(word, _kind_words(kb))
-    return memo[key]
