@@ -31,9 +31,10 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from pydantic import TypeAdapter
 
 from eventwire.api import views
 from eventwire.api.cache import AnswerCache
@@ -56,6 +57,8 @@ MAX_PAGE = 500
 # (20 ms at offset 5,000 of 1M events, 200 ms at 10,000, half a second at 100,000);
 # the cursor pages at the same cost however deep.
 MAX_OFFSET = 5_000
+# The defaults of the kept routes' sizes: what a dashboard opening asks (OPENING_ANSWERS).
+PAGE, FACET_LIMIT, MAP_LIMIT, DYADS_LIMIT = 50, 12, 2000, 100
 MODALITIES = ("asserted", "intended", "threatened", "conditional", "hedged", "negated", "reported", "historical")
 
 
@@ -194,6 +197,25 @@ def _decode_cursor(cursor: str, order: str) -> tuple[str, str, str]:
     return data[1], data[2], data[3]
 
 
+def answer_key(route: str, filters: EventFilters, params: dict[str, Any]) -> tuple:
+    """What the answer of `route` for these filters and other parameters is kept under (api/cache.py).
+    The routes and the opening answers both take their keys from here, so they cannot drift apart."""
+    return (route, filters, *sorted(params.items()))
+
+
+# What a dashboard opening on no filter asks, as its requests give the routes' parameters (their
+# defaults): a third of a dashboard's requests draw no filter, and these are the slowest to compute.
+OPENING_ANSWERS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("facets", {}),
+    ("events", {"order": Order.desc.value, "limit": PAGE, "offset": 0, "after": None}),
+    ("facet-counts", {"limit": FACET_LIMIT}),
+    ("totals", {}),
+    *(("timeline", {"grain": grain.value}) for grain in (Grain.month, Grain.week, Grain.day, Grain.year)),
+    ("map", {"limit": MAP_LIMIT}),
+    ("dyads", {"limit": DYADS_LIMIT}),
+)
+
+
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
                watchlists: tuple = (), watching: Callable[[], bool] = lambda: False,
@@ -227,7 +249,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     def cached(db: Store, key: tuple, compute: Callable[[], Any]) -> Any:
         """The answer for `key` while the store is unchanged (api/cache.py); the first request of a
-        generation starts computing what the dashboard asks first (opening_answers) beside it."""
+        generation starts computing what the dashboard asks first (OPENING_ANSWERS) beside it."""
         if db.generation is not None and answers.size > 0:
             with warming_lock:
                 start = warming["generation"] != db.generation
@@ -243,33 +265,48 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
             return None
         return answers.get(db.generation, ("facet-table",), lambda: views.facet_table(db))
 
-    def opening_answers(db: Store) -> list[tuple[tuple, Callable[[], Any]]]:
-        """The answers a dashboard opening on no filter asks for, under the keys its requests use:
-        a third of a dashboard's requests draw no filter, and these are the slowest to compute."""
-        none = EventFilters()
-        kwargs = none.as_kwargs()
-        return [
-            (("facets",), db.facets),
-            (("events", none, Order.desc.value, 50, 0, None),
-             lambda: db.search_events(order=Order.desc.value, limit=50, offset=0, after=None, **kwargs)),
-            (("facet-table",), lambda: views.facet_table(db)),
-            (("facet-counts", none, 12), lambda: views.facet_counts(db, limit=12, counted=facet_table(db), **kwargs)),
-            (("totals", none), lambda: views.totals(db, **kwargs)),
-            *((("timeline", none, grain.value), lambda grain=grain: db.timeline(grain.value, **kwargs))
-              for grain in (Grain.month, Grain.week, Grain.day, Grain.year)),
-            (("map", none, 2000), lambda: db.event_points(limit=2000, **kwargs)),
-            (("dyads", none, 100), lambda: db.dyads(limit=100, **kwargs)),
-        ]
+    def event_page(db: Store, filters: EventFilters, order: str, limit: int, offset: int,
+                   after: tuple | None) -> dict[str, Any]:
+        page = db.search_events(order=order, limit=limit, offset=offset, after=after, **filters.as_kwargs())
+        nxt = _encode_cursor(order, page["next"]) if page["next"] else None
+        return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": nxt, "items": page["items"]}
+
+    # What each kept route computes from the store, its filters and its other parameters, and the
+    # model its answer is checked against and rendered with.
+    computed: dict[str, tuple[Any, Callable[..., Any]]] = {
+        "facets": (Facets, lambda db, filters: db.facets()),
+        "events": (EventPage, event_page),
+        "facet-counts": (FacetCounts, lambda db, filters, limit: views.facet_counts(
+            db, limit=limit, counted=facet_table(db), **filters.as_kwargs())),
+        "totals": (Totals, lambda db, filters: views.totals(db, **filters.as_kwargs())),
+        "timeline": (Timeline, lambda db, filters, grain: db.timeline(grain, **filters.as_kwargs())),
+        "map": (list[MapPoint], lambda db, filters, limit: db.event_points(limit=limit, **filters.as_kwargs())),
+        "dyads": (list[Dyad], lambda db, filters, limit: db.dyads(limit=limit, **filters.as_kwargs())),
+    }
+    renderers = {route: TypeAdapter(model) for route, (model, _) in computed.items()}
+
+    def answer_json(db: Store, route: str, filters: EventFilters, params: dict[str, Any]) -> bytes:
+        """The route's answer as the JSON FastAPI would send (validated against the route's model),
+        rendered once: a kept answer is sent as these bytes (re-validating and re-serialising a
+        kept timeline by day cost 25 ms a request)."""
+        renderer = renderers[route]
+        return renderer.dump_json(renderer.validate_python(computed[route][1](db, filters, **params)))
+
+    def kept(db: Store, route: str, filters: EventFilters = EventFilters(), **params: Any) -> Response:
+        """The answer of `route` for these filters and parameters, kept while the store is unchanged."""
+        body = cached(db, answer_key(route, filters, params), lambda: answer_json(db, route, filters, params))
+        return Response(body, media_type="application/json")
 
     def warm(generation: Any) -> None:
         """Compute the opening answers of `generation` one after another, while it lasts; a writer
         waiting for the file (another process's, or POST /api/ingest's) stops it: the reader must close."""
         try:
             with reading() as db:
-                for key, compute in opening_answers(db):
+                for route, params in OPENING_ANSWERS:
                     if db.generation != generation or database.writer_waits():
                         return
-                    answers.get(generation, key, compute)
+                    answers.get(generation, answer_key(route, EventFilters(), params),
+                                lambda: answer_json(db, route, EventFilters(), params))
         except Exception:  # a request asking the same answer gets the error itself
             log.debug("computing the opening answers failed", exc_info=True)
 
@@ -333,20 +370,20 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         return {"status": "ok", "ingest": writable}
 
     @app.get("/api/facets", response_model=Facets, tags=["meta"])
-    def facets(db: StoreDep) -> dict[str, Any]:
+    def facets(db: StoreDep) -> Response:
         """Counts per PLOVER type, modality and CAMEO root, and the date range: what filters can take."""
-        return cached(db, ("facets",), db.facets)
+        return kept(db, "facets")
 
     @app.get("/api/events", response_model=EventPage, responses=_ERRORS, tags=["events"])
     def list_events(
         db: StoreDep, filters: FiltersDep,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size, at most {MAX_PAGE}")] = 50,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Page size, at most {MAX_PAGE}")] = PAGE,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET}: page deeper with cursor")] = 0,
         cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
         order: Annotated[Order, Query(description="desc: newest first")] = Order.desc,
         sort: Annotated[SortColumn | None, Query(description="Column to sort by; other than date, pages with offset only")] = None,
         since_id: Annotated[int | None, Query(ge=0, le=2**62, description="Only events stored after this arrival id, oldest first (the page's last_id is the next since_id); the other parameters then do not apply")] = None,
-    ) -> dict[str, Any]:
+    ) -> Any:
         """Events matching the filters, one page at a time, each with its evidence sentence."""
         if since_id is not None:
             return events_since_page(db, since_id, limit)
@@ -359,10 +396,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         after = _decode_cursor(cursor, order.value) if cursor else None
         if after and offset:
             raise HTTPException(400, "give either offset or cursor, not both")
-        page = cached(db, ("events", filters, order.value, limit, offset, after), lambda: db.search_events(
-            order=order.value, limit=limit, offset=offset, after=after, **filters.as_kwargs()))
-        nxt = _encode_cursor(order.value, page["next"]) if page["next"] else None
-        return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": nxt, "items": page["items"]}
+        return kept(db, "events", filters, order=order.value, limit=limit, offset=offset, after=after)
 
     @app.get("/api/events/{doc_id}/{event_id}", response_model=EventDetail,
              responses={404: {"model": Problem}, 422: {"model": Problem}}, tags=["events"])
@@ -377,17 +411,16 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     @app.get("/api/facet-counts", response_model=FacetCounts, responses=_ERRORS, tags=["events"])
     def facet_counts(db: StoreDep, filters: FiltersDep,
-                     limit: Annotated[int, Query(ge=1, le=100)] = 12) -> dict[str, Any]:
+                     limit: Annotated[int, Query(ge=1, le=100)] = FACET_LIMIT) -> Response:
         """For the matching events: the most frequent countries (an actor's or the place's), actor
         codes, CAMEO roots, QuadClasses, modalities, PLOVER types and languages, with counts."""
-        return cached(db, ("facet-counts", filters, limit),
-                      lambda: views.facet_counts(db, limit=limit, counted=facet_table(db), **filters.as_kwargs()))
+        return kept(db, "facet-counts", filters, limit=limit)
 
     @app.get("/api/totals", response_model=Totals, responses=_ERRORS, tags=["events"])
-    def totals(db: StoreDep, filters: FiltersDep) -> dict[str, Any]:
+    def totals(db: StoreDep, filters: FiltersDep) -> Response:
         """Events and articles matching the filters, and the people killed, injured, displaced and
         arrested in them (each stated figure once)."""
-        return cached(db, ("totals", filters), lambda: views.totals(db, **filters.as_kwargs()))
+        return kept(db, "totals", filters)
 
     @app.get("/api/export", responses={**_ERRORS, 200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {},
                                                                       "text/tab-separated-values": {}}}},
@@ -421,21 +454,21 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     @app.get("/api/timeline", response_model=Timeline, responses=_ERRORS, tags=["events"])
     def timeline(db: StoreDep, filters: FiltersDep,
-                 grain: Annotated[Grain, Query(description="Period length")] = Grain.month) -> dict[str, Any]:
+                 grain: Annotated[Grain, Query(description="Period length")] = Grain.month) -> Response:
         """Events per period and QuadClass."""
-        return cached(db, ("timeline", filters, grain.value), lambda: db.timeline(grain.value, **filters.as_kwargs()))
+        return kept(db, "timeline", filters, grain=grain.value)
 
     @app.get("/api/map", response_model=list[MapPoint], responses=_ERRORS, tags=["events"])
     def map_points(db: StoreDep, filters: FiltersDep,
-                   limit: Annotated[int, Query(ge=1, le=5000)] = 2000) -> list[dict[str, Any]]:
+                   limit: Annotated[int, Query(ge=1, le=5000)] = MAP_LIMIT) -> Response:
         """Event counts per place coordinates: the map's markers."""
-        return cached(db, ("map", filters, limit), lambda: db.event_points(limit=limit, **filters.as_kwargs()))
+        return kept(db, "map", filters, limit=limit)
 
     @app.get("/api/dyads", response_model=list[Dyad], responses=_ERRORS, tags=["actors"])
     def dyads(db: StoreDep, filters: FiltersDep,
-              limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> list[dict[str, Any]]:
+              limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DYADS_LIMIT) -> Response:
         """Who did what to whom: events per source code, target code and PLOVER type."""
-        return cached(db, ("dyads", filters, limit), lambda: db.dyads(limit=limit, **filters.as_kwargs()))
+        return kept(db, "dyads", filters, limit=limit)
 
     @app.get("/api/actors", response_model=ActorPage, responses=_ERRORS, tags=["actors"])
     def actors(db: StoreDep,
