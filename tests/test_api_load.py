@@ -345,3 +345,59 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
         code = full["actor"][0]["value"]
         assert views.facet_counts(store, counted=empty, actor=code) == views.facet_counts(store, actor=code)
         assert views.facet_counts(store, counted=empty, actor=code)["actor"]
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_map_markers_name_is_its_most_frequent_place_name_the_smallest_on_a_tie(backend, request, tmp_path):
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    # Markers at coordinates no example place has: ties of two names written in either order, a
+    # name that wins outright over a smaller one, and a NULL name, which names nothing.
+    layout = {(-60.5, -150.5): ["Zeta", "Alpha"], (-61.5, -151.5): ["Alpha", "Zeta"],
+              (-62.5, -152.5): ["Omega", "Delta", "Omega", "Delta"], (-63.5, -153.5): ["Mu", "Kappa", "Mu"],
+              (-64.5, -154.5): [None, None, "Sigma"]}
+    expected = {(-60.5, -150.5): "Alpha", (-61.5, -151.5): "Alpha", (-62.5, -152.5): "Delta",
+                (-63.5, -153.5): "Mu", (-64.5, -154.5): "Sigma"}
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with open_store(url) as store:
+        keys = store.con.execute("SELECT doc_id, event_id FROM events ORDER BY doc_id, event_id").fetchall()
+        placed = [(lat, lon, name) for (lat, lon), names in layout.items() for name in names]
+        assert len(keys) >= len(placed)
+        for (doc_id, event_id), (lat, lon, name) in zip(keys, placed):
+            store.con.execute("UPDATE events SET place_lat = ?, place_lon = ?, place_name = ? "
+                              "WHERE doc_id = ? AND event_id = ?", [lat, lon, name, doc_id, event_id])
+        points = store.event_points(limit=5000)
+    named = {(p["lat"], p["lon"]): (p["name"], p["events"]) for p in points}
+    assert {k: named[k] for k in expected} == {k: (name, len(layout[k])) for k, name in expected.items()}
+    assert [p["events"] for p in points] == sorted((p["events"] for p in points), reverse=True)
+
+
+def test_the_opening_answers_are_kept_under_the_keys_the_routes_ask_for(tmp_path, monkeypatch):
+    """The warm-up and the routes take their keys from one function: a key spelled differently there
+    (as a renamed route would give) still finds the opening answers, each asked by a dashboard's opening."""
+    import eventwire.api.app as app_module
+
+    path = build_example_db(tmp_path / "keys.duckdb")
+    real_key = app_module.answer_key
+    monkeypatch.setattr(app_module, "answer_key", lambda *args: ("renamed", *real_key(*args)))
+    asked: list[tuple[str, tuple]] = []
+    real_get = AnswerCache.get
+
+    def spy(self, generation, key, compute):
+        asked.append((threading.current_thread().name, key))
+        return real_get(self, generation, key, compute)
+
+    monkeypatch.setattr(AnswerCache, "get", spy)
+    opening = ["/api/facets", "/api/events", "/api/facet-counts", "/api/totals", "/api/timeline",
+               "/api/timeline?grain=week", "/api/timeline?grain=day", "/api/timeline?grain=year", "/api/map", "/api/dyads"]
+    with TestClient(create_app(path), base_url="http://localhost") as client:
+        assert client.get("/api/totals", params={"cameo": "19"}).status_code == 200  # the generation's first request
+        for thread in [t for t in threading.enumerate() if t.name == "eventwire-warm"]:
+            thread.join(60)
+        warmed = {key for name, key in asked if name == "eventwire-warm" and key[0] == "renamed"}
+        asked.clear()
+        assert all(client.get(url).status_code == 200 for url in opening)
+        from_routes = {key for _, key in asked if key[0] == "renamed"}
+    assert len(warmed) == len(app_module.OPENING_ANSWERS) == len(opening)
+    assert warmed == from_routes

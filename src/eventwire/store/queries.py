@@ -217,16 +217,27 @@ class EventQueries:
         return {"grain": grain, "series": list(series.values()), "undated": undated}
 
     def event_points(self, limit: int = 2000, **filters: Any) -> list[dict[str, Any]]:
-        """Map markers: events matching `filters` grouped by the coordinates of their place."""
+        """Map markers: events matching `filters` grouped by the coordinates of their place, each named
+        by its most frequent place name, the smallest on a tie (as PostgreSQL's mode() gives)."""
         where, params = self._api_where(**filters)
         # The events' copies of their place's name and coordinates (schema.DENORMALISED_COLUMNS): no join
         # to places (a third of the CPU). An event whose place has no row has no coordinates either.
+        # Counted once per (coordinates, name): the top markers and each one's name come from those
+        # (DuckDB's mode() broke ties by the order its threads delivered rows: names changed between runs).
         sql = f"""
-            SELECT e.place_lat, e.place_lon, {self.dialect.mode("e.place_name")} AS name, count(*) AS n,
-                count(*) FILTER (WHERE e.quad_class = 4) AS material_conflict
-            FROM events e
-            {where} {"AND" if where else "WHERE"} e.place_lat IS NOT NULL AND e.place_lon IS NOT NULL
-            GROUP BY e.place_lat, e.place_lon ORDER BY n DESC, e.place_lat, e.place_lon LIMIT {int(limit)}"""
+            WITH named AS (SELECT e.place_lat AS lat, e.place_lon AS lon, e.place_name AS name, count(*) AS n,
+                    count(*) FILTER (WHERE e.quad_class = 4) AS material_conflict
+                FROM events e
+                {where} {"AND" if where else "WHERE"} e.place_lat IS NOT NULL AND e.place_lon IS NOT NULL
+                GROUP BY e.place_lat, e.place_lon, e.place_name),
+            top AS (SELECT lat, lon, CAST(sum(n) AS BIGINT) AS n, CAST(sum(material_conflict) AS BIGINT) AS mc
+                FROM named GROUP BY lat, lon ORDER BY n DESC, lat, lon LIMIT {int(limit)}),
+            ranked AS (SELECT x.lat, x.lon, x.name,
+                    row_number() OVER (PARTITION BY x.lat, x.lon ORDER BY x.n DESC, x.name) AS r
+                FROM named x JOIN top t ON t.lat = x.lat AND t.lon = x.lon WHERE x.name IS NOT NULL)
+            SELECT t.lat, t.lon, r.name, t.n, t.mc FROM top t
+                LEFT JOIN ranked r ON r.lat = t.lat AND r.lon = t.lon AND r.r = 1
+            ORDER BY t.n DESC, t.lat, t.lon"""
         return [{"lat": lat, "lon": lon, "name": name, "events": n, "material_conflict": mc}
                 for lat, lon, name, n, mc in self.con.execute(sql, params).fetchall()]
 
