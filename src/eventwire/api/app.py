@@ -10,7 +10,7 @@ runs in worker processes of its own (api/extraction.py), never on the request th
 headers naming this server are answered (api/limits.py). Answers over events (pages, facets,
 timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py); the first
 request of a store generation starts computing, beside it, what a dashboard opening with no filter
-asks and the table of counts facet counts read (api/views.py facet_table).
+asks and the table of counts facet counts read (api/views.py FacetTable).
 """
 
 import base64
