@@ -119,6 +119,18 @@ def test_concurrent_askers_share_one_computation():
     assert cache.get(None, "k", compute) == {"n": 4}
 
 
+def test_what_answers_are_computed_from_lasts_the_generation_however_few_answers_are_kept():
+    for size in (0, 1):
+        cache = AnswerCache(size)
+        calls = []
+        assert cache.get(("db", 1), "table", lambda: calls.append(1) or len(calls), lasting=True) == 1
+        for k in range(3):  # answers come and go (none kept at size 0): the table stays
+            cache.get(("db", 1), f"answer {k}", lambda: k)
+        assert cache.get(("db", 1), "table", lambda: calls.append(1) or len(calls), lasting=True) == 1
+        assert cache.get(("db", 2), "table", lambda: calls.append(1) or len(calls), lasting=True) == 2
+        assert cache.get(None, "table", lambda: calls.append(1) or len(calls), lasting=True) == 3
+
+
 def test_a_failed_computation_is_not_kept():
     cache = AnswerCache()
 
@@ -394,9 +406,9 @@ def test_the_opening_answers_are_kept_under_the_keys_the_routes_ask_for(tmp_path
     asked: list[tuple[str, tuple]] = []
     real_get = AnswerCache.get
 
-    def spy(self, generation, key, compute):
+    def spy(self, generation, key, compute, **kwargs):
         asked.append((threading.current_thread().name, key))
-        return real_get(self, generation, key, compute)
+        return real_get(self, generation, key, compute, **kwargs)
 
     monkeypatch.setattr(AnswerCache, "get", spy)
     opening = ["/api/facets", "/api/events", "/api/facet-counts", "/api/totals", "/api/timeline",

@@ -260,10 +260,11 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     def facet_table(db: Store) -> Any:
         """The generation's table of event counts that facet counts read when they can
-        (views.facet_table); none when answers are not kept (it would be made per request)."""
-        if db.generation is None or answers.size <= 0:
+        (views.FacetTable), kept for the generation; none for a store without generations (it would
+        be made per request)."""
+        if db.generation is None:
             return None
-        return answers.get(db.generation, ("facet-table",), lambda: views.facet_table(db))
+        return answers.get(db.generation, ("facet-table",), lambda: views.facet_table(db), lasting=True)
 
     def event_page(db: Store, filters: EventFilters, order: str, limit: int, offset: int,
                    after: tuple | None) -> dict[str, Any]:

@@ -8,7 +8,8 @@ reopened — says whether an answer is still true: an answer is kept under its g
 new generation drops every older answer. A store without a generation (PostgreSQL, whose data
 other processes change at any moment; `serve --watch`, whose watcher writes beside the readers)
 is never cached. Concurrent requests for the same missing answer wait for the one computing it
-instead of computing it again.
+instead of computing it again. What answers are computed from (a generation's table of counts) is
+kept for the whole generation, however many answers are kept, even none.
 """
 from __future__ import annotations
 
@@ -35,17 +36,23 @@ class AnswerCache:
         self._lock = threading.Lock()
         self._generation: Hashable | None = None
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lasting: dict[Hashable, Any] = {}  # kept for the generation, outside the `size` answers
         self._pending: dict[Hashable, _Pending] = {}
 
-    def get(self, generation: Hashable | None, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The answer for `key` in this generation, computed by `compute` when not kept."""
-        if generation is None or self.size <= 0:
+    def get(self, generation: Hashable | None, key: Hashable, compute: Callable[[], Any],
+            lasting: bool = False) -> Any:
+        """The answer for `key` in this generation, computed by `compute` when not kept. A `lasting`
+        value is kept until the generation ends, whatever `size` is."""
+        if generation is None or (self.size <= 0 and not lasting):
             return compute()
         with self._lock:
             if generation != self._generation:
                 self._generation = generation
                 self._answers.clear()
+                self._lasting.clear()
                 self._pending.clear()
+            if lasting and key in self._lasting:
+                return self._lasting[key]
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
@@ -66,7 +73,9 @@ class AnswerCache:
         else:
             pending.value = value
             with self._lock:
-                if self._generation == generation:
+                if self._generation == generation and lasting:
+                    self._lasting[key] = value
+                elif self._generation == generation:
                     self._answers[key] = value
                     while len(self._answers) > self.size:
                         self._answers.popitem(last=False)
