@@ -127,7 +127,9 @@ def test_what_answers_are_computed_from_lasts_the_generation_however_few_answers
         for k in range(3):  # answers come and go (none kept at size 0): the table stays
             cache.get(("db", 1), f"answer {k}", lambda: k)
         assert cache.get(("db", 1), "table", lambda: calls.append(1) or len(calls), lasting=True) == 1
+        assert cache.lasting(("db", 1), "table") == 1 and cache.lasting(("db", 1), "answer 0") is None
         assert cache.get(("db", 2), "table", lambda: calls.append(1) or len(calls), lasting=True) == 2
+        assert cache.lasting(("db", 1), "table") is None  # an older generation's
         assert cache.get(None, "table", lambda: calls.append(1) or len(calls), lasting=True) == 3
 
 
@@ -357,6 +359,10 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
         asked += [{a: values[a][0], b: values[b][-1]} for a, b in combinations(values, 2)]
         for filters in asked:
             assert views.facet_counts(store, counted=counted, **filters) == views.facet_counts(store, **filters), filters
+            if filters and set(filters) <= views.FACET_TABLE_FILTERS:  # a page's count, too
+                assert views.counted_events(store, counted, **filters) == store.search_events(**filters)["total"]
+            else:
+                assert views.counted_events(store, counted, **filters) is None
         assert sum(bool(views.facet_counts(store, **f)["plover"]) for f in asked) > len(asked) // 2
         # It is what is read: empty counts give empty answers, under the table's filters and the others.
         empty = views.FacetTable(counted.counted.slice(0, 0), counted.groups)

@@ -39,6 +39,11 @@ class AnswerCache:
         self._lasting: dict[Hashable, Any] = {}  # kept for the generation, outside the `size` answers
         self._pending: dict[Hashable, _Pending] = {}
 
+    def lasting(self, generation: Hashable | None, key: Hashable) -> Any:
+        """The lasting value kept for `key` in this generation, or None when there is none yet."""
+        with self._lock:
+            return self._lasting.get(key) if generation is not None and generation == self._generation else None
+
     def get(self, generation: Hashable | None, key: Hashable, compute: Callable[[], Any],
             lasting: bool = False) -> Any:
         """The answer for `key` in this generation, computed by `compute` when not kept. A `lasting`

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-__all__ = ["facet_counts", "facet_table", "FacetTable", "FACET_TABLE_FILTERS", "totals", "sorted_events", "actor_page", "SORT_COLUMNS"]
+__all__ = ["counted_events", "facet_counts", "facet_table", "FacetTable", "FACET_TABLE_FILTERS", "totals", "sorted_events", "actor_page", "SORT_COLUMNS"]
 
 # Sortable columns of the events table: the SQL of each, over events e (NULLs sort last).
 _FIRST_ACTOR = """(SELECT min(a.code) FROM event_actors x JOIN actors a USING (doc_id, actor_id)
@@ -69,6 +69,21 @@ def facet_table(store) -> FacetTable | None:
                           "GROUP BY ALL").to_arrow_table()
     distinct = pc.count_distinct(counted["h"]).as_py() == counted.num_rows
     return FacetTable(counted, groups if distinct else None)
+
+
+def counted_events(store, counted: FacetTable | None, **filters: Any) -> int | None:
+    """How many events match `filters`, read from the table of counts when they are filters of
+    FACET_TABLE_FILTERS (a country filter tests a million events' lists: 15-25 ms; the table's rows,
+    1-2 ms); None otherwise, or with no filter (the events' own count is as quick)."""
+    asked = {k for k, v in filters.items() if v not in (None, ())}
+    if counted is None or not asked or not asked <= FACET_TABLE_FILTERS:
+        return None
+    where, params = store._api_where(**filters)
+    store.con.register("facet_counted", counted.counted)
+    try:
+        return _rows(store, f"SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM facet_counted e {where}", params)[0][0]
+    finally:
+        store.con.unregister("facet_counted")
 
 
 def facet_counts(store, limit: int = 12, counted: FacetTable | None = None,

@@ -112,8 +112,11 @@ class EventQueries:
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
     def search_events(self, *, order: str = "desc", limit: int = 50, offset: int = 0,
-                      after: Sequence[str] | None = None, **filters: Any) -> dict[str, Any]:
-        """One page of events matching `filters`, newest first (order="desc") or oldest first.
+                      after: Sequence[str] | None = None, total: int | None = None,
+                      **filters: Any) -> dict[str, Any]:
+        """One page of events matching `filters`, newest first (order="desc") or oldest first;
+        `total`, when the caller knows how many events match (the API's table of counts), is not
+        counted again.
 
         `after` is the sort key (date key, doc_id, event_id) of the last row of the previous page
         (keyset paging: stable and fast however deep); `next` in the result is the key to pass on.
@@ -133,7 +136,8 @@ class EventQueries:
         # The count, then one top-N scan that brings the page's own columns with its events (DuckDB
         # reads the other columns for the top rows only): the filters are evaluated twice, which costs
         # less than finding the page's rows again by their documents (no index serves that look-up).
-        total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+        if total is None:
+            total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
         cur = self.con.execute(f"""SELECT * FROM (SELECT {key} AS sort_key, {_PAGE_COLUMNS} FROM events e {where}) AS k
             {page_where} {order_by} {limits}""", params + page_params)
         names = [c[0] for c in cur.description]
