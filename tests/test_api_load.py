@@ -332,14 +332,17 @@ def test_a_dyads_example_is_its_most_frequent_name_and_class_the_smallest_on_a_t
 
 
 def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
+    import dataclasses
     from itertools import combinations
 
-    from eventwire.api import views
+    import pyarrow as pa
+
+    from eventwire.api import facet_table as tables, views
     from eventwire.store.duckdb import open_store
 
     path = build_example_db(tmp_path / "counted.duckdb")
     with open_store(path) as store:
-        counted = views.facet_table(store)
+        counted = tables.facet_table(store)
         assert 0 < counted.counted.num_rows <= store.count("events")
         assert counted.groups.num_rows == store.count("events")
         full = views.facet_counts(store)
@@ -358,20 +361,27 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
         asked = [{}] + [{name: v} for name, vs in values.items() for v in vs]
         asked += [{a: values[a][0], b: values[b][-1]} for a, b in combinations(values, 2)]
         for filters in asked:
-            assert views.facet_counts(store, counted=counted, **filters) == views.facet_counts(store, **filters), filters
-            if filters and set(filters) <= views.FACET_TABLE_FILTERS:  # a page's count, too
-                assert views.counted_events(store, counted, **filters) == store.search_events(**filters)["total"]
+            for limit in (2, 12):
+                assert (views.facet_counts(store, limit=limit, counted=counted, **filters)
+                        == views.facet_counts(store, limit=limit, **filters)), (filters, limit)
+            if filters and set(filters) <= tables.FACET_TABLE_FILTERS:  # a page's count, too
+                assert tables.counted_events(store, counted, **filters) == store.search_events(**filters)["total"]
             else:
-                assert views.counted_events(store, counted, **filters) is None
+                assert tables.counted_events(store, counted, **filters) is None
         assert sum(bool(views.facet_counts(store, **f)["plover"]) for f in asked) > len(asked) // 2
-        # It is what is read: empty counts give empty answers, under the table's filters and the others.
-        empty = views.FacetTable(counted.counted.slice(0, 0), counted.groups)
-        assert all(not v for v in views.facet_counts(store, counted=empty, plover=values["plover"][0]).values())
+        # It is what is read: rows counting no event give empty answers under the table's filters; every
+        # event taken for the first group's gives other answers under the others.
+        zero = counted.counted.set_column(counted.counted.schema.get_field_index("n"), "n",
+                                          pa.array([0] * counted.counted.num_rows, pa.int64()))
+        plover = values["plover"][0]
+        assert all(not v for v in views.facet_counts(store, counted=dataclasses.replace(counted, counted=zero),
+                                                    plover=plover).values())
         code = full["actor"][0]["value"]
-        assert views.facet_counts(store, actor=code)["actor"]
-        assert all(not v for v in views.facet_counts(store, counted=empty, actor=code).values())
+        first = pa.table({"h": pa.array([counted.counted["h"][0].as_py()] * counted.groups.num_rows, pa.uint64())})
+        assert (views.facet_counts(store, counted=dataclasses.replace(counted, groups=first), actor=code)
+                != views.facet_counts(store, actor=code))
         # Without the groups (two of them sharing a hash), the events are read.
-        ungrouped = views.FacetTable(counted.counted.slice(0, 0), None)
+        ungrouped = dataclasses.replace(counted, counted=zero, groups=None)
         assert views.facet_counts(store, counted=ungrouped, actor=code) == views.facet_counts(store, actor=code)
 
 

@@ -10,7 +10,7 @@ runs in worker processes of its own (api/extraction.py), never on the request th
 headers naming this server are answered (api/limits.py). Answers over events (pages, facets,
 timelines, totals, the map, dyads) are kept while the store is unchanged (api/cache.py); the first
 request of a store generation starts computing, beside it, what a dashboard opening with no filter
-asks and the table of counts facet counts read (api/views.py FacetTable).
+asks and the table of counts facet counts read (api/facet_table.py).
 """
 
 import base64
@@ -39,6 +39,7 @@ from pydantic import TypeAdapter
 from eventwire.api import views
 from eventwire.api.cache import AnswerCache
 from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFailed
+from eventwire.api.facet_table import counted_events, facet_table as facet_table_of
 from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
 from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail,
                                   EventPage, FacetCounts, Facets, IngestResult, MapPoint, Problem, Timeline, Totals)
@@ -260,17 +261,17 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     def facet_table(db: Store) -> Any:
         """The generation's table of event counts that facet counts read when they can
-        (views.FacetTable), kept for the generation; none for a store without generations (it would
+        (api/facet_table.py), kept for the generation; none for a store without generations (it would
         be made per request)."""
         if db.generation is None:
             return None
-        return answers.get(db.generation, ("facet-table",), lambda: views.facet_table(db), lasting=True)
+        return answers.get(db.generation, ("facet-table",), lambda: facet_table_of(db), lasting=True)
 
     def event_page(db: Store, filters: EventFilters, order: str, limit: int, offset: int,
                    after: tuple | None) -> dict[str, Any]:
         page = db.search_events(order=order, limit=limit, offset=offset, after=after,
                                 # the table once made (a page does not wait for it: made in 1 s)
-                                total=views.counted_events(db, answers.lasting(db.generation, ("facet-table",)),
+                                total=counted_events(db, answers.lasting(db.generation, ("facet-table",)),
                                                            **filters.as_kwargs()),
                                 **filters.as_kwargs())
         nxt = _encode_cursor(order, page["next"]) if page["next"] else None

@@ -3,10 +3,9 @@ events sorted by a column, and an actor's page. Each takes the same filter keywo
 Store.search_events (eventwire/filters.py says what they mean)."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-__all__ = ["counted_events", "facet_counts", "facet_table", "FacetTable", "FACET_TABLE_FILTERS", "totals", "sorted_events", "actor_page", "SORT_COLUMNS"]
+__all__ = ["facet_counts", "totals", "sorted_events", "actor_page", "SORT_COLUMNS"]
 
 # Sortable columns of the events table: the SQL of each, over events e (NULLs sort last).
 _FIRST_ACTOR = """(SELECT min(a.code) FROM event_actors x JOIN actors a USING (doc_id, actor_id)
@@ -29,122 +28,44 @@ def _rows(store, sql: str, params: list[Any]) -> list[tuple]:
     return store.con.execute(sql, params).fetchall()
 
 
-# The events' columns a facet count reads or its filters test: grouped with their event counts, they
-# are the per-generation table of counts (facet_table) facet counts are read from.
-_FACET_COLUMNS = ("countries", "actor_codes", "cameo", "quad_class", "modality", "plover_type", "doc_language",
-                  "actor_countries", "place_country", "acled_type", "acled_sub_type")
-# The filters whose SQL (store._api_where) reads _FACET_COLUMNS alone.
-FACET_TABLE_FILTERS = frozenset({"country", "cameo", "plover", "modality", "quad_class", "lang", "acled",
-                                 "acled_type"})
-
-
-@dataclasses.dataclass(frozen=True)
-class FacetTable:
-    """The events counted per distinct combination of _FACET_COLUMNS (`counted`, an Arrow table with
-    the group's hash h and its count n: a few tens of thousands of rows for a million events), and
-    each event's group (`groups`, the column h in the order a scan of the events table gives them;
-    None if two groups share a hash). Facet counts under the filters of FACET_TABLE_FILTERS are
-    counted over `counted` alone; under any other filter, the matching events are counted per group
-    (their `groups` beside them in a positional join) and the groups' rows weigh those counts."""
-
-    counted: Any
-    groups: Any
-
-
-def facet_table(store) -> FacetTable | None:
-    """The store's FacetTable; None for a DuckDB store made before the events' copies (store/schema.py),
-    which a request reads through a view of its own."""
-    import pyarrow.compute as pc
-
-    from eventwire.store.schema import event_columns
-
-    columns = ", ".join(_FACET_COLUMNS)
-    with store.con.cursor() as own:  # Arrow output needs a connection without a result left open
-        if not set(_FACET_COLUMNS) <= set(event_columns(own)):
-            return None
-        # A plain scan gives the rows in the table's order (DuckDB keeps insertion order), as the
-        # positional join of a request reads them.
-        groups = own.sql(f"SELECT hash({columns}) AS h FROM events").to_arrow_table()
-        counted = own.sql(f"SELECT {columns}, hash({columns}) AS h, count(*) AS n FROM events "
-                          "GROUP BY ALL").to_arrow_table()
-    distinct = pc.count_distinct(counted["h"]).as_py() == counted.num_rows
-    return FacetTable(counted, groups if distinct else None)
-
-
-def counted_events(store, counted: FacetTable | None, **filters: Any) -> int | None:
-    """How many events match `filters`, read from the table of counts when they are filters of
-    FACET_TABLE_FILTERS (a country filter tests a million events' lists: 15-25 ms; the table's rows,
-    1-2 ms); None otherwise, or with no filter (the events' own count is as quick)."""
-    asked = {k for k, v in filters.items() if v not in (None, ())}
-    if counted is None or not asked or not asked <= FACET_TABLE_FILTERS:
-        return None
-    where, params = store._api_where(**filters)
-    store.con.register("facet_counted", counted.counted)
-    try:
-        return _rows(store, f"SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM facet_counted e {where}", params)[0][0]
-    finally:
-        store.con.unregister("facet_counted")
-
-
-def facet_counts(store, limit: int = 12, counted: FacetTable | None = None,
-                 **filters: Any) -> dict[str, list[dict[str, Any]]]:
+def facet_counts(store, limit: int = 12, counted: Any = None, **filters: Any) -> dict[str, list[dict[str, Any]]]:
     """For the events matching `filters`: the most frequent values of country (an actor's or the
     place's, counted once per event), actor code, CAMEO root, QuadClass, modality, PLOVER type and
-    document language, each with its event count. `counted` (facet_table's, on DuckDB) is read
-    instead of the events' lists: alone when the filters given are all of FACET_TABLE_FILTERS,
-    beside the matching events' groups otherwise."""
+    document language, each with its event count. `counted` (a generation's table of counts,
+    api/facet_table.py, on DuckDB) is read instead of the events when it can tell."""
+    if counted is not None:
+        from eventwire.api.facet_table import table_facet_counts
+
+        answer = table_facet_counts(store, counted, limit, **filters)
+        if answer is not None:
+            return answer
     where, params = store._api_where(**filters)
-    asked = {k for k, v in filters.items() if v not in (None, ())}
-    by_table = counted is not None and asked <= FACET_TABLE_FILTERS
-    # One document's events are fewer than the groups: counted over the events themselves.
-    by_groups = counted is not None and not by_table and counted.groups is not None and "doc_id" not in asked
     # One query: the matching events are found once, and each facet ranked over them; the events'
     # copies of their actors', place's and document's fields (store/schema.py) spare the joins, and
-    # hold each country and actor code of an event once: counting is unnesting. Over the table of
-    # counts, each row stands for n events.
-    n, weight = (", n", "CAST(sum(n) AS BIGINT)") if by_table or by_groups else ("", "count(*)")
+    # hold each country and actor code of an event once: counting is unnesting.
     grouped = {
-        "country": f"SELECT v, {weight} AS n FROM (SELECT unnest(countries) AS v{n} FROM m) AS listed GROUP BY v",
-        "actor": f"SELECT v, {weight} AS n FROM (SELECT unnest(actor_codes) AS v{n} FROM m) AS listed GROUP BY v",
+        "country": "SELECT v, count(*) AS n FROM (SELECT unnest(countries) AS v FROM m) AS listed GROUP BY v",
+        "actor": "SELECT v, count(*) AS n FROM (SELECT unnest(actor_codes) AS v FROM m) AS listed GROUP BY v",
         # By code first (a few hundred), then by root: taking the root of each event's code was slower.
-        "cameo_root": f"""SELECT left(cameo, 2) AS v, sum(n)::BIGINT AS n
-            FROM (SELECT cameo, {weight} AS n FROM m GROUP BY 1) AS coded GROUP BY 1""",
-        "quad_class": f"SELECT CAST(quad_class AS VARCHAR) AS v, {weight} AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
-        "modality": f"SELECT v, {weight} AS n FROM (SELECT unnest(modality) AS v{n} FROM m) AS listed GROUP BY v",
-        "plover": f"SELECT plover_type AS v, {weight} AS n FROM m WHERE plover_type IS NOT NULL GROUP BY 1",
-        "language": f"SELECT doc_language AS v, {weight} AS n FROM m WHERE doc_language IS NOT NULL GROUP BY 1",
+        "cameo_root": """SELECT left(cameo, 2) AS v, sum(n)::BIGINT AS n
+            FROM (SELECT cameo, count(*) AS n FROM m GROUP BY 1) AS coded GROUP BY 1""",
+        "quad_class": "SELECT CAST(quad_class AS VARCHAR) AS v, count(*) AS n FROM m WHERE quad_class IS NOT NULL GROUP BY 1",
+        "modality": "SELECT v, count(*) AS n FROM (SELECT unnest(modality) AS v FROM m) AS listed GROUP BY v",
+        "plover": "SELECT plover_type AS v, count(*) AS n FROM m WHERE plover_type IS NOT NULL GROUP BY 1",
+        "language": "SELECT doc_language AS v, count(*) AS n FROM m WHERE doc_language IS NOT NULL GROUP BY 1",
     }
     ranked = " UNION ALL ".join(
         f"""SELECT * FROM (SELECT '{facet}' AS facet, v, n,
                 row_number() OVER (ORDER BY {"v" if facet == "quad_class" else "n DESC, v"}) AS r
             FROM ({sql}) AS g) AS {facet}_ranked WHERE {f"r <= {int(limit)}" if facet != "quad_class" else "true"}"""
         for facet, sql in grouped.items())
-    kept, source = "NOT MATERIALIZED", "events"
-    if by_table:
-        source = "facet_counted"
-    elif by_groups:  # the matching events counted per group (a few tens of thousands), then the groups' rows
-        kept, source, where = "MATERIALIZED", f"""(SELECT t.*, c.matched AS n FROM (SELECT g.h, count(*) AS matched
-            FROM events e POSITIONAL JOIN facet_groups g {where} GROUP BY g.h) AS c
-            JOIN (SELECT * EXCLUDE (n) FROM facet_counted) AS t ON t.h = c.h)""", ""
-    elif where:
-        # The matching events kept once when filtered (evaluating the filters seven times cost more); all
-        # of them read seven times when not (copying a million events' lists cost more: 440 -> 250 ms).
-        kept = "MATERIALIZED"
+    # The matching events kept once when filtered (evaluating the filters seven times cost more); all
+    # of them read seven times when not (copying a million events' lists cost more: 440 -> 250 ms).
+    kept = "MATERIALIZED" if where else "NOT MATERIALIZED"
     sql = f"""WITH m AS {kept} (SELECT e.cameo, e.quad_class, e.modality,
-            e.plover_type, e.countries, e.actor_codes, e.doc_language{", e.n" if n else ""} FROM {source} e {where})
+            e.plover_type, e.countries, e.actor_codes, e.doc_language FROM events e {where})
         {ranked}"""
-    if counted is not None and (by_table or by_groups):
-        store.con.register("facet_counted", counted.counted)
-        if by_groups:
-            store.con.register("facet_groups", counted.groups)
-        try:
-            rows = _rows(store, sql, params)
-        finally:
-            store.con.unregister("facet_counted")
-            if by_groups:
-                store.con.unregister("facet_groups")
-    else:
-        rows = _rows(store, sql, params)
+    rows = _rows(store, sql, params)
     out: dict[str, list[dict[str, Any]]] = {facet: [] for facet in grouped}
     for facet, v, n, _ in sorted(rows, key=lambda row: (row[0], row[3])):
         out[facet].append({"value": v, "events": n})
