@@ -269,10 +269,9 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
 
     def event_page(db: Store, filters: EventFilters, order: str, limit: int, offset: int,
                    after: tuple | None) -> dict[str, Any]:
-        page = db.search_events(order=order, limit=limit, offset=offset, after=after,
-                                # the table once made (a page does not wait for it: made in 1 s)
-                                total=counted_events(db, answers.lasting(db.generation, ("facet-table",)),
-                                                           **filters.as_kwargs()),
+        # The count from the generation's table of counts once made (a page does not wait for it).
+        total = counted_events(db, answers.lasting(db.generation, ("facet-table",)), **filters.as_kwargs())
+        page = db.search_events(order=order, limit=limit, offset=offset, after=after, total=total,
                                 **filters.as_kwargs())
         nxt = _encode_cursor(order, page["next"]) if page["next"] else None
         return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": nxt, "items": page["items"]}
