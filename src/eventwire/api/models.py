@@ -122,7 +122,7 @@ class Timeline(BaseModel):
 class MapPoint(BaseModel):
     lat: float
     lon: float
-    name: str | None = None
+    name: str | None = Field(None, description="The most frequent place name at these coordinates, the smallest on a tie")
     events: int
     material_conflict: int
 
