@@ -239,11 +239,6 @@ def test_the_page_the_map_and_the_filters_read_from_the_copies_what_the_tables_h
                 assert item["place"] == {"id": item["place"]["id"], "name": name, "country": country,
                                          "lat": lat, "lon": lon}
         assert any(item["source"] and item["target"] for item in page["items"])
-        # Each event's document as its record has it (the events' copies of its title, date and url).
-        documents = {r.document.id: {"id": r.document.id, "title": r.document.title,
-                                     "published": r.document.published, "url": r.document.url} for r in records}
-        assert [item["document"] for item in page["items"]] == [documents[item["doc_id"]] for item in page["items"]]
-        assert any(d["title"] and d["published"] and d["url"] for d in documents.values())
         # The map: the places' coordinates and names, as the join to places gave them.
         joined = [{"lat": lat, "lon": lon, "name": name, "events": n, "material_conflict": mc}
                   for lat, lon, name, n, mc in store.con.execute(f"""

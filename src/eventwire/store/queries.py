@@ -20,13 +20,12 @@ def _sentence_start(evidence: dict[str, Any]) -> int:
     return (evidence.get("sentence_span") or [evidence["start"]])[0]
 
 
-# What a page of events shows of each event: its own columns and its copies of its place's fields,
-# its actors and its document's title, published date and url (schema.DENORMALISED_COLUMNS), so a
-# page reads the events table alone.
+# What a page of events shows of each event: its own columns and its copies of its place's fields
+# and its actors (schema.DENORMALISED_COLUMNS), so a page looks up only its documents.
 _PAGE_COLUMNS = ("doc_id, event_id, date_value, date_start, date_end, date_grain, date_anchor, date_iso, "
                  "date_iso_grain, cameo, cameo_name, quad_class, goldstein, plover_type, plover_mode, modality, "
                  "place_id, trigger, evidence_text, section, caption_index, acled_type, acled_sub_type, "
-                 "place_name, place_country, place_lat, place_lon, page_actors, doc_title, doc_published, doc_url")
+                 "place_name, place_country, place_lat, place_lon, page_actors")
 
 
 class EventQueries:
@@ -152,8 +151,7 @@ class EventQueries:
 
     def _event_items(self, keys: list[tuple[str, str]],
                      rows: dict[tuple[str, str], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """The list form of these events, in this order (at most one page: `rows` not given, the events
-        are looked up by an IN list of their documents)."""
+        """The list form of these events, in this order (at most one page: the lookups use IN lists)."""
         if not keys:
             return []
         docs = sorted({d for d, _ in keys})
@@ -167,9 +165,12 @@ class EventQueries:
 
         events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(
             f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({marks})") if (r["doc_id"], r["event_id"]) in wanted}
+        documents = {r["doc_id"]: r for r in fetch(
+            f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})")}
         items = []
         for doc_id, event_id in keys:
             r = events[(doc_id, event_id)]
+            doc = documents.get(doc_id, {})
             side = json.loads(r["page_actors"]) if r["page_actors"] else {}
             items.append({
                 "doc_id": doc_id, "event_id": event_id,
@@ -185,8 +186,8 @@ class EventQueries:
                           "lat": r["place_lat"], "lon": r["place_lon"]} if r["place_id"] else None,
                 "trigger": r["trigger"], "evidence": r["evidence_text"], "section": r["section"],
                 "caption_index": r["caption_index"],
-                "document": {"id": doc_id, "title": r["doc_title"], "published": r["doc_published"],
-                             "url": r["doc_url"]},
+                "document": {"id": doc_id, "title": doc.get("title"), "published": doc.get("published"),
+                             "url": doc.get("url")},
             })
         return items
 

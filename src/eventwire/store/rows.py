@@ -54,13 +54,12 @@ TABLES: dict[str, pa.Schema] = {name: pa.schema(columns) for name, columns in {
                ("date_value", _S), ("date_start", _S), ("date_end", _S), ("date_grain", _S), ("date_anchor", _S),
                ("modality", pa.list_(_S)), ("place_id", _S), ("place_how", _S), ("trigger", _S), ("rule", _S),
                *_EVIDENCE, ("date_iso", _S), ("date_iso_grain", _S), ("acled_type", _S), ("acled_sub_type", _S),
-               # copies of its place's, actors' and document's fields (schema.DENORMALISED_COLUMNS)
+               # copies of its place's and actors' fields (schema.DENORMALISED_COLUMNS)
                ("place_country", _S), ("place_lat", _F64), ("place_lon", _F64), ("source_codes", pa.list_(_S)),
                ("target_codes", pa.list_(_S)), ("source_names", pa.list_(_S)), ("target_names", pa.list_(_S)),
                ("actor_countries", pa.list_(_S)), ("countries", pa.list_(_S)), ("actor_codes", pa.list_(_S)),
                ("place_name", _S), ("doc_language", _S), ("source_codes_text", _S), ("target_codes_text", _S),
-               ("source_names_text", _S), ("target_names_text", _S), ("page_actors", _S),
-               ("doc_title", _S), ("doc_published", _S), ("doc_url", _S)],
+               ("source_names_text", _S), ("target_names_text", _S), ("page_actors", _S)],
     "event_actors": [("doc_id", _S), ("event_id", _S), ("actor_id", _S), ("role", _S)],
     "event_quantities": [("doc_id", _S), ("event_id", _S), ("quantity_id", _S)],
 }.items()}
@@ -111,8 +110,7 @@ def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:
                 sorted({a.code for a in source + target if a.code is not None}),
                 place.name if place else None, doc.language,
                 marked([a.code for a in source]), marked([a.code for a in target]),
-                marked([a.name for a in source]), marked([a.name for a in target]), page_actors,
-                doc.title, doc.published, doc.url)
+                marked([a.name for a in source]), marked([a.name for a in target]), page_actors)
 
     return {
         "documents": [(d, doc.source, doc.input_kind, doc.url, doc.outlet, doc.title, doc.published,

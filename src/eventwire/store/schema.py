@@ -15,7 +15,7 @@ _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent
 # Copies on each event of what the API's filters, facets and pages ask of its actors, place and
 # document (the event's place: its name, country and coordinates; its source and target actors'
 # codes, one per actor, NULL for an actor without one, and names; the countries of all its actors,
-# without NULLs; its document's language, title, published date and url), so that they read the events table alone instead of
+# without NULLs; its document's language), so that they read the events table alone instead of
 # joining actors, event_actors, places and documents per request. Facet counts count each event once per value:
 # `countries` (its actors' and its place's) and `actor_codes` (its source and target actors') hold
 # each value once, sorted, without NULLs, so a facet unnests them without deduplicating a million
@@ -24,8 +24,7 @@ _EVIDENCE = "evidence_text VARCHAR, section VARCHAR, caption_index INTEGER, sent
 # prefix is one strpos of the mark and the prefix, and a part of a name one strpos, where testing
 # each element of four lists took 120 ms of CPU per million events. `page_actors` is what a page
 # of events shows of its actors: JSON {"source": [...], "target": [...]}, each actor's id, name and
-# code, sorted by id (NULL for an event without actors). `doc_title`, `doc_published` and `doc_url`
-# are what a page shows of its document, so a page reads the events table alone. Written with the event (store/rows.py);
+# code, sorted by id (NULL for an event without actors). Written with the event (store/rows.py);
 # filled from those tables in a store made before them (denormalised_sql, _add_denormalised).
 DENORMALISED_COLUMNS = (("place_country", "VARCHAR"), ("place_lat", "DOUBLE"), ("place_lon", "DOUBLE"),
                         ("source_codes", "VARCHAR[]"), ("target_codes", "VARCHAR[]"),
@@ -34,8 +33,7 @@ DENORMALISED_COLUMNS = (("place_country", "VARCHAR"), ("place_lat", "DOUBLE"), (
                         ("place_name", "VARCHAR"), ("doc_language", "VARCHAR"),
                         ("source_codes_text", "VARCHAR"), ("target_codes_text", "VARCHAR"),
                         ("source_names_text", "VARCHAR"), ("target_names_text", "VARCHAR"),
-                        ("page_actors", "VARCHAR"), ("doc_title", "VARCHAR"), ("doc_published", "VARCHAR"),
-                        ("doc_url", "VARCHAR"))
+                        ("page_actors", "VARCHAR"))
 # Precedes each element in the *_text copies: a control character (U+001F, the unit separator), so a
 # filter value without it matches inside one element only.
 ACTOR_MARK = "\x1f"
@@ -205,7 +203,7 @@ def denormalised_sql(con: Any, catalog: str = "") -> str:
             coalesce(s.actor_codes, {empty}) AS actor_codes, p.name AS place_name, doc.language AS doc_language,
             coalesce(s.source_codes_text, '') AS source_codes_text, coalesce(s.target_codes_text, '') AS target_codes_text,
             coalesce(s.source_names_text, '') AS source_names_text, coalesce(s.target_names_text, '') AS target_names_text,
-            s.page_actors, doc.title AS doc_title, doc.published AS doc_published, doc.url AS doc_url
+            s.page_actors
         FROM {catalog}events e
         LEFT JOIN {catalog}places p ON p.doc_id = e.doc_id AND p.place_id = e.place_id
         LEFT JOIN {catalog}documents doc ON doc.doc_id = e.doc_id
