@@ -89,6 +89,7 @@ _WAR_NOUNS = {"war", "conflict", "uprising", "revolution", "insurgency", "crisis
 _PERIOD_CUES = ("so far", "to date", "in total", "in all", "thus far", "altogether", "this year", "last year",
                 "over the past", "in the past", "during the past", "over the last", "in the last",
                 "during the last", "throughout", "since")
+_PERIOD_CUE_STARTS = tuple(cue + " " for cue in _PERIOD_CUES)  # a cue followed by more words
 
 
 @dataclass(frozen=True)
@@ -486,7 +487,7 @@ def _period(heads: Sequence[Token | None], skip: set[int]) -> str | None:
             left, right = child.left_edge.i, child.right_edge.i
             starts, ends = token_offsets(doc)
             words = doc_text(doc)[starts[left]:ends[right]].lower()  # doc[left: right + 1].text
-            if any(words == cue or words.startswith(cue + " ") for cue in _PERIOD_CUES) or _time_span(child):
+            if words in _PERIOD_CUES or words.startswith(_PERIOD_CUE_STARTS) or _time_span(child):
                 found.append((left, right))
     if not found:
         return None
