@@ -2,7 +2,7 @@
 import re
 
 from eventwire.ground.time_grammar import _grammar
-from eventwire.regex_gate import first_char_lookahead, gated
+from eventwire.regex_gate import PatternSet, first_char_lookahead, gated
 
 TEXT = ("On Monday, 3 March 2014, two days after the attack, officials said that 1,800 people had fled since "
         "the spring of 2013; talks resume next week at 9:30 a.m. GMT, and the Q3 2014 figures come in the "
@@ -30,3 +30,32 @@ def test_gated_time_rules_find_the_same_matches_and_groups():
         assert [(m.span(), m.groupdict()) for m in plain.finditer(TEXT)] == \
             [(m.span(), m.groupdict()) for m in pattern.finditer(TEXT)]
     assert sum(1 for pattern, _ in _grammar() for _ in pattern.finditer(TEXT)) > 10
+
+
+def _found(matches_of_each):
+    return [[(m.span(), m.groupdict()) for m in matches] for matches in matches_of_each]
+
+
+def test_pattern_set_finds_each_rules_matches_in_one_scan():
+    patterns = [pattern for pattern, _ in _grammar()]
+    rules = PatternSet(patterns)
+    assert rules.scan is not None
+    texts = [TEXT, TEXT.lower(), "Sunday afternoon at noon; 4:30pm, the 1990s and 12/03/2019", ""]
+    for text in texts:
+        assert _found(rules.finditer_each(text)) == _found(pattern.finditer(text) for pattern in patterns)
+
+
+def test_pattern_set_keeps_finditers_resumption_and_unanchored_branches():
+    patterns = [re.compile(r"aba"), re.compile(r"(?<![\w])ab|ba(?P<x>b)?"), re.compile(r"(?<![\w])(?:ab|ba)")]
+    rules = PatternSet(patterns)
+    assert rules.scan is not None
+    # "aba" at 0 hides the one at 2; the second pattern's "ba" branch matches inside words
+    assert _found(rules.finditer_each("ababa abab")) == _found(p.finditer("ababa abab") for p in patterns)
+    assert [len(m) for m in rules.finditer_each("ababa abab")] == [2, 3, 2]
+
+
+def test_pattern_set_scans_one_by_one_what_it_cannot_combine():
+    for patterns in ([re.compile(r"(a)b\1")], [re.compile(r"(?i)ab")], [re.compile(r"a*")]):
+        rules = PatternSet(patterns)
+        assert rules.scan is None
+        assert _found(rules.finditer_each("aba abaa AB")) == _found(p.finditer("aba abaa AB") for p in patterns)

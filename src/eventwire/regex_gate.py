@@ -9,6 +9,11 @@ states what the pattern already requires, so the matches (and their groups) are 
 The first characters are read from the parsed pattern (Python's own parser, `re._parser`); whatever
 construct is not understood here (a backreference, `.`, a pattern that can match the empty string)
 leaves the pattern as it is.
+
+A grammar of many rules still scans each text once per rule. `PatternSet` finds where each of its
+patterns matches in one scan: a zero-width lookahead per pattern, tried only where some pattern can
+start (and the patterns that begin after a non-word character only at such a position); each
+pattern's matches are then taken at those places as its own `finditer` takes them.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ import re
 import re._constants as sre
 import re._parser as sre_parse
 
-__all__ = ["first_char_lookahead", "gated"]
+__all__ = ["PatternSet", "first_char_lookahead", "gated"]
 
 _CATEGORIES = {
     sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
@@ -111,3 +116,72 @@ def gated(pattern: str, flags: int = 0) -> re.Pattern:
         except re.error:
             pass
     return re.compile(pattern, flags)
+
+
+_WORD = [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_WORD)])]
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _after_non_word(pattern: re.Pattern) -> bool:
+    """Whether every match of `pattern` starts after a non-word character (or at the text's start):
+    its parse opens, after any lookaheads, with `(?<![\\w])` (not only one branch of it)."""
+    for op, av in sre_parse.parse(pattern.pattern, pattern.flags).data:
+        if op is sre.ASSERT and av[0] == 1:
+            continue
+        return op is sre.ASSERT_NOT and av[0] == -1 and list(av[1]) == _WORD
+    return False
+
+
+class PatternSet:
+    """Several patterns' matches, each pattern's as its own `finditer` gives them, found in one scan
+    of the text instead of one scan per pattern."""
+
+    def __init__(self, patterns: list[re.Pattern]) -> None:
+        self.patterns = list(patterns)
+        self.scan = self._combined()
+        self._groups = [self.scan.groupindex[f"_{k}"] for k in range(len(self.patterns))] if self.scan else []
+
+    def _combined(self) -> re.Pattern | None:
+        """One pattern that matches (empty) where any of the patterns match, with an empty group
+        `_k` set when pattern k does; None when a pattern cannot be put inside it."""
+        bodies = []
+        for pattern in self.patterns:
+            text = pattern.pattern
+            if pattern.flags != re.UNICODE or "(?P=" in text or "(?(" in text or re.search(r"\\[1-9]", text) \
+                    or re.match(r"\(\?[aiLmsux]+\)", text) or pattern.groups != len(pattern.groupindex) \
+                    or sre_parse.parse(text, pattern.flags).getwidth()[0] == 0:
+                return None  # global flags, backreferences, unnamed groups or empty matches: one by one
+            bodies.append(_NAMED_GROUP.sub("(?:", text))  # the groups are read from a match of the pattern
+        marks = [f"(?:(?={body})(?P<_{k}>)|)" for k, body in enumerate(bodies)]
+        after_non_word = [k for k, pattern in enumerate(self.patterns) if _after_non_word(pattern)]
+        anywhere = [k for k in range(len(bodies)) if k not in after_non_word]
+        gate = first_char_lookahead("|".join(f"(?:{body})" for body in bodies)) or ""
+        word_start = f"(?:(?<![\\w])(?:{''.join(marks[k] for k in after_non_word)})|)" if after_non_word else ""
+        some = "".join(f"(?(_{k})|" for k in range(len(bodies))) + "(?!)" + ")" * len(bodies)
+        try:
+            return re.compile(gate + word_start + "".join(marks[k] for k in anywhere) + some)
+        except re.error:
+            return None
+
+    def finditer_each(self, text: str) -> list[list[re.Match]]:
+        """For each pattern in order, `list(pattern.finditer(text))`."""
+        if self.scan is None:
+            return [list(pattern.finditer(text)) for pattern in self.patterns]
+        starts: list[list[int]] = [[] for _ in self.patterns]
+        for found in self.scan.finditer(text):
+            where = found.start()
+            spans = found.regs
+            for k, group in enumerate(self._groups):
+                if spans[group][0] >= 0:
+                    starts[k].append(where)
+        out = []
+        for pattern, places in zip(self.patterns, starts):
+            # finditer resumes after each match: a match starting inside the previous one is not one of its matches
+            matches, resume = [], 0
+            for where in places:
+                if where >= resume:
+                    match = pattern.match(text, where)
+                    matches.append(match)
+                    resume = match.end()
+            out.append(matches)
+        return out

@@ -11,7 +11,6 @@ from __future__ import annotations
 import weakref
 from functools import cached_property
 
-import numpy
 
 from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
@@ -34,10 +33,10 @@ class Columns:
         return self._doc().to_array(attr)
 
     def _strings(self, attr: int) -> list[str]:
-        values, at = numpy.unique(self._array(attr), return_inverse=True)
+        values = self._array(attr).tolist()
         strings = self._doc().vocab.strings
-        names = [strings[value] for value in values.tolist()]  # each distinct value looked up once
-        return [names[k] for k in at.tolist()]
+        names = {value: strings[value] for value in set(values)}  # each distinct value looked up once
+        return [names[value] for value in values]
 
     @cached_property
     def text(self) -> list[str]:  # token.text

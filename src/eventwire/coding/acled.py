@@ -179,6 +179,7 @@ def _check(table: AcledTable) -> None:
                 raise ValueError(f"incidents.tsv: {' '.join(rule.phrase)} names unknown word class {name!r}")
 
 
+@functools.lru_cache(maxsize=16384)  # the same words recur in every article: one tuple per pair
 def _word_forms(lemma: str, word: str) -> tuple[str, ...]:
     """The forms an entry may name: lemma, written form and its singular ("bases": the model says "basis")."""
     return lemma, word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word

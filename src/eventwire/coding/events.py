@@ -83,6 +83,12 @@ def code_events(
     index = _build_index(parsed, [a for a in actors if not a.media_only], times, quotes)
     published = parsed.document.published
     events: list[Event] = []
+    # Each sentence's quantities that a violent event links to, found by the sentence's key once per
+    # article (testing every quantity against every sentence cost as much as coding a sentence).
+    linkable: dict[tuple, list[Quantity]] = {}
+    for q in quantities:
+        if q.category in _LINKED_CATEGORIES:
+            linkable.setdefault(q.evidence.sentence_key, []).append(q)
     for sentence in parsed.sentences:
         if sentence.section == "title":
             continue
@@ -125,7 +131,7 @@ def code_events(
                 continue
             consumed |= cand.consumed
             candidates.append(cand)
-        sentence_quantities = [q for q in quantities if sentence.holds(q.evidence) and q.category in _LINKED_CATEGORIES]
+        sentence_quantities = linkable.get(sentence.key, [])
         candidates = _without_background(candidates, bool(sentence_quantities))
         violent_seen = False
         found_here: list[Event] = []

@@ -209,11 +209,11 @@ def _demonym_occurrences(sentence: Sentence, gaz: Gazetteer, taken: set[int]) ->
     "Central American migrants" (adjectives of countries and of curated regions)."""
     doc, span, toks = sentence.paragraph.doc, sentence.span, sentence.paragraph.tokens
     text, (starts, ends) = doc_text(doc), token_offsets(doc)
+    caps = columns(doc).capitalised  # _capitalised(token) of every token
     found = []
     i = span.start
     while i < span.end:
-        tok = toks[i]
-        if i in taken or not _capitalised(tok):
+        if i in taken or not caps[i]:
             i += 1
             continue
         hit = None

@@ -37,7 +37,7 @@ from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.ground.measures import find_measures
 from eventwire.token_columns import columns, sentence_ends
 from eventwire.ground.qualifiers import bounds, qualifier_before_tokens
-from eventwire.read import Parsed, Sentence
+from eventwire.read import Parsed, Sentence, doc_text, token_offsets
 from eventwire.record import Actor, Quantity
 
 __all__ = ["resolve_quantities", "QuantityTables", "load_quantity_tables"]
@@ -89,6 +89,7 @@ _WAR_NOUNS = {"war", "conflict", "uprising", "revolution", "insurgency", "crisis
 _PERIOD_CUES = ("so far", "to date", "in total", "in all", "thus far", "altogether", "this year", "last year",
                 "over the past", "in the past", "during the past", "over the last", "in the last",
                 "during the last", "throughout", "since")
+_PERIOD_CUE_STARTS = tuple(cue + " " for cue in _PERIOD_CUES)  # a cue followed by more words
 
 
 @dataclass(frozen=True)
@@ -484,8 +485,9 @@ def _period(heads: Sequence[Token | None], skip: set[int]) -> str | None:
             if child.dep_ not in ("prep", "advmod", "npadvmod", "pobj", "obl"):
                 continue
             left, right = child.left_edge.i, child.right_edge.i
-            words = doc[left: right + 1].text.lower()
-            if any(words == cue or words.startswith(cue + " ") for cue in _PERIOD_CUES) or _time_span(child):
+            starts, ends = token_offsets(doc)
+            words = doc_text(doc)[starts[left]:ends[right]].lower()  # doc[left: right + 1].text
+            if words in _PERIOD_CUES or words.startswith(_PERIOD_CUE_STARTS) or _time_span(child):
                 found.append((left, right))
     if not found:
         return None
@@ -547,10 +549,11 @@ def _actor_in(spans: list[tuple[int, int, str]], start: int, end: int) -> str | 
 
 def _source(sentence: Sentence, anchor: Token, spans: list[tuple[int, int, str]]) -> str | None:
     doc = sentence.paragraph.doc
+    lower = columns(doc).lower
     # "according to the International Rescue Committee" anywhere in the sentence covers its figures.
-    for tok in sentence.tokens:
-        if tok.lower_ == "according" and tok.i + 1 < sentence.span.end and doc[tok.i + 1].lower_ == "to":
-            to = doc[tok.i + 1]
+    for i in range(sentence.span.start, sentence.span.end):
+        if lower[i] == "according" and i + 1 < sentence.span.end and lower[i + 1] == "to":
+            to = doc[i + 1]
             first, last = to.i + 1, to.right_edge.i
             if last < first:
                 continue

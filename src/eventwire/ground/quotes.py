@@ -444,11 +444,12 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
         after_sentence = last_sentence
     best: tuple[tuple[int, int], Token, str] | None = None
     candidates = {s.index: s for s in (first_sentence, last_sentence, after_sentence)}
+    cols = columns(doc)
     for sentence in candidates.values():
         for tok in sentence.tokens:
             if tok.i in quoted:
                 continue
-            cls = _cue_class(tok, table)
+            cls = _cue_class(tok, table) if _may_be_cue(cols, tok.i, table) else None
             if not cls or cls in ("noun", "adjective", "venue"):
                 continue
             after = tok.i > close_i and (sentence is last_sentence or sentence is after_sentence)

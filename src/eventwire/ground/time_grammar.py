@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from eventwire.numeric_dates import DAY_FIRST, DateOrder, month_and_day
 from eventwire.read import doc_text
-from eventwire.regex_gate import gated
+from eventwire.regex_gate import PatternSet, gated
 
 # ------------------------------------------------------------------ vocabulary
 _MONTHS = {
@@ -447,6 +447,13 @@ def _grammar() -> tuple[tuple[re.Pattern, object], ...]:
     return tuple((gated(rf"(?<![\w]){pattern}(?![\w])"), builder) for pattern, builder in rules)
 
 
+@functools.lru_cache(maxsize=1)
+def _grammar_scan() -> PatternSet:
+    """Every rule's matches in one scan of a paragraph (regex_gate.PatternSet): scanning once per
+    rule cost a fifth of grounding and coding."""
+    return PatternSet([pattern for pattern, _ in _grammar()])
+
+
 def _b_quarter_any(m: re.Match) -> _Spec | None:
     if m["y2"]:
         return _Spec("part", value=f"Q{m['q2']}", y=int(m["y2"]))
@@ -473,8 +480,8 @@ def _recognise(doc: Doc, order: DateOrder = DAY_FIRST) -> list[_Cand]:
     dates read in the source's `order` when they can be read both ways."""
     text = doc_text(doc)
     found: list[_Cand] = []
-    for pattern, builder in _grammar():
-        for m in pattern.finditer(text):
+    for (pattern, builder), matches in zip(_grammar(), _grammar_scan().finditer_each(text)):
+        for m in matches:
             spec = builder(m, order) if builder is _b_numeric else builder(m)
             if spec is None or m.end() <= m.start():
                 continue
