@@ -2,7 +2,7 @@
 
     python bench/ingest_cost.py [--n 120] [--rounds 3] [--before OLD/src] [--json]
 
-The first N FA-KES dev articles (text files, as `corpus.py --vs-extract`) go through whole commands,
+The first N FA-KES dev articles (text files, corpus.py's `fakes_articles`) go through whole commands,
 interleaved round by round: `eventwire extract --jsonl`, then `eventwire ingest --workers 1` into a
 fresh database (with `--before`, also the ingest of another checkout's source, PYTHONPATH=OLD/src,
 in the same round). CPU seconds are the command's and every process it waited for (the worker, the
