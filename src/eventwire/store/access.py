@@ -354,8 +354,8 @@ class Database:
     @contextmanager
     def writer_kept(self) -> Iterator[None]:
         """Inside, writing() keeps its read-write instance open from one use to the next: a run's
-        batches skip the connection and the checkpoint that each open and close costs (about 30 ms
-        and 40 ms a batch). It is closed, which checkpoints, at the end; before that, as soon as
+        batches skip the connection and schema check (about 30 ms a batch) and a checkpoint each
+        (bench/README.md, "End-to-end and ingest overhead outside grounding"). It is closed, which checkpoints, at the end; before that, as soon as
         another process waits for the file (checked after each write and every 0.1 s in between) or
         a thread of this process reads it. Committed batches are in DuckDB's write-ahead log until
         then: a crash loses none of them."""
