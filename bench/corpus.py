@@ -1,7 +1,6 @@
 """Corpus throughput: articles/s with 1 and 2 local worker processes and with Dask, on N articles.
 
     python bench/corpus.py [--n 1000] [--workers 2] [--configs local1,local2,dask2] [--json]
-    python bench/corpus.py --vs-extract [--n 120] [--rounds 3]   # `ingest --workers 1` / `extract --jsonl`
 
 The articles are the real news texts and pages under ../shared/eval (geo, quotes and clusters
 texts; extraction HTML pages), cycled to N, each written as its own one-line JSONL input with a
@@ -112,46 +111,6 @@ def fakes_articles(shared: Path, n: int, folder: Path) -> list[str]:
     return paths
 
 
-def timed_command(args: list[str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the command and every process it waited for)."""
-    import resource
-    import subprocess
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def vs_extract(shared: Path, n: int, rounds: int, workers: int = 1) -> dict:
-    """`eventwire ingest --workers W` against `eventwire extract --jsonl` on the same n FA-KES
-    articles, as whole commands (start-up included in both), interleaved round by round; each
-    ingest starts from an empty database."""
-    exe = str(Path(sys.executable).with_name("eventwire"))
-    out: dict = {"n": n, "workers": workers, "rounds": [], "load_before": os.getloadavg()[0]}
-    with tempfile.TemporaryDirectory() as tmp:
-        paths_dir = Path(tmp) / "in"
-        fakes_articles(shared, n, paths_dir)
-        for r in range(rounds):
-            db = str(Path(tmp) / f"r{r}.duckdb")
-            jobs = [("extract", [exe, "extract", str(paths_dir), "--jsonl"]),
-                    ("ingest", [exe, "ingest", str(paths_dir), "--db", db, "--workers", str(workers)])]
-            if r % 2:
-                jobs.reverse()
-            got = {name: timed_command(cmd) for name, cmd in jobs}
-            out["rounds"].append({k: {"wall_s": round(w, 2), "cpu_s": round(c, 2)} for k, (w, c) in got.items()}
-                                 | {"load": round(os.getloadavg()[0], 2)})
-    walls = [x["ingest"]["wall_s"] / x["extract"]["wall_s"] for x in out["rounds"]]
-    cpus = [x["ingest"]["cpu_s"] / x["extract"]["cpu_s"] for x in out["rounds"]]
-    out["ratio_wall"] = [round(x, 2) for x in walls]
-    out["ratio_cpu"] = [round(x, 2) for x in cpus]
-    out["ratio_wall_best"] = round(min(x["ingest"]["wall_s"] for x in out["rounds"])
-                                   / min(x["extract"]["wall_s"] for x in out["rounds"]), 2)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=1000, help="articles (default 1000)")
@@ -160,15 +119,8 @@ def main() -> None:
                         help="comma-separated: local<k>, dask<k> or serial")
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--vs-extract", action="store_true",
-                        help="time `ingest --workers 1` against `extract --jsonl` on --n FA-KES articles")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --vs-extract")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    if args.vs_extract:
-        print(json.dumps(vs_extract(args.shared, args.n, args.rounds), indent=1))
-        return
-
     articles = source_articles(args.shared)
     if not articles:
         sys.exit(f"no articles under {args.shared}/eval")

@@ -2,10 +2,10 @@
 
     python bench/ingest_cost.py [--n 120] [--rounds 3] [--before OLD/src] [--json]
 
-The first N FA-KES dev articles (text files, as `corpus.py --vs-extract`) go through whole commands,
+The first N FA-KES dev articles (text files, corpus.py's `fakes_articles`) go through whole commands,
 interleaved round by round: `eventwire extract --jsonl`, then `eventwire ingest --workers 1` into a
-fresh database (with `--before`, also the ingest of another checkout's source, PYTHONPATH=OLD/src,
-in the same round). CPU seconds are the command's and every process it waited for (the worker, the
+fresh database (with `--before`, also both commands with another checkout's source, PYTHONPATH=OLD/src,
+in the same round, each version's ingest over its own extract). CPU seconds are the command's and every process it waited for (the worker, the
 resource tracker). The ingest runs inside this script (`--driver`), which splits the driver
 process's CPU into its imports, the batch writes (`_write_batch`: the store opened, the batch's
 transaction, its inputs marked, the store closed and checkpointed) and the rest (planning, the pool,
@@ -126,18 +126,19 @@ def main() -> None:
         paths = fakes_articles(SHARED, args.n, folder)
         for r in range(args.rounds):
             got: dict = {"load": round(os.getloadavg()[0], 2)}
-            wall, cpu, _ = timed_command([exe, "extract", str(folder), "--jsonl"])
-            got["extract"] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 2)}
             order = list(versions.items()) if r % 2 == 0 else list(reversed(versions.items()))
             for name, src in order:
                 env = dict(os.environ, PYTHONPATH=src) if src else None
+                # Each version's ingest over its own extract: both sides of a ratio run the same code.
+                wall, cpu, _ = timed_command([exe, "extract", str(folder), "--jsonl"], env)
+                got[f"extract_{name}"] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 2)}
                 db = str(Path(tmp) / f"{name}{r}.duckdb")
                 wall, cpu, text = timed_command([sys.executable, __file__, "--driver", "ingest", str(folder),
                                                  "--db", db, "--workers", "1"], env)
                 split = json.loads(text.strip().splitlines()[-1])
                 got[name] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 2), **split,
                              "workers_cpu_s": round(cpu - split["driver_cpu_s"], 2),
-                             "ratio_cpu": round(cpu / got["extract"]["cpu_s"], 3)}
+                             "ratio_cpu": round(cpu / got[f"extract_{name}"]["cpu_s"], 3)}
             got["load_after"] = round(os.getloadavg()[0], 2)
             out["rounds"].append(got)
             if not args.json:

@@ -13,6 +13,12 @@ under ../shared/eval), taken evenly across the mix so texts and pages both count
 the floor parse the same articles (the language filter is applied before either is timed). Loading (spaCy model, actor KB, codebook) is reported apart and excluded, and
 so is one warm-up article, which absorbs whatever the stages load lazily. The floor is nlp.pipe over exactly the paragraph texts that
 read_many parses, with the same batch size. Peak memory is the process's ru_maxrss.
+
+The extract, the floor and the stages are each timed in a fresh process after the same loading and
+warm-up, so each starts from the same state: timed one after the other in one process, the floor
+and the stages found spaCy's lexemes, tokenizer and lemmatizer caches (and the stages' own caches)
+filled by the extract before them, about 3 s of 24 on 97 real articles (bench/README.md,
+"End-to-end overhead"). --compare-ops still times everything in one process per ops variant.
 """
 from __future__ import annotations
 
@@ -93,9 +99,15 @@ def real_articles(n: int) -> tuple[Callable[[], list], Callable[[], list]]:
     return (lambda: read(chosen[:1], "warm-up"), lambda: read(chosen, "article"))
 
 
+PASSES = ("extract", "floor", "stages")
+
+
 def measure(inputs: tuple[Callable[[], list], Callable[[], list]], blis: bool | None,
-            dump: Path | None = None, input_name: str = "copies") -> dict:
-    """Run every timing in this process; ops are process-global, so one ops variant per process."""
+            dump: Path | None = None, input_name: str = "copies", passes: tuple[str, ...] = PASSES) -> dict:
+    """Run the given timings in this process, after loading and the warm-up article; ops are
+    process-global, so one ops variant per process. The passes: `extract` (extract_documents),
+    `floor` (nlp.pipe over the same paragraphs), `stages` (read_many, then ground_and_code and
+    resolve_actors, each over Docs parsed afresh)."""
     from eventwire import extract_documents, load_settings, to_json
     from eventwire.coding.codebook import load_codebook
     from eventwire.ground.actor_kb import load_actor_kb
@@ -119,32 +131,7 @@ def measure(inputs: tuple[Callable[[], list], Callable[[], list]], blis: bool | 
     copies = len(docs)
     texts = [t for doc in docs for (_, _, _, t) in _paragraph_slices(doc)[0]]
     words = sum(len(t.split()) for t in texts)
-
-    with Timer() as extract:
-        records = list(extract_documents(docs, settings))
-    rss_extract = peak_rss_mib()
-    records = [to_json(r) for r in records]
-    with Timer() as floor:
-        spacy_docs = list(nlp.pipe(texts, batch_size=settings.batch_size))
-    with Timer() as read:
-        parsed = list(read_many(docs, nlp, batch_size=settings.batch_size))
-    # Each of the two timings below runs on Docs parsed afresh: the grounding stages keep what they
-    # read of a Doc (its text, token offsets and columns) on it, so a second pass over the same
-    # Docs would find that work done.
-    with Timer() as ground:
-        for p in parsed:
-            ground_and_code(p, kb, codebook)
-    parsed = list(read_many(docs, nlp, batch_size=settings.batch_size))
-    with Timer() as actors:
-        for p in parsed:
-            resolve_actors(p, kb)
-
-    if dump is not None:
-        tokens = [[(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start) for t in d]
-                  for d in spacy_docs]
-        dump.write_text(json.dumps({"source": source_fingerprint(), "records": records, "tokens": tokens}), "utf-8")
-
-    return {
+    m = {
         "ops": f"{type(ops).__name__}(use_blis={getattr(ops, 'use_blis', None)})",
         "copies": copies,  # the articles measured: copies, or real articles with --articles
         "input": input_name,
@@ -153,28 +140,78 @@ def measure(inputs: tuple[Callable[[], list], Callable[[], list]], blis: bool | 
         "batch_size": settings.batch_size,
         "load_s": round(load.seconds, 3),
         "warm_up_s": round(warm.seconds, 3),
-        "extract_s": round(extract.seconds, 3),
-        "extract_cpu_s": round(extract.cpu, 3),
-        "articles_per_s": round(copies / extract.seconds, 2),
-        "words_per_s": round(words / extract.seconds),
-        "spacy_only_s": round(floor.seconds, 3),
-        "spacy_only_cpu_s": round(floor.cpu, 3),
-        "spacy_only_words_per_s": round(words / floor.seconds),
-        "extract_over_spacy": round(extract.seconds / floor.seconds, 3),
-        "stages_s": {"ingest": round(ingest.seconds, 3), "read": round(read.seconds, 3),
-                     "ground_and_code": round(ground.seconds, 3), "of_which_actors": round(actors.seconds, 3)},
-        # actor resolution's share of the extract stages (issue 14 budget: <= 15%)
-        "actor_share": round(actors.seconds / (ingest.seconds + read.seconds + ground.seconds), 4),
-        # the same by CPU time, steadier than wall time when other work shares the machine
-        "actor_share_cpu": round(actors.cpu / (ingest.cpu + read.cpu + ground.cpu), 4),
-        "stages_cpu_s": {"ingest": round(ingest.cpu, 3), "read": round(read.cpu, 3),
-                         "ground_and_code": round(ground.cpu, 3), "of_which_actors": round(actors.cpu, 3)},
-        # issue 19: grounding + coding <= 40% of the parse (read) time; extract / spaCy <= 1.43x
-        "ground_over_read_cpu": round(ground.cpu / read.cpu, 3),
-        "extract_over_spacy_cpu": round(extract.cpu / floor.cpu, 3),
         "rss_after_load_mib": round(rss_loaded, 1),
-        "peak_rss_after_extract_mib": round(rss_extract, 1),
-        "load_average_1m": os.getloadavg()[0],  # other work on the machine skews every figure
+        "stages_s": {"ingest": round(ingest.seconds, 3)},
+        "stages_cpu_s": {"ingest": round(ingest.cpu, 3)},
+    }
+    dumped: dict = {"source": source_fingerprint()}
+
+    if "extract" in passes:
+        with Timer() as extract:
+            records = list(extract_documents(docs, settings))
+        m["peak_rss_after_extract_mib"] = round(peak_rss_mib(), 1)
+        m.update(extract_s=round(extract.seconds, 3), extract_cpu_s=round(extract.cpu, 3))
+        dumped["records"] = [to_json(r) for r in records]
+    if "floor" in passes:
+        with Timer() as floor:
+            spacy_docs = list(nlp.pipe(texts, batch_size=settings.batch_size))
+        m.update(spacy_only_s=round(floor.seconds, 3), spacy_only_cpu_s=round(floor.cpu, 3))
+        dumped["tokens"] = [[(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start) for t in d]
+                            for d in spacy_docs]
+    if "stages" in passes:
+        with Timer() as read:
+            parsed = list(read_many(docs, nlp, batch_size=settings.batch_size))
+        # Each of the two timings below runs on Docs parsed afresh: the grounding stages keep what they
+        # read of a Doc (its text, token offsets and columns) on it, so a second pass over the same
+        # Docs would find that work done.
+        with Timer() as ground:
+            for p in parsed:
+                ground_and_code(p, kb, codebook)
+        parsed = list(read_many(docs, nlp, batch_size=settings.batch_size))
+        with Timer() as actors:
+            for p in parsed:
+                resolve_actors(p, kb)
+        for key, timer in (("read", read), ("ground_and_code", ground), ("of_which_actors", actors)):
+            m["stages_s"][key], m["stages_cpu_s"][key] = round(timer.seconds, 3), round(timer.cpu, 3)
+
+    if dump is not None:
+        dump.write_text(json.dumps(dumped), "utf-8")
+    m["load_average_1m"] = os.getloadavg()[0]  # other work on the machine skews every figure
+    return derived(m) if set(passes) == set(PASSES) else m
+
+
+def in_fresh_processes(argv: list[str]) -> dict:
+    """Each pass in a process of its own, after the same loading and warm-up, so that every pass
+    starts from the same state: in one process the first pass paid for what later ones find cached
+    (spaCy's new lexemes, its tokenizer's and lemmatizer's caches, the stages' own caches), and the
+    floor and the stages ran after the extract."""
+    merged: dict = {}
+    for name in PASSES:  # what all three measure (loading, ingest, RSS after load) is the first's
+        out = subprocess.run([sys.executable, __file__, *argv, "--json", "--pass", name],
+                             check=True, capture_output=True, text=True).stdout
+        got = json.loads(out)
+        for key in ("stages_s", "stages_cpu_s"):
+            merged[key] = {**got[key], **merged.get(key, {})}
+        merged["load_average_1m"] = max(got["load_average_1m"], merged.get("load_average_1m", 0.0))
+        merged = {**got, **merged}
+    return derived(merged)
+
+
+def derived(m: dict) -> dict:
+    """The rates and ratios of a measurement with every pass."""
+    s, c, words = m["stages_s"], m["stages_cpu_s"], m["words"]
+    return m | {
+        "articles_per_s": round(m["copies"] / m["extract_s"], 2),
+        "words_per_s": round(words / m["extract_s"]),
+        "spacy_only_words_per_s": round(words / m["spacy_only_s"]),
+        "extract_over_spacy": round(m["extract_s"] / m["spacy_only_s"], 3),
+        # actor resolution's share of the extract stages (issue 14 budget: <= 15%)
+        "actor_share": round(s["of_which_actors"] / (s["ingest"] + s["read"] + s["ground_and_code"]), 4),
+        # the same by CPU time, steadier than wall time when other work shares the machine
+        "actor_share_cpu": round(c["of_which_actors"] / (c["ingest"] + c["read"] + c["ground_and_code"]), 4),
+        # issue 19: grounding + coding <= 40% of the parse (read) time; extract / spaCy <= 1.43x
+        "ground_over_read_cpu": round(c["ground_and_code"] / c["read"], 3),
+        "extract_over_spacy_cpu": round(m["extract_cpu_s"] / m["spacy_only_cpu_s"], 3),
     }
 
 
@@ -215,7 +252,7 @@ def compare_ops(path: Path, copies: int, rounds: int) -> dict:
                 dumps[variant] = Path(tmp) / f"{variant}-{r}.json"
                 flag = "--blis" if variant == "blis" else "--no-blis"
                 out = subprocess.run([sys.executable, __file__, "--copies", str(copies), "--input", str(path),
-                                      flag, "--json", "--dump", str(dumps[variant])],
+                                      flag, "--json", "--pass", "all", "--dump", str(dumps[variant])],
                                      check=True, capture_output=True, text=True).stdout
                 runs[variant].append(json.loads(out))
             b, n = (json.loads(dumps[v].read_text("utf-8")) for v in ("blis", "numpy"))
@@ -240,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare-ops", action="store_true", help="run blis and no-blis in two subprocesses")
     ap.add_argument("--rounds", type=int, default=1, help="with --compare-ops: runs per variant")
     ap.add_argument("--dump", type=Path, help=argparse.SUPPRESS)  # records + tokens, for --compare-ops
+    # One pass in this process (what in_fresh_processes runs), or "all": every pass in this process.
+    ap.add_argument("--pass", dest="one_pass", choices=(*PASSES, "all"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
@@ -258,8 +297,15 @@ def main(argv: list[str] | None = None) -> int:
             print("WARNING: eventwire's sources changed between the two runs; the comparison is void, rerun")
         return 0
 
-    inputs = real_articles(args.articles) if args.articles else copies_of(args.input, args.copies)
-    m = measure(inputs, args.blis, args.dump, "real articles" if args.articles else f"copies of {args.input.name}")
+    if args.one_pass is None:
+        same = ["--copies", str(args.copies), "--input", str(args.input)]
+        same += ["--articles", str(args.articles)] if args.articles else []
+        same += [] if args.blis is None else ["--blis" if args.blis else "--no-blis"]
+        m = in_fresh_processes(same)
+    else:
+        inputs = real_articles(args.articles) if args.articles else copies_of(args.input, args.copies)
+        m = measure(inputs, args.blis, args.dump, "real articles" if args.articles else f"copies of {args.input.name}",
+                    PASSES if args.one_pass == "all" else (args.one_pass,))
     if args.json:
         print(json.dumps(m))
     else:

@@ -105,3 +105,61 @@ def test_clearing_a_batch_of_inputs_forgets_their_failures_and_their_entries_onl
             store.record_failure(source, "bad")
         store.clear_failures_of(["in/a.jsonl", "in/b_%.txt", "in/a.jsonl"])
         assert [s for s, _ in store.failures()] == ["in/a.jsonl2#1", "in/a.jsonlx", "in/bx%.txt#2", "in/c.txt"]
+
+
+def test_a_kept_writer_serves_every_batch_of_a_run_and_lets_go_for_readers(tmp_path):
+    import subprocess
+    import time
+
+    from eventwire.store.access import Database
+
+    db = Database(str(tmp_path / "kept.duckdb"))
+    with db.writer_kept():
+        with db.writing() as first:
+            first.con.execute("CREATE TABLE t (x INTEGER)")
+            first.con.execute("INSERT INTO t VALUES (1)")
+        with db.writing() as second:  # the same instance: no reconnect, no checkpoint in between
+            assert second.con is first.con
+            second.con.execute("INSERT INTO t VALUES (2)")
+        with db.reading() as reader:  # a thread of this process reads: the writer lets go first
+            assert reader.con.execute("SELECT sum(x) FROM t").fetchone() == (3,)
+        with db.writing() as third:
+            assert third.con is not first.con
+            third.con.execute("INSERT INTO t VALUES (4)")
+        # Another live process waits for the file: the idle writer lets go within a few tenths of a second.
+        other = subprocess.Popen(["sleep", "30"])
+        try:
+            (tmp_path / "kept.duckdb.waiting").write_text(str(other.pid), encoding="ascii")
+            deadline = time.monotonic() + 5
+            while db._file.kept_writer is not None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert db._file.kept_writer is None
+        finally:
+            other.kill()
+            other.wait()
+            (tmp_path / "kept.duckdb.waiting").unlink()
+        with db.writing() as fourth:
+            fourth.con.execute("INSERT INTO t VALUES (8)")
+    assert db._file.kept_writer is None  # closed (and checkpointed) at the end
+    with db.reading() as reader:
+        assert reader.con.execute("SELECT sum(x) FROM t").fetchone() == (15,)
+
+
+def test_a_kept_writer_follows_the_file_when_it_is_removed_and_made_again(tmp_path):
+    import os
+
+    from eventwire.store.access import Database
+
+    path = tmp_path / "gone.duckdb"
+    db = Database(str(path))
+    with db.writer_kept():
+        with db.writing() as store:
+            store.con.execute("INSERT INTO meta VALUES ('probe', 'old file')")
+        os.unlink(path)
+        if os.path.exists(str(path) + ".wal"):
+            os.unlink(str(path) + ".wal")
+        with db.writing() as store:  # a new file: opened afresh, with the store's tables
+            assert store.con.execute("SELECT count(*) FROM meta WHERE key = 'probe'").fetchone() == (0,)
+            store.con.execute("INSERT INTO meta VALUES ('probe', 'new file')")
+    with db.reading() as reader:
+        assert reader.con.execute("SELECT value FROM meta WHERE key = 'probe'").fetchone() == ("new file",)

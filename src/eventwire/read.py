@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -30,6 +30,11 @@ _SENTENCE_END = {".", "!", "?", "…", "..."}
 _CLOSERS = {"”", '"', "’", "'", ")", "]"}
 
 
+# Written through the Doc's array: Token.is_sent_start's setter first asks Doc.has_annotation("DEP"),
+# which reads every token of a Doc not yet parsed, so a paragraph of n tokens cost n^2 reads.
+_NOT_SENT_START = numpy.uint64(2**64 - 1)  # -1, as Doc.to_array and Doc.from_array hold it
+
+
 @Language.component("eventwire_sentence_guard")
 def sentence_guard(doc: Doc) -> Doc:
     """Forbid sentence starts that no punctuation supports.
@@ -38,13 +43,18 @@ def sentence_guard(doc: Doc) -> Doc:
     a sentence can only start after sentence-final punctuation (possibly inside a closing quote
     or bracket). The parser still decides among the allowed positions.
     """
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        ends = prev.text in _SENTENCE_END or prev.text.endswith(".") or "\n" in prev.text
-        if not ends and prev.text in _CLOSERS and prev.i > 0:
-            ends = doc[prev.i - 1].text in _SENTENCE_END
+    if len(doc) < 2:
+        return doc
+    texts = [token.text for token in doc]
+    starts = doc.to_array(SENT_START)
+    for i in range(1, len(texts)):
+        prev = texts[i - 1]
+        ends = prev in _SENTENCE_END or prev.endswith(".") or "\n" in prev
+        if not ends and prev in _CLOSERS and i > 1:
+            ends = texts[i - 2] in _SENTENCE_END
         if not ends:
-            token.is_sent_start = False
+            starts[i] = _NOT_SENT_START
+    doc.from_array([SENT_START], starts)
     return doc
 
 

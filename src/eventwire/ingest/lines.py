@@ -106,11 +106,29 @@ def _credit_like(tail: str) -> bool:
 
 
 _BRACKET_TAIL = re.compile(r"^(?P<text>.*\S)\s*[\[(](?P<credit>[^\[\]()]{2,120})[\])]\s*\.?\s*$", re.S)
-_LABEL_TAIL = re.compile(
-    r"^(?P<text>.*?\S)\s*(?:[|–—-]\s*)?\(?(?:photo(?:graph)?|image|picture|credit|source)\s*(?:by|:)\s*"
-    r"(?P<credit>[^.]{2,80}?)\)?\s*$",
-    re.IGNORECASE | re.S,
-)
+_LABEL = r"(?:photo(?:graph)?|image|picture|credit|source)\s*(?:by|:)"
+_LABEL_TAIL = re.compile(rf"^(?P<text>.*?\S)\s*(?:[|–—-]\s*)?\(?{_LABEL}\s*(?P<credit>[^.]{{2,80}}?)\)?\s*$",
+                         re.IGNORECASE | re.S)
+_LABEL_ANYWHERE = re.compile(_LABEL, re.IGNORECASE)
+
+
+def _may_end_in_label(text: str) -> bool:
+    """Whether _LABEL_TAIL can match `text`: after its label come at most 80 characters of credit
+    and a bracket, between white space (str.strip removes what the pattern's \\s matches), so the
+    last label in the text ends within 81 characters of its last one that is not white space."""
+    last = None
+    for last in _LABEL_ANYWHERE.finditer(text):
+        pass
+    return last is not None and len(text[last.end():].strip()) <= 81
+
+
+def _ends_in_bracket(text: str) -> bool:
+    """Whether `text` ends as _BRACKET_TAIL requires: a closing bracket, then at most one full stop
+    and white space (str.isspace is what the pattern's \\s matches)."""
+    tail = text.rstrip()
+    if tail.endswith("."):
+        tail = tail[:-1].rstrip()
+    return tail.endswith(("]", ")"))
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
@@ -119,10 +137,12 @@ def split_credit(text: str) -> tuple[str, str | None]:
     Recognised tails: "[Name/Agency]", "(Photo: Name)", "Photo by Name", "| Credit: Agency".
     An editorial insertion such as "[French president]" is not a credit: credits are names.
     """
-    m = _LABEL_TAIL.match(text)
+    # Each tail pattern is tried only where it can match: a paragraph without a label ("Photo by",
+    # "Source:"), or not ending in a bracket, would otherwise cost a backtracking scan of all of it.
+    m = _LABEL_TAIL.match(text) if _may_end_in_label(text) else None
     if m:
         return m.group("text").strip(), m.group("credit").strip()
-    m = _BRACKET_TAIL.match(text)
+    m = _BRACKET_TAIL.match(text) if _ends_in_bracket(text) else None
     if m and _credit_like(m.group("credit")):
         body = m.group("text").strip()
         # A quoted sentence that ends in a bracket is speech with an insertion, not a caption.
