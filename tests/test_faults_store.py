@@ -111,10 +111,10 @@ def test_failed_write_is_recorded_and_retried_by_the_next_run(tmp_path, monkeypa
 
 @pytest.fixture
 def small_tmpfs(tmp_path):
-    """A 256 KB tmpfs (needs root and a kernel that lets this process mount): a real full disk."""
+    """A 2 MB tmpfs (needs root and a kernel that lets this process mount): a real full disk."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
                                            capture_output=True).returncode != 0:
         pytest.skip("cannot mount a tmpfs here; the injected write failure above covers the logic")
     try:
@@ -127,8 +127,7 @@ def test_real_full_disk_one_message_nonzero_exit_and_rerun_completes(tmp_path, s
     folder = tmp_path / "in"
     write_articles(folder, 24)
     db = small_tmpfs / "t.duckdb"
-    # Batches of two articles: the disk fills at a commit. The run keeps the store open from batch to
-    # batch, so the batches accumulate in DuckDB's write-ahead log (about 390 KB for the 24 articles).
+    # Batches of two articles: the disk fills between commits (24 articles in one batch fit in its WAL).
     full = run("ingest", folder, "--db", db, "--engine", "serial", env={"EVENTWIRE_STORE_BATCH_ARTICLES": "2"})
     errors = one_line_error(full.stderr)
     assert full.exit_code in (1, 3), full.output

@@ -239,7 +239,7 @@ def run_ingest(
     batch_seconds = settings.store_batch_seconds if batch_seconds is None else batch_seconds
     shards = settings.shards if shards is None else shards or None
     folder = None
-    stack = ExitStack()  # holds the shards folder's lock and the kept writer for the run
+    stack = ExitStack()  # holds the shards folder's lock for the run
     from_shards: set[str] = set()  # inputs of shards an earlier run left
 
     def flush() -> None:
@@ -249,8 +249,6 @@ def run_ingest(
             _write_batch(batch, store, summary, on_failure, on_skip)
 
     try:
-        if hasattr(store, "writer_kept"):  # a DuckDB file: open from one batch to the next while nobody waits
-            stack.enter_context(store.writer_kept())
         if shards:
             folder = stack.enter_context(ShardFolder(shards))
             for result, made_with in folder.leftover():  # an earlier run's: before planning, so their inputs count as done
@@ -309,10 +307,7 @@ def run_ingest(
     finally:
         if runner is not None and isinstance(engine, str):
             runner.close(now=summary.stopped is not None)
-        try:
-            stack.close()
-        except StorageFailure as exc:  # the kept writer's last checkpoint: its batches are in the log
-            summary.stopped = summary.stopped or str(exc)
+        stack.close()
         summary.seconds = time.perf_counter() - started
     return summary
 

@@ -6,8 +6,6 @@ every eventwire process holds the file only for as long as it needs it:
 
 - a writer (`ingest`, `link`, `POST /api/ingest`) opens it read-write for one batch — one chunk of
   articles, one set of links — and closes it, which checkpoints: the next reader sees the batch;
-  a run of batches (`ingest`) keeps it open from one batch to the next while no other process waits
-  for it (`Database.writer_kept`), and closes it as soon as one does, or a thread of its own reads;
 - a reader (`events`, `export`, each request of `serve`) opens it read-only; the server keeps its
   read-only instance between requests and gives it up as soon as a writer waits;
 - whoever finds the file locked says so in a sidecar file `<db>.waiting` (its pid) and retries
@@ -167,15 +165,6 @@ def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.Du
             _withdraw(path)
 
 
-def _identity(path: str) -> tuple[int, int] | None:
-    """(device, inode) of the file at `path`, or None when there is none."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 class _FileState:
     """What the threads of this process share about one database file (DuckDB, too, keeps one
     instance per file per process)."""
@@ -188,9 +177,6 @@ class _FileState:
         self.writers_waiting = 0  # threads of this process waiting in writing()
         self.watcher: threading.Thread | None = None
         self.legacy: str | None = None  # the view a store from before record 1.1 reads through
-        self.kept_writer: duckdb.DuckDBPyConnection | None = None  # open between writes (writer_kept)
-        self.kept_identity: tuple[int, int] | None = None  # the file it has open (device, inode)
-        self.keep_writer = 0  # writer_kept blocks running
         # Grows each time the read-only instance is opened: while it stays open nothing can write
         # the file, so answers computed under one generation stay true (api/cache.py).
         self.generation = 0
@@ -242,7 +228,6 @@ class Database:
             if not f.cond.wait_for(self._may_read, timeout=self.wait):
                 raise StoreBusy(self.path, self.wait, None)
             if f.reader is None:
-                self._close_kept_writer()  # one instance per file and process: a reader needs the file
                 f.reader = connect(self.path, read_only=True, wait=self.wait)
                 if self.query_threads:
                     f.reader.execute(f"SET threads = {int(self.query_threads)}")
@@ -320,93 +305,31 @@ class Database:
                 f.writers_waiting -= 1
             f.writing = True
             self._close_reader()
-            if f.kept_writer is not None and f.kept_identity != _identity(self.path):
-                self._close_kept_writer()  # the file was removed (and made again) since: open the new one
-            con, f.kept_writer = f.kept_writer, None
-        keep = False
         try:
-            if con is None:
-                con = connect(self.path, read_only=False, wait=self.wait)
-                ensure_schema(con)  # cheap, and a file removed and made again gets its tables
-                identity = _identity(self.path)
-            else:
-                identity = f.kept_identity
+            con = connect(self.path, read_only=False, wait=self.wait)
             failed = False
             try:
+                ensure_schema(con)  # cheap, and a file removed and made again gets its tables
                 yield Store(con, self.path)
             except BaseException:
                 failed = True
                 raise
             finally:
-                keep = not failed and self._file.keep_writer > 0 and not other_waiting(self.path)
-                if not keep:
-                    try:
-                        con.close()  # checkpoints: readers opening after this see the batch
-                    except duckdb.Error as exc:
-                        if not failed:
-                            raise StorageFailure(self.path, exc) from exc
+                try:
+                    con.close()  # checkpoints: readers opening after this see the batch
+                except duckdb.Error as exc:
+                    if not failed:
+                        raise StorageFailure(self.path, exc) from exc
         except duckdb.Error as exc:
             if is_storage_failure(exc):
                 raise StorageFailure(self.path, exc) from exc
             raise
         finally:
             with f.cond:
-                if keep:
-                    f.kept_writer, f.kept_identity = con, identity
                 f.writing = False
                 f.cond.notify_all()
-
-    @contextmanager
-    def writer_kept(self) -> Iterator[None]:
-        """Inside, writing() keeps its read-write instance open from one use to the next: a run's
-        batches skip the connection and schema check (about 30 ms a batch) and a checkpoint each
-        (bench/README.md, "End-to-end and ingest overhead outside grounding"). It is closed, which checkpoints, at the end; before that, as soon as
-        another process waits for the file (checked after each write and every 0.1 s in between) or
-        a thread of this process reads it. Committed batches are in DuckDB's write-ahead log until
-        then: a crash loses none of them."""
-        f = self._file
-        with f.cond:
-            f.keep_writer += 1
-        done = threading.Event()
-        watcher = threading.Thread(target=self._release_kept_writer_when_waited, args=(done,),
-                                   name="eventwire-db-writer-watch", daemon=True)
-        watcher.start()
-        try:
-            yield
-        finally:
-            done.set()
-            watcher.join()
-            with f.cond:
-                f.keep_writer -= 1
-                if f.keep_writer == 0:
-                    self._close_kept_writer(checked=True)
-
-    def _release_kept_writer_when_waited(self, done: threading.Event) -> None:
-        f = self._file
-        while not done.wait(0.1):
-            if f.kept_writer is not None and other_waiting(self.path):
-                with f.cond:
-                    if not f.writing:
-                        self._close_kept_writer()
-                        f.cond.notify_all()
-
-    def _close_kept_writer(self, checked: bool = False) -> None:
-        """Close the kept read-write instance, if any (under the file's condition); with `checked`,
-        a failure to close (the checkpoint) is a StorageFailure."""
-        f = self._file
-        con, f.kept_writer = f.kept_writer, None
-        if con is None:
-            return
-        try:
-            con.close()
-        except duckdb.Error as exc:
-            if checked:
-                raise StorageFailure(self.path, exc) from exc
-            log.warning("%s: closing the kept writer failed: %s", self.path, exc)
 
     def close(self) -> None:
         with self._file.cond:
             if self._file.readers == 0:
                 self._close_reader()
-            if not self._file.writing:
-                self._close_kept_writer()
