@@ -83,6 +83,22 @@ def test_kind_detection_by_content():
     assert detect_kind("<p>one</p><p>two</p><div>three</div><p>4</p><a href='#'>5</a>") == "html"
 
 
+def test_jsonl_line_longer_than_the_sniffed_head_is_read_as_jsonl():
+    # One article's page can be longer than the characters the kind is sniffed from; its first
+    # key still says JSON Lines, and the page is read as HTML, not the JSON line as text.
+    script = "<script>var s = '" + "x" * 70000 + "';</script>"
+    page = ("<html><head><title>Talks resume</title>" + script + "</head><body><article>"
+            "<p>Negotiators met again on Monday after a week of delays, officials said in the capital.</p>"
+            "<p>The two delegations agreed to meet again next week to discuss a ceasefire.</p>"
+            "</article></body></html>")
+    line = json.dumps({"html": page, "url": "https://x.example/long"})
+    assert detect_kind(line + "\n") == "jsonl"
+    (doc,) = read_bytes((line + "\n").encode("utf-8"), "long.jsonl")
+    assert type(doc).__name__ == "Document"
+    assert "Negotiators met again" in doc.text
+    assert '"html"' not in doc.text and "xxxx" not in doc.text
+
+
 def test_jsonl_text_with_unicode_line_separators_stays_one_article():
     line = json.dumps({"url": "https://x.example/9", "title": "Talks resume",
                        "text": "Negotiators met again on Monday\u2028after a week of delays, officials said."},

@@ -31,6 +31,7 @@ _FEED_START = re.compile(_PROLOG + r"<(?:rss|feed|rdf:RDF)\b", re.I | re.S)
 # and of external-entity reads (SYSTEM "file:///..."). No news article or feed needs one.
 _ENTITY_DECLARATION = re.compile(r"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I | re.S)
 _HEAD_CHARS = 65536
+_JSON_KEY_START = re.compile(r'\{\s*"(?:[^"\\\n]|\\.)*"\s*:')
 _XML_ENCODING = re.compile(r"""^(\ufeff?\s*<\?xml[^>]*?\bencoding\s*=\s*)["'][^"']*["']""")
 
 
@@ -45,8 +46,11 @@ def detect_kind(text: str) -> str:
             json.loads(first)
             return "jsonl"
         except json.JSONDecodeError:
-            if head.count('":') >= 2:
-                return "jsonl"  # a JSONL file whose first line is the broken one (or is cut off here)
+            # A first line cut off at the head (one article's page can be longer) or broken: an
+            # object's first key, or keys further on, still say JSON Lines. No text, page or feed
+            # starts with `{"key":`.
+            if _JSON_KEY_START.match(head) or head.count('":') >= 2:
+                return "jsonl"
     if _FEED_START.match(head):
         return "feed"
     if _HTML_START.match(head) or _HTML_DOCTYPE.match(head) or len(re.findall(r"</?(?:p|div|a|span|br)\b", head, re.I)) >= 5:
