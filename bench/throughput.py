@@ -114,6 +114,7 @@ def measure(inputs: tuple[Callable[[], list], Callable[[], list]], blis: bool | 
     from eventwire.ground.actors import resolve_actors
     from eventwire.pipeline import ground_and_code
     from eventwire.read import _paragraph_slices, load_model, read_many
+    from eventwire.run.work import freeze_loaded_objects
 
     settings = load_settings(blis=blis)
     warm_docs, measured_docs = inputs
@@ -125,6 +126,7 @@ def measure(inputs: tuple[Callable[[], list], Callable[[], list]], blis: bool | 
     ops = next(proc.model.ops for _, proc in nlp.pipeline if hasattr(proc, "model"))
     with Timer() as warm:  # the first article also loads whatever the stages load lazily
         list(extract_documents(warm_docs(), settings))
+    freeze_loaded_objects()  # as a worker's warm-up does (run/work.warm_up)
 
     with Timer() as ingest:
         docs = measured_docs()
