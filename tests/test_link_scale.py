@@ -134,3 +134,43 @@ def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
         together = vectors.cosines(a, rows)
         assert np.allclose(together, [vectors.cosine(a, b) for b in rows], atol=1e-12)
     assert vectors.cosine(0, 1) > 0.3 > vectors.cosine(0, 2)
+
+
+def test_band_columns_find_the_candidates_of_datasketch_s_lsh():
+    # Texts that share runs of words in many ways (copies, halves, rewrites): the pairs agreeing on a
+    # whole band of the numpy columns are the pairs datasketch's MinHashLSH returns for its own layout.
+    import random
+
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from eventwire.link.near_duplicates import DuplicateIndex
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(60)]
+    base = [" ".join(rng.choice(words) for _ in range(80)) for _ in range(12)]
+    texts = []
+    for i in range(120):
+        text = base[i % 12].split()
+        cut = rng.randrange(0, 60)
+        text = text[cut:] + [rng.choice(words) for _ in range(rng.randrange(0, 40))]
+        texts.append(" ".join(text))
+    index = DuplicateIndex()
+    lsh = MinHashLSH(threshold=0.48, num_perm=128)
+    expected = set()
+    for i, text in enumerate(texts):
+        items, values = index.signature(text)
+        index.add_signature(f"d{i:03d}", None, items, values)
+        mh = MinHash(num_perm=128, seed=1, hashvalues=values, permutations=index._permutations, scheme="affine32")
+        expected |= {tuple(sorted((int(o[1:]), i))) for o in lsh.query(mh)}
+        lsh.insert(f"d{i:03d}", mh)
+    found = {tuple(pair) for pair in index._candidates().tolist()}
+    assert len(expected) > 100 and found == expected
+    # Every candidate pair is confirmed on its shingles: the pairs are those reaching the thresholds.
+    shingles = [index.signature(t)[0] for t in texts]
+    pairs = index.pairs()
+    assert 0 < len(pairs) < len(found)
+    for pair in pairs:
+        a, b = shingles[int(pair.doc_id[1:])], shingles[int(pair.duplicate_of[1:])]
+        common = len(np.intersect1d(a, b))
+        assert common / (len(a) + len(b) - common) >= 0.8 or common / min(len(a), len(b)) >= 0.9
