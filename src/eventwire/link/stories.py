@@ -253,6 +253,7 @@ class _Story:
     code_kinds: dict[str, list[int]] = field(default_factory=dict)
     sector_kinds: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     _point_array: np.ndarray | None = None
+    _point_items: list = field(default_factory=list)
 
     def add(self, member: _Mention, settings: LinkSettings) -> None:
         self.members.append(member)
@@ -283,9 +284,16 @@ class _Story:
                     self.sector_kinds.setdefault((country, member.place_country), []).append(kind)
 
     def point_array(self) -> np.ndarray:
+        """The points as rows (lat, lon), in the order of `points`."""
         if self._point_array is None:
             self._point_array = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
+            self._point_items = list(self.points.items())
         return self._point_array
+
+    def point_items(self) -> list[tuple[tuple[float, float], list[int]]]:
+        """(point, its kinds) in the order of point_array's rows."""
+        self.point_array()
+        return self._point_items
 
 
 # Grid cells for place keys: 0.1 degree, about 11 km north to south. A mention probes every cell a
@@ -358,14 +366,15 @@ def _probe_cells(m: _Mention, settings: LinkSettings) -> tuple[range, range | fr
 
 
 def _support(item: _Mention, story: _Story, settings: LinkSettings,
-             distances: dict[tuple[float, float], float]) -> int:
+             distances: dict[tuple[float, float], float], approx: np.ndarray | None = None) -> int:
     """How many members of `story` vouch for `item` joining it: those sharing a named participant with
     it, those placed below country level within corroborate_km of its own such place, and, when both
     one's and the other's actor codes count (_codes_count: neither placed in a whole country, dates
     stated), those sharing a country's actor code, or a sector's country together with the place's
     country. ("The air force killed 10 near Damascus" and "forces executed 10 children", placed only in
     Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.) The km from
-    `item` to the story's points that it computes are kept in `distances` (for _contradicts)."""
+    `item` to the story's points that it computes are kept in `distances` (for _contradicts); `approx`:
+    _haversine_many from `item` to story.point_array(), when computed already."""
     kinds: set[int] = set()
     for name in item.names:
         if found := story.name_kinds.get(name):
@@ -373,7 +382,13 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     if story.points and _located(item):
         lat, lon = item.mention.lat, item.mention.lon
         reach = settings.corroborate_km
-        for point, found in story.points.items():
+        points = story.points.items()
+        if approx is not None:
+            # Only the points whose distance computed in numpy (haversine_km's but for the last bits)
+            # is within reach are measured again with haversine_km, which decides.
+            items = story.point_items()
+            points = [items[i] for i in np.flatnonzero(approx <= reach + _ROUNDING_KM).tolist()]
+        for point, found in points:
             p_lat, p_lon = point
             if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > reach * 1.0001:
                 continue  # as _farther_than: the latitudes alone are farther apart
@@ -394,7 +409,9 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     return sum(weights[k] for k in kinds)
 
 
-_FEW_POINTS = 12
+_FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
+# How far a distance computed in numpy may be from haversine_km's (float64 rounding: ~1e-12 km).
+_ROUNDING_KM = 1e-6
 
 
 def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
@@ -406,7 +423,7 @@ def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
 
 
 def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
-                 distances: dict[tuple[float, float], float] | None = None) -> bool:
+                 distances: dict[tuple[float, float], float] | None = None, approx: np.ndarray | None = None) -> bool:
     """Whether `item` is incompatible with some member of `story`: placed in another country, farther
     than max_km from a located member, or with actor countries disjoint from a member's. The type
     always agrees: a story only holds mentions of one block (_block: one PLOVER type, else one CAMEO
@@ -432,7 +449,9 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
                 if km > settings.max_km:
                     return True
             return False
-        return bool((_haversine_many(lat, lon, story.point_array()) > settings.max_km).any())
+        if approx is None:
+            approx = _haversine_many(lat, lon, story.point_array())
+        return bool((approx > settings.max_km).any())
     return False
 
 
@@ -561,10 +580,12 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
             if (size == best_support and story.order > best.order) or story.start > end:
                 continue
             distances: dict[tuple[float, float], float] = {}
-            support = _support(item, story, settings, distances)
+            approx = (_haversine_many(item.mention.lat, item.mention.lon, story.point_array())
+                      if len(story.points) > _FEW_POINTS and _located(item) else None)
+            support = _support(item, story, settings, distances, approx)
             if not support or support < best_support or (support == best_support and story.order > best.order):
                 continue
-            if not _contradicts(item, story, settings, distances):
+            if not _contradicts(item, story, settings, distances, approx):
                 best, best_support = story, support
         if best is None:
             best = _Story([], start, end, order=len(stories))
