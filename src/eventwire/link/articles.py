@@ -167,7 +167,7 @@ class _Vectors:
         if n:
             all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
             for a in articles:
-                numbers = np.searchsorted(all_terms, a.terms)
+                numbers = np.searchsorted(all_terms, a.terms).astype(np.int32)
                 idf = np.log((n + 1) / (df[numbers] + 1))
                 weights = (1 + np.log(a.counts.astype(np.float64))) * idf
                 keep = weights > 0
@@ -176,7 +176,7 @@ class _Vectors:
                 kept_weights.append(weights[keep] / norm)
         self.offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum([len(t) for t in kept_terms], out=self.offsets[1:])
-        self.terms = np.concatenate(kept_terms) if n else np.zeros(0, dtype=np.int64)
+        self.terms = np.concatenate(kept_terms) if n else np.zeros(0, dtype=np.int32)
         self.weights = np.concatenate(kept_weights) if n else np.zeros(0, dtype=np.float64)
         self._lookup = np.zeros(len(all_terms), dtype=np.float64)  # one row's weights by term, in `cosines`
 

@@ -231,7 +231,7 @@ class _Mention:
                 self.codes, self.countries, self.sector_countries, self.names)
 
 
-@dataclass
+@dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
     members: list[_Mention] = field(default_factory=list)
     start: date | None = None  # intersection of the members' windows
@@ -247,11 +247,10 @@ class _Story:
     country_sets: set[frozenset] = field(default_factory=set)
     # Located places below country level -> the kinds placed there.
     points: dict[tuple[float, float], list[int]] = field(default_factory=dict)
-    # Which kinds can vouch for a mention, by what they would share with it (see _support): a named
-    # participant, and (kinds whose codes count) an actor code, or a sector country with a place country.
-    name_kinds: dict[str, list[int]] = field(default_factory=dict)
-    code_kinds: dict[str, list[int]] = field(default_factory=dict)
-    sector_kinds: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    # Which kinds can vouch for a mention, by what they would share with it (see _support): ("name",
+    # a named participant), and for kinds whose codes count ("code", an actor code) or ("sector", a
+    # sector's country, the place's country); None while there are none (most stories have one member).
+    vouchers: dict[tuple, list[int]] | None = None
     _point_array: np.ndarray | None = None
     _point_items: list = field(default_factory=list)
 
@@ -274,14 +273,16 @@ class _Story:
                 self.points[point] = []
                 self._point_array = None
             self.points[point].append(kind)
-        for name in member.names:
-            self.name_kinds.setdefault(name, []).append(kind)
+        shared = [("name", name) for name in member.names]
         if _codes_count(member, settings):
-            for code in member.codes:
-                self.code_kinds.setdefault(code, []).append(kind)
+            shared.extend(("code", code) for code in member.codes)
             if member.place_country is not None:
-                for country in member.sector_countries:
-                    self.sector_kinds.setdefault((country, member.place_country), []).append(kind)
+                shared.extend(("sector", country, member.place_country) for country in member.sector_countries)
+        if shared:
+            if self.vouchers is None:
+                self.vouchers = {}
+            for key in shared:
+                self.vouchers.setdefault(key, []).append(kind)
 
     def point_array(self) -> np.ndarray:
         """The points as rows (lat, lon), in the order of `points`."""
@@ -376,8 +377,9 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     `item` to the story's points that it computes are kept in `distances` (for _contradicts); `approx`:
     _haversine_many from `item` to story.point_array(), when computed already."""
     kinds: set[int] = set()
+    vouchers = story.vouchers or {}
     for name in item.names:
-        if found := story.name_kinds.get(name):
+        if found := vouchers.get(("name", name)):
             kinds.update(found)
     if story.points and _located(item):
         lat, lon = item.mention.lat, item.mention.lon
@@ -397,13 +399,13 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
                 km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
             if km <= reach:
                 kinds.update(found)
-    if _codes_count(item, settings):
+    if vouchers and _codes_count(item, settings):
         for code in item.codes:
-            if found := story.code_kinds.get(code):
+            if found := vouchers.get(("code", code)):
                 kinds.update(found)
         if item.place_country is not None:
             for country in item.sector_countries:
-                if found := story.sector_kinds.get((country, item.place_country)):
+                if found := vouchers.get(("sector", country, item.place_country)):
                     kinds.update(found)
     weights = story.weights
     return sum(weights[k] for k in kinds)
