@@ -22,8 +22,11 @@ Mentions are swept in date order and each joins the compatible story with the mo
 (ties: the earlier story), else starts a new one; only stories whose date window is still open are kept
 in the sweep. A mention is compared only with the open stories that share one of its corroboration keys
 (a named participant, a grid cell of about 11 km within corroborate_km of its place, an actor code, a
-participant country with the place's country), since only those can take it; and members that agree on
-everything the rules read (copies of one wire story) are compared once. The work then grows with the
+participant country with the place's country), since only those can take it; members that agree on
+everything the rules read (copies of one wire story) are compared once, and a story counts its vouching
+members from indexes of what they share (names, points, codes), not member by member; candidates are
+taken largest first, and those with fewer members than the best support found are not compared at
+all (they could not win). The work then grows with the
 events that could be one story, not with a day's news. On a very large day one key can still be shared
 by thousands of open stories (every report of fighting in one city's grid cell): a key's list then keeps
 its `max_key_stories` / 2 largest stories (the ones a further report most likely belongs to), so the
