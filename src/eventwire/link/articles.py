@@ -162,22 +162,28 @@ class _Vectors:
     def __init__(self, articles: Sequence[ArticleTerms]) -> None:
         n = len(articles)
         self.row = {a.doc_id: i for i, a in enumerate(articles)}
-        kept_terms, kept_weights = [], []
+        self.offsets = np.zeros(n + 1, dtype=np.int64)
         all_terms = np.zeros(0, dtype=np.uint32)
+        # Filled article by article (at most every term of every article; trimmed after), so the
+        # buffers are never held twice.
+        total = sum(len(a.terms) for a in articles)
+        self.terms = np.empty(total, dtype=np.int32)
+        self.weights = np.empty(total, dtype=np.float64)
         if n:
             all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
-            for a in articles:
+            end = 0
+            for i, a in enumerate(articles):
                 numbers = np.searchsorted(all_terms, a.terms).astype(np.int32)
                 idf = np.log((n + 1) / (df[numbers] + 1))
                 weights = (1 + np.log(a.counts.astype(np.float64))) * idf
                 keep = weights > 0
                 norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
-                kept_terms.append(numbers[keep])
-                kept_weights.append(weights[keep] / norm)
-        self.offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in kept_terms], out=self.offsets[1:])
-        self.terms = np.concatenate(kept_terms) if n else np.zeros(0, dtype=np.int32)
-        self.weights = np.concatenate(kept_weights) if n else np.zeros(0, dtype=np.float64)
+                kept = int(keep.sum())
+                self.terms[end:end + kept] = numbers[keep]
+                self.weights[end:end + kept] = weights[keep] / norm
+                end += kept
+                self.offsets[i + 1] = end
+            self.terms, self.weights = self.terms[:end], self.weights[:end]  # zero weights left out
         self._lookup = np.zeros(len(all_terms), dtype=np.float64)  # one row's weights by term, in `cosines`
 
     def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
