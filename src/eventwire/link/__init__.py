@@ -82,7 +82,6 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         pairs = index.pairs()
         order = index.order()
         del index
-        freeze()
         copies = duplicate_of(pairs, order)
         freeze()
         stories = stories_of_mentions(mentions, settings, copies)
