@@ -134,3 +134,92 @@ def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
         together = vectors.cosines(a, rows)
         assert np.allclose(together, [vectors.cosine(a, b) for b in rows], atol=1e-12)
     assert vectors.cosine(0, 1) > 0.3 > vectors.cosine(0, 2)
+
+
+def test_band_columns_find_the_candidates_of_datasketch_s_lsh():
+    # Texts that share runs of words in many ways (copies, halves, rewrites): the pairs agreeing on a
+    # whole band of the numpy columns are the pairs datasketch's MinHashLSH returns for its own layout.
+    import random
+
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from eventwire.link.near_duplicates import DuplicateIndex
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(60)]
+    base = [" ".join(rng.choice(words) for _ in range(80)) for _ in range(12)]
+    texts = []
+    for i in range(120):
+        text = base[i % 12].split()
+        cut = rng.randrange(0, 60)
+        text = text[cut:] + [rng.choice(words) for _ in range(rng.randrange(0, 40))]
+        texts.append(" ".join(text))
+    index = DuplicateIndex()
+    lsh = MinHashLSH(threshold=0.48, num_perm=128)
+    expected = set()
+    for i, text in enumerate(texts):
+        items, values = index.signature(text)
+        index.add_signature(f"d{i:03d}", None, items, values)
+        mh = MinHash(num_perm=128, seed=1, hashvalues=values, permutations=index._permutations, scheme="affine32")
+        expected |= {tuple(sorted((int(o[1:]), i))) for o in lsh.query(mh)}
+        lsh.insert(f"d{i:03d}", mh)
+    found = {tuple(pair) for pair in index._candidates().tolist()}
+    assert len(expected) > 100 and found == expected
+    # Every candidate pair is confirmed on its shingles: the pairs are those reaching the thresholds.
+    shingles = [index.signature(t)[0] for t in texts]
+    pairs = index.pairs()
+    assert 0 < len(pairs) < len(found)
+    for pair in pairs:
+        a, b = shingles[int(pair.doc_id[1:])], shingles[int(pair.duplicate_of[1:])]
+        common = len(np.intersect1d(a, b))
+        assert common / (len(a) + len(b) - common) >= 0.8 or common / min(len(a), len(b)) >= 0.9
+
+
+def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule():
+    # Random mentions over a few names, places (towns 10-60 km apart and whole countries), actor codes and
+    # dates stated or assumed: the support _support counts from a story's indexes is the number of its
+    # members that vouch for the mention under the rule read member by member.
+    import random
+
+    from eventwire.link.stories import StoryMention, _Mention, _Story, _support
+
+    settings = LinkSettings()
+    rng = random.Random(5)
+    towns = [(36.2, 37.15), (36.25, 37.2), (36.4, 37.3), (36.7, 37.1), (35.9, 36.6)]
+
+    def mention(i: int) -> _Mention:
+        country_place = rng.random() < 0.2
+        lat, lon = (None, None) if rng.random() < 0.15 else rng.choice(towns)
+        weak = rng.random() < 0.4
+        codes = frozenset(rng.sample(["SYRMIL", "SYRREB", "TURMIL", "RUSMIL"], rng.randrange(0, 3)))
+        sectors = frozenset(c[:3] for c in codes)
+        m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, weak, "p", lat, lon, (),
+                         None)
+        return _Mention(m, "19", None, "country" if country_place else "town",
+                        rng.choice(["SYR", "TUR", None]), codes, frozenset({"SYR"}), sectors,
+                        frozenset(rng.sample(["n1", "n2", "n3", "n4"], rng.randrange(0, 2))), True)
+
+    def vouches(a: _Mention, b: _Mention) -> bool:
+        if a.names & b.names:
+            return True
+        ma, mb = a.mention, b.mention
+        located = "country" not in (a.place_kind, b.place_kind) and None not in (ma.lat, ma.lon, mb.lat, mb.lon)
+        if located and haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) <= settings.corroborate_km:
+            return True
+        if ma.date_weak or mb.date_weak or "country" in (a.place_kind, b.place_kind):
+            return False
+        return bool(a.codes & b.codes) or bool(a.sector_countries & b.sector_countries) and (
+            a.place_country is not None and a.place_country == b.place_country)
+
+    checked = 0
+    for trial in range(200):
+        story = _Story()
+        members = [mention(trial * 100 + k) for k in range(rng.randrange(1, 20))]
+        for m in members:
+            story.add(m, settings)
+        item = mention(trial * 100 + 99)
+        expected = sum(vouches(item, m) for m in members)
+        assert _support(item, story, settings, {}) == expected
+        checked += expected > 0
+    assert checked > 50

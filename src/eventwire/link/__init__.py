@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, link_articles
-from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of, order_key
+from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.stories import LinkSettings, StoryEvent, StoryMention, stories_of_mentions
 from eventwire.record import ArticleRecord
 
@@ -37,25 +37,17 @@ _FREEZE_EVERY = 5000  # articles read between two freezes of what is held
 
 
 @contextmanager
-def _kept_objects_frozen() -> Iterator[Callable[..., None]]:
+def _kept_objects_frozen() -> Iterator[Callable[[], None]]:
     """Yields a function that moves every object tracked so far out of the collector's sight
     (gc.freeze) until the block ends (gc.unfreeze): a day's features and stories are millions of
     long-lived objects, and each full collection while they are built and compared would walk them all
-    again. Cyclic garbage among frozen objects waits for the end, or for a call with `collect=True`
-    (one full collection first). A process that froze objects of its own (a pre-forking server) is left
-    as it is."""
+    again. Cyclic garbage among frozen objects waits for the end. A process that froze objects of its
+    own (a pre-forking server) is left as it is."""
     if gc.get_freeze_count():
-        yield lambda collect=False: None
+        yield lambda: None
         return
-
-    def freeze(collect: bool = False) -> None:
-        if collect:
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
-
     try:
-        yield freeze
+        yield gc.freeze
     finally:
         gc.unfreeze()
 
@@ -77,24 +69,19 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
-        pairs: list[DuplicatePair] = []
-        order: dict[str, tuple] = {}
         terms = []
         mentions = []
         for f in features:
-            if f.doc_id in order:
+            if f.doc_id in index:
                 continue
-            order[f.doc_id] = order_key(f.published, f.doc_id)
-            pairs.extend(index.add_signature(f.doc_id, f.published, f.shingles, f.minhash))
+            index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
             terms.append(f.terms)
             mentions.extend(f.mentions)
-            if len(order) % _FREEZE_EVERY == 0:
+            if len(terms) % _FREEZE_EVERY == 0:
                 freeze()
+        pairs = index.pairs()
+        order = index.order()
         del index
-        # The LSH index (datasketch) holds a reference cycle (a bound method of its own): frozen with
-        # the features, it would stay in memory until the end; a collection frees it.
-        freeze(collect=True)
-        pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
         copies = duplicate_of(pairs, order)
         freeze()
         stories = stories_of_mentions(mentions, settings, copies)

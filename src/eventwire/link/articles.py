@@ -155,25 +155,36 @@ def article_terms(record: ArticleRecord, settings: LinkSettings | None = None) -
 
 class _Vectors:
     """TF-IDF vectors of unit length, IDF over the articles given, held as one buffer of terms and one of
-    weights with each article's offsets (an array pair per article costs ~200 bytes of headers)."""
+    weights with each article's offsets (an array pair per article costs ~200 bytes of headers). A term
+    is held as its number among the distinct terms (their order is the terms' own, so an article's
+    terms stay sorted), which lets `cosines` look a row's weights up by term directly."""
 
     def __init__(self, articles: Sequence[ArticleTerms]) -> None:
         n = len(articles)
         self.row = {a.doc_id: i for i, a in enumerate(articles)}
-        kept_terms, kept_weights = [], []
+        self.offsets = np.zeros(n + 1, dtype=np.int64)
+        all_terms = np.zeros(0, dtype=np.uint32)
+        # Filled article by article (at most every term of every article; trimmed after), so the
+        # buffers are never held twice.
+        total = sum(len(a.terms) for a in articles)
+        self.terms = np.empty(total, dtype=np.int32)
+        self.weights = np.empty(total, dtype=np.float64)
         if n:
             all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
-            for a in articles:
-                idf = np.log((n + 1) / (df[np.searchsorted(all_terms, a.terms)] + 1))
+            end = 0
+            for i, a in enumerate(articles):
+                numbers = np.searchsorted(all_terms, a.terms).astype(np.int32)
+                idf = np.log((n + 1) / (df[numbers] + 1))
                 weights = (1 + np.log(a.counts.astype(np.float64))) * idf
                 keep = weights > 0
                 norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
-                kept_terms.append(a.terms[keep])
-                kept_weights.append(weights[keep] / norm)
-        self.offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(t) for t in kept_terms], out=self.offsets[1:])
-        self.terms = np.concatenate(kept_terms) if n else np.zeros(0, dtype=np.uint32)
-        self.weights = np.concatenate(kept_weights) if n else np.zeros(0, dtype=np.float64)
+                kept = int(keep.sum())
+                self.terms[end:end + kept] = numbers[keep]
+                self.weights[end:end + kept] = weights[keep] / norm
+                end += kept
+                self.offsets[i + 1] = end
+            self.terms, self.weights = self.terms[:end], self.weights[:end]  # zero weights left out
+        self._lookup = np.zeros(len(all_terms), dtype=np.float64)  # one row's weights by term, in `cosines`
 
     def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = self.offsets[row], self.offsets[row + 1]
@@ -196,9 +207,10 @@ class _Vectors:
         # The positions of every candidate's terms in the buffer, candidate after candidate.
         ends = np.cumsum(lengths)
         index = np.arange(total) + np.repeat(self.offsets[rows] - (ends - lengths), lengths)
-        terms = self.terms[index]
-        at = np.minimum(np.searchsorted(ta, terms), len(ta) - 1)
-        products = np.where(ta[at] == terms, wa[at] * self.weights[index], 0.0)
+        lookup = self._lookup
+        lookup[ta] = wa
+        products = lookup[self.terms[index]] * self.weights[index]
+        lookup[ta] = 0.0
         return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
 
 

@@ -1,14 +1,15 @@
 """Near-duplicate articles (wire reprints, an outlet's re-posts) by MinHash over word shingles.
 
-Candidates come from MinHash LSH (datasketch) so the work grows with the corpus, not its square;
+Candidates come from MinHash LSH (datasketch's MinHash and band layout, the bands held as numpy
+columns) so the work grows with the corpus, not its square;
 each candidate pair is then confirmed on the exact shingle sets, so the LSH's estimate never
 decides alone. A pair is a near-duplicate when its Jaccard similarity reaches `threshold`, or
 when one article's shingles are almost all inside the other's (`containment`): a reprint that
 was cut short or gained a paragraph of local context is still the same copy.
 
 Shingles are kept as sorted arrays of their 32-bit CRC (not as strings): a day of news fits in memory,
-and the same text always gives the same hashes, run after run. Each article is queried against the
-articles before it and then inserted, so the index can be fed one article at a time (`DuplicateIndex`).
+and the same text always gives the same hashes, run after run. The index is fed one article at a time
+(`DuplicateIndex`) and then finds every pair at once.
 
 Each group of near-duplicates has one original: the earliest published member (the one without a
 date last), ties broken by document id, so the choice is stable across reruns.
@@ -70,8 +71,14 @@ def _order_key(record: ArticleRecord) -> tuple:
 
 
 class DuplicateIndex:
-    """Near-duplicate pairs found one article at a time: each `add` returns the confirmed pairs between
-    the new article and those added before it.
+    """Near-duplicate pairs among the articles added (`add`, or `add_signature` for a signature
+    computed apart), found at once by `pairs`.
+
+    Candidates are the pairs whose MinHash values agree on every value of at least one band (MinHash
+    LSH with datasketch's band layout for the threshold, so the same candidates as its MinHashLSH),
+    found by sorting each band's column of values; each is confirmed on the exact shingle hashes. What
+    is held per article is its shingle hashes and its banded MinHash values in two growing buffers
+    (datasketch's index held a dict entry and a set per band per article: ~10 KB an article).
 
     Texts with fewer than `min_shingles` shingles (a headline, an empty body) are never called
     copies: two one-line items agreeing says nothing about reprinting.
@@ -83,10 +90,15 @@ class DuplicateIndex:
         self.num_perm, self.shingle_size, self.min_shingles = num_perm, shingle_size, min_shingles
         # LSH at a lower threshold than the confirmation: a reprint found only by containment has a
         # lower Jaccard, and the exact check on the shingle hashes removes the extra candidates.
-        self._lsh = MinHashLSH(threshold=min(threshold, containment) * 0.6, num_perm=num_perm)
+        layout = MinHashLSH(threshold=min(threshold, containment) * 0.6, num_perm=num_perm)
+        self.bands, self.rows = layout.b, layout.r
         self._permutations = MinHash(num_perm=num_perm, seed=1).permutations
-        self._sets: dict[str, np.ndarray] = {}
         self._order: dict[str, tuple] = {}
+        self._ids: list[str] = []  # the articles with a MinHash, in the order added
+        self._shingles = _Buffer(np.uint32)  # their shingle hashes, one after the other
+        self._shingle_ends: list[int] = []
+        # Their banded MinHash values (affine32: below 2**32), a row per article.
+        self._bands = _Buffer(np.uint32)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._order
@@ -102,33 +114,91 @@ class DuplicateIndex:
         mh.update_batch(items.tolist())
         return items, mh.hashvalues
 
-    def add(self, doc_id: str, published: str | None, text: str) -> list[DuplicatePair]:
-        if doc_id in self._order:
-            return []
-        return self.add_signature(doc_id, published, *self.signature(text))
+    def add(self, doc_id: str, published: str | None, text: str) -> None:
+        if doc_id not in self._order:
+            self.add_signature(doc_id, published, *self.signature(text))
 
     def add_signature(self, doc_id: str, published: str | None, items: np.ndarray,
-                      hashvalues: np.ndarray | None) -> list[DuplicatePair]:
-        """`add` for a text whose `signature` was computed already."""
+                      hashvalues: np.ndarray | None) -> None:
+        """`add` for a text whose `signature` was computed already (an article seen before is skipped)."""
         if doc_id in self._order:
-            return []
+            return
         self._order[doc_id] = order_key(published, doc_id)
         if hashvalues is None:
-            return []
-        mh = MinHash(num_perm=self.num_perm, seed=1, hashvalues=hashvalues, permutations=self._permutations,
-                     scheme="affine32")
+            return
+        self._ids.append(doc_id)
+        self._shingles.extend(items)
+        self._shingle_ends.append(len(self._shingles))
+        self._bands.extend(hashvalues[:self.bands * self.rows])
+
+    def _candidates(self) -> np.ndarray:
+        """(i, j) rows, i < j, of the articles (numbered as added) that agree on a whole band."""
+        n, width = len(self._ids), self.bands * self.rows
+        values = self._bands.array().reshape(n, width)
+        found = []
+        for band in range(self.bands):
+            # Each row of the band as one opaque value: equal rows sort next to each other.
+            rows = np.ascontiguousarray(values[:, band * self.rows:(band + 1) * self.rows])
+            keys = rows.view(np.dtype((np.void, rows.itemsize * self.rows))).ravel()
+            order = np.argsort(keys, kind="stable")
+            ordered = keys[order]
+            starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
+            for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist()):
+                if hi - lo > 1:
+                    members = np.sort(order[lo:hi])
+                    i, j = np.triu_indices(len(members), 1)
+                    found.append(members[i] * n + members[j])
+        if not found:
+            return np.zeros((0, 2), dtype=np.int64)
+        codes = np.unique(np.concatenate(found))
+        return np.stack((codes // n, codes % n), axis=1)
+
+    def pairs(self) -> list[DuplicatePair]:
+        """The confirmed near-duplicate pairs among the articles added, each pointing at the earlier
+        article, sorted by (original, copy)."""
+        ends = self._shingle_ends
+        shingles = self._shingles.array()
         pairs = []
-        for other in self._lsh.query(mh):
-            theirs = self._sets[other]
-            common = len(np.intersect1d(items, theirs, assume_unique=True))
-            jac = common / (len(items) + len(theirs) - common)
-            cont = common / min(len(items), len(theirs))
+        for i, j in self._candidates().tolist():
+            mine = shingles[ends[i - 1] if i else 0:ends[i]]
+            theirs = shingles[ends[j - 1] if j else 0:ends[j]]
+            common = len(np.intersect1d(mine, theirs, assume_unique=True))
+            jac = common / (len(mine) + len(theirs) - common)
+            cont = common / min(len(mine), len(theirs))
             if jac >= self.threshold or cont >= self.containment:
-                first, second = sorted((doc_id, other), key=self._order.__getitem__)
+                first, second = sorted((self._ids[i], self._ids[j]), key=self._order.__getitem__)
                 pairs.append(DuplicatePair(second, first, round(jac, 4), round(cont, 4)))
-        self._lsh.insert(doc_id, mh)
-        self._sets[doc_id] = items
+        pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
         return pairs
+
+    def order(self) -> dict[str, tuple]:
+        """doc id -> order_key of every article added."""
+        return self._order
+
+
+class _Buffer:
+    """A growing one-dimensional array (amortised doubling)."""
+
+    __slots__ = ("_array", "_size")
+
+    def __init__(self, dtype: type) -> None:
+        self._array = np.empty(1024, dtype=dtype)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def extend(self, values: np.ndarray) -> None:
+        end = self._size + len(values)
+        if end > len(self._array):
+            grown = np.empty(max(end, 2 * len(self._array)), dtype=self._array.dtype)
+            grown[:self._size] = self._array[:self._size]
+            self._array = grown
+        self._array[self._size:end] = values
+        self._size = end
+
+    def array(self) -> np.ndarray:
+        return self._array[:self._size]
 
 
 def near_duplicates(records: Sequence[ArticleRecord], threshold: float = 0.8, containment: float = 0.9,
@@ -136,11 +206,10 @@ def near_duplicates(records: Sequence[ArticleRecord], threshold: float = 0.8, co
     """Confirmed near-duplicate pairs among `records`, each pointing at the earlier article (see
     DuplicateIndex)."""
     index = DuplicateIndex(threshold, containment, num_perm, shingle_size, min_shingles)
-    pairs: list[DuplicatePair] = []
     for record in records:
-        pairs.extend(index.add(record.document.id, record.document.published, _article_text(record)))
-    pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
-    log.debug("%d near-duplicate pairs among %d articles", len(pairs), len(index._order))
+        index.add(record.document.id, record.document.published, _article_text(record))
+    pairs = index.pairs()
+    log.debug("%d near-duplicate pairs among %d articles", len(pairs), len(index.order()))
     return pairs
 
 

@@ -22,8 +22,11 @@ Mentions are swept in date order and each joins the compatible story with the mo
 (ties: the earlier story), else starts a new one; only stories whose date window is still open are kept
 in the sweep. A mention is compared only with the open stories that share one of its corroboration keys
 (a named participant, a grid cell of about 11 km within corroborate_km of its place, an actor code, a
-participant country with the place's country), since only those can take it; and members that agree on
-everything the rules read (copies of one wire story) are compared once. The work then grows with the
+participant country with the place's country), since only those can take it; members that agree on
+everything the rules read (copies of one wire story) are compared once, and a story counts its vouching
+members from indexes of what they share (names, points, codes), not member by member; candidates are
+taken largest first, and those with fewer members than the best support found are not compared at
+all (they could not win). The work then grows with the
 events that could be one story, not with a day's news. On a very large day one key can still be shared
 by thousands of open stories (every report of fighting in one city's grid cell): a key's list then keeps
 its `max_key_stories` / 2 largest stories (the ones a further report most likely belongs to), so the
@@ -225,47 +228,76 @@ class _Mention:
 
 
     def signature(self) -> tuple:
-        """Everything _contradicts and _corroborates read of the mention."""
+        """Everything _contradicts and _support read of the mention."""
         m = self.mention
         return (self.root, m.plover, self.place_kind, self.place_country, m.lat, m.lon, m.date_weak,
                 self.codes, self.countries, self.sector_countries, self.names)
 
 
-@dataclass
+@dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
     members: list[_Mention] = field(default_factory=list)
     start: date | None = None  # intersection of the members' windows
     end: date | None = None
     order: int = 0  # creation order: ties go to the earlier story
-    # One member per distinct signature, with how many members share it.
-    kinds: dict[tuple, list] = field(default_factory=dict)
+    # One kind per distinct member signature (numbered in order of arrival), with how many members share it.
+    kinds: dict[tuple, int] = field(default_factory=dict)
+    weights: list[int] = field(default_factory=list)  # kind number -> members of that kind
     keys: set[tuple] = field(default_factory=set)  # the corroboration keys it is indexed under
     # What every member together forbids (see _contradicts): a story of many members is then checked
     # in a few set operations and one array of distances instead of member by member.
     place_countries: set[str] = field(default_factory=set)
     country_sets: set[frozenset] = field(default_factory=set)
-    points: dict[tuple[float, float], None] = field(default_factory=dict)  # located places below country level
+    # Located places below country level -> the kinds placed there.
+    points: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+    # Which kinds can vouch for a mention, by what they would share with it (see _support): ("name",
+    # a named participant), and for kinds whose codes count ("code", an actor code) or ("sector", a
+    # sector's country, the place's country); None while there are none (most stories have one member).
+    vouchers: dict[tuple, list[int]] | None = None
     _point_array: np.ndarray | None = None
+    _point_items: list = field(default_factory=list)
 
-    def add(self, member: _Mention) -> None:
+    def add(self, member: _Mention, settings: LinkSettings) -> None:
         self.members.append(member)
         sig = member.signature()
-        if sig in self.kinds:
-            self.kinds[sig][1] += 1
+        kind = self.kinds.get(sig)
+        if kind is not None:
+            self.weights[kind] += 1
             return
-        self.kinds[sig] = [member, 1]
+        kind = self.kinds[sig] = len(self.weights)
+        self.weights.append(1)
         if member.place_country:
             self.place_countries.add(member.place_country)
         if member.countries:
             self.country_sets.add(member.countries)
-        if _located(member) and (member.mention.lat, member.mention.lon) not in self.points:
-            self.points[(member.mention.lat, member.mention.lon)] = None
-            self._point_array = None
+        if _located(member):
+            point = (member.mention.lat, member.mention.lon)
+            if point not in self.points:
+                self.points[point] = []
+                self._point_array = None
+            self.points[point].append(kind)
+        shared = [("name", name) for name in member.names]
+        if _codes_count(member, settings):
+            shared.extend(("code", code) for code in member.codes)
+            if member.place_country is not None:
+                shared.extend(("sector", country, member.place_country) for country in member.sector_countries)
+        if shared:
+            if self.vouchers is None:
+                self.vouchers = {}
+            for key in shared:
+                self.vouchers.setdefault(key, []).append(kind)
 
     def point_array(self) -> np.ndarray:
+        """The points as rows (lat, lon), in the order of `points`."""
         if self._point_array is None:
             self._point_array = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
+            self._point_items = list(self.points.items())
         return self._point_array
+
+    def point_items(self) -> list[tuple[tuple[float, float], list[int]]]:
+        """(point, its kinds) in the order of point_array's rows."""
+        self.point_array()
+        return self._point_items
 
 
 # Grid cells for place keys: 0.1 degree, about 11 km north to south. A mention probes every cell a
@@ -307,10 +339,10 @@ def _located(m: _Mention) -> bool:
 
 
 def _own_keys(m: _Mention, settings: LinkSettings) -> list[tuple]:
-    """The corroboration keys a story is found by once `m` is its member (see _corroborates)."""
+    """The corroboration keys a story is found by once `m` is its member (see _support)."""
     keys: list[tuple] = [("name", n) for n in m.names]
     if _located(m):
-        keys.append(("cell", _cell(m.mention.lat, m.mention.lon)))
+        keys.append(("cell", *_cell(m.mention.lat, m.mention.lon)))
     if _codes_count(m, settings):
         keys.extend(("code", c) for c in m.codes)
         if m.place_country:
@@ -324,51 +356,67 @@ def _codes_count(m: _Mention, settings: LinkSettings) -> bool:
     return settings.codes_corroborate == "always" or not m.mention.date_weak
 
 
-def _probe_keys(m: _Mention, settings: LinkSettings, own_keys: list[tuple] | None = None) -> list[tuple]:
-    """The keys of every story that has a member `m` could be corroborated by (`own_keys`: m's
-    _own_keys, when computed already)."""
-    keys = [k for k in (_own_keys(m, settings) if own_keys is None else own_keys) if k[0] != "cell"]
-    if _located(m):
-        lat, lon = m.mention.lat, m.mention.lon
-        row, col = _cell(lat, lon)
-        rows, cols = _probe_reach(lat, settings.corroborate_km)
-        columns = int(360 / _CELL_DEG)
-        first, last = col - cols, col + cols
-        if first < -columns // 2 or last >= columns // 2:
-            # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
-            keys.extend(("cell", (r, _wrapped(c, columns))) for r in range(row - rows, row + rows + 1)
-                        for c in range(first, last + 1))
-        else:
-            keys.extend(("cell", (r, c)) for r in range(row - rows, row + rows + 1) for c in range(first, last + 1))
-    return keys
+def _probe_cells(m: _Mention, settings: LinkSettings) -> tuple[range, range | frozenset[int]]:
+    """The grid cells (rows, columns) of every place within corroborate_km of located mention `m`."""
+    lat, lon = m.mention.lat, m.mention.lon
+    row, col = _cell(lat, lon)
+    rows, cols = _probe_reach(lat, settings.corroborate_km)
+    columns = int(360 / _CELL_DEG)
+    first, last = col - cols, col + cols
+    if first < -columns // 2 or last >= columns // 2:
+        # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
+        return range(row - rows, row + rows + 1), frozenset(_wrapped(c, columns) for c in range(first, last + 1))
+    return range(row - rows, row + rows + 1), range(first, last + 1)
 
 
-def _corroborates(a: _Mention, b: _Mention, settings: LinkSettings,
-                  distances: dict[tuple[float, float], float] | None = None) -> bool:
-    """Whether member `b` vouches for `a` joining its story; `distances`: km from `a` to points of the
-    story already computed (by _contradicts)."""
-    if a.names & b.names:
-        return True
-    ma, mb = a.mention, b.mention
-    if a.place_kind != "country" and b.place_kind != "country" and None not in (ma.lat, ma.lon, mb.lat, mb.lon):
-        km = distances.get((mb.lat, mb.lon)) if distances else None
-        if (km <= settings.corroborate_km if km is not None
-                else not _farther_than(ma.lat, ma.lon, mb.lat, mb.lon, settings.corroborate_km)):
-            return True
-    if settings.codes_corroborate == "never":
-        return False
-    if settings.codes_corroborate == "stated" and (ma.date_weak or mb.date_weak):
-        return False
-    if a.codes & b.codes:
-        # "the air force killed 10 near Damascus" and "forces executed 10 children" (placed only in Syria)
-        # share SYRMIL on the same day; a whole-country place cannot tell them apart.
-        return "country" not in (a.place_kind, b.place_kind)
-    if "country" in (a.place_kind, b.place_kind):
-        return False
-    return bool(a.sector_countries & b.sector_countries) and a.place_country is not None and a.place_country == b.place_country
+def _support(item: _Mention, story: _Story, settings: LinkSettings,
+             distances: dict[tuple[float, float], float], approx: np.ndarray | None = None) -> int:
+    """How many members of `story` vouch for `item` joining it: those sharing a named participant with
+    it, those placed below country level within corroborate_km of its own such place, and, when both
+    one's and the other's actor codes count (_codes_count: neither placed in a whole country, dates
+    stated), those sharing a country's actor code, or a sector's country together with the place's
+    country. ("The air force killed 10 near Damascus" and "forces executed 10 children", placed only in
+    Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.) The km from
+    `item` to the story's points that it computes are kept in `distances` (for _contradicts); `approx`:
+    _haversine_many from `item` to story.point_array(), when computed already."""
+    kinds: set[int] = set()
+    vouchers = story.vouchers or {}
+    for name in item.names:
+        if found := vouchers.get(("name", name)):
+            kinds.update(found)
+    if story.points and _located(item):
+        lat, lon = item.mention.lat, item.mention.lon
+        reach = settings.corroborate_km
+        points = story.points.items()
+        if approx is not None:
+            # Only the points whose distance computed in numpy (haversine_km's but for the last bits)
+            # is within reach are measured again with haversine_km, which decides.
+            items = story.point_items()
+            points = [items[i] for i in np.flatnonzero(approx <= reach + _ROUNDING_KM).tolist()]
+        for point, found in points:
+            p_lat, p_lon = point
+            if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > reach * 1.0001:
+                continue  # as _farther_than: the latitudes alone are farther apart
+            km = distances.get(point)
+            if km is None:
+                km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
+            if km <= reach:
+                kinds.update(found)
+    if vouchers and _codes_count(item, settings):
+        for code in item.codes:
+            if found := vouchers.get(("code", code)):
+                kinds.update(found)
+        if item.place_country is not None:
+            for country in item.sector_countries:
+                if found := vouchers.get(("sector", country, item.place_country)):
+                    kinds.update(found)
+    weights = story.weights
+    return sum(weights[k] for k in kinds)
 
 
-_FEW_POINTS = 12
+_FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
+# How far a distance computed in numpy may be from haversine_km's (float64 rounding: ~1e-12 km).
+_ROUNDING_KM = 1e-6
 
 
 def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
@@ -380,12 +428,13 @@ def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
 
 
 def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
-                 distances: dict[tuple[float, float], float] | None = None) -> bool:
+                 distances: dict[tuple[float, float], float] | None = None, approx: np.ndarray | None = None) -> bool:
     """Whether `item` is incompatible with some member of `story`: placed in another country, farther
     than max_km from a located member, or with actor countries disjoint from a member's. The type
     always agrees: a story only holds mentions of one block (_block: one PLOVER type, else one CAMEO
     root), so only places and actor countries are checked, on the story's aggregates. The distances
-    (haversine_km) it computes to a story's few points are kept in `distances` for _corroborates."""
+    (haversine_km) it computes to a story's few points are kept in `distances` (those _support computed
+    are reused)."""
     if item.place_country and story.place_countries - {item.place_country}:
         return True
     if item.countries and any(not (item.countries & c) for c in story.country_sets):
@@ -399,11 +448,15 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
                 p_lat, p_lon = point
                 if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
                     return True  # as _farther_than: the latitudes alone are farther apart
-                km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
+                km = distances.get(point)
+                if km is None:
+                    km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
                 if km > settings.max_km:
                     return True
             return False
-        return bool((_haversine_many(lat, lon, story.point_array()) > settings.max_km).any())
+        if approx is None:
+            approx = _haversine_many(lat, lon, story.point_array())
+        return bool((approx > settings.max_km).any())
     return False
 
 
@@ -482,45 +535,76 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
     items.sort(key=lambda m: (m.window is None, m.window or (date.min, date.min),
                               m.mention.published or "", m.mention.doc_id, m.mention.event_id))
     stories: list[_Story] = []
-    # block -> corroboration key -> the stories with a member of that key (closed ones dropped when met)
+    # block -> corroboration key -> the stories with a member of that key (closed ones dropped when met);
+    # the grid cells apart, as block -> row -> column -> stories, so a mention probes only the rows
+    # that hold stories.
     index: dict[str, dict[tuple, list[_Story]]] = {}
+    cell_index: dict[str, dict[int, dict[int, list[_Story]]]] = {}
     for item in items:
         if not item.linkable:
             stories.append(_Story([item]))
             continue
         start, end = item.window
-        keyed = index.setdefault(_block(item), {})
+        block = _block(item)
+        keyed = index.setdefault(block, {})
+        cells = cell_index.setdefault(block, {})
         candidates: dict[int, _Story] = {}
-        own_keys = _own_keys(item, settings)
-        for key in _probe_keys(item, settings, own_keys):
-            found = keyed.get(key)
-            if not found:
-                continue
+
+        def meet(found: list[_Story]) -> None:
             # Stories whose common window closed before this mention's start can never take it again
             # (mentions come in start order).
             found[:] = [s for s in found if s.end >= start]
             for story in found:
                 candidates[story.order] = story
+
+        own_keys = _own_keys(item, settings)
+        for key in own_keys:
+            if key[0] != "cell" and (found := keyed.get(key)):
+                meet(found)
+        if _located(item) and cells:
+            rows, columns = _probe_cells(item, settings)
+            for r in rows:
+                if not (row := cells.get(r)):
+                    continue
+                if len(row) < len(columns):
+                    for c, found in row.items():
+                        if c in columns and found:
+                            meet(found)
+                else:
+                    for c in columns:
+                        if found := row.get(c):
+                            meet(found)
+        # The compatible story with the most corroborating members (ties: the earlier story). A story
+        # can have no more support than members: taken largest first, the rest are left out as soon
+        # as they could not beat the best found.
         best, best_support = None, 0
-        for _, story in sorted(candidates.items()):
-            if story.start > end:
+        for story in sorted(candidates.values(), key=lambda s: (-len(s.members), s.order)):
+            size = len(story.members)
+            if size < best_support:
+                break
+            if (size == best_support and story.order > best.order) or story.start > end:
                 continue
             distances: dict[tuple[float, float], float] = {}
-            if _contradicts(item, story, settings, distances):
+            approx = (_haversine_many(item.mention.lat, item.mention.lon, story.point_array())
+                      if len(story.points) > _FEW_POINTS and _located(item) else None)
+            support = _support(item, story, settings, distances, approx)
+            if not support or support < best_support or (support == best_support and story.order > best.order):
                 continue
-            support = sum(n for m, n in story.kinds.values() if _corroborates(item, m, settings, distances))
-            if support > best_support:
+            if not _contradicts(item, story, settings, distances, approx):
                 best, best_support = story, support
         if best is None:
             best = _Story([], start, end, order=len(stories))
             stories.append(best)
         else:
             best.start, best.end = max(best.start, start), min(best.end, end)
-        best.add(item)
+        best.add(item, settings)
         for key in own_keys:
             if key not in best.keys:
                 best.keys.add(key)
-                found = keyed.setdefault(key, [])
+                if key[0] == "cell":
+                    found = cells.setdefault(key[1], {}).setdefault(key[2], [])
+                else:
+                    found = keyed.setdefault(key, [])
                 found.append(best)
                 if len(found) > settings.max_key_stories:
                     _keep_largest(found, settings.max_key_stories // 2, key)
