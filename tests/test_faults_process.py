@@ -83,7 +83,10 @@ def _workers_of(driver: psutil.Process, want: int, timeout: float) -> list[psuti
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_workers_and_resource_tracker_end_with_the_driver(tmp_path, sig):
-    write_articles(tmp_path / "in", 12)
+    # Enough articles that the job is still running when the signal lands: with 12, a starved test
+    # process (a loaded machine) sometimes signalled a driver that had already finished (exit 0).
+    articles = 48
+    write_articles(tmp_path / "in", articles)
     db = tmp_path / "k.duckdb"
     driver = subprocess.Popen([sys.executable, "-m", "eventwire.cli", "ingest", str(tmp_path / "in"), "--db", str(db),
                                "--engine", "local", "--workers", "2"],
@@ -107,7 +110,7 @@ def test_workers_and_resource_tracker_end_with_the_driver(tmp_path, sig):
     again = run("ingest", tmp_path / "in", "--db", db, "--engine", "serial")
     assert again.exit_code == 0, again.output
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 12
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == articles
     con.close()
 
 
