@@ -219,21 +219,12 @@ class Sentence:
         return Mention(text, base + start_char, base + end_char, self.section,
                        self.paragraph.caption_index, self.index)
 
-    def span_mention(self, span: Span) -> Mention:
-        return self.mention(span.start_char, span.end_char)
-
 
 @dataclass(frozen=True)
 class Parsed:
     document: Document
     paragraphs: tuple[Paragraph, ...]
     sentences: tuple[Sentence, ...]
-
-    def sentence_of(self, doc: Doc, token_index: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.paragraph.doc is doc and sentence.span.start <= token_index < sentence.span.end:
-                return sentence
-        raise ValueError("token outside every sentence")
 
 
 # The longest piece of text given to spaCy at once. Far below its max_length (1,000,000, error

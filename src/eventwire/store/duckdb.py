@@ -191,12 +191,6 @@ class Store(EventQueries):
 
         return link_database(self, settings, article_settings)
 
-    def replace_links(self, links: Any) -> None:
-        """Replace the link tables with `links` in one transaction."""
-        from eventwire.link.database import write_links
-
-        write_links(self.con, links)
-
     def story_events(self, min_articles: int = 1, limit: int = 100) -> list[dict[str, Any]]:
         """Story events with at least `min_articles` articles, most reported first (after `link`)."""
         if not self._has_links():
