@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from eventwire.ground.actors import resolve_actors
-from eventwire.ground.quotes import find_quotes, load_cues, resolve_quotes
+from eventwire.ground.quote_cues import load_cues
+from eventwire.ground.quotes import find_quotes, resolve_quotes
 from eventwire.ingest.text import parse_text
 from eventwire.read import read
 from eventwire.record import TimeRef
