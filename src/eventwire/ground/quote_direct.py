@@ -275,7 +275,7 @@ def _signature(doc: Doc, at: int) -> tuple[int, int] | None:
         at += 1
     if not glued and (at >= len(doc) or doc[at].text not in _DASHES):
         return None
-    first = i = at if glued else at + 1
+    i = at if glued else at + 1
     while i < len(doc) and doc[i].is_space:
         i += 1
     first = i

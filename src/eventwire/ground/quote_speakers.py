@@ -41,7 +41,7 @@ _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?")
 
 # ------------------------------------------------------------------ speakers
 
-def _subject(cue: Token, table: CueTable | None = None) -> Token | None:
+def _subject(cue: Token, table: CueTable) -> Token | None:
     to = _according_to(cue) or (cue if cue.lower_ == "in" and cue.dep_ == "prep" else None)
     if to is not None:
         objects = [c for c in to.children if c.dep_ == "pobj"]
@@ -122,7 +122,7 @@ def _subject(cue: Token, table: CueTable | None = None) -> Token | None:
             issuer = [c for c in noun.head.children if c.dep_ == "nsubj"] if noun.dep_ == "dobj" else []
             if issuer and noun.head.pos_ == "VERB":
                 return issuer[0]  # "the Council issued a statement calling ...": the Council
-            message = table is not None and (noun.lemma_.lower() in table.nouns or noun.lemma_.lower() in table.single)
+            message = noun.lemma_.lower() in table.nouns or noun.lemma_.lower() in table.single
             if (not message and noun.dep_ == "pobj" and noun.head.dep_ == "prep"
                     and noun.head.head.pos_ in ("VERB", "AUX")):
                 # "she said at a news conference announcing ...", "in many cases reporting ...": the

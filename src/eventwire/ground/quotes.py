@@ -292,7 +292,6 @@ def find_quotes(parsed: Parsed, actors: Sequence[Actor] = (), times: Sequence[Ti
             spoken = _spoken_at(draft.cue, paragraph, times, quoted)
         elif draft.standalone and last is not None and ctx.p_index - last.p_index <= 1:
             speaker, how = last.actor, "continuation"
-        paragraph, doc = ctx.paragraph, ctx.doc
         if speaker is not None and spoken is None and results and results[-1].speaker == speaker.id:
             spoken = previous_spoken.get(speaker.id)
         if speaker is not None:
