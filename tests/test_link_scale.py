@@ -182,7 +182,8 @@ def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule
     # members that vouch for the mention under the rule read member by member.
     import random
 
-    from eventwire.link.stories import StoryMention, _Mention, _Story, _support
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.stories import _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(5)

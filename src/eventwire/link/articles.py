@@ -42,7 +42,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from eventwire.link.stories import LinkSettings, StoryEvent, event_window
+from eventwire.link.mentions import LinkSettings, event_window
+from eventwire.link.stories import StoryEvent
 from eventwire.record import ArticleRecord
 
 __all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "article_terms", "blocking_day", "article_links",

@@ -42,8 +42,8 @@ from eventwire.link.features import (
     settings_key,
     to_row,
 )
-from eventwire.link.stories import StoryMention
 from eventwire.link.load import LINKED_PARTS, record_from_json
+from eventwire.link.mentions import StoryMention
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
 from eventwire.record import Evidence
