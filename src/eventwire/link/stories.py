@@ -50,7 +50,7 @@ __all__ = ["StoryEvent", "link_stories", "stories_of_mentions", "haversine_km"]
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a day's story events are held at once: no __dict__ each
 class StoryEvent:
     """One real-world event and every coded mention of it. Near-duplicate copies count as articles (as
     GDELT counts reprints); their mentions carry `duplicate_of` so a reader can discount them."""
@@ -93,44 +93,61 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+# A story's keys are a tuple (most stories have a few) until this many, then a set.
+_MANY_KEYS = 16
+
+
 @dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
+    """A story being built by the sweep. Most stories of a day keep one member, so what is kept for
+    comparing is made as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of
+    thousands of stories)."""
+
     members: list[_Mention] = field(default_factory=list)
     start: date | None = None  # intersection of the members' windows
     end: date | None = None
     order: int = 0  # creation order: ties go to the earlier story
-    # One kind per distinct member signature (numbered in order of arrival), with how many members share it.
-    kinds: dict[tuple, int] = field(default_factory=dict)
+    # One kind per distinct member signature (numbered in order of arrival), with how many members share
+    # it; None while there is one kind (the first member's).
+    kinds: dict[tuple, int] | None = None
     weights: list[int] = field(default_factory=list)  # kind number -> members of that kind
-    keys: set[tuple] = field(default_factory=set)  # the corroboration keys it is indexed under
-    # What every member together forbids (see _contradicts): a story of many members is then checked
-    # in a few set operations and one array of distances instead of member by member.
-    place_countries: set[str] = field(default_factory=set)
-    country_sets: set[frozenset] = field(default_factory=set)
-    # Located places below country level -> the kinds placed there.
-    points: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+    keys: tuple | set = ()  # the corroboration keys it is indexed under (a set from _MANY_KEYS up)
+    # What every member together forbids (see _contradicts), each distinct value once: a story of many
+    # members is then checked in a few comparisons and one array of distances instead of member by member.
+    place_countries: tuple[str, ...] = ()
+    country_sets: tuple[frozenset, ...] = ()
+    # Located places below country level -> the kinds placed there; None while there are none.
+    points: dict[tuple[float, float], list[int]] | None = None
     # Which kinds can vouch for a mention, by what they would share with it (see _support): ("name",
     # a named participant), and for kinds whose codes count ("code", an actor code) or ("sector", a
     # sector's country, the place's country); None while there are none (most stories have one member).
     vouchers: dict[tuple, list[int]] | None = None
     _point_array: np.ndarray | None = None
-    _point_items: list = field(default_factory=list)
+    _point_items: list | None = None
 
     def add(self, member: _Mention, settings: LinkSettings) -> None:
-        self.members.append(member)
         sig = member.signature()
-        kind = self.kinds.get(sig)
-        if kind is not None:
-            self.weights[kind] += 1
-            return
-        kind = self.kinds[sig] = len(self.weights)
+        if self.weights:
+            if self.kinds is None:
+                self.kinds = {self.members[0].signature(): 0}
+            kind = self.kinds.get(sig)
+            if kind is not None:
+                self.members.append(member)
+                self.weights[kind] += 1
+                return
+            kind = self.kinds[sig] = len(self.weights)
+        else:
+            kind = 0
+        self.members.append(member)
         self.weights.append(1)
-        if member.place_country:
-            self.place_countries.add(member.place_country)
-        if member.countries:
-            self.country_sets.add(member.countries)
+        if member.place_country and member.place_country not in self.place_countries:
+            self.place_countries += (member.place_country,)
+        if member.countries and member.countries not in self.country_sets:
+            self.country_sets += (member.countries,)
         if _located(member):
             point = (member.mention.lat, member.mention.lon)
+            if self.points is None:
+                self.points = {}
             if point not in self.points:
                 self.points[point] = []
                 self._point_array = None
@@ -145,6 +162,25 @@ class _Story:
                 self.vouchers = {}
             for key in shared:
                 self.vouchers.setdefault(key, []).append(kind)
+
+    def index_under(self, key: tuple) -> bool:
+        """Note that the story is indexed under `key`; False when it was already."""
+        keys = self.keys
+        if key in keys:
+            return False
+        if isinstance(keys, tuple):
+            keys += (key,)
+            self.keys = set(keys) if len(keys) >= _MANY_KEYS else keys
+        else:
+            keys.add(key)
+        return True
+
+    def leave_key(self, key: tuple) -> None:
+        """Note that the story is no longer indexed under `key`."""
+        if isinstance(self.keys, tuple):
+            self.keys = tuple(k for k in self.keys if k != key)
+        else:
+            self.keys.discard(key)
 
     def point_array(self) -> np.ndarray:
         """The points as rows (lat, lon), in the order of `points`."""
@@ -294,7 +330,7 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
     root), so only places and actor countries are checked, on the story's aggregates. The distances
     (haversine_km) it computes to a story's few points are kept in `distances` (those _support computed
     are reused)."""
-    if item.place_country and story.place_countries - {item.place_country}:
+    if item.place_country and any(c != item.place_country for c in story.place_countries):
         return True
     if item.countries and any(not (item.countries & c) for c in story.country_sets):
         return True
@@ -341,13 +377,22 @@ def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, st
 def stories_of_mentions(items: list[_Mention], settings: LinkSettings | None = None,
                         duplicate_of: Mapping[str, str] | None = None) -> list[StoryEvent]:
     """The story events of mentions from event_mentions; a copy's mentions are marked with the original
-    from `duplicate_of`."""
+    from `duplicate_of`. `items` is emptied: from the sweep on its stories hold the mentions, and each
+    story is let go as its event is made, so a day's stories and its story events are not all held at
+    once."""
     settings = settings or LinkSettings()
     if duplicate_of:
         for item in items:
             if (original := duplicate_of.get(item.mention.doc_id)) and item.mention.duplicate_of != original:
                 item.mention = replace(item.mention, duplicate_of=original)
-    return [_story_event(i, s) for i, s in enumerate(_ordered(_sweep(items, settings)))]
+    stories = _ordered(_sweep(items, settings))
+    items.clear()
+    days: dict[date, str] = {}  # one ISO string per day: the stories of a day share a few windows
+    events = []
+    for i in range(len(stories)):
+        story, stories[i] = stories[i], None
+        events.append(_story_event(i, story, days))
+    return events
 
 
 def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
@@ -405,7 +450,7 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
                 continue
             distances: dict[tuple[float, float], float] = {}
             approx = (_haversine_many(item.mention.lat, item.mention.lon, story.point_array())
-                      if len(story.points) > _FEW_POINTS and _located(item) else None)
+                      if story.points and len(story.points) > _FEW_POINTS and _located(item) else None)
             support = _support(item, story, settings, distances, approx)
             if not support or support < best_support or (support == best_support and story.order > best.order):
                 continue
@@ -418,8 +463,7 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
             best.start, best.end = max(best.start, start), min(best.end, end)
         best.add(item, settings)
         for key in own_keys:
-            if key not in best.keys:
-                best.keys.add(key)
+            if best.index_under(key):
                 if key[0] == "cell":
                     found = cells.setdefault(key[1], {}).setdefault(key[2], [])
                 else:
@@ -436,7 +480,7 @@ def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
     kept = {id(s) for s in sorted(found, key=lambda s: (len(s.members), s.order), reverse=True)[:keep]}
     for story in found:
         if id(story) not in kept:
-            story.keys.discard(key)
+            story.leave_key(key)
     found[:] = [s for s in found if id(s) in kept]
 
 
@@ -450,7 +494,7 @@ def _ordered(stories: list[_Story]) -> list[_Story]:
     return sorted(stories, key=key)
 
 
-def _story_event(index: int, story: _Story) -> StoryEvent:
+def _story_event(index: int, story: _Story, days: dict[date, str]) -> StoryEvent:
     mentions = [m.mention for m in story.members]
     mentions.sort(key=lambda m: (m.published or "\uffff", m.doc_id, m.event_id))
     first = mentions[0]
@@ -471,7 +515,8 @@ def _story_event(index: int, story: _Story) -> StoryEvent:
     # The days every mention allows (the sweep's intersection); a story that was never open to links
     # (one unlinkable mention) keeps that mention's own window.
     if story.start is not None:
-        date_start, date_end = story.start.isoformat(), story.end.isoformat()
+        date_start = days.get(story.start) or days.setdefault(story.start, story.start.isoformat())
+        date_end = days.get(story.end) or days.setdefault(story.end, story.end.isoformat())
     else:
         date_start, date_end = first.date_start, first.date_end
     return StoryEvent(
