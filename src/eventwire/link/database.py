@@ -461,6 +461,7 @@ def write_links(con: Any, links: Links, links_key: str = "") -> None:
         for table in LINK_TABLES:
             con.execute(f"DELETE FROM {table}")
         append_batch(con, batch)
+        del batch  # written: its columns (a row per story event) are not held beside the mentions'
         for mentions in _mention_tables(con, links):
             append_batch(con, {"story_mentions": mentions})
         con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
