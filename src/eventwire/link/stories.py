@@ -126,19 +126,27 @@ class _Story:
     _point_items: list | None = None
 
     def add(self, member: _Mention, settings: LinkSettings) -> None:
+        """Take `member` in. A story of one member is compared with that member itself (_support,
+        _contradicts); its kinds and indexes are made when a second member joins."""
+        if len(self.members) == 1 and not self.weights:
+            self._count(self.members[0], settings)
+        self.members.append(member)
+        if len(self.members) > 1:
+            self._count(member, settings)
+
+    def _count(self, member: _Mention, settings: LinkSettings) -> None:
+        """Count a member (already in `members`) into the kinds and what they forbid and vouch by."""
         sig = member.signature()
         if self.weights:
             if self.kinds is None:
                 self.kinds = {self.members[0].signature(): 0}
             kind = self.kinds.get(sig)
             if kind is not None:
-                self.members.append(member)
                 self.weights[kind] += 1
                 return
             kind = self.kinds[sig] = len(self.weights)
         else:
             kind = 0
-        self.members.append(member)
         self.weights.append(1)
         if member.place_country and member.place_country not in self.place_countries:
             self.place_countries += (member.place_country,)
@@ -274,6 +282,8 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.) The km from
     `item` to the story's points that it computes are kept in `distances` (for _contradicts); `approx`:
     _haversine_many from `item` to story.point_array(), when computed already."""
+    if not story.weights:  # one member, not counted into kinds yet
+        return int(_vouches(item, story.members[0], settings, distances))
     kinds: set[int] = set()
     vouchers = story.vouchers or {}
     for name in item.names:
@@ -309,6 +319,51 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     return sum(weights[k] for k in kinds)
 
 
+def _vouches(item: _Mention, member: _Mention, settings: LinkSettings,
+             distances: dict[tuple[float, float], float]) -> bool:
+    """Whether `member` alone vouches for `item` (_support of a story of that one member, read on the
+    member itself: the same tests in the same order)."""
+    if item.names & member.names:
+        return True
+    if _located(member) and _located(item):
+        lat, lon = item.mention.lat, item.mention.lon
+        point = (member.mention.lat, member.mention.lon)
+        reach = settings.corroborate_km
+        if abs(lat - point[0]) * _KM_PER_DEGREE_LAT <= reach * 1.0001:  # else as _farther_than: too far
+            km = distances.get(point)
+            if km is None:
+                km = distances[point] = haversine_km(lat, lon, *point)
+            if km <= reach:
+                return True
+    if _codes_count(item, settings) and _codes_count(member, settings):
+        if item.codes & member.codes:
+            return True
+        if item.place_country is not None and item.place_country == member.place_country:
+            return bool(item.sector_countries & member.sector_countries)
+    return False
+
+
+def _contradicted_by(item: _Mention, member: _Mention, settings: LinkSettings,
+                     distances: dict[tuple[float, float], float] | None) -> bool:
+    """_contradicts for a story of the one member `member`, read on the member itself."""
+    if item.place_country and member.place_country and member.place_country != item.place_country:
+        return True
+    if item.countries and member.countries and not (item.countries & member.countries):
+        return True
+    if _located(member) and _located(item):
+        lat, lon = item.mention.lat, item.mention.lon
+        p_lat, p_lon = member.mention.lat, member.mention.lon
+        if distances is None:
+            return _farther_than(lat, lon, p_lat, p_lon, settings.max_km)
+        if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
+            return True  # as _farther_than: the latitudes alone are farther apart
+        km = distances.get((p_lat, p_lon))
+        if km is None:
+            km = distances[(p_lat, p_lon)] = haversine_km(lat, lon, p_lat, p_lon)
+        return km > settings.max_km
+    return False
+
+
 _FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
 # How far a distance computed in numpy may be from haversine_km's (float64 rounding: ~1e-12 km).
 _ROUNDING_KM = 1e-6
@@ -330,6 +385,8 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
     root), so only places and actor countries are checked, on the story's aggregates. The distances
     (haversine_km) it computes to a story's few points are kept in `distances` (those _support computed
     are reused)."""
+    if not story.weights:  # one member, not counted into kinds yet
+        return _contradicted_by(item, story.members[0], settings, distances)
     if item.place_country and any(c != item.place_country for c in story.place_countries):
         return True
     if item.countries and any(not (item.countries & c) for c in story.country_sets):
