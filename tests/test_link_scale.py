@@ -281,3 +281,22 @@ def test_shingle_segments_give_back_each_array_across_block_ends():
         segments.append(a)
     assert len(segments) == 200
     assert all(np.array_equal(segments[i], a) for i, a in enumerate(arrays))
+
+
+def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkeypatch):
+    import random
+
+    import numpy as np
+
+    from eventwire.link import articles as article_module
+    from eventwire.link.articles import ArticleTerms, _document_frequencies
+
+    rng = random.Random(2)
+    articles = [ArticleTerms(f"d{i}", None, False, np.array(sorted(rng.sample(range(60), rng.randrange(0, 12))),
+                                                            dtype=np.uint32), np.ones(0, dtype=np.uint32))
+                for i in range(23)]
+    terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
+    monkeypatch.setattr(article_module, "_DF_CHUNK", 4)
+    chunked_terms, chunked_counts = _document_frequencies(articles)
+    assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
+    assert chunked_counts.dtype == counts.dtype

@@ -162,6 +162,24 @@ class _Placed:
     by_events: bool
 
 
+_DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
+
+
+def _document_frequencies(articles: Sequence[ArticleTerms]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct terms of `articles` (sorted) and how many articles have each, counted a chunk of
+    articles at a time: the terms of every article in one array, and its sorted copy, would be held
+    beside the articles' own."""
+    found, counts = [], []
+    for lo in range(0, len(articles), _DF_CHUNK):
+        terms, n = np.unique(np.concatenate([a.terms for a in articles[lo:lo + _DF_CHUNK]]), return_counts=True)
+        found.append(terms)
+        counts.append(n)
+    if len(found) == 1:
+        return found[0], counts[0]
+    all_terms, inverse = np.unique(np.concatenate(found), return_inverse=True)
+    return all_terms, np.bincount(inverse, weights=np.concatenate(counts), minlength=len(all_terms)).astype(np.int64)
+
+
 class _Vectors:
     """TF-IDF vectors of unit length, IDF over the articles given, held as one buffer of terms and one of
     weights with each article's offsets (an array pair per article costs ~200 bytes of headers). A term
@@ -181,7 +199,7 @@ class _Vectors:
         self.terms = np.empty(total, dtype=np.int32)
         self.weights = np.empty(total, dtype=np.float64)
         if n:
-            all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
+            all_terms, df = _document_frequencies(articles)
             end = 0
             for i in range(n):
                 a, articles[i] = articles[i], None
