@@ -182,7 +182,8 @@ def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule
     # members that vouch for the mention under the rule read member by member.
     import random
 
-    from eventwire.link.stories import StoryMention, _Mention, _Story, _support
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.stories import _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(5)
@@ -223,3 +224,79 @@ def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule
         assert _support(item, story, settings, {}) == expected
         checked += expected > 0
     assert checked > 50
+
+
+def test_a_story_of_one_member_is_compared_as_the_same_story_counted():
+    # A story of one member is compared with that member itself (its kinds and indexes are made when a
+    # second member joins): support and contradiction are those of the story with the member counted.
+    import random
+
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.stories import _contradicts, _Story, _support
+
+    settings = LinkSettings()
+    rng = random.Random(3)
+    towns = [(36.2, 37.15), (36.25, 37.2), (36.4, 37.3), (36.7, 37.1), (35.9, 36.6), (37.2, 37.15), (36.2, 38.3)]
+
+    def mention(i: int) -> _Mention:
+        lat, lon = (None, None) if rng.random() < 0.15 else rng.choice(towns)
+        codes = frozenset(rng.sample(["SYRMIL", "SYRREB", "TURMIL", "RUSMIL"], rng.randrange(0, 3)))
+        m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, rng.random() < 0.4, "p", lat, lon,
+                         (), None)
+        return _Mention(m, "19", None, "country" if rng.random() < 0.2 else "town", rng.choice(["SYR", "TUR", None]),
+                        codes, frozenset(rng.sample(["SYR", "TUR", "IRQ"], rng.randrange(0, 3))),
+                        frozenset(c[:3] for c in codes), frozenset(rng.sample(["n1", "n2", "n3"], rng.randrange(0, 2))),
+                        True)
+
+    outcomes = set()
+    for trial in range(3000):
+        first, item = mention(2 * trial), mention(2 * trial + 1)
+        alone = _Story()
+        alone.add(first, settings)
+        counted = _Story()
+        counted.add(first, settings)
+        counted._count(first, settings)
+        assert not alone.weights and counted.weights == [1]
+        for distances in ({}, None):
+            pair = (_support(item, alone, settings, {}),
+                    _contradicts(item, alone, settings, None if distances is None else {}))
+            assert pair == (_support(item, counted, settings, {}),
+                            _contradicts(item, counted, settings, None if distances is None else {}))
+            outcomes.add(pair)
+    assert outcomes == {(0, False), (0, True), (1, False), (1, True)}
+
+
+def test_shingle_segments_give_back_each_array_across_block_ends():
+    import random
+
+    import numpy as np
+
+    from eventwire.link.near_duplicates import _Segments
+
+    rng = random.Random(1)
+    segments = _Segments(np.uint32, block=10)
+    arrays = [np.array([rng.randrange(1000) for _ in range(rng.randrange(0, 25))], dtype=np.uint32)
+              for _ in range(200)]
+    for a in arrays:
+        segments.append(a)
+    assert len(segments) == 200
+    assert all(np.array_equal(segments[i], a) for i, a in enumerate(arrays))
+
+
+def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkeypatch):
+    import random
+
+    import numpy as np
+
+    from eventwire.link import articles as article_module
+    from eventwire.link.articles import ArticleTerms, _document_frequencies
+
+    rng = random.Random(2)
+    articles = [ArticleTerms(f"d{i}", None, False, np.array(sorted(rng.sample(range(60), rng.randrange(0, 12))),
+                                                            dtype=np.uint32), np.ones(0, dtype=np.uint32))
+                for i in range(23)]
+    terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
+    monkeypatch.setattr(article_module, "_DF_CHUNK", 4)
+    chunked_terms, chunked_counts = _document_frequencies(articles)
+    assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
+    assert chunked_counts.dtype == counts.dtype

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, link_articles
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
-from eventwire.link.stories import LinkSettings, StoryEvent, StoryMention, stories_of_mentions
+from eventwire.link.mentions import LinkSettings, StoryMention
+from eventwire.link.stories import StoryEvent, stories_of_mentions
 from eventwire.record import ArticleRecord
 
 if TYPE_CHECKING:

@@ -42,7 +42,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from eventwire.link.stories import LinkSettings, StoryEvent, event_window
+from eventwire.link.mentions import LinkSettings, event_window
+from eventwire.link.stories import StoryEvent
 from eventwire.record import ArticleRecord
 
 __all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "article_terms", "blocking_day", "article_links",
@@ -153,13 +154,41 @@ def article_terms(record: ArticleRecord, settings: LinkSettings | None = None) -
                         terms, np.array([counts[t] for t in terms.tolist()], dtype=np.uint32))
 
 
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """Where an article stands on the calendar (ArticleTerms' day and by_events, without its words)."""
+
+    day: date | None
+    by_events: bool
+
+
+_DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
+
+
+def _document_frequencies(articles: Sequence[ArticleTerms]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct terms of `articles` (sorted) and how many articles have each, counted a chunk of
+    articles at a time: the terms of every article in one array, and its sorted copy, would be held
+    beside the articles' own."""
+    found, counts = [], []
+    for lo in range(0, len(articles), _DF_CHUNK):
+        terms, n = np.unique(np.concatenate([a.terms for a in articles[lo:lo + _DF_CHUNK]]), return_counts=True)
+        found.append(terms)
+        counts.append(n)
+    if len(found) == 1:
+        return found[0], counts[0]
+    all_terms, inverse = np.unique(np.concatenate(found), return_inverse=True)
+    return all_terms, np.bincount(inverse, weights=np.concatenate(counts), minlength=len(all_terms)).astype(np.int64)
+
+
 class _Vectors:
     """TF-IDF vectors of unit length, IDF over the articles given, held as one buffer of terms and one of
     weights with each article's offsets (an array pair per article costs ~200 bytes of headers). A term
     is held as its number among the distinct terms (their order is the terms' own, so an article's
     terms stay sorted), which lets `cosines` look a row's weights up by term directly."""
 
-    def __init__(self, articles: Sequence[ArticleTerms]) -> None:
+    def __init__(self, articles: list[ArticleTerms]) -> None:
+        """The vectors of `articles`, which is emptied: each article's word counts are let go once its
+        vector is made, so a day's counts and its vectors are not both held whole."""
         n = len(articles)
         self.row = {a.doc_id: i for i, a in enumerate(articles)}
         self.offsets = np.zeros(n + 1, dtype=np.int64)
@@ -170,9 +199,10 @@ class _Vectors:
         self.terms = np.empty(total, dtype=np.int32)
         self.weights = np.empty(total, dtype=np.float64)
         if n:
-            all_terms, df = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
+            all_terms, df = _document_frequencies(articles)
             end = 0
-            for i, a in enumerate(articles):
+            for i in range(n):
+                a, articles[i] = articles[i], None
                 numbers = np.searchsorted(all_terms, a.terms).astype(np.int32)
                 idf = np.log((n + 1) / (df[numbers] + 1))
                 weights = (1 + np.log(a.counts.astype(np.float64))) * idf
@@ -184,6 +214,7 @@ class _Vectors:
                 end += kept
                 self.offsets[i + 1] = end
             self.terms, self.weights = self.terms[:end], self.weights[:end]  # zero weights left out
+        articles.clear()
         self._lookup = np.zeros(len(all_terms), dtype=np.float64)  # one row's weights by term, in `cosines`
 
     def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -228,11 +259,13 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
 
 def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent],
                   duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
-    """The linked article pairs among `articles` (see article_links)."""
+    """The linked article pairs among `articles` (see article_links). A list of them is emptied as
+    their TF-IDF vectors are made (_Vectors)."""
     settings = settings or ArticleLinkSettings()
-    vectors = _Vectors(articles)
+    info = {a.doc_id: _Placed(a.day, a.by_events) for a in articles}
+    dated = sorted((a.day, a.doc_id) for a in articles if a.day is not None)
+    vectors = _Vectors(articles if isinstance(articles, list) else list(articles))
     row = vectors.row
-    info = {a.doc_id: a for a in articles}
     stories_of: dict[str, set[int]] = defaultdict(set)
     for i, story in enumerate(stories):
         docs = set(story.doc_ids)
@@ -278,7 +311,6 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
     # A sweep over the days: each article meets the earlier articles within max_days that share a key.
     # Articles are numbered in (day, doc id) order, so "sharing more keys, then later published, then
     # the larger id" is "sharing more keys, then the larger number".
-    dated = sorted((a.day, a.doc_id) for a in articles if a.day is not None)
     dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
     day_numbers = [day.toordinal() for day, _ in dated]
     postings: dict = {}  # key -> _Posting of article numbers in day order

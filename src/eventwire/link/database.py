@@ -23,12 +23,14 @@ import logging
 import multiprocessing
 import os
 import tempfile
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from eventwire.link import ArticleLinkSettings, LinkSettings, Links, link_features
@@ -42,8 +44,8 @@ from eventwire.link.features import (
     settings_key,
     to_row,
 )
-from eventwire.link.stories import StoryMention
 from eventwire.link.load import LINKED_PARTS, record_from_json
+from eventwire.link.mentions import StoryMention
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
 from eventwire.record import Evidence
@@ -389,14 +391,19 @@ def _mention_table(m: list[tuple[str, StoryMention, Evidence | None]]) -> pa.Tab
 def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
     """The `story_mentions` rows of `links`, a chunk at a time. A mention read back from stored features
     to be compared has no evidence: it is joined in from `link_features`' evidence column, streamed, so
-    the evidence of `chunk` articles at most is in memory at once (not a whole day's)."""
+    the evidence of `chunk` articles at most is in memory at once (not a whole day's). Which mentions
+    wait for an article's evidence is held as three integer arrays (story, mention in it, article;
+    12 bytes a mention), not as a Python tuple per mention."""
     chunk = BATCH
-    waiting: dict[str, list[tuple[str, StoryMention]]] = {}
     ready: list[tuple[str, StoryMention, Evidence | None]] = []
-    for story in links.stories:
-        for y in story.mentions:
+    doc_number: dict[str, int] = {}  # doc id -> number, in order of first appearance
+    waiting_story, waiting_position, waiting_doc = array("i"), array("i"), array("i")
+    for s, story in enumerate(links.stories):
+        for position, y in enumerate(story.mentions):
             if y.evidence is None:
-                waiting.setdefault(y.doc_id, []).append((story.id, y))
+                waiting_story.append(s)
+                waiting_position.append(position)
+                waiting_doc.append(doc_number.setdefault(y.doc_id, len(doc_number)))
             else:
                 ready.append((story.id, y, y.evidence))
             if len(ready) >= chunk * 16:
@@ -404,23 +411,36 @@ def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
                 ready = []
     if ready:
         yield _mention_table(ready)
-    if not waiting:
+    if not waiting_doc:
         return
+    # Each article's waiting mentions, in the order they were met (a stable sort by article number).
+    order = np.argsort(np.frombuffer(waiting_doc, dtype=np.int32), kind="stable")
+    bounds = np.searchsorted(np.frombuffer(waiting_doc, dtype=np.int32)[order], np.arange(len(doc_number) + 1))
+    del waiting_doc
+    done = np.zeros(len(doc_number), dtype=bool)
+
+    def rows_of(number: int, evidence: dict[str, Evidence | None] | None) -> Iterator[tuple]:
+        for k in order[bounds[number]:bounds[number + 1]].tolist():
+            story = links.stories[waiting_story[k]]
+            y = story.mentions[waiting_position[k]]
+            yield story.id, y, None if evidence is None else evidence.get(y.event_id)
+
     rows: list[tuple[str, StoryMention, Evidence | None]] = []
     docs = 0
     for doc_id, column in _pages(con, "link_features", "doc_id, evidence", chunk):
-        found = waiting.pop(doc_id, None)
-        if found is None:
+        number = doc_number.get(doc_id)
+        if number is None or done[number]:
             continue
-        evidence = evidence_of(column)
-        rows.extend((sid, y, evidence.get(y.event_id)) for sid, y in found)
+        done[number] = True
+        rows.extend(rows_of(number, evidence_of(column)))
         docs += 1
         if docs == chunk:
             yield _mention_table(rows)
             rows, docs = [], 0
     # Mentions of an article without stored features (none, when the links come from link_database)
     # are written without evidence.
-    rows.extend((sid, y, None) for found in waiting.values() for sid, y in found)
+    for number in np.flatnonzero(~done).tolist():
+        rows.extend(rows_of(number, None))
     if rows:
         yield _mention_table(rows)
 
@@ -441,6 +461,7 @@ def write_links(con: Any, links: Links, links_key: str = "") -> None:
         for table in LINK_TABLES:
             con.execute(f"DELETE FROM {table}")
         append_batch(con, batch)
+        del batch  # written: its columns (a row per story event) are not held beside the mentions'
         for mentions in _mention_tables(con, links):
             append_batch(con, {"story_mentions": mentions})
         con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")

@@ -1,6 +1,6 @@
 """What linking keeps of one article, computed once and storable: its shingle hashes and MinHash
 values (near_duplicates.py), its word counts and blocking day (articles.py) and its events' linking
-facts (stories.py).
+facts (mentions.py).
 
 The event mentions' evidence (the sentence, its offsets and section) is only ever written out, with
 the story mentions, never compared: it is stored in a column of its own (`evidence`, a JSON object
@@ -26,7 +26,7 @@ import numpy as np
 
 from eventwire.link.articles import ArticleTerms, article_terms
 from eventwire.link.near_duplicates import DuplicateIndex, _article_text
-from eventwire.link.stories import LinkSettings, StoryMention, _Mention, event_mentions
+from eventwire.link.mentions import LinkSettings, StoryMention, _Mention, event_mentions
 from eventwire.record import ArticleRecord, Evidence
 
 __all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -77,8 +78,9 @@ class DuplicateIndex:
     Candidates are the pairs whose MinHash values agree on every value of at least one band (MinHash
     LSH with datasketch's band layout for the threshold, so the same candidates as its MinHashLSH),
     found by sorting each band's column of values; each is confirmed on the exact shingle hashes. What
-    is held per article is its shingle hashes and its banded MinHash values in two growing buffers
-    (datasketch's index held a dict entry and a set per band per article: ~10 KB an article).
+    is held per article is its shingle hashes (in blocks that are never copied) and its banded MinHash
+    values (one growing buffer: a column is sorted per band) (datasketch's index held a dict entry and
+    a set per band per article: ~10 KB an article).
 
     Texts with fewer than `min_shingles` shingles (a headline, an empty body) are never called
     copies: two one-line items agreeing says nothing about reprinting.
@@ -95,8 +97,7 @@ class DuplicateIndex:
         self._permutations = MinHash(num_perm=num_perm, seed=1).permutations
         self._order: dict[str, tuple] = {}
         self._ids: list[str] = []  # the articles with a MinHash, in the order added
-        self._shingles = _Buffer(np.uint32)  # their shingle hashes, one after the other
-        self._shingle_ends: list[int] = []
+        self._shingles = _Segments(np.uint32)  # their shingle hashes, article after article
         # Their banded MinHash values (affine32: below 2**32), a row per article.
         self._bands = _Buffer(np.uint32)
 
@@ -127,8 +128,7 @@ class DuplicateIndex:
         if hashvalues is None:
             return
         self._ids.append(doc_id)
-        self._shingles.extend(items)
-        self._shingle_ends.append(len(self._shingles))
+        self._shingles.append(items)
         self._bands.extend(hashvalues[:self.bands * self.rows])
 
     def _candidates(self) -> np.ndarray:
@@ -156,12 +156,10 @@ class DuplicateIndex:
     def pairs(self) -> list[DuplicatePair]:
         """The confirmed near-duplicate pairs among the articles added, each pointing at the earlier
         article, sorted by (original, copy)."""
-        ends = self._shingle_ends
-        shingles = self._shingles.array()
+        shingles = self._shingles
         pairs = []
         for i, j in self._candidates().tolist():
-            mine = shingles[ends[i - 1] if i else 0:ends[i]]
-            theirs = shingles[ends[j - 1] if j else 0:ends[j]]
+            mine, theirs = shingles[i], shingles[j]
             common = len(np.intersect1d(mine, theirs, assume_unique=True))
             jac = common / (len(mine) + len(theirs) - common)
             cont = common / min(len(mine), len(theirs))
@@ -174,6 +172,36 @@ class DuplicateIndex:
     def order(self) -> dict[str, tuple]:
         """doc id -> order_key of every article added."""
         return self._order
+
+
+class _Segments:
+    """Arrays kept one after the other in blocks of `block` values (an array longer than a block gets
+    a block of its own), each read back by its number. Growing never copies what is held: a doubling
+    buffer held the old and the new copy at once when it grew (twice a day's shingles, at the end)."""
+
+    __slots__ = ("_dtype", "_block", "_blocks", "_used", "_where")
+
+    def __init__(self, dtype: type, block: int = 1 << 22) -> None:
+        self._dtype, self._block = dtype, block
+        self._blocks: list[np.ndarray] = []
+        self._used = 0  # values written in the last block
+        self._where = array("q")  # per array: its block, start and end, one after the other
+
+    def __len__(self) -> int:
+        return len(self._where) // 3
+
+    def append(self, values: np.ndarray) -> None:
+        n = len(values)
+        if not self._blocks or self._used + n > len(self._blocks[-1]):
+            self._blocks.append(np.empty(max(self._block, n), dtype=self._dtype))
+            self._used = 0
+        self._blocks[-1][self._used:self._used + n] = values
+        self._where.extend((len(self._blocks) - 1, self._used, self._used + n))
+        self._used += n
+
+    def __getitem__(self, number: int) -> np.ndarray:
+        block, start, end = self._where[3 * number:3 * number + 3]
+        return self._blocks[block][start:end]
 
 
 class _Buffer:

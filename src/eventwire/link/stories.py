@@ -36,72 +36,21 @@ from __future__ import annotations
 
 import logging
 import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
-from urllib.parse import urlparse
+from datetime import date
 
 import numpy as np
 
-from eventwire.record import ArticleRecord, Evidence, Event, Place
+from eventwire.link.mentions import LinkSettings, StoryMention, _Mention, _mentions
+from eventwire.record import ArticleRecord
 
-__all__ = ["StoryMention", "StoryEvent", "LinkSettings", "link_stories", "event_mentions", "stories_of_mentions",
-           "haversine_km", "outlet_of"]
+__all__ = ["StoryEvent", "link_stories", "stories_of_mentions", "haversine_km"]
 
 log = logging.getLogger(__name__)
 
-_NOT_HAPPENED = {"negated", "conditional", "intended"}
-# A country alone ("SYR": the state, or a town taken as its country) or its civilians ("SYRCVL") is a
-# participant of nearly every war report from that country: sharing it vouches for nothing.
-_COMMON_SECTORS = {"CVL"}
 
-
-@dataclass(frozen=True)
-class LinkSettings:
-    max_km: float = 75.0
-    # Two places this close vouch for a link by themselves (the same town or its suburbs); places up to
-    # `max_km` apart only fail to contradict it (Aleppo and Idlib are 60 km apart).
-    corroborate_km: float = 30.0
-    assumed_days: int = 1  # an undated event happened up to this many days before publication
-    day_tolerance: int = 1  # a stated day also matches the day before and after (time zones, "overnight")
-    max_window_days: int = 10
-    # When a shared actor code (or actor country with place country) vouches for a link: "always",
-    # "stated" (only between events with stated dates: with publication-day windows, the codes of a
-    # long war, SYRGOV or SYRMIL, appear in every day's news) or "never".
-    codes_corroborate: str = "stated"
-    # The stories a mention is compared with per corroboration key: when more open stories of one event
-    # type share a key (a city's grid cell on a day of 300,000 articles), the `max_key_stories` / 2 with
-    # the most members stay findable under it and the smaller ones leave that key's list (they stay
-    # findable under their other keys). Bounds the comparisons per mention; a collection of a few
-    # thousand events never reaches it.
-    max_key_stories: int = 64
-
-
-@dataclass(frozen=True, slots=True)  # a day's mentions are held at once: no __dict__ each
-class StoryMention:
-    """One coded event of one article, with what it was linked on."""
-
-    doc_id: str
-    event_id: str
-    outlet: str
-    published: str | None
-    cameo: str
-    plover: str | None
-    date_start: str | None  # the window it was compared on (ISO days)
-    date_end: str | None
-    date_weak: bool  # the window comes from the publication date only
-    place: str | None  # place name
-    lat: float | None
-    lon: float | None
-    actors: tuple[str, ...]  # actor codes of source and target
-    # The event's sentence; None in mentions read back from stored features to be compared (features.py
-    # keeps it apart; link/database.py joins it in when it writes story_mentions).
-    evidence: Evidence | None
-    duplicate_of: str | None = None  # the original article when this one is a near-duplicate
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a day's story events are held at once: no __dict__ each
 class StoryEvent:
     """One real-world event and every coded mention of it. Near-duplicate copies count as articles (as
     GDELT counts reprints); their mentions carry `duplicate_of` so a reader can discount them."""
@@ -144,134 +93,69 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def outlet_of(record: ArticleRecord) -> str:
-    """The outlet's name (normalised), else the URL's host, else the document itself: an article of
-    unknown origin counts as its own source rather than merging with other unknowns."""
-    doc = record.document
-    if doc.outlet and doc.outlet.strip():
-        return " ".join(doc.outlet.lower().split())
-    if doc.url:
-        host = urlparse(doc.url).hostname or ""
-        if host:
-            return host.removeprefix("www.")
-    return f"unknown:{doc.id}"
-
-
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
-
-
-def _day_span(value: str | None) -> tuple[date, date] | None:
-    """The days a TIMEX-like value covers (a day, an ISO week, a month, a year)."""
-    if not value:
-        return None
-    try:
-        if m := _DAY.match(value):
-            d = date(int(m[1]), int(m[2]), int(m[3]))
-            return d, d
-        if m := _WEEK.match(value):
-            start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return start, start + timedelta(days=6)
-        if m := _MONTH.match(value):
-            start = date(int(m[1]), int(m[2]), 1)
-            nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-            return start, nxt - timedelta(days=1)
-        if m := _YEAR.match(value):
-            return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
-def _published_day(published: str | None) -> date | None:
-    span = _day_span(published)
-    return span[0] if span and span[0] == span[1] else None
-
-
-def event_window(event: Event, published: str | None, settings: LinkSettings) -> tuple[date, date, bool] | None:
-    """(start, end, weak) of the days the event may have happened on, or None when unknown."""
-    info = event.date or {}
-    anchor = info.get("anchor") or ""
-    pub = _published_day(published)
-    if anchor == "assumed-published" or not (info.get("value") or info.get("start")):
-        if pub is None:
-            return None
-        return pub - timedelta(days=settings.assumed_days), pub, True
-    start = _day_span(info.get("start")) if info.get("start") else None
-    end = _day_span(info.get("end")) if info.get("end") else None
-    if start and end:
-        span = (start[0], end[1])
-    else:
-        span = _day_span(info.get("value"))
-        if span is None:
-            span = start or end
-    if span is None:
-        return None
-    tol = timedelta(days=settings.day_tolerance)
-    return span[0] - tol, span[1] + tol, False
-
-
-@dataclass(slots=True)
-class _Mention:
-    mention: StoryMention
-    root: str
-    window: tuple[date, date] | None
-    place_kind: str | None
-    place_country: str | None
-    codes: frozenset[str]  # actor codes that name a country (e.g. SYRMIL), the corroborating kind
-    countries: frozenset[str]
-    sector_countries: frozenset[str]  # countries of participants with a sector (not a bare state or town)
-    names: frozenset[str]  # named people and organisations: wikidata id or lower-cased name
-    linkable: bool
-
-
-    def signature(self) -> tuple:
-        """Everything _contradicts and _support read of the mention."""
-        m = self.mention
-        return (self.root, m.plover, self.place_kind, self.place_country, m.lat, m.lon, m.date_weak,
-                self.codes, self.countries, self.sector_countries, self.names)
+# A story's keys are a tuple (most stories have a few) until this many, then a set.
+_MANY_KEYS = 16
 
 
 @dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
+    """A story being built by the sweep. Most stories of a day keep one member, so what is kept for
+    comparing is made as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of
+    thousands of stories)."""
+
     members: list[_Mention] = field(default_factory=list)
     start: date | None = None  # intersection of the members' windows
     end: date | None = None
     order: int = 0  # creation order: ties go to the earlier story
-    # One kind per distinct member signature (numbered in order of arrival), with how many members share it.
-    kinds: dict[tuple, int] = field(default_factory=dict)
+    # One kind per distinct member signature (numbered in order of arrival), with how many members share
+    # it; None while there is one kind (the first member's).
+    kinds: dict[tuple, int] | None = None
     weights: list[int] = field(default_factory=list)  # kind number -> members of that kind
-    keys: set[tuple] = field(default_factory=set)  # the corroboration keys it is indexed under
-    # What every member together forbids (see _contradicts): a story of many members is then checked
-    # in a few set operations and one array of distances instead of member by member.
-    place_countries: set[str] = field(default_factory=set)
-    country_sets: set[frozenset] = field(default_factory=set)
-    # Located places below country level -> the kinds placed there.
-    points: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+    keys: tuple | set = ()  # the corroboration keys it is indexed under (a set from _MANY_KEYS up)
+    # What every member together forbids (see _contradicts), each distinct value once: a story of many
+    # members is then checked in a few comparisons and one array of distances instead of member by member.
+    place_countries: tuple[str, ...] = ()
+    country_sets: tuple[frozenset, ...] = ()
+    # Located places below country level -> the kinds placed there; None while there are none.
+    points: dict[tuple[float, float], list[int]] | None = None
     # Which kinds can vouch for a mention, by what they would share with it (see _support): ("name",
     # a named participant), and for kinds whose codes count ("code", an actor code) or ("sector", a
     # sector's country, the place's country); None while there are none (most stories have one member).
     vouchers: dict[tuple, list[int]] | None = None
     _point_array: np.ndarray | None = None
-    _point_items: list = field(default_factory=list)
+    _point_items: list | None = None
 
     def add(self, member: _Mention, settings: LinkSettings) -> None:
+        """Take `member` in. A story of one member is compared with that member itself (_support,
+        _contradicts); its kinds and indexes are made when a second member joins."""
+        if len(self.members) == 1 and not self.weights:
+            self._count(self.members[0], settings)
         self.members.append(member)
+        if len(self.members) > 1:
+            self._count(member, settings)
+
+    def _count(self, member: _Mention, settings: LinkSettings) -> None:
+        """Count a member (already in `members`) into the kinds and what they forbid and vouch by."""
         sig = member.signature()
-        kind = self.kinds.get(sig)
-        if kind is not None:
-            self.weights[kind] += 1
-            return
-        kind = self.kinds[sig] = len(self.weights)
+        if self.weights:
+            if self.kinds is None:
+                self.kinds = {self.members[0].signature(): 0}
+            kind = self.kinds.get(sig)
+            if kind is not None:
+                self.weights[kind] += 1
+                return
+            kind = self.kinds[sig] = len(self.weights)
+        else:
+            kind = 0
         self.weights.append(1)
-        if member.place_country:
-            self.place_countries.add(member.place_country)
-        if member.countries:
-            self.country_sets.add(member.countries)
+        if member.place_country and member.place_country not in self.place_countries:
+            self.place_countries += (member.place_country,)
+        if member.countries and member.countries not in self.country_sets:
+            self.country_sets += (member.countries,)
         if _located(member):
             point = (member.mention.lat, member.mention.lon)
+            if self.points is None:
+                self.points = {}
             if point not in self.points:
                 self.points[point] = []
                 self._point_array = None
@@ -286,6 +170,25 @@ class _Story:
                 self.vouchers = {}
             for key in shared:
                 self.vouchers.setdefault(key, []).append(kind)
+
+    def index_under(self, key: tuple) -> bool:
+        """Note that the story is indexed under `key`; False when it was already."""
+        keys = self.keys
+        if key in keys:
+            return False
+        if isinstance(keys, tuple):
+            keys += (key,)
+            self.keys = set(keys) if len(keys) >= _MANY_KEYS else keys
+        else:
+            keys.add(key)
+        return True
+
+    def leave_key(self, key: tuple) -> None:
+        """Note that the story is no longer indexed under `key`."""
+        if isinstance(self.keys, tuple):
+            self.keys = tuple(k for k in self.keys if k != key)
+        else:
+            self.keys.discard(key)
 
     def point_array(self) -> np.ndarray:
         """The points as rows (lat, lon), in the order of `points`."""
@@ -379,6 +282,8 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.) The km from
     `item` to the story's points that it computes are kept in `distances` (for _contradicts); `approx`:
     _haversine_many from `item` to story.point_array(), when computed already."""
+    if not story.weights:  # one member, not counted into kinds yet
+        return int(_vouches(item, story.members[0], settings, distances))
     kinds: set[int] = set()
     vouchers = story.vouchers or {}
     for name in item.names:
@@ -414,6 +319,51 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
     return sum(weights[k] for k in kinds)
 
 
+def _vouches(item: _Mention, member: _Mention, settings: LinkSettings,
+             distances: dict[tuple[float, float], float]) -> bool:
+    """Whether `member` alone vouches for `item` (_support of a story of that one member, read on the
+    member itself: the same tests in the same order)."""
+    if item.names & member.names:
+        return True
+    if _located(member) and _located(item):
+        lat, lon = item.mention.lat, item.mention.lon
+        point = (member.mention.lat, member.mention.lon)
+        reach = settings.corroborate_km
+        if abs(lat - point[0]) * _KM_PER_DEGREE_LAT <= reach * 1.0001:  # else as _farther_than: too far
+            km = distances.get(point)
+            if km is None:
+                km = distances[point] = haversine_km(lat, lon, *point)
+            if km <= reach:
+                return True
+    if _codes_count(item, settings) and _codes_count(member, settings):
+        if item.codes & member.codes:
+            return True
+        if item.place_country is not None and item.place_country == member.place_country:
+            return bool(item.sector_countries & member.sector_countries)
+    return False
+
+
+def _contradicted_by(item: _Mention, member: _Mention, settings: LinkSettings,
+                     distances: dict[tuple[float, float], float] | None) -> bool:
+    """_contradicts for a story of the one member `member`, read on the member itself."""
+    if item.place_country and member.place_country and member.place_country != item.place_country:
+        return True
+    if item.countries and member.countries and not (item.countries & member.countries):
+        return True
+    if _located(member) and _located(item):
+        lat, lon = item.mention.lat, item.mention.lon
+        p_lat, p_lon = member.mention.lat, member.mention.lon
+        if distances is None:
+            return _farther_than(lat, lon, p_lat, p_lon, settings.max_km)
+        if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
+            return True  # as _farther_than: the latitudes alone are farther apart
+        km = distances.get((p_lat, p_lon))
+        if km is None:
+            km = distances[(p_lat, p_lon)] = haversine_km(lat, lon, p_lat, p_lon)
+        return km > settings.max_km
+    return False
+
+
 _FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
 # How far a distance computed in numpy may be from haversine_km's (float64 rounding: ~1e-12 km).
 _ROUNDING_KM = 1e-6
@@ -435,7 +385,9 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
     root), so only places and actor countries are checked, on the story's aggregates. The distances
     (haversine_km) it computes to a story's few points are kept in `distances` (those _support computed
     are reused)."""
-    if item.place_country and story.place_countries - {item.place_country}:
+    if not story.weights:  # one member, not counted into kinds yet
+        return _contradicted_by(item, story.members[0], settings, distances)
+    if item.place_country and any(c != item.place_country for c in story.place_countries):
         return True
     if item.countries and any(not (item.countries & c) for c in story.country_sets):
         return True
@@ -460,40 +412,6 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
     return False
 
 
-def _mentions(record: ArticleRecord, duplicate: str | None, settings: LinkSettings) -> Iterable[_Mention]:
-    doc = record.document
-    actors = {a.id: a for a in record.actors}
-    places: Mapping[str, Place] = {p.id: p for p in record.places}
-    outlet = outlet_of(record)
-    for event in record.events:
-        window = event_window(event, doc.published, settings)
-        participants = [actors[i] for i in (*event.source, *event.target) if i in actors and not actors[i].media_only]
-        codes = tuple(dict.fromkeys(a.code for a in participants if a.code))
-        place = places.get(event.place) if event.place else None
-        weak = bool(window and window[2])
-        mention = StoryMention(
-            doc_id=doc.id, event_id=event.id, outlet=outlet, published=doc.published, cameo=event.cameo,
-            plover=event.plover, date_start=window[0].isoformat() if window else None,
-            date_end=window[1].isoformat() if window else None, date_weak=weak,
-            place=place.name if place else None, lat=place.lat if place else None,
-            lon=place.lon if place else None, actors=codes, evidence=event.evidence, duplicate_of=duplicate)
-        too_vague = window is not None and (window[1] - window[0]).days > settings.max_window_days
-        linkable = window is not None and not too_vague and not (_NOT_HAPPENED & set(event.modality))
-        yield _Mention(
-            mention=mention, root=(event.cameo or "")[:2],
-            window=(window[0], window[1]) if window else None,
-            place_kind=place.kind if place else None, place_country=place.country if place else None,
-            codes=frozenset(a.code for a in participants if a.code and a.country and a.sector
-                            and a.sector not in _COMMON_SECTORS),
-            countries=frozenset(a.country for a in participants if a.country),
-            sector_countries=frozenset(a.country for a in participants
-                                       if a.country and a.sector and a.sector not in _COMMON_SECTORS),
-            # Only named people and organisations: a "group" is a common noun ("civilians", "rebels").
-            names=frozenset((a.wikidata or " ".join(a.name.lower().split())) for a in participants
-                            if a.kind in ("person", "organisation") and a.name),
-            linkable=linkable)
-
-
 def _block(m: _Mention) -> str:
     return m.mention.plover or f"cameo:{m.root}"
 
@@ -513,22 +431,25 @@ def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, st
     return stories_of_mentions(items, settings)
 
 
-def event_mentions(record: ArticleRecord, settings: LinkSettings | None = None) -> list[_Mention]:
-    """What story linking keeps of one article's events (for linking a stream of records: the record
-    itself need not be kept)."""
-    return list(_mentions(record, None, settings or LinkSettings()))
-
-
 def stories_of_mentions(items: list[_Mention], settings: LinkSettings | None = None,
                         duplicate_of: Mapping[str, str] | None = None) -> list[StoryEvent]:
     """The story events of mentions from event_mentions; a copy's mentions are marked with the original
-    from `duplicate_of`."""
+    from `duplicate_of`. `items` is emptied: from the sweep on its stories hold the mentions, and each
+    story is let go as its event is made, so a day's stories and its story events are not all held at
+    once."""
     settings = settings or LinkSettings()
     if duplicate_of:
         for item in items:
             if (original := duplicate_of.get(item.mention.doc_id)) and item.mention.duplicate_of != original:
                 item.mention = replace(item.mention, duplicate_of=original)
-    return [_story_event(i, s) for i, s in enumerate(_ordered(_sweep(items, settings)))]
+    stories = _ordered(_sweep(items, settings))
+    items.clear()
+    days: dict[date, str] = {}  # one ISO string per day: the stories of a day share a few windows
+    events = []
+    for i in range(len(stories)):
+        story, stories[i] = stories[i], None
+        events.append(_story_event(i, story, days))
+    return events
 
 
 def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
@@ -586,7 +507,7 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
                 continue
             distances: dict[tuple[float, float], float] = {}
             approx = (_haversine_many(item.mention.lat, item.mention.lon, story.point_array())
-                      if len(story.points) > _FEW_POINTS and _located(item) else None)
+                      if story.points and len(story.points) > _FEW_POINTS and _located(item) else None)
             support = _support(item, story, settings, distances, approx)
             if not support or support < best_support or (support == best_support and story.order > best.order):
                 continue
@@ -599,8 +520,7 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
             best.start, best.end = max(best.start, start), min(best.end, end)
         best.add(item, settings)
         for key in own_keys:
-            if key not in best.keys:
-                best.keys.add(key)
+            if best.index_under(key):
                 if key[0] == "cell":
                     found = cells.setdefault(key[1], {}).setdefault(key[2], [])
                 else:
@@ -617,7 +537,7 @@ def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
     kept = {id(s) for s in sorted(found, key=lambda s: (len(s.members), s.order), reverse=True)[:keep]}
     for story in found:
         if id(story) not in kept:
-            story.keys.discard(key)
+            story.leave_key(key)
     found[:] = [s for s in found if id(s) in kept]
 
 
@@ -631,7 +551,7 @@ def _ordered(stories: list[_Story]) -> list[_Story]:
     return sorted(stories, key=key)
 
 
-def _story_event(index: int, story: _Story) -> StoryEvent:
+def _story_event(index: int, story: _Story, days: dict[date, str]) -> StoryEvent:
     mentions = [m.mention for m in story.members]
     mentions.sort(key=lambda m: (m.published or "\uffff", m.doc_id, m.event_id))
     first = mentions[0]
@@ -652,7 +572,8 @@ def _story_event(index: int, story: _Story) -> StoryEvent:
     # The days every mention allows (the sweep's intersection); a story that was never open to links
     # (one unlinkable mention) keeps that mention's own window.
     if story.start is not None:
-        date_start, date_end = story.start.isoformat(), story.end.isoformat()
+        date_start = days.get(story.start) or days.setdefault(story.start, story.start.isoformat())
+        date_end = days.get(story.end) or days.setdefault(story.end, story.end.isoformat())
     else:
         date_start, date_end = first.date_start, first.date_end
     return StoryEvent(
