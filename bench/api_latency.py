@@ -124,9 +124,11 @@ def _conformed(table, schema):
 
 def build(path: str, n_events: int, chunk_docs: int = 20_000) -> None:
     """N synthetic events written as the ingester writes: Arrow tables of the store's row schema
-    (store/rows.py) appended per table (store/writes.py append_batch), one transaction per chunk."""
+    (store/rows.py) appended per table (store/writes.py append_batch), one transaction per chunk,
+    the events table rewritten in date order when the writer would (store/date_order.py)."""
     import duckdb
 
+    from eventwire.store.date_order import keep_in_date_order
     from eventwire.store.duckdb import open_store
     from eventwire.store.rows import TABLES
     from eventwire.store.schema import denormalised_sql
@@ -153,6 +155,7 @@ def build(path: str, n_events: int, chunk_docs: int = 20_000) -> None:
             con.execute("BEGIN TRANSACTION")
             append_batch(con, batch)
             con.execute("COMMIT")
+            keep_in_date_order(con)  # as the ingester's writer does after each batch
         con.execute("INSERT OR REPLACE INTO meta VALUES ('synthetic_events', ?)", [str(n_events)])
         con.execute("CHECKPOINT")
     maker.close()

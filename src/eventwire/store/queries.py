@@ -120,29 +120,43 @@ class EventQueries:
 
         `after` is the sort key (date key, doc_id, event_id) of the last row of the previous page
         (keyset paging: stable and fast however deep); `next` in the result is the key to pass on.
-        Undated events sort as the empty date: last when newest first."""
+        Undated events sort as the empty date (their key is ""): last when newest first.
+
+        The order is on the raw `date_iso` column (NULL, never "", for an undated event: store/rows.py),
+        NULLs last when newest first and first when oldest first, which is the order of the empty date
+        key: DuckDB then pushes the top-N's running threshold into the scan as a filter on `date_iso`,
+        and in a store kept in date order (store/date_order.py) the row groups' min/max skip nearly
+        all of the table (a page of 1M events: 20-35 ms of CPU -> 5-6 ms); on an expression such as
+        coalesce(date_iso, '') it cannot."""
         where, params = self._api_where(**filters)
         desc = order == "desc"
-        cmp, direction = ("<", "DESC") if desc else (">", "ASC")
-        key = "coalesce(e.date_iso, '')"
-        page_where, page_params = "", []
+        cmp, direction, nulls = ("<", "DESC", "NULLS LAST") if desc else (">", "ASC", "NULLS FIRST")
+        page_where, page_params = where, list(params)
         if after is not None:
-            page_where = ("WHERE (sort_key {0} ? OR (sort_key = ? AND (doc_id {0} ? OR "
-                          "(doc_id = ? AND event_id {0} ?))))").format(cmp)
             k, d, ev = after
-            page_params = [k, k, d, d, ev]
-        order_by = f"ORDER BY sort_key {direction}, doc_id {direction}, event_id {direction}"
+            same_date = f"(e.doc_id {cmp} ? OR (e.doc_id = ? AND e.event_id {cmp} ?))"
+            if k == "":  # the previous page ended among the undated events
+                past = (f"(e.date_iso IS NULL AND {same_date})" if desc
+                        else f"(e.date_iso IS NOT NULL OR (e.date_iso IS NULL AND {same_date}))")
+                past_params = [d, d, ev]
+            else:
+                beyond = f"e.date_iso {cmp} ? OR e.date_iso IS NULL" if desc else f"e.date_iso {cmp} ?"
+                past = f"({beyond} OR (e.date_iso = ? AND {same_date}))"
+                past_params = [k, k, d, d, ev]
+            page_where = f"{where} AND {past}" if where else f"WHERE {past}"
+            page_params += past_params
+        order_by = f"ORDER BY e.date_iso {direction} {nulls}, e.doc_id {direction}, e.event_id {direction}"
         limits = f"LIMIT {int(limit)} OFFSET {int(offset) if after is None else 0}"
         # The count, then one top-N scan that brings the page's own columns with its events (DuckDB
         # reads the other columns for the top rows only): the filters are evaluated twice, which costs
         # less than finding the page's rows again by their documents (no index serves that look-up).
         if total is None:
             total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
-        cur = self.con.execute(f"""SELECT * FROM (SELECT {key} AS sort_key, {_PAGE_COLUMNS} FROM events e {where}) AS k
-            {page_where} {order_by} {limits}""", params + page_params)
+        cur = self.con.execute(f"SELECT {_PAGE_COLUMNS} FROM events e {page_where} {order_by} {limits}",
+                               page_params)
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, row)) for row in cur.fetchall()]
-        keys = [(r["sort_key"], r["doc_id"], r["event_id"]) for r in rows]
+        keys = [(r["date_iso"] or "", r["doc_id"], r["event_id"]) for r in rows]
         items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
         nxt = None
         if len(keys) == int(limit) and (int(offset) + len(keys) < total or after is not None):
