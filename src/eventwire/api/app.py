@@ -248,16 +248,15 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     warming = {"generation": None}  # the last generation whose opening answers were started
     warming_lock = threading.Lock()
 
-    def cached(db: Store, key: tuple, compute: Callable[[], Any]) -> Any:
-        """The answer for `key` while the store is unchanged (api/cache.py); the first request of a
-        generation starts computing what the dashboard asks first (OPENING_ANSWERS) beside it."""
+    def start_warming(db: Store) -> None:
+        """The first request of a generation starts computing what the dashboard asks first
+        (OPENING_ANSWERS) beside it."""
         if db.generation is not None and answers.size > 0:
             with warming_lock:
                 start = warming["generation"] != db.generation
                 warming["generation"] = db.generation
             if start:
                 threading.Thread(target=warm, args=(db.generation,), name="eventwire-warm", daemon=True).start()
-        return answers.get(db.generation, key, compute)
 
     def facet_table(db: Store) -> Any:
         """The generation's table of event counts that facet counts read when they can
@@ -297,10 +296,16 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         renderer = renderers[route]
         return renderer.dump_json(renderer.validate_python(computed[route][1](db, filters, **params)))
 
+    def kept_json(db: Store, route: str, filters: EventFilters, params: dict[str, Any]) -> bytes:
+        """The answer of `route` for these filters and parameters as JSON, kept while the store is
+        unchanged (api/cache.py): what a request and the warm-up both ask."""
+        return answers.get(db.generation, answer_key(route, filters, params),
+                           lambda: answer_json(db, route, filters, params))
+
     def kept(db: Store, route: str, filters: EventFilters = EventFilters(), **params: Any) -> Response:
         """The answer of `route` for these filters and parameters, kept while the store is unchanged."""
-        body = cached(db, answer_key(route, filters, params), lambda: answer_json(db, route, filters, params))
-        return Response(body, media_type="application/json")
+        start_warming(db)
+        return Response(kept_json(db, route, filters, params), media_type="application/json")
 
     def warm(generation: Any) -> None:
         """Compute the opening answers of `generation` one after another, while it lasts; a writer
@@ -310,8 +315,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
                 for route, params in OPENING_ANSWERS:
                     if db.generation != generation or database.writer_waits():
                         return
-                    answers.get(generation, answer_key(route, EventFilters(), params),
-                                lambda: answer_json(db, route, EventFilters(), params))
+                    kept_json(db, route, EventFilters(), params)
         except Exception:  # a request asking the same answer gets the error itself
             log.debug("computing the opening answers failed", exc_info=True)
 
