@@ -331,7 +331,7 @@ def test_a_dyads_example_is_its_most_frequent_name_and_class_the_smallest_on_a_t
     assert [d["events"] for d in dyads] == sorted((d["events"] for d in dyads), reverse=True)
 
 
-def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
+def test_facet_counts_and_dyads_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
     import dataclasses
     from itertools import combinations
 
@@ -364,6 +364,9 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
             for limit in (2, 12):
                 assert (views.facet_counts(store, limit=limit, counted=counted, **filters)
                         == views.facet_counts(store, limit=limit, **filters)), (filters, limit)
+            for limit in (3, 500):  # dyads, too: the same SQL over the groups that match
+                assert (tables.table_dyads(store, counted, limit, **filters)
+                        == store.dyads(limit=limit, **filters)), (filters, limit)
             if filters and set(filters) <= tables.FACET_TABLE_FILTERS:  # a page's count, too
                 assert tables.counted_events(store, counted, **filters) == store.search_events(**filters)["total"]
             else:
@@ -376,10 +379,15 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
         plover = values["plover"][0]
         assert all(not v for v in views.facet_counts(store, counted=dataclasses.replace(counted, counted=zero),
                                                     plover=plover).values())
+        assert tables.table_dyads(store, dataclasses.replace(counted, counted=zero), 50, plover=plover) == []
+        assert store.dyads(limit=50, plover=plover) and len(store.dyads(limit=500)) > 5
         code = full["actor"][0]["value"]
         first = pa.table({"h": pa.array([counted.counted["h"][0].as_py()] * counted.groups.num_rows, pa.uint64())})
         assert (views.facet_counts(store, counted=dataclasses.replace(counted, groups=first), actor=code)
                 != views.facet_counts(store, actor=code))
+        matching = store.search_events(actor=code)["total"]
+        assert matching > 1 and {d["events"] for d in tables.table_dyads(
+            store, dataclasses.replace(counted, groups=first), 500, actor=code)} == {matching}
         # Without the groups (two of them sharing a hash), the events are read.
         ungrouped = dataclasses.replace(counted, counted=zero, groups=None)
         assert views.facet_counts(store, counted=ungrouped, actor=code) == views.facet_counts(store, actor=code)

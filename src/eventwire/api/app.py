@@ -39,7 +39,7 @@ from pydantic import TypeAdapter
 from eventwire.api import views
 from eventwire.api.cache import AnswerCache
 from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFailed
-from eventwire.api.facet_table import counted_events, facet_table as facet_table_of
+from eventwire.api.facet_table import counted_events, facet_table as facet_table_of, table_dyads
 from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
 from eventwire.api.models import (ActorDetail, ActorPage, ArticleIn, Dyad, DocumentDetail, DocumentPage, EventDetail,
                                   EventPage, FacetCounts, Facets, IngestResult, MapPoint, Problem, Timeline, Totals)
@@ -275,6 +275,13 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         nxt = _encode_cursor(order, page["next"]) if page["next"] else None
         return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": nxt, "items": page["items"]}
 
+    def dyads_counted(db: Store, limit: int, filters: EventFilters) -> list[dict[str, Any]]:
+        """Dyads from the generation's table of counts when it can tell (api/facet_table.py), else
+        from the events."""
+        table = facet_table(db)
+        found = table_dyads(db, table, limit, **filters.as_kwargs()) if table is not None else None
+        return found if found is not None else db.dyads(limit=limit, **filters.as_kwargs())
+
     # What each kept route computes from the store, its filters and its other parameters, and the
     # model its answer is checked against and rendered with.
     computed: dict[str, tuple[Any, Callable[..., Any]]] = {
@@ -285,7 +292,7 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         "totals": (Totals, lambda db, filters: views.totals(db, **filters.as_kwargs())),
         "timeline": (Timeline, lambda db, filters, grain: db.timeline(grain, **filters.as_kwargs())),
         "map": (list[MapPoint], lambda db, filters, limit: db.event_points(limit=limit, **filters.as_kwargs())),
-        "dyads": (list[Dyad], lambda db, filters, limit: db.dyads(limit=limit, **filters.as_kwargs())),
+        "dyads": (list[Dyad], lambda db, filters, limit: dyads_counted(db, limit, filters)),
     }
     renderers = {route: TypeAdapter(model) for route, (model, _) in computed.items()}
 

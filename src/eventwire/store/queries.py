@@ -264,6 +264,13 @@ class EventQueries:
         events matching `filters`; a missing side is null. Each dyad's example is its most frequent
         CAMEO name and QuadClass, the smallest on a tie (as PostgreSQL's mode() gives)."""
         where, params = self._api_where(**filters)
+        return self.dyads_of(f"SELECT e.source_codes, e.target_codes, e.plover_type, e.cameo_name, e.quad_class, "
+                             f"1 AS n FROM events e {where}", params, limit, counted="count(*)")
+
+    def dyads_of(self, rows: str, params: list[Any], limit: int, counted: str = "sum(n)") -> list[dict[str, Any]]:
+        """dyads() over `rows`: a query of (source_codes, target_codes, plover_type, cameo_name,
+        quad_class, n), each row standing for n events (api/facet_table.py gives the matching events
+        grouped; `counted` is count(*) when each row is one event)."""
         # Each event's distinct source codes times its distinct target codes (a side without an
         # actor, or with one without a code, is NULL), from its copies of them (store/schema.py).
         # Counted once per (dyad, CAMEO name, QuadClass), a few thousand rows: the top dyads and the
@@ -279,11 +286,11 @@ class EventQueries:
                 WHERE {same} ORDER BY x.n DESC, x.v LIMIT 1)"""
 
         sql = f"""
-            WITH ev AS (SELECT {d.each_once("e.source_codes")} AS sources, {d.each_once("e.target_codes")} AS targets,
-                            e.plover_type, e.cameo_name, e.quad_class FROM events e {where}),
-            sourced AS (SELECT unnest(sources) AS source, targets, plover_type, cameo_name, quad_class FROM ev),
-            pairs AS (SELECT source, unnest(targets) AS target, plover_type, cameo_name, quad_class FROM sourced),
-            counted AS (SELECT {dyad}, cameo_name, quad_class, count(*) AS n FROM pairs
+            WITH ev AS (SELECT {d.each_once("r.source_codes")} AS sources, {d.each_once("r.target_codes")} AS targets,
+                            r.plover_type, r.cameo_name, r.quad_class, r.n FROM ({rows}) AS r),
+            sourced AS (SELECT unnest(sources) AS source, targets, plover_type, cameo_name, quad_class, n FROM ev),
+            pairs AS (SELECT source, unnest(targets) AS target, plover_type, cameo_name, quad_class, n FROM sourced),
+            counted AS (SELECT {dyad}, cameo_name, quad_class, {counted} AS n FROM pairs
                 GROUP BY {dyad}, cameo_name, quad_class),
             top AS (SELECT {dyad}, CAST(sum(n) AS BIGINT) AS n FROM counted GROUP BY {dyad}
                 ORDER BY n DESC, source NULLS LAST, target NULLS LAST, plover_type NULLS LAST LIMIT {int(limit)})
