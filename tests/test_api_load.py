@@ -447,3 +447,49 @@ def test_the_opening_answers_are_kept_under_the_keys_the_routes_ask_for(tmp_path
         from_routes = {key for _, key in asked if key[0] == "renamed"}
     assert len(warmed) == len(app_module.OPENING_ANSWERS) == len(opening)
     assert warmed == from_routes
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_timeline_is_the_events_counted_per_period_and_class(backend, request, tmp_path):
+    """One row per period with its classes as columns gives what a row per (period, class) gave:
+    classes 1-4 always there, "unknown" for no class (and for 0, which no class names either, the
+    missing class winning), any other class under its number; undated events apart."""
+    import re
+    from collections import Counter
+    from datetime import date, timedelta
+
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    dates = ["2021-03-05", "2021-03", "2021", None, "2021-03-07", "2020-12-31", "2021-W10", "2021-03-08"]
+    classes = [1, 4, None, 0, 5, 2, None, 3, 0]
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with open_store(url) as store:
+        keys = store.con.execute("SELECT doc_id, event_id FROM events ORDER BY doc_id, event_id").fetchall()
+        assert len(keys) > len(classes)
+        for k, (doc_id, event_id) in enumerate(keys):
+            store.con.execute("UPDATE events SET date_iso = ?, quad_class = ? WHERE doc_id = ? AND event_id = ?",
+                              [dates[k % len(dates)], classes[k % len(classes)], doc_id, event_id])
+        answers = {grain: store.timeline(grain) for grain in ("day", "week", "month", "year")}
+
+    def period(iso: str | None, grain: str) -> str | None:
+        text = {4: f"{iso}-01-01", 7: f"{iso}-01"}.get(len(iso), iso[:10]) if iso else ""
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # as the SQL dates a key: a week's text is no date
+            return None
+        day = date.fromisoformat(text)
+        return {"day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1),
+                "year": day.replace(month=1, day=1)}[grain].isoformat()
+
+    rows = [(dates[k % len(dates)], classes[k % len(classes)]) for k in range(len(keys))]
+    for grain, answer in answers.items():
+        counted = Counter((period(iso, grain), quad) for iso, quad in rows)
+        expected: dict[str, dict] = {}
+        for (when, quad), n in sorted(counted.items(), key=lambda kv: (kv[0][1] is None, kv[0][1] or 0)):
+            if when is not None:
+                slot = expected.setdefault(when, {"period": when, "total": 0,
+                                                  "quad_class": {"1": 0, "2": 0, "3": 0, "4": 0}})
+                slot["quad_class"][str(quad) if quad else "unknown"] = n
+                slot["total"] += n
+        assert answer["series"] == [expected[p] for p in sorted(expected)], grain
+        assert answer["undated"] == sum(n for (when, _), n in counted.items() if when is None)
+        assert any("5" in s["quad_class"] and "unknown" in s["quad_class"] for s in answer["series"])
