@@ -133,6 +133,28 @@ def test_what_answers_are_computed_from_lasts_the_generation_however_few_answers
         assert cache.get(None, "table", lambda: calls.append(1) or len(calls), lasting=True) == 3
 
 
+def test_kept_answers_stay_within_their_byte_budget():
+    cache = AnswerCache(size=100, max_bytes=250)
+    computed = []
+
+    def answer(key, size: int = 100):
+        return cache.get(("db", 1), key, lambda: computed.append(key) or b"x" * size)
+
+    for key in range(5):
+        answer(key)
+    computed.clear()
+    for key in (4, 3, 2):  # 250 bytes hold the last two of 100 bytes; the third is computed again
+        answer(key)
+    assert computed == [2]
+    answer("large", 300)  # larger than the budget: sent, not kept, and nothing dropped for it
+    answer("large", 300)
+    assert computed == [2, "large", "large"]
+    answer(2)
+    answer(3)
+    assert computed == [2, "large", "large"]
+    assert AnswerCache(size=3).get(("db", 1), "k", lambda: {"n": 1}) == {"n": 1}  # not bytes: counted, not weighed
+
+
 def test_a_failed_computation_is_not_kept():
     cache = AnswerCache()
 
