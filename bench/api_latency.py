@@ -124,9 +124,11 @@ def _conformed(table, schema):
 
 def build(path: str, n_events: int, chunk_docs: int = 20_000) -> None:
     """N synthetic events written as the ingester writes: Arrow tables of the store's row schema
-    (store/rows.py) appended per table (store/writes.py append_batch), one transaction per chunk."""
+    (store/rows.py) appended per table (store/writes.py append_batch), one transaction per chunk,
+    the events table rewritten in date order when the writer would (store/date_order.py)."""
     import duckdb
 
+    from eventwire.store.date_order import keep_in_date_order
     from eventwire.store.duckdb import open_store
     from eventwire.store.rows import TABLES
     from eventwire.store.schema import denormalised_sql
@@ -153,6 +155,7 @@ def build(path: str, n_events: int, chunk_docs: int = 20_000) -> None:
             con.execute("BEGIN TRANSACTION")
             append_batch(con, batch)
             con.execute("COMMIT")
+            keep_in_date_order(con)  # as the ingester's writer does after each batch
         con.execute("INSERT OR REPLACE INTO meta VALUES ('synthetic_events', ?)", [str(n_events)])
         con.execute("CHECKPOINT")
     maker.close()
@@ -269,6 +272,7 @@ def run_concurrent(path: str, concurrency: int, duration: float, seed: int, kept
     serve = ("import inspect, sys, uvicorn; from eventwire.api import create_app; "
              "given = inspect.signature(create_app).parameters; "
              "options = {'kept_answers': int(sys.argv[3]), 'query_threads': int(sys.argv[4]) or None}; "
+             "options = {k: v for k, v in options.items() if v != -1}; "
              "app = create_app(sys.argv[1], **{k: v for k, v in options.items() if k in given}); "
              "uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')")
     server = subprocess.Popen([sys.executable, "-c", serve, path, str(port), str(kept_answers), str(query_threads)],
@@ -465,9 +469,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="N requests drawn from the mix, each computed and sent alone: CPU ms per request by kind")
     parser.add_argument("--duration", type=float, default=60, help="Seconds of load with --concurrency")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--kept-answers", type=int, default=256,
+    parser.add_argument("--kept-answers", type=int, default=-1,
                         help="With --concurrency: answers the server keeps while the store is unchanged (0: none, every "
-                             "request computed); single requests are always computed")
+                             "request computed; -1: the server's default); single requests are always computed")
     parser.add_argument("--query-threads", type=int, default=0,
                         help="Threads per query of the server (0: DuckDB's default, one per core)")
     parser.add_argument("--json", action="store_true")

@@ -133,6 +133,28 @@ def test_what_answers_are_computed_from_lasts_the_generation_however_few_answers
         assert cache.get(None, "table", lambda: calls.append(1) or len(calls), lasting=True) == 3
 
 
+def test_kept_answers_stay_within_their_byte_budget():
+    cache = AnswerCache(size=100, max_bytes=250)
+    computed = []
+
+    def answer(key, size: int = 100):
+        return cache.get(("db", 1), key, lambda: computed.append(key) or b"x" * size)
+
+    for key in range(5):
+        answer(key)
+    computed.clear()
+    for key in (4, 3, 2):  # 250 bytes hold the last two of 100 bytes; the third is computed again
+        answer(key)
+    assert computed == [2]
+    answer("large", 300)  # larger than the budget: sent, not kept, and nothing dropped for it
+    answer("large", 300)
+    assert computed == [2, "large", "large"]
+    answer(2)
+    answer(3)
+    assert computed == [2, "large", "large"]
+    assert AnswerCache(size=3).get(("db", 1), "k", lambda: {"n": 1}) == {"n": 1}  # not bytes: counted, not weighed
+
+
 def test_a_failed_computation_is_not_kept():
     cache = AnswerCache()
 
@@ -331,7 +353,7 @@ def test_a_dyads_example_is_its_most_frequent_name_and_class_the_smallest_on_a_t
     assert [d["events"] for d in dyads] == sorted((d["events"] for d in dyads), reverse=True)
 
 
-def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
+def test_facet_counts_and_dyads_from_the_generations_table_of_counts_are_those_counted_over_the_events(tmp_path):
     import dataclasses
     from itertools import combinations
 
@@ -364,6 +386,9 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
             for limit in (2, 12):
                 assert (views.facet_counts(store, limit=limit, counted=counted, **filters)
                         == views.facet_counts(store, limit=limit, **filters)), (filters, limit)
+            for limit in (3, 500):  # dyads, too: the same SQL over the groups that match
+                assert (tables.table_dyads(store, counted, limit, **filters)
+                        == store.dyads(limit=limit, **filters)), (filters, limit)
             if filters and set(filters) <= tables.FACET_TABLE_FILTERS:  # a page's count, too
                 assert tables.counted_events(store, counted, **filters) == store.search_events(**filters)["total"]
             else:
@@ -376,10 +401,15 @@ def test_facet_counts_from_the_generations_table_of_counts_are_those_counted_ove
         plover = values["plover"][0]
         assert all(not v for v in views.facet_counts(store, counted=dataclasses.replace(counted, counted=zero),
                                                     plover=plover).values())
+        assert tables.table_dyads(store, dataclasses.replace(counted, counted=zero), 50, plover=plover) == []
+        assert store.dyads(limit=50, plover=plover) and len(store.dyads(limit=500)) > 5
         code = full["actor"][0]["value"]
         first = pa.table({"h": pa.array([counted.counted["h"][0].as_py()] * counted.groups.num_rows, pa.uint64())})
         assert (views.facet_counts(store, counted=dataclasses.replace(counted, groups=first), actor=code)
                 != views.facet_counts(store, actor=code))
+        matching = store.search_events(actor=code)["total"]
+        assert matching > 1 and {d["events"] for d in tables.table_dyads(
+            store, dataclasses.replace(counted, groups=first), 500, actor=code)} == {matching}
         # Without the groups (two of them sharing a hash), the events are read.
         ungrouped = dataclasses.replace(counted, counted=zero, groups=None)
         assert views.facet_counts(store, counted=ungrouped, actor=code) == views.facet_counts(store, actor=code)
@@ -439,3 +469,49 @@ def test_the_opening_answers_are_kept_under_the_keys_the_routes_ask_for(tmp_path
         from_routes = {key for _, key in asked if key[0] == "renamed"}
     assert len(warmed) == len(app_module.OPENING_ANSWERS) == len(opening)
     assert warmed == from_routes
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_a_timeline_is_the_events_counted_per_period_and_class(backend, request, tmp_path):
+    """One row per period with its classes as columns gives what a row per (period, class) gave:
+    classes 1-4 always there, "unknown" for no class (and for 0, which no class names either, the
+    missing class winning), any other class under its number; undated events apart."""
+    import re
+    from collections import Counter
+    from datetime import date, timedelta
+
+    from conftest import new_database
+    from eventwire.store.duckdb import open_store
+
+    dates = ["2021-03-05", "2021-03", "2021", None, "2021-03-07", "2020-12-31", "2021-W10", "2021-03-08"]
+    classes = [1, 4, None, 0, 5, 2, None, 3, 0]
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with open_store(url) as store:
+        keys = store.con.execute("SELECT doc_id, event_id FROM events ORDER BY doc_id, event_id").fetchall()
+        assert len(keys) > len(classes)
+        for k, (doc_id, event_id) in enumerate(keys):
+            store.con.execute("UPDATE events SET date_iso = ?, quad_class = ? WHERE doc_id = ? AND event_id = ?",
+                              [dates[k % len(dates)], classes[k % len(classes)], doc_id, event_id])
+        answers = {grain: store.timeline(grain) for grain in ("day", "week", "month", "year")}
+
+    def period(iso: str | None, grain: str) -> str | None:
+        text = {4: f"{iso}-01-01", 7: f"{iso}-01"}.get(len(iso), iso[:10]) if iso else ""
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # as the SQL dates a key: a week's text is no date
+            return None
+        day = date.fromisoformat(text)
+        return {"day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1),
+                "year": day.replace(month=1, day=1)}[grain].isoformat()
+
+    rows = [(dates[k % len(dates)], classes[k % len(classes)]) for k in range(len(keys))]
+    for grain, answer in answers.items():
+        counted = Counter((period(iso, grain), quad) for iso, quad in rows)
+        expected: dict[str, dict] = {}
+        for (when, quad), n in sorted(counted.items(), key=lambda kv: (kv[0][1] is None, kv[0][1] or 0)):
+            if when is not None:
+                slot = expected.setdefault(when, {"period": when, "total": 0,
+                                                  "quad_class": {"1": 0, "2": 0, "3": 0, "4": 0}})
+                slot["quad_class"][str(quad) if quad else "unknown"] = n
+                slot["total"] += n
+        assert answer["series"] == [expected[p] for p in sorted(expected)], grain
+        assert answer["undated"] == sum(n for (when, _), n in counted.items() if when is None)
+        assert any("5" in s["quad_class"] and "unknown" in s["quad_class"] for s in answer["series"])

@@ -28,11 +28,20 @@ class _Pending:
         self.failed = False
 
 
-class AnswerCache:
-    """At most `size` answers of the current generation, least recently used dropped first."""
+def _weight(value: Any) -> int:
+    """What an answer weighs against the byte budget: its length when it is rendered JSON (bytes)."""
+    return len(value) if isinstance(value, (bytes, bytearray)) else 0
 
-    def __init__(self, size: int = 256) -> None:
+
+class AnswerCache:
+    """At most `size` answers of the current generation, and at most `max_bytes` of rendered ones
+    (an answer is 50 KB on average, a daily timeline 300 KB, the largest map 500 KB), least recently
+    used dropped first."""
+
+    def __init__(self, size: int = 256, max_bytes: int = 64_000_000) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
         self._generation: Hashable | None = None
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
@@ -54,6 +63,7 @@ class AnswerCache:
             if generation != self._generation:
                 self._generation = generation
                 self._answers.clear()
+                self._bytes = 0
                 self._lasting.clear()
                 self._pending.clear()
             if lasting and key in self._lasting:
@@ -80,10 +90,11 @@ class AnswerCache:
             with self._lock:
                 if self._generation == generation and lasting:
                     self._lasting[key] = value
-                elif self._generation == generation:
+                elif self._generation == generation and _weight(value) <= self.max_bytes:
+                    self._bytes += _weight(value) - _weight(self._answers.pop(key, None))
                     self._answers[key] = value
-                    while len(self._answers) > self.size:
-                        self._answers.popitem(last=False)
+                    while self._answers and (len(self._answers) > self.size or self._bytes > self.max_bytes):
+                        self._bytes -= _weight(self._answers.popitem(last=False)[1])
             return value
         finally:
             with self._lock:

@@ -1,6 +1,6 @@
 """A DuckDB store's table of counts for one generation (api/cache.py): the events counted per
-distinct combination of the columns facet counts read or their filters test, from which facet
-counts and a page's count are read instead of a million events.
+distinct combination of the columns facet counts and dyads read or their filters test, from which
+facet counts, dyads and a page's count are read instead of a million events.
 
 Facet counts under the filters of FACET_TABLE_FILTERS (whose SQL reads the table's columns alone)
 weigh the table's rows that match; under any other filter (actor, dates, bbox, text) the matching
@@ -8,17 +8,21 @@ events are counted per group, each event's group hash read beside it in a positi
 those counts weigh the groups' rows. Either way the ranking is done on arrays over the rows (a few
 tens of thousands), with the rules of views.facet_counts' SQL: most events first, then the value
 (NULL last); QuadClasses all, by value; NULL PLOVER types, QuadClasses and languages left out.
+Dyads run store.dyads' SQL over the groups that match, each weighing its matching events.
 """
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
 
-__all__ = ["FacetTable", "facet_table", "table_facet_counts", "counted_events", "FACET_TABLE_FILTERS", "FACETS"]
+__all__ = ["FacetTable", "facet_table", "table_facet_counts", "table_dyads", "counted_events", "FACET_TABLE_FILTERS",
+           "FACETS"]
 
-# The events' columns a facet count reads or its filters test.
+# The events' columns a facet count reads or its filters test, and those dyads read (their sides'
+# codes and CAMEO name: the others are among the former).
 _COLUMNS = ("countries", "actor_codes", "cameo", "quad_class", "modality", "plover_type", "doc_language",
             "actor_countries", "place_country", "acled_type", "acled_sub_type")
+_DYAD_COLUMNS = ("source_codes", "target_codes", "plover_type", "cameo_name", "quad_class")
 # The filters whose SQL (store._api_where) reads _COLUMNS alone.
 FACET_TABLE_FILTERS = frozenset({"country", "cameo", "plover", "modality", "quad_class", "lang", "acled",
                                  "acled_type"})
@@ -82,9 +86,10 @@ def facet_table(store) -> FacetTable | None:
 
     from eventwire.store.schema import event_columns
 
-    columns = ", ".join(_COLUMNS)
+    grouped = (*_COLUMNS, *(c for c in _DYAD_COLUMNS if c not in _COLUMNS))
+    columns = ", ".join(grouped)
     with store.con.cursor() as own:  # Arrow output needs a connection without a result left open
-        if not set(_COLUMNS) <= set(event_columns(own)):
+        if not set(grouped) <= set(event_columns(own)):
             return None
         # A plain scan gives the rows in the table's order (DuckDB keeps insertion order), as the
         # positional join of a request reads them.
@@ -168,3 +173,22 @@ def table_facet_counts(store, table: FacetTable, limit: int, **filters: Any) -> 
             found = found[:limit]
         out[facet] = [{"value": v, "events": n} for v, n in found]
     return out
+
+
+def table_dyads(store, table: FacetTable, limit: int, **filters: Any) -> list[dict[str, Any]] | None:
+    """store.dyads' answer over the table's groups, each weighing its matching events (the same SQL,
+    over tens of thousands of groups instead of a million events); None when the filters need the events."""
+    import numpy as np
+    import pyarrow as pa
+
+    weights = _weights(store, table, filters)
+    if weights is None:
+        return None
+    matching = np.flatnonzero(weights)
+    groups = table.counted.select(list(_DYAD_COLUMNS)).take(pa.array(matching)).append_column(
+        "n", pa.array(weights[matching], type=pa.int64()))
+    store.con.register("dyad_groups", groups)
+    try:
+        return store.dyads_of("SELECT * FROM dyad_groups", [], limit)
+    finally:
+        store.con.unregister("dyad_groups")

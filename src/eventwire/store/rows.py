@@ -75,10 +75,11 @@ def _ev(e: Evidence) -> tuple:
 
 
 def _calendar(when: dict[str, str | None]) -> tuple[str | None, str | None]:
-    """An event's ISO date and grain: as coded, else from its TIMEX value (records made by hand)."""
+    """An event's ISO date and grain: as coded, else from its TIMEX value (records made by hand). No
+    date is NULL, never "": pages order on the raw column with NULLs last (store/queries.py)."""
     if "date" not in when:
         when = with_calendar_date(when)
-    return when.get("date"), when.get("date_grain")
+    return when.get("date") or None, when.get("date_grain")
 
 
 def _rows(record: ArticleRecord, text: str) -> dict[str, list[tuple]]:

@@ -118,6 +118,7 @@ def ensure_schema(con: Any) -> None:
     for column in ("acled_type", "acled_sub_type"):
         con.execute(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {column} VARCHAR")
     _add_denormalised(con)
+    _undated_as_null(con)
     con.execute(LINK_SCHEMA)  # empty until `link`; exports join it
     # Link features stored before the evidence had a column of their own (features version 1) are
     # recomputed by the next `link`; their table gains the column.
@@ -160,6 +161,7 @@ def _ensure_postgres(con: Any) -> None:
         con.execute(POSTGRES.ddl(STORE_SCHEMA + LINK_SCHEMA) + _POSTGRES_FUNCTIONS)
         con.execute(POSTGRES.ddl("ALTER TABLE link_features ADD COLUMN IF NOT EXISTS evidence VARCHAR"))
         _add_denormalised(con)
+        _undated_as_null(con)
         con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
         con.execute("COMMIT")
     except BaseException:
@@ -231,6 +233,14 @@ def _add_denormalised(con: Any) -> None:
     assignments = ", ".join(f"{c} = d.{c}" for c, _ in DENORMALISED_COLUMNS)
     con.execute(f"""UPDATE events SET {assignments} FROM ({denormalised_sql(con)}) AS d
         WHERE events.doc_id = d.doc_id AND events.event_id = d.event_id""")
+
+
+def _undated_as_null(con: Any) -> None:
+    """Events an earlier writer stored with the empty date get NULL, as the writer stores them now:
+    pages order on the raw `date_iso` with NULLs where the empty date sorted (store/queries.py).
+    Written only when there is one (an unneeded write conflicts with another connection's transaction)."""
+    if con.execute("SELECT 1 FROM events WHERE date_iso = '' LIMIT 1", []).fetchone():
+        con.execute("UPDATE events SET date_iso = NULL WHERE date_iso = ''", [])
 
 
 # Columns of the events table added since schema 1 was first written (ensure_schema adds them to a

@@ -14,6 +14,7 @@ fault (store/access.py) is raised as it is: the database instance cannot be trus
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -22,11 +23,14 @@ import duckdb
 import pyarrow as pa
 
 from eventwire.store.access import is_storage_failure
+from eventwire.store.date_order import keep_in_date_order
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.rows import ArticleBatch
 from eventwire.store.schema import DOC_TABLES
 
 __all__ = ["append_batch", "write_batch"]
+
+log = logging.getLogger(__name__)
 
 
 def append_batch(con: duckdb.DuckDBPyConnection, batch: dict[str, pa.Table]) -> None:
@@ -149,9 +153,23 @@ def write_batch(con: duckdb.DuckDBPyConnection, batch: ArticleBatch) -> list[str
         return _write_postgres(con, batch)
     cursor = con.cursor()  # its own connection: no result of the caller's left unfetched, its own transaction
     try:
-        return _write(cursor, batch)
+        outcome = _write(cursor, batch)
+        _keep_in_date_order(cursor)
+        return outcome
     finally:
         cursor.close()
+
+
+def _keep_in_date_order(con: duckdb.DuckDBPyConnection) -> None:
+    """The events table rewritten in date order when enough events came out of order
+    (store/date_order.py), after the batch committed: a failed rewrite leaves the batch stored and
+    the table as it was, and is tried again after the next batch."""
+    try:
+        keep_in_date_order(con)
+    except Exception as exc:
+        if is_storage_failure(exc):
+            raise
+        log.warning("could not rewrite the events table in date order: %s", exc)
 
 
 def _write(con: duckdb.DuckDBPyConnection, batch: ArticleBatch) -> list[str | Exception]:
