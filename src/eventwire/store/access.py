@@ -165,6 +165,18 @@ def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.Du
             _withdraw(path)
 
 
+def _identity(path: str) -> tuple[int, int, int, int] | None:
+    """The file's device, inode, size and modification time, or None when it does not exist. Every
+    checkpoint changes its size or time, and a write not checkpointed yet leaves a .wal beside it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if os.path.exists(path + ".wal"):
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 class _FileState:
     """What the threads of this process share about one database file (DuckDB, too, keeps one
     instance per file per process)."""
@@ -180,6 +192,10 @@ class _FileState:
         # Grows each time the read-only instance is opened: while it stays open nothing can write
         # the file, so answers computed under one generation stay true (api/cache.py).
         self.generation = 0
+        # The file as this process's last writer closed it (device, inode, size, mtime), when its
+        # schema was ensured: a writer that finds it so again skips ensure_schema (bench/README.md,
+        # "Ingest overhead"); a file that another process wrote, or removed and made again, differs.
+        self.schema_ensured: tuple[int, int, int, int] | None = None
 
 
 _FILES: dict[str, _FileState] = {}
@@ -306,10 +322,13 @@ class Database:
             f.writing = True
             self._close_reader()
         try:
+            found = _identity(self.path)
             con = connect(self.path, read_only=False, wait=self.wait)
             failed = False
             try:
-                ensure_schema(con)  # cheap, and a file removed and made again gets its tables
+                if found is None or found != f.schema_ensured:
+                    f.schema_ensured = None
+                    ensure_schema(con)  # a file new, written by another process, or removed and made again
                 yield Store(con, self.path)
             except BaseException:
                 failed = True
@@ -320,6 +339,7 @@ class Database:
                 except duckdb.Error as exc:
                     if not failed:
                         raise StorageFailure(self.path, exc) from exc
+                f.schema_ensured = None if failed else _identity(self.path)
         except duckdb.Error as exc:
             if is_storage_failure(exc):
                 raise StorageFailure(self.path, exc) from exc
