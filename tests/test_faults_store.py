@@ -354,3 +354,12 @@ def test_a_writer_ensures_the_schema_again_only_when_the_file_changed_meanwhile(
     with db.writing() as store:
         assert store.count("documents") == 0 and store.failures() == []
     assert len(calls) == 3
+
+
+def test_an_ingest_drivers_writer_runs_on_the_threads_it_is_given(tmp_path):
+    path = str(tmp_path / "t.duckdb")
+    with Database(path, write_threads=1).writing() as store:
+        assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    with Database(path).writing() as store:  # DuckDB's default: one per core
+        assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] == duckdb.connect().execute(
+            "SELECT current_setting('threads')").fetchone()[0]

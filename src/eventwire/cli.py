@@ -230,7 +230,7 @@ def ingest(
 
     settings = _settings(config, db=db, model=model, actors=actors, shards=shards)
     files = list(expand_paths(paths))
-    database = Database(settings.db, wait=settings.lock_wait)
+    database = Database(settings.db, wait=settings.lock_wait, write_threads=1)
     # SIGTERM stops the run as Ctrl-C does: workers ended, what was stored stays, one line.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     with run_progress(err) as progress:

@@ -137,15 +137,17 @@ def _withdraw(path: str) -> None:
         pass
 
 
-def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to `path`, waiting up to `wait` seconds while another process holds it."""
+def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT,
+            config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to `path` (with DuckDB's `config`), waiting up to `wait` seconds while
+    another process holds it."""
     deadline = time.monotonic() + wait
     delay = 0.02
     announced = False
     try:
         while True:
             try:
-                return duckdb.connect(path, read_only=read_only)
+                return duckdb.connect(path, read_only=read_only, config=config or {})
             except (duckdb.IOException, duckdb.ConnectionException) as exc:
                 if not _is_lock_conflict(exc):
                     if is_storage_failure(exc):
@@ -213,7 +215,9 @@ class Database:
     yield a Store. Threads of one process share the file's state (the server's request threads,
     two runs in one process): reads run together, a write waits for them and excludes them. With
     `keep_reader`, the read-only instance stays open between reads until another process waits;
-    `query_threads` caps the threads each of its queries runs on (DuckDB's default: one per core).
+    `query_threads` caps the threads each of its queries runs on (DuckDB's default: one per core);
+    `write_threads` those of each writer (an ingest driver's: 1, since its batches are small and the
+    workers have the cores; each batch then costs 10-15% less CPU, bench/README.md "Ingest overhead").
     A postgresql:// URL gives a postgres.PostgresDatabase, which is used the same way."""
 
     def __new__(cls, path: str, **options: Any) -> Any:
@@ -224,11 +228,12 @@ class Database:
         return super().__new__(cls)
 
     def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False,
-                 query_threads: int | None = None) -> None:
+                 query_threads: int | None = None, write_threads: int | None = None) -> None:
         self.path = path
         self.wait = wait
         self.keep_reader = keep_reader
         self.query_threads = query_threads
+        self.write_threads = write_threads
         self._file = _state(path)
 
     def exists(self) -> bool:
@@ -323,7 +328,8 @@ class Database:
             self._close_reader()
         try:
             found = _identity(self.path)
-            con = connect(self.path, read_only=False, wait=self.wait)
+            con = connect(self.path, read_only=False, wait=self.wait,
+                          config={"threads": int(self.write_threads)} if self.write_threads else None)
             failed = False
             try:
                 if found is None or found != f.schema_ensured:
