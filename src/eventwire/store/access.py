@@ -327,11 +327,11 @@ class Database:
             f.writing = True
             self._close_reader()
         try:
-            found = _identity(self.path)
             con = connect(self.path, read_only=False, wait=self.wait,
                           config={"threads": int(self.write_threads)} if self.write_threads else None)
             failed = False
             try:
+                found = _identity(self.path)  # once it is ours (opening it changes nothing there)
                 if found is None or found != f.schema_ensured:
                     f.schema_ensured = None
                     ensure_schema(con)  # a file new, written by another process, or removed and made again
