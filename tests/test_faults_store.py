@@ -326,3 +326,40 @@ def test_api_ingest_on_a_failing_disk_is_507_and_changes_nothing(stored_db, monk
                                headers={"Authorization": "Bearer t0ken"})
         assert response.status_code == 507 and "could not be stored" in response.json()["detail"]
         assert client.get("/api/facets").json()["documents"] == 2
+
+
+def test_a_writer_ensures_the_schema_again_only_when_the_file_changed_meanwhile(tmp_path, monkeypatch):
+    """ensure_schema runs when this process's writer opens a file it did not leave as it is now: new,
+    written by another process, or removed and made again (then it gets its tables back)."""
+    from eventwire.store import schema
+
+    calls = []
+    real = schema.ensure_schema
+    monkeypatch.setattr(schema, "ensure_schema", lambda con: (calls.append(1), real(con))[1])
+    path = str(tmp_path / "s.duckdb")
+    db = Database(path)
+    with db.writing() as store:
+        store.record_failure("a.txt", "bad")
+    with db.writing() as store:
+        store.record_failure("b.txt", "bad")
+    assert len(calls) == 1
+    con = duckdb.connect(path)  # another writer
+    con.execute("INSERT INTO failures VALUES ('c.txt', 'bad', NULL)")
+    con.close()
+    with db.writing() as store:
+        assert len(store.failures()) == 3
+    assert len(calls) == 2
+    os.remove(path)
+    duckdb.connect(path).close()  # made again, empty
+    with db.writing() as store:
+        assert store.count("documents") == 0 and store.failures() == []
+    assert len(calls) == 3
+
+
+def test_an_ingest_drivers_writer_runs_on_the_threads_it_is_given(tmp_path):
+    path = str(tmp_path / "t.duckdb")
+    with Database(path, write_threads=1).writing() as store:
+        assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    with Database(path).writing() as store:  # DuckDB's default: one per core
+        assert store.con.execute("SELECT current_setting('threads')").fetchone()[0] == duckdb.connect().execute(
+            "SELECT current_setting('threads')").fetchone()[0]

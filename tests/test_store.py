@@ -105,3 +105,20 @@ def test_clearing_a_batch_of_inputs_forgets_their_failures_and_their_entries_onl
             store.record_failure(source, "bad")
         store.clear_failures_of(["in/a.jsonl", "in/b_%.txt", "in/a.jsonl"])
         assert [s for s, _ in store.failures()] == ["in/a.jsonl2#1", "in/a.jsonlx", "in/bx%.txt#2", "in/c.txt"]
+
+
+def test_a_runs_inputs_are_looked_up_at_once_with_input_dones_answers(empty_db):
+    """inputs_done (the driver's plan, one statement on DuckDB) answers what input_done answers for
+    each input: done only with the same size, mtime and settings fingerprint, never without a size."""
+    with open_store(empty_db) as store:
+        store.mark_inputs([("in/a.txt", 10, 100, "fp", 2, 0), ("in/b.txt", 20, 200, "fp", 1, 1),
+                           ("in/c.txt", 30, 300, "old", 1, 0), ("in/d.txt", 40, 400, "fp", 3, 0)])
+        asked = [("in/a.txt", 10, 100), ("in/b.txt", 20, 200), ("in/c.txt", 30, 300), ("in/d.txt", 40, 401),
+                 ("in/e.txt", 50, 500), ("in/a.txt", None, None), ("in/b.txt", 20, 200)]
+        expected = {("in/a.txt", 10, 100): (2, 0), ("in/b.txt", 20, 200): (1, 1)}
+        store.con.execute("SELECT 1 UNION ALL SELECT 2").fetchone()  # a caller's result left unfinished
+        assert store.inputs_done(asked, "fp") == expected
+        assert {(loc, size, mtime): done for loc, size, mtime in asked
+                if (done := store.input_done(loc, size, mtime, "fp")) is not None} == expected
+        assert store.inputs_done([("in/d.txt", 40, 400)], "fp") == {("in/d.txt", 40, 400): (3, 0)}
+        assert store.inputs_done([], "fp") == {}

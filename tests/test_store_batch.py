@@ -89,6 +89,24 @@ def test_batches_joined_from_several_workers_keep_each_articles_rows(records):
     assert third["events"].num_rows == len(records[2].events)
 
 
+def test_consecutive_articles_are_taken_as_one_slice_per_joined_batch(records):
+    """The driver's insert scans Arrow chunks: articles that follow each other are one chunk, not one each."""
+    parts = [article_batch(records[:3]), article_batch(records[3:])]
+    joined = ArticleBatch.join(parts)
+    every = joined.articles(range(len(records)))
+    for table in TABLES:
+        assert every[table].to_pylist() == joined.tables[table].to_pylist()
+        assert every[table].column(0).num_chunks <= len(parts), table
+    picked = joined.articles([0, 1, 3, 4])
+    assert picked["documents"].column("doc_id").num_chunks == 2
+    assert picked["documents"].column("doc_id").to_pylist() == [records[k].document.id for k in (0, 1, 3, 4)]
+    for table in TABLES:
+        expected = [row for k in (0, 1, 3, 4) for row in joined.articles([k])[table].to_pylist()]
+        assert picked[table].to_pylist() == expected, table
+    assert joined.articles([4, 0])["documents"].column("doc_id").to_pylist() == [records[4].document.id,
+                                                                                records[0].document.id]
+
+
 def test_reingesting_a_batch_is_idempotent_and_replaces_what_changed(tmp_path, records):
     with open_store(str(tmp_path / "s.duckdb")) as store:
         store.write_batch(article_batch(records))

@@ -220,13 +220,17 @@ def ingest(
     or the run stopped (full disk, database busy); 130: interrupted. A rerun finishes the job."""
     import signal
 
+    from eventwire import run
+
+    if engine is not Engine.serial or dask:  # this process only drives: workers analyse the text
+        run.arrow_without_numpy()
     from eventwire.run import run_ingest
     from eventwire.run.progress import run_progress
     from eventwire.store.access import Database
 
     settings = _settings(config, db=db, model=model, actors=actors, shards=shards)
     files = list(expand_paths(paths))
-    database = Database(settings.db, wait=settings.lock_wait)
+    database = Database(settings.db, wait=settings.lock_wait, write_threads=1)
     # SIGTERM stops the run as Ctrl-C does: workers ended, what was stored stays, one line.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     with run_progress(err) as progress:

@@ -268,9 +268,30 @@ def document_id(url: str | None, title: str, text: str) -> tuple[str, str]:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16], content_hash
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}  # a type -> its dataclass fields' names, or None
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The names of the fields of the dataclass `kind` in order, or None for another type (cached:
+    dataclasses.fields and is_dataclass per value were most of the cost of a record's JSON)."""
+    try:
+        return _FIELD_NAMES[kind]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        _FIELD_NAMES[kind] = names
+        return names
+
+
 def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind is list:
+        return [_jsonable(v) for v in value]
+    names = _field_names(kind)
+    if names is not None:
+        out = {name: _jsonable(getattr(value, name)) for name in names}
         if isinstance(value, Evidence) and value.sentence_span is None:
             del out["sentence_span"]  # only a window names its sentence (since 1.2.0)
         if isinstance(value, Actor):

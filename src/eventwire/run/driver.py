@@ -127,24 +127,25 @@ def plan_inputs(paths: Iterable[str], store, fingerprint: str, force: bool = Fal
     """The inputs to process (`paths` already expanded); skipped ones are counted in `summary`,
     except those of `stored_now` (stored by this run already, from shards an earlier run left)."""
     summary = summary if summary is not None else Summary()
-    todo = []
+    listed = []
     for location in paths:
         summary.inputs += 1
-        if location == "-":
-            todo.append(InputItem("-", data=sys.stdin.buffer.read()))
+        listed.append(InputItem("-", data=sys.stdin.buffer.read()) if location == "-" else _stat(location))
+    done = {} if force else store.inputs_done(
+        [(item.location, item.size, item.mtime_ns) for item in listed if item.location != "-"], fingerprint)
+    todo = []
+    for item in listed:
+        found = done.get((item.location, item.size, item.mtime_ns)) if item.location != "-" else None
+        if found is None:
+            todo.append(item)
             continue
-        item = _stat(location)
-        done = None if force else store.input_done(item.location, item.size, item.mtime_ns, fingerprint)
-        if done is not None:
-            if location in stored_now:
-                continue
-            if on_skip:
-                on_skip(location, f"unchanged since the last run ({done[0]} article{'' if done[0] == 1 else 's'} stored)")
-            summary.skipped_inputs += 1
-            summary.unchanged += done[0]
-            summary.failed_before += done[1]
+        if item.location in stored_now:
             continue
-        todo.append(item)
+        if on_skip:
+            on_skip(item.location, f"unchanged since the last run ({found[0]} article{'' if found[0] == 1 else 's'} stored)")
+        summary.skipped_inputs += 1
+        summary.unchanged += found[0]
+        summary.failed_before += found[1]
     return todo
 
 

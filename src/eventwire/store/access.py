@@ -137,15 +137,17 @@ def _withdraw(path: str) -> None:
         pass
 
 
-def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to `path`, waiting up to `wait` seconds while another process holds it."""
+def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT,
+            config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to `path` (with DuckDB's `config`), waiting up to `wait` seconds while
+    another process holds it."""
     deadline = time.monotonic() + wait
     delay = 0.02
     announced = False
     try:
         while True:
             try:
-                return duckdb.connect(path, read_only=read_only)
+                return duckdb.connect(path, read_only=read_only, config=config or {})
             except (duckdb.IOException, duckdb.ConnectionException) as exc:
                 if not _is_lock_conflict(exc):
                     if is_storage_failure(exc):
@@ -165,6 +167,18 @@ def connect(path: str, read_only: bool, wait: float = DEFAULT_WAIT) -> duckdb.Du
             _withdraw(path)
 
 
+def _identity(path: str) -> tuple[int, int, int, int] | None:
+    """The file's device, inode, size and modification time, or None when it does not exist. Every
+    checkpoint changes its size or time, and a write not checkpointed yet leaves a .wal beside it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if os.path.exists(path + ".wal"):
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 class _FileState:
     """What the threads of this process share about one database file (DuckDB, too, keeps one
     instance per file per process)."""
@@ -180,6 +194,10 @@ class _FileState:
         # Grows each time the read-only instance is opened: while it stays open nothing can write
         # the file, so answers computed under one generation stay true (api/cache.py).
         self.generation = 0
+        # The file as this process's last writer closed it (device, inode, size, mtime), when its
+        # schema was ensured: a writer that finds it so again skips ensure_schema (bench/README.md,
+        # "Ingest overhead"); a file that another process wrote, or removed and made again, differs.
+        self.schema_ensured: tuple[int, int, int, int] | None = None
 
 
 _FILES: dict[str, _FileState] = {}
@@ -197,7 +215,9 @@ class Database:
     yield a Store. Threads of one process share the file's state (the server's request threads,
     two runs in one process): reads run together, a write waits for them and excludes them. With
     `keep_reader`, the read-only instance stays open between reads until another process waits;
-    `query_threads` caps the threads each of its queries runs on (DuckDB's default: one per core).
+    `query_threads` caps the threads each of its queries runs on (DuckDB's default: one per core);
+    `write_threads` those of each writer (an ingest driver's: 1, since its batches are small and the
+    workers have the cores; each batch then costs 10-15% less CPU, bench/README.md "Ingest overhead").
     A postgresql:// URL gives a postgres.PostgresDatabase, which is used the same way."""
 
     def __new__(cls, path: str, **options: Any) -> Any:
@@ -208,11 +228,12 @@ class Database:
         return super().__new__(cls)
 
     def __init__(self, path: str, *, wait: float = DEFAULT_WAIT, keep_reader: bool = False,
-                 query_threads: int | None = None) -> None:
+                 query_threads: int | None = None, write_threads: int | None = None) -> None:
         self.path = path
         self.wait = wait
         self.keep_reader = keep_reader
         self.query_threads = query_threads
+        self.write_threads = write_threads
         self._file = _state(path)
 
     def exists(self) -> bool:
@@ -306,10 +327,14 @@ class Database:
             f.writing = True
             self._close_reader()
         try:
-            con = connect(self.path, read_only=False, wait=self.wait)
+            con = connect(self.path, read_only=False, wait=self.wait,
+                          config={"threads": int(self.write_threads)} if self.write_threads else None)
             failed = False
             try:
-                ensure_schema(con)  # cheap, and a file removed and made again gets its tables
+                found = _identity(self.path)  # once it is ours (opening it changes nothing there)
+                if found is None or found != f.schema_ensured:
+                    f.schema_ensured = None
+                    ensure_schema(con)  # a file new, written by another process, or removed and made again
                 yield Store(con, self.path)
             except BaseException:
                 failed = True
@@ -320,6 +345,7 @@ class Database:
                 except duckdb.Error as exc:
                     if not failed:
                         raise StorageFailure(self.path, exc) from exc
+                f.schema_ensured = None if failed else _identity(self.path)
         except duckdb.Error as exc:
             if is_storage_failure(exc):
                 raise StorageFailure(self.path, exc) from exc

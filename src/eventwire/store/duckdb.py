@@ -105,6 +105,34 @@ class Store(EventQueries):
             return None
         return row[3], row[4]
 
+    def inputs_done(self, items: list[tuple[str, int | None, int | None]],
+                    fingerprint: str) -> dict[tuple[str, int, int], tuple[int, int]]:
+        """input_done for each (location, size, mtime_ns): (articles, failures) of those fully processed,
+        by the same triple; on DuckDB with one query (a run plans all its inputs at once: 0.4 ms each,
+        one by one)."""
+        known = [item for item in items if item[1] is not None and item[2] is not None]
+        if self.dialect is not DUCKDB or len(known) < 2:
+            found = {}
+            for location, size, mtime_ns in known:
+                if (done := self.input_done(location, size, mtime_ns, fingerprint)) is not None:
+                    found[location, size, mtime_ns] = done
+            return found
+        import pyarrow as pa
+
+        table = pa.Table.from_arrays([pa.array([k[n] for k in known], type=t) for n, t in
+                                      enumerate((pa.string(), pa.int64(), pa.int64()))],
+                                     names=["location", "size", "mtime_ns"])
+        cursor = self.con.cursor()  # its own connection: no result of the caller's left unfetched
+        try:
+            cursor.register("planned_inputs", table)
+            rows = cursor.execute(
+                "SELECT i.location, i.size, i.mtime_ns, i.articles, i.failed FROM inputs i JOIN planned_inputs p ON "
+                "i.location = p.location AND i.size = p.size AND i.mtime_ns = p.mtime_ns "
+                "WHERE i.fingerprint = ?", [fingerprint]).fetchall()
+        finally:
+            cursor.close()
+        return {(location, size, mtime_ns): (articles, failed) for location, size, mtime_ns, articles, failed in rows}
+
     def mark_input(self, location: str, size: int | None, mtime_ns: int | None, fingerprint: str,
                    articles: int, failed: int) -> None:
         """Record an input as fully processed (after all its articles and failures are written)."""

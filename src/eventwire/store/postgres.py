@@ -162,7 +162,8 @@ class PostgresDatabase:
     the DuckDB file's concerns and are accepted for the same calls."""
 
     def __init__(self, url: str, *, wait: float = 0, keep_reader: bool = False,
-                 query_threads: int | None = None) -> None:  # query_threads: DuckDB's; the server sets its own
+                 query_threads: int | None = None,
+                 write_threads: int | None = None) -> None:  # *_threads: DuckDB's; the server sets its own
         self.path = url
         self.wait = wait
         self._idle: list[Any] = []

@@ -166,11 +166,19 @@ class ArticleBatch:
         return self.tables["documents"].column(name).to_pylist()
 
     def articles(self, keep: Sequence[int]) -> dict[str, pa.Table]:
-        """The batch of the articles at these positions, in this order."""
+        """The batch of the articles at these positions, in this order. Articles that follow each other
+        are taken as one slice: DuckDB scans an Arrow table chunk by chunk, and a batch cut into one
+        chunk per article cost the driver's insert twice the CPU (bench/README.md, "Ingest overhead")."""
+        runs: list[tuple[int, int]] = []  # (first, last + 1) of consecutive positions
+        for k in keep:
+            if runs and runs[-1][1] == k:
+                runs[-1] = (runs[-1][0], k + 1)
+            else:
+                runs.append((k, k + 1))
         out = {}
         for name, table in self.tables.items():
             at = self.bounds[name]
-            parts = [table.slice(at[k], at[k + 1] - at[k]) for k in keep]
+            parts = [table.slice(at[first], at[end] - at[first]) for first, end in runs]
             out[name] = pa.concat_tables(parts) if parts else table.schema.empty_table()
         return out
 
