@@ -43,11 +43,7 @@ def _self_cpu() -> float:
 
 def driver(args: list[str]) -> None:
     """`eventwire ARGS` in this process, then one JSON line on stdout: the driver's CPU split."""
-    from eventwire import run
     from eventwire.cli import app
-
-    if hasattr(run, "arrow_without_numpy"):  # as `ingest` imports the driver (a checkout before it has none)
-        run.arrow_without_numpy()
     from eventwire.run import driver as run_driver
 
     imports = _self_cpu()

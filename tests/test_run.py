@@ -224,33 +224,6 @@ def test_the_ingest_driver_does_not_import_the_parser():
     assert done.stdout.strip() == "['spacy', 'thinc']"
 
 
-def test_the_ingest_driver_stores_a_batch_without_importing_numpy(tmp_path):
-    """`ingest` imports pyarrow without numpy in its driver (run.arrow_without_numpy): the driver's
-    whole path (rows, a batch through Arrow into DuckDB, its read back) works, and numpy imported
-    later still works."""
-    import subprocess
-    import sys
-
-    script = ("import sys\n"
-              "from eventwire import run\n"
-              "run.arrow_without_numpy()\n"
-              "from eventwire.run import driver\n"
-              "from eventwire.ingest.text import parse_text\n"
-              "from eventwire.record import ArticleRecord\n"
-              "from eventwire.store.access import Database\n"
-              "from eventwire.store.rows import article_batch\n"
-              "record = ArticleRecord(parse_text('Port closed\\n\\nThe port was closed on Monday.', 'in/a.txt'))\n"
-              f"with Database({str(tmp_path / 'd.duckdb')!r}).writing() as store:\n"
-              "    outcome = store.write_batch(article_batch([record]))\n"
-              "    titles = [r['document']['title'] for r in store.records()]\n"
-              "print(outcome, titles, 'numpy' in sys.modules)\n"
-              "import numpy\n"
-              "print(int(numpy.arange(3).sum()))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["['stored'] ['Port closed'] False", "3"]
-
-
 def _trim_threshold():
     return os.environ.get("MALLOC_TRIM_THRESHOLD_")
 

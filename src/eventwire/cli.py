@@ -220,10 +220,6 @@ def ingest(
     or the run stopped (full disk, database busy); 130: interrupted. A rerun finishes the job."""
     import signal
 
-    from eventwire import run
-
-    if engine is not Engine.serial or dask:  # this process only drives: workers analyse the text
-        run.arrow_without_numpy()
     from eventwire.run import run_ingest
     from eventwire.run.progress import run_progress
     from eventwire.store.access import Database
