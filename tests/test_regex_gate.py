@@ -59,3 +59,16 @@ def test_pattern_set_scans_one_by_one_what_it_cannot_combine():
         rules = PatternSet(patterns)
         assert rules.scan is None
         assert _found(rules.finditer_each("aba abaa AB")) == _found(p.finditer("aba abaa AB") for p in patterns)
+
+
+def test_pattern_set_finds_matches_starting_with_any_character_its_rules_allow():
+    # Each rule's first character is tested before the rule (regex_gate._mark): characters outside
+    # ASCII (an accented letter, the long s and the Kelvin sign that case-insensitive rules accept
+    # for "s" and "k"), a rule whose first characters are unknown (".x"), and a negated class.
+    patterns = [re.compile(r"(?i:sun|kilo)"), re.compile(r"(?<![\w])é\w+"), re.compile(r".x"),
+                re.compile(r"[^a-z ]\d"), re.compile(r"\d+")]
+    rules = PatternSet(patterns)
+    assert rules.scan is not None
+    text = "ſun SUN Sun KILO Kilo éclair café ax _7 ٣٤ 12"
+    assert _found(rules.finditer_each(text)) == _found(p.finditer(text) for p in patterns)
+    assert all(rules.finditer_each(text))
