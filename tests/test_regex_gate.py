@@ -72,3 +72,21 @@ def test_pattern_set_finds_matches_starting_with_any_character_its_rules_allow()
     text = "ſun SUN Sun KILO Kilo éclair café ax _7 ٣٤ 12"
     assert _found(rules.finditer_each(text)) == _found(p.finditer(text) for p in patterns)
     assert all(rules.finditer_each(text))
+
+
+def test_number_words_grouped_by_first_letter_match_as_the_plain_alternation():
+    from eventwire.ground.time_grammar import _NUMBER_WORDS, _by_first_letter
+
+    words = [r"\d+", r"a\s+few", "couple", "an", "a", "six", "seven", "several", "ten", "two", "kilo", "in"]
+    grouped = re.compile(rf"(?i:(?<![\w])(?:{_by_first_letter(words)})(?![\w]))")
+    plain = re.compile(rf"(?i:(?<![\w])(?:{'|'.join(words)})(?![\w]))")
+    text = ("A few said an ax, a Couple, SIX or ſix, Seven, ſeveral, TEN, Two, KILO, Kilo, İn, ın, in, 12, "
+            + " ".join(_NUMBER_WORDS))
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert len(plain.findall(text)) > 20
+    try:
+        _by_first_letter(["ten", "(?:the\\s+)?end"])  # may start with a letter: cannot be kept in place
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("an alternative that may open with a letter was grouped")
