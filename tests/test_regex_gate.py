@@ -90,3 +90,12 @@ def test_number_words_grouped_by_first_letter_match_as_the_plain_alternation():
         pass
     else:
         raise AssertionError("an alternative that may open with a letter was grouped")
+
+
+def test_the_case_partners_are_all_the_letters_re_folds_onto_ascii_letters():
+    from eventwire.ground.time_grammar import _CASE_PARTNERS
+
+    folded = re.compile(r"(?i)[a-z]")
+    found = {chr(c) for c in range(128, 0x110000) if folded.match(chr(c))}
+    assert found == {c for partners in _CASE_PARTNERS.values() for c in partners}
+    assert all(re.fullmatch(f"(?i){letter}", c) for letter, partners in _CASE_PARTNERS.items() for c in partners)
