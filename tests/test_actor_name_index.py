@@ -43,3 +43,18 @@ def test_may_begin_key_reads_prefixes_of_sorted_keys():
     assert may_begin_key(keys, "Syria's")
     assert may_begin_key(keys, "AL")  # a name in capitals is looked up folded
     assert not may_begin_key(keys, "Guineas")
+
+
+def test_answers_are_kept_for_the_process_and_forgotten_past_the_memo_size(monkeypatch):
+    import eventwire.ground.actor_kb as actor_kb
+
+    kb = load_actor_kb()
+    kb._begins_memo.clear()
+    assert kb.may_begin_name("Syria") and not kb.may_begin_name("Xqzvw")
+    assert kb._begins_memo == {"Syria": True, "Xqzvw": False}  # asked again, answered from the memo
+    monkeypatch.setattr(actor_kb, "_SPELLING_MEMO", 3)
+    for word in ("Kremlin", "Tuesday's", "White", "Qzx"):
+        kb.may_begin_name(word)
+    assert len(kb._begins_memo) <= 3
+    assert [kb.may_begin_name(w) for w in ("Syria", "Xqzvw", "Kremlin")] == [True, False, True]
+    kb._begins_memo.clear()

@@ -59,3 +59,43 @@ def test_pattern_set_scans_one_by_one_what_it_cannot_combine():
         rules = PatternSet(patterns)
         assert rules.scan is None
         assert _found(rules.finditer_each("aba abaa AB")) == _found(p.finditer("aba abaa AB") for p in patterns)
+
+
+def test_pattern_set_finds_matches_starting_with_any_character_its_rules_allow():
+    # Each rule's first character is tested before the rule (regex_gate._mark): characters outside
+    # ASCII (an accented letter, the long s and the Kelvin sign that case-insensitive rules accept
+    # for "s" and "k"), a rule whose first characters are unknown (".x"), and a negated class.
+    patterns = [re.compile(r"(?i:sun|kilo)"), re.compile(r"(?<![\w])é\w+"), re.compile(r".x"),
+                re.compile(r"[^a-z ]\d"), re.compile(r"\d+")]
+    rules = PatternSet(patterns)
+    assert rules.scan is not None
+    text = "ſun SUN Sun KILO Kilo éclair café ax _7 ٣٤ 12"
+    assert _found(rules.finditer_each(text)) == _found(p.finditer(text) for p in patterns)
+    assert all(rules.finditer_each(text))
+
+
+def test_number_words_grouped_by_first_letter_match_as_the_plain_alternation():
+    from eventwire.ground.time_grammar import _NUMBER_WORDS, _by_first_letter
+
+    words = [r"\d+", r"a\s+few", "couple", "an", "a", "six", "seven", "several", "ten", "two", "kilo", "in"]
+    grouped = re.compile(rf"(?i:(?<![\w])(?:{_by_first_letter(words)})(?![\w]))")
+    plain = re.compile(rf"(?i:(?<![\w])(?:{'|'.join(words)})(?![\w]))")
+    text = ("A few said an ax, a Couple, SIX or ſix, Seven, ſeveral, TEN, Two, KILO, Kilo, İn, ın, in, 12, "
+            + " ".join(_NUMBER_WORDS))
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert len(plain.findall(text)) > 20
+    try:
+        _by_first_letter(["ten", "(?:the\\s+)?end"])  # may start with a letter: cannot be kept in place
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("an alternative that may open with a letter was grouped")
+
+
+def test_the_case_partners_are_all_the_letters_re_folds_onto_ascii_letters():
+    from eventwire.ground.time_grammar import _CASE_PARTNERS
+
+    folded = re.compile(r"(?i)[a-z]")
+    found = {chr(c) for c in range(128, 0x110000) if folded.match(chr(c))}
+    assert found == {c for partners in _CASE_PARTNERS.values() for c in partners}
+    assert all(re.fullmatch(f"(?i){letter}", c) for letter, partners in _CASE_PARTNERS.items() for c in partners)

@@ -56,3 +56,15 @@ def test_a_sentences_entities_are_span_ents(nlp):
         assert [(e.start, e.end, e.label_) for e in sentence.ents] == \
             [(e.start, e.end, e.label_) for e in sentence.span.ents]
     assert any(sentence.ents for sentence in parsed.sentences[1:])
+
+
+def test_a_paragraphs_text_is_the_text_it_was_parsed_from(nlp):
+    from eventwire.read import doc_text
+
+    text = "Rebels  shelled\tthe town.\u00a0Three people died!  "
+    parsed = read(parse_text(f"A headline\n\n{text}\n\nOfficials said so. ", "t.txt"), nlp)
+    for paragraph in parsed.paragraphs:
+        kept = paragraph.doc.user_data.get("eventwire.text")  # kept from the parser's input, not joined again
+        assert kept is not None and doc_text(paragraph.doc) is kept and kept == paragraph.doc.text
+    assert [doc_text(p.doc) for p in parsed.paragraphs] == \
+        ["A headline", "Rebels shelled the town. Three people died!", "Officials said so."]  # as ingest spaced it

@@ -84,12 +84,15 @@ def load_model(name: str | None = None, blis: bool = False) -> Language:
     raise RuntimeError("no spaCy English pipeline could be loaded: " + "; ".join(errors))
 
 
+_TEXT_KEY = "eventwire.text"
+
+
 def doc_text(doc: Doc) -> str:
-    """A Doc's text, built once: spaCy's Doc.text joins every token again on each access, and the
-    grounding stages slice paragraph texts thousands of times per article."""
-    text = doc.user_data.get("eventwire.text")
+    """A Doc's text, built once (or kept from the parser's input): spaCy's Doc.text joins every token
+    again on each access, and the grounding stages slice paragraph texts thousands of times per article."""
+    text = doc.user_data.get(_TEXT_KEY)
     if text is None:  # a parsed Doc's text never changes
-        text = doc.user_data["eventwire.text"] = doc.text
+        text = doc.user_data[_TEXT_KEY] = doc.text
     return text
 
 
@@ -296,24 +299,25 @@ def _pipe_bounded(nlp: Language, texts: Iterable[str], batch_size: int) -> Itera
     size = 0
     for text in texts:
         if group and (len(group) >= batch_size or size + len(text) > BATCH_CHARS):
-            yield from _without_tensor(nlp.pipe(group, batch_size=len(group)))
+            yield from _finished(group, nlp.pipe(group, batch_size=len(group)))
             group, size = [], 0
         group.append(text)
         size += len(text)
     if group:
-        yield from _without_tensor(nlp.pipe(group, batch_size=len(group)))
+        yield from _finished(group, nlp.pipe(group, batch_size=len(group)))
 
 
 _NO_TENSOR = numpy.zeros((0, 0), dtype="float32")
 
 
-def _without_tensor(docs: Iterable[Doc]) -> Iterator[Doc]:
-    """The Docs without the tok2vec output spaCy leaves on them (96 floats, 384 bytes a token): every
-    component has run, and nothing after the parse reads it (no vectors or similarity here). An
-    article's paragraphs are all held until it is grounded, so a page of 600,000 characters kept
-    about 55 MB of it alive."""
-    for doc in docs:
+def _finished(texts: list[str], docs: Iterable[Doc]) -> Iterator[Doc]:
+    """The Docs, each with its text kept (see doc_text) and without the tok2vec output spaCy leaves on
+    them (96 floats, 384 bytes a token): every component has run, and nothing after the parse reads
+    it (no vectors or similarity here). An article's paragraphs are all held until it is grounded, so
+    a page of 600,000 characters kept about 55 MB of it alive."""
+    for text, doc in zip(texts, docs):
         doc.tensor = _NO_TENSOR
+        doc.user_data[_TEXT_KEY] = text  # a Doc's text is the text it was made from, character for character
         yield doc
 
 

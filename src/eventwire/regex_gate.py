@@ -132,6 +132,22 @@ def _after_non_word(pattern: re.Pattern) -> bool:
     return False
 
 
+def _mark(k: int, body: str, gate: str | None) -> str:
+    """Zero-width: sets the empty group `_k` where `body` matches, else matches empty.
+
+    Where the body's first characters are known, the test of the next character comes first, as
+    the first item of a branch (a character class, written case-sensitively), which the regex engine
+    rejects without entering the branch: a lookahead first is entered at every position before it
+    fails. The class holds the ASCII characters the gate allows and every non-ASCII one (the body
+    starts with its own gate, which decides those), and a lookbehind over that one character steps
+    back to test the body where the scan stands."""
+    if gate is None:
+        return f"(?:(?={body})(?P<_{k}>)|)"
+    allowed = re.compile(gate)
+    ascii_first = "".join(re.escape(chr(c)) for c in range(128) if allowed.match(chr(c)))
+    return f"(?=(?:[{ascii_first}\\x80-\\U0010ffff](?<=(?={body})(?P<_{k}>)[\\s\\S])|))"
+
+
 class PatternSet:
     """Several patterns' matches, each pattern's as its own `finditer` gives them, found in one scan
     of the text instead of one scan per pattern."""
@@ -152,7 +168,8 @@ class PatternSet:
                     or sre_parse.parse(text, pattern.flags).getwidth()[0] == 0:
                 return None  # global flags, backreferences, unnamed groups or empty matches: one by one
             bodies.append(_NAMED_GROUP.sub("(?:", text))  # the groups are read from a match of the pattern
-        marks = [f"(?:(?={body})(?P<_{k}>)|)" for k, body in enumerate(bodies)]
+        marks = [_mark(k, body, first_char_lookahead(pattern.pattern))
+                 for k, (body, pattern) in enumerate(zip(bodies, self.patterns))]
         after_non_word = [k for k, pattern in enumerate(self.patterns) if _after_non_word(pattern)]
         anywhere = [k for k in range(len(bodies)) if k not in after_non_word]
         gate = first_char_lookahead("|".join(f"(?:{body})" for body in bodies)) or ""

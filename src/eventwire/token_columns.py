@@ -11,13 +11,20 @@ from __future__ import annotations
 import weakref
 from functools import cached_property
 
-
 from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 __all__ = ["Columns", "columns", "sentence_ends"]
 
 _KEY = "eventwire.columns"
+
+
+# Every column's attribute, read from the Doc in one to_array call: a call per column cost more in
+# its own overhead than in the reading, and a paragraph's grounding asks for most of them.
+_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA)
+# The names of the few labels (part of speech, tag, dependency, entity type), kept for the process:
+# each Doc would otherwise look the same few dozen strings up again.
+_LABELS: dict[int, str] = {}
 
 
 class Columns:
@@ -29,46 +36,64 @@ class Columns:
     def __init__(self, doc: Doc) -> None:
         self._doc = weakref.ref(doc)
 
-    def _array(self, attr: int):
-        return self._doc().to_array(attr)
+    @cached_property
+    def _array(self):
+        """Every attribute's values (hashes or flags), a column each in _ATTRS order."""
+        return self._doc().to_array(_ATTRS)
 
-    def _strings(self, attr: int) -> list[str]:
-        values = self._array(attr).tolist()
+    def _values(self, attr: int) -> list[int]:
+        return self._array[:, _ATTRS.index(attr)].tolist()
+
+    def _words(self, attr: int) -> list[str]:
+        """The strings of a word attribute (text, lower case, lemma): each distinct value looked up once."""
+        values = self._values(attr)
         strings = self._doc().vocab.strings
-        names = {value: strings[value] for value in set(values)}  # each distinct value looked up once
+        names = {value: strings[value] for value in set(values)}
         return [names[value] for value in values]
+
+    def _labels(self, attr: int) -> list[str]:
+        values = self._values(attr)
+        try:
+            return [_LABELS[value] for value in values]
+        except KeyError:
+            strings = self._doc().vocab.strings
+            _LABELS.update((value, strings[value]) for value in set(values) if value not in _LABELS)
+            return [_LABELS[value] for value in values]
 
     @cached_property
     def text(self) -> list[str]:  # token.text
-        return self._strings(ORTH)
+        return self._words(ORTH)
 
     @cached_property
     def lower(self) -> list[str]:  # token.lower_
-        return self._strings(LOWER)
+        return self._words(LOWER)
 
     @cached_property
     def lemma(self) -> list[str]:  # token.lemma_.lower()
-        return [lemma.lower() for lemma in self._strings(LEMMA)]
+        values = self._values(LEMMA)
+        strings = self._doc().vocab.strings
+        names = {value: strings[value].lower() for value in set(values)}
+        return [names[value] for value in values]
 
     @cached_property
     def pos(self) -> list[str]:  # token.pos_
-        return self._strings(POS)
+        return self._labels(POS)
 
     @cached_property
     def tag(self) -> list[str]:  # token.tag_
-        return self._strings(TAG)
+        return self._labels(TAG)
 
     @cached_property
     def dep(self) -> list[str]:  # token.dep_
-        return self._strings(DEP)
+        return self._labels(DEP)
 
     @cached_property
     def ent_type(self) -> list[str]:  # token.ent_type_ ("" outside entities)
-        return self._strings(ENT_TYPE)
+        return self._labels(ENT_TYPE)
 
     @cached_property
     def alpha(self) -> list[bool]:  # token.is_alpha
-        return [bool(flag) for flag in self._array(IS_ALPHA).tolist()]
+        return [bool(flag) for flag in self._values(IS_ALPHA)]
 
     @cached_property
     def capitalised(self) -> list[bool]:  # the text begins with a capital letter

@@ -230,8 +230,20 @@ class ActorKB:
     def may_begin_name(self, word: str) -> bool:
         """Whether a token n-gram whose first token is `word` may be a name that country_of,
         organisation or the regions table knows. The n-gram finders ask it once per start token
-        and skip the n-grams of the starts that begin no name (most of them) without building them."""
-        return may_begin_key(self._name_keys, word)
+        and skip the n-grams of the starts that begin no name (most of them) without building them.
+        The answers are kept (the same capitalised words come back article after article), up to
+        _SPELLING_MEMO of them, then all forgotten at once."""
+        memo = self._begins_memo
+        known = memo.get(word)
+        if known is None:
+            if len(memo) >= _SPELLING_MEMO:
+                memo.clear()
+            known = memo[word] = may_begin_key(self._name_keys, word)
+        return known
+
+    @functools.cached_property
+    def _begins_memo(self) -> dict[str, bool]:
+        return {}
 
     @functools.cached_property
     def _org_names_folded(self) -> dict[str, Organisation]:

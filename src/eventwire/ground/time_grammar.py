@@ -72,9 +72,45 @@ _WEEKDAY = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
             r"|Mon\.|Tues?\.|Wed\.|Thu(?:rs?)?\.|Fri\.|Sat\.|Sun\.")
 _YEAR = r"(?<![\d$£€.,])(?:1[6-9]|20)\d\d(?![\d])(?!,\d)(?!\.\d)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
-_NUM = (r"\d+(?:\.\d+)?|a\s+couple\s+of|couple\s+of|a\s+hundred|a\s+few|a\s+number\s+of|"
-        + "|".join(sorted((w for w in _NUMBER_WORDS if " " not in w), key=len, reverse=True))
-        + "|few|several|many")
+# The letters that match an ASCII letter case-insensitively besides its two cases (Python's re).
+_CASE_PARTNERS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}  # İ ı, the Kelvin sign, ſ
+
+
+def _by_first_letter(alternatives: list[str]) -> str:
+    """An alternation to be used case-insensitively, its alternatives grouped by their first letter,
+    written as a case-sensitive class: the regex engine rejects a branch that opens with a class
+    without entering it, while a case-insensitive letter is tried alternative by alternative at
+    every word start. The order within a group is kept, and alternatives of different first letters
+    never match at the same place, so the matches are the same. An alternative that opens with
+    anything but a letter is kept where it stands, and must not be able to start with a letter."""
+    groups: dict[str, list[str]] = {}
+    parts: list[str | list[str]] = []
+    for alternative in alternatives:
+        first = alternative[0]
+        if not (first.isascii() and first.isalpha()):
+            if not alternative.startswith("\\d"):
+                raise ValueError(f"cannot group {alternative!r} by its first letter")
+            parts.append(alternative)
+            continue
+        key = first.lower()
+        if key not in groups:
+            groups[key] = []
+            parts.append(groups[key])
+        groups[key].append(alternative[1:])
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            key = next(k for k, rest in groups.items() if rest is part)
+            letters = "".join(sorted({key, key.upper(), *_CASE_PARTNERS.get(key, "")}))
+            out.append(f"(?-i:[{letters}])(?:{'|'.join(part)})")
+    return "|".join(out)
+
+
+_NUM = _by_first_letter([r"\d+(?:\.\d+)?", r"a\s+couple\s+of", r"couple\s+of", r"a\s+hundred", r"a\s+few", r"a\s+number\s+of"]
+                        + sorted((w for w in _NUMBER_WORDS if " " not in w), key=len, reverse=True)
+                        + ["few", "several", "many"])
 _UNIT_WORDS = r"seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)"
 _UNIT_PLURAL = r"seconds|minutes|hours|days|weeks|months|years|decades|centuries"
 _EDGE = (r"early|late|mid-?|the\s+(?:end|beginning|start|middle|close|turn|first\s+half|second\s+half)\s+of"
