@@ -27,6 +27,19 @@ def test_columns_equal_the_token_attributes(nlp):
     assert columns(doc) is cols and cols.lower is columns(doc).lower  # read once per Doc
 
 
+def test_tree_columns_equal_spacys_heads_subtrees_and_ancestors(nlp):
+    doc = nlp(TEXT + " Officials said on Monday that the talks, which stalled, would resume.")
+    cols = columns(doc)
+    assert cols.head == [t.head.i for t in doc]
+    assert any(h < i for i, h in enumerate(cols.head)) and any(h > i for i, h in enumerate(cols.head))
+    assert cols.children == [[c.i for c in t.children] for t in doc]
+    for t in doc:
+        assert cols.subtree(t.i) == {s.i for s in t.subtree}
+        ancestors = {a.i for a in t.ancestors}
+        assert [cols.is_ancestor(a, t.i) for a in range(len(doc))] == [a in ancestors for a in range(len(doc))]
+    assert cols.subtree(0) is cols.subtree(0)  # kept per token
+
+
 def test_an_empty_doc_has_empty_columns(nlp):
     assert columns(nlp("")).lower == []
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from functools import cached_property
 
-from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 __all__ = ["Columns", "columns", "sentence_ends"]
@@ -21,10 +21,11 @@ _KEY = "eventwire.columns"
 
 # Every column's attribute, read from the Doc in one to_array call: a call per column cost more in
 # its own overhead than in the reading, and a paragraph's grounding asks for most of them.
-_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA)
+_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA, HEAD)
 # The names of the few labels (part of speech, tag, dependency, entity type), kept for the process:
 # each Doc would otherwise look the same few dozen strings up again.
 _LABELS: dict[int, str] = {}
+_WRAP = 1 << 64
 
 
 class Columns:
@@ -35,6 +36,7 @@ class Columns:
 
     def __init__(self, doc: Doc) -> None:
         self._doc = weakref.ref(doc)
+        self._subtrees: dict[int, frozenset[int]] = {}
 
     @cached_property
     def _array(self):
@@ -94,6 +96,45 @@ class Columns:
     @cached_property
     def alpha(self) -> list[bool]:  # token.is_alpha
         return [bool(flag) for flag in self._values(IS_ALPHA)]
+
+    @cached_property
+    def head(self) -> list[int]:  # token.head.i (a root is its own head)
+        # to_array gives the offset to the head, a negative one wrapped round as an unsigned 64-bit number.
+        return [i + (offset - _WRAP if offset >= _WRAP // 2 else offset)
+                for i, offset in enumerate(self._values(HEAD))]
+
+    @cached_property
+    def children(self) -> list[list[int]]:  # [c.i for c in token.children]
+        kids: list[list[int]] = [[] for _ in self.head]
+        for i, head in enumerate(self.head):
+            if head != i:
+                kids[head].append(i)
+        return kids
+
+    def subtree(self, i: int) -> frozenset[int]:
+        """{t.i for t in token.subtree}: the token and everything below it, kept per token (the quote
+        finders ask for the same cue's and clause's subtree again and again)."""
+        found = self._subtrees.get(i)
+        if found is None:
+            children = self.children
+            members, stack = [i], [i]
+            while stack:
+                below = children[stack.pop()]
+                members += below
+                stack += below
+            found = self._subtrees[i] = frozenset(members)
+        return found
+
+    def is_ancestor(self, above: int, i: int) -> bool:
+        """Whether token `above` is among token i's ancestors (`above in {a.i for a in token.ancestors}`)."""
+        head = self.head
+        for _ in range(len(head)):  # a parse is a tree; the bound only stops a malformed one
+            if head[i] == i:
+                return False
+            i = head[i]
+            if i == above:
+                return True
+        return False
 
     @cached_property
     def capitalised(self) -> list[bool]:  # the text begins with a capital letter

@@ -218,6 +218,7 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             return [_Draft("indirect", ctx.p_index, sentence, words.start_char, words.end_char, label[2], "label",
                            label=(label[0], label[1]))]
     cols = columns(doc)
+    in_sentence = set(range(sentence.span.start, sentence.span.end))
     for tok in sentence.tokens:
         if tok.i in excluded:
             continue
@@ -233,24 +234,23 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             owner = tok.head if tok.head.i != tok.i else None
             if owner is None:
                 continue
-            phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
-            allowed = {t.i for t in owner.subtree} - phrase - excluded
+            allowed = set(cols.subtree(owner.i) - cols.subtree(tok.i) - cols.subtree(to.i) - excluded)
             heads = [owner]
         else:
             heads = _complements(tok, table)
             allowed = set()
-            cue_phrase = {t.i for t in tok.subtree}
             for head in heads:
-                clause = {t.i for t in head.subtree}
+                clause = cols.subtree(head.i)
                 # A complement lies inside the cue's phrase; an interrupted clause contains it.
-                inside = tok.i in {a.i for a in head.ancestors}
-                allowed |= clause if inside else clause - cue_phrase
-                if inside and tok.lemma_.lower() in table.single and table.single[tok.lemma_.lower()] == "characterise":
-                    allowed |= {t.i for c in tok.children if c.dep_ in ("oprd", "xcomp", "acomp")
-                                or (c.dep_ == "prep" and c.lower_ == "as") for t in c.subtree}
+                inside = cols.is_ancestor(tok.i, head.i)
+                allowed |= clause if inside else clause - cols.subtree(tok.i)
+                if inside and table.single.get(cols.lemma[tok.i]) == "characterise":
+                    for c in cols.children[tok.i]:
+                        if cols.dep[c] in ("oprd", "xcomp", "acomp") or (cols.dep[c] == "prep" and cols.lower[c] == "as"):
+                            allowed |= cols.subtree(c)
             allowed -= excluded
             allowed.discard(tok.i)
-        allowed &= set(range(sentence.span.start, sentence.span.end))
+        allowed &= in_sentence
         allowed -= _trailing_cues(doc, allowed, tok, table)
         runs: set[tuple[int, int]] = set()
         for head in heads:
@@ -261,7 +261,7 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             runs.add(run)
             tokens = doc[run[0]: run[1] + 1]
             words = sum(1 for t in tokens if not t.is_punct)
-            nominal = head.dep_ in ("dobj", "pobj", "nsubjpass") and tok.i in {a.i for a in head.ancestors}
+            nominal = head.dep_ in ("dobj", "pobj", "nsubjpass") and cols.is_ancestor(tok.i, head.i)
             if nominal and words < _NOMINAL_CONTENT:
                 continue
             # An infinitive may be two words ("declined to comment"); a clause needs three.
