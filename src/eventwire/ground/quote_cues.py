@@ -139,22 +139,24 @@ def _adjective_complements(adj: Token) -> list[Token]:
             for o in p.children if o.dep_ in ("pobj", "pcomp")]
 
 
-def _may_be_cue(cols: Columns, i: int, table: CueTable) -> bool:
-    """False where _cue_class of token i is None for certain, read from the token's attributes alone
-    (each of its branches needs one of these words, word classes or tags)."""
-    lower, lemma = cols.lower[i], cols.lemma[i]
-    if lower in ("according", "in"):
-        return True
-    if cols.pos[i] == "NOUN" and (lemma in table.nouns or lemma in table.intentions or lemma in table.partisans):
-        return True
-    if cols.pos[i] == "ADJ" and lower in table.adjectives:
-        return True
-    if not cols.tag[i].startswith("VB") or cols.dep[i] in ("aux", "auxpass", "amod"):
-        return False
-    phrasal = table.__dict__.get("_phrasal_lemmas")
-    if phrasal is None:
-        phrasal = table.__dict__["_phrasal_lemmas"] = frozenset(lemma for lemma, _ in table.phrasal)
-    return lemma in table.single or lemma == "put" or lemma in phrasal
+def _may_be_cues(cols: Columns, table: CueTable) -> list[bool]:
+    """For each token of the Doc, False where _cue_class is None for certain, read from the token's
+    attributes alone (each of its branches needs one of these words, word classes or tags); made once
+    per Doc, as both the direct and the indirect finders ask it of most tokens."""
+    kept = cols.__dict__.get("_may_be_cues")
+    if kept is not None and kept[0] is table:
+        return kept[1]
+    verbs = table.__dict__.get("_verb_lemmas")
+    if verbs is None:
+        verbs = table.__dict__["_verb_lemmas"] = frozenset(
+            {*table.single, "put", *(lemma for lemma, _ in table.phrasal)})
+    nouns = table.nouns | table.intentions | table.partisans
+    flags = [lower in ("according", "in") or (pos == "NOUN" and lemma in nouns)
+             or (pos == "ADJ" and lower in table.adjectives)
+             or (tag.startswith("VB") and dep not in ("aux", "auxpass", "amod") and lemma in verbs)
+             for lower, lemma, pos, tag, dep in zip(cols.lower, cols.lemma, cols.pos, cols.tag, cols.dep)]
+    cols.__dict__["_may_be_cues"] = (table, flags)
+    return flags
 
 
 def _cue_class(tok: Token, table: CueTable) -> str | None:

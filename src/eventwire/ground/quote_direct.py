@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from eventwire.ground.quote_cues import CueTable, _cue_class, _may_be_cue
+from eventwire.ground.quote_cues import CueTable, _cue_class, _may_be_cues
 from eventwire.read import Paragraph, Sentence, doc_text
 from eventwire.token_columns import columns
 
@@ -183,12 +183,12 @@ def _direct(ctx: _Context, mark: _Marked, quoted: set[int], table: CueTable) -> 
         after_sentence = last_sentence
     best: tuple[tuple[int, int], Token, str] | None = None
     candidates = {s.index: s for s in (first_sentence, last_sentence, after_sentence)}
-    cols = columns(doc)
+    may_be_cue = _may_be_cues(columns(doc), table)
     for sentence in candidates.values():
         for tok in sentence.tokens:
             if tok.i in quoted:
                 continue
-            cls = _cue_class(tok, table) if _may_be_cue(cols, tok.i, table) else None
+            cls = _cue_class(tok, table) if may_be_cue[tok.i] else None
             if not cls or cls in ("noun", "adjective", "venue"):
                 continue
             after = tok.i > close_i and (sentence is last_sentence or sentence is after_sentence)

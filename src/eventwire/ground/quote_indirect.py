@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 
 from eventwire.ground.quote_cues import (
     CueTable, _RELATIVE, _according_to, _adjective_complements, _clause_taking, _coordinated_cue, _cue_class,
-    _may_be_cue, _noun_clauses, _partisan_objects, _venue)
+    _may_be_cues, _noun_clauses, _partisan_objects, _venue)
 from eventwire.ground.quote_direct import _Context, _Draft, _sentence_at, _speaker_label
 from eventwire.read import Sentence
 from eventwire.token_columns import columns
@@ -218,11 +218,12 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             return [_Draft("indirect", ctx.p_index, sentence, words.start_char, words.end_char, label[2], "label",
                            label=(label[0], label[1]))]
     cols = columns(doc)
+    may_be_cue = _may_be_cues(cols, table)
     in_sentence = set(range(sentence.span.start, sentence.span.end))
     for tok in sentence.tokens:
         if tok.i in excluded:
             continue
-        cls = (_cue_class(tok, table) if _may_be_cue(cols, tok.i, table) else None) or (
+        cls = (_cue_class(tok, table) if may_be_cue[tok.i] else None) or (
             _clause_taking(tok) if cols.pos[tok.i] == "VERB" else None)
         if cls not in _INDIRECT_CLASSES:
             continue
