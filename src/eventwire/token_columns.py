@@ -9,6 +9,7 @@ and so on.
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
@@ -36,7 +37,6 @@ class Columns:
 
     def __init__(self, doc: Doc) -> None:
         self._doc = weakref.ref(doc)
-        self._subtrees: dict[int, frozenset[int]] = {}
 
     @cached_property
     def _array(self):
@@ -104,26 +104,26 @@ class Columns:
                 for i, offset in enumerate(self._values(HEAD))]
 
     @cached_property
-    def children(self) -> list[list[int]]:  # [c.i for c in token.children]
-        kids: list[list[int]] = [[] for _ in self.head]
-        for i, head in enumerate(self.head):
-            if head != i:
-                kids[head].append(i)
-        return kids
+    def _by_head(self) -> tuple[list[int], list[int]]:
+        """The token numbers sorted by their head, and those heads: token k's children are a slice of
+        the first. Two lists per Doc, not one per token, which the garbage collector would walk."""
+        head = self.head
+        order = sorted(range(len(head)), key=head.__getitem__)
+        return order, [head[i] for i in order]
 
-    def subtree(self, i: int) -> frozenset[int]:
-        """{t.i for t in token.subtree}: the token and everything below it, kept per token (the quote
-        finders ask for the same cue's and clause's subtree again and again)."""
-        found = self._subtrees.get(i)
-        if found is None:
-            children = self.children
-            members, stack = [i], [i]
-            while stack:
-                below = children[stack.pop()]
-                members += below
-                stack += below
-            found = self._subtrees[i] = frozenset(members)
-        return found
+    def children(self, i: int) -> list[int]:
+        """[c.i for c in token.children]"""
+        order, heads = self._by_head
+        return [c for c in order[bisect_left(heads, i): bisect_right(heads, i)] if c != i]
+
+    def subtree(self, i: int) -> set[int]:
+        """{t.i for t in token.subtree}: the token and everything below it."""
+        members, stack = {i}, [i]
+        while stack:
+            below = self.children(stack.pop())
+            members.update(below)
+            stack += below
+        return members
 
     def is_ancestor(self, above: int, i: int) -> bool:
         """Whether token `above` is among token i's ancestors (`above in {a.i for a in token.ancestors}`)."""

@@ -235,18 +235,19 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             owner = tok.head if tok.head.i != tok.i else None
             if owner is None:
                 continue
-            allowed = set(cols.subtree(owner.i) - cols.subtree(tok.i) - cols.subtree(to.i) - excluded)
+            allowed = cols.subtree(owner.i) - cols.subtree(tok.i) - cols.subtree(to.i) - excluded
             heads = [owner]
         else:
             heads = _complements(tok, table)
             allowed = set()
+            cue_phrase = cols.subtree(tok.i)
             for head in heads:
                 clause = cols.subtree(head.i)
                 # A complement lies inside the cue's phrase; an interrupted clause contains it.
                 inside = cols.is_ancestor(tok.i, head.i)
-                allowed |= clause if inside else clause - cols.subtree(tok.i)
+                allowed |= clause if inside else clause - cue_phrase
                 if inside and table.single.get(cols.lemma[tok.i]) == "characterise":
-                    for c in cols.children[tok.i]:
+                    for c in cols.children(tok.i):
                         if cols.dep[c] in ("oprd", "xcomp", "acomp") or (cols.dep[c] == "prep" and cols.lower[c] == "as"):
                             allowed |= cols.subtree(c)
             allowed -= excluded
