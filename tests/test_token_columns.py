@@ -27,18 +27,6 @@ def test_columns_equal_the_token_attributes(nlp):
     assert columns(doc) is cols and cols.lower is columns(doc).lower  # read once per Doc
 
 
-def test_tree_columns_equal_spacys_heads_subtrees_and_ancestors(nlp):
-    doc = nlp(TEXT + " Officials said on Monday that the talks, which stalled, would resume.")
-    cols = columns(doc)
-    assert cols.head == [t.head.i for t in doc]
-    assert any(h < i for i, h in enumerate(cols.head)) and any(h > i for i, h in enumerate(cols.head))
-    for t in doc:
-        assert cols.children(t.i) == [c.i for c in t.children]
-        assert cols.subtree(t.i) == {s.i for s in t.subtree}
-        ancestors = {a.i for a in t.ancestors}
-        assert [cols.is_ancestor(a, t.i) for a in range(len(doc))] == [a in ancestors for a in range(len(doc))]
-
-
 def test_an_empty_doc_has_empty_columns(nlp):
     assert columns(nlp("")).lower == []
 

@@ -9,10 +9,9 @@ and so on.
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left, bisect_right
 from functools import cached_property
 
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 __all__ = ["Columns", "columns", "sentence_ends"]
@@ -22,11 +21,10 @@ _KEY = "eventwire.columns"
 
 # Every column's attribute, read from the Doc in one to_array call: a call per column cost more in
 # its own overhead than in the reading, and a paragraph's grounding asks for most of them.
-_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA, HEAD)
+_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA)
 # The names of the few labels (part of speech, tag, dependency, entity type), kept for the process:
 # each Doc would otherwise look the same few dozen strings up again.
 _LABELS: dict[int, str] = {}
-_WRAP = 1 << 64
 
 
 class Columns:
@@ -96,45 +94,6 @@ class Columns:
     @cached_property
     def alpha(self) -> list[bool]:  # token.is_alpha
         return [bool(flag) for flag in self._values(IS_ALPHA)]
-
-    @cached_property
-    def head(self) -> list[int]:  # token.head.i (a root is its own head)
-        # to_array gives the offset to the head, a negative one wrapped round as an unsigned 64-bit number.
-        return [i + (offset - _WRAP if offset >= _WRAP // 2 else offset)
-                for i, offset in enumerate(self._values(HEAD))]
-
-    @cached_property
-    def _by_head(self) -> tuple[list[int], list[int]]:
-        """The token numbers sorted by their head, and those heads: token k's children are a slice of
-        the first. Two lists per Doc, not one per token, which the garbage collector would walk."""
-        head = self.head
-        order = sorted(range(len(head)), key=head.__getitem__)
-        return order, [head[i] for i in order]
-
-    def children(self, i: int) -> list[int]:
-        """[c.i for c in token.children]"""
-        order, heads = self._by_head
-        return [c for c in order[bisect_left(heads, i): bisect_right(heads, i)] if c != i]
-
-    def subtree(self, i: int) -> set[int]:
-        """{t.i for t in token.subtree}: the token and everything below it."""
-        members, stack = {i}, [i]
-        while stack:
-            below = self.children(stack.pop())
-            members.update(below)
-            stack += below
-        return members
-
-    def is_ancestor(self, above: int, i: int) -> bool:
-        """Whether token `above` is among token i's ancestors (`above in {a.i for a in token.ancestors}`)."""
-        head = self.head
-        for _ in range(len(head)):  # a parse is a tree; the bound only stops a malformed one
-            if head[i] == i:
-                return False
-            i = head[i]
-            if i == above:
-                return True
-        return False
 
     @cached_property
     def capitalised(self) -> list[bool]:  # the text begins with a capital letter

@@ -235,21 +235,21 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             owner = tok.head if tok.head.i != tok.i else None
             if owner is None:
                 continue
-            allowed = cols.subtree(owner.i) - cols.subtree(tok.i) - cols.subtree(to.i) - excluded
+            phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
+            allowed = {t.i for t in owner.subtree} - phrase - excluded
             heads = [owner]
         else:
             heads = _complements(tok, table)
             allowed = set()
-            cue_phrase = cols.subtree(tok.i)
+            cue_phrase = {t.i for t in tok.subtree}
             for head in heads:
-                clause = cols.subtree(head.i)
+                clause = {t.i for t in head.subtree}
                 # A complement lies inside the cue's phrase; an interrupted clause contains it.
-                inside = cols.is_ancestor(tok.i, head.i)
+                inside = tok.i in {a.i for a in head.ancestors}
                 allowed |= clause if inside else clause - cue_phrase
-                if inside and table.single.get(cols.lemma[tok.i]) == "characterise":
-                    for c in cols.children(tok.i):
-                        if cols.dep[c] in ("oprd", "xcomp", "acomp") or (cols.dep[c] == "prep" and cols.lower[c] == "as"):
-                            allowed |= cols.subtree(c)
+                if inside and tok.lemma_.lower() in table.single and table.single[tok.lemma_.lower()] == "characterise":
+                    allowed |= {t.i for c in tok.children if c.dep_ in ("oprd", "xcomp", "acomp")
+                                or (c.dep_ == "prep" and c.lower_ == "as") for t in c.subtree}
             allowed -= excluded
             allowed.discard(tok.i)
         allowed &= in_sentence
@@ -263,7 +263,7 @@ def _indirect(ctx: _Context, sentence: Sentence, excluded: set[int], table: CueT
             runs.add(run)
             tokens = doc[run[0]: run[1] + 1]
             words = sum(1 for t in tokens if not t.is_punct)
-            nominal = head.dep_ in ("dobj", "pobj", "nsubjpass") and cols.is_ancestor(tok.i, head.i)
+            nominal = head.dep_ in ("dobj", "pobj", "nsubjpass") and tok.i in {a.i for a in head.ancestors}
             if nominal and words < _NOMINAL_CONTENT:
                 continue
             # An infinitive may be two words ("declined to comment"); a clause needs three.
