@@ -300,3 +300,32 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
     chunked_terms, chunked_counts = _document_frequencies(articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype
+
+
+def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
+    # A story of many places is measured from a mention in one array (_haversine_many over the story's
+    # point_array, whose per-point terms are computed once): each distance is haversine_km's but for the
+    # rounding, also for a point that joins after the array was made, and across the antimeridian.
+    import random
+
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.stories import _ROUNDING_KM, _haversine_many, _Story
+
+    settings = LinkSettings()
+    rng = random.Random(11)
+
+    def placed(i: int, lat: float, lon: float) -> _Mention:
+        m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, False, "p", lat, lon, (), None)
+        return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
+
+    story = _Story()
+    for i in range(20):
+        story.add(placed(i, rng.uniform(-80, 80), rng.uniform(-180, 180)), settings)
+    for lat, lon in [(36.2, 37.15), (-12.5, 179.9), (64.0, -179.95)]:
+        far = _haversine_many(lat, lon, story.point_array())
+        assert len(far) == len(story.points) == 20
+        for km, (p_lat, p_lon) in zip(far.tolist(), story.points):
+            assert abs(km - haversine_km(lat, lon, p_lat, p_lon)) <= _ROUNDING_KM
+    story.add(placed(99, 36.3, 37.2), settings)
+    near = _haversine_many(36.2, 37.15, story.point_array())
+    assert len(near) == 21 and abs(near[-1] - haversine_km(36.2, 37.15, 36.3, 37.2)) <= _ROUNDING_KM
