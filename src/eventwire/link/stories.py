@@ -298,10 +298,17 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
         reach = settings.corroborate_km
         points = story.points.items()
         if approx is not None:
-            # Only the points whose distance computed in numpy (haversine_km's but for the last bits)
-            # is within reach are measured again with haversine_km, which decides.
+            # The distances computed in numpy are haversine_km's but for the last bits: a point clearly
+            # within reach vouches, one clearly beyond does not, and only those within rounding of
+            # reach are measured again with haversine_km, which decides.
             items = story.point_items()
-            points = [items[i] for i in np.flatnonzero(approx <= reach + _ROUNDING_KM).tolist()]
+            near = np.flatnonzero(approx <= reach + _ROUNDING_KM)
+            points = []
+            for i, inside in zip(near.tolist(), (approx[near] < reach - _ROUNDING_KM).tolist()):
+                if inside:
+                    kinds.update(items[i][1])
+                else:
+                    points.append(items[i])
         for point, found in points:
             p_lat, p_lon = point
             if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > reach * 1.0001:
