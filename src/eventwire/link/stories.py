@@ -552,9 +552,6 @@ def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
     found[:] = [s for s in found if id(s) in kept]
 
 
-
-
-
 def _ordered(stories: list[_Story]) -> list[_Story]:
     def key(s: _Story) -> tuple:
         first = min((m.mention.published or "\uffff", m.mention.doc_id, m.mention.event_id) for m in s.members)
