@@ -300,3 +300,67 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
     chunked_terms, chunked_counts = _document_frequencies(articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype
+
+
+def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
+    # A story of many places is measured from a mention in one array (_haversine_many over the story's
+    # point_array, whose per-point terms are computed once): each distance is haversine_km's but for the
+    # rounding, also for a point that joins after the array was made, and across the antimeridian.
+    import random
+
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.stories import _ROUNDING_KM, _haversine_many, _Story
+
+    settings = LinkSettings()
+    rng = random.Random(11)
+
+    def placed(i: int, lat: float, lon: float) -> _Mention:
+        m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, False, "p", lat, lon, (), None)
+        return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
+
+    story = _Story()
+    for i in range(20):
+        story.add(placed(i, rng.uniform(-80, 80), rng.uniform(-180, 180)), settings)
+    for lat, lon in [(36.2, 37.15), (-12.5, 179.9), (64.0, -179.95)]:
+        far = _haversine_many(lat, lon, story.point_array())
+        assert len(far) == len(story.points) == 20
+        for km, (p_lat, p_lon) in zip(far.tolist(), story.points):
+            assert abs(km - haversine_km(lat, lon, p_lat, p_lon)) <= _ROUNDING_KM
+    story.add(placed(99, 36.3, 37.2), settings)
+    near = _haversine_many(36.2, 37.15, story.point_array())
+    assert len(near) == 21 and abs(near[-1] - haversine_km(36.2, 37.15, 36.3, 37.2)) <= _ROUNDING_KM
+
+
+def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by_point():
+    # A story of more than _FEW_POINTS places is measured from a mention in one numpy array (approx):
+    # the support counted from it is the one counted with haversine_km point by point, for mentions
+    # near, beyond and about corroborate_km from the story's places.
+    import random
+
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.stories import _FEW_POINTS, _haversine_many, _Story, _support
+
+    settings = LinkSettings()
+    rng = random.Random(3)
+    km_per_degree = 6371.0088 * 3.141592653589793 / 180
+
+    def placed(i: int, lat: float, lon: float) -> _Mention:
+        m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, True, "p", lat, lon, (), None)
+        return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
+
+    counted = 0
+    for trial in range(60):
+        story = _Story()
+        for k in range(_FEW_POINTS + 1 + rng.randrange(20)):
+            story.add(placed(trial * 100 + k, 36.0 + rng.uniform(-0.5, 0.5), 37.0 + rng.uniform(-0.5, 0.5)), settings)
+        assert len(story.points) > _FEW_POINTS
+        for j in range(10):
+            # a mention due north of one of the story's places, about corroborate_km from it
+            p_lat, p_lon = rng.choice(list(story.points))
+            lat = p_lat + settings.corroborate_km * rng.choice([0.5, 0.999999, 1.0, 1.000001, 1.5]) / km_per_degree
+            item = placed(trial * 100 + 90 + j, lat, p_lon)
+            approx = _haversine_many(lat, p_lon, story.point_array())
+            support = _support(item, story, settings, {}, approx)
+            assert support == _support(item, story, settings, {})
+            counted += support > 0
+    assert counted > 100

@@ -191,9 +191,13 @@ class _Story:
             self.keys.discard(key)
 
     def point_array(self) -> np.ndarray:
-        """The points as rows (lat, lon), in the order of `points`."""
+        """The points as rows (lat, lon, lat in radians, its cosine), in the order of `points`: a large
+        story is measured from every mention that meets it, so what depends on its points alone is
+        computed once (see _haversine_many)."""
         if self._point_array is None:
-            self._point_array = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
+            points = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
+            radians = np.radians(points[:, 0])
+            self._point_array = np.column_stack((points, radians, np.cos(radians)))
             self._point_items = list(self.points.items())
         return self._point_array
 
@@ -294,10 +298,17 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
         reach = settings.corroborate_km
         points = story.points.items()
         if approx is not None:
-            # Only the points whose distance computed in numpy (haversine_km's but for the last bits)
-            # is within reach are measured again with haversine_km, which decides.
+            # The distances computed in numpy are haversine_km's but for the last bits: a point clearly
+            # within reach vouches, one clearly beyond does not, and only those within rounding of
+            # reach are measured again with haversine_km, which decides.
             items = story.point_items()
-            points = [items[i] for i in np.flatnonzero(approx <= reach + _ROUNDING_KM).tolist()]
+            near = np.flatnonzero(approx <= reach + _ROUNDING_KM)
+            points = []
+            for i, inside in zip(near.tolist(), (approx[near] < reach - _ROUNDING_KM).tolist()):
+                if inside:
+                    kinds.update(items[i][1])
+                else:
+                    points.append(items[i])
         for point, found in points:
             p_lat, p_lon = point
             if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > reach * 1.0001:
@@ -315,8 +326,7 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
             for country in item.sector_countries:
                 if found := vouchers.get(("sector", country, item.place_country)):
                     kinds.update(found)
-    weights = story.weights
-    return sum(weights[k] for k in kinds)
+    return sum(map(story.weights.__getitem__, kinds))
 
 
 def _vouches(item: _Mention, member: _Mention, settings: LinkSettings,
@@ -370,10 +380,11 @@ _ROUNDING_KM = 1e-6
 
 
 def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
-    """haversine_km from one point to each row (lat, lon) of `points`, as haversine_km computes it."""
-    p1, p2 = math.radians(lat), np.radians(points[:, 0])
-    dp, dl = p2 - p1, np.radians(points[:, 1] - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    """haversine_km from one point to each row of `points` (_Story.point_array: lat, lon, lat in radians,
+    its cosine), as haversine_km computes it."""
+    p1 = math.radians(lat)
+    dp, dl = points[:, 2] - p1, np.radians(points[:, 1] - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * points[:, 3] * np.sin(dl / 2) ** 2
     return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
@@ -501,9 +512,9 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
         best, best_support = None, 0
         for story in sorted(candidates.values(), key=lambda s: (-len(s.members), s.order)):
             size = len(story.members)
-            if size < best_support:
-                break
-            if (size == best_support and story.order > best.order) or story.start > end:
+            if size < best_support or (size == best_support and story.order > best.order):
+                break  # the rest are smaller, or as large and later: none could win
+            if story.start > end:
                 continue
             distances: dict[tuple[float, float], float] = {}
             approx = (_haversine_many(item.mention.lat, item.mention.lon, story.point_array())
@@ -539,9 +550,6 @@ def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
         if id(story) not in kept:
             story.leave_key(key)
     found[:] = [s for s in found if id(s) in kept]
-
-
-
 
 
 def _ordered(stories: list[_Story]) -> list[_Story]:
