@@ -67,24 +67,47 @@ def write_warc(path: Path) -> None:
 
 # ------------------------------------------------------------------ workers end with the driver
 
+def _is_worker(process: psutil.Process) -> bool:
+    try:
+        return "spawn_main" in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
+
+
+def _suspended(processes: list[psutil.Process]) -> list[psutil.Process]:
+    held = []
+    for process in processes:
+        try:
+            process.suspend()
+            held.append(process)
+        except psutil.Error:
+            pass
+    return held
+
+
+def _resume(processes: list[psutil.Process]) -> None:
+    for process in processes:
+        try:
+            process.resume()
+        except psutil.Error:  # ended by the driver already (SIGKILL ends a stopped process)
+            pass
+
+
 def _workers_of(driver: psutil.Process, want: int, timeout: float) -> list[psutil.Process]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             children = driver.children(recursive=True)
-            workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
         except psutil.Error:
-            children, workers = [], []
-        if len(workers) >= want:
+            children = []
+        if sum(_is_worker(c) for c in children) >= want:
             return children
-        time.sleep(0.2)
+        time.sleep(0.05)
     pytest.fail(f"the driver did not start {want} workers in {timeout} s")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_workers_and_resource_tracker_end_with_the_driver(tmp_path, sig):
-    # Enough articles that the job is still running when the signal lands: with 12, a starved test
-    # process (a loaded machine) sometimes signalled a driver that had already finished (exit 0).
     articles = 48
     write_articles(tmp_path / "in", articles)
     db = tmp_path / "k.duckdb"
@@ -94,7 +117,12 @@ def test_workers_and_resource_tracker_end_with_the_driver(tmp_path, sig):
     children: list[psutil.Process] = []
     try:
         children = _workers_of(psutil.Process(driver.pid), 2, timeout=120)
+        # The workers are held still while the signal lands, so the job is mid-way for certain: a 48-article
+        # job takes ~3 s, and a test process slow to see the workers had signalled a finished driver (exit 0).
+        workers = _suspended([c for c in children if _is_worker(c)])
         driver.send_signal(sig)
+        time.sleep(0.5)  # the driver meets the signal while no worker can finish the job
+        _resume(workers)
         code = driver.wait(timeout=60)
         gone, alive = psutil.wait_procs(children, timeout=15)
         assert not alive, f"left behind after {sig.name}: {[p.cmdline() for p in alive]}"
