@@ -67,6 +67,12 @@ def write_warc(path: Path) -> None:
 
 # ------------------------------------------------------------------ workers end with the driver
 
+def _as_from_a_terminal() -> None:
+    # A command started in the background by a non-interactive shell (a CI script's `cmd &`) inherits
+    # SIGINT ignored, and Python then keeps ignoring it; the driver is run as a terminal would start it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _is_worker(process: psutil.Process) -> bool:
     try:
         return "spawn_main" in " ".join(process.cmdline())
@@ -113,7 +119,8 @@ def test_workers_and_resource_tracker_end_with_the_driver(tmp_path, sig):
     db = tmp_path / "k.duckdb"
     driver = subprocess.Popen([sys.executable, "-m", "eventwire.cli", "ingest", str(tmp_path / "in"), "--db", str(db),
                                "--engine", "local", "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                              preexec_fn=_as_from_a_terminal)
     children: list[psutil.Process] = []
     try:
         children = _workers_of(psutil.Process(driver.pid), 2, timeout=120)
