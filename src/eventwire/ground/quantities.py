@@ -34,10 +34,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
+from eventwire.ground.count_figures import (FIGURE_WORDS, UNITS, Figure, digits_value, figure_at, range_end,
+                                           whole_number)
+from eventwire.ground.count_period import stated_period, war_period
 from eventwire.ground.measures import find_measures
 from eventwire.token_columns import columns, sentence_ends
 from eventwire.ground.qualifiers import bounds, qualifier_before_tokens
-from eventwire.read import Parsed, Sentence, doc_text, token_offsets
+from eventwire.read import Parsed, Sentence
 from eventwire.record import Actor, Quantity
 
 __all__ = ["resolve_quantities", "QuantityTables", "load_quantity_tables"]
@@ -45,19 +48,6 @@ __all__ = ["resolve_quantities", "QuantityTables", "load_quantity_tables"]
 log = logging.getLogger(__name__)
 
 CATEGORIES = ("killed", "injured", "displaced", "homeless", "arrested", "missing", "evacuated", "deployed", "other")
-
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12}
-# Vague plurals are lower bounds (ACLED: "dozens" -> 12, "hundreds" -> 100); "a score" is twenty.
-_VAGUE = {"tens": 10, "dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
-          "billions": 1_000_000_000}
-# The words a figure can start with besides digits (see _figure_at and _word_figure).
-_FIGURE_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_VAGUE) | {"a", "an", "half", "several", "few"}
-_DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 
 _REMAINS = {"body", "corpse", "remains"}
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -82,14 +72,6 @@ _LIGHT_VERBS = {"be", "remain", "leave", "become", "lie", "stay", "find", "inclu
                 "bring", "put", "place", "set", "surpass", "pass"}
 # Determiners and possessives are skipped inside category phrases: "lose their lives" = "lose life".
 _PHRASE_FILLERS = {"the", "a", "an", "their", "his", "her", "its", "our", "my", "your"}
-# An agent that lasts: a figure it is the agent of counts over its whole length.
-# Spans long enough to hold many events; a toll "in three days" or "in 24 hours" is still one episode.
-_TIME_UNITS = {"month", "year", "decade"}
-_WAR_NOUNS = {"war", "conflict", "uprising", "revolution", "insurgency", "crisis"}
-_PERIOD_CUES = ("so far", "to date", "in total", "in all", "thus far", "altogether", "this year", "last year",
-                "over the past", "in the past", "during the past", "over the last", "in the last",
-                "during the last", "throughout", "since")
-_PERIOD_CUE_STARTS = tuple(cue + " " for cue in _PERIOD_CUES)  # a cue followed by more words
 
 
 @dataclass(frozen=True)
@@ -120,95 +102,7 @@ def load_quantity_tables() -> QuantityTables:
     return QuantityTables(categories, not_counts)
 
 
-@dataclass
-class _Figure:
-    """A number read from tokens first..last (inclusive) of the paragraph Doc."""
-
-    first: int
-    last: int
-    value: float
-    vague: bool = False
-
-
-def _digits(text: str) -> float | None:
-    if not _DIGITS.match(text):
-        return None
-    return float(text.replace(",", ""))
-
-
-def _word_figure(doc: Sequence[Token], i: int, end: int) -> _Figure | None:
-    """Number words from token i (of a paragraph's token list, `Paragraph.tokens`): "six", "twenty - five", "a dozen", "two hundred and fifty thousand",
-    "1.5 million", "half a million", "several hundred"."""
-    total = 0.0
-    current = 0.0
-    j = i
-    started = False  # a number word or digits has been read (not only "a" / "half")
-    factor = 1.0
-    last_kind = ""
-    vague = False
-    first = doc[i].lower_
-    if first in ("a", "an") and i + 1 < end and doc[i + 1].lower_ in _MULTIPLIERS:
-        current, j, last_kind = 1.0, i + 1, "a"
-    elif first == "half" and i + 2 < end and doc[i + 1].lower_ in ("a", "an") and doc[i + 2].lower_ in _MULTIPLIERS:
-        current, factor, j, last_kind = 1.0, 0.5, i + 2, "a"
-    elif first in ("several", "few") and i + 1 < end and doc[i + 1].lower_ in _MULTIPLIERS:
-        # "several hundred": at least two of them; "a few" likewise.
-        current, factor, j, last_kind, vague = 1.0, 2.0, i + 1, "a", True
-    last = i
-    while j < end:
-        tok = doc[j]
-        word = tok.lower_
-        number = _digits(tok.text) if not started and last_kind != "a" else None
-        if number is not None:
-            current, started, last_kind = number, True, "digits"
-        elif last_kind == "digits" and word not in _MULTIPLIERS:
-            break
-        elif word in _UNITS and last_kind in ("", "mult", "and", "hyphen"):
-            current += _UNITS[word]
-            started, last_kind = True, "unit"
-        elif word in _TENS and last_kind in ("", "mult", "and"):
-            current += _TENS[word]
-            started, last_kind = True, "tens"
-        elif word == "-" and last_kind == "tens" and j + 1 < end and doc[j + 1].lower_ in _UNITS:
-            last_kind = "hyphen"
-        elif word == "and" and last_kind == "mult" and j + 1 < end and (
-                doc[j + 1].lower_ in _UNITS or doc[j + 1].lower_ in _TENS):
-            last_kind = "and"
-        elif word in _MULTIPLIERS and last_kind in ("a", "unit", "tens", "digits", "mult"):
-            if last_kind == "mult" and current == 0:
-                break
-            mult = _MULTIPLIERS[word]
-            if mult == 100:
-                current *= 100
-            else:
-                total += current * mult
-                current = 0.0
-            started, last_kind = True, "mult"
-        else:
-            break
-        last = j
-        j += 1
-    if not started:
-        return None
-    return _Figure(i, last, (total + current) * factor, vague)
-
-
-def _figure_at(doc: Sequence[Token], i: int, end: int) -> _Figure | None:
-    word = doc[i].lower_
-    if word in _VAGUE:
-        scale = _VAGUE.get(doc[i + 2].lower_, 0) if i + 2 < end and doc[i + 1].lower_ == "of" else 0
-        if scale >= 1000:  # "tens of thousands", "hundreds of thousands"
-            return _Figure(i, i + 2, _VAGUE[word] * scale, vague=True)
-        return _Figure(i, i, _VAGUE[word], vague=True)
-    return _word_figure(doc, i, end)
-
-
-def _number(value: float) -> float:
-    """Whole numbers as int, so the JSON form reads 800000, not 800000.0."""
-    return int(value) if float(value).is_integer() else value
-
-
-def _anchor(doc: Doc, fig: _Figure) -> Token:
+def _anchor(doc: Doc, fig: Figure) -> Token:
     """The figure's token whose head lies outside it: where the figure attaches to the sentence."""
     for tok in doc[fig.first: fig.last + 1]:
         if not fig.first <= tok.head.i <= fig.last or tok.head.i == tok.i:
@@ -263,14 +157,14 @@ def _subject_text(noun: Token) -> str:
     return noun.doc[first: noun.i + 1].text
 
 
-def _is_year(fig: _Figure, text: str, noun: Token | None) -> bool:
+def _is_year(fig: Figure, text: str, noun: Token | None) -> bool:
     """A bare four-digit 1900-2099 is a year unless it counts a plural noun ("2000 people")."""
     if fig.first != fig.last or not re.fullmatch(r"(19|20)\d\d", text):
         return False
     return noun is None or noun.tag_ != "NNS"
 
 
-def _dashed_code(doc: Doc, fig: _Figure) -> bool:
+def _dashed_code(doc: Doc, fig: Figure) -> bool:
     """Digits glued by "-" or "/" into a date or code ("17-06-2016", "5/4/16", "04"); a plain
     "10-15" range is not one."""
     first, last = fig.first, fig.last
@@ -287,7 +181,7 @@ def _dashed_code(doc: Doc, fig: _Figure) -> bool:
     return len(parts) == 2 and any(re.fullmatch(r"(19|20)\d\d", p) for p in parts)
 
 
-def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tables: QuantityTables,
+def _not_a_count(doc: Doc, fig: Figure, anchor: Token, noun: Token | None, tables: QuantityTables,
                  span_start: int, span_end: int) -> str | None:
     """Why the figure is not a count (for the debug log), or None when it is one."""
     tokens = doc[fig.first: fig.last + 1]
@@ -313,7 +207,7 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
     after = doc[fig.last + 1] if fig.last + 1 < span_end else None
     before = doc[fig.first - 1] if fig.first > span_start else None
     if after is not None and after.text in ("-", "–") and fig.last + 2 < span_end and doc[fig.last + 2].is_alpha \
-            and doc[fig.last + 2].lower_ not in _UNITS:
+            and doc[fig.last + 2].lower_ not in UNITS:
         return "a modifier (12-year-old, three-day)"
     if after is not None and (after.lower_ in tables.not_counts or after.lemma_.lower() in tables.not_counts
                               or after.text.startswith("%")):
@@ -338,7 +232,7 @@ def _not_a_count(doc: Doc, fig: _Figure, anchor: Token, noun: Token | None, tabl
         return "an age"
     if tokens[0].lower_ == "one" and fig.first == fig.last and (anchor.dep_ != "nummod" or noun is None):
         return "'one' as a pronoun"
-    if "." in text and _digits(text) is not None and fig.first == fig.last and noun is None:
+    if "." in text and digits_value(text) is not None and fig.first == fig.last and noun is None:
         return "a decimal without a counted noun"
     return None
 
@@ -457,79 +351,6 @@ def _category(anchor: Token, noun: Token | None, verb: Token | None, tables: Qua
     return "other"
 
 
-def _period(heads: Sequence[Token | None], skip: set[int]) -> str | None:
-    """The period over which the figure is counted, when the clause states one."""
-    found: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for head in heads:
-        if head is None or head.i in seen:
-            continue
-        seen.add(head.i)
-        doc = head.doc
-        for child in head.children:
-            if child.i in skip:
-                continue
-            if child.dep_ == "mark" and child.lower_ == "since" and child.i + 1 < len(doc) \
-                    and doc[child.i + 1].ent_type_ == "DATE":
-                # A misparse keeps "Since Thursday" as a bare mark of the verb; the date still counts.
-                date_end = child.i + 1
-                while date_end + 1 < len(doc) and doc[date_end + 1].ent_iob_ == "I":
-                    date_end += 1
-                found.append((child.i, date_end))
-                continue
-            if child.dep_ == "advcl":
-                marks = [m for m in child.children if m.dep_ == "mark" and m.lower_ == "since"]
-                if marks:
-                    found.append((marks[0].i, child.right_edge.i))
-                continue
-            if child.dep_ not in ("prep", "advmod", "npadvmod", "pobj", "obl"):
-                continue
-            left, right = child.left_edge.i, child.right_edge.i
-            starts, ends = token_offsets(doc)
-            words = doc_text(doc)[starts[left]:ends[right]].lower()  # doc[left: right + 1].text
-            if words in _PERIOD_CUES or words.startswith(_PERIOD_CUE_STARTS) or _time_span(child):
-                found.append((left, right))
-    if not found:
-        return None
-    found.sort()
-    # Join adjacent phrases ("so far" + "this year") into one period.
-    start, end = found[0]
-    for s, e in found[1:]:
-        if s <= end + 1:
-            end = max(end, e)
-    doc = heads[0].doc if heads[0] is not None else next(h.doc for h in heads if h is not None)
-    return doc[start: end + 1].text
-
-
-def _time_span(prep: Token) -> bool:
-    """ "in two months", "over the past year": a figure summed over a stretch of time."""
-    if prep.dep_ != "prep" or prep.lower_ not in ("in", "within", "over", "during", "across"):
-        return False
-    for pobj in prep.children:
-        if pobj.dep_ == "pobj" and pobj.lemma_.lower() in _TIME_UNITS:
-            return any(c.dep_ in ("nummod", "amod") and (c.like_num or c.lower_ in ("past", "last", "previous"))
-                       for c in pobj.children)
-    return False
-
-
-def _war_period(verb: Token | None, skip: set[int]) -> str | None:
-    """A war or conflict as the agent counts over its whole length: "a conflict that has killed
-    280000 people", "the war has displaced millions"."""
-    if verb is None:
-        return None
-    for child in verb.children:
-        if child.dep_ not in ("nsubj", "agent") or child.i in skip:
-            continue
-        noun = child
-        if child.dep_ == "agent":
-            noun = next((t for t in child.children if t.dep_ == "pobj"), child)
-        if noun.lower_ in ("that", "which") and verb.dep_ == "relcl":
-            noun = verb.head
-        if noun.lemma_.lower() in _WAR_NOUNS:
-            return noun.doc[noun.left_edge.i: noun.i + 1].text if noun.left_edge.i <= noun.i else noun.text
-    return None
-
-
 def _actor_spans(parsed: Parsed, actors: Sequence[Actor]) -> dict[int, list[tuple[int, int, str]]]:
     """Sentence index -> (start, end, actor id) in paragraph-Doc character offsets."""
     spans: dict[int, list[tuple[int, int, str]]] = {}
@@ -574,21 +395,6 @@ def _source(sentence: Sentence, anchor: Token, spans: list[tuple[int, int, str]]
     return None
 
 
-def _range_end(doc: Sequence[Token], fig: _Figure, end: int) -> _Figure | None:
-    """The second figure of "N to M" / "N-M" / "between N and M"."""
-    j = fig.last + 1
-    if j + 1 >= end or doc[j].lower_ not in ("to", "-", "–", "and"):
-        return None
-    if doc[j].lower_ == "and" and not (fig.first > 0 and doc[fig.first - 1].lower_ == "between"):
-        return None
-    if doc[j].lower_ == "to" and fig.first > 0 and doc[fig.first - 1].lower_ == "from":
-        return None  # "rose from 10 to 20" is a change, not a range
-    second = _figure_at(doc, j + 1, end)
-    if second is None or second.vague or fig.vague or second.value <= fig.value:
-        return None
-    return second
-
-
 def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
                          spans: list[tuple[int, int, str]]) -> list[dict]:
     doc, toks = sentence.paragraph.doc, sentence.paragraph.tokens
@@ -598,17 +404,17 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
     i = start
     while i < end:
         word = words[i - start]
-        if word not in _FIGURE_WORDS and not word[:1].isdigit():
-            i += 1  # no figure starts here (_figure_at would say None): skip its reading
+        if word not in FIGURE_WORDS and not word[:1].isdigit():
+            i += 1  # no figure starts here (figure_at would say None): skip its reading
             continue
-        fig = _figure_at(toks, i, end)
+        fig = figure_at(toks, i, end)
         if fig is None:
             i += 1
             continue
         first_tok = fig.first
-        second = _range_end(toks, fig, end)
+        second = range_end(toks, fig, end)
         last_tok = second.last if second else fig.last
-        whole = _Figure(fig.first, last_tok, fig.value, fig.vague)
+        whole = Figure(fig.first, last_tok, fig.value, fig.vague)
         anchor = _anchor(doc, whole)
         noun = _counted_noun(anchor)
         why = _not_a_count(doc, fig, anchor, noun, tables, start, end)
@@ -623,9 +429,9 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
         trailing = doc[last_tok + 1: last_tok + 3]
         if not kind and len(trailing) == 2 and trailing[0].lower_ == "or" and trailing[1].lower_ in ("more", "over"):
             kind, last_tok = "low", last_tok + 2
-        n = _number(fig.value)
+        n = whole_number(fig.value)
         if second:
-            value, low, high, approximate = None, n, _number(second.value), kind == "approx"
+            value, low, high, approximate = None, n, whole_number(second.value), kind == "approx"
         elif fig.vague:
             value, low, high, approximate = None, n, None, True
         else:
@@ -634,7 +440,7 @@ def _sentence_quantities(sentence: Sentence, tables: QuantityTables,
         attached = noun is not None and (noun.i == anchor.head.i or noun.head.head.i == anchor.i)
         verb = _governing_verb(noun if attached else anchor)
         category = _category(anchor, noun, verb, tables, skip)
-        period = _period([verb, noun, anchor], skip) or _war_period(verb, skip)
+        period = stated_period([verb, noun, anchor], skip) or war_period(verb, skip)
         out.append({
             "_start": doc[first_tok].idx, "_end": doc[last_tok].idx + len(doc[last_tok].text),
             "text": doc[first_tok: last_tok + 1].text,
