@@ -41,7 +41,8 @@ def main() -> int:
     from eventwire.coding.events import code_events
     from eventwire.ground.actor_kb import load_actor_kb
     from eventwire.ground.actors import resolve_actors
-    from eventwire.ground.places import event_place, resolve_places
+    from eventwire.ground.event_place import event_place
+    from eventwire.ground.places import resolve_places
     from eventwire.ground.quantities import resolve_quantities
     from eventwire.ground.quotes import resolve_quotes
     from eventwire.ground.times import resolve_times

@@ -6,7 +6,8 @@ import math
 import pytest
 
 from eventwire.ground.gazetteer import load_gazetteer
-from eventwire.ground.places import event_place, resolve_places
+from eventwire.ground.event_place import event_place
+from eventwire.ground.places import resolve_places
 from eventwire.ingest.text import parse_text
 from eventwire.read import read
 

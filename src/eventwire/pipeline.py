@@ -15,7 +15,8 @@ from eventwire.config import Settings, load_settings
 from eventwire.errors import InputError
 from eventwire.ground.actor_kb import ActorKB, load_actor_kb
 from eventwire.ground.actors import resolve_actors
-from eventwire.ground.places import event_place, resolve_places
+from eventwire.ground.event_place import event_place
+from eventwire.ground.places import resolve_places
 from eventwire.ground.quantities import resolve_quantities
 from eventwire.ground.quotes import resolve_quotes
 from eventwire.ground.times import anchor_all, recognise_times

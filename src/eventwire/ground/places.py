@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.token_columns import columns
@@ -39,7 +39,7 @@ from eventwire.ground.gazetteer import Entry, Gazetteer, load_gazetteer, normali
 from eventwire.read import Parsed, Sentence, doc_text, token_offsets
 from eventwire.record import Actor, Mention, Place
 
-__all__ = ["resolve_places", "event_place"]
+__all__ = ["resolve_places"]
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +54,6 @@ _LOCATIVE = {"in", "near", "at", "from", "to", "into", "outside", "inside", "aro
              "within", "toward", "towards", "through", "via", "across", "between", "of", "on", "off", "along",
              "beyond", "past", "over", "north", "south", "east", "west", "northern", "southern", "eastern",
              "western", "central"}
-# Prepositions that place an event where their object is ("clashes in X", "a strike near X").
-_EVENT_PREPOSITIONS = {"in", "near", "at", "outside", "inside", "around", "across", "throughout", "within",
-                       "on", "off", "along", "over", "into", "onto", "across"}
 _CONNECTORS = {"of", "de", "del", "da", "do", "dos", "das", "la", "le", "les", "el", "al", "upon", "on",
                "y", "-", "am", "an", "der", "sur", "en"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
@@ -567,86 +564,3 @@ def resolve_places(parsed: Parsed, actors: Sequence[Actor] = ()) -> tuple[Place,
         ))
     log.debug("%d places from %d toponym mentions", len(places), len(occurrences))
     return tuple(places)
-
-
-# ----------------------------------------------------------------------------------- event place
-
-def _adjectival(mention: Mention, place: Place) -> bool:
-    gaz = load_gazetteer()
-    return gaz.adjective_place(mention.text) is not None and normalise(mention.text) != normalise(place.name)
-
-
-def event_place(parsed: Parsed, sentence_index: int, trigger_token_index: int,
-                places: Sequence[Place]) -> tuple[str | None, str]:
-    """The place an event in a sentence takes: (place id, how).
-
-    trigger_token_index is the trigger's token index in the sentence's paragraph Doc (token.i).
-    how: "preposition" (a place after in/near/at... attached to the trigger or to a word that
-    hangs from it), "sentence" (the nearest other place named in the sentence, not a subject),
-    "dominant" (the article's most mentioned place, when the sentence names none), or "none".
-    """
-    sentence = parsed.sentences[sentence_index]
-    doc, para = sentence.paragraph.doc, sentence.paragraph
-    trigger = doc[trigger_token_index]
-    here: list[tuple[Span, Place]] = []
-    for place in places:
-        for m in place.mentions:
-            if m.sentence != sentence_index or _adjectival(m, place):
-                continue
-            span = doc.char_span(m.start - para.offset, m.end - para.offset, alignment_mode="expand")
-            if span is not None:
-                here.append((span, place))
-    best: tuple[int, Place] | None = None
-    for span, place in here:
-        root = span.root
-        while root.dep_ in ("conj", "appos", "compound", "npadvmod") and root.head.i != root.i:
-            root = root.head  # "in Idlib, Syria", "in Aleppo and Idlib"
-        if root.dep_ != "pobj" or root.head.lower_ not in _EVENT_PREPOSITIONS:
-            continue
-        # the preposition hangs from the trigger or from a word on the path up to it
-        node, attached = root.head.head, False
-        for _ in range(4):
-            if node.i == trigger.i:
-                attached = True
-                break
-            if node.head.i == node.i or node.pos_ in ("VERB", "AUX") and node.i != trigger.i:
-                break
-            node = node.head
-        if attached:
-            distance = abs(span.start - trigger.i)
-            if best is None or distance < best[0]:
-                best = (distance, place)
-    if best is not None:
-        return best[1].id, "preposition"
-    nearest: tuple[int, Place] | None = None
-    for span, place in here:
-        root = span.root
-        while root.dep_ == "conj" and root.head.i != root.i:
-            root = root.head  # "Turkey and Russia agreed": both act
-        if root.dep_ in ("nsubj", "nsubjpass") or span.start <= trigger.i < span.end:
-            continue  # a place acting as subject is an actor, not where the event is
-        distance = abs(span.start - trigger.i)
-        if nearest is None or distance < nearest[0]:
-            nearest = (distance, place)
-    if nearest is not None:
-        return nearest[1].id, "sentence"
-    dominant = _dominant(places)
-    if dominant is not None:
-        return dominant.id, "dominant"
-    return None, "none"
-
-
-def _dominant(places: Sequence[Place]) -> Place | None:
-    """The article's main place: most non-adjectival mentions; on a tie, the finer, then the first."""
-    finer = {"locality": 0, "city": 0, "admin2": 1, "admin1": 2, "country": 3, "other": 4}
-    best, best_key = None, None
-    for order, place in enumerate(places):
-        if place.lat is None:
-            continue
-        n = sum(1 for m in place.mentions if not _adjectival(m, place))
-        if n == 0:
-            continue
-        key = (-n, finer.get(place.kind, 4), order)
-        if best_key is None or key < best_key:
-            best, best_key = place, key
-    return best
