@@ -39,7 +39,8 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from eventwire.ground.time_calendar import (Direction, _in_year, _resolve, _Resolved, _shift_year_back)
-from eventwire.ground.time_grammar import _Cand, _recognise, load_holidays
+from eventwire.ground.time_grammar import load_holidays
+from eventwire.ground.time_recognition import Candidate, recognise
 from eventwire.numeric_dates import date_order
 from eventwire.read import Parsed, Sentence, doc_text
 from eventwire.record import Mention, Quote, TimeRef
@@ -188,7 +189,7 @@ def _published_date(published: str | None) -> date | None:
 class RecognisedTime:
     """One expression as recognised in the parse, before it is anchored on a date."""
 
-    cand: _Cand
+    cand: Candidate
     sentence: Sentence
     mention: Mention
     direction: Direction
@@ -205,7 +206,7 @@ def recognise_times(parsed: Parsed) -> tuple[RecognisedTime, ...]:
         if not sentences:
             continue
         text = doc_text(paragraph.doc)
-        for cand in _recognise(paragraph.doc, order):
+        for cand in recognise(paragraph.doc, order):
             sentence = _sentence_at(sentences, cand.start)
             if sentence is None:
                 continue
