@@ -395,3 +395,9 @@ def test_the_next_year_counts_from_the_story_not_the_publication(nlp):
     times = _times(nlp, "The group was kidnapped in 2016. The next year, the kidnappers released a video.",
                    published="2019-11-19")
     assert _one(times, "The next year").value == "2017"
+
+
+def test_count_of_a_noun_spelt_inside_a_unit_word_is_not_a_year(nlp):
+    # "ears" is spelt inside "years": only a whole time-unit word keeps a counted number's year reading.
+    times = _times(nlp, "Farmers in the valley harvested 2000 ears of corn on the estate.")
+    assert not [t for t in times if t.text == "2000"]

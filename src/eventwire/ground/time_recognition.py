@@ -48,6 +48,8 @@ def recognise(doc: Doc, order: DateOrder = DAY_FIRST) -> list[Candidate]:
     return _merge(doc, chosen)
 
 
+# Plural time units: "1800 years" may still be a year's reading, "1800 people" is a count.
+_UNIT_PLURAL_WORDS = frozenset(_UNIT_PLURAL.split("|"))
 _MONTH_CONTEXT = re.compile(
     r"(?i:\b(?:in|since|until|till|by|during|through|throughout|from|to|of|and|or|early|late|mid|last|next|this|"
     r"before|after|between|around|on|end|beginning|start|middle)\s*-?)$")
@@ -65,7 +67,7 @@ def _plausible(doc: Doc, cand: Candidate) -> bool:
     if spec.kind == "year" and span is not None and len(span) == 1:
         token = span[0]
         # A number counting a plural noun ("1800 people") is not a year.
-        if token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS") and token.head.lower_ not in _UNIT_PLURAL:
+        if token.dep_ == "nummod" and token.head.tag_ in ("NNS", "NNPS") and token.head.lower_ not in _UNIT_PLURAL_WORDS:
             return False
         if token.head.lower_ in ("percent", "%", "per") or doc_text(doc)[cand.end:cand.end + 1] == "%":
             return False
