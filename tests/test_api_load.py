@@ -515,3 +515,60 @@ def test_a_timeline_is_the_events_counted_per_period_and_class(backend, request,
         assert answer["series"] == [expected[p] for p in sorted(expected)], grain
         assert answer["undated"] == sum(n for (when, _), n in counted.items() if when is None)
         assert any("5" in s["quad_class"] and "unknown" in s["quad_class"] for s in answer["series"])
+
+
+def test_known_documents_look_up_only_those_not_read_before():
+    from eventwire.api.cache import KnownDocuments
+
+    known = KnownDocuments(size=3)
+    asked = []
+
+    def look_up(doc_ids):
+        asked.append(list(doc_ids))
+        return {d: (d.upper(), f"2024-0{len(d)}", None) for d in doc_ids if d != "gone"}
+
+    assert known(["a", "b"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None)}
+    assert known(["a", "b", "c"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None),
+                                              "c": ("C", "2024-01", None)}
+    assert asked == [["a", "b"], ["c"]]
+    assert known(["gone"], look_up) == {} and known(["gone"], look_up) == {}  # not found: asked again
+    assert asked[-2:] == [["gone"], ["gone"]]
+    known(["a"], look_up)  # a used last: b is now the least recently used, dropped for d
+    known(["d"], look_up)
+    asked.clear()
+    assert set(known(["a", "b", "c", "d"], look_up)) == {"a", "b", "c", "d"}
+    assert asked == [["b"]]
+
+
+def test_a_pages_documents_are_read_once_per_generation(tmp_path, monkeypatch):
+    import dataclasses
+
+    from eventwire.store.access import Database
+    from eventwire.store.queries import EventQueries
+
+    path = build_example_db(tmp_path / "docs.duckdb")
+    looked_up = []
+    document_refs = EventQueries.document_refs
+    monkeypatch.setattr(EventQueries, "document_refs",
+                        lambda self, doc_ids: looked_up.append(list(doc_ids)) or document_refs(self, doc_ids))
+    con = duckdb.connect(path, read_only=True)
+    stored = {d: (t, p, u) for d, t, p, u in con.execute("SELECT doc_id, title, published, url FROM documents").fetchall()}
+    con.close()
+
+    def shown(page):
+        return {i["document"]["id"]: (i["document"]["title"], i["document"]["published"], i["document"]["url"])
+                for i in page["items"]}
+
+    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+        newest = client.get("/api/events", params={"limit": 500}).json()
+        assert len(shown(newest)) > 3 and shown(newest) == {d: stored[d] for d in shown(newest)}
+        assert sorted(looked_up[0]) == sorted(shown(newest))
+        looked_up.clear()
+        oldest = client.get("/api/events", params={"limit": 500, "order": "asc"}).json()  # computed again
+        assert shown(oldest) == shown(newest) and looked_up == []  # its documents were read for the first page
+        record = next(r for r in example_records() if r.document.id in shown(newest))
+        with Database(path).writing() as store:  # the server's reader gives way: a new generation
+            store.write(dataclasses.replace(record, document=dataclasses.replace(record.document, title="Retitled")))
+        retitled = client.get("/api/events", params={"limit": 500}).json()
+        assert shown(retitled)[record.document.id][0] == "Retitled"
+        assert looked_up and sorted(looked_up[0]) == sorted(shown(retitled))

@@ -7,12 +7,17 @@ self.dialect (store/dialect.py) for what the two spell differently.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventwire.store.schema import ACTOR_MARK
 
-__all__ = ["EventQueries"]
+__all__ = ["EventQueries", "DocumentLookup"]
+
+# Looks up documents' (title, published, url) by doc_id, given the doc_ids and the store's own lookup
+# (EventQueries.document_refs) for those it does not know.
+DocumentLookup = Callable[[Sequence[str], Callable[[Sequence[str]], dict[str, tuple[Any, Any, Any]]]],
+                          dict[str, tuple[Any, Any, Any]]]
 
 
 def _sentence_start(evidence: dict[str, Any]) -> int:
@@ -113,10 +118,10 @@ class EventQueries:
 
     def search_events(self, *, order: str = "desc", limit: int = 50, offset: int = 0,
                       after: Sequence[str] | None = None, total: int | None = None,
-                      **filters: Any) -> dict[str, Any]:
+                      documents: DocumentLookup | None = None, **filters: Any) -> dict[str, Any]:
         """One page of events matching `filters`, newest first (order="desc") or oldest first;
         `total`, when the caller knows how many events match (the API's table of counts), is not
-        counted again.
+        counted again; `documents` looks up the page's documents (_event_items).
 
         `after` is the sort key (date key, doc_id, event_id) of the last row of the previous page
         (keyset paging: stable and fast however deep); `next` in the result is the key to pass on.
@@ -157,19 +162,31 @@ class EventQueries:
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, row)) for row in cur.fetchall()]
         keys = [(r["date_iso"] or "", r["doc_id"], r["event_id"]) for r in rows]
-        items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
+        items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows},
+                                  documents)
         nxt = None
         if len(keys) == int(limit) and (int(offset) + len(keys) < total or after is not None):
             nxt = keys[-1]
         return {"total": total, "items": items, "next": nxt}
 
+    def document_refs(self, doc_ids: Sequence[str]) -> dict[str, tuple[Any, Any, Any]]:
+        """The title, published date and url of each of these documents (at most a page's: an IN list)
+        that the store holds, by doc_id."""
+        if not doc_ids:
+            return {}
+        marks = ", ".join("?" * len(doc_ids))
+        return {d: (title, published, url) for d, title, published, url in self.con.execute(
+            f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})", list(doc_ids)).fetchall()}
+
     def _event_items(self, keys: list[tuple[str, str]],
-                     rows: dict[tuple[str, str], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """The list form of these events, in this order (at most one page: the lookups use IN lists)."""
+                     rows: dict[tuple[str, str], dict[str, Any]] | None = None,
+                     documents: DocumentLookup | None = None) -> list[dict[str, Any]]:
+        """The list form of these events, in this order (at most one page: the lookups use IN lists).
+        `documents(doc_ids, document_refs)` gives the documents' fields as document_refs does
+        (the API keeps those it has read: api/cache.py KnownDocuments); by default, document_refs."""
         if not keys:
             return []
         docs = sorted({d for d, _ in keys})
-        marks = ", ".join("?" * len(docs))
         wanted = set(keys)
 
         def fetch(sql: str) -> list[dict[str, Any]]:
@@ -178,13 +195,13 @@ class EventQueries:
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
         events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(
-            f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({marks})") if (r["doc_id"], r["event_id"]) in wanted}
-        documents = {r["doc_id"]: r for r in fetch(
-            f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})")}
+            f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({', '.join('?' * len(docs))})")
+            if (r["doc_id"], r["event_id"]) in wanted}
+        refs = documents(docs, self.document_refs) if documents is not None else self.document_refs(docs)
         items = []
         for doc_id, event_id in keys:
             r = events[(doc_id, event_id)]
-            doc = documents.get(doc_id, {})
+            title, published, url = refs.get(doc_id, (None, None, None))
             side = json.loads(r["page_actors"]) if r["page_actors"] else {}
             items.append({
                 "doc_id": doc_id, "event_id": event_id,
@@ -200,8 +217,7 @@ class EventQueries:
                           "lat": r["place_lat"], "lon": r["place_lon"]} if r["place_id"] else None,
                 "trigger": r["trigger"], "evidence": r["evidence_text"], "section": r["section"],
                 "caption_index": r["caption_index"],
-                "document": {"id": doc_id, "title": doc.get("title"), "published": doc.get("published"),
-                             "url": doc.get("url")},
+                "document": {"id": doc_id, "title": title, "published": published, "url": url},
             })
         return items
 
