@@ -517,27 +517,28 @@ def test_a_timeline_is_the_events_counted_per_period_and_class(backend, request,
         assert any("5" in s["quad_class"] and "unknown" in s["quad_class"] for s in answer["series"])
 
 
-def test_known_documents_look_up_only_those_not_read_before():
-    from eventwire.api.cache import KnownDocuments
+def test_kept_values_look_up_only_those_not_kept():
+    from eventwire.api.cache import KeptValues
 
-    known = KnownDocuments(size=3)
+    kept = KeptValues(size=3)
     asked = []
 
-    def look_up(doc_ids):
-        asked.append(list(doc_ids))
-        return {d: (d.upper(), f"2024-0{len(d)}", None) for d in doc_ids if d != "gone"}
+    def look_up(keys):
+        asked.append(list(keys))
+        return {k: (k.upper(), f"2024-0{len(k)}", None) for k in keys if k != "gone"}
 
-    assert known(["a", "b"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None)}
-    assert known(["a", "b", "c"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None),
-                                              "c": ("C", "2024-01", None)}
+    assert kept.many(["a", "b"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None)}
+    assert kept.many(["a", "b", "c"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None),
+                                                  "c": ("C", "2024-01", None)}
     assert asked == [["a", "b"], ["c"]]
-    assert known(["gone"], look_up) == {} and known(["gone"], look_up) == {}  # not found: asked again
+    assert kept.many(["gone"], look_up) == {} and kept.many(["gone"], look_up) == {}  # not found: asked again
     assert asked[-2:] == [["gone"], ["gone"]]
-    known(["a"], look_up)  # a used last: b is now the least recently used, dropped for d
-    known(["d"], look_up)
+    kept.many(["a"], look_up)  # a used last: b is now the least recently used, dropped for d
+    kept.many(["d"], look_up)
     asked.clear()
-    assert set(known(["a", "b", "c", "d"], look_up)) == {"a", "b", "c", "d"}
+    assert set(kept.many(["a", "b", "c", "d"], look_up)) == {"a", "b", "c", "d"}
     assert asked == [["b"]]
+    assert kept.one("e", lambda: 5) == 5 and kept.one("e", lambda: 6) == 5
 
 
 def test_a_pages_documents_are_read_once_per_generation(tmp_path, monkeypatch):
@@ -572,3 +573,31 @@ def test_a_pages_documents_are_read_once_per_generation(tmp_path, monkeypatch):
         retitled = client.get("/api/events", params={"limit": 500}).json()
         assert shown(retitled)[record.document.id][0] == "Retitled"
         assert looked_up and sorted(looked_up[0]) == sorted(shown(retitled))
+
+
+def test_a_filters_count_is_counted_once_per_generation_for_its_pages(tmp_path, monkeypatch):
+    from eventwire.store.access import Database
+    from eventwire.store.queries import EventQueries
+
+    path = build_example_db(tmp_path / "counts.duckdb")
+    counted = []
+    count_events = EventQueries.count_events
+    monkeypatch.setattr(EventQueries, "count_events",
+                        lambda self, **filters: counted.append(filters) or count_events(self, **filters))
+    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+        q = client.get("/api/events", params={"limit": 1}).json()["items"][0]["evidence"].split()[0].lower()
+        counted.clear()
+        first = client.get("/api/events", params={"q": q, "limit": 1}).json()
+        assert first["total"] > 1 and first["next_cursor"] and len(counted) == 1
+        second = client.get("/api/events", params={"q": q, "limit": 1, "cursor": first["next_cursor"]}).json()
+        wider = client.get("/api/events", params={"q": q, "limit": 5}).json()
+        assert second["total"] == wider["total"] == first["total"] and len(counted) == 1
+        assert second["items"][0] == wider["items"][1]
+        with Database(path).writing() as store:  # a new generation: counted again, with the new events
+            store.con.execute("DELETE FROM events WHERE doc_id = ?", [first["items"][0]["doc_id"]])
+        after = client.get("/api/events", params={"q": q, "limit": 1}).json()
+        assert len(counted) == 2 and after["total"] < first["total"]
+        con = duckdb.connect(path, read_only=True)
+        assert after["total"] == con.execute("SELECT count(*) FROM events WHERE strpos(lower(evidence_text), ?) > 0",
+                                             [q]).fetchone()[0]
+        con.close()

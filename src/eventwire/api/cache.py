@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-__all__ = ["AnswerCache", "KnownDocuments"]
+__all__ = ["AnswerCache", "KeptValues"]
 
 
 class _Pending:
@@ -103,34 +103,36 @@ class AnswerCache:
             pending.done.set()
 
 
-class KnownDocuments:
-    """The fields a page of events shows of its documents (title, published date, url), kept by doc_id
-    for one generation (kept lasting in its AnswerCache), at most `size` of them, least recently used
-    dropped first. Pages show the newest matching events, and nine in ten of a computed page's
-    documents had been on an earlier page of a dashboard's mix; looking a page's documents up in the
-    store costs ~0.08 ms each (4 ms for a page of 50), a fifth of a page's CPU."""
 
-    def __init__(self, size: int = 20_000) -> None:
+class KeptValues:
+    """Values by key kept for one generation (kept lasting in its AnswerCache), at most `size` of
+    them, least recently used dropped first: what answers are computed from and that requests of
+    different answers share (a page's documents, the count of a filter's events)."""
+
+    def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._known: OrderedDict[str, Any] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def __call__(self, doc_ids: Any, look_up: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
-        """The fields of these documents by doc_id: those known, and those `look_up` finds in the store
-        (a document it does not find is looked up again next time)."""
-        found: dict[str, Any] = {}
+    def many(self, keys: Any, look_up: Callable[[list[Any]], dict[Any, Any]]) -> dict[Any, Any]:
+        """The values of these keys: those kept, and those `look_up` finds for the others (a key it
+        does not find is looked up again next time)."""
+        found: dict[Any, Any] = {}
         with self._lock:
-            for doc_id in doc_ids:
-                fields = self._known.get(doc_id)
-                if fields is not None:
-                    self._known.move_to_end(doc_id)
-                    found[doc_id] = fields
-        missing = [doc_id for doc_id in doc_ids if doc_id not in found]
+            for key in keys:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    found[key] = self._kept[key]
+        missing = [key for key in keys if key not in found]
         if missing:
             looked_up = look_up(missing)
             found.update(looked_up)
             with self._lock:
-                self._known.update(looked_up)
-                while len(self._known) > self.size:
-                    self._known.popitem(last=False)
+                self._kept.update(looked_up)
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
         return found
+
+    def one(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value of `key`, computed when not kept."""
+        return self.many([key], lambda keys: {key: compute()})[key]

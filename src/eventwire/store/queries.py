@@ -116,6 +116,11 @@ class EventQueries:
             params.append(lang.lower())
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
+    def count_events(self, **filters: Any) -> int:
+        """How many events match `filters`."""
+        where, params = self._api_where(**filters)
+        return self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+
     def search_events(self, *, order: str = "desc", limit: int = 50, offset: int = 0,
                       after: Sequence[str] | None = None, total: int | None = None,
                       documents: DocumentLookup | None = None, **filters: Any) -> dict[str, Any]:
@@ -156,7 +161,7 @@ class EventQueries:
         # reads the other columns for the top rows only): the filters are evaluated twice, which costs
         # less than finding the page's rows again by their documents (no index serves that look-up).
         if total is None:
-            total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+            total = self.count_events(**filters)
         cur = self.con.execute(f"SELECT {_PAGE_COLUMNS} FROM events e {page_where} {order_by} {limits}",
                                page_params)
         names = [c[0] for c in cur.description]
@@ -183,7 +188,7 @@ class EventQueries:
                      documents: DocumentLookup | None = None) -> list[dict[str, Any]]:
         """The list form of these events, in this order (at most one page: the lookups use IN lists).
         `documents(doc_ids, document_refs)` gives the documents' fields as document_refs does
-        (the API keeps those it has read: api/cache.py KnownDocuments); by default, document_refs."""
+        (the API keeps those it has read: api/cache.py KeptValues); by default, document_refs."""
         if not keys:
             return []
         docs = sorted({d for d, _ in keys})
