@@ -601,3 +601,38 @@ def test_a_filters_count_is_counted_once_per_generation_for_its_pages(tmp_path, 
         assert after["total"] == con.execute("SELECT count(*) FROM events WHERE strpos(lower(evidence_text), ?) > 0",
                                              [q]).fetchone()[0]
         con.close()
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_answers_rendered_as_computed_are_their_models_rendering(backend, request, tmp_path):
+    """The routes of RENDERED_AS_COMPUTED send what they computed without validating it: the bytes must
+    be those of the route's model validating and rendering it (every field, in the model's order, of
+    the model's types), with odd classes, undated events and unnamed places among the examples."""
+    from pydantic import TypeAdapter
+
+    from conftest import new_database
+    from eventwire.api.app import RENDERED_AS_COMPUTED
+    from eventwire.api.models import MapPoint, Timeline
+    from eventwire.store.duckdb import open_store
+
+    models = {"timeline": TypeAdapter(Timeline), "map": TypeAdapter(list[MapPoint])}
+    assert set(models) == RENDERED_AS_COMPUTED
+    url = build_example_db(new_database(backend, tmp_path, request))
+    dates, classes = ["2021-03-05", "2021-03", "2021", None, "2020-12-31", "2021-W10"], [1, 4, None, 0, 5, 2, 3]
+    with open_store(url) as store:
+        keys = store.con.execute("SELECT doc_id, event_id FROM events ORDER BY doc_id, event_id").fetchall()
+        for k, (doc_id, event_id) in enumerate(keys[:40]):
+            store.con.execute("UPDATE events SET date_iso = ?, quad_class = ?, place_name = ? "
+                              "WHERE doc_id = ? AND event_id = ?",
+                              [dates[k % len(dates)], classes[k % len(classes)], None if k % 3 else "Anywhere",
+                               doc_id, event_id])
+    asked = [("timeline", {"grain": grain, **filters}) for grain in ("day", "week", "month", "year")
+             for filters in ({}, {"quad_class": 4}, {"since": "2021"})]
+    asked += [("map", {"limit": limit, **filters}) for limit in (1, 2000) for filters in ({}, {"quad_class": 4})]
+    with TestClient(create_app(url), base_url="http://localhost") as client:
+        for route, params in asked:
+            response = client.get(f"/api/{route}", params=params)
+            assert response.status_code == 200, response.text
+            model = models[route]
+            assert response.content == model.dump_json(model.validate_json(response.content)), (route, params)
+            assert response.json()  # something to compare: periods or markers

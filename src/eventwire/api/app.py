@@ -217,6 +217,13 @@ OPENING_ANSWERS: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
+# Kept routes whose computed answer already has their model's JSON shape (the model's fields in its
+# order, as str, int, float, None, lists and dicts), rendered as computed: validating a daily
+# timeline's ~4,000 periods cost 15-20 ms of CPU and rendering them 2-3, the map's 2,000 markers 2 ms.
+# tests/test_api_load.py checks their answers against their models' validation and rendering.
+RENDERED_AS_COMPUTED = frozenset({"timeline", "map"})
+
+
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
                watchlists: tuple = (), watching: Callable[[], bool] = lambda: False,
@@ -311,13 +318,18 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         "dyads": (list[Dyad], lambda db, filters, limit: dyads_counted(db, limit, filters)),
     }
     renderers = {route: TypeAdapter(model) for route, (model, _) in computed.items()}
+    as_computed = TypeAdapter(Any)
 
     def answer_json(db: Store, route: str, filters: EventFilters, params: dict[str, Any]) -> bytes:
         """The route's answer as the JSON FastAPI would send (validated against the route's model),
         rendered once: a kept answer is sent as these bytes (re-validating and re-serialising a
-        kept timeline by day cost 25 ms a request)."""
+        kept timeline by day cost 25 ms a request). The routes of RENDERED_AS_COMPUTED render what
+        they computed without validating it: the same bytes."""
+        answer = computed[route][1](db, filters, **params)
+        if route in RENDERED_AS_COMPUTED:
+            return as_computed.dump_json(answer)
         renderer = renderers[route]
-        return renderer.dump_json(renderer.validate_python(computed[route][1](db, filters, **params)))
+        return renderer.dump_json(renderer.validate_python(answer))
 
     def kept_json(db: Store, route: str, filters: EventFilters, params: dict[str, Any]) -> bytes:
         """The answer of `route` for these filters and parameters as JSON, kept while the store is
