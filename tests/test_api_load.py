@@ -636,3 +636,16 @@ def test_answers_rendered_as_computed_are_their_models_rendering(backend, reques
             model = models[route]
             assert response.content == model.dump_json(model.validate_json(response.content)), (route, params)
             assert response.json()  # something to compare: periods or markers
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_the_facets_are_listed_in_value_order(backend, request, tmp_path):
+    """Their order is the answer's bytes: it must not follow the grouping's order, which changes with
+    DuckDB's threads (one per query on the server, one per core elsewhere)."""
+    from conftest import new_database
+
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with TestClient(create_app(url), base_url="http://localhost") as client:
+        facets = client.get("/api/facets").json()
+    for facet in ("plover", "modality", "cameo_root"):
+        assert len(facets[facet]) > 2 and list(facets[facet]) == sorted(facets[facet]), facet

@@ -530,12 +530,14 @@ class EventQueries:
         }
 
     def facets(self) -> dict[str, Any]:
-        """What the filters can take in this database: PLOVER types, modalities, CAMEO roots, dates."""
+        """What the filters can take in this database: PLOVER types, modalities, CAMEO roots (each in
+        value order, whatever order the grouping gives on however many threads), dates."""
         plover = dict(self.con.execute(
-            "SELECT plover_type, count(*) FROM events WHERE plover_type IS NOT NULL GROUP BY 1").fetchall())
+            "SELECT plover_type, count(*) FROM events WHERE plover_type IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall())
         modality = dict(self.con.execute(
-            "SELECT m, count(*) FROM (SELECT unnest(modality) AS m FROM events) AS listed GROUP BY 1").fetchall())
-        roots = dict(self.con.execute("SELECT left(cameo, 2), count(*) FROM events GROUP BY 1").fetchall())
+            "SELECT m, count(*) FROM (SELECT unnest(modality) AS m FROM events) AS listed GROUP BY 1 ORDER BY 1"
+        ).fetchall())
+        roots = dict(self.con.execute("SELECT left(cameo, 2), count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall())
         first, last = self.con.execute(
             "SELECT min(date_iso), max(date_iso) FROM events").fetchone()
         return {"plover": plover, "modality": modality, "cameo_root": roots, "first_date": first, "last_date": last,
