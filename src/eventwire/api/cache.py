@@ -8,8 +8,9 @@ reopened — says whether an answer is still true: an answer is kept under its g
 new generation drops every older answer. A store without a generation (PostgreSQL, whose data
 other processes change at any moment; `serve --watch`, whose watcher writes beside the readers)
 is never cached. Concurrent requests for the same missing answer wait for the one computing it
-instead of computing it again. What answers are computed from (a generation's table of counts) is
-kept for the whole generation, however many answers are kept, even none.
+instead of computing it again. What answers are computed from (a generation's table of counts, and
+the KeptValues that requests of different answers share: a page's documents, a filter's event count)
+is kept for the whole generation, however many answers are kept, even none.
 """
 from __future__ import annotations
 
@@ -101,7 +102,6 @@ class AnswerCache:
                 if self._pending.get(key) is pending:
                     del self._pending[key]
             pending.done.set()
-
 
 
 class KeptValues:
