@@ -515,3 +515,137 @@ def test_a_timeline_is_the_events_counted_per_period_and_class(backend, request,
         assert answer["series"] == [expected[p] for p in sorted(expected)], grain
         assert answer["undated"] == sum(n for (when, _), n in counted.items() if when is None)
         assert any("5" in s["quad_class"] and "unknown" in s["quad_class"] for s in answer["series"])
+
+
+def test_kept_values_look_up_only_those_not_kept():
+    from eventwire.api.cache import KeptValues
+
+    kept = KeptValues(size=3)
+    asked = []
+
+    def look_up(keys):
+        asked.append(list(keys))
+        return {k: (k.upper(), f"2024-0{len(k)}", None) for k in keys if k != "gone"}
+
+    assert kept.many(["a", "b"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None)}
+    assert kept.many(["a", "b", "c"], look_up) == {"a": ("A", "2024-01", None), "b": ("B", "2024-01", None),
+                                                  "c": ("C", "2024-01", None)}
+    assert asked == [["a", "b"], ["c"]]
+    assert kept.many(["gone"], look_up) == {} and kept.many(["gone"], look_up) == {}  # not found: asked again
+    assert asked[-2:] == [["gone"], ["gone"]]
+    kept.many(["a"], look_up)  # a used last: b is now the least recently used, dropped for d
+    kept.many(["d"], look_up)
+    asked.clear()
+    assert set(kept.many(["a", "b", "c", "d"], look_up)) == {"a", "b", "c", "d"}
+    assert asked == [["b"]]
+    assert kept.one("e", lambda: 5) == 5 and kept.one("e", lambda: 6) == 5
+
+
+def test_a_pages_documents_are_read_once_per_generation(tmp_path, monkeypatch):
+    import dataclasses
+
+    from eventwire.store.access import Database
+    from eventwire.store.queries import EventQueries
+
+    path = build_example_db(tmp_path / "docs.duckdb")
+    looked_up = []
+    document_refs = EventQueries.document_refs
+    monkeypatch.setattr(EventQueries, "document_refs",
+                        lambda self, doc_ids: looked_up.append(list(doc_ids)) or document_refs(self, doc_ids))
+    con = duckdb.connect(path, read_only=True)
+    stored = {d: (t, p, u) for d, t, p, u in con.execute("SELECT doc_id, title, published, url FROM documents").fetchall()}
+    con.close()
+
+    def shown(page):
+        return {i["document"]["id"]: (i["document"]["title"], i["document"]["published"], i["document"]["url"])
+                for i in page["items"]}
+
+    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+        newest = client.get("/api/events", params={"limit": 500}).json()
+        assert len(shown(newest)) > 3 and shown(newest) == {d: stored[d] for d in shown(newest)}
+        assert sorted(looked_up[0]) == sorted(shown(newest))
+        looked_up.clear()
+        oldest = client.get("/api/events", params={"limit": 500, "order": "asc"}).json()  # computed again
+        assert shown(oldest) == shown(newest) and looked_up == []  # its documents were read for the first page
+        record = next(r for r in example_records() if r.document.id in shown(newest))
+        with Database(path).writing() as store:  # the server's reader gives way: a new generation
+            store.write(dataclasses.replace(record, document=dataclasses.replace(record.document, title="Retitled")))
+        retitled = client.get("/api/events", params={"limit": 500}).json()
+        assert shown(retitled)[record.document.id][0] == "Retitled"
+        assert looked_up and sorted(looked_up[0]) == sorted(shown(retitled))
+
+
+def test_a_filters_count_is_counted_once_per_generation_for_its_pages(tmp_path, monkeypatch):
+    from eventwire.store.access import Database
+    from eventwire.store.queries import EventQueries
+
+    path = build_example_db(tmp_path / "counts.duckdb")
+    counted = []
+    count_events = EventQueries.count_events
+    monkeypatch.setattr(EventQueries, "count_events",
+                        lambda self, **filters: counted.append(filters) or count_events(self, **filters))
+    with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
+        q = client.get("/api/events", params={"limit": 1}).json()["items"][0]["evidence"].split()[0].lower()
+        counted.clear()
+        first = client.get("/api/events", params={"q": q, "limit": 1}).json()
+        assert first["total"] > 1 and first["next_cursor"] and len(counted) == 1
+        second = client.get("/api/events", params={"q": q, "limit": 1, "cursor": first["next_cursor"]}).json()
+        wider = client.get("/api/events", params={"q": q, "limit": 5}).json()
+        assert second["total"] == wider["total"] == first["total"] and len(counted) == 1
+        assert second["items"][0] == wider["items"][1]
+        with Database(path).writing() as store:  # a new generation: counted again, with the new events
+            store.con.execute("DELETE FROM events WHERE doc_id = ?", [first["items"][0]["doc_id"]])
+        after = client.get("/api/events", params={"q": q, "limit": 1}).json()
+        assert len(counted) == 2 and after["total"] < first["total"]
+        con = duckdb.connect(path, read_only=True)
+        assert after["total"] == con.execute("SELECT count(*) FROM events WHERE strpos(lower(evidence_text), ?) > 0",
+                                             [q]).fetchone()[0]
+        con.close()
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_answers_rendered_as_computed_are_their_models_rendering(backend, request, tmp_path):
+    """The routes of RENDERED_AS_COMPUTED send what they computed without validating it: the bytes must
+    be those of the route's model validating and rendering it (every field, in the model's order, of
+    the model's types), with odd classes, undated events and unnamed places among the examples."""
+    from pydantic import TypeAdapter
+
+    from conftest import new_database
+    from eventwire.api.app import RENDERED_AS_COMPUTED
+    from eventwire.api.models import MapPoint, Timeline
+    from eventwire.store.duckdb import open_store
+
+    models = {"timeline": TypeAdapter(Timeline), "map": TypeAdapter(list[MapPoint])}
+    assert set(models) == RENDERED_AS_COMPUTED
+    url = build_example_db(new_database(backend, tmp_path, request))
+    dates, classes = ["2021-03-05", "2021-03", "2021", None, "2020-12-31", "2021-W10"], [1, 4, None, 0, 5, 2, 3]
+    with open_store(url) as store:
+        keys = store.con.execute("SELECT doc_id, event_id FROM events ORDER BY doc_id, event_id").fetchall()
+        for k, (doc_id, event_id) in enumerate(keys[:40]):
+            store.con.execute("UPDATE events SET date_iso = ?, quad_class = ?, place_name = ? "
+                              "WHERE doc_id = ? AND event_id = ?",
+                              [dates[k % len(dates)], classes[k % len(classes)], None if k % 3 else "Anywhere",
+                               doc_id, event_id])
+    asked = [("timeline", {"grain": grain, **filters}) for grain in ("day", "week", "month", "year")
+             for filters in ({}, {"quad_class": 4}, {"since": "2021"})]
+    asked += [("map", {"limit": limit, **filters}) for limit in (1, 2000) for filters in ({}, {"quad_class": 4})]
+    with TestClient(create_app(url), base_url="http://localhost") as client:
+        for route, params in asked:
+            response = client.get(f"/api/{route}", params=params)
+            assert response.status_code == 200, response.text
+            model = models[route]
+            assert response.content == model.dump_json(model.validate_json(response.content)), (route, params)
+            assert response.json()  # something to compare: periods or markers
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_the_facets_are_listed_in_value_order(backend, request, tmp_path):
+    """Their order is the answer's bytes: it must not follow the grouping's order, which changes with
+    DuckDB's threads (one per query on the server, one per core elsewhere)."""
+    from conftest import new_database
+
+    url = build_example_db(new_database(backend, tmp_path, request))
+    with TestClient(create_app(url), base_url="http://localhost") as client:
+        facets = client.get("/api/facets").json()
+    for facet in ("plover", "modality", "cameo_root"):
+        assert len(facets[facet]) > 2 and list(facets[facet]) == sorted(facets[facet]), facet

@@ -37,7 +37,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import TypeAdapter
 
 from eventwire.api import views
-from eventwire.api.cache import AnswerCache
+from eventwire.api.cache import AnswerCache, KeptValues
 from eventwire.api.extraction import Busy, ExtractionPool, TimedOut, WorkerFailed
 from eventwire.api.facet_table import counted_events, facet_table as facet_table_of, table_dyads
 from eventwire.api.limits import BodyLimit, HostCheck, SecurityHeaders
@@ -217,10 +217,18 @@ OPENING_ANSWERS: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
+# Kept routes whose computed answer already has their model's JSON shape (the model's fields in its
+# order, as str, int, float, None, lists and dicts), rendered as computed: validating and rendering a
+# daily timeline's ~4,000 periods cost 15-20 ms of CPU against 2-3 to render them alone, the map's
+# 2,000 markers 2-6 against 0.7. tests/test_api_load.py checks their answers against their models'
+# validation and rendering on both backends (and the schemathesis tests against the OpenAPI schema).
+RENDERED_AS_COMPUTED = frozenset({"timeline", "map"})
+
+
 def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                settings: Settings | None = None, allowed_hosts: tuple[str, ...] = (), writable: bool = False,
                watchlists: tuple = (), watching: Callable[[], bool] = lambda: False,
-               kept_answers: int = 1024, kept_bytes: int = 64_000_000, query_threads: int | None = None) -> FastAPI:
+               kept_answers: int = 1024, kept_bytes: int = 64_000_000, query_threads: int | None = 1) -> FastAPI:
     """The app over the store at `db_path`. `api_token` enables POST /api/ingest (and opens the
     database for writing); `max_body` caps request bodies in bytes; `settings` chooses the
     spaCy model and actor dictionary used by /api/extract and /api/ingest, and their limits
@@ -232,8 +240,10 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
     are kept while the store is unchanged (api/cache.py; 0 computes every one), in at most
     `kept_bytes` of JSON (a dashboard's mix repeats itself: 1,024 answers hit 47% of its requests
     where 256 hit 40%; an answer is 50 KB on average). `query_threads`
-    is how many threads each query of a DuckDB store runs on (None: DuckDB's default, one per core;
-    requests run in parallel on threads of their own either way)."""
+    is how many threads each query of a DuckDB store runs on: 1 by default, since requests run in
+    parallel on threads of their own and, with the cores busy, DuckDB's threads within a query only
+    add work (20 clients on 2 cores: 6-9% less CPU a request than DuckDB's default); None for
+    DuckDB's default, one per core (an uncached answer alone then comes sooner)."""
     settings = settings or load_settings(db=db_path)
     shared_writer = writable
     writable = bool(api_token) or writable
@@ -268,12 +278,26 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
             return None
         return answers.get(db.generation, ("facet-table",), lambda: facet_table_of(db), lasting=True)
 
+    def kept_values(db: Store, name: str, size: int) -> KeptValues | None:
+        """Values the generation's answers share (api/cache.py), kept for the generation; none for a
+        store without generations."""
+        if db.generation is None:
+            return None
+        return answers.get(db.generation, (name,), lambda: KeptValues(size), lasting=True)
+
     def event_page(db: Store, filters: EventFilters, order: str, limit: int, offset: int,
                    after: tuple | None) -> dict[str, Any]:
-        # The count from the generation's table of counts once made (a page does not wait for it).
+        # The count from the generation's table of counts once made (a page does not wait for it);
+        # else counted once for the filters: the next pages, and the pages of other sizes, share it.
+        # The page's documents kept as read: nine in ten of a computed page's documents were on an
+        # earlier page of a dashboard's mix (pages show the newest events), and the store's look-up
+        # costs ~0.08 ms a document.
         total = counted_events(db, answers.lasting(db.generation, ("facet-table",)), **filters.as_kwargs())
+        counts, documents = kept_values(db, "event-counts", 10_000), kept_values(db, "page-documents", 20_000)
+        if total is None and counts is not None:
+            total = counts.one(filters, lambda: db.count_events(**filters.as_kwargs()))
         page = db.search_events(order=order, limit=limit, offset=offset, after=after, total=total,
-                                **filters.as_kwargs())
+                                documents=documents.many if documents else None, **filters.as_kwargs())
         nxt = _encode_cursor(order, page["next"]) if page["next"] else None
         return {"total": page["total"], "limit": limit, "offset": offset, "next_cursor": nxt, "items": page["items"]}
 
@@ -297,13 +321,18 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         "dyads": (list[Dyad], lambda db, filters, limit: dyads_counted(db, limit, filters)),
     }
     renderers = {route: TypeAdapter(model) for route, (model, _) in computed.items()}
+    as_computed = TypeAdapter(Any)
 
     def answer_json(db: Store, route: str, filters: EventFilters, params: dict[str, Any]) -> bytes:
         """The route's answer as the JSON FastAPI would send (validated against the route's model),
         rendered once: a kept answer is sent as these bytes (re-validating and re-serialising a
-        kept timeline by day cost 25 ms a request)."""
+        kept timeline by day cost 25 ms a request). The routes of RENDERED_AS_COMPUTED render what
+        they computed without validating it: the same bytes."""
+        answer = computed[route][1](db, filters, **params)
+        if route in RENDERED_AS_COMPUTED:
+            return as_computed.dump_json(answer)
         renderer = renderers[route]
-        return renderer.dump_json(renderer.validate_python(computed[route][1](db, filters, **params)))
+        return renderer.dump_json(renderer.validate_python(answer))
 
     def kept_json(db: Store, route: str, filters: EventFilters, params: dict[str, Any]) -> bytes:
         """The answer of `route` for these filters and parameters as JSON, kept while the store is

@@ -8,8 +8,9 @@ reopened — says whether an answer is still true: an answer is kept under its g
 new generation drops every older answer. A store without a generation (PostgreSQL, whose data
 other processes change at any moment; `serve --watch`, whose watcher writes beside the readers)
 is never cached. Concurrent requests for the same missing answer wait for the one computing it
-instead of computing it again. What answers are computed from (a generation's table of counts) is
-kept for the whole generation, however many answers are kept, even none.
+instead of computing it again. What answers are computed from (a generation's table of counts, and
+the KeptValues that requests of different answers share: a page's documents, a filter's event count)
+is kept for the whole generation, however many answers are kept, even none.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-__all__ = ["AnswerCache"]
+__all__ = ["AnswerCache", "KeptValues"]
 
 
 class _Pending:
@@ -101,3 +102,37 @@ class AnswerCache:
                 if self._pending.get(key) is pending:
                     del self._pending[key]
             pending.done.set()
+
+
+class KeptValues:
+    """Values by key kept for one generation (kept lasting in its AnswerCache), at most `size` of
+    them, least recently used dropped first: what answers are computed from and that requests of
+    different answers share (a page's documents, the count of a filter's events)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def many(self, keys: Any, look_up: Callable[[list[Any]], dict[Any, Any]]) -> dict[Any, Any]:
+        """The values of these keys: those kept, and those `look_up` finds for the others (a key it
+        does not find is looked up again next time)."""
+        found: dict[Any, Any] = {}
+        with self._lock:
+            for key in keys:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    found[key] = self._kept[key]
+        missing = [key for key in keys if key not in found]
+        if missing:
+            looked_up = look_up(missing)
+            found.update(looked_up)
+            with self._lock:
+                self._kept.update(looked_up)
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return found
+
+    def one(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value of `key`, computed when not kept."""
+        return self.many([key], lambda keys: {key: compute()})[key]

@@ -7,12 +7,17 @@ self.dialect (store/dialect.py) for what the two spell differently.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventwire.store.schema import ACTOR_MARK
 
-__all__ = ["EventQueries"]
+__all__ = ["EventQueries", "DocumentLookup"]
+
+# Looks up documents' (title, published, url) by doc_id, given the doc_ids and the store's own lookup
+# (EventQueries.document_refs) for those it does not know.
+DocumentLookup = Callable[[Sequence[str], Callable[[Sequence[str]], dict[str, tuple[Any, Any, Any]]]],
+                          dict[str, tuple[Any, Any, Any]]]
 
 
 def _sentence_start(evidence: dict[str, Any]) -> int:
@@ -111,12 +116,17 @@ class EventQueries:
             params.append(lang.lower())
         return ("WHERE " + " AND ".join(where)) if where else "", params
 
+    def count_events(self, **filters: Any) -> int:
+        """How many events match `filters`."""
+        where, params = self._api_where(**filters)
+        return self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+
     def search_events(self, *, order: str = "desc", limit: int = 50, offset: int = 0,
                       after: Sequence[str] | None = None, total: int | None = None,
-                      **filters: Any) -> dict[str, Any]:
+                      documents: DocumentLookup | None = None, **filters: Any) -> dict[str, Any]:
         """One page of events matching `filters`, newest first (order="desc") or oldest first;
         `total`, when the caller knows how many events match (the API's table of counts), is not
-        counted again.
+        counted again; `documents` looks up the page's documents (_event_items).
 
         `after` is the sort key (date key, doc_id, event_id) of the last row of the previous page
         (keyset paging: stable and fast however deep); `next` in the result is the key to pass on.
@@ -151,25 +161,37 @@ class EventQueries:
         # reads the other columns for the top rows only): the filters are evaluated twice, which costs
         # less than finding the page's rows again by their documents (no index serves that look-up).
         if total is None:
-            total = self.con.execute(f"SELECT count(*) FROM events e {where}", params).fetchone()[0]
+            total = self.count_events(**filters)
         cur = self.con.execute(f"SELECT {_PAGE_COLUMNS} FROM events e {page_where} {order_by} {limits}",
                                page_params)
         names = [c[0] for c in cur.description]
         rows = [dict(zip(names, row)) for row in cur.fetchall()]
         keys = [(r["date_iso"] or "", r["doc_id"], r["event_id"]) for r in rows]
-        items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows})
+        items = self._event_items([(d, e) for _, d, e in keys], {(r["doc_id"], r["event_id"]): r for r in rows},
+                                  documents)
         nxt = None
         if len(keys) == int(limit) and (int(offset) + len(keys) < total or after is not None):
             nxt = keys[-1]
         return {"total": total, "items": items, "next": nxt}
 
+    def document_refs(self, doc_ids: Sequence[str]) -> dict[str, tuple[Any, Any, Any]]:
+        """The title, published date and url of each of these documents (at most a page's: an IN list)
+        that the store holds, by doc_id."""
+        if not doc_ids:
+            return {}
+        marks = ", ".join("?" * len(doc_ids))
+        return {d: (title, published, url) for d, title, published, url in self.con.execute(
+            f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})", list(doc_ids)).fetchall()}
+
     def _event_items(self, keys: list[tuple[str, str]],
-                     rows: dict[tuple[str, str], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """The list form of these events, in this order (at most one page: the lookups use IN lists)."""
+                     rows: dict[tuple[str, str], dict[str, Any]] | None = None,
+                     documents: DocumentLookup | None = None) -> list[dict[str, Any]]:
+        """The list form of these events, in this order (at most one page: the lookups use IN lists).
+        `documents(doc_ids, document_refs)` gives the documents' fields as document_refs does
+        (the API keeps those it has read: api/cache.py KeptValues); by default, document_refs."""
         if not keys:
             return []
         docs = sorted({d for d, _ in keys})
-        marks = ", ".join("?" * len(docs))
         wanted = set(keys)
 
         def fetch(sql: str) -> list[dict[str, Any]]:
@@ -178,13 +200,13 @@ class EventQueries:
             return [dict(zip(names, row)) for row in cur.fetchall()]
 
         events = rows if rows is not None else {(r["doc_id"], r["event_id"]): r for r in fetch(
-            f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({marks})") if (r["doc_id"], r["event_id"]) in wanted}
-        documents = {r["doc_id"]: r for r in fetch(
-            f"SELECT doc_id, title, published, url FROM documents WHERE doc_id IN ({marks})")}
+            f"SELECT {_PAGE_COLUMNS} FROM events WHERE doc_id IN ({', '.join('?' * len(docs))})")
+            if (r["doc_id"], r["event_id"]) in wanted}
+        refs = documents(docs, self.document_refs) if documents is not None else self.document_refs(docs)
         items = []
         for doc_id, event_id in keys:
             r = events[(doc_id, event_id)]
-            doc = documents.get(doc_id, {})
+            title, published, url = refs.get(doc_id, (None, None, None))
             side = json.loads(r["page_actors"]) if r["page_actors"] else {}
             items.append({
                 "doc_id": doc_id, "event_id": event_id,
@@ -200,8 +222,7 @@ class EventQueries:
                           "lat": r["place_lat"], "lon": r["place_lon"]} if r["place_id"] else None,
                 "trigger": r["trigger"], "evidence": r["evidence_text"], "section": r["section"],
                 "caption_index": r["caption_index"],
-                "document": {"id": doc_id, "title": doc.get("title"), "published": doc.get("published"),
-                             "url": doc.get("url")},
+                "document": {"id": doc_id, "title": title, "published": published, "url": url},
             })
         return items
 
@@ -509,12 +530,14 @@ class EventQueries:
         }
 
     def facets(self) -> dict[str, Any]:
-        """What the filters can take in this database: PLOVER types, modalities, CAMEO roots, dates."""
+        """What the filters can take in this database: PLOVER types, modalities, CAMEO roots (each in
+        value order, whatever order the grouping gives on however many threads), dates."""
         plover = dict(self.con.execute(
-            "SELECT plover_type, count(*) FROM events WHERE plover_type IS NOT NULL GROUP BY 1").fetchall())
+            "SELECT plover_type, count(*) FROM events WHERE plover_type IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall())
         modality = dict(self.con.execute(
-            "SELECT m, count(*) FROM (SELECT unnest(modality) AS m FROM events) AS listed GROUP BY 1").fetchall())
-        roots = dict(self.con.execute("SELECT left(cameo, 2), count(*) FROM events GROUP BY 1").fetchall())
+            "SELECT m, count(*) FROM (SELECT unnest(modality) AS m FROM events) AS listed GROUP BY 1 ORDER BY 1"
+        ).fetchall())
+        roots = dict(self.con.execute("SELECT left(cameo, 2), count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall())
         first, last = self.con.execute(
             "SELECT min(date_iso), max(date_iso) FROM events").fetchone()
         return {"plover": plover, "modality": modality, "cameo_root": roots, "first_date": first, "last_date": last,
