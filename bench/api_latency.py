@@ -383,7 +383,7 @@ def run_endpoints(path: str, rounds: int) -> list[dict]:
     import duckdb
 
     from eventwire.api import create_app
-    from eventwire.api.app import _encode_cursor
+    from eventwire.api.params import encode_cursor
 
     # The sort key of the event half way down the list, as a cursor would carry it.
     con = duckdb.connect(path, read_only=True)
@@ -393,7 +393,7 @@ def run_endpoints(path: str, rounds: int) -> list[dict]:
     results = []
     with TestClient(create_app(path, kept_answers=0), base_url="http://localhost") as client:
         cursor = client.get("/api/events?limit=50").json()["next_cursor"]
-        deep = _encode_cursor("desc", middle)
+        deep = encode_cursor("desc", middle)
         for label, url in REQUESTS:
             url = {"CURSOR": f"/api/events?limit=50&cursor={cursor}",
                    "DEEP": f"/api/events?limit=50&cursor={deep}"}.get(url, url)
