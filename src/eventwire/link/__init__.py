@@ -19,6 +19,8 @@ from eventwire.link.stories import StoryEvent, stories_of_mentions
 from eventwire.record import ArticleRecord
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from eventwire.link.features import ArticleFeatures
 
 __all__ = ["Links", "link_records", "link_features", "DuplicatePair", "StoryEvent", "StoryMention", "ArticleLink",
@@ -64,9 +66,12 @@ def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None
 
 
 def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | None = None,
-                  article_settings: ArticleLinkSettings | None = None) -> Links:
+                  article_settings: ArticleLinkSettings | None = None,
+                  shingles_of: Callable[[list[str]], Iterable[tuple[str, np.ndarray]]] | None = None) -> Links:
     """link_records over the articles' features (features.py), e.g. as a store keeps them; read once, a
-    document id seen again is skipped. The order they come in does not change the result."""
+    document id seen again is skipped. The order they come in does not change the result. Features
+    read without their shingle hashes (None) need `shingles_of`, which reads those of the given
+    documents again (DuplicateIndex.pairs)."""
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
@@ -80,7 +85,7 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
             mentions.extend(f.mentions)
             if len(terms) % _FREEZE_EVERY == 0:
                 freeze()
-        pairs = index.pairs()
+        pairs = index.pairs(shingles_of)
         order = index.order()
         del index
         copies = duplicate_of(pairs, order)

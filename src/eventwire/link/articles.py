@@ -231,18 +231,32 @@ class _Vectors:
         """The cosines of row `a` with each of `rows` at once; equal to `cosine` up to the rounding of
         a sum taken in another order (used to leave out pairs far below a threshold)."""
         ta, wa = self.of(a)
-        lengths = self.offsets[rows + 1] - self.offsets[rows]
-        total = int(lengths.sum())
-        if not len(ta) or not total:
-            return np.zeros(len(rows))
-        # The positions of every candidate's terms in the buffer, candidate after candidate.
-        ends = np.cumsum(lengths)
-        index = np.arange(total) + np.repeat(self.offsets[rows] - (ends - lengths), lengths)
+        result = np.zeros(len(rows))
+        firsts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - firsts
+        filled = lengths > 0
+        if not len(ta) or not filled.any():
+            return result
+        if not filled.all():  # a row without weights sums to nothing (reduceat cannot say so)
+            firsts, lengths = firsts[filled], lengths[filled]
+        # The positions of every candidate's terms in the buffer, candidate after candidate: steps of
+        # one, and at each candidate's start the jump from the previous candidate's last term.
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        steps = np.ones(int(starts[-1] + lengths[-1]), dtype=np.int64)
+        steps[0] = firsts[0]
+        steps[starts[1:]] = firsts[1:] - (firsts[:-1] + lengths[:-1] - 1)
+        index = np.cumsum(steps, out=steps)
         lookup = self._lookup
         lookup[ta] = wa
-        products = lookup[self.terms[index]] * self.weights[index]
+        products = lookup[self.terms[index]]
+        products *= self.weights[index]
         lookup[ta] = 0.0
-        return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
+        sums = np.add.reduceat(products, starts)
+        if len(sums) == len(result):
+            return sums
+        result[filled] = sums
+        return result
 
 
 # A pair whose estimated cosine (_Vectors.cosines) is below the lowest threshold by more than this is
