@@ -122,13 +122,16 @@ def test_places_corroborate_up_to_their_distance_in_any_direction_and_across_the
 def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
     import numpy as np
 
-    from eventwire.link.articles import _Vectors, article_terms
+    from eventwire.link.articles import TermCounts, _Vectors, article_terms
 
     texts = ["harbour crane workers strike over pay in the port city",
              "port city harbour workers strike, cranes idle over pay",
              "election results announced in the capital after a long count",
              "", "storm closes the harbour and the port for two days"]
-    vectors = _Vectors([article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x")) for i, t in enumerate(texts)])
+    counts = TermCounts.of(article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x"))
+                           for i, t in enumerate(texts))
+    vectors = _Vectors(counts)
+    assert len(counts.terms) == len(counts.counts) == 0  # the word counts let go once the vectors are made
     rows = np.arange(len(texts))
     for a in range(len(texts)):
         together = vectors.cosines(a, rows)
@@ -313,6 +316,7 @@ def test_a_story_of_one_member_is_compared_as_the_same_story_counted():
 
 def test_shingle_segments_give_back_each_array_across_block_ends():
     import random
+    import weakref
 
     import numpy as np
 
@@ -326,12 +330,12 @@ def test_shingle_segments_give_back_each_array_across_block_ends():
         segments.append(a)
     assert len(segments) == 200
     assert all(np.array_equal(segments[i], a) for i, a in enumerate(arrays))
-    blocks = list(segments._blocks)
+    blocks = [weakref.ref(b) for b in segments._blocks]
     # Drained: the same arrays in order, each block let go once read past, nothing held after.
     drained, released = [], []
     for a in segments.drained():
         drained.append(a.copy())
-        released.append(sum(b is None for b in segments._blocks))
+        released.append(sum(b() is None for b in blocks))
     assert released == sorted(released) and released[-1] == len(blocks) - 1 > 10
     assert all(np.array_equal(d, a) for d, a in zip(drained, arrays)) and len(drained) == 200
     assert len(segments) == 0 and not segments._blocks
@@ -351,7 +355,7 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
                 for i in range(23)]
     terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
     monkeypatch.setattr(article_module, "_DF_CHUNK", 4)
-    chunked_terms, chunked_counts = _document_frequencies(articles)
+    chunked_terms, chunked_counts = _document_frequencies(a.terms for a in articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, link_articles
+from eventwire.link.articles import ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
@@ -75,13 +75,13 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
-        terms = []
+        terms = TermCounts()
         mentions = []
         for f in features:
             if f.doc_id in index:
                 continue
             index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
-            terms.append(f.terms)
+            terms.add(f.terms)
             mentions.extend(f.mentions)
             if len(terms) % _FREEZE_EVERY == 0:
                 freeze()

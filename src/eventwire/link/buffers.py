@@ -41,15 +41,16 @@ class Segments:
 
     def drained(self) -> Iterator[np.ndarray]:
         """Every array in order, each block let go once its last array is given: the memory goes back
-        as it is read (the segments hold nothing after)."""
-        where, previous = self._where, -1
-        for number in range(len(self)):
+        as it is read. The segments are empty from the first array on."""
+        blocks, where = self._blocks, self._where
+        self._blocks, self._used, self._where = [], 0, array("q")
+        previous = -1
+        for number in range(len(where) // 3):
             block, start, end = where[3 * number:3 * number + 3]
             if block != previous and previous >= 0:
-                self._blocks[previous] = None
+                blocks[previous] = None
             previous = block
-            yield self._blocks[block][start:end]
-        self._blocks, self._used, self._where = [], 0, array("q")
+            yield blocks[block][start:end]
 
 
 class Buffer:
