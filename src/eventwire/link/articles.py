@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import sys
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -320,7 +321,7 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
     def keys(doc_id: str) -> list:
         terms, weights = vectors.of(row[doc_id])
         top = np.argsort(-weights, kind="stable")[:settings.key_terms]
-        return [int(t) for t in terms[top]] + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
+        return terms[top].tolist() + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
 
     def judged(a: str, b: str, dup: bool) -> ArticleLink | None:
         a, b = sorted((a, b))
@@ -359,19 +360,23 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
     dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
     day_numbers = [day.toordinal() for day, _ in dated]
     postings: dict = {}  # key -> _Posting of article numbers in day order
+    most = settings.max_key_postings
     for number, (day, doc_id) in enumerate(dated):
         today = day_numbers[number]
+        first_day = today - settings.max_days
         met = []
         for key in keys(doc_id):
             posting = postings.get(key)
             if posting is None:
                 posting = postings[key] = _Posting()
-            posting.leave_before(today - settings.max_days, day_numbers)
-            if len(posting) > settings.max_key_postings:
+            elif posting.head_day < first_day:
+                posting.leave_before(first_day, day_numbers)
+            size = posting.size - posting.head
+            if size > most:
                 continue  # too common in these days to tell stories apart
-            if len(posting):
-                met.append(posting.numbers())
-            posting.append(number)
+            if size:
+                met.append(posting.array[posting.head:posting.size])
+            posting.append(number, today)
         if not met:
             continue
         others, shared = np.unique(np.concatenate(met), return_counts=True)
@@ -389,27 +394,34 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
     return list(links.values())
 
 
-class _Posting:
-    """The article numbers (ascending) of one key, in a growing array; those out of the window are
-    skipped from the front."""
+_NO_DAY = sys.maxsize  # _Posting.head_day of an empty posting: nothing to leave
 
-    __slots__ = ("array", "head", "size")
+
+class _Posting:
+    """The article numbers (ascending) of one key, in a growing array (array[head:size]); those out of
+    the window are skipped from the front. `head_day` is the first one's day number, so a posting with
+    nothing to leave is told apart without reading the array."""
+
+    __slots__ = ("array", "head", "size", "head_day")
 
     def __init__(self) -> None:
         self.array = np.empty(4, dtype=np.int64)
         self.head = self.size = 0
+        self.head_day = _NO_DAY
 
     def __len__(self) -> int:
         return self.size - self.head
 
-    def numbers(self) -> np.ndarray:
-        return self.array[self.head:self.size]
-
     def leave_before(self, first_day: int, day_numbers: list[int]) -> None:
-        while self.head < self.size and day_numbers[self.array[self.head]] < first_day:
-            self.head += 1
+        numbers, head, size = self.array, self.head, self.size
+        while head < size and day_numbers[numbers[head]] < first_day:
+            head += 1
+        self.head = head
+        self.head_day = day_numbers[numbers[head]] if head < size else _NO_DAY
 
-    def append(self, number: int) -> None:
+    def append(self, number: int, day: int) -> None:
+        if self.size == self.head:
+            self.head_day = day
         if self.size == len(self.array):
             kept = self.array[self.head:self.size]
             grown = np.empty(max(4, 2 * len(kept)), dtype=np.int64)
