@@ -169,7 +169,7 @@ def test_a_link_write_that_fails_leaves_the_previous_link_tables(empty_db, monke
         before = _tables(store.con)
         assert all(before.values())
 
-        def failing(links):
+        def failing(con, links):
             yield from ()
             raise RuntimeError("disk full")
 

@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ from eventwire.link.features import (
     FEATURE_COLUMNS,
     ArticleFeatures,
     article_features,
+    evidence_of,
     from_row,
     settings_key,
     shingles_of_row,
@@ -404,44 +406,67 @@ def _mention_table(m: list[tuple[str, StoryMention, Evidence | None]]) -> pa.Tab
         "sent_end": _column([e.end if e else None for e in ev], i32)})
 
 
-def _mention_tables(links: Links) -> Iterator[pa.Table]:
-    """The `story_mentions` rows of `links` in story order, a chunk at a time, with the evidence each
-    mention carries (a mention read back from stored features has none: _stored_evidence fills it in)."""
-    chunk = BATCH * 16
+def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
+    """The `story_mentions` rows of `links`, a chunk at a time. A mention read back from stored features
+    to be compared has no evidence: it is joined in from `link_features`' evidence column, streamed, so
+    the evidence of `chunk` articles at most is in memory at once (not a whole day's). Which mentions
+    wait for an article's evidence is held as three integer arrays (story, mention in it, article;
+    12 bytes a mention), not as a Python tuple per mention."""
+    chunk = BATCH
+    ready: list[tuple[str, StoryMention, Evidence | None]] = []
+    doc_number: dict[str, int] = {}  # doc id -> number, in order of first appearance
+    waiting_story, waiting_position, waiting_doc = array("i"), array("i"), array("i")
+    for s, story in enumerate(links.stories):
+        for position, y in enumerate(story.mentions):
+            if y.evidence is None:
+                waiting_story.append(s)
+                waiting_position.append(position)
+                waiting_doc.append(doc_number.setdefault(y.doc_id, len(doc_number)))
+            else:
+                ready.append((story.id, y, y.evidence))
+            if len(ready) >= chunk * 16:
+                yield _mention_table(ready)
+                ready = []
+    if ready:
+        yield _mention_table(ready)
+    if not waiting_doc:
+        return
+    # Each article's waiting mentions, in the order they were met (a stable sort by article number).
+    order = np.argsort(np.frombuffer(waiting_doc, dtype=np.int32), kind="stable")
+    bounds = np.searchsorted(np.frombuffer(waiting_doc, dtype=np.int32)[order], np.arange(len(doc_number) + 1))
+    del waiting_doc
+    done = np.zeros(len(doc_number), dtype=bool)
+
+    def rows_of(number: int, evidence: dict[str, Evidence | None] | None) -> Iterator[tuple]:
+        for k in order[bounds[number]:bounds[number + 1]].tolist():
+            story = links.stories[waiting_story[k]]
+            y = story.mentions[waiting_position[k]]
+            yield story.id, y, None if evidence is None else evidence.get(y.event_id)
+
     rows: list[tuple[str, StoryMention, Evidence | None]] = []
-    for story in links.stories:
-        for y in story.mentions:
-            rows.append((story.id, y, y.evidence))
-        if len(rows) >= chunk:
+    docs = 0
+    for doc_id, column in _pages(con, "link_features", "doc_id, evidence", chunk):
+        number = doc_number.get(doc_id)
+        if number is None or done[number]:
+            continue
+        done[number] = True
+        rows.extend(rows_of(number, evidence_of(column)))
+        docs += 1
+        if docs == chunk:
             yield _mention_table(rows)
-            rows = []
+            rows, docs = [], 0
+    # Mentions of an article without stored features (none, when the links come from link_database)
+    # are written without evidence.
+    for number in np.flatnonzero(~done).tolist():
+        rows.extend(rows_of(number, None))
     if rows:
         yield _mention_table(rows)
 
 
-# The evidence of each stored mention written without it, from the `evidence` column of its article's
-# link_features (a JSON object event id -> [text, start, end, section, caption_index] or null), joined
-# by the database itself: decoding it in Python and sending it back was a third of the write.
-_EVIDENCE_UPDATE = """UPDATE story_mentions SET evidence_text = e.value->>0, sent_start = CAST(e.value->>1 AS INTEGER),
-    sent_end = CAST(e.value->>2 AS INTEGER), section = e.value->>3, caption_index = CAST(e.value->>4 AS INTEGER)
-FROM (SELECT f.doc_id, j.key AS event_id, j.value FROM link_features f, {each} j) e
-WHERE story_mentions.doc_id = e.doc_id AND story_mentions.event_id = e.event_id
-    AND story_mentions.evidence_text IS NULL AND story_mentions.section IS NULL
-    AND story_mentions.caption_index IS NULL AND story_mentions.sent_start IS NULL AND story_mentions.sent_end IS NULL"""
-
-
-def _stored_evidence(con: Any) -> None:
-    """Fill in the evidence of the story mentions written without it (all five columns NULL) from their
-    articles' stored features; a mention of an article without stored features keeps none."""
-    each = "jsonb_each(f.evidence::jsonb)" if dialect_of(con) is POSTGRES else "json_each(f.evidence)"
-    con.execute(_EVIDENCE_UPDATE.format(each=each))
-
-
 def write_links(con: Any, links: Links, links_key: str = "") -> None:
     """Replace the link tables with `links` in one transaction, one bulk insert per table (the
-    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY; the story mentions a
-    chunk at a time, then the evidence of those without it joined in from `link_features` by one
-    UPDATE), and drop the features
+    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY; the story mentions one
+    per chunk of articles, their evidence joined in from `link_features`), and drop the features
     of documents no longer stored. `links_key` says which settings they were computed with from every
     stored feature (link_database); empty, the next `link` recomputes them."""
     postgres = dialect_of(con) is POSTGRES
@@ -463,10 +488,8 @@ def write_links(con: Any, links: Links, links_key: str = "") -> None:
             con.execute(LINK_SCHEMA)
         append_batch(con, batch)
         del batch  # written: its columns (a row per story event) are not held beside the mentions'
-        for mentions in _mention_tables(links):
+        for mentions in _mention_tables(con, links):
             append_batch(con, {"story_mentions": mentions})
-        if any(y.evidence is None for story in links.stories for y in story.mentions):
-            _stored_evidence(con)
         con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
         _set_meta(con, _LINKS_KEY, links_key)
         con.execute("COMMIT")
