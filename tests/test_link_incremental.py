@@ -153,3 +153,29 @@ def test_story_mentions_written_after_comparing_carry_their_evidence(empty_db, m
                                  "sent_end FROM story_mentions").fetchall()
     assert {(d, e): tuple(rest) for d, e, *rest in rows} == expected
     assert len(rows) == len(expected)
+
+
+def test_a_link_write_that_fails_leaves_the_previous_link_tables(empty_db, monkeypatch):
+    # The tables are emptied (DuckDB: dropped and made again) inside the write's one transaction: an
+    # error while the story mentions are written gives back the previous tables whole.
+    import eventwire.link.database as database
+    from eventwire.link import LinkSettings
+    from eventwire.store.duckdb import open_store
+
+    with open_store(empty_db) as store:
+        for record in _corpus():
+            store.write(record)
+        store.link()
+        before = _tables(store.con)
+        assert all(before.values())
+
+        def failing(con, links):
+            yield from ()
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(database, "_mention_tables", failing)
+        with pytest.raises(RuntimeError, match="disk full"):
+            store.link(LinkSettings(max_km=60.0))  # other settings: relinked and written again
+        assert _tables(store.con) == before
+        monkeypatch.undo()
+        assert store.link(LinkSettings(max_km=60.0)) is not None and all(_tables(store.con).values())

@@ -122,18 +122,26 @@ def test_places_corroborate_up_to_their_distance_in_any_direction_and_across_the
 def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
     import numpy as np
 
-    from eventwire.link.articles import _Vectors, article_terms
+    from eventwire.link.articles import TermCounts, _Vectors, article_terms
 
     texts = ["harbour crane workers strike over pay in the port city",
              "port city harbour workers strike, cranes idle over pay",
              "election results announced in the capital after a long count",
              "", "storm closes the harbour and the port for two days"]
-    vectors = _Vectors([article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x")) for i, t in enumerate(texts)])
+    counts = TermCounts.of(article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x"))
+                           for i, t in enumerate(texts))
+    vectors = _Vectors(counts)
+    assert len(counts.terms) == len(counts.counts) == 0  # the word counts let go once the vectors are made
     rows = np.arange(len(texts))
     for a in range(len(texts)):
         together = vectors.cosines(a, rows)
         assert np.allclose(together, [vectors.cosine(a, b) for b in rows], atol=1e-12)
     assert vectors.cosine(0, 1) > 0.3 > vectors.cosine(0, 2)
+    # Rows in any order, repeated, an empty one first, last and between: each its own cosine.
+    for rows in ([3, 0, 1, 3, 4, 3], [4, 2, 0], [3], [3, 3], [1, 3], [3, 2]):
+        rows = np.array(rows)
+        for a in range(len(texts)):
+            assert np.allclose(vectors.cosines(a, rows), [vectors.cosine(a, b) for b in rows], atol=1e-12)
 
 
 def test_band_columns_find_the_candidates_of_datasketch_s_lsh():
@@ -174,6 +182,46 @@ def test_band_columns_find_the_candidates_of_datasketch_s_lsh():
         a, b = shingles[int(pair.doc_id[1:])], shingles[int(pair.duplicate_of[1:])]
         common = len(np.intersect1d(a, b))
         assert common / (len(a) + len(b) - common) >= 0.8 or common / min(len(a), len(b)) >= 0.9
+
+
+def test_near_duplicates_confirmed_from_shingles_read_again_are_those_of_held_shingles(monkeypatch):
+    # The same texts added with their shingle hashes, and without them (read back per chunk of
+    # candidates by shingles_of, in another order): the same pairs. Without a reader, or with one that
+    # misses an article, a clear error.
+    import random
+
+    import pytest
+
+    from eventwire.link import near_duplicates as module
+    from eventwire.link.near_duplicates import DuplicateIndex
+
+    rng = random.Random(4)
+    words = [f"w{i}" for i in range(50)]
+    base = [" ".join(rng.choice(words) for _ in range(70)) for _ in range(10)]
+    texts = [" ".join(base[i % 10].split()[rng.randrange(0, 15):] + [rng.choice(words) for _ in range(rng.randrange(0, 20))])
+             for i in range(90)]
+    held, unheld = DuplicateIndex(), DuplicateIndex()
+    stored = {}
+    for i, text in enumerate(texts):
+        items, values = held.signature(text)
+        held.add_signature(f"d{i:03d}", f"2016-07-0{1 + i % 5}", items, values)
+        unheld.add_signature(f"d{i:03d}", f"2016-07-0{1 + i % 5}", None, values)
+        stored[f"d{i:03d}"] = items
+    asked = []
+
+    def shingles_of(doc_ids):
+        asked.append(len(doc_ids))
+        return [(d, stored[d]) for d in reversed(doc_ids)]
+
+    expected = held.pairs()
+    assert len(expected) > 20
+    monkeypatch.setattr(module, "_CONFIRM_CHUNK", 7)  # many chunks, an article's shingles read in several
+    assert unheld.pairs(shingles_of) == expected
+    assert len(asked) > 10 and max(asked) < len(texts)
+    with pytest.raises(ValueError, match="without their shingle hashes"):
+        unheld.pairs()
+    with pytest.raises(LookupError, match="no shingle hashes read"):
+        unheld.pairs(lambda doc_ids: [(d, stored[d]) for d in doc_ids[1:]])
 
 
 def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule():
@@ -268,19 +316,29 @@ def test_a_story_of_one_member_is_compared_as_the_same_story_counted():
 
 def test_shingle_segments_give_back_each_array_across_block_ends():
     import random
+    import weakref
 
     import numpy as np
 
-    from eventwire.link.near_duplicates import _Segments
+    from eventwire.link.buffers import Segments
 
     rng = random.Random(1)
-    segments = _Segments(np.uint32, block=10)
+    segments = Segments(np.uint32, block=10)
     arrays = [np.array([rng.randrange(1000) for _ in range(rng.randrange(0, 25))], dtype=np.uint32)
               for _ in range(200)]
     for a in arrays:
         segments.append(a)
     assert len(segments) == 200
     assert all(np.array_equal(segments[i], a) for i, a in enumerate(arrays))
+    blocks = [weakref.ref(b) for b in segments._blocks]
+    # Drained: the same arrays in order, each block let go once read past, nothing held after.
+    drained, released = [], []
+    for a in segments.drained():
+        drained.append(a.copy())
+        released.append(sum(b() is None for b in blocks))
+    assert released == sorted(released) and released[-1] == len(blocks) - 1 > 10
+    assert all(np.array_equal(d, a) for d, a in zip(drained, arrays)) and len(drained) == 200
+    assert len(segments) == 0 and not segments._blocks
 
 
 def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkeypatch):
@@ -297,7 +355,7 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
                 for i in range(23)]
     terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
     monkeypatch.setattr(article_module, "_DF_CHUNK", 4)
-    chunked_terms, chunked_counts = _document_frequencies(articles)
+    chunked_terms, chunked_counts = _document_frequencies(a.terms for a in articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype
 

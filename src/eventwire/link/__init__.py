@@ -12,13 +12,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, link_articles
+from eventwire.link.articles import ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
 from eventwire.record import ArticleRecord
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from eventwire.link.features import ArticleFeatures
 
 __all__ = ["Links", "link_records", "link_features", "DuplicatePair", "StoryEvent", "StoryMention", "ArticleLink",
@@ -64,23 +66,26 @@ def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None
 
 
 def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | None = None,
-                  article_settings: ArticleLinkSettings | None = None) -> Links:
+                  article_settings: ArticleLinkSettings | None = None,
+                  shingles_of: Callable[[list[str]], Iterable[tuple[str, np.ndarray]]] | None = None) -> Links:
     """link_records over the articles' features (features.py), e.g. as a store keeps them; read once, a
-    document id seen again is skipped. The order they come in does not change the result."""
+    document id seen again is skipped. The order they come in does not change the result. Features
+    read without their shingle hashes (None) need `shingles_of`, which reads those of the given
+    documents again (DuplicateIndex.pairs)."""
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
-        terms = []
+        terms = TermCounts()
         mentions = []
         for f in features:
             if f.doc_id in index:
                 continue
             index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
-            terms.append(f.terms)
+            terms.add(f.terms)
             mentions.extend(f.mentions)
             if len(terms) % _FREEZE_EVERY == 0:
                 freeze()
-        pairs = index.pairs()
+        pairs = index.pairs(shingles_of)
         order = index.order()
         del index
         copies = duplicate_of(pairs, order)

@@ -34,19 +34,22 @@ from __future__ import annotations
 import logging
 import math
 import re
+import sys
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import islice
 
 import numpy as np
 
+from eventwire.link.buffers import Segments
 from eventwire.link.mentions import LinkSettings, event_window
 from eventwire.link.stories import StoryEvent
 from eventwire.record import ArticleRecord
 
-__all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "article_terms", "blocking_day", "article_links",
+__all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "TermCounts", "article_terms", "blocking_day", "article_links",
            "link_articles", "article_clusters"]
 
 log = logging.getLogger(__name__)
@@ -154,28 +157,54 @@ def article_terms(record: ArticleRecord, settings: LinkSettings | None = None) -
                         terms, np.array([counts[t] for t in terms.tolist()], dtype=np.uint32))
 
 
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """Where an article stands on the calendar (ArticleTerms' day and by_events, without its words)."""
+class TermCounts:
+    """A day's word counts as article linking reads them, article after article, in flat buffers: the
+    terms and the counts in blocks (Segments), each article's day and whether its events placed it. An
+    ArticleTerms held per article cost ~200 bytes of array headers more, and its small heap blocks
+    stayed with the process once freed; _Vectors lets these blocks go as it reads them."""
 
-    day: date | None
-    by_events: bool
+    __slots__ = ("doc_ids", "days", "by_events", "terms", "counts")
+
+    def __init__(self) -> None:
+        self.doc_ids: list[str] = []
+        self.days: list[date | None] = []
+        self.by_events = bytearray()
+        self.terms = Segments(np.uint32)
+        self.counts = Segments(np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    @classmethod
+    def of(cls, articles: Iterable[ArticleTerms]) -> TermCounts:
+        counts = cls()
+        for a in articles:
+            counts.add(a)
+        return counts
+
+    def add(self, article: ArticleTerms) -> None:
+        self.doc_ids.append(article.doc_id)
+        self.days.append(article.day)
+        self.by_events.append(article.by_events)
+        self.terms.append(article.terms)
+        self.counts.append(article.counts)
 
 
 _DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
 
 
-def _document_frequencies(articles: Sequence[ArticleTerms]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct terms of `articles` (sorted) and how many articles have each, counted a chunk of
-    articles at a time: the terms of every article in one array, and its sorted copy, would be held
-    beside the articles' own."""
+def _document_frequencies(term_arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct terms of the articles whose (distinct) terms are `term_arrays`, sorted, and how many
+    articles have each, counted a chunk of articles at a time: the terms of every article in one
+    array, and its sorted copy, would be held beside the articles' own."""
     found, counts = [], []
-    for lo in range(0, len(articles), _DF_CHUNK):
-        terms, n = np.unique(np.concatenate([a.terms for a in articles[lo:lo + _DF_CHUNK]]), return_counts=True)
+    arrays = iter(term_arrays)
+    while chunk := list(islice(arrays, _DF_CHUNK)):
+        terms, n = np.unique(np.concatenate(chunk), return_counts=True)
         found.append(terms)
         counts.append(n)
-    if len(found) == 1:
-        return found[0], counts[0]
+    if len(found) <= 1:
+        return (found[0], counts[0]) if found else (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64))
     all_terms, inverse = np.unique(np.concatenate(found), return_inverse=True)
     return all_terms, np.bincount(inverse, weights=np.concatenate(counts), minlength=len(all_terms)).astype(np.int64)
 
@@ -186,26 +215,25 @@ class _Vectors:
     is held as its number among the distinct terms (their order is the terms' own, so an article's
     terms stay sorted), which lets `cosines` look a row's weights up by term directly."""
 
-    def __init__(self, articles: list[ArticleTerms]) -> None:
-        """The vectors of `articles`, which is emptied: each article's word counts are let go once its
-        vector is made, so a day's counts and its vectors are not both held whole."""
+    def __init__(self, articles: TermCounts) -> None:
+        """The vectors of `articles`, whose word counts are let go block by block as the vectors are
+        made, so a day's counts and its vectors are not both held whole."""
         n = len(articles)
-        self.row = {a.doc_id: i for i, a in enumerate(articles)}
+        self.row = {d: i for i, d in enumerate(articles.doc_ids)}
         self.offsets = np.zeros(n + 1, dtype=np.int64)
         all_terms = np.zeros(0, dtype=np.uint32)
         # Filled article by article (at most every term of every article; trimmed after), so the
         # buffers are never held twice.
-        total = sum(len(a.terms) for a in articles)
+        total = sum(len(articles.terms[i]) for i in range(n))
         self.terms = np.empty(total, dtype=np.int32)
         self.weights = np.empty(total, dtype=np.float64)
         if n:
-            all_terms, df = _document_frequencies(articles)
+            all_terms, df = _document_frequencies(articles.terms[i] for i in range(n))
             end = 0
-            for i in range(n):
-                a, articles[i] = articles[i], None
-                numbers = np.searchsorted(all_terms, a.terms).astype(np.int32)
+            for i, (terms, counts) in enumerate(zip(articles.terms.drained(), articles.counts.drained())):
+                numbers = np.searchsorted(all_terms, terms).astype(np.int32)
                 idf = np.log((n + 1) / (df[numbers] + 1))
-                weights = (1 + np.log(a.counts.astype(np.float64))) * idf
+                weights = (1 + np.log(counts.astype(np.float64))) * idf
                 keep = weights > 0
                 norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
                 kept = int(keep.sum())
@@ -214,7 +242,6 @@ class _Vectors:
                 end += kept
                 self.offsets[i + 1] = end
             self.terms, self.weights = self.terms[:end], self.weights[:end]  # zero weights left out
-        articles.clear()
         self._lookup = np.zeros(len(all_terms), dtype=np.float64)  # one row's weights by term, in `cosines`
 
     def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -231,18 +258,32 @@ class _Vectors:
         """The cosines of row `a` with each of `rows` at once; equal to `cosine` up to the rounding of
         a sum taken in another order (used to leave out pairs far below a threshold)."""
         ta, wa = self.of(a)
-        lengths = self.offsets[rows + 1] - self.offsets[rows]
-        total = int(lengths.sum())
-        if not len(ta) or not total:
-            return np.zeros(len(rows))
-        # The positions of every candidate's terms in the buffer, candidate after candidate.
-        ends = np.cumsum(lengths)
-        index = np.arange(total) + np.repeat(self.offsets[rows] - (ends - lengths), lengths)
+        result = np.zeros(len(rows))
+        firsts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - firsts
+        filled = lengths > 0
+        if not len(ta) or not filled.any():
+            return result
+        if not filled.all():  # a row without weights sums to nothing (reduceat cannot say so)
+            firsts, lengths = firsts[filled], lengths[filled]
+        # The positions of every candidate's terms in the buffer, candidate after candidate: steps of
+        # one, and at each candidate's start the jump from the previous candidate's last term.
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        steps = np.ones(int(starts[-1] + lengths[-1]), dtype=np.int64)
+        steps[0] = firsts[0]
+        steps[starts[1:]] = firsts[1:] - (firsts[:-1] + lengths[:-1] - 1)
+        index = np.cumsum(steps, out=steps)
         lookup = self._lookup
         lookup[ta] = wa
-        products = lookup[self.terms[index]] * self.weights[index]
+        products = lookup[self.terms[index]]
+        products *= self.weights[index]
         lookup[ta] = 0.0
-        return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products, minlength=len(rows))
+        sums = np.add.reduceat(products, starts)
+        if len(sums) == len(result):
+            return sums
+        result[filled] = sums
+        return result
 
 
 # A pair whose estimated cosine (_Vectors.cosines) is below the lowest threshold by more than this is
@@ -257,15 +298,19 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
     return link_articles([article_terms(r) for r in unique], stories, duplicate_of, settings)
 
 
-def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent],
+def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequence[StoryEvent],
                   duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
-    """The linked article pairs among `articles` (see article_links). A list of them is emptied as
-    their TF-IDF vectors are made (_Vectors)."""
+    """The linked article pairs among `articles` (see article_links): their word counts as read into a
+    TermCounts, whose buffers are let go as the TF-IDF vectors are made (_Vectors), or ArticleTerms
+    (a list of them is emptied)."""
     settings = settings or ArticleLinkSettings()
-    info = {a.doc_id: _Placed(a.day, a.by_events) for a in articles}
-    dated = sorted((a.day, a.doc_id) for a in articles if a.day is not None)
-    vectors = _Vectors(articles if isinstance(articles, list) else list(articles))
-    row = vectors.row
+    if not isinstance(articles, TermCounts):
+        given, articles = articles, TermCounts.of(articles)
+        if isinstance(given, list):
+            given.clear()
+    vectors = _Vectors(articles)
+    row, days, by_events = vectors.row, articles.days, articles.by_events
+    dated = sorted((day, d) for d, day in zip(articles.doc_ids, days) if day is not None)
     stories_of: dict[str, set[int]] = defaultdict(set)
     for i, story in enumerate(stories):
         docs = set(story.doc_ids)
@@ -276,19 +321,20 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
     def keys(doc_id: str) -> list:
         terms, weights = vectors.of(row[doc_id])
         top = np.argsort(-weights, kind="stable")[:settings.key_terms]
-        return [int(t) for t in terms[top]] + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
+        return terms[top].tolist() + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
 
     def judged(a: str, b: str, dup: bool) -> ArticleLink | None:
         a, b = sorted((a, b))
         cos = vectors.cosine(row[a], row[b])
         n_shared = len(stories_of.get(a, set()) & stories_of.get(b, set()))
-        day_a, day_b = info[a].day, info[b].day
+        day_a, day_b = days[row[a]], days[row[b]]
         apart = abs((day_a - day_b).days) if day_a and day_b else None
         if dup:
             return ArticleLink(a, b, round(cos, 4), n_shared, True, apart)
-        if info[a].by_events and info[b].by_events:
+        events_a, events_b = by_events[row[a]], by_events[row[b]]
+        if events_a and events_b:
             ok = False  # two guessed days: nothing says either article is of that day
-        elif info[a].by_events or info[b].by_events:
+        elif events_a or events_b:
             # Placed on the calendar only by its events: the words and a story event must both agree.
             ok = cos >= settings.text_threshold and n_shared >= settings.undated_min_shared
         else:
@@ -302,9 +348,9 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
     # Each near-duplicate copy is linked to its original when both lie within the window or either has
     # no day at all.
     for copy, original in duplicate_of.items():
-        if copy not in info or original not in info:
+        if copy not in row or original not in row:
             continue
-        day_c, day_o = info[copy].day, info[original].day
+        day_c, day_o = days[row[copy]], days[row[original]]
         if day_c is None or day_o is None or abs((day_c - day_o).days) <= settings.max_days:
             link = judged(copy, original, True)
             links[(link.doc_a, link.doc_b)] = link
@@ -314,19 +360,23 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
     dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
     day_numbers = [day.toordinal() for day, _ in dated]
     postings: dict = {}  # key -> _Posting of article numbers in day order
+    most = settings.max_key_postings
     for number, (day, doc_id) in enumerate(dated):
         today = day_numbers[number]
+        first_day = today - settings.max_days
         met = []
         for key in keys(doc_id):
             posting = postings.get(key)
             if posting is None:
                 posting = postings[key] = _Posting()
-            posting.leave_before(today - settings.max_days, day_numbers)
-            if len(posting) > settings.max_key_postings:
+            elif posting.head_day < first_day:
+                posting.leave_before(first_day, day_numbers)
+            size = posting.size - posting.head
+            if size > most:
                 continue  # too common in these days to tell stories apart
-            if len(posting):
-                met.append(posting.numbers())
-            posting.append(number)
+            if size:
+                met.append(posting.array[posting.head:posting.size])
+            posting.append(number, today)
         if not met:
             continue
         others, shared = np.unique(np.concatenate(met), return_counts=True)
@@ -344,27 +394,34 @@ def link_articles(articles: Sequence[ArticleTerms], stories: Sequence[StoryEvent
     return list(links.values())
 
 
-class _Posting:
-    """The article numbers (ascending) of one key, in a growing array; those out of the window are
-    skipped from the front."""
+_NO_DAY = sys.maxsize  # _Posting.head_day of an empty posting: nothing to leave
 
-    __slots__ = ("array", "head", "size")
+
+class _Posting:
+    """The article numbers (ascending) of one key, in a growing array (array[head:size]); those out of
+    the window are skipped from the front. `head_day` is the first one's day number, so a posting with
+    nothing to leave is told apart without reading the array."""
+
+    __slots__ = ("array", "head", "size", "head_day")
 
     def __init__(self) -> None:
         self.array = np.empty(4, dtype=np.int64)
         self.head = self.size = 0
+        self.head_day = _NO_DAY
 
     def __len__(self) -> int:
         return self.size - self.head
 
-    def numbers(self) -> np.ndarray:
-        return self.array[self.head:self.size]
-
     def leave_before(self, first_day: int, day_numbers: list[int]) -> None:
-        while self.head < self.size and day_numbers[self.array[self.head]] < first_day:
-            self.head += 1
+        numbers, head, size = self.array, self.head, self.size
+        while head < size and day_numbers[numbers[head]] < first_day:
+            head += 1
+        self.head = head
+        self.head_day = day_numbers[numbers[head]] if head < size else _NO_DAY
 
-    def append(self, number: int) -> None:
+    def append(self, number: int, day: int) -> None:
+        if self.size == self.head:
+            self.head_day = day
         if self.size == len(self.array):
             kept = self.array[self.head:self.size]
             grown = np.empty(max(4, 2 * len(kept)), dtype=np.int64)

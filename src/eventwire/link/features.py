@@ -30,7 +30,7 @@ from eventwire.link.mentions import LinkSettings, StoryMention, _Mention, event_
 from eventwire.record import ArticleRecord, Evidence
 
 __all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS",
-           "COMPARED_COLUMNS", "evidence_of"]
+           "COMPARED_COLUMNS", "evidence_of", "shingles_of_row"]
 
 # Bumped whenever what a feature holds or how it is computed changes: stored features of another
 # version are recomputed.
@@ -46,7 +46,7 @@ _SIGNATURES = DuplicateIndex()  # only its settings and permutations: the defaul
 class ArticleFeatures:
     doc_id: str
     published: str | None
-    shingles: np.ndarray  # uint32, sorted distinct shingle hashes
+    shingles: np.ndarray | None  # uint32, sorted distinct shingle hashes; None when not read (from_row)
     minhash: np.ndarray | None  # uint64 MinHash values; None for a text too short to be called a copy
     terms: ArticleTerms
     mentions: tuple[_Mention, ...]
@@ -154,9 +154,15 @@ def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
             _evidence_json(f.mentions))
 
 
+def shingles_of_row(column: bytes) -> np.ndarray:
+    """The shingle hashes of a stored `shingles` column."""
+    return np.frombuffer(bytes(column), dtype="<u4").astype(np.uint32)
+
+
 def from_row(row: tuple | list[Any], shared_sets: dict | None = None) -> ArticleFeatures:
     """The ArticleFeatures of a `link_features` row (the stamp is not kept): of FEATURE_COLUMNS, or of
-    COMPARED_COLUMNS, as linking reads them, whose mentions then have `evidence` None. Rows read with
+    COMPARED_COLUMNS, as linking reads them, whose mentions then have `evidence` None; a `shingles`
+    column read as NULL gives `shingles` None (link/database.py reads them apart). Rows read with
     one `shared_sets` dict share their equal strings, sets of codes and names, coordinates, date
     windows and actor lists."""
     sets = {} if shared_sets is None else shared_sets
@@ -164,7 +170,7 @@ def from_row(row: tuple | list[Any], shared_sets: dict | None = None) -> Article
     doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row[:len(COMPARED_COLUMNS)]
     evidence = evidence_of(row[len(COMPARED_COLUMNS)]) if len(row) > len(COMPARED_COLUMNS) else None
     return ArticleFeatures(
-        doc_id, published, np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32),
+        doc_id, published, None if shingles is None else shingles_of_row(shingles),
         None if minhash is None else np.frombuffer(bytes(minhash), dtype="<u8").astype(np.uint64),
         ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
                      np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),

@@ -20,12 +20,13 @@ import logging
 import re
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from eventwire.link.buffers import Buffer, Segments
 from eventwire.record import ArticleRecord
 
 __all__ = ["DuplicatePair", "DuplicateIndex", "shingles", "shingle_hashes", "near_duplicates", "duplicate_of"]
@@ -33,6 +34,7 @@ __all__ = ["DuplicatePair", "DuplicateIndex", "shingles", "shingle_hashes", "nea
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CONFIRM_CHUNK = 50_000  # candidate pairs confirmed per reading of their articles' shingles (DuplicateIndex.pairs)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class DuplicateIndex:
 
     Texts with fewer than `min_shingles` shingles (a headline, an empty body) are never called
     copies: two one-line items agreeing says nothing about reprinting.
+
+    An article may be added without its shingle hashes (None) when they can be read again: `pairs` then
+    asks `shingles_of` for those of the candidates alone (a store keeps them: link/database.py), so a
+    day's shingles are never held while it is linked.
     """
 
     def __init__(self, threshold: float = 0.8, containment: float = 0.9, num_perm: int = 128,
@@ -97,9 +103,10 @@ class DuplicateIndex:
         self._permutations = MinHash(num_perm=num_perm, seed=1).permutations
         self._order: dict[str, tuple] = {}
         self._ids: list[str] = []  # the articles with a MinHash, in the order added
-        self._shingles = _Segments(np.uint32)  # their shingle hashes, article after article
+        self._shingles = Segments(np.uint32)  # their shingle hashes, article after article, if given
+        self._without_shingles = 0  # articles with a MinHash added without their shingle hashes
         # Their banded MinHash values (affine32: below 2**32), a row per article.
-        self._bands = _Buffer(np.uint32)
+        self._bands = Buffer(np.uint32)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._order
@@ -119,16 +126,20 @@ class DuplicateIndex:
         if doc_id not in self._order:
             self.add_signature(doc_id, published, *self.signature(text))
 
-    def add_signature(self, doc_id: str, published: str | None, items: np.ndarray,
+    def add_signature(self, doc_id: str, published: str | None, items: np.ndarray | None,
                       hashvalues: np.ndarray | None) -> None:
-        """`add` for a text whose `signature` was computed already (an article seen before is skipped)."""
+        """`add` for a text whose `signature` was computed already (an article seen before is skipped);
+        `items` None: its shingle hashes are not held (see `pairs`)."""
         if doc_id in self._order:
             return
         self._order[doc_id] = order_key(published, doc_id)
         if hashvalues is None:
             return
         self._ids.append(doc_id)
-        self._shingles.append(items)
+        if items is None:
+            self._without_shingles += 1
+        else:
+            self._shingles.append(items)
         self._bands.extend(hashvalues[:self.bands * self.rows])
 
     def _candidates(self) -> np.ndarray:
@@ -153,13 +164,44 @@ class DuplicateIndex:
         codes = np.unique(np.concatenate(found))
         return np.stack((codes // n, codes % n), axis=1)
 
-    def pairs(self) -> list[DuplicatePair]:
+    def pairs(self, shingles_of: Callable[[list[str]], Iterable[tuple[str, np.ndarray]]] | None = None
+              ) -> list[DuplicatePair]:
         """The confirmed near-duplicate pairs among the articles added, each pointing at the earlier
-        article, sorted by (original, copy)."""
-        shingles = self._shingles
+        article, sorted by (original, copy). With `shingles_of` (doc ids -> (doc id, shingle hashes)
+        pairs, in any order) the candidates' shingle hashes are read from it, a chunk of articles at a
+        time, instead of those held (needed when some were added without them)."""
+        candidates = self._candidates()
+        if shingles_of is None:
+            if self._without_shingles:
+                raise ValueError(f"{self._without_shingles} articles were added without their shingle hashes "
+                                 "and no shingles_of reads them")
+            return self._confirmed(candidates, self._shingles, range(len(self._ids)))
         pairs = []
-        for i, j in self._candidates().tolist():
-            mine, theirs = shingles[i], shingles[j]
+        # The candidates in chunks of their first article, each chunk's articles' shingles read at once
+        # into blocks let go after it: a day's copies are a fifth of its articles.
+        for lo in range(0, len(candidates), _CONFIRM_CHUNK):
+            chunk = candidates[lo:lo + _CONFIRM_CHUNK]
+            needed = np.unique(chunk)
+            number_of = {self._ids[k]: k for k in needed.tolist()}
+            held, where = Segments(np.uint32), np.full(len(self._ids), -1, dtype=np.int64)
+            for doc_id, items in shingles_of(list(number_of)):
+                k = number_of.get(doc_id)
+                if k is not None and where[k] < 0:
+                    where[k] = len(held)
+                    held.append(items)
+            missing = [self._ids[k] for k in needed.tolist() if where[k] < 0]
+            if missing:
+                raise LookupError(f"no shingle hashes read for {len(missing)} articles, e.g. {missing[0]!r}")
+            pairs.extend(self._confirmed(chunk, held, where.tolist()))
+        pairs.sort(key=lambda p: (p.duplicate_of, p.doc_id))
+        return pairs
+
+    def _confirmed(self, candidates: np.ndarray, shingles: Segments, where: Sequence[int]) -> list[DuplicatePair]:
+        """The candidate (i, j) rows that are near-duplicates, as pairs sorted by (original, copy);
+        article k's shingle hashes are shingles[where[k]]."""
+        pairs = []
+        for i, j in candidates.tolist():
+            mine, theirs = shingles[where[i]], shingles[where[j]]
             common = len(np.intersect1d(mine, theirs, assume_unique=True))
             jac = common / (len(mine) + len(theirs) - common)
             cont = common / min(len(mine), len(theirs))
@@ -172,61 +214,6 @@ class DuplicateIndex:
     def order(self) -> dict[str, tuple]:
         """doc id -> order_key of every article added."""
         return self._order
-
-
-class _Segments:
-    """Arrays kept one after the other in blocks of `block` values (an array longer than a block gets
-    a block of its own), each read back by its number. Growing never copies what is held: a doubling
-    buffer held the old and the new copy at once when it grew (twice a day's shingles, at the end)."""
-
-    __slots__ = ("_dtype", "_block", "_blocks", "_used", "_where")
-
-    def __init__(self, dtype: type, block: int = 1 << 22) -> None:
-        self._dtype, self._block = dtype, block
-        self._blocks: list[np.ndarray] = []
-        self._used = 0  # values written in the last block
-        self._where = array("q")  # per array: its block, start and end, one after the other
-
-    def __len__(self) -> int:
-        return len(self._where) // 3
-
-    def append(self, values: np.ndarray) -> None:
-        n = len(values)
-        if not self._blocks or self._used + n > len(self._blocks[-1]):
-            self._blocks.append(np.empty(max(self._block, n), dtype=self._dtype))
-            self._used = 0
-        self._blocks[-1][self._used:self._used + n] = values
-        self._where.extend((len(self._blocks) - 1, self._used, self._used + n))
-        self._used += n
-
-    def __getitem__(self, number: int) -> np.ndarray:
-        block, start, end = self._where[3 * number:3 * number + 3]
-        return self._blocks[block][start:end]
-
-
-class _Buffer:
-    """A growing one-dimensional array (amortised doubling)."""
-
-    __slots__ = ("_array", "_size")
-
-    def __init__(self, dtype: type) -> None:
-        self._array = np.empty(1024, dtype=dtype)
-        self._size = 0
-
-    def __len__(self) -> int:
-        return self._size
-
-    def extend(self, values: np.ndarray) -> None:
-        end = self._size + len(values)
-        if end > len(self._array):
-            grown = np.empty(max(end, 2 * len(self._array)), dtype=self._array.dtype)
-            grown[:self._size] = self._array[:self._size]
-            self._array = grown
-        self._array[self._size:end] = values
-        self._size = end
-
-    def array(self) -> np.ndarray:
-        return self._array[:self._size]
 
 
 def near_duplicates(records: Sequence[ArticleRecord], threshold: float = 0.8, containment: float = 0.9,
