@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.link.articles import ArticleLink, ArticleLinkSettings, article_clusters, link_articles
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
-from eventwire.link.mentions import LinkSettings, StoryMention
+from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
 from eventwire.record import ArticleRecord
 
@@ -71,7 +71,7 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
         terms = []
-        mentions = []
+        mentions = MentionTable()  # a day's mentions as columns, not an object each
         for f in features:
             if f.doc_id in index:
                 continue
