@@ -176,6 +176,16 @@ def test_band_columns_find_the_candidates_of_datasketch_s_lsh():
         assert common / (len(a) + len(b) - common) >= 0.8 or common / min(len(a), len(b)) >= 0.9
 
 
+def _in_table(mentions, settings):
+    """The rows of `mentions` in one MentionTable and the sweep's columns of it."""
+    from eventwire.link.mentions import MentionTable
+    from eventwire.link.stories import _Columns
+
+    table = MentionTable()
+    rows = [table.add(m) for m in mentions]
+    return rows, _Columns(table, settings)
+
+
 def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule():
     # Random mentions over a few names, places (towns 10-60 km apart and whole countries), actor codes and
     # dates stated or assumed: the support _support counts from a story's indexes is the number of its
@@ -217,11 +227,12 @@ def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule
     for trial in range(200):
         story = _Story()
         members = [mention(trial * 100 + k) for k in range(rng.randrange(1, 20))]
-        for m in members:
-            story.add(m, settings)
         item = mention(trial * 100 + 99)
+        (*rows, item_row), cols = _in_table([*members, item], settings)
+        for row in rows:
+            story.add(row, cols)
         expected = sum(vouches(item, m) for m in members)
-        assert _support(item, story, settings, {}) == expected
+        assert _support(item_row, story, cols, settings, {}) == expected
         checked += expected > 0
     assert checked > 50
 
@@ -250,18 +261,18 @@ def test_a_story_of_one_member_is_compared_as_the_same_story_counted():
 
     outcomes = set()
     for trial in range(3000):
-        first, item = mention(2 * trial), mention(2 * trial + 1)
+        (first, item), cols = _in_table([mention(2 * trial), mention(2 * trial + 1)], settings)
         alone = _Story()
-        alone.add(first, settings)
+        alone.add(first, cols)
         counted = _Story()
-        counted.add(first, settings)
-        counted._count(first, settings)
+        counted.add(first, cols)
+        counted._count(first, cols)
         assert not alone.weights and counted.weights == [1]
         for distances in ({}, None):
-            pair = (_support(item, alone, settings, {}),
-                    _contradicts(item, alone, settings, None if distances is None else {}))
-            assert pair == (_support(item, counted, settings, {}),
-                            _contradicts(item, counted, settings, None if distances is None else {}))
+            pair = (_support(item, alone, cols, settings, {}),
+                    _contradicts(item, alone, cols, settings, None if distances is None else {}))
+            assert pair == (_support(item, counted, cols, settings, {}),
+                            _contradicts(item, counted, cols, settings, None if distances is None else {}))
             outcomes.add(pair)
     assert outcomes == {(0, False), (0, True), (1, False), (1, True)}
 
@@ -319,14 +330,16 @@ def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
         return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
 
     story = _Story()
-    for i in range(20):
-        story.add(placed(i, rng.uniform(-80, 80), rng.uniform(-180, 180)), settings)
+    rows, cols = _in_table([placed(i, rng.uniform(-80, 80), rng.uniform(-180, 180)) for i in range(20)]
+                           + [placed(99, 36.3, 37.2)], settings)
+    for row in rows[:20]:
+        story.add(row, cols)
     for lat, lon in [(36.2, 37.15), (-12.5, 179.9), (64.0, -179.95)]:
         far = _haversine_many(lat, lon, story.point_array())
         assert len(far) == len(story.points) == 20
         for km, (p_lat, p_lon) in zip(far.tolist(), story.points):
             assert abs(km - haversine_km(lat, lon, p_lat, p_lon)) <= _ROUNDING_KM
-    story.add(placed(99, 36.3, 37.2), settings)
+    story.add(rows[20], cols)
     near = _haversine_many(36.2, 37.15, story.point_array())
     assert len(near) == 21 and abs(near[-1] - haversine_km(36.2, 37.15, 36.3, 37.2)) <= _ROUNDING_KM
 
@@ -351,16 +364,19 @@ def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by
     counted = 0
     for trial in range(60):
         story = _Story()
-        for k in range(_FEW_POINTS + 1 + rng.randrange(20)):
-            story.add(placed(trial * 100 + k, 36.0 + rng.uniform(-0.5, 0.5), 37.0 + rng.uniform(-0.5, 0.5)), settings)
+        rows, cols = _in_table([placed(trial * 100 + k, 36.0 + rng.uniform(-0.5, 0.5), 37.0 + rng.uniform(-0.5, 0.5))
+                                for k in range(_FEW_POINTS + 1 + rng.randrange(20))], settings)
+        for row in rows:
+            story.add(row, cols)
         assert len(story.points) > _FEW_POINTS
         for j in range(10):
             # a mention due north of one of the story's places, about corroborate_km from it
             p_lat, p_lon = rng.choice(list(story.points))
             lat = p_lat + settings.corroborate_km * rng.choice([0.5, 0.999999, 1.0, 1.000001, 1.5]) / km_per_degree
-            item = placed(trial * 100 + 90 + j, lat, p_lon)
+            # a story of many members is compared on its own indexes: the mention's row may be another table's
+            (item,), item_cols = _in_table([placed(trial * 100 + 90 + j, lat, p_lon)], settings)
             approx = _haversine_many(lat, p_lon, story.point_array())
-            support = _support(item, story, settings, {}, approx)
-            assert support == _support(item, story, settings, {})
+            support = _support(item, story, item_cols, settings, {}, approx)
+            assert support == _support(item, story, item_cols, settings, {})
             counted += support > 0
     assert counted > 100
