@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from eventwire.link import ArticleLinkSettings, LinkSettings, link_records
 from eventwire.link.stories import haversine_km, link_stories
 from eventwire.record import ArticleRecord
@@ -380,3 +382,46 @@ def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by
             assert support == _support(item, story, item_cols, settings, {})
             counted += support > 0
     assert counted > 100
+
+
+def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compares_them():
+    # A day's mentions held as columns (numbers into one table of values, day ordinals, floats): each
+    # row reads back as the StoryMention it was made from, the copies' rows are marked with their
+    # original, and rows are ranked as Python sorts their (published or blank, doc id, event id).
+    import random
+    from datetime import date
+
+    from eventwire.link.mentions import MentionTable, StoryMention, _Mention
+    from eventwire.record import Evidence
+
+    rng = random.Random(4)
+    mentions = []
+    for i in range(300):
+        window = None if rng.random() < 0.2 else (date(2016, 7, rng.randrange(1, 9)), date(2016, 7, rng.randrange(9, 12)))
+        lat, lon = (None, None) if rng.random() < 0.3 else (rng.uniform(-80, 80), rng.uniform(-180, 180))
+        m = StoryMention(f"d{rng.randrange(40)}", f"event{rng.randrange(5)}", rng.choice(["ap", "afp"]),
+                         rng.choice([None, "", "2016-07-05", "2016-07-04T10:00:00"]), rng.choice(["190", "183"]),
+                         rng.choice([None, "ASSAULT"]), window and window[0].isoformat(), window and window[1].isoformat(),
+                         rng.random() < 0.5, rng.choice([None, "Aleppo"]), lat, lon,
+                         tuple(rng.sample(["SYRMIL", "SYRREB", "TURMIL"], rng.randrange(0, 3))),
+                         rng.choice([None, Evidence("It happened.", 0, 12, "body")]))
+        mentions.append(_Mention(m, m.cameo[:2], window, rng.choice([None, "town", "country"]), rng.choice([None, "SYR"]),
+                                 frozenset(m.actors), frozenset({"SYR"}), frozenset(), frozenset(), rng.random() < 0.8))
+    table = MentionTable()
+    assert [table.add(m) for m in mentions] == list(range(300))
+    table.mark_duplicates({"d3": "d7"})
+    for row, m in enumerate(mentions):
+        expected = m.mention if m.mention.doc_id != "d3" else replace(m.mention, duplicate_of="d7")
+        assert table.mention(row) == expected
+        start, end = table.column("start")[row], table.column("end")[row]
+        assert (date.fromordinal(start), date.fromordinal(end)) == m.window if m.window else start == end == 0
+    ranks = table.ranks("published", "doc_id", "event_id", blank="\uffff").tolist()
+
+    def key(row: int) -> tuple:
+        m = mentions[row].mention
+        return m.published or "\uffff", m.doc_id, m.event_id
+
+    for a, b in zip(range(300), rng.sample(range(300), 300)):
+        assert (ranks[a] < ranks[b]) == (key(a) < key(b)) and (ranks[a] == ranks[b]) == (key(a) == key(b))
+    with pytest.raises(ValueError):
+        table.add(mentions[0])  # read: no row can be added
