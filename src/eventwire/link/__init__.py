@@ -67,6 +67,8 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
                   article_settings: ArticleLinkSettings | None = None) -> Links:
     """link_records over the articles' features (features.py), e.g. as a store keeps them; read once, a
     document id seen again is skipped. The order they come in does not change the result."""
+    from eventwire.link.features import StoredMentions
+
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
@@ -77,7 +79,10 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
                 continue
             index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
             terms.append(f.terms)
-            mentions.extend(f.mentions)
+            if isinstance(f.mentions, StoredMentions):
+                f.mentions.into(mentions)  # straight from the stored JSON into the columns
+            else:
+                mentions.extend(f.mentions)
             if len(terms) % _FREEZE_EVERY == 0:
                 freeze()
         pairs = index.pairs()

@@ -87,10 +87,11 @@ def stored_features(con: Any, batch: int = BATCH) -> Iterator[ArticleFeatures]:
     """The features kept in `link_features`, `batch` rows at a time, so memory never holds more than one
     page of rows: streamed on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
     numbers. What is compared only (COMPARED_COLUMNS): their mentions' evidence is None (write_links
-    reads it when it writes the story mentions)."""
+    reads it when it writes the story mentions); they are kept as stored (features.StoredMentions) until
+    read."""
     shared_sets: dict = {}  # for this reading only
     for row in _pages(con, "link_features", ", ".join(COMPARED_COLUMNS), batch):
-        yield from_row(row, shared_sets)
+        yield from_row(row, shared_sets, stored=True)
 
 
 def _pages(con: Any, table: str, columns: str, batch: int) -> Iterator[tuple]:

@@ -220,6 +220,9 @@ class MentionTable:
         self.values: list = [None]
         self._code_of: dict = {None: 0}
         self._building: dict[str, array] | None = {name: array("i") for name in _CODED}
+        self._coded_columns = tuple(self._building.values())  # in _CODED order
+        self._code_of_list: dict[tuple, int] = {}
+        self._ordinals: dict[str, int] = {}
         self._days = {name: array("i") for name in ("start", "end")}
         self._places = {name: array("d") for name in ("lat", "lon")}
         self._flags = {name: bytearray() for name in ("date_weak", "linkable")}
@@ -246,25 +249,63 @@ class MentionTable:
 
     def add(self, m: _Mention) -> int:
         """Add a mention as a row; returns its row number."""
+        sm, code = m.mention, self.code
+        return self._append(
+            (code(sm.doc_id), code(sm.event_id), code(sm.outlet), code(sm.published), code(sm.cameo),
+             code(sm.plover), code(sm.date_start), code(sm.date_end), code(sm.place), code(sm.actors), code(m.root),
+             code(m.place_kind), code(m.place_country), code(m.codes), code(m.countries), code(m.sector_countries),
+             code(m.names), code(sm.duplicate_of)),
+            m.window[0].toordinal() if m.window else _NO_DAY, m.window[1].toordinal() if m.window else _NO_DAY,
+            sm.lat, sm.lon, sm.date_weak, m.linkable, sm.evidence)
+
+    def add_listed(self, doc_id: str, event_id: str, outlet: str, published: str | None, cameo: str,
+                   plover: str | None, date_start: str | None, date_end: str | None, date_weak: bool,
+                   place: str | None, lat: float | None, lon: float | None, duplicate_of: str | None,
+                   actors: list[str], root: str, window: list[str] | None, place_kind: str | None,
+                   place_country: str | None, codes: list[str], countries: list[str],
+                   sector_countries: list[str], names: list[str], linkable: bool) -> int:
+        """Add a mention given field by field as features.py stores it (its sets as sorted lists, its
+        window as two ISO days), without making its objects; returns its row number."""
+        code, listed = self.code, self._listed
+        if window:
+            start, end = self._ordinal(window[0]), self._ordinal(window[1])
+        else:
+            start = end = _NO_DAY
+        return self._append(
+            (code(doc_id), code(event_id), code(outlet), code(published), code(cameo), code(plover),
+             code(date_start), code(date_end), code(place), listed(actors, False), code(root), code(place_kind),
+             code(place_country), listed(codes, True), listed(countries, True), listed(sector_countries, True),
+             listed(names, True), code(duplicate_of)),
+            start, end, lat, lon, date_weak, linkable, None)
+
+    def _listed(self, items: list[str], as_set: bool) -> int:
+        """The number of a list's values as a frozenset (`as_set`) or a tuple."""
+        key = (as_set, *items)
+        found = self._code_of_list.get(key)
+        if found is None:
+            found = self._code_of_list[key] = self.code(frozenset(items) if as_set else tuple(items))
+        return found
+
+    def _ordinal(self, day: str) -> int:
+        found = self._ordinals.get(day)
+        if found is None:
+            found = self._ordinals[day] = date.fromisoformat(day).toordinal()
+        return found
+
+    def _append(self, coded: tuple, start: int, end: int, lat: float | None, lon: float | None, date_weak: bool,
+                linkable: bool, evidence: Evidence | None) -> int:
         if self._building is None:
             raise ValueError("rows cannot be added to a mention table once it has been read")
-        sm, code, cols = m.mention, self.code, self._building
-        for name, value in (("doc_id", sm.doc_id), ("event_id", sm.event_id), ("outlet", sm.outlet),
-                            ("published", sm.published), ("cameo", sm.cameo), ("plover", sm.plover),
-                            ("date_start", sm.date_start), ("date_end", sm.date_end), ("place", sm.place),
-                            ("actors", sm.actors), ("root", m.root), ("place_kind", m.place_kind),
-                            ("place_country", m.place_country), ("codes", m.codes), ("countries", m.countries),
-                            ("sector_countries", m.sector_countries), ("names", m.names),
-                            ("duplicate_of", sm.duplicate_of)):
-            cols[name].append(code(value))
-        self._days["start"].append(m.window[0].toordinal() if m.window else _NO_DAY)
-        self._days["end"].append(m.window[1].toordinal() if m.window else _NO_DAY)
-        self._places["lat"].append(math.nan if sm.lat is None else sm.lat)
-        self._places["lon"].append(math.nan if sm.lon is None else sm.lon)
-        self._flags["date_weak"].append(sm.date_weak)
-        self._flags["linkable"].append(m.linkable)
-        if sm.evidence is not None:
-            self.evidence[self.size] = sm.evidence
+        for column, value in zip(self._coded_columns, coded):
+            column.append(value)
+        self._days["start"].append(start)
+        self._days["end"].append(end)
+        self._places["lat"].append(math.nan if lat is None else lat)
+        self._places["lon"].append(math.nan if lon is None else lon)
+        self._flags["date_weak"].append(date_weak)
+        self._flags["linkable"].append(linkable)
+        if evidence is not None:
+            self.evidence[self.size] = evidence
         self.size += 1
         return self.size - 1
 
@@ -283,6 +324,7 @@ class MentionTable:
                                                        ).astype(dtype)
                 group.clear()
             self._building = None
+            self._coded_columns, self._code_of_list, self._ordinals = (), {}, {}
         return self._columns[name]
 
     def decoded(self, name: str, rows: np.ndarray | None = None) -> list:
