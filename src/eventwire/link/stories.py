@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import math
+from array import array
 from itertools import chain
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -116,37 +117,49 @@ class _Columns:
                  "countries", "sector_countries", "names", "linkable", "kind")
 
     def __init__(self, table: MentionTable, settings: LinkSettings) -> None:
-        days: dict[int, int] = {}
-        self.start = [None if x == _NO_DAY else days.setdefault(x, x) for x in table.column("start").tolist()]
-        self.end = [None if x == _NO_DAY else days.setdefault(x, x) for x in table.column("end").tolist()]
-        coordinates: dict[float, float] = {}
-        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lat").tolist()]
-        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lon").tolist()]
-        place_kind = table.decoded("place_kind")
-        self.located = [k != "country" and a is not None and o is not None
-                        for k, a, o in zip(place_kind, self.lat, self.lon)]
+        # Numbers and flags in arrays (4-8 bytes a row; an element is made into an object as it is read),
+        # the values compared as sets in lists of the table's shared objects (8 bytes a row). A window's
+        # days (start, end) and a place (lat, lon) are read only of rows linkable and located.
+        self.start, self.end = _array("i", table.column("start")), _array("i", table.column("end"))
+        self.lat, self.lon = _array("d", table.column("lat")), _array("d", table.column("lon"))
+        known = table.known_code("country")
+        country = table.column("place_kind") == (-1 if known is None else known)
+        located = ~country & ~np.isnan(table.column("lat")) & ~np.isnan(table.column("lon"))
+        self.located = bytearray(located.tobytes())
         if settings.codes_corroborate == "never":
-            self.codes_count = [False] * len(table)
+            codes_count = np.zeros(len(table), dtype=bool)
+        elif settings.codes_corroborate == "always":
+            codes_count = ~country
         else:
-            always = settings.codes_corroborate == "always"
-            self.codes_count = [k != "country" and (always or not weak)
-                                for k, weak in zip(place_kind, table.column("date_weak").tolist())]
-        del place_kind
+            codes_count = ~country & ~table.column("date_weak")
+        self.codes_count = bytearray(codes_count.tobytes())
+        self.linkable = bytearray(table.column("linkable").tobytes())
+        del country, located, codes_count
         self.place_country = table.decoded("place_country")
         self.codes = table.decoded("codes")
         self.countries = table.decoded("countries")
         self.sector_countries = table.decoded("sector_countries")
         self.names = table.decoded("names")
-        self.linkable = table.column("linkable").tolist()
         blocks: dict[tuple, str] = {}
         self.block = [blocks.get((p, r)) or blocks.setdefault((p, r), p or f"cameo:{r}")
                       for p, r in zip(table.decoded("plover"), table.decoded("root"))]
-        signature = np.column_stack(
-            [table.column(name).astype(np.int64) for name in ("root", "plover", "place_kind", "place_country",
-                                                              "codes", "countries", "sector_countries", "names")]
-            + [table.column("date_weak").astype(np.int64), table.column("lat").view(np.int64),
-               table.column("lon").view(np.int64)]) if len(table) else np.zeros((0, 11), dtype=np.int64)
-        self.kind = np.unique(signature, axis=0, return_inverse=True)[1].reshape(-1).tolist()
+        # The kind of each row: its signature's columns numbered together a pair at a time (an array of
+        # a row's numbers at a time: np.unique over all eleven at once sorts a copy of them all).
+        kind = np.zeros(len(table), dtype=np.int64)
+        for column in [table.column(name) for name in ("root", "plover", "place_kind", "place_country", "codes",
+                                                       "countries", "sector_countries", "names", "date_weak")] + [
+                table.column("lat").view(np.int64), table.column("lon").view(np.int64)]:
+            pairs = np.unique(column, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            kind = np.unique(kind * (int(pairs.max(initial=0)) + 1) + pairs, return_inverse=True)[1].reshape(-1)
+        del pairs
+        self.kind = _array("q", kind)
+
+
+def _array(typecode: str, values: np.ndarray) -> array:
+    """A numpy column as an array.array (its elements read as Python numbers, faster than numpy's)."""
+    out = array(typecode)
+    out.frombytes(values.astype({"i": np.int32, "q": np.int64, "d": np.float64}[typecode]).tobytes())
+    return out
 
 
 # A story's keys are a tuple (most stories have a few) until this many, then a set.
@@ -635,29 +648,46 @@ def _story_events(table: MentionTable, stories: list[_Story]) -> list[StoryEvent
     del joined, first_key
     bounds = np.concatenate(([0], np.cumsum(np.bincount(place_of_story[story_of], minlength=count)))).tolist()
     del story_of, place_of_story
-    published, actors, place = (table.decoded(name, rows) for name in ("published", "actors", "place"))
-    cameo, plover, date_start, date_end = (table.decoded(name, rows) for name in ("cameo", "plover", "date_start",
-                                                                                   "date_end"))
-    docs, outlets = table.column("doc_id")[rows].tolist(), table.column("outlet")[rows].tolist()
-    lat, lon = table.column("lat")[rows].tolist(), table.column("lon")[rows].tolist()
+    # The rows' columns in that order, as arrays (no object per mention; values[code] reads one).
+    columns = _EventColumns(*(_array("i", table.column(name)[rows]) for name in _EventColumns.__slots__[:-3]),
+                            _array("d", table.column("lat")[rows]), _array("d", table.column("lon")[rows]),
+                            table.values)
     days: dict[int, str] = {}  # one ISO string per day: the stories of a day share a few windows
     events = []
     for i, s in enumerate(story_order.tolist()):
         story, stories[s] = stories[s], None
         lo, hi = bounds[i], bounds[i + 1]
-        events.append(_story_event(i, story, lo, hi, days, MentionRows(table, rows, lo, hi), published, actors,
-                                   place, cameo, plover, date_start, date_end, docs, outlets, lat, lon))
+        events.append(_story_event(i, story, lo, hi, days, MentionRows(table, rows, lo, hi), columns))
     stories.clear()
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class _EventColumns:
+    """The columns _story_event reads, of the rows in story event order: numbers into `values`, and the
+    places' coordinates (NaN: none)."""
+
+    published: array
+    actors: array
+    place: array
+    cameo: array
+    plover: array
+    date_start: array
+    date_end: array
+    doc_id: array
+    outlet: array
+    lat: array
+    lon: array
+    values: list
+
+
 def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, str], mentions: MentionRows,
-                 published: list, actors: list, place: list, cameo: list, plover: list, date_start: list,
-                 date_end: list, docs: list, outlets: list, lat: list, lon: list) -> StoryEvent:
-    """The story event of `story`, whose mentions are the rows lo:hi of the columns given (in order)."""
+                 columns: _EventColumns) -> StoryEvent:
+    """The story event of `story`, whose mentions are the rows lo:hi of `columns`."""
+    v, lat, lon, place = columns.values, columns.lat, columns.lon, columns.place
     counts: dict[str, int] = {}
     for k in range(lo, hi):
-        for code in actors[k]:
+        for code in v[columns.actors[k]]:
             counts[code] = counts.get(code, 0) + 1
     # The story's place: the most specific one its mentions name most often (placed: lat and lon known).
     located = [k for k in range(lo, hi) if lat[k] == lat[k] and lon[k] == lon[k]]
@@ -665,27 +695,28 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, st
     if located:
         names: dict[str, int] = {}
         for k in located:
-            names[place[k]] = names.get(place[k], 0) + 1
+            name = v[place[k]]
+            names[name] = names.get(name, 0) + 1
         top = max(names, key=lambda n: (names[n], n))
-        where = next(k for k in located if place[k] == top)
-    seen = [p for p in published[lo:hi] if p]
+        where = next(k for k in located if v[place[k]] == top)
+    seen = [p for p in map(v.__getitem__, columns.published[lo:hi]) if p]
     # The days every mention allows (the sweep's intersection); a story that was never open to links
     # (one unlinkable mention) keeps that mention's own window.
     if story.start is not None:
         start = days.get(story.start) or days.setdefault(story.start, date.fromordinal(story.start).isoformat())
         end = days.get(story.end) or days.setdefault(story.end, date.fromordinal(story.end).isoformat())
     else:
-        start, end = date_start[lo], date_end[lo]
+        start, end = v[columns.date_start[lo]], v[columns.date_end[lo]]
     return StoryEvent(
         id=f"story-{index + 1}",
-        cameo_root=(cameo[lo] or "")[:2],
-        plover=plover[lo],
+        cameo_root=(v[columns.cameo[lo]] or "")[:2],
+        plover=v[columns.plover[lo]],
         date_start=start, date_end=end,
-        place=place[where] if where is not None else None,
+        place=v[place[where]] if where is not None else None,
         lat=lat[where] if where is not None else None, lon=lon[where] if where is not None else None,
         actors=tuple(sorted(counts, key=lambda c: (-counts[c], c))),
-        num_articles=len(set(docs[lo:hi])),
-        num_sources=len(set(outlets[lo:hi])),
+        num_articles=len(set(columns.doc_id[lo:hi])),
+        num_sources=len(set(columns.outlet[lo:hi])),
         num_mentions=hi - lo,
         first_seen=min(seen) if seen else None,
         last_seen=max(seen) if seen else None,
