@@ -544,6 +544,8 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
     # that hold stories.
     index: dict[str, dict[tuple, list[_Story]]] = {}
     cell_index: dict[str, dict[int, dict[int, list[_Story]]]] = {}
+    # The cells each place probes (the mentions of a day name the same places again and again).
+    probes: dict[tuple[float, float], tuple[range, range | frozenset[int]]] = {}
     for item in order.tolist():
         if not cols.linkable[item]:
             stories.append(_Story([item]))
@@ -567,7 +569,11 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
                 meet(found)
         located = cols.located[item]
         if located and cells:
-            rows, columns = _probe_cells(cols.lat[item], cols.lon[item], settings)
+            point = (cols.lat[item], cols.lon[item])
+            probe = probes.get(point)
+            if probe is None:
+                probe = probes[point] = _probe_cells(*point, settings)
+            rows, columns = probe
             for r in rows:
                 if not (row := cells.get(r)):
                     continue
@@ -685,6 +691,8 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, st
                  columns: _EventColumns) -> StoryEvent:
     """The story event of `story`, whose mentions are the rows lo:hi of `columns`."""
     v, lat, lon, place = columns.values, columns.lat, columns.lon, columns.place
+    if hi - lo == 1 and story.start is not None:  # most story events: one linkable mention
+        return _single_event(index, story, lo, days, mentions, columns)
     counts: dict[str, int] = {}
     for k in range(lo, hi):
         for code in v[columns.actors[k]]:
@@ -720,4 +728,20 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, st
         num_mentions=hi - lo,
         first_seen=min(seen) if seen else None,
         last_seen=max(seen) if seen else None,
+        mentions=mentions)
+
+
+def _single_event(index: int, story: _Story, k: int, days: dict[int, str], mentions: MentionRows,
+                  columns: _EventColumns) -> StoryEvent:
+    """_story_event of a story of the one linkable mention of row k."""
+    v, lat, lon = columns.values, columns.lat, columns.lon
+    placed = lat[k] == lat[k] and lon[k] == lon[k]
+    published = v[columns.published[k]] or None
+    start = days.get(story.start) or days.setdefault(story.start, date.fromordinal(story.start).isoformat())
+    end = days.get(story.end) or days.setdefault(story.end, date.fromordinal(story.end).isoformat())
+    return StoryEvent(
+        id=f"story-{index + 1}", cameo_root=(v[columns.cameo[k]] or "")[:2], plover=v[columns.plover[k]],
+        date_start=start, date_end=end, place=v[columns.place[k]] if placed else None,
+        lat=lat[k] if placed else None, lon=lon[k] if placed else None, actors=tuple(sorted(set(v[columns.actors[k]]))),
+        num_articles=1, num_sources=1, num_mentions=1, first_seen=published, last_seen=published,
         mentions=mentions)
