@@ -375,14 +375,15 @@ class MentionTable:
             if i == 0:
                 texts = [t or blank for t in texts]
             position = {text: k for k, text in enumerate(sorted(set(texts)))}
-            keys.append(np.array([position[t] for t in texts], dtype=np.int64)[np.searchsorted(distinct, codes)])
+            keys.append(np.array([position[t] for t in texts], dtype=np.int32)[np.searchsorted(distinct, codes)])
         if not keys or not self.size:
-            return np.zeros(self.size, dtype=np.int64)
+            return np.zeros(self.size, dtype=np.int32)
         order = np.lexsort(keys[::-1])
-        stacked = np.stack([k[order] for k in keys])
-        dense = np.concatenate(([0], np.cumsum((np.diff(stacked, axis=1) != 0).any(axis=0))))
-        out = np.empty(self.size, dtype=np.int64)
-        out[order] = dense
+        changed = np.zeros(self.size - 1, dtype=bool)
+        for key in keys:
+            changed |= np.diff(key[order]) != 0
+        out = np.empty(self.size, dtype=np.int32)
+        out[order] = np.concatenate(([0], np.cumsum(changed, dtype=np.int32)))
         return out
 
     def arrow_columns(self, rows: np.ndarray) -> dict:

@@ -636,23 +636,24 @@ def _story_events(table: MentionTable, stories: list[_Story]) -> list[StoryEvent
     event; a story without publications last), each one's mentions in that order; `stories` is
     emptied (each story is let go as its event is made)."""
     first_key = table.ranks("published", "doc_id", "event_id", blank="\uffff")
-    count = len(stories)
-    sizes = np.fromiter((len(s.members) for s in stories), dtype=np.int64, count=count)
-    members = np.fromiter(chain.from_iterable(s.members for s in stories), dtype=np.int64, count=len(table))
-    story_of = np.empty(len(table), dtype=np.int64)
-    story_of[members] = np.repeat(np.arange(count), sizes)
-    joined = np.empty(len(table), dtype=np.int64)  # the order members joined (ties in first_key)
-    joined[members] = np.arange(len(table))
+    count, size = len(stories), len(table)
+    sizes = np.fromiter((len(s.members) for s in stories), dtype=np.int32, count=count)
+    members = np.fromiter(chain.from_iterable(s.members for s in stories), dtype=np.int32, count=size)
+    story_of = np.empty(size, dtype=np.int32)
+    story_of[members] = np.repeat(np.arange(count, dtype=np.int32), sizes)
+    joined = np.empty(size, dtype=np.int32)  # the order members joined (ties in first_key)
+    joined[members] = np.arange(size, dtype=np.int32)
     del members, sizes
-    first = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    first = np.full(count, np.iinfo(np.int32).max, dtype=np.int32)
     np.minimum.at(first, story_of, first_key)
     story_order = np.lexsort((np.arange(count), first))  # ties: the story made first
     del first
-    place_of_story = np.empty(count, dtype=np.int64)
-    place_of_story[story_order] = np.arange(count)
-    rows = np.lexsort((joined, first_key, place_of_story[story_of]))
+    place_of_story = np.empty(count, dtype=np.int32)
+    place_of_story[story_order] = np.arange(count, dtype=np.int32)
+    story_of = place_of_story[story_of]
+    rows = np.lexsort((joined, first_key, story_of)).astype(np.int32)
     del joined, first_key
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(place_of_story[story_of], minlength=count)))).tolist()
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(story_of, minlength=count)))).tolist()
     del story_of, place_of_story
     # The rows' columns in that order, as arrays (no object per mention; values[code] reads one).
     columns = _EventColumns(*(_array("i", table.column(name)[rows]) for name in _EventColumns.__slots__[:-3]),
