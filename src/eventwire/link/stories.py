@@ -117,11 +117,19 @@ class _Columns:
                  "countries", "sector_countries", "names", "linkable", "kind")
 
     def __init__(self, table: MentionTable, settings: LinkSettings) -> None:
-        # Numbers and flags in arrays (4-8 bytes a row; an element is made into an object as it is read),
+        # Flags and kinds in arrays (1-8 bytes a row; an element is made into an object as it is read),
         # the values compared as sets in lists of the table's shared objects (8 bytes a row). A window's
         # days (start, end) and a place (lat, lon) are read only of rows linkable and located.
-        self.start, self.end = _array("i", table.column("start")), _array("i", table.column("end"))
-        self.lat, self.lon = _array("d", table.column("lat")), _array("d", table.column("lon"))
+        # Days and coordinates in lists of shared objects: a story keeps its window's days and its
+        # places' coordinates, one object each per distinct value (read from an array, each would be
+        # a new object).
+        days: dict[int, int] = {}
+        self.start = [days.setdefault(x, x) for x in table.column("start").tolist()]
+        self.end = [days.setdefault(x, x) for x in table.column("end").tolist()]
+        coordinates: dict[float, float] = {}
+        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lat").tolist()]
+        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lon").tolist()]
+        del days, coordinates
         known = table.known_code("country")
         country = table.column("place_kind") == (-1 if known is None else known)
         located = ~country & ~np.isnan(table.column("lat")) & ~np.isnan(table.column("lon"))
@@ -532,6 +540,9 @@ def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSett
     return _story_events(table, stories)
 
 
+_PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
+
+
 def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[_Story]:
     # In order of window (none last), then publication, document and event.
     later = table.ranks("published", "doc_id", "event_id", blank="")
@@ -572,6 +583,8 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
             point = (cols.lat[item], cols.lon[item])
             probe = probes.get(point)
             if probe is None:
+                if len(probes) >= _PROBES_KEPT:
+                    probes.clear()
                 probe = probes[point] = _probe_cells(*point, settings)
             rows, columns = probe
             for r in rows:
