@@ -6,6 +6,7 @@ events' linking facts), so a store can feed it without holding every record in m
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -53,6 +54,16 @@ def _kept_objects_frozen() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
+def _release_freed_memory() -> None:
+    """Hand the heap memory freed by the story sweep (its working columns and indexes) back to the
+    system (glibc's malloc_trim), so the article links' buffers do not come on top of it; a no-op where
+    the C library has no malloc_trim."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None = None,
                  article_settings: ArticleLinkSettings | None = None) -> Links:
     """Near-duplicates, story events and article clusters over `records` (read once; a document id seen
@@ -92,6 +103,7 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         freeze()
         stories = stories_of_mentions(mentions, settings, copies)
         del mentions
+        _release_freed_memory()
         freeze()
         links = link_articles(terms, stories, copies, article_settings)
         clusters = article_clusters(sorted(order), links)
