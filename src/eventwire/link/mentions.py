@@ -152,13 +152,6 @@ class _Mention:
     linkable: bool
 
 
-    def signature(self) -> tuple:
-        """Everything _contradicts and _support read of the mention."""
-        m = self.mention
-        return (self.root, m.plover, self.place_kind, self.place_country, m.lat, m.lon, m.date_weak,
-                self.codes, self.countries, self.sector_countries, self.names)
-
-
 def _mentions(record: ArticleRecord, duplicate: str | None, settings: LinkSettings) -> Iterable[_Mention]:
     doc = record.document
     actors = {a.id: a for a in record.actors}

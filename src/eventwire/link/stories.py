@@ -71,8 +71,9 @@ class _Columns:
     """What the sweep reads of each mention, by its row in the day's MentionTable: Python lists of shared
     values (an element of a list is read for a fraction of the cost of one of a numpy array's), made
     for the sweep and let go after it. `kind` numbers the mentions that agree on everything the rules
-    read (the old _Mention.signature: copies of one wire story), `located` and `codes_count` are
-    _located and _codes_count of each row."""
+    read: copies of one wire story); `located`: placed below country level (a place that is not a
+    country, with lat and lon); `codes_count`: its actor codes may vouch (LinkSettings.codes_corroborate:
+    "always", or with "stated" only a stated date; never when placed in a whole country)."""
 
     __slots__ = ("block", "start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
                  "countries", "sector_countries", "names", "linkable", "kind")
@@ -274,11 +275,6 @@ def _probe_reach(lat: float, km: float) -> tuple[int, int]:
     return rows, min(half_circle, math.ceil(degrees_lon / _CELL_DEG))
 
 
-def _located(m: _Mention) -> bool:
-    """A mention placed below country level (what _Columns.located holds of each row)."""
-    return m.place_kind != "country" and m.mention.lat is not None and m.mention.lon is not None
-
-
 def _own_keys(row: int, cols: _Columns) -> list[tuple]:
     """The corroboration keys a story is found by once the mention of `row` is its member (see _support)."""
     keys: list[tuple] = [("name", n) for n in cols.names[row]]
@@ -289,13 +285,6 @@ def _own_keys(row: int, cols: _Columns) -> list[tuple]:
         if place_country := cols.place_country[row]:
             keys.extend(("sector", c, place_country) for c in cols.sector_countries[row])
     return keys
-
-
-def _codes_count(m: _Mention, settings: LinkSettings) -> bool:
-    """Whether a mention's actor codes vouch (what _Columns.codes_count holds of each row)."""
-    if settings.codes_corroborate == "never" or m.place_kind == "country":
-        return False
-    return settings.codes_corroborate == "always" or not m.mention.date_weak
 
 
 def _probe_cells(lat: float, lon: float, settings: LinkSettings) -> tuple[range, range | frozenset[int]]:
@@ -314,7 +303,7 @@ def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
              distances: dict[tuple[float, float], float], approx: np.ndarray | None = None) -> int:
     """How many members of `story` vouch for the mention of row `item` joining it: those sharing a named
     participant with it, those placed below country level within corroborate_km of its own such place,
-    and, when both one's and the other's actor codes count (_codes_count: neither placed in a whole
+    and, when both one's and the other's actor codes count (_Columns.codes_count: neither placed in a whole
     country, dates stated), those sharing a country's actor code, or a sector's country together with
     the place's country. ("The air force killed 10 near Damascus" and "forces executed 10 children",
     placed only in Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.)
