@@ -425,3 +425,36 @@ def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compar
         assert (ranks[a] < ranks[b]) == (key(a) < key(b)) and (ranks[a] == ranks[b]) == (key(a) == key(b))
     with pytest.raises(ValueError):
         table.add(mentions[0])  # read: no row can be added
+
+
+def test_the_cells_a_place_probes_hold_every_place_within_corroborate_km():
+    # The probed cells are the rectangle around the disk of corroborate_km less the cells wholly beyond
+    # it: every place within reach (haversine_km), also about the reach, near a pole and across the
+    # antimeridian, lies in a probed cell; and fewer cells are probed than the rectangle's.
+    import math
+    import random
+
+    from eventwire.link.stories import _cell, _probe_cells, _probe_reach
+
+    settings = LinkSettings()
+    km = settings.corroborate_km
+    rng = random.Random(8)
+    fewer = 0
+    for trial in range(400):
+        lat = rng.choice([rng.uniform(-60, 60), rng.uniform(80, 89.5), rng.uniform(-89.5, -80)])
+        lon = rng.choice([rng.uniform(-180, 180), rng.uniform(179.7, 180), rng.uniform(-180, -179.7)])
+        lon = lon - 360 if lon >= 180 else lon
+        probed = {(r, c) for r, columns in _probe_cells(lat, lon, settings) for c in columns}
+        rows, reach = _probe_reach(lat, km)
+        fewer += len(probed) < (2 * rows + 1) * (2 * reach + 1)
+        for _ in range(60):
+            # a point at a random bearing and distance (the sphere's destination formula)
+            d = km * rng.choice([rng.random(), 0.999999, 1.0, rng.uniform(0.98, 1.0)]) / 6371.0088
+            bearing = rng.uniform(0, 2 * math.pi)
+            p1, l1 = math.radians(lat), math.radians(lon)
+            p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(bearing))
+            l2 = l1 + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+            p_lat, p_lon = math.degrees(p2), (math.degrees(l2) + 180) % 360 - 180
+            if haversine_km(lat, lon, p_lat, p_lon) <= km:
+                assert _cell(p_lat, p_lon) in probed, (lat, lon, p_lat, p_lon)
+    assert fewer > 300

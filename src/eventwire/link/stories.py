@@ -60,11 +60,14 @@ def _farther_than(lat1: float, lon1: float, lat2: float, lon2: float, km: float)
     return haversine_km(lat1, lon1, lat2, lon2) > km
 
 
+_EARTH_KM = 6371.0088
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class _Columns:
@@ -287,16 +290,40 @@ def _own_keys(row: int, cols: _Columns) -> list[tuple]:
     return keys
 
 
-def _probe_cells(lat: float, lon: float, settings: LinkSettings) -> tuple[range, range | frozenset[int]]:
-    """The grid cells (rows, columns) of every place within corroborate_km of the place (lat, lon)."""
+def _probe_cells(lat: float, lon: float, settings: LinkSettings) -> list[tuple[int, range | frozenset[int]]]:
+    """The grid cells, as (row, its columns), that may hold a place within corroborate_km of the place
+    (lat, lon): the rectangle of cells around that disk (_probe_reach) less the cells wholly beyond it,
+    told by a lower bound of haversine_km to a cell's nearest latitude and nearest longitude taken
+    apart (haversine's a is at least sin^2 of half the least latitude difference plus the cosines'
+    product, the cell's smallest, times sin^2 of half the least longitude difference)."""
     row, col = _cell(lat, lon)
-    rows, cols = _probe_reach(lat, settings.corroborate_km)
-    columns = int(360 / _CELL_DEG)
-    first, last = col - cols, col + cols
-    if first < -columns // 2 or last >= columns // 2:
-        # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
-        return range(row - rows, row + rows + 1), frozenset(_wrapped(c, columns) for c in range(first, last + 1))
-    return range(row - rows, row + rows + 1), range(first, last + 1)
+    rows, reach = _probe_reach(lat, settings.corroborate_km)
+    budget = math.sin(settings.corroborate_km * 1.0001 / (2 * _EARTH_KM)) ** 2
+    cos_lat = math.cos(math.radians(lat))
+    circle = int(360 / _CELL_DEG)
+    out = []
+    for r in range(row - rows, row + rows + 1):
+        south, north = r * _CELL_DEG, (r + 1) * _CELL_DEG
+        rest = budget - math.sin(math.radians(max(0.0, south - lat, lat - north)) / 2) ** 2
+        if rest < 0:
+            continue  # every place of the row is farther in latitude alone
+        cos_far = math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
+        first, last = col - reach, col + reach
+        if cos_lat * cos_far > 0 and rest / (cos_lat * cos_far) < 1:
+            degrees = math.degrees(2 * math.asin(math.sqrt(rest / (cos_lat * cos_far))))
+            # the columns whose nearest longitude is within `degrees` of lon
+            first = max(first, math.floor((lon - degrees) / _CELL_DEG) - 1)
+            last = min(last, math.floor((lon + degrees) / _CELL_DEG) + 1)
+            while first < col and lon - (first + 1) * _CELL_DEG > degrees:
+                first += 1
+            while last > col and last * _CELL_DEG - lon > degrees:
+                last -= 1
+        if first < -circle // 2 or last >= circle // 2:
+            # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
+            out.append((r, frozenset(_wrapped(c, circle) for c in range(first, last + 1))))
+        else:
+            out.append((r, range(first, last + 1)))
+    return out
 
 
 def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
@@ -499,7 +526,7 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
     index: dict[str, dict[tuple, list[_Story]]] = {}
     cell_index: dict[str, dict[int, dict[int, list[_Story]]]] = {}
     # The cells each place probes (the mentions of a day name the same places again and again).
-    probes: dict[tuple[float, float], tuple[range, range | frozenset[int]]] = {}
+    probes: dict[tuple[float, float], list[tuple[int, range | frozenset[int]]]] = {}
     for item in order.tolist():
         if not cols.linkable[item]:
             stories.append(_Story([item]))
@@ -529,8 +556,7 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
                 if len(probes) >= _PROBES_KEPT:
                     probes.clear()
                 probe = probes[point] = _probe_cells(*point, settings)
-            rows, columns = probe
-            for r in rows:
+            for r, columns in probe:
                 if not (row := cells.get(r)):
                     continue
                 if len(row) < len(columns):
