@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from eventwire.link import ArticleLinkSettings, LinkSettings, link_records
 from eventwire.link.stories import haversine_km, link_stories
 from eventwire.record import ArticleRecord
@@ -224,6 +226,16 @@ def test_near_duplicates_confirmed_from_shingles_read_again_are_those_of_held_sh
         unheld.pairs(lambda doc_ids: [(d, stored[d]) for d in doc_ids[1:]])
 
 
+def _in_table(mentions, settings):
+    """The rows of `mentions` in one MentionTable and the sweep's columns of it."""
+    from eventwire.link.mentions import MentionTable
+    from eventwire.link.stories import _Columns
+
+    table = MentionTable()
+    rows = [table.add(m) for m in mentions]
+    return rows, _Columns(table, settings)
+
+
 def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule():
     # Random mentions over a few names, places (towns 10-60 km apart and whole countries), actor codes and
     # dates stated or assumed: the support _support counts from a story's indexes is the number of its
@@ -265,11 +277,12 @@ def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule
     for trial in range(200):
         story = _Story()
         members = [mention(trial * 100 + k) for k in range(rng.randrange(1, 20))]
-        for m in members:
-            story.add(m, settings)
         item = mention(trial * 100 + 99)
+        (*rows, item_row), cols = _in_table([*members, item], settings)
+        for row in rows:
+            story.add(row, cols)
         expected = sum(vouches(item, m) for m in members)
-        assert _support(item, story, settings, {}) == expected
+        assert _support(item_row, story, cols, settings, {}) == expected
         checked += expected > 0
     assert checked > 50
 
@@ -298,18 +311,18 @@ def test_a_story_of_one_member_is_compared_as_the_same_story_counted():
 
     outcomes = set()
     for trial in range(3000):
-        first, item = mention(2 * trial), mention(2 * trial + 1)
+        (first, item), cols = _in_table([mention(2 * trial), mention(2 * trial + 1)], settings)
         alone = _Story()
-        alone.add(first, settings)
+        alone.add(first, cols)
         counted = _Story()
-        counted.add(first, settings)
-        counted._count(first, settings)
+        counted.add(first, cols)
+        counted._count(first, cols)
         assert not alone.weights and counted.weights == [1]
         for distances in ({}, None):
-            pair = (_support(item, alone, settings, {}),
-                    _contradicts(item, alone, settings, None if distances is None else {}))
-            assert pair == (_support(item, counted, settings, {}),
-                            _contradicts(item, counted, settings, None if distances is None else {}))
+            pair = (_support(item, alone, cols, settings, {}),
+                    _contradicts(item, alone, cols, settings, None if distances is None else {}))
+            assert pair == (_support(item, counted, cols, settings, {}),
+                            _contradicts(item, counted, cols, settings, None if distances is None else {}))
             outcomes.add(pair)
     assert outcomes == {(0, False), (0, True), (1, False), (1, True)}
 
@@ -377,14 +390,16 @@ def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
         return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
 
     story = _Story()
-    for i in range(20):
-        story.add(placed(i, rng.uniform(-80, 80), rng.uniform(-180, 180)), settings)
+    rows, cols = _in_table([placed(i, rng.uniform(-80, 80), rng.uniform(-180, 180)) for i in range(20)]
+                           + [placed(99, 36.3, 37.2)], settings)
+    for row in rows[:20]:
+        story.add(row, cols)
     for lat, lon in [(36.2, 37.15), (-12.5, 179.9), (64.0, -179.95)]:
         far = _haversine_many(lat, lon, story.point_array())
         assert len(far) == len(story.points) == 20
         for km, (p_lat, p_lon) in zip(far.tolist(), story.points):
             assert abs(km - haversine_km(lat, lon, p_lat, p_lon)) <= _ROUNDING_KM
-    story.add(placed(99, 36.3, 37.2), settings)
+    story.add(rows[20], cols)
     near = _haversine_many(36.2, 37.15, story.point_array())
     assert len(near) == 21 and abs(near[-1] - haversine_km(36.2, 37.15, 36.3, 37.2)) <= _ROUNDING_KM
 
@@ -409,16 +424,95 @@ def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by
     counted = 0
     for trial in range(60):
         story = _Story()
-        for k in range(_FEW_POINTS + 1 + rng.randrange(20)):
-            story.add(placed(trial * 100 + k, 36.0 + rng.uniform(-0.5, 0.5), 37.0 + rng.uniform(-0.5, 0.5)), settings)
+        rows, cols = _in_table([placed(trial * 100 + k, 36.0 + rng.uniform(-0.5, 0.5), 37.0 + rng.uniform(-0.5, 0.5))
+                                for k in range(_FEW_POINTS + 1 + rng.randrange(20))], settings)
+        for row in rows:
+            story.add(row, cols)
         assert len(story.points) > _FEW_POINTS
         for j in range(10):
             # a mention due north of one of the story's places, about corroborate_km from it
             p_lat, p_lon = rng.choice(list(story.points))
             lat = p_lat + settings.corroborate_km * rng.choice([0.5, 0.999999, 1.0, 1.000001, 1.5]) / km_per_degree
-            item = placed(trial * 100 + 90 + j, lat, p_lon)
+            # a story of many members is compared on its own indexes: the mention's row may be another table's
+            (item,), item_cols = _in_table([placed(trial * 100 + 90 + j, lat, p_lon)], settings)
             approx = _haversine_many(lat, p_lon, story.point_array())
-            support = _support(item, story, settings, {}, approx)
-            assert support == _support(item, story, settings, {})
+            support = _support(item, story, item_cols, settings, {}, approx)
+            assert support == _support(item, story, item_cols, settings, {})
             counted += support > 0
     assert counted > 100
+
+
+def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compares_them():
+    # A day's mentions held as columns (numbers into one table of values, day ordinals, floats): each
+    # row reads back as the StoryMention it was made from, the copies' rows are marked with their
+    # original, and rows are ranked as Python sorts their (published or blank, doc id, event id).
+    import random
+    from datetime import date
+
+    from eventwire.link.mentions import MentionTable, StoryMention, _Mention
+    from eventwire.record import Evidence
+
+    rng = random.Random(4)
+    mentions = []
+    for i in range(300):
+        window = None if rng.random() < 0.2 else (date(2016, 7, rng.randrange(1, 9)), date(2016, 7, rng.randrange(9, 12)))
+        lat, lon = (None, None) if rng.random() < 0.3 else (rng.uniform(-80, 80), rng.uniform(-180, 180))
+        m = StoryMention(f"d{rng.randrange(40)}", f"event{rng.randrange(5)}", rng.choice(["ap", "afp"]),
+                         rng.choice([None, "", "2016-07-05", "2016-07-04T10:00:00"]), rng.choice(["190", "183"]),
+                         rng.choice([None, "ASSAULT"]), window and window[0].isoformat(), window and window[1].isoformat(),
+                         rng.random() < 0.5, rng.choice([None, "Aleppo"]), lat, lon,
+                         tuple(rng.sample(["SYRMIL", "SYRREB", "TURMIL"], rng.randrange(0, 3))),
+                         rng.choice([None, Evidence("It happened.", 0, 12, "body")]))
+        mentions.append(_Mention(m, m.cameo[:2], window, rng.choice([None, "town", "country"]), rng.choice([None, "SYR"]),
+                                 frozenset(m.actors), frozenset({"SYR"}), frozenset(), frozenset(), rng.random() < 0.8))
+    table = MentionTable()
+    assert [table.add(m) for m in mentions] == list(range(300))
+    table.mark_duplicates({"d3": "d7"})
+    for row, m in enumerate(mentions):
+        expected = m.mention if m.mention.doc_id != "d3" else replace(m.mention, duplicate_of="d7")
+        assert table.mention(row) == expected
+        start, end = table.column("start")[row], table.column("end")[row]
+        assert (date.fromordinal(start), date.fromordinal(end)) == m.window if m.window else start == end == 0
+    ranks = table.ranks("published", "doc_id", "event_id", blank="\uffff").tolist()
+
+    def key(row: int) -> tuple:
+        m = mentions[row].mention
+        return m.published or "\uffff", m.doc_id, m.event_id
+
+    for a, b in zip(range(300), rng.sample(range(300), 300)):
+        assert (ranks[a] < ranks[b]) == (key(a) < key(b)) and (ranks[a] == ranks[b]) == (key(a) == key(b))
+    with pytest.raises(ValueError):
+        table.add(mentions[0])  # read: no row can be added
+
+
+def test_the_cells_a_place_probes_hold_every_place_within_corroborate_km():
+    # The probed cells are the rectangle around the disk of corroborate_km less the cells wholly beyond
+    # it: every place within reach (haversine_km), also about the reach, near a pole and across the
+    # antimeridian, lies in a probed cell; and fewer cells are probed than the rectangle's.
+    import math
+    import random
+
+    from eventwire.link.stories import _cell, _probe_cells, _probe_reach
+
+    settings = LinkSettings()
+    km = settings.corroborate_km
+    rng = random.Random(8)
+    fewer = 0
+    for trial in range(400):
+        lat = rng.choice([rng.uniform(-60, 60), rng.uniform(80, 89.5), rng.uniform(-89.5, -80)])
+        lon = rng.choice([rng.uniform(-180, 180), rng.uniform(179.7, 180), rng.uniform(-180, -179.7)])
+        lon = lon - 360 if lon >= 180 else lon
+        probed = {(r, c) for r, columns in _probe_cells(lat, lon, settings) for c in columns}
+        rows, reach = _probe_reach(lat, km)
+        fewer += len(probed) < (2 * rows + 1) * (2 * reach + 1)
+        for _ in range(60):
+            # a point at a random bearing and distance (the sphere's destination formula)
+            d = km * rng.choice([rng.random(), 0.999999, 1.0, rng.uniform(0.98, 1.0)]) / 6371.0088
+            bearing = rng.uniform(0, 2 * math.pi)
+            p1, l1 = math.radians(lat), math.radians(lon)
+            p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(bearing))
+            l2 = l1 + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+            p_lat, p_lon = math.degrees(p2), (math.degrees(l2) + 180) % 360 - 180
+            if haversine_km(lat, lon, p_lat, p_lon) <= km:
+                assert _cell(p_lat, p_lon) in probed, (lat, lon, p_lat, p_lon)
+    assert fewer > 300

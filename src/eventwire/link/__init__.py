@@ -6,6 +6,7 @@ events' linking facts), so a store can feed it without holding every record in m
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.link.articles import ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
-from eventwire.link.mentions import LinkSettings, StoryMention
+from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
 from eventwire.record import ArticleRecord
 
@@ -55,6 +56,16 @@ def _kept_objects_frozen() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
+def _release_freed_memory() -> None:
+    """Hand the heap memory freed by the story sweep (its working columns and indexes) back to the
+    system (glibc's malloc_trim), so the article links' buffers do not come on top of it; a no-op where
+    the C library has no malloc_trim."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None = None,
                  article_settings: ArticleLinkSettings | None = None) -> Links:
     """Near-duplicates, story events and article clusters over `records` (read once; a document id seen
@@ -72,17 +83,22 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     document id seen again is skipped. The order they come in does not change the result. Features
     read without their shingle hashes (None) need `shingles_of`, which reads those of the given
     documents again (DuplicateIndex.pairs)."""
+    from eventwire.link.features import StoredMentions
+
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
         terms = TermCounts()
-        mentions = []
+        mentions = MentionTable()  # a day's mentions as columns, not an object each
         for f in features:
             if f.doc_id in index:
                 continue
             index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
             terms.add(f.terms)
-            mentions.extend(f.mentions)
+            if isinstance(f.mentions, StoredMentions):
+                f.mentions.into(mentions)  # straight from the stored JSON into the columns
+            else:
+                mentions.extend(f.mentions)
             if len(terms) % _FREEZE_EVERY == 0:
                 freeze()
         pairs = index.pairs(shingles_of)
@@ -92,6 +108,7 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         freeze()
         stories = stories_of_mentions(mentions, settings, copies)
         del mentions
+        _release_freed_memory()
         freeze()
         links = link_articles(terms, stories, copies, article_settings)
         clusters = article_clusters(sorted(order), links)

@@ -46,7 +46,7 @@ from eventwire.link.features import (
     to_row,
 )
 from eventwire.link.load import LINKED_PARTS, record_from_json
-from eventwire.link.mentions import StoryMention
+from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
 from eventwire.record import Evidence
@@ -88,12 +88,13 @@ def stored_features(con: Any, batch: int = BATCH, shingles: bool = True) -> Iter
     """The features kept in `link_features`, `batch` rows at a time, so memory never holds more than one
     page of rows: streamed on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
     numbers. What is compared only (COMPARED_COLUMNS): their mentions' evidence is None (write_links
-    reads it when it writes the story mentions); with `shingles` False their shingle hashes are None
-    too (stored_shingles reads those of the near-duplicate candidates)."""
+    reads it when it writes the story mentions); they are kept as stored (features.StoredMentions) until
+    read. With `shingles` False their shingle hashes are None too (stored_shingles reads those of the
+    near-duplicate candidates)."""
     shared_sets: dict = {}  # for this reading only
     columns = ", ".join(c if shingles or c != "shingles" else "NULL AS shingles" for c in COMPARED_COLUMNS)
     for row in _pages(con, "link_features", columns, batch):
-        yield from_row(row, shared_sets)
+        yield from_row(row, shared_sets, stored=True)
 
 
 def stored_shingles(con: Any, doc_ids: list[str]) -> Iterator[tuple[str, np.ndarray]]:
@@ -413,6 +414,10 @@ def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
     wait for an article's evidence is held as three integer arrays (story, mention in it, article;
     12 bytes a mention), not as a Python tuple per mention."""
     chunk = BATCH
+    tables = {id(s.mentions.table): s.mentions.table for s in links.stories if isinstance(s.mentions, MentionRows)}
+    if len(tables) == 1 and all(isinstance(s.mentions, MentionRows) for s in links.stories):
+        yield from _mention_tables_of_rows(con, links.stories, next(iter(tables.values())), chunk)
+        return
     ready: list[tuple[str, StoryMention, Evidence | None]] = []
     doc_number: dict[str, int] = {}  # doc id -> number, in order of first appearance
     waiting_story, waiting_position, waiting_doc = array("i"), array("i"), array("i")
@@ -461,6 +466,66 @@ def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
         rows.extend(rows_of(number, None))
     if rows:
         yield _mention_table(rows)
+
+
+def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, chunk: int) -> Iterator[pa.Table]:
+    """_mention_tables of story events whose mentions are rows of one MentionTable (as linked): the
+    columns taken from the table's, the evidence joined in from `link_features` `chunk` articles at a
+    time (or the table's own, for mentions made from records), no Python object per mention."""
+    lengths = np.fromiter((len(s.mentions) for s in stories), dtype=np.int64, count=len(stories))
+    rows = (np.concatenate([s.mentions.row_numbers() for s in stories]) if stories else np.zeros(0, dtype=np.int64))
+    story_of = np.repeat(np.arange(len(stories)), lengths)
+    story_ids = pa.array([s.id for s in stories], pa.string())
+    del lengths
+
+    def piece(positions: np.ndarray, evidence: list[Evidence | None]) -> pa.Table:
+        text, i32 = pa.string(), pa.int32()
+        return pa.table({
+            "story_id": story_ids.take(pa.array(story_of[positions])), **table.arrow_columns(rows[positions]),
+            "evidence_text": _column([e.text if e else None for e in evidence], text),
+            "section": _column([e.section if e else None for e in evidence], text),
+            "caption_index": _column([e.caption_index if e else None for e in evidence], i32),
+            "sent_start": _column([e.start if e else None for e in evidence], i32),
+            "sent_end": _column([e.end if e else None for e in evidence], i32)})
+
+    own = np.isin(rows, np.fromiter(table.evidence, dtype=np.int64)) if table.evidence else np.zeros(len(rows), bool)
+    ready = np.flatnonzero(own)
+    for lo in range(0, len(ready), chunk * 16):
+        positions = ready[lo:lo + chunk * 16]
+        yield piece(positions, [table.evidence[r] for r in rows[positions].tolist()])
+    # The rest wait for their article's evidence: each article's, in the order they were met.
+    waiting = np.flatnonzero(~own)
+    del own, ready
+    if not len(waiting):
+        return
+    docs = table.column("doc_id")[rows[waiting]]
+    by_doc = np.argsort(docs, kind="stable")
+    docs = docs[by_doc]
+    done: set[int] = set()
+    parts: list[np.ndarray] = []
+    evidence: list[Evidence | None] = []
+    for doc_id, column in _pages(con, "link_features", "doc_id, evidence", chunk):
+        code = table.known_code(doc_id)
+        if code is None or code in done:
+            continue
+        lo, hi = np.searchsorted(docs, code, "left"), np.searchsorted(docs, code, "right")
+        if lo == hi:
+            continue
+        done.add(code)
+        positions = waiting[by_doc[lo:hi]]
+        of_event = evidence_of(column)
+        parts.append(positions)
+        evidence.extend(of_event.get(e) for e in table.decoded("event_id", rows[positions]))
+        if len(parts) == chunk:
+            yield piece(np.concatenate(parts), evidence)
+            parts, evidence = [], []
+    if parts:
+        yield piece(np.concatenate(parts), evidence)
+    # Mentions of an article without stored features (none, when the links come from link_database)
+    # are written without evidence.
+    left = waiting[by_doc[~np.isin(docs, np.fromiter(done, dtype=docs.dtype, count=len(done)))]]
+    if len(left):
+        yield piece(left, [None] * len(left))
 
 
 def write_links(con: Any, links: Links, links_key: str = "") -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -26,7 +27,7 @@ import numpy as np
 
 from eventwire.link.articles import ArticleTerms, article_terms
 from eventwire.link.near_duplicates import DuplicateIndex, _article_text
-from eventwire.link.mentions import LinkSettings, StoryMention, _Mention, event_mentions
+from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention, _Mention, event_mentions
 from eventwire.record import ArticleRecord, Evidence
 
 __all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS",
@@ -49,7 +50,7 @@ class ArticleFeatures:
     shingles: np.ndarray | None  # uint32, sorted distinct shingle hashes; None when not read (from_row)
     minhash: np.ndarray | None  # uint64 MinHash values; None for a text too short to be called a copy
     terms: ArticleTerms
-    mentions: tuple[_Mention, ...]
+    mentions: Sequence[_Mention]  # a tuple, or StoredMentions as read back from a store
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ArticleFeatures):
@@ -143,6 +144,42 @@ def _mention_of(data: list, _shared, sets: dict, evidence: dict[str, Evidence | 
                     _shared(names), linkable)
 
 
+class StoredMentions(Sequence):
+    """An article's mentions as stored (the `mentions` column's JSON), decoded when read: linking adds
+    them to the day's MentionTable straight from the JSON (`into`), with no object per mention."""
+
+    __slots__ = ("text", "sets")
+
+    def __init__(self, text: str, sets: dict) -> None:
+        self.text, self.sets = text, sets
+
+    def _decoded(self) -> tuple[_Mention, ...]:
+        return tuple(_mention_of(m, _sharing(self.sets), self.sets, None) for m in json.loads(self.text))
+
+    def __len__(self) -> int:
+        return len(json.loads(self.text))
+
+    def __getitem__(self, index):
+        return self._decoded()[index]
+
+    def __iter__(self) -> Iterator[_Mention]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (StoredMentions, tuple, list)):
+            return self._decoded() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def into(self, table: MentionTable) -> None:
+        """Add the mentions to `table` as rows."""
+        add = table.add_listed
+        for values, *rest in json.loads(self.text):
+            add(*values, *rest)
+
+
 def to_row(f: ArticleFeatures, stamp: str | None) -> tuple:
     """The `link_features` row of `f` (FEATURE_COLUMNS); `stamp` tells which stored version of the
     document it was computed from (link/database.py)."""
@@ -159,12 +196,13 @@ def shingles_of_row(column: bytes) -> np.ndarray:
     return np.frombuffer(bytes(column), dtype="<u4").astype(np.uint32)
 
 
-def from_row(row: tuple | list[Any], shared_sets: dict | None = None) -> ArticleFeatures:
+def from_row(row: tuple | list[Any], shared_sets: dict | None = None, stored: bool = False) -> ArticleFeatures:
     """The ArticleFeatures of a `link_features` row (the stamp is not kept): of FEATURE_COLUMNS, or of
     COMPARED_COLUMNS, as linking reads them, whose mentions then have `evidence` None; a `shingles`
     column read as NULL gives `shingles` None (link/database.py reads them apart). Rows read with
     one `shared_sets` dict share their equal strings, sets of codes and names, coordinates, date
-    windows and actor lists."""
+    windows and actor lists. `stored`: the mentions of a row of COMPARED_COLUMNS are kept as stored
+    (StoredMentions, decoded when read) for linking to read straight into its columns."""
     sets = {} if shared_sets is None else shared_sets
     shared = _sharing(sets)
     doc_id, _, published, shingles, minhash, terms, counts, day, by_events, mentions = row[:len(COMPARED_COLUMNS)]
@@ -175,4 +213,5 @@ def from_row(row: tuple | list[Any], shared_sets: dict | None = None) -> Article
         ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
                      np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
                      np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32)),
-        tuple(_mention_of(m, shared, sets, evidence) for m in json.loads(mentions)))
+        tuple(_mention_of(m, shared, sets, evidence) for m in json.loads(mentions)) if evidence is not None or not stored
+        else StoredMentions(mentions, sets))

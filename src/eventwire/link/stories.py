@@ -37,43 +37,17 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from eventwire.link.mentions import LinkSettings, StoryMention, _Mention, _mentions
+from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
+from eventwire.link.story_events import StoryEvent, _array, _story_events
 from eventwire.record import ArticleRecord
 
 __all__ = ["StoryEvent", "link_stories", "stories_of_mentions", "haversine_km"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)  # a day's story events are held at once: no __dict__ each
-class StoryEvent:
-    """One real-world event and every coded mention of it. Near-duplicate copies count as articles (as
-    GDELT counts reprints); their mentions carry `duplicate_of` so a reader can discount them."""
-
-    id: str
-    cameo_root: str
-    plover: str | None
-    date_start: str | None
-    date_end: str | None
-    place: str | None
-    lat: float | None
-    lon: float | None
-    actors: tuple[str, ...]  # actor codes seen in its mentions, most frequent first
-    num_articles: int  # distinct documents
-    num_sources: int  # distinct outlets
-    num_mentions: int
-    first_seen: str | None  # earliest publication among its articles
-    last_seen: str | None
-    mentions: tuple[StoryMention, ...]
-
-    @property
-    def doc_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(m.doc_id for m in self.mentions))
 
 
 _KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180  # no two points are nearer than their latitudes' difference
@@ -86,11 +60,72 @@ def _farther_than(lat1: float, lon1: float, lat2: float, lon2: float, km: float)
     return haversine_km(lat1, lon1, lat2, lon2) > km
 
 
+_EARTH_KM = 6371.0088
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+class _Columns:
+    """What the sweep reads of each mention, by its row in the day's MentionTable: Python lists of shared
+    values (an element of a list is read for a fraction of the cost of one of a numpy array's), made
+    for the sweep and let go after it. `kind` numbers the mentions that agree on everything the rules
+    read: copies of one wire story); `located`: placed below country level (a place that is not a
+    country, with lat and lon); `codes_count`: its actor codes may vouch (LinkSettings.codes_corroborate:
+    "always", or with "stated" only a stated date; never when placed in a whole country)."""
+
+    __slots__ = ("block", "start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
+                 "countries", "sector_countries", "names", "linkable", "kind")
+
+    def __init__(self, table: MentionTable, settings: LinkSettings) -> None:
+        # Flags and kinds in arrays (1-8 bytes a row; an element is made into an object as it is read),
+        # the values compared as sets in lists of the table's shared objects (8 bytes a row). A window's
+        # days (start, end) and a place (lat, lon) are read only of rows linkable and located.
+        # Days and coordinates in lists of shared objects: a story keeps its window's days and its
+        # places' coordinates, one object each per distinct value (read from an array, each would be
+        # a new object).
+        days: dict[int, int] = {}
+        self.start = [days.setdefault(x, x) for x in table.column("start").tolist()]
+        self.end = [days.setdefault(x, x) for x in table.column("end").tolist()]
+        coordinates: dict[float, float] = {}
+        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lat").tolist()]
+        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lon").tolist()]
+        del days, coordinates
+        known = table.known_code("country")
+        country = table.column("place_kind") == (-1 if known is None else known)
+        located = ~country & ~np.isnan(table.column("lat")) & ~np.isnan(table.column("lon"))
+        self.located = bytearray(located.tobytes())
+        if settings.codes_corroborate == "never":
+            codes_count = np.zeros(len(table), dtype=bool)
+        elif settings.codes_corroborate == "always":
+            codes_count = ~country
+        else:
+            codes_count = ~country & ~table.column("date_weak")
+        self.codes_count = bytearray(codes_count.tobytes())
+        self.linkable = bytearray(table.column("linkable").tobytes())
+        del country, located, codes_count
+        self.place_country = table.decoded("place_country")
+        self.codes = table.decoded("codes")
+        self.countries = table.decoded("countries")
+        self.sector_countries = table.decoded("sector_countries")
+        self.names = table.decoded("names")
+        blocks: dict[tuple, str] = {}
+        self.block = [blocks.get((p, r)) or blocks.setdefault((p, r), p or f"cameo:{r}")
+                      for p, r in zip(table.decoded("plover"), table.decoded("root"))]
+        # The kind of each row: its signature's columns numbered together a pair at a time (an array of
+        # a row's numbers at a time: np.unique over all eleven at once sorts a copy of them all).
+        kind = np.zeros(len(table), dtype=np.int64)
+        for column in [table.column(name) for name in ("root", "plover", "place_kind", "place_country", "codes",
+                                                       "countries", "sector_countries", "names", "date_weak")] + [
+                table.column("lat").view(np.int64), table.column("lon").view(np.int64)]:
+            pairs = np.unique(column, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            kind = np.unique(kind * (int(pairs.max(initial=0)) + 1) + pairs, return_inverse=True)[1].reshape(-1)
+        del pairs
+        self.kind = _array("q", kind)
 
 
 # A story's keys are a tuple (most stories have a few) until this many, then a set.
@@ -99,17 +134,18 @@ _MANY_KEYS = 16
 
 @dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
-    """A story being built by the sweep. Most stories of a day keep one member, so what is kept for
-    comparing is made as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of
-    thousands of stories)."""
+    """A story being built by the sweep; its members are rows of the day's MentionTable (read through
+    the sweep's _Columns). Most stories of a day keep one member, so what is kept for comparing is made
+    as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of thousands of
+    stories)."""
 
-    members: list[_Mention] = field(default_factory=list)
-    start: date | None = None  # intersection of the members' windows
-    end: date | None = None
+    members: list[int] = field(default_factory=list)
+    start: int | None = None  # intersection of the members' windows (day ordinals)
+    end: int | None = None
     order: int = 0  # creation order: ties go to the earlier story
-    # One kind per distinct member signature (numbered in order of arrival), with how many members share
-    # it; None while there is one kind (the first member's).
-    kinds: dict[tuple, int] | None = None
+    # One kind per distinct member kind (_Columns.kind, numbered here in order of arrival), with how many
+    # members share it; None while there is one kind (the first member's).
+    kinds: dict[int, int] | None = None
     weights: list[int] = field(default_factory=list)  # kind number -> members of that kind
     keys: tuple | set = ()  # the corroboration keys it is indexed under (a set from _MANY_KEYS up)
     # What every member together forbids (see _contradicts), each distinct value once: a story of many
@@ -125,21 +161,21 @@ class _Story:
     _point_array: np.ndarray | None = None
     _point_items: list | None = None
 
-    def add(self, member: _Mention, settings: LinkSettings) -> None:
-        """Take `member` in. A story of one member is compared with that member itself (_support,
-        _contradicts); its kinds and indexes are made when a second member joins."""
+    def add(self, row: int, cols: _Columns) -> None:
+        """Take the mention of `row` in. A story of one member is compared with that member itself
+        (_support, _contradicts); its kinds and indexes are made when a second member joins."""
         if len(self.members) == 1 and not self.weights:
-            self._count(self.members[0], settings)
-        self.members.append(member)
+            self._count(self.members[0], cols)
+        self.members.append(row)
         if len(self.members) > 1:
-            self._count(member, settings)
+            self._count(row, cols)
 
-    def _count(self, member: _Mention, settings: LinkSettings) -> None:
+    def _count(self, row: int, cols: _Columns) -> None:
         """Count a member (already in `members`) into the kinds and what they forbid and vouch by."""
-        sig = member.signature()
+        sig = cols.kind[row]
         if self.weights:
             if self.kinds is None:
-                self.kinds = {self.members[0].signature(): 0}
+                self.kinds = {cols.kind[self.members[0]]: 0}
             kind = self.kinds.get(sig)
             if kind is not None:
                 self.weights[kind] += 1
@@ -148,23 +184,24 @@ class _Story:
         else:
             kind = 0
         self.weights.append(1)
-        if member.place_country and member.place_country not in self.place_countries:
-            self.place_countries += (member.place_country,)
-        if member.countries and member.countries not in self.country_sets:
-            self.country_sets += (member.countries,)
-        if _located(member):
-            point = (member.mention.lat, member.mention.lon)
+        place_country, countries = cols.place_country[row], cols.countries[row]
+        if place_country and place_country not in self.place_countries:
+            self.place_countries += (place_country,)
+        if countries and countries not in self.country_sets:
+            self.country_sets += (countries,)
+        if cols.located[row]:
+            point = (cols.lat[row], cols.lon[row])
             if self.points is None:
                 self.points = {}
             if point not in self.points:
                 self.points[point] = []
                 self._point_array = None
             self.points[point].append(kind)
-        shared = [("name", name) for name in member.names]
-        if _codes_count(member, settings):
-            shared.extend(("code", code) for code in member.codes)
-            if member.place_country is not None:
-                shared.extend(("sector", country, member.place_country) for country in member.sector_countries)
+        shared = [("name", name) for name in cols.names[row]]
+        if cols.codes_count[row]:
+            shared.extend(("code", code) for code in cols.codes[row])
+            if place_country is not None:
+                shared.extend(("sector", country, place_country) for country in cols.sector_countries[row])
         if shared:
             if self.vouchers is None:
                 self.vouchers = {}
@@ -241,60 +278,73 @@ def _probe_reach(lat: float, km: float) -> tuple[int, int]:
     return rows, min(half_circle, math.ceil(degrees_lon / _CELL_DEG))
 
 
-def _located(m: _Mention) -> bool:
-    return m.place_kind != "country" and m.mention.lat is not None and m.mention.lon is not None
-
-
-def _own_keys(m: _Mention, settings: LinkSettings) -> list[tuple]:
-    """The corroboration keys a story is found by once `m` is its member (see _support)."""
-    keys: list[tuple] = [("name", n) for n in m.names]
-    if _located(m):
-        keys.append(("cell", *_cell(m.mention.lat, m.mention.lon)))
-    if _codes_count(m, settings):
-        keys.extend(("code", c) for c in m.codes)
-        if m.place_country:
-            keys.extend(("sector", c, m.place_country) for c in m.sector_countries)
+def _own_keys(row: int, cols: _Columns) -> list[tuple]:
+    """The corroboration keys a story is found by once the mention of `row` is its member (see _support)."""
+    keys: list[tuple] = [("name", n) for n in cols.names[row]]
+    if cols.located[row]:
+        keys.append(("cell", *_cell(cols.lat[row], cols.lon[row])))
+    if cols.codes_count[row]:
+        keys.extend(("code", c) for c in cols.codes[row])
+        if place_country := cols.place_country[row]:
+            keys.extend(("sector", c, place_country) for c in cols.sector_countries[row])
     return keys
 
 
-def _codes_count(m: _Mention, settings: LinkSettings) -> bool:
-    if settings.codes_corroborate == "never" or m.place_kind == "country":
-        return False
-    return settings.codes_corroborate == "always" or not m.mention.date_weak
-
-
-def _probe_cells(m: _Mention, settings: LinkSettings) -> tuple[range, range | frozenset[int]]:
-    """The grid cells (rows, columns) of every place within corroborate_km of located mention `m`."""
-    lat, lon = m.mention.lat, m.mention.lon
+def _probe_cells(lat: float, lon: float, settings: LinkSettings) -> list[tuple[int, range | frozenset[int]]]:
+    """The grid cells, as (row, its columns), that may hold a place within corroborate_km of the place
+    (lat, lon): the rectangle of cells around that disk (_probe_reach) less the cells wholly beyond it,
+    told by a lower bound of haversine_km to a cell's nearest latitude and nearest longitude taken
+    apart (haversine's a is at least sin^2 of half the least latitude difference plus the cosines'
+    product, the cell's smallest, times sin^2 of half the least longitude difference)."""
     row, col = _cell(lat, lon)
-    rows, cols = _probe_reach(lat, settings.corroborate_km)
-    columns = int(360 / _CELL_DEG)
-    first, last = col - cols, col + cols
-    if first < -columns // 2 or last >= columns // 2:
-        # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
-        return range(row - rows, row + rows + 1), frozenset(_wrapped(c, columns) for c in range(first, last + 1))
-    return range(row - rows, row + rows + 1), range(first, last + 1)
+    rows, reach = _probe_reach(lat, settings.corroborate_km)
+    budget = math.sin(settings.corroborate_km * 1.0001 / (2 * _EARTH_KM)) ** 2
+    cos_lat = math.cos(math.radians(lat))
+    circle = int(360 / _CELL_DEG)
+    out = []
+    for r in range(row - rows, row + rows + 1):
+        south, north = r * _CELL_DEG, (r + 1) * _CELL_DEG
+        rest = budget - math.sin(math.radians(max(0.0, south - lat, lat - north)) / 2) ** 2
+        if rest < 0:
+            continue  # every place of the row is farther in latitude alone
+        cos_far = math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
+        first, last = col - reach, col + reach
+        if cos_lat * cos_far > 0 and rest / (cos_lat * cos_far) < 1:
+            degrees = math.degrees(2 * math.asin(math.sqrt(rest / (cos_lat * cos_far))))
+            # the columns whose nearest longitude is within `degrees` of lon
+            first = max(first, math.floor((lon - degrees) / _CELL_DEG) - 1)
+            last = min(last, math.floor((lon + degrees) / _CELL_DEG) + 1)
+            while first < col and lon - (first + 1) * _CELL_DEG > degrees:
+                first += 1
+            while last > col and last * _CELL_DEG - lon > degrees:
+                last -= 1
+        if first < -circle // 2 or last >= circle // 2:
+            # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
+            out.append((r, frozenset(_wrapped(c, circle) for c in range(first, last + 1))))
+        else:
+            out.append((r, range(first, last + 1)))
+    return out
 
 
-def _support(item: _Mention, story: _Story, settings: LinkSettings,
+def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
              distances: dict[tuple[float, float], float], approx: np.ndarray | None = None) -> int:
-    """How many members of `story` vouch for `item` joining it: those sharing a named participant with
-    it, those placed below country level within corroborate_km of its own such place, and, when both
-    one's and the other's actor codes count (_codes_count: neither placed in a whole country, dates
-    stated), those sharing a country's actor code, or a sector's country together with the place's
-    country. ("The air force killed 10 near Damascus" and "forces executed 10 children", placed only in
-    Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.) The km from
-    `item` to the story's points that it computes are kept in `distances` (for _contradicts); `approx`:
-    _haversine_many from `item` to story.point_array(), when computed already."""
+    """How many members of `story` vouch for the mention of row `item` joining it: those sharing a named
+    participant with it, those placed below country level within corroborate_km of its own such place,
+    and, when both one's and the other's actor codes count (_Columns.codes_count: neither placed in a whole
+    country, dates stated), those sharing a country's actor code, or a sector's country together with
+    the place's country. ("The air force killed 10 near Damascus" and "forces executed 10 children",
+    placed only in Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.)
+    The km from `item` to the story's points that it computes are kept in `distances` (for
+    _contradicts); `approx`: _haversine_many from `item` to story.point_array(), when computed already."""
     if not story.weights:  # one member, not counted into kinds yet
-        return int(_vouches(item, story.members[0], settings, distances))
+        return int(_vouches(item, story.members[0], cols, settings, distances))
     kinds: set[int] = set()
     vouchers = story.vouchers or {}
-    for name in item.names:
+    for name in cols.names[item]:
         if found := vouchers.get(("name", name)):
             kinds.update(found)
-    if story.points and _located(item):
-        lat, lon = item.mention.lat, item.mention.lon
+    if story.points and cols.located[item]:
+        lat, lon = cols.lat[item], cols.lon[item]
         reach = settings.corroborate_km
         points = story.points.items()
         if approx is not None:
@@ -318,26 +368,26 @@ def _support(item: _Mention, story: _Story, settings: LinkSettings,
                 km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
             if km <= reach:
                 kinds.update(found)
-    if vouchers and _codes_count(item, settings):
-        for code in item.codes:
+    if vouchers and cols.codes_count[item]:
+        for code in cols.codes[item]:
             if found := vouchers.get(("code", code)):
                 kinds.update(found)
-        if item.place_country is not None:
-            for country in item.sector_countries:
-                if found := vouchers.get(("sector", country, item.place_country)):
+        if (place_country := cols.place_country[item]) is not None:
+            for country in cols.sector_countries[item]:
+                if found := vouchers.get(("sector", country, place_country)):
                     kinds.update(found)
     return sum(map(story.weights.__getitem__, kinds))
 
 
-def _vouches(item: _Mention, member: _Mention, settings: LinkSettings,
+def _vouches(item: int, member: int, cols: _Columns, settings: LinkSettings,
              distances: dict[tuple[float, float], float]) -> bool:
-    """Whether `member` alone vouches for `item` (_support of a story of that one member, read on the
-    member itself: the same tests in the same order)."""
-    if item.names & member.names:
+    """Whether the mention of row `member` alone vouches for that of row `item` (_support of a story of
+    that one member, read on the member itself: the same tests in the same order)."""
+    if cols.names[item] & cols.names[member]:
         return True
-    if _located(member) and _located(item):
-        lat, lon = item.mention.lat, item.mention.lon
-        point = (member.mention.lat, member.mention.lon)
+    if cols.located[member] and cols.located[item]:
+        lat, lon = cols.lat[item], cols.lon[item]
+        point = (cols.lat[member], cols.lon[member])
         reach = settings.corroborate_km
         if abs(lat - point[0]) * _KM_PER_DEGREE_LAT <= reach * 1.0001:  # else as _farther_than: too far
             km = distances.get(point)
@@ -345,24 +395,27 @@ def _vouches(item: _Mention, member: _Mention, settings: LinkSettings,
                 km = distances[point] = haversine_km(lat, lon, *point)
             if km <= reach:
                 return True
-    if _codes_count(item, settings) and _codes_count(member, settings):
-        if item.codes & member.codes:
+    if cols.codes_count[item] and cols.codes_count[member]:
+        if cols.codes[item] & cols.codes[member]:
             return True
-        if item.place_country is not None and item.place_country == member.place_country:
-            return bool(item.sector_countries & member.sector_countries)
+        place_country = cols.place_country[item]
+        if place_country is not None and place_country == cols.place_country[member]:
+            return bool(cols.sector_countries[item] & cols.sector_countries[member])
     return False
 
 
-def _contradicted_by(item: _Mention, member: _Mention, settings: LinkSettings,
+def _contradicted_by(item: int, member: int, cols: _Columns, settings: LinkSettings,
                      distances: dict[tuple[float, float], float] | None) -> bool:
-    """_contradicts for a story of the one member `member`, read on the member itself."""
-    if item.place_country and member.place_country and member.place_country != item.place_country:
+    """_contradicts for a story of the one member of row `member`, read on the member itself."""
+    item_country, member_country = cols.place_country[item], cols.place_country[member]
+    if item_country and member_country and member_country != item_country:
         return True
-    if item.countries and member.countries and not (item.countries & member.countries):
+    item_countries, member_countries = cols.countries[item], cols.countries[member]
+    if item_countries and member_countries and not (item_countries & member_countries):
         return True
-    if _located(member) and _located(item):
-        lat, lon = item.mention.lat, item.mention.lon
-        p_lat, p_lon = member.mention.lat, member.mention.lon
+    if cols.located[member] and cols.located[item]:
+        lat, lon = cols.lat[item], cols.lon[item]
+        p_lat, p_lon = cols.lat[member], cols.lon[member]
         if distances is None:
             return _farther_than(lat, lon, p_lat, p_lon, settings.max_km)
         if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
@@ -388,22 +441,23 @@ def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
     return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
-def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
+def _contradicts(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
                  distances: dict[tuple[float, float], float] | None = None, approx: np.ndarray | None = None) -> bool:
-    """Whether `item` is incompatible with some member of `story`: placed in another country, farther
-    than max_km from a located member, or with actor countries disjoint from a member's. The type
-    always agrees: a story only holds mentions of one block (_block: one PLOVER type, else one CAMEO
-    root), so only places and actor countries are checked, on the story's aggregates. The distances
-    (haversine_km) it computes to a story's few points are kept in `distances` (those _support computed
-    are reused)."""
+    """Whether the mention of row `item` is incompatible with some member of `story`: placed in another
+    country, farther than max_km from a located member, or with actor countries disjoint from a
+    member's. The type always agrees: a story only holds mentions of one block (_Columns.block: one
+    PLOVER type, else one CAMEO root), so only places and actor countries are checked, on the story's
+    aggregates. The distances (haversine_km) it computes to a story's few points are kept in
+    `distances` (those _support computed are reused)."""
     if not story.weights:  # one member, not counted into kinds yet
-        return _contradicted_by(item, story.members[0], settings, distances)
-    if item.place_country and any(c != item.place_country for c in story.place_countries):
+        return _contradicted_by(item, story.members[0], cols, settings, distances)
+    place_country, countries = cols.place_country[item], cols.countries[item]
+    if place_country and any(c != place_country for c in story.place_countries):
         return True
-    if item.countries and any(not (item.countries & c) for c in story.country_sets):
+    if countries and any(not (countries & c) for c in story.country_sets):
         return True
-    if story.points and _located(item):
-        lat, lon = item.mention.lat, item.mention.lon
+    if story.points and cols.located[item]:
+        lat, lon = cols.lat[item], cols.lon[item]
         if len(story.points) <= _FEW_POINTS:  # an array costs more than a few distances
             if distances is None:
                 return any(_farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
@@ -423,61 +477,62 @@ def _contradicts(item: _Mention, story: _Story, settings: LinkSettings,
     return False
 
 
-def _block(m: _Mention) -> str:
-    return m.mention.plover or f"cameo:{m.root}"
-
-
 def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, str] | None = None,
                  settings: LinkSettings | None = None) -> list[StoryEvent]:
     """Group every coded event of `records` into story events (each event in exactly one)."""
     settings = settings or LinkSettings()
     duplicate_of = duplicate_of or {}
-    items: list[_Mention] = []
+    table = MentionTable()
     seen_docs: set[str] = set()
     for record in records:
         if record.document.id in seen_docs:
             continue
         seen_docs.add(record.document.id)
-        items.extend(_mentions(record, duplicate_of.get(record.document.id), settings))
-    return stories_of_mentions(items, settings)
+        table.extend(_mentions(record, duplicate_of.get(record.document.id), settings))
+    return stories_of_mentions(table, settings)
 
 
-def stories_of_mentions(items: list[_Mention], settings: LinkSettings | None = None,
+def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSettings | None = None,
                         duplicate_of: Mapping[str, str] | None = None) -> list[StoryEvent]:
-    """The story events of mentions from event_mentions; a copy's mentions are marked with the original
-    from `duplicate_of`. `items` is emptied: from the sweep on its stories hold the mentions, and each
-    story is let go as its event is made, so a day's stories and its story events are not all held at
-    once."""
+    """The story events of a day's mentions (a MentionTable, or a list of event_mentions' mentions,
+    which is emptied: the table holds them from then on); a copy's mentions are marked with the
+    original from `duplicate_of`. The story events' mentions are rows of that table (MentionRows)."""
     settings = settings or LinkSettings()
+    if isinstance(items, MentionTable):
+        table = items
+    else:
+        table = MentionTable()
+        table.extend(items)
+        items.clear()
     if duplicate_of:
-        for item in items:
-            if (original := duplicate_of.get(item.mention.doc_id)) and item.mention.duplicate_of != original:
-                item.mention = replace(item.mention, duplicate_of=original)
-    stories = _ordered(_sweep(items, settings))
-    items.clear()
-    days: dict[date, str] = {}  # one ISO string per day: the stories of a day share a few windows
-    events = []
-    for i in range(len(stories)):
-        story, stories[i] = stories[i], None
-        events.append(_story_event(i, story, days))
-    return events
+        table.mark_duplicates(duplicate_of)
+    stories = _sweep(table, _Columns(table, settings), settings)
+    return _story_events(table, stories)
 
 
-def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
-    items.sort(key=lambda m: (m.window is None, m.window or (date.min, date.min),
-                              m.mention.published or "", m.mention.doc_id, m.mention.event_id))
+_PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
+
+
+def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[_Story]:
+    # In order of window (none last), then publication, document and event.
+    later = table.ranks("published", "doc_id", "event_id", blank="")
+    start_days, end_days = table.column("start"), table.column("end")
+    order = np.lexsort((later, end_days, start_days, start_days == _NO_DAY))
+    del later
     stories: list[_Story] = []
     # block -> corroboration key -> the stories with a member of that key (closed ones dropped when met);
     # the grid cells apart, as block -> row -> column -> stories, so a mention probes only the rows
     # that hold stories.
     index: dict[str, dict[tuple, list[_Story]]] = {}
     cell_index: dict[str, dict[int, dict[int, list[_Story]]]] = {}
-    for item in items:
-        if not item.linkable:
+    # The cells each place probes (the mentions of a day name the same places again and again).
+    probes: dict[tuple[float, float], list[tuple[int, range | frozenset[int]]]] = {}
+    for item in order.tolist():
+        if not cols.linkable[item]:
             stories.append(_Story([item]))
             continue
-        start, end = item.window
-        block = _block(item)
+        start, end = cols.start[item], cols.end[item]
+        block = cols.block[item]
         keyed = index.setdefault(block, {})
         cells = cell_index.setdefault(block, {})
         candidates: dict[int, _Story] = {}
@@ -489,13 +544,19 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
             for story in found:
                 candidates[story.order] = story
 
-        own_keys = _own_keys(item, settings)
+        own_keys = _own_keys(item, cols)
         for key in own_keys:
             if key[0] != "cell" and (found := keyed.get(key)):
                 meet(found)
-        if _located(item) and cells:
-            rows, columns = _probe_cells(item, settings)
-            for r in rows:
+        located = cols.located[item]
+        if located and cells:
+            point = (cols.lat[item], cols.lon[item])
+            probe = probes.get(point)
+            if probe is None:
+                if len(probes) >= _PROBES_KEPT:
+                    probes.clear()
+                probe = probes[point] = _probe_cells(*point, settings)
+            for r, columns in probe:
                 if not (row := cells.get(r)):
                     continue
                 if len(row) < len(columns):
@@ -517,19 +578,19 @@ def _sweep(items: list[_Mention], settings: LinkSettings) -> list[_Story]:
             if story.start > end:
                 continue
             distances: dict[tuple[float, float], float] = {}
-            approx = (_haversine_many(item.mention.lat, item.mention.lon, story.point_array())
-                      if story.points and len(story.points) > _FEW_POINTS and _located(item) else None)
-            support = _support(item, story, settings, distances, approx)
+            approx = (_haversine_many(cols.lat[item], cols.lon[item], story.point_array())
+                      if located and story.points and len(story.points) > _FEW_POINTS else None)
+            support = _support(item, story, cols, settings, distances, approx)
             if not support or support < best_support or (support == best_support and story.order > best.order):
                 continue
-            if not _contradicts(item, story, settings, distances, approx):
+            if not _contradicts(item, story, cols, settings, distances, approx):
                 best, best_support = story, support
         if best is None:
             best = _Story([], start, end, order=len(stories))
             stories.append(best)
         else:
             best.start, best.end = max(best.start, start), min(best.end, end)
-        best.add(item, settings)
+        best.add(item, cols)
         for key in own_keys:
             if best.index_under(key):
                 if key[0] == "cell":
@@ -550,50 +611,3 @@ def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
         if id(story) not in kept:
             story.leave_key(key)
     found[:] = [s for s in found if id(s) in kept]
-
-
-def _ordered(stories: list[_Story]) -> list[_Story]:
-    def key(s: _Story) -> tuple:
-        first = min((m.mention.published or "\uffff", m.mention.doc_id, m.mention.event_id) for m in s.members)
-        return first
-    return sorted(stories, key=key)
-
-
-def _story_event(index: int, story: _Story, days: dict[date, str]) -> StoryEvent:
-    mentions = [m.mention for m in story.members]
-    mentions.sort(key=lambda m: (m.published or "\uffff", m.doc_id, m.event_id))
-    first = mentions[0]
-    counts: dict[str, int] = {}
-    for m in mentions:
-        for code in m.actors:
-            counts[code] = counts.get(code, 0) + 1
-    located = [m for m in mentions if m.lat is not None and m.lon is not None]
-    # The story's place: the most specific one its mentions name most often.
-    place = None
-    if located:
-        names: dict[str, int] = {}
-        for m in located:
-            names[m.place] = names.get(m.place, 0) + 1
-        top = max(names, key=lambda n: (names[n], n))
-        place = next(m for m in located if m.place == top)
-    published = [m.published for m in mentions if m.published]
-    # The days every mention allows (the sweep's intersection); a story that was never open to links
-    # (one unlinkable mention) keeps that mention's own window.
-    if story.start is not None:
-        date_start = days.get(story.start) or days.setdefault(story.start, story.start.isoformat())
-        date_end = days.get(story.end) or days.setdefault(story.end, story.end.isoformat())
-    else:
-        date_start, date_end = first.date_start, first.date_end
-    return StoryEvent(
-        id=f"story-{index + 1}",
-        cameo_root=(first.cameo or "")[:2],
-        plover=first.plover,
-        date_start=date_start, date_end=date_end,
-        place=place.place if place else None, lat=place.lat if place else None, lon=place.lon if place else None,
-        actors=tuple(sorted(counts, key=lambda c: (-counts[c], c))),
-        num_articles=len({m.doc_id for m in mentions}),
-        num_sources=len({m.outlet for m in mentions}),
-        num_mentions=len(mentions),
-        first_seen=min(published) if published else None,
-        last_seen=max(published) if published else None,
-        mentions=tuple(mentions))

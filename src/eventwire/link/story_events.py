@@ -1,0 +1,174 @@
+"""Story events made from the story sweep's stories (stories.py): each story's mentions in publication
+order as rows of the day's MentionTable (MentionRows), its place, actors, window and counts read from
+the table's columns.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
+
+if TYPE_CHECKING:
+    from eventwire.link.stories import _Story
+
+__all__ = ["StoryEvent"]
+
+
+@dataclass(frozen=True, slots=True)  # a day's story events are held at once: no __dict__ each
+class StoryEvent:
+    """One real-world event and every coded mention of it. Near-duplicate copies count as articles (as
+    GDELT counts reprints); their mentions carry `duplicate_of` so a reader can discount them."""
+
+    id: str
+    cameo_root: str
+    plover: str | None
+    date_start: str | None
+    date_end: str | None
+    place: str | None
+    lat: float | None
+    lon: float | None
+    actors: tuple[str, ...]  # actor codes seen in its mentions, most frequent first
+    num_articles: int  # distinct documents
+    num_sources: int  # distinct outlets
+    num_mentions: int
+    first_seen: str | None  # earliest publication among its articles
+    last_seen: str | None
+    # In publication order; as linked, rows of the day's MentionTable (MentionRows, read as StoryMentions).
+    mentions: Sequence[StoryMention]
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        if isinstance(self.mentions, MentionRows):
+            return self.mentions.doc_ids()
+        return tuple(dict.fromkeys(m.doc_id for m in self.mentions))
+
+
+def _array(typecode: str, values: np.ndarray) -> array:
+    """A numpy column as an array.array (its elements read as Python numbers, faster than numpy's)."""
+    out = array(typecode)
+    out.frombytes(values.astype({"i": np.int32, "q": np.int64, "d": np.float64}[typecode]).tobytes())
+    return out
+
+
+def _story_events(table: MentionTable, stories: list[_Story]) -> list[StoryEvent]:
+    """The story events of the sweep's stories, ordered by their first mention (publication, document,
+    event; a story without publications last), each one's mentions in that order; `stories` is
+    emptied (each story is let go as its event is made)."""
+    first_key = table.ranks("published", "doc_id", "event_id", blank="\uffff")
+    count, size = len(stories), len(table)
+    sizes = np.fromiter((len(s.members) for s in stories), dtype=np.int32, count=count)
+    members = np.fromiter(chain.from_iterable(s.members for s in stories), dtype=np.int32, count=size)
+    story_of = np.empty(size, dtype=np.int32)
+    story_of[members] = np.repeat(np.arange(count, dtype=np.int32), sizes)
+    joined = np.empty(size, dtype=np.int32)  # the order members joined (ties in first_key)
+    joined[members] = np.arange(size, dtype=np.int32)
+    del members, sizes
+    first = np.full(count, np.iinfo(np.int32).max, dtype=np.int32)
+    np.minimum.at(first, story_of, first_key)
+    story_order = np.lexsort((np.arange(count), first))  # ties: the story made first
+    del first
+    place_of_story = np.empty(count, dtype=np.int32)
+    place_of_story[story_order] = np.arange(count, dtype=np.int32)
+    story_of = place_of_story[story_of]
+    rows = np.lexsort((joined, first_key, story_of)).astype(np.int32)
+    del joined, first_key
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(story_of, minlength=count)))).tolist()
+    del story_of, place_of_story
+    # The rows' columns in that order, as arrays (no object per mention; values[code] reads one).
+    columns = _EventColumns(*(_array("i", table.column(name)[rows]) for name in _EventColumns.__slots__[:-3]),
+                            _array("d", table.column("lat")[rows]), _array("d", table.column("lon")[rows]),
+                            table.values)
+    days: dict[int, str] = {}  # one ISO string per day: the stories of a day share a few windows
+    events = []
+    for i, s in enumerate(story_order.tolist()):
+        story, stories[s] = stories[s], None
+        lo, hi = bounds[i], bounds[i + 1]
+        events.append(_story_event(i, story, lo, hi, days, MentionRows(table, rows, lo, hi), columns))
+    stories.clear()
+    return events
+
+
+@dataclass(frozen=True, slots=True)
+class _EventColumns:
+    """The columns _story_event reads, of the rows in story event order: numbers into `values`, and the
+    places' coordinates (NaN: none)."""
+
+    published: array
+    actors: array
+    place: array
+    cameo: array
+    plover: array
+    date_start: array
+    date_end: array
+    doc_id: array
+    outlet: array
+    lat: array
+    lon: array
+    values: list
+
+
+def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, str], mentions: MentionRows,
+                 columns: _EventColumns) -> StoryEvent:
+    """The story event of `story`, whose mentions are the rows lo:hi of `columns`."""
+    v, lat, lon, place = columns.values, columns.lat, columns.lon, columns.place
+    if hi - lo == 1 and story.start is not None:  # most story events: one linkable mention
+        return _single_event(index, story, lo, days, mentions, columns)
+    counts: dict[str, int] = {}
+    for k in range(lo, hi):
+        for code in v[columns.actors[k]]:
+            counts[code] = counts.get(code, 0) + 1
+    # The story's place: the most specific one its mentions name most often (placed: lat and lon known).
+    located = [k for k in range(lo, hi) if lat[k] == lat[k] and lon[k] == lon[k]]
+    where = None
+    if located:
+        names: dict[str, int] = {}
+        for k in located:
+            name = v[place[k]]
+            names[name] = names.get(name, 0) + 1
+        top = max(names, key=lambda n: (names[n], n))
+        where = next(k for k in located if v[place[k]] == top)
+    seen = [p for p in map(v.__getitem__, columns.published[lo:hi]) if p]
+    # The days every mention allows (the sweep's intersection); a story that was never open to links
+    # (one unlinkable mention) keeps that mention's own window.
+    if story.start is not None:
+        start = days.get(story.start) or days.setdefault(story.start, date.fromordinal(story.start).isoformat())
+        end = days.get(story.end) or days.setdefault(story.end, date.fromordinal(story.end).isoformat())
+    else:
+        start, end = v[columns.date_start[lo]], v[columns.date_end[lo]]
+    return StoryEvent(
+        id=f"story-{index + 1}",
+        cameo_root=(v[columns.cameo[lo]] or "")[:2],
+        plover=v[columns.plover[lo]],
+        date_start=start, date_end=end,
+        place=v[place[where]] if where is not None else None,
+        lat=lat[where] if where is not None else None, lon=lon[where] if where is not None else None,
+        actors=tuple(sorted(counts, key=lambda c: (-counts[c], c))),
+        num_articles=len(set(columns.doc_id[lo:hi])),
+        num_sources=len(set(columns.outlet[lo:hi])),
+        num_mentions=hi - lo,
+        first_seen=min(seen) if seen else None,
+        last_seen=max(seen) if seen else None,
+        mentions=mentions)
+
+
+def _single_event(index: int, story: _Story, k: int, days: dict[int, str], mentions: MentionRows,
+                  columns: _EventColumns) -> StoryEvent:
+    """_story_event of a story of the one linkable mention of row k."""
+    v, lat, lon = columns.values, columns.lat, columns.lon
+    placed = lat[k] == lat[k] and lon[k] == lon[k]
+    published = v[columns.published[k]] or None
+    start = days.get(story.start) or days.setdefault(story.start, date.fromordinal(story.start).isoformat())
+    end = days.get(story.end) or days.setdefault(story.end, date.fromordinal(story.end).isoformat())
+    return StoryEvent(
+        id=f"story-{index + 1}", cameo_root=(v[columns.cameo[k]] or "")[:2], plover=v[columns.plover[k]],
+        date_start=start, date_end=end, place=v[columns.place[k]] if placed else None,
+        lat=lat[k] if placed else None, lon=lon[k] if placed else None, actors=tuple(sorted(set(v[columns.actors[k]]))),
+        num_articles=1, num_sources=1, num_mentions=1, first_seen=published, last_seen=published,
+        mentions=mentions)
