@@ -4,14 +4,16 @@ Each `token.lower_` or `token.pos_` makes a Token object and looks its string up
 the grounding stages read these attributes for every token of every sentence, several times over.
 Here each attribute is read once per Doc when first asked for (`Doc.to_array`, one string lookup per
 distinct value) and kept on the Doc (a parse never changes): `columns(doc).lower[i] == doc[i].lower_`,
-and so on.
+and so on. The parse's tree is kept the same way: `columns(doc).head[i] == doc[i].head.i` and
+`columns(doc).children[i]` the indices of `doc[i].children`, so that walks over the tree need make no
+Token objects for the tokens they only look at.
 """
 from __future__ import annotations
 
 import weakref
 from functools import cached_property
 
-from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 __all__ = ["Columns", "columns", "sentence_ends"]
@@ -21,10 +23,11 @@ _KEY = "eventwire.columns"
 
 # Every column's attribute, read from the Doc in one to_array call: a call per column cost more in
 # its own overhead than in the reading, and a paragraph's grounding asks for most of them.
-_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA)
+_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA, HEAD)
 # The names of the few labels (part of speech, tag, dependency, entity type), kept for the process:
 # each Doc would otherwise look the same few dozen strings up again.
 _LABELS: dict[int, str] = {}
+_WRAP = 2 ** 63
 
 
 class Columns:
@@ -98,6 +101,38 @@ class Columns:
     @cached_property
     def capitalised(self) -> list[bool]:  # the text begins with a capital letter
         return [text[:1].isupper() for text in self.text]
+
+    @cached_property
+    def head(self) -> list[int]:  # token.head.i
+        # to_array gives each head as an offset from its token, in unsigned 64-bit: a head to the left
+        # wraps round, and subtracting 2**64 restores it
+        return [i + (offset if offset < _WRAP else offset - 2 * _WRAP)
+                for i, offset in enumerate(self._values(HEAD))]
+
+    @cached_property
+    def children(self) -> list[tuple[int, ...]]:  # [c.i for c in token.children], in that order
+        kids: list[list[int]] = [[] for _ in range(len(self.head))]
+        for i, head in enumerate(self.head):
+            if head != i:
+                kids[head].append(i)
+        return [tuple(k) for k in kids]
+
+    def subtree(self, i: int) -> list[int]:
+        """[t.i for t in doc[i].subtree], in spaCy's order: each left child's subtree, the token, each
+        right child's subtree (walked with a stack: a long chain of heads needs no deep recursion)."""
+        out: list[int] = []
+        kids = self.children
+        stack: list[tuple[int, bool]] = [(i, False)]
+        while stack:
+            at, reached = stack.pop()
+            if reached:
+                out.append(at)
+                continue
+            below = kids[at]
+            stack.extend((child, False) for child in reversed(below) if child > at)
+            stack.append((at, True))
+            stack.extend((child, False) for child in reversed(below) if child < at)
+        return out
 
 
 def columns(doc: Doc) -> Columns:
