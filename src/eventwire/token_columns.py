@@ -13,6 +13,7 @@ from __future__ import annotations
 import weakref
 from functools import cached_property
 
+import numpy
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
@@ -27,7 +28,12 @@ _ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA, HEAD)
 # The names of the few labels (part of speech, tag, dependency, entity type), kept for the process:
 # each Doc would otherwise look the same few dozen strings up again.
 _LABELS: dict[int, str] = {}
-_WRAP = 2 ** 63
+# The strings of words (text, lower case; lemmas in lower case apart), kept for the process too: a
+# string store lookup decodes a new string each time, and an article repeats its words in paragraph
+# after paragraph. Bounded: emptied when it grows past _WORDS_KEPT (a few MB).
+_WORDS: dict[int, str] = {}
+_LOWER_LEMMAS: dict[int, str] = {}
+_WORDS_KEPT = 50_000
 
 
 class Columns:
@@ -47,12 +53,18 @@ class Columns:
     def _values(self, attr: int) -> list[int]:
         return self._array[:, _ATTRS.index(attr)].tolist()
 
-    def _words(self, attr: int) -> list[str]:
-        """The strings of a word attribute (text, lower case, lemma): each distinct value looked up once."""
+    def _words(self, attr: int, kept: dict[int, str], lower: bool = False) -> list[str]:
+        """The strings of a word attribute (text, lower case, lemma), each value not yet in `kept`
+        looked up once (in lower case with `lower`)."""
         values = self._values(attr)
-        strings = self._doc().vocab.strings
-        names = {value: strings[value] for value in set(values)}
-        return [names[value] for value in values]
+        missing = {value for value in values if value not in kept}
+        if missing:
+            if len(kept) + len(missing) > _WORDS_KEPT:
+                kept.clear()
+                missing = set(values)
+            strings = self._doc().vocab.strings
+            kept.update((value, strings[value].lower() if lower else strings[value]) for value in missing)
+        return [kept[value] for value in values]
 
     def _labels(self, attr: int) -> list[str]:
         values = self._values(attr)
@@ -65,18 +77,15 @@ class Columns:
 
     @cached_property
     def text(self) -> list[str]:  # token.text
-        return self._words(ORTH)
+        return self._words(ORTH, _WORDS)
 
     @cached_property
     def lower(self) -> list[str]:  # token.lower_
-        return self._words(LOWER)
+        return self._words(LOWER, _WORDS)
 
     @cached_property
     def lemma(self) -> list[str]:  # token.lemma_.lower()
-        values = self._values(LEMMA)
-        strings = self._doc().vocab.strings
-        names = {value: strings[value].lower() for value in set(values)}
-        return [names[value] for value in values]
+        return self._words(LEMMA, _LOWER_LEMMAS, lower=True)
 
     @cached_property
     def pos(self) -> list[str]:  # token.pos_
@@ -105,17 +114,17 @@ class Columns:
     @cached_property
     def head(self) -> list[int]:  # token.head.i
         # to_array gives each head as an offset from its token, in unsigned 64-bit: a head to the left
-        # wraps round, and subtracting 2**64 restores it
-        return [i + (offset if offset < _WRAP else offset - 2 * _WRAP)
-                for i, offset in enumerate(self._values(HEAD))]
+        # wraps round, and reading the bits as signed restores it
+        offsets = self._array[:, _ATTRS.index(HEAD)].astype(numpy.int64)
+        return (offsets + numpy.arange(len(offsets))).tolist()
 
     @cached_property
-    def children(self) -> list[tuple[int, ...]]:  # [c.i for c in token.children], in that order
+    def children(self) -> list[list[int]]:  # [c.i for c in token.children], in that order
         kids: list[list[int]] = [[] for _ in range(len(self.head))]
         for i, head in enumerate(self.head):
             if head != i:
                 kids[head].append(i)
-        return [tuple(k) for k in kids]
+        return kids  # lists, for speed: read, never changed
 
     def subtree(self, i: int) -> list[int]:
         """[t.i for t in doc[i].subtree], in spaCy's order: each left child's subtree, the token, each
