@@ -100,10 +100,13 @@ def test_word_strings_are_right_after_the_kept_strings_are_emptied(nlp, monkeypa
     import eventwire.token_columns as token_columns
 
     monkeypatch.setattr(token_columns, "_WORDS_KEPT", 10)
+    monkeypatch.setattr(token_columns, "_WORDS", {})  # whatever earlier tests kept
+    monkeypatch.setattr(token_columns, "_LOWER_LEMMAS", {})
     for text in (TEXT, TREE_TEXT, TEXT):
         doc = nlp(text)
         cols = columns(doc)
         assert cols.text == [t.text for t in doc]
         assert cols.lower == [t.lower_ for t in doc]
         assert cols.lemma == [t.lemma_.lower() for t in doc]
-        assert len(token_columns._WORDS) <= len(set(cols.text) | set(cols.lower))
+        assert len(token_columns._WORDS) <= len(set(cols.text) | set(cols.lower))  # only this Doc's
+        assert len(token_columns._LOWER_LEMMAS) <= len(set(cols.lemma))
