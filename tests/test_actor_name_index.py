@@ -58,3 +58,12 @@ def test_answers_are_kept_for_the_process_and_forgotten_past_the_memo_size(monke
     assert len(kb._begins_memo) <= 3
     assert [kb.may_begin_name(w) for w in ("Syria", "Xqzvw", "Kremlin")] == [True, False, True]
     kb._begins_memo.clear()
+
+
+def test_the_article_view_keeps_the_kb_tables_it_was_asked_for():
+    kb = load_actor_kb()
+    view = _ArticleKB(kb, {})
+    assert "regions" not in vars(view)
+    assert view.regions is kb.regions and view.last_words("groups") == kb.last_words("groups")
+    assert vars(view)["regions"] is kb.regions  # the next lookups find it on the view, not through __getattr__
+    assert view.org_names is kb.org_names  # the view's own attributes stay its own

@@ -163,3 +163,16 @@ def test_gazetteer_builds_when_missing(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("EVENTWIRE_GAZETTEER")
         load_gazetteer.cache_clear()
+
+
+def test_a_places_entry_is_made_once_and_is_its_row(monkeypatch):
+    import eventwire.ground.gazetteer as gazetteer
+
+    g = load_gazetteer()
+    aleppo = g.lookup("Aleppo")
+    assert aleppo and g.lookup("Aleppo") == aleppo
+    assert all(a is b for a, b in zip(g.lookup("Aleppo"), aleppo))  # kept, not made again
+    first = aleppo[0]
+    assert first == gazetteer.Entry(first.index, *g._row(first.index))
+    monkeypatch.setattr(gazetteer, "_ENTRIES_KEPT", 1)  # a full memo is emptied, and answers the same
+    assert g.lookup("Aleppo") == aleppo and g.country("SYR").country == "SYR"

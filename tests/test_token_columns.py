@@ -68,3 +68,45 @@ def test_a_paragraphs_text_is_the_text_it_was_parsed_from(nlp):
         assert kept is not None and doc_text(paragraph.doc) is kept and kept == paragraph.doc.text
     assert [doc_text(p.doc) for p in parsed.paragraphs] == \
         ["A headline", "Rebels shelled the town. Three people died!", "Officials said so."]  # as ingest spaced it
+
+
+TREE_TEXT = ("Turkish troops, backed by rebels who had crossed the border on Monday, shelled positions near "
+             "Afrin and killed at least 12 fighters, the ministry said. Talks in Geneva, which the U.N. "
+             "hosts, will resume if both sides agree to a ceasefire.")
+
+
+def test_the_tree_columns_equal_spacys_heads_children_and_subtrees(nlp):
+    doc = nlp(TREE_TEXT)
+    cols = columns(doc)
+    assert cols.head == [t.head.i for t in doc]
+    assert cols.children == [[c.i for c in t.children] for t in doc]
+    assert all(cols.subtree(t.i) == [s.i for s in t.subtree] for t in doc)
+    # heads on both sides of their tokens, roots, and tokens with several children on each side
+    assert any(h < i for i, h in enumerate(cols.head)) and any(h > i for i, h in enumerate(cols.head))
+    assert sum(h == i for i, h in enumerate(cols.head)) == 2
+    assert any(min(k) < i < max(k) for i, k in enumerate(cols.children) if k)
+
+
+def test_a_long_chain_of_heads_has_its_whole_subtree(nlp):
+    from spacy.tokens import Doc
+
+    words = [f"w{i}" for i in range(3000)]
+    doc = Doc(nlp.vocab, words=words, heads=[i + 1 for i in range(2999)] + [2999], deps=["dep"] * 3000)
+    assert columns(doc).subtree(2999) == list(range(3000))  # no recursion limit
+    assert columns(doc).children[5] == [4]
+
+
+def test_word_strings_are_right_after_the_kept_strings_are_emptied(nlp, monkeypatch):
+    import eventwire.token_columns as token_columns
+
+    monkeypatch.setattr(token_columns, "_WORDS_KEPT", 10)
+    monkeypatch.setattr(token_columns, "_WORDS", {})  # whatever earlier tests kept
+    monkeypatch.setattr(token_columns, "_LOWER_LEMMAS", {})
+    for text in (TEXT, TREE_TEXT, TEXT):
+        doc = nlp(text)
+        cols = columns(doc)
+        assert cols.text == [t.text for t in doc]
+        assert cols.lower == [t.lower_ for t in doc]
+        assert cols.lemma == [t.lemma_.lower() for t in doc]
+        assert len(token_columns._WORDS) <= len(set(cols.text) | set(cols.lower))  # only this Doc's
+        assert len(token_columns._LOWER_LEMMAS) <= len(set(cols.lemma))

@@ -4,14 +4,17 @@ Each `token.lower_` or `token.pos_` makes a Token object and looks its string up
 the grounding stages read these attributes for every token of every sentence, several times over.
 Here each attribute is read once per Doc when first asked for (`Doc.to_array`, one string lookup per
 distinct value) and kept on the Doc (a parse never changes): `columns(doc).lower[i] == doc[i].lower_`,
-and so on.
+and so on. The parse's tree is kept the same way: `columns(doc).head[i] == doc[i].head.i` and
+`columns(doc).children[i]` the indices of `doc[i].children`, so that walks over the tree need make no
+Token objects for the tokens they only look at.
 """
 from __future__ import annotations
 
 import weakref
 from functools import cached_property
 
-from spacy.attrs import DEP, ENT_TYPE, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 __all__ = ["Columns", "columns", "sentence_ends"]
@@ -21,10 +24,16 @@ _KEY = "eventwire.columns"
 
 # Every column's attribute, read from the Doc in one to_array call: a call per column cost more in
 # its own overhead than in the reading, and a paragraph's grounding asks for most of them.
-_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA)
+_ATTRS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_ALPHA, HEAD)
 # The names of the few labels (part of speech, tag, dependency, entity type), kept for the process:
 # each Doc would otherwise look the same few dozen strings up again.
 _LABELS: dict[int, str] = {}
+# The strings of words (text, lower case; lemmas in lower case apart), kept for the process too: a
+# string store lookup decodes a new string each time, and an article repeats its words in paragraph
+# after paragraph. Bounded: emptied when it grows past _WORDS_KEPT (a few MB).
+_WORDS: dict[int, str] = {}
+_LOWER_LEMMAS: dict[int, str] = {}
+_WORDS_KEPT = 50_000
 
 
 class Columns:
@@ -44,12 +53,18 @@ class Columns:
     def _values(self, attr: int) -> list[int]:
         return self._array[:, _ATTRS.index(attr)].tolist()
 
-    def _words(self, attr: int) -> list[str]:
-        """The strings of a word attribute (text, lower case, lemma): each distinct value looked up once."""
+    def _words(self, attr: int, kept: dict[int, str], lower: bool = False) -> list[str]:
+        """The strings of a word attribute (text, lower case, lemma), each value not yet in `kept`
+        looked up once (in lower case with `lower`)."""
         values = self._values(attr)
-        strings = self._doc().vocab.strings
-        names = {value: strings[value] for value in set(values)}
-        return [names[value] for value in values]
+        missing = {value for value in values if value not in kept}
+        if missing:
+            if len(kept) + len(missing) > _WORDS_KEPT:
+                kept.clear()
+                missing = set(values)
+            strings = self._doc().vocab.strings
+            kept.update((value, strings[value].lower() if lower else strings[value]) for value in missing)
+        return [kept[value] for value in values]
 
     def _labels(self, attr: int) -> list[str]:
         values = self._values(attr)
@@ -62,18 +77,15 @@ class Columns:
 
     @cached_property
     def text(self) -> list[str]:  # token.text
-        return self._words(ORTH)
+        return self._words(ORTH, _WORDS)
 
     @cached_property
     def lower(self) -> list[str]:  # token.lower_
-        return self._words(LOWER)
+        return self._words(LOWER, _WORDS)
 
     @cached_property
     def lemma(self) -> list[str]:  # token.lemma_.lower()
-        values = self._values(LEMMA)
-        strings = self._doc().vocab.strings
-        names = {value: strings[value].lower() for value in set(values)}
-        return [names[value] for value in values]
+        return self._words(LEMMA, _LOWER_LEMMAS, lower=True)
 
     @cached_property
     def pos(self) -> list[str]:  # token.pos_
@@ -98,6 +110,38 @@ class Columns:
     @cached_property
     def capitalised(self) -> list[bool]:  # the text begins with a capital letter
         return [text[:1].isupper() for text in self.text]
+
+    @cached_property
+    def head(self) -> list[int]:  # token.head.i
+        # to_array gives each head as an offset from its token, in unsigned 64-bit: a head to the left
+        # wraps round, and reading the bits as signed restores it
+        offsets = self._array[:, _ATTRS.index(HEAD)].astype(numpy.int64)
+        return (offsets + numpy.arange(len(offsets))).tolist()
+
+    @cached_property
+    def children(self) -> list[list[int]]:  # [c.i for c in token.children], in that order
+        kids: list[list[int]] = [[] for _ in range(len(self.head))]
+        for i, head in enumerate(self.head):
+            if head != i:
+                kids[head].append(i)
+        return kids  # lists, for speed: read, never changed
+
+    def subtree(self, i: int) -> list[int]:
+        """[t.i for t in doc[i].subtree], in spaCy's order: each left child's subtree, the token, each
+        right child's subtree (walked with a stack: a long chain of heads needs no deep recursion)."""
+        out: list[int] = []
+        kids = self.children
+        stack: list[tuple[int, bool]] = [(i, False)]
+        while stack:
+            at, reached = stack.pop()
+            if reached:
+                out.append(at)
+                continue
+            below = kids[at]
+            stack.extend((child, False) for child in reversed(below) if child > at)
+            stack.append((at, True))
+            stack.extend((child, False) for child in reversed(below) if child < at)
+        return out
 
 
 def columns(doc: Doc) -> Columns:

@@ -190,16 +190,20 @@ def _doc_forms(doc: Doc) -> list[tuple[str, ...]]:
     forms = doc.user_data.get("eventwire.acled_forms")
     if forms is None:
         cols = columns(doc)
-        forms = doc.user_data["eventwire.acled_forms"] = [_word_forms(*lw) for lw in zip(cols.lemma, cols.lower)]
+        pairs = list(zip(cols.lemma, cols.lower))
+        distinct = {pair: _word_forms(*pair) for pair in set(pairs)}  # a Doc repeats its words
+        forms = doc.user_data["eventwire.acled_forms"] = [distinct[pair] for pair in pairs]
     return forms
 
 
 def _matches_at(doc: Doc, forms: list[tuple[str, ...]], i: int, end: int, phrase: Phrase) -> bool:
     """The phrase's words start at token i (of a sentence ending before token `end`); a verb and its
     particle may stand apart ("blew themselves up")."""
-    if len(phrase) == 2 and columns(doc).pos[i] == "VERB" and phrase[0] in forms[i] and any(
-            c.dep_ == "prt" and c.lower_ == phrase[1] for c in doc[i].children):
-        return True
+    if len(phrase) == 2 and phrase[0] in forms[i]:
+        cols = columns(doc)
+        if cols.pos[i] == "VERB" and any(cols.dep[c] == "prt" and cols.lower[c] == phrase[1]
+                                         for c in cols.children[i]):
+            return True
     if i + len(phrase) > end:
         return False
     return all(part in forms[i + k] for k, part in enumerate(phrase))
@@ -252,9 +256,10 @@ def type_of(cameo: str, incident: str, sources: list[set[str]], targets: list[se
 def _incident(sentence: Sentence, classes: frozenset[str], table: AcledTable) -> tuple[IncidentRule, Token] | None:
     """The first incident trigger of a sentence: a noun or verb (not negated) starting a table phrase."""
     doc, span = sentence.paragraph.doc, sentence.span
-    forms, pos = _doc_forms(doc), columns(doc).pos
+    cols = columns(doc)
+    forms, pos, dep, children = _doc_forms(doc), cols.pos, cols.dep, cols.children
     for i in range(span.start, span.end):
-        if pos[i] not in ("NOUN", "VERB", "PROPN") or any(c.dep_ == "neg" for c in doc[i].children):
+        if pos[i] not in ("NOUN", "VERB", "PROPN") or any(dep[c] == "neg" for c in children[i]):
             continue
         index = table.incidents_by_first_word
         candidates = sorted({c for form in set(forms[i]) for c in index.get(form, ())}, key=lambda c: c[0])
@@ -315,10 +320,14 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     which the table types; its CAMEO code, token, row and the rule text."""
     found = []
     lookups = _Index()  # no actors: _rules_for only passes it on (its lookups are kept on the Doc)
-    for tok in sentence.tokens:
+    cols = columns(sentence.paragraph.doc)
+    pos, dep, children = cols.pos, cols.dep, cols.children
+    tokens = sentence.paragraph.tokens
+    for i in range(sentence.span.start, sentence.span.end):
         # A noun modifying another ("a rape investigation", "attack helicopters") names no event.
-        if tok.pos_ not in ("VERB", "NOUN") or tok.dep_ == "compound" or any(c.dep_ == "neg" for c in tok.children):
+        if pos[i] not in ("VERB", "NOUN") or dep[i] == "compound" or any(dep[c] == "neg" for c in children[i]):
             continue
+        tok = tokens[i]
         if is_scene_noun(tok):  # "unstable since the invasion": the background, not a new event
             continue
         # The coder's own lookup: compound rows ("drone strike", "air raid"), past-form stems and the

@@ -14,6 +14,7 @@ from eventwire.coding.codebook import Codebook
 from eventwire.ground.actor_kb import country_or_bloc
 from eventwire.read import Parsed, Sentence, doc_text, token_offsets
 from eventwire.record import Actor, Quote, TimeRef
+from eventwire.token_columns import columns
 
 
 _REPORTING = {"say", "tell", "announce", "add", "explain", "claim", "report", "state", "confirm", "insist",
@@ -214,7 +215,19 @@ def _pronoun_actor(pron: Token, index: _Index, sentence: Sentence) -> list[Actor
 
 
 def _children(token: Token, *deps: str) -> list[Token]:
-    return [c for c in token.children if c.dep_ in deps]
+    """The token's children by these links (read from the Doc's tree columns: only the children
+    returned are made Tokens)."""
+    doc = token.doc
+    cols = columns(doc)
+    dep = cols.dep
+    return [doc[c] for c in cols.children[token.i] if dep[c] in deps]
+
+
+def _has_child(token: Token, *deps: str) -> bool:
+    """The token has a child by one of these links."""
+    cols = columns(token.doc)
+    dep = cols.dep
+    return any(dep[c] in deps for c in cols.children[token.i])
 
 
 def _objects(verb: Token) -> list[Token]:
@@ -223,9 +236,11 @@ def _objects(verb: Token) -> list[Token]:
     out = _children(verb, "dobj", "dative")
     if out:
         return out
-    for up in verb.children:
-        if up.dep_ not in ("prt", "advmod") or up.lower_ != "up" or up.i < verb.i:
+    cols = columns(verb.doc)
+    for at in cols.children[verb.i]:
+        if cols.dep[at] not in ("prt", "advmod") or cols.lower[at] != "up" or at < verb.i:
             continue
+        up = verb.doc[at]
         for prep in (*up.children, *verb.children):
             if prep.dep_ == "prep" and prep.lower_ == "to" and prep.i == up.i + 1:
                 out += [g for g in prep.children if g.dep_ == "pobj" and (g.like_num or any(
@@ -235,10 +250,13 @@ def _objects(verb: Token) -> list[Token]:
 
 def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
     out = []
-    for c in token.children:
-        if c.dep_ == "prep" and c.lower_ in preps:
-            objects = [g for g in c.children if g.dep_ == "pobj"]
-            out += objects or _stranded_object(token, c)
+    doc = token.doc
+    cols = columns(doc)
+    dep, lower, children = cols.dep, cols.lower, cols.children
+    for c in children[token.i]:
+        if dep[c] == "prep" and lower[c] in preps:
+            objects = [doc[g] for g in children[c] if dep[g] == "pobj"]
+            out += objects or _stranded_object(token, doc[c])
     return out
 
 
@@ -257,7 +275,7 @@ _CLAUSE_INTRODUCERS = {"after", "before", "since", "until", "till", "as", "becau
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    return _has_child(verb, "nsubjpass", "auxpass")
 
 
 def _source_sectors(actors: list[Actor]) -> set[str]:

@@ -13,6 +13,7 @@ from eventwire.coding.trigger_patterns import PatternMatch
 from eventwire.coding.verb_patterns import VerbMatch
 from eventwire.read import Sentence
 from eventwire.record import Actor
+from eventwire.token_columns import columns
 
 from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
@@ -67,12 +68,14 @@ def _rules_for(token: Token, pos: str, codebook: Codebook, index: _Index) -> tup
 
 
 def _find_rules(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
-    lemma = token.lemma_.lower()
+    cols = columns(token.doc)
+    lemma = cols.lemma[token.i]
     if pos == "NOUN":
         # "hunger strike", "car bombing": the compound names a more specific event than its head; each of
         # coordinated modifiers does ("suicide and car bomb attacks").
-        for child in token.children:
-            if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i:
+        for at in cols.children[token.i]:
+            if cols.dep[at] in ("compound", "amod", "nmod") and at < token.i:
+                child = token.doc[at]
                 for modifier in (child, *child.conjuncts):
                     rules = codebook.triggers.get((f"{modifier.lemma_.lower()} {lemma}", pos))
                     if rules:

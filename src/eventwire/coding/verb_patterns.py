@@ -26,7 +26,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from eventwire.datafiles import builtin_text, read_tsv
-from eventwire.token_columns import columns
+from eventwire.token_columns import Columns, columns
 
 __all__ = ["VerbPattern", "VerbEntry", "VerbDictionary", "VerbMatch", "compile_dictionary", "load_verb_dictionary"]
 
@@ -111,18 +111,15 @@ class VerbDictionary:
     def __len__(self) -> int:
         return sum(len(p) for p in self.patterns.values())
 
-    def entries(self, token: Token) -> tuple[VerbEntry, ...]:
-        found = self.forms.get(token.lemma_.lower()) or self.forms.get(token.lower_) or ()
-        return tuple(e for e in found if _entry_fits(e, token))
-
     def match(self, token: Token) -> VerbMatch | None:
         """The best pattern of the verb's block that matches around `token`, else the verb's own code."""
-        entries = self.entries(token)
+        cols, verb = columns(token.doc), token.i
+        found = self.forms.get(cols.lemma[verb]) or self.forms.get(cols.lower[verb]) or ()
+        entries = [e for e in found if _entry_fits(e, cols, verb)]
         if not entries:
             return None
-        region_pre, region_post = _regions(token)
-        cols = columns(token.doc)
-        words = {w for t in region_pre + region_post for w in (cols.lower[t.i], cols.lemma[t.i])}
+        region_pre, region_post = _regions(cols, verb)
+        words = {w for t in region_pre + region_post for w in (cols.lower[t], cols.lemma[t])}
         best = None
         for entry in entries:
             patterns = self.patterns.get(entry.block, ())
@@ -134,11 +131,11 @@ class VerbDictionary:
                 pattern = patterns[pos]
                 if best is not None and pattern.size <= best[0]:
                     continue
-                bound = _match(pattern, token, region_pre, region_post)
+                bound = _match(pattern, cols, verb, region_pre, region_post)
                 if bound is not None:
                     best = (pattern.size, pattern, entry, bound)
             if best is None and entry.cameo:
-                extra = frozenset(t.i for t in _entry_tokens(entry, token))
+                extra = frozenset(_entry_tokens(entry, cols, verb))
                 phrase = " ".join((*entry.before, entry.verb, *entry.after))
                 return VerbMatch(f"cameo:{entry.block}/{phrase}", entry.verb, entry.cameo, "", None, None, extra,
                                  len(entry.before) + len(entry.after))
@@ -147,33 +144,35 @@ class VerbDictionary:
         if best is None:
             return None
         _, pattern, entry, (source, target, used) = best
-        extra = frozenset(t.i for t in _entry_tokens(entry, token))
+        extra = frozenset(_entry_tokens(entry, cols, verb))
         return VerbMatch(f"cameo:{pattern.id}", entry.verb, pattern.cameo, pattern.reverse, source, target,
                          frozenset(used) | extra, len(used))
 
 
 # --- matching ---------------------------------------------------------------------------------------------
+# Over the Doc's token columns (eventwire.token_columns): tokens are their indices, and the tree is read
+# from the head and children columns, so the search makes no spaCy Token for the words it only looks at.
 
 
-def _entry_tokens(entry: VerbEntry, token: Token) -> list[Token]:
+def _entry_tokens(entry: VerbEntry, cols: Columns, verb: int) -> list[int]:
     out = []
     if entry.after:
-        out += [c for c in token.children if c.lower_ == entry.after[0] and c.i > token.i]
-    if entry.before and token.i >= len(entry.before):
-        out += list(token.doc[token.i - len(entry.before):token.i])
+        out += [c for c in cols.children[verb] if cols.lower[c] == entry.after[0] and c > verb]
+    if entry.before and verb >= len(entry.before):
+        out += range(verb - len(entry.before), verb)
     return out
 
 
-def _entry_fits(entry: VerbEntry, token: Token) -> bool:
+def _entry_fits(entry: VerbEntry, cols: Columns, verb: int) -> bool:
+    lower = cols.lower
     if entry.after:
         first = entry.after[0]
-        if not any(c.lower_ == first and c.i > token.i for c in token.children):
-            nxt = token.doc[token.i + 1:token.i + 1 + len(entry.after)]
-            if tuple(t.lower_ for t in nxt) != entry.after:
+        if not any(lower[c] == first and c > verb for c in cols.children[verb]):
+            if tuple(lower[verb + 1:verb + 1 + len(entry.after)]) != entry.after:
                 return False
     if entry.before:
         n = len(entry.before)
-        if token.i < n or tuple(t.lower_ for t in token.doc[token.i - n:token.i]) != entry.before:
+        if verb < n or tuple(lower[verb - n:verb]) != entry.before:
             return False
     return True
 
@@ -185,69 +184,78 @@ _PHRASE_LINKS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd
 _DEPTH = 4
 
 
-def _regions(verb: Token) -> tuple[list[Token], list[Token]]:
+def _regions(cols: Columns, verb: int) -> tuple[list[int], list[int]]:
     """The phrase heads of the verb's own clause, left and right of it."""
+    dep, kids = cols.dep, cols.children
     pre, post = [], []
-    level = [c for c in verb.children if c.dep_ in _PHRASE_LINKS and not _is_time_phrase(c)]
+    level = [c for c in kids[verb] if dep[c] in _PHRASE_LINKS and not _is_time_phrase(cols, c)]
     for _ in range(_DEPTH):
         following = []
         for t in level:
-            (pre if t.i < verb.i else post).append(t)
-            following += [c for c in t.children if c.dep_ in _PHRASE_LINKS and not _is_time_phrase(c)]
+            (pre if t < verb else post).append(t)
+            following += [c for c in kids[t] if dep[c] in _PHRASE_LINKS and not _is_time_phrase(cols, c)]
         level = following
-    pre.sort(key=lambda t: t.i)
-    post.sort(key=lambda t: t.i)
+    pre.sort()
+    post.sort()
     return pre, post
 
 
-def _is_time_phrase(token: Token) -> bool:
+_TIME_ENTITIES = ("DATE", "TIME")
+
+
+def _is_time_phrase(cols: Columns, token: int) -> bool:
     """ "on Tuesday", "in March": a phrase of time is no argument of the pattern."""
-    if token.ent_type_ in ("DATE", "TIME"):
+    ent_type = cols.ent_type
+    if ent_type[token] in _TIME_ENTITIES:
         return True
-    return token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children)
+    dep = cols.dep
+    return dep[token] == "prep" and any(dep[c] == "pobj" and ent_type[c] in _TIME_ENTITIES
+                                        for c in cols.children[token])
 
 
-def _heads_of(anchor: Token, tokens: list[Token]) -> list[Token]:
+def _heads_of(cols: Columns, anchor: int, tokens: list[int]) -> list[int]:
     """A pattern's bare word names a phrase of the anchor itself: the verb's subject (before it), its
     object, particle or complement (after it), or a preposition's object; and their conjuncts. A noun
     deeper in a phrase ("closed the border because of fighting") is no such word."""
-    direct = {t.i for t in tokens if t.head.i == anchor.i and t.dep_ not in ("prep", "agent")}
-    return [t for t in tokens if t.i in direct or (t.dep_ == "conj" and t.head.i in direct)]
+    head, dep = cols.head, cols.dep
+    direct = {t for t in tokens if head[t] == anchor and dep[t] not in ("prep", "agent")}
+    return [t for t in tokens if t in direct or (dep[t] == "conj" and head[t] in direct)]
 
 
-def _attached(prep: Token, verb: Token) -> bool:
+def _attached(cols: Columns, prep: int, verb: int) -> bool:
     """The preposition hangs on the verb, on its object, or on the noun of a preposition of the verb."""
-    head = prep.head
+    head = cols.head[prep]
     for _ in range(3):
-        if head.i == verb.i:
+        if head == verb:
             return True
-        if head.dep_ not in ("dobj", "attr", "dative", "oprd", "pobj", "prep", "nsubjpass", "nsubj", "conj"):
+        if cols.dep[head] not in ("dobj", "attr", "dative", "oprd", "pobj", "prep", "nsubjpass", "nsubj", "conj"):
             return False
-        head = head.head
-    return head.i == verb.i
+        head = cols.head[head]
+    return head == verb
 
 
-def _within(token: Token, head: Token) -> bool:
+def _within(cols: Columns, token: int, head: int) -> bool:
+    heads = cols.head
     for _ in range(_DEPTH + 2):
-        if token.head.i == head.i:
+        if heads[token] == head:
             return True
-        if token.head.i == token.i:
+        if heads[token] == token:
             return False
-        token = token.head
+        token = heads[token]
     return False
 
 
-def _word_at(alts: Alternatives, token: Token) -> bool:
-    lower, lemma = token.lower_, token.lemma_.lower()
-    doc = token.doc
+def _word_at(alts: Alternatives, cols: Columns, token: int) -> bool:
+    lowers, lemmas = cols.lower, cols.lemma
+    lower, lemma = lowers[token], lemmas[token]
     for alt in alts:
         if alt[-1] != lower and alt[-1] != lemma:
             continue
         n = len(alt)
         if n == 1:
             return True
-        if token.i >= n - 1 and all(doc[token.i - n + 1 + k].lower_ == w or doc[token.i - n + 1 + k].lemma_.lower() == w
-                                    for k, w in enumerate(alt[:-1])):
+        if token >= n - 1 and all(lowers[token - n + 1 + k] == w or lemmas[token - n + 1 + k] == w
+                                  for k, w in enumerate(alt[:-1])):
             return True
     return False
 
@@ -256,68 +264,65 @@ def _word_at(alts: Alternatives, token: Token) -> bool:
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss", "det", "nummod", "quantmod"})
 
 
-def _find_words(item: Words, tokens: list[Token], used: set[int]) -> Token | None:
+def _find_words(item: Words, cols: Columns, tokens: list[int], used: set[int]) -> int | None:
     for t in tokens:
-        if t.i in used or t.dep_ in _MODIFIERS or not _word_at(item.head, t):
+        if t in used or cols.dep[t] in _MODIFIERS or not _word_at(item.head, cols, t):
             continue
         if item.mods:
-            before = [s for s in t.subtree if s.i < t.i] or list(t.doc[max(0, t.i - 3):t.i])
-            if not all(any(_word_at(m, s) for s in before) for m in item.mods):
+            before = [s for s in cols.subtree(t) if s < t] or list(range(max(0, t - 3), t))
+            if not all(any(_word_at(m, cols, s) for s in before) for m in item.mods):
                 continue
         return t
     return None
 
 
-def _phrase_head(prep: Token) -> Token | None:
-    for c in prep.children:
-        if c.dep_ in ("pobj", "pcomp"):
+def _phrase_head(cols: Columns, prep: int) -> int | None:
+    for c in cols.children[prep]:
+        if cols.dep[c] in ("pobj", "pcomp"):
             return c
-    nouns = [t for t in prep.subtree if t.pos_ in ("NOUN", "PROPN", "PRON") and t.i > prep.i]
+    nouns = [t for t in cols.subtree(prep) if cols.pos[t] in ("NOUN", "PROPN", "PRON") and t > prep]
     return nouns[0] if nouns else None
 
 
-def _object(verb: Token, side: str) -> Token | None:
-    if side == "pre":
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        return subj[0] if subj else None
-    obj = [c for c in verb.children if c.dep_ in ("dobj", "dative", "attr", "oprd")]
-    return obj[0] if obj else None
+def _object(cols: Columns, verb: int, side: str) -> int | None:
+    links = ("nsubj", "nsubjpass") if side == "pre" else ("dobj", "dative", "attr", "oprd")
+    return next((c for c in cols.children[verb] if cols.dep[c] in links), None)
 
 
-def _match(pattern: VerbPattern, verb: Token, pre: list[Token], post: list[Token]):
+def _match(pattern: VerbPattern, cols: Columns, verb: int, pre: list[int], post: list[int]):
     used: set[int] = set()
     roles: dict[str, int] = {}
     for side, items, tokens in (("pre", pattern.pre, pre), ("post", pattern.post, post)):
-        if not _match_items(items, tokens, verb, verb, side, used, roles):
+        if not _match_items(items, cols, tokens, verb, verb, side, used, roles):
             return None
     return roles.get("source"), roles.get("target"), used
 
 
-def _match_items(items: tuple, tokens: list[Token], verb: Token, anchor: Token, side: str, used: set[int],
+def _match_items(items: tuple, cols: Columns, tokens: list[int], verb: int, anchor: int, side: str, used: set[int],
                  roles: dict[str, int]) -> bool:
     """Match items among `tokens` (phrase heads around `anchor`: the verb, or a preposition of a nested
     phrase); bound slots go to `roles`, matched tokens to `used`."""
     for item in items:
         if isinstance(item, Slot):
-            head = _object(verb, side) if anchor.i == verb.i else _phrase_head(anchor)
+            head = _object(cols, verb, side) if anchor == verb else _phrase_head(cols, anchor)
             if head is None:
                 return False
-            roles.setdefault(item.role, head.i)
+            roles.setdefault(item.role, head)
         elif isinstance(item, Words):
-            found = _find_words(item, _heads_of(anchor, tokens), used)
+            found = _find_words(item, cols, _heads_of(cols, anchor, tokens), used)
             if found is None:
                 return False
-            used.add(found.i)
+            used.add(found)
         else:
             # A bare preposition ("* against") follows the verb itself; a phrase with words may also hang
             # on the verb's object ("* SERIES (OF ATTACKS)").
-            preps = [t for t in tokens if t.lower_ == item.prep and t.i not in used
-                     and (t.head.i == anchor.i or (item.items and _attached(t, anchor)))]
+            preps = [t for t in tokens if cols.lower[t] == item.prep and t not in used
+                     and (cols.head[t] == anchor or (item.items and _attached(cols, t, anchor)))]
             for p in preps:
-                inner = [t for t in tokens if t.i > p.i and _within(t, p)]
-                inner_used = set(used) | {p.i}
+                inner = [t for t in tokens if t > p and _within(cols, t, p)]
+                inner_used = set(used) | {p}
                 inner_roles: dict[str, int] = {}
-                if _match_items(item.items, inner, verb, p, "post", inner_used, inner_roles):
+                if _match_items(item.items, cols, inner, verb, p, "post", inner_used, inner_roles):
                     used |= inner_used
                     for role, at in inner_roles.items():
                         roles.setdefault(role, at)

@@ -19,7 +19,7 @@ from eventwire.ground.actor_geography import (
 from eventwire.ground.actor_kb import ActorKB, Sector
 from eventwire.ground.actor_populations import settlement_noun_first
 from eventwire.ground.actor_titles import _own_country
-from eventwire.read import Sentence, doc_text
+from eventwire.read import Sentence, doc_text, token_offsets
 
 # Prepositions (and participles before them) whose country says whose a group is: "rebels in the
 # Ivory Coast", "students throughout Indonesia", "a terror group based in Trinidad".
@@ -351,14 +351,13 @@ def _phrase_ending_at(tok: Token, table: dict, max_words: int = 6, last: str | N
     misspelt tok stands for), with its first token."""
     doc = tok.doc
     text = doc_text(doc)
-    end = tok.idx + len(tok.text)
-    for n in range(max_words, 0, -1):
-        first = tok.i - n + 1
-        if first < 0:
-            continue
-        phrase = " ".join(text[doc[first].idx:end].lower().split())
-        lasts = [tok.lemma_.lower()] + ([last] if last else [])
-        for candidate in (phrase, *(" ".join(phrase.split()[:-1] + [w]) for w in lasts)):
+    starts, ends = token_offsets(doc)
+    end = ends[tok.i]
+    lasts = [columns(doc).lemma[tok.i]] + ([last] if last else [])
+    for first in range(max(tok.i - max_words + 1, 0), tok.i + 1):
+        words = text[starts[first]:end].lower().split()
+        phrase = " ".join(words)
+        for candidate in (phrase, *(" ".join(words[:-1] + [w]) for w in lasts)):
             if candidate in table:
                 return candidate, first
     return None

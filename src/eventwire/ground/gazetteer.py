@@ -264,6 +264,9 @@ def _split(cell: str | None) -> list[str]:
     return [v.strip() for v in (cell or "").split("|") if v.strip()]
 
 
+_ENTRIES_KEPT = 20_000
+
+
 class Gazetteer:
     """Name lookups over the built index plus the curated and user rows.
 
@@ -275,6 +278,7 @@ class Gazetteer:
                  abbreviations: list[dict[str, str]] = ()):
         self._built = built
         self._built_count = len(built)
+        self._entries: dict[int, Entry] = {}
         self._changed: dict[int, tuple] = {}
         self._added: list[tuple] = []
         self._more: dict[str, tuple[int, ...]] = {}
@@ -353,7 +357,15 @@ class Gazetteer:
             self._adjectives[normalise(adjective)] = i
 
     def entry(self, i: int) -> Entry:
-        return Entry(i, *self._row(i))
+        # The place finders look up the same few thousand places over and over, and an Entry (frozen,
+        # ten fields) costs more to make than its row costs to read: each is made once, and kept while
+        # the memo holds fewer than _ENTRIES_KEPT (the rows do not change after __init__).
+        found = self._entries.get(i)
+        if found is None:
+            if len(self._entries) >= _ENTRIES_KEPT:
+                self._entries.clear()
+            found = self._entries[i] = Entry(i, *self._row(i))
+        return found
 
     def lookup(self, name: str) -> list[Entry]:
         """Every location a name may stand for (countries, areas, towns)."""
