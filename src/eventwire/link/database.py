@@ -65,6 +65,8 @@ CHUNK = 5000  # PostgreSQL: new articles whose features are written in one trans
 WORKERS_FROM = 2000
 WORKERS = 2
 BUFFER_LIMIT = "256MB"  # DuckDB's buffers while linking (see _bounded_buffers)
+WRITE_ROWS = 100_000  # DuckDB: link table rows written in one transaction (write_links)
+_STAGING = "staging_"  # DuckDB: the prefix of the link tables' copies write_links fills, then renames
 _FEATURES_KEY = "link_features"  # meta: the settings_key the stored features were computed with
 _LINKS_KEY = "links"  # meta: the settings the link tables were last computed with from every stored feature
 
@@ -529,35 +531,106 @@ def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, ch
 
 
 def write_links(con: Any, links: Links, links_key: str = "") -> None:
-    """Replace the link tables with `links` in one transaction, one bulk insert per table (the
-    store's own batch append: DuckDB's INSERT from Arrow, PostgreSQL's COPY; the story mentions one
-    per chunk of articles, their evidence joined in from `link_features`), and drop the features
-    of documents no longer stored. `links_key` says which settings they were computed with from every
-    stored feature (link_database); empty, the next `link` recomputes them."""
-    postgres = dialect_of(con) is POSTGRES
-    if not postgres:
-        con.execute(LINK_SCHEMA)  # PostgreSQL's are made with the store (schema.ensure_schema)
+    """Replace the link tables with `links` and drop the features of documents no longer stored; one
+    bulk insert per table and chunk (the store's own batch append: DuckDB's INSERT from Arrow,
+    PostgreSQL's COPY; the story mentions one per chunk of articles, their evidence joined in from
+    `link_features`). `links_key` says which settings they were computed with from every stored
+    feature (link_database); empty, the next `link` recomputes them.
+
+    Readers see the old tables or the new ones whole, and a write that fails leaves the old ones. On
+    PostgreSQL that is one transaction. On DuckDB one transaction holding a day's rows needs memory in
+    proportion to them (over its 256 MB buffer limit at ~300,000 articles): the rows go into staging
+    copies of the tables over several transactions of WRITE_ROWS rows, which one short transaction
+    then swaps in (_write_links_staged)."""
+    if dialect_of(con) is POSTGRES:
+        _write_links_postgres(con, links, links_key)
+    else:
+        _write_links_staged(con, links, links_key)
+
+
+def _write_links_postgres(con: Any, links: Links, links_key: str) -> None:
+    """write_links on PostgreSQL: one transaction (its tables made with the store)."""
     append_batch = _append_batch(con)
     batch = _tables(links)
     con.execute("BEGIN TRANSACTION")
     try:
-        advisory_lock(con, "links")  # PostgreSQL: two `link` runs write one after the other
-        if postgres:
-            for table in LINK_TABLES:
-                con.execute(f"DELETE FROM {table}")
-        else:
-            # Dropped and made again empty: DuckDB's commit of a DELETE of every row takes each row out
-            # of the table's primary-key index one by one (5.6 of the write's 10.3 CPU s at 20,000).
-            for table in LINK_TABLES:
-                con.execute(f"DROP TABLE {table}")
-            con.execute(LINK_SCHEMA)
+        advisory_lock(con, "links")  # two `link` runs write one after the other
+        for table in LINK_TABLES:
+            con.execute(f"DELETE FROM {table}")
         append_batch(con, batch)
         del batch  # written: its columns (a row per story event) are not held beside the mentions'
         for mentions in _mention_tables(con, links):
             append_batch(con, {"story_mentions": mentions})
-        con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
-        _set_meta(con, _LINKS_KEY, links_key)
+        _drop_features_of_deleted(con, links_key)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _drop_features_of_deleted(con: Any, links_key: str) -> None:
+    con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
+    _set_meta(con, _LINKS_KEY, links_key)
+
+
+def _staging_schema() -> str:
+    """CREATE TABLE statements of the staging copies of LINK_TABLES: LINK_SCHEMA's, renamed."""
+    statements = []
+    for statement in LINK_SCHEMA.split(";"):
+        words = statement.split()
+        if len(words) > 5 and words[5] in LINK_TABLES:
+            statements.append(statement.replace(f"CREATE TABLE IF NOT EXISTS {words[5]} ",
+                                                f"CREATE TABLE {_STAGING}{words[5]} ", 1))
+    return ";".join(statements)
+
+
+def _drop_staging(con: Any) -> None:
+    for table in LINK_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {_STAGING}{table}")
+
+
+def _write_links_staged(con: Any, links: Links, links_key: str) -> None:
+    """write_links on DuckDB: the rows inserted into new staging tables (made afresh: a crashed run's
+    are dropped first), committed every WRITE_ROWS rows, so no transaction holds more than that; then
+    one transaction drops the old tables and renames the staging ones in their place. Made with the
+    primary keys of LINK_SCHEMA (renamed whole, never emptied: DuckDB's commit of a DELETE of every row
+    takes each row out of the primary-key index one by one, 5.6 of the write's 10.3 CPU s at 20,000)."""
+    con.execute(LINK_SCHEMA)  # the tables to replace, in a store made before them
+    _drop_staging(con)
+    con.execute(_staging_schema())
+    append_batch = _append_batch(con)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        pending = 0  # rows inserted in the open transaction
+        for table, rows in _link_rows(con, links):
+            for lo in range(0, rows.num_rows, WRITE_ROWS):
+                part = rows.slice(lo, WRITE_ROWS)
+                append_batch(con, {_STAGING + table: part})
+                pending += part.num_rows
+                if pending >= WRITE_ROWS:
+                    con.execute("COMMIT")
+                    con.execute("BEGIN TRANSACTION")
+                    pending = 0
+        for table in LINK_TABLES:
+            con.execute(f"DROP TABLE {table}")
+            con.execute(f"ALTER TABLE {_STAGING}{table} RENAME TO {table}")
+        _drop_features_of_deleted(con, links_key)
+        con.execute("COMMIT")
+    except Exception:
+        try:
+            con.execute("ROLLBACK")
+            _drop_staging(con)
+        except Exception:  # an invalidated instance: the next write drops them; the first error is the one to report
+            log.warning("could not drop the link tables' staging copies after a failed write")
+        raise
+
+
+def _link_rows(con: Any, links: Links) -> Iterator[tuple[str, pa.Table]]:
+    """(table, rows) of every link table: the three small ones whole, then the story mentions a chunk at
+    a time; each table's columns let go once given."""
+    batch = _tables(links)
+    while batch:
+        yield batch.popitem()
+    del batch
+    for mentions in _mention_tables(con, links):
+        yield "story_mentions", mentions
