@@ -1,7 +1,8 @@
 """Linking what a store holds, incrementally: each article's link features (features.py) are computed
 once and kept in the table `link_features`; a `link` run computes them only for the articles stored
 or stored again since (a document written again, re-extracted or edited, is new again), then links
-every kept article from its features and replaces the link tables in one short write.
+every kept article from its features and replaces the link tables (on DuckDB filled as staging copies
+over transactions of bounded size, then swapped in by one short transaction: write_links).
 
 So a run with no new article reads one query and stops; a run after an ingest reads and hashes only
 the new records (most of the cost of linking them) and compares them with the stored ones through the
@@ -617,10 +618,15 @@ def _write_links_staged(con: Any, links: Links, links_key: str) -> None:
         _drop_features_of_deleted(con, links_key)
         con.execute("COMMIT")
     except Exception:
+        # The first error is the one to report: a failed COMMIT has ended its transaction already, and
+        # an invalidated instance refuses both (its staging tables are dropped by the next write).
         try:
             con.execute("ROLLBACK")
+        except Exception:
+            pass
+        try:
             _drop_staging(con)
-        except Exception:  # an invalidated instance: the next write drops them; the first error is the one to report
+        except Exception:
             log.warning("could not drop the link tables' staging copies after a failed write")
         raise
 
@@ -631,6 +637,5 @@ def _link_rows(con: Any, links: Links) -> Iterator[tuple[str, pa.Table]]:
     batch = _tables(links)
     while batch:
         yield batch.popitem()
-    del batch
     for mentions in _mention_tables(con, links):
         yield "story_mentions", mentions
