@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.add:
                 print(f"{'':>7}  relinked unchanged in {result['relink_unchanged_seconds']:.1f} s; "
                       f"+{args.add} articles relinked in {result['relink_added_seconds']:.1f} s "
-                      f"({result['relink_added_link_cpu_seconds']:.1f} s CPU linking; load {load:.2f})", flush=True)
+                      f"({result['relink_added_cpu_seconds']:.1f} s CPU linking; load {load:.2f})", flush=True)
         if not args.keep:
             for leftover in (db, Path(f"{db}.wal")):
                 leftover.unlink(missing_ok=True)

@@ -122,3 +122,17 @@ def test_a_runs_inputs_are_looked_up_at_once_with_input_dones_answers(empty_db):
                 if (done := store.input_done(loc, size, mtime, "fp")) is not None} == expected
         assert store.inputs_done([("in/d.txt", 40, 400)], "fp") == {("in/d.txt", 40, 400): (3, 0)}
         assert store.inputs_done([], "fp") == {}
+
+
+def test_a_reopened_store_takes_registered_tables_at_once(tmp_path):
+    """Opening an existing store reads its schema version; that read must be finished, or DuckDB
+    refuses the next `register` on the connection (a bulk write into the reopened store)."""
+    import pyarrow as pa
+
+    db = str(tmp_path / "reopened.duckdb")
+    with open_store(db) as s:
+        assert s.write(make_record()) == "stored"
+    with open_store(db) as s:
+        s.con.register("incoming", pa.table({"doc_id": ["x"]}))
+        assert s.con.execute("SELECT count(*) FROM incoming").fetchall() == [(1,)]
+        s.con.unregister("incoming")

@@ -125,8 +125,10 @@ def ensure_schema(con: Any) -> None:
     con.execute("ALTER TABLE link_features ADD COLUMN IF NOT EXISTS evidence VARCHAR")
     # Written only when it changes: an unneeded write conflicts with another connection's transaction
     # (the watcher's, in `serve --watch`).
-    stored = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if stored is None or stored[0] != str(SCHEMA_VERSION):
+    # fetchall, not fetchone: a result left unfinished makes DuckDB refuse the connection's next
+    # `register` (the bulk writes register Arrow tables).
+    stored = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    if not stored or stored[0][0] != str(SCHEMA_VERSION):
         con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
 
 
