@@ -25,7 +25,7 @@ from eventwire.coding.background import is_scene_noun
 from eventwire.coding.codebook import NO_CODE_FIELDS, Codebook, TriggerRule
 from eventwire.coding.modality import _is_historical, intent_or_unrealised, trigger_date
 from eventwire.coding.arguments import _build_index, _Index
-from eventwire.coding.triggers import _choose, _rules_for
+from eventwire.coding.trigger_rules import choose, rules_for
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.datafiles import builtin_text, read_tsv
 from eventwire.read import Parsed, Sentence
@@ -311,7 +311,7 @@ def _holds_without_actors(rule: TriggerRule, tok: Token, codebook: Codebook) -> 
     """A trigger row's condition that the parse alone decides (object, light verb, preposition, particle,
     modifier), checked as the coder checks it; a row that needs its source's sector or a complement's
     type cannot hold without the coder's actors."""
-    return _choose((rule,), tok, [], codebook, None) is not None
+    return choose((rule,), tok, [], codebook, None) is not None
 
 
 def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Actor], codebook: Codebook,
@@ -319,7 +319,7 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
     """The trigger standing highest in the sentence's parse whose dictionary row holds without actors and
     which the table types; its CAMEO code, token, row and the rule text."""
     found = []
-    lookups = _Index()  # no actors: _rules_for only passes it on (its lookups are kept on the Doc)
+    lookups = _Index()  # no actors: rules_for only passes it on (its lookups are kept on the Doc)
     cols = columns(sentence.paragraph.doc)
     pos, dep, children = cols.pos, cols.dep, cols.children
     tokens = sentence.paragraph.tokens
@@ -332,7 +332,7 @@ def _agentless(sentence: Sentence, classes: frozenset[str], actors: Sequence[Act
             continue
         # The coder's own lookup: compound rows ("drone strike", "air raid"), past-form stems and the
         # imported dictionary's patterns; a verb that only its synonym block codes is too weak alone.
-        rules = tuple(r for r in _rules_for(tok, tok.pos_, codebook, lookups) if not r.weak)
+        rules = tuple(r for r in rules_for(tok, tok.pos_, codebook, lookups) if not r.weak)
         # A trigger that its source's sector reads as another kind of act ("strike": labour or armed) is
         # ambiguous without actors; one under a verb of wish, plan or demand ("wanted a treaty signed")
         # tells of no event yet.

@@ -12,7 +12,7 @@ from eventwire.record import Event
 
 
 if TYPE_CHECKING:
-    from eventwire.coding.triggers import _Candidate
+    from eventwire.coding.trigger_rules import Candidate
 
 
 # Clauses and phrases that set the main event in time or cause ("one day after a jet shot down a
@@ -111,7 +111,7 @@ def _below(token: Token, main: Token) -> bool:
     return False
 
 
-def _without_background(candidates: list[_Candidate], has_toll: bool) -> list[_Candidate]:
+def _without_background(candidates: list[Candidate], has_toll: bool) -> list[Candidate]:
     """Precision first, one event per reported act: beside the sentence's main event (its trigger nearest
     the root, among those with a resolved actor), drop secondary events that only set the scene —
     - inside a relative clause, with a source of its own: it describes a participant ("Macedonia, which is

@@ -15,7 +15,8 @@ from eventwire.coding.arguments import _build_index, _device_site, _legal_site, 
 from eventwire.coding.background import _without_background, _without_untargeted_repeats, is_scene_noun
 from eventwire.coding.modality import _date, _is_conditional_threat, _is_historical, _is_readiness, _is_ultimatum, _modality, _reporting_verb, modality_words
 from eventwire.coding.noun_triggers import _noun_candidate
-from eventwire.coding.triggers import _Candidate, _verb_or_demand_candidate
+from eventwire.coding.trigger_rules import Candidate
+from eventwire.coding.triggers import _verb_or_demand_candidate
 from eventwire.ground.event_dates import with_calendar_date
 from eventwire.read import Parsed
 from eventwire.record import Actor, Event, Place, Quantity, Quote, TimeRef
@@ -47,7 +48,7 @@ def _recoded(event: Event, cameo: str, codebook: Codebook, **changes) -> Event:
     return replace(event, cameo=cameo, **codebook.code(cameo).event_fields(), **changes)
 
 
-def _pairwise(event: Event, c: _Candidate, codebook: Codebook) -> list[Event]:
+def _pairwise(event: Event, c: Candidate, codebook: Codebook) -> list[Event]:
     """The events CAMEO codes for one act between several parties:
     - a meeting of coordinated parties ("Chile, Peru and Bolivia held talks", 04x) is a meeting of each
       with each other: one event per ordered pair;
@@ -109,7 +110,7 @@ def code_events(
         # attack": the condemnation, the attack only its topic) unless that one takes it in too (a light verb).
         triggers = {c.trigger.i: c for c in found}
 
-        def takes_in(c: _Candidate) -> bool:
+        def takes_in(c: Candidate) -> bool:
             return any(i != c.trigger.i and c.trigger.i not in triggers[i].consumed for i in c.consumed & triggers.keys())
 
         found.sort(key=lambda c: (not c.governing, not takes_in(c), -(bool(c.source) + bool(c.target)),
@@ -125,7 +126,7 @@ def code_events(
         governed = {c.governor.head.i for c in found if c.governor.dep_ == "xcomp" and (c.source or c.target)}
         found = [c for c in found if not (c.rule.lemma in modality_words()["intent"] and c.trigger.i in governed)]
         consumed: set[int] = set()
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         for cand in found:
             if cand.consumed & consumed:
                 continue

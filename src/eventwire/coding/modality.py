@@ -17,7 +17,7 @@ from eventwire.record import Quote, TimeRef
 from eventwire.coding.arguments import _Index, _REPORTING, _is_passive
 
 if TYPE_CHECKING:
-    from eventwire.coding.triggers import _Candidate
+    from eventwire.coding.trigger_rules import Candidate
 
 
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "’ll", "'d", "’d"}
@@ -63,7 +63,7 @@ def _clause_chain(token: Token) -> list[Token]:
     return chain
 
 
-def _modality(c: _Candidate, plover: str | None, in_quote: bool, reported_by: Token | None) -> list[str]:
+def _modality(c: Candidate, plover: str | None, in_quote: bool, reported_by: Token | None) -> list[str]:
     gov = c.governor
     words = modality_words()
     mods: list[str] = []
@@ -100,21 +100,21 @@ def _infinitival_advcl(verb: Token) -> bool:
     return verb.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
 
 
-def _event_nouns(c: _Candidate) -> list[Token]:
+def _event_nouns(c: Candidate) -> list[Token]:
     """The trigger and the event noun of its phrase of means that it took in ("killed in a suspected attack")."""
     doc = c.trigger.doc
     return [c.trigger] + [doc[i] for i in sorted(c.consumed) if doc[i].dep_ == "pobj"
                           and doc[i].head.head.i == c.trigger.i and doc[i].pos_ == "NOUN"]
 
 
-def _is_readiness(c: _Candidate) -> bool:
+def _is_readiness(c: Candidate) -> bool:
     """ "the army prepared to resume shelling", "troops are poised to attack": the act is announced by a word
     of material readiness."""
     ready = modality_words().get("readiness", frozenset())
     return any(t.lemma_.lower() in ready or t.lower_ in ready for t in _clause_chain(c.governor)[1:3])
 
 
-def _is_ultimatum(c: _Candidate) -> bool:
+def _is_ultimatum(c: Candidate) -> bool:
     """ "will withdraw its force unless ...": the act is announced on a condition the target must meet."""
     inner = [c.governor.doc[i] for i in sorted(c.consumed)]
     return any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
@@ -124,7 +124,7 @@ def _is_ultimatum(c: _Candidate) -> bool:
 _MODAL_AUX = _FUTURE_AUX | {"may", "might", "could", "can"}
 
 
-def _is_conditional_threat(c: _Candidate, mods: list[str]) -> bool:
+def _is_conditional_threat(c: Candidate, mods: list[str]) -> bool:
     """ "the EU may halt aid if the fighting goes on", "will arrest them unless they leave": a hostile act
     announced with a modal on a condition the other side controls is a threat (CAMEO 13x: "threaten ...
     if"), not the act."""
@@ -169,7 +169,7 @@ def _attached_time(index: _Index, sentence: Sentence, governors: list[Token]) ->
     return None
 
 
-def _date(c: _Candidate, sentence: Sentence, index: _Index, quote: Quote | None, reporter: Token | None,
+def _date(c: Candidate, sentence: Sentence, index: _Index, quote: Quote | None, reporter: Token | None,
           published: str | None) -> dict[str, str | None]:
     governors = [c.trigger, c.governor]
     if c.governor.dep_ == "xcomp":

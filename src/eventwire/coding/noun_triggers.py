@@ -10,9 +10,9 @@ from eventwire.coding.arguments import (_children, _fallback_target, _Index, _is
                                         _target_preps)
 from eventwire.coding.codebook import Codebook
 from eventwire.coding.modality import _intent_adjective
-from eventwire.coding.triggers import (_GATHERING_PREPS, _GENERIC_VIOLENCE, _GOVERNING, _Candidate, _choose_bound,
-                                       _clause_subject, _governed_triggers, _noun_agents, _protest_purposes,
-                                       _purpose_clauses, _rules_for, _verb_forms, _violent_results)
+from eventwire.coding.trigger_rules import Candidate, choose_bound, rules_for, verb_forms
+from eventwire.coding.triggers import (_GATHERING_PREPS, _GENERIC_VIOLENCE, _GOVERNING, _clause_subject, _governed_triggers,
+                                       _noun_agents, _protest_purposes, _purpose_clauses, _violent_results)
 from eventwire.read import Sentence
 from eventwire.record import Actor
 
@@ -59,15 +59,15 @@ def _partitive_of(noun: Token) -> Token:
     return noun
 
 
-def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    rules = _rules_for(tok, "NOUN", codebook, index)
+def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> Candidate | None:
+    rules = rules_for(tok, "NOUN", codebook, index)
     if not rules:
         return None
     # "held a new round of talks", "launched a series of attacks": a partitive noun stands in for its event
     # noun as the light verb's object
     phrase = _partitive_of(tok)
     head = phrase.head
-    particle = next((codebook.light_verbs[f] for f in _verb_forms(head) if f in codebook.light_verbs), None)
+    particle = next((codebook.light_verbs[f] for f in verb_forms(head) if f in codebook.light_verbs), None)
     light = phrase.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and particle is not None and (
         not particle or any(c.dep_ == "prt" and c.lower_ == particle for c in head.children))
     if not light and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
@@ -100,7 +100,7 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     else:
         source = _noun_agents(tok, index, sentence)
         pattern, governor = f"noun:{tok.lemma_}", head if head.pos_ in ("VERB", "AUX") else tok
-    chosen = _choose_bound(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
+    chosen = choose_bound(rules, tok, source, codebook, None, lambda t: _phrase_actors(t, index, sentence))
     if chosen is None:
         return None
     rule, bound = chosen
@@ -117,12 +117,12 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         if bound.source is not None or bound.target is not None:
             pattern = "pattern-slots"
     if rule.cameo in _GENERIC_VIOLENCE and any(
-            _rules_for(g, g.pos_, codebook, index) for g in _prep_objects(tok, {"of"}) + [
+            rules_for(g, g.pos_, codebook, index) for g in _prep_objects(tok, {"of"}) + [
                 g for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for g in _children(p, "pcomp")]
             if g.pos_ in ("NOUN", "VERB")):
         return None  # "a campaign of torching", "a campaign of arrests": the act the "of" phrase names
     if rule.cameo[:2] in ("18", "19", "20") and tok.dep_ == "pobj" and tok.head.lower_ == "against" \
-            and tok.head.head.pos_ == "NOUN" and not _rules_for(tok.head.head, "NOUN", codebook, index):
+            and tok.head.head.pos_ == "NOUN" and not rules_for(tok.head.head, "NOUN", codebook, index):
         return None  # "protection against airstrikes", "measures against attacks": what is guarded against
     if not source and not light and tok.dep_ == "pobj" and head.lower_ in _GATHERING_PREPS.get(
             codebook.plover_of(rule.cameo), ()) and head.head.pos_ == "VERB" and not _is_passive(head.head):
@@ -134,9 +134,9 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         coordinated = _is_coordinated(subj)
         if source:
             pattern = f"gathering-setting:{head.lower_}+{tok.lemma_}"
-    if light and set(_verb_forms(head)) & _REVERSING and not (rule.pattern is not None and rule.pattern.names_head):
+    if light and set(verb_forms(head)) & _REVERSING and not (rule.pattern is not None and rule.pattern.names_head):
         return None  # "cancelled the visit", "rejected an invitation": only a rule naming the verb codes it
-    if light and set(_verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
+    if light and set(verb_forms(head)) & _ANSWERING and codebook.plover_of(rule.cameo) == "REQUEST":
         return None
     preps = _target_preps(rule.cameo, codebook)
     # Coordinated event nouns share their target: "launched artillery, mortar and rocket fire against X".
@@ -199,4 +199,4 @@ def _noun_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         target = _fallback_target(heads + clauses, source, index)
         if target:
             pattern += "+nearest-actor"
-    return _Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated, governing)
+    return Candidate(tok, rule, pattern, source, target, governor, consumed, coordinated, governing)

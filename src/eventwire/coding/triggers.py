@@ -1,157 +1,21 @@
-"""Trigger candidates: a verb or event noun of the sentence, its rule (the project's trigger table, then
-the imported CAMEO verb dictionary's patterns), its source and target phrases and the tokens it consumes."""
+"""Trigger candidates of a verb (or a demand): the verb's rule (trigger_rules.py), its source and target
+phrases and the tokens it consumes; the event nouns' candidates are noun_triggers.py's."""
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from eventwire.coding.codebook import Codebook, TriggerRule
-from eventwire.coding.trigger_patterns import PatternMatch
-from eventwire.coding.verb_patterns import VerbMatch
 from eventwire.read import Sentence
 from eventwire.record import Actor
-from eventwire.token_columns import columns
 
 from eventwire.coding.background import _CONTEXT_MARKS, _CONTEXT_PREPS
 from eventwire.coding.arguments import (_REPORTING, _actors_at, _children, _condition_subjects, _fallback_target, _Index,
                                         _is_coordinated, _is_passive, _objects, _phrase_actors, _preferred_target, _prep_objects,
                                         _prep_objects_of, _recipients, _source_sectors, _target_preps)
 from eventwire.coding.modality import _intent_adjective, modality_words
-
-
-@dataclass
-class _Candidate:
-    trigger: Token
-    rule: TriggerRule
-    pattern: str
-    source: list[Actor]
-    target: list[Actor]
-    governor: Token  # the verb whose clause carries tense, modality and the time (the light verb for nouns)
-    consumed: set[int]
-    coordinated: bool = False  # the source is a coordination ("Turkey and Russia"), not one phrase
-    governing: bool = False  # a threat, demand or refusal that took in the act it is about
-    reverse: str = ""  # the code of the same act seen from the target ([042:043] visit / host a visit)
-
-
-def _verb_forms(verb: Token) -> tuple[str, ...]:
-    """The verb's lemma, then stems of its past form: the small model lemmatises "staged" as "stag"."""
-    lemma, word = verb.lemma_.lower(), verb.lower_
-    if verb.tag_ in ("VBD", "VBN") and word.endswith("ed"):
-        return lemma, word[:-1], word[:-2]
-    return (lemma,)
-
-
-_LOOKUPS = "eventwire.trigger_lookups"
-
-
-def _doc_lookups(doc: Doc, codebook: Codebook) -> tuple[dict[tuple[int, str], tuple], dict[int, VerbMatch | None]]:
-    """The Doc's trigger lookups with this codebook: (token index, part of speech) -> rules, and token
-    index -> dictionary match. Kept on the Doc (a parse never changes), so the coder and the ACLED typing,
-    which reads the same triggers, search the dictionary once per token."""
-    kept = doc.user_data.get(_LOOKUPS)
-    if kept is None or kept[0]() is not codebook:
-        kept = doc.user_data[_LOOKUPS] = (weakref.ref(codebook), {}, {})
-    return kept[1], kept[2]
-
-
-def _rules_for(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
-    """The rules that may code the token as a trigger of this part of speech, computed once per token
-    (the dictionary's pattern search is the coder's costliest step)."""
-    known = _doc_lookups(token.doc, codebook)[0]
-    rules = known.get((token.i, pos))
-    if rules is None:
-        rules = known[(token.i, pos)] = _find_rules(token, pos, codebook, index)
-    return rules
-
-
-def _find_rules(token: Token, pos: str, codebook: Codebook, index: _Index) -> tuple[TriggerRule, ...]:
-    cols = columns(token.doc)
-    lemma = cols.lemma[token.i]
-    if pos == "NOUN":
-        # "hunger strike", "car bombing": the compound names a more specific event than its head; each of
-        # coordinated modifiers does ("suicide and car bomb attacks").
-        for at in cols.children[token.i]:
-            if cols.dep[at] in ("compound", "amod", "nmod") and at < token.i:
-                child = token.doc[at]
-                for modifier in (child, *child.conjuncts):
-                    rules = codebook.triggers.get((f"{modifier.lemma_.lower()} {lemma}", pos))
-                    if rules:
-                        return rules
-    if pos == "VERB":
-        curated = next((codebook.triggers[(f, pos)] for f in _verb_forms(token) if (f, pos) in codebook.triggers), ())
-        # The trigger table's rows (curated for the project's sources) come first; the imported dictionary
-        # codes the verbs it lacks, and refines a row for the verb alone when one of its patterns matched
-        # words around the verb within the same CAMEO root ("ask * (for {financial aid})": 0231, not 020).
-        if curated and all(r.pattern is not None and not r.when for r in curated) \
-                and _choose(curated, token, [], codebook, None) is None \
-                and (fallback := dictionary_match(token, codebook, index)) is not None and not fallback.weak:
-            # Rows only for verbs with a certain object, preposition or particle ("take control") that the
-            # parse shows are not these: the verb is the dictionary's, as if the table had no row for it.
-            curated = ()
-        if curated and any(r.conditional for r in curated):
-            return curated
-        match = dictionary_match(token, codebook, index)
-        if curated and not (match is not None and not match.weak
-                            and (match.cameo or match.reverse)[:2] == curated[-1].cameo[:2]):
-            return curated
-        if match is None:
-            return curated
-        return (TriggerRule(match.verb, "VERB", match.cameo or match.reverse, "", match.id, match.weak),)
-    return codebook.triggers.get((lemma, pos), ())
-
-
-# A verb form that is no predicate: "according to", "following" (prepositions), "armed men" (modifiers).
-_NOT_PREDICATES = frozenset({"prep", "amod", "compound", "nmod", "aux", "auxpass", "case", "mark", "det"})
-
-
-def dictionary_match(token: Token, codebook: Codebook, index: _Index) -> VerbMatch | None:
-    """The imported CAMEO dictionary's pattern (or the verb's own code) for a verb token, when its code is
-    an event here: statements (01x) have no PLOVER type and are quote cues, not events."""
-    if codebook.verbs is None or token.dep_ in _NOT_PREDICATES:
-        return None
-    known = _doc_lookups(token.doc, codebook)[1]
-    if token.i in known:
-        return known[token.i]
-    match = codebook.verbs.match(token)
-    code = (match.cameo or match.reverse) if match else ""
-    if match is not None and (not code or (code not in codebook.codes and code[:3] not in codebook.codes)
-                              or codebook.code(code).plover is None):
-        match = None
-    known[token.i] = match
-    return match
-
-
-def _choose(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
-            complement_type: str | None) -> TriggerRule | None:
-    """The row that codes the token (see _choose_bound), without what its pattern bound."""
-    chosen = _choose_bound(rules, token, source, codebook, complement_type)
-    return chosen[0] if chosen else None
-
-
-def _choose_bound(rules: tuple[TriggerRule, ...], token: Token, source: list[Actor], codebook: Codebook,
-                  complement_type: str | None, actors_of: Callable[[Token], list[Actor]] | None = None,
-                  ) -> tuple[TriggerRule, PatternMatch | None] | None:
-    """The first row whose dependency pattern (if any) matches at the token and whose condition on the
-    source's sector (the pattern's `$` phrase when it binds one and `actors_of` reads it, else `source`) or
-    on the complement's type (if any) holds; with what its pattern bound (its source and target nodes, its
-    words), matched once."""
-    for rule in rules:
-        bound = rule.pattern.match(token) if rule.pattern is not None else None
-        if rule.pattern is not None and bound is None:
-            continue
-        cond = rule.condition
-        if cond is None:
-            return rule, bound
-        kind, values = cond
-        own = actors_of(token.doc[bound.source]) if bound and bound.source is not None and actors_of else source
-        if kind == "source" and _source_sectors(own) & values:
-            return rule, bound
-        if kind == "xcomp" and complement_type in values:
-            return rule, bound
-    return None
+from eventwire.coding.trigger_rules import Candidate, choose, choose_bound, dictionary_match, rules_for
 
 
 def _complement(verb: Token) -> Token | None:
@@ -228,8 +92,8 @@ def _violent_means(verb: Token, rule: TriggerRule, source: list[Actor], codebook
     """ "killed in a suicide bombing", "wounded by a car bomb": the event noun of the verb's (or its
     conjunct's) phrase of means codes the act more precisely than a verb of violence in general."""
     for noun in _prep_objects_of([verb, *verb.conjuncts], {"in", "by", "during"}):
-        rules = _rules_for(noun, "NOUN", codebook, index)
-        means = _choose(rules, noun, source, codebook, None) if rules else None
+        rules = rules_for(noun, "NOUN", codebook, index)
+        means = choose(rules, noun, source, codebook, None) if rules else None
         if means is not None and means.cameo[:2] in ("18", "19", "20") and means.cameo not in _GENERIC_VIOLENCE:
             return means, noun
     return rule, None
@@ -310,8 +174,8 @@ def _misparsed_main_clause(verb: Token) -> bool:
 _CLAUSE_PARTICIPANTS = frozenset({"attr", "nsubj", "nsubjpass", "ROOT", "appos", "conj"})
 
 
-def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
-    rules = _rules_for(tok, "VERB", codebook, index)
+def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> Candidate | None:
+    rules = rules_for(tok, "VERB", codebook, index)
     if not rules:
         return None
     if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.lemma_.lower() in _STATEMENTS:
@@ -355,7 +219,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     # arresting three leaders").
     if not source_tokens and not has_subject and (violent or any(r.cameo[:2] == "17" for r in rules)):
         source_tokens = _participle_controller(tok)
-        if any(t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index) for t in source_tokens):
+        if any(t.pos_ == "NOUN" and rules_for(t, "NOUN", codebook, index) for t in source_tokens):
             return None  # "a chemical attack hit the town, killing 87": the toll of the noun's event, not another
     if not source_tokens and not has_subject and not passive and _misparsed_main_clause(tok):
         source_tokens = [tok.head]  # "rebels attacked the town, officials said" misparsed (see there)
@@ -389,7 +253,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     if not source:
         victims = [a for t in target_tokens for a in _phrase_actors(t, index, sentence)]
         for noun in _prep_objects_of([tok, *tok.conjuncts], {"in", "during", "by", "from", "after"}):
-            if not _rules_for(noun, "NOUN", codebook, index):
+            if not rules_for(noun, "NOUN", codebook, index):
                 continue
             agents = _noun_agents(noun, index, sentence) if violent else [
                 a for t in _prep_objects(noun, {"by"}) for a in _phrase_actors(t, index, sentence)]
@@ -404,10 +268,10 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
     complement = _complement(tok)
     complement_type = None
     if complement is not None:
-        inner = _rules_for(complement, "VERB", codebook, index)
+        inner = rules_for(complement, "VERB", codebook, index)
         if inner:
             complement_type = codebook.plover_of(inner[-1].cameo)  # its unconditional row
-    chosen = _choose_bound(rules, tok, source, codebook, complement_type, lambda t: _phrase_actors(t, index, sentence))
+    chosen = choose_bound(rules, tok, source, codebook, complement_type, lambda t: _phrase_actors(t, index, sentence))
     if chosen is None:
         return None
     rule, bound = chosen
@@ -453,7 +317,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         # "stopped the march by opposition supporters", "prevented the opposition's rally": the act falls on
         # those who do the event its object names (the parser often hangs that "by" on the verb as an agent)
         for noun in target_tokens:
-            if noun.pos_ == "NOUN" and _rules_for(noun, "NOUN", codebook, index):
+            if noun.pos_ == "NOUN" and rules_for(noun, "NOUN", codebook, index):
                 stray = [g for c in _children(tok, "agent") for g in _children(c, "pobj") if c.i > noun.i]
                 target = _noun_agents(noun, index, sentence) or [
                     a for t in stray for a in _phrase_actors(t, index, sentence)]
@@ -502,7 +366,7 @@ def _verb_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Cod
         source, target = target, source  # [:054] "gained recognition from X": X recognises the subject
     elif match is not None:
         reverse = match.reverse  # [042:043] "visited X": X also hosts the visit
-    return _Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing, reverse)
+    return Candidate(tok, rule, pattern, source, target, tok, consumed, coordinated, governing, reverse)
 
 
 # Verbal conflict acts that govern the act they are about: "threatened to cut off electricity", "demanded
@@ -525,7 +389,7 @@ def _protest_purposes(clauses: list[Token], codebook: Codebook, index: _Index) -
     protest is about; it is not a second event."""
     out = []
     for c in clauses:
-        rules = _rules_for(c, "VERB", codebook, index)
+        rules = rules_for(c, "VERB", codebook, index)
         if rules and codebook.plover_of(rules[-1].cameo) in _PURPOSE_TYPES:
             out.append(c)
     return out
@@ -542,8 +406,8 @@ def _governed_triggers(roots: list[Token], codebook: Codebook, index: _Index) ->
         if t not in roots and (t.dep_ == "relcl" or (t.dep_ == "prep" and t.lower_ in _CONTEXT_PREPS) or (
                 t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONTEXT_MARKS for m in t.children))):
             continue
-        if (t.pos_ == "VERB" and _rules_for(t, "VERB", codebook, index)) or (
-                t.pos_ == "NOUN" and _rules_for(t, "NOUN", codebook, index)):
+        if (t.pos_ == "VERB" and rules_for(t, "VERB", codebook, index)) or (
+                t.pos_ == "NOUN" and rules_for(t, "NOUN", codebook, index)):
             out.add(t.i)
         stack.extend(t.children)
     return out
@@ -566,13 +430,13 @@ def _violent_results(heads: list[Token], codebook: Codebook, index: _Index) -> s
     for head in heads:
         for c in head.children:
             if c.dep_ == "advcl" and c.tag_ == "VBG" and not _children(c, "nsubj", "nsubjpass"):
-                rules = _rules_for(c, "VERB", codebook, index)
+                rules = rules_for(c, "VERB", codebook, index)
                 if rules and all(r.cameo[:2] in ("18", "19", "20") for r in rules):
                     out.add(c.i)
     return out
 
 
-def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> Candidate | None:
     """ "X said Y must/should do Z", "X issued a reminder to Y that it must do Z": the speaker demands
     something of Y (CAMEO 100)."""
     if ("demand", "VERB") not in codebook.triggers:
@@ -596,13 +460,13 @@ def _demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: C
             target = addressees  # "a reminder to Iraq that it must cooperate": the one addressed
         rule = codebook.triggers[("demand", "VERB")][-1]
         # "said the US must be ready to mediate": what is demanded is not an event of its own
-        return _Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
+        return Candidate(tok, rule, f"reported-obligation:{tok.lemma_}+must", source, target, tok,
                           {tok.i, clause.i} | {n.i for n in messages} | _governed_triggers([clause], codebook, index),
                           governing=True)
     return None
 
 
-def _verb_or_demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> _Candidate | None:
+def _verb_or_demand_candidate(tok: Token, sentence: Sentence, index: _Index, codebook: Codebook) -> Candidate | None:
     """The verb's own event, or the demand it reports: the demand wins over a verb coded by its synonym block
     alone, and over one that only delivers a message ("sent a reminder to Serbia that it must ...")."""
     cand = _verb_candidate(tok, sentence, index, codebook)
@@ -629,6 +493,6 @@ def _protest_setting(verb: Token, codebook: Codebook, index: _Index) -> Token | 
     """The protest noun of a phrase that sets the verb's act in it ("during demonstrations", "at a rally")."""
     for noun in _prep_objects(verb, _GATHERING_PREPS["PROTEST"]):
         if noun.pos_ == "NOUN" and any(codebook.plover_of(r.cameo) == "PROTEST"
-                                       for r in _rules_for(noun, "NOUN", codebook, index)):
+                                       for r in rules_for(noun, "NOUN", codebook, index)):
             return noun
     return None
