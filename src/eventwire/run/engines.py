@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Protocol
 
 from eventwire.config import Settings
-from eventwire.run.lifetime import die_with_parent
+from eventwire.run.lifetime import die_with_parent, interrupts_deferred
 from eventwire.run.work import ChunkResult, Failure, InputItem, InputResult, process_chunk, warm_up, warm_up_worker
 
 __all__ = ["Engine", "SerialEngine", "LocalEngine", "DaskEngine", "local_cluster", "make_engine", "ENGINES"]
@@ -110,7 +110,17 @@ class LocalEngine:
 
     def warm(self) -> None:
         """Start every worker process now (each loads the model in its initializer)."""
-        list(self._pool.map(_started, [self.settings] * self.workers))
+        started = [self._submit(_started, self.settings) for _ in range(self.workers)]
+        for future in started:
+            future.result()
+
+    def _submit(self, fn, *args):
+        """The pool's submit, which starts a worker process while the pool has fewer than it may hold:
+        that start is not cut by an interrupt (lifetime.interrupts_deferred)."""
+        if len(getattr(self._pool, "_processes", None) or ()) >= self.workers:
+            return self._pool.submit(fn, *args)
+        with interrupts_deferred():
+            return self._pool.submit(fn, *args)
 
     def analysed(self) -> int:
         return self._counter.value
@@ -126,7 +136,7 @@ class LocalEngine:
                 if chunk is None:
                     exhausted = True
                     break
-                pending[self._pool.submit(process_chunk, chunk, self.settings)] = chunk
+                pending[self._submit(process_chunk, chunk, self.settings)] = chunk
             if not pending:
                 return
             done, _ = wait(pending, timeout=self._TICK, return_when=FIRST_COMPLETED)

@@ -14,8 +14,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["die_with_parent"]
+__all__ = ["die_with_parent", "interrupts_deferred"]
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +49,29 @@ def die_with_parent(parent_pid: int | None = None) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="eventwire-parent-watch", daemon=True).start()
+
+
+_INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM that land in the block take effect when it ends, through the handlers that
+    were set: a worker process being started then is started whole. Interrupted between its launch
+    and the start-up data written to it, a spawned worker would read a cut pipe and print a traceback.
+    Only the main thread sets handlers; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    landed: list[int] = []
+    previous = {sig: signal.getsignal(sig) for sig in _INTERRUPTS}
+    held = [sig for sig, handler in previous.items() if handler is not None]  # None: set outside Python
+    for sig in held:
+        signal.signal(sig, lambda signum, _frame: landed.append(signum))
+    try:
+        yield
+    finally:
+        for sig in held:
+            signal.signal(sig, previous[sig])
+        for sig in dict.fromkeys(landed):
+            signal.raise_signal(sig)
