@@ -1,9 +1,9 @@
-"""Writing the link tables into a DuckDB store (link/database.py, write_links): in transactions of
+"""Writing the link tables into a DuckDB store (link/write.py, write_links): in transactions of
 bounded size through staging copies, so a day bigger than DuckDB's buffer limit is written whole."""
 from __future__ import annotations
 
 from eventwire.link import Links, StoryEvent, StoryMention
-from eventwire.link.database import write_links
+from eventwire.link.write import write_links
 from eventwire.record import Evidence
 from eventwire.store.duckdb import open_store
 
@@ -45,9 +45,9 @@ def test_a_day_bigger_than_the_buffer_limit_is_written_whole(tmp_path, monkeypat
     # 80,000 story mentions (~40 MB): written in one transaction they need more than a 24 MB limit
     # (DuckDB holds the transaction's rows and index until its commit); written WRITE_ROWS rows a
     # transaction into staging tables, then renamed in, they fit (down to 20 MB).
-    import eventwire.link.database as database
+    import eventwire.link.write as write
 
-    monkeypatch.setattr(database, "WRITE_ROWS", 5000)
+    monkeypatch.setattr(write, "WRITE_ROWS", 5000)
     links = _day(8000, 10)
     with open_store(str(tmp_path / "day.duckdb")) as store:
         write_links(store.con, links)  # the default limit

@@ -6,7 +6,7 @@ The event mentions' evidence (the sentence, its offsets and section) is only eve
 the story mentions, never compared: it is stored in a column of its own (`evidence`, a JSON object
 event id -> [text, start, end, section, caption_index]) that the comparisons do not read, so the
 features held while a day is compared are the linking facts alone (a mention read back has
-`evidence` None) and link/database.py joins the evidence back in chunks when it writes
+`evidence` None) and link/write.py joins the evidence back in chunks when it writes
 `story_mentions`.
 
 Reading a record and hashing its text is most of the cost of linking it; the comparisons that follow
