@@ -24,7 +24,7 @@ from eventwire.link.queries import LINKS_KEY, append_batch_of, pages, set_meta
 from eventwire.record import Evidence
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
-from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES
+from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES, link_table_sql
 
 __all__ = ["write_links"]
 
@@ -246,17 +246,6 @@ def _drop_features_of_deleted(con: Any, links_key: str) -> None:
     set_meta(con, LINKS_KEY, links_key)
 
 
-def _staging_schema() -> str:
-    """CREATE TABLE statements of the staging copies of LINK_TABLES: LINK_SCHEMA's, renamed."""
-    statements = []
-    for statement in LINK_SCHEMA.split(";"):
-        words = statement.split()
-        if len(words) > 5 and words[5] in LINK_TABLES:
-            statements.append(statement.replace(f"CREATE TABLE IF NOT EXISTS {words[5]} ",
-                                                f"CREATE TABLE {_STAGING}{words[5]} ", 1))
-    return ";".join(statements)
-
-
 def _drop_staging(con: Any) -> None:
     for table in LINK_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {_STAGING}{table}")
@@ -270,7 +259,8 @@ def _write_links_staged(con: Any, links: Links, links_key: str) -> None:
     takes each row out of the primary-key index one by one, 5.6 of the write's 10.3 CPU s at 20,000)."""
     con.execute(LINK_SCHEMA)  # the tables to replace, in a store made before them
     _drop_staging(con)
-    con.execute(_staging_schema())
+    for table in LINK_TABLES:
+        con.execute(link_table_sql(table, _STAGING + table))
     append_batch = append_batch_of(con)
     try:
         con.execute("BEGIN TRANSACTION")
