@@ -121,6 +121,13 @@ def evidence_of(column: str | None) -> dict[str, Evidence | None]:
             for event_id, ev in json.loads(column or "{}").items()}
 
 
+def evidence_fields(column: str | None) -> dict[str, list | None]:
+    """Event id -> its evidence's [text, start, end, section, caption_index] (None: none) of a stored
+    `evidence` column: evidence_of's values without an object made per event (link/write.py turns them
+    into columns)."""
+    return json.loads(column or "{}")
+
+
 def _shared_tuple(key: tuple, sets: dict) -> tuple:
     """One tuple per distinct actor list (key (1, *codes)) or date window (key (0, start, end)), kept in
     the `sets` of _sharing: windows and actor lists repeat across the mentions of a day."""
