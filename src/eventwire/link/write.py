@@ -162,10 +162,9 @@ def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, ch
     story_ids = pa.array([s.id for s in stories], pa.string())
     del lengths
 
-    def piece(positions: np.ndarray, evidence: list) -> pa.Table:
-        # `evidence`: each row's [text, start, end, section, caption_index] (evidence_fields).
+    def piece(positions: np.ndarray, fields: list[list]) -> pa.Table:
+        # `fields`: the rows' evidence as five columns: text, start, end, section, caption_index.
         text, i32 = pa.string(), pa.int32()
-        fields = list(zip(*evidence)) if evidence else [()] * 5
         return pa.table({
             "story_id": story_ids.take(pa.array(story_of[positions])), **table.arrow_columns(rows[positions]),
             "evidence_text": _column(fields[0], text), "section": _column(fields[3], text),
@@ -176,8 +175,9 @@ def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, ch
     ready = np.flatnonzero(own)
     for lo in range(0, len(ready), chunk * 16):
         positions = ready[lo:lo + chunk * 16]
-        yield piece(positions, [(e.text, e.start, e.end, e.section, e.caption_index)
-                                for e in (table.evidence[r] for r in rows[positions].tolist())])
+        evidence = [table.evidence[r] for r in rows[positions].tolist()]
+        yield piece(positions, [[e.text for e in evidence], [e.start for e in evidence], [e.end for e in evidence],
+                                [e.section for e in evidence], [e.caption_index for e in evidence]])
     # The rest wait for their article's evidence: each article's, in the order they were met.
     waiting = np.flatnonzero(~own)
     del own, ready
@@ -188,7 +188,7 @@ def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, ch
     docs = docs[by_doc]
     done: set[int] = set()
     parts: list[np.ndarray] = []
-    evidence: list = []
+    fields: list[list] = [[] for _ in _NO_EVIDENCE]
     for doc_id, column in pages(con, "link_features", "doc_id, evidence", chunk):
         code = table.known_code(doc_id)
         if code is None or code in done:
@@ -203,17 +203,19 @@ def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, ch
         positions = waiting[by_doc[lo:hi]]
         of_event = evidence_fields(column)
         parts.append(positions)
-        evidence.extend(of_event.get(e) or _NO_EVIDENCE for e in table.decoded("event_id", rows[positions]))
+        values = [of_event.get(e) or _NO_EVIDENCE for e in table.decoded("event_id", rows[positions])]
+        for k, field in enumerate(fields):  # a column at a time: cheaper than transposing the rows after
+            field.extend([v[k] for v in values])
         if len(parts) == chunk:
-            yield piece(np.concatenate(parts), evidence)
-            parts, evidence = [], []
+            yield piece(np.concatenate(parts), fields)
+            parts, fields = [], [[] for _ in _NO_EVIDENCE]
     if parts:
-        yield piece(np.concatenate(parts), evidence)
+        yield piece(np.concatenate(parts), fields)
     # Mentions of an article without stored features (none, when the links come from link_database)
     # are written without evidence.
     left = waiting[by_doc[~np.isin(docs, np.fromiter(done, dtype=docs.dtype, count=len(done)))]]
     if len(left):
-        yield piece(left, [_NO_EVIDENCE] * len(left))
+        yield piece(left, [[None] * len(left) for _ in _NO_EVIDENCE])
 
 
 def write_links(con: Any, links: Links, links_key: str = "") -> None:
