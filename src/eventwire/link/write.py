@@ -267,8 +267,9 @@ def _write_links_staged(con: Any, links: Links, links_key: str) -> None:
     """write_links on DuckDB: the rows inserted into new staging tables (made afresh: a crashed run's
     are dropped first), committed every WRITE_ROWS rows, so no transaction holds more than that; then
     one transaction drops the old tables and renames the staging ones in their place. Made with the
-    primary keys of LINK_SCHEMA (renamed whole, never emptied: DuckDB's commit of a DELETE of every row
-    takes each row out of the primary-key index one by one, 5.6 of the write's 10.3 CPU s at 20,000)."""
+    tables' columns and primary keys (store/schema.py, link_table_sql) and renamed whole, never emptied:
+    DuckDB's commit of a DELETE of every row takes each row out of the primary-key index one by one
+    (5.6 of the write's 10.3 CPU s at 20,000)."""
     con.execute(LINK_SCHEMA)  # the tables to replace, in a store made before them
     _drop_staging(con)
     for table in LINK_TABLES:
