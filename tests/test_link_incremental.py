@@ -127,12 +127,12 @@ def test_story_mentions_written_after_comparing_carry_their_evidence(empty_db, m
     """The features read back to compare leave the evidence out; the story mentions written after
     still carry each event's own sentence, section and offsets, also for articles linked in an
     earlier run and when the evidence is joined in several chunks."""
-    import eventwire.link.database as database
+    import eventwire.link.write as write
     from eventwire.link.database import stored_features
     from eventwire.record import Evidence
     from eventwire.store.duckdb import open_store
 
-    monkeypatch.setattr(database, "BATCH", 2)  # several chunks of articles
+    monkeypatch.setattr(write, "EVIDENCE_ARTICLES", 2)  # several chunks of articles
     corpus = []
     for n, record in enumerate(_corpus()):
         text = f"Report {n} from {record.document.id}: a car bomb went off near the market."
@@ -158,7 +158,7 @@ def test_story_mentions_written_after_comparing_carry_their_evidence(empty_db, m
 def test_a_link_write_that_fails_leaves_the_previous_link_tables(empty_db, monkeypatch):
     # The tables are emptied (DuckDB: dropped and made again) inside the write's one transaction: an
     # error while the story mentions are written gives back the previous tables whole.
-    import eventwire.link.database as database
+    import eventwire.link.write as write
     from eventwire.link import LinkSettings
     from eventwire.store.duckdb import open_store
 
@@ -173,7 +173,7 @@ def test_a_link_write_that_fails_leaves_the_previous_link_tables(empty_db, monke
             yield from ()
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(database, "_mention_tables", failing)
+        monkeypatch.setattr(write, "_mention_tables", failing)
         with pytest.raises(RuntimeError, match="disk full"):
             store.link(LinkSettings(max_km=60.0))  # other settings: relinked and written again
         assert _tables(store.con) == before

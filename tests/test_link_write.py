@@ -1,9 +1,11 @@
-"""Writing the link tables into a DuckDB store (link/database.py, write_links): in transactions of
+"""Writing the link tables into a DuckDB store (link/write.py, write_links): in transactions of
 bounded size through staging copies, so a day bigger than DuckDB's buffer limit is written whole."""
 from __future__ import annotations
 
+import pytest
+
 from eventwire.link import Links, StoryEvent, StoryMention
-from eventwire.link.database import write_links
+from eventwire.link.write import write_links
 from eventwire.record import Evidence
 from eventwire.store.duckdb import open_store
 
@@ -45,9 +47,9 @@ def test_a_day_bigger_than_the_buffer_limit_is_written_whole(tmp_path, monkeypat
     # 80,000 story mentions (~40 MB): written in one transaction they need more than a 24 MB limit
     # (DuckDB holds the transaction's rows and index until its commit); written WRITE_ROWS rows a
     # transaction into staging tables, then renamed in, they fit (down to 20 MB).
-    import eventwire.link.database as database
+    import eventwire.link.write as write
 
-    monkeypatch.setattr(database, "WRITE_ROWS", 5000)
+    monkeypatch.setattr(write, "WRITE_ROWS", 5000)
     links = _day(8000, 10)
     with open_store(str(tmp_path / "day.duckdb")) as store:
         write_links(store.con, links)  # the default limit
@@ -71,3 +73,29 @@ def test_a_crashed_writes_staging_tables_are_dropped_by_the_next_write(tmp_path)
         write_links(store.con, links)
         assert _tables(store.con) == expected
         assert _staging_tables(store.con) == []
+
+
+def test_the_tables_swapped_in_keep_each_link_tables_columns_and_primary_key(tmp_path):
+    # The staging copies are made from store/schema.py's definition of each table (link_table_sql):
+    # after a write the link tables have the columns and primary keys of a store made afresh.
+    import duckdb
+
+    def shape(con) -> dict:
+        columns = con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                              "WHERE table_name IN (SELECT unnest(?::VARCHAR[])) ORDER BY table_name, ordinal_position",
+                              [list(LINK_TABLES)]).fetchall()
+        keys = con.execute("SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                           "WHERE constraint_type = 'PRIMARY KEY' AND table_name IN (SELECT unnest(?::VARCHAR[])) "
+                           "ORDER BY table_name", [list(LINK_TABLES)]).fetchall()
+        return {"columns": columns, "keys": keys}
+
+    links = _day(20, 2)
+    with open_store(str(tmp_path / "fresh.duckdb")) as store:
+        fresh = shape(store.con)
+    with open_store(str(tmp_path / "day.duckdb")) as store:
+        write_links(store.con, links)
+        write_links(store.con, links)
+        assert shape(store.con) == fresh
+        assert [k for _, k in fresh["keys"]] == [["doc_id"], ["doc_id"], ["story_id"], ["doc_id", "event_id"]]
+        with pytest.raises(duckdb.ConstraintException):
+            store.con.execute("INSERT INTO story_mentions (doc_id, event_id) VALUES ('doc-000000', 'doc-000000-e0')")

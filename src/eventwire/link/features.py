@@ -6,7 +6,7 @@ The event mentions' evidence (the sentence, its offsets and section) is only eve
 the story mentions, never compared: it is stored in a column of its own (`evidence`, a JSON object
 event id -> [text, start, end, section, caption_index]) that the comparisons do not read, so the
 features held while a day is compared are the linking facts alone (a mention read back has
-`evidence` None) and link/database.py joins the evidence back in chunks when it writes
+`evidence` None) and link/write.py joins the evidence back in chunks when it writes
 `story_mentions`.
 
 Reading a record and hashing its text is most of the cost of linking it; the comparisons that follow
@@ -119,6 +119,13 @@ def evidence_of(column: str | None) -> dict[str, Evidence | None]:
     """Event id -> Evidence of a stored `evidence` column."""
     return {event_id: None if ev is None else Evidence(ev[0], ev[1], ev[2], ev[3], ev[4])
             for event_id, ev in json.loads(column or "{}").items()}
+
+
+def evidence_fields(column: str | None) -> dict[str, list | None]:
+    """Event id -> its evidence's [text, start, end, section, caption_index] (None: none) of a stored
+    `evidence` column: evidence_of's values without an object made per event (link/write.py turns them
+    into columns)."""
+    return json.loads(column or "{}")
 
 
 def _shared_tuple(key: tuple, sets: dict) -> tuple:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "DENORMALISED_COLUMNS",
-           "ACTOR_MARK", "ensure_schema", "legacy_view_sql", "denormalised_sql"]
+           "ACTOR_MARK", "link_table_sql", "ensure_schema", "legacy_view_sql", "denormalised_sql"]
 
 SCHEMA_VERSION = 1
 
@@ -78,24 +78,36 @@ CREATE TABLE IF NOT EXISTS inputs (location VARCHAR PRIMARY KEY, size BIGINT, mt
     fingerprint VARCHAR, articles INTEGER, failed INTEGER, done_at TIMESTAMP);
 """
 
-# Written by Store.link(), which recomputes them over the whole store from the kept link_features.
-LINK_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS duplicate_of (doc_id VARCHAR PRIMARY KEY, duplicate_of VARCHAR, jaccard DOUBLE,
-    containment DOUBLE);
-CREATE TABLE IF NOT EXISTS story_events (story_id VARCHAR PRIMARY KEY, cameo_root VARCHAR, plover_type VARCHAR,
-    date_start VARCHAR, date_end VARCHAR, place VARCHAR, lat DOUBLE, lon DOUBLE, actors VARCHAR[],
-    num_articles INTEGER, num_sources INTEGER, num_mentions INTEGER, first_seen VARCHAR, last_seen VARCHAR);
-CREATE TABLE IF NOT EXISTS story_mentions (story_id VARCHAR, doc_id VARCHAR, event_id VARCHAR, outlet VARCHAR,
-    published VARCHAR, date_start VARCHAR, date_end VARCHAR, date_weak BOOLEAN, duplicate_of VARCHAR,
-    {_EVIDENCE}, PRIMARY KEY (doc_id, event_id));
-CREATE TABLE IF NOT EXISTS article_clusters (doc_id VARCHAR PRIMARY KEY, cluster_id VARCHAR);
-CREATE TABLE IF NOT EXISTS link_features (doc_id VARCHAR PRIMARY KEY, stamp VARCHAR, published VARCHAR,
-    shingles BLOB, minhash BLOB, terms BLOB, counts BLOB, day VARCHAR, by_events BOOLEAN, mentions VARCHAR,
-    evidence VARCHAR);
-"""
-# What `link` keeps of each linked article (eventwire.link.features), so the next run computes it only for
-# new or changed articles; not a link table (LINK_TABLES are what `link` replaces).
+# Written by Store.link(), which recomputes them over the whole store from the kept link_features:
+# each table's columns and primary key (link_table_sql makes its CREATE statement, under its name or a
+# copy's: link/write.py fills staging copies).
+_LINK_COLUMNS = {
+    "duplicate_of": ("doc_id VARCHAR, duplicate_of VARCHAR, jaccard DOUBLE, containment DOUBLE", "doc_id"),
+    "story_events": ("story_id VARCHAR, cameo_root VARCHAR, plover_type VARCHAR, date_start VARCHAR, "
+                     "date_end VARCHAR, place VARCHAR, lat DOUBLE, lon DOUBLE, actors VARCHAR[], "
+                     "num_articles INTEGER, num_sources INTEGER, num_mentions INTEGER, first_seen VARCHAR, "
+                     "last_seen VARCHAR", "story_id"),
+    "story_mentions": ("story_id VARCHAR, doc_id VARCHAR, event_id VARCHAR, outlet VARCHAR, published VARCHAR, "
+                       f"date_start VARCHAR, date_end VARCHAR, date_weak BOOLEAN, duplicate_of VARCHAR, {_EVIDENCE}",
+                       "doc_id, event_id"),
+    "article_clusters": ("doc_id VARCHAR, cluster_id VARCHAR", "doc_id"),
+    # What `link` keeps of each linked article (eventwire.link.features), so the next run computes it
+    # only for new or changed articles; not a link table (LINK_TABLES are what `link` replaces).
+    "link_features": ("doc_id VARCHAR, stamp VARCHAR, published VARCHAR, shingles BLOB, minhash BLOB, terms BLOB, "
+                      "counts BLOB, day VARCHAR, by_events BOOLEAN, mentions VARCHAR, evidence VARCHAR", "doc_id"),
+}
 LINK_TABLES = ("duplicate_of", "story_events", "story_mentions", "article_clusters")
+
+
+def link_table_sql(table: str, name: str | None = None) -> str:
+    """The CREATE TABLE statement of link table `table` (one of LINK_TABLES or link_features): under its
+    own name if it does not exist yet, or as a new table `name` of the same columns and primary key."""
+    columns, key = _LINK_COLUMNS[table]
+    head = f"CREATE TABLE {name}" if name else f"CREATE TABLE IF NOT EXISTS {table}"
+    return f"{head} ({columns}, PRIMARY KEY ({key}))"
+
+
+LINK_SCHEMA = "".join(f"{link_table_sql(table)};\n" for table in _LINK_COLUMNS)
 
 DOC_TABLES = ("captions", "related", "actors", "actor_mentions", "places", "times", "quantities",
                "quotes", "events", "event_actors", "event_quantities", "documents")
