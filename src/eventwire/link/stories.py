@@ -249,16 +249,43 @@ class _Story:
         return self._point_items
 
 
-def _own_keys(row: int, cols: _Columns) -> list[tuple]:
-    """The corroboration keys a story is found by once the mention of `row` is its member (see _support)."""
-    keys: list[tuple] = [("name", n) for n in cols.names[row]]
-    if cols.located[row]:
-        keys.append(("cell", *cell(cols.lat[row], cols.lon[row])))
-    if cols.codes_count[row]:
-        keys.extend(("code", c) for c in cols.codes[row])
-        if place_country := cols.place_country[row]:
-            keys.extend(("sector", c, place_country) for c in cols.sector_countries[row])
-    return keys
+class _OwnKeys:
+    """The corroboration keys a story is found by once the mention of a row is its member (see
+    _support), each distinct key one object: a day's stories hold their keys by reference (a tuple of
+    their own would be ~64 bytes a key a story), and the keys of a row's names, codes and sectors are
+    made once per distinct set of them."""
+
+    def __init__(self, cols: _Columns) -> None:
+        self.cols = cols
+        self._one: dict[tuple, tuple] = {}  # a key -> its one object
+        self._names: dict[frozenset, tuple] = {}
+        self._codes: dict[frozenset, tuple] = {}
+        self._sectors: dict[tuple[frozenset, str], tuple] = {}
+
+    def _made(self, values: frozenset, *head: str, tail: tuple = ()) -> tuple:
+        one = self._one
+        return tuple(one.setdefault(key, key) for key in ((*head, v, *tail) for v in values))
+
+    def __call__(self, row: int) -> list[tuple]:
+        cols = self.cols
+        names = cols.names[row]
+        if (keys := self._names.get(names)) is None:
+            keys = self._names[names] = self._made(names, "name")
+        keys = list(keys)
+        if cols.located[row]:
+            key = ("cell", *cell(cols.lat[row], cols.lon[row]))
+            keys.append(self._one.setdefault(key, key))
+        if cols.codes_count[row]:
+            codes = cols.codes[row]
+            if (found := self._codes.get(codes)) is None:
+                found = self._codes[codes] = self._made(codes, "code")
+            keys.extend(found)
+            if place_country := cols.place_country[row]:
+                sectors = (cols.sector_countries[row], place_country)
+                if (found := self._sectors.get(sectors)) is None:
+                    found = self._sectors[sectors] = self._made(sectors[0], "sector", tail=(place_country,))
+                keys.extend(found)
+        return keys
 
 
 
@@ -474,6 +501,7 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
     # The cells each place probes (the mentions of a day name the same places again and again).
     probes: dict[tuple[float, float], list[tuple[int, range | frozenset[int]]]] = {}
     era, era_start = 0, None
+    keys_of = _OwnKeys(cols)
     for item in order.tolist():
         if not cols.linkable[item]:
             stories.append(_Story([item]))
@@ -496,7 +524,7 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
             for story in found:
                 candidates[story.order] = story
 
-        own_keys = _own_keys(item, cols)
+        own_keys = keys_of(item)
         for key in own_keys:
             if key[0] != "cell" and (found := keyed.get(key)):
                 meet(found)
