@@ -380,12 +380,12 @@ def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
     import random
 
     from eventwire.link.mentions import StoryMention, _Mention
-    from eventwire.link.sphere import ROUNDING_KM as _ROUNDING_KM
     from eventwire.link.sphere import haversine_many as _haversine_many
     from eventwire.link.stories import _Story
 
     settings = LinkSettings()
     rng = random.Random(11)
+    _ROUNDING_KM = 1e-6  # float64 rounding of the two formulas: ~1e-12 km
 
     def placed(i: int, lat: float, lon: float) -> _Mention:
         m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, False, "p", lat, lon, (), None)

@@ -101,13 +101,9 @@ def probe_cells(lat: float, lon: float, settings: LinkSettings) -> list[tuple[in
     return out
 
 
-# How far a distance computed in numpy may be from haversine_km's (float64 rounding: ~1e-12 km).
-ROUNDING_KM = 1e-6
-
-
 def haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
     """haversine_km from one point to each row of `points` (_Story.point_array: lat, lon, lat in radians,
-    its cosine), as haversine_km computes it."""
+    its cosine), as haversine_km computes it (but for float64 rounding: ~1e-12 km)."""
     p1 = math.radians(lat)
     dp, dl = points[:, 2] - p1, np.radians(points[:, 1] - lon)
     a = np.sin(dp / 2) ** 2 + math.cos(p1) * points[:, 3] * np.sin(dl / 2) ** 2

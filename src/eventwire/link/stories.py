@@ -35,7 +35,6 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
