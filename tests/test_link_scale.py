@@ -229,11 +229,11 @@ def test_near_duplicates_confirmed_from_shingles_read_again_are_those_of_held_sh
 def _in_table(mentions, settings):
     """The rows of `mentions` in one MentionTable and the sweep's columns of it."""
     from eventwire.link.mentions import MentionTable
-    from eventwire.link.stories import _Columns
+    from eventwire.link.sweep_columns import SweepColumns
 
     table = MentionTable()
     rows = [table.add(m) for m in mentions]
-    return rows, _Columns(table, settings)
+    return rows, SweepColumns(table, settings)
 
 
 def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule():
@@ -449,7 +449,8 @@ def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_tho
             (item,), item_cols = _in_table([placed(trial * 100 + 80 + j, lat, s_lon)], settings)
             far = bool((haversine_many(lat, s_lon, story.point_array()) > settings.max_km).any())
             contradicted += far
-            assert _contradicts(item, story, item_cols, settings, {}, story.unit_array() @ unit_vector(lat, s_lon)) == far
+            dots = story.unit_array() @ unit_vector(lat, s_lon)
+            assert _contradicts(item, story, item_cols, settings, {}, dots) == far
             assert _contradicts(item, story, item_cols, settings, {}) == far
     assert counted > 100 and 100 < contradicted < 500
 
@@ -557,7 +558,8 @@ def test_dot_products_of_unit_vectors_bound_haversine_s_distances():
             l2 = l1 + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
             p_lat, p_lon = math.degrees(p2), (math.degrees(l2) + 180) % 360 - 180
             dot = float(unit_vector(lat, lon) @ unit_vector(p_lat, p_lon))
-            many = float(haversine_many(lat, lon, np.array([[p_lat, p_lon, math.radians(p_lat), math.cos(math.radians(p_lat))]]))[0])
+            row = np.array([[p_lat, p_lon, math.radians(p_lat), math.cos(math.radians(p_lat))]])
+            many = float(haversine_many(lat, lon, row)[0])
             if dot > within:
                 assert haversine_km(lat, lon, p_lat, p_lon) <= km and many <= km
             elif dot < beyond:

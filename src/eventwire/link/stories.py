@@ -43,71 +43,13 @@ import numpy as np
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
 from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
                                    probe_cells, unit_vector)
-from eventwire.link.story_events import StoryEvent, _array, _story_events
+from eventwire.link.story_events import StoryEvent, _story_events
+from eventwire.link.sweep_columns import SweepColumns
 from eventwire.record import ArticleRecord
 
 __all__ = ["StoryEvent", "link_stories", "stories_of_mentions", "haversine_km"]
 
 log = logging.getLogger(__name__)
-
-
-
-class _Columns:
-    """What the sweep reads of each mention, by its row in the day's MentionTable: Python lists of shared
-    values (an element of a list is read for a fraction of the cost of one of a numpy array's), made
-    for the sweep and let go after it. `kind` numbers the mentions that agree on everything the rules
-    read: copies of one wire story); `located`: placed below country level (a place that is not a
-    country, with lat and lon); `codes_count`: its actor codes may vouch (LinkSettings.codes_corroborate:
-    "always", or with "stated" only a stated date; never when placed in a whole country)."""
-
-    __slots__ = ("block", "start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
-                 "countries", "sector_countries", "names", "linkable", "kind")
-
-    def __init__(self, table: MentionTable, settings: LinkSettings) -> None:
-        # Flags and kinds in arrays (1-8 bytes a row; an element is made into an object as it is read),
-        # the values compared as sets in lists of the table's shared objects (8 bytes a row). A window's
-        # days (start, end) and a place (lat, lon) are read only of rows linkable and located.
-        # Days and coordinates in lists of shared objects: a story keeps its window's days and its
-        # places' coordinates, one object each per distinct value (read from an array, each would be
-        # a new object).
-        days: dict[int, int] = {}
-        self.start = [days.setdefault(x, x) for x in table.column("start").tolist()]
-        self.end = [days.setdefault(x, x) for x in table.column("end").tolist()]
-        coordinates: dict[float, float] = {}
-        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lat").tolist()]
-        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lon").tolist()]
-        del days, coordinates
-        known = table.known_code("country")
-        country = table.column("place_kind") == (-1 if known is None else known)
-        located = ~country & ~np.isnan(table.column("lat")) & ~np.isnan(table.column("lon"))
-        self.located = bytearray(located.tobytes())
-        if settings.codes_corroborate == "never":
-            codes_count = np.zeros(len(table), dtype=bool)
-        elif settings.codes_corroborate == "always":
-            codes_count = ~country
-        else:
-            codes_count = ~country & ~table.column("date_weak")
-        self.codes_count = bytearray(codes_count.tobytes())
-        self.linkable = bytearray(table.column("linkable").tobytes())
-        del country, located, codes_count
-        self.place_country = table.decoded("place_country")
-        self.codes = table.decoded("codes")
-        self.countries = table.decoded("countries")
-        self.sector_countries = table.decoded("sector_countries")
-        self.names = table.decoded("names")
-        blocks: dict[tuple, str] = {}
-        self.block = [blocks.get((p, r)) or blocks.setdefault((p, r), p or f"cameo:{r}")
-                      for p, r in zip(table.decoded("plover"), table.decoded("root"))]
-        # The kind of each row: its signature's columns numbered together a pair at a time (an array of
-        # a row's numbers at a time: np.unique over all eleven at once sorts a copy of them all).
-        kind = np.zeros(len(table), dtype=np.int64)
-        for column in [table.column(name) for name in ("root", "plover", "place_kind", "place_country", "codes",
-                                                       "countries", "sector_countries", "names", "date_weak")] + [
-                table.column("lat").view(np.int64), table.column("lon").view(np.int64)]:
-            pairs = np.unique(column, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            kind = np.unique(kind * (int(pairs.max(initial=0)) + 1) + pairs, return_inverse=True)[1].reshape(-1)
-        del pairs
-        self.kind = _array("q", kind)
 
 
 # A story's keys are a tuple (most stories have a few) until this many, then a set.
@@ -117,7 +59,7 @@ _MANY_KEYS = 16
 @dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
     """A story being built by the sweep; its members are rows of the day's MentionTable (read through
-    the sweep's _Columns). Most stories of a day keep one member, so what is kept for comparing is made
+    the sweep's SweepColumns). Most stories of a day keep one member, so what is kept for comparing is made
     as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of thousands of
     stories)."""
 
@@ -125,10 +67,10 @@ class _Story:
     start: int | None = None  # intersection of the members' windows (day ordinals)
     end: int | None = None
     order: int = 0  # creation order: ties go to the earlier story
-    # One kind per distinct member kind (_Columns.kind, numbered here in order of arrival), with how many
+    # One kind per distinct member kind (SweepColumns.kind, numbered here in order of arrival), with how many
     # members share it; None while there is one kind (the first member's).
     kinds: dict[int, int] | None = None
-    weights: list[int] = field(default_factory=list)  # kind number -> members of that kind
+    weights: list[int] | tuple = ()  # kind number -> members of that kind (a list from the first count)
     keys: tuple | set = ()  # the corroboration keys it is indexed under (a set from _MANY_KEYS up)
     # What every member together forbids (see _contradicts), each distinct value once: a story of many
     # members is then checked in a few comparisons and one array of distances instead of member by member.
@@ -140,11 +82,9 @@ class _Story:
     # a named participant), and for kinds whose codes count ("code", an actor code) or ("sector", a
     # sector's country, the place's country); None while there are none (most stories have one member).
     vouchers: dict[tuple, list[int]] | None = None
-    _point_array: np.ndarray | None = None
-    _units: np.ndarray | None = None  # the points' unit vectors (rows past len(_point_items) unused)
-    _point_items: list | None = None
+    arrays: _PlaceArrays | None = None  # made for a story of many points when a mention meets it
 
-    def add(self, row: int, cols: _Columns) -> None:
+    def add(self, row: int, cols: SweepColumns) -> None:
         """Take the mention of `row` in. A story of one member is compared with that member itself
         (_support, _contradicts); its kinds and indexes are made when a second member joins."""
         if len(self.members) == 1 and not self.weights:
@@ -153,7 +93,7 @@ class _Story:
         if len(self.members) > 1:
             self._count(row, cols)
 
-    def _count(self, row: int, cols: _Columns) -> None:
+    def _count(self, row: int, cols: SweepColumns) -> None:
         """Count a member (already in `members`) into the kinds and what they forbid and vouch by."""
         sig = cols.kind[row]
         if self.weights:
@@ -165,7 +105,7 @@ class _Story:
                 return
             kind = self.kinds[sig] = len(self.weights)
         else:
-            kind = 0
+            kind, self.weights = 0, []
         self.weights.append(1)
         place_country, countries = cols.place_country[row], cols.countries[row]
         if place_country and place_country not in self.place_countries:
@@ -178,7 +118,8 @@ class _Story:
                 self.points = {}
             if point not in self.points:
                 self.points[point] = []
-                self._point_array = None
+                if self.arrays is not None:
+                    self.arrays.haversine = None
             self.points[point].append(kind)
         shared = [("name", name) for name in cols.names[row]]
         if cols.codes_count[row]:
@@ -213,39 +154,53 @@ class _Story:
     def point_array(self) -> np.ndarray:
         """The points as rows (lat, lon, lat in radians, its cosine), in the order of `points`, for
         haversine_many."""
-        if self._point_array is None:
+        arrays = self.arrays or self._place_arrays()
+        if arrays.haversine is None:
             points = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
             radians = np.radians(points[:, 0])
-            self._point_array = np.column_stack((points, radians, np.cos(radians)))
-        return self._point_array
+            arrays.haversine = np.column_stack((points, radians, np.cos(radians)))
+        return arrays.haversine
 
     def unit_array(self) -> np.ndarray:
         """The points' unit vectors (sphere.unit_vector) as rows, in the order of `points` and of
         point_items: a large story is measured from every mention that meets it, so they are made once,
         and grown (into room for twice as many) as places join."""
-        items = self._point_items
-        if items is None:
-            items = self._point_items = []
-        count = len(items)
+        arrays = self.arrays or self._place_arrays()
+        items, count = arrays.items, len(arrays.items)
         if count < len(self.points):
             new = list(self.points.items())[count:]
             places = np.array([point for point, _ in new], dtype=np.float64).reshape(-1, 2)
             lat, lon = np.radians(places[:, 0]), np.radians(places[:, 1])
             cos_lat = np.cos(lat)
-            if self._units is None or len(self._units) < len(self.points):
+            if arrays.units is None or len(arrays.units) < len(self.points):
                 units = np.empty((max(16, 2 * len(self.points)), 3))
-                if self._units is not None:
-                    units[:count] = self._units[:count]
-                self._units = units
-            self._units[count:len(self.points)] = np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon),
+                if arrays.units is not None:
+                    units[:count] = arrays.units[:count]
+                arrays.units = units
+            arrays.units[count:len(self.points)] = np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon),
                                                                     np.sin(lat)))
             items.extend(new)
-        return self._units[:len(items)]
+        return arrays.units[:len(items)]
 
     def point_items(self) -> list[tuple[tuple[float, float], list[int]]]:
         """(point, its kinds) in the order of unit_array's rows."""
         self.unit_array()
-        return self._point_items
+        return self.arrays.items
+
+    def _place_arrays(self) -> _PlaceArrays:
+        self.arrays = _PlaceArrays()
+        return self.arrays
+
+
+class _PlaceArrays:
+    """A story's points as arrays, to measure a mention's distance to many at once."""
+
+    __slots__ = ("haversine", "units", "items")
+
+    def __init__(self) -> None:
+        self.haversine: np.ndarray | None = None  # point_array's, made again when a point joins
+        self.units: np.ndarray | None = None  # unit_array's (rows past len(items) unused)
+        self.items: list[tuple[tuple[float, float], list[int]]] = []
 
 
 class _OwnKeys:
@@ -254,7 +209,7 @@ class _OwnKeys:
     their own would be ~64 bytes a key a story), and the keys of a row's names, codes and sectors are
     made once per distinct set of them."""
 
-    def __init__(self, cols: _Columns) -> None:
+    def __init__(self, cols: SweepColumns) -> None:
         self.cols = cols
         self._one: dict[tuple, tuple] = {}  # a key -> its one object
         self._names: dict[frozenset, tuple] = {}
@@ -288,11 +243,11 @@ class _OwnKeys:
 
 
 
-def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
+def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
              distances: dict[tuple[float, float], float], dots: np.ndarray | None = None) -> int:
     """How many members of `story` vouch for the mention of row `item` joining it: those sharing a named
     participant with it, those placed below country level within corroborate_km of its own such place,
-    and, when both one's and the other's actor codes count (_Columns.codes_count: neither placed in a whole
+    and, when both one's and the other's actor codes count (SweepColumns.codes_count: neither placed in a whole
     country, dates stated), those sharing a country's actor code, or a sector's country together with
     the place's country. ("The air force killed 10 near Damascus" and "forces executed 10 children",
     placed only in Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.)
@@ -342,7 +297,7 @@ def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
     return sum(map(story.weights.__getitem__, kinds))
 
 
-def _vouches(item: int, member: int, cols: _Columns, settings: LinkSettings,
+def _vouches(item: int, member: int, cols: SweepColumns, settings: LinkSettings,
              distances: dict[tuple[float, float], float]) -> bool:
     """Whether the mention of row `member` alone vouches for that of row `item` (_support of a story of
     that one member, read on the member itself: the same tests in the same order)."""
@@ -367,7 +322,7 @@ def _vouches(item: int, member: int, cols: _Columns, settings: LinkSettings,
     return False
 
 
-def _contradicted_by(item: int, member: int, cols: _Columns, settings: LinkSettings,
+def _contradicted_by(item: int, member: int, cols: SweepColumns, settings: LinkSettings,
                      distances: dict[tuple[float, float], float] | None) -> bool:
     """_contradicts for a story of the one member of row `member`, read on the member itself."""
     item_country, member_country = cols.place_country[item], cols.place_country[member]
@@ -392,11 +347,11 @@ def _contradicted_by(item: int, member: int, cols: _Columns, settings: LinkSetti
 
 _FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
 
-def _contradicts(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
+def _contradicts(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
                  distances: dict[tuple[float, float], float] | None = None, dots: np.ndarray | None = None) -> bool:
     """Whether the mention of row `item` is incompatible with some member of `story`: placed in another
     country, farther than max_km from a located member, or with actor countries disjoint from a
-    member's. The type always agrees: a story only holds mentions of one block (_Columns.block: one
+    member's. The type always agrees: a story only holds mentions of one block (SweepColumns.block: one
     PLOVER type, else one CAMEO root), so only places and actor countries are checked, on the story's
     aggregates. The distances (haversine_km) it computes to a story's few points are kept in
     `distances` (those _support computed are reused); `dots` as for _support."""
@@ -465,7 +420,7 @@ def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSett
         items.clear()
     if duplicate_of:
         table.mark_duplicates(duplicate_of)
-    stories = _sweep(table, _Columns(table, settings), settings)
+    stories = _sweep(table, SweepColumns(table, settings), settings)
     return _story_events(table, stories)
 
 
@@ -485,7 +440,7 @@ def _held(era: int) -> _Held:
 _PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
 
 
-def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[_Story]:
+def _sweep(table: MentionTable, cols: SweepColumns, settings: LinkSettings) -> list[_Story]:
     # In order of window (none last), then publication, document and event.
     later = table.ranks("published", "doc_id", "event_id", blank="")
     start_days, end_days = table.column("start"), table.column("end")
