@@ -229,11 +229,11 @@ def test_near_duplicates_confirmed_from_shingles_read_again_are_those_of_held_sh
 def _in_table(mentions, settings):
     """The rows of `mentions` in one MentionTable and the sweep's columns of it."""
     from eventwire.link.mentions import MentionTable
-    from eventwire.link.stories import _Columns
+    from eventwire.link.sweep_columns import SweepColumns
 
     table = MentionTable()
     rows = [table.add(m) for m in mentions]
-    return rows, _Columns(table, settings)
+    return rows, SweepColumns(table, settings)
 
 
 def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule():
@@ -380,10 +380,12 @@ def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
     import random
 
     from eventwire.link.mentions import StoryMention, _Mention
-    from eventwire.link.stories import _ROUNDING_KM, _haversine_many, _Story
+    from eventwire.link.sphere import haversine_many as _haversine_many
+    from eventwire.link.stories import _Story
 
     settings = LinkSettings()
     rng = random.Random(11)
+    _ROUNDING_KM = 1e-6  # float64 rounding of the two formulas: ~1e-12 km
 
     def placed(i: int, lat: float, lon: float) -> _Mention:
         m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, False, "p", lat, lon, (), None)
@@ -404,14 +406,16 @@ def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
     assert len(near) == 21 and abs(near[-1] - haversine_km(36.2, 37.15, 36.3, 37.2)) <= _ROUNDING_KM
 
 
-def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by_point():
-    # A story of more than _FEW_POINTS places is measured from a mention in one numpy array (approx):
-    # the support counted from it is the one counted with haversine_km point by point, for mentions
-    # near, beyond and about corroborate_km from the story's places.
+def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_those_measured_point_by_point():
+    # A story of more than _FEW_POINTS places is measured from a mention in one numpy array (the dot
+    # products of unit vectors): the support counted from it is the one counted with haversine_km point
+    # by point, for mentions near, beyond and about corroborate_km from the story's places; and the
+    # contradiction the one haversine_many's distances give, about max_km from a place too.
     import random
 
     from eventwire.link.mentions import StoryMention, _Mention
-    from eventwire.link.stories import _FEW_POINTS, _haversine_many, _Story, _support
+    from eventwire.link.sphere import haversine_many, unit_vector
+    from eventwire.link.stories import _FEW_POINTS, _contradicts, _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(3)
@@ -421,10 +425,10 @@ def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by
         m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, True, "p", lat, lon, (), None)
         return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
 
-    counted = 0
+    counted = contradicted = 0
     for trial in range(60):
         story = _Story()
-        rows, cols = _in_table([placed(trial * 100 + k, 36.0 + rng.uniform(-0.5, 0.5), 37.0 + rng.uniform(-0.5, 0.5))
+        rows, cols = _in_table([placed(trial * 100 + k, 36.0 + rng.uniform(-0.25, 0.25), 37.0 + rng.uniform(-0.25, 0.25))
                                 for k in range(_FEW_POINTS + 1 + rng.randrange(20))], settings)
         for row in rows:
             story.add(row, cols)
@@ -435,11 +439,20 @@ def test_a_large_story_s_support_measured_in_one_array_is_that_measured_point_by
             lat = p_lat + settings.corroborate_km * rng.choice([0.5, 0.999999, 1.0, 1.000001, 1.5]) / km_per_degree
             # a story of many members is compared on its own indexes: the mention's row may be another table's
             (item,), item_cols = _in_table([placed(trial * 100 + 90 + j, lat, p_lon)], settings)
-            approx = _haversine_many(lat, p_lon, story.point_array())
-            support = _support(item, story, item_cols, settings, {}, approx)
+            dots = story.unit_array() @ unit_vector(lat, p_lon)
+            support = _support(item, story, item_cols, settings, {}, dots)
             assert support == _support(item, story, item_cols, settings, {})
             counted += support > 0
-    assert counted > 100
+            # a mention due south of the story's northernmost place, about max_km from it
+            s_lat, s_lon = max(story.points)
+            lat = s_lat - settings.max_km * rng.choice([0.5, 0.9, 0.999999, 1.0, 1.000001, 1.5]) / km_per_degree
+            (item,), item_cols = _in_table([placed(trial * 100 + 80 + j, lat, s_lon)], settings)
+            far = bool((haversine_many(lat, s_lon, story.point_array()) > settings.max_km).any())
+            contradicted += far
+            dots = story.unit_array() @ unit_vector(lat, s_lon)
+            assert _contradicts(item, story, item_cols, settings, {}, dots) == far
+            assert _contradicts(item, story, item_cols, settings, {}) == far
+    assert counted > 100 and 100 < contradicted < 500
 
 
 def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compares_them():
@@ -492,7 +505,9 @@ def test_the_cells_a_place_probes_hold_every_place_within_corroborate_km():
     import math
     import random
 
-    from eventwire.link.stories import _cell, _probe_cells, _probe_reach
+    from eventwire.link.sphere import cell as _cell
+    from eventwire.link.sphere import probe_cells as _probe_cells
+    from eventwire.link.sphere import probe_reach as _probe_reach
 
     settings = LinkSettings()
     km = settings.corroborate_km
@@ -516,3 +531,61 @@ def test_the_cells_a_place_probes_hold_every_place_within_corroborate_km():
             if haversine_km(lat, lon, p_lat, p_lon) <= km:
                 assert _cell(p_lat, p_lon) in probed, (lat, lon, p_lat, p_lon)
     assert fewer > 300
+
+
+def test_dot_products_of_unit_vectors_bound_haversine_s_distances():
+    # A dot product above dot_bounds' `within` is a pair surely nearer than the distance by haversine_km
+    # and haversine_many, one below `beyond` a pair surely farther, also within a metre of the distance,
+    # near a pole and across the antimeridian; a distance the cosine cannot tell apart has no bounds.
+    import math
+    import random
+
+    import numpy as np
+
+    from eventwire.link.sphere import dot_bounds, haversine_many, unit_vector
+
+    rng = random.Random(12)
+    decided = 0
+    for km in (0.5, 30.0, 75.0, 2000.0):
+        within, beyond = dot_bounds(km)
+        for _ in range(2000):
+            lat = rng.choice([rng.uniform(-60, 60), rng.uniform(85, 89.9)])
+            lon = rng.choice([rng.uniform(-180, 180), rng.uniform(179.9, 180)])
+            d = km * rng.choice([rng.uniform(0.5, 1.5), 1.0, 1 - 1e-6, 1 + 1e-6, 1 - 1e-9]) / 6371.0088
+            bearing = rng.uniform(0, 2 * math.pi)
+            p1, l1 = math.radians(lat), math.radians(lon)
+            p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(bearing))
+            l2 = l1 + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+            p_lat, p_lon = math.degrees(p2), (math.degrees(l2) + 180) % 360 - 180
+            dot = float(unit_vector(lat, lon) @ unit_vector(p_lat, p_lon))
+            row = np.array([[p_lat, p_lon, math.radians(p_lat), math.cos(math.radians(p_lat))]])
+            many = float(haversine_many(lat, lon, row)[0])
+            if dot > within:
+                assert haversine_km(lat, lon, p_lat, p_lon) <= km and many <= km
+            elif dot < beyond:
+                assert haversine_km(lat, lon, p_lat, p_lon) > km and many > km
+            decided += not beyond <= dot <= within
+    assert decided > 4000  # all but those within rounding of the distance
+    assert dot_bounds(0.0) is None and dot_bounds(30000.0) is None
+
+
+def test_a_story_closed_by_a_reversed_window_is_not_met_again():
+    # A window reversed in its data (its end before its start) closes its story at once, as every story
+    # whose window ended before a later mention's start is closed: mentions of the same start, place
+    # and participant that follow it make a story of their own.
+    from datetime import date
+
+    from eventwire.link.mentions import MentionTable, StoryMention, _Mention
+    from eventwire.link.stories import stories_of_mentions
+
+    def mention(i: int, start: date, end: date) -> _Mention:
+        m = StoryMention(f"d{i}", "e1", "o", f"2016-07-0{i}", "190", "ASSAULT", start.isoformat(), end.isoformat(),
+                         False, "p", 36.2, 37.15, (), None)
+        return _Mention(m, "19", (start, end), "town", "SYR", frozenset(), frozenset({"SYR"}), frozenset(),
+                        frozenset({"Q1"}), True)
+
+    table = MentionTable()
+    table.extend([mention(2, date(2016, 7, 5), date(2016, 7, 3)), mention(3, date(2016, 7, 5), date(2016, 7, 7)),
+                  mention(4, date(2016, 7, 5), date(2016, 7, 7))])
+    stories = stories_of_mentions(table, LinkSettings())
+    assert sorted(s.doc_ids for s in stories) == [("d2",), ("d3", "d4")]

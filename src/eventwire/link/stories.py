@@ -35,97 +35,21 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
-from eventwire.link.story_events import StoryEvent, _array, _story_events
+from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
+                                   probe_cells, unit_vector)
+from eventwire.link.story_events import StoryEvent, _story_events
+from eventwire.link.sweep_columns import SweepColumns
 from eventwire.record import ArticleRecord
 
 __all__ = ["StoryEvent", "link_stories", "stories_of_mentions", "haversine_km"]
 
 log = logging.getLogger(__name__)
-
-
-_KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180  # no two points are nearer than their latitudes' difference
-
-
-def _farther_than(lat1: float, lon1: float, lat2: float, lon2: float, km: float) -> bool:
-    """haversine_km(...) > km, skipping the trigonometry when the latitudes alone are farther apart."""
-    if abs(lat1 - lat2) * _KM_PER_DEGREE_LAT > km * 1.0001:
-        return True
-    return haversine_km(lat1, lon1, lat2, lon2) > km
-
-
-_EARTH_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-class _Columns:
-    """What the sweep reads of each mention, by its row in the day's MentionTable: Python lists of shared
-    values (an element of a list is read for a fraction of the cost of one of a numpy array's), made
-    for the sweep and let go after it. `kind` numbers the mentions that agree on everything the rules
-    read: copies of one wire story); `located`: placed below country level (a place that is not a
-    country, with lat and lon); `codes_count`: its actor codes may vouch (LinkSettings.codes_corroborate:
-    "always", or with "stated" only a stated date; never when placed in a whole country)."""
-
-    __slots__ = ("block", "start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
-                 "countries", "sector_countries", "names", "linkable", "kind")
-
-    def __init__(self, table: MentionTable, settings: LinkSettings) -> None:
-        # Flags and kinds in arrays (1-8 bytes a row; an element is made into an object as it is read),
-        # the values compared as sets in lists of the table's shared objects (8 bytes a row). A window's
-        # days (start, end) and a place (lat, lon) are read only of rows linkable and located.
-        # Days and coordinates in lists of shared objects: a story keeps its window's days and its
-        # places' coordinates, one object each per distinct value (read from an array, each would be
-        # a new object).
-        days: dict[int, int] = {}
-        self.start = [days.setdefault(x, x) for x in table.column("start").tolist()]
-        self.end = [days.setdefault(x, x) for x in table.column("end").tolist()]
-        coordinates: dict[float, float] = {}
-        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lat").tolist()]
-        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lon").tolist()]
-        del days, coordinates
-        known = table.known_code("country")
-        country = table.column("place_kind") == (-1 if known is None else known)
-        located = ~country & ~np.isnan(table.column("lat")) & ~np.isnan(table.column("lon"))
-        self.located = bytearray(located.tobytes())
-        if settings.codes_corroborate == "never":
-            codes_count = np.zeros(len(table), dtype=bool)
-        elif settings.codes_corroborate == "always":
-            codes_count = ~country
-        else:
-            codes_count = ~country & ~table.column("date_weak")
-        self.codes_count = bytearray(codes_count.tobytes())
-        self.linkable = bytearray(table.column("linkable").tobytes())
-        del country, located, codes_count
-        self.place_country = table.decoded("place_country")
-        self.codes = table.decoded("codes")
-        self.countries = table.decoded("countries")
-        self.sector_countries = table.decoded("sector_countries")
-        self.names = table.decoded("names")
-        blocks: dict[tuple, str] = {}
-        self.block = [blocks.get((p, r)) or blocks.setdefault((p, r), p or f"cameo:{r}")
-                      for p, r in zip(table.decoded("plover"), table.decoded("root"))]
-        # The kind of each row: its signature's columns numbered together a pair at a time (an array of
-        # a row's numbers at a time: np.unique over all eleven at once sorts a copy of them all).
-        kind = np.zeros(len(table), dtype=np.int64)
-        for column in [table.column(name) for name in ("root", "plover", "place_kind", "place_country", "codes",
-                                                       "countries", "sector_countries", "names", "date_weak")] + [
-                table.column("lat").view(np.int64), table.column("lon").view(np.int64)]:
-            pairs = np.unique(column, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            kind = np.unique(kind * (int(pairs.max(initial=0)) + 1) + pairs, return_inverse=True)[1].reshape(-1)
-        del pairs
-        self.kind = _array("q", kind)
 
 
 # A story's keys are a tuple (most stories have a few) until this many, then a set.
@@ -135,7 +59,7 @@ _MANY_KEYS = 16
 @dataclass(slots=True)  # a day's stories are held at once: no __dict__ each
 class _Story:
     """A story being built by the sweep; its members are rows of the day's MentionTable (read through
-    the sweep's _Columns). Most stories of a day keep one member, so what is kept for comparing is made
+    the sweep's SweepColumns). Most stories of a day keep one member, so what is kept for comparing is made
     as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of thousands of
     stories)."""
 
@@ -143,10 +67,10 @@ class _Story:
     start: int | None = None  # intersection of the members' windows (day ordinals)
     end: int | None = None
     order: int = 0  # creation order: ties go to the earlier story
-    # One kind per distinct member kind (_Columns.kind, numbered here in order of arrival), with how many
+    # One kind per distinct member kind (SweepColumns.kind, numbered here in order of arrival), with how many
     # members share it; None while there is one kind (the first member's).
     kinds: dict[int, int] | None = None
-    weights: list[int] = field(default_factory=list)  # kind number -> members of that kind
+    weights: list[int] | tuple = ()  # kind number -> members of that kind (a list from the first count)
     keys: tuple | set = ()  # the corroboration keys it is indexed under (a set from _MANY_KEYS up)
     # What every member together forbids (see _contradicts), each distinct value once: a story of many
     # members is then checked in a few comparisons and one array of distances instead of member by member.
@@ -158,10 +82,9 @@ class _Story:
     # a named participant), and for kinds whose codes count ("code", an actor code) or ("sector", a
     # sector's country, the place's country); None while there are none (most stories have one member).
     vouchers: dict[tuple, list[int]] | None = None
-    _point_array: np.ndarray | None = None
-    _point_items: list | None = None
+    arrays: _PlaceArrays | None = None  # made for a story of many points when a mention meets it
 
-    def add(self, row: int, cols: _Columns) -> None:
+    def add(self, row: int, cols: SweepColumns) -> None:
         """Take the mention of `row` in. A story of one member is compared with that member itself
         (_support, _contradicts); its kinds and indexes are made when a second member joins."""
         if len(self.members) == 1 and not self.weights:
@@ -170,7 +93,7 @@ class _Story:
         if len(self.members) > 1:
             self._count(row, cols)
 
-    def _count(self, row: int, cols: _Columns) -> None:
+    def _count(self, row: int, cols: SweepColumns) -> None:
         """Count a member (already in `members`) into the kinds and what they forbid and vouch by."""
         sig = cols.kind[row]
         if self.weights:
@@ -182,7 +105,7 @@ class _Story:
                 return
             kind = self.kinds[sig] = len(self.weights)
         else:
-            kind = 0
+            kind, self.weights = 0, []
         self.weights.append(1)
         place_country, countries = cols.place_country[row], cols.countries[row]
         if place_country and place_country not in self.place_countries:
@@ -195,7 +118,8 @@ class _Story:
                 self.points = {}
             if point not in self.points:
                 self.points[point] = []
-                self._point_array = None
+                if self.arrays is not None:
+                    self.arrays.haversine = None
             self.points[point].append(kind)
         shared = [("name", name) for name in cols.names[row]]
         if cols.codes_count[row]:
@@ -228,114 +152,108 @@ class _Story:
             self.keys.discard(key)
 
     def point_array(self) -> np.ndarray:
-        """The points as rows (lat, lon, lat in radians, its cosine), in the order of `points`: a large
-        story is measured from every mention that meets it, so what depends on its points alone is
-        computed once (see _haversine_many)."""
-        if self._point_array is None:
+        """The points as rows (lat, lon, lat in radians, its cosine), in the order of `points`, for
+        haversine_many."""
+        arrays = self.arrays or self._place_arrays()
+        if arrays.haversine is None:
             points = np.array(list(self.points), dtype=np.float64).reshape(-1, 2)
             radians = np.radians(points[:, 0])
-            self._point_array = np.column_stack((points, radians, np.cos(radians)))
-            self._point_items = list(self.points.items())
-        return self._point_array
+            arrays.haversine = np.column_stack((points, radians, np.cos(radians)))
+        return arrays.haversine
+
+    def unit_array(self) -> np.ndarray:
+        """The points' unit vectors (sphere.unit_vector) as rows, in the order of `points` and of
+        point_items: a large story is measured from every mention that meets it, so they are made once,
+        and grown (into room for twice as many) as places join."""
+        arrays = self.arrays or self._place_arrays()
+        items, count = arrays.items, len(arrays.items)
+        if count < len(self.points):
+            new = list(self.points.items())[count:]
+            places = np.array([point for point, _ in new], dtype=np.float64).reshape(-1, 2)
+            lat, lon = np.radians(places[:, 0]), np.radians(places[:, 1])
+            cos_lat = np.cos(lat)
+            if arrays.units is None or len(arrays.units) < len(self.points):
+                units = np.empty((max(16, 2 * len(self.points)), 3))
+                if arrays.units is not None:
+                    units[:count] = arrays.units[:count]
+                arrays.units = units
+            arrays.units[count:len(self.points)] = np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon),
+                                                                    np.sin(lat)))
+            items.extend(new)
+        return arrays.units[:len(items)]
 
     def point_items(self) -> list[tuple[tuple[float, float], list[int]]]:
-        """(point, its kinds) in the order of point_array's rows."""
-        self.point_array()
-        return self._point_items
+        """(point, its kinds) in the order of unit_array's rows."""
+        self.unit_array()
+        return self.arrays.items
+
+    def _place_arrays(self) -> _PlaceArrays:
+        self.arrays = _PlaceArrays()
+        return self.arrays
 
 
-# Grid cells for place keys: 0.1 degree, about 11 km north to south. A mention probes every cell a
-# point within corroborate_km of it may lie in, a rectangle of whole cells around that disk: the finer
-# the cells, the closer the rectangle to the disk (0.5-degree cells probed about 8 times the disk's
-# area, so a mention met every open story of a region three times as wide as its corroboration
-# distance; 0.1-degree cells about 2.3 times), at the price of more (cheap) dict lookups per mention.
-_CELL_DEG = 0.1
+class _PlaceArrays:
+    """A story's points as arrays, to measure a mention's distance to many at once."""
+
+    __slots__ = ("haversine", "units", "items")
+
+    def __init__(self) -> None:
+        self.haversine: np.ndarray | None = None  # point_array's, made again when a point joins
+        self.units: np.ndarray | None = None  # unit_array's (rows past len(items) unused)
+        self.items: list[tuple[tuple[float, float], list[int]]] = []
 
 
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat / _CELL_DEG), math.floor(lon / _CELL_DEG)
+class _OwnKeys:
+    """The corroboration keys a story is found by once the mention of a row is its member (see
+    _support), each distinct key one object: a day's stories hold their keys by reference (a tuple of
+    their own would be ~64 bytes a key a story), and the keys of a row's names, codes and sectors are
+    made once per distinct set of them."""
+
+    def __init__(self, cols: SweepColumns) -> None:
+        self.cols = cols
+        self._one: dict[tuple, tuple] = {}  # a key -> its one object
+        self._names: dict[frozenset, tuple] = {}
+        self._codes: dict[frozenset, tuple] = {}
+        self._sectors: dict[tuple[frozenset, str], tuple] = {}
+
+    def _made(self, values: frozenset, *head: str, tail: tuple = ()) -> tuple:
+        one = self._one
+        return tuple(one.setdefault(key, key) for key in ((*head, v, *tail) for v in values))
+
+    def __call__(self, row: int) -> list[tuple]:
+        cols = self.cols
+        names = cols.names[row]
+        if (keys := self._names.get(names)) is None:
+            keys = self._names[names] = self._made(names, "name")
+        keys = list(keys)
+        if cols.located[row]:
+            key = ("cell", *cell(cols.lat[row], cols.lon[row]))
+            keys.append(self._one.setdefault(key, key))
+        if cols.codes_count[row]:
+            codes = cols.codes[row]
+            if (found := self._codes.get(codes)) is None:
+                found = self._codes[codes] = self._made(codes, "code")
+            keys.extend(found)
+            if place_country := cols.place_country[row]:
+                sectors = (cols.sector_countries[row], place_country)
+                if (found := self._sectors.get(sectors)) is None:
+                    found = self._sectors[sectors] = self._made(sectors[0], "sector", tail=(place_country,))
+                keys.extend(found)
+        return keys
 
 
-def _wrapped(col: int, columns: int) -> int:
-    """A cell column moved past the antimeridian back into _cell's range (-columns/2 .. columns/2 - 1)."""
-    return (col + columns // 2) % columns - columns // 2
 
-
-def _probe_reach(lat: float, km: float) -> tuple[int, int]:
-    """How many cells north or south and east or west of a point's own cell a point within `km` of it
-    may lie (haversine_km): a degree of latitude is _KM_PER_DEGREE_LAT everywhere, a degree of longitude
-    that times the cosine of the latitude, taken at the disk's edge nearest the pole (the smallest)."""
-    degrees_lat = km / _KM_PER_DEGREE_LAT * 1.0001
-    cos_lat = math.cos(math.radians(min(90.0, abs(lat) + degrees_lat)))
-    rows = math.ceil(degrees_lat / _CELL_DEG)
-    half_circle = int(180 / _CELL_DEG)
-    if cos_lat <= 0 or km / (_KM_PER_DEGREE_LAT * cos_lat) * 1.0001 >= 180:
-        return rows, half_circle
-    # On the sphere a point `km` away can differ in longitude by asin(sin(km/R) / cos(lat)): slightly
-    # more than km / (R cos lat); the sine's ratio covers it.
-    sin_ratio = math.sin(math.radians(degrees_lat)) / cos_lat
-    degrees_lon = 180.0 if sin_ratio >= 1 else math.degrees(math.asin(sin_ratio)) * 1.0001
-    return rows, min(half_circle, math.ceil(degrees_lon / _CELL_DEG))
-
-
-def _own_keys(row: int, cols: _Columns) -> list[tuple]:
-    """The corroboration keys a story is found by once the mention of `row` is its member (see _support)."""
-    keys: list[tuple] = [("name", n) for n in cols.names[row]]
-    if cols.located[row]:
-        keys.append(("cell", *_cell(cols.lat[row], cols.lon[row])))
-    if cols.codes_count[row]:
-        keys.extend(("code", c) for c in cols.codes[row])
-        if place_country := cols.place_country[row]:
-            keys.extend(("sector", c, place_country) for c in cols.sector_countries[row])
-    return keys
-
-
-def _probe_cells(lat: float, lon: float, settings: LinkSettings) -> list[tuple[int, range | frozenset[int]]]:
-    """The grid cells, as (row, its columns), that may hold a place within corroborate_km of the place
-    (lat, lon): the rectangle of cells around that disk (_probe_reach) less the cells wholly beyond it,
-    told by a lower bound of haversine_km to a cell's nearest latitude and nearest longitude taken
-    apart (haversine's a is at least sin^2 of half the least latitude difference plus the cosines'
-    product, the cell's smallest, times sin^2 of half the least longitude difference)."""
-    row, col = _cell(lat, lon)
-    rows, reach = _probe_reach(lat, settings.corroborate_km)
-    budget = math.sin(settings.corroborate_km * 1.0001 / (2 * _EARTH_KM)) ** 2
-    cos_lat = math.cos(math.radians(lat))
-    circle = int(360 / _CELL_DEG)
-    out = []
-    for r in range(row - rows, row + rows + 1):
-        south, north = r * _CELL_DEG, (r + 1) * _CELL_DEG
-        rest = budget - math.sin(math.radians(max(0.0, south - lat, lat - north)) / 2) ** 2
-        if rest < 0:
-            continue  # every place of the row is farther in latitude alone
-        cos_far = math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
-        first, last = col - reach, col + reach
-        if cos_lat * cos_far > 0 and rest / (cos_lat * cos_far) < 1:
-            degrees = math.degrees(2 * math.asin(math.sqrt(rest / (cos_lat * cos_far))))
-            # the columns whose nearest longitude is within `degrees` of lon
-            first = max(first, math.floor((lon - degrees) / _CELL_DEG) - 1)
-            last = min(last, math.floor((lon + degrees) / _CELL_DEG) + 1)
-            while first < col and lon - (first + 1) * _CELL_DEG > degrees:
-                first += 1
-            while last > col and last * _CELL_DEG - lon > degrees:
-                last -= 1
-        if first < -circle // 2 or last >= circle // 2:
-            # Past the antimeridian: cell columns are taken modulo the circle, as _cell numbers them.
-            out.append((r, frozenset(_wrapped(c, circle) for c in range(first, last + 1))))
-        else:
-            out.append((r, range(first, last + 1)))
-    return out
-
-
-def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
-             distances: dict[tuple[float, float], float], approx: np.ndarray | None = None) -> int:
+def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
+             distances: dict[tuple[float, float], float], dots: np.ndarray | None = None) -> int:
     """How many members of `story` vouch for the mention of row `item` joining it: those sharing a named
     participant with it, those placed below country level within corroborate_km of its own such place,
-    and, when both one's and the other's actor codes count (_Columns.codes_count: neither placed in a whole
+    and, when both one's and the other's actor codes count (SweepColumns.codes_count: neither placed in a whole
     country, dates stated), those sharing a country's actor code, or a sector's country together with
     the place's country. ("The air force killed 10 near Damascus" and "forces executed 10 children",
     placed only in Syria, share SYRMIL on the same day; a whole-country place cannot tell them apart.)
     The km from `item` to the story's points that it computes are kept in `distances` (for
-    _contradicts); `approx`: _haversine_many from `item` to story.point_array(), when computed already."""
+    _contradicts); `dots`: the dot products of the unit vectors of `item`'s place and of the story's
+    (story.unit_array()), when computed already."""
     if not story.weights:  # one member, not counted into kinds yet
         return int(_vouches(item, story.members[0], cols, settings, distances))
     kinds: set[int] = set()
@@ -347,22 +265,22 @@ def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
         lat, lon = cols.lat[item], cols.lon[item]
         reach = settings.corroborate_km
         points = story.points.items()
-        if approx is not None:
-            # The distances computed in numpy are haversine_km's but for the last bits: a point clearly
-            # within reach vouches, one clearly beyond does not, and only those within rounding of
-            # reach are measured again with haversine_km, which decides.
+        if dots is not None and (bounds := dot_bounds(reach)) is not None:
+            # A point surely within reach by the dot product vouches, one surely beyond does not, and
+            # only those within rounding of reach are measured with haversine_km, which decides.
+            within, beyond = bounds
             items = story.point_items()
-            near = np.flatnonzero(approx <= reach + _ROUNDING_KM)
+            near = np.flatnonzero(dots >= beyond)
             points = []
-            for i, inside in zip(near.tolist(), (approx[near] < reach - _ROUNDING_KM).tolist()):
+            for i, inside in zip(near.tolist(), (dots[near] > within).tolist()):
                 if inside:
                     kinds.update(items[i][1])
                 else:
                     points.append(items[i])
         for point, found in points:
             p_lat, p_lon = point
-            if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > reach * 1.0001:
-                continue  # as _farther_than: the latitudes alone are farther apart
+            if abs(lat - p_lat) * KM_PER_DEGREE_LAT > reach * 1.0001:
+                continue  # as farther_than: the latitudes alone are farther apart
             km = distances.get(point)
             if km is None:
                 km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
@@ -379,7 +297,7 @@ def _support(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
     return sum(map(story.weights.__getitem__, kinds))
 
 
-def _vouches(item: int, member: int, cols: _Columns, settings: LinkSettings,
+def _vouches(item: int, member: int, cols: SweepColumns, settings: LinkSettings,
              distances: dict[tuple[float, float], float]) -> bool:
     """Whether the mention of row `member` alone vouches for that of row `item` (_support of a story of
     that one member, read on the member itself: the same tests in the same order)."""
@@ -389,7 +307,7 @@ def _vouches(item: int, member: int, cols: _Columns, settings: LinkSettings,
         lat, lon = cols.lat[item], cols.lon[item]
         point = (cols.lat[member], cols.lon[member])
         reach = settings.corroborate_km
-        if abs(lat - point[0]) * _KM_PER_DEGREE_LAT <= reach * 1.0001:  # else as _farther_than: too far
+        if abs(lat - point[0]) * KM_PER_DEGREE_LAT <= reach * 1.0001:  # else as farther_than: too far
             km = distances.get(point)
             if km is None:
                 km = distances[point] = haversine_km(lat, lon, *point)
@@ -404,7 +322,7 @@ def _vouches(item: int, member: int, cols: _Columns, settings: LinkSettings,
     return False
 
 
-def _contradicted_by(item: int, member: int, cols: _Columns, settings: LinkSettings,
+def _contradicted_by(item: int, member: int, cols: SweepColumns, settings: LinkSettings,
                      distances: dict[tuple[float, float], float] | None) -> bool:
     """_contradicts for a story of the one member of row `member`, read on the member itself."""
     item_country, member_country = cols.place_country[item], cols.place_country[member]
@@ -417,9 +335,9 @@ def _contradicted_by(item: int, member: int, cols: _Columns, settings: LinkSetti
         lat, lon = cols.lat[item], cols.lon[item]
         p_lat, p_lon = cols.lat[member], cols.lon[member]
         if distances is None:
-            return _farther_than(lat, lon, p_lat, p_lon, settings.max_km)
-        if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
-            return True  # as _farther_than: the latitudes alone are farther apart
+            return farther_than(lat, lon, p_lat, p_lon, settings.max_km)
+        if abs(lat - p_lat) * KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
+            return True  # as farther_than: the latitudes alone are farther apart
         km = distances.get((p_lat, p_lon))
         if km is None:
             km = distances[(p_lat, p_lon)] = haversine_km(lat, lon, p_lat, p_lon)
@@ -428,27 +346,15 @@ def _contradicted_by(item: int, member: int, cols: _Columns, settings: LinkSetti
 
 
 _FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
-# How far a distance computed in numpy may be from haversine_km's (float64 rounding: ~1e-12 km).
-_ROUNDING_KM = 1e-6
 
-
-def _haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
-    """haversine_km from one point to each row of `points` (_Story.point_array: lat, lon, lat in radians,
-    its cosine), as haversine_km computes it."""
-    p1 = math.radians(lat)
-    dp, dl = points[:, 2] - p1, np.radians(points[:, 1] - lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * points[:, 3] * np.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
-def _contradicts(item: int, story: _Story, cols: _Columns, settings: LinkSettings,
-                 distances: dict[tuple[float, float], float] | None = None, approx: np.ndarray | None = None) -> bool:
+def _contradicts(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
+                 distances: dict[tuple[float, float], float] | None = None, dots: np.ndarray | None = None) -> bool:
     """Whether the mention of row `item` is incompatible with some member of `story`: placed in another
     country, farther than max_km from a located member, or with actor countries disjoint from a
-    member's. The type always agrees: a story only holds mentions of one block (_Columns.block: one
+    member's. The type always agrees: a story only holds mentions of one block (SweepColumns.block: one
     PLOVER type, else one CAMEO root), so only places and actor countries are checked, on the story's
     aggregates. The distances (haversine_km) it computes to a story's few points are kept in
-    `distances` (those _support computed are reused)."""
+    `distances` (those _support computed are reused); `dots` as for _support."""
     if not story.weights:  # one member, not counted into kinds yet
         return _contradicted_by(item, story.members[0], cols, settings, distances)
     place_country, countries = cols.place_country[item], cols.countries[item]
@@ -460,20 +366,28 @@ def _contradicts(item: int, story: _Story, cols: _Columns, settings: LinkSetting
         lat, lon = cols.lat[item], cols.lon[item]
         if len(story.points) <= _FEW_POINTS:  # an array costs more than a few distances
             if distances is None:
-                return any(_farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
+                return any(farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
             for point in story.points:
                 p_lat, p_lon = point
-                if abs(lat - p_lat) * _KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
-                    return True  # as _farther_than: the latitudes alone are farther apart
+                if abs(lat - p_lat) * KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
+                    return True  # as farther_than: the latitudes alone are farther apart
                 km = distances.get(point)
                 if km is None:
                     km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
                 if km > settings.max_km:
                     return True
             return False
-        if approx is None:
-            approx = _haversine_many(lat, lon, story.point_array())
-        return bool((approx > settings.max_km).any())
+        # Many points: decided on the dot products of unit vectors when every place is surely within
+        # max_km or one surely beyond; else (within rounding of max_km) on haversine_many's distances.
+        if (bounds := dot_bounds(settings.max_km)) is not None:
+            if dots is None:
+                dots = story.unit_array() @ unit_vector(lat, lon)
+            lowest = dots.min()
+            if lowest > bounds[0]:
+                return False
+            if lowest < bounds[1]:
+                return True
+        return bool((haversine_many(lat, lon, story.point_array()) > settings.max_km).any())
     return False
 
 
@@ -506,14 +420,27 @@ def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSett
         items.clear()
     if duplicate_of:
         table.mark_duplicates(duplicate_of)
-    stories = _sweep(table, _Columns(table, settings), settings)
+    stories = _sweep(table, SweepColumns(table, settings), settings)
     return _story_events(table, stories)
+
+
+class _Held(list):
+    """A key's open stories (some may have closed since the list was checked at era `checked`)."""
+
+    __slots__ = ("checked",)
+
+
+def _held(era: int) -> _Held:
+    """A new key's list (made without a Python __init__: a day makes hundreds of thousands)."""
+    found = _Held()
+    found.checked = era
+    return found
 
 
 _PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
 
 
-def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[_Story]:
+def _sweep(table: MentionTable, cols: SweepColumns, settings: LinkSettings) -> list[_Story]:
     # In order of window (none last), then publication, document and event.
     later = table.ranks("published", "doc_id", "event_id", blank="")
     start_days, end_days = table.column("start"), table.column("end")
@@ -523,10 +450,12 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
     # block -> corroboration key -> the stories with a member of that key (closed ones dropped when met);
     # the grid cells apart, as block -> row -> column -> stories, so a mention probes only the rows
     # that hold stories.
-    index: dict[str, dict[tuple, list[_Story]]] = {}
-    cell_index: dict[str, dict[int, dict[int, list[_Story]]]] = {}
+    index: dict[str, dict[tuple, _Held]] = {}
+    cell_index: dict[str, dict[int, dict[int, _Held]]] = {}
     # The cells each place probes (the mentions of a day name the same places again and again).
     probes: dict[tuple[float, float], list[tuple[int, range | frozenset[int]]]] = {}
+    era, era_start = 0, None
+    keys_of = _OwnKeys(cols)
     for item in order.tolist():
         if not cols.linkable[item]:
             stories.append(_Story([item]))
@@ -535,16 +464,21 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
         block = cols.block[item]
         keyed = index.setdefault(block, {})
         cells = cell_index.setdefault(block, {})
+        if start != era_start:
+            era, era_start = era + 1, start
         candidates: dict[int, _Story] = {}
 
-        def meet(found: list[_Story]) -> None:
+        def meet(found: _Held) -> None:
             # Stories whose common window closed before this mention's start can never take it again
-            # (mentions come in start order).
-            found[:] = [s for s in found if s.end >= start]
+            # (mentions come in start order). Checked once an era: no story of a list checked since the
+            # start last changed can have closed (a story's end only moves to a later mention's end).
+            if found.checked != era:
+                found[:] = [s for s in found if s.end >= start]
+                found.checked = era
             for story in found:
                 candidates[story.order] = story
 
-        own_keys = _own_keys(item, cols)
+        own_keys = keys_of(item)
         for key in own_keys:
             if key[0] != "cell" and (found := keyed.get(key)):
                 meet(found)
@@ -555,7 +489,7 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
             if probe is None:
                 if len(probes) >= _PROBES_KEPT:
                     probes.clear()
-                probe = probes[point] = _probe_cells(*point, settings)
+                probe = probes[point] = probe_cells(*point, settings)
             for r, columns in probe:
                 if not (row := cells.get(r)):
                     continue
@@ -570,7 +504,7 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
         # The compatible story with the most corroborating members (ties: the earlier story). A story
         # can have no more support than members: taken largest first, the rest are left out as soon
         # as they could not beat the best found.
-        best, best_support = None, 0
+        best, best_support, unit = None, 0, None
         for story in sorted(candidates.values(), key=lambda s: (-len(s.members), s.order)):
             size = len(story.members)
             if size < best_support or (size == best_support and story.order > best.order):
@@ -578,12 +512,16 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
             if story.start > end:
                 continue
             distances: dict[tuple[float, float], float] = {}
-            approx = (_haversine_many(cols.lat[item], cols.lon[item], story.point_array())
-                      if located and story.points and len(story.points) > _FEW_POINTS else None)
-            support = _support(item, story, cols, settings, distances, approx)
-            if not support or support < best_support or (support == best_support and story.order > best.order):
+            dots = None
+            if located and story.points and len(story.points) > _FEW_POINTS:
+                if unit is None:
+                    unit = unit_vector(cols.lat[item], cols.lon[item])
+                dots = story.unit_array() @ unit
+            # Contradiction first: it reads the story's aggregates, and rules out most large stories met.
+            if _contradicts(item, story, cols, settings, distances, dots):
                 continue
-            if not _contradicts(item, story, cols, settings, distances, approx):
+            support = _support(item, story, cols, settings, distances, dots)
+            if support and (support > best_support or (support == best_support and story.order < best.order)):
                 best, best_support = story, support
         if best is None:
             best = _Story([], start, end, order=len(stories))
@@ -594,12 +532,15 @@ def _sweep(table: MentionTable, cols: _Columns, settings: LinkSettings) -> list[
         for key in own_keys:
             if best.index_under(key):
                 if key[0] == "cell":
-                    found = cells.setdefault(key[1], {}).setdefault(key[2], [])
+                    row = cells.setdefault(key[1], {})
+                    found = row.get(key[2]) or row.setdefault(key[2], _held(era))
                 else:
-                    found = keyed.setdefault(key, [])
+                    found = keyed.get(key) or keyed.setdefault(key, _held(era))
                 found.append(best)
                 if len(found) > settings.max_key_stories:
                     _keep_largest(found, settings.max_key_stories // 2, key)
+        if end < start:
+            era += 1  # a window reversed in its data closes its story at once: every list is checked again
     return stories
 
 

@@ -1,0 +1,136 @@
+"""Places on the sphere for the story sweep (stories.py): haversine distances, one at a time or from
+one place to a story's many places in an array, and the grid cells of about 11 km that places are
+indexed under, with the cells a place within a given distance may lie in.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from eventwire.link.mentions import LinkSettings
+
+KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180  # no two points are nearer than their latitudes' difference
+
+
+def farther_than(lat1: float, lon1: float, lat2: float, lon2: float, km: float) -> bool:
+    """haversine_km(...) > km, skipping the trigonometry when the latitudes alone are farther apart."""
+    if abs(lat1 - lat2) * KM_PER_DEGREE_LAT > km * 1.0001:
+        return True
+    return haversine_km(lat1, lon1, lat2, lon2) > km
+
+
+EARTH_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# Grid cells for place keys: 0.1 degree, about 11 km north to south. A mention probes every cell a
+# point within corroborate_km of it may lie in, a rectangle of whole cells around that disk: the finer
+# the cells, the closer the rectangle to the disk (0.5-degree cells probed about 8 times the disk's
+# area, so a mention met every open story of a region three times as wide as its corroboration
+# distance; 0.1-degree cells about 2.3 times), at the price of more (cheap) dict lookups per mention.
+CELL_DEG = 0.1
+
+
+def cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)
+
+
+def wrapped(col: int, columns: int) -> int:
+    """A cell column moved past the antimeridian back into cell's range (-columns/2 .. columns/2 - 1)."""
+    return (col + columns // 2) % columns - columns // 2
+
+
+def probe_reach(lat: float, km: float) -> tuple[int, int]:
+    """How many cells north or south and east or west of a point's own cell a point within `km` of it
+    may lie (haversine_km): a degree of latitude is KM_PER_DEGREE_LAT everywhere, a degree of longitude
+    that times the cosine of the latitude, taken at the disk's edge nearest the pole (the smallest)."""
+    degrees_lat = km / KM_PER_DEGREE_LAT * 1.0001
+    cos_lat = math.cos(math.radians(min(90.0, abs(lat) + degrees_lat)))
+    rows = math.ceil(degrees_lat / CELL_DEG)
+    half_circle = int(180 / CELL_DEG)
+    if cos_lat <= 0 or km / (KM_PER_DEGREE_LAT * cos_lat) * 1.0001 >= 180:
+        return rows, half_circle
+    # On the sphere a point `km` away can differ in longitude by asin(sin(km/R) / cos(lat)): slightly
+    # more than km / (R cos lat); the sine's ratio covers it.
+    sin_ratio = math.sin(math.radians(degrees_lat)) / cos_lat
+    degrees_lon = 180.0 if sin_ratio >= 1 else math.degrees(math.asin(sin_ratio)) * 1.0001
+    return rows, min(half_circle, math.ceil(degrees_lon / CELL_DEG))
+
+
+def probe_cells(lat: float, lon: float, settings: LinkSettings) -> list[tuple[int, range | frozenset[int]]]:
+    """The grid cells, as (row, its columns), that may hold a place within corroborate_km of the place
+    (lat, lon): the rectangle of cells around that disk (probe_reach) less the cells wholly beyond it,
+    told by a lower bound of haversine_km to a cell's nearest latitude and nearest longitude taken
+    apart (haversine's a is at least sin^2 of half the least latitude difference plus the cosines'
+    product, the cell's smallest, times sin^2 of half the least longitude difference)."""
+    row, col = cell(lat, lon)
+    rows, reach = probe_reach(lat, settings.corroborate_km)
+    budget = math.sin(settings.corroborate_km * 1.0001 / (2 * EARTH_KM)) ** 2
+    cos_lat = math.cos(math.radians(lat))
+    circle = int(360 / CELL_DEG)
+    out = []
+    for r in range(row - rows, row + rows + 1):
+        south, north = r * CELL_DEG, (r + 1) * CELL_DEG
+        rest = budget - math.sin(math.radians(max(0.0, south - lat, lat - north)) / 2) ** 2
+        if rest < 0:
+            continue  # every place of the row is farther in latitude alone
+        cos_far = math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
+        first, last = col - reach, col + reach
+        if cos_lat * cos_far > 0 and rest / (cos_lat * cos_far) < 1:
+            degrees = math.degrees(2 * math.asin(math.sqrt(rest / (cos_lat * cos_far))))
+            # the columns whose nearest longitude is within `degrees` of lon
+            first = max(first, math.floor((lon - degrees) / CELL_DEG) - 1)
+            last = min(last, math.floor((lon + degrees) / CELL_DEG) + 1)
+            while first < col and lon - (first + 1) * CELL_DEG > degrees:
+                first += 1
+            while last > col and last * CELL_DEG - lon > degrees:
+                last -= 1
+        if first < -circle // 2 or last >= circle // 2:
+            # Past the antimeridian: cell columns are taken modulo the circle, as cell numbers them.
+            out.append((r, frozenset(wrapped(c, circle) for c in range(first, last + 1))))
+        else:
+            out.append((r, range(first, last + 1)))
+    return out
+
+
+def haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
+    """haversine_km from one point to each row of `points` (_Story.point_array: lat, lon, lat in radians,
+    its cosine), as haversine_km computes it (but for float64 rounding: ~1e-12 km)."""
+    p1 = math.radians(lat)
+    dp, dl = points[:, 2] - p1, np.radians(points[:, 1] - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * points[:, 3] * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def unit_vector(lat: float, lon: float) -> np.ndarray:
+    """The place as a point of the unit sphere (x, y, z): the cosine of the angle between two places is
+    the dot product of theirs, one product per place for a story's many places at once."""
+    phi, lam = math.radians(lat), math.radians(lon)
+    return np.array((math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)))
+
+
+# How far a dot product of unit vectors may be from the cosine of its places' angle (float64 rounding of
+# the coordinates' sines and cosines and of the sum: ~1e-15); a bound's margin is a thousand times that.
+_DOT_MARGIN = 1e-12
+
+
+@lru_cache(maxsize=64)
+def dot_bounds(km: float) -> tuple[float, float] | None:
+    """(within, beyond): a dot product of two places' unit vectors above `within` means they are surely
+    nearer than `km` (by haversine_km or haversine_many, whose rounding is ~1e-12 km: the margin is
+    ~1e-6 km at tens of km, more at smaller and larger distances), one below `beyond` surely farther;
+    between the two the distance itself decides. None when `km` is not between 0 and most of a half
+    circle (the cosine then does not tell distances apart)."""
+    angle = km / EARTH_KM
+    if not 0 < angle < 3:
+        return None
+    cosine = math.cos(angle)
+    return cosine + _DOT_MARGIN, cosine - _DOT_MARGIN
