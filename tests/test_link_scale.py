@@ -202,7 +202,7 @@ def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
     assert all(1 <= len(vectors.key_terms(r)) <= 12 for r in range(len(texts)))
     assert vectors.counts.dtype == np.uint16
     # A word counted beyond uint16 in one article: the counts are held wider, the cosines still exact.
-    articles = articles[:5] + [article_terms(_article("long", "2016-07-05T10:00:00", "storm " * 70_000 + "harbour crane"))]
+    articles = articles[:5] + [article_terms(_article("long", "2016-07-05T10:00:00", "typhoon " * 70_000 + "harbour crane"))]
     expected = _double_cosines([a.terms for a in articles], [a.counts for a in articles])
     vectors = Vectors(TermCounts.of(articles), 12)
     assert vectors.counts.dtype == np.uint32
