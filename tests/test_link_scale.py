@@ -422,15 +422,16 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
 
     import numpy as np
 
-    from eventwire.link import articles as article_module
-    from eventwire.link.articles import ArticleTerms, _document_frequencies
+    from eventwire.link import vectors as vector_module
+    from eventwire.link.articles import ArticleTerms
+    from eventwire.link.vectors import _document_frequencies
 
     rng = random.Random(2)
     articles = [ArticleTerms(f"d{i}", None, False, np.array(sorted(rng.sample(range(60), rng.randrange(0, 12))),
                                                             dtype=np.uint32), np.ones(0, dtype=np.uint32))
                 for i in range(23)]
     terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
-    monkeypatch.setattr(article_module, "_DF_CHUNK", 4)
+    monkeypatch.setattr(vector_module, "_DF_CHUNK", 4)
     chunked_terms, chunked_counts = _document_frequencies(a.terms for a in articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype
