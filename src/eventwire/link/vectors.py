@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["Vectors", "SCREEN_ERROR"]
 
 _DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
+_ENTRY = np.dtype([("term", np.int32), ("weight", np.float32)])  # 8 bytes: read as one int64
 _COUNT_LIMIT = np.iinfo(np.uint16).max  # counts held as uint16 unless an article has a larger one
 
 # How far `Vectors.cosines` (single-precision weights and products, summed in double) may lie from
@@ -75,8 +76,9 @@ class Vectors:
         # Filled article by article (at most every term of every article; trimmed after), so the
         # buffers are never held twice.
         total = sum(len(articles.terms[i]) for i in range(n))
-        self.terms = np.empty(total, dtype=np.int32)
-        self.weights = np.empty(total, dtype=np.float32)
+        # A term's number and weight side by side (`cosines` reads both of each candidate term: one read).
+        self._entries = np.empty(total, dtype=_ENTRY)
+        self.terms, self.weights = self._entries["term"], self._entries["weight"]
         self.counts = np.empty(total, dtype=np.uint16)
         if n:
             all_terms, df = _document_frequencies(articles.terms[i] for i in range(n))
@@ -106,8 +108,8 @@ class Vectors:
                 ends += len(top)
                 self.key_offsets[i + 1] = ends
             # Zero weights and short articles' missing keys left out (views: a copy would hold both).
-            self.terms, self.weights, self.counts, self.keys = (self.terms[:end], self.weights[:end],
-                                                                self.counts[:end], self.keys[:ends])
+            self._entries, self.counts, self.keys = self._entries[:end], self.counts[:end], self.keys[:ends]
+            self.terms, self.weights = self._entries["term"], self._entries["weight"]
         self._lookup = np.zeros(len(self.idf), dtype=np.float32)  # one row's weights by term, in `cosines`
 
     def key_terms(self, row: int) -> list[int]:
@@ -150,10 +152,11 @@ class Vectors:
         steps[0] = firsts[0]
         steps[starts[1:]] = firsts[1:] - (firsts[:-1] + lengths[:-1] - 1)
         index = np.cumsum(steps, out=steps)
+        entries = self._entries.view(np.int64)[index].view(_ENTRY)
         lookup = self._lookup
         lookup[ta] = wa
-        products = lookup[self.terms[index]]
-        products *= self.weights[index]
+        products = lookup[entries["term"]]
+        products *= entries["weight"]
         lookup[ta] = 0.0
         sums = np.add.reduceat(products, starts, dtype=np.float64)
         if len(sums) == len(result):
