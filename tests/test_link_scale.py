@@ -194,7 +194,9 @@ def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
              for _ in range(40)]
     articles = [article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t)) for i, t in enumerate(texts)]
     expected = _double_cosines([a.terms for a in articles], [a.counts for a in articles])
-    vectors = Vectors(TermCounts.of(articles), 12)
+    counts = TermCounts.of(articles)
+    assert counts.counts.dtype == np.uint16
+    vectors = Vectors(counts, 12)
     assert any(0 < c < 1 for c in expected.values())
     for (a, b), cosine in expected.items():
         assert vectors.cosine(a, b) == cosine, (a, b)
@@ -204,7 +206,10 @@ def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
     # A word counted beyond uint16 in one article: the counts are held wider, the cosines still exact.
     articles = articles[:5] + [article_terms(_article("long", "2016-07-05T10:00:00", "typhoon " * 70_000 + "harbour crane"))]
     expected = _double_cosines([a.terms for a in articles], [a.counts for a in articles])
-    vectors = Vectors(TermCounts.of(articles), 12)
+    counts = TermCounts.of(articles)
+    assert counts.counts.dtype == np.uint32  # widened when the long article came
+    assert np.array_equal(counts.counts[2], articles[2].counts) and counts.counts[5].max() == 70_000
+    vectors = Vectors(counts, 12)
     assert vectors.counts.dtype == np.uint32
     assert all(vectors.cosine(a, b) == cosine for (a, b), cosine in expected.items())
 

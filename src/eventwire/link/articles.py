@@ -62,6 +62,7 @@ our your you said says say also than then there these those will would should ma
 about after again against before between both during each few more most other some such only own same
 very just now new here while because until upon per via off onto among within without across
 """.split())
+_UINT16_MAX = np.iinfo(np.uint16).max
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ class TermCounts:
     """A day's word counts as article linking reads them, article after article, in flat buffers: the
     terms and the counts in blocks (Segments), each article's day and whether its events placed it. An
     ArticleTerms held per article cost ~200 bytes of array headers more, and its small heap blocks
-    stayed with the process once freed; Vectors lets these blocks go as it reads them."""
+    stayed with the process once freed; Vectors lets these blocks go as it reads them. The counts are
+    held as uint16 (6 bytes a term, not 8) until an article counts a word more often than that holds."""
 
     __slots__ = ("doc_ids", "days", "by_events", "terms", "counts")
 
@@ -169,7 +171,7 @@ class TermCounts:
         self.days: list[date | None] = []
         self.by_events = bytearray()
         self.terms = Segments(np.uint32)
-        self.counts = Segments(np.uint32)
+        self.counts = Segments(np.uint16)
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -186,7 +188,10 @@ class TermCounts:
         self.days.append(article.day)
         self.by_events.append(article.by_events)
         self.terms.append(article.terms)
-        self.counts.append(article.counts)
+        counts = article.counts
+        if len(counts) and self.counts.dtype == np.uint16 and int(counts.max()) > _UINT16_MAX:
+            self.counts = self.counts.widened(np.uint32)
+        self.counts.append(counts)
 
 
 # A pair whose estimated cosine (Vectors.cosines, single precision) is below the lowest threshold by more
