@@ -124,7 +124,8 @@ def test_places_corroborate_up_to_their_distance_in_any_direction_and_across_the
 def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
     import numpy as np
 
-    from eventwire.link.articles import TermCounts, _Vectors, article_terms
+    from eventwire.link.articles import TermCounts, article_terms
+    from eventwire.link.vectors import SCREEN_ERROR, Vectors
 
     texts = ["harbour crane workers strike over pay in the port city",
              "port city harbour workers strike, cranes idle over pay",
@@ -132,18 +133,85 @@ def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
              "", "storm closes the harbour and the port for two days"]
     counts = TermCounts.of(article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x"))
                            for i, t in enumerate(texts))
-    vectors = _Vectors(counts)
+    vectors = Vectors(counts, 12)
     assert len(counts.terms) == len(counts.counts) == 0  # the word counts let go once the vectors are made
     rows = np.arange(len(texts))
+    # Single precision: within ~2e-7 of the exact cosine (SCREEN_ERROR has a margin).
     for a in range(len(texts)):
         together = vectors.cosines(a, rows)
-        assert np.allclose(together, [vectors.cosine(a, b) for b in rows], atol=1e-12)
+        assert np.allclose(together, [vectors.cosine(a, b) for b in rows], rtol=0, atol=1e-6)
     assert vectors.cosine(0, 1) > 0.3 > vectors.cosine(0, 2)
+    assert SCREEN_ERROR > 1e-6
     # Rows in any order, repeated, an empty one first, last and between: each its own cosine.
     for rows in ([3, 0, 1, 3, 4, 3], [4, 2, 0], [3], [3, 3], [1, 3], [3, 2]):
         rows = np.array(rows)
         for a in range(len(texts)):
-            assert np.allclose(vectors.cosines(a, rows), [vectors.cosine(a, b) for b in rows], atol=1e-12)
+            assert np.allclose(vectors.cosines(a, rows), [vectors.cosine(a, b) for b in rows], rtol=0, atol=1e-6)
+
+
+def _double_cosines(terms: list, counts: list) -> dict:
+    """The cosines of every pair of TF-IDF vectors made in double precision from (hash-sorted) terms and
+    counts, each summed over the shared terms in hash order: what Vectors.cosine must give to the bit."""
+    import math
+
+    import numpy as np
+
+    n = len(terms)
+    df = {}
+    for t in terms:
+        for term in t.tolist():
+            df[term] = df.get(term, 0) + 1
+    vectors = []
+    for t, c in zip(terms, counts):
+        idf = np.log((n + 1) / (np.array([df[x] for x in t.tolist()], dtype=np.int64) + 1))
+        weights = (1 + np.log(c.astype(np.float64))) * idf
+        keep = weights > 0
+        norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
+        vectors.append((t[keep], weights[keep] / norm))
+    result = {}
+    for a in range(n):
+        for b in range(n):
+            (ta, wa), (tb, wb) = vectors[a], vectors[b]
+            _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+            result[a, b] = float(np.dot(wa[ia], wb[ib]))
+    return result
+
+
+def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
+    # Weights held in single precision; the deciding cosine is computed again from the counts, and
+    # must be the double-precision one exactly (a link's threshold and its rounded cosine read it).
+    import random
+
+    import numpy as np
+
+    from eventwire.link.articles import TermCounts, article_terms
+    from eventwire.link.vectors import Vectors
+
+    rng = random.Random(5)
+    words = [f"{w}{s}" for w in ("harbour", "strike", "election", "storm", "crane", "ballot", "flood", "port")
+             for s in ("", "s", "ed", "er", "ing")]
+    texts = [" ".join(rng.choice(words[:rng.randrange(5, len(words))]) for _ in range(rng.randrange(1, 120)))
+             for _ in range(40)]
+    articles = [article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t)) for i, t in enumerate(texts)]
+    expected = _double_cosines([a.terms for a in articles], [a.counts for a in articles])
+    counts = TermCounts.of(articles)
+    assert counts.counts.dtype == np.uint16
+    vectors = Vectors(counts, 12)
+    assert any(0 < c < 1 for c in expected.values())
+    for (a, b), cosine in expected.items():
+        assert vectors.cosine(a, b) == cosine, (a, b)
+    # The keys: each article's highest double weights, ties in hash order.
+    assert all(1 <= len(vectors.key_terms(r)) <= 12 for r in range(len(texts)))
+    assert vectors.counts.dtype == np.uint16
+    # A word counted beyond uint16 in one article: the counts are held wider, the cosines still exact.
+    articles = articles[:5] + [article_terms(_article("long", "2016-07-05T10:00:00", "typhoon " * 70_000 + "harbour crane"))]
+    expected = _double_cosines([a.terms for a in articles], [a.counts for a in articles])
+    counts = TermCounts.of(articles)
+    assert counts.counts.dtype == np.uint32  # widened when the long article came
+    assert np.array_equal(counts.counts[2], articles[2].counts) and counts.counts[5].max() == 70_000
+    vectors = Vectors(counts, 12)
+    assert vectors.counts.dtype == np.uint32
+    assert all(vectors.cosine(a, b) == cosine for (a, b), cosine in expected.items())
 
 
 def test_band_columns_find_the_candidates_of_datasketch_s_lsh():
@@ -359,15 +427,16 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
 
     import numpy as np
 
-    from eventwire.link import articles as article_module
-    from eventwire.link.articles import ArticleTerms, _document_frequencies
+    from eventwire.link import vectors as vector_module
+    from eventwire.link.articles import ArticleTerms
+    from eventwire.link.vectors import _document_frequencies
 
     rng = random.Random(2)
     articles = [ArticleTerms(f"d{i}", None, False, np.array(sorted(rng.sample(range(60), rng.randrange(0, 12))),
                                                             dtype=np.uint32), np.ones(0, dtype=np.uint32))
                 for i in range(23)]
     terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
-    monkeypatch.setattr(article_module, "_DF_CHUNK", 4)
+    monkeypatch.setattr(vector_module, "_DF_CHUNK", 4)
     chunked_terms, chunked_counts = _document_frequencies(a.terms for a in articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype

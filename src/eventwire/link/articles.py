@@ -32,7 +32,6 @@ what counts.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import sys
 import zlib
@@ -40,13 +39,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import islice
 
 import numpy as np
 
 from eventwire.link.buffers import Segments
 from eventwire.link.mentions import LinkSettings, event_window
 from eventwire.link.stories import StoryEvent
+from eventwire.link.vectors import SCREEN_ERROR, Vectors
 from eventwire.record import ArticleRecord
 
 __all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "TermCounts", "article_terms", "blocking_day", "article_links",
@@ -63,6 +62,7 @@ our your you said says say also than then there these those will would should ma
 about after again against before between both during each few more most other some such only own same
 very just now new here while because until upon per via off onto among within without across
 """.split())
+_UINT16_MAX = np.iinfo(np.uint16).max
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,8 @@ class TermCounts:
     """A day's word counts as article linking reads them, article after article, in flat buffers: the
     terms and the counts in blocks (Segments), each article's day and whether its events placed it. An
     ArticleTerms held per article cost ~200 bytes of array headers more, and its small heap blocks
-    stayed with the process once freed; _Vectors lets these blocks go as it reads them."""
+    stayed with the process once freed; Vectors lets these blocks go as it reads them. The counts are
+    held as uint16 (6 bytes a term, not 8) until an article counts a word more often than that holds."""
 
     __slots__ = ("doc_ids", "days", "by_events", "terms", "counts")
 
@@ -170,7 +171,7 @@ class TermCounts:
         self.days: list[date | None] = []
         self.by_events = bytearray()
         self.terms = Segments(np.uint32)
-        self.counts = Segments(np.uint32)
+        self.counts = Segments(np.uint16)
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -187,108 +188,15 @@ class TermCounts:
         self.days.append(article.day)
         self.by_events.append(article.by_events)
         self.terms.append(article.terms)
-        self.counts.append(article.counts)
+        counts = article.counts
+        if len(counts) and self.counts.dtype == np.uint16 and int(counts.max()) > _UINT16_MAX:
+            self.counts = self.counts.widened(np.uint32)
+        self.counts.append(counts)
 
 
-_DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
-
-
-def _document_frequencies(term_arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct terms of the articles whose (distinct) terms are `term_arrays`, sorted, and how many
-    articles have each, counted a chunk of articles at a time: the terms of every article in one
-    array, and its sorted copy, would be held beside the articles' own."""
-    found, counts = [], []
-    arrays = iter(term_arrays)
-    while chunk := list(islice(arrays, _DF_CHUNK)):
-        terms, n = np.unique(np.concatenate(chunk), return_counts=True)
-        found.append(terms)
-        counts.append(n)
-    if len(found) <= 1:
-        return (found[0], counts[0]) if found else (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64))
-    all_terms, inverse = np.unique(np.concatenate(found), return_inverse=True)
-    return all_terms, np.bincount(inverse, weights=np.concatenate(counts), minlength=len(all_terms)).astype(np.int64)
-
-
-class _Vectors:
-    """TF-IDF vectors of unit length, IDF over the articles given, held as one buffer of terms and one of
-    weights with each article's offsets (an array pair per article costs ~200 bytes of headers). A term
-    is held as its number among the distinct terms (their order is the terms' own, so an article's
-    terms stay sorted), which lets `cosines` look a row's weights up by term directly."""
-
-    def __init__(self, articles: TermCounts) -> None:
-        """The vectors of `articles`, whose word counts are let go block by block as the vectors are
-        made, so a day's counts and its vectors are not both held whole."""
-        n = len(articles)
-        self.row = {d: i for i, d in enumerate(articles.doc_ids)}
-        self.offsets = np.zeros(n + 1, dtype=np.int64)
-        all_terms = np.zeros(0, dtype=np.uint32)
-        # Filled article by article (at most every term of every article; trimmed after), so the
-        # buffers are never held twice.
-        total = sum(len(articles.terms[i]) for i in range(n))
-        self.terms = np.empty(total, dtype=np.int32)
-        self.weights = np.empty(total, dtype=np.float64)
-        if n:
-            all_terms, df = _document_frequencies(articles.terms[i] for i in range(n))
-            end = 0
-            for i, (terms, counts) in enumerate(zip(articles.terms.drained(), articles.counts.drained())):
-                numbers = np.searchsorted(all_terms, terms).astype(np.int32)
-                idf = np.log((n + 1) / (df[numbers] + 1))
-                weights = (1 + np.log(counts.astype(np.float64))) * idf
-                keep = weights > 0
-                norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
-                kept = int(keep.sum())
-                self.terms[end:end + kept] = numbers[keep]
-                self.weights[end:end + kept] = weights[keep] / norm
-                end += kept
-                self.offsets[i + 1] = end
-            self.terms, self.weights = self.terms[:end], self.weights[:end]  # zero weights left out
-        self._lookup = np.zeros(len(all_terms), dtype=np.float64)  # one row's weights by term, in `cosines`
-
-    def of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
-        lo, hi = self.offsets[row], self.offsets[row + 1]
-        return self.terms[lo:hi], self.weights[lo:hi]
-
-    def cosine(self, a: int, b: int) -> float:
-        """The cosine of rows a and b (their shared terms' weights multiplied and summed, in term order)."""
-        (ta, wa), (tb, wb) = self.of(a), self.of(b)
-        _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
-        return float(np.dot(wa[ia], wb[ib]))
-
-    def cosines(self, a: int, rows: np.ndarray) -> np.ndarray:
-        """The cosines of row `a` with each of `rows` at once; equal to `cosine` up to the rounding of
-        a sum taken in another order (used to leave out pairs far below a threshold)."""
-        ta, wa = self.of(a)
-        result = np.zeros(len(rows))
-        firsts = self.offsets[rows]
-        lengths = self.offsets[rows + 1] - firsts
-        filled = lengths > 0
-        if not len(ta) or not filled.any():
-            return result
-        if not filled.all():  # a row without weights sums to nothing (reduceat cannot say so)
-            firsts, lengths = firsts[filled], lengths[filled]
-        # The positions of every candidate's terms in the buffer, candidate after candidate: steps of
-        # one, and at each candidate's start the jump from the previous candidate's last term.
-        starts = np.zeros(len(lengths), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
-        steps = np.ones(int(starts[-1] + lengths[-1]), dtype=np.int64)
-        steps[0] = firsts[0]
-        steps[starts[1:]] = firsts[1:] - (firsts[:-1] + lengths[:-1] - 1)
-        index = np.cumsum(steps, out=steps)
-        lookup = self._lookup
-        lookup[ta] = wa
-        products = lookup[self.terms[index]]
-        products *= self.weights[index]
-        lookup[ta] = 0.0
-        sums = np.add.reduceat(products, starts)
-        if len(sums) == len(result):
-            return sums
-        result[filled] = sums
-        return result
-
-
-# A pair whose estimated cosine (_Vectors.cosines) is below the lowest threshold by more than this is
-# not judged: the estimate and the exact cosine differ by rounding only (~1e-16).
-_ROUNDING = 1e-9
+# A pair whose estimated cosine (Vectors.cosines, single precision) is below the lowest threshold by more
+# than this is not judged: the estimate lies within ~2e-7 of the exact cosine (vectors.py).
+_ROUNDING = SCREEN_ERROR
 
 
 def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent],
@@ -301,14 +209,14 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
 def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequence[StoryEvent],
                   duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
     """The linked article pairs among `articles` (see article_links): their word counts as read into a
-    TermCounts, whose buffers are let go as the TF-IDF vectors are made (_Vectors), or ArticleTerms
+    TermCounts, whose buffers are let go as the TF-IDF vectors are made (vectors.py), or ArticleTerms
     (a list of them is emptied)."""
     settings = settings or ArticleLinkSettings()
     if not isinstance(articles, TermCounts):
         given, articles = articles, TermCounts.of(articles)
         if isinstance(given, list):
             given.clear()
-    vectors = _Vectors(articles)
+    vectors = Vectors(articles, settings.key_terms)
     row, days, by_events = vectors.row, articles.days, articles.by_events
     dated = sorted((day, d) for d, day in zip(articles.doc_ids, days) if day is not None)
     stories_of: dict[str, set[int]] = defaultdict(set)
@@ -319,9 +227,7 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
                 stories_of[d].add(i)
 
     def keys(doc_id: str) -> list:
-        terms, weights = vectors.of(row[doc_id])
-        top = np.argsort(-weights, kind="stable")[:settings.key_terms]
-        return terms[top].tolist() + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
+        return vectors.key_terms(row[doc_id]) + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
 
     def judged(a: str, b: str, dup: bool) -> ArticleLink | None:
         a, b = sorted((a, b))
@@ -359,17 +265,27 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
     # the larger id" is "sharing more keys, then the larger number".
     dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
     day_numbers = [day.toordinal() for day, _ in dated]
-    postings: dict = {}  # key -> _Posting of article numbers in day order
+    # key -> its article numbers in day order: the number alone while the key has one article (most
+    # keys are one article's: a _Posting each was ~200 bytes, ~1.4 KB an article at 50,000), else a _Posting.
+    postings: dict = {}
     most = settings.max_key_postings
     for number, (day, doc_id) in enumerate(dated):
         today = day_numbers[number]
         first_day = today - settings.max_days
-        met = []
+        met, lone = [], []  # postings met; the numbers of keys met with one article
         for key in keys(doc_id):
             posting = postings.get(key)
             if posting is None:
-                posting = postings[key] = _Posting()
-            elif posting.head_day < first_day:
+                postings[key] = number
+                continue
+            if posting.__class__ is int:
+                if day_numbers[posting] < first_day:
+                    postings[key] = number  # its one article left the window
+                elif most >= 1:
+                    lone.append(posting)
+                    postings[key] = _Posting(posting, day_numbers[posting], number)
+                continue
+            if posting.head_day < first_day:
                 posting.leave_before(first_day, day_numbers)
             size = posting.size - posting.head
             if size > most:
@@ -377,7 +293,9 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
             if size:
                 met.append(posting.array[posting.head:posting.size])
             posting.append(number, today)
-        if not met:
+        if lone:
+            met.append(np.array(lone, dtype=np.int64))
+        elif not met:
             continue
         others, shared = np.unique(np.concatenate(met), return_counts=True)
         if len(others) > settings.max_candidates:
@@ -398,16 +316,18 @@ _NO_DAY = sys.maxsize  # _Posting.head_day of an empty posting: nothing to leave
 
 
 class _Posting:
-    """The article numbers (ascending) of one key, in a growing array (array[head:size]); those out of
-    the window are skipped from the front. `head_day` is the first one's day number, so a posting with
-    nothing to leave is told apart without reading the array."""
+    """The article numbers (ascending) of one key met by more than one article, in a growing array
+    (array[head:size]); those out of the window are skipped from the front. `head_day` is the first
+    one's day number, so a posting with nothing to leave is told apart without reading the array."""
 
     __slots__ = ("array", "head", "size", "head_day")
 
-    def __init__(self) -> None:
+    def __init__(self, first: int, first_day: int, second: int) -> None:
+        """A posting of two articles, the first on day number `first_day` (the second is not before)."""
         self.array = np.empty(4, dtype=np.int64)
-        self.head = self.size = 0
-        self.head_day = _NO_DAY
+        self.array[0], self.array[1] = first, second
+        self.head, self.size = 0, 2
+        self.head_day = first_day
 
     def __len__(self) -> int:
         return self.size - self.head

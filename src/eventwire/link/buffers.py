@@ -26,6 +26,17 @@ class Segments:
     def __len__(self) -> int:
         return len(self._where) // 3
 
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(self._dtype)
+
+    def widened(self, dtype: type) -> Segments:
+        """The same arrays in segments of a wider `dtype` (these are emptied as they are copied)."""
+        wider = Segments(dtype, self._block)
+        for values in self.drained():
+            wider.append(values)
+        return wider
+
     def append(self, values: np.ndarray) -> None:
         n = len(values)
         if not self._blocks or self._used + n > len(self._blocks[-1]):
