@@ -179,3 +179,29 @@ def test_a_link_write_that_fails_leaves_the_previous_link_tables(empty_db, monke
         assert _tables(store.con) == before
         monkeypatch.undo()
         assert store.link(LinkSettings(max_km=60.0)) is not None and all(_tables(store.con).values())
+
+
+def test_duckdb_links_with_bounded_buffers_on_one_thread_and_restores_its_settings(tmp_path, monkeypatch):
+    # Each DuckDB scan thread pins a row group's decompressed records (~128 MiB for a full group), so
+    # several threads under the link's buffer limit run out of memory on a large store: the link scans
+    # with one thread, and the store's own settings hold again after.
+    import eventwire.link.database as database
+    from eventwire.store.duckdb import open_store
+
+    seen = []
+    real = database.stored_features
+
+    def watched(con, **kwargs):
+        seen.append(con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchone())
+        return real(con, **kwargs)
+
+    monkeypatch.setattr(database, "stored_features", watched)
+    with open_store(str(tmp_path / "store.duckdb")) as store:
+        for record in _corpus():
+            store.write(record)
+        store.con.execute("SET threads = 3")  # a store opened with query_threads, say
+        before = store.con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchone()
+        assert store.link() is not None
+        after = store.con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchone()
+    assert seen and seen[0][0] == 1 and seen[0][1] != before[1]
+    assert after == before

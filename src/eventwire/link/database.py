@@ -251,16 +251,28 @@ def _features_transaction(con: Any, settings: LinkSettings) -> Iterator[None]:
 def _bounded_buffers(con: Any) -> Iterator[None]:
     """DuckDB: while linking, the database instance keeps at most BUFFER_LIMIT of buffers (its default,
     80% of the machine's memory, lets every block of the documents and features it scans once stay
-    cached: most of the process's memory at 10,000 articles); its own setting is restored after."""
+    cached: most of the process's memory at 10,000 articles) and scans with one thread; its own
+    settings are restored after.
+
+    One thread, because each scanning thread pins the decompressed segments of the row group it reads:
+    a full row group of the stored records (122,880 rows) takes ~128 MiB, so two threads' scans of a
+    300,000-article store do not fit BUFFER_LIMIT and DuckDB refuses the scan (out of memory). The
+    linking's scans feed Python, which reads one row at a time anyway."""
     if dialect_of(con) is POSTGRES:
         yield
         return
-    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    memory, threads = con.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
     con.execute(f"SET memory_limit = '{BUFFER_LIMIT}'")
+    con.execute("SET threads = 1")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{before}'")
+        con.execute(f"SET threads = {int(threads)}")
+        # DuckDB prints the limit rounded (3 GB as '2.7 GiB'), so setting the printed value back would
+        # lower it: the default is restored by RESET, only a limit someone set is set again as printed.
+        con.execute("RESET memory_limit")
+        if con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != memory:
+            con.execute(f"SET memory_limit = '{memory}'")
 
 
 def _links_key(settings: LinkSettings, article_settings: ArticleLinkSettings | None) -> str:
