@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -72,6 +73,7 @@ CHUNK = 5000  # PostgreSQL: new articles whose features are written in one trans
 WORKERS_FROM = 2000
 WORKERS = 2
 BUFFER_LIMIT = "256MB"  # DuckDB's buffers while linking (see _bounded_buffers)
+CACHE_FLOOR = "16MB"  # what _drop_cached_blocks leaves DuckDB a moment
 
 # Which stored version of a document features were computed from: its content hash and the time its
 # batch was stored (a re-extracted article keeps its text but may gain other events).
@@ -248,7 +250,7 @@ def _features_transaction(con: Any, settings: LinkSettings) -> Iterator[None]:
 
 
 @contextmanager
-def _bounded_buffers(con: Any) -> Iterator[None]:
+def _bounded_buffers(con: Any, written: bool = False) -> Iterator[None]:
     """DuckDB: while linking, the database instance keeps at most BUFFER_LIMIT of buffers (its default,
     80% of the machine's memory, lets every block of the documents and features it scans once stay
     cached: most of the process's memory at 10,000 articles) and scans with one thread; its own
@@ -257,7 +259,11 @@ def _bounded_buffers(con: Any) -> Iterator[None]:
     One thread, because each scanning thread pins the decompressed segments of the row group it reads:
     a full row group of the stored records (122,880 rows) takes ~128 MiB, so two threads' scans of a
     300,000-article store do not fit BUFFER_LIMIT and DuckDB refuses the scan (out of memory). The
-    linking's scans feed Python, which reads one row at a time anyway."""
+    linking's scans feed Python, which reads one row at a time anyway.
+
+    `written`: the writes are checkpointed before the settings are restored; the store's close would
+    otherwise checkpoint them with the default limit (+660 MB of RSS after the features of a
+    50,000-article day were loaded)."""
     if dialect_of(con) is POSTGRES:
         yield
         return
@@ -266,6 +272,8 @@ def _bounded_buffers(con: Any) -> Iterator[None]:
     con.execute("SET threads = 1")
     try:
         yield
+        if written:
+            con.execute("CHECKPOINT")
     finally:
         con.execute(f"SET threads = {int(threads)}")
         # DuckDB prints the limit rounded (3 GB as '2.7 GiB'), so setting the printed value back would
@@ -273,6 +281,20 @@ def _bounded_buffers(con: Any) -> Iterator[None]:
         con.execute("RESET memory_limit")
         if con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != memory:
             con.execute(f"SET memory_limit = '{memory}'")
+
+
+def _drop_cached_blocks(con: Any) -> None:
+    """DuckDB: let go of the blocks it keeps cached from the scans so far (up to BUFFER_LIMIT: 228 MB
+    after reading a 50,000-article day's features), by lowering its limit a moment; the story sweep and
+    article links that follow would otherwise hold their memory on top of that cache."""
+    if dialect_of(con) is POSTGRES:
+        return
+    try:
+        con.execute(f"SET memory_limit = '{CACHE_FLOOR}'")
+    except duckdb.Error as exc:  # blocks still pinned: they stay, nothing else changes
+        log.debug("DuckDB kept its cached blocks: %s", exc)
+    finally:
+        con.execute(f"SET memory_limit = '{BUFFER_LIMIT}'")
 
 
 def _links_key(settings: LinkSettings, article_settings: ArticleLinkSettings | None) -> str:
@@ -310,7 +332,7 @@ def link_database(db: Any, settings: LinkSettings | None = None,
             with db.reading() as store, _bounded_buffers(store.con):
                 has_table = _has_features_table(store.con)
                 _spill_features(store.con, has_table and not replace_all, len(new), settings, path)
-            with db.writing() as store, _bounded_buffers(store.con):  # tables made with the store
+            with db.writing() as store, _bounded_buffers(store.con, written=True):  # tables made with the store
                 _load_features(store.con, path, settings, replace_all)
     with db.reading() as store, _bounded_buffers(store.con):
         # Features of documents deleted since are left out here and dropped by write_links.
@@ -320,8 +342,13 @@ def link_database(db: Any, settings: LinkSettings | None = None,
         if present is not None:
             features = (f for f in features if f.doc_id in present)
         con = store.con
-        links = link_features(features, settings, article_settings, lambda ids: stored_shingles(con, ids))
-    with db.writing() as store, _bounded_buffers(store.con):
+
+        def shingles_of(doc_ids: list[str]) -> Iterator[tuple[str, np.ndarray]]:
+            yield from stored_shingles(con, doc_ids)
+            _drop_cached_blocks(con)  # the day's last read: the comparing that follows is in Python
+
+        links = link_features(features, settings, article_settings, shingles_of)
+    with db.writing() as store, _bounded_buffers(store.con, written=True):
         write_links(store.con, links, _links_key(settings, article_settings))
     log.info("linked %d articles (%d new or changed): %d near-duplicates, %d story events",
              len(links.article_cluster), len(new), len(links.duplicate_of), len(links.stories))
