@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 from typing import Any
 
 import httpx
 
+from eventwire.link.sphere import haversine_km
 from eventwire.record import ArticleRecord, Event
 from eventwire.watch import state
 from eventwire.watch.sources import Watchlist
@@ -25,14 +25,6 @@ __all__ = ["match_event", "alert_payload", "alert_key", "event_fatalities", "del
 log = logging.getLogger(__name__)
 
 WEBHOOK_ATTEMPTS = 8
-EARTH_KM = 6371.0088
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def event_fatalities(record: ArticleRecord, event: Event) -> float | None:
@@ -91,7 +83,7 @@ def match_event(watch: Watchlist, record: ArticleRecord, event: Event) -> dict[s
     if watch.near:
         if place is None or place.lat is None or place.lon is None:
             return None
-        km = _km(watch.near.lat, watch.near.lon, place.lat, place.lon)
+        km = haversine_km(watch.near.lat, watch.near.lon, place.lat, place.lon)
         if km > watch.near.km:
             return None
         matched["near_km"] = round(km, 1)
