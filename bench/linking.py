@@ -4,6 +4,7 @@ news days of N articles built from real records.
     .venv/bin/python bench/linking.py                           # 1,000, 10,000 and 50,000 articles
     .venv/bin/python bench/linking.py --sizes 1000 5000 50000 300000 --json
     .venv/bin/python bench/linking.py --sizes 2000 --src /path/to/older/checkout/src   # another version
+    .venv/bin/python bench/linking.py --link-only COPY.duckdb --phases; .venv/bin/python bench/linking.py --hash COPY.duckdb
 
 Base records: real articles parsed once with the pipeline (../shared/corpus/articles, the cluster files
 of ../shared/eval/clusters and the first FA-KES dev rows), cached as JSONL in `--workdir`.
@@ -18,7 +19,9 @@ shared event types, some are reprints, and every one is linked against the whole
 into a fresh store's documents table in bulk (the columns linking reads).
 
 Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (VmHWM) and CPU time are
-its own; on a loaded machine the CPU seconds are the steadier figure. Each result is also appended to
+its own; on a loaded machine the CPU seconds are the steadier figure. With `--keep`, a kept store can be
+linked again from a copy: `--link-only COPY --phases` adds each phase's CPU, time and RSS (start, end,
+peak), and `--hash COPY` prints the link tables' hashes, equal for two versions that link alike. Each result is also appended to
 `results.jsonl` in the workdir.
 """
 from __future__ import annotations
@@ -174,11 +177,81 @@ def _peak_rss_mb(usage) -> int:
     return round(usage.ru_maxrss / 1024)
 
 
-def link_only(db: str) -> dict:
-    """Link the store at `db` in this process: seconds, peak RSS and what was found."""
+def _watched_phases(phases: list[dict]) -> None:
+    """Record each linking phase's CPU, wall time and RSS (at its start and end, and its peak sampled
+    every 50 ms) into `phases`, by wrapping the phase functions where link_database calls them."""
+    import threading
+
+    import eventwire.link as link
+    import eventwire.link.database as database
+
+    def rss_mb() -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+        return 0
+
+    peak = [0]
+
+    def sample() -> None:
+        while True:
+            peak[0] = max(peak[0], rss_mb())
+            time.sleep(0.05)
+
+    threading.Thread(target=sample, daemon=True).start()
+    began = time.perf_counter()
+
+    def wrapped(module, name: str) -> None:
+        real = getattr(module, name)
+
+        def phase(*args, **kwargs):
+            outer, peak[0] = peak[0], 0  # phases nest (link_features holds the sweep and article links)
+            wall, cpu, start = time.perf_counter(), time.process_time(), rss_mb()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                phases.append({"phase": name, "cpu_seconds": round(time.process_time() - cpu, 2),
+                               "seconds": round(time.perf_counter() - wall, 2), "rss_start_mb": start,
+                               "rss_end_mb": rss_mb(), "peak_rss_mb": peak[0],
+                               "ended_at": round(time.perf_counter() - began, 1)})
+                peak[0] = max(outer, peak[0])
+        setattr(module, name, phase)
+
+    for name in ("stories_of_mentions", "link_articles"):
+        wrapped(link, name)
+    for name in ("_spill_features", "_load_features", "link_features", "write_links"):
+        wrapped(database, name)
+
+
+def link_table_hashes(db: str) -> dict:
+    """Each link table's row count and a hash of its rows in order: two versions that link alike give
+    the same (an identity check for changes that should not change the links)."""
+    import hashlib
+
+    import duckdb
+
+    from eventwire.store.schema import LINK_TABLES
+
+    hashes = {}
+    with duckdb.connect(db, read_only=True) as con:
+        for table in LINK_TABLES:
+            digest, count = hashlib.sha256(), 0
+            for row in con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall():
+                digest.update(repr(row).encode())
+                count += 1
+            hashes[table] = f"{count}:{digest.hexdigest()[:16]}"
+    return hashes
+
+
+def link_only(db: str, phases: bool = False) -> dict:
+    """Link the store at `db` in this process: seconds, peak RSS and what was found (with `phases`,
+    each phase's too)."""
     from eventwire.store.access import Database
     from eventwire.store.duckdb import link_database
 
+    watched: list[dict] = []
+    if phases:
+        _watched_phases(watched)
     started = time.perf_counter()
     cpu = time.process_time()
     links = link_database(Database(db))
@@ -193,6 +266,8 @@ def link_only(db: str) -> dict:
               "link_cpu_seconds": round(time.process_time() - cpu + child_cpu, 2),
               "worker_cpu_seconds": round(child_cpu, 2), "peak_rss_mb": _peak_rss_mb(usage),
               "worker_peak_rss_mb": round(children.ru_maxrss / 1024), "load_average_after": round(os.getloadavg()[0], 2)}
+    if phases:
+        result["phases"] = watched
     if links is None:  # nothing new since the last link
         return result
     result.update({"articles": len(links.article_cluster), "near_duplicates": len(links.duplicate_of),
@@ -221,10 +296,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="then link again with nothing new, and after adding M more articles of the day")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic stores")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--link-only", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--link-only", metavar="DB", help="link this store only, in this process")
+    parser.add_argument("--phases", action="store_true", help="with --link-only: each phase's time and memory")
+    parser.add_argument("--hash", metavar="DB", help="print the link tables' row counts and hashes of a linked store")
     args = parser.parse_args(argv)
+    if args.hash:
+        print(json.dumps(link_table_hashes(args.hash)))
+        return 0
     if args.link_only:
-        print(json.dumps(link_only(args.link_only)))
+        print(json.dumps(link_only(args.link_only, args.phases)))
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     generator = Generator(base_records(args.workdir / "base-records.jsonl"), args.copies)
