@@ -85,14 +85,51 @@ def _story_events(table: MentionTable, stories: list[_Story]) -> list[StoryEvent
     columns = _EventColumns(*(_array("i", table.column(name)[rows]) for name in _EventColumns.__slots__[:-3]),
                             _array("d", table.column("lat")[rows]), _array("d", table.column("lon")[rows]),
                             table.values)
-    days: dict[int, str] = {}  # one ISO string per day: the stories of a day share a few windows
+    shared = _Shared(table.values)
     events = []
     for i, s in enumerate(story_order.tolist()):
         story, stories[s] = stories[s], None
         lo, hi = bounds[i], bounds[i + 1]
-        events.append(_story_event(i, story, lo, hi, days, MentionRows(table, rows, lo, hi), columns))
+        events.append(_story_event(i, story, lo, hi, shared, MentionRows(table, rows, lo, hi), columns))
     stories.clear()
     return events
+
+
+class _Shared:
+    """Values that many of a day's story events hold alike, each made once and shared: the ISO days of
+    their windows, the CAMEO roots, and the actor codes of a mention (most story events have one
+    mention; a string or tuple made per event cost ~120 bytes of the ~650 each holds)."""
+
+    __slots__ = ("values", "days", "roots", "mention_actors", "actors")
+
+    def __init__(self, values: list) -> None:
+        self.values = values
+        self.days: dict[int, str] = {}
+        self.roots: dict[int, str] = {}  # CAMEO code's number in values -> its root
+        self.mention_actors: dict[int, tuple[str, ...]] = {}  # actors' number in values -> codes, sorted
+        self.actors: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def day(self, number: int) -> str:
+        iso = self.days.get(number)
+        if iso is None:
+            iso = self.days[number] = date.fromordinal(number).isoformat()
+        return iso
+
+    def root(self, cameo: int) -> str:
+        root = self.roots.get(cameo)
+        if root is None:
+            root = self.roots[cameo] = (self.values[cameo] or "")[:2]
+        return root
+
+    def actors_of_mention(self, actors: int) -> tuple[str, ...]:
+        codes = self.mention_actors.get(actors)
+        if codes is None:
+            codes = self.mention_actors[actors] = self.one(tuple(sorted(set(self.values[actors]))))
+        return codes
+
+    def one(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The tuple equal to `codes` that story events already hold, else `codes`."""
+        return self.actors.setdefault(codes, codes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +151,12 @@ class _EventColumns:
     values: list
 
 
-def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, str], mentions: MentionRows,
+def _story_event(index: int, story: _Story, lo: int, hi: int, shared: _Shared, mentions: MentionRows,
                  columns: _EventColumns) -> StoryEvent:
     """The story event of `story`, whose mentions are the rows lo:hi of `columns`."""
     v, lat, lon, place = columns.values, columns.lat, columns.lon, columns.place
     if hi - lo == 1 and story.start is not None:  # most story events: one linkable mention
-        return _single_event(index, story, lo, days, mentions, columns)
+        return _single_event(index, story, lo, shared, mentions, columns)
     counts: dict[str, int] = {}
     for k in range(lo, hi):
         for code in v[columns.actors[k]]:
@@ -138,18 +175,17 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, st
     # The days every mention allows (the sweep's intersection); a story that was never open to links
     # (one unlinkable mention) keeps that mention's own window.
     if story.start is not None:
-        start = days.get(story.start) or days.setdefault(story.start, date.fromordinal(story.start).isoformat())
-        end = days.get(story.end) or days.setdefault(story.end, date.fromordinal(story.end).isoformat())
+        start, end = shared.day(story.start), shared.day(story.end)
     else:
         start, end = v[columns.date_start[lo]], v[columns.date_end[lo]]
     return StoryEvent(
         id=f"story-{index + 1}",
-        cameo_root=(v[columns.cameo[lo]] or "")[:2],
+        cameo_root=shared.root(columns.cameo[lo]),
         plover=v[columns.plover[lo]],
         date_start=start, date_end=end,
         place=v[place[where]] if where is not None else None,
         lat=lat[where] if where is not None else None, lon=lon[where] if where is not None else None,
-        actors=tuple(sorted(counts, key=lambda c: (-counts[c], c))),
+        actors=shared.one(tuple(sorted(counts, key=lambda c: (-counts[c], c)))),
         num_articles=len(set(columns.doc_id[lo:hi])),
         num_sources=len(set(columns.outlet[lo:hi])),
         num_mentions=hi - lo,
@@ -158,17 +194,16 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, days: dict[int, st
         mentions=mentions)
 
 
-def _single_event(index: int, story: _Story, k: int, days: dict[int, str], mentions: MentionRows,
+def _single_event(index: int, story: _Story, k: int, shared: _Shared, mentions: MentionRows,
                   columns: _EventColumns) -> StoryEvent:
     """_story_event of a story of the one linkable mention of row k."""
     v, lat, lon = columns.values, columns.lat, columns.lon
     placed = lat[k] == lat[k] and lon[k] == lon[k]
     published = v[columns.published[k]] or None
-    start = days.get(story.start) or days.setdefault(story.start, date.fromordinal(story.start).isoformat())
-    end = days.get(story.end) or days.setdefault(story.end, date.fromordinal(story.end).isoformat())
+    start, end = shared.day(story.start), shared.day(story.end)
     return StoryEvent(
-        id=f"story-{index + 1}", cameo_root=(v[columns.cameo[k]] or "")[:2], plover=v[columns.plover[k]],
+        id=f"story-{index + 1}", cameo_root=shared.root(columns.cameo[k]), plover=v[columns.plover[k]],
         date_start=start, date_end=end, place=v[columns.place[k]] if placed else None,
-        lat=lat[k] if placed else None, lon=lon[k] if placed else None, actors=tuple(sorted(set(v[columns.actors[k]]))),
+        lat=lat[k] if placed else None, lon=lon[k] if placed else None, actors=shared.actors_of_mention(columns.actors[k]),
         num_articles=1, num_sources=1, num_mentions=1, first_seen=published, last_seen=published,
         mentions=mentions)
