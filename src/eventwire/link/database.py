@@ -50,15 +50,14 @@ from eventwire.link.queries import (
     FEATURES_KEY,
     LINKS_KEY,
     append_batch_of,
-    meta,
     one_of,
     pages,
-    set_meta,
     streamed,
 )
 from eventwire.link.write import write_links
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
+from eventwire.store.schema import meta_value, set_meta_value
 
 __all__ = ["link_database", "stored_features", "stored_shingles", "write_links", "unlinked_documents"]
 
@@ -124,7 +123,7 @@ def _has_features_table(con: Any) -> bool:
 
 def _features_current(con: Any, settings: LinkSettings | None) -> bool:
     """The stored features were computed with these settings."""
-    return _has_features_table(con) and meta(con, FEATURES_KEY) == settings_key(settings)
+    return _has_features_table(con) and meta_value(con, FEATURES_KEY) == settings_key(settings)
 
 
 def unlinked_documents(con: Any, settings: LinkSettings | None = None, current: bool | None = None) -> list[str]:
@@ -241,8 +240,8 @@ def _features_transaction(con: Any, settings: LinkSettings) -> Iterator[None]:
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-        set_meta(con, FEATURES_KEY, settings_key(settings))
-        set_meta(con, LINKS_KEY, "")
+        set_meta_value(con, FEATURES_KEY, settings_key(settings))
+        set_meta_value(con, LINKS_KEY, "")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -316,7 +315,7 @@ def link_database(db: Any, settings: LinkSettings | None = None,
         gone = 0 if replace_all else con.execute(
             "SELECT count(*) FROM link_features f WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = f.doc_id)"
         ).fetchone()[0]
-        if not replace_all and not new and not gone and meta(con, LINKS_KEY) == _links_key(settings, article_settings):
+        if not replace_all and not new and not gone and meta_value(con, LINKS_KEY) == _links_key(settings, article_settings):
             log.info("links are current: no article added, changed or removed since the last link")
             return None
     if postgres:

@@ -1,6 +1,6 @@
 """The store queries linking's reads and writes share (link/database.py, link/write.py), on DuckDB and
-PostgreSQL: a table's rows a page at a time, a streamed query, a list parameter, the `meta` values
-linking keeps, the store's batch append."""
+PostgreSQL: a table's rows a page at a time, a streamed query, a list parameter, the keys of the `meta`
+values linking keeps (read and written by store/schema.py), the store's batch append."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -8,7 +8,7 @@ from typing import Any
 
 from eventwire.store.dialect import POSTGRES, dialect_of
 
-__all__ = ["FEATURES_KEY", "LINKS_KEY", "append_batch_of", "meta", "one_of", "pages", "set_meta", "streamed"]
+__all__ = ["FEATURES_KEY", "LINKS_KEY", "append_batch_of", "one_of", "pages", "streamed"]
 
 FEATURES_KEY = "link_features"  # meta: the settings_key the stored features were computed with
 LINKS_KEY = "links"  # meta: the settings the link tables were last computed with from every stored feature
@@ -44,15 +44,6 @@ def streamed(con: Any, sql: str, params: list, batch: int) -> Iterator[tuple]:
 def one_of(con: Any, column: str) -> str:
     """SQL: `column` is one of the values of a list parameter (one parameter: binding hundreds is slow)."""
     return f"{column} = ANY(?)" if dialect_of(con) is POSTGRES else f"{column} IN (SELECT unnest(?::VARCHAR[]))"
-
-
-def meta(con: Any, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def set_meta(con: Any, key: str, value: str) -> None:
-    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
 
 
 def append_batch_of(con: Any):

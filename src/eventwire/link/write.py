@@ -20,11 +20,11 @@ import pyarrow as pa
 from eventwire.link import Links
 from eventwire.link.features import evidence_fields, evidence_of
 from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
-from eventwire.link.queries import LINKS_KEY, append_batch_of, pages, set_meta
+from eventwire.link.queries import LINKS_KEY, append_batch_of, pages
 from eventwire.record import Evidence
 from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
-from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES, link_table_sql
+from eventwire.store.schema import LINK_SCHEMA, LINK_TABLES, link_table_sql, set_meta_value
 
 __all__ = ["write_links"]
 
@@ -255,7 +255,7 @@ def _write_links_postgres(con: Any, links: Links, links_key: str) -> None:
 
 def _drop_features_of_deleted(con: Any, links_key: str) -> None:
     con.execute("DELETE FROM link_features WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
-    set_meta(con, LINKS_KEY, links_key)
+    set_meta_value(con, LINKS_KEY, links_key)
 
 
 def _drop_staging(con: Any) -> None:

@@ -27,6 +27,8 @@ import logging
 import re
 from typing import Any
 
+from eventwire.store.schema import meta_value
+
 __all__ = ["UNSORTED_SHARE", "UNSORTED_MIN_DOCUMENTS", "keep_in_date_order", "rewrite_in_date_order"]
 
 log = logging.getLogger(__name__)
@@ -42,12 +44,12 @@ _ORDER = "date_iso NULLS FIRST, doc_id, event_id"
 
 def _documents(con: Any) -> tuple[int, int]:
     """(documents stored since the last rewrite, all documents); every one in a store never rewritten."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_META_KEY]).fetchone()
-    if row is None:
+    through = meta_value(con, _META_KEY)
+    if through is None:
         total = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         return total, total
     return con.execute("SELECT count(*) FILTER (WHERE ingested_at > CAST(? AS TIMESTAMP)), count(*) FROM documents",
-                       [row[0]]).fetchone()
+                       [through]).fetchone()
 
 
 def keep_in_date_order(con: Any) -> bool:

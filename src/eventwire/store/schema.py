@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "STORE_SCHEMA", "LINK_SCHEMA", "DOC_TABLES", "LINK_TABLES", "DENORMALISED_COLUMNS",
-           "ACTOR_MARK", "link_table_sql", "ensure_schema", "legacy_view_sql", "denormalised_sql"]
+           "ACTOR_MARK", "link_table_sql", "meta_value", "set_meta_value", "ensure_schema", "legacy_view_sql", "denormalised_sql"]
 
 SCHEMA_VERSION = 1
 
@@ -137,15 +137,20 @@ def ensure_schema(con: Any) -> None:
     con.execute("ALTER TABLE link_features ADD COLUMN IF NOT EXISTS evidence VARCHAR")
     # Written only when it changes: an unneeded write conflicts with another connection's transaction
     # (the watcher's, in `serve --watch`).
+    if meta_value(con, "schema_version") != str(SCHEMA_VERSION):
+        set_meta_value(con, "schema_version", str(SCHEMA_VERSION))
+
+
+def meta_value(con: Any, key: str) -> str | None:
+    """The value kept under `key` in the store's `meta` table, or None."""
     # fetchall, not fetchone: a result left unfinished makes DuckDB refuse the connection's next
     # `register` (the bulk writes register Arrow tables).
-    stored = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    if not stored or stored[0][0] != str(SCHEMA_VERSION):
-        con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
 
 
-_SCHEMA_VERSION_SQL = ("INSERT INTO meta VALUES ('schema_version', ?) "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+def set_meta_value(con: Any, key: str, value: str) -> None:
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
 
 # What DuckDB's try_cast does, for the queries' dialect (store/dialect.py): NULL for what is not a
 # value of the type. Only ISO forms are dates: PostgreSQL would also read 'today' or 'epoch'.
@@ -176,7 +181,7 @@ def _ensure_postgres(con: Any) -> None:
         con.execute(POSTGRES.ddl("ALTER TABLE link_features ADD COLUMN IF NOT EXISTS evidence VARCHAR"))
         _add_denormalised(con)
         _undated_as_null(con)
-        con.execute(_SCHEMA_VERSION_SQL, [str(SCHEMA_VERSION)])
+        set_meta_value(con, "schema_version", str(SCHEMA_VERSION))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
