@@ -115,10 +115,8 @@ class LocalEngine:
             future.result()
 
     def _submit(self, fn, *args):
-        """The pool's submit, which starts a worker process while the pool has fewer than it may hold:
-        that start is not cut by an interrupt (lifetime.interrupts_deferred)."""
-        if len(getattr(self._pool, "_processes", None) or ()) >= self.workers:
-            return self._pool.submit(fn, *args)
+        """The pool's submit, which may start a worker process (while the pool has fewer than it may
+        hold): that start is not cut by an interrupt (lifetime.interrupts_deferred)."""
         with interrupts_deferred():
             return self._pool.submit(fn, *args)
 
