@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from eventwire.link import link_records
 from eventwire.link.load import record_from_json
 from eventwire.link.near_duplicates import duplicate_of, near_duplicates
@@ -323,3 +325,35 @@ def test_linking_a_store_streams_its_records_and_writes_every_link_table(empty_d
         (story,) = con.execute("SELECT story_id, num_articles FROM story_events WHERE num_articles > 1").fetchall()
         assert sorted(con.execute("SELECT doc_id, duplicate_of FROM story_mentions WHERE story_id = ?",
                                   [story[0]]).fetchall()) == [("ap", None), ("local", "ap")]
+
+
+def test_story_events_are_held_as_columns_and_read_as_a_sequence():
+    # Three reports of one bombing, one of a protest elsewhere, one negated (its own story): the story
+    # events come back as columns (StoryEvents), each StoryEvent made as it is read, the same whichever
+    # way it is read (iterated, indexed, sliced), and the articles of each read from the columns alone.
+    from eventwire.link.articles import _multi_article_stories as multi_article_stories
+    from eventwire.link.stories import StoryEvents
+
+    records = [
+        _bombing("d1", "Reuters", "2016-07-05T10:00:00"),
+        _bombing("d2", "AFP", "2016-07-05T12:00:00"),
+        _bombing("d3", "Al Jazeera", "2016-07-06T07:00:00", day="2016-07-05"),
+        _bombing("d4", "SANA", "2016-07-05T09:00:00", where=("Damascus", (33.51, 36.29)), cameo="141",
+                 plover="PROTEST"),
+        _bombing("d5", "BBC", "2016-07-05T11:00:00", modality=("negated",)),
+    ]
+    stories = link_stories(records)
+    assert isinstance(stories, StoryEvents) and len(stories) == 3
+    events = list(stories)
+    assert [s.id for s in events] == ["story-1", "story-2", "story-3"]
+    assert [stories[i] for i in range(3)] == events and stories[-1] == events[-1] and stories[1:] == events[1:]
+    assert stories == tuple(events) and stories != tuple(events[:2])
+    assert [(s.doc_ids, s.num_articles, s.date_start, s.date_end) for s in events] == [
+        (("d4",), 1, "2016-07-04", "2016-07-06"),
+        (("d1", "d2", "d3"), 3, "2016-07-04", "2016-07-06"),
+        (("d5",), 1, "2016-07-04", "2016-07-06")]
+    with pytest.raises(IndexError):
+        stories[3]
+    # The same articles as the events' own, without making them; a story of one article is left out.
+    assert multi_article_stories(stories) == {"d1": {1}, "d2": {1}, "d3": {1}}
+    assert multi_article_stories(events) == multi_article_stories(stories)

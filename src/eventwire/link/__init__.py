@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,7 +32,7 @@ __all__ = ["Links", "link_records", "link_features", "DuplicatePair", "StoryEven
 class Links:
     duplicates: tuple[DuplicatePair, ...]
     duplicate_of: dict[str, str]  # copy doc id -> original doc id
-    stories: tuple[StoryEvent, ...]
+    stories: Sequence[StoryEvent]  # as linked, StoryEvents: columns, each event made as it is read
     article_links: tuple[ArticleLink, ...]
     article_cluster: dict[str, str]  # doc id -> cluster id (smallest doc id in it)
 
@@ -112,5 +112,5 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         freeze()
         links = link_articles(terms, stories, copies, article_settings)
         clusters = article_clusters(sorted(order), links)
-    return Links(tuple(pairs), copies, tuple(stories), tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
+    return Links(tuple(pairs), copies, stories, tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
                  clusters)

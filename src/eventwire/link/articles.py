@@ -44,7 +44,7 @@ import numpy as np
 
 from eventwire.link.buffers import Segments
 from eventwire.link.mentions import LinkSettings, event_window
-from eventwire.link.stories import StoryEvent
+from eventwire.link.stories import StoryEvent, StoryEvents
 from eventwire.link.vectors import SCREEN_ERROR, Vectors
 from eventwire.record import ArticleRecord
 
@@ -206,6 +206,25 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
     return link_articles([article_terms(r) for r in unique], stories, duplicate_of, settings)
 
 
+def _multi_article_stories(stories: Sequence[StoryEvent]) -> dict[str, set[int]]:
+    """doc id -> the numbers of the story events it reports that several articles report; of
+    StoryEvents read from its columns (no StoryEvent made)."""
+    stories_of: dict[str, set[int]] = defaultdict(set)
+    if isinstance(stories, StoryEvents):
+        story, doc = stories.documents()
+        several = np.bincount(story, minlength=len(stories))[story] > 1
+        values = stories.table.values
+        for i, d in zip(story[several].tolist(), doc[several].tolist()):
+            stories_of[values[d]].add(i)
+        return stories_of
+    for i, story in enumerate(stories):
+        docs = set(story.doc_ids)
+        if len(docs) > 1:
+            for d in docs:
+                stories_of[d].add(i)
+    return stories_of
+
+
 def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequence[StoryEvent],
                   duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
     """The linked article pairs among `articles` (see article_links): their word counts as read into a
@@ -219,12 +238,7 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
     vectors = Vectors(articles, settings.key_terms)
     row, days, by_events = vectors.row, articles.days, articles.by_events
     dated = sorted((day, d) for d, day in zip(articles.doc_ids, days) if day is not None)
-    stories_of: dict[str, set[int]] = defaultdict(set)
-    for i, story in enumerate(stories):
-        docs = set(story.doc_ids)
-        if len(docs) > 1:
-            for d in docs:
-                stories_of[d].add(i)
+    stories_of = _multi_article_stories(stories)
 
     def keys(doc_id: str) -> list:
         return vectors.key_terms(row[doc_id]) + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]

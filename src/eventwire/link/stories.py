@@ -43,11 +43,11 @@ import numpy as np
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
 from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
                                    probe_cells, unit_vector)
-from eventwire.link.story_events import StoryEvent, _story_events
+from eventwire.link.story_events import StoryEvent, StoryEvents, _story_events
 from eventwire.link.sweep_columns import SweepColumns
 from eventwire.record import ArticleRecord
 
-__all__ = ["StoryEvent", "link_stories", "stories_of_mentions", "haversine_km"]
+__all__ = ["StoryEvent", "StoryEvents", "link_stories", "stories_of_mentions", "haversine_km"]
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +392,7 @@ def _contradicts(item: int, story: _Story, cols: SweepColumns, settings: LinkSet
 
 
 def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, str] | None = None,
-                 settings: LinkSettings | None = None) -> list[StoryEvent]:
+                 settings: LinkSettings | None = None) -> StoryEvents:
     """Group every coded event of `records` into story events (each event in exactly one)."""
     settings = settings or LinkSettings()
     duplicate_of = duplicate_of or {}
@@ -407,10 +407,11 @@ def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, st
 
 
 def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSettings | None = None,
-                        duplicate_of: Mapping[str, str] | None = None) -> list[StoryEvent]:
+                        duplicate_of: Mapping[str, str] | None = None) -> StoryEvents:
     """The story events of a day's mentions (a MentionTable, or a list of event_mentions' mentions,
     which is emptied: the table holds them from then on); a copy's mentions are marked with the
-    original from `duplicate_of`. The story events' mentions are rows of that table (MentionRows)."""
+    original from `duplicate_of`. The story events are held as columns (StoryEvents, each made as it is
+    read) and their mentions are rows of that table (MentionRows)."""
     settings = settings or LinkSettings()
     if isinstance(items, MentionTable):
         table = items

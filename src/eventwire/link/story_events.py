@@ -1,11 +1,11 @@
-"""Story events made from the story sweep's stories (stories.py): each story's mentions in publication
-order as rows of the day's MentionTable (MentionRows), its place, actors, window and counts read from
-the table's columns.
+"""Story events made from the story sweep's stories (stories.py), held as columns: each story's
+mentions in publication order as rows of the day's MentionTable, its window's days, and each
+StoryEvent made from them as it is read (its place, actors and counts read from the table's columns).
 """
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -18,10 +18,10 @@ from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
 if TYPE_CHECKING:
     from eventwire.link.stories import _Story
 
-__all__ = ["StoryEvent"]
+__all__ = ["StoryEvent", "StoryEvents"]
 
 
-@dataclass(frozen=True, slots=True)  # a day's story events are held at once: no __dict__ each
+@dataclass(frozen=True, slots=True)
 class StoryEvent:
     """One real-world event and every coded mention of it. Near-duplicate copies count as articles (as
     GDELT counts reprints); their mentions carry `duplicate_of` so a reader can discount them."""
@@ -50,6 +50,88 @@ class StoryEvent:
         return tuple(dict.fromkeys(m.doc_id for m in self.mentions))
 
 
+_NO_WINDOW = -1  # StoryEvents.starts / ends of a story never open to links (one unlinkable mention)
+_BLOCK = 4096  # story events made together as a sequence is read (their rows' columns taken at once)
+
+
+class StoryEvents(Sequence):
+    """A day's story events as columns, each StoryEvent made as it is read: the mention rows of the day's
+    MentionTable in story event order (`rows`, story i's are rows[bounds[i]:bounds[i + 1]]) and each
+    story's window (day ordinals; _NO_WINDOW for a story of one unlinkable mention). A StoryEvent held
+    per story cost ~650 bytes (with its MentionRows ~720): ~1 GB for the 1.45 million of a
+    300,000-article day; these columns cost ~12 bytes a story and 4 a mention. Reading it again makes
+    the events again."""
+
+    __slots__ = ("table", "rows", "bounds", "starts", "ends", "_shared")
+
+    def __init__(self, table: MentionTable, rows: np.ndarray, bounds: np.ndarray, starts: np.ndarray,
+                 ends: np.ndarray) -> None:
+        self.table, self.rows, self.bounds, self.starts, self.ends = table, rows, bounds, starts, ends
+        self._shared = _Shared(table.values)
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            first, last, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(first, last, step)]
+            return self._events(first, max(first, last))
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("story event index out of range")
+        return self._events(index, index + 1)[0]
+
+    def __iter__(self) -> Iterator[StoryEvent]:
+        for lo in range(0, len(self), _BLOCK):
+            yield from self._events(lo, min(len(self), lo + _BLOCK))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (StoryEvents, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # compared by value, as a list is
+
+    def __repr__(self) -> str:
+        return f"StoryEvents({len(self)} story events)"
+
+    def story_of_rows(self) -> np.ndarray:
+        """The story event number of each of `rows` (int64)."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.bounds))
+
+    def documents(self) -> tuple[np.ndarray, np.ndarray]:
+        """(story event number, document's number in the table's values) of each distinct pair, by
+        story event (no StoryEvent made)."""
+        docs = self.table.column("doc_id")[self.rows].astype(np.int64)
+        pairs = np.unique(self.story_of_rows() * len(self.table.values) + docs)
+        return pairs // len(self.table.values), pairs % len(self.table.values)
+
+    def _events(self, first: int, last: int) -> list[StoryEvent]:
+        """The story events first..last-1, their rows' columns taken at once."""
+        if first >= last:
+            return []
+        base, end = int(self.bounds[first]), int(self.bounds[last])
+        block = self.rows[base:end]
+        table = self.table
+        # The rows' columns, as arrays (no object per mention; values[code] reads one).
+        columns = _EventColumns(*(_array("i", table.column(name)[block]) for name in _EventColumns.__slots__[:-3]),
+                                _array("d", table.column("lat")[block]), _array("d", table.column("lon")[block]),
+                                table.values)
+        bounds = (self.bounds[first:last + 1] - base).tolist()
+        starts, ends = self.starts[first:last].tolist(), self.ends[first:last].tolist()
+        events = []
+        for i in range(last - first):
+            lo, hi = bounds[i], bounds[i + 1]
+            start = None if starts[i] == _NO_WINDOW else starts[i]
+            events.append(_story_event(first + i, start, ends[i], lo, hi, self._shared,
+                                       MentionRows(table, self.rows, base + lo, base + hi), columns))
+        return events
+
+
 def _array(typecode: str, values: np.ndarray) -> array:
     """A numpy column as an array.array (its elements read as Python numbers, faster than numpy's)."""
     out = array(typecode)
@@ -57,14 +139,17 @@ def _array(typecode: str, values: np.ndarray) -> array:
     return out
 
 
-def _story_events(table: MentionTable, stories: list[_Story]) -> list[StoryEvent]:
+def _story_events(table: MentionTable, stories: list[_Story]) -> StoryEvents:
     """The story events of the sweep's stories, ordered by their first mention (publication, document,
     event; a story without publications last), each one's mentions in that order; `stories` is
-    emptied (each story is let go as its event is made)."""
+    emptied."""
     first_key = table.ranks("published", "doc_id", "event_id", blank="\uffff")
     count, size = len(stories), len(table)
     sizes = np.fromiter((len(s.members) for s in stories), dtype=np.int32, count=count)
     members = np.fromiter(chain.from_iterable(s.members for s in stories), dtype=np.int32, count=size)
+    starts = np.fromiter((_NO_WINDOW if s.start is None else s.start for s in stories), dtype=np.int32, count=count)
+    ends = np.fromiter((_NO_WINDOW if s.end is None else s.end for s in stories), dtype=np.int32, count=count)
+    stories.clear()
     story_of = np.empty(size, dtype=np.int32)
     story_of[members] = np.repeat(np.arange(count, dtype=np.int32), sizes)
     joined = np.empty(size, dtype=np.int32)  # the order members joined (ties in first_key)
@@ -79,26 +164,14 @@ def _story_events(table: MentionTable, stories: list[_Story]) -> list[StoryEvent
     story_of = place_of_story[story_of]
     rows = np.lexsort((joined, first_key, story_of)).astype(np.int32)
     del joined, first_key
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(story_of, minlength=count)))).tolist()
-    del story_of, place_of_story
-    # The rows' columns in that order, as arrays (no object per mention; values[code] reads one).
-    columns = _EventColumns(*(_array("i", table.column(name)[rows]) for name in _EventColumns.__slots__[:-3]),
-                            _array("d", table.column("lat")[rows]), _array("d", table.column("lon")[rows]),
-                            table.values)
-    shared = _Shared(table.values)
-    events = []
-    for i, s in enumerate(story_order.tolist()):
-        story, stories[s] = stories[s], None
-        lo, hi = bounds[i], bounds[i + 1]
-        events.append(_story_event(i, story, lo, hi, shared, MentionRows(table, rows, lo, hi), columns))
-    stories.clear()
-    return events
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(story_of, minlength=count)))).astype(np.int64)
+    return StoryEvents(table, rows, bounds, starts[story_order], ends[story_order])
 
 
 class _Shared:
     """Values that many of a day's story events hold alike, each made once and shared: the ISO days of
     their windows, the CAMEO roots, and the actor codes of a mention (most story events have one
-    mention). Made per event, they cost 40-90 bytes of the ~650 each holds (10-25 MB at 50,000)."""
+    mention). Made per event, each would be a new object."""
 
     __slots__ = ("values", "days", "roots", "mention_actors", "actors")
 
@@ -151,12 +224,13 @@ class _EventColumns:
     values: list
 
 
-def _story_event(index: int, story: _Story, lo: int, hi: int, shared: _Shared, mentions: MentionRows,
+def _story_event(index: int, start: int | None, end: int, lo: int, hi: int, shared: _Shared, mentions: MentionRows,
                  columns: _EventColumns) -> StoryEvent:
-    """The story event of `story`, whose mentions are the rows lo:hi of `columns`."""
+    """The story event whose mentions are the rows lo:hi of `columns` and whose window is start..end (day
+    ordinals; start None: never open to links)."""
     v, lat, lon, place = columns.values, columns.lat, columns.lon, columns.place
-    if hi - lo == 1 and story.start is not None:  # most story events: one linkable mention
-        return _single_event(index, story, lo, shared, mentions, columns)
+    if hi - lo == 1 and start is not None:  # most story events: one linkable mention
+        return _single_event(index, start, end, lo, shared, mentions, columns)
     counts: dict[str, int] = {}
     for k in range(lo, hi):
         for code in v[columns.actors[k]]:
@@ -174,8 +248,8 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, shared: _Shared, m
     seen = [p for p in map(v.__getitem__, columns.published[lo:hi]) if p]
     # The days every mention allows (the sweep's intersection); a story that was never open to links
     # (one unlinkable mention) keeps that mention's own window.
-    if story.start is not None:
-        start, end = shared.day(story.start), shared.day(story.end)
+    if start is not None:
+        start, end = shared.day(start), shared.day(end)
     else:
         start, end = v[columns.date_start[lo]], v[columns.date_end[lo]]
     return StoryEvent(
@@ -194,16 +268,15 @@ def _story_event(index: int, story: _Story, lo: int, hi: int, shared: _Shared, m
         mentions=mentions)
 
 
-def _single_event(index: int, story: _Story, k: int, shared: _Shared, mentions: MentionRows,
+def _single_event(index: int, start: int, end: int, k: int, shared: _Shared, mentions: MentionRows,
                   columns: _EventColumns) -> StoryEvent:
     """_story_event of a story of the one linkable mention of row k."""
     v, lat, lon = columns.values, columns.lat, columns.lon
     placed = lat[k] == lat[k] and lon[k] == lon[k]
     published = v[columns.published[k]] or None
-    start, end = shared.day(story.start), shared.day(story.end)
     return StoryEvent(
         id=f"story-{index + 1}", cameo_root=shared.root(columns.cameo[k]), plover=v[columns.plover[k]],
-        date_start=start, date_end=end, place=v[columns.place[k]] if placed else None,
+        date_start=shared.day(start), date_end=shared.day(end), place=v[columns.place[k]] if placed else None,
         lat=lat[k] if placed else None, lon=lon[k] if placed else None, actors=shared.actors_of_mention(columns.actors[k]),
         num_articles=1, num_sources=1, num_mentions=1, first_seen=published, last_seen=published,
         mentions=mentions)

@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from eventwire.link import Links
 from eventwire.link.features import evidence_fields, evidence_of
 from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
+from eventwire.link.story_events import StoryEvents
 from eventwire.link.queries import LINKS_KEY, append_batch_of, pages
 from eventwire.record import Evidence
 from eventwire.store.dialect import POSTGRES, dialect_of
@@ -98,9 +100,19 @@ def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
     wait for an article's evidence is held as three integer arrays (story, mention in it, article;
     12 bytes a mention), not as a Python tuple per mention."""
     chunk = EVIDENCE_ARTICLES
-    tables = {id(s.mentions.table): s.mentions.table for s in links.stories if isinstance(s.mentions, MentionRows)}
-    if len(tables) == 1 and all(isinstance(s.mentions, MentionRows) for s in links.stories):
-        yield from _mention_tables_of_rows(con, links.stories, next(iter(tables.values())), chunk)
+    stories = links.stories
+    if isinstance(stories, StoryEvents):  # as linked: read from its columns, no StoryEvent made
+        ids = pc.binary_join_element_wise("story-", pa.array(np.arange(1, len(stories) + 1)).cast(pa.string()), "")
+        yield from _mention_tables_of_rows(con, stories.rows, stories.story_of_rows(), ids, stories.table, chunk)
+        return
+    tables = {id(s.mentions.table): s.mentions.table for s in stories if isinstance(s.mentions, MentionRows)}
+    if len(tables) == 1 and all(isinstance(s.mentions, MentionRows) for s in stories):
+        lengths = np.fromiter((len(s.mentions) for s in stories), dtype=np.int64, count=len(stories))
+        rows = (np.concatenate([s.mentions.row_numbers() for s in stories]) if stories
+                else np.zeros(0, dtype=np.int64))
+        yield from _mention_tables_of_rows(con, rows, np.repeat(np.arange(len(stories)), lengths),
+                                           pa.array([s.id for s in stories], pa.string()),
+                                           next(iter(tables.values())), chunk)
         return
     ready: list[tuple[str, StoryMention, Evidence | None]] = []
     doc_number: dict[str, int] = {}  # doc id -> number, in order of first appearance
@@ -152,15 +164,12 @@ def _mention_tables(con: Any, links: Links) -> Iterator[pa.Table]:
         yield _mention_table(rows)
 
 
-def _mention_tables_of_rows(con: Any, stories: Sequence, table: MentionTable, chunk: int) -> Iterator[pa.Table]:
-    """_mention_tables of story events whose mentions are rows of one MentionTable (as linked): the
-    columns taken from the table's, the evidence joined in from `link_features` `chunk` articles at a
-    time (or the table's own, for mentions made from records), no Python object per mention."""
-    lengths = np.fromiter((len(s.mentions) for s in stories), dtype=np.int64, count=len(stories))
-    rows = (np.concatenate([s.mentions.row_numbers() for s in stories]) if stories else np.zeros(0, dtype=np.int64))
-    story_of = np.repeat(np.arange(len(stories)), lengths)
-    story_ids = pa.array([s.id for s in stories], pa.string())
-    del lengths
+def _mention_tables_of_rows(con: Any, rows: np.ndarray, story_of: np.ndarray, story_ids: pa.Array,
+                            table: MentionTable, chunk: int) -> Iterator[pa.Table]:
+    """_mention_tables of story events whose mentions are rows of one MentionTable (as linked): `rows`
+    in story event order, the number of each one's story event (`story_of`), the story ids; the columns
+    taken from the table's, the evidence joined in from `link_features` `chunk` articles at a time (or
+    the table's own, for mentions made from records), no Python object per mention."""
 
     def piece(positions: np.ndarray, fields: list[list]) -> pa.Table:
         # `fields`: the rows' evidence as five columns: text, start, end, section, caption_index.
