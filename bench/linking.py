@@ -184,6 +184,7 @@ def _watched_phases(phases: list[dict]) -> None:
 
     import eventwire.link as link
     import eventwire.link.database as database
+    from eventwire.link.near_duplicates import DuplicateIndex
 
     def rss_mb() -> int:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -217,6 +218,7 @@ def _watched_phases(phases: list[dict]) -> None:
                 peak[0] = max(outer, peak[0])
         setattr(module, name, phase)
 
+    wrapped(DuplicateIndex, "pairs")  # the near-duplicate candidates confirmed on their shingles
     for name in ("stories_of_mentions", "link_articles"):
         wrapped(link, name)
     for name in ("_spill_features", "_load_features", "link_features", "write_links"):

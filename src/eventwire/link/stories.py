@@ -43,8 +43,8 @@ import numpy as np
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
 from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
                                    probe_cells, unit_vector)
-from eventwire.link.story_events import StoryEvent, StoryEvents, _story_events
-from eventwire.link.sweep_columns import SweepColumns
+from eventwire.link.story_events import StoryEvent, StoryEvents, Swept, _story_events
+from eventwire.link.sweep_columns import SweepColumns, block_name
 from eventwire.record import ArticleRecord
 
 __all__ = ["StoryEvent", "StoryEvents", "link_stories", "stories_of_mentions", "haversine_km"]
@@ -351,7 +351,7 @@ def _contradicts(item: int, story: _Story, cols: SweepColumns, settings: LinkSet
                  distances: dict[tuple[float, float], float] | None = None, dots: np.ndarray | None = None) -> bool:
     """Whether the mention of row `item` is incompatible with some member of `story`: placed in another
     country, farther than max_km from a located member, or with actor countries disjoint from a
-    member's. The type always agrees: a story only holds mentions of one block (SweepColumns.block: one
+    member's. The type always agrees: a story only holds mentions of one block (block_name: one
     PLOVER type, else one CAMEO root), so only places and actor countries are checked, on the story's
     aggregates. The distances (haversine_km) it computes to a story's few points are kept in
     `distances` (those _support computed are reused); `dots` as for _support."""
@@ -421,8 +421,7 @@ def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSett
         items.clear()
     if duplicate_of:
         table.mark_duplicates(duplicate_of)
-    stories = _sweep(table, SweepColumns(table, settings), settings)
-    return _story_events(table, stories)
+    return _story_events(table, _sweep(table, settings))
 
 
 class _Held(list):
@@ -441,30 +440,55 @@ def _held(era: int) -> _Held:
 _PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
 
 
-def _sweep(table: MentionTable, cols: SweepColumns, settings: LinkSettings) -> list[_Story]:
-    # In order of window (none last), then publication, document and event.
+def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
+    """The stories of a day's mentions, swept in order of window (none last), then publication, document
+    and event. A story holds the mentions of one event type block (block_name), so each block is swept
+    alone, its columns made and its stories kept as objects only while it is swept: what the sweep
+    holds of a day is then its largest block's. A story's number is the place in that order of the
+    mention that made it (ties between stories go to the one made first, as in one sweep of the day)."""
     later = table.ranks("published", "doc_id", "event_id", blank="")
     start_days, end_days = table.column("start"), table.column("end")
     order = np.lexsort((later, end_days, start_days, start_days == _NO_DAY))
     del later
+    # Each row's block, numbered; an unlinkable mention (-1) is a story of its own.
+    values, distinct = table.values, len(table.values)
+    pairs, pair_of = np.unique(table.column("plover").astype(np.int64) * distinct + table.column("root"),
+                               return_inverse=True)
+    numbers: dict[str, int] = {}
+    block_of_pair = np.array([numbers.setdefault(block_name(values[p // distinct], values[p % distinct]), len(numbers))
+                              for p in pairs.tolist()], dtype=np.int64)
+    block = np.where(table.column("linkable"), block_of_pair[pair_of.reshape(-1)], -1)[order]
+    del pairs, pair_of, block_of_pair
+    grouped = np.argsort(block, kind="stable")  # places in `order`, block after block, each in order
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(block + 1, minlength=len(numbers) + 1))))
+    del block
+    alone = grouped[bounds[0]:bounds[1]]
+    parts = [Swept.of_unlinkable(order[alone], alone)]
+    probes: dict[tuple[float, float], list] = {}
+    for b in range(len(numbers)):
+        made = grouped[bounds[b + 1]:bounds[b + 2]]
+        rows = order[made]
+        parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows), settings, made.tolist(),
+                                                   probes), rows))
+    return Swept.concatenated(parts)
+
+
+def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: list[int],
+                 probes: dict[tuple[float, float], list]) -> list[_Story]:
+    """The stories of one block's linkable mentions, the rows of `cols` in sweep order; `made`: each
+    row's place in the day's order (a story's number); `probes`: the cells each place probes, kept
+    across blocks."""
     stories: list[_Story] = []
-    # block -> corroboration key -> the stories with a member of that key (closed ones dropped when met);
-    # the grid cells apart, as block -> row -> column -> stories, so a mention probes only the rows
-    # that hold stories.
-    index: dict[str, dict[tuple, _Held]] = {}
-    cell_index: dict[str, dict[int, dict[int, _Held]]] = {}
-    # The cells each place probes (the mentions of a day name the same places again and again).
-    probes: dict[tuple[float, float], list[tuple[int, range | frozenset[int]]]] = {}
+    # corroboration key -> the stories with a member of that key (closed ones dropped when met); the
+    # grid cells apart, as row -> column -> stories, so a mention probes only the rows that hold stories.
+    # The cells each place probes (the mentions of a day name the same places again and again) are in
+    # `probes`.
+    keyed: dict[tuple, _Held] = {}
+    cells: dict[int, dict[int, _Held]] = {}
     era, era_start = 0, None
     keys_of = _OwnKeys(cols)
-    for item in order.tolist():
-        if not cols.linkable[item]:
-            stories.append(_Story([item]))
-            continue
+    for item in range(len(made)):
         start, end = cols.start[item], cols.end[item]
-        block = cols.block[item]
-        keyed = index.setdefault(block, {})
-        cells = cell_index.setdefault(block, {})
         if start != era_start:
             era, era_start = era + 1, start
         candidates: dict[int, _Story] = {}
@@ -525,7 +549,7 @@ def _sweep(table: MentionTable, cols: SweepColumns, settings: LinkSettings) -> l
             if support and (support > best_support or (support == best_support and story.order < best.order)):
                 best, best_support = story, support
         if best is None:
-            best = _Story([], start, end, order=len(stories))
+            best = _Story([], start, end, order=made[item])
             stories.append(best)
         else:
             best.start, best.end = max(best.start, start), min(best.end, end)

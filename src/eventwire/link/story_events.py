@@ -18,7 +18,7 @@ from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
 if TYPE_CHECKING:
     from eventwire.link.stories import _Story
 
-__all__ = ["StoryEvent", "StoryEvents"]
+__all__ = ["StoryEvent", "StoryEvents", "Swept"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,25 +139,59 @@ def _array(typecode: str, values: np.ndarray) -> array:
     return out
 
 
-def _story_events(table: MentionTable, stories: list[_Story]) -> StoryEvents:
+@dataclass(frozen=True)
+class Swept:
+    """The story sweep's stories (stories.py) as columns: each one's size, its members (rows of the day's
+    MentionTable, story after story, each story's in the order they joined), its window (day ordinals;
+    _NO_WINDOW: a story of one unlinkable mention, never open to links) and its number (the place in the
+    sweep's order of the mention that made it: the order stories were made in)."""
+
+    sizes: np.ndarray  # int64
+    members: np.ndarray  # int32
+    starts: np.ndarray  # int32
+    ends: np.ndarray  # int32
+    made: np.ndarray  # int64
+
+    @classmethod
+    def of_unlinkable(cls, rows: np.ndarray, made: np.ndarray) -> Swept:
+        """A story of each unlinkable mention of `rows`, made at `made`."""
+        n = len(rows)
+        return cls(np.ones(n, dtype=np.int64), rows.astype(np.int32), np.full(n, _NO_WINDOW, dtype=np.int32),
+                   np.full(n, _NO_WINDOW, dtype=np.int32), made.astype(np.int64))
+
+    @classmethod
+    def of_stories(cls, stories: list[_Story], rows: np.ndarray) -> Swept:
+        """The columns of swept stories whose members are places in `rows`; `stories` is emptied."""
+        count = len(stories)
+        sizes = np.fromiter((len(s.members) for s in stories), dtype=np.int64, count=count)
+        members = rows[np.fromiter(chain.from_iterable(s.members for s in stories), dtype=np.int64,
+                                   count=int(sizes.sum()))].astype(np.int32)
+        starts = np.fromiter((s.start for s in stories), dtype=np.int32, count=count)
+        ends = np.fromiter((s.end for s in stories), dtype=np.int32, count=count)
+        made = np.fromiter((s.order for s in stories), dtype=np.int64, count=count)
+        stories.clear()
+        return cls(sizes, members, starts, ends, made)
+
+    @classmethod
+    def concatenated(cls, parts: list[Swept]) -> Swept:
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) if parts else np.zeros(0, dtype=dtype)
+                     for name, dtype in (("sizes", np.int64), ("members", np.int32), ("starts", np.int32),
+                                         ("ends", np.int32), ("made", np.int64))))
+
+
+def _story_events(table: MentionTable, swept: Swept) -> StoryEvents:
     """The story events of the sweep's stories, ordered by their first mention (publication, document,
-    event; a story without publications last), each one's mentions in that order; `stories` is
-    emptied."""
+    event; a story without publications last; ties: the story made first), each one's mentions in that
+    order (ties: the order they joined)."""
     first_key = table.ranks("published", "doc_id", "event_id", blank="\uffff")
-    count, size = len(stories), len(table)
-    sizes = np.fromiter((len(s.members) for s in stories), dtype=np.int32, count=count)
-    members = np.fromiter(chain.from_iterable(s.members for s in stories), dtype=np.int32, count=size)
-    starts = np.fromiter((_NO_WINDOW if s.start is None else s.start for s in stories), dtype=np.int32, count=count)
-    ends = np.fromiter((_NO_WINDOW if s.end is None else s.end for s in stories), dtype=np.int32, count=count)
-    stories.clear()
+    count, size = len(swept.sizes), len(table)
     story_of = np.empty(size, dtype=np.int32)
-    story_of[members] = np.repeat(np.arange(count, dtype=np.int32), sizes)
-    joined = np.empty(size, dtype=np.int32)  # the order members joined (ties in first_key)
-    joined[members] = np.arange(size, dtype=np.int32)
-    del members, sizes
+    story_of[swept.members] = np.repeat(np.arange(count, dtype=np.int32), swept.sizes)
+    joined = np.empty(size, dtype=np.int32)  # the order members joined (within a story)
+    joined[swept.members] = np.arange(size, dtype=np.int32)
     first = np.full(count, np.iinfo(np.int32).max, dtype=np.int32)
     np.minimum.at(first, story_of, first_key)
-    story_order = np.lexsort((np.arange(count), first))  # ties: the story made first
+    story_order = np.lexsort((swept.made, first))
     del first
     place_of_story = np.empty(count, dtype=np.int32)
     place_of_story[story_order] = np.arange(count, dtype=np.int32)
@@ -165,7 +199,7 @@ def _story_events(table: MentionTable, stories: list[_Story]) -> StoryEvents:
     rows = np.lexsort((joined, first_key, story_of)).astype(np.int32)
     del joined, first_key
     bounds = np.concatenate(([0], np.cumsum(np.bincount(story_of, minlength=count)))).astype(np.int64)
-    return StoryEvents(table, rows, bounds, starts[story_order], ends[story_order])
+    return StoryEvents(table, rows, bounds, swept.starts[story_order], swept.ends[story_order])
 
 
 class _Shared:

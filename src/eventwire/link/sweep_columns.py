@@ -17,10 +17,16 @@ class SweepColumns:
     country, with lat and lon); `codes_count`: its actor codes may vouch (LinkSettings.codes_corroborate:
     "always", or with "stated" only a stated date; never when placed in a whole country)."""
 
-    __slots__ = ("block", "start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
+    __slots__ = ("start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
                  "countries", "sector_countries", "names", "linkable", "kind")
 
-    def __init__(self, table: MentionTable, settings: LinkSettings) -> None:
+    def __init__(self, table: MentionTable, settings: LinkSettings, rows: np.ndarray | None = None) -> None:
+        """The columns of every row of `table`, or of `rows` alone (then read by their place in `rows`:
+        the sweep reads one event type's mentions at a time)."""
+        def column(name: str) -> np.ndarray:
+            values = table.column(name)
+            return values if rows is None else values[rows]
+
         # Flags and kinds in arrays (1-8 bytes a row; an element is made into an object as it is read),
         # the values compared as sets in lists of the table's shared objects (8 bytes a row). A window's
         # days (start, end) and a place (lat, lon) are read only of rows linkable and located.
@@ -28,40 +34,43 @@ class SweepColumns:
         # places' coordinates, one object each per distinct value (read from an array, each would be
         # a new object).
         days: dict[int, int] = {}
-        self.start = [days.setdefault(x, x) for x in table.column("start").tolist()]
-        self.end = [days.setdefault(x, x) for x in table.column("end").tolist()]
+        self.start = [days.setdefault(x, x) for x in column("start").tolist()]
+        self.end = [days.setdefault(x, x) for x in column("end").tolist()]
         coordinates: dict[float, float] = {}
-        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lat").tolist()]
-        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in table.column("lon").tolist()]
+        lat, lon = column("lat"), column("lon")
+        self.lat = [None if x != x else coordinates.setdefault(x, x) for x in lat.tolist()]
+        self.lon = [None if x != x else coordinates.setdefault(x, x) for x in lon.tolist()]
         del days, coordinates
         known = table.known_code("country")
-        country = table.column("place_kind") == (-1 if known is None else known)
-        located = ~country & ~np.isnan(table.column("lat")) & ~np.isnan(table.column("lon"))
+        country = column("place_kind") == (-1 if known is None else known)
+        located = ~country & ~np.isnan(lat) & ~np.isnan(lon)
         self.located = bytearray(located.tobytes())
         if settings.codes_corroborate == "never":
-            codes_count = np.zeros(len(table), dtype=bool)
+            codes_count = np.zeros(len(located), dtype=bool)
         elif settings.codes_corroborate == "always":
             codes_count = ~country
         else:
-            codes_count = ~country & ~table.column("date_weak")
+            codes_count = ~country & ~column("date_weak")
         self.codes_count = bytearray(codes_count.tobytes())
-        self.linkable = bytearray(table.column("linkable").tobytes())
+        self.linkable = bytearray(column("linkable").tobytes())
         del country, located, codes_count
-        self.place_country = table.decoded("place_country")
-        self.codes = table.decoded("codes")
-        self.countries = table.decoded("countries")
-        self.sector_countries = table.decoded("sector_countries")
-        self.names = table.decoded("names")
-        blocks: dict[tuple, str] = {}
-        self.block = [blocks.get((p, r)) or blocks.setdefault((p, r), p or f"cameo:{r}")
-                      for p, r in zip(table.decoded("plover"), table.decoded("root"))]
+        self.place_country = table.decoded("place_country", rows)
+        self.codes = table.decoded("codes", rows)
+        self.countries = table.decoded("countries", rows)
+        self.sector_countries = table.decoded("sector_countries", rows)
+        self.names = table.decoded("names", rows)
         # The kind of each row: its signature's columns numbered together a pair at a time (an array of
         # a row's numbers at a time: np.unique over all eleven at once sorts a copy of them all).
-        kind = np.zeros(len(table), dtype=np.int64)
-        for column in [table.column(name) for name in ("root", "plover", "place_kind", "place_country", "codes",
-                                                       "countries", "sector_countries", "names", "date_weak")] + [
-                table.column("lat").view(np.int64), table.column("lon").view(np.int64)]:
-            pairs = np.unique(column, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        kind = np.zeros(len(lat), dtype=np.int64)
+        for values in [column(name) for name in ("root", "plover", "place_kind", "place_country", "codes",
+                                                 "countries", "sector_countries", "names", "date_weak")] + [
+                lat.view(np.int64), lon.view(np.int64)]:
+            pairs = np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
             kind = np.unique(kind * (int(pairs.max(initial=0)) + 1) + pairs, return_inverse=True)[1].reshape(-1)
-        del pairs
         self.kind = _array("q", kind)
+
+
+def block_name(plover: str | None, root: str) -> str:
+    """The event type block of a mention: its PLOVER type, else its CAMEO root (stories.py: a story holds
+    mentions of one block)."""
+    return plover or f"cameo:{root}"
