@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from eventwire.link import link_records
@@ -331,7 +332,7 @@ def test_story_events_are_held_as_columns_and_read_as_a_sequence():
     # Three reports of one bombing, one of a protest elsewhere, one negated (its own story): the story
     # events come back as columns (StoryEvents), each StoryEvent made as it is read, the same whichever
     # way it is read (iterated, indexed, sliced), and the articles of each read from the columns alone.
-    from eventwire.link.articles import _multi_article_stories as multi_article_stories
+    from eventwire.link.articles import multi_article_stories
     from eventwire.link.stories import StoryEvents
 
     records = [
@@ -357,3 +358,22 @@ def test_story_events_are_held_as_columns_and_read_as_a_sequence():
     # The same articles as the events' own, without making them; a story of one article is left out.
     assert multi_article_stories(stories) == {"d1": {1}, "d2": {1}, "d3": {1}}
     assert multi_article_stories(events) == multi_article_stories(stories)
+
+
+def test_a_stowed_mention_table_lets_its_columns_go_and_reads_them_back():
+    # While stowed, the table holds nothing (its columns, values and evidence are on disk); after the
+    # block, even one left by an error, it reads and codes as before.
+    from eventwire.link.mentions import MentionTable, event_mentions
+
+    table = MentionTable()
+    for record in (_bombing("d1", "Reuters", "2016-07-05T10:00:00"), _bombing("d2", "AFP", "2016-07-06T07:00:00")):
+        table.extend(event_mentions(record))
+    before = [table.mention(row) for row in range(len(table))]
+    columns = {name: table.column(name).copy() for name in ("doc_id", "lat", "start", "linkable")}
+    with pytest.raises(RuntimeError), table.stowed():
+        assert table.values == [] and table.evidence == {} and table.known_code("d1") is None
+        raise RuntimeError("while stowed")
+    assert [table.mention(row) for row in range(len(table))] == before
+    assert all(m.evidence is not None for m in before)
+    assert all(np.array_equal(table.column(name), values, equal_nan=True) for name, values in columns.items())
+    assert table.values[table.known_code("d2")] == "d2" and table.code("d1") == table.known_code("d1")

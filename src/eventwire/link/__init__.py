@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventwire.link.articles import ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles
+from eventwire.link.articles import (ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles,
+                                     multi_article_stories)
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
@@ -108,9 +109,12 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         freeze()
         stories = stories_of_mentions(mentions, settings, copies)
         del mentions
-        _release_freed_memory()
+        reported = multi_article_stories(stories)
         freeze()
-        links = link_articles(terms, stories, copies, article_settings)
+        # The story events' mention table waits on disk while the article links hold their vectors.
+        with stories.table.stowed():
+            _release_freed_memory()
+            links = link_articles(terms, reported, copies, article_settings)
         clusters = article_clusters(sorted(order), links)
     return Links(tuple(pairs), copies, stories, tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
                  clusters)

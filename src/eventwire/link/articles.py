@@ -49,7 +49,7 @@ from eventwire.link.vectors import SCREEN_ERROR, Vectors
 from eventwire.record import ArticleRecord
 
 __all__ = ["ArticleLinkSettings", "ArticleLink", "ArticleTerms", "TermCounts", "article_terms", "blocking_day", "article_links",
-           "link_articles", "article_clusters"]
+           "link_articles", "multi_article_stories", "article_clusters"]
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def article_links(records: Sequence[ArticleRecord], stories: Sequence[StoryEvent
     return link_articles([article_terms(r) for r in unique], stories, duplicate_of, settings)
 
 
-def _multi_article_stories(stories: Sequence[StoryEvent]) -> dict[str, set[int]]:
+def multi_article_stories(stories: Sequence[StoryEvent]) -> dict[str, set[int]]:
     """doc id -> the numbers of the story events it reports that several articles report; of
     StoryEvents read from its columns (no StoryEvent made)."""
     stories_of: dict[str, set[int]] = defaultdict(set)
@@ -225,11 +225,13 @@ def _multi_article_stories(stories: Sequence[StoryEvent]) -> dict[str, set[int]]
     return stories_of
 
 
-def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequence[StoryEvent],
-                  duplicate_of: Mapping[str, str], settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
+def link_articles(articles: Sequence[ArticleTerms] | TermCounts,
+                  stories: Sequence[StoryEvent] | Mapping[str, set[int]], duplicate_of: Mapping[str, str],
+                  settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
     """The linked article pairs among `articles` (see article_links): their word counts as read into a
     TermCounts, whose buffers are let go as the TF-IDF vectors are made (vectors.py), or ArticleTerms
-    (a list of them is emptied)."""
+    (a list of them is emptied). `stories`: the story events, or what is read of them, counted already
+    (multi_article_stories)."""
     settings = settings or ArticleLinkSettings()
     if not isinstance(articles, TermCounts):
         given, articles = articles, TermCounts.of(articles)
@@ -238,7 +240,7 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts, stories: Sequen
     vectors = Vectors(articles, settings.key_terms)
     row, days, by_events = vectors.row, articles.days, articles.by_events
     dated = sorted((day, d) for d, day in zip(articles.doc_ids, days) if day is not None)
-    stories_of = _multi_article_stories(stories)
+    stories_of = stories if isinstance(stories, Mapping) else multi_article_stories(stories)
 
     def keys(doc_id: str) -> list:
         return vectors.key_terms(row[doc_id]) + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]

@@ -43,7 +43,7 @@ import numpy as np
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
 from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
                                    probe_cells, unit_vector)
-from eventwire.link.story_events import StoryEvent, StoryEvents, Swept, _story_events
+from eventwire.link.story_events import StoryEvent, StoryEvents, Swept, _array, _story_events
 from eventwire.link.sweep_columns import SweepColumns, block_name
 from eventwire.record import ArticleRecord
 
@@ -468,16 +468,16 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     for b in range(len(numbers)):
         made = grouped[bounds[b + 1]:bounds[b + 2]]
         rows = order[made]
-        parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows), settings, made.tolist(),
-                                                   probes), rows))
+        parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows), settings,
+                                                   _array("q", made), probes), rows))
     return Swept.concatenated(parts)
 
 
-def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: list[int],
+def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int],
                  probes: dict[tuple[float, float], list]) -> list[_Story]:
     """The stories of one block's linkable mentions, the rows of `cols` in sweep order; `made`: each
-    row's place in the day's order (a story's number); `probes`: the cells each place probes, kept
-    across blocks."""
+    row's place in the day's order (a story's number; an array, not a list of millions of int
+    objects); `probes`: the cells each place probes, kept across blocks."""
     stories: list[_Story] = []
     # corroboration key -> the stories with a member of that key (closed ones dropped when met); the
     # grid cells apart, as row -> column -> stories, so a mention probes only the rows that hold stories.

@@ -67,7 +67,7 @@ class StoryEvents(Sequence):
     def __init__(self, table: MentionTable, rows: np.ndarray, bounds: np.ndarray, starts: np.ndarray,
                  ends: np.ndarray) -> None:
         self.table, self.rows, self.bounds, self.starts, self.ends = table, rows, bounds, starts, ends
-        self._shared = _Shared(table.values)
+        self._shared = _Shared(table)
 
     def __len__(self) -> int:
         return len(self.bounds) - 1
@@ -207,10 +207,10 @@ class _Shared:
     their windows, the CAMEO roots, and the actor codes of a mention (most story events have one
     mention). Made per event, each would be a new object."""
 
-    __slots__ = ("values", "days", "roots", "mention_actors", "actors")
+    __slots__ = ("table", "days", "roots", "mention_actors", "actors")
 
-    def __init__(self, values: list) -> None:
-        self.values = values
+    def __init__(self, table: MentionTable) -> None:
+        self.table = table  # its values read when needed (MentionTable.stowed lets them go a while)
         self.days: dict[int, str] = {}
         self.roots: dict[int, str] = {}  # CAMEO code's number in values -> its root
         self.mention_actors: dict[int, tuple[str, ...]] = {}  # actors' number in values -> codes, sorted
@@ -225,13 +225,13 @@ class _Shared:
     def root(self, cameo: int) -> str:
         root = self.roots.get(cameo)
         if root is None:
-            root = self.roots[cameo] = (self.values[cameo] or "")[:2]
+            root = self.roots[cameo] = (self.table.values[cameo] or "")[:2]
         return root
 
     def actors_of_mention(self, actors: int) -> tuple[str, ...]:
         codes = self.mention_actors.get(actors)
         if codes is None:
-            codes = self.mention_actors[actors] = self.one(tuple(sorted(set(self.values[actors]))))
+            codes = self.mention_actors[actors] = self.one(tuple(sorted(set(self.table.values[actors]))))
         return codes
 
     def one(self, codes: tuple[str, ...]) -> tuple[str, ...]:
