@@ -1,15 +1,63 @@
-"""The TF-IDF vectors of the article links made from two readings of the word counts (vectors.py), so
-the counts need not be held."""
+"""The article links' word counts read again instead of held (link_features' `terms_of`) and the TF-IDF
+vectors made from two readings of them (vectors.py)."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
+from eventwire.link import link_features
 from eventwire.link.articles import TermCounts, article_terms, link_articles
+from eventwire.link.features import article_features
 from eventwire.link.vectors import Vectors
 from eventwire.record import ArticleRecord
 from test_link import _doc
+from test_link_incremental import _corpus
+
+
+def _without_word_counts(features):
+    """The features as a store's link reads them for the sweep: no terms, no counts."""
+    return [replace(f, terms=replace(f.terms, terms=None, counts=None)) for f in features]
+
+
+def test_word_counts_read_again_after_the_sweep_give_the_links_of_those_held(monkeypatch):
+    # Features without their word counts and a terms_of that reads them again, in another order, with
+    # an article that was not linked and an article twice: the same Links as with the counts held.
+    # terms_of is read twice (document frequencies, then vectors), only once the story sweep is done.
+    import eventwire.link as link
+
+    features = [article_features(r) for r in _corpus()]
+    held = link_features(features)
+    assert any(not a.near_duplicate for a in held.article_links)  # links by the words, not only copies
+    other = article_features(ArticleRecord(document=_doc("other", "AP", "2016-07-05T10:00:00",
+                                                          "Harvest festival draws crowds to the valley.")))
+    calls = []
+    real_sweep = link.stories_of_mentions
+
+    def sweep(*args, **kwargs):
+        calls.append("sweep")
+        return real_sweep(*args, **kwargs)
+
+    def terms_of():
+        calls.append("terms")
+        return [other.terms, *reversed([f.terms for f in features]), features[2].terms]
+
+    monkeypatch.setattr(link, "stories_of_mentions", sweep)
+    assert link_features(_without_word_counts(features), terms_of=terms_of) == held
+    assert calls == ["sweep", "terms", "terms"]
+    # Features that still hold their counts are linked from terms_of's all the same.
+    shuffled = random.Random(1).sample([f.terms for f in features], len(features))
+    assert link_features(features, terms_of=lambda: shuffled) == held
+
+
+def test_word_counts_neither_held_nor_read_again_are_a_clear_error():
+    features = [article_features(r) for r in _corpus()]
+    unheld = _without_word_counts(features)
+    with pytest.raises(ValueError, match="read without their word counts and no terms_of"):
+        link_features(unheld)
+    with pytest.raises(LookupError, match="no word counts read for 1 articles, e.g. 'budget'"):
+        link_features(unheld, terms_of=lambda: [f.terms for f in features if f.doc_id != "budget"])
 
 
 def _day_of_articles(n: int = 30) -> list:

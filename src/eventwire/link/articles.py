@@ -99,8 +99,8 @@ class ArticleTerms:
     doc_id: str
     day: date | None  # blocking_day
     by_events: bool  # the day comes from its events' dates (no publication date)
-    terms: np.ndarray  # uint32, sorted
-    counts: np.ndarray  # uint32, aligned with terms
+    terms: np.ndarray | None  # uint32, sorted; None when not read (features.from_row)
+    counts: np.ndarray | None  # uint32, aligned with terms; None with them
 
 
 def _tokens(record: ArticleRecord, entities: bool = True) -> Counter:
