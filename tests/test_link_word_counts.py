@@ -1,5 +1,5 @@
-"""The article links' word counts read again instead of held (link_features' `terms_of`) and the TF-IDF
-vectors made from two readings of them (vectors.py)."""
+"""The article links' word counts read again instead of held (link_features' `terms_of`, a store's
+stored_terms) and the TF-IDF vectors made from two readings of them (vectors.py)."""
 from __future__ import annotations
 
 import random
@@ -12,7 +12,7 @@ from eventwire.link.articles import TermCounts, article_terms, link_articles
 from eventwire.link.features import article_features
 from eventwire.link.vectors import Vectors
 from eventwire.record import ArticleRecord
-from test_link import _doc
+from test_link import _doc, stored_links
 from test_link_incremental import _corpus
 
 
@@ -58,6 +58,55 @@ def test_word_counts_neither_held_nor_read_again_are_a_clear_error():
         link_features(unheld)
     with pytest.raises(LookupError, match="no word counts read for 1 articles, e.g. 'budget'"):
         link_features(unheld, terms_of=lambda: [f.terms for f in features if f.doc_id != "budget"])
+
+
+def test_a_store_s_link_reads_the_word_counts_after_the_sweep_and_only_of_documents_still_stored(
+        empty_db, monkeypatch):
+    # The features are read for the sweep without their word counts (not even fetched); stored_terms
+    # reads them twice after the sweep, and the counts of a document deleted since its features were
+    # stored (still in link_features until the links are written) are skipped: the links are
+    # link_records' of the documents left, on each backend.
+    import eventwire.link as link
+    import eventwire.link.database as database
+    from eventwire.store.duckdb import open_store
+
+    corpus = _corpus()
+    left = [r for r in corpus if r.document.id != "budget"]
+    expected, expected_left = stored_links(corpus), stored_links(left)
+    # The IDF over the five articles left, not six: other cosines.
+    assert [a.cosine for a in expected_left.article_links] != [a.cosine for a in expected.article_links]
+    calls = []
+    real_features, real_terms, real_sweep = database.stored_features, database.stored_terms, link.stories_of_mentions
+
+    def features(con, **kwargs):
+        calls.append(("features", kwargs))
+        for f in real_features(con, **kwargs):
+            assert f.terms.terms is None and f.terms.counts is None and f.terms.day is not None
+            yield f
+
+    def terms(con, *args):
+        calls.append("terms")
+        return real_terms(con, *args)
+
+    def sweep(*args, **kwargs):
+        calls.append("sweep")
+        return real_sweep(*args, **kwargs)
+
+    monkeypatch.setattr(database, "stored_features", features)
+    monkeypatch.setattr(database, "stored_terms", terms)
+    monkeypatch.setattr(link, "stories_of_mentions", sweep)
+    with open_store(empty_db) as store:
+        for record in corpus:
+            store.write(record)
+        assert store.link() == expected
+        assert calls == [("features", {"shingles": False, "terms": False}), "sweep", "terms", "terms"]
+        # Every stored article's word counts, as its features hold them.
+        assert {a.doc_id: (a.terms.tolist(), a.counts.tolist(), a.day, a.by_events)
+                for a in real_terms(store.con, 2)} == {
+            r.document.id: (t.terms.tolist(), t.counts.tolist(), t.day, t.by_events)
+            for r in corpus for t in [article_terms(r)]}
+        store.con.execute("DELETE FROM documents WHERE doc_id = ?", ["budget"])
+        assert store.link() == expected_left
 
 
 def _day_of_articles(n: int = 30) -> list:
@@ -113,3 +162,42 @@ def test_article_links_from_a_reader_read_twice_are_those_of_the_counts_held():
 
     with pytest.raises(ValueError, match="second reading of the word counts gave 29 of the 30"):
         link_articles(shrinking, [], {})
+
+
+def test_duckdb_reads_the_word_counts_again_under_a_small_buffer_limit(tmp_path, monkeypatch):
+    # A scan's blocks stay cached up to DuckDB's limit: the word counts, read again while the story
+    # events are held, are read under REREAD_LIMIT, and the link's own limit holds again after.
+    import duckdb
+
+    import eventwire.link as link
+    import eventwire.link.database as database
+    from eventwire.store.duckdb import open_store
+
+    def printed(limit: str) -> str:
+        with duckdb.connect() as scratch:
+            scratch.execute(f"SET memory_limit = '{limit}'")
+            return scratch.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    seen, cons = [], []
+    real_terms, real_clusters = database.stored_terms, link.article_clusters
+
+    def limit() -> str:
+        return cons[0].execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    def terms(con, *args):
+        cons.append(con)
+        seen.append(("terms", limit()))
+        return real_terms(con, *args)
+
+    def clusters(*args):  # the article links made: the day's reads are over
+        seen.append(("after", limit()))
+        return real_clusters(*args)
+
+    monkeypatch.setattr(database, "stored_terms", terms)
+    monkeypatch.setattr(link, "article_clusters", clusters)
+    with open_store(str(tmp_path / "store.duckdb")) as store:
+        for record in _corpus():
+            store.write(record)
+        assert store.link() is not None
+    reread, bounded = printed(database.REREAD_LIMIT), printed(database.BUFFER_LIMIT)
+    assert seen == [("terms", reread), ("terms", reread), ("after", bounded)]
