@@ -121,11 +121,22 @@ def test_places_corroborate_up_to_their_distance_in_any_direction_and_across_the
                              _unnamed_attack("d2", ("B", (33.0, 36.4)), "SYR")])) == 2
 
 
+def _vectors(counts, key_terms=12):
+    """The Vectors of a TermCounts as link_articles makes them: the document frequencies from a first
+    reading, then each article's row from a second, which lets the counts go."""
+    from eventwire.link.vectors import Vectors
+
+    vectors = Vectors((a.terms for a in counts), key_terms)
+    for a in counts.drained():
+        vectors.add(a.doc_id, a.terms, a.counts)
+    return vectors
+
+
 def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
     import numpy as np
 
     from eventwire.link.articles import TermCounts, article_terms
-    from eventwire.link.vectors import SCREEN_ERROR, Vectors
+    from eventwire.link.vectors import SCREEN_ERROR
 
     texts = ["harbour crane workers strike over pay in the port city",
              "port city harbour workers strike, cranes idle over pay",
@@ -133,7 +144,7 @@ def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
              "", "storm closes the harbour and the port for two days"]
     counts = TermCounts.of(article_terms(_article(f"d{i}", "2016-07-05T10:00:00", t or "x"))
                            for i, t in enumerate(texts))
-    vectors = Vectors(counts, 12)
+    vectors = _vectors(counts)
     assert len(counts.terms) == len(counts.counts) == 0  # the word counts let go once the vectors are made
     rows = np.arange(len(texts))
     # Single precision: within ~2e-7 of the exact cosine (SCREEN_ERROR has a margin).
@@ -185,7 +196,6 @@ def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
     import numpy as np
 
     from eventwire.link.articles import TermCounts, article_terms
-    from eventwire.link.vectors import Vectors
 
     rng = random.Random(5)
     words = [f"{w}{s}" for w in ("harbour", "strike", "election", "storm", "crane", "ballot", "flood", "port")
@@ -196,7 +206,7 @@ def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
     expected = _double_cosines([a.terms for a in articles], [a.counts for a in articles])
     counts = TermCounts.of(articles)
     assert counts.counts.dtype == np.uint16
-    vectors = Vectors(counts, 12)
+    vectors = _vectors(counts)
     assert any(0 < c < 1 for c in expected.values())
     for (a, b), cosine in expected.items():
         assert vectors.cosine(a, b) == cosine, (a, b)
@@ -209,7 +219,7 @@ def test_exact_cosines_are_the_double_precision_tf_idf_cosines_to_the_bit():
     counts = TermCounts.of(articles)
     assert counts.counts.dtype == np.uint32  # widened when the long article came
     assert np.array_equal(counts.counts[2], articles[2].counts) and counts.counts[5].max() == 70_000
-    vectors = Vectors(counts, 12)
+    vectors = _vectors(counts)
     assert vectors.counts.dtype == np.uint32
     assert all(vectors.cosine(a, b) == cosine for (a, b), cosine in expected.items())
 
@@ -437,9 +447,10 @@ def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkey
                 for i in range(23)]
     terms, counts = np.unique(np.concatenate([a.terms for a in articles]), return_counts=True)
     monkeypatch.setattr(vector_module, "_DF_CHUNK", 4)
-    chunked_terms, chunked_counts = _document_frequencies(a.terms for a in articles)
+    chunked_terms, chunked_counts, n, total = _document_frequencies(a.terms for a in articles)
     assert np.array_equal(chunked_terms, terms) and np.array_equal(chunked_counts, counts)
     assert chunked_counts.dtype == counts.dtype
+    assert (n, total) == (len(articles), sum(len(a.terms) for a in articles))  # the room the vectors take
 
 
 def test_a_story_s_points_measured_at_once_are_haversine_s_distances():

@@ -3,12 +3,15 @@
 `link_records(records)` runs the three in order over one collection and returns `Links`. It reads the
 records once, as a stream, and keeps of each only what linking compares (shingle and word hashes, its
 events' linking facts), so a store can feed it without holding every record in memory.
+`link_features`, the same over features (a store keeps them), need not hold even those hashes: it can
+read them again when needed, the near-duplicate candidates' shingle hashes (`shingles_of`) and, after
+the story sweep, every article's word counts (`terms_of`).
 """
 from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +26,7 @@ from eventwire.record import ArticleRecord
 if TYPE_CHECKING:
     import numpy as np
 
+    from eventwire.link.articles import ArticleTerms
     from eventwire.link.features import ArticleFeatures
 
 __all__ = ["Links", "link_records", "link_features", "DuplicatePair", "StoryEvent", "StoryMention", "ArticleLink",
@@ -79,28 +83,37 @@ def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None
 
 def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | None = None,
                   article_settings: ArticleLinkSettings | None = None,
-                  shingles_of: Callable[[list[str]], Iterable[tuple[str, np.ndarray]]] | None = None) -> Links:
+                  shingles_of: Callable[[list[str]], Iterable[tuple[str, np.ndarray]]] | None = None,
+                  terms_of: Callable[[], Iterable[ArticleTerms]] | None = None) -> Links:
     """link_records over the articles' features (features.py), e.g. as a store keeps them; read once, a
     document id seen again is skipped. The order they come in does not change the result. Features
     read without their shingle hashes (None) need `shingles_of`, which reads those of the given
-    documents again (DuplicateIndex.pairs)."""
+    documents again (DuplicateIndex.pairs). With `terms_of`, which reads every article's word counts
+    again (twice, after the story sweep: _word_counts), the features' own are not held, so they may
+    be read without them (None)."""
     from eventwire.link.features import StoredMentions
 
     settings = settings or LinkSettings()
     with _kept_objects_frozen() as freeze:
         index = DuplicateIndex()
-        terms = TermCounts()
+        terms = TermCounts() if terms_of is None else None  # else read again for the article links only
         mentions = MentionTable()  # a day's mentions as columns, not an object each
+        read = 0
         for f in features:
             if f.doc_id in index:
                 continue
             index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
-            terms.add(f.terms)
+            if terms is not None:
+                if f.terms.terms is None:
+                    raise ValueError(f"the features of {f.doc_id!r} were read without their word counts "
+                                     "and no terms_of reads them")
+                terms.add(f.terms)
             if isinstance(f.mentions, StoredMentions):
                 f.mentions.into(mentions)  # straight from the stored JSON into the columns
             else:
                 mentions.extend(f.mentions)
-            if len(terms) % _FREEZE_EVERY == 0:
+            read += 1
+            if read % _FREEZE_EVERY == 0:
                 freeze()
         pairs = index.pairs(shingles_of)
         order = index.order()
@@ -114,7 +127,25 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         # The story events' mention table waits on disk while the article links hold their vectors.
         with stories.table.stowed():
             _release_freed_memory()
-            links = link_articles(terms, reported, copies, article_settings)
+            links = link_articles(terms if terms_of is None else _word_counts(terms_of, order), reported, copies,
+                                  article_settings)
         clusters = article_clusters(sorted(order), links)
     return Links(tuple(pairs), copies, stories, tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
                  clusters)
+
+
+def _word_counts(terms_of: Callable[[], Iterable[ArticleTerms]], linked: Collection[str]
+                 ) -> Callable[[], Iterator[ArticleTerms]]:
+    """A reader of the `linked` articles' word counts by `terms_of`, each once, whatever else it reads
+    (a store's features of documents deleted since, an id seen again): link_articles reads them twice
+    (the document frequencies, then the vectors). A linked article it does not read is an error."""
+    def read() -> Iterator[ArticleTerms]:
+        seen: set[str] = set()
+        for article in terms_of():
+            if article.doc_id in linked and article.doc_id not in seen:
+                seen.add(article.doc_id)
+                yield article
+        if len(seen) < len(linked):
+            missing = next(d for d in linked if d not in seen)
+            raise LookupError(f"no word counts read for {len(linked) - len(seen)} articles, e.g. {missing!r}")
+    return read

@@ -36,7 +36,7 @@ import re
 import sys
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -99,8 +99,8 @@ class ArticleTerms:
     doc_id: str
     day: date | None  # blocking_day
     by_events: bool  # the day comes from its events' dates (no publication date)
-    terms: np.ndarray  # uint32, sorted
-    counts: np.ndarray  # uint32, aligned with terms
+    terms: np.ndarray | None  # uint32, sorted; None when not read (features.from_row)
+    counts: np.ndarray | None  # uint32, aligned with terms; None with them
 
 
 def _tokens(record: ArticleRecord, entities: bool = True) -> Counter:
@@ -161,8 +161,9 @@ class TermCounts:
     """A day's word counts as article linking reads them, article after article, in flat buffers: the
     terms and the counts in blocks (Segments), each article's day and whether its events placed it. An
     ArticleTerms held per article cost ~200 bytes of array headers more, and its small heap blocks
-    stayed with the process once freed; Vectors lets these blocks go as it reads them. The counts are
-    held as uint16 (6 bytes a term, not 8) until an article counts a word more often than that holds."""
+    stayed with the process once freed; link_articles' second reading (`drained`) lets these blocks go
+    as it makes the vectors. The counts are held as uint16 (6 bytes a term, not 8) until an article
+    counts a word more often than that holds."""
 
     __slots__ = ("doc_ids", "days", "by_events", "terms", "counts")
 
@@ -192,6 +193,18 @@ class TermCounts:
         if len(counts) and self.counts.dtype == np.uint16 and int(counts.max()) > _UINT16_MAX:
             self.counts = self.counts.widened(np.uint32)
         self.counts.append(counts)
+
+    def __iter__(self) -> Iterator[ArticleTerms]:
+        """Each article's ArticleTerms in the order added, its arrays views of the buffers."""
+        for i, (doc_id, day, by_events) in enumerate(zip(self.doc_ids, self.days, self.by_events)):
+            yield ArticleTerms(doc_id, day, bool(by_events), self.terms[i], self.counts[i])
+
+    def drained(self) -> Iterator[ArticleTerms]:
+        """__iter__, each block of the buffers let go once read (Segments.drained): the word counts are
+        empty from the first article on."""
+        for doc_id, day, by_events, terms, counts in zip(self.doc_ids, self.days, self.by_events,
+                                                         self.terms.drained(), self.counts.drained()):
+            yield ArticleTerms(doc_id, day, bool(by_events), terms, counts)
 
 
 # A pair whose estimated cosine (Vectors.cosines, single precision) is below the lowest threshold by more
@@ -225,21 +238,42 @@ def multi_article_stories(stories: Sequence[StoryEvent]) -> dict[str, set[int]]:
     return stories_of
 
 
-def link_articles(articles: Sequence[ArticleTerms] | TermCounts,
-                  stories: Sequence[StoryEvent] | Mapping[str, set[int]], duplicate_of: Mapping[str, str],
-                  settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
-    """The linked article pairs among `articles` (see article_links): their word counts as read into a
-    TermCounts, whose buffers are let go as the TF-IDF vectors are made (vectors.py), or ArticleTerms
-    (a list of them is emptied). `stories`: the story events, or what is read of them, counted already
-    (multi_article_stories)."""
-    settings = settings or ArticleLinkSettings()
+def _readings(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], Iterable[ArticleTerms]]
+              ) -> tuple[Callable[[], Iterable[ArticleTerms]], Callable[[], Iterable[ArticleTerms]]]:
+    """link_articles' two readings of the word counts (the document frequencies, then the vectors): a
+    reader's two calls, or a TermCounts read twice, let go in the second (ArticleTerms are read into
+    one first; a list of them is emptied)."""
+    if callable(articles):
+        return articles, articles
     if not isinstance(articles, TermCounts):
         given, articles = articles, TermCounts.of(articles)
         if isinstance(given, list):
             given.clear()
-    vectors = Vectors(articles, settings.key_terms)
-    row, days, by_events = vectors.row, articles.days, articles.by_events
-    dated = sorted((day, d) for d, day in zip(articles.doc_ids, days) if day is not None)
+    return articles.__iter__, articles.drained
+
+
+def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], Iterable[ArticleTerms]],
+                  stories: Sequence[StoryEvent] | Mapping[str, set[int]], duplicate_of: Mapping[str, str],
+                  settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
+    """The linked article pairs among `articles` (see article_links): their word counts, read twice
+    (vectors.py), as a reader called for each reading (the same articles each time, in any order: a
+    store reads them again, link/database.py), or as read into a TermCounts, whose buffers are let go
+    as the TF-IDF vectors are made, or ArticleTerms (a list of them is emptied). `stories`: the story
+    events, or what is read of them, counted already (multi_article_stories)."""
+    settings = settings or ArticleLinkSettings()
+    first, second = _readings(articles)
+    vectors = Vectors((a.terms for a in first()), settings.key_terms)
+    days: list[date | None] = []  # by row
+    by_events = bytearray()
+    for a in second():
+        vectors.add(a.doc_id, a.terms, a.counts)
+        days.append(a.day)
+        by_events.append(a.by_events)
+    if len(vectors) < vectors.size:
+        raise ValueError(f"the second reading of the word counts gave {len(vectors)} of the {vectors.size} "
+                         "articles of the first")
+    row = vectors.row
+    dated = sorted((day, d) for d, day in zip(row, days) if day is not None)
     stories_of = stories if isinstance(stories, Mapping) else multi_article_stories(stories)
 
     def keys(doc_id: str) -> list:

@@ -10,9 +10,14 @@ same blocking keys and indexes as a full link, so its result is exactly a full r
 the new records are read in one streamed scan under the read lock (`RECORD_PAGE` at a time), hashed
 by worker processes from `WORKERS_FROM` new articles up, their features spilled to a temporary
 Parquet file and loaded in one transaction; the kept features are streamed back by one query. On
-PostgreSQL records are found by their index, `BATCH` at a time, and features written in chunks of
-`CHUNK` (each its own transaction). A change of the story settings the features depend on
-(features.settings_key) recomputes them all.
+PostgreSQL records are found by their index, `BATCH` at a time, features written in chunks of `CHUNK`
+(each its own transaction) and read back in pages by document id. A change of the story settings the
+features depend on (features.settings_key) recomputes them all.
+
+The features are read back without their shingle hashes and word counts, each read again only when
+needed, so neither is held for the whole link: the shingle hashes of the near-duplicate candidates
+(stored_shingles) and, once the story sweep is done, every article's word counts, twice (stored_terms:
+the document frequencies, then the TF-IDF vectors).
 
 Worker processes are spawned: a script that links 2,000 or more new articles through this module
 must guard its entry point (`if __name__ == "__main__":`), as multiprocessing requires.
@@ -35,6 +40,7 @@ import numpy as np
 import pyarrow as pa
 
 from eventwire.link import ArticleLinkSettings, LinkSettings, Links, link_features
+from eventwire.link.articles import ArticleTerms
 from eventwire.link.features import (
     COMPARED_COLUMNS,
     FEATURE_COLUMNS,
@@ -43,6 +49,7 @@ from eventwire.link.features import (
     from_row,
     settings_key,
     shingles_of_row,
+    terms_of_row,
     to_row,
 )
 from eventwire.link.load import LINKED_PARTS, record_from_json
@@ -59,7 +66,7 @@ from eventwire.store.dialect import POSTGRES, dialect_of
 from eventwire.store.postgres import advisory_lock
 from eventwire.store.schema import meta_value, set_meta_value
 
-__all__ = ["link_database", "stored_features", "stored_shingles", "write_links", "unlinked_documents"]
+__all__ = ["link_database", "stored_features", "stored_shingles", "stored_terms", "write_links", "unlinked_documents"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +80,9 @@ WORKERS_FROM = 2000
 WORKERS = 2
 BUFFER_LIMIT = "256MB"  # DuckDB's buffers while linking (see _bounded_buffers)
 CACHE_FLOOR = "16MB"  # what _drop_cached_blocks leaves DuckDB a moment
+# DuckDB's buffers while the word counts are read again (see _rereading): a one-thread scan of them ran
+# in 12 MB (a synthetic 300,000-article table of them; in 8 MB DuckDB ran out of memory).
+REREAD_LIMIT = "64MB"
 
 # Which stored version of a document features were computed from: its content hash and the time its
 # batch was stored (a re-extracted article keeps its text but may gain other events).
@@ -90,17 +100,27 @@ def _linked_record(text: Any) -> Any:
     return record_from_json(json.loads(text) if isinstance(text, str) else text, LINKED_PARTS)
 
 
-def stored_features(con: Any, batch: int = BATCH, shingles: bool = True) -> Iterator[ArticleFeatures]:
+def stored_features(con: Any, batch: int = BATCH, shingles: bool = True,
+                    terms: bool = True) -> Iterator[ArticleFeatures]:
     """The features kept in `link_features`, `batch` rows at a time, so memory never holds more than one
     page of rows: streamed on DuckDB, by document id (its index) on PostgreSQL, which has no stable row
     numbers. What is compared only (COMPARED_COLUMNS): their mentions' evidence is None (write_links
     reads it when it writes the story mentions); they are kept as stored (features.StoredMentions) until
     read. With `shingles` False their shingle hashes are None too (stored_shingles reads those of the
-    near-duplicate candidates)."""
+    near-duplicate candidates), with `terms` False their word counts (stored_terms reads them again):
+    those columns are not even fetched."""
     shared_sets: dict = {}  # for this reading only
-    columns = ", ".join(c if shingles or c != "shingles" else "NULL AS shingles" for c in COMPARED_COLUMNS)
+    left_out = ({"shingles"} if not shingles else set()) | ({"terms", "counts"} if not terms else set())
+    columns = ", ".join(f"NULL AS {c}" if c in left_out else c for c in COMPARED_COLUMNS)
     for row in pages(con, "link_features", columns, batch):
         yield from_row(row, shared_sets, stored=True)
+
+
+def stored_terms(con: Any, batch: int = BATCH) -> Iterator[ArticleTerms]:
+    """Every stored article's word counts (its `terms`, `counts`, `day` and `by_events` columns), paged as
+    stored_features pages them: a day's word counts read again for its article links alone."""
+    for row in pages(con, "link_features", "doc_id, terms, counts, day, by_events", batch):
+        yield terms_of_row(*row)
 
 
 def stored_shingles(con: Any, doc_ids: list[str]) -> Iterator[tuple[str, np.ndarray]]:
@@ -296,6 +316,25 @@ def _drop_cached_blocks(con: Any) -> None:
         con.execute(f"SET memory_limit = '{BUFFER_LIMIT}'")
 
 
+@contextmanager
+def _rereading(con: Any) -> Iterator[None]:
+    """DuckDB: the word counts are read again (while the story events are held and the vectors made)
+    under REREAD_LIMIT of buffers, not BUFFER_LIMIT, and the blocks read let go after: a scan's blocks
+    stay cached up to the limit (reading a synthetic 300,000-article day's word counts added 290 MB of
+    RSS under BUFFER_LIMIT, 100 MB under 64 MB)."""
+    if dialect_of(con) is POSTGRES:
+        yield
+        return
+    try:
+        con.execute(f"SET memory_limit = '{REREAD_LIMIT}'")
+    except duckdb.Error as exc:  # blocks still pinned: read under BUFFER_LIMIT
+        log.debug("DuckDB kept its buffer limit: %s", exc)
+    try:
+        yield
+    finally:
+        _drop_cached_blocks(con)  # and back to BUFFER_LIMIT
+
+
 def _links_key(settings: LinkSettings, article_settings: ArticleLinkSettings | None) -> str:
     return f"{settings_key(settings)}|{article_settings or ArticleLinkSettings()!r}"
 
@@ -336,17 +375,22 @@ def link_database(db: Any, settings: LinkSettings | None = None,
     with db.reading() as store, _bounded_buffers(store.con):
         # Features of documents deleted since are left out here and dropped by write_links.
         present = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()} if gone else None
-        # The shingle hashes are read again for the near-duplicate candidates alone, not held for the day.
-        features = stored_features(store.con, shingles=False)
+        # The shingle hashes are read again for the near-duplicate candidates alone, the word counts for
+        # the article links alone (after the story sweep), not held for the day.
+        features = stored_features(store.con, shingles=False, terms=False)
         if present is not None:
             features = (f for f in features if f.doc_id in present)
         con = store.con
 
         def shingles_of(doc_ids: list[str]) -> Iterator[tuple[str, np.ndarray]]:
             yield from stored_shingles(con, doc_ids)
-            _drop_cached_blocks(con)  # the day's last read: the comparing that follows is in Python
+            _drop_cached_blocks(con)  # the comparing that follows is in Python
 
-        links = link_features(features, settings, article_settings, shingles_of)
+        def terms_of() -> Iterator[ArticleTerms]:  # read twice; link_features skips the deleted documents'
+            with _rereading(con):
+                yield from stored_terms(con)
+
+        links = link_features(features, settings, article_settings, shingles_of, terms_of)
     with db.writing() as store, _bounded_buffers(store.con, written=True):
         write_links(store.con, links, _links_key(settings, article_settings))
     log.info("linked %d articles (%d new or changed): %d near-duplicates, %d story events",

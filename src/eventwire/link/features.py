@@ -31,7 +31,7 @@ from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention, _M
 from eventwire.record import ArticleRecord, Evidence
 
 __all__ = ["ArticleFeatures", "article_features", "settings_key", "FEATURES_VERSION", "FEATURE_COLUMNS",
-           "COMPARED_COLUMNS", "evidence_of", "shingles_of_row"]
+           "COMPARED_COLUMNS", "evidence_of", "shingles_of_row", "terms_of_row"]
 
 # Bumped whenever what a feature holds or how it is computed changes: stored features of another
 # version are recomputed.
@@ -203,10 +203,20 @@ def shingles_of_row(column: bytes) -> np.ndarray:
     return np.frombuffer(bytes(column), dtype="<u4").astype(np.uint32)
 
 
+def terms_of_row(doc_id: str, terms: bytes | None, counts: bytes | None, day: str | None,
+                 by_events: bool) -> ArticleTerms:
+    """The ArticleTerms of a document's stored `terms`, `counts`, `day` and `by_events` columns (word
+    counts None when `terms` and `counts` were not read)."""
+    return ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
+                        None if terms is None else np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
+                        None if counts is None else np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32))
+
+
 def from_row(row: tuple | list[Any], shared_sets: dict | None = None, stored: bool = False) -> ArticleFeatures:
     """The ArticleFeatures of a `link_features` row (the stamp is not kept): of FEATURE_COLUMNS, or of
     COMPARED_COLUMNS, as linking reads them, whose mentions then have `evidence` None; a `shingles`
-    column read as NULL gives `shingles` None (link/database.py reads them apart). Rows read with
+    column read as NULL gives `shingles` None, `terms` and `counts` read as NULL give word counts
+    (`terms.terms`, `terms.counts`) None (link/database.py reads them apart). Rows read with
     one `shared_sets` dict share their equal strings, sets of codes and names, coordinates, date
     windows and actor lists. `stored`: the mentions of a row of COMPARED_COLUMNS are kept as stored
     (StoredMentions, decoded when read) for linking to read straight into its columns."""
@@ -217,8 +227,6 @@ def from_row(row: tuple | list[Any], shared_sets: dict | None = None, stored: bo
     return ArticleFeatures(
         doc_id, published, None if shingles is None else shingles_of_row(shingles),
         None if minhash is None else np.frombuffer(bytes(minhash), dtype="<u8").astype(np.uint64),
-        ArticleTerms(doc_id, date.fromisoformat(day) if day else None, bool(by_events),
-                     np.frombuffer(bytes(terms), dtype="<u4").astype(np.uint32),
-                     np.frombuffer(bytes(counts), dtype="<u4").astype(np.uint32)),
+        terms_of_row(doc_id, terms, counts, day, by_events),
         tuple(_mention_of(m, shared, sets, evidence) for m in json.loads(mentions)) if evidence is not None or not stored
         else StoredMentions(mentions, sets))

@@ -11,12 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from itertools import islice
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from eventwire.link.articles import TermCounts
 
 __all__ = ["Vectors", "SCREEN_ERROR"]
 
@@ -31,26 +27,37 @@ _COUNT_LIMIT = np.iinfo(np.uint16).max  # counts held as uint16 unless an articl
 SCREEN_ERROR = 1e-5
 
 
-def _document_frequencies(term_arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct terms of the articles whose (distinct) terms are `term_arrays`, sorted, and how many
-    articles have each, counted a chunk of articles at a time: the terms of every article in one
-    array, and its sorted copy, would be held beside the articles' own."""
+def _document_frequencies(term_arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """The distinct terms of the articles whose (distinct) terms are `term_arrays`, sorted, how many
+    articles have each, how many articles there are and how many terms they have in all; counted a
+    chunk of articles at a time: the terms of every article in one array, and its sorted copy, would be
+    held beside the articles' own."""
     found, counts = [], []
+    articles = total = 0
     arrays = iter(term_arrays)
     while chunk := list(islice(arrays, _DF_CHUNK)):
+        articles += len(chunk)
+        total += sum(len(terms) for terms in chunk)
         terms, n = np.unique(np.concatenate(chunk), return_counts=True)
         found.append(terms)
         counts.append(n)
     if len(found) <= 1:
-        return (found[0], counts[0]) if found else (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64))
+        terms, n = (found[0], counts[0]) if found else (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64))
+        return terms, n, articles, total
     all_terms, inverse = np.unique(np.concatenate(found), return_inverse=True)
-    return all_terms, np.bincount(inverse, weights=np.concatenate(counts), minlength=len(all_terms)).astype(np.int64)
+    df = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(all_terms)).astype(np.int64)
+    return all_terms, df, articles, total
 
 
 class Vectors:
     """TF-IDF vectors of unit length of a day's articles (IDF over them), as one buffer of (term number,
     single-precision weight) entries and one of word counts, with each article's offsets, norm and
     `key_terms` highest-weighted terms (an array per article costs ~100 bytes of header).
+
+    Made in two readings of the articles' word counts, so the counts never need to be held whole: the
+    first (`Vectors(term_arrays, key_terms)`) counts the document frequencies and the room the
+    vectors take, the second `add`s each article's counts, in any order, as a row (numbered in the
+    order added; `row` maps a doc id to it). Both readings must be of the same articles.
 
     10 bytes a term (12 with double weights): the single-precision weights serve `cosines`, which
     screens candidates; `cosine`, which decides, computes the double weights of the two articles'
@@ -64,54 +71,62 @@ class Vectors:
     most of what it reads, then lie together in a small part of that table (in cache). Within an
     article the terms keep the order of their hashes (the order the exact sum follows)."""
 
-    def __init__(self, articles: TermCounts, key_terms: int) -> None:
-        """The vectors of `articles`, whose word counts are let go block by block as the vectors are
-        made, so a day's counts and its vectors are not both held whole."""
-        n = len(articles)
-        self.row = {d: i for i, d in enumerate(articles.doc_ids)}
+    def __init__(self, term_arrays: Iterable[np.ndarray], key_terms: int) -> None:
+        """Room for the vectors of the articles whose (distinct, sorted) terms are `term_arrays`, one
+        array an article, and their document frequencies; the rows are filled by `add`."""
+        self._all_terms, df, n, total = _document_frequencies(term_arrays)
+        self.size, self._keys_per_row = n, key_terms  # size: the rows to add
+        self.row: dict[str, int] = {}
         self.offsets = np.zeros(n + 1, dtype=np.int64)
         self.norms = np.ones(n, dtype=np.float64)
         self.key_offsets = np.zeros(n + 1, dtype=np.int64)
+        # Filled article by article (at most every term of every article: the zero weights and short
+        # articles' missing keys leave the end unused, and the pages never written are never held).
         self.keys = np.empty(n * key_terms, dtype=np.int32)
-        self.idf = np.zeros(0, dtype=np.float64)  # by term number
-        # Filled article by article (at most every term of every article; trimmed after), so the
-        # buffers are never held twice.
-        total = sum(len(articles.terms[i]) for i in range(n))
         # A term's number and weight side by side (`cosines` reads both of each candidate term: one read).
         self._entries = np.empty(total, dtype=_ENTRY)
         self.terms, self.weights = self._entries["term"], self._entries["weight"]
         self.counts = np.empty(total, dtype=np.uint16)
-        if n:
-            all_terms, df = _document_frequencies(articles.terms[i] for i in range(n))
-            by_use = np.argsort(-df, kind="stable")
-            number_of = np.empty(len(all_terms), dtype=np.int32)  # a term's number, by its place in all_terms
-            number_of[by_use] = np.arange(len(all_terms), dtype=np.int32)
-            self.idf = np.log((n + 1) / (df[by_use] + 1))
-            end = ends = 0
-            for i, (terms, counts) in enumerate(zip(articles.terms.drained(), articles.counts.drained())):
-                numbers = number_of[np.searchsorted(all_terms, terms)]
-                weights = (1 + np.log(counts.astype(np.float64))) * self.idf[numbers]
-                keep = weights > 0
-                norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
-                numbers, counts, weights = numbers[keep], counts[keep], weights[keep] / norm
-                kept = len(numbers)
-                if kept and self.counts.dtype == np.uint16 and int(counts.max()) > _COUNT_LIMIT:
-                    self.counts = self.counts.astype(np.uint32)
-                self.terms[end:end + kept] = numbers
-                self.weights[end:end + kept] = weights
-                self.counts[end:end + kept] = counts
-                self.norms[i] = norm
-                end += kept
-                self.offsets[i + 1] = end
-                # The keys: the highest weights, ties in the terms' hash order.
-                top = numbers[np.argsort(-weights, kind="stable")[:key_terms]]
-                self.keys[ends:ends + len(top)] = top
-                ends += len(top)
-                self.key_offsets[i + 1] = ends
-            # Zero weights and short articles' missing keys left out (views: a copy would hold both).
-            self._entries, self.counts, self.keys = self._entries[:end], self.counts[:end], self.keys[:ends]
-            self.terms, self.weights = self._entries["term"], self._entries["weight"]
+        by_use = np.argsort(-df, kind="stable")
+        self._number_of = np.empty(len(self._all_terms), dtype=np.int32)  # a term's number, by its place in _all_terms
+        self._number_of[by_use] = np.arange(len(self._all_terms), dtype=np.int32)
+        self.idf = np.log((n + 1) / (df[by_use] + 1))  # by term number
         self._lookup = np.zeros(len(self.idf), dtype=np.float32)  # one row's weights by term, in `cosines`
+
+    def __len__(self) -> int:
+        """The rows added so far (of `size`)."""
+        return len(self.row)
+
+    def add(self, doc_id: str, terms: np.ndarray, counts: np.ndarray) -> None:
+        """The next row: the vector of the article `doc_id` with these (distinct, sorted) terms and their
+        counts, one of the articles the document frequencies were counted over."""
+        i = len(self.row)
+        if doc_id in self.row:
+            raise ValueError(f"the word counts of {doc_id!r} were given twice")
+        if i == self.size:
+            raise ValueError(f"more articles than the {self.size} whose document frequencies were counted "
+                             f"({doc_id!r})")
+        numbers = self._number_of[np.searchsorted(self._all_terms, terms)]
+        weights = (1 + np.log(counts.astype(np.float64))) * self.idf[numbers]
+        keep = weights > 0
+        norm = math.sqrt(float(np.dot(weights, weights))) or 1.0
+        numbers, counts, weights = numbers[keep], counts[keep], weights[keep] / norm
+        kept, end = len(numbers), int(self.offsets[i])
+        if end + kept > len(self.counts):
+            raise ValueError(f"more terms than the articles whose document frequencies were counted have ({doc_id!r})")
+        if kept and self.counts.dtype == np.uint16 and int(counts.max()) > _COUNT_LIMIT:
+            self.counts = self.counts.astype(np.uint32)
+        self.terms[end:end + kept] = numbers
+        self.weights[end:end + kept] = weights
+        self.counts[end:end + kept] = counts
+        self.row[doc_id] = i
+        self.norms[i] = norm
+        self.offsets[i + 1] = end + kept
+        # The keys: the highest weights, ties in the terms' hash order.
+        top = numbers[np.argsort(-weights, kind="stable")[:self._keys_per_row]]
+        ends = int(self.key_offsets[i])
+        self.keys[ends:ends + len(top)] = top
+        self.key_offsets[i + 1] = ends + len(top)
 
     def key_terms(self, row: int) -> list[int]:
         """The numbers of the row's highest-weighted terms (at most key_terms)."""
