@@ -193,10 +193,13 @@ def _watched_phases(phases: list[dict]) -> None:
         return 0
 
     peak = [0]
+    lock = threading.Lock()  # a phase's reset must not be undone by a sample read before it
 
     def sample() -> None:
         while True:
-            peak[0] = max(peak[0], rss_mb())
+            value = rss_mb()
+            with lock:
+                peak[0] = max(peak[0], value)
             time.sleep(0.05)
 
     threading.Thread(target=sample, daemon=True).start()
@@ -206,16 +209,20 @@ def _watched_phases(phases: list[dict]) -> None:
         real = getattr(module, name)
 
         def phase(*args, **kwargs):
-            outer, peak[0] = peak[0], 0  # phases nest (link_features holds the sweep and article links)
+            with lock:  # phases nest (link_features holds the sweep and article links)
+                outer, peak[0] = peak[0], 0
             wall, cpu, start = time.perf_counter(), time.process_time(), rss_mb()
             try:
                 return real(*args, **kwargs)
             finally:
+                end = rss_mb()
+                with lock:
+                    own = max(peak[0], end)
+                    peak[0] = max(outer, own)
                 phases.append({"phase": name, "cpu_seconds": round(time.process_time() - cpu, 2),
                                "seconds": round(time.perf_counter() - wall, 2), "rss_start_mb": start,
-                               "rss_end_mb": rss_mb(), "peak_rss_mb": peak[0],
+                               "rss_end_mb": end, "peak_rss_mb": own,
                                "ended_at": round(time.perf_counter() - began, 1)})
-                peak[0] = max(outer, peak[0])
         setattr(module, name, phase)
 
     wrapped(DuplicateIndex, "pairs")  # the near-duplicate candidates confirmed on their shingles
