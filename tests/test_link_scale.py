@@ -160,6 +160,29 @@ def test_candidate_cosines_estimated_together_equal_each_pair_s_own():
             assert np.allclose(vectors.cosines(a, rows), [vectors.cosine(a, b) for b in rows], rtol=0, atol=1e-6)
 
 
+def test_screened_cosines_read_weights_from_counts_past_uint16():
+    # A candidate's weights are read from its counts (a table of 1 + ln count for uint16 counts, the
+    # logarithm itself once some article counts a word more often than uint16 holds): the screened
+    # cosines stay within 1e-6 of the exact ones either way.
+    import numpy as np
+
+    from eventwire.link.articles import ArticleTerms, TermCounts
+
+    def article(doc: str, counts: dict[int, int]) -> ArticleTerms:
+        terms = np.array(sorted(counts), dtype=np.uint32)
+        return ArticleTerms(doc, None, False, terms, np.array([counts[t] for t in terms.tolist()], dtype=np.uint32))
+
+    small = [article("a", {1: 3, 2: 1, 5: 7}), article("b", {1: 1, 2: 4, 9: 2}), article("c", {5: 2, 9: 1, 11: 1})]
+    for extra in ({}, {2: 70_000}):
+        days = [article("d", {1: 2, 2: extra.get(2, 5), 11: 9})] + small
+        vectors = _vectors(TermCounts.of(days))
+        assert vectors.counts.dtype == (np.uint32 if extra else np.uint16)
+        rows = np.arange(len(days))
+        for a in rows.tolist():
+            assert np.allclose(vectors.cosines(a, rows), [vectors.cosine(a, b) for b in rows.tolist()], rtol=0,
+                               atol=1e-6)
+
+
 def _double_cosines(terms: list, counts: list) -> dict:
     """The cosines of every pair of TF-IDF vectors made in double precision from (hash-sorted) terms and
     counts, each summed over the shared terms in hash order: what Vectors.cosine must give to the bit."""

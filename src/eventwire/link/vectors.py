@@ -1,6 +1,6 @@
 """The TF-IDF word vectors that article linking (articles.py) compares: held compactly for a day of
-articles, screened in single precision, and the cosines that decide a link computed in double precision
-from the word counts.
+articles as their word counts, screened in single precision, and the cosines that decide a link
+computed in double precision from the same counts.
 
 An article's weight of a word is (1 + ln count) * ln((N + 1) / (df + 1)) over the N articles given (df:
 how many of them use the word), divided by the norm of the article's weights; words of weight zero
@@ -17,13 +17,16 @@ import numpy as np
 __all__ = ["Vectors", "SCREEN_ERROR"]
 
 _DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
-_ENTRY = np.dtype([("term", np.int32), ("weight", np.float32)])  # 8 bytes: read as one int64
 _COUNT_LIMIT = np.iinfo(np.uint16).max  # counts held as uint16 unless an article has a larger one
+# 1 + ln(count) of every uint16 count, in single precision (`cosines` reads a candidate's term weights
+# from its counts through it; 0 for the count 0, which no term has).
+_TF = np.concatenate(([0.0], 1 + np.log(np.arange(1, _COUNT_LIMIT + 1, dtype=np.float64)))).astype(np.float32)
 
-# How far `Vectors.cosines` (single-precision weights and products, summed in double) may lie from
-# `Vectors.cosine`, with margin: a weight is within 2**-24 of its double (relative), a product of two
-# within ~1.5 * 2**-23, and the products' absolute values sum to at most 1 (both vectors of unit length),
-# so the estimate is within ~2e-7 of the exact cosine.
+# How far `Vectors.cosines` may lie from `Vectors.cosine`, with margin. It sums, in double precision,
+# single-precision products of two single-precision factors: the article's weight times the term's
+# IDF, and the candidate's 1 + ln(count); each factor is within 2**-24 of its double (relative), a product
+# within ~3 * 2**-24, and the products' absolute values sum to at most the candidate's norm (both
+# vectors are of unit length once it is divided out), so the estimate is within ~2e-7 of the exact cosine.
 SCREEN_ERROR = 1e-5
 
 
@@ -50,21 +53,23 @@ def _document_frequencies(term_arrays: Iterable[np.ndarray]) -> tuple[np.ndarray
 
 
 class Vectors:
-    """TF-IDF vectors of unit length of a day's articles (IDF over them), as one buffer of (term number,
-    single-precision weight) entries and one of word counts, with each article's offsets, norm and
-    `key_terms` highest-weighted terms (an array per article costs ~100 bytes of header).
+    """TF-IDF vectors of unit length of a day's articles (IDF over them), as one buffer of term numbers
+    and one of word counts, with each article's offsets, norm and `key_terms` highest-weighted terms
+    (an array per article costs ~100 bytes of header); a weight is made from its count, the IDF and
+    the norm when it is read.
 
     Made in two readings of the articles' word counts, so the counts never need to be held whole: the
     first (`Vectors(term_arrays, key_terms)`) counts the document frequencies and the room the
     vectors take, the second `add`s each article's counts, in any order, as a row (numbered in the
     order added; `row` maps a doc id to it). Both readings must be of the same articles.
 
-    10 bytes a term (12 with double weights): the single-precision weights serve `cosines`, which
-    screens candidates; `cosine`, which decides, computes the double weights of the two articles'
-    shared terms again from their counts, the IDF and the article's norm with the operations the
-    weights were made with, and sums their products in the order of the terms' hashes, so it is the
-    cosine of the double-precision vectors to the last bit (numpy's log of a value does not depend on
-    the array it is taken in: checked bitwise on every weight of the 5,000 and 50,000-article days).
+    6 bytes a term (10 with single-precision weights held beside: 840 MB for the 84 million terms of a
+    300,000-article day, not 500): `cosines`, which screens candidates, reads a candidate's weights
+    from its counts in single precision; `cosine`, which decides, computes the double weights of the
+    two articles' shared terms with the operations the vectors were made with, and sums their products
+    in the order of the terms' hashes, so it is the cosine of the double-precision vectors to the last
+    bit (numpy's log of a value does not depend on the array it is taken in: checked bitwise on every
+    weight of the 5,000 and 50,000-article days).
 
     Terms are numbered by how many articles use them, the most used first: `cosines` reads one
     article's weights by term number at random for every term of its candidates, and the common terms,
@@ -83,15 +88,13 @@ class Vectors:
         # Filled article by article (at most every term of every article: the zero weights and short
         # articles' missing keys leave the end unused, and the pages never written are never held).
         self.keys = np.empty(n * key_terms, dtype=np.int32)
-        # A term's number and weight side by side (`cosines` reads both of each candidate term: one read).
-        self._entries = np.empty(total, dtype=_ENTRY)
-        self.terms, self.weights = self._entries["term"], self._entries["weight"]
+        self.terms = np.empty(total, dtype=np.int32)
         self.counts = np.empty(total, dtype=np.uint16)
         by_use = np.argsort(-df, kind="stable")
         self._number_of = np.empty(len(self._all_terms), dtype=np.int32)  # a term's number, by its place in _all_terms
         self._number_of[by_use] = np.arange(len(self._all_terms), dtype=np.int32)
         self.idf = np.log((n + 1) / (df[by_use] + 1))  # by term number
-        self._lookup = np.zeros(len(self.idf), dtype=np.float32)  # one row's weights by term, in `cosines`
+        self._lookup = np.zeros(len(self.idf), dtype=np.float32)  # one row's weights * IDF by term, in `cosines`
 
     def __len__(self) -> int:
         """The rows added so far (of `size`)."""
@@ -117,7 +120,6 @@ class Vectors:
         if kept and self.counts.dtype == np.uint16 and int(counts.max()) > _COUNT_LIMIT:
             self.counts = self.counts.astype(np.uint32)
         self.terms[end:end + kept] = numbers
-        self.weights[end:end + kept] = weights
         self.counts[end:end + kept] = counts
         self.row[doc_id] = i
         self.norms[i] = norm
@@ -151,15 +153,16 @@ class Vectors:
         """The cosines of row `a` with each of `rows` at once, within SCREEN_ERROR of `cosine` (single
         precision: used to leave out pairs far below a threshold)."""
         lo, hi = self.offsets[a], self.offsets[a + 1]
-        ta, wa = self.terms[lo:hi], self.weights[lo:hi]
+        ta = self.terms[lo:hi]
         result = np.zeros(len(rows))
         firsts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - firsts
         filled = lengths > 0
         if not len(ta) or not filled.any():
             return result
+        norms = self.norms[rows]
         if not filled.all():  # a row without weights sums to nothing (reduceat cannot say so)
-            firsts, lengths = firsts[filled], lengths[filled]
+            firsts, lengths, norms = firsts[filled], lengths[filled], norms[filled]
         # The positions of every candidate's terms in the buffer, candidate after candidate: steps of
         # one, and at each candidate's start the jump from the previous candidate's last term.
         starts = np.zeros(len(lengths), dtype=np.int64)
@@ -168,13 +171,16 @@ class Vectors:
         steps[0] = firsts[0]
         steps[starts[1:]] = firsts[1:] - (firsts[:-1] + lengths[:-1] - 1)
         index = np.cumsum(steps, out=steps)
-        entries = self._entries.view(np.int64)[index].view(_ENTRY)
+        # Row a's weights times their IDF by term; a candidate's weight of a term is that IDF times
+        # 1 + ln(count), over its norm (divided out of each candidate's sum).
         lookup = self._lookup
-        lookup[ta] = wa
-        products = lookup[entries["term"]]
-        products *= entries["weight"]
+        lookup[ta] = self._exact_weights(a, np.arange(hi - lo)) * self.idf[ta]
+        products = lookup[self.terms[index]]
+        counts = self.counts[index]
+        products *= _TF[counts] if counts.dtype == np.uint16 else (1 + np.log(counts.astype(np.float64)))
         lookup[ta] = 0.0
         sums = np.add.reduceat(products, starts, dtype=np.float64)
+        sums /= norms
         if len(sums) == len(result):
             return sums
         result[filled] = sums
