@@ -5,11 +5,13 @@ records once, as a stream, and keeps of each only what linking compares (shingle
 events' linking facts), so a store can feed it without holding every record in memory.
 `link_features`, the same over features (a store keeps them), need not hold even those hashes: it can
 read them again when needed, the near-duplicate candidates' shingle hashes (`shingles_of`) and, after
-the story sweep, every article's word counts (`terms_of`).
+the story sweep, every article's word counts (`terms_of`). What a day's linking holds at once is kept
+to what its step compares: the story sweep holds one event type's stories at a time (stories.py), the
+story events are columns (StoryEvents), and their mention table waits on disk while the article links
+hold their word vectors (MentionTable.stowed).
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from eventwire.link.articles import (ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles,
                                      multi_article_stories)
+from eventwire.link.buffers import release_freed_memory
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
@@ -59,16 +62,6 @@ def _kept_objects_frozen() -> Iterator[Callable[[], None]]:
         yield gc.freeze
     finally:
         gc.unfreeze()
-
-
-def _release_freed_memory() -> None:
-    """Hand the heap memory freed by the story sweep (its working columns and indexes) back to the
-    system (glibc's malloc_trim), so the article links' buffers do not come on top of it; a no-op where
-    the C library has no malloc_trim."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None = None,
@@ -126,7 +119,7 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
         freeze()
         # The story events' mention table waits on disk while the article links hold their vectors.
         with stories.table.stowed():
-            _release_freed_memory()
+            release_freed_memory()
             links = link_articles(terms if terms_of is None else _word_counts(terms_of, order), reported, copies,
                                   article_settings)
         clusters = article_clusters(sorted(order), links)

@@ -1,13 +1,15 @@
 """Growing numpy buffers for what linking holds per article of a day: arrays kept one after the other
-in blocks (`Segments`), and one growing array (`Buffer`)."""
+in blocks (`Segments`), and one growing array (`Buffer`); and handing freed heap memory back to the
+system between linking's steps (`release_freed_memory`)."""
 from __future__ import annotations
 
+import ctypes
 from array import array
 from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["Segments", "Buffer"]
+__all__ = ["Segments", "Buffer", "release_freed_memory"]
 
 
 class Segments:
@@ -87,3 +89,13 @@ class Buffer:
 
     def array(self) -> np.ndarray:
         return self._array[:self._size]
+
+
+def release_freed_memory() -> None:
+    """Hand the heap memory freed by a step of linking (the story sweep's working columns and indexes,
+    a block's stories, the stowed mention table) back to the system (glibc's malloc_trim), so the next
+    step's buffers do not come on top of it; a no-op where the C library has no malloc_trim."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

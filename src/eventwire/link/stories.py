@@ -35,12 +35,14 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 from __future__ import annotations
 
 import logging
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
+from eventwire.link.buffers import release_freed_memory
 from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
                                    probe_cells, unit_vector)
 from eventwire.link.story_events import StoryEvent, StoryEvents, Swept, _array, _story_events
@@ -63,7 +65,7 @@ class _Story:
     as it is needed (an empty set or dict costs 64-216 bytes, a day has hundreds of thousands of
     stories)."""
 
-    members: list[int] = field(default_factory=list)
+    members: array | list[int] = field(default_factory=lambda: array("i"))  # rows: no int object each
     start: int | None = None  # intersection of the members' windows (day ordinals)
     end: int | None = None
     order: int = 0  # creation order: ties go to the earlier story
@@ -465,11 +467,13 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     alone = grouped[bounds[0]:bounds[1]]
     parts = [Swept.of_unlinkable(order[alone], alone)]
     probes: dict[tuple[float, float], list] = {}
-    for b in range(len(numbers)):
+    # The largest block first: the heap its stories leave is reused by the smaller ones, not the other way.
+    for b in sorted(range(len(numbers)), key=lambda b: (bounds[b + 1] - bounds[b + 2], b)):
         made = grouped[bounds[b + 1]:bounds[b + 2]]
         rows = order[made]
         parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows), settings,
                                                    _array("q", made), probes), rows))
+        release_freed_memory()
     return Swept.concatenated(parts)
 
 
@@ -549,7 +553,7 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
             if support and (support > best_support or (support == best_support and story.order < best.order)):
                 best, best_support = story, support
         if best is None:
-            best = _Story([], start, end, order=made[item])
+            best = _Story(array("i"), start, end, order=made[item])
             stories.append(best)
         else:
             best.start, best.end = max(best.start, start), min(best.end, end)
