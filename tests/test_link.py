@@ -377,3 +377,20 @@ def test_a_stowed_mention_table_lets_its_columns_go_and_reads_them_back():
     assert all(m.evidence is not None for m in before)
     assert all(np.array_equal(table.column(name), values, equal_nan=True) for name, values in columns.items())
     assert table.values[table.known_code("d2")] == "d2" and table.code("d1") == table.known_code("d1")
+
+
+def test_a_mention_table_finds_its_values_numbers_again_after_forgetting_them():
+    # The sweep lets the index of values to numbers go; asked again, the table makes it again from its
+    # values: the same numbers, and a new value still gets a new one.
+    from eventwire.link.mentions import MentionTable, event_mentions
+
+    table = MentionTable()
+    table.extend(event_mentions(_bombing("d1", "Reuters", "2016-07-05T10:00:00")))
+    known = {value: table.known_code(value) for value in ("d1", "reuters", "country", None)}
+    table.column("doc_id")
+    table.forget_codes()
+    assert table._code_of is None
+    assert {value: table.known_code(value) for value in known} == known
+    table.forget_codes()
+    assert table.code("d1") == known["d1"] and table.code("d9") == len(table.values) - 1
+    assert table.values[table.known_code("d9")] == "d9"

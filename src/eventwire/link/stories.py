@@ -467,11 +467,15 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     alone = grouped[bounds[0]:bounds[1]]
     parts = [Swept.of_unlinkable(order[alone], alone)]
     probes: dict[tuple[float, float], list] = {}
+    # The sweep reads values by number alone: the index of their numbers is let go while it runs.
+    country = table.known_code("country")
+    country = -1 if country is None else country
+    table.forget_codes()
     # The largest block first: the heap its stories leave is reused by the smaller ones, not the other way.
     for b in sorted(range(len(numbers)), key=lambda b: (bounds[b + 1] - bounds[b + 2], b)):
         made = grouped[bounds[b + 1]:bounds[b + 2]]
         rows = order[made]
-        parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows), settings,
+        parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows, country), settings,
                                                    _array("q", made), probes), rows))
         release_freed_memory()
     return Swept.concatenated(parts)

@@ -20,9 +20,11 @@ class SweepColumns:
     __slots__ = ("start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
                  "countries", "sector_countries", "names", "linkable", "kind")
 
-    def __init__(self, table: MentionTable, settings: LinkSettings, rows: np.ndarray | None = None) -> None:
+    def __init__(self, table: MentionTable, settings: LinkSettings, rows: np.ndarray | None = None,
+                 country: int | None = None) -> None:
         """The columns of every row of `table`, or of `rows` alone (then read by their place in `rows`:
-        the sweep reads one event type's mentions at a time)."""
+        the sweep reads one event type's mentions at a time); `country`: the number of the place kind
+        "country" in the table's values, when the caller has read it (else it is looked up)."""
         def column(name: str) -> np.ndarray:
             values = table.column(name)
             return values if rows is None else values[rows]
@@ -41,7 +43,7 @@ class SweepColumns:
         self.lat = [None if x != x else coordinates.setdefault(x, x) for x in lat.tolist()]
         self.lon = [None if x != x else coordinates.setdefault(x, x) for x in lon.tolist()]
         del days, coordinates
-        known = table.known_code("country")
+        known = table.known_code("country") if country is None else country
         country = column("place_kind") == (-1 if known is None else known)
         located = ~country & ~np.isnan(lat) & ~np.isnan(lon)
         self.located = bytearray(located.tobytes())
