@@ -394,3 +394,16 @@ def test_a_mention_table_finds_its_values_numbers_again_after_forgetting_them():
     table.forget_codes()
     assert table.code("d1") == known["d1"] and table.code("d9") == len(table.values) - 1
     assert table.values[table.known_code("d9")] == "d9"
+
+
+def test_some_columns_of_a_mention_table_can_be_stowed_while_the_rest_is_read():
+    from eventwire.link.mentions import MentionTable, event_mentions
+
+    table = MentionTable()
+    table.extend(event_mentions(_bombing("d1", "Reuters", "2016-07-05T10:00:00")))
+    docs, lat = table.column("doc_id").copy(), table.column("lat").copy()
+    with table.stowed(("doc_id",)):
+        with pytest.raises(KeyError):
+            table.column("doc_id")
+        assert np.array_equal(table.column("lat"), lat) and table.values[int(docs[0])] == "d1"
+    assert np.array_equal(table.column("doc_id"), docs)

@@ -11,7 +11,7 @@ import pickle
 import re
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -340,26 +340,32 @@ class MentionTable:
         return self._columns[name]
 
     @contextmanager
-    def stowed(self) -> Iterator[None]:
+    def stowed(self, columns: Collection[str] | None = None) -> Iterator[None]:
         """Within the block the table's columns, values and evidence are held in a temporary directory,
         not in memory (a 300,000-article day's: ~800 MB, while article links, which do not read them,
-        hold their word vectors), and read back when it ends; the table must not be read meanwhile."""
+        hold their word vectors), and read back when it ends; the table must not be read meanwhile.
+        With `columns`, those columns alone (the story sweep reads neither the documents' nor the
+        written columns: ~150 MB at 300,000); the rest of the table may be read meanwhile."""
         self.column("doc_id")  # the columns made, if they were not yet
+        whole = columns is None
+        names = list(self._columns) if whole else list(columns)
         with tempfile.TemporaryDirectory(prefix="eventwire-mentions-") as directory:
-            columns = os.path.join(directory, "columns.npz")
-            np.savez(columns, **self._columns)
-            with open(os.path.join(directory, "values.pickle"), "wb") as handle:
-                pickle.dump((self.values, self.evidence), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            self._columns, self.values, self._code_of, self.evidence = {}, [], None, {}
-            self._strings = self._objects = None
+            path = os.path.join(directory, "columns.npz")
+            np.savez(path, **{name: self._columns.pop(name) for name in names})
+            if whole:
+                with open(os.path.join(directory, "values.pickle"), "wb") as handle:
+                    pickle.dump((self.values, self.evidence), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                self.values, self._code_of, self.evidence = [], None, {}
+                self._strings = self._objects = None
             try:
                 yield
             finally:
-                with np.load(columns) as stored:
-                    self._columns = {name: stored[name] for name in stored.files}
-                with open(os.path.join(directory, "values.pickle"), "rb") as handle:
-                    self.values, self.evidence = pickle.load(handle)
-                self._code_of = None  # made again from the values when asked
+                with np.load(path) as stored:
+                    self._columns.update({name: stored[name] for name in stored.files})
+                if whole:
+                    with open(os.path.join(directory, "values.pickle"), "rb") as handle:
+                        self.values, self.evidence = pickle.load(handle)
+                    self._code_of = None  # made again from the values when asked
 
     def decoded(self, name: str, rows: np.ndarray | None = None) -> list:
         """A coded column's values (each distinct value one shared object), of `rows` or of every row."""

@@ -442,6 +442,12 @@ def _held(era: int) -> _Held:
 _PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
 
 
+# The mention table's columns the story sweep's blocks do not read (SweepColumns reads the rest): they
+# wait on disk meanwhile (MentionTable.stowed).
+_NOT_SWEPT = ("doc_id", "event_id", "outlet", "published", "cameo", "date_start", "date_end", "place", "actors",
+              "duplicate_of")
+
+
 def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     """The stories of a day's mentions, swept in order of window (none last), then publication, document
     and event. A story holds the mentions of one event type block (block_name), so each block is swept
@@ -472,12 +478,13 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     country = -1 if country is None else country
     table.forget_codes()
     # The largest block first: the heap its stories leave is reused by the smaller ones, not the other way.
-    for b in sorted(range(len(numbers)), key=lambda b: (bounds[b + 1] - bounds[b + 2], b)):
-        made = grouped[bounds[b + 1]:bounds[b + 2]]
-        rows = order[made]
-        parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows, country), settings,
-                                                   _array("q", made), probes), rows))
-        release_freed_memory()
+    with table.stowed(_NOT_SWEPT):
+        for b in sorted(range(len(numbers)), key=lambda b: (bounds[b + 1] - bounds[b + 2], b)):
+            made = grouped[bounds[b + 1]:bounds[b + 2]]
+            rows = order[made]
+            parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows, country), settings,
+                                                       _array("q", made), probes), rows))
+            release_freed_memory()
     return Swept.concatenated(parts)
 
 
