@@ -209,9 +209,9 @@ class MentionTable:
     window as two day ordinals, a place as two floats (NaN: none). A _Mention with its StoryMention is
     two objects of ~300 bytes in all; a row is ~90 bytes of arrays, so a day's mentions can be held
     (300,000 articles: ~3.8 million mentions) and the sweep (stories.py) refers to them by row number.
-    Rows are added (`add`, `extend`) and then read: the first read makes the columns numpy arrays and
-    no row can be added after. The evidence of a mention is kept only when it has one (mentions made
-    from records; those read back from stored features have none)."""
+    Rows are added (`add`, `extend`) and then read: the first read makes the columns numpy arrays (views
+    of the buffers the rows went into) and no row can be added after. The evidence of a mention is kept
+    only when it has one (mentions made from records; those read back from stored features have none)."""
 
     def __init__(self) -> None:
         self.values: list = [None]
