@@ -18,7 +18,7 @@ class SweepColumns:
     "always", or with "stated" only a stated date; never when placed in a whole country)."""
 
     __slots__ = ("start", "end", "lat", "lon", "located", "codes_count", "place_country", "codes",
-                 "countries", "sector_countries", "names", "linkable", "kind")
+                 "countries", "sector_countries", "names", "kind")
 
     def __init__(self, table: MentionTable, settings: LinkSettings, rows: np.ndarray | None = None,
                  country: int | None = None) -> None:
@@ -54,7 +54,6 @@ class SweepColumns:
         else:
             codes_count = ~country & ~column("date_weak")
         self.codes_count = bytearray(codes_count.tobytes())
-        self.linkable = bytearray(column("linkable").tobytes())
         del country, located, codes_count
         self.place_country = table.decoded("place_country", rows)
         self.codes = table.decoded("codes", rows)
