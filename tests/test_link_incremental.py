@@ -205,3 +205,35 @@ def test_duckdb_links_with_bounded_buffers_on_one_thread_and_restores_its_settin
         after = store.con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchone()
     assert seen and seen[0][0] == 1 and seen[0][1] != before[1]
     assert after == before
+
+
+def test_duckdb_writes_the_features_it_loads_to_the_database_file_not_the_log_first(tmp_path, monkeypatch):
+    # A transaction that changes more than DIRECT_COMMIT is checkpointed as it commits: the day's
+    # features go to the database file once, not to the write-ahead log and again at the checkpoint.
+    # The store's own threshold holds again after.
+    import os
+
+    import eventwire.link.database as database
+    from eventwire.store.duckdb import open_store
+
+    path = str(tmp_path / "store.duckdb")
+    logged = []
+    real = database._load_features
+
+    def watched(con, *args, **kwargs):
+        real(con, *args, **kwargs)
+        logged.append(os.path.getsize(path + ".wal") if os.path.exists(path + ".wal") else 0)
+
+    monkeypatch.setattr(database, "_load_features", watched)
+    monkeypatch.setattr(database, "DIRECT_COMMIT", "1KB")
+    with open_store(path) as store:
+        for record in _corpus():
+            store.write(record)
+        store.con.execute("CHECKPOINT")
+        before = store.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+        assert store.link() is not None
+        after = store.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+        stored = store.con.execute("SELECT sum(octet_length(shingles) + octet_length(minhash) + octet_length(terms) "
+                                   "+ octet_length(counts) + strlen(mentions)) FROM link_features").fetchone()[0]
+    assert stored > 1024 and logged == [0]
+    assert after == before
