@@ -518,7 +518,7 @@ def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_tho
 
     from eventwire.link.mentions import StoryMention, _Mention
     from eventwire.link.sphere import haversine_many, unit_vector
-    from eventwire.link.stories import _FEW_POINTS, _contradicts, _Story, _support
+    from eventwire.link.stories import _FEW_POINTS, _contradicts, _farther_in_latitude, _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(3)
@@ -528,7 +528,7 @@ def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_tho
         m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, True, "p", lat, lon, (), None)
         return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), frozenset(), True)
 
-    counted = contradicted = 0
+    counted = contradicted = by_latitude = 0
     for trial in range(60):
         story = _Story()
         rows, cols = _in_table([placed(trial * 100 + k, 36.0 + rng.uniform(-0.25, 0.25), 37.0 + rng.uniform(-0.25, 0.25))
@@ -555,7 +555,11 @@ def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_tho
             dots = story.unit_array() @ unit_vector(lat, s_lon)
             assert _contradicts(item, story, item_cols, settings, {}, dots) == far
             assert _contradicts(item, story, item_cols, settings, {}) == far
-    assert counted > 100 and 100 < contradicted < 500
+            # told by the latitudes alone only when it does contradict
+            if _farther_in_latitude(lat, story, settings):
+                assert far
+                by_latitude += 1
+    assert counted > 100 and 100 < contradicted < 500 and 50 < by_latitude < contradicted
 
 
 def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compares_them():
@@ -634,6 +638,36 @@ def test_the_cells_a_place_probes_hold_every_place_within_corroborate_km():
             if haversine_km(lat, lon, p_lat, p_lon) <= km:
                 assert _cell(p_lat, p_lon) in probed, (lat, lon, p_lat, p_lon)
     assert fewer > 300
+
+
+def test_the_cells_many_places_probe_at_once_are_those_each_probes():
+    # probe_spans, for a sweep's thousands of places in numpy at once, gives each place the cells
+    # probe_cells gives it: anywhere, on cell borders, near a pole; places whose cells pass the
+    # antimeridian are marked (probe_cells gives them).
+    import random
+
+    import numpy as np
+
+    from eventwire.link.sphere import probe_cells as _probe_cells
+    from eventwire.link.sphere import probe_spans
+
+    settings = LinkSettings()
+    rng = random.Random(5)
+    places = []
+    for _ in range(5000):
+        lat = rng.choice([rng.uniform(-70, 70), rng.uniform(80, 89.9), rng.uniform(-89.9, -80), round(rng.uniform(-70, 70), 1)])
+        lon = rng.choice([rng.uniform(-180, 180), rng.uniform(179.8, 180), round(rng.uniform(-180, 180), 1)])
+        places.append((lat, lon - 360 if lon >= 180 else lon))
+    first_row, firsts, lasts, wraps = probe_spans(np.array([p[0] for p in places]), np.array([p[1] for p in places]),
+                                                  settings)
+    for i, (lat, lon) in enumerate(places):
+        cells = _probe_cells(lat, lon, settings)
+        wrapped = any(isinstance(columns, frozenset) for _, columns in cells)
+        assert bool(wraps[i]) == wrapped, (lat, lon)
+        if not wrapped:
+            assert [(int(first_row[i]) + k, range(firsts[i, k], lasts[i, k] + 1)) for k in range(firsts.shape[1])
+                    if firsts[i, k] <= lasts[i, k]] == cells, (lat, lon)
+    assert 0 < wraps.sum() < len(places) // 2
 
 
 def test_dot_products_of_unit_vectors_bound_haversine_s_distances():

@@ -101,6 +101,61 @@ def probe_cells(lat: float, lon: float, settings: LinkSettings) -> list[tuple[in
     return out
 
 
+def probe_spans(lat: np.ndarray, lon: np.ndarray, settings: LinkSettings
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """probe_cells of many places at once (arrays of their lat and lon), with the same operations place
+    by place: (first_row, firsts, lasts, wraps). A place probes the 2 * rows + 1 cell rows from its
+    first_row (rows: probe_reach's, which do not depend on the place), in row first_row + i the columns
+    firsts[:, i] to lasts[:, i] (none when the first is past the last); for a place whose `wraps` is
+    set the columns pass the antimeridian, and only probe_cells gives them (numbered modulo the circle).
+    A sweep of a day's mentions probes hundreds of thousands of places: one call of numpy operations
+    for thousands of them costs about what a few cost in probe_cells."""
+    km = settings.corroborate_km
+    lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+    row, col = np.floor(lat / CELL_DEG).astype(np.int64), np.floor(lon / CELL_DEG).astype(np.int64)
+    # probe_reach, place by place
+    degrees_lat = km / KM_PER_DEGREE_LAT * 1.0001
+    rows = math.ceil(degrees_lat / CELL_DEG)
+    half_circle = int(180 / CELL_DEG)
+    cos_edge = np.cos(np.radians(np.minimum(90.0, np.abs(lat) + degrees_lat)))
+    whole = (cos_edge <= 0) | (km / (KM_PER_DEGREE_LAT * np.where(cos_edge > 0, cos_edge, 1.0)) * 1.0001 >= 180)
+    sin_ratio = math.sin(math.radians(degrees_lat)) / np.where(whole, 1.0, cos_edge)
+    degrees_lon = np.where(sin_ratio >= 1, 180.0, np.degrees(np.arcsin(np.minimum(sin_ratio, 1.0))) * 1.0001)
+    reach = np.where(whole, half_circle, np.minimum(half_circle, np.ceil(degrees_lon / CELL_DEG))).astype(np.int64)
+    # probe_cells' rows
+    budget = math.sin(km * 1.0001 / (2 * EARTH_KM)) ** 2
+    cos_lat = np.cos(np.radians(lat))
+    circle = int(360 / CELL_DEG)
+    firsts = np.empty((len(lat), 2 * rows + 1), dtype=np.int64)
+    lasts = np.empty_like(firsts)
+    wraps = np.zeros(len(lat), dtype=bool)
+    for i in range(2 * rows + 1):
+        r = row - rows + i
+        south, north = r * CELL_DEG, (r + 1) * CELL_DEG
+        rest = budget - np.sin(np.radians(np.maximum(0.0, np.maximum(south - lat, lat - north))) / 2) ** 2
+        cos_far = np.cos(np.radians(np.minimum(90.0, np.maximum(np.abs(south), np.abs(north)))))
+        first, last = col - reach, col + reach
+        product = cos_lat * cos_far
+        narrowed = (product > 0) & (rest >= 0)
+        narrowed[narrowed] &= rest[narrowed] / product[narrowed] < 1
+        if narrowed.any():
+            at = np.flatnonzero(narrowed)
+            degrees = np.degrees(2 * np.arcsin(np.sqrt(rest[at] / product[at])))
+            near, far, centre = lon[at], first[at], col[at]
+            low = np.maximum(far, np.floor((near - degrees) / CELL_DEG).astype(np.int64) - 1)
+            high = np.minimum(last[at], np.floor((near + degrees) / CELL_DEG).astype(np.int64) + 1)
+            while (step := (low < centre) & (near - (low + 1) * CELL_DEG > degrees)).any():
+                low += step
+            while (step := (high > centre) & (high * CELL_DEG - near > degrees)).any():
+                high -= step
+            first[at], last[at] = low, high
+        beyond = rest < 0  # every place of the row is farther in latitude alone
+        first[beyond], last[beyond] = 1, 0
+        wraps |= ~beyond & ((first < -circle // 2) | (last >= circle // 2))
+        firsts[:, i], lasts[:, i] = first, last
+    return row - rows, firsts, lasts, wraps
+
+
 def haversine_many(lat: float, lon: float, points: np.ndarray) -> np.ndarray:
     """haversine_km from one point to each row of `points` (_Story.point_array: lat, lon, lat in radians,
     its cosine), as haversine_km computes it (but for float64 rounding: ~1e-12 km)."""

@@ -35,6 +35,7 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 from __future__ import annotations
 
 import logging
+import math
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ import numpy as np
 from eventwire.link.mentions import _NO_DAY, LinkSettings, MentionTable, _Mention, _mentions
 from eventwire.link.buffers import release_freed_memory
 from eventwire.link.sphere import (KM_PER_DEGREE_LAT, cell, dot_bounds, farther_than, haversine_km, haversine_many,
-                                   probe_cells, unit_vector)
+                                   probe_cells, probe_spans, unit_vector)
 from eventwire.link.story_events import StoryEvent, StoryEvents, Swept, _array, _story_events
 from eventwire.link.sweep_columns import SweepColumns, block_name
 from eventwire.record import ArticleRecord
@@ -167,7 +168,10 @@ class _Story:
         """The points' unit vectors (sphere.unit_vector) as rows, in the order of `points` and of
         point_items: a large story is measured from every mention that meets it, so they are made once,
         and grown (into room for twice as many) as places join."""
-        arrays = self.arrays or self._place_arrays()
+        arrays = self.arrays
+        if arrays is not None and len(arrays.items) == len(self.points):
+            return arrays.filled
+        arrays = arrays or self._place_arrays()
         items, count = arrays.items, len(arrays.items)
         if count < len(self.points):
             new = list(self.points.items())[count:]
@@ -182,12 +186,27 @@ class _Story:
             arrays.units[count:len(self.points)] = np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon),
                                                                     np.sin(lat)))
             items.extend(new)
-        return arrays.units[:len(items)]
+            arrays.south = min(arrays.south, float(places[:, 0].min()))
+            arrays.north = max(arrays.north, float(places[:, 0].max()))
+            arrays.filled = arrays.units[:len(items)]
+        return arrays.filled
+
+    def latitudes(self) -> tuple[float, float]:
+        """The least and the greatest latitude of the points (of a story with many: read for every mention
+        that meets it, so kept as unit_array grows)."""
+        arrays = self.arrays
+        if arrays is None or len(arrays.items) < len(self.points):
+            self.unit_array()
+            arrays = self.arrays
+        return arrays.south, arrays.north
 
     def point_items(self) -> list[tuple[tuple[float, float], list[int]]]:
         """(point, its kinds) in the order of unit_array's rows."""
-        self.unit_array()
-        return self.arrays.items
+        arrays = self.arrays
+        if arrays is None or len(arrays.items) < len(self.points):
+            self.unit_array()
+            arrays = self.arrays
+        return arrays.items
 
     def _place_arrays(self) -> _PlaceArrays:
         self.arrays = _PlaceArrays()
@@ -197,12 +216,14 @@ class _Story:
 class _PlaceArrays:
     """A story's points as arrays, to measure a mention's distance to many at once."""
 
-    __slots__ = ("haversine", "units", "items")
+    __slots__ = ("haversine", "units", "filled", "items", "south", "north")
 
     def __init__(self) -> None:
         self.haversine: np.ndarray | None = None  # point_array's, made again when a point joins
         self.units: np.ndarray | None = None  # unit_array's (rows past len(items) unused)
+        self.filled: np.ndarray | None = None  # the rows of units in use
         self.items: list[tuple[tuple[float, float], list[int]]] = []
+        self.south, self.north = math.inf, -math.inf  # the latitudes of items: the least and the greatest
 
 
 class _OwnKeys:
@@ -349,6 +370,14 @@ def _contradicted_by(item: int, member: int, cols: SweepColumns, settings: LinkS
 
 _FEW_POINTS = 12  # a story with more distinct points is measured from a mention in one numpy array
 
+
+def _farther_in_latitude(lat: float, story: _Story, settings: LinkSettings) -> bool:
+    """Whether a place of `story` (one of many points) lies farther than max_km from the latitude `lat` in
+    latitude alone (as farther_than): a mention placed there contradicts the story, whatever else it
+    shares, and is told so without its distances to every place."""
+    south, north = story.latitudes()
+    return max(lat - south, north - lat) * KM_PER_DEGREE_LAT > settings.max_km * 1.0001
+
 def _contradicts(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
                  distances: dict[tuple[float, float], float] | None = None, dots: np.ndarray | None = None) -> bool:
     """Whether the mention of row `item` is incompatible with some member of `story`: placed in another
@@ -360,19 +389,24 @@ def _contradicts(item: int, story: _Story, cols: SweepColumns, settings: LinkSet
     if not story.weights:  # one member, not counted into kinds yet
         return _contradicted_by(item, story.members[0], cols, settings, distances)
     place_country, countries = cols.place_country[item], cols.countries[item]
-    if place_country and any(c != place_country for c in story.place_countries):
+    # (the story's place countries are distinct: one differs unless there is one, this one)
+    if place_country and (found := story.place_countries) and (len(found) > 1 or found[0] != place_country):
         return True
-    if countries and any(not (countries & c) for c in story.country_sets):
-        return True
+    if countries:
+        for other in story.country_sets:
+            if countries.isdisjoint(other):
+                return True
     if story.points and cols.located[item]:
         lat, lon = cols.lat[item], cols.lon[item]
         if len(story.points) <= _FEW_POINTS:  # an array costs more than a few distances
             if distances is None:
                 return any(farther_than(lat, lon, p_lat, p_lon, settings.max_km) for p_lat, p_lon in story.points)
+            beyond_km = settings.max_km * 1.0001
+            for p_lat, _ in story.points:
+                if abs(lat - p_lat) * KM_PER_DEGREE_LAT > beyond_km:
+                    return True  # as farther_than: the latitudes alone are farther apart
             for point in story.points:
                 p_lat, p_lon = point
-                if abs(lat - p_lat) * KM_PER_DEGREE_LAT > settings.max_km * 1.0001:
-                    return True  # as farther_than: the latitudes alone are farther apart
                 km = distances.get(point)
                 if km is None:
                     km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
@@ -439,7 +473,7 @@ def _held(era: int) -> _Held:
     return found
 
 
-_PROBES_KEPT = 4096  # places whose probed cells the sweep keeps at once (~1 KB each)
+_PROBE_CHUNK = 4096  # mentions whose probed cells (probe_spans) are made at once (~1 KB each)
 
 
 # The mention table's columns the story sweep's blocks do not read (SweepColumns reads the rest): they
@@ -472,7 +506,6 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     del block
     alone = grouped[bounds[0]:bounds[1]]
     parts = [Swept.of_unlinkable(order[alone], alone)]
-    probes: dict[tuple[float, float], list] = {}
     # The sweep reads values by number alone: the index of their numbers is let go while it runs.
     country = table.known_code("country")
     country = -1 if country is None else country
@@ -483,25 +516,24 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
             made = grouped[bounds[b + 1]:bounds[b + 2]]
             rows = order[made]
             parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows, country), settings,
-                                                       _array("q", made), probes), rows))
+                                                       _array("q", made)), rows))
             release_freed_memory()
     return Swept.concatenated(parts)
 
 
-def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int],
-                 probes: dict[tuple[float, float], list]) -> list[_Story]:
+def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]) -> list[_Story]:
     """The stories of one block's linkable mentions, the rows of `cols` in sweep order; `made`: each
     row's place in the day's order (a story's number; an array, not a list of millions of int
-    objects); `probes`: the cells each place probes, kept across blocks."""
+    objects)."""
     stories: list[_Story] = []
     # corroboration key -> the stories with a member of that key (closed ones dropped when met); the
     # grid cells apart, as row -> column -> stories, so a mention probes only the rows that hold stories.
-    # The cells each place probes (the mentions of a day name the same places again and again) are in
-    # `probes`.
+    # The cells each place probes are made for _PROBE_CHUNK mentions at a time (_probes).
     keyed: dict[tuple, _Held] = {}
     cells: dict[int, dict[int, _Held]] = {}
     era, era_start = 0, None
     keys_of = _OwnKeys(cols)
+    chunk, probes = 0, []
     for item in range(len(made)):
         start, end = cols.start[item], cols.end[item]
         if start != era_start:
@@ -524,23 +556,28 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
                 meet(found)
         located = cols.located[item]
         if located and cells:
-            point = (cols.lat[item], cols.lon[item])
-            probe = probes.get(point)
-            if probe is None:
-                if len(probes) >= _PROBES_KEPT:
-                    probes.clear()
-                probe = probes[point] = probe_cells(*point, settings)
-            for r, columns in probe:
-                if not (row := cells.get(r)):
-                    continue
-                if len(row) < len(columns):
-                    for c, found in row.items():
-                        if c in columns and found:
-                            meet(found)
-                else:
-                    for c in columns:
-                        if found := row.get(c):
-                            meet(found)
+            if item - chunk >= len(probes):
+                chunk, probes = item, _probes(cols, item, settings)
+            probe = probes[item - chunk]
+            if probe.__class__ is list:  # past the antimeridian: probe_cells' (row, columns)
+                for r, columns in probe:
+                    if row := cells.get(r):
+                        for c, found in row.items():
+                            if c in columns and found:
+                                meet(found)
+            else:
+                r, firsts, lasts = probe
+                for first, last in zip(firsts, lasts):
+                    if first <= last and (row := cells.get(r)):
+                        if len(row) <= last - first:  # fewer columns hold stories than are probed
+                            for c, found in row.items():
+                                if first <= c <= last and found:
+                                    meet(found)
+                        else:
+                            for c in range(first, last + 1):
+                                if found := row.get(c):
+                                    meet(found)
+                    r += 1
         # The compatible story with the most corroborating members (ties: the earlier story). A story
         # can have no more support than members: taken largest first, the rest are left out as soon
         # as they could not beat the best found.
@@ -554,6 +591,8 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
             distances: dict[tuple[float, float], float] = {}
             dots = None
             if located and story.points and len(story.points) > _FEW_POINTS:
+                if _farther_in_latitude(cols.lat[item], story, settings):
+                    continue  # it contradicts the story: measured no further
                 if unit is None:
                     unit = unit_vector(cols.lat[item], cols.lon[item])
                 dots = story.unit_array() @ unit
@@ -582,6 +621,23 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
         if end < start:
             era += 1  # a window reversed in its data closes its story at once: every list is checked again
     return stories
+
+
+def _probes(cols: SweepColumns, begin: int, settings: LinkSettings) -> list:
+    """The cells each located mention of rows `begin` to `begin` + _PROBE_CHUNK probes (probe_spans: its
+    first row probed and each row's first and last column; probe_cells' list past the antimeridian);
+    None for the others."""
+    end = min(begin + _PROBE_CHUNK, len(cols.start))
+    out: list = [None] * (end - begin)
+    at = [i for i in range(begin, end) if cols.located[i]]
+    if not at:
+        return out
+    lat = np.array([cols.lat[i] for i in at], dtype=np.float64)
+    lon = np.array([cols.lon[i] for i in at], dtype=np.float64)
+    first_row, firsts, lasts, wraps = probe_spans(lat, lon, settings)
+    for i, r, low, high, wrap in zip(at, first_row.tolist(), firsts.tolist(), lasts.tolist(), wraps.tolist()):
+        out[i - begin] = probe_cells(cols.lat[i], cols.lon[i], settings) if wrap else (r, low, high)
+    return out
 
 
 def _keep_largest(found: list[_Story], keep: int, key: tuple) -> None:
