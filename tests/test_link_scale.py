@@ -344,7 +344,7 @@ def test_a_story_s_support_counts_the_members_that_vouch_under_the_pairwise_rule
     import random
 
     from eventwire.link.mentions import StoryMention, _Mention
-    from eventwire.link.stories import _Story, _support
+    from eventwire.link.story_match import _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(5)
@@ -394,7 +394,7 @@ def test_a_story_of_one_member_is_compared_as_the_same_story_counted():
     import random
 
     from eventwire.link.mentions import StoryMention, _Mention
-    from eventwire.link.stories import _contradicts, _Story, _support
+    from eventwire.link.story_match import _contradicts, _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(3)
@@ -484,7 +484,7 @@ def test_a_story_s_points_measured_at_once_are_haversine_s_distances():
 
     from eventwire.link.mentions import StoryMention, _Mention
     from eventwire.link.sphere import haversine_many as _haversine_many
-    from eventwire.link.stories import _Story
+    from eventwire.link.story_match import _Story
 
     settings = LinkSettings()
     rng = random.Random(11)
@@ -518,7 +518,7 @@ def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_tho
 
     from eventwire.link.mentions import StoryMention, _Mention
     from eventwire.link.sphere import haversine_many, unit_vector
-    from eventwire.link.stories import _FEW_POINTS, _contradicts, _farther_in_latitude, _Story, _support
+    from eventwire.link.story_match import _FEW_POINTS, _contradicts, _farther_in_latitude, _Story, _support
 
     settings = LinkSettings()
     rng = random.Random(3)

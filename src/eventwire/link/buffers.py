@@ -1,5 +1,6 @@
 """Growing numpy buffers for what linking holds per article of a day: arrays kept one after the other
-in blocks (`Segments`), and one growing array (`Buffer`); and handing freed heap memory back to the
+in blocks (`Segments`), and one growing array (`Buffer`); a numpy column as an array.array
+(`array_of`); and handing freed heap memory back to the
 system between linking's steps (`release_freed_memory`)."""
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["Segments", "Buffer", "release_freed_memory"]
+__all__ = ["Segments", "Buffer", "array_of", "release_freed_memory"]
 
 
 class Segments:
@@ -89,6 +90,13 @@ class Buffer:
 
     def array(self) -> np.ndarray:
         return self._array[:self._size]
+
+
+def array_of(typecode: str, values: np.ndarray) -> array:
+    """A numpy column as an array.array (its elements read as Python numbers, faster than numpy's)."""
+    out = array(typecode)
+    out.frombytes(values.astype({"i": np.int32, "q": np.int64, "d": np.float64}[typecode]).tobytes())
+    return out
 
 
 def release_freed_memory() -> None:

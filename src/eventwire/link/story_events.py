@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from eventwire.link.buffers import array_of
 from eventwire.link.mentions import MentionRows, MentionTable, StoryMention
 
 if TYPE_CHECKING:
-    from eventwire.link.stories import _Story
+    from eventwire.link.story_match import _Story
 
 __all__ = ["StoryEvent", "StoryEvents", "Swept"]
 
@@ -118,8 +119,8 @@ class StoryEvents(Sequence):
         block = self.rows[base:end]
         table = self.table
         # The rows' columns, as arrays (no object per mention; values[code] reads one).
-        columns = _EventColumns(*(_array("i", table.column(name)[block]) for name in _EventColumns.__slots__[:-3]),
-                                _array("d", table.column("lat")[block]), _array("d", table.column("lon")[block]),
+        columns = _EventColumns(*(array_of("i", table.column(name)[block]) for name in _EventColumns.__slots__[:-3]),
+                                array_of("d", table.column("lat")[block]), array_of("d", table.column("lon")[block]),
                                 table.values)
         bounds = (self.bounds[first:last + 1] - base).tolist()
         starts, ends = self.starts[first:last].tolist(), self.ends[first:last].tolist()
@@ -130,13 +131,6 @@ class StoryEvents(Sequence):
             events.append(_story_event(first + i, start, ends[i], lo, hi, self._shared,
                                        MentionRows(table, self.rows, base + lo, base + hi), columns))
         return events
-
-
-def _array(typecode: str, values: np.ndarray) -> array:
-    """A numpy column as an array.array (its elements read as Python numbers, faster than numpy's)."""
-    out = array(typecode)
-    out.frombytes(values.astype({"i": np.int32, "q": np.int64, "d": np.float64}[typecode]).tobytes())
-    return out
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from eventwire.link.mentions import LinkSettings, MentionTable
-from eventwire.link.story_events import _array
+from eventwire.link.buffers import array_of
 
 
 class SweepColumns:
@@ -68,7 +68,7 @@ class SweepColumns:
                 lat.view(np.int64), lon.view(np.int64)]:
             pairs = np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
             kind = np.unique(kind * (int(pairs.max(initial=0)) + 1) + pairs, return_inverse=True)[1].reshape(-1)
-        self.kind = _array("q", kind)
+        self.kind = array_of("q", kind)
 
 
 def block_name(plover: str | None, root: str) -> str:
