@@ -284,9 +284,10 @@ def _bounded_buffers(con: Any, written: bool = False) -> Iterator[None]:
     300,000-article store do not fit BUFFER_LIMIT and DuckDB refuses the scan (out of memory). The
     linking's scans feed Python, which reads one row at a time anyway.
 
-    `written`: the writes are checkpointed before the settings are restored; the store's close would
-    otherwise checkpoint them with the default limit (+660 MB of RSS after the features of a
-    50,000-article day were loaded)."""
+    `written`: a transaction changing more than DIRECT_COMMIT is checkpointed as it commits (DuckDB's
+    checkpoint_threshold, restored after), and what is left is checkpointed before the settings are
+    restored; the store's close would otherwise checkpoint it with the default limit (+660 MB of RSS
+    after the features of a 50,000-article day were loaded)."""
     if dialect_of(con) is POSTGRES:
         yield
         return
