@@ -455,6 +455,46 @@ def test_shingle_segments_give_back_each_array_across_block_ends():
     assert len(segments) == 0 and not segments._blocks
 
 
+def test_what_a_step_holds_is_frozen_its_garbage_collected_and_full_collections_rarer_until_linking_ends():
+    import gc
+    import weakref
+
+    from eventwire.link.buffers import FULL_COLLECTION_AFTER, kept_objects_frozen
+
+    class Node:
+        pass
+
+    def cycle() -> tuple[Node, weakref.ref]:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return a, weakref.ref(a)
+
+    gc.unfreeze()  # what an earlier test's code froze in this process (a worker's warm-up)
+    before = gc.get_threshold()
+    with kept_objects_frozen() as freeze:
+        assert gc.get_threshold()[2] == max(before[2], FULL_COLLECTION_AFTER)
+        assert gc.get_threshold()[:2] == before[:2]
+        kept, kept_ref = cycle()
+        dropped_ref = cycle()[1]  # garbage: a cycle nothing refers to
+        freeze()
+        # The garbage was collected before the freeze; what is held is frozen, and stays alive.
+        assert dropped_ref() is None and kept_ref() is kept
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+    # A process that froze objects of its own keeps them frozen; only the threshold changes meanwhile.
+    gc.freeze()
+    try:
+        own = gc.get_freeze_count()
+        with kept_objects_frozen() as freeze:
+            assert gc.get_threshold()[2] == max(before[2], FULL_COLLECTION_AFTER)
+            freeze()
+            assert gc.get_freeze_count() == own
+        assert gc.get_freeze_count() == own and gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
+
+
 def test_document_frequencies_counted_by_chunks_are_those_of_all_articles(monkeypatch):
     import random
 

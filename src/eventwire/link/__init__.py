@@ -12,15 +12,13 @@ hold their word vectors (MentionTable.stowed).
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwire.link.articles import (ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles,
                                      multi_article_stories)
-from eventwire.link.buffers import release_freed_memory
+from eventwire.link.buffers import kept_objects_frozen, release_freed_memory
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
@@ -48,22 +46,6 @@ class Links:
 _FREEZE_EVERY = 5000  # articles read between two freezes of what is held
 
 
-@contextmanager
-def _kept_objects_frozen() -> Iterator[Callable[[], None]]:
-    """Yields a function that moves every object tracked so far out of the collector's sight
-    (gc.freeze) until the block ends (gc.unfreeze): a day's features and stories are millions of
-    long-lived objects, and each full collection while they are built and compared would walk them all
-    again. Cyclic garbage among frozen objects waits for the end. A process that froze objects of its
-    own (a pre-forking server) is left as it is."""
-    if gc.get_freeze_count():
-        yield lambda: None
-        return
-    try:
-        yield gc.freeze
-    finally:
-        gc.unfreeze()
-
-
 def link_records(records: Iterable[ArticleRecord], settings: LinkSettings | None = None,
                  article_settings: ArticleLinkSettings | None = None) -> Links:
     """Near-duplicates, story events and article clusters over `records` (read once; a document id seen
@@ -87,7 +69,7 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     from eventwire.link.features import StoredMentions
 
     settings = settings or LinkSettings()
-    with _kept_objects_frozen() as freeze:
+    with kept_objects_frozen() as freeze:
         index = DuplicateIndex()
         terms = TermCounts() if terms_of is None else None  # else read again for the article links only
         mentions = MentionTable()  # a day's mentions as columns, not an object each

@@ -41,6 +41,7 @@ import pyarrow as pa
 
 from eventwire.link import ArticleLinkSettings, LinkSettings, Links, link_features
 from eventwire.link.articles import ArticleTerms
+from eventwire.link.buffers import kept_objects_frozen
 from eventwire.link.features import (
     COMPARED_COLUMNS,
     FEATURE_COLUMNS,
@@ -402,7 +403,9 @@ def link_database(db: Any, settings: LinkSettings | None = None,
                 yield from stored_terms(con)
 
         links = link_features(features, settings, article_settings, shingles_of, terms_of)
-    with db.writing() as store, _bounded_buffers(store.con, written=True):
+    # What was linked stays out of the collector's sight while its rows are made and written.
+    with db.writing() as store, _bounded_buffers(store.con, written=True), kept_objects_frozen() as freeze:
+        freeze()
         write_links(store.con, links, _links_key(settings, article_settings))
     log.info("linked %d articles (%d new or changed): %d near-duplicates, %d story events",
              len(links.article_cluster), len(new), len(links.duplicate_of), len(links.stories))
