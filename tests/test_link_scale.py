@@ -183,6 +183,51 @@ def test_screened_cosines_read_weights_from_counts_past_uint16():
                                atol=1e-6)
 
 
+def test_many_candidate_terms_are_screened_as_one_sparse_product_equal_to_the_exact_cosines(monkeypatch):
+    import random
+
+    import numpy as np
+
+    from eventwire.link import vectors as vectors_module
+    from eventwire.link.articles import ArticleTerms, TermCounts
+
+    rng = random.Random(7)
+
+    def article(doc: str, size: int, high: int) -> ArticleTerms:
+        counts = {rng.randrange(2, 400): rng.randrange(1, 6) for _ in range(size)}
+        counts[1] = 3  # one word every article uses: weight zero, left out of every row
+        if high > 1:
+            counts[400] = high  # a word of this article alone, counted `high` times
+        terms = np.array(sorted(counts), dtype=np.uint32)
+        return ArticleTerms(doc, None, False, terms, np.array([counts[t] for t in terms.tolist()], dtype=np.uint32))
+
+    def day(high: int) -> list[ArticleTerms]:
+        return [article(f"d{i}", rng.randrange(20, 120), high if i == 7 else 1) for i in range(60)] + [
+            ArticleTerms("only-common", None, False, np.array([1], dtype=np.uint32), np.array([2], dtype=np.uint32))]
+
+    sparse_calls = []
+    sparse_cosines = vectors_module.Vectors._sparse_cosines
+
+    def counted(self, *args):
+        sparse_calls.append(1)
+        return sparse_cosines(self, *args)
+
+    monkeypatch.setattr(vectors_module.Vectors, "_sparse_cosines", counted)
+    rows = np.array([5, 60, 3, 5, 0, 59, 60, 17])  # repeated, any order, the row without weights among them
+    for high, sparse_from in ((3, 0), (3, 10**9), (70_000, 0), (70_000, 10**9)):
+        monkeypatch.setattr(vectors_module, "SPARSE_FROM", sparse_from)
+        sparse_calls.clear()
+        vectors = _vectors(TermCounts.of(day(high)))
+        assert vectors.counts.dtype == (np.uint32 if high > 65_535 else np.uint16)
+        for a in (0, 7, 60):
+            exact = [vectors.cosine(a, b) for b in rows.tolist()]
+            # The product sums in double precision: the exact cosine but for the order of the sum.
+            atol = 1e-12 if sparse_from == 0 and high < 70_000 else 1e-6
+            assert np.allclose(vectors.cosines(a, rows), exact, rtol=0, atol=atol)
+        # The product while every row is added and the counts fit the table of 1 + ln count; else numpy's.
+        assert bool(sparse_calls) == (sparse_from == 0 and high < 70_000)
+
+
 def _double_cosines(terms: list, counts: list) -> dict:
     """The cosines of every pair of TF-IDF vectors made in double precision from (hash-sorted) terms and
     counts, each summed over the shared terms in hash order: what Vectors.cosine must give to the bit."""
