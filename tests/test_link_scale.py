@@ -528,14 +528,17 @@ def test_what_a_step_holds_is_frozen_its_garbage_collected_and_full_collections_
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
     # A process that froze objects of its own keeps them frozen; only the threshold changes meanwhile.
+    # (A frozen object that dies leaves the count: a few may go while the block runs.)
     gc.freeze()
     try:
         own = gc.get_freeze_count()
         with kept_objects_frozen() as freeze:
             assert gc.get_threshold()[2] == max(before[2], FULL_COLLECTION_AFTER)
+            made = [[] for _ in range(1000)]  # tracked objects made since the process froze its own
             freeze()
-            assert gc.get_freeze_count() == own
-        assert gc.get_freeze_count() == own and gc.get_threshold() == before
+            assert gc.get_freeze_count() < own + len(made)  # not frozen by this freeze
+        assert own - 100 < gc.get_freeze_count() < own + len(made)  # and its own not let go
+        assert gc.get_threshold() == before
     finally:
         gc.unfreeze()
 

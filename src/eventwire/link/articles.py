@@ -207,8 +207,9 @@ class TermCounts:
             yield ArticleTerms(doc_id, day, bool(by_events), terms, counts)
 
 
-# A pair whose estimated cosine (Vectors.cosines, single precision) is below the lowest threshold by more
-# than this is not judged: the estimate lies within ~2e-7 of the exact cosine (vectors.py).
+# A pair whose estimated cosine (Vectors.cosines: single precision, or a double-precision sparse product for
+# many candidates) is below the lowest threshold by more than this is not judged: the estimate lies within
+# ~2e-7 of the exact cosine (vectors.py).
 _ROUNDING = SCREEN_ERROR
 
 
