@@ -18,8 +18,8 @@ __all__ = ["Vectors", "SCREEN_ERROR"]
 
 _DF_CHUNK = 5000  # articles whose terms are counted together in _document_frequencies
 _COUNT_LIMIT = np.iinfo(np.uint16).max  # counts held as uint16 unless an article has a larger one
-# 1 + ln(count) of every uint16 count, in single precision (`cosines` reads a candidate's term weights
-# from its counts through it; 0 for the count 0, which no term has).
+# 1 + ln(count) of every uint16 count, in double and in single precision (`cosines` reads a candidate's
+# term weights from its counts through them; 0 for the count 0, which no term has).
 _TF64 = np.concatenate(([0.0], 1 + np.log(np.arange(1, _COUNT_LIMIT + 1, dtype=np.float64))))
 _TF = _TF64.astype(np.float32)
 # From this many terms of the candidates up, `cosines` screens them as one sparse matrix-vector product
@@ -149,6 +149,12 @@ class Vectors:
         at = self.offsets[row] + positions
         return (1 + np.log(self.counts[at].astype(np.float64))) * self.idf[self.terms[at]] / self.norms[row]
 
+    def _weights_by_idf(self, a: int, terms: np.ndarray) -> np.ndarray:
+        """Row a's double weights times their terms' IDF (`terms`: the row's), what `cosines` looks a
+        candidate's terms up in: times the candidate's 1 + ln count and over its norm, the product is
+        the two weights'."""
+        return self._exact_weights(a, np.arange(len(terms))) * self.idf[terms]
+
     def cosine(self, a: int, b: int) -> float:
         """The cosine of rows a and b: their shared terms' double weights multiplied and summed in the
         terms' hash order (each row's own order)."""
@@ -187,7 +193,7 @@ class Vectors:
         # Row a's weights times their IDF by term; a candidate's weight of a term is that IDF times
         # 1 + ln(count), over its norm (divided out of each candidate's sum).
         lookup = self._lookup
-        lookup[ta] = self._exact_weights(a, np.arange(hi - lo)) * self.idf[ta]
+        lookup[ta] = self._weights_by_idf(a, ta)
         products = lookup[self.terms[index]]
         counts = self.counts[index]
         products *= _TF[counts] if counts.dtype == np.uint16 else (1 + np.log(counts.astype(np.float64)))
@@ -219,8 +225,7 @@ class Vectors:
         """`cosines` as the product of the candidates' rows (their counts made 1 + ln count, in double
         precision) with row a's weights times their IDF by term: within ~1e-15 of `cosine`."""
         lookup = self._lookup64
-        lo, hi = self.offsets[a], self.offsets[a + 1]
-        lookup[ta] = self._exact_weights(a, np.arange(hi - lo)) * self.idf[ta]
+        lookup[ta] = self._weights_by_idf(a, ta)
         candidates = matrix[rows]
         candidates.data = _TF64[candidates.data]
         sums = candidates @ lookup
