@@ -121,6 +121,16 @@ def test_places_corroborate_up_to_their_distance_in_any_direction_and_across_the
                              _unnamed_attack("d2", ("B", (33.0, 36.4)), "SYR")])) == 2
 
 
+def test_reports_placed_where_the_last_one_was_find_the_story_it_made_there():
+    # Reports placed at one point probe the same cells, gathered once and reused while no cell gains its
+    # first story: the second report at a point must still meet the story the first one made there,
+    # whose cell held none when the first probed. Only the place vouches (an unnamed group).
+    far = _unnamed_attack("d0", ("Far", (40.0, 44.0)), "SYR")  # some cell holds a story before the rest
+    at_point = [_unnamed_attack(f"d{i}", ("Town", (33.0, 36.0)), "SYR") for i in range(1, 4)]
+    nearby = _unnamed_attack("d4", ("Suburb", (33.1, 36.05)), "SYR")
+    stories = link_stories([far, *at_point, nearby])
+    assert _groups(stories) == [["d0"], ["d1", "d2", "d3", "d4"]]
+
 def _vectors(counts, key_terms=12):
     """The Vectors of a TermCounts as link_articles makes them: the document frequencies from a first
     reading, then each article's row from a second, which lets the counts go."""

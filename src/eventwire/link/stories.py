@@ -202,6 +202,8 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
     era, era_start = 0, None
     keys_of = _OwnKeys(cols)
     chunk, probes = 0, []
+    # The cell lists the last located mention probed, its probe and how many cell lists there were then.
+    cells_made, probed, probed_probe, probed_made = 0, [], None, -1
     for item in range(len(made)):
         start, end = cols.start[item], cols.end[item]
         if start != era_start:
@@ -227,25 +229,15 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
             if item - chunk >= len(probes):
                 chunk, probes = item, _probes(cols, item, settings)
             probe = probes[item - chunk]
-            if probe.__class__ is list:  # past the antimeridian: probe_cells' (row, columns)
-                for r, columns in probe:
-                    if row := cells.get(r):
-                        for c, found in row.items():
-                            if c in columns and found:
-                                meet(found)
-            else:
-                r, firsts, lasts = probe
-                for first, last in zip(firsts, lasts):
-                    if first <= last and (row := cells.get(r)):
-                        if len(row) <= last - first:  # fewer columns hold stories than are probed
-                            for c, found in row.items():
-                                if first <= c <= last and found:
-                                    meet(found)
-                        else:
-                            for c in range(first, last + 1):
-                                if found := row.get(c):
-                                    meet(found)
-                    r += 1
+            if probe is not probed_probe or cells_made != probed_made:
+                # The lists of the cells this place probes, empty ones too (a story may join one before
+                # the next mention at this place probes it): the same for the next mention at the same
+                # place (an article's events often are; _probes gives them one probe) until a cell
+                # gains its first list.
+                probed, probed_probe, probed_made = _probed_lists(cells, probe), probe, cells_made
+            for found in probed:
+                if found:
+                    meet(found)
         # The compatible story with the most corroborating members (ties: the earlier story). A story
         # can have no more support than members: taken largest first, the rest are left out as soon
         # as they could not beat the best found.
@@ -280,7 +272,9 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
             if best.index_under(key):
                 if key[0] == "cell":
                     row = cells.setdefault(key[1], {})
-                    found = row.get(key[2]) or row.setdefault(key[2], _held(era))
+                    if (found := row.get(key[2])) is None:
+                        found = row[key[2]] = _held(era)
+                        cells_made += 1
                 else:
                     found = keyed.get(key) or keyed.setdefault(key, _held(era))
                 found.append(best)
@@ -291,20 +285,45 @@ def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]
     return stories
 
 
+def _probed_lists(cells: dict[int, dict[int, _Held]], probe: tuple | list) -> list[_Held]:
+    """The story lists of the cells that `probe` (one of _probes') covers, as `cells` holds them now."""
+    lists = []
+    if probe.__class__ is list:  # past the antimeridian: probe_cells' (row, columns)
+        for r, columns in probe:
+            if row := cells.get(r):
+                lists.extend(found for c, found in row.items() if c in columns)
+        return lists
+    r, firsts, lasts = probe
+    for first, last in zip(firsts, lasts):
+        if first <= last and (row := cells.get(r)):
+            if len(row) <= last - first:  # fewer columns hold stories than are probed
+                lists.extend(found for c, found in row.items() if first <= c <= last)
+            else:
+                for c in range(first, last + 1):
+                    if (found := row.get(c)) is not None:
+                        lists.append(found)
+        r += 1
+    return lists
+
+
 def _probes(cols: SweepColumns, begin: int, settings: LinkSettings) -> list:
     """The cells each located mention of rows `begin` to `begin` + _PROBE_CHUNK probes (probe_spans: its
     first row probed and each row's first and last column; probe_cells' list past the antimeridian);
-    None for the others."""
+    None for the others. Mentions placed at one point share one probe (one object), made once."""
     end = min(begin + _PROBE_CHUNK, len(cols.start))
     out: list = [None] * (end - begin)
     at = [i for i in range(begin, end) if cols.located[i]]
     if not at:
         return out
-    lat = np.array([cols.lat[i] for i in at], dtype=np.float64)
-    lon = np.array([cols.lon[i] for i in at], dtype=np.float64)
-    first_row, firsts, lasts, wraps = probe_spans(lat, lon, settings)
-    for i, r, low, high, wrap in zip(at, first_row.tolist(), firsts.tolist(), lasts.tolist(), wraps.tolist()):
-        out[i - begin] = probe_cells(cols.lat[i], cols.lon[i], settings) if wrap else (r, low, high)
+    lat, lon = cols.lat, cols.lon
+    number: dict[tuple[float, float], int] = {}  # a point -> its place among the chunk's distinct points
+    of_point = [number.setdefault((lat[i], lon[i]), len(number)) for i in at]
+    points = np.array(list(number), dtype=np.float64)
+    first_row, firsts, lasts, wraps = probe_spans(points[:, 0], points[:, 1], settings)
+    probes = [probe_cells(p_lat, p_lon, settings) if wrap else (r, low, high) for (p_lat, p_lon), r, low, high, wrap
+              in zip(number, first_row.tolist(), firsts.tolist(), lasts.tolist(), wraps.tolist())]
+    for i, k in zip(at, of_point):
+        out[i - begin] = probes[k]
     return out
 
 
