@@ -660,6 +660,47 @@ def test_a_large_story_s_support_and_contradiction_measured_in_one_array_are_tho
     assert counted > 100 and 100 < contradicted < 500 and 50 < by_latitude < contradicted
 
 
+def test_a_large_story_counts_its_members_by_place_as_they_join_as_it_counts_them_kind_by_kind():
+    # A story of many places counts the members placed near a mention by place (each kind has one place),
+    # kept as members join: more of a kind, a new kind at a place already measured, new places, members
+    # placed nowhere. The support so counted, between joins, is the one counted kind by kind, also when a
+    # kind vouches both by its place and by a shared name (counted once).
+    import random
+
+    from eventwire.link.mentions import StoryMention, _Mention
+    from eventwire.link.sphere import unit_vector
+    from eventwire.link.story_match import _FEW_POINTS, _Story, _support
+
+    settings = LinkSettings()
+    rng = random.Random(11)
+
+    def mention(i: int, point: tuple[float, float] | None, names: frozenset) -> _Mention:
+        lat, lon = point or (None, None)
+        m = StoryMention(f"d{i}", f"e{i}", "o", None, "190", "ASSAULT", None, None, True, "p", lat, lon, (), None)
+        return _Mention(m, "19", None, "town", "SYR", frozenset(), frozenset(), frozenset(), names, True)
+
+    compared = by_place = 0
+    for trial in range(30):
+        places = [(36.0 + rng.uniform(-0.3, 0.3), 37.0 + rng.uniform(-0.3, 0.3)) for _ in range(_FEW_POINTS + 8)]
+        names = [frozenset(), frozenset({"n1"}), frozenset({"n2"})]
+        joining = [mention(trial * 1000 + k, None if rng.random() < 0.1 else rng.choice(places), rng.choice(names))
+                   for k in range(80)]
+        probes = [mention(trial * 1000 + 900 + j, (36.0 + rng.uniform(-0.4, 0.4), 37.0 + rng.uniform(-0.4, 0.4)),
+                          rng.choice(names)) for j in range(6)]
+        rows, cols = _in_table([*joining, *probes], settings)
+        story = _Story()
+        for k, row in enumerate(rows[:len(joining)]):
+            story.add(row, cols)
+            if k % 7 or not story.points or len(story.points) <= _FEW_POINTS:
+                continue
+            for item in rows[len(joining):]:
+                dots = story.unit_array() @ unit_vector(cols.lat[item], cols.lon[item])
+                support = _support(item, story, cols, settings, {}, dots)
+                assert support == _support(item, story, cols, settings, {}), (trial, k)
+                compared += 1
+                by_place += support > 0
+    assert compared > 300 and by_place > 100
+
 def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compares_them():
     # A day's mentions held as columns (numbers into one table of values, day ordinals, floats): each
     # row reads back as the StoryMention it was made from, the copies' rows are marked with their

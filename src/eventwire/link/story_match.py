@@ -66,6 +66,8 @@ class _Story:
             kind = self.kinds.get(sig)
             if kind is not None:
                 self.weights[kind] += 1
+                if self.arrays is not None:
+                    self.arrays.weigh(kind, 1)
                 return
             kind = self.kinds[sig] = len(self.weights)
         else:
@@ -80,11 +82,14 @@ class _Story:
             point = (cols.lat[row], cols.lon[row])
             if self.points is None:
                 self.points = {}
-            if point not in self.points:
-                self.points[point] = []
+            placed = self.points.get(point)
+            if placed is None:
+                placed = self.points[point] = []
                 if self.arrays is not None:
                     self.arrays.haversine = None
-            self.points[point].append(kind)
+            elif self.arrays is not None:  # a new kind at a point the arrays may hold: weighed there
+                self.arrays.join_point_of(placed[0], kind)
+            placed.append(kind)
         shared = [("name", name) for name in cols.names[row]]
         if cols.codes_count[row]:
             shared.extend(("code", code) for code in cols.codes[row])
@@ -147,6 +152,7 @@ class _Story:
             arrays.units[count:len(self.points)] = np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon),
                                                                     np.sin(lat)))
             items.extend(new)
+            arrays.weigh_points(new, count, self.weights)
             arrays.south = min(arrays.south, float(places[:, 0].min()))
             arrays.north = max(arrays.north, float(places[:, 0].max()))
             arrays.filled = arrays.units[:len(items)]
@@ -175,9 +181,11 @@ class _Story:
 
 
 class _PlaceArrays:
-    """A story's points as arrays, to measure a mention's distance to many at once."""
+    """A story's points as arrays, to measure a mention's distance to many at once, and to count the
+    members placed near it at once (each kind has one point: the members of the kinds placed at a point
+    are summed by row, and a kind vouching by name too is not counted twice)."""
 
-    __slots__ = ("haversine", "units", "filled", "items", "south", "north")
+    __slots__ = ("haversine", "units", "filled", "items", "south", "north", "members_at", "row_of_kind")
 
     def __init__(self) -> None:
         self.haversine: np.ndarray | None = None  # point_array's, made again when a point joins
@@ -185,6 +193,41 @@ class _PlaceArrays:
         self.filled: np.ndarray | None = None  # the rows of units in use
         self.items: list[tuple[tuple[float, float], list[int]]] = []
         self.south, self.north = math.inf, -math.inf  # the latitudes of items: the least and the greatest
+        # By row of units: the members of the kinds placed there (rows past len(items) unused); by kind
+        # number: its row, -1 while its point is not among items (or it has none).
+        self.members_at = np.zeros(0, dtype=np.int64)
+        self.row_of_kind = np.zeros(0, dtype=np.int32)
+
+    def weigh_points(self, new: list[tuple[tuple[float, float], list[int]]], first: int, weights: list[int]) -> None:
+        """Weigh the points `new`, rows `first` on, by the story's kind weights."""
+        end = first + len(new)
+        if len(self.members_at) < end:
+            grown = np.zeros(max(16, 2 * end), dtype=np.int64)
+            grown[:first] = self.members_at[:first]
+            self.members_at = grown
+        top = max(kind for _, kinds in new for kind in kinds)
+        if len(self.row_of_kind) <= top:
+            grown = np.full(max(16, 2 * (top + 1)), -1, dtype=np.int32)
+            grown[:len(self.row_of_kind)] = self.row_of_kind
+            self.row_of_kind = grown
+        for row, (_, kinds) in enumerate(new, first):
+            self.members_at[row] = sum(weights[kind] for kind in kinds)
+            self.row_of_kind[kinds] = row
+
+    def weigh(self, kind: int, members: int) -> None:
+        """Count `members` more of `kind` at its point's row, when items hold it (else weigh_points will)."""
+        if kind < len(self.row_of_kind) and (row := self.row_of_kind[kind]) >= 0:
+            self.members_at[row] += members
+
+    def join_point_of(self, placed: int, kind: int) -> None:
+        """A new kind (of one member) at the point of kind `placed`: weighed at its row, when items hold it."""
+        if placed < len(self.row_of_kind) and (row := self.row_of_kind[placed]) >= 0:
+            if len(self.row_of_kind) <= kind:
+                grown = np.full(max(16, 2 * (kind + 1)), -1, dtype=np.int32)
+                grown[:len(self.row_of_kind)] = self.row_of_kind
+                self.row_of_kind = grown
+            self.row_of_kind[kind] = row
+            self.members_at[row] += 1
 
 
 def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
@@ -205,31 +248,6 @@ def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSetting
     for name in cols.names[item]:
         if found := vouchers.get(("name", name)):
             kinds.update(found)
-    if story.points and cols.located[item]:
-        lat, lon = cols.lat[item], cols.lon[item]
-        reach = settings.corroborate_km
-        points = story.points.items()
-        if dots is not None and (bounds := dot_bounds(reach)) is not None:
-            # A point surely within reach by the dot product vouches, one surely beyond does not, and
-            # only those within rounding of reach are measured with haversine_km, which decides.
-            within, beyond = bounds
-            items = story.point_items()
-            near = np.flatnonzero(dots >= beyond)
-            points = []
-            for i, inside in zip(near.tolist(), (dots[near] > within).tolist()):
-                if inside:
-                    kinds.update(items[i][1])
-                else:
-                    points.append(items[i])
-        for point, found in points:
-            p_lat, p_lon = point
-            if abs(lat - p_lat) * KM_PER_DEGREE_LAT > reach * 1.0001:
-                continue  # as farther_than: the latitudes alone are farther apart
-            km = distances.get(point)
-            if km is None:
-                km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
-            if km <= reach:
-                kinds.update(found)
     if vouchers and cols.codes_count[item]:
         for code in cols.codes[item]:
             if found := vouchers.get(("code", code)):
@@ -238,7 +256,52 @@ def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSetting
             for country in cols.sector_countries[item]:
                 if found := vouchers.get(("sector", country, place_country)):
                     kinds.update(found)
+    if story.points and cols.located[item]:
+        lat, lon = cols.lat[item], cols.lon[item]
+        reach = settings.corroborate_km
+        if dots is not None and (bounds := dot_bounds(reach)) is not None:
+            return _support_by_rows(lat, lon, story, settings, distances, dots, bounds, kinds)
+        for point, found in story.points.items():
+            p_lat, p_lon = point
+            if abs(lat - p_lat) * KM_PER_DEGREE_LAT > reach * 1.0001:
+                continue  # as farther_than: the latitudes alone are farther apart
+            km = distances.get(point)
+            if km is None:
+                km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
+            if km <= reach:
+                kinds.update(found)
     return sum(map(story.weights.__getitem__, kinds))
+
+
+def _support_by_rows(lat: float, lon: float, story: _Story, settings: LinkSettings,
+                     distances: dict[tuple[float, float], float], dots: np.ndarray, bounds: tuple[float, float],
+                     kinds: set[int]) -> int:
+    """_support of a story of many points (`dots`: their dot products with the place (lat, lon), dot_bounds'
+    `bounds` of corroborate_km), the kinds vouching by name or code given (`kinds`): the points'
+    weights (_PlaceArrays) summed where the point is within reach, and the given kinds placed elsewhere
+    (or nowhere) added. A point surely within reach by the dot product vouches, one surely beyond does
+    not, and only those within rounding of reach are measured with haversine_km, which decides."""
+    within, beyond = bounds
+    items, arrays = story.point_items(), story.arrays
+    near = dots > within
+    reach = settings.corroborate_km
+    for i in np.flatnonzero((dots >= beyond) & ~near).tolist():
+        point = items[i][0]
+        p_lat, p_lon = point
+        if abs(lat - p_lat) * KM_PER_DEGREE_LAT > reach * 1.0001:
+            continue  # as farther_than: the latitudes alone are farther apart
+        km = distances.get(point)
+        if km is None:
+            km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
+        if km <= reach:
+            near[i] = True
+    support = int(arrays.members_at[:len(dots)][near].sum())
+    if kinds:
+        rows, weights = arrays.row_of_kind, story.weights
+        for kind in kinds:
+            if kind >= len(rows) or (row := rows[kind]) < 0 or not near[row]:
+                support += weights[kind]
+    return support
 
 
 def _vouches(item: int, member: int, cols: SweepColumns, settings: LinkSettings,
