@@ -262,15 +262,22 @@ def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSetting
         if dots is not None and (bounds := dot_bounds(reach)) is not None:
             return _support_by_rows(lat, lon, story, settings, distances, dots, bounds, kinds)
         for point, found in story.points.items():
-            p_lat, p_lon = point
-            if abs(lat - p_lat) * KM_PER_DEGREE_LAT > reach * 1.0001:
-                continue  # as farther_than: the latitudes alone are farther apart
-            km = distances.get(point)
-            if km is None:
-                km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
-            if km <= reach:
+            if _within(lat, lon, point, reach, distances):
                 kinds.update(found)
     return sum(map(story.weights.__getitem__, kinds))
+
+
+def _within(lat: float, lon: float, point: tuple[float, float], km: float,
+            distances: dict[tuple[float, float], float]) -> bool:
+    """Whether `point` lies within `km` of (lat, lon) by haversine_km, kept in `distances`; as farther_than,
+    told by the latitudes alone when they are farther apart."""
+    p_lat, p_lon = point
+    if abs(lat - p_lat) * KM_PER_DEGREE_LAT > km * 1.0001:
+        return False
+    found = distances.get(point)
+    if found is None:
+        found = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
+    return found <= km
 
 
 def _support_by_rows(lat: float, lon: float, story: _Story, settings: LinkSettings,
@@ -286,14 +293,7 @@ def _support_by_rows(lat: float, lon: float, story: _Story, settings: LinkSettin
     near = dots > within
     reach = settings.corroborate_km
     for i in np.flatnonzero((dots >= beyond) & ~near).tolist():
-        point = items[i][0]
-        p_lat, p_lon = point
-        if abs(lat - p_lat) * KM_PER_DEGREE_LAT > reach * 1.0001:
-            continue  # as farther_than: the latitudes alone are farther apart
-        km = distances.get(point)
-        if km is None:
-            km = distances[point] = haversine_km(lat, lon, p_lat, p_lon)
-        if km <= reach:
+        if _within(lat, lon, items[i][0], reach, distances):
             near[i] = True
     support = int(arrays.members_at[:len(dots)][near].sum())
     if kinds:
@@ -310,16 +310,9 @@ def _vouches(item: int, member: int, cols: SweepColumns, settings: LinkSettings,
     that one member, read on the member itself: the same tests in the same order)."""
     if cols.names[item] & cols.names[member]:
         return True
-    if cols.located[member] and cols.located[item]:
-        lat, lon = cols.lat[item], cols.lon[item]
-        point = (cols.lat[member], cols.lon[member])
-        reach = settings.corroborate_km
-        if abs(lat - point[0]) * KM_PER_DEGREE_LAT <= reach * 1.0001:  # else as farther_than: too far
-            km = distances.get(point)
-            if km is None:
-                km = distances[point] = haversine_km(lat, lon, *point)
-            if km <= reach:
-                return True
+    if cols.located[member] and cols.located[item] and _within(
+            cols.lat[item], cols.lon[item], (cols.lat[member], cols.lon[member]), settings.corroborate_km, distances):
+        return True
     if cols.codes_count[item] and cols.codes_count[member]:
         if cols.codes[item] & cols.codes[member]:
             return True
