@@ -67,7 +67,7 @@ class _Story:
             if kind is not None:
                 self.weights[kind] += 1
                 if self.arrays is not None:
-                    self.arrays.weigh(kind, 1)
+                    self.arrays.weigh(kind)
                 return
             kind = self.kinds[sig] = len(self.weights)
         else:
@@ -205,29 +205,28 @@ class _PlaceArrays:
             grown = np.zeros(max(16, 2 * end), dtype=np.int64)
             grown[:first] = self.members_at[:first]
             self.members_at = grown
-        top = max(kind for _, kinds in new for kind in kinds)
-        if len(self.row_of_kind) <= top:
-            grown = np.full(max(16, 2 * (top + 1)), -1, dtype=np.int32)
-            grown[:len(self.row_of_kind)] = self.row_of_kind
-            self.row_of_kind = grown
+        self._room_for_kind(max(kind for _, kinds in new for kind in kinds))
         for row, (_, kinds) in enumerate(new, first):
             self.members_at[row] = sum(weights[kind] for kind in kinds)
             self.row_of_kind[kinds] = row
 
-    def weigh(self, kind: int, members: int) -> None:
-        """Count `members` more of `kind` at its point's row, when items hold it (else weigh_points will)."""
+    def weigh(self, kind: int) -> None:
+        """Count one more member of `kind` at its point's row, when items hold it (else weigh_points will)."""
         if kind < len(self.row_of_kind) and (row := self.row_of_kind[kind]) >= 0:
-            self.members_at[row] += members
+            self.members_at[row] += 1
 
     def join_point_of(self, placed: int, kind: int) -> None:
         """A new kind (of one member) at the point of kind `placed`: weighed at its row, when items hold it."""
         if placed < len(self.row_of_kind) and (row := self.row_of_kind[placed]) >= 0:
-            if len(self.row_of_kind) <= kind:
-                grown = np.full(max(16, 2 * (kind + 1)), -1, dtype=np.int32)
-                grown[:len(self.row_of_kind)] = self.row_of_kind
-                self.row_of_kind = grown
+            self._room_for_kind(kind)
             self.row_of_kind[kind] = row
             self.members_at[row] += 1
+
+    def _room_for_kind(self, kind: int) -> None:
+        if len(self.row_of_kind) <= kind:
+            grown = np.full(max(16, 2 * (kind + 1)), -1, dtype=np.int32)
+            grown[:len(self.row_of_kind)] = self.row_of_kind
+            self.row_of_kind = grown
 
 
 def _support(item: int, story: _Story, cols: SweepColumns, settings: LinkSettings,
