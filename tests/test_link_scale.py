@@ -131,6 +131,7 @@ def test_reports_placed_where_the_last_one_was_find_the_story_it_made_there():
     stories = link_stories([far, *at_point, nearby])
     assert _groups(stories) == [["d0"], ["d1", "d2", "d3", "d4"]]
 
+
 def _vectors(counts, key_terms=12):
     """The Vectors of a TermCounts as link_articles makes them: the document frequencies from a first
     reading, then each article's row from a second, which lets the counts go."""
@@ -681,10 +682,11 @@ def test_a_large_story_counts_its_members_by_place_as_they_join_as_it_counts_the
 
     compared = by_place = 0
     for trial in range(30):
-        places = [(36.0 + rng.uniform(-0.3, 0.3), 37.0 + rng.uniform(-0.3, 0.3)) for _ in range(_FEW_POINTS + 8)]
+        # more places than the arrays first make room for (they grow as places join)
+        places = [(36.0 + rng.uniform(-0.3, 0.3), 37.0 + rng.uniform(-0.3, 0.3)) for _ in range(_FEW_POINTS + 40)]
         names = [frozenset(), frozenset({"n1"}), frozenset({"n2"})]
         joining = [mention(trial * 1000 + k, None if rng.random() < 0.1 else rng.choice(places), rng.choice(names))
-                   for k in range(80)]
+                   for k in range(160)]
         probes = [mention(trial * 1000 + 900 + j, (36.0 + rng.uniform(-0.4, 0.4), 37.0 + rng.uniform(-0.4, 0.4)),
                           rng.choice(names)) for j in range(6)]
         rows, cols = _in_table([*joining, *probes], settings)
@@ -700,6 +702,7 @@ def test_a_large_story_counts_its_members_by_place_as_they_join_as_it_counts_the
                 compared += 1
                 by_place += support > 0
     assert compared > 300 and by_place > 100
+
 
 def test_a_mention_table_gives_back_each_mention_and_ranks_rows_as_python_compares_them():
     # A day's mentions held as columns (numbers into one table of values, day ordinals, floats): each

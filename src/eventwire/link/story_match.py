@@ -145,10 +145,11 @@ class _Story:
             lat, lon = np.radians(places[:, 0]), np.radians(places[:, 1])
             cos_lat = np.cos(lat)
             if arrays.units is None or len(arrays.units) < len(self.points):
-                units = np.empty((max(16, 2 * len(self.points)), 3))
+                room = max(16, 2 * len(self.points))
+                units, members_at = np.empty((room, 3)), np.zeros(room, dtype=np.int64)
                 if arrays.units is not None:
-                    units[:count] = arrays.units[:count]
-                arrays.units = units
+                    units[:count], members_at[:count] = arrays.units[:count], arrays.members_at[:count]
+                arrays.units, arrays.members_at = units, members_at
             arrays.units[count:len(self.points)] = np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon),
                                                                     np.sin(lat)))
             items.extend(new)
@@ -193,18 +194,14 @@ class _PlaceArrays:
         self.filled: np.ndarray | None = None  # the rows of units in use
         self.items: list[tuple[tuple[float, float], list[int]]] = []
         self.south, self.north = math.inf, -math.inf  # the latitudes of items: the least and the greatest
-        # By row of units: the members of the kinds placed there (rows past len(items) unused); by kind
-        # number: its row, -1 while its point is not among items (or it has none).
-        self.members_at = np.zeros(0, dtype=np.int64)
+        # By row of units (grown with them): the members of the kinds placed there (rows past len(items)
+        # unused); by kind number: its row, -1 while its point is not among items (or it has none).
+        self.members_at: np.ndarray | None = None
         self.row_of_kind = np.zeros(0, dtype=np.int32)
 
     def weigh_points(self, new: list[tuple[tuple[float, float], list[int]]], first: int, weights: list[int]) -> None:
-        """Weigh the points `new`, rows `first` on, by the story's kind weights."""
-        end = first + len(new)
-        if len(self.members_at) < end:
-            grown = np.zeros(max(16, 2 * end), dtype=np.int64)
-            grown[:first] = self.members_at[:first]
-            self.members_at = grown
+        """Weigh the points `new`, rows `first` on (members_at has room for them), by the story's kind
+        weights."""
         self._room_for_kind(max(kind for _, kinds in new for kind in kinds))
         for row, (_, kinds) in enumerate(new, first):
             self.members_at[row] = sum(weights[kind] for kind in kinds)
