@@ -297,6 +297,24 @@ def test_documents(client):
     assert client.get("/api/documents", params={"limit": 1000}).status_code == 422
 
 
+def test_a_fault_of_ours_is_a_json_500_whose_cause_is_logged(tmp_path, monkeypatch, caplog):
+    from eventwire.store.duckdb import Store
+
+    path = build_example_db(tmp_path / "fault.duckdb")
+
+    def failing(self, **_):
+        raise RuntimeError("the documents query failed")
+
+    monkeypatch.setattr(Store, "list_documents", failing)
+    with TestClient(create_app(path), base_url="http://localhost", raise_server_exceptions=False) as c:
+        response = c.get("/api/documents")
+        assert response.status_code == 500
+        assert response.json() == {"detail": "internal error: the server's log has its cause"}
+        assert c.get("/api/health").status_code == 200  # one failing request leaves the others answered
+    (logged,) = [r for r in caplog.records if r.levelname == "ERROR" and "/api/documents" in r.getMessage()]
+    assert "the documents query failed" in logged.getMessage() and logged.exc_info[0] is RuntimeError
+
+
 def test_actors_with_event_counts(client):
     listing = client.get("/api/actors").json()
     assert listing["total"] >= 10

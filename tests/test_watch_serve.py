@@ -38,6 +38,7 @@ class Server:
     def __init__(self, sources: Path, db: Path, log: Path) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log
         self.log = open(log, "ab")
         self.proc = subprocess.Popen([str(EVENTWIRE), "serve", "--watch", str(sources), "--db", str(db),
                                       "--port", str(self.port)], stdout=self.log, stderr=self.log,
@@ -52,7 +53,12 @@ class Server:
             return False
 
     def get(self, path: str, **params):
-        return httpx.get(self.base + path, params=params, timeout=5).json()
+        response = httpx.get(self.base + path, params=params, timeout=5)
+        # A failed request carries the server's log (its traceback), which pytest's temporary folder
+        # does not keep for long.
+        assert response.status_code == 200, (f"{path}: {response.status_code} {response.text}\n"
+                                             f"{self.log_path.read_text(errors='replace')[-6000:]}")
+        return response.json()
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)

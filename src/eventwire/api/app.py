@@ -261,6 +261,13 @@ def create_app(db_path: str, *, api_token: str | None = None, max_body: int = DE
         return JSONResponse({"detail": "the article could not be stored (storage failed); nothing was changed"},
                             status_code=507)
 
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A fault of ours: its traceback goes to the server's log, with the request that met it; the
+        # client gets the same JSON shape as every other error, not a bare text page.
+        log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
+        return JSONResponse({"detail": "internal error: the server's log has its cause"}, status_code=500)
+
     shared: list[Store] = []  # serve --watch: one read-write instance beside the watcher's, for the process
     opening = threading.Lock()  # the first requests arrive together: one of them opens the shared store
 
