@@ -136,3 +136,44 @@ def test_a_reopened_store_takes_registered_tables_at_once(tmp_path):
         s.con.register("incoming", pa.table({"doc_id": ["x"]}))
         assert s.con.execute("SELECT count(*) FROM incoming").fetchall() == [(1,)]
         s.con.unregister("incoming")
+
+
+def _row_groups(con, table):
+    return con.execute(f"SELECT count(DISTINCT row_group_id), max(count) FROM pragma_storage_info('{table}') "
+                       "WHERE column_id = 0").fetchone()
+
+
+def test_writers_append_in_the_stores_row_groups_and_a_later_writer_keeps_them(tmp_path, monkeypatch):
+    from eventwire.store import access
+
+    monkeypatch.setattr(access, "ROW_GROUP_SIZE", 2048)
+    db = access.Database(str(tmp_path / "rows.duckdb"))
+    with db.writing() as s:  # one large append in one transaction, as a day's link features are loaded
+        s.con.execute("CREATE TABLE wide (i BIGINT, s VARCHAR)")
+        s.con.execute("BEGIN TRANSACTION")
+        s.con.execute("INSERT INTO wide SELECT range, repeat('x', 50 + range % 7) FROM range(5000)")
+        s.con.execute("COMMIT")
+        assert s.con.cursor().execute("SELECT count(*) FROM wide").fetchone() == (5000,)  # a cursor sees the file
+    with db.writing() as s:  # another batch, checkpointed as it closes: the groups are not merged again
+        s.con.execute("CREATE TABLE other (i INTEGER)")
+        s.con.execute("INSERT INTO other VALUES (1)")
+    with db.reading() as s:
+        assert _row_groups(s.con, "wide") == (3, 2048)
+        assert s.con.execute("SELECT count(*), sum(i), sum(length(s)) FROM wide").fetchone() == (
+            5000, sum(range(5000)), sum(50 + i % 7 for i in range(5000)))
+
+
+def test_two_read_write_stores_open_at_once_in_one_process_share_one_instance(tmp_path):
+    """serve --watch holds the watcher's store and the API's at once: the second shares the first's
+    DuckDB instance (a process attaches a file once), and a store opened after both closed attaches
+    the file again."""
+    path = str(tmp_path / "two.duckdb")
+    first = open_store(path, wait=1)
+    second = open_store(path, wait=1)  # would wait for the first and fail if it did not share
+    first.write(make_record())
+    assert second.con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    second.close()
+    assert first.con.execute("SELECT count(*) FROM documents").fetchone() == (1,)  # the first stays open
+    first.close()
+    with open_store(path, wait=1) as third:
+        assert third.con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
