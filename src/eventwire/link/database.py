@@ -281,7 +281,8 @@ def _bounded_buffers(con: Any, written: bool = False) -> Iterator[None]:
     settings are restored after.
 
     One thread, because each scanning thread pins the decompressed segments of the row group it reads:
-    a full row group of the stored records (122,880 rows) takes ~128 MiB, so two threads' scans of a
+    a full row group of the stored records in DuckDB's default size (122,880 rows, as a store written
+    before store/access.ROW_GROUP_SIZE holds them) takes ~128 MiB, so two threads' scans of a
     300,000-article store do not fit BUFFER_LIMIT and DuckDB refuses the scan (out of memory). The
     linking's scans feed Python, which reads one row at a time anyway.
 
