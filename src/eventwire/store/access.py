@@ -48,7 +48,7 @@ _HOLDER = re.compile(r"\(PID (\d+)\)")
 # fills (then writes it, compressed) or the transaction commits. With its default of 122,880 rows, one
 # large append (a day's link features: ~10 KB a row uncompressed) outgrows the memory limit a writer runs
 # under (link/database.BUFFER_LIMIT), spills to disk and is read back at the commit: 50,000 articles'
-# features took 9.8 s to load, 3.2 s in groups of 16,384 (5,000: 0.4 s either way). Every writer uses
+# features took 6.8 s to load in a full link, 3.2 s in groups of 16,384 (5,000: 0.4 s either way). Every writer uses
 # the same size: a checkpoint by a writer of another size merges the smaller groups again (5.5 s for those
 # features).
 ROW_GROUP_SIZE = 16_384
