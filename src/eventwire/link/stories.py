@@ -21,7 +21,7 @@ events are never merged: they did not happen (yet), so each stays its own story 
 Mentions are swept in date order and each joins the compatible story with the most corroborating members
 (ties: the earlier story), else starts a new one; only stories whose date window is still open are kept
 in the sweep. A mention is compared only with the open stories that share one of its corroboration keys
-(a named participant, a grid cell of about 11 km within corroborate_km of its place, an actor code, a
+(a named participant, a grid cell of about 22 km within corroborate_km of its place, an actor code, a
 participant country with the place's country), since only those can take it; members that agree on
 everything the rules read (copies of one wire story) are compared once, and a story counts its vouching
 members from indexes of what they share (names, points, codes), not member by member; candidates are
