@@ -8,7 +8,8 @@ read them again when needed, the near-duplicate candidates' shingle hashes (`shi
 the story sweep, every article's word counts (`terms_of`). What a day's linking holds at once is kept
 to what its step compares: the story sweep holds one event type's stories at a time (stories.py), the
 story events are columns (StoryEvents), and their mention table waits on disk while the article links
-hold their word vectors (MentionTable.stowed).
+hold their word vectors (MentionTable.stowed). On a day of `helper.HELPER_FROM` articles or more, a
+helper process screens article-link candidates beside this one (helper.py).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from eventwire.link.articles import (ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles,
                                      multi_article_stories)
 from eventwire.link.buffers import kept_objects_frozen, release_freed_memory
+from eventwire.link.helper import helper_for
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
@@ -90,20 +92,26 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
             read += 1
             if read % _FREEZE_EVERY == 0:
                 freeze()
-        pairs = index.pairs(shingles_of)
-        order = index.order()
-        del index
-        copies = duplicate_of(pairs, order)
-        freeze()
-        stories = stories_of_mentions(mentions, settings, copies)
-        del mentions
-        reported = multi_article_stories(stories)
-        freeze()
-        # The story events' mention table waits on disk while the article links hold their vectors.
-        with stories.table.stowed():
-            release_freed_memory()
-            links = link_articles(terms if terms_of is None else _word_counts(terms_of, order), reported, copies,
-                                  article_settings)
+        # Started now, it is ready by the article links (helper.py).
+        helper = helper_for(read)
+        try:
+            pairs = index.pairs(shingles_of)
+            order = index.order()
+            del index
+            copies = duplicate_of(pairs, order)
+            freeze()
+            stories = stories_of_mentions(mentions, settings, copies)
+            del mentions
+            reported = multi_article_stories(stories)
+            freeze()
+            # The story events' mention table waits on disk while the article links hold their vectors.
+            with stories.table.stowed():
+                release_freed_memory()
+                links = link_articles(terms if terms_of is None else _word_counts(terms_of, order), reported,
+                                      copies, article_settings, helper)
+        finally:
+            if helper is not None:
+                helper.close()
         clusters = article_clusters(sorted(order), links)
     return Links(tuple(pairs), copies, stories, tuple(sorted(links, key=lambda k: (k.doc_a, k.doc_b))),
                  clusters)

@@ -17,7 +17,9 @@ Not every pair in the window is compared: a pair is a candidate when the article
 the window is too common to say anything and stops being a key), share a multi-article story event,
 or one is a near-duplicate of the other (linked to its original). Of an article's candidates, the
 `max_candidates` sharing the most keys are compared (ties: the later published, then the larger id).
-The work then grows with the articles, not with the square of a day's news.
+The work then grows with the articles, not with the square of a day's news. Candidates are screened in
+batches (Vectors.screened: an estimate of every candidate's cosine, then the exact cosine of those
+near a threshold); on a large day a helper process screens batches beside this one (helper.py).
 
 An article without a publication date takes its place on the calendar from its events' own stated
 dates (`blocking_day`): the latest day one of its events is stated to have happened on, since news
@@ -34,6 +36,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import tempfile
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -43,6 +46,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from eventwire.link.buffers import Segments
+from eventwire.link.helper import LinkHelper
 from eventwire.link.mentions import LinkSettings, event_window
 from eventwire.link.stories import StoryEvent, StoryEvents
 from eventwire.link.vectors import SCREEN_ERROR, Vectors
@@ -257,15 +261,25 @@ def _readings(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], Itera
 
 def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], Iterable[ArticleTerms]],
                   stories: Sequence[StoryEvent] | Mapping[str, set[int]], duplicate_of: Mapping[str, str],
-                  settings: ArticleLinkSettings | None = None) -> list[ArticleLink]:
+                  settings: ArticleLinkSettings | None = None, helper: LinkHelper | None = None) -> list[ArticleLink]:
     """The linked article pairs among `articles` (see article_links): their word counts, read twice
     (vectors.py), as a reader called for each reading (the same articles each time, in any order: a
     store reads them again, link/database.py), or as read into a TermCounts, whose buffers are let go
     as the TF-IDF vectors are made, or ArticleTerms (a list of them is emptied). `stories`: the story
-    events, or what is read of them, counted already (multi_article_stories)."""
-    settings = settings or ArticleLinkSettings()
+    events, or what is read of them, counted already (multi_article_stories). With a `helper` process
+    (helper.py) the candidates are screened in both processes; the links are the same."""
+    if helper is None:
+        return _link_articles(articles, stories, duplicate_of, settings or ArticleLinkSettings(), None, None)
+    # The vectors' buffers are files mapped into both processes.
+    with tempfile.TemporaryDirectory(prefix="eventwire-vectors-") as scratch:
+        return _link_articles(articles, stories, duplicate_of, settings or ArticleLinkSettings(), helper, scratch)
+
+
+def _link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], Iterable[ArticleTerms]],
+                   stories: Sequence[StoryEvent] | Mapping[str, set[int]], duplicate_of: Mapping[str, str],
+                   settings: ArticleLinkSettings, helper: LinkHelper | None, scratch: str | None) -> list[ArticleLink]:
     first, second = _readings(articles)
-    vectors = Vectors((a.terms for a in first()), settings.key_terms)
+    vectors = Vectors((a.terms for a in first()), settings.key_terms, scratch)
     days: list[date | None] = []  # by row
     by_events = bytearray()
     for a in second():
@@ -282,9 +296,11 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], I
     def keys(doc_id: str) -> list:
         return vectors.key_terms(row[doc_id]) + [("story", i) for i in sorted(stories_of.get(doc_id, ()))]
 
-    def judged(a: str, b: str, dup: bool) -> ArticleLink | None:
+    def judged(a: str, b: str, dup: bool, cos: float | None = None) -> ArticleLink | None:
+        """The link of a and b, or None; `cos`: their cosine, when computed already."""
         a, b = sorted((a, b))
-        cos = vectors.cosine(row[a], row[b])
+        if cos is None:
+            cos = vectors.cosine(row[a], row[b])
         n_shared = len(stories_of.get(a, set()) & stories_of.get(b, set()))
         day_a, day_b = days[row[a]], days[row[b]]
         apart = abs((day_a - day_b).days) if day_a and day_b else None
@@ -317,6 +333,15 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], I
     # Articles are numbered in (day, doc id) order, so "sharing more keys, then later published, then
     # the larger id" is "sharing more keys, then the larger number".
     dated_rows = np.array([row[d] for _, d in dated], dtype=np.int64)
+    screens = _Screens(vectors, dated_rows, lowest, helper)
+
+    def take(passed: Iterable[tuple[int, int, float]]) -> None:
+        """Judge the candidate pairs (article numbers) that passed the screen, with their cosines."""
+        for number, other_number, cos in passed:
+            doc_id, other = dated[number][1], dated[other_number][1]
+            pair = (doc_id, other) if doc_id < other else (other, doc_id)
+            if pair not in links and (link := judged(doc_id, other, False, cos)) is not None:
+                links[pair] = link
     day_numbers = [day.toordinal() for day, _ in dated]
     # key -> its article numbers in day order: the number alone while the key has one article (most
     # keys are one article's: a _Posting each was ~200 bytes, ~1.4 KB an article at 50,000), else a _Posting.
@@ -354,15 +379,60 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], I
         if len(others) > settings.max_candidates:
             # the most shared keys, then the later number (np.lexsort: last key first, ascending)
             others = others[np.lexsort((others, shared))[::-1][:settings.max_candidates]]
-        estimates = vectors.cosines(row[doc_id], dated_rows[others])
-        for other_number in others[estimates >= lowest].tolist():
-            other = dated[other_number][1]
-            pair = tuple(sorted((doc_id, other)))
-            if pair in links:
-                continue
-            if (link := judged(doc_id, other, False)) is not None:
-                links[pair] = link
+        screens.add(number, others)
+        if screens.full():
+            take(screens.screened())
+    take(screens.screened(last=True))
     return list(links.values())
+
+
+# Candidates screened together (Vectors.screened): a batch handed to the helper process is ~2-4 ms of
+# work on a 50,000-article day, a few KB to send.
+_BATCH_CANDIDATES = 2048
+
+
+class _Screens:
+    """The candidates of link_articles' sweep, gathered into batches and screened here or, while it has
+    room for them, by the helper process; whichever is free takes the next batch."""
+
+    def __init__(self, vectors: Vectors, dated_rows: np.ndarray, lowest: float, helper: LinkHelper | None) -> None:
+        self.vectors, self.dated_rows, self.lowest = vectors, dated_rows, lowest
+        self.helper = helper if helper is not None and helper.share(vectors) else None
+        self.numbers: list[int] = []  # the articles of the batch being gathered
+        self.others: list[np.ndarray] = []  # each one's candidates
+        self.size = 0
+
+    def add(self, number: int, others: np.ndarray) -> None:
+        self.numbers.append(number)
+        self.others.append(others)
+        self.size += len(others)
+
+    def full(self) -> bool:
+        return self.size >= _BATCH_CANDIDATES
+
+    def screened(self, last: bool = False) -> Iterator[tuple[int, int, float]]:
+        """(article number, candidate number, exact cosine) of the pairs that passed the screen: of the
+        batch gathered (handed to the helper if it has room, else screened here) and of the batches the
+        helper has answered (with `last`, of all it was handed)."""
+        if self.numbers:
+            numbers = np.array(self.numbers, dtype=np.int64)
+            others = np.concatenate(self.others)
+            bounds = np.zeros(len(numbers) + 1, dtype=np.int64)
+            np.cumsum([len(o) for o in self.others], out=bounds[1:])
+            self.numbers, self.others, self.size = [], [], 0
+            batch = (self.dated_rows[numbers], bounds, self.dated_rows[others], self.lowest)
+            if self.helper is None or not self.helper.offer(batch, (numbers, others)):
+                yield from _passed(numbers, others, bounds, *self.vectors.screened(*batch))
+        if self.helper is not None:
+            for (numbers, others), batch, kept, cosines in self.helper.answers(wait=last):
+                yield from _passed(numbers, others, batch[1], kept, cosines)
+
+
+def _passed(numbers: np.ndarray, others: np.ndarray, bounds: np.ndarray, kept: np.ndarray, cosines: np.ndarray
+            ) -> Iterator[tuple[int, int, float]]:
+    """Vectors.screened's answer for a batch as (article number, candidate number, cosine)."""
+    articles = np.searchsorted(bounds, kept, side="right") - 1
+    return zip(numbers[articles].tolist(), others[kept].tolist(), cosines.tolist())
 
 
 _NO_DAY = sys.maxsize  # _Posting.head_day of an empty posting: nothing to leave

@@ -9,6 +9,7 @@ how many of them use the word), divided by the norm of the article's weights; wo
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from itertools import islice
 
@@ -84,9 +85,12 @@ class Vectors:
     most of what it reads, then lie together in a small part of that table (in cache). Within an
     article the terms keep the order of their hashes (the order the exact sum follows)."""
 
-    def __init__(self, term_arrays: Iterable[np.ndarray], key_terms: int) -> None:
+    def __init__(self, term_arrays: Iterable[np.ndarray], key_terms: int, scratch: str | None = None) -> None:
         """Room for the vectors of the articles whose (distinct, sorted) terms are `term_arrays`, one
-        array an article, and their document frequencies; the rows are filled by `add`."""
+        array an article, and their document frequencies; the rows are filled by `add`. With a
+        `scratch` directory the term numbers and counts (most of what the vectors hold) are files
+        mapped into memory there, so another process can map the same pages (`shared`, `mapped`)."""
+        self._scratch, self._mapped = scratch, False
         self._all_terms, df, n, total = _document_frequencies(term_arrays)
         self.size, self._keys_per_row = n, key_terms  # size: the rows to add
         self.row: dict[str, int] = {}
@@ -96,8 +100,8 @@ class Vectors:
         # Filled article by article (at most every term of every article: the zero weights and short
         # articles' missing keys leave the end unused, and the pages never written are never held).
         self.keys = np.empty(n * key_terms, dtype=np.int32)
-        self.terms = np.empty(total, dtype=np.int32)
-        self.counts = np.empty(total, dtype=np.uint16)
+        self.terms = self._buffer("terms", total, np.int32)
+        self.counts = self._buffer("counts", total, np.uint16)
         by_use = np.argsort(-df, kind="stable")
         self._number_of = np.empty(len(self._all_terms), dtype=np.int32)  # a term's number, by its place in _all_terms
         self._number_of[by_use] = np.arange(len(self._all_terms), dtype=np.int32)
@@ -106,9 +110,40 @@ class Vectors:
         self._lookup64: np.ndarray | None = None  # the same in double precision, for the sparse product
         self._matrix = None  # the rows as a scipy.sparse matrix of counts, once every row is added
 
+    def _buffer(self, name: str, size: int, dtype: type) -> np.ndarray:
+        """An empty array of `size` values: in memory, or a file of the scratch directory mapped."""
+        if self._scratch is None or size == 0:  # (an empty file cannot be mapped)
+            return np.empty(size, dtype=dtype)
+        path = os.path.join(self._scratch, f"{name}-{np.dtype(dtype).name}.bin")
+        return np.memmap(path, dtype=dtype, mode="w+", shape=(size,))
+
     def __len__(self) -> int:
         """The rows added so far (of `size`)."""
         return len(self.row)
+
+    def shared(self) -> dict:
+        """What `mapped` needs to screen these vectors in another process, once every row is added:
+        the paths of the mapped term numbers and counts (made with a `scratch` directory) and the
+        small arrays (offsets, norms, IDF)."""
+        if len(self.row) < self.size:
+            raise ValueError(f"{len(self.row)} of the {self.size} rows are added: the vectors are not complete")
+        return {"size": self.size, "offsets": self.offsets, "norms": self.norms, "idf": self.idf,
+                "terms": _mapped_file(self.terms), "counts": _mapped_file(self.counts)}
+
+    @classmethod
+    def mapped(cls, shared: dict) -> Vectors:
+        """The vectors of another process's `shared`, read-only, for `cosines`, `cosine` and `screened`
+        (no doc ids, keys or document frequencies)."""
+        vectors = cls.__new__(cls)
+        vectors._scratch, vectors.size, vectors._keys_per_row = None, shared["size"], 0
+        vectors.offsets, vectors.norms, vectors.idf = shared["offsets"], shared["norms"], shared["idf"]
+        vectors.terms, vectors.counts = (np.zeros(0, dtype=dtype) if path is None else
+                                         np.memmap(path, dtype=dtype, mode="r", shape=(size,))
+                                         for path, dtype, size in (shared["terms"], shared["counts"]))
+        vectors.row, vectors._mapped = {}, True
+        vectors._lookup = np.zeros(len(vectors.idf), dtype=np.float32)
+        vectors._lookup64, vectors._matrix = None, None
+        return vectors
 
     def add(self, doc_id: str, terms: np.ndarray, counts: np.ndarray) -> None:
         """The next row: the vector of the article `doc_id` with these (distinct, sorted) terms and their
@@ -128,7 +163,9 @@ class Vectors:
         if end + kept > len(self.counts):
             raise ValueError(f"more terms than the articles whose document frequencies were counted have ({doc_id!r})")
         if kept and self.counts.dtype == np.uint16 and int(counts.max()) > _COUNT_LIMIT:
-            self.counts = self.counts.astype(np.uint32)
+            wider = self._buffer("counts", len(self.counts), np.uint32)
+            wider[:] = self.counts
+            self.counts = wider
         self.terms[end:end + kept] = numbers
         self.counts[end:end + kept] = counts
         self.row[doc_id] = i
@@ -205,12 +242,26 @@ class Vectors:
         result[filled] = sums
         return result
 
+    def screened(self, articles: np.ndarray, bounds: np.ndarray, candidates: np.ndarray,
+                 lowest: float) -> tuple[np.ndarray, np.ndarray]:
+        """A batch of screenings: row `articles[i]` against the rows `candidates[bounds[i]:bounds[i + 1]]`.
+        The places in `candidates` whose estimated cosine (`cosines`) reaches `lowest`, and the exact
+        cosine (`cosine`) of each."""
+        kept: list[int] = []
+        exact: list[float] = []
+        for a, lo, hi in zip(articles.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
+            rows = candidates[lo:hi]
+            for j in np.flatnonzero(self.cosines(a, rows) >= lowest).tolist():
+                kept.append(lo + j)
+                exact.append(self.cosine(a, int(rows[j])))
+        return np.array(kept, dtype=np.int64), np.array(exact, dtype=np.float64)
+
     def _sparse_rows(self):
         """The rows as a scipy.sparse CSR matrix of counts over term numbers (views of the buffers: the
         terms are its column indices, the counts its values), once every row is added; None while rows
         are missing, when the counts are past uint16 (no table of 1 + ln count) or too many to index
         with int32."""
-        if self._matrix is None and len(self.row) == self.size and self.counts.dtype == np.uint16:
+        if self._matrix is None and (self._mapped or len(self.row) == self.size) and self.counts.dtype == np.uint16:
             end = int(self.offsets[-1])
             if end < np.iinfo(np.int32).max:
                 import scipy.sparse
@@ -234,3 +285,14 @@ class Vectors:
         lookup[ta] = 0.0
         sums /= norms
         return sums
+
+
+def _mapped_file(values: np.ndarray) -> tuple[str | None, np.dtype, int]:
+    """(path, dtype, length) of a mapped buffer (path None for an empty one)."""
+    if len(values) == 0:
+        return None, values.dtype, 0
+    if not isinstance(values, np.memmap) or values.filename is None:
+        raise ValueError("the vectors were made without a scratch directory: nothing to share")
+    values.flush()
+    return values.filename, values.dtype, len(values)
+

@@ -1,0 +1,123 @@
+"""The helper process that screens article-link candidates beside the linking process (link/helper.py):
+the same links whichever process screens a batch, the vectors' pages mapped rather than copied, and
+linking that goes on alone when the helper fails."""
+from __future__ import annotations
+
+import logging
+import random
+
+import numpy as np
+import pytest
+
+import eventwire.link.articles as articles_module
+from eventwire.link import helper as helper_module
+from eventwire.link.articles import TermCounts, link_articles
+from eventwire.link.helper import LinkHelper, helper_for
+from eventwire.link.vectors import Vectors
+from test_link_word_counts import _day_of_articles
+
+
+def _made(articles, scratch=None) -> Vectors:
+    vectors = Vectors((a.terms for a in articles), 12, scratch)
+    for a in articles:
+        vectors.add(a.doc_id, a.terms, a.counts)
+    return vectors
+
+
+def _batch(vectors: Vectors, seed: int = 3) -> tuple:
+    """Every row screened against a random half of the rows."""
+    rng = random.Random(seed)
+    rows = list(range(vectors.size))
+    others = [sorted(rng.sample(rows, len(rows) // 2)) for _ in rows]
+    bounds = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(o) for o in others], out=bounds[1:])
+    return np.array(rows, dtype=np.int64), bounds, np.array(sum(others, []), dtype=np.int64), 0.05
+
+
+def test_mapped_vectors_screen_as_the_vectors_they_map(tmp_path):
+    articles = _day_of_articles(60)
+    vectors = _made(articles, str(tmp_path))
+    assert isinstance(vectors.terms, np.memmap) and isinstance(vectors.counts, np.memmap)
+    in_memory = _made(articles)
+    mapped = Vectors.mapped(vectors.shared())
+    batch = _batch(vectors)
+    kept, cosines = vectors.screened(*batch)
+    assert len(kept) and not np.array_equal(kept, np.arange(len(batch[2])))  # some pass, some do not
+    for other in (mapped, in_memory):
+        other_kept, other_cosines = other.screened(*batch)
+        assert np.array_equal(other_kept, kept) and np.array_equal(other_cosines, cosines)  # to the bit
+    # Each kept place's cosine is its pair's, and reaches the lowest cosine screened for.
+    articles_of = np.searchsorted(batch[1], kept, side="right") - 1
+    for place, article, cos in zip(kept.tolist(), articles_of.tolist(), cosines.tolist()):
+        assert cos == vectors.cosine(article, int(batch[2][place])) >= batch[3] - 1e-5
+
+
+def test_vectors_made_without_a_scratch_directory_or_rows_cannot_be_shared(tmp_path):
+    articles = _day_of_articles(10)
+    with pytest.raises(ValueError, match="without a scratch directory"):
+        _made(articles).shared()
+    partial = Vectors((a.terms for a in articles), 12, str(tmp_path))
+    partial.add(articles[0].doc_id, articles[0].terms, articles[0].counts)
+    with pytest.raises(ValueError, match="1 of the 10 rows are added"):
+        partial.shared()
+
+
+def test_a_helper_is_started_only_for_a_day_large_enough(monkeypatch):
+    assert helper_for(helper_module.HELPER_FROM - 1) is None
+    monkeypatch.setattr(helper_module.os, "cpu_count", lambda: 1)
+    assert helper_for(helper_module.HELPER_FROM) is None
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of a few candidates: a day of 200 articles makes many, handed to the helper and screened
+    here in turn."""
+    monkeypatch.setattr(articles_module, "_BATCH_CANDIDATES", 16)
+
+
+def test_links_screened_with_a_helper_are_those_screened_alone(small_batches, monkeypatch):
+    articles = _day_of_articles(200)
+    alone = link_articles(TermCounts.of(articles), [], {})
+    assert len(alone) > 50
+    handed = []
+    offer = LinkHelper.offer
+
+    def counted(self, batch, tag):
+        accepted = offer(self, batch, tag)
+        handed.append(accepted)
+        return accepted
+
+    monkeypatch.setattr(LinkHelper, "offer", counted)
+    with LinkHelper() as helper:
+        together = link_articles(TermCounts.of(articles), [], {}, helper=helper)
+        assert not helper.failed
+    assert sorted(together, key=lambda k: (k.doc_a, k.doc_b)) == sorted(alone, key=lambda k: (k.doc_a, k.doc_b))
+    assert any(handed) and not all(handed)  # the helper screened some batches, this process others
+
+
+def test_linking_goes_on_alone_when_the_helper_dies(small_batches, monkeypatch, caplog):
+    # The helper is killed once it holds batches: they are screened here, and the links are the same.
+    articles = _day_of_articles(200)
+    alone = link_articles(TermCounts.of(articles), [], {})
+    offer = LinkHelper.offer
+
+    def killing(self, batch, tag):
+        accepted = offer(self, batch, tag)
+        if accepted and len(self._pending) == helper_module.IN_FLIGHT:
+            self._process.kill()
+            self._process.wait()
+        return accepted
+
+    monkeypatch.setattr(LinkHelper, "offer", killing)
+    with caplog.at_level(logging.WARNING, logger="eventwire.link.helper"), LinkHelper() as helper:
+        together = link_articles(TermCounts.of(articles), [], {}, helper=helper)
+        assert helper.failed
+    assert sorted(together, key=lambda k: (k.doc_a, k.doc_b)) == sorted(alone, key=lambda k: (k.doc_a, k.doc_b))
+    assert "linking goes on in one process: its helper process failed" in caplog.text
+
+
+def test_a_helper_ends_when_its_parent_closes_the_socket():
+    helper = LinkHelper()
+    process = helper._process
+    helper._conn.close()  # as when this process ends without closing the helper
+    assert process.wait(timeout=30) == 0
