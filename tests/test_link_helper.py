@@ -1,6 +1,7 @@
-"""The helper process that screens article-link candidates beside the linking process (link/helper.py):
-the same links whichever process screens a batch, the vectors' pages mapped rather than copied, and
-linking that goes on alone when the helper fails."""
+"""The helper process that sweeps story events and screens article-link candidates beside the linking
+process (link/helper.py): the same stories and links whichever process sweeps a block or screens a
+batch, the vectors' pages mapped rather than copied, and linking that goes on alone when the helper
+fails."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +14,11 @@ import eventwire.link.articles as articles_module
 from eventwire.link import helper as helper_module
 from eventwire.link.articles import TermCounts, link_articles
 from eventwire.link.helper import LinkHelper, helper_for
+from eventwire.link.mentions import MentionTable, event_mentions
+from eventwire.link.stories import stories_of_mentions
 from eventwire.link.vectors import Vectors
+from eventwire.record import ArticleRecord
+from test_link import _actor, _doc, _event, _place
 from test_link_word_counts import _day_of_articles
 
 
@@ -121,3 +126,76 @@ def test_a_helper_ends_when_its_parent_closes_the_socket():
     process = helper._process
     helper._conn.close()  # as when this process ends without closing the helper
     assert process.wait(timeout=30) == 0
+
+
+_TYPES = (("190", "ASSAULT"), ("183", "ASSAULT"), ("111", "ACCUSE"), ("040", "CONSULT"), ("120", None))
+_TOWNS = (("Aleppo", (36.2, 37.16)), ("Idlib", (35.93, 36.63)), ("Homs", (34.73, 36.72)), ("Suburb", (36.25, 37.2)))
+
+
+def _varied_day(n: int = 160) -> list[ArticleRecord]:
+    """`n` reports of events of five types (four event-type blocks) in four towns over four days, by a few
+    named groups: stories of many members in every block."""
+    rng = random.Random(11)
+    records = []
+    for i in range(n):
+        cameo, plover = rng.choice(_TYPES)
+        town, where = rng.choice(_TOWNS)
+        day = f"2016-07-0{rng.randrange(4, 8)}"
+        group = rng.choice(("Al-Nusra Front", "Army", "Ahrar al-Sham"))
+        records.append(ArticleRecord(
+            document=_doc(f"r{i:03d}", f"outlet{i % 7}", f"{day}T1{i % 10}:00:00"),
+            actors=(_actor("actor1", "SYRREB", "SYR", group, kind="organisation"),),
+            places=(_place("place1", town, where),),
+            events=(_event(cameo, plover or "", day=day),)))
+    return records
+
+
+def _table(records) -> MentionTable:
+    table = MentionTable()
+    for record in records:
+        table.extend(event_mentions(record))
+    return table
+
+
+def _story_groups(stories) -> list[tuple[str, ...]]:
+    return sorted(tuple(sorted(m.event_id + "@" + m.doc_id for m in s.mentions)) for s in stories)
+
+
+def test_stories_swept_with_a_helper_are_those_swept_alone(monkeypatch):
+    records = _varied_day()
+    alone = stories_of_mentions(_table(records))
+    assert sum(len(s.mentions) > 2 for s in alone) > 8
+    handed = []
+    sweep = LinkHelper.sweep
+    monkeypatch.setattr(LinkHelper, "sweep", lambda self, blocks: handed.append(len(blocks)) or sweep(self, blocks))
+    with LinkHelper() as helper:
+        together = stories_of_mentions(_table(records), helper=helper)
+        assert not helper.failed
+    assert handed == [3]  # every block but the largest
+    assert together == alone and _story_groups(together) == _story_groups(alone)
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_stories_are_swept_here_when_the_helper_dies(monkeypatch, caplog, when):
+    # Killed before it is handed the blocks (they are swept here), or once it holds them (its answer is
+    # never read: swept here too). The stories are the same.
+    records = _varied_day()
+    alone = stories_of_mentions(_table(records))
+    sweep = LinkHelper.sweep
+
+    def killing(self, blocks):
+        if when == "before":
+            self._process.kill()
+            self._process.wait()
+        accepted = sweep(self, blocks)
+        if when == "after":
+            self._process.kill()
+            self._process.wait()
+        return accepted
+
+    monkeypatch.setattr(LinkHelper, "sweep", killing)
+    with caplog.at_level(logging.WARNING, logger="eventwire.link.helper"), LinkHelper() as helper:
+        together = stories_of_mentions(_table(records), helper=helper)
+        assert helper.failed
+    assert together == alone
+    assert "its helper process failed" in caplog.text

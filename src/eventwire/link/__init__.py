@@ -9,7 +9,8 @@ the story sweep, every article's word counts (`terms_of`). What a day's linking 
 to what its step compares: the story sweep holds one event type's stories at a time (stories.py), the
 story events are columns (StoryEvents), and their mention table waits on disk while the article links
 hold their word vectors (MentionTable.stowed). On a day of `helper.HELPER_FROM` articles or more, a
-helper process screens article-link candidates beside this one (helper.py).
+helper process sweeps story events of the smaller event types and screens article-link candidates beside
+this one (helper.py).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from eventwire.link.articles import (ArticleLink, ArticleLinkSettings, TermCounts, article_clusters, link_articles,
                                      multi_article_stories)
 from eventwire.link.buffers import kept_objects_frozen, release_freed_memory
-from eventwire.link.helper import helper_for
+from eventwire.link.helper import HELPER_FROM, helper_for
 from eventwire.link.near_duplicates import DuplicateIndex, DuplicatePair, duplicate_of
 from eventwire.link.mentions import LinkSettings, MentionTable, StoryMention
 from eventwire.link.stories import StoryEvent, stories_of_mentions
@@ -71,36 +72,37 @@ def link_features(features: Iterable[ArticleFeatures], settings: LinkSettings | 
     from eventwire.link.features import StoredMentions
 
     settings = settings or LinkSettings()
+    helper = None
     with kept_objects_frozen() as freeze:
-        index = DuplicateIndex()
-        terms = TermCounts() if terms_of is None else None  # else read again for the article links only
-        mentions = MentionTable()  # a day's mentions as columns, not an object each
-        read = 0
-        for f in features:
-            if f.doc_id in index:
-                continue
-            index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
-            if terms is not None:
-                if f.terms.terms is None:
-                    raise ValueError(f"the features of {f.doc_id!r} were read without their word counts "
-                                     "and no terms_of reads them")
-                terms.add(f.terms)
-            if isinstance(f.mentions, StoredMentions):
-                f.mentions.into(mentions)  # straight from the stored JSON into the columns
-            else:
-                mentions.extend(f.mentions)
-            read += 1
-            if read % _FREEZE_EVERY == 0:
-                freeze()
-        # Started now, it is ready by the article links (helper.py).
-        helper = helper_for(read)
         try:
+            index = DuplicateIndex()
+            terms = TermCounts() if terms_of is None else None  # else read again for the article links only
+            mentions = MentionTable()  # a day's mentions as columns, not an object each
+            read = 0
+            for f in features:
+                if f.doc_id in index:
+                    continue
+                index.add_signature(f.doc_id, f.published, f.shingles, f.minhash)
+                if terms is not None:
+                    if f.terms.terms is None:
+                        raise ValueError(f"the features of {f.doc_id!r} were read without their word counts "
+                                         "and no terms_of reads them")
+                    terms.add(f.terms)
+                if isinstance(f.mentions, StoredMentions):
+                    f.mentions.into(mentions)  # straight from the stored JSON into the columns
+                else:
+                    mentions.extend(f.mentions)
+                read += 1
+                if read % _FREEZE_EVERY == 0:
+                    freeze()
+                if read == HELPER_FROM:  # started while the rest is read, it is ready by the sweep
+                    helper = helper_for(read)
             pairs = index.pairs(shingles_of)
             order = index.order()
             del index
             copies = duplicate_of(pairs, order)
             freeze()
-            stories = stories_of_mentions(mentions, settings, copies)
+            stories = stories_of_mentions(mentions, settings, copies, helper)
             del mentions
             reported = multi_article_stories(stories)
             freeze()

@@ -35,8 +35,10 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 from __future__ import annotations
 
 import logging
+import pickle
 from array import array
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -47,6 +49,9 @@ from eventwire.link.story_events import StoryEvent, StoryEvents, Swept, _story_e
 from eventwire.link.story_match import _FEW_POINTS, _contradicts, _farther_in_latitude, _Story, _support
 from eventwire.link.sweep_columns import SweepColumns, block_name
 from eventwire.record import ArticleRecord
+
+if TYPE_CHECKING:
+    from eventwire.link.helper import LinkHelper
 
 __all__ = ["StoryEvent", "StoryEvents", "link_stories", "stories_of_mentions", "haversine_km"]
 
@@ -111,11 +116,13 @@ def link_stories(records: Sequence[ArticleRecord], duplicate_of: Mapping[str, st
 
 
 def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSettings | None = None,
-                        duplicate_of: Mapping[str, str] | None = None) -> StoryEvents:
+                        duplicate_of: Mapping[str, str] | None = None, helper: LinkHelper | None = None
+                        ) -> StoryEvents:
     """The story events of a day's mentions (a MentionTable, or a list of event_mentions' mentions,
     which is emptied: the table holds them from then on); a copy's mentions are marked with the
     original from `duplicate_of`. The story events are held as columns (StoryEvents, each made as it is
-    read) and their mentions are rows of that table (MentionRows)."""
+    read) and their mentions are rows of that table (MentionRows). With a `helper` process (helper.py)
+    the event types are swept in both; the stories are the same."""
     settings = settings or LinkSettings()
     if isinstance(items, MentionTable):
         table = items
@@ -125,7 +132,7 @@ def stories_of_mentions(items: MentionTable | list[_Mention], settings: LinkSett
         items.clear()
     if duplicate_of:
         table.mark_duplicates(duplicate_of)
-    return _story_events(table, _sweep(table, settings))
+    return _story_events(table, _sweep(table, settings, helper))
 
 
 class _Held(list):
@@ -150,12 +157,13 @@ _NOT_SWEPT = ("doc_id", "event_id", "outlet", "published", "cameo", "date_start"
               "duplicate_of")
 
 
-def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
+def _sweep(table: MentionTable, settings: LinkSettings, helper: LinkHelper | None = None) -> Swept:
     """The stories of a day's mentions, swept in order of window (none last), then publication, document
     and event. A story holds the mentions of one event type block (block_name), so each block is swept
     alone, its columns made and its stories kept as objects only while it is swept: what the sweep
     holds of a day is then its largest block's. A story's number is the place in that order of the
-    mention that made it (ties between stories go to the one made first, as in one sweep of the day)."""
+    mention that made it (ties between stories go to the one made first, as in one sweep of the day).
+    A `helper` process sweeps the other blocks while this one sweeps the largest."""
     later = table.ranks("published", "doc_id", "event_id", blank="")
     start_days, end_days = table.column("start"), table.column("end")
     order = np.lexsort((later, end_days, start_days, start_days == _NO_DAY))
@@ -179,14 +187,40 @@ def _sweep(table: MentionTable, settings: LinkSettings) -> Swept:
     country = -1 if country is None else country
     table.forget_codes()
     # The largest block first: the heap its stories leave is reused by the smaller ones, not the other way.
+    blocks = sorted(range(len(numbers)), key=lambda b: (bounds[b + 1] - bounds[b + 2], b))
+
+    def columns_of(b: int) -> tuple[SweepColumns, np.ndarray, np.ndarray]:
+        made = grouped[bounds[b + 1]:bounds[b + 2]]
+        rows = order[made]
+        return SweepColumns(table, settings, rows, country), made, rows
+
     with table.stowed(_NOT_SWEPT):
-        for b in sorted(range(len(numbers)), key=lambda b: (bounds[b + 1] - bounds[b + 2], b)):
-            made = grouped[bounds[b + 1]:bounds[b + 2]]
-            rows = order[made]
-            parts.append(Swept.of_stories(_sweep_block(SweepColumns(table, settings, rows, country), settings,
-                                                       array_of("q", made)), rows))
+        # With a helper process, it sweeps every block but the largest meanwhile (helper.py).
+        handed = blocks[1:] if helper is not None and len(blocks) > 1 and helper.sweep(
+            [pickle.dumps((*columns_of(b), settings), protocol=pickle.HIGHEST_PROTOCOL) for b in blocks[1:]]) else []
+        for b in blocks[:len(blocks) - len(handed)]:
+            parts.append(swept_block(*columns_of(b), settings))
             release_freed_memory()
+        if handed:
+            swept = helper.swept()
+            parts.extend(swept if swept is not None else (swept_block(*columns_of(b), settings) for b in handed))
     return Swept.concatenated(parts)
+
+
+def swept_block(cols: SweepColumns, made: np.ndarray, rows: np.ndarray, settings: LinkSettings) -> Swept:
+    """The stories of one block (_sweep_block), as columns; `made` and `rows` as _sweep gives them."""
+    return Swept.of_stories(_sweep_block(cols, settings, array_of("q", made)), rows)
+
+
+def swept_blocks(blocks: list[bytes]) -> list[Swept]:
+    """swept_block of each of `blocks`, pickled (its arguments), one at a time, each let go once read: a
+    helper process's part of _sweep. `blocks` is emptied."""
+    parts = []
+    blocks.reverse()
+    while blocks:
+        parts.append(swept_block(*pickle.loads(blocks.pop())))
+        release_freed_memory()
+    return parts
 
 
 def _sweep_block(cols: SweepColumns, settings: LinkSettings, made: Sequence[int]) -> list[_Story]:
