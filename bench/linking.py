@@ -19,7 +19,9 @@ shared event types, some are reprints, and every one is linked against the whole
 into a fresh store's documents table in bulk (the columns linking reads).
 
 Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (VmHWM) and CPU time are
-its own; on a loaded machine the CPU seconds are the steadier figure. With `--keep`, a kept store can be
+its own; on a loaded machine the CPU seconds are the steadier figure. `tree_peak_pss_mb` is the memory
+of that process and its children together (the feature workers, the link's helper process), sampled
+every half second: PSS counts once the pages the helper maps from the linking process. With `--keep`, a kept store can be
 linked again from a copy: `--link-only COPY --phases` adds each phase's CPU, time and RSS (start, end,
 peak), and `--hash COPY` prints the link tables' hashes, equal for two versions that link alike. Each result is also appended to
 `results.jsonl` in the workdir.
@@ -177,6 +179,47 @@ def _peak_rss_mb(usage) -> int:
     return round(usage.ru_maxrss / 1024)
 
 
+def _process_tree_sampled(every: float = 0.5) -> dict:
+    """Sample, every `every` seconds until the process ends, the memory of this process and its children
+    at once (the feature workers, the link's helper process): the largest sums of their RSS and of their
+    PSS seen, in the dict returned (Linux; empty elsewhere). The helper maps the article vectors' pages
+    that this process holds too, so the RSS sum counts them twice; PSS counts a shared page once."""
+    import threading
+
+    peaks: dict = {}
+    if not Path("/proc/self/smaps_rollup").exists():
+        return peaks
+
+    def children(pid: int) -> list[int]:
+        try:
+            found = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+        return found + [g for c in found for g in children(c)]
+
+    def memory(pid: int) -> tuple[int, int]:
+        rss = pss = 0
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+        except OSError:
+            pass
+        return rss, pss
+
+    def sample() -> None:
+        while True:
+            sums = [sum(m) for m in zip(*(memory(p) for p in [os.getpid(), *children(os.getpid())]))]
+            peaks["tree_peak_rss_mb"] = max(peaks.get("tree_peak_rss_mb", 0), round(sums[0] / 1024))
+            peaks["tree_peak_pss_mb"] = max(peaks.get("tree_peak_pss_mb", 0), round(sums[1] / 1024))
+            time.sleep(every)
+
+    threading.Thread(target=sample, daemon=True).start()
+    return peaks
+
+
 def _watched_phases(phases: list[dict]) -> None:
     """Record each linking phase's CPU, wall time and RSS (at its start and end, and its peak sampled
     every 50 ms) into `phases`, by wrapping the phase functions where link_database calls them."""
@@ -273,6 +316,7 @@ def link_only(db: str, phases: bool = False) -> dict:
     watched: list[dict] = []
     if phases:
         _watched_phases(watched)
+    together = _process_tree_sampled()
     started = time.perf_counter()
     cpu = time.process_time()
     links = link_database(Database(db))
@@ -286,7 +330,8 @@ def link_only(db: str, phases: bool = False) -> dict:
               "cpu_seconds": round(usage.ru_utime + usage.ru_stime + child_cpu, 2),
               "link_cpu_seconds": round(time.process_time() - cpu + child_cpu, 2),
               "worker_cpu_seconds": round(child_cpu, 2), "peak_rss_mb": _peak_rss_mb(usage),
-              "worker_peak_rss_mb": round(children.ru_maxrss / 1024), "load_average_after": round(os.getloadavg()[0], 2)}
+              "worker_peak_rss_mb": round(children.ru_maxrss / 1024), **together,
+              "load_average_after": round(os.getloadavg()[0], 2)}
     if phases:
         result["phases"] = watched
     if links is None:  # nothing new since the last link

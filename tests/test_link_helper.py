@@ -5,7 +5,10 @@ fails."""
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import random
+import time
 
 import numpy as np
 import pytest
@@ -14,8 +17,9 @@ import eventwire.link.articles as articles_module
 from eventwire.link import helper as helper_module
 from eventwire.link.articles import TermCounts, link_articles
 from eventwire.link.helper import LinkHelper, helper_for
-from eventwire.link.mentions import MentionTable, event_mentions
+from eventwire.link.mentions import LinkSettings, MentionTable, event_mentions
 from eventwire.link.stories import stories_of_mentions
+from eventwire.link.sweep_columns import SweepColumns
 from eventwire.link.vectors import Vectors
 from eventwire.record import ArticleRecord
 from test_link import _actor, _doc, _event, _place
@@ -199,3 +203,41 @@ def test_stories_are_swept_here_when_the_helper_dies(monkeypatch, caplog, when):
         assert helper.failed
     assert together == alone
     assert "its helper process failed" in caplog.text
+
+
+
+def test_a_helper_holding_work_is_stopped_at_once_when_closed():
+    # This process stopped before reading the answer (an error, an interrupt): the helper, still
+    # sweeping, is not waited for.
+    table = _table(_varied_day(2000))
+    rows = np.arange(len(table))
+    block = pickle.dumps((SweepColumns(table, LinkSettings(), rows), rows, rows, LinkSettings()))
+    helper = LinkHelper()
+    process = helper._process
+    assert helper.sweep([block] * 400)  # ~15 s of work
+    started = time.perf_counter()
+    helper.close()
+    assert process.poll() is not None and time.perf_counter() - started < 2
+
+
+def _vector_files_mapped(pid: int | str = "self") -> list[str]:
+    with open(f"/proc/{pid}/maps") as maps:
+        return [line for line in maps if "eventwire-vectors-" in line]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="reads /proc/PID/maps (Linux)")
+def test_one_helper_sweeps_then_screens_and_no_process_keeps_the_vectors_mapped(small_batches):
+    # The helper that swept starts afresh (the same process id, a new interpreter) and screens; once
+    # the article links are made neither process maps the vectors' files any longer.
+    records = _varied_day()
+    day = _day_of_articles(200)
+    alone = link_articles(TermCounts.of(day), [], {})
+    with LinkHelper() as helper:
+        pid = helper._process.pid
+        assert stories_of_mentions(_table(records), helper=helper) == stories_of_mentions(_table(records))
+        assert helper._process.pid == pid
+        together = link_articles(TermCounts.of(day), [], {}, helper=helper)
+        assert not helper.failed and not _vector_files_mapped()
+        assert helper.sweep([])  # a round trip: the helper has read everything sent before
+        assert helper.swept() == [] and not _vector_files_mapped(pid)
+    assert sorted(together, key=lambda k: (k.doc_a, k.doc_b)) == sorted(alone, key=lambda k: (k.doc_a, k.doc_b))

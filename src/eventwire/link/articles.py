@@ -270,9 +270,12 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], I
     (helper.py) the candidates are screened in both processes; the links are the same."""
     if helper is None:
         return _link_articles(articles, stories, duplicate_of, settings or ArticleLinkSettings(), None, None)
-    # The vectors' buffers are files mapped into both processes.
+    # The vectors' buffers are files mapped into both processes, let go by both before they are removed.
     with tempfile.TemporaryDirectory(prefix="eventwire-vectors-") as scratch:
-        return _link_articles(articles, stories, duplicate_of, settings or ArticleLinkSettings(), helper, scratch)
+        try:
+            return _link_articles(articles, stories, duplicate_of, settings or ArticleLinkSettings(), helper, scratch)
+        finally:
+            helper.unshare()
 
 
 def _link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], Iterable[ArticleTerms]],

@@ -84,6 +84,7 @@ class LinkHelper:
         self._pending: dict[int, tuple] = {}  # batch number -> (tag, batch): screened here should the helper fail
         self._numbered = 0
         self._vectors: Vectors | None = None
+        self._sweeping = False  # handed blocks, not answered yet
         self.failed = False
 
     def __enter__(self) -> LinkHelper:
@@ -101,19 +102,27 @@ class LinkHelper:
     def sweep(self, blocks: list[bytes]) -> bool:
         """Hand the helper event-type blocks to sweep (stories.swept_blocks); False when it cannot take
         them: the caller sweeps them itself. Answered by `swept`."""
-        return self._send(("sweep", blocks))
+        self._sweeping = self._send(("sweep", blocks))
+        return self._sweeping
 
     def swept(self) -> list[Swept] | None:
         """The helper's Swept of each block handed to `sweep`, in that order (waited for); None when it
         failed: the caller sweeps them itself."""
         try:
             kind, parts = self._conn.recv()
+            self._sweeping = False
             if kind == "swept":
                 return parts
             self._fail(f"it answered {kind!r} to a sweep")
         except (EOFError, OSError, TypeError, ValueError) as exc:
             self._fail(f"its answer could not be read ({exc!r})")
         return None
+
+    def unshare(self) -> None:
+        """Let the vectors given to `share` go, here and in the helper (their files can then be removed)."""
+        if self._vectors is not None:
+            self._vectors = None
+            self._send(("vectors", None))
 
     def offer(self, batch: tuple, tag: Any) -> bool:
         """Hand the helper a batch to screen (Vectors.screened's arguments) when it has room for one;
@@ -147,13 +156,17 @@ class LinkHelper:
             yield (tag, batch, *self._vectors.screened(*batch))
 
     def close(self) -> None:
-        """Stop the helper (the batches it still holds are not answered: read `answers` first)."""
+        """Stop the helper: at once if it still holds work (this process stopped before reading the
+        answers: an error, an interrupt), else once it has read that it may stop."""
         if self._process is None:
             return
-        try:
-            self._conn.send(None)
-        except OSError:
-            pass
+        if self._sweeping or self._pending:
+            self._process.kill()
+        else:
+            try:
+                self._conn.send(None)
+            except OSError:
+                pass
         self._conn.close()
         try:
             self._process.wait(timeout=5)
@@ -186,13 +199,23 @@ def _serve(conn: Connection) -> None:
     try:
         while (message := conn.recv()) is not None:
             if message[0] == "vectors":
-                vectors = Vectors.mapped(message[1])
+                vectors = None if message[1] is None else Vectors.mapped(message[1])
             elif message[0] == "sweep":
                 from eventwire.link.stories import swept_blocks
 
                 conn.send(("swept", swept_blocks(message[1])))
+                _start_afresh(conn)
             else:
                 _, number, *batch = message
                 conn.send((number, *vectors.screened(*batch)))
     except (EOFError, OSError):
         return  # the parent has gone: nothing to answer
+
+
+def _start_afresh(conn: Connection) -> None:
+    """Replace this process by a new helper on the same socket (exec): the heap that the swept stories
+    left in it (partly used pages that a process keeps once it has grown) is not held for the rest of
+    the link. The parent notices nothing: what it sends next waits in the socket."""
+    fd = conn.fileno()
+    os.set_inheritable(fd, True)
+    os.execv(sys.executable, [sys.executable, "-c", _START, str(fd), *sys.argv[2:]])
