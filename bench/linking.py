@@ -19,9 +19,11 @@ shared event types, some are reprints, and every one is linked against the whole
 into a fresh store's documents table in bulk (the columns linking reads).
 
 Each size is linked in a fresh process (`--link-only DB`) so its peak RSS (VmHWM) and CPU time are
-its own; on a loaded machine the CPU seconds are the steadier figure. `tree_peak_pss_mb` is the memory
-of that process and its children together (the feature workers, the link's helper process), sampled
-every half second: PSS counts once the pages the helper maps from the linking process. With `--keep`, a kept store can be
+its own; on a loaded machine the CPU seconds are the steadier figure. `--link-only DB --tree-memory`
+adds `tree_peak_pss_mb`, the memory of that process and its children together (the feature workers,
+the link's helper process), sampled every second: PSS counts once the pages the helper maps from the
+linking process. Reading a process's PSS walks its page tables under its memory lock, so it slows the
+link it measures (~1 s of a 5,000-article link sampled every half second): leave it out of timed runs. With `--keep`, a kept store can be
 linked again from a copy: `--link-only COPY --phases` adds each phase's CPU, time and RSS (start, end,
 peak), and `--hash COPY` prints the link tables' hashes, equal for two versions that link alike. Each result is also appended to
 `results.jsonl` in the workdir.
@@ -179,7 +181,7 @@ def _peak_rss_mb(usage) -> int:
     return round(usage.ru_maxrss / 1024)
 
 
-def _process_tree_sampled(every: float = 0.5) -> dict:
+def _process_tree_sampled(every: float = 1.0) -> dict:
     """Sample, every `every` seconds until the process ends, the memory of this process and its children
     at once (the feature workers, the link's helper process): the largest sums of their RSS and of their
     PSS seen, in the dict returned (Linux; empty elsewhere). The helper maps the article vectors' pages
@@ -307,7 +309,7 @@ def _multi_article_stories(stories) -> int:
     return sum(1 for s in stories if s.num_articles > 1)
 
 
-def link_only(db: str, phases: bool = False) -> dict:
+def link_only(db: str, phases: bool = False, tree_memory: bool = False) -> dict:
     """Link the store at `db` in this process: seconds, peak RSS and what was found (with `phases`,
     each phase's too)."""
     from eventwire.store.access import Database
@@ -316,7 +318,7 @@ def link_only(db: str, phases: bool = False) -> dict:
     watched: list[dict] = []
     if phases:
         _watched_phases(watched)
-    together = _process_tree_sampled()
+    together = _process_tree_sampled() if tree_memory else {}
     started = time.perf_counter()
     cpu = time.process_time()
     links = link_database(Database(db))
@@ -364,13 +366,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--link-only", metavar="DB", help="link this store only, in this process")
     parser.add_argument("--phases", action="store_true", help="with --link-only: each phase's time and memory")
+    parser.add_argument("--tree-memory", action="store_true",
+                        help="with --link-only: the peak memory of the process and its children together (slows it)")
     parser.add_argument("--hash", metavar="DB", help="print the link tables' row counts and hashes of a linked store")
     args = parser.parse_args(argv)
     if args.hash:
         print(json.dumps(link_table_hashes(args.hash)))
         return 0
     if args.link_only:
-        print(json.dumps(link_only(args.link_only, args.phases)))
+        print(json.dumps(link_only(args.link_only, args.phases, args.tree_memory)))
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     generator = Generator(base_records(args.workdir / "base-records.jsonl"), args.copies)

@@ -171,7 +171,8 @@ def test_stories_swept_with_a_helper_are_those_swept_alone(monkeypatch):
     assert sum(len(s.mentions) > 2 for s in alone) > 8
     handed = []
     sweep = LinkHelper.sweep
-    monkeypatch.setattr(LinkHelper, "sweep", lambda self, blocks: handed.append(len(blocks)) or sweep(self, blocks))
+    monkeypatch.setattr(LinkHelper, "sweep", lambda self, blocks, answer: handed.append(len(blocks)) or sweep(
+        self, blocks, answer))
     with LinkHelper() as helper:
         together = stories_of_mentions(_table(records), helper=helper)
         assert not helper.failed
@@ -187,11 +188,11 @@ def test_stories_are_swept_here_when_the_helper_dies(monkeypatch, caplog, when):
     alone = stories_of_mentions(_table(records))
     sweep = LinkHelper.sweep
 
-    def killing(self, blocks):
+    def killing(self, blocks, answer):
         if when == "before":
             self._process.kill()
             self._process.wait()
-        accepted = sweep(self, blocks)
+        accepted = sweep(self, blocks, answer)
         if when == "after":
             self._process.kill()
             self._process.wait()
@@ -206,15 +207,20 @@ def test_stories_are_swept_here_when_the_helper_dies(monkeypatch, caplog, when):
 
 
 
-def test_a_helper_holding_work_is_stopped_at_once_when_closed():
+def test_a_helper_holding_work_is_stopped_at_once_when_closed(tmp_path):
     # This process stopped before reading the answer (an error, an interrupt): the helper, still
     # sweeping, is not waited for.
     table = _table(_varied_day(2000))
     rows = np.arange(len(table))
-    block = pickle.dumps((SweepColumns(table, LinkSettings(), rows), rows, rows, LinkSettings()))
+    block = tmp_path / "block.pickle"
+    block.write_bytes(pickle.dumps((SweepColumns(table, LinkSettings(), rows), rows, rows, LinkSettings())))
+    blocks = []
+    for i in range(400):  # ~15 s of work: the same block under 400 names (the helper removes each it reads)
+        blocks.append(str(tmp_path / f"block-{i}.pickle"))
+        os.link(block, blocks[-1])
     helper = LinkHelper()
     process = helper._process
-    assert helper.sweep([block] * 400)  # ~15 s of work
+    assert helper.sweep(blocks, str(tmp_path / "swept.pickle"))
     started = time.perf_counter()
     helper.close()
     assert process.poll() is not None and time.perf_counter() - started < 2
@@ -226,7 +232,7 @@ def _vector_files_mapped(pid: int | str = "self") -> list[str]:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="reads /proc/PID/maps (Linux)")
-def test_one_helper_sweeps_then_screens_and_no_process_keeps_the_vectors_mapped(small_batches):
+def test_one_helper_sweeps_then_screens_and_no_process_keeps_the_vectors_mapped(small_batches, tmp_path):
     # The helper that swept starts afresh (the same process id, a new interpreter) and screens; once
     # the article links are made neither process maps the vectors' files any longer.
     records = _varied_day()
@@ -238,6 +244,6 @@ def test_one_helper_sweeps_then_screens_and_no_process_keeps_the_vectors_mapped(
         assert helper._process.pid == pid
         together = link_articles(TermCounts.of(day), [], {}, helper=helper)
         assert not helper.failed and not _vector_files_mapped()
-        assert helper.sweep([])  # a round trip: the helper has read everything sent before
+        assert helper.sweep([], str(tmp_path / "swept.pickle"))  # a round trip: all sent before is read
         assert helper.swept() == [] and not _vector_files_mapped(pid)
     assert sorted(together, key=lambda k: (k.doc_a, k.doc_b)) == sorted(alone, key=lambda k: (k.doc_a, k.doc_b))

@@ -16,15 +16,16 @@ directory), so a second copy is never made. It sweeps and screens with the same 
 values, so which process does a part does not change the result. Should the helper fail or end, what
 it held is swept or screened here and linking goes on alone; nothing is lost.
 
-Memory: the blocks it sweeps are handed to it pickled, and it holds one block's columns and stories at
-a time, beside the largest block's in this process. On a synthetic day of 300,000 articles the largest
-block (ASSAULT) is 62% of the mentions and the helper is done with the others before this process
-reaches its peak (bench/README.md).
+Memory: the blocks it sweeps are handed to it in files, read one at a time, and it answers in a file too
+and then starts afresh (exec), so while this process sweeps the largest block the helper holds one
+smaller block's columns and stories at most, then a new interpreter's ~80 MB. On a synthetic day of
+300,000 articles the two together stayed under 2 GB (bench/README.md).
 """
 from __future__ import annotations
 
 import logging
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -99,22 +100,24 @@ class LinkHelper:
         self._vectors = vectors
         return self._send(("vectors", vectors.shared()))
 
-    def sweep(self, blocks: list[bytes]) -> bool:
-        """Hand the helper event-type blocks to sweep (stories.swept_blocks); False when it cannot take
-        them: the caller sweeps them itself. Answered by `swept`."""
-        self._sweeping = self._send(("sweep", blocks))
+    def sweep(self, blocks: list[str], answer: str) -> bool:
+        """Hand the helper event-type blocks to sweep, pickled in the files `blocks` (stories.swept_blocks,
+        which removes them); it pickles its answer in the file `answer`. False when it cannot take them:
+        the caller sweeps them itself. Answered by `swept`."""
+        self._sweeping = self._send(("sweep", blocks, answer))
         return self._sweeping
 
     def swept(self) -> list[Swept] | None:
         """The helper's Swept of each block handed to `sweep`, in that order (waited for); None when it
         failed: the caller sweeps them itself."""
         try:
-            kind, parts = self._conn.recv()
+            kind, path = self._conn.recv()
             self._sweeping = False
             if kind == "swept":
-                return parts
+                with open(path, "rb") as file:
+                    return pickle.load(file)
             self._fail(f"it answered {kind!r} to a sweep")
-        except (EOFError, OSError, TypeError, ValueError) as exc:
+        except (EOFError, OSError, TypeError, ValueError, pickle.UnpicklingError) as exc:
             self._fail(f"its answer could not be read ({exc!r})")
         return None
 
@@ -203,7 +206,12 @@ def _serve(conn: Connection) -> None:
             elif message[0] == "sweep":
                 from eventwire.link.stories import swept_blocks
 
-                conn.send(("swept", swept_blocks(message[1])))
+                _, blocks, answer = message
+                with open(answer, "wb") as file:
+                    pickle.dump(swept_blocks(blocks), file, protocol=pickle.HIGHEST_PROTOCOL)
+                # A short answer (the file's path) never waits for the parent to read it: the heap that
+                # sweeping left here is let go now, not when the parent has swept its own block.
+                conn.send(("swept", answer))
                 _start_afresh(conn)
             else:
                 _, number, *batch = message

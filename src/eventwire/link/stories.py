@@ -35,7 +35,9 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 from __future__ import annotations
 
 import logging
+import os
 import pickle
+import tempfile
 from array import array
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -194,16 +196,23 @@ def _sweep(table: MentionTable, settings: LinkSettings, helper: LinkHelper | Non
         rows = order[made]
         return SweepColumns(table, settings, rows, country), made, rows
 
-    with table.stowed(_NOT_SWEPT):
-        # With a helper process, it sweeps every block but the largest meanwhile (helper.py).
-        handed = blocks[1:] if helper is not None and len(blocks) > 1 and helper.sweep(
-            [pickle.dumps((*columns_of(b), settings), protocol=pickle.HIGHEST_PROTOCOL) for b in blocks[1:]]) else []
+    with table.stowed(_NOT_SWEPT), tempfile.TemporaryDirectory(prefix="eventwire-sweep-") as scratch:
+        # With a helper process, it sweeps every block but the largest meanwhile (helper.py), each
+        # handed in a file of the scratch directory.
+        handed = []
+        if helper is not None and len(blocks) > 1:
+            for b in blocks[1:]:
+                handed.append(os.path.join(scratch, f"block-{b}.pickle"))
+                with open(handed[-1], "wb") as file:
+                    pickle.dump((*columns_of(b), settings), file, protocol=pickle.HIGHEST_PROTOCOL)
+            if not helper.sweep(handed, os.path.join(scratch, "swept.pickle")):
+                handed = []
         for b in blocks[:len(blocks) - len(handed)]:
             parts.append(swept_block(*columns_of(b), settings))
             release_freed_memory()
         if handed:
             swept = helper.swept()
-            parts.extend(swept if swept is not None else (swept_block(*columns_of(b), settings) for b in handed))
+            parts.extend(swept if swept is not None else (swept_block(*columns_of(b), settings) for b in blocks[1:]))
     return Swept.concatenated(parts)
 
 
@@ -212,13 +221,16 @@ def swept_block(cols: SweepColumns, made: np.ndarray, rows: np.ndarray, settings
     return Swept.of_stories(_sweep_block(cols, settings, array_of("q", made)), rows)
 
 
-def swept_blocks(blocks: list[bytes]) -> list[Swept]:
-    """swept_block of each of `blocks`, pickled (its arguments), one at a time, each let go once read: a
-    helper process's part of _sweep. `blocks` is emptied."""
+def swept_blocks(paths: list[str]) -> list[Swept]:
+    """swept_block of each block pickled (its arguments) in the files `paths`, one at a time, each file
+    removed once read: a helper process's part of _sweep."""
     parts = []
-    blocks.reverse()
-    while blocks:
-        parts.append(swept_block(*pickle.loads(blocks.pop())))
+    for path in paths:
+        with open(path, "rb") as file:
+            block = pickle.load(file)
+        os.remove(path)
+        parts.append(swept_block(*block))
+        del block
         release_freed_memory()
     return parts
 
