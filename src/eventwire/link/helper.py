@@ -67,8 +67,10 @@ _START = ("import sys; sys.path[:0] = sys.argv[2:]; from eventwire.link.helper i
 
 
 class LinkHelper:
-    """The helper process and the batches handed to it (`offer`, answered by `answers`). Closed by `close`
-    (or as a context manager); it ends by itself when this process's end of the socket closes."""
+    """The helper process and the work handed to it: event-type blocks to sweep (`sweep`, answered by
+    `swept`), then batches of candidates to screen (`share` the vectors, `offer` batches, answered by
+    `answers`). Closed by `close` (or as a context manager); it ends by itself when this process's end
+    of the socket closes."""
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()

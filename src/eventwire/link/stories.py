@@ -34,6 +34,7 @@ comparisons per mention stay bounded; a smaller story stays findable under its o
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -196,11 +197,13 @@ def _sweep(table: MentionTable, settings: LinkSettings, helper: LinkHelper | Non
         rows = order[made]
         return SweepColumns(table, settings, rows, country), made, rows
 
-    with table.stowed(_NOT_SWEPT), tempfile.TemporaryDirectory(prefix="eventwire-sweep-") as scratch:
+    shared = helper is not None and len(blocks) > 1
+    with table.stowed(_NOT_SWEPT), (tempfile.TemporaryDirectory(prefix="eventwire-sweep-") if shared
+                                    else contextlib.nullcontext()) as scratch:
         # With a helper process, it sweeps every block but the largest meanwhile (helper.py), each
         # handed in a file of the scratch directory.
         handed = []
-        if helper is not None and len(blocks) > 1:
+        if shared:
             for b in blocks[1:]:
                 handed.append(os.path.join(scratch, f"block-{b}.pickle"))
                 with open(handed[-1], "wb") as file:
