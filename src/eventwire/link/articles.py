@@ -268,7 +268,7 @@ def link_articles(articles: Sequence[ArticleTerms] | TermCounts | Callable[[], I
     as the TF-IDF vectors are made, or ArticleTerms (a list of them is emptied). `stories`: the story
     events, or what is read of them, counted already (multi_article_stories). With a `helper` process
     (helper.py) the candidates are screened in both processes; the links are the same."""
-    if helper is None:
+    if helper is None or helper.failed:
         return _link_articles(articles, stories, duplicate_of, settings or ArticleLinkSettings(), None, None)
     # The vectors' buffers are files mapped into both processes, let go by both before they are removed.
     with tempfile.TemporaryDirectory(prefix="eventwire-vectors-") as scratch:

@@ -197,25 +197,26 @@ def _sweep(table: MentionTable, settings: LinkSettings, helper: LinkHelper | Non
         rows = order[made]
         return SweepColumns(table, settings, rows, country), made, rows
 
-    shared = helper is not None and len(blocks) > 1
-    with table.stowed(_NOT_SWEPT), (tempfile.TemporaryDirectory(prefix="eventwire-sweep-") if shared
+    handing = helper is not None and not helper.failed and len(blocks) > 1
+    with table.stowed(_NOT_SWEPT), (tempfile.TemporaryDirectory(prefix="eventwire-sweep-") if handing
                                     else contextlib.nullcontext()) as scratch:
         # With a helper process, it sweeps every block but the largest meanwhile (helper.py), each
         # handed in a file of the scratch directory.
-        handed = []
-        if shared:
+        if handing:
+            paths = []
             for b in blocks[1:]:
-                handed.append(os.path.join(scratch, f"block-{b}.pickle"))
-                with open(handed[-1], "wb") as file:
+                paths.append(os.path.join(scratch, f"block-{b}.pickle"))
+                with open(paths[-1], "wb") as file:
                     pickle.dump((*columns_of(b), settings), file, protocol=pickle.HIGHEST_PROTOCOL)
-            if not helper.sweep(handed, os.path.join(scratch, "swept.pickle")):
-                handed = []
-        for b in blocks[:len(blocks) - len(handed)]:
+            handing = helper.sweep(paths, os.path.join(scratch, "swept.pickle"))
+        for b in blocks[:1] if handing else blocks:
             parts.append(swept_block(*columns_of(b), settings))
             release_freed_memory()
-        if handed:
+        if handing:
             swept = helper.swept()
-            parts.extend(swept if swept is not None else (swept_block(*columns_of(b), settings) for b in blocks[1:]))
+            if swept is None:  # the helper failed: its blocks are swept here
+                swept = [swept_block(*columns_of(b), settings) for b in blocks[1:]]
+            parts.extend(swept)
     return Swept.concatenated(parts)
 
 
